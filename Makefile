@@ -1,0 +1,31 @@
+# modelsh: `make run` builds and starts the shell in sessions/; `make test` runs every test.
+# Both first install the Debian packages the build links against, when they are missing.
+
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps clean
+
+run: build
+	cd sessions && ../.build/release/modelsh $(ARGS)
+
+build: deps
+	swift build -c release --product modelsh
+
+test: deps
+	scripts/test.sh
+
+# dpkg first, so `make` stays fast when everything is there; apt-get update only when something
+# is missing (a fresh machine's package lists may be empty).
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+clean:
+	swift package clean

@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// modelsh — a native shell for model management. Modules stack as in the README's
+// architecture section; imports only point down (Shell never imports LineEditor).
+import PackageDescription
+
+let package = Package(
+    name: "modelsh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "modelsh", targets: ["modelsh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C shims: system libraries, and fixed-argument wrappers for libedit's variadic API.
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "CEditLine", path: "Sources/CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+
+        .target(name: "Diagnostics"),
+        .target(name: "Numerics", dependencies: ["CLapack", "Diagnostics"]),
+        .target(name: "Tabular", dependencies: ["Numerics", "Diagnostics"]),
+        .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
+        .target(name: "Store", dependencies: ["Models", "Tabular", "Diagnostics", "CSQLite"]),
+        .target(name: "Language", dependencies: ["Diagnostics"]),
+        .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Numerics", "Diagnostics"]),
+        .target(name: "LineEditor", dependencies: ["CEditLine"]),
+        .executableTarget(name: "modelsh", dependencies: [
+            "Shell", "LineEditor", "Language", "Diagnostics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Store"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
+    ]
+)

@@ -1,0 +1,44 @@
+// Fixed-argument wrappers for libedit's variadic calls (el_set, el_get, history), which Swift
+// cannot call, and a SIGINT handler that records an interrupt request instead of ending the process.
+#ifndef CEDITLINE_H
+#define CEDITLINE_H
+
+#include <stdio.h>
+#include <histedit.h>
+
+typedef char *(*cel_prompt_fn)(EditLine *editor);
+typedef unsigned char (*cel_command_fn)(EditLine *editor, int key);
+
+// MARK: - Editor
+
+/// An editor on stdin/stdout/stderr, in emacs mode, with libedit's signal handling on
+/// (so the terminal is restored on SIGINT, SIGTSTP, SIGTERM… and resized on SIGWINCH).
+EditLine *cel_editor_open(const char *program_name);
+int cel_set_prompt(EditLine *editor, cel_prompt_fn prompt);
+int cel_set_client_data(EditLine *editor, void *data);
+void *cel_client_data(EditLine *editor);
+/// Adds `command` as a named editor function and binds `key` (e.g. "^I") to it.
+int cel_bind_command(EditLine *editor, const char *name, const char *help, const char *key,
+                     cel_command_fn command);
+int cel_set_history(EditLine *editor, History *entries);
+/// Terminal width as libedit knows it (falls back to 80).
+int cel_terminal_columns(EditLine *editor);
+
+// MARK: - History
+
+/// A history keeping at most `size` entries, dropping an entry equal to the one before it.
+History *cel_history_open(int size);
+int cel_history_load(History *entries, const char *path);
+int cel_history_save(History *entries, const char *path);
+int cel_history_enter(History *entries, const char *entry);
+
+// MARK: - Interrupt requests
+
+/// Installs a SIGINT handler (sa_flags = 0: no SA_RESTART, so a blocking read returns EINTR)
+/// that sets the interrupt flag; a second SIGINT while the flag is still set ends the process,
+/// so a command that never polls the flag can still be stopped.
+int cel_install_interrupt_handler(void);
+int cel_interrupt_requested(void);
+void cel_clear_interrupt(void);
+
+#endif

@@ -1,0 +1,42 @@
+/// Suggestions for misspelt names, from the Damerau–Levenshtein (optimal string alignment)
+/// distance, compared case-insensitively so `bmi` finds `BMI`.
+public enum EditDistance {
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let s = Array(a.lowercased()), t = Array(b.lowercased())
+        if s.isEmpty { return t.count }
+        if t.isEmpty { return s.count }
+        var previous2 = [Int](repeating: 0, count: t.count + 1)
+        var previous = Array(0...t.count)
+        var current = [Int](repeating: 0, count: t.count + 1)
+        for i in 1...s.count {
+            current[0] = i
+            for j in 1...t.count {
+                let cost = s[i - 1] == t[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, s[i - 1] == t[j - 2], s[i - 2] == t[j - 1] {
+                    current[j] = min(current[j], previous2[j - 2] + 1)
+                }
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[t.count]
+    }
+
+    /// The closest candidate within a distance that grows with the name's length, or nil.
+    /// An exact case-insensitive match wins outright.
+    public static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+        let limit = max(1, min(3, name.count / 3 + 1))
+        var best: (name: String, distance: Int)?
+        for candidate in candidates {
+            let d = distance(name, candidate)
+            if d <= limit, best == nil || d < best!.distance { best = (candidate, d) }
+        }
+        return best?.name
+    }
+
+    /// "; did you mean 'X'?" or the empty string, ready to append to a message.
+    public static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String {
+        guard let match = suggestion(for: name, among: candidates) else { return "" }
+        return "; did you mean '\(match)'?"
+    }
+}

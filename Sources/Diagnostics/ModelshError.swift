@@ -1,0 +1,50 @@
+/// The one user-facing error type. Every layer throws it; the shell attaches the location of
+/// the command token responsible when the thrower did not know it, and renders it in one format.
+public struct ModelshError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What went wrong, as far as a caller deciding an exit status cares (sysexits.h values).
+    public enum Category: Int32, Sendable {
+        case usage = 64      // EX_USAGE: the command was written wrongly
+        case data = 65       // EX_DATAERR: the input data was wrong
+        case noInput = 66    // EX_NOINPUT: a file to read does not exist or cannot be opened
+        case software = 70   // EX_SOFTWARE: an internal error
+        case io = 74         // EX_IOERR: reading or writing failed
+
+        public var exitCode: Int32 { rawValue }
+    }
+
+    public var category: Category
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(_ category: Category, _ message: String, at location: SourceLocation? = nil) {
+        self.category = category
+        self.message = message
+        self.location = location
+    }
+
+    public static func usage(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
+        ModelshError(.usage, message, at: location)
+    }
+
+    public static func data(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
+        ModelshError(.data, message, at: location)
+    }
+
+    public static func noInput(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
+        ModelshError(.noInput, message, at: location)
+    }
+
+    public static func io(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
+        ModelshError(.io, message, at: location)
+    }
+
+    /// The same error pointing at `location`, unless it already points somewhere.
+    public func located(at location: SourceLocation?) -> ModelshError {
+        guard self.location == nil, let location else { return self }
+        var copy = self
+        copy.location = location
+        return copy
+    }
+
+    public var description: String { message }
+}

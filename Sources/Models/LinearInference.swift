@@ -1,0 +1,74 @@
+import Numerics
+
+/// The inference R's summary.lm computes from a linear fit: standard errors, t tests, the
+/// residual standard error, R², adjusted R² and the overall F test. NaN marks what is not
+/// defined (aliased terms; everything that needs σ when no residual degrees of freedom remain).
+public struct LinearInference: Sendable, Equatable {
+    public struct Coefficient: Sendable, Equatable {
+        public let term: String
+        /// NaN (R's NA) for an aliased term, as are its other figures.
+        public let estimate: Double
+        public let standardError: Double
+        public let tValue: Double
+        /// Two-sided, on the residual degrees of freedom.
+        public let pValue: Double
+        public let aliased: Bool
+    }
+
+    /// The overall F test of every term but the intercept against the intercept-only model
+    /// (against the empty model when there is no intercept, with R² uncentred, as R does).
+    public struct FTest: Sendable, Equatable {
+        public let statistic: Double
+        public let numeratorDegreesOfFreedom: Int
+        public let denominatorDegreesOfFreedom: Int
+        public let pValue: Double
+    }
+
+    public let coefficients: [Coefficient]
+    public let residualStandardError: Double
+    public let residualDegreesOfFreedom: Int
+    /// nil when the model has no terms besides the intercept (R prints no R² or F then).
+    public let rSquared: Double?
+    public let adjustedRSquared: Double?
+    public let fTest: FTest?
+
+    init(_ learned: LinearRegression.Learned) {
+        let df = learned.residualDegreesOfFreedom
+        let variance = learned.residualSumOfSquares / Double(df)
+        let k = learned.rank
+        var position = 0  // index among the non-aliased terms, which index the covariance
+        var coefficients: [Coefficient] = []
+        for (term, (estimate, aliased)) in zip(learned.terms, zip(learned.estimates, learned.aliased)) {
+            if aliased {
+                coefficients.append(Coefficient(term: term, estimate: .nan, standardError: .nan, tValue: .nan, pValue: .nan, aliased: true))
+                continue
+            }
+            let standardError = (learned.unscaledCovariance[position * k + position] * variance).squareRoot()
+            position += 1
+            let t = estimate / standardError
+            coefficients.append(Coefficient(term: term, estimate: estimate, standardError: standardError, tValue: t,
+                                            pValue: StudentT.twoSidedPValue(t, degreesOfFreedom: Double(df)), aliased: false))
+        }
+        self.coefficients = coefficients
+        residualStandardError = variance.squareRoot()
+        residualDegreesOfFreedom = df
+
+        let interceptDF = learned.hasIntercept ? 1 : 0
+        let numeratorDF = k - interceptDF
+        guard numeratorDF > 0 else {
+            (rSquared, adjustedRSquared, fTest) = (nil, nil, nil)
+            return
+        }
+        let mss = learned.modelSumOfSquares, rss = learned.residualSumOfSquares
+        let r2 = mss / (mss + rss)
+        rSquared = r2
+        adjustedRSquared = 1 - (1 - r2) * (Double(learned.observations - interceptDF) / Double(df))
+        let f = (mss / Double(numeratorDF)) / variance
+        fTest = FTest(statistic: f, numeratorDegreesOfFreedom: numeratorDF, denominatorDegreesOfFreedom: df,
+                      pValue: FDistribution.upperTail(f, numerator: Double(numeratorDF), denominator: Double(df)))
+    }
+}
+
+extension LinearRegression.Learned {
+    public var inference: LinearInference { LinearInference(self) }
+}

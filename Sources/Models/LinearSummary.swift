@@ -1,0 +1,66 @@
+import Numerics
+import Tabular
+
+/// The content of R's `summary(lm)` for a linear model, as a Report: the call, residual
+/// quantiles, the coefficient table with significance stars, residual standard error,
+/// R², adjusted R², the F test, and the rows used and dropped. Numbers are formatted with
+/// NumberFormat (7 significant digits, 4 for t values, R's p-value form), so the text is
+/// the same on every machine. Unlike R, residuals are always shown as quantiles.
+struct LinearSummary {
+    let learned: LinearRegression.Learned
+    let schema: TrainingSchema
+    let training: TrainingInfo
+
+    func report() -> Report {
+        let inference = learned.inference
+        var report = Report()
+        report.add("Call: linear(\(formula), data = \(training.datasetName))")
+        report.add("Residuals:")
+        report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),
+                             rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
+        let aliasedCount = learned.aliased.filter { $0 }.count
+        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
+        report.add(coefficientTable(inference.coefficients))
+        report.add("Residual standard error: \(NumberFormat.significant(inference.residualStandardError)) on \(inference.residualDegreesOfFreedom) degrees of freedom")
+        if let r2 = inference.rSquared, let adjusted = inference.adjustedRSquared, let f = inference.fTest {
+            report.add("Multiple R-squared: \(NumberFormat.significant(r2)), Adjusted R-squared: \(NumberFormat.significant(adjusted))")
+            report.add("F-statistic: \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
+        }
+        report.add("Rows: \(training.rowsUsed) used, \(training.rowsDropped) dropped (missing values)")
+        return report
+    }
+
+    /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it.
+    private var formula: String {
+        let features = schema.features.map(\.name)
+        var rhs = features.isEmpty ? "1" : features.joined(separator: " + ")
+        if !learned.hasIntercept { rhs += " - 1" }
+        return "\(schema.target.name) ~ \(rhs)"
+    }
+
+    private func coefficientTable(_ coefficients: [LinearInference.Coefficient]) -> TextTable {
+        var table = TextTable(headers: ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)", ""],
+                              alignments: [.left, .right, .right, .right, .right, .left],
+                              footer: "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        for c in coefficients {
+            if c.aliased {
+                table.append([c.term, "NA", "NA", "NA", "NA", ""])
+            } else {
+                table.append([c.term, NumberFormat.significant(c.estimate), NumberFormat.significant(c.standardError),
+                              NumberFormat.significant(c.tValue, digits: 4), NumberFormat.pValue(c.pValue), Self.stars(c.pValue)])
+            }
+        }
+        return table
+    }
+
+    /// R's significance codes.
+    static func stars(_ p: Double) -> String {
+        switch p {
+        case ..<0.001: return "***"
+        case ..<0.01: return "**"
+        case ..<0.05: return "*"
+        case ..<0.1: return "."
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Diagnostics
+import Tabular
+
+/// One option a model kind accepts (`key=value` after `fit KIND`), for help and tab completion.
+public struct ModelOptionSpec: Sendable, Equatable {
+    public let name: String
+    public let help: String
+    /// The values it accepts, when they are a fixed set (for completion); nil for free values.
+    public let values: [String]?
+
+    public init(name: String, help: String, values: [String]? = nil) {
+        self.name = name
+        self.help = help
+        self.values = values
+    }
+}
+
+/// What `fit` needs, already resolved by the shell.
+public struct FitRequest: Sendable {
+    public let data: Dataset
+    public let datasetName: String
+    public let target: String
+    /// nil: every column except the target that the kind can use.
+    public let features: [String]?
+    /// Validated against the kind's option specs before the kind sees them.
+    public let options: [String: String]
+
+    public init(data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String]) {
+        self.data = data
+        self.datasetName = datasetName
+        self.target = target
+        self.features = features
+        self.options = options
+    }
+}
+
+/// A model kind: its name, help, options and how to fit it. Adding a kind is adding a value to
+/// `ModelCatalogue.kinds` (and a case to `ModelState`).
+public struct ModelKind: Sendable {
+    public let name: String
+    /// One line for `help fit`.
+    public let summary: String
+    public let options: [ModelOptionSpec]
+    public let fit: @Sendable (FitRequest) throws -> Model
+
+    public init(name: String, summary: String, options: [ModelOptionSpec], fit: @escaping @Sendable (FitRequest) throws -> Model) {
+        self.name = name
+        self.summary = summary
+        self.options = options
+        self.fit = fit
+    }
+}
+
+/// Every model kind modelsh can fit.
+public enum ModelCatalogue {
+    public static let kinds: [ModelKind] = [
+        LinearRegression.kind,
+    ]
+
+    public static func kind(named name: String) -> ModelKind? {
+        kinds.first { $0.name == name }
+    }
+
+    /// Fits a model of `kind`, after checking the kind and option names exist.
+    public static func fit(kind: String, data: Dataset, datasetName: String, target: String,
+                           features: [String]?, options: [String: String]) throws -> Model {
+        guard let modelKind = self.kind(named: kind) else {
+            throw ModelshError.usage("unknown model kind '\(kind)'" + EditDistance.didYouMean(kind, among: kinds.map(\.name)))
+        }
+        let known = modelKind.options.map(\.name)
+        for name in options.keys.sorted() where !known.contains(name) {
+            let hint = EditDistance.didYouMean(name, among: known)
+            let accepted = known.isEmpty ? "; '\(kind)' takes no options" : (hint.isEmpty ? " (options: \(known.joined(separator: ", ")))" : hint)
+            throw ModelshError.usage("unknown option '\(name)' for '\(kind)'" + accepted)
+        }
+        for spec in modelKind.options {
+            if let value = options[spec.name], let allowed = spec.values, !allowed.contains(value) {
+                throw ModelshError.usage("option '\(spec.name)' must be one of \(allowed.joined(separator: ", ")), not '\(value)'")
+            }
+        }
+        return try modelKind.fit(FitRequest(data: data, datasetName: datasetName, target: target,
+                                            features: features, options: options))
+    }
+}

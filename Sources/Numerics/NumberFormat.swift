@@ -1,0 +1,38 @@
+import Foundation
+
+/// Deterministic number formatting for every printed figure, so transcripts can be checked.
+/// All go through C's printf (correctly rounded by glibc) or Swift's shortest round-trip form.
+public enum NumberFormat {
+    /// The shortest text that reads back as the same Double; integral values without ".0".
+    public static func shortest(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+
+    /// `digits` significant digits (R's default is 7), trailing zeros dropped, as `%g` does.
+    public static func significant(_ x: Double, digits: Int = 7) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
+        if x == 0 { return "0" }
+        return String(format: "%.\(digits)g", x)
+    }
+
+    /// A fixed number of decimals, as `%.Nf`.
+    public static func fixed(_ x: Double, decimals: Int) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
+        let text = String(format: "%.\(decimals)f", x)
+        // "-0.000" reads as a sign where there is none.
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
+        return text
+    }
+
+    /// A p-value as R prints it: significant digits, or "< 2.2e-16" below machine precision.
+    public static func pValue(_ p: Double, digits: Int = 4) -> String {
+        if p.isNaN { return "NaN" }
+        if p < 2.220446049250313e-16 { return "< 2.2e-16" }
+        return significant(p, digits: digits)
+    }
+}

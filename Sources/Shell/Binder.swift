@@ -1,0 +1,228 @@
+import Diagnostics
+import Language
+import Models
+import Tabular
+
+/// Binds a parsed command to the command table and the session: picks the form, checks every
+/// argument's kind, resolves dataset, model and column names. Everything a user can get wrong
+/// by name is caught here, before anything runs, with a location and a suggestion.
+struct Binder {
+    let table: CommandTable
+    let variables: Variables
+
+    func bind(_ syntax: CommandSyntax) throws -> Invocation {
+        guard let spec = table.command(named: syntax.verb) else {
+            throw ModelshError.usage("unknown command '\(syntax.verb)'" + EditDistance.didYouMean(syntax.verb, among: table.allNames)
+                                     + " (type 'help' for the list)", at: syntax.verbLocation)
+        }
+        let positionals = syntax.arguments.compactMap { argument -> LocatedValue? in
+            if case .positional(let value) = argument { return value }
+            return nil
+        }
+        guard let form = spec.forms.first(where: { matchesKeywords($0, positionals) }) else {
+            let usage = spec.usageLines.map { "'\($0)'" }.joined(separator: " or ")
+            let location = positionals.first?.location ?? syntax.verbLocation
+            throw ModelshError.usage("\(spec.name) is written \(usage)", at: location)
+        }
+
+        var values: [String: LocatedValue] = [:]
+        var resolved: [String: Variable] = [:]
+        try bindSlots(form, positionals, spec: spec, syntax: syntax, values: &values, resolved: &resolved)
+        let modelOptions = try bindOptions(form, syntax, spec: spec, values: &values, resolved: resolved)
+        try checkOutputs(form.outputs, syntax, spec: spec)
+        return Invocation(spec: spec, form: form, syntax: syntax, values: values, resolved: resolved,
+                          modelOptions: modelOptions, outputs: syntax.outputs)
+    }
+
+    private func matchesKeywords(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
+        for (index, slot) in form.slots.enumerated() {
+            guard case .keyword(let word) = slot else { continue }
+            guard index < positionals.count, positionals[index].value == .word(word) else { return false }
+        }
+        return true
+    }
+
+    // MARK: - Positional slots
+
+    private func bindSlots(_ form: CommandForm, _ positionals: [LocatedValue], spec: CommandSpec, syntax: CommandSyntax,
+                           values: inout [String: LocatedValue], resolved: inout [String: Variable]) throws {
+        for (index, slot) in form.slots.enumerated() {
+            guard case .value(let name, let kind, let optional) = slot else { continue }
+            guard index < positionals.count else {
+                if optional { continue }
+                throw ModelshError.usage("\(spec.name) needs \(name); usage: \(spec.usageLines[0])", at: endLocation(of: syntax))
+            }
+            let value = positionals[index]
+            try check(value, as: kind, for: name, values: values, resolved: resolved)
+            values[name] = value
+            if let variable = resolve(value, as: kind) { resolved[name] = variable }
+        }
+        if positionals.count > form.slots.count {
+            let extra = positionals[form.slots.count]
+            throw ModelshError.usage("unexpected argument '\(extra.value.display)'; usage: \(spec.usageLines[0])", at: extra.location)
+        }
+    }
+
+    /// Where a missing argument should have been: at the last thing written.
+    private func endLocation(of syntax: CommandSyntax) -> SourceLocation {
+        syntax.arguments.last?.location ?? syntax.verbLocation
+    }
+
+    // MARK: - Options
+
+    private func bindOptions(_ form: CommandForm, _ syntax: CommandSyntax, spec: CommandSpec,
+                             values: inout [String: LocatedValue], resolved: [String: Variable]) throws -> [String: String] {
+        let kindOptions = modelKindOptions(form, values)
+        var modelOptions: [String: String] = [:]
+        var seen = Set<String>()
+        for argument in syntax.arguments {
+            guard case .option(let key, let keyLocation, let value) = argument else { continue }
+            guard seen.insert(key).inserted else {
+                throw ModelshError.usage("option '\(key)' is given twice", at: keyLocation)
+            }
+            if let option = form.options.first(where: { $0.name == key }) {
+                try check(value, as: option.kind, for: key, values: values, resolved: resolved)
+                values[key] = value
+            } else if kindOptions.contains(key) {
+                modelOptions[key] = Invocation.text(of: value.value)
+            } else {
+                let known = form.options.map(\.name) + kindOptions
+                let listing = known.isEmpty ? "\(spec.name) takes no options" : "options: " + known.joined(separator: ", ")
+                let hint = EditDistance.didYouMean(key, among: known)
+                throw ModelshError.usage("unknown option '\(key)' for \(spec.name)\(hint.isEmpty ? " (\(listing))" : hint)", at: keyLocation)
+            }
+        }
+        for option in form.options where option.required && values[option.name] == nil {
+            throw ModelshError.usage("\(spec.name) needs \(option.name)=…; usage: \(spec.usageLines[0])", at: endLocation(of: syntax))
+        }
+        return modelOptions
+    }
+
+    private func modelKindOptions(_ form: CommandForm, _ values: [String: LocatedValue]) -> [String] {
+        guard let slot = form.modelKindOptionsFrom, let value = values[slot],
+              let kind = ModelCatalogue.kind(named: Invocation.text(of: value.value)) else { return [] }
+        return kind.options.map(\.name)
+    }
+
+    // MARK: - Outputs
+
+    private func checkOutputs(_ outputs: OutputSpec, _ syntax: CommandSyntax, spec: CommandSpec) throws {
+        if outputs.names.isEmpty {
+            if let first = syntax.outputs.first {
+                throw ModelshError.usage("\(spec.name) does not take 'as NAME'", at: first.location)
+            }
+            return
+        }
+        if syntax.outputs.isEmpty, outputs.optional { return }
+        guard syntax.outputs.count == outputs.names.count else {
+            let wanted = outputs.names.joined(separator: ", ")
+            let location = syntax.outputs.first?.location ?? endLocation(of: syntax)
+            throw ModelshError.usage("\(spec.name) needs 'as \(wanted)' (\(outputs.names.count) name\(outputs.names.count == 1 ? "" : "s"))", at: location)
+        }
+        var seen = Set<String>()
+        for output in syntax.outputs {
+            let name = Invocation.text(of: output.value)
+            guard seen.insert(name).inserted else {
+                throw ModelshError.usage("the name '\(name)' is used twice after 'as'", at: output.location)
+            }
+            if let existing = variables[name], existing.kindName != outputs.kind {
+                throw ModelshError.usage("'\(name)' is a \(existing.kindName); drop it first or choose another name", at: output.location)
+            }
+        }
+    }
+
+    // MARK: - Values
+
+    private func check(_ value: LocatedValue, as kind: ValueKind, for name: String,
+                       values: [String: LocatedValue], resolved: [String: Variable]) throws {
+        func fail(_ expected: String) -> ModelshError {
+            ModelshError.usage("\(name) must be \(expected), found \(value.value.kindName) '\(value.value.display)'", at: value.location)
+        }
+        switch kind {
+        case .dataset, .model, .variable, .newName, .modelKind, .command, .setting:
+            guard case .word(let word) = value.value else { throw fail("a name") }
+            try checkName(word, kind: kind, at: value.location)
+        case .path:
+            guard case .string = value.value else { throw fail("a quoted path, like \"data/file.csv\"") }
+        case .column(let slot):
+            guard case .word(let column) = value.value else { throw fail("a column name") }
+            try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
+        case .columns(let slot):
+            let items: [LocatedValue]
+            if case .list(let list) = value.value { items = list } else { items = [value] }
+            for item in items {
+                guard case .word(let column) = item.value else { throw fail("column names") }
+                try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location)
+            }
+        case .number:
+            guard case .number = value.value else { throw fail("a number") }
+        case .integer(let minimum):
+            guard case .number(let number, _) = value.value, number == number.rounded(), number >= Double(minimum),
+                  number <= Double(Int32.max) else { throw fail("a whole number ≥ \(minimum)") }
+        case .choice(let choices):
+            let text = Invocation.text(of: value.value)
+            guard choices.contains(text) else {
+                throw ModelshError.usage("\(name) must be one of \(choices.joined(separator: ", ")), found '\(text)'"
+                                         + EditDistance.didYouMean(text, among: choices), at: value.location)
+            }
+        case .text:
+            if case .list = value.value { throw fail("a single value") }
+        case .list(let element):
+            if case .list(let items) = value.value {
+                for item in items { try check(item, as: element, for: name, values: values, resolved: resolved) }
+            } else {
+                try check(value, as: element, for: name, values: values, resolved: resolved)
+            }
+        }
+    }
+
+    private func checkName(_ word: String, kind: ValueKind, at location: SourceLocation) throws {
+        switch kind {
+        case .dataset: try requireVariable(word, kind: "dataset", names: variables.datasetNames, at: location)
+        case .model: try requireVariable(word, kind: "model", names: variables.modelNames, at: location)
+        case .variable: try requireVariable(word, kind: "name", names: variables.names, at: location)
+        case .modelKind:
+            guard ModelCatalogue.kind(named: word) == nil else { return }
+            let kinds = ModelCatalogue.kinds.map(\.name)
+            throw ModelshError.usage("unknown model kind '\(word)'" + EditDistance.didYouMean(word, among: kinds)
+                                     + " (kinds: \(kinds.joined(separator: ", ")))", at: location)
+        case .command:
+            guard table.command(named: word) == nil else { return }
+            throw ModelshError.usage("unknown command '\(word)'" + EditDistance.didYouMean(word, among: table.allNames), at: location)
+        case .setting:
+            guard Settings.entry(named: word) == nil else { return }
+            let names = Settings.entries.map(\.name)
+            throw ModelshError.usage("unknown setting '\(word)'" + EditDistance.didYouMean(word, among: names)
+                                     + " (settings: \(names.joined(separator: ", ")))", at: location)
+        default:
+            return
+        }
+    }
+
+    private func requireVariable(_ word: String, kind: String, names: [String], at location: SourceLocation) throws {
+        guard !names.contains(word) else { return }
+        if let other = variables[word] {
+            throw ModelshError.usage("'\(word)' is a \(other.kindName), not a \(kind)", at: location)
+        }
+        throw ModelshError.usage("unknown \(kind) '\(word)'" + EditDistance.didYouMean(word, among: names), at: location)
+    }
+
+    private func checkColumn(_ column: String, ofSlot slot: String, values: [String: LocatedValue],
+                             resolved: [String: Variable], at location: SourceLocation) throws {
+        guard case .dataset(let data)? = resolved[slot] else { return }
+        let datasetName = values[slot].map { Invocation.text(of: $0.value) }
+        do {
+            _ = try data.requireColumn(column, datasetName: datasetName)
+        } catch let error as ModelshError {
+            throw error.located(at: location)
+        }
+    }
+
+    private func resolve(_ value: LocatedValue, as kind: ValueKind) -> Variable? {
+        guard case .word(let word) = value.value else { return nil }
+        switch kind {
+        case .dataset, .model, .variable: return variables[word]
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Language
+
+/// What kind of value an argument takes. The binder checks it before a command runs, and
+/// tab completion offers candidates from it.
+public indirect enum ValueKind: Sendable, Equatable {
+    /// An existing dataset, model, or either.
+    case dataset, model, variable
+    /// A new name (after `as`, or a column to create).
+    case newName
+    /// A quoted file path.
+    case path
+    /// A model kind from the model catalogue.
+    case modelKind
+    /// A column of the dataset bound to the named slot (for a model slot: its training columns).
+    case column(of: String)
+    /// One or more columns of the dataset bound to the named slot.
+    case columns(of: String)
+    case number
+    /// A whole number, at least `minimum`.
+    case integer(minimum: Int)
+    /// One of a fixed set of words.
+    case choice([String])
+    /// Any single character or short text, quoted or bare (`sep=";"`).
+    case text
+    /// A command name (for `help`).
+    case command
+    /// A setting name (for `set`).
+    case setting
+    /// A list of values of one kind (`compare m1, m2`).
+    case list(ValueKind)
+}
+
+/// One position after the verb: a fixed keyword (`on`, `to`, `workspace`) or a value.
+public enum Slot: Sendable {
+    case keyword(String)
+    case value(name: String, kind: ValueKind, optional: Bool = false)
+
+    var syntax: String {
+        switch self {
+        case .keyword(let word): return word
+        case .value(let name, _, let optional): return optional ? "[\(name)]" : name
+        }
+    }
+}
+
+/// A `key=value` option of a command.
+public struct OptionSpec: Sendable {
+    public let name: String
+    public let kind: ValueKind
+    public let help: String
+    public let required: Bool
+
+    public init(_ name: String, _ kind: ValueKind, _ help: String, required: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.help = help
+        self.required = required
+    }
+}
+
+/// What `as …` names: nothing, or so many new datasets or models.
+public struct OutputSpec: Sendable {
+    public let names: [String]
+    public let kind: String
+    public let optional: Bool
+
+    public static let none = OutputSpec(names: [], kind: "", optional: true)
+    public static func dataset(_ names: String..., optional: Bool = false) -> OutputSpec { OutputSpec(names: names, kind: "dataset", optional: optional) }
+    public static func model(_ name: String) -> OutputSpec { OutputSpec(names: [name], kind: "model", optional: false) }
+}
+
+/// One way to write a command, with the handler that runs it. Commands with several shapes
+/// (`save MODEL to PATH`, `save workspace PATH`) have one form each; the first form whose
+/// keywords match is used.
+public struct CommandForm: Sendable {
+    public typealias Handler = @Sendable (Invocation, CommandContext) throws -> Void
+
+    public let slots: [Slot]
+    public let options: [OptionSpec]
+    public let outputs: OutputSpec
+    /// When set, the form also accepts the options of the model kind bound to this slot.
+    public let modelKindOptionsFrom: String?
+    let handler: Handler
+
+    public init(_ slots: [Slot], options: [OptionSpec] = [], outputs: OutputSpec = .none,
+                modelKindOptionsFrom: String? = nil, handler: @escaping Handler) {
+        self.slots = slots
+        self.options = options
+        self.outputs = outputs
+        self.modelKindOptionsFrom = modelKindOptionsFrom
+        self.handler = handler
+    }
+}
+
+/// How a command is grouped in `help`.
+public enum CommandCategory: String, Sendable, CaseIterable {
+    case data = "Data"
+    case models = "Models"
+    case workspace = "Files and workspace"
+    case session = "Session"
+}
+
+/// One row of the command table: everything help, completion, binding and running need.
+public struct CommandSpec: Sendable {
+    public let name: String
+    public let aliases: [String]
+    public let category: CommandCategory
+    public let summary: String
+    public let details: String
+    public let example: String
+    public let forms: [CommandForm]
+    /// Whether a successful run changes datasets, models or settings (unsaved changes).
+    public let changesState: Bool
+
+    public init(_ name: String, aliases: [String] = [], category: CommandCategory, summary: String,
+                details: String, example: String, changesState: Bool, forms: [CommandForm]) {
+        self.name = name
+        self.aliases = aliases
+        self.category = category
+        self.summary = summary
+        self.details = details
+        self.example = example
+        self.forms = forms
+        self.changesState = changesState
+    }
+
+    /// The usage line of each form, e.g. `split DATA [test=…] [seed=…] as TRAIN, TEST`.
+    public var usageLines: [String] {
+        forms.map { form in
+            var parts = [name] + form.slots.map(\.syntax)
+            parts += form.options.map { $0.required ? "\($0.name)=…" : "[\($0.name)=…]" }
+            if form.modelKindOptionsFrom != nil { parts.append("[KIND OPTIONS…]") }
+            if !form.outputs.names.isEmpty {
+                let names = "as " + form.outputs.names.joined(separator: ", ")
+                parts.append(form.outputs.optional ? "[\(names)]" : names)
+            }
+            return parts.joined(separator: " ")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// The one table of commands. Help, usage messages, tab completion and "did you mean" all come
+/// from it; adding a command is adding a row in one of the `Commands/` files.
+public struct CommandTable: Sendable {
+    public let commands: [CommandSpec]
+
+    public static let standard = CommandTable(commands:
+        DataCommands.all + ModelCommands.all + WorkspaceCommands.all + SessionCommands.all)
+
+    public func command(named name: String) -> CommandSpec? {
+        commands.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// Every name and alias, for suggestions and completion.
+    public var allNames: [String] { commands.flatMap { [$0.name] + $0.aliases } }
+}

@@ -1,0 +1,130 @@
+import Diagnostics
+import Numerics
+import Store
+import Tabular
+
+/// Commands that read, look at and split datasets.
+enum DataCommands {
+    static let all: [CommandSpec] = [load, show, columns, describe, split]
+
+    static let load = CommandSpec(
+        "load", category: .data,
+        summary: "Read a CSV file into a dataset, or a saved model file",
+        details: """
+        Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM.
+        Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
+        fields and NA are missing. A ragged row or an unreadable value is an error naming the
+        line. With `model`, reads a model saved by `save MODEL to "file.json"`.
+        """,
+        example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" as scores sep=\";\" na=\"-\"\nload model \"m.json\" as m",
+        changesState: true,
+        forms: [
+            CommandForm([.keyword("model"), .value(name: "PATH", kind: .path)], outputs: .model("NAME")) { invocation, context in
+                let path = invocation.text("PATH")!
+                let (_, model) = try invocation.at("PATH") { try ModelArchive.load(path: path) }
+                try context.define(output: 0, of: invocation, as: .model(model))
+                context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model)) (from \"\(path)\")")
+            },
+            CommandForm([.value(name: "PATH", kind: .path)], options: [
+                OptionSpec("sep", .text, "field separator, one character (default ,)"),
+                OptionSpec("header", .choice(["yes", "no"]), "whether the first line names the columns (default yes)"),
+                OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
+            ], outputs: .dataset("NAME")) { invocation, context in
+                let options = try csvOptions(invocation)
+                let path = invocation.text("PATH")!
+                let data = try invocation.at("PATH") { try CSVReader.read(path: path, options: options) }
+                try context.define(output: 0, of: invocation, as: .dataset(data))
+                context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
+            },
+        ])
+
+    private static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
+        var options = CSVOptions()
+        if let separator = invocation.text("sep") {
+            let bytes = Array(separator.utf8)
+            guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != UInt8(ascii: "\n") else {
+                throw ModelshError.usage("sep must be one character other than a quote or newline, found '\(separator)'", at: invocation.location("sep"))
+            }
+            options.separator = bytes[0]
+        }
+        if let header = invocation.text("header") { options.header = header == "yes" }
+        if let marker = invocation.text("na") { options.missingMarkers.append(marker) }
+        return options
+    }
+
+    static let show = CommandSpec(
+        "show", aliases: ["head"], category: .data,
+        summary: "Print the first rows of a dataset",
+        details: "Prints the first rows (10 unless rows= says otherwise); missing values show as NA.",
+        example: "show iris rows=5",
+        changesState: false,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("rows", .integer(minimum: 0), "how many rows to print (default 10)")]) { invocation, context in
+            context.emit(Preview.report(of: invocation.dataset("DATA"), rows: invocation.integer("rows") ?? 10))
+        }])
+
+    static let columns = CommandSpec(
+        "columns", category: .data,
+        summary: "List a dataset's columns with their types",
+        details: "One row per column: name, type, missing count, and levels or an example value.",
+        example: "columns iris",
+        changesState: false,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)]) { invocation, context in
+            context.emit(ColumnListing.report(of: invocation.dataset("DATA")))
+        }])
+
+    static let describe = CommandSpec(
+        "describe", category: .data,
+        summary: "Summary statistics of every column",
+        details: """
+        For numbers: count, missing, mean, standard deviation, minimum, quartiles (R's type 7)
+        and maximum. For categories: the levels with their counts. For text: distinct values.
+        """,
+        example: "describe iris",
+        changesState: false,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)]) { invocation, context in
+            context.emit(Describe.report(of: invocation.dataset("DATA")))
+        }])
+
+    static let split = CommandSpec(
+        "split", category: .data,
+        summary: "Split a dataset into training and test rows, reproducibly",
+        details: """
+        Draws test rows with the seeded xoshiro256** generator (see the README), so the same seed
+        gives the same split on every machine. test= is the test fraction (default 0.2; the test
+        part has ceil(test × rows) rows). stratify= keeps each level's share in both parts.
+        Rows keep their original order within each part.
+        """,
+        example: "split iris test=0.3 seed=7 stratify=Species as train, test",
+        changesState: true,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
+            OptionSpec("test", .number, "fraction of rows for the test part, in (0, 1) (default 0.2)"),
+            OptionSpec("seed", .integer(minimum: 0), "random seed (default 42)"),
+            OptionSpec("stratify", .column(of: "DATA"), "a categorical column whose level shares both parts keep"),
+        ], outputs: .dataset("TRAIN", "TEST")) { invocation, context in
+            let data = invocation.dataset("DATA")
+            let fraction = invocation.number("test") ?? 0.2
+            let seed = UInt64(invocation.integer("seed") ?? 42)
+            let parts = try invocation.at("test") {
+                try Split.trainTest(data, testFraction: fraction, seed: seed, stratify: invocation.text("stratify"))
+            }
+            try context.define(output: 0, of: invocation, as: .dataset(parts.train))
+            try context.define(output: 1, of: invocation, as: .dataset(parts.test))
+            let names = (invocation.output(0).name, invocation.output(1).name)
+            let how = invocation.text("stratify").map { ", stratified by \($0)" } ?? ""
+            context.emit("\(names.0): \(parts.train.rowCount) rows, \(names.1): \(parts.test.rowCount) rows (seed \(seed)\(how))")
+        }])
+}
+
+/// One-line descriptions of datasets, shared by the commands that make or list them.
+enum DatasetDescription {
+    /// "150 rows × 6 columns (1 integer, 4 numeric, 1 categorical)".
+    static func shape(of data: Dataset) -> String {
+        let counts = ColumnType.allCases.compactMap { type -> String? in
+            let n = data.columns.filter { $0.type == type }.count
+            return n == 0 ? nil : "\(n) \(type.rawValue)"
+        }
+        let detail = counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"
+        return "\(data.rowCount) row\(data.rowCount == 1 ? "" : "s") × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")\(detail)"
+    }
+}

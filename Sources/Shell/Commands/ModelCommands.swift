@@ -1,0 +1,96 @@
+import Diagnostics
+import Models
+import Numerics
+import Tabular
+
+/// Commands that fit, inspect, evaluate and apply models.
+enum ModelCommands {
+    static let all: [CommandSpec] = [fit, summary, evaluate, predict]
+
+    static let fit = CommandSpec(
+        "fit", category: .models,
+        summary: "Fit a model to a dataset",
+        details: """
+        Fits a model of KIND to DATA, predicting target= from features= (default: every other
+        usable column). Categorical features are one-hot encoded with the first level as the
+        reference; rows with a missing target or feature are dropped and counted. Kinds:
+        \(ModelCatalogue.kinds.map { "\n  \($0.name.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.summary)" }.joined())
+        """,
+        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2",
+        changesState: true,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
+            OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
+            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+        ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
+            let model = try invocation.at("KIND") {
+                try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
+                                       datasetName: invocation.name("DATA")!, target: invocation.text("target")!,
+                                       features: invocation.words("features"), options: invocation.modelOptions)
+            }
+            try context.define(output: 0, of: invocation, as: .model(model))
+            context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+        }])
+
+    static let summary = CommandSpec(
+        "summary", category: .models,
+        summary: "Describe a fitted model: coefficients, standard errors, fit statistics",
+        details: "For linear models, what R's summary(lm) shows: residual quantiles, estimates with standard errors, t values and p-values, residual standard error, R², adjusted R², the F test.",
+        example: "summary m",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model)]) { invocation, context in
+            context.emit(invocation.model("MODEL").summary())
+        }])
+
+    static let evaluate = CommandSpec(
+        "evaluate", category: .models,
+        summary: "Measure a model on a dataset",
+        details: "Metrics suited to the model's task; for regression: n, MSE, RMSE, MAE and R². Rows with a missing target or feature are skipped and counted.",
+        example: "evaluate m on test",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)]) { invocation, context in
+            let metrics = try invocation.at("DATA") { try invocation.model("MODEL").evaluate(on: invocation.dataset("DATA")) }
+            var table = TextTable(headers: ["metric", "value"], alignments: [.left, .right])
+            for metric in metrics { table.append([metric.name, MetricFormat.text(metric)]) }
+            context.emit(.table(table))
+        }])
+
+    static let predict = CommandSpec(
+        "predict", category: .models,
+        summary: "Add a model's predictions to a copy of a dataset",
+        details: "Makes a new dataset: DATA with a column of predictions (named predicted unless column= says otherwise). Rows with a missing input get a missing prediction.",
+        example: "predict m on test as scored",
+        changesState: true,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("column", .newName, "the name of the prediction column (default predicted)")],
+                            outputs: .dataset("NAME")) { invocation, context in
+            let data = invocation.dataset("DATA")
+            let predictions = try invocation.at("DATA") { try invocation.model("MODEL").predict(on: data) }
+            let column = invocation.text("column") ?? "predicted"
+            let scored = try invocation.at("column") { try data.adding(Column.numeric(column, predictions)) }
+            try context.define(output: 0, of: invocation, as: .dataset(scored))
+            let missing = predictions.filter(\.isNaN).count
+            let note = missing == 0 ? "" : "; \(missing) missing"
+            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(column)'\(note)")
+        }])
+}
+
+/// One-line descriptions of models, shared by the commands that make or list them.
+enum ModelDescription {
+    /// "linear model of Y on 10 features, fitted on train (353 rows, 0 dropped)".
+    static func line(for model: Model) -> String {
+        let features = model.schema.features.count
+        let training = model.training
+        let dropped = training.rowsDropped == 0 ? "" : ", \(training.rowsDropped) dropped for missing values"
+        return "\(model.kind) model of \(model.schema.target.name) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(training.rowsUsed) rows\(dropped))"
+    }
+}
+
+/// Metric values as printed: counts as integers, everything else to 7 significant digits.
+enum MetricFormat {
+    static func text(_ metric: Metric) -> String {
+        if metric.value == metric.value.rounded(), ["n", "skipped"].contains(metric.name) {
+            return String(Int(metric.value))
+        }
+        return NumberFormat.significant(metric.value)
+    }
+}

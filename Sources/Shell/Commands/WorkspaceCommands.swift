@@ -1,0 +1,69 @@
+import Diagnostics
+import Models
+import Store
+import Tabular
+
+/// Commands that write and read files: models, workspaces and scripts.
+enum WorkspaceCommands {
+    static let all: [CommandSpec] = [save, open, run]
+
+    static let save = CommandSpec(
+        "save", category: .workspace,
+        summary: "Save a model to a JSON file, or the whole session to a workspace file",
+        details: """
+        `save MODEL to "m.json"` writes the model in modelsh's documented, data-only JSON format
+        (with its training schema). `save workspace "w.msw"` writes every dataset, model, the
+        cell log and the settings to one SQLite file, in one transaction: if anything fails the
+        previous file is left as it was.
+        """,
+        example: "save m to \"m.json\"\nsave workspace \"houses.msw\"",
+        changesState: false,
+        forms: [
+            CommandForm([.keyword("workspace"), .value(name: "PATH", kind: .path)]) { invocation, context in
+                let path = invocation.text("PATH")!
+                let contents = context.session.contents(of: context.state)
+                try invocation.at("PATH") { try Workspace.save(contents, to: path) }
+                context.session.markSaved()
+                context.emit("saved \(WorkspaceDescription.counts(contents)) to \"\(path)\"")
+            },
+            CommandForm([.value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
+                let path = invocation.text("PATH")!
+                try invocation.at("PATH") { try ModelArchive.save(invocation.model("MODEL"), name: invocation.name("MODEL")!, to: path) }
+                context.emit("saved model \(invocation.name("MODEL")!) to \"\(path)\"")
+            },
+        ])
+
+    static let open = CommandSpec(
+        "open", category: .workspace,
+        summary: "Open a workspace file, replacing the session's datasets, models and cell log",
+        details: "Reads a file written by `save workspace`. Opening never runs code from the file; a damaged file or one from a newer modelsh is refused with a message and the session is left as it was.",
+        example: "open \"houses.msw\"",
+        changesState: false,
+        forms: [CommandForm([.value(name: "PATH", kind: .path)]) { invocation, context in
+            let path = invocation.text("PATH")!
+            let contents = try invocation.at("PATH") { try Workspace.open(path: path) }
+            try context.session.restore(contents, into: context)
+            context.session.markSaved()
+            context.emit("opened \"\(path)\": \(WorkspaceDescription.counts(contents))")
+        }])
+
+    static let run = CommandSpec(
+        "run", category: .workspace,
+        summary: "Run a session script (*.msh) in this session",
+        details: "Runs each command of the script in order, as if typed; recorded `#>` lines are ignored. With `set bail on` (the default) the script stops at its first error and the session is left as it was before `run`. Scripts may run scripts, up to 16 deep.",
+        example: "run \"tour.msh\"",
+        changesState: true,
+        forms: [CommandForm([.value(name: "PATH", kind: .path)]) { invocation, context in
+            let path = invocation.text("PATH")!
+            try invocation.at("PATH") { try context.session.runScript(at: path, context: context) }
+        }])
+}
+
+enum WorkspaceDescription {
+    /// "2 datasets, 1 model, 12 cells".
+    static func counts(_ contents: WorkspaceContents) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        return [plural(contents.datasets.count, "dataset"), plural(contents.models.count, "model"),
+                plural(contents.cells.count, "cell")].joined(separator: ", ")
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Models
+import Tabular
+
+/// Tab completion, from the command table and the session: command names, keywords, option
+/// names, dataset and model names, model kinds, the columns of the dataset named in the
+/// command, and file paths inside quotes.
+public struct Completion: Equatable, Sendable {
+    /// How many characters before the cursor the candidates replace.
+    public var replacing: Int
+    public var candidates: [String]
+
+    public static let none = Completion(replacing: 0, candidates: [])
+
+    public static func candidates(for textBeforeCursor: String, in session: Session) -> Completion {
+        let chunks = Chunks(textBeforeCursor)
+        if let partialPath = chunks.openQuote {
+            return Completion(replacing: partialPath.count, candidates: paths(startingWith: partialPath))
+        }
+        let word = chunks.partial
+        let candidates = Completer(session: session, chunks: chunks).candidates(for: word)
+        return Completion(replacing: word.count, candidates: candidates.filter { $0.hasPrefix(word) }.sorted())
+    }
+
+    /// Files and folders whose path starts with `partial`; folders end with `/`, files with
+    /// the closing quote so a unique match completes the argument.
+    static func paths(startingWith partial: String) -> [String] {
+        let slash = partial.lastIndex(of: "/")
+        let directoryPart = slash.map { String(partial[...$0]) } ?? ""
+        let namePart = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
+        let directory = directoryPart.isEmpty ? "." : (directoryPart.hasPrefix("~") ? NSString(string: directoryPart).expandingTildeInPath : directoryPart)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { entry in
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(entry), isDirectory: &isDirectory)
+            return directoryPart + entry + (isDirectory.boolValue ? "/" : "\"")
+        }
+    }
+}
+
+/// The text before the cursor cut into whitespace-separated chunks, quotes respected.
+struct Chunks {
+    /// Complete chunks before the word being typed.
+    var words: [String] = []
+    /// The word being typed (possibly empty).
+    var partial = ""
+    /// When the cursor is inside an unclosed quote: the text after the quote.
+    var openQuote: String?
+
+    init(_ text: String) {
+        var current = ""
+        var quote: Character?
+        for c in text {
+            if let open = quote {
+                current.append(c)
+                if c == open { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+                current.append(c)
+            } else if c == " " || c == "\t" {
+                if !current.isEmpty { words.append(current); current = "" }
+            } else {
+                current.append(c)
+            }
+        }
+        if quote != nil, let start = current.firstIndex(where: { $0 == "\"" || $0 == "'" }) {
+            openQuote = String(current[current.index(after: start)...])
+            return
+        }
+        partial = current
+    }
+}
+
+/// Works out what kind of value belongs at the cursor and lists the candidates.
+private struct Completer {
+    let session: Session
+    let chunks: Chunks
+
+    private var variables: Variables { session.state.variables }
+
+    func candidates(for word: String) -> [String] {
+        guard let verb = chunks.words.first else { return session.table.allNames }
+        guard let spec = session.table.command(named: verb) else { return [] }
+        // `key=partial` or `key=a,b,partial`: complete the value of that option.
+        if let equals = word.firstIndex(of: "=") {
+            let key = String(word[..<equals])
+            let value = String(word[word.index(after: equals)...])
+            let listPrefix = value.lastIndex(of: ",").map { String(value[...$0]) } ?? ""
+            return optionValues(spec, key: key).map { "\(key)=\(listPrefix)\($0)" }
+        }
+        if chunks.words.last == "as" { return [] }
+        let positionals = chunks.words.dropFirst().filter { !$0.contains("=") }
+        if positionals.contains("as") { return [] }
+        var candidates: [String] = []
+        for form in spec.forms where formFits(form, positionals: Array(positionals)) {
+            if positionals.count < form.slots.count {
+                candidates += slotCandidates(form.slots[positionals.count])
+            }
+            if positionals.count >= requiredSlots(form) {
+                candidates += form.options.map { "\($0.name)=" }
+                if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: Array(positionals)),
+                   let kind = ModelCatalogue.kind(named: kindName) {
+                    candidates += kind.options.map { "\($0.name)=" }
+                }
+                if !form.outputs.names.isEmpty { candidates.append("as") }
+            }
+        }
+        return Array(Set(candidates))
+    }
+
+    private func formFits(_ form: CommandForm, positionals: [String]) -> Bool {
+        for (index, slot) in form.slots.enumerated() where index < positionals.count {
+            if case .keyword(let word) = slot, positionals[index] != word { return false }
+        }
+        return true
+    }
+
+    private func requiredSlots(_ form: CommandForm) -> Int {
+        form.slots.filter { if case .value(_, _, true) = $0 { return false } else { return true } }.count
+    }
+
+    private func slotCandidates(_ slot: Slot) -> [String] {
+        switch slot {
+        case .keyword(let word): return [word]
+        case .value(_, let kind, _): return values(of: kind, datasetSlot: nil)
+        }
+    }
+
+    private func optionValues(_ spec: CommandSpec, key: String) -> [String] {
+        let positionals = Array(chunks.words.dropFirst().filter { !$0.contains("=") })
+        for form in spec.forms where formFits(form, positionals: positionals) {
+            if let option = form.options.first(where: { $0.name == key }) {
+                return values(of: option.kind, datasetSlot: (form, positionals))
+            }
+            if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: positionals),
+               let option = ModelCatalogue.kind(named: kindName)?.options.first(where: { $0.name == key }) {
+                return option.values ?? []
+            }
+        }
+        return []
+    }
+
+    private func values(of kind: ValueKind, datasetSlot: (form: CommandForm, positionals: [String])?) -> [String] {
+        switch kind {
+        case .dataset: return variables.datasetNames
+        case .model: return variables.modelNames
+        case .variable: return variables.names
+        case .modelKind: return ModelCatalogue.kinds.map(\.name)
+        case .command: return session.table.allNames
+        case .setting: return Settings.entries.map(\.name)
+        case .choice(let choices): return choices
+        case .list(let element): return values(of: element, datasetSlot: datasetSlot)
+        case .column(let slot), .columns(let slot):
+            guard let (form, positionals) = datasetSlot, let name = value(of: slot, in: form, positionals: positionals),
+                  let data = variables.dataset(name) else { return [] }
+            return data.columnNames
+        case .newName, .path, .number, .integer, .text: return []
+        }
+    }
+
+    /// The word the user typed for the named slot of `form`, if any.
+    private func value(of slotName: String, in form: CommandForm, positionals: [String]) -> String? {
+        for (index, slot) in form.slots.enumerated() {
+            if case .value(let name, _, _) = slot, name == slotName, index < positionals.count { return positionals[index] }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,80 @@
+import Diagnostics
+import Language
+import Models
+import Tabular
+
+/// A command bound to one of its forms, with every name already checked against the session:
+/// what a handler receives. Accessors are non-throwing where the binder guarantees the value.
+public struct Invocation: Sendable {
+    public let spec: CommandSpec
+    public let form: CommandForm
+    public let syntax: CommandSyntax
+    let values: [String: LocatedValue]
+    let resolved: [String: Variable]
+    /// Options that belong to the model kind (`fit … alpha=0.1`), passed on as text.
+    public let modelOptions: [String: String]
+    public let outputs: [LocatedValue]
+
+    public func location(_ name: String) -> SourceLocation {
+        values[name]?.location ?? syntax.verbLocation
+    }
+
+    public func has(_ name: String) -> Bool { values[name] != nil }
+
+    public func dataset(_ name: String) -> Dataset {
+        guard case .dataset(let data)? = resolved[name] else { preconditionFailure("slot '\(name)' is not a bound dataset") }
+        return data
+    }
+
+    public func model(_ name: String) -> Model {
+        guard case .model(let model)? = resolved[name] else { preconditionFailure("slot '\(name)' is not a bound model") }
+        return model
+    }
+
+    /// The bound name of a dataset or model slot, as the user wrote it.
+    public func name(_ name: String) -> String? {
+        guard let value = values[name] else { return nil }
+        return Invocation.text(of: value.value)
+    }
+
+    /// A slot or option as text: words and strings as written, numbers as spelt, lists joined by commas.
+    public func text(_ name: String) -> String? {
+        values[name].map { Invocation.text(of: $0.value) }
+    }
+
+    public func number(_ name: String) -> Double? {
+        if case .number(let value, _)? = values[name]?.value { return value }
+        return nil
+    }
+
+    public func integer(_ name: String) -> Int? { number(name).map { Int($0) } }
+
+    /// A list of names (a single name counts as a list of one).
+    public func words(_ name: String) -> [String]? {
+        guard let value = values[name]?.value else { return nil }
+        if case .list(let items) = value { return items.map { Invocation.text(of: $0.value) } }
+        return [Invocation.text(of: value)]
+    }
+
+    public func output(_ index: Int) -> (name: String, location: SourceLocation) {
+        let value = outputs[index]
+        return (Invocation.text(of: value.value), value.location)
+    }
+
+    /// Runs `body`, pointing any error it throws without a location at the argument `name`.
+    public func at<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelshError {
+            throw error.located(at: location(name))
+        }
+    }
+
+    static func text(of value: Value) -> String {
+        switch value {
+        case .word(let text), .string(let text): return text
+        case .number(_, let text): return text
+        case .list(let items): return items.map { text(of: $0.value) }.joined(separator: ",")
+        }
+    }
+}

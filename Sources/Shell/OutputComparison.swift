@@ -1,0 +1,77 @@
+import Foundation
+
+/// Compares recorded output with new output the way `check` must: text exactly, numbers
+/// within a relative tolerance, so a last-digit change from a different BLAS does not fail
+/// a transcript while a moved coefficient does.
+public enum OutputComparison {
+    public static func linesMatch(_ expected: String, _ actual: String, tolerance: Double) -> Bool {
+        if expected == actual { return true }
+        let a = pieces(expected), b = pieces(actual)
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            switch (x, y) {
+            case (.text(let s), .text(let t)):
+                if s != t { return false }
+            case (.number(let u, _), .number(let v, _)):
+                if !numbersMatch(u, v, tolerance: tolerance) { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    static func numbersMatch(_ u: Double, _ v: Double, tolerance: Double) -> Bool {
+        if u == v { return true }
+        return abs(u - v) <= tolerance * max(abs(u), abs(v))
+    }
+
+    enum Piece: Equatable {
+        case text(String)
+        case number(Double, String)
+    }
+
+    /// Splits a line into runs of text and decimal numbers (sign, digits, fraction, exponent).
+    /// A number glued to letters (`x1`, `1st`) stays text, so names are compared exactly.
+    static func pieces(_ line: String) -> [Piece] {
+        let chars = Array(line)
+        var result: [Piece] = []
+        var text = ""
+        var i = 0
+        while i < chars.count {
+            if let (end, value) = number(in: chars, at: i) {
+                if !text.isEmpty { result.append(.text(text)); text = "" }
+                result.append(.number(value, String(chars[i..<end])))
+                i = end
+            } else {
+                text.append(chars[i])
+                i += 1
+            }
+        }
+        if !text.isEmpty { result.append(.text(text)) }
+        return result
+    }
+
+    private static func number(in chars: [Character], at start: Int) -> (Int, Double)? {
+        if start > 0, chars[start - 1].isLetter || chars[start - 1] == "_" || chars[start - 1] == "." || chars[start - 1].isNumber { return nil }
+        var i = start
+        if chars[i] == "-" { i += 1 }
+        let digitsStart = i
+        while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+        guard i > digitsStart else { return nil }
+        if i < chars.count, chars[i] == ".", i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isNumber {
+            i += 1
+            while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+        }
+        if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+            var j = i + 1
+            if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
+            let expStart = j
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
+            if j > expStart { i = j }
+        }
+        if i < chars.count, chars[i].isLetter || chars[i] == "_" { return nil }
+        guard let value = Double(String(chars[start..<i])) else { return nil }
+        return (i, value)
+    }
+}

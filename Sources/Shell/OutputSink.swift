@@ -1,0 +1,27 @@
+/// Where the shell's output goes. The shell never prints directly, so tests, `record` and
+/// `check` capture exactly what a user would see.
+public protocol OutputSink: AnyObject {
+    /// Normal output (a command's report), one or more lines, without a trailing newline.
+    func output(_ text: String)
+    /// A rendered error or warning, one or more lines, without a trailing newline.
+    func error(_ text: String)
+}
+
+/// Collects output in order, errors included, as a transcript shows it.
+public final class CapturingSink: OutputSink {
+    public private(set) var lines: [String] = []
+
+    public init() {}
+
+    public func output(_ text: String) { append(text) }
+    public func error(_ text: String) { append(text) }
+
+    public func take() -> [String] {
+        defer { lines = [] }
+        return lines
+    }
+
+    private func append(_ text: String) {
+        lines += text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}

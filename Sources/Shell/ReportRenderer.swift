@@ -1,0 +1,14 @@
+import Tabular
+
+/// Turns a command's report into the text a user sees. One place, so output modes (CSV,
+/// JSON, Markdown tables) can be added here without touching commands.
+public enum ReportRenderer {
+    public static func render(_ report: Report) -> String {
+        report.blocks.map { block in
+            switch block {
+            case .text(let line): return line
+            case .table(let table): return table.rendered()
+            }
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,204 @@
+import Diagnostics
+import Language
+import Models
+import Store
+import Tabular
+
+/// A modelsh session: the state, the cell log, and the pipeline every line goes through:
+/// parse → bind (names checked against the state) → run on a copy → keep the copy on success.
+public final class Session {
+    public enum Status: Equatable {
+        case ok
+        case failed(ModelshError)
+        case quit
+    }
+
+    public let sink: OutputSink
+    public let table = CommandTable.standard
+    public private(set) var state = SessionState()
+    public private(set) var cells: [CellRecord] = []
+    /// Whether datasets, models or settings changed since the workspace was last saved or opened.
+    public private(set) var hasUnsavedChanges = false
+    /// The text of every file a running script came from, so an error deep inside nested
+    /// `run`s is shown with its own line under it.
+    private var sourceTexts: [String: [Substring]] = [:]
+    private var runDepth = 0
+    private var quitRequested = false
+
+    /// How deeply `run` may nest before it is taken for a loop.
+    static let maximumRunDepth = 16
+
+    public init(sink: OutputSink) {
+        self.sink = sink
+    }
+
+    public var nextCellNumber: Int { (cells.last?.number ?? 0) + 1 }
+
+    /// Runs `source` (one line, several `;`-separated statements, or a whole statement spanning
+    /// continuation lines) as one cell per statement. `file` is nil for interactive input.
+    @discardableResult
+    public func execute(_ source: String, file: String? = nil, firstLine: Int = 1) -> Status {
+        var working = state
+        let status = execute(source, file: file, firstLine: firstLine, state: &working, asCells: true)
+        state = working
+        return status
+    }
+
+    /// The statement-running loop shared by top-level input and nested `run`; nested
+    /// statements are not cells of their own, their output belongs to the `run` cell.
+    func execute(_ source: String, file: String?, firstLine: Int, state: inout SessionState, asCells: Bool) -> Status {
+        remember(source, file: file, firstLine: firstLine)
+        let statements: [CommandSyntax]
+        do {
+            switch try Parser.parse(source, file: file, firstLine: firstLine) {
+            case .statements(let parsed):
+                statements = parsed
+            case .incomplete(let reason):
+                let location = SourceLocation(file: file, line: firstLine, column: 1)
+                throw ModelshError.usage("incomplete command (\(reason))", at: location)
+            }
+        } catch let error as ModelshError {
+            if asCells { cellOutput = [] }
+            printError(render(error))
+            if asCells { logCell(input: source, succeeded: false) }
+            return .failed(error)
+        } catch {
+            preconditionFailure("the parser throws only ModelshError")
+        }
+        for statement in statements {
+            if asCells { cellOutput = [] }
+            let status = run(statement, state: &state)
+            if asCells { logCell(input: statement.source, succeeded: !status.isFailure) }
+            if status == .quit { return .quit }
+            if status.isFailure, file == nil || state.settings.bail { return status }
+        }
+        return .ok
+    }
+
+    private func run(_ statement: CommandSyntax, state: inout SessionState) -> Status {
+        let context = CommandContext(state: state, session: self)
+        do {
+            let invocation = try Binder(table: table, variables: state.variables).bind(statement)
+            try invocation.form.handler(invocation, context)
+            state = context.state
+            if invocation.spec.changesState { hasUnsavedChanges = true }
+            if quitRequested {
+                quitRequested = false
+                return .quit
+            }
+            return .ok
+        } catch let error as ModelshError {
+            let located = error.located(at: statement.verbLocation)
+            printError(render(located))
+            return .failed(located)
+        } catch let failure as NestedScriptFailure {
+            return .failed(failure.error)
+        } catch {
+            let unexpected = ModelshError(.software, "internal error: \(error)", at: statement.verbLocation)
+            printError(render(unexpected))
+            return .failed(unexpected)
+        }
+    }
+
+    // MARK: - Output and the cell log
+
+    /// What the current cell has printed, for the cell log.
+    private var cellOutput: [String] = []
+
+    func print(_ text: String) {
+        sink.output(text)
+        cellOutput.append(text)
+    }
+
+    func printError(_ text: String) {
+        sink.error(text)
+        cellOutput.append(text)
+    }
+
+    private func logCell(input: String, succeeded: Bool) {
+        cells.append(CellRecord(number: nextCellNumber, input: input, output: cellOutput.joined(separator: "\n"), succeeded: succeeded))
+    }
+
+    /// The error with the line it points into and a caret under the offending token.
+    public func render(_ error: ModelshError) -> String {
+        DiagnosticRenderer.render(error, sourceLine: error.location.flatMap(sourceLine(at:)))
+    }
+
+    private func remember(_ source: String, file: String?, firstLine: Int) {
+        let key = file ?? ""
+        // Interactive input is one statement at a time; a script is remembered statement by
+        // statement, each at its own line numbers, keeping what came before.
+        var lines = file == nil ? [] : sourceTexts[key] ?? []
+        let statementLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let needed = firstLine - 1 + statementLines.count
+        if lines.count < needed { lines += Array(repeating: "", count: needed - lines.count) }
+        for (offset, line) in statementLines.enumerated() { lines[firstLine - 1 + offset] = line }
+        sourceTexts[key] = lines
+    }
+
+    private func sourceLine(at location: SourceLocation) -> String? {
+        guard let lines = sourceTexts[location.file ?? ""], location.line >= 1, location.line <= lines.count else { return nil }
+        return String(lines[location.line - 1])
+    }
+
+    // MARK: - Commands that act on the session itself
+
+    /// Runs the script at `path` inside the current command (the `run` command). Its statements
+    /// are not cells of their own: their output is the `run` cell's output.
+    func runScript(at path: String, context: CommandContext) throws {
+        guard runDepth < Session.maximumRunDepth else {
+            throw ModelshError.usage("scripts nested more than \(Session.maximumRunDepth) deep (does '\(path)' run itself?)")
+        }
+        let script = try Script.read(path: path)
+        runDepth += 1
+        defer { runDepth -= 1 }
+        for entry in script.entries {
+            let status = execute(entry.source, file: path, firstLine: entry.line, state: &context.state, asCells: false)
+            if case .failed(let error) = status, context.state.settings.bail {
+                throw NestedScriptFailure(error: error)
+            }
+            if status == .quit { break }
+        }
+    }
+
+    func requestQuit() { quitRequested = true }
+
+    /// Replaces everything with an opened workspace's contents.
+    func restore(_ contents: WorkspaceContents, into context: CommandContext) throws {
+        var variables = Variables()
+        for item in contents.datasets { try variables.set(item.name, .dataset(item.dataset)) }
+        for item in contents.models { try variables.set(item.name, .model(item.model)) }
+        context.state.variables = variables
+        context.state.settings = try Settings(stored: contents.settings)
+        cells = contents.cells
+    }
+
+    func markSaved() { hasUnsavedChanges = false }
+
+    /// What `save workspace` writes: everything, the cell log included.
+    func contents(of state: SessionState) -> WorkspaceContents {
+        var contents = WorkspaceContents()
+        for name in state.variables.names {
+            switch state.variables[name] {
+            case .dataset(let data)?: contents.datasets.append(NamedDataset(name: name, dataset: data))
+            case .model(let model)?: contents.models.append(NamedModel(name: name, model: model))
+            case nil: break
+            }
+        }
+        contents.cells = cells
+        contents.settings = state.settings.stored
+        return contents
+    }
+}
+
+/// A nested script stopped at an error that was already shown where it happened.
+struct NestedScriptFailure: Error {
+    let error: ModelshError
+}
+
+extension Session.Status {
+    var isFailure: Bool {
+        if case .failed = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,79 @@
+import Diagnostics
+
+/// `modelsh record` and `modelsh check`: run a script in a fresh session, capturing each
+/// statement's output, then write it under the statement as `#>` lines or compare it with
+/// what is recorded there.
+public enum Transcript {
+    public struct Run {
+        /// Each entry's output; nil for entries not run because the script stopped.
+        public let outputs: [[String]?]
+        /// The error that stopped the script, if one did.
+        public let stoppedBy: ModelshError?
+        /// The tolerance in force when each entry ran (`set tolerance` can change it).
+        let tolerances: [Double]
+    }
+
+    /// Runs every entry of `script` in a new session; `file` names it in error locations.
+    /// With `numberingRecordedLines`, each statement runs with the line number it will have once
+    /// the new output is written above it (what `record` needs so its error locations are true
+    /// of the file it writes); otherwise with its line in the file as it is.
+    public static func run(_ script: Script, file: String, numberingRecordedLines: Bool = false) -> Run {
+        let sink = CapturingSink()
+        let session = Session(sink: sink)
+        var outputs: [[String]?] = Array(repeating: nil, count: script.entries.count)
+        var tolerances: [Double] = Array(repeating: session.state.settings.tolerance, count: script.entries.count)
+        var stoppedBy: ModelshError?
+        var linesAbove = 0
+        for (index, entry) in script.entries.enumerated() {
+            linesAbove += entry.leading.count
+            let line = numberingRecordedLines ? linesAbove + 1 : entry.line
+            let status = session.execute(entry.source, file: file, firstLine: line)
+            outputs[index] = sink.take()
+            linesAbove += entry.source.split(separator: "\n", omittingEmptySubsequences: false).count + outputs[index]!.count
+            tolerances[index] = session.state.settings.tolerance
+            if status == .quit { break }
+            if case .failed(let error) = status, session.state.settings.bail {
+                stoppedBy = error
+                break
+            }
+        }
+        return Run(outputs: outputs, stoppedBy: stoppedBy, tolerances: tolerances)
+    }
+
+    /// The script's text with fresh `#>` output under every statement that ran.
+    public static func record(_ script: Script, file: String) -> (text: String, run: Run) {
+        let run = run(script, file: file, numberingRecordedLines: true)
+        return (script.rendered(outputs: run.outputs), run)
+    }
+
+    /// Readable differences between the recorded and the new outputs; empty when they match.
+    public static func check(_ script: Script, file: String) -> [String] {
+        let run = run(script, file: file)
+        var differences: [String] = []
+        for (index, entry) in script.entries.enumerated() {
+            let firstLine = entry.source.split(separator: "\n").first.map(String.init) ?? entry.source
+            guard let actual = run.outputs[index] else {
+                differences.append("\(file):\(entry.line): not run (the script stopped at an earlier error): \(firstLine)")
+                continue
+            }
+            let diff = lineDifferences(expected: entry.expected, actual: actual, tolerance: run.tolerances[index])
+            if !diff.isEmpty {
+                differences.append((["\(file):\(entry.line): output differs for: \(firstLine)"] + diff).joined(separator: "\n"))
+            }
+        }
+        return differences
+    }
+
+    /// `- expected` / `+ actual` for each position where the lines differ beyond tolerance.
+    static func lineDifferences(expected: [String], actual: [String], tolerance: Double) -> [String] {
+        var lines: [String] = []
+        for i in 0..<max(expected.count, actual.count) {
+            let e = i < expected.count ? expected[i] : nil
+            let a = i < actual.count ? actual[i] : nil
+            if let e, let a, OutputComparison.linesMatch(e, a, tolerance: tolerance) { continue }
+            if let e { lines.append("  - \(e)") }
+            if let a { lines.append("  + \(a)") }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,164 @@
+import Diagnostics
+import Foundation
+import Models
+
+/// A fitted model as a JSON file: data only, versioned, written to diff well in git.
+///
+/// ```json
+/// {
+///   "createdBy" : "modelsh 0.1.0",
+///   "format" : "modelsh-model",
+///   "formatVersion" : 1,
+///   "model" : { … },
+///   "name" : "m"
+/// }
+/// ```
+/// `model` is `Model`'s Codable form. Keys are sorted and the text is indented, so two
+/// versions of a model differ only in the lines that changed. Numbers are written in the
+/// shortest form that reads back to the same bits. JSON has no NaN or infinities, so they are
+/// written as the strings "NaN", "Infinity" and "-Infinity" (NaN marks, e.g., a coefficient
+/// left out as aliased, as R's NA does); NaN payload bits are not kept.
+///
+/// Readers refuse a `formatVersion` newer than `formatVersion`, so a file from a newer build
+/// gives a clear message instead of a half-understood model.
+public enum ModelArchive {
+    public static let format = "modelsh-model"
+    public static let formatVersion = 1
+
+    /// The archive as UTF-8 JSON, ending with a newline.
+    public static func encode(_ model: Model, name: String) throws -> Data {
+        let envelope = Envelope(format: format, formatVersion: formatVersion, createdBy: modelshCreatedBy,
+                                name: name, model: model)
+        do {
+            return try jsonEncoder().encode(envelope) + Data("\n".utf8)
+        } catch {
+            throw ModelshError(.software, "cannot encode model '\(name)' (\(error))")
+        }
+    }
+
+    /// Reads an archive; `source` names it in errors (a path, or "w.msw (model 'm')").
+    public static func decode(_ data: Data, source: String) throws -> (name: String, model: Model) {
+        let decoder = jsonDecoder()
+        // The header is checked on its own first: a newer format's model may not decode at all,
+        // and its version is then the useful thing to report.
+        let header: Header
+        do {
+            header = try decoder.decode(Header.self, from: data)
+        } catch {
+            throw notAnArchive(source, reason: headerProblem(error))
+        }
+        guard let foundFormat = header.format else {
+            throw notAnArchive(source, reason: "no \"format\" field")
+        }
+        guard foundFormat == format else {
+            throw notAnArchive(source, reason: "format is '\(foundFormat)', expected '\(format)'")
+        }
+        if let version = header.formatVersion, version > formatVersion {
+            throw ModelshError.data("\(source) was written by a newer modelsh (format \(version); this build reads up to \(formatVersion))")
+        }
+
+        let envelope: Envelope
+        do {
+            envelope = try decoder.decode(Envelope.self, from: data)
+        } catch let error as ModelshError {
+            throw ModelshError(error.category, "\(source): \(error.message)")
+        } catch {
+            throw ModelshError.data("\(source): damaged model file (\(contentProblem(error)))")
+        }
+        guard envelope.formatVersion >= 1 else {
+            throw ModelshError.data("\(source): damaged model file (format version \(envelope.formatVersion) is not valid)")
+        }
+        return (envelope.name, envelope.model)
+    }
+
+    /// Writes the archive atomically: `path` keeps its old contents if anything fails.
+    public static func save(_ model: Model, name: String, to path: String) throws {
+        try FileAccess.write(encode(model, name: name), to: path)
+    }
+
+    public static func load(path: String) throws -> (name: String, model: Model) {
+        try decode(FileAccess.read(path), source: path)
+    }
+
+    // MARK: - Format
+
+    static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+
+    private struct Header: Decodable {
+        let format: String?
+        let formatVersion: Int?
+    }
+
+    private struct Envelope: Codable {
+        let format: String
+        let formatVersion: Int
+        let createdBy: String
+        let name: String
+        let model: Model
+    }
+
+    // MARK: - Errors
+
+    private static func notAnArchive(_ source: String, reason: String) -> ModelshError {
+        .data("\(source): not a modelsh model file (\(reason))")
+    }
+
+    private static func headerProblem(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "not valid JSON"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return "not a JSON object"
+        default:
+            return contentProblem(error)
+        }
+    }
+
+    /// What is wrong, naming the field by its path, e.g. "missing field 'model.schema'".
+    private static func contentProblem(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field '\(fieldPath(context.codingPath + [key]))'"
+        case .valueNotFound(_, let context):
+            return "field '\(fieldPath(context.codingPath))' is null"
+        case .typeMismatch(_, let context):
+            return "field '\(fieldPath(context.codingPath))' has the wrong type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "not valid JSON"
+                : "field '\(fieldPath(context.codingPath))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func fieldPath(_ path: [CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+}
+
+/// Recorded in every file modelsh writes, to explain files that came from other builds.
+let modelshCreatedBy = "modelsh \(ModelshVersion.current)"

@@ -1,0 +1,119 @@
+import Diagnostics
+import Foundation
+import Models
+import Tabular
+
+/// Writes a workspace file; see `Workspace` for the format and the crash-safety argument.
+enum WorkspaceWriter {
+    static func save(_ contents: WorkspaceContents, to path: String) throws {
+        try save(contents, to: path, beforeCommit: {})
+    }
+
+    /// `beforeCommit` runs when everything is written but not yet committed; tests make it
+    /// throw to show that a save failing that late still leaves the old file intact.
+    static func save(_ contents: WorkspaceContents, to path: String, beforeCommit: () throws -> Void) throws {
+        try FileAccess.replace(path) { temporaryPath in
+            let database = try SQLiteDatabase(path: temporaryPath, displayPath: path, fileKind: "workspace", mode: .create)
+            // A failed save deletes the temporary file, so a rollback journal would only cost
+            // time; FileAccess syncs the finished file once, so per-commit syncs are not needed.
+            try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            try database.execute("BEGIN")
+            try database.execute(Workspace.schema)
+            try database.execute("""
+                PRAGMA application_id = \(Workspace.applicationID);
+                PRAGMA user_version = \(Workspace.formatVersion);
+                """)
+            try writeMeta(database)
+            try writeDatasets(contents.datasets, database)
+            try writeModels(contents.models, database)
+            try writeCells(contents.cells, database)
+            try writeSettings(contents.settings, database)
+            try beforeCommit()
+            try database.execute("COMMIT")
+            try database.close()
+        }
+    }
+
+    private static func writeMeta(_ database: SQLiteDatabase) throws {
+        let insert = try database.prepare("INSERT INTO meta (format, format_version, created_by) VALUES (?1, ?2, ?3)")
+        try insert.bind(Workspace.format, at: 1)
+        try insert.bind(Workspace.formatVersion, at: 2)
+        try insert.bind(modelshCreatedBy, at: 3)
+        try insert.step()
+    }
+
+    private static func writeDatasets(_ datasets: [NamedDataset], _ database: SQLiteDatabase) throws {
+        let insertDataset = try database.prepare(
+            "INSERT INTO datasets (name, position, row_count, fingerprint) VALUES (?1, ?2, ?3, ?4)")
+        let insertColumn = try database.prepare("""
+            INSERT INTO columns (dataset, position, name, type, levels, data, missing)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        for (position, named) in datasets.enumerated() {
+            try insertDataset.bind(named.name, at: 1)
+            try insertDataset.bind(position, at: 2)
+            try insertDataset.bind(named.dataset.rowCount, at: 3)
+            try insertDataset.bind(named.dataset.fingerprint, at: 4)
+            try insertDataset.step()
+            try insertDataset.reset()
+            for (columnPosition, column) in named.dataset.columns.enumerated() {
+                try writeColumn(column, at: columnPosition, of: named.name, using: insertColumn, database: database)
+            }
+        }
+    }
+
+    private static func writeColumn(_ column: Column, at position: Int, of datasetName: String,
+                                    using insert: SQLiteStatement, database: SQLiteDatabase) throws {
+        do {
+            try ColumnBlocks.withBlocks(of: column) { blocks in
+                try insert.bind(datasetName, at: 1)
+                try insert.bind(position, at: 2)
+                try insert.bind(column.name, at: 3)
+                try insert.bind(blocks.type, at: 4)
+                try insert.bind(blocks.levels, at: 5)
+                // The blocks are borrowed, so the row must be written before they go away.
+                try insert.bindBorrowedBlob(blocks.data, at: 6)
+                try insert.bindBorrowedBlob(blocks.missing, at: 7)
+                try insert.step()
+                try insert.reset()
+            }
+        } catch let problem as ColumnBlocks.Problem {
+            throw ModelshError(.software, "\(database.displayPath): cannot save dataset '\(datasetName)' (column '\(column.name)': \(problem.reason))")
+        }
+    }
+
+    private static func writeModels(_ models: [NamedModel], _ database: SQLiteDatabase) throws {
+        let insert = try database.prepare("INSERT INTO models (name, position, kind, archive) VALUES (?1, ?2, ?3, ?4)")
+        for (position, named) in models.enumerated() {
+            let archive = try ModelArchive.encode(named.model, name: named.name)
+            try insert.bind(named.name, at: 1)
+            try insert.bind(position, at: 2)
+            try insert.bind(named.model.kind, at: 3)
+            try insert.bind(String(decoding: archive, as: UTF8.self), at: 4)
+            try insert.step()
+            try insert.reset()
+        }
+    }
+
+    private static func writeCells(_ cells: [CellRecord], _ database: SQLiteDatabase) throws {
+        let insert = try database.prepare("INSERT INTO cells (number, input, output, succeeded) VALUES (?1, ?2, ?3, ?4)")
+        for cell in cells {
+            try insert.bind(cell.number, at: 1)
+            try insert.bind(cell.input, at: 2)
+            try insert.bind(cell.output, at: 3)
+            try insert.bind(cell.succeeded, at: 4)
+            try insert.step()
+            try insert.reset()
+        }
+    }
+
+    private static func writeSettings(_ settings: [String: String], _ database: SQLiteDatabase) throws {
+        let insert = try database.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)")
+        for key in settings.keys.sorted() {
+            try insert.bind(key, at: 1)
+            try insert.bind(settings[key]!, at: 2)
+            try insert.step()
+            try insert.reset()
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Diagnostics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How to read a delimited text file.
+public struct CSVOptions: Sendable, Equatable {
+    /// The byte between fields: `,` by default; `;` and tab are common too.
+    public var separator: UInt8
+    /// Whether the first record names the columns; without one they are `V1`, `V2`, … as in R.
+    public var header: Bool
+    /// Field contents read as a missing value in any column type, compared after trimming spaces
+    /// and tabs, quoted or not (a quoted `""` is missing too).
+    public var missingMarkers: [String]
+
+    public init(separator: UInt8 = UInt8(ascii: ","), header: Bool = true, missingMarkers: [String] = ["", "NA"]) {
+        self.separator = separator
+        self.header = header
+        self.missingMarkers = missingMarkers
+    }
+}
+
+/// Reads RFC 4180 CSV into a `Dataset`, inferring each column's type.
+///
+/// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
+/// LF or CRLF line ends; an optional UTF-8 byte order mark; blank lines skipped. Every record
+/// must have as many fields as the header. Text must be valid UTF-8.
+///
+/// Header: an empty name at field k becomes `Vk`; a repeated name gets `_2`, `_3`, … (the first
+/// free suffix), so `x,x,` reads as `x`, `x_2`, `V3`.
+///
+/// Types, decided from all non-missing values (trimmed of spaces and tabs; quoting does not matter):
+/// - `integer`: every value is digits with an optional sign, no point or exponent, |x| ≤ 2^53.
+///   So `0`/`1` columns are integer, not boolean.
+/// - `numeric`: every value is a decimal number (`DecimalParser`), including `Inf`; `NaN`
+///   reads as a missing value, since a missing number is stored as NaN.
+/// - `boolean`: every value is `true`/`false`, `True`/`False` or `TRUE`/`FALSE` (not yes/no or
+///   T/F, which are categorical).
+/// - `categorical`: any other text with at most max(20, n/20) distinct values among the n
+///   non-missing ones; levels sorted by UTF-8 bytes (so the reference level is the first).
+/// - `text`: the rest, kept verbatim.
+/// - A column with no non-missing values (including a header-only file) is numeric.
+public enum CSVReader {
+    /// Reads the file at `path`. Missing or unreadable files throw `.noInput`; bad content `.data`.
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+        try read(bytes: contentsOfFile(path), sourceName: path, options: options)
+    }
+
+    /// Reads CSV from memory; `sourceName` is the file name used in error messages.
+    public static func read(bytes: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var reading = CSVReading(bytes: buffer, sourceName: sourceName, options: options)
+            return try reading.dataset()
+        }
+    }
+
+    private static func contentsOfFile(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw ModelshError.noInput("cannot read '\(path)': it is a directory") }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(Int(status.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
+
+/// One pass of reading a file (two when some column needs its early rows again as text).
+private struct CSVReading {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let sourceName: String
+    let options: CSVOptions
+    let missingMarkers: MissingMarkers
+    private var scratch: [UInt8] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, sourceName: String, options: CSVOptions) {
+        self.bytes = bytes
+        self.sourceName = sourceName
+        self.options = options
+        self.missingMarkers = MissingMarkers(options.missingMarkers)
+    }
+
+    mutating func dataset() throws -> Dataset {
+        var tokenizer = CSVTokenizer(bytes: bytes, separator: options.separator)
+        var fields: [CSVField] = []
+        guard try next(&tokenizer, into: &fields) else {
+            throw ModelshError.data("\(sourceName): the file is empty")
+        }
+        let names = options.header ? try headerNames(fields, tokenizer) : (1...fields.count).map { "V\($0)" }
+        let expectation = options.header ? "header has \(names.count) columns" : "first row has \(names.count) fields"
+        var builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
+        var hasRecord = !options.header
+        var row = 0
+        if options.header { hasRecord = try next(&tokenizer, into: &fields) }
+        while hasRecord {
+            guard fields.count == names.count else {
+                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): row has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(names.count) (\(expectation))")
+            }
+            for (index, field) in fields.enumerated() {
+                do {
+                    try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(InvalidUTF8) in
+                        try builders[index].append(contents, missingMarkers: missingMarkers)
+                    }
+                } catch {
+                    throw invalidUTF8(line: tokenizer.recordLine, column: names[index])
+                }
+            }
+            row += 1
+            hasRecord = try next(&tokenizer, into: &fields)
+        }
+        try backfill(&builders, names: names)
+        // Names are unique and every column has one value per record, so this cannot fail.
+        return try Dataset(columns: zip(builders, names).map { $0.column(named: $1) })
+    }
+
+    /// Reads again, up to the last row any column needs, the rows read before a column turned to text.
+    private mutating func backfill(_ builders: inout [ColumnBuilder], names: [String]) throws {
+        let rowsNeeded = builders.map(\.rowsToBackfill).max() ?? 0
+        guard rowsNeeded > 0 else { return }
+        var tokenizer = CSVTokenizer(bytes: bytes, separator: options.separator)
+        var fields: [CSVField] = []
+        if options.header { _ = try next(&tokenizer, into: &fields) }
+        for row in 0..<rowsNeeded {
+            _ = try next(&tokenizer, into: &fields)
+            for index in builders.indices where row < builders[index].rowsToBackfill {
+                do {
+                    try tokenizer.withContents(of: fields[index], scratch: &scratch) { (contents) throws(InvalidUTF8) in
+                        try builders[index].backfill(contents, row: row, missingMarkers: missingMarkers)
+                    }
+                } catch {
+                    throw invalidUTF8(line: tokenizer.recordLine, column: names[index])
+                }
+            }
+        }
+    }
+
+    /// Column names from the header record: empty ones become `Vk`, repeats get `_2`, `_3`, ….
+    private mutating func headerNames(_ fields: [CSVField], _ tokenizer: CSVTokenizer) throws -> [String] {
+        var names: [String] = []
+        var taken = Set<String>()
+        for (index, field) in fields.enumerated() {
+            let decoded = tokenizer.withContents(of: field, scratch: &scratch) { String(validating: $0, as: UTF8.self) }
+            guard let decoded else {
+                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): invalid UTF-8 in the name of column \(index + 1)")
+            }
+            let base = decoded.isEmpty ? "V\(index + 1)" : decoded
+            var name = base
+            var suffix = 2
+            while taken.contains(name) {
+                name = "\(base)_\(suffix)"
+                suffix += 1
+            }
+            taken.insert(name)
+            names.append(name)
+        }
+        return names
+    }
+
+    private func next(_ tokenizer: inout CSVTokenizer, into fields: inout [CSVField]) throws -> Bool {
+        do {
+            return try tokenizer.nextRecord(into: &fields)
+        } catch {
+            switch error {
+            case .unterminatedQuote(let line):
+                throw ModelshError.data("\(sourceName):\(line): a quoted field opens on this line and is never closed")
+            case .characterAfterClosingQuote(let line, let field, let character):
+                let shown = character >= 0x20 && character < 0x7F ? "'\(Character(Unicode.Scalar(character)))'" : "byte 0x\(String(character, radix: 16))"
+                throw ModelshError.data("\(sourceName):\(line): unexpected \(shown) after the closing quote of field \(field) (a quote inside a quoted field is written \"\")")
+            }
+        }
+    }
+
+    private func invalidUTF8(line: Int, column: String) -> ModelshError {
+        .data("\(sourceName):\(line): invalid UTF-8 in column '\(column)' (is the file in another encoding, such as Latin-1?)")
+    }
+}

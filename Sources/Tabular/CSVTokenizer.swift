@@ -1,0 +1,139 @@
+/// Where one field of a record lies in the file's bytes. A quoted field's range excludes the
+/// quotes; `hasEscapedQuotes` says it still holds `""` pairs to collapse.
+struct CSVField {
+    var start: Int
+    var end: Int
+    var isQuoted: Bool
+    var hasEscapedQuotes: Bool
+}
+
+/// Why the tokenizer stopped; the reader turns it into a message naming the file.
+enum CSVSyntaxError: Error {
+    case unterminatedQuote(openedOnLine: Int)
+    case characterAfterClosingQuote(line: Int, field: Int, character: UInt8)
+}
+
+/// Splits RFC 4180 text into records of fields, byte by byte, without copying.
+///
+/// Records end at LF or CRLF (outside quotes). A field that starts with `"` is quoted: it runs to
+/// the next lone `"`, may hold separators and line breaks, and writes a quote as `""`. A quote
+/// inside an unquoted field is kept as data (`5'11"` is common in the wild); anything but a
+/// separator or line end after a closing quote is an error. Blank lines are skipped, as R's
+/// `read.csv` and pandas do, so a trailing newline (or several) adds no record.
+struct CSVTokenizer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let separator: UInt8
+    private(set) var position: Int
+    /// The 1-based line at `position`; counts line breaks inside quoted fields too.
+    private(set) var line = 1
+    /// The line on which the most recently read record starts.
+    private(set) var recordLine = 1
+
+    private static let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+
+    init(bytes: UnsafeBufferPointer<UInt8>, separator: UInt8) {
+        self.bytes = bytes
+        self.separator = separator
+        let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        position = hasByteOrderMark ? 3 : 0
+    }
+
+    /// Reads the next record into `fields` (cleared first); false at the end of the input.
+    mutating func nextRecord(into fields: inout [CSVField]) throws(CSVSyntaxError) -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        skipBlankLines()
+        guard position < bytes.count else { return false }
+        recordLine = line
+        while true {
+            let field = bytes[position] == Self.quote ? try quotedField() : unquotedField()
+            fields.append(field)
+            guard position < bytes.count else { return true }
+            let byte = bytes[position]
+            if byte == separator {
+                position += 1
+                continue
+            }
+            // Only a quoted field can stop anywhere but a separator or line end.
+            if byte == Self.lineFeed {
+                position += 1
+                line += 1
+                return true
+            }
+            if byte == Self.carriageReturn, position + 1 == bytes.count || bytes[position + 1] == Self.lineFeed {
+                position += 2
+                line += 1
+                return true
+            }
+            throw .characterAfterClosingQuote(line: line, field: fields.count, character: byte)
+        }
+    }
+
+    /// The field's bytes with `""` collapsed, in `scratch` when collapsing was needed.
+    func withContents<R, E: Error>(of field: CSVField, scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        guard field.hasEscapedQuotes else {
+            return try body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var i = field.start
+        while i < field.end {
+            scratch.append(bytes[i])
+            i += bytes[i] == Self.quote ? 2 : 1
+        }
+        let result: Result<R, E> = scratch.withUnsafeBufferPointer { buffer in Result { () throws(E) in try body(buffer) } }
+        return try result.get()
+    }
+
+    private mutating func skipBlankLines() {
+        while position < bytes.count {
+            if bytes[position] == Self.lineFeed {
+                position += 1
+            } else if bytes[position] == Self.carriageReturn, position + 1 < bytes.count, bytes[position + 1] == Self.lineFeed {
+                position += 2
+            } else {
+                return
+            }
+            line += 1
+        }
+    }
+
+    /// Scans to the next separator or line feed; a CR before the line feed (or the end) is dropped.
+    private mutating func unquotedField() -> CSVField {
+        let start = position
+        var i = position
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte == separator || byte == Self.lineFeed { break }
+            i += 1
+        }
+        position = i
+        var end = i
+        if end > start, bytes[end - 1] == Self.carriageReturn, i == count || bytes[i] == Self.lineFeed {
+            end -= 1
+            position = end  // leave the CR for nextRecord, which ends the record at CRLF
+        }
+        return CSVField(start: start, end: end, isQuoted: false, hasEscapedQuotes: false)
+    }
+
+    private mutating func quotedField() throws(CSVSyntaxError) -> CSVField {
+        let openedOnLine = line
+        position += 1
+        let start = position
+        var hasEscapedQuotes = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == Self.quote {
+                if position + 1 < bytes.count, bytes[position + 1] == Self.quote {
+                    hasEscapedQuotes = true
+                    position += 2
+                    continue
+                }
+                position += 1
+                return CSVField(start: start, end: position - 1, isQuoted: true, hasEscapedQuotes: hasEscapedQuotes)
+            }
+            if byte == Self.lineFeed { line += 1 }
+            position += 1
+        }
+        throw .unterminatedQuote(openedOnLine: openedOnLine)
+    }
+}

@@ -1,0 +1,126 @@
+import Numerics
+
+/// The type of a column, as inferred on load and recorded in a model's training schema.
+public enum ColumnType: String, Codable, Sendable, CaseIterable {
+    case integer, numeric, boolean, categorical, text
+
+    /// Integer, numeric and boolean columns hold numbers (booleans as 0/1).
+    public var isNumeric: Bool { self == .integer || self == .numeric || self == .boolean }
+}
+
+/// The values of one column. Numbers live in one contiguous `[Double]` so they go to BLAS
+/// without copying; categories are codes into a level list, as R's factors.
+public enum ColumnStorage: Sendable, Equatable {
+    /// Integer, numeric and boolean (0/1) values; a missing slot holds NaN.
+    case numbers([Double])
+    /// Codes into `levels` (in first-seen order unless sorted); a missing slot holds -1.
+    case categories(codes: [Int32], levels: [String])
+    /// Free text; a missing slot holds "".
+    case strings([String])
+}
+
+/// One named, typed column with a missing-value mask that is the authority on missingness.
+public struct Column: Sendable, Equatable {
+    public var name: String
+    public let type: ColumnType
+    public let storage: ColumnStorage
+    public let missing: MissingMask
+
+    public init(name: String, type: ColumnType, storage: ColumnStorage, missing: MissingMask) {
+        self.name = name
+        self.type = type
+        self.storage = storage
+        self.missing = missing
+        precondition(missing.count == Column.count(of: storage), "missing mask length must match values")
+    }
+
+    /// A numeric column; NaN values are marked missing.
+    public static func numeric(_ name: String, _ values: [Double], type: ColumnType = .numeric) -> Column {
+        var mask = MissingMask(count: values.count)
+        for (i, v) in values.enumerated() where v.isNaN { mask[i] = true }
+        return Column(name: name, type: type, storage: .numbers(values), missing: mask)
+    }
+
+    /// A categorical column from values (nil is missing); levels in first-seen order.
+    public static func categorical(_ name: String, _ values: [String?]) -> Column {
+        var levels: [String] = []
+        var index: [String: Int32] = [:]
+        var codes = [Int32](repeating: -1, count: values.count)
+        var mask = MissingMask(count: values.count)
+        for (i, value) in values.enumerated() {
+            guard let value else { mask[i] = true; continue }
+            if let code = index[value] {
+                codes[i] = code
+            } else {
+                let code = Int32(levels.count)
+                index[value] = code
+                levels.append(value)
+                codes[i] = code
+            }
+        }
+        return Column(name: name, type: .categorical, storage: .categories(codes: codes, levels: levels), missing: mask)
+    }
+
+    static func count(of storage: ColumnStorage) -> Int {
+        switch storage {
+        case .numbers(let values): return values.count
+        case .categories(let codes, _): return codes.count
+        case .strings(let values): return values.count
+        }
+    }
+
+    public var count: Int { missing.count }
+    public var missingCount: Int { missing.setCount }
+
+    /// The numbers of an integer, numeric or boolean column; nil for other types.
+    public var numbers: [Double]? {
+        if case .numbers(let values) = storage { return values }
+        return nil
+    }
+
+    /// The levels of a categorical column; nil for other types.
+    public var levels: [String]? {
+        if case .categories(_, let levels) = storage { return levels }
+        return nil
+    }
+
+    public func isMissing(_ row: Int) -> Bool { missing[row] }
+
+    /// The value at `row` as text, as `show` prints it and `write` would save it; nil if missing.
+    public func text(at row: Int) -> String? {
+        if missing[row] { return nil }
+        switch storage {
+        case .numbers(let values):
+            switch type {
+            case .boolean: return values[row] != 0 ? "true" : "false"
+            case .integer: return String(Int64(values[row]))
+            default: return NumberFormat.shortest(values[row])
+            }
+        case .categories(let codes, let levels):
+            return levels[Int(codes[row])]
+        case .strings(let values):
+            return values[row]
+        }
+    }
+
+    /// The rows at `rows`, in that order (repeats allowed); categorical levels are kept whole,
+    /// so a model's one-hot columns do not depend on which rows a split happened to pick.
+    public func selecting(rows: [Int]) -> Column {
+        var mask = MissingMask(count: rows.count)
+        for (i, row) in rows.enumerated() where missing[row] { mask[i] = true }
+        switch storage {
+        case .numbers(let values):
+            return Column(name: name, type: type, storage: .numbers(rows.map { values[$0] }), missing: mask)
+        case .categories(let codes, let levels):
+            return Column(name: name, type: type, storage: .categories(codes: rows.map { codes[$0] }, levels: levels), missing: mask)
+        case .strings(let values):
+            return Column(name: name, type: type, storage: .strings(rows.map { values[$0] }), missing: mask)
+        }
+    }
+
+    public func renamed(_ newName: String) -> Column {
+        var copy = self
+        copy.name = newName
+        return copy
+    }
+}

@@ -1,0 +1,33 @@
+/// What `columns NAME` prints: one line per column with its type, missing count and a glimpse
+/// of its values — the levels of a categorical column, the first few values of any other.
+public enum ColumnListing {
+    /// How many levels or example values a `values` cell shows before `…`.
+    public static let levelsShown = 5
+    public static let examplesShown = 3
+
+    public static func report(of dataset: Dataset) -> Report {
+        var table = TextTable(
+            headers: ["column", "type", "missing", "values"],
+            alignments: [.left, .left, .right, .left])
+        for column in dataset.columns {
+            table.append([column.name, column.type.rawValue, String(column.missingCount), glimpse(of: column)])
+        }
+        return .table(table)
+    }
+
+    /// "3 levels: setosa, versicolor, virginica" or "5.1, 4.9, 4.7, …".
+    static func glimpse(of column: Column) -> String {
+        if let levels = column.levels {
+            let listed = levels.prefix(levelsShown).joined(separator: ", ") + (levels.count > levelsShown ? ", …" : "")
+            return "\(levels.count) level\(levels.count == 1 ? "" : "s")" + (levels.isEmpty ? "" : ": " + listed)
+        }
+        var examples: [String] = []
+        var row = 0
+        while row < column.count, examples.count <= examplesShown {
+            if let text = column.text(at: row) { examples.append(text) }
+            row += 1
+        }
+        if examples.count > examplesShown { examples[examplesShown] = "…" }
+        return examples.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,113 @@
+/// Reads decimal numbers from bytes, correctly rounded, as fast as the common case allows.
+///
+/// Syntax: optional sign, digits with an optional `.` and fraction (`5.`, `.5` and `5.0` are all
+/// numbers), an optional exponent `e`/`E` with optional sign. Also `Inf`, `inf`, `INF`, `Infinity`
+/// and `infinity` (with optional sign) and `NaN`, `nan`, `NAN` — as R's `read.csv` reads them.
+/// No thousands separators, no hexadecimal, no surrounding spaces (the caller trims).
+enum DecimalParser {
+    struct Number {
+        var value: Double
+        /// Written without a point or exponent, and exactly representable (|value| ≤ 2^53).
+        var isInteger: Bool
+    }
+
+    /// Powers of ten that a Double holds exactly.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// The number in `text`, or nil if `text` is not one.
+    ///
+    /// Fast path: a mantissa of at most 19 significant digits that is below 2^53 and a decimal
+    /// exponent within ±22 give an exact integer and an exact power of ten, and one IEEE
+    /// multiplication or division of exact operands is correctly rounded. Anything else goes to
+    /// Swift's `Double(String)`, which is correctly rounded and ignores the C locale.
+    @inline(__always)
+    static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Number? {
+        let count = text.count
+        guard count > 0 else { return nil }
+        var i = 0
+        let negative = text[0] == UInt8(ascii: "-")
+        if negative || text[0] == UInt8(ascii: "+") { i = 1 }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var sawDigit = false
+        var fractionDigits = 0
+        var isInteger = true
+
+        while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
+            sawDigit = true
+            if mantissa != 0 || digit != 0 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                significantDigits += 1
+            }
+            i += 1
+        }
+        if i < count, text[i] == UInt8(ascii: ".") {
+            isInteger = false
+            i += 1
+            while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
+                sawDigit = true
+                if mantissa != 0 || digit != 0 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    significantDigits += 1
+                }
+                fractionDigits += 1
+                i += 1
+            }
+        }
+        guard sawDigit else { return special(text, from: i, negative: negative) }
+
+        var exponent = 0
+        if i < count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            isInteger = false
+            i += 1
+            var exponentNegative = false
+            if i < count, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") {
+                exponentNegative = text[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var sawExponentDigit = false
+            while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
+                sawExponentDigit = true
+                if exponent < 100_000 { exponent = exponent * 10 + Int(digit) }
+                i += 1
+            }
+            guard sawExponentDigit else { return nil }
+            if exponentNegative { exponent = -exponent }
+        }
+        guard i == count else { return nil }
+
+        let decimalExponent = exponent - fractionDigits
+        if significantDigits <= 19, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
+            var value = Double(mantissa)
+            if mantissa != 0 {
+                if decimalExponent > 0 {
+                    value *= exactPowersOfTen[decimalExponent]
+                } else if decimalExponent < 0 {
+                    value /= exactPowersOfTen[-decimalExponent]
+                }
+            }
+            return Number(value: negative ? -value : value, isInteger: isInteger)
+        }
+        // Every byte was checked to be ASCII above, so this decoding cannot fail or repair. An
+        // integer here has a mantissa above 2^53, which a Double may not hold exactly.
+        guard let value = Double(String(decoding: text, as: UTF8.self)) else { return nil }
+        return Number(value: value, isInteger: false)
+    }
+
+    private static let infinitySpellings: [[UInt8]] = ["Inf", "inf", "INF", "Infinity", "infinity"].map { Array($0.utf8) }
+    private static let notANumberSpellings: [[UInt8]] = ["NaN", "nan", "NAN"].map { Array($0.utf8) }
+
+    /// `Inf`, `Infinity` and `NaN` in their common spellings, after an optional sign.
+    private static func special(_ text: UnsafeBufferPointer<UInt8>, from start: Int, negative: Bool) -> Number? {
+        let word = text[start...]
+        guard let first = word.first, first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") else { return nil }
+        if infinitySpellings.contains(where: { $0.elementsEqual(word) }) {
+            return Number(value: negative ? -.infinity : .infinity, isInteger: false)
+        }
+        if notANumberSpellings.contains(where: { $0.elementsEqual(word) }) { return Number(value: .nan, isInteger: false) }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import Numerics
+
+/// What `describe NAME` prints: a line with the shape, then one table for the columns that hold
+/// numbers (integer, numeric, boolean — a boolean's mean is its share of `true`) and one for the
+/// columns that hold text (categorical and text). Figures have 7 significant digits, as R
+/// prints them; a figure that is undefined (the sd of one value, anything of no values) is `NA`.
+public enum Describe {
+    /// How many of a categorical column's most frequent levels the `top` cell lists.
+    public static let topLevelCount = 5
+
+    public static func report(of dataset: Dataset) -> Report {
+        var report = Report.text("\(dataset.rowCount) row\(dataset.rowCount == 1 ? "" : "s") × \(dataset.columnCount) column\(dataset.columnCount == 1 ? "" : "s")")
+        let numberColumns = dataset.columns.filter(\.type.isNumeric)
+        if !numberColumns.isEmpty { report.add(numbersTable(numberColumns)) }
+        let textColumns = dataset.columns.filter { !$0.type.isNumeric }
+        if !textColumns.isEmpty { report.add(textTable(textColumns)) }
+        return report
+    }
+
+    static func numbersTable(_ columns: [Column]) -> TextTable {
+        var table = TextTable(
+            headers: ["column", "type", "count", "missing", "mean", "sd", "min", "25%", "50%", "75%", "max"],
+            alignments: [.left, .left] + Array(repeating: .right, count: 9))
+        for column in columns {
+            guard let summary = NumericSummary(column) else { continue }
+            let figures = [summary.mean, summary.standardDeviation, summary.minimum, summary.firstQuartile,
+                           summary.median, summary.thirdQuartile, summary.maximum]
+            table.append([column.name, column.type.rawValue, String(summary.count), String(column.missingCount)]
+                + figures.map(formatted))
+        }
+        return table
+    }
+
+    /// Categorical columns list their levels and the most frequent ones with counts (ties in level
+    /// order); text columns only the number of distinct values, since their values rarely repeat.
+    static func textTable(_ columns: [Column]) -> TextTable {
+        var table = TextTable(
+            headers: ["column", "type", "count", "missing", "distinct", "top"],
+            alignments: [.left, .left, .right, .right, .right, .left])
+        for column in columns {
+            let count = column.count - column.missingCount
+            var distinct = 0
+            var top = ""
+            switch column.storage {
+            case .categories(let codes, let levels):
+                var frequencies = [Int](repeating: 0, count: levels.count)
+                for code in codes where code >= 0 { frequencies[Int(code)] += 1 }
+                distinct = levels.count
+                top = levels.indices
+                    .sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
+                    .prefix(topLevelCount)
+                    .map { "\(levels[$0]) \(frequencies[$0])" }
+                    .joined(separator: ", ")
+            case .strings(let strings):
+                var seen = Set<String>()
+                for (row, string) in strings.enumerated() where !column.missing[row] { seen.insert(string) }
+                distinct = seen.count
+            case .numbers:
+                continue
+            }
+            table.append([column.name, column.type.rawValue, String(count), String(column.missingCount), String(distinct), top])
+        }
+        return table
+    }
+
+    static func formatted(_ x: Double) -> String {
+        x.isNaN ? "NA" : NumberFormat.significant(x)
+    }
+}

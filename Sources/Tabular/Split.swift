@@ -1,0 +1,82 @@
+import Diagnostics
+import Numerics
+
+/// Train/test splits that come out the same on every machine for a given seed.
+///
+/// Rules (they fix which rows a seed picks, so they may never change):
+/// - The test part has ceil(testFraction × n) rows, as scikit-learn's `train_test_split`.
+/// - Plain split: `Xoshiro256StarStar(seed)` shuffles the row indices 0..<n (Fisher–Yates from
+///   the last index down); the first test-size indices of the shuffle are the test rows.
+/// - Stratified split: the strata are the distinct values of the stratify column, in ascending
+///   order (level order for a categorical column). Stratum k of n_k rows gets
+///   floor(testSize × n_k / n) test rows; the rows still owed to reach the test size go one
+///   each to the strata with the largest remainders (ties: larger stratum first, then stratum
+///   order). Then, stratum by stratum in that order and with one generator, the stratum's row
+///   indices (ascending) are shuffled and the first ones taken as its test rows.
+/// - Both parts keep the rows in their original order, so a split of sorted data stays sorted.
+public enum Split {
+    public static func trainTest(_ data: Dataset, testFraction: Double, seed: UInt64, stratify: String? = nil) throws -> (train: Dataset, test: Dataset) {
+        guard testFraction > 0, testFraction < 1 else {
+            throw ModelshError.usage("test fraction must be between 0 and 1 (exclusive), got \(NumberFormat.shortest(testFraction))")
+        }
+        let n = data.rowCount
+        let testSize = Int((testFraction * Double(n)).rounded(.up))
+        guard testSize < n else {
+            throw ModelshError.data("a test fraction of \(NumberFormat.shortest(testFraction)) of \(n) row\(n == 1 ? "" : "s") leaves no rows for training")
+        }
+        var generator = Xoshiro256StarStar(seed: seed)
+        let testRows: [Int]
+        if let stratify {
+            let strata = try Self.strata(of: data.requireColumn(stratify))
+            testRows = stratifiedTestRows(strata: strata, rowCount: n, testSize: testSize, generator: &generator)
+        } else {
+            testRows = Array(generator.permutation(of: n).prefix(testSize))
+        }
+        var isTest = [Bool](repeating: false, count: n)
+        for row in testRows { isTest[row] = true }
+        let train = (0..<n).filter { !isTest[$0] }
+        let test = (0..<n).filter { isTest[$0] }
+        return (data.selecting(rows: train), data.selecting(rows: test))
+    }
+
+    /// The test rows per stratum, allocated by largest remainder (see the type's documentation).
+    static func stratifiedTestRows(strata: [[Int]], rowCount: Int, testSize: Int, generator: inout Xoshiro256StarStar) -> [Int] {
+        var quotas = strata.map { testSize * $0.count / rowCount }
+        let owed = testSize - quotas.reduce(0, +)
+        let byRemainder = strata.indices.sorted { a, b in
+            let remainderA = testSize * strata[a].count % rowCount, remainderB = testSize * strata[b].count % rowCount
+            if remainderA != remainderB { return remainderA > remainderB }
+            if strata[a].count != strata[b].count { return strata[a].count > strata[b].count }
+            return a < b
+        }
+        for k in byRemainder.prefix(owed) { quotas[k] += 1 }
+        var testRows: [Int] = []
+        for (k, stratum) in strata.enumerated() {
+            var rows = stratum
+            generator.shuffle(&rows)
+            testRows += rows.prefix(quotas[k])
+        }
+        return testRows
+    }
+
+    /// Row indices grouped by the column's value, groups in ascending value (or level) order.
+    static func strata(of column: Column) throws -> [[Int]] {
+        guard column.type != .numeric, column.type != .text else {
+            throw ModelshError.usage("cannot stratify on \(column.type.rawValue) column '\(column.name)': use a categorical, integer or boolean column")
+        }
+        if column.missingCount > 0, let first = (0..<column.count).first(where: column.isMissing) {
+            throw ModelshError.data("cannot stratify on column '\(column.name)': it has \(column.missingCount) missing value\(column.missingCount == 1 ? "" : "s") (first in row \(first + 1))")
+        }
+        switch column.storage {
+        case .categories(let codes, let levels):
+            var groups = [[Int]](repeating: [], count: levels.count)
+            for (row, code) in codes.enumerated() { groups[Int(code)].append(row) }
+            return groups.filter { !$0.isEmpty }
+        case .numbers(let values):
+            let grouped = Dictionary(grouping: values.indices, by: { values[$0] })
+            return grouped.keys.sorted().map { grouped[$0]! }
+        case .strings:
+            return []  // excluded by the type check above
+        }
+    }
+}

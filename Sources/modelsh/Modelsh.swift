@@ -1,0 +1,105 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Shell
+
+/// The command line: flags, subcommands and exit codes. Everything else lives in the modules.
+@main
+struct Modelsh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "modelsh",
+        abstract: "A shell for model management: load data, explore, split, fit, evaluate, save, replay.",
+        discussion: """
+        Without arguments, starts the interactive shell. Exit codes follow sysexits: 64 usage,
+        65 bad data, 66 missing input, 70 internal error, 74 I/O error; `check` exits 1 when an
+        output differs from the recorded one.
+        """,
+        version: ModelshVersion.current,
+        subcommands: [Start.self, Record.self, Check.self],
+        defaultSubcommand: Start.self)
+}
+
+/// `modelsh`, `modelsh FILE.msh`, `modelsh -c 'cmd; cmd'`.
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start the interactive shell, run a script, or run commands given with -c.",
+        shouldDisplay: false)
+
+    @Option(name: .customShort("c"), help: "Commands to run (separated by ';' or newlines), then exit.")
+    var commands: String?
+
+    @Argument(help: "A session script (*.msh) to run, then exit.")
+    var script: String?
+
+    func run() throws {
+        let sink = TerminalSink()
+        let session = Session(sink: sink)
+        if let commands {
+            try exitIfFailed(session.execute(commands, file: "-c"))
+            return
+        }
+        if let script {
+            try ScriptRunner.run(path: script, in: session)
+            return
+        }
+        try REPL(session: session, sink: sink).run()
+    }
+}
+
+/// `modelsh record FILE.msh`: run the script and write each command's output under it.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a script and write each command's output under it as '#>' lines.")
+
+    @Argument(help: "The session script to record.")
+    var script: String
+
+    func run() throws {
+        let (label, parsed) = try ScriptRunner.prepareTranscript(path: script)
+        let (text, run) = Transcript.record(parsed, file: label)
+        try ScriptRunner.write(text, to: label)
+        let ran = run.outputs.compactMap { $0 }.count
+        standardOutput("recorded \(ran) of \(parsed.entries.count) commands in \(script)")
+        if let error = run.stoppedBy {
+            FileOutput.standardError("\(script): stopped at an error (use 'set bail off' in the script to record errors)")
+            throw ExitCode(error.category.exitCode)
+        }
+    }
+}
+
+/// `modelsh check FILE.msh`: replay and compare with the recorded output.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a script and fail (exit 1) where any output differs from its '#>' lines.")
+
+    @Argument(help: "The session scripts to check.")
+    var scripts: [String]
+
+    func run() throws {
+        var failed = false
+        for script in scripts {
+            let (label, parsed) = try ScriptRunner.prepareTranscript(path: script)
+            let differences = Transcript.check(parsed, file: label)
+            ScriptRunner.returnToStartDirectory()
+            if differences.isEmpty {
+                standardOutput("ok    \(script) (\(parsed.entries.count) commands)")
+            } else {
+                failed = true
+                standardOutput("FAIL  \(script): \(differences.count) command\(differences.count == 1 ? "" : "s") differ")
+                for difference in differences { standardOutput(difference) }
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// Exits with the sysexits code of a failed status; returns normally otherwise.
+func exitIfFailed(_ status: Session.Status) throws {
+    if case .failed(let error) = status { throw ExitCode(error.category.exitCode) }
+}
+
+/// Through the same unbuffered handle as the session's output, so lines keep their order.
+func standardOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Language
+import LineEditor
+import Shell
+
+/// The interactive loop: prompt with the cell number, continuation lines until a statement is
+/// complete, one history entry per statement, Ctrl-C to abandon a line, Ctrl-D to leave.
+/// When standard input is not a terminal, lines are read plainly and run as a script named
+/// `<stdin>` (errors stop it unless `set bail off`).
+struct REPL {
+    let session: Session
+    let sink: TerminalSink
+
+    static let banner = "modelsh \(ModelshVersion.current): type 'help' for commands, 'run \"tour.msh\"' for a tour, Ctrl-D to quit."
+
+    func run() throws {
+        let interactive = StandardInput.isTerminal
+        let reader: LineReading
+        if interactive, let editor = EditLineReader(
+            programName: "modelsh",
+            historyFile: HistoryLocation.defaultPath(environment: ProcessInfo.processInfo.environment),
+            completer: { [session] text in
+                let completion = Completion.candidates(for: text, in: session)
+                return CompletionResult(replacing: completion.replacing, candidates: completion.candidates)
+            }) {
+            reader = editor
+            sink.output(REPL.banner)
+        } else {
+            reader = PlainLineReader()
+        }
+        let file = interactive ? nil : "<stdin>"
+        var statement = ""
+        var statementLine = 1
+        var linesRead = 0
+        var warnedAboutUnsaved = false
+        var firstFailure: ModelshError?
+
+        reading: while true {
+            let prompt = statement.isEmpty ? "modelsh [\(session.nextCellNumber)]> " : "   ...> "
+            switch reader.readLine(prompt: prompt) {
+            case .interrupted:
+                statement = ""
+                InterruptRequest.clear()
+            case .endOfInput:
+                if !statement.isEmpty {
+                    // The input ended inside a statement: let the parser say what is open.
+                    let status = session.execute(statement, file: file, firstLine: statementLine)
+                    if case .failed(let error) = status, !interactive { firstFailure = firstFailure ?? error }
+                    statement = ""
+                }
+                if interactive, session.hasUnsavedChanges, !warnedAboutUnsaved {
+                    warnedAboutUnsaved = true
+                    sink.error("warning: unsaved changes (save workspace \"FILE.msw\" keeps them); press Ctrl-D again to quit")
+                    continue
+                }
+                if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+                return
+            case .line(let line):
+                linesRead += 1
+                if statement.isEmpty { statementLine = linesRead }
+                statement = statement.isEmpty ? line : statement + "\n" + line
+                if Parser.needsMoreInput(statement) { continue }
+                if statement.trimmingCharacters(in: .whitespaces).isEmpty {
+                    statement = ""
+                    continue
+                }
+                if interactive { reader.addToHistory(statement) }
+                let status = session.execute(statement, file: file, firstLine: statementLine)
+                statement = ""
+                if case .failed(let error) = status, !interactive {
+                    firstFailure = firstFailure ?? error
+                    if session.state.settings.bail { break reading }
+                }
+                if status == .quit { break reading }
+            }
+        }
+        if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+    }
+}

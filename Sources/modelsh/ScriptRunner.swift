@@ -1,0 +1,61 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Shell
+
+/// Running script files from the command line.
+enum ScriptRunner {
+    /// `modelsh FILE.msh`: each statement in order, stopping at the first error unless the
+    /// script says `set bail off`. Paths in the script are relative to the current directory.
+    static func run(path: String, in session: Session) throws {
+        let script: Script
+        do {
+            script = try Script.read(path: path)
+        } catch let error as ModelshError {
+            FileOutput.standardError("modelsh: \(error.message)")
+            throw ExitCode(error.category.exitCode)
+        }
+        var firstFailure: ModelshError?
+        for entry in script.entries {
+            let status = session.execute(entry.source, file: path, firstLine: entry.line)
+            if status == .quit { break }
+            if case .failed(let error) = status {
+                firstFailure = firstFailure ?? error
+                if session.state.settings.bail { break }
+            }
+        }
+        if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+    }
+
+    private nonisolated(unsafe) static var startDirectory: String?
+
+    /// Reads the script for `record`/`check` and moves into its directory, so its relative paths
+    /// and its error locations (`tour.msh:3:5`) are the same wherever it is checked from.
+    static func prepareTranscript(path: String) throws -> (label: String, script: Script) {
+        let script: Script
+        do {
+            script = try Script.read(path: path)
+        } catch let error as ModelshError {
+            FileOutput.standardError("modelsh: \(error.message)")
+            throw ExitCode(error.category.exitCode)
+        }
+        let url = URL(fileURLWithPath: path)
+        startDirectory = startDirectory ?? FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(url.deletingLastPathComponent().path)
+        return (url.lastPathComponent, script)
+    }
+
+    static func returnToStartDirectory() {
+        if let startDirectory { FileManager.default.changeCurrentDirectoryPath(startDirectory) }
+    }
+
+    /// Replaces the file atomically, so an interrupted `record` never leaves half a script.
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            FileOutput.standardError("modelsh: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(ModelshError.Category.io.exitCode)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+@preconcurrency import Glibc
+import Shell
+
+/// Output to the process's stdout and stderr; `error:` in red when stderr is a terminal and
+/// NO_COLOR is unset (https://no-color.org).
+final class TerminalSink: OutputSink {
+    private let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+
+    func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    func error(_ text: String) {
+        var text = text
+        if colour, let range = text.range(of: "error:") {
+            text.replaceSubrange(range, with: "\u{1B}[1;31merror:\u{1B}[0m")
+        }
+        FileOutput.standardError(text)
+    }
+}
+
+enum FileOutput {
+    /// Unbuffered, like standard output here, so the two interleave in the order written.
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

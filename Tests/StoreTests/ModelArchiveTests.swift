@@ -1,0 +1,178 @@
+import Diagnostics
+import Foundation
+import Models
+@testable import Store
+import Tabular
+import XCTest
+
+final class ModelArchiveTests: XCTestCase {
+    // MARK: - Fixtures
+
+    /// Twelve rows where `double_x` is exactly 2·x, so the fit reports it aliased (NA in R).
+    static func trainingData() throws -> Dataset {
+        let x = (0..<12).map { Double($0) * 0.7 }
+        let city = (0..<12).map { ["Oslo", "Bergen", "Tromsø"][$0 % 3] as String? }
+        let y = x.enumerated().map { 1.25 + 3.1 * $1 + (($0 % 3 == 1) ? 0.4 : -0.15) + sin(Double($0)) * 0.01 }
+        return try Dataset(columns: [.numeric("x", x), .numeric("double_x", x.map { 2 * $0 }),
+                                     .categorical("city", city), .numeric("y", y)])
+    }
+
+    static func fittedModel() throws -> Model {
+        try ModelCatalogue.fit(kind: "linear", data: trainingData(), datasetName: "train", target: "y",
+                               features: nil, options: [:])
+    }
+
+    private func coefficients(_ model: Model) -> [Double] {
+        switch model.state {
+        case .linear(let learned): return learned.coefficients
+        }
+    }
+
+    // MARK: - Round trip
+
+    func testRoundTripGivesTheSameModelAndBitIdenticalPredictions() throws {
+        let model = try Self.fittedModel()
+        XCTAssertTrue(coefficients(model).contains { $0.isNaN }, "the fixture should have an aliased coefficient")
+
+        let archive = try ModelArchive.encode(model, name: "m")
+        let (name, decoded) = try ModelArchive.decode(archive, source: "m.json")
+        XCTAssertEqual(name, "m")
+        XCTAssertEqual(decoded, model)
+        XCTAssertEqual(coefficients(decoded).map(\.bitPattern), coefficients(model).map(\.bitPattern))
+        let data = try Self.trainingData()
+        XCTAssertEqual(try decoded.predict(on: data).map(\.bitPattern), try model.predict(on: data).map(\.bitPattern))
+        XCTAssertEqual(try ModelArchive.encode(decoded, name: "m"), archive, "re-encoding gives the same bytes")
+    }
+
+    func testArchiveIsVersionedSortedIndentedJSON() throws {
+        let text = String(decoding: try ModelArchive.encode(try Self.fittedModel(), name: "m"), as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.first, "{")
+        XCTAssertEqual(lines[1], "  \"createdBy\" : \"\(modelshCreatedBy)\",")
+        XCTAssertEqual(lines[2], "  \"format\" : \"modelsh-model\",")
+        XCTAssertEqual(lines[3], "  \"formatVersion\" : 1,")
+        XCTAssertEqual(lines[4], "  \"model\" : {")
+        XCTAssertTrue(text.hasSuffix("  \"name\" : \"m\"\n}\n"))
+    }
+
+    /// JSON has to carry every double exactly, including the ones JSON itself cannot spell.
+    func testEveryDoubleSurvivesTheArchiveEncodingBitForBit() throws {
+        var generator = SystemRandomNumberGenerator()
+        let special: [Double] = [0, -0.0, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNormalMagnitude,
+                                 .greatestFiniteMagnitude, .ulpOfOne, 0.1, 1 / 3, 1e23, Double(bitPattern: 0x4340_0000_0000_0001),
+                                 .leastNonzeroMagnitude * 3]
+        let anyBits = (0..<20_000).map { _ in Double(bitPattern: generator.next()) }.filter { !$0.isNaN }
+        let everyday = (0..<20_000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
+        let values = special + anyBits + everyday
+        let decoded = try ModelArchive.jsonDecoder().decode([Double].self, from: ModelArchive.jsonEncoder().encode(values))
+        XCTAssertEqual(decoded.count, values.count)
+        for (actual, expected) in zip(decoded, values) where actual.bitPattern != expected.bitPattern {
+            // NaN is written as "NaN": its payload is not kept, only that it is NaN.
+            guard expected.isNaN, actual.isNaN else { return XCTFail("\(expected) came back as \(actual)") }
+        }
+    }
+
+    func testSaveAndLoadThroughAFile() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("m.json")
+        let model = try Self.fittedModel()
+        try ModelArchive.save(model, name: "first", to: path)
+        try ModelArchive.save(model, name: "second", to: path)
+        let loaded = try ModelArchive.load(path: path)
+        XCTAssertEqual(loaded.name, "second")
+        XCTAssertEqual(loaded.model, model)
+        XCTAssertEqual(try scratch.contents(), ["m.json"], "no temporary file is left behind")
+    }
+
+    func testWorkspaceKeepsModelsInOrderWithIdenticalPredictions() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("w.msw")
+        let data = try Self.trainingData()
+        let full = try Self.fittedModel()
+        let small = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "train", target: "y",
+                                           features: ["x"], options: ["intercept": "false"])
+        let contents = WorkspaceContents(datasets: [NamedDataset(name: "train", dataset: data)],
+                                         models: [NamedModel(name: "m", model: full), NamedModel(name: "a", model: small)])
+        try Workspace.save(contents, to: path)
+        let opened = try Workspace.open(path: path)
+        XCTAssertEqual(opened.models, contents.models)
+        for (actual, expected) in zip(opened.models, contents.models) {
+            XCTAssertEqual(try actual.model.predict(on: data).map(\.bitPattern),
+                           try expected.model.predict(on: data).map(\.bitPattern))
+        }
+    }
+
+    // MARK: - Bad files
+
+    func testMissingFileIsNoInput() throws {
+        let scratch = try ScratchDirectory()
+        assertModelshError(.noInput, containing: ["absent.json: cannot open (No such file or directory)"]) {
+            try ModelArchive.load(path: scratch.file("absent.json"))
+        }
+    }
+
+    func testGarbageAndTruncatedFilesAreNotArchives() throws {
+        let archive = try ModelArchive.encode(try Self.fittedModel(), name: "m")
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (not valid JSON)"]) {
+            try ModelArchive.decode(Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF]), source: "m.json")
+        }
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (not valid JSON)"]) {
+            try ModelArchive.decode(archive.prefix(archive.count / 2), source: "m.json")
+        }
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (not a JSON object)"]) {
+            try ModelArchive.decode(Data("[1, 2]".utf8), source: "m.json")
+        }
+    }
+
+    func testOtherFormatsAreNotArchives() throws {
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (no \"format\" field)"]) {
+            try ModelArchive.decode(Data(#"{"name": "m"}"#.utf8), source: "m.json")
+        }
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (format is 'onnx', expected 'modelsh-model')"]) {
+            try ModelArchive.decode(Data(#"{"format": "onnx", "formatVersion": 1}"#.utf8), source: "m.json")
+        }
+    }
+
+    func testNewerFormatVersionIsRefusedBeforeTheModelIsRead() throws {
+        let text = #"{"format": "modelsh-model", "formatVersion": 3, "model": {"from": "the future"}}"#
+        assertModelshError(.data, containing: ["m.json was written by a newer modelsh (format 3; this build reads up to 1)"]) {
+            try ModelArchive.decode(Data(text.utf8), source: "m.json")
+        }
+    }
+
+    func testMissingOrMistypedFieldsAreNamed() throws {
+        let archive = try ModelArchive.encode(try Self.fittedModel(), name: "m")
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: archive) as? [String: Any])
+
+        var withoutModel = object
+        withoutModel["model"] = nil
+        assertModelshError(.data, containing: ["m.json: damaged model file (missing field 'model')"]) {
+            try ModelArchive.decode(JSONSerialization.data(withJSONObject: withoutModel), source: "m.json")
+        }
+
+        var model = try XCTUnwrap(object["model"] as? [String: Any])
+        model["kind"] = nil
+        object["model"] = model
+        assertModelshError(.data, containing: ["m.json: damaged model file (missing field 'model.kind')"]) {
+            try ModelArchive.decode(JSONSerialization.data(withJSONObject: object), source: "m.json")
+        }
+
+        object["model"] = try XCTUnwrap(try JSONSerialization.jsonObject(with: archive) as? [String: Any])["model"]
+        object["formatVersion"] = "one"
+        assertModelshError(.data, containing: ["m.json: not a modelsh model file (field 'formatVersion' has the wrong type)"]) {
+            try ModelArchive.decode(JSONSerialization.data(withJSONObject: object), source: "m.json")
+        }
+    }
+
+    func testDamagedArchiveInsideAWorkspaceNamesFileAndModel() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.file("w.msw")
+        try Workspace.save(WorkspaceContents(models: [NamedModel(name: "m", model: try Self.fittedModel())]), to: path)
+        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .create)
+        try database.execute("UPDATE models SET archive = substr(archive, 1, 100)")
+        try database.close()
+        assertModelshError(.data, containing: ["\(path) (model 'm'): not a modelsh model file (not valid JSON)"]) {
+            try Workspace.open(path: path)
+        }
+    }
+}

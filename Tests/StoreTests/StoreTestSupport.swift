@@ -1,0 +1,62 @@
+import Diagnostics
+import Foundation
+import Tabular
+import XCTest
+
+/// A fresh directory under the system's temporary directory, removed when the test ends.
+final class ScratchDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "modelsh-store-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    }
+}
+
+/// Fails unless `body` throws a ModelshError of `category` whose message contains every one
+/// of `fragments`.
+func assertModelshError<T>(_ category: ModelshError.Category, containing fragments: [String],
+                           file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> T) {
+    do {
+        _ = try body()
+        XCTFail("expected a \(category) error containing \(fragments)", file: file, line: line)
+    } catch let error as ModelshError {
+        XCTAssertEqual(error.category, category, "message: \(error.message)", file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(error.message.contains(fragment), "'\(error.message)' lacks '\(fragment)'", file: file, line: line)
+        }
+        XCTAssertFalse(error.message.contains("\n"), "errors are one line: \(error.message)", file: file, line: line)
+    } catch {
+        XCTFail("expected a ModelshError, got \(error)", file: file, line: line)
+    }
+}
+
+/// Datasets are equal, with numbers compared by bit pattern: `==` on doubles says NaN ≠ NaN,
+/// and a workspace must also keep -0.0 and NaN payloads exactly.
+func assertIdentical(_ actual: Dataset, _ expected: Dataset, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.rowCount, expected.rowCount, file: file, line: line)
+    XCTAssertEqual(actual.columnNames, expected.columnNames, file: file, line: line)
+    for (a, e) in zip(actual.columns, expected.columns) {
+        XCTAssertEqual(a.type, e.type, a.name, file: file, line: line)
+        XCTAssertEqual(a.missing, e.missing, a.name, file: file, line: line)
+        if let aNumbers = a.numbers, let eNumbers = e.numbers {
+            XCTAssertEqual(aNumbers.map(\.bitPattern), eNumbers.map(\.bitPattern), a.name, file: file, line: line)
+        } else {
+            XCTAssertEqual(a.storage, e.storage, a.name, file: file, line: line)
+        }
+    }
+}
+
+func fileBytes(_ path: String) throws -> Data {
+    try Data(contentsOf: URL(fileURLWithPath: path))
+}

@@ -1,0 +1,129 @@
+import Diagnostics
+import Tabular
+import XCTest
+
+/// RFC 4180 syntax and the reader's error messages.
+final class CSVReaderTests: XCTestCase {
+    func testQuotedFieldsHoldSeparatorsEscapedQuotesAndLineBreaks() throws {
+        let data = try readCSV("id,note\n1,\"a, b\"\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n4,plain\n")
+        XCTAssertEqual(data.rowCount, 4)
+        XCTAssertEqual(data["note"].texts, ["a, b", "say \"hi\"", "two\nlines", "plain"])
+        XCTAssertEqual(data["id"].type, .integer)
+    }
+
+    func testCRLFAndLFGiveTheSameDataset() throws {
+        let lf = try readCSV("a,b\n1,x\n2,y\n")
+        let crlf = try readCSV("a,b\r\n1,x\r\n2,y\r\n")
+        XCTAssertEqual(lf, crlf)
+        XCTAssertEqual(crlf["b"].texts, ["x", "y"])
+    }
+
+    func testQuotedFieldKeepsCRLFInside() throws {
+        let data = try readCSV("a,b\r\n1,\"x\r\ny\"\r\n")
+        XCTAssertEqual(data["b"].texts, ["x\r\ny"])
+    }
+
+    func testByteOrderMarkIsSkipped() throws {
+        let data = try CSVReader.read(bytes: [0xEF, 0xBB, 0xBF] + Array("x,y\n1,2\n".utf8), sourceName: "t.csv")
+        XCTAssertEqual(data.columnNames, ["x", "y"])
+    }
+
+    func testMissingFinalNewlineAndBlankLinesAreFine() throws {
+        let data = try readCSV("a,b\n1,2\n\n3,4")
+        XCTAssertEqual(data["a"].texts, ["1", "3"])
+        XCTAssertEqual(data["b"].texts, ["2", "4"])
+        XCTAssertEqual(try readCSV("a\n1\n\n\n").rowCount, 1)
+    }
+
+    func testTrailingSeparatorMakesAnEmptyLastField() throws {
+        let data = try readCSV("a,b\n1,\n2,3\n")
+        XCTAssertEqual(data["b"].texts, [nil, "3"])
+    }
+
+    func testQuoteInsideAnUnquotedFieldIsData() throws {
+        let data = try readCSV("name,height\nAl,5'11\"\n")
+        XCTAssertEqual(data["height"].texts, ["5'11\""])
+    }
+
+    func testOtherSeparator() throws {
+        let data = try readCSV("a;b\n1,5;x\n", options: CSVOptions(separator: UInt8(ascii: ";")))
+        XCTAssertEqual(data["a"].texts, ["1,5"])
+    }
+
+    func testWithoutHeaderColumnsAreNamedLikeR() throws {
+        let data = try readCSV("1,x\n2,y\n", options: CSVOptions(header: false))
+        XCTAssertEqual(data.columnNames, ["V1", "V2"])
+        XCTAssertEqual(data.rowCount, 2)
+    }
+
+    func testEmptyAndRepeatedHeaderNamesAreMadeUnique() throws {
+        let data = try readCSV("x,x,,x_2,x\n1,2,3,4,5\n")
+        XCTAssertEqual(data.columnNames, ["x", "x_2", "V3", "x_2_2", "x_3"])
+    }
+
+    func testHeaderOnlyFileHasNoRows() throws {
+        let data = try readCSV("a,b\n")
+        XCTAssertEqual(data.rowCount, 0)
+        XCTAssertEqual(data.columnNames, ["a", "b"])
+        XCTAssertEqual(data.columns.map(\.type), [.numeric, .numeric])
+    }
+
+    func testEmptyFileIsAnError() {
+        assertError(try readCSV(""), .data, "t.csv: the file is empty")
+        assertError(try readCSV("\n\r\n"), .data, "t.csv: the file is empty")
+    }
+
+    func testRaggedRowNamesItsLine() {
+        assertError(try readCSV("a,b,c\n1,2,3\n4,5\n"), .data, "t.csv:3: row has 2 fields, expected 3 (header has 3 columns)")
+        assertError(try readCSV("a,b\n1,2,3\n"), .data, "t.csv:2: row has 3 fields, expected 2 (header has 2 columns)")
+        assertError(try readCSV("1,2\n3\n", options: CSVOptions(header: false)), .data,
+                    "t.csv:2: row has 1 field, expected 2 (first row has 2 fields)")
+    }
+
+    func testRaggedRowLineCountsLineBreaksInsideQuotes() {
+        assertError(try readCSV("a,b\n1,\"x\ny\"\n\n2\n"), .data, "t.csv:5: row has 1 field, expected 2 (header has 2 columns)")
+    }
+
+    func testUnterminatedQuoteNamesTheLineWhereItOpened() {
+        assertError(try readCSV("a,b\n1,2\n3,\"open\n4,5\n6,7\n"), .data,
+                    "t.csv:3: a quoted field opens on this line and is never closed")
+    }
+
+    func testTextAfterClosingQuoteIsAnError() {
+        assertError(try readCSV("a,b\n1,\"x\"y\n"), .data,
+                    "t.csv:2: unexpected 'y' after the closing quote of field 2 (a quote inside a quoted field is written \"\")")
+    }
+
+    func testInvalidUTF8NamesLineAndColumn() {
+        let bytes = Array("name,n\nok,1\n".utf8) + [0x43, 0x61, 0x66, 0xE9] + Array(",2\n".utf8)
+        assertError(try CSVReader.read(bytes: bytes, sourceName: "t.csv"), .data,
+                    "t.csv:3: invalid UTF-8 in column 'name' (is the file in another encoding, such as Latin-1?)")
+    }
+
+    func testInvalidUTF8IsFoundInRowsReadAgainAsText() {
+        // Row 2 is read as a number-looking column first, then again when row 3 makes it text.
+        let bytes = Array("v\n1\n".utf8) + [0xFF] + Array("\nx\n".utf8)
+        assertError(try CSVReader.read(bytes: bytes, sourceName: "t.csv"), .data,
+                    "t.csv:3: invalid UTF-8 in column 'v' (is the file in another encoding, such as Latin-1?)")
+    }
+
+    func testInvalidUTF8InHeader() {
+        assertError(try CSVReader.read(bytes: [0x61, 0x2C, 0xC3, 0x0A, 0x31, 0x2C, 0x32, 0x0A], sourceName: "t.csv"), .data,
+                    "t.csv:1: invalid UTF-8 in the name of column 2")
+    }
+
+    func testMissingFileIsNoInput() {
+        XCTAssertThrowsError(try CSVReader.read(path: "/nonexistent/x.csv")) { error in
+            let error = error as? ModelshError
+            XCTAssertEqual(error?.category, .noInput)
+            XCTAssertEqual(error?.message, "cannot open '/nonexistent/x.csv': No such file or directory")
+        }
+        assertError(try CSVReader.read(path: "/tmp"), .noInput, "cannot read '/tmp': it is a directory")
+    }
+
+    func testReadsAFileFromDisk() throws {
+        let data = try CSVReader.read(path: sampleDataPath("iris.csv"))
+        XCTAssertEqual(data.rowCount, 150)
+        XCTAssertEqual(data.columnCount, 6)
+    }
+}

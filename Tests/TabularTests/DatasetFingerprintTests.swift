@@ -1,0 +1,27 @@
+import Tabular
+import XCTest
+
+final class DatasetFingerprintTests: XCTestCase {
+    func testFingerprintIsPinnedAndSensitiveToContent() throws {
+        let data = try readCSV("x,c\n1,a\nNA,b\n")
+        XCTAssertEqual(data.fingerprint.count, 16)
+        XCTAssertEqual(data.fingerprint, try readCSV("x,c\n1,a\n,b\n").fingerprint)
+        XCTAssertNotEqual(data.fingerprint, try readCSV("x,c\n1,a\n0,b\n").fingerprint, "missing differs from a value")
+        XCTAssertNotEqual(data.fingerprint, try readCSV("y,c\n1,a\nNA,b\n").fingerprint, "names count")
+        XCTAssertNotEqual(data.fingerprint, try readCSV("x,c\n1.5,a\nNA,b\n").fingerprint, "types and values count")
+        XCTAssertNotEqual(try readCSV("a,b\nxy,z\n").fingerprint, try readCSV("a,b\nx,yz\n").fingerprint, "lengths delimit strings")
+    }
+
+    func testFingerprintOfIrisNeverChanges() throws {
+        // Workspaces and model archives store it. The expected value comes from an independent
+        // Python implementation of the layout documented on `Dataset.fingerprint`.
+        let iris = try CSVReader.read(path: sampleDataPath("iris.csv"))
+        XCTAssertEqual(iris.fingerprint, "8632aaa64b7058d3")
+    }
+
+    func testApproximateByteCount() throws {
+        let data = try readCSV("x,c\n1,a\n2,b\n")
+        // x: 8·2 numbers + 1 mask word + name (1 + 16); c: 4·2 codes + 2 levels (1 + 16 each) + mask + name.
+        XCTAssertEqual(data.approximateByteCount, (16 + 8 + 17) + (8 + 34 + 8 + 17))
+    }
+}

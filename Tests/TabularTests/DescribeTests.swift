@@ -1,0 +1,72 @@
+import Tabular
+import XCTest
+
+/// `describe`, `columns` and `show` output.
+final class DescribeTests: XCTestCase {
+    /// Expected figures from NumPy 2.4 on the same file: `x.mean()`, `x.std(ddof=1)` and
+    /// `np.quantile(x, [0, .25, .5, .75, 1], method="linear")`, printed with `%.7g`. They agree
+    /// with R's `summary(iris)` and `sapply(iris[1:4], sd)`.
+    func testIrisNumbersMatchNumPyAndR() throws {
+        let iris = try CSVReader.read(path: sampleDataPath("iris.csv"))
+        let report = Describe.report(of: iris)
+        XCTAssertEqual(report.blocks.first, .text("150 rows × 6 columns"))
+        guard case .table(let numbers) = report.blocks[1], case .table(let texts) = report.blocks[2] else {
+            return XCTFail("expected a text line and two tables")
+        }
+        XCTAssertEqual(numbers.headers, ["column", "type", "count", "missing", "mean", "sd", "min", "25%", "50%", "75%", "max"])
+        XCTAssertEqual(numbers.rows, [
+            ["rownames", "integer", "150", "0", "75.5", "43.44537", "1", "38.25", "75.5", "112.75", "150"],
+            ["Sepal.Length", "numeric", "150", "0", "5.843333", "0.8280661", "4.3", "5.1", "5.8", "6.4", "7.9"],
+            ["Sepal.Width", "numeric", "150", "0", "3.057333", "0.4358663", "2", "2.8", "3", "3.3", "4.4"],
+            ["Petal.Length", "numeric", "150", "0", "3.758", "1.765298", "1", "1.6", "4.35", "5.1", "6.9"],
+            ["Petal.Width", "numeric", "150", "0", "1.199333", "0.7622377", "0.1", "0.3", "1.3", "1.8", "2.5"],
+        ])
+        XCTAssertEqual(texts.rows, [["Species", "categorical", "150", "0", "3", "setosa 50, versicolor 50, virginica 50"]])
+    }
+
+    func testMissingValuesAndUndefinedFigures() throws {
+        let data = try readCSV("x,flag,t\n2,true,a\nNA,false,b\n,true,NA\n")
+        guard case .table(let numbers) = Describe.report(of: data).blocks[1] else { return XCTFail("no numbers table") }
+        XCTAssertEqual(numbers.rows[0], ["x", "integer", "1", "2", "2", "NA", "2", "2", "2", "2", "2"])
+        XCTAssertEqual(numbers.rows[1][0...4], ["flag", "boolean", "3", "0", "0.6666667"])
+    }
+
+    func testTextColumnsShowDistinctCountOnly() throws {
+        let names = (1...25).map { "n\($0 % 22)" }
+        let data = try readCSV("name\n" + names.joined(separator: "\n"))
+        guard case .table(let texts) = Describe.report(of: data).blocks[1] else { return XCTFail("no text table") }
+        XCTAssertEqual(texts.rows, [["name", "text", "25", "0", "22", ""]])
+    }
+
+    func testSummaryQuartilesInterpolateLikeRType7() {
+        let summary = NumericSummary(values: [8, 1, 4, 2])
+        XCTAssertEqual([summary.minimum, summary.firstQuartile, summary.median, summary.thirdQuartile, summary.maximum],
+                       [1, 1.75, 3, 5, 8])
+        XCTAssertEqual(summary.mean, 3.75)
+        XCTAssertEqual(NumericSummary(values: [5]).thirdQuartile, 5)
+        XCTAssertTrue(NumericSummary(values: [5]).standardDeviation.isNaN)
+        XCTAssertEqual(NumericSummary(values: []).count, 0)
+        XCTAssertTrue(NumericSummary(values: []).median.isNaN)
+    }
+
+    func testColumnListing() throws {
+        let iris = try CSVReader.read(path: sampleDataPath("iris.csv"))
+        guard case .table(let table) = ColumnListing.report(of: iris).blocks[0] else { return XCTFail("no table") }
+        XCTAssertEqual(table.rows[1], ["Sepal.Length", "numeric", "0", "5.1, 4.9, 4.7, …"])
+        XCTAssertEqual(table.rows[5], ["Species", "categorical", "0", "3 levels: setosa, versicolor, virginica"])
+    }
+
+    func testPreviewShowsFirstRowsWithFooter() throws {
+        let data = try readCSV("name,x\nab,1.5\nNA,10\nc,NA\n")
+        let table = Preview.table(of: data, rows: 2)
+        XCTAssertEqual(table.rendered(), """
+            name    x
+            ----  ---
+            ab    1.5
+            NA     10
+            (2 of 3 rows)
+            """)
+        XCTAssertNil(Preview.table(of: data, rows: 10).footer)
+        XCTAssertEqual(Preview.table(of: data, rows: 10).rows.last, ["c", "NA"])
+    }
+}

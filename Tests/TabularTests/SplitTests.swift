@@ -1,0 +1,78 @@
+import Tabular
+import XCTest
+
+/// Train/test splits: sizes, determinism and stratification.
+///
+/// Expected test rows come from an independent Python implementation of the rules documented
+/// on `Split` (and of the generator, see `RandomTests`), seed 42 on iris.
+final class SplitTests: XCTestCase {
+    var iris: Dataset!
+
+    override func setUpWithError() throws {
+        iris = try CSVReader.read(path: sampleDataPath("iris.csv"))
+    }
+
+    /// The 0-based row indices a part holds, read back from iris's `rownames` column (1..150).
+    func rows(_ part: Dataset) -> [Int] { part["rownames"].numbers!.map { Int($0) - 1 } }
+
+    func testPlainSplitIsPinnedForSeed42() throws {
+        let (train, test) = try Split.trainTest(iris, testFraction: 0.2, seed: 42, stratify: nil)
+        XCTAssertEqual(test.rowCount, 30)
+        XCTAssertEqual(train.rowCount, 120)
+        XCTAssertEqual(rows(test), [0, 8, 9, 10, 11, 20, 21, 26, 28, 29, 30, 32, 35, 41, 48, 63, 65, 69, 73, 75,
+                                    78, 84, 88, 104, 124, 127, 134, 142, 143, 145])
+        XCTAssertEqual(Set(rows(train)).union(rows(test)), Set(0..<150))
+        XCTAssertEqual(rows(train), rows(train).sorted(), "rows keep their original order")
+        XCTAssertEqual(train["Species"].levels, ["setosa", "versicolor", "virginica"])
+    }
+
+    func testSameSeedSameSplitOtherSeedOtherSplit() throws {
+        let first = try Split.trainTest(iris, testFraction: 0.3, seed: 7, stratify: nil)
+        let again = try Split.trainTest(iris, testFraction: 0.3, seed: 7, stratify: nil)
+        let other = try Split.trainTest(iris, testFraction: 0.3, seed: 8, stratify: nil)
+        XCTAssertEqual(first.test, again.test)
+        XCTAssertEqual(first.train, again.train)
+        XCTAssertNotEqual(first.test, other.test)
+    }
+
+    func testTestSizeRoundsUpAsScikitLearn() throws {
+        XCTAssertEqual(try Split.trainTest(iris, testFraction: 0.101, seed: 1, stratify: nil).test.rowCount, 16)
+        let ten = try readCSV("x\n" + (1...10).map(String.init).joined(separator: "\n"))
+        XCTAssertEqual(try Split.trainTest(ten, testFraction: 0.01, seed: 1, stratify: nil).test.rowCount, 1)
+    }
+
+    func testStratifiedOnIrisKeepsProportions() throws {
+        let (train, test) = try Split.trainTest(iris, testFraction: 0.2, seed: 42, stratify: "Species")
+        XCTAssertEqual(rows(test), [1, 3, 6, 7, 14, 19, 24, 29, 33, 40, 50, 53, 61, 64, 77, 80, 81, 84, 95, 99,
+                                    106, 108, 109, 111, 116, 117, 128, 135, 140, 141])
+        for (part, perLevel) in [(test, 10), (train, 40)] {
+            let codes = part["Species"].texts.map { $0! }
+            XCTAssertEqual(Dictionary(grouping: codes, by: { $0 }).mapValues(\.count),
+                           ["setosa": perLevel, "versicolor": perLevel, "virginica": perLevel])
+        }
+    }
+
+    func testStratifiedAllocationByLargestRemainder() throws {
+        // Wine classes 59/71/48, test = ceil(0.25 × 178) = 45: exact shares 14.92, 17.95, 12.13,
+        // so floors 14/17/12 and the two rows owed go to classes 2 and 1.
+        let wine = try CSVReader.read(path: sampleDataPath("wine.csv"))
+        let (_, test) = try Split.trainTest(wine, testFraction: 0.25, seed: 7, stratify: "class")
+        let classes = test["class"].numbers!
+        XCTAssertEqual([1.0, 2, 3].map { c in classes.filter { $0 == c }.count }, [15, 18, 12])
+    }
+
+    func testErrors() throws {
+        assertError(try Split.trainTest(iris, testFraction: 0, seed: 1, stratify: nil), .usage,
+                    "test fraction must be between 0 and 1 (exclusive), got 0")
+        assertError(try Split.trainTest(iris, testFraction: 1.5, seed: 1, stratify: nil), .usage,
+                    "test fraction must be between 0 and 1 (exclusive), got 1.5")
+        assertError(try Split.trainTest(iris, testFraction: 0.999, seed: 1, stratify: nil), .data,
+                    "a test fraction of 0.999 of 150 rows leaves no rows for training")
+        assertError(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Sepal.Length"), .usage,
+                    "cannot stratify on numeric column 'Sepal.Length': use a categorical, integer or boolean column")
+        let gappy = try readCSV("g,x\na,1\nNA,2\nb,3\n,4\n")
+        assertError(try Split.trainTest(gappy, testFraction: 0.5, seed: 1, stratify: "g"), .data,
+                    "cannot stratify on column 'g': it has 2 missing values (first in row 2)")
+        XCTAssertThrowsError(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Specie"))
+    }
+}

@@ -1,0 +1,128 @@
+import Tabular
+import XCTest
+
+/// The rules that decide a column's type on load, and the sample data's types.
+final class TypeInferenceTests: XCTestCase {
+    func testIntegersNumbersAndBooleans() throws {
+        let data = try readCSV("""
+            i,n,b,z,e
+            1,1.5,true,0,1e3
+            -2,2,FALSE,1,2
+            +3,.5,True,1,3
+            """)
+        XCTAssertEqual(data.columns.map(\.type), [.integer, .numeric, .boolean, .integer, .numeric])
+        XCTAssertEqual(data["i"].numbers, [1, -2, 3])
+        XCTAssertEqual(data["n"].numbers, [1.5, 2, 0.5])
+        XCTAssertEqual(data["b"].numbers, [1, 0, 1])
+        XCTAssertEqual(data["b"].texts, ["true", "false", "true"])
+        XCTAssertEqual(data["e"].numbers, [1000, 2, 3])
+    }
+
+    func testAPointMakesANumberNumeric() throws {
+        XCTAssertEqual(try readCSV("x\n1\n2.0\n")["x"].type, .numeric)
+        XCTAssertEqual(try readCSV("x\n5.\n")["x"].numbers, [5])
+    }
+
+    func testIntegersBeyondTwoToThe53AreNumeric() throws {
+        let data = try readCSV("x\n9007199254740992\n")
+        XCTAssertEqual(data["x"].type, .integer)
+        XCTAssertEqual(try readCSV("x\n9007199254740993\n")["x"].type, .numeric)
+    }
+
+    func testMissingMarkersInEveryType() throws {
+        let data = try readCSV("""
+            i,n,b,c
+            1,NA,true,a
+            NA,2.5,,
+            ,3.5,NA,NA
+            4,"",false,b
+            """)
+        XCTAssertEqual(data.columns.map(\.type), [.integer, .numeric, .boolean, .categorical])
+        XCTAssertEqual(data.columns.map(\.missingCount), [2, 2, 2, 2])
+        XCTAssertEqual(data["i"].texts, ["1", nil, nil, "4"])
+        XCTAssertEqual(data["c"].texts, ["a", nil, nil, "b"])
+    }
+
+    func testCustomMissingMarkersAndBlanksAroundNumbers() throws {
+        let data = try readCSV("x,y\n 1 ,-\n2,? \n", options: CSVOptions(missingMarkers: ["-", "?"]))
+        XCTAssertEqual(data["x"].numbers, [1, 2])
+        XCTAssertEqual(data["x"].type, .integer)
+        XCTAssertEqual(data["y"].missingCount, 2)
+    }
+
+    func testInfinityIsNumericAndNaNIsMissing() throws {
+        let data = try readCSV("x\n1\nInf\n-inf\nNaN\n")
+        XCTAssertEqual(data["x"].type, .numeric)
+        XCTAssertEqual(data["x"].texts, ["1", "Inf", "-Inf", nil])
+    }
+
+    func testAColumnWithNoValuesIsNumeric() throws {
+        let data = try readCSV("x,y\nNA,1\n,2\n")
+        XCTAssertEqual(data["x"].type, .numeric)
+        XCTAssertEqual(data["x"].missingCount, 2)
+    }
+
+    func testLateTextTurnsAColumnToTextKeepingEarlierValuesVerbatim() throws {
+        let data = try readCSV("v\n1.50\nNA\ntrue\nNaN\nb\n")
+        XCTAssertEqual(data["v"].type, .categorical)
+        XCTAssertEqual(data["v"].levels, ["1.50", "NaN", "b", "true"])
+        XCTAssertEqual(data["v"].texts, ["1.50", nil, "true", "NaN", "b"])
+        XCTAssertEqual(try readCSV("v\ntrue\n1\n")["v"].type, .categorical)
+    }
+
+    func testQuotedNumbersAreNumbers() throws {
+        XCTAssertEqual(try readCSV("x\n\"1.5\"\n\"2\"\n")["x"].numbers, [1.5, 2])
+    }
+
+    func testNumbersAreCorrectlyRounded() throws {
+        let texts = ["0.1", "2.2250738585072014e-308", "1.7976931348623157e308", "123456789012345678901234567890",
+                     "0.30000000000000004", "9007199254740993", "4.9e-324", "1e-400", "-0", "3.14159265358979323846"]
+        let data = try readCSV("x\n" + texts.joined(separator: "\n"))
+        XCTAssertEqual(data["x"].numbers, texts.map { Double($0)! })
+        XCTAssertEqual(data["x"].numbers?[8].sign, .minus)
+    }
+
+    func testCategoricalLevelsAreSortedByBytes() throws {
+        let data = try readCSV("c\nb\na\nB\nb\n")
+        XCTAssertEqual(data["c"].type, .categorical)
+        XCTAssertEqual(data["c"].levels, ["B", "a", "b"])
+        XCTAssertEqual(data["c"].texts, ["b", "a", "B", "b"])
+    }
+
+    func testManyDistinctValuesAreText() throws {
+        // 21 distinct values among 21 rows: more than max(20, 21/20) levels.
+        let names = (1...21).map { "name\($0)" }
+        let data = try readCSV("n\n" + names.joined(separator: "\n"))
+        XCTAssertEqual(data["n"].type, .text)
+        XCTAssertEqual(data["n"].texts, names)
+        let twenty = try readCSV("n\n" + names.prefix(20).joined(separator: "\n"))
+        XCTAssertEqual(twenty["n"].type, .categorical)
+    }
+
+    func testIrisTypes() throws {
+        let iris = try CSVReader.read(path: sampleDataPath("iris.csv"))
+        XCTAssertEqual(iris.columnNames, ["rownames", "Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width", "Species"])
+        XCTAssertEqual(iris.columns.map(\.type), [.integer, .numeric, .numeric, .numeric, .numeric, .categorical])
+        XCTAssertEqual(iris["Species"].levels, ["setosa", "versicolor", "virginica"])
+        XCTAssertEqual(iris.columns.map(\.missingCount), [0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(iris["Sepal.Length"].numbers?.prefix(3), [5.1, 4.9, 4.7])
+    }
+
+    func testDiabetesShapeAndTypes() throws {
+        let diabetes = try CSVReader.read(path: sampleDataPath("diabetes.csv"))
+        XCTAssertEqual(diabetes.rowCount, 442)
+        XCTAssertEqual(diabetes.columnCount, 11)
+        // BP and S3 are written with a ".0" (e.g. 101.0), so they are numeric; AGE, SEX, S1, S6, Y are integers.
+        XCTAssertEqual(diabetes.columns.map(\.type), [.integer, .integer, .numeric, .numeric, .integer, .numeric,
+                                                      .numeric, .numeric, .numeric, .integer, .integer])
+    }
+
+    func testWineShapeAndTypes() throws {
+        let wine = try CSVReader.read(path: sampleDataPath("wine.csv"))
+        XCTAssertEqual(wine.rowCount, 178)
+        XCTAssertEqual(wine.columnCount, 14)
+        XCTAssertEqual(wine["class"].type, .integer)
+        XCTAssertEqual(wine["magnesium"].type, .integer)
+        XCTAssertEqual(wine["alcohol"].type, .numeric)
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: the XCTest suites of each module (the pseudo-terminal test of the interactive
+# shell among them), then `modelsh check` over the recorded session transcripts. Ends with one
+# line, "tests: N passed, N failed", counting both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# The executable first: the pseudo-terminal test drives it.
+swift build --product modelsh || exit 1
+swift test --disable-swift-testing 2>&1 | tee "$log"
+unit_status=${PIPESTATUS[0]}
+
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+unit_run=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
+unit_failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+unit_run=${unit_run:-0}
+unit_failed=${unit_failed:-0}
+if [ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi
+
+sessions_passed=0
+sessions_failed=0
+for script in sessions/*.msh; do
+  if .build/debug/modelsh check "$script"; then
+    sessions_passed=$((sessions_passed + 1))
+  else
+    sessions_failed=$((sessions_failed + 1))
+  fi
+done
+
+passed=$((unit_run - unit_failed + sessions_passed))
+failed=$((unit_failed + sessions_failed))
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$unit_run" -gt 0 ]
