@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Store"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Store", "Language", "Diagnostics"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
     ]
 )

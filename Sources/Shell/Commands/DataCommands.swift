@@ -16,7 +16,7 @@ enum DataCommands {
         fields and NA are missing. A ragged row or an unreadable value is an error naming the
         line. With `model`, reads a model saved by `save MODEL to "file.json"`.
         """,
-        example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" as scores sep=\";\" na=\"-\"\nload model \"m.json\" as m",
+        example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload model \"m.json\" as m",
         changesState: true,
         forms: [
             CommandForm([.keyword("model"), .value(name: "PATH", kind: .path)], outputs: .model("NAME")) { invocation, context in

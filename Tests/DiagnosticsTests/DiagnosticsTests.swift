@@ -1,0 +1,52 @@
+import Diagnostics
+import XCTest
+
+final class DiagnosticsTests: XCTestCase {
+    func testEditDistanceCountsTranspositionAsOneEdit() {
+        XCTAssertEqual(EditDistance.distance("load", "lod"), 1)
+        XCTAssertEqual(EditDistance.distance("split", "spilt"), 1)
+        XCTAssertEqual(EditDistance.distance("kitten", "sitting"), 3)
+        XCTAssertEqual(EditDistance.distance("", "abc"), 3)
+    }
+
+    func testSuggestionIgnoresCaseAndRejectsFarNames() {
+        XCTAssertEqual(EditDistance.suggestion(for: "bmi", among: ["AGE", "BMI", "BP"]), "BMI")
+        XCTAssertNil(EditDistance.suggestion(for: "zzzzzz", among: ["load", "show"]))
+        XCTAssertEqual(EditDistance.didYouMean("shwo", among: ["show", "split"]), "; did you mean 'show'?")
+        XCTAssertEqual(EditDistance.didYouMean("q", among: ["load"]), "")
+    }
+
+    func testScriptErrorsNameFileLineAndColumnWithACaret() {
+        let error = ModelshError.usage("unknown dataset 'irs'", at: SourceLocation(file: "t.msh", line: 3, column: 10, length: 3))
+        XCTAssertEqual(DiagnosticRenderer.render(error, sourceLine: "describe irs"), """
+        t.msh:3:10: error: unknown dataset 'irs'
+            describe irs
+                     ^~~
+        """)
+    }
+
+    func testInteractiveErrorsHaveNoFileButKeepTheCaret() {
+        let error = ModelshError.usage("bad", at: SourceLocation(line: 1, column: 1, length: 4))
+        XCTAssertEqual(DiagnosticRenderer.render(error, sourceLine: "show"), "error: bad\n    show\n    ^~~~")
+    }
+
+    func testCaretFollowsTabsAndStaysInsideTheLine() {
+        let error = ModelshError.usage("x", at: SourceLocation(line: 1, column: 3, length: 40))
+        XCTAssertEqual(DiagnosticRenderer.render(error, sourceLine: "\tab"), "error: x\n    \tab\n    \t ^")
+    }
+
+    func testExitCodesFollowSysexits() {
+        XCTAssertEqual(ModelshError.Category.usage.exitCode, 64)
+        XCTAssertEqual(ModelshError.Category.data.exitCode, 65)
+        XCTAssertEqual(ModelshError.Category.noInput.exitCode, 66)
+        XCTAssertEqual(ModelshError.Category.software.exitCode, 70)
+        XCTAssertEqual(ModelshError.Category.io.exitCode, 74)
+    }
+
+    func testLocatedKeepsAnExistingLocation() {
+        let first = SourceLocation(line: 1, column: 2)
+        let error = ModelshError.data("x", at: first).located(at: SourceLocation(line: 9, column: 9))
+        XCTAssertEqual(error.location, first)
+        XCTAssertEqual(ModelshError.data("x").located(at: first).location, first)
+    }
+}

@@ -1,0 +1,67 @@
+import Diagnostics
+@testable import Language
+import XCTest
+
+final class LexerTests: XCTestCase {
+    private func kinds(_ source: String) throws -> [Token.Kind] {
+        guard case .tokens(let tokens) = try Lexer.tokenize(source) else {
+            XCTFail("unexpectedly incomplete: \(source)")
+            return []
+        }
+        return tokens.map(\.kind)
+    }
+
+    func testWordsMayContainDotsAndDigits() throws {
+        XCTAssertEqual(try kinds("fit Sepal.Length x_2"), [.word("fit"), .word("Sepal.Length"), .word("x_2"), .end])
+    }
+
+    func testNumbersKeepTheirSpelling() throws {
+        XCTAssertEqual(try kinds("0.2 42 1e-5 .5"), [
+            .number(0.2, text: "0.2"), .number(42, text: "42"), .number(1e-5, text: "1e-5"), .number(0.5, text: ".5"), .end,
+        ])
+    }
+
+    func testStringsTakeEitherQuoteAndEscapes() throws {
+        XCTAssertEqual(try kinds(#""a \"b\" c" 'it''s'"#).first, .string("a \"b\" c"))
+        XCTAssertEqual(try kinds(#""tab\tnew\nline""#), [.string("tab\tnew\nline"), .end])
+    }
+
+    func testCommentsEndAtTheLineAndNewlinesSeparateStatements() throws {
+        XCTAssertEqual(try kinds("vars # list\nhistory"), [.word("vars"), .separator, .word("history"), .end])
+        XCTAssertEqual(try kinds("vars; history"), [.word("vars"), .separator, .word("history"), .end])
+    }
+
+    func testNewlinesInsideBracketsAreLayout() throws {
+        XCTAssertEqual(try kinds("[a,\n b]"), [.symbol("["), .word("a"), .symbol(","), .word("b"), .symbol("]"), .end])
+    }
+
+    func testBackslashContinuesTheLine() throws {
+        XCTAssertEqual(try kinds("show \\\n iris"), [.word("show"), .word("iris"), .end])
+    }
+
+    func testUnfinishedInputIsIncompleteNotAnError() throws {
+        XCTAssertEqual(try Lexer.tokenize("load \"data/ir"), .incomplete(reason: "unterminated string"))
+        XCTAssertEqual(try Lexer.tokenize("show \\"), .incomplete(reason: "line ends with '\\'"))
+    }
+
+    func testTokensCarryLineColumnAndLength() throws {
+        guard case .tokens(let tokens) = try Lexer.tokenize("vars\n  describe iris", file: "f.msh", firstLine: 7) else {
+            return XCTFail("incomplete")
+        }
+        XCTAssertEqual(tokens[2].location, SourceLocation(file: "f.msh", line: 8, column: 3, length: 8))
+        XCTAssertEqual(tokens[3].location, SourceLocation(file: "f.msh", line: 8, column: 12, length: 4))
+    }
+
+    func testBadCharactersAreErrorsAtTheirColumn() {
+        XCTAssertThrowsError(try Lexer.tokenize("show iris $")) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "unexpected character '$'")
+            XCTAssertEqual((error as? ModelshError)?.location?.column, 11)
+        }
+        XCTAssertThrowsError(try Lexer.tokenize("show iris rows=1x")) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "malformed number '1x'")
+        }
+        XCTAssertThrowsError(try Lexer.tokenize("\"a\\q\"")) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "unknown escape '\\q' in string")
+        }
+    }
+}

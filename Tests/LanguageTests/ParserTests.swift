@@ -1,0 +1,90 @@
+import Diagnostics
+import Language
+import XCTest
+
+final class ParserTests: XCTestCase {
+    private func statements(_ source: String) throws -> [CommandSyntax] {
+        guard case .statements(let statements) = try Parser.parse(source) else {
+            XCTFail("unexpectedly incomplete: \(source)")
+            return []
+        }
+        return statements
+    }
+
+    private func parseError(_ source: String) -> ModelshError? {
+        do {
+            _ = try Parser.parse(source)
+            return nil
+        } catch {
+            return error as? ModelshError
+        }
+    }
+
+    func testVerbPositionalsOptionsAndOutputs() throws {
+        let command = try XCTUnwrap(statements("split iris test=0.2 seed=42 as train, test").first)
+        XCTAssertEqual(command.verb, "split")
+        XCTAssertEqual(command.arguments.count, 3)
+        guard case .positional(let data) = command.arguments[0] else { return XCTFail("expected a positional") }
+        XCTAssertEqual(data.value, .word("iris"))
+        guard case .option(let key, _, let value) = command.arguments[2] else { return XCTFail("expected an option") }
+        XCTAssertEqual(key, "seed")
+        XCTAssertEqual(value.value, .number(42, text: "42"))
+        XCTAssertEqual(command.outputs.map(\.value), [.word("train"), .word("test")])
+        XCTAssertEqual(command.source, "split iris test=0.2 seed=42 as train, test")
+    }
+
+    func testBareAndBracketedListsAreTheSame() throws {
+        let bare = try statements("fit linear d target=y features=a,b,c as m")[0]
+        let bracketed = try statements("fit linear d target=y features=[a, b,\n c] as m")[0]
+        guard case .option(_, _, let a) = bare.arguments[3], case .option(_, _, let b) = bracketed.arguments[3] else {
+            return XCTFail("expected options")
+        }
+        XCTAssertEqual(a.value.display, "a,b,c")
+        XCTAssertEqual(b.value.display, "a,b,c")
+    }
+
+    func testNegativeNumbers() throws {
+        guard case .option(_, _, let value) = try statements("set x=-0.5")[0].arguments[0] else { return XCTFail() }
+        XCTAssertEqual(value.value, .number(-0.5, text: "-0.5"))
+    }
+
+    func testSemicolonsAndNewlinesSeparateStatementsWithTheirOwnSource() throws {
+        let parsed = try statements("vars; history\n\nhelp load")
+        XCTAssertEqual(parsed.map(\.verb), ["vars", "history", "help"])
+        XCTAssertEqual(parsed.map(\.source), ["vars", "history", "help load"])
+    }
+
+    func testIncompleteInputAsksForMore() {
+        XCTAssertTrue(Parser.needsMoreInput("load \"data/iris"))
+        XCTAssertTrue(Parser.needsMoreInput("fit linear d features=[a, b"))
+        XCTAssertTrue(Parser.needsMoreInput("drop a,"))
+        XCTAssertTrue(Parser.needsMoreInput("show iris \\"))
+        XCTAssertFalse(Parser.needsMoreInput("show iris"))
+        XCTAssertFalse(Parser.needsMoreInput("show iris rows="), "a missing value is an error now, not a continuation")
+        XCTAssertFalse(Parser.needsMoreInput("show $"), "syntax errors are shown at once")
+    }
+
+    func testErrorsPointAtTheOffendingToken() {
+        XCTAssertEqual(parseError("= iris")?.message, "expected a command name, found '='")
+        let missing = parseError("show iris rows=")
+        XCTAssertEqual(missing?.message, "missing value after 'rows='")
+        XCTAssertEqual(missing?.location?.column, 11)
+        XCTAssertEqual(parseError("load \"x\" as 3")?.message, "expected a name after 'as', found a number")
+        XCTAssertEqual(parseError("load \"x\" as a b")?.message, "unexpected 'b' after the names following 'as'")
+        XCTAssertEqual(parseError("load data/iris.csv as d")?.message, "unexpected '/' (file paths are quoted: \"data/file.csv\")")
+        XCTAssertEqual(parseError("x a=[b, [c]]")?.message, "lists cannot be nested")
+        XCTAssertEqual(parseError("x a=[b c]")?.message, "expected ',' or ']' in list, found 'c'")
+    }
+
+    func testLocationsCountFromTheGivenFirstLine() throws {
+        let command = try XCTUnwrap(Parser.parse("\n  show iris", file: "s.msh", firstLine: 10)).statementsOrNil?.first
+        XCTAssertEqual(command?.verbLocation, SourceLocation(file: "s.msh", line: 11, column: 3, length: 4))
+    }
+}
+
+private extension Parser.Outcome {
+    var statementsOrNil: [CommandSyntax]? {
+        if case .statements(let statements) = self { return statements }
+        return nil
+    }
+}

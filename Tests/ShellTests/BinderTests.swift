@@ -1,0 +1,60 @@
+import Diagnostics
+@testable import Shell
+import XCTest
+
+/// Everything a user can get wrong by name or shape is caught before the command runs.
+final class BinderTests: ShellTestCase {
+    override func setUp() {
+        super.setUp()
+        run("load \"data/iris.csv\" as iris")
+    }
+
+    private func message(_ source: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+        fail(source, file: file, line: line).error?.message
+    }
+
+    func testUnknownCommandSuggestsTheNearestOne() {
+        XCTAssertEqual(message("descrbe iris"), "unknown command 'descrbe'; did you mean 'describe'? (type 'help' for the list)")
+    }
+
+    func testUnknownNamesAreCaughtWithSuggestionsAndLocations() {
+        let (error, output) = fail("show irsi rows=2")
+        XCTAssertEqual(error?.message, "unknown dataset 'irsi'; did you mean 'iris'?")
+        XCTAssertEqual(error?.location?.column, 6)
+        XCTAssertEqual(output, "error: unknown dataset 'irsi'; did you mean 'iris'?\n    show irsi rows=2\n         ^~~~")
+        XCTAssertEqual(message("fit linear iris target=petal.width as m"),
+                       "unknown column 'petal.width' in dataset 'iris'; did you mean 'Petal.Width'?")
+        XCTAssertEqual(message("fit linear iris target=Sepal.Length features=Petal.Width,Sepal.Widht as m"),
+                       "unknown column 'Sepal.Widht' in dataset 'iris'; did you mean 'Sepal.Width'?")
+        XCTAssertEqual(message("summary iris"), "'iris' is a dataset, not a model")
+        XCTAssertEqual(message("fit linaer iris target=Sepal.Length as m"), "unknown model kind 'linaer'; did you mean 'linear'? (kinds: linear)")
+    }
+
+    func testOptionsAreChecked() {
+        XCTAssertEqual(message("split iris sed=3 as a, b"), "unknown option 'sed' for split; did you mean 'seed'?")
+        XCTAssertEqual(message("describe iris rows=3"), "unknown option 'rows' for describe (describe takes no options)")
+        XCTAssertEqual(message("split iris seed=1 seed=2 as a, b"), "option 'seed' is given twice")
+        XCTAssertEqual(message("show iris rows=2.5"), "rows must be a whole number ≥ 0, found a number '2.5'")
+        XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header must be one of yes, no, found 'maybe'")
+        XCTAssertEqual(message("fit linear iris as m"), "fit needs target=…; usage: fit KIND DATA target=… [features=…] [KIND OPTIONS…] as MODEL")
+    }
+
+    func testArgumentsAndOutputNamesAreCounted() {
+        XCTAssertEqual(message("show"), "show needs DATA; usage: show DATA [rows=…]")
+        XCTAssertEqual(message("show iris iris"), "unexpected argument 'iris'; usage: show DATA [rows=…]")
+        XCTAssertEqual(message("split iris as train"), "split needs 'as TRAIN, TEST' (2 names)")
+        XCTAssertEqual(message("split iris as a, a"), "the name 'a' is used twice after 'as'")
+        XCTAssertEqual(message("describe iris as d"), "describe does not take 'as NAME'")
+        XCTAssertEqual(message("load iris as x"), "PATH must be a quoted path, like \"data/file.csv\", found a name 'iris'")
+    }
+
+    func testFormsAreChosenByTheirKeywords() {
+        XCTAssertEqual(message("save iris \"x.json\""), "save is written 'save workspace PATH' or 'save MODEL to PATH'")
+        XCTAssertEqual(message("save iris to \"x.json\""), "'iris' is a dataset, not a model")
+        XCTAssertEqual(message("evaluate iris with iris"), "evaluate is written 'evaluate MODEL on DATA'")
+    }
+
+    func testAliasesResolveToTheirCommand() {
+        XCTAssertTrue(run("head iris rows=1").contains("(1 of 150 rows)"))
+    }
+}

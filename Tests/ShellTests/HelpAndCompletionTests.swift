@@ -1,0 +1,88 @@
+import Language
+@testable import Shell
+import XCTest
+
+final class HelpTests: ShellTestCase {
+    func testOverviewListsEveryCommandOnceByGroup() {
+        let help = run("help")
+        for command in session.table.commands {
+            XCTAssertEqual(help.components(separatedBy: "\n  \(command.name) ").count, 2, "\(command.name) in:\n\(help)")
+        }
+        XCTAssertTrue(help.hasPrefix("Data:\n"))
+    }
+
+    func testEveryCommandHasHelpAnExampleAndUsage() {
+        for command in session.table.commands {
+            XCTAssertFalse(command.summary.isEmpty, command.name)
+            XCTAssertFalse(command.details.isEmpty, command.name)
+            XCTAssertTrue(command.example.hasPrefix(command.name), "\(command.name)'s example: \(command.example)")
+            let help = run("help \(command.name)")
+            XCTAssertTrue(help.hasPrefix("\(command.name) — \(command.summary)"), help)
+            for usage in command.usageLines { XCTAssertTrue(help.contains(usage), help) }
+        }
+    }
+
+    func testCommandHelpIsGeneratedFromTheTable() {
+        XCTAssertEqual(run("help split").split(separator: "\n", omittingEmptySubsequences: false).prefix(3).joined(separator: "\n"), """
+        split — Split a dataset into training and test rows, reproducibly
+
+          split DATA [test=…] [seed=…] [stratify=…] as TRAIN, TEST
+        """)
+        XCTAssertEqual(fail("help splt").error?.message, "unknown command 'splt'; did you mean 'split'?")
+    }
+
+    func testEveryExampleParsesAndBindsItsCommand() throws {
+        for command in session.table.commands {
+            for example in command.example.split(separator: "\n") {
+                guard case .statements(let statements) = try Parser.parse(String(example)) else {
+                    return XCTFail("incomplete example \(example)")
+                }
+                XCTAssertEqual(statements.first.flatMap { session.table.command(named: $0.verb)?.name }, command.name, String(example))
+            }
+        }
+    }
+}
+
+final class CompletionTests: ShellTestCase {
+    private func complete(_ text: String) -> Completion { Completion.candidates(for: text, in: session) }
+
+    override func setUp() {
+        super.setUp()
+        run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length features=Petal.Width as m")
+    }
+
+    func testCommandNames() {
+        XCTAssertEqual(complete("de"), Completion(replacing: 2, candidates: ["describe"]))
+        XCTAssertEqual(complete("s").candidates, ["save", "set", "show", "split", "summary"])
+    }
+
+    func testDatasetAndModelNamesByPosition() {
+        XCTAssertEqual(complete("describe i").candidates, ["iris"])
+        XCTAssertEqual(complete("summary ").candidates, ["m"])
+        XCTAssertEqual(complete("evaluate m o").candidates, ["on"])
+        XCTAssertEqual(complete("evaluate m on ").candidates, ["iris"])
+        XCTAssertEqual(complete("fit l").candidates, ["linear"])
+        XCTAssertEqual(complete("drop ").candidates, ["iris", "m"])
+    }
+
+    func testColumnsOfTheDatasetInTheCommand() {
+        XCTAssertEqual(complete("fit linear iris target=Pe"), Completion(replacing: 9, candidates: ["target=Petal.Length", "target=Petal.Width"]))
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=Petal.Width,Sp").candidates,
+                       ["features=Petal.Width,Species"])
+        XCTAssertEqual(complete("split iris stratify=Spe").candidates, ["stratify=Species"])
+    }
+
+    func testOptionNamesAndKeywords() {
+        XCTAssertEqual(complete("split iris ").candidates, ["as", "seed=", "stratify=", "test="])
+        XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
+        XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
+        XCTAssertEqual(complete("set ").candidates, ["bail", "tolerance"])
+        XCTAssertEqual(complete("split iris as ").candidates, [], "new names are not completed")
+    }
+
+    func testPathsInsideQuotes() {
+        XCTAssertEqual(complete("load \"da"), Completion(replacing: 2, candidates: ["data/"]))
+        XCTAssertEqual(complete("load \"data/ir"), Completion(replacing: 7, candidates: ["data/iris.csv\""]))
+        XCTAssertTrue(complete("load \"data/").candidates.contains("data/bad/"))
+    }
+}

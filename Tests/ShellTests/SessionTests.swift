@@ -1,0 +1,129 @@
+import Diagnostics
+import Foundation
+@testable import Shell
+import Store
+import XCTest
+
+final class SessionTests: ShellTestCase {
+    func testLoadSplitFitEvaluateEndToEnd() {
+        XCTAssertEqual(run("load \"data/iris.csv\" as iris"), "iris: 150 rows × 6 columns (1 integer, 4 numeric, 1 categorical)")
+        XCTAssertEqual(run("split iris test=0.2 seed=1 as train, test"), "train: 120 rows, test: 30 rows (seed 1)")
+        XCTAssertTrue(run("fit linear train target=Petal.Width features=Petal.Length as m").hasPrefix("m: linear model of Petal.Width on 1 feature"))
+        let metrics = run("evaluate m on test")
+        XCTAssertTrue(metrics.contains("rmse"), metrics)
+        XCTAssertEqual(session.state.variables.names, ["iris", "train", "test", "m"])
+    }
+
+    func testAFailedCommandChangesNothing() {
+        run("load \"data/iris.csv\" as iris")
+        let before = session.state
+        fail("split iris test=0.2 seed=1 stratify=Sepal.Lenght as a, b")
+        fail("fit linear iris target=Species as m")
+        fail("load \"data/bad/ragged.csv\" as iris")
+        XCTAssertEqual(session.state, before)
+        XCTAssertFalse(session.cells.last!.succeeded)
+    }
+
+    func testAFailingScriptIsUndoneAsAWhole() throws {
+        let script = temporaryPath("partial.msh")
+        try "load \"\(Self.sessionsDirectory)/data/iris.csv\" as loaded\ndescribe nothing\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let (error, output) = fail("run \"\(script)\"")
+        XCTAssertEqual(error?.location?.file, script)
+        XCTAssertEqual(error?.location?.line, 2)
+        XCTAssertTrue(output.contains("loaded: 150 rows"), output)
+        XCTAssertTrue(output.contains("\(script):2:10: error: unknown dataset 'nothing'"), output)
+        XCTAssertNil(session.state.variables["loaded"], "the run failed, so what it loaded is gone")
+    }
+
+    func testScriptsThatRunThemselvesStop() throws {
+        let script = temporaryPath("loop.msh")
+        try "run \"\(script)\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let (error, _) = fail("run \"\(script)\"")
+        XCTAssertTrue(error?.message.hasPrefix("scripts nested more than 16 deep") ?? false, "\(String(describing: error))")
+    }
+
+    func testBailOffGoesOnAfterAnErrorInAScript() throws {
+        let script = temporaryPath("lenient.msh")
+        try "set bail off\ndescribe nothing\nload \"\(Self.sessionsDirectory)/data/iris.csv\" as iris\n".write(toFile: script, atomically: true, encoding: .utf8)
+        run("run \"\(script)\"")
+        XCTAssertNotNil(session.state.variables.dataset("iris"))
+    }
+
+    func testEachStatementIsACellWithItsOutput() {
+        run("vars; help drop")
+        fail("drop nothing")
+        XCTAssertEqual(session.cells.map(\.number), [1, 2, 3])
+        XCTAssertEqual(session.cells.map(\.input), ["vars", "help drop", "drop nothing"])
+        XCTAssertEqual(session.cells.map(\.succeeded), [true, true, false])
+        XCTAssertTrue(session.cells[2].output.contains("error: unknown name 'nothing'"))
+        XCTAssertEqual(session.nextCellNumber, 4)
+    }
+
+    func testQuitStopsTheRemainingStatements() {
+        XCTAssertEqual(session.execute("quit; load \"data/iris.csv\" as iris"), .quit)
+        XCTAssertNil(session.state.variables["iris"])
+    }
+
+    func testNamesKeepTheirKind() {
+        run("load \"data/iris.csv\" as iris")
+        let (error, _) = fail("fit linear iris target=Sepal.Length as iris")
+        XCTAssertEqual(error?.message, "'iris' is a dataset; drop it first or choose another name")
+        run("drop iris")
+        XCTAssertTrue(session.state.variables.names.isEmpty)
+    }
+
+    func testUnsavedChangesAreTrackedUntilTheWorkspaceIsSaved() {
+        XCTAssertFalse(session.hasUnsavedChanges)
+        run("vars")
+        XCTAssertFalse(session.hasUnsavedChanges)
+        run("load \"data/iris.csv\" as iris")
+        XCTAssertTrue(session.hasUnsavedChanges)
+        run("save workspace \"\(temporaryPath("w.msw"))\"")
+        XCTAssertFalse(session.hasUnsavedChanges)
+    }
+
+    func testWorkspaceRoundTripRestoresDataModelsCellsAndSettings() throws {
+        let path = temporaryPath("w.msw")
+        run("load \"data/diabetes.csv\" as diabetes; split diabetes seed=3 as train, test")
+        run("fit linear train target=Y as m; set tolerance 1e-6")
+        let predictions = try session.state.variables.model("m")!.predict(on: session.state.variables.dataset("test")!)
+        run("save workspace \"\(path)\"")
+        let saved = session.state
+        let savedCells = session.cells.dropLast()  // the file cannot hold the cell that saved it
+
+        let other = Session(sink: CapturingSink())
+        XCTAssertEqual(other.execute("open \"\(path)\""), .ok)
+        XCTAssertEqual(other.state, saved)
+        XCTAssertEqual(Array(other.cells.prefix(savedCells.count)), Array(savedCells))
+        XCTAssertEqual(other.cells.last?.input, "open \"\(path)\"")
+        XCTAssertEqual(other.nextCellNumber, savedCells.count + 2)
+        let reopened = try other.state.variables.model("m")!.predict(on: other.state.variables.dataset("test")!)
+        XCTAssertEqual(reopened.map(\.bitPattern), predictions.map(\.bitPattern))
+    }
+
+    func testOpeningABadFileKeepsTheSession() throws {
+        run("load \"data/iris.csv\" as iris")
+        let junk = temporaryPath("junk.msw")
+        try Data(repeating: 7, count: 5000).write(to: URL(fileURLWithPath: junk))
+        let (error, _) = fail("open \"\(junk)\"")
+        XCTAssertEqual(error?.category, .data)
+        XCTAssertNotNil(session.state.variables.dataset("iris"))
+    }
+
+    func testSaveAndLoadModelGiveIdenticalPredictions() throws {
+        let path = temporaryPath("m.json")
+        run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length as m")
+        run("save m to \"\(path)\"; load model \"\(path)\" as copy")
+        let data = session.state.variables.dataset("iris")!
+        let original = try session.state.variables.model("m")!.predict(on: data)
+        let copy = try session.state.variables.model("copy")!.predict(on: data)
+        XCTAssertEqual(copy.map(\.bitPattern), original.map(\.bitPattern))
+    }
+
+    func testPredictAddsAColumnAndRejectsAClash() {
+        run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length features=Petal.Length as m")
+        XCTAssertEqual(run("predict m on iris as scored"),
+                       "scored: 150 rows × 7 columns (1 integer, 5 numeric, 1 categorical), predictions in 'predicted'")
+        XCTAssertNotNil(session.state.variables.dataset("scored")?.column(named: "predicted"))
+    }
+}

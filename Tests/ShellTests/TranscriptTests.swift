@@ -1,0 +1,82 @@
+@testable import Shell
+import XCTest
+
+final class ScriptTests: XCTestCase {
+    func testEntriesKeepCommentsOutputsAndMultiLineStatements() {
+        let script = Script.parse("""
+        # heading
+
+        vars
+        #> no datasets
+        fit linear d target=y \\
+          features=[a,
+                    b] as m
+        #> line one
+        #>
+        # trailing comment
+        """)
+        XCTAssertEqual(script.entries.count, 2)
+        XCTAssertEqual(script.entries[0].leading, ["# heading", ""])
+        XCTAssertEqual(script.entries[0].line, 3)
+        XCTAssertEqual(script.entries[0].expected, ["no datasets"])
+        XCTAssertEqual(script.entries[1].line, 5)
+        XCTAssertEqual(script.entries[1].source.split(separator: "\n").count, 3)
+        XCTAssertEqual(script.entries[1].expected, ["line one", ""])
+        XCTAssertEqual(script.trailing, ["# trailing comment"])
+    }
+
+    func testRenderingWritesOutputsUnderTheirStatements() {
+        let script = Script.parse("# c\nvars\n#> old\nhistory\n")
+        XCTAssertEqual(script.rendered(outputs: [["new", ""], nil]), "# c\nvars\n#> new\n#>\nhistory\n")
+    }
+}
+
+final class OutputComparisonTests: XCTestCase {
+    func testNumbersWithinTheRelativeToleranceMatch() {
+        XCTAssertTrue(OutputComparison.linesMatch("r2  0.5961178", "r2  0.5961178000001", tolerance: 1e-9))
+        XCTAssertFalse(OutputComparison.linesMatch("r2  0.5961178", "r2  0.5961179", tolerance: 1e-9))
+        XCTAssertTrue(OutputComparison.linesMatch("r2  0.5961178", "r2  0.5961179", tolerance: 1e-6))
+        XCTAssertTrue(OutputComparison.linesMatch("t = -1.5e-3", "t = -0.0015", tolerance: 1e-12))
+    }
+
+    func testTextAndNamesMustMatchExactly() {
+        XCTAssertFalse(OutputComparison.linesMatch("x1  3", "x2  3", tolerance: 0.5))
+        XCTAssertFalse(OutputComparison.linesMatch("n  30", "n  30 rows", tolerance: 1e-9))
+        XCTAssertFalse(OutputComparison.linesMatch("a 1", "b 1", tolerance: 1))
+    }
+}
+
+final class TranscriptTests: ShellTestCase {
+    func testRecordThenCheckPassesAndACanaryChangeFails() {
+        let script = Script.parse("load \"data/iris.csv\" as iris\ndescribe nothing\nvars\n")
+        let (text, run) = Transcript.record(script, file: "t.msh")
+        XCTAssertNotNil(run.stoppedBy, "bail is on by default")
+        XCTAssertNil(run.outputs[2])
+        let lenient = Script.parse("set bail off\n" + Script.parse(text).rendered(outputs: [nil, nil, nil]))
+        let (recorded, _) = Transcript.record(lenient, file: "t.msh")
+        XCTAssertTrue(recorded.contains("#> t.msh:4:10: error: unknown dataset 'nothing'\n#>     describe nothing\n"), recorded)
+        XCTAssertEqual(Transcript.check(Script.parse(recorded), file: "t.msh"), [])
+
+        let changed = recorded.replacingOccurrences(of: "150 rows", with: "151 rows")
+        let differences = Transcript.check(Script.parse(changed), file: "t.msh")
+        XCTAssertEqual(differences.count, 2, differences.joined(separator: "\n"))
+        XCTAssertTrue(differences[0].hasPrefix("t.msh:2: output differs for: load \"data/iris.csv\" as iris\n  - iris: 151 rows"), differences[0])
+    }
+
+    func testRecordNumbersErrorsByTheLinesOfTheFileItWrites() {
+        let script = Script.parse("set bail off\nhelp drop\ndescribe nothing\n")
+        let (text, _) = Transcript.record(script, file: "t.msh")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let describeLine = lines.firstIndex(of: "describe nothing")! + 1
+        XCTAssertTrue(text.contains("t.msh:\(describeLine):10: error"), text)
+        XCTAssertEqual(Transcript.record(Script.parse(text), file: "t.msh").text, text, "recording is a fixed point")
+    }
+
+    func testToleranceSetInTheScriptApplies() {
+        let recorded = "set tolerance 0.01\n#>\nload \"data/iris.csv\" as iris\n#> iris: 150.5 rows × 6 columns (1 integer, 4 numeric, 1 categorical)\n"
+        let strict = Transcript.check(Script.parse(recorded.replacingOccurrences(of: "set tolerance 0.01\n#>\n", with: "")), file: "t.msh")
+        XCTAssertEqual(strict.count, 1)
+        let fixed = recorded.replacingOccurrences(of: "set tolerance 0.01\n#>\n", with: "set tolerance 0.01\n")
+        XCTAssertEqual(Transcript.check(Script.parse(fixed), file: "t.msh"), [])
+    }
+}
