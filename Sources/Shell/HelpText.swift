@@ -41,3 +41,22 @@ public enum HelpText {
         return lines.joined(separator: "\n")
     }
 }
+
+extension HelpText {
+    /// The README's command reference, generated so the README cannot drift from the table
+    /// (a test compares the two; `modelsh reference` prints this).
+    public static func markdownReference(_ table: CommandTable) -> String {
+        var lines: [String] = []
+        for category in CommandCategory.allCases {
+            let commands = table.commands.filter { $0.category == category }
+            guard !commands.isEmpty else { continue }
+            lines += ["", "**\(category.rawValue)**", ""]
+            for command in commands {
+                let aliases = command.aliases.isEmpty ? "" : " (also `\(command.aliases.joined(separator: "`, `"))`)"
+                lines.append("- `\(command.name)`\(aliases) — \(command.summary).")
+                lines += command.usageLines.map { "  `\($0)`" }
+            }
+        }
+        return lines.dropFirst().joined(separator: "\n")
+    }
+}

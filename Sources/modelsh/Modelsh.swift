@@ -9,13 +9,20 @@ struct Modelsh: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelsh",
         abstract: "A shell for model management: load data, explore, split, fit, evaluate, save, replay.",
+        usage: """
+        modelsh                      start the interactive shell
+        modelsh FILE.msh             run a session script, then exit
+        modelsh -c 'CMD; CMD'        run commands, then exit
+        modelsh record FILE.msh      run a script and write its output into it as #> lines
+        modelsh check FILE.msh…      replay scripts; exit 1 where an output differs
+        """,
         discussion: """
-        Without arguments, starts the interactive shell. Exit codes follow sysexits: 64 usage,
-        65 bad data, 66 missing input, 70 internal error, 74 I/O error; `check` exits 1 when an
-        output differs from the recorded one.
+        Inside the shell, 'help' lists the commands. Exit codes follow sysexits: 64 usage, 65 bad data, \
+        66 missing input, 70 internal error, 74 I/O error; check exits 1 when an output differs. \
+        NO_COLOR turns colour off.
         """,
         version: ModelshVersion.current,
-        subcommands: [Start.self, Record.self, Check.self],
+        subcommands: [Start.self, Record.self, Check.self, Reference.self],
         defaultSubcommand: Start.self)
 }
 
@@ -91,6 +98,16 @@ struct Check: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+/// `modelsh reference`: the command reference in Markdown, as the README carries it.
+struct Reference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the command reference in Markdown (for the README).", shouldDisplay: false)
+
+    func run() throws {
+        standardOutput(HelpText.markdownReference(CommandTable.standard))
     }
 }
 

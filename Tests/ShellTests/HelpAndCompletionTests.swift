@@ -31,6 +31,14 @@ final class HelpTests: ShellTestCase {
         XCTAssertEqual(fail("help splt").error?.message, "unknown command 'splt'; did you mean 'split'?")
     }
 
+    func testTheReadmeCarriesTheGeneratedCommandReference() throws {
+        let readme = try String(contentsOfFile: Self.sessionsDirectory + "/../README.md", encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "-->\n", range: try XCTUnwrap(readme.range(of: "<!-- commands:")).upperBound..<readme.endIndex))
+        let end = try XCTUnwrap(readme.range(of: "\n<!-- /commands -->"))
+        XCTAssertEqual(String(readme[start.upperBound..<end.lowerBound]), HelpText.markdownReference(session.table),
+                       "regenerate the README's reference with `modelsh reference`")
+    }
+
     func testEveryExampleParsesAndBindsItsCommand() throws {
         for command in session.table.commands {
             for example in command.example.split(separator: "\n") {

@@ -56,7 +56,7 @@ enum SessionCommands {
         }])
 
     static let help = CommandSpec(
-        "help", aliases: ["?"], category: .session,
+        "help", category: .session,
         summary: "List the commands, or explain one",
         details: "Without a name, lists every command by group. With a name, shows its forms, options and an example.",
         example: "help split",
