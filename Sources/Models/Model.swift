@@ -90,7 +90,8 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
     public let rowsUsed: Int
     /// Rows left out because the target or a used feature was missing.
     public let rowsDropped: Int
-    /// FNV-1a 64-bit hash (16 hex digits) of the used columns' names and used rows' values.
+    /// Tabular's `Dataset.fingerprint` (FNV-1a 64, 16 hex digits) of the used rows of the
+    /// target and feature columns: equal exactly when two fits saw the same data.
     public let fingerprint: String
     /// The options as given, after validation; `parameters` renders them.
     public let options: [String: String]
@@ -112,4 +113,28 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
 /// What a model learned, one case per kind. Adding a kind adds a case here.
 public enum ModelState: Codable, Sendable, Equatable {
     case linear(LinearRegression.Learned)
+
+    // Coded as `{"linear": {…learned state…}}`: one key, the kind, so the archive reads plainly
+    // (Swift's synthesised form would add an `_0` level) and new kinds add new keys.
+    private enum CodingKeys: String, CodingKey {
+        case linear
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "expected exactly one model kind in the state"))
+        }
+        switch key {
+        case .linear: self = .linear(try container.decode(LinearRegression.Learned.self, forKey: .linear))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .linear(let learned): try container.encode(learned, forKey: .linear)
+        }
+    }
 }

@@ -8,8 +8,8 @@ final class SQLiteDatabase {
     enum Mode {
         /// Reading a file someone gave us: nothing is written, and failures mean bad data.
         case readOnly
-        /// Writing a new file: failures mean the write failed.
-        case create
+        /// Writing, creating the file if needed: failures mean the write failed.
+        case readWrite
     }
 
     /// The file as the user named it (for a save, the target rather than the temporary file),
@@ -33,6 +33,13 @@ final class SQLiteDatabase {
             throw ModelshError(mode == .readOnly ? .noInput : .io, "\(displayPath): cannot open (\(reason))")
         }
         handle = opened
+        if mode == .readOnly {
+            // A file someone gave us: no triggers, no views, no writes to the schema by SQL,
+            // whatever the file asks for (defence in depth beside the read-only open).
+            modelsh_sqlite3_db_config_flag(opened, SQLITE_DBCONFIG_DEFENSIVE, 1)
+            modelsh_sqlite3_db_config_flag(opened, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0)
+            modelsh_sqlite3_db_config_flag(opened, SQLITE_DBCONFIG_ENABLE_VIEW, 0)
+        }
     }
 
     deinit {
@@ -73,7 +80,7 @@ final class SQLiteDatabase {
             return .data("\(displayPath): damaged \(fileKind) (\(message))")
         case (.readOnly, _):
             return .data("\(displayPath): cannot read \(fileKind) (\(message))")
-        case (.create, _):
+        case (.readWrite, _):
             return .io("\(displayPath): cannot write \(fileKind) (\(message))")
         }
     }

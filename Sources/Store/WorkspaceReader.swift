@@ -16,8 +16,9 @@ struct WorkspaceReader {
     }
 
     private func read() throws -> WorkspaceContents {
-        // Functions named in the schema (defaults, checks, views) must not run on our behalf.
-        try database.execute("PRAGMA trusted_schema = OFF")
+        // Functions named in the schema (defaults, checks, views) must not run on our behalf,
+        // and damaged pages should be caught as they are read.
+        try database.execute("PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;")
         let objectTypes = try schemaObjectTypes()
         guard objectTypes["meta"] == "table" else {
             throw notAWorkspace("it has no modelsh meta table")

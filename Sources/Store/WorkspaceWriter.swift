@@ -13,7 +13,7 @@ enum WorkspaceWriter {
     /// throw to show that a save failing that late still leaves the old file intact.
     static func save(_ contents: WorkspaceContents, to path: String, beforeCommit: () throws -> Void) throws {
         try FileAccess.replace(path) { temporaryPath in
-            let database = try SQLiteDatabase(path: temporaryPath, displayPath: path, fileKind: "workspace", mode: .create)
+            let database = try SQLiteDatabase(path: temporaryPath, displayPath: path, fileKind: "workspace", mode: .readWrite)
             // A failed save deletes the temporary file, so a rollback journal would only cost
             // time; FileAccess syncs the finished file once, so per-commit syncs are not needed.
             try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")

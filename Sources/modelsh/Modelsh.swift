@@ -31,9 +31,10 @@ struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
         abstract: "Start the interactive shell, run a script, or run commands given with -c.",
+        usage: "modelsh [FILE.msh] [-c 'CMD; CMD']",
         shouldDisplay: false)
 
-    @Option(name: .customShort("c"), help: "Commands to run (separated by ';' or newlines), then exit.")
+    @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run (separated by ';' or newlines), then exit.", valueName: "commands"))
     var commands: String?
 
     @Argument(help: "A session script (*.msh) to run, then exit.")
@@ -111,9 +112,13 @@ struct Reference: ParsableCommand {
     }
 }
 
-/// Exits with the sysexits code of a failed status; returns normally otherwise.
+/// A script, `-c` commands or piped input whose command failed: EX_DATAERR, whatever the
+/// command's error was (its message already said what and where).
+let failedScriptExitCode = ExitCode(ModelshError.Category.data.exitCode)
+
+/// Exits with `failedScriptExitCode` when the status is a failure; returns normally otherwise.
 func exitIfFailed(_ status: Session.Status) throws {
-    if case .failed(let error) = status { throw ExitCode(error.category.exitCode) }
+    if case .failed = status { throw failedScriptExitCode }
 }
 
 /// Through the same unbuffered handle as the session's output, so lines keep their order.

@@ -35,7 +35,7 @@ struct REPL {
         var statementLine = 1
         var linesRead = 0
         var warnedAboutUnsaved = false
-        var firstFailure: ModelshError?
+        var failed = false
 
         reading: while true {
             let prompt = statement.isEmpty ? "modelsh [\(session.nextCellNumber)]> " : "   ...> "
@@ -47,7 +47,7 @@ struct REPL {
                 if !statement.isEmpty {
                     // The input ended inside a statement: let the parser say what is open.
                     let status = session.execute(statement, file: file, firstLine: statementLine)
-                    if case .failed(let error) = status, !interactive { firstFailure = firstFailure ?? error }
+                    if case .failed = status, !interactive { failed = true }
                     statement = ""
                 }
                 if interactive, session.hasUnsavedChanges, !warnedAboutUnsaved {
@@ -55,7 +55,7 @@ struct REPL {
                     sink.error("warning: unsaved changes (save workspace \"FILE.msw\" keeps them); press Ctrl-D again to quit")
                     continue
                 }
-                if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+                if failed { throw failedScriptExitCode }
                 return
             case .line(let line):
                 linesRead += 1
@@ -69,13 +69,13 @@ struct REPL {
                 if interactive { reader.addToHistory(statement) }
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
-                if case .failed(let error) = status, !interactive {
-                    firstFailure = firstFailure ?? error
+                if case .failed = status, !interactive {
+                    failed = true
                     if session.state.settings.bail { break reading }
                 }
                 if status == .quit { break reading }
             }
         }
-        if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+        if failed { throw failedScriptExitCode }
     }
 }

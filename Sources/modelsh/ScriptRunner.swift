@@ -15,16 +15,16 @@ enum ScriptRunner {
             FileOutput.standardError("modelsh: \(error.message)")
             throw ExitCode(error.category.exitCode)
         }
-        var firstFailure: ModelshError?
+        var failed = false
         for entry in script.entries {
             let status = session.execute(entry.source, file: path, firstLine: entry.line)
             if status == .quit { break }
-            if case .failed(let error) = status {
-                firstFailure = firstFailure ?? error
+            if case .failed = status {
+                failed = true
                 if session.state.settings.bail { break }
             }
         }
-        if let firstFailure { throw ExitCode(firstFailure.category.exitCode) }
+        if failed { throw failedScriptExitCode }
     }
 
     private nonisolated(unsafe) static var startDirectory: String?
