@@ -1,7 +1,9 @@
+import Foundation
 import Numerics
 
 /// The inference R's summary.lm computes from a linear fit: standard errors, t tests, the
-/// residual standard error, R², adjusted R² and the overall F test. NaN marks what is not
+/// residual standard error, R², adjusted R² and the overall F test; also R's logLik, AIC,
+/// BIC and confint. NaN marks what is not
 /// defined (aliased terms; everything that needs σ when no residual degrees of freedom remain).
 public struct LinearInference: Sendable, Equatable {
     public struct Coefficient: Sendable, Equatable {
@@ -31,6 +33,20 @@ public struct LinearInference: Sendable, Equatable {
     public let rSquared: Double?
     public let adjustedRSquared: Double?
     public let fTest: FTest?
+    /// The Gaussian log-likelihood at the estimates (σ² by maximum likelihood, RSS/n), as R's
+    /// logLik.lm; it counts rank + 1 parameters (the coefficients and σ).
+    public let logLikelihood: Double
+    public let parameterCount: Int
+    public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
+    public var bic: Double { -2 * logLikelihood + log(Double(observations)) * Double(parameterCount) }
+    private let observations: Int
+
+    /// Each coefficient's confidence interval at `level` (R's confint): estimate ± t · SE with
+    /// t the (1 + level)/2 quantile of t on the residual degrees of freedom. NaN where aliased.
+    public func confidenceIntervals(level: Double = 0.95) -> [(lower: Double, upper: Double)] {
+        let t = StudentT.quantile((1 + level) / 2, degreesOfFreedom: Double(residualDegreesOfFreedom))
+        return coefficients.map { ($0.estimate - t * $0.standardError, $0.estimate + t * $0.standardError) }
+    }
 
     init(_ learned: LinearRegression.Learned) {
         let df = learned.residualDegreesOfFreedom
@@ -52,6 +68,10 @@ public struct LinearInference: Sendable, Equatable {
         self.coefficients = coefficients
         residualStandardError = variance.squareRoot()
         residualDegreesOfFreedom = df
+        let n = Double(learned.observations)
+        observations = learned.observations
+        logLikelihood = -n / 2 * (log(2 * Double.pi) + 1 - log(n) + log(learned.residualSumOfSquares))
+        parameterCount = k + 1
 
         let interceptDF = learned.hasIntercept ? 1 : 0
         let numeratorDF = k - interceptDF

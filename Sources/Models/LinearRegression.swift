@@ -53,7 +53,7 @@ public enum LinearRegression {
     static func fit(_ request: FitRequest) throws -> Model {
         let hasIntercept = request.options["intercept"].map { $0 == "true" } ?? true
         let frame = try TrainingFrame(request, kind: kind.name)
-        let encoder = FeatureEncoder(schema: frame.schema)
+        let encoder = FeatureEncoder(schema: frame.schema, hasIntercept: hasIntercept)
         guard hasIntercept || !encoder.columnNames.isEmpty else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature")
         }
@@ -65,6 +65,7 @@ public enum LinearRegression {
                             values: [Double](repeating: 1, count: design.rows) + design.values)
         }
         let solution = QRLeastSquares.fit(design, y)
+        let sortedResiduals = solution.residuals.sorted()
         let learned = Learned(
             hasIntercept: hasIntercept,
             terms: (hasIntercept ? ["(Intercept)"] : []) + encoder.columnNames,
@@ -75,9 +76,9 @@ public enum LinearRegression {
             modelSumOfSquares: modelSumOfSquares(solution.fitted, centred: hasIntercept),
             observations: y.count,
             rank: solution.rank,
-            residualQuantiles: [0, 0.25, 0.5, 0.75, 1].map { Quantile.type7(sorted: solution.residuals.sorted(), $0) })
+            residualQuantiles: [0, 0.25, 0.5, 0.75, 1].map { Quantile.type7(sorted: sortedResiduals, $0) })
         let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: y.count, rowsDropped: frame.rowsDropped,
-                                fingerprint: frame.data.fingerprint(), options: request.options)
+                                fingerprint: frame.data.fingerprint, options: request.options)
         return Model(kind: kind.name, schema: frame.schema, state: .linear(learned), training: info)
     }
 

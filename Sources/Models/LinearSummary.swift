@@ -3,7 +3,8 @@ import Tabular
 
 /// The content of R's `summary(lm)` for a linear model, as a Report: the call, residual
 /// quantiles, the coefficient table with significance stars, residual standard error,
-/// R², adjusted R², the F test, and the rows used and dropped. Numbers are formatted with
+/// R², adjusted R², the F test, then (beyond R's summary) log-likelihood, AIC and BIC, and
+/// the rows used and dropped. Numbers are formatted with
 /// NumberFormat (7 significant digits, 4 for t values, R's p-value form), so the text is
 /// the same on every machine. Unlike R, residuals are always shown as quantiles.
 struct LinearSummary {
@@ -26,6 +27,7 @@ struct LinearSummary {
             report.add("Multiple R-squared: \(NumberFormat.significant(r2)), Adjusted R-squared: \(NumberFormat.significant(adjusted))")
             report.add("F-statistic: \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
         }
+        report.add("Log-likelihood: \(NumberFormat.significant(inference.logLikelihood)) (df=\(inference.parameterCount)), AIC: \(NumberFormat.significant(inference.aic)), BIC: \(NumberFormat.significant(inference.bic))")
         report.add("Rows: \(training.rowsUsed) used, \(training.rowsDropped) dropped (missing values)")
         return report
     }

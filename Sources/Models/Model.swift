@@ -23,7 +23,7 @@ public struct Model: Codable, Sendable, Equatable {
     public func predict(on data: Dataset) throws -> [Double] {
         switch state {
         case .linear(let learned):
-            let design = try FeatureEncoder(schema: schema).encode(data)
+            let design = try FeatureEncoder(schema: schema, hasIntercept: learned.hasIntercept).encode(data)
             return learned.predict(design)
         }
     }
@@ -40,7 +40,7 @@ public struct Model: Codable, Sendable, Equatable {
     /// target or prediction is missing are skipped and counted in the "skipped" metric.
     public func evaluate(on data: Dataset) throws -> [Metric] {
         let predictions = try predict(on: data)
-        let actual = try FeatureEncoder(schema: schema).targetValues(in: data)
+        let actual = try FeatureEncoder.targetValues(of: schema, in: data)
         switch state {
         case .linear:
             return try RegressionMetrics.metrics(actual: actual, predicted: predictions)

@@ -7,6 +7,7 @@ import XCTest
 /// `(X'X)^-1 X'y` on the CSV's decimal values), then R's summary.lm formulas with mpmath at
 /// 40 digits (SE = sqrt(s² (X'X)^-1_jj), p = I_{df/(df+t²)}(df/2, ½), F p = I_{d2/(d2+d1 F)}(d2/2, d1/2)),
 /// printed to 17 significant digits. R's `lm` prints the same numbers to its 4–7 digits.
+/// The reference scripts' formulas are quoted where the values are used.
 final class LinearRegressionTests: XCTestCase {
     func fit(_ data: Dataset, target: String, features: [String]? = nil, options: [String: String] = [:]) throws -> Model {
         try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: target, features: features, options: options)
@@ -54,6 +55,16 @@ final class LinearRegressionTests: XCTestCase {
         assertRelative(result.fTest!.statistic, 46.272439585243209, 1e-11)
         XCTAssertEqual(result.fTest!.numeratorDegreesOfFreedom, 10)
         assertRelative(result.fTest!.pValue, 3.8286490381854457e-62, 1e-9)
+        // R's logLik.lm / AIC / BIC, and confint.lm with qt from scipy.stats.t.ppf(0.975, 431).
+        assertRelative(result.logLikelihood, -2385.9928621235193, 1e-12)
+        XCTAssertEqual(result.parameterCount, 12)
+        assertRelative(result.aic, 4795.9857242470387, 1e-12)
+        assertRelative(result.bic, 4845.0814428319711, 1e-12)
+        let intervals = result.confidenceIntervals()
+        assertRelative(intervals[0].lower, -467.14807117920755, 1e-10)
+        assertRelative(intervals[0].upper, -201.98620585836705, 1e-10)
+        assertRelative(intervals[3].lower, 4.193503191647352, 1e-10)
+        assertRelative(intervals[3].upper, 7.0124209922000577, 1e-10)
         guard case .linear(let learned) = model.state else { return XCTFail() }
         let quantiles = [-155.82676612155169, -38.535890864744807, -0.22782155705084256, 37.8058819209859, 151.35251672451777]
         for (a, e) in zip(learned.residualQuantiles, quantiles) { assertRelative(a, e, 1e-9) }
@@ -87,6 +98,28 @@ final class LinearRegressionTests: XCTestCase {
         assertRelative(result.fTest!.statistic, 98.525457511934155, 1e-11)
         assertRelative(result.fTest!.pValue, 6.5004685314959233e-35, 1e-9)
         XCTAssertEqual(model.schema.features[0], FeatureSchema(name: "Species", type: .categorical, levels: ["setosa", "versicolor", "virginica"]))
+    }
+
+    /// iris, Sepal.Length ~ Petal.Width + Species - 1: without an intercept the first factor
+    /// keeps every level, as R's model.matrix does (Tests/References/no_intercept.py).
+    func testWithoutInterceptTheFirstFactorKeepsEveryLevel() throws {
+        let data = try TestData.iris()
+        let model = try fit(data, target: "Sepal.Length", features: ["Petal.Width", "Species"], options: ["intercept": "false"])
+        let expected: [(String, Double, Double)] = [
+            ("Petal.Width", 0.91690218627164344, 0.19385846591435053),
+            ("Speciessetosa", 4.7804420621771757, 0.083076439112027959),
+            ("Speciesversicolor", 4.7201877010038008, 0.26590485372045910),
+            ("Speciesvirginica", 4.7303561706136504, 0.39860468581096543),
+        ]
+        let actual = inference(model).coefficients
+        XCTAssertEqual(actual.map(\.term), expected.map(\.0))
+        for (row, reference) in zip(actual, expected) {
+            assertRelative(row.estimate, reference.1, 1e-11)
+            assertRelative(row.standardError, reference.2, 1e-10)
+        }
+        assertRelative(inference(model).rSquared!, 0.99353345001129501, 1e-12)
+        let predictions = try model.predict(on: data)
+        assertRelative(predictions[0], 4.7804420621771757 + 0.2 * 0.91690218627164344, 1e-12)
     }
 
     /// A copy of a column is aliased (NA) and named; the other coefficients are the reduced fit

@@ -1,0 +1,148 @@
+import Diagnostics
+import Foundation
+import Models
+import Tabular
+import XCTest
+
+/// One suite over every kind in the catalogue (after scikit-learn's estimator checks): a kind
+/// added to `ModelCatalogue.kinds` without a fixture here fails `testEveryKindHasAFixture`.
+final class ModelConformanceTests: XCTestCase {
+    /// A dataset and target each kind can fit; later kinds add theirs.
+    static func fixture(for kind: String) throws -> (data: Dataset, target: String)? {
+        switch kind {
+        case "linear": return (try TestData.iris(), "Sepal.Length")
+        default: return nil
+        }
+    }
+
+    /// Calls `check` with every kind and its fixture.
+    func forEachKind(_ check: (ModelKind, Dataset, String) throws -> Void) throws {
+        for kind in ModelCatalogue.kinds {
+            guard let (data, target) = try Self.fixture(for: kind.name) else { continue }
+            try check(kind, data, target)
+        }
+    }
+
+    func fit(_ kind: ModelKind, _ data: Dataset, _ target: String, features: [String]? = nil) throws -> Model {
+        try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "fixture", target: target, features: features, options: [:])
+    }
+
+    func testEveryKindHasAFixture() throws {
+        for kind in ModelCatalogue.kinds {
+            XCTAssertNotNil(try Self.fixture(for: kind.name), "no conformance fixture for '\(kind.name)'")
+            XCTAssertEqual(ModelCatalogue.kind(named: kind.name)?.name, kind.name)
+            XCTAssertFalse(kind.summary.isEmpty)
+        }
+    }
+
+    func testRefitIsIdentical() throws {
+        try forEachKind { kind, data, target in
+            let first = try fit(kind, data, target), second = try fit(kind, data, target)
+            XCTAssertEqual(first, second, kind.name)
+            XCTAssertEqual(bits(try first.predict(on: data)), bits(try second.predict(on: data)), kind.name)
+            XCTAssertEqual(first.kind, kind.name)
+        }
+    }
+
+    func testJSONRoundTripGivesBitIdenticalPredictions() throws {
+        try forEachKind { kind, data, target in
+            let model = try fit(kind, data, target)
+            let decoded = try JSONDecoder().decode(Model.self, from: try JSONEncoder().encode(model))
+            XCTAssertEqual(decoded, model, kind.name)
+            XCTAssertEqual(bits(try decoded.predict(on: data)), bits(try model.predict(on: data)), kind.name)
+            XCTAssertEqual(decoded.summary(), model.summary(), kind.name)
+        }
+    }
+
+    /// A rank-deficient fit must encode too: plain JSON has no NaN.
+    func testAliasedModelEncodesAsPlainJSON() throws {
+        try forEachKind { kind, data, target in
+            let first = data.columns.first { $0.name != target && $0.type.isNumeric }!
+            let copy = try data.adding(first.renamed("copy_of_\(first.name)"))
+            let model = try fit(kind, copy, target)
+            let decoded = try JSONDecoder().decode(Model.self, from: try JSONEncoder().encode(model))
+            XCTAssertEqual(bits(try decoded.predict(on: copy)), bits(try model.predict(on: copy)), kind.name)
+        }
+    }
+
+    func testOptionsAndProvenanceSurviveFitting() throws {
+        try forEachKind { kind, data, target in
+            let model = try fit(kind, data, target)
+            XCTAssertEqual(model.training.datasetName, "fixture")
+            XCTAssertEqual(model.training.rowsUsed + model.training.rowsDropped, data.rowCount)
+            XCTAssertEqual(model.schema.target.name, target)
+            for spec in kind.options {
+                guard let value = spec.values?.first else { continue }
+                let withOption = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "fixture", target: target,
+                                                        features: nil, options: [spec.name: value])
+                XCTAssertEqual(withOption.training.options, [spec.name: value])
+            }
+        }
+    }
+
+    func testUnknownKindAndOptionSuggestTheNearestName() throws {
+        let iris = try TestData.iris()
+        assertThrows(.usage, containing: ["unknown model kind 'linaer'", "did you mean 'linear'"]) {
+            try ModelCatalogue.fit(kind: "linaer", data: iris, datasetName: "iris", target: "Sepal.Length", features: nil, options: [:])
+        }
+        try forEachKind { kind, data, target in
+            guard let option = kind.options.first else { return }
+            let misspelt = String(option.name.dropLast())
+            assertThrows(.usage, containing: ["unknown option '\(misspelt)'", "did you mean '\(option.name)'"]) {
+                try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: nil, options: [misspelt: "x"])
+            }
+            if let allowed = option.values {
+                assertThrows(.usage, containing: ["option '\(option.name)'", allowed[0]]) {
+                    try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: nil, options: [option.name: "maybe"])
+                }
+            }
+        }
+    }
+
+    func testUnusableTrainingDataIsAClearError() throws {
+        try forEachKind { kind, data, target in
+            assertThrows(.data, containing: ["no rows"]) { try fit(kind, data.selecting(rows: []), target) }
+            let allMissing = try data.adding(Column.numeric(target, [Double](repeating: .nan, count: data.rowCount)))
+            assertThrows(.data, containing: ["target '\(target)'", "no values"]) { try fit(kind, allMissing, target) }
+            assertThrows(.usage, containing: ["unknown column 'nope'"]) { try fit(kind, data, "nope") }
+        }
+    }
+
+    func testNaNFeaturesDropRowsAndInfinityIsRejected() throws {
+        try forEachKind { kind, data, target in
+            let feature = data.columns.first { $0.name != target && $0.type.isNumeric }!
+            var values = feature.numbers!
+            values[3] = .nan
+            let withNaN = try data.adding(Column.numeric(feature.name, values, type: feature.type))
+            let model = try fit(kind, withNaN, target)
+            XCTAssertEqual(model.training.rowsDropped, 1, kind.name)
+            let predictions = try model.predict(on: withNaN)
+            XCTAssertTrue(predictions[3].isNaN, "no prediction without its inputs")
+            XCTAssertEqual(predictions.filter(\.isNaN).count, 1)
+            let metrics = try model.evaluate(on: withNaN)
+            XCTAssertEqual(metrics.first { $0.name == "skipped" }?.value, 1)
+
+            values[3] = .infinity
+            let withInfinity = try data.adding(Column.numeric(feature.name, values, type: feature.type))
+            assertThrows(.data, containing: ["'\(feature.name)'", "non-finite", "row 4"]) { try fit(kind, withInfinity, target) }
+            XCTAssertTrue(try model.predict(on: withInfinity)[3].isNaN, "no prediction from an infinite input")
+        }
+    }
+
+    func testPredictOnDifferentColumns() throws {
+        try forEachKind { kind, data, target in
+            let model = try fit(kind, data, target)
+            let expected = try model.predict(on: data)
+            let extra = try data.adding(Column.numeric("unrelated", [Double](repeating: 1, count: data.rowCount)))
+            XCTAssertEqual(bits(try model.predict(on: extra)), bits(expected), "extra columns are ignored")
+            let withoutTarget = try Dataset(columns: data.columns.filter { $0.name != target })
+            XCTAssertEqual(bits(try model.predict(on: withoutTarget)), bits(expected), "prediction does not need the target")
+            let dropped = model.schema.features[0].name
+            let withoutFeature = try Dataset(columns: data.columns.filter { $0.name != dropped })
+            assertThrows(.usage, containing: ["column '\(dropped)'", "not in the data"]) { try model.predict(on: withoutFeature) }
+            assertThrows(.usage, containing: ["column '\(target)'"]) { try model.evaluate(on: withoutTarget) }
+        }
+    }
+
+    private func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
+}
