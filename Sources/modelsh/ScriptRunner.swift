@@ -8,13 +8,7 @@ enum ScriptRunner {
     /// `modelsh FILE.msh`: each statement in order, stopping at the first error unless the
     /// script says `set bail off`. Paths in the script are relative to the current directory.
     static func run(path: String, in session: Session) throws {
-        let script: Script
-        do {
-            script = try Script.read(path: path)
-        } catch let error as ModelshError {
-            FileOutput.standardError("modelsh: \(error.message)")
-            throw ExitCode(error.category.exitCode)
-        }
+        let script = try read(path)
         var failed = false
         for entry in script.entries {
             let status = session.execute(entry.source, file: path, firstLine: entry.line)
@@ -27,18 +21,22 @@ enum ScriptRunner {
         if failed { throw failedScriptExitCode }
     }
 
+    /// The script at `path`, or exit 66 (missing) / 65 (not text) with the reason.
+    private static func read(_ path: String) throws -> Script {
+        do {
+            return try Script.read(path: path)
+        } catch let error as ModelshError {
+            FileOutput.standardError("modelsh: \(error.message)")
+            throw ExitCode(error.category.exitCode)
+        }
+    }
+
     private nonisolated(unsafe) static var startDirectory: String?
 
     /// Reads the script for `record`/`check` and moves into its directory, so its relative paths
     /// and its error locations (`tour.msh:3:5`) are the same wherever it is checked from.
     static func prepareTranscript(path: String) throws -> (label: String, script: Script) {
-        let script: Script
-        do {
-            script = try Script.read(path: path)
-        } catch let error as ModelshError {
-            FileOutput.standardError("modelsh: \(error.message)")
-            throw ExitCode(error.category.exitCode)
-        }
+        let script = try read(path)
         let url = URL(fileURLWithPath: path)
         startDirectory = startDirectory ?? FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(url.deletingLastPathComponent().path)
