@@ -30,7 +30,7 @@ public enum QRLeastSquares {
     public static let defaultTolerance = 1e-7
 
     public static func fit(_ x: Matrix, _ y: [Double], tolerance: Double = defaultTolerance) -> LeastSquaresFit {
-        precondition(y.count == x.rows, "y must have one value per row of X")
+        precondition(x.rows > 0 && y.count == x.rows, "y must have one value per row of X, and X at least one row")
         let factor = PivotedQR(x, tolerance: tolerance)
         let n = x.rows, rank = factor.rank
 

@@ -7,6 +7,9 @@ public enum Quantile {
         let h = Double(values.count - 1) * p
         let below = Int(h.rounded(.down))
         let above = min(below + 1, values.count - 1)
-        return values[below] + (h - Double(below)) * (values[above] - values[below])
+        let fraction = h - Double(below)
+        // On an order statistic, or between equal ones, no interpolation: 0 × Inf would be NaN.
+        if fraction == 0 || values[below] == values[above] { return values[below] }
+        return values[below] + fraction * (values[above] - values[below])
     }
 }

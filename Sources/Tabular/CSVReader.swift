@@ -25,7 +25,8 @@ public struct CSVOptions: Sendable, Equatable {
 /// Reads RFC 4180 CSV into a `Dataset`, inferring each column's type.
 ///
 /// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
-/// LF or CRLF line ends; an optional UTF-8 byte order mark; blank lines skipped. Every record
+/// LF or CRLF line ends; an optional UTF-8 byte order mark; blank lines skipped (so a one-column
+/// file writes a missing value as `NA` or `""`, not as an empty line). Every record
 /// must have as many fields as the header. Text must be valid UTF-8.
 ///
 /// Header: an empty name at field k becomes `Vk`; a repeated name gets `_2`, `_3`, … (the first
@@ -67,7 +68,7 @@ public enum CSVReader {
         bytes.reserveCapacity(Int(status.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))")
@@ -76,6 +77,15 @@ public enum CSVReader {
             bytes.append(contentsOf: chunk[0..<count])
         }
     }
+}
+
+/// POSIX `read`, which `CSVReader.read` would otherwise shadow.
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(descriptor, buffer, count)
+    #else
+    Darwin.read(descriptor, buffer, count)
+    #endif
 }
 
 /// One pass of reading a file (two when some column needs its early rows again as text).
@@ -100,10 +110,10 @@ private struct CSVReading {
             throw ModelshError.data("\(sourceName): the file is empty")
         }
         let names = options.header ? try headerNames(fields, tokenizer) : (1...fields.count).map { "V\($0)" }
-        let expectation = options.header ? "header has \(names.count) columns" : "first row has \(names.count) fields"
+        let plural = names.count == 1 ? "" : "s"
+        let expectation = options.header ? "header has \(names.count) column\(plural)" : "first row has \(names.count) field\(plural)"
         var builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
         var hasRecord = !options.header
-        var row = 0
         if options.header { hasRecord = try next(&tokenizer, into: &fields) }
         while hasRecord {
             guard fields.count == names.count else {
@@ -118,7 +128,6 @@ private struct CSVReading {
                     throw invalidUTF8(line: tokenizer.recordLine, column: names[index])
                 }
             }
-            row += 1
             hasRecord = try next(&tokenizer, into: &fields)
         }
         try backfill(&builders, names: names)

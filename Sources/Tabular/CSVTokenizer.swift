@@ -3,7 +3,6 @@
 struct CSVField {
     var start: Int
     var end: Int
-    var isQuoted: Bool
     var hasEscapedQuotes: Bool
 }
 
@@ -23,7 +22,7 @@ enum CSVSyntaxError: Error {
 struct CSVTokenizer {
     let bytes: UnsafeBufferPointer<UInt8>
     let separator: UInt8
-    private(set) var position: Int
+    private var position: Int
     /// The 1-based line at `position`; counts line breaks inside quoted fields too.
     private(set) var line = 1
     /// The line on which the most recently read record starts.
@@ -79,6 +78,7 @@ struct CSVTokenizer {
             scratch.append(bytes[i])
             i += bytes[i] == Self.quote ? 2 : 1
         }
+        // withUnsafeBufferPointer rethrows untyped errors; a Result carries the typed one through.
         let result: Result<R, E> = scratch.withUnsafeBufferPointer { buffer in Result { () throws(E) in try body(buffer) } }
         return try result.get()
     }
@@ -112,7 +112,7 @@ struct CSVTokenizer {
             end -= 1
             position = end  // leave the CR for nextRecord, which ends the record at CRLF
         }
-        return CSVField(start: start, end: end, isQuoted: false, hasEscapedQuotes: false)
+        return CSVField(start: start, end: end, hasEscapedQuotes: false)
     }
 
     private mutating func quotedField() throws(CSVSyntaxError) -> CSVField {
@@ -129,7 +129,7 @@ struct CSVTokenizer {
                     continue
                 }
                 position += 1
-                return CSVField(start: start, end: position - 1, isQuoted: true, hasEscapedQuotes: hasEscapedQuotes)
+                return CSVField(start: start, end: position - 1, hasEscapedQuotes: hasEscapedQuotes)
             }
             if byte == Self.lineFeed { line += 1 }
             position += 1

@@ -103,6 +103,13 @@ public struct Column: Sendable, Equatable {
         }
     }
 
+    /// The value at `row` as a table shows it: like `text(at:)`, but a numeric value to `digits`
+    /// significant digits (R prints data frames with 7), so computed columns stay readable.
+    public func displayText(at row: Int, digits: Int = 7) -> String? {
+        guard type == .numeric, case .numbers(let values) = storage, !missing[row] else { return text(at: row) }
+        return NumberFormat.significant(values[row], digits: digits)
+    }
+
     /// The rows at `rows`, in that order (repeats allowed); categorical levels are kept whole,
     /// so a model's one-hot columns do not depend on which rows a split happened to pick.
     public func selecting(rows: [Int]) -> Column {

@@ -24,7 +24,7 @@ public enum ColumnListing {
         var examples: [String] = []
         var row = 0
         while row < column.count, examples.count <= examplesShown {
-            if let text = column.text(at: row) { examples.append(text) }
+            if let text = column.displayText(at: row) { examples.append(text) }
             row += 1
         }
         if examples.count > examplesShown { examples[examplesShown] = "…" }

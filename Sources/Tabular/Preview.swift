@@ -7,7 +7,7 @@ public enum Preview {
             headers: dataset.columnNames,
             alignments: dataset.columns.map { $0.type.isNumeric ? .right : .left })
         for row in 0..<shown {
-            table.append(dataset.columns.map { $0.text(at: row) ?? "NA" })
+            table.append(dataset.columns.map { $0.displayText(at: row) ?? "NA" })
         }
         if shown < dataset.rowCount { table.footer = "(\(shown) of \(dataset.rowCount) rows)" }
         return table

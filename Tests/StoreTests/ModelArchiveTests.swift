@@ -5,7 +5,7 @@ import Models
 import Tabular
 import XCTest
 
-final class ModelArchiveTests: XCTestCase {
+final class ModelArchiveTests: StoreTestCase {
     // MARK: - Fixtures
 
     /// Twelve rows where `double_x` is exactly 2·x, so the fit reports it aliased (NA in R).
@@ -73,20 +73,18 @@ final class ModelArchiveTests: XCTestCase {
     }
 
     func testSaveAndLoadThroughAFile() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("m.json")
+        let path = scratchFile("m.json")
         let model = try Self.fittedModel()
         try ModelArchive.save(model, name: "first", to: path)
         try ModelArchive.save(model, name: "second", to: path)
         let loaded = try ModelArchive.load(path: path)
         XCTAssertEqual(loaded.name, "second")
         XCTAssertEqual(loaded.model, model)
-        XCTAssertEqual(try scratch.contents(), ["m.json"], "no temporary file is left behind")
+        XCTAssertEqual(try scratchContents(), ["m.json"], "no temporary file is left behind")
     }
 
     func testWorkspaceKeepsModelsInOrderWithIdenticalPredictions() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         let data = try Self.trainingData()
         let full = try Self.fittedModel()
         let small = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "train", target: "y",
@@ -105,9 +103,11 @@ final class ModelArchiveTests: XCTestCase {
     // MARK: - Bad files
 
     func testMissingFileIsNoInput() throws {
-        let scratch = try ScratchDirectory()
         assertModelshError(.noInput, containing: ["absent.json: cannot open (No such file or directory)"]) {
-            try ModelArchive.load(path: scratch.file("absent.json"))
+            try ModelArchive.load(path: scratchFile("absent.json"))
+        }
+        assertModelshError(.noInput, containing: ["\(scratchPath): cannot open (not a regular file)"]) {
+            try ModelArchive.load(path: scratchPath)
         }
     }
 
@@ -165,10 +165,9 @@ final class ModelArchiveTests: XCTestCase {
     }
 
     func testDamagedArchiveInsideAWorkspaceNamesFileAndModel() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         try Workspace.save(WorkspaceContents(models: [NamedModel(name: "m", model: try Self.fittedModel())]), to: path)
-        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .create)
+        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
         try database.execute("UPDATE models SET archive = substr(archive, 1, 100)")
         try database.close()
         assertModelshError(.data, containing: ["\(path) (model 'm'): not a modelsh model file (not valid JSON)"]) {

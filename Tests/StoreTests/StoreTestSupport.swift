@@ -3,23 +3,23 @@ import Foundation
 import Tabular
 import XCTest
 
-/// A fresh directory under the system's temporary directory, removed when the test ends.
-final class ScratchDirectory {
-    let path: String
+/// A test case with a fresh scratch directory per test, removed when the test ends.
+class StoreTestCase: XCTestCase {
+    private(set) var scratchPath = ""
 
-    init() throws {
-        path = NSTemporaryDirectory() + "modelsh-store-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        scratchPath = NSTemporaryDirectory() + "modelsh-store-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true)
     }
 
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(atPath: scratchPath)
     }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    func scratchFile(_ name: String) -> String { scratchPath + "/" + name }
 
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    func scratchContents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: scratchPath).sorted()
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import Tabular
 import XCTest
 
-final class WorkspaceTests: XCTestCase {
+final class WorkspaceTests: StoreTestCase {
     // MARK: - Fixtures
 
     /// Every column type, with missing values, NaN that is a value, -0.0, a NaN payload,
@@ -58,8 +58,7 @@ final class WorkspaceTests: XCTestCase {
     // MARK: - Round trip
 
     func testRoundTripKeepsEveryDatasetCellAndSettingExactly() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         let saved = try Self.sampleContents()
         try Workspace.save(saved, to: path)
         let opened = try Workspace.open(path: path)
@@ -71,20 +70,18 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertEqual(opened.cells, saved.cells)
         XCTAssertEqual(opened.settings, saved.settings)
         XCTAssertEqual(opened.models, [])
-        XCTAssertEqual(try scratch.contents(), ["w.msw"], "no temporary file is left behind")
+        XCTAssertEqual(try scratchContents(), ["w.msw"], "no temporary file is left behind")
     }
 
     func testDatasetsWithoutNaNCompareEqualAfterRoundTrip() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         let dataset = try Dataset(columns: [.numeric("a", [1, 2.5, -0.0]), .categorical("b", ["x", nil, "y"])])
         try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "d", dataset: dataset)]), to: path)
         XCTAssertEqual(try Workspace.open(path: path).datasets, [NamedDataset(name: "d", dataset: dataset)])
     }
 
     func testNaNValueAndMissingValueStayDistinct() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         try Workspace.save(try Self.sampleContents(), to: path)
         let price = try XCTUnwrap(try Workspace.open(path: path).datasets[0].dataset.column(named: "price"))
         XCTAssertTrue(price.isMissing(1))
@@ -96,8 +93,7 @@ final class WorkspaceTests: XCTestCase {
     }
 
     func testSavingOverAnExistingWorkspaceReplacesIt() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         try Workspace.save(try Self.sampleContents(), to: path)
         try Workspace.save(WorkspaceContents(settings: ["only": "this"]), to: path)
         let opened = try Workspace.open(path: path)
@@ -108,8 +104,7 @@ final class WorkspaceTests: XCTestCase {
     // MARK: - Crash safety
 
     func testSaveFailingBeforeCommitLeavesTheOldFileByteIdentical() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         try Workspace.save(try Self.sampleContents(), to: path)
         let before = try fileBytes(path)
 
@@ -120,12 +115,11 @@ final class WorkspaceTests: XCTestCase {
             XCTAssertTrue($0 is Interrupted)
         }
         XCTAssertEqual(try fileBytes(path), before)
-        XCTAssertEqual(try scratch.contents(), ["w.msw"])
+        XCTAssertEqual(try scratchContents(), ["w.msw"])
     }
 
     func testDatasetThatCannotBeEncodedFailsTheSaveAndKeepsTheOldFile() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         try Workspace.save(try Self.sampleContents(), to: path)
         let before = try fileBytes(path)
 
@@ -138,28 +132,25 @@ final class WorkspaceTests: XCTestCase {
             try Workspace.save(changed, to: path)
         }
         XCTAssertEqual(try fileBytes(path), before)
-        XCTAssertEqual(try scratch.contents(), ["w.msw"])
+        XCTAssertEqual(try scratchContents(), ["w.msw"])
     }
 
     func testSavingIntoAMissingDirectoryIsAnIOError() throws {
-        let scratch = try ScratchDirectory()
         assertModelshError(.io, containing: ["nowhere/w.msw", "cannot write"]) {
-            try Workspace.save(WorkspaceContents(), to: scratch.file("nowhere/w.msw"))
+            try Workspace.save(WorkspaceContents(), to: scratchFile("nowhere/w.msw"))
         }
     }
 
     // MARK: - Bad files
 
     func testMissingFileIsNoInput() throws {
-        let scratch = try ScratchDirectory()
         assertModelshError(.noInput, containing: ["absent.msw", "No such file"]) {
-            try Workspace.open(path: scratch.file("absent.msw"))
+            try Workspace.open(path: scratchFile("absent.msw"))
         }
     }
 
     func testRandomBytesAreNotAWorkspace() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         var generator = SystemRandomNumberGenerator()
         try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: URL(fileURLWithPath: path))
         assertModelshError(.data, containing: ["\(path): not a modelsh workspace (file is not a database)"]) {
@@ -168,8 +159,7 @@ final class WorkspaceTests: XCTestCase {
     }
 
     func testTruncatedFileIsAClearDataError() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("w.msw")
+        let path = scratchFile("w.msw")
         let big = try Dataset(columns: [.numeric("x", (0..<20_000).map(Double.init))])
         try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "big", dataset: big)]), to: path)
         let whole = try fileBytes(path)
@@ -183,8 +173,7 @@ final class WorkspaceTests: XCTestCase {
     }
 
     func testSQLiteFileWithoutOurTablesIsNotAWorkspace() throws {
-        let scratch = try ScratchDirectory()
-        let path = scratch.file("other.db")
+        let path = scratchFile("other.db")
         try modify(path) { try $0.execute("CREATE TABLE people (name TEXT)") }
         assertModelshError(.data, containing: ["\(path): not a modelsh workspace (it has no modelsh meta table)"]) {
             try Workspace.open(path: path)
@@ -304,22 +293,16 @@ final class WorkspaceTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private var scratch: ScratchDirectory!
-
-    override func setUpWithError() throws {
-        scratch = try ScratchDirectory()
-    }
-
     /// The sample contents saved to a new file in this test's scratch directory.
     private func savedSample() throws -> String {
-        let path = scratch.file(UUID().uuidString + ".msw")
+        let path = scratchFile(UUID().uuidString + ".msw")
         try Workspace.save(try Self.sampleContents(), to: path)
         return path
     }
 
     /// Edits a file in place, as a hand-editor or an attacker would.
     private func modify(_ path: String, _ edit: (SQLiteDatabase) throws -> Void) throws {
-        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .create)
+        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
         try edit(database)
         try database.close()
     }

@@ -1,3 +1,5 @@
+import Foundation
+import Numerics
 import Tabular
 import XCTest
 
@@ -80,6 +82,31 @@ final class TypeInferenceTests: XCTestCase {
         let data = try readCSV("x\n" + texts.joined(separator: "\n"))
         XCTAssertEqual(data["x"].numbers, texts.map { Double($0)! })
         XCTAssertEqual(data["x"].numbers?[8].sign, .minus)
+    }
+
+    /// Random doubles written with 1 to 17 significant digits, as `%g` and `%e` would, read back
+    /// exactly as Swift's correctly rounded `Double(String)` reads them.
+    func testRandomNumbersAreCorrectlyRounded() throws {
+        var generator = Xoshiro256StarStar(seed: 2024)
+        var texts: [String] = []
+        for _ in 0..<20_000 {
+            let value = Double(bitPattern: generator.nextUInt64() >> 2)  // positive, any exponent
+            let scaled = generator.bounded(2) == 0 ? value : (generator.uniform() - 0.5) * pow(10, Double(generator.bounded(30)) - 10)
+            let digits = 1 + Int(generator.bounded(17))
+            texts.append(String(format: generator.bounded(2) == 0 ? "%.\(digits)g" : "%.\(digits - 1)e", scaled))
+        }
+        let column = try readCSV("x\n" + texts.joined(separator: "\n"))["x"]
+        XCTAssertEqual(column.type, .numeric)
+        for (text, value) in zip(texts, column.numbers!) where value != Double(text)! {
+            XCTFail("\(text) read as \(value), expected \(Double(text)!)")
+        }
+    }
+
+    func testLevelLimitGrowsWithRows() throws {
+        let fifty = (0..<1000).map { "level\($0 % 50)" }
+        XCTAssertEqual(try readCSV("c\n" + fifty.joined(separator: "\n"))["c"].type, .categorical)
+        let fiftyOne = (0..<1000).map { "level\($0 % 51)" }
+        XCTAssertEqual(try readCSV("c\n" + fiftyOne.joined(separator: "\n"))["c"].type, .text)
     }
 
     func testCategoricalLevelsAreSortedByBytes() throws {
