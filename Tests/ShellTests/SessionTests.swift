@@ -14,6 +14,17 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(session.state.variables.names, ["iris", "train", "test", "m"])
     }
 
+    func testLoadOptionsSeparatorHeaderAndMissingMarker() throws {
+        let path = temporaryPath("semi.csv")
+        try "a;b\n1;x\n-;y\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(run("load \"\(path)\" sep=\";\" na=\"-\" header=no as d"), "d: 3 rows × 2 columns (2 categorical)")
+        let data = try XCTUnwrap(session.state.variables.dataset("d"))
+        XCTAssertEqual(data.columnNames, ["V1", "V2"])
+        XCTAssertTrue(data.columns[0].isMissing(2))
+        XCTAssertEqual(fail("load \"\(path)\" sep=\";;\" as e").error?.message,
+                       "sep must be one character other than a quote or newline, found ';;'")
+    }
+
     func testAFailedCommandChangesNothing() {
         run("load \"data/iris.csv\" as iris")
         let before = session.state
