@@ -1,7 +1,15 @@
 #include "CEditLine.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+static int read_character(EditLine *editor, wchar_t *character);
 
 // MARK: - Editor
 
@@ -10,8 +18,14 @@ EditLine *cel_editor_open(const char *program_name) {
     if (editor == NULL) return NULL;
     el_set(editor, EL_EDITOR, "emacs");
     el_set(editor, EL_SIGNAL, 1);
+    el_set(editor, EL_GETCFN, read_character);
     el_source(editor, NULL);  // the user's ~/.editrc, as every libedit program reads it
     return editor;
+}
+
+const char *cel_read_line(EditLine *editor, int *count) {
+    el_set(editor, EL_PREP_TERM, 1);
+    return el_gets(editor, count);
 }
 
 int cel_set_prompt(EditLine *editor, cel_prompt_fn prompt) {
@@ -72,6 +86,9 @@ int cel_history_enter(History *entries, const char *entry) {
 // MARK: - Interrupt requests
 
 static volatile sig_atomic_t interrupt_requested = 0;
+/// The handler also writes a byte here, so a reader that starts waiting just after the signal
+/// still wakes up (the self-pipe trick).
+static int interrupt_pipe[2] = {-1, -1};
 
 static void record_interrupt(int signal_number) {
     if (interrupt_requested) {
@@ -80,9 +97,26 @@ static void record_interrupt(int signal_number) {
         return;
     }
     interrupt_requested = 1;
+    int saved_errno = errno;
+    if (write(interrupt_pipe[1], "", 1) < 0) {
+        // Full or closed: the flag alone still ends the next wait.
+    }
+    errno = saved_errno;
+}
+
+static void drain_interrupt_pipe(void) {
+    char bytes[16];
+    while (read(interrupt_pipe[0], bytes, sizeof bytes) > 0) {}
 }
 
 int cel_install_interrupt_handler(void) {
+    if (interrupt_pipe[0] < 0) {
+        if (pipe(interrupt_pipe) != 0) return -1;
+        for (int end = 0; end < 2; end++) {
+            fcntl(interrupt_pipe[end], F_SETFL, O_NONBLOCK);
+            fcntl(interrupt_pipe[end], F_SETFD, FD_CLOEXEC);
+        }
+    }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = record_interrupt;
@@ -93,4 +127,49 @@ int cel_install_interrupt_handler(void) {
 
 int cel_interrupt_requested(void) { return interrupt_requested; }
 
-void cel_clear_interrupt(void) { interrupt_requested = 0; }
+void cel_clear_interrupt(void) {
+    interrupt_requested = 0;
+    if (interrupt_pipe[0] >= 0) drain_interrupt_pipe();
+}
+
+// MARK: - Reading keys
+
+/// Replaces libedit's reader, which loses a SIGINT that arrives while it is not blocked in
+/// read() (it then waits for another key): this one waits in poll() on the terminal and the
+/// interrupt pipe, and reports an interrupt as libedit expects, -1 with errno EINTR.
+static int read_character(EditLine *editor, wchar_t *character) {
+    (void)editor;
+    char bytes[MB_LEN_MAX];
+    size_t count = 0;
+    for (;;) {
+        if (interrupt_requested) {
+            errno = EINTR;
+            return -1;
+        }
+        struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {interrupt_pipe[0], POLLIN, 0}};
+        if (poll(waits, 2, -1) < 0) {
+            if (errno == EINTR) continue;  // SIGWINCH, SIGCONT: libedit's handlers did the work
+            return -1;
+        }
+        if (waits[1].revents & POLLIN) {
+            if (!interrupt_requested) drain_interrupt_pipe();  // left from a cleared request
+            continue;
+        }
+        ssize_t got = read(STDIN_FILENO, &bytes[count], 1);
+        if (got == 0) return 0;
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+        count++;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t length = mbrtowc(character, bytes, count, &state);
+        if (length == (size_t)-2 && count < MB_LEN_MAX) continue;  // the rest of a UTF-8 sequence
+        if (length == (size_t)-1 || length == (size_t)-2) {
+            count = 0;  // not a character in this locale: drop it, as libedit does
+            continue;
+        }
+        return 1;
+    }
+}

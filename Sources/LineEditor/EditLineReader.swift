@@ -3,7 +3,7 @@
 
 /// Reads lines from a terminal with libedit: emacs bindings, persistent history, Tab completion.
 public final class EditLineReader: LineReading {
-    public static let historySize: Int32 = 1000
+    static let historySize: Int32 = 1000
 
     private let editor: OpaquePointer
     private let history: OpaquePointer
@@ -51,7 +51,7 @@ public final class EditLineReader: LineReading {
         promptCString = strdup(prompt)
         InterruptRequest.clear()
         var count: Int32 = 0
-        guard let line = el_gets(editor, &count) else {
+        guard let line = cel_read_line(editor, &count) else {
             // libedit leaves the cursor on the abandoned line; the next prompt starts below it.
             fputs("\n", stdout)
             fflush(stdout)
@@ -88,6 +88,7 @@ public final class EditLineReader: LineReading {
             el_deletestr(editor, Int32(scalarCount))
             return el_insertstr(editor, text) == 0 ? UInt8(CC_REFRESH) : UInt8(CC_REFRESH_BEEP)
         case .list(let candidates):
+            // One column spare: text reaching the last column makes some terminals wrap early.
             let lines = columnLayout(candidates, width: Int(cel_terminal_columns(editor)) - 1)
             fputs("\n" + lines.joined(separator: "\n") + "\n", stdout)
             fflush(stdout)

@@ -1,8 +1,9 @@
 /// What Tab does to the line, decided from the completer's answer (no terminal involved).
 enum TabCompletion: Equatable {
-    /// Delete this many Unicode scalars before the cursor (libedit counts wide characters), then insert the text.
+    /// Delete this many Unicode scalars before the cursor (libedit counts wide characters),
+    /// then insert the text.
     case replace(scalarCount: Int, with: String)
-    /// Nothing more can be inserted: show the candidates.
+    /// Nothing more can be inserted: show the candidates, by their listing names.
     case list([String])
     case beep
 
@@ -23,8 +24,18 @@ enum TabCompletion: Equatable {
         if common != typed && common.count >= typed.count {
             self = .replace(scalarCount: typed.unicodeScalars.count, with: common)
         } else {
-            self = .list(candidates)
+            self = .list(candidates.map { Self.listingName($0, sharedPrefix: common) })
         }
+    }
+
+    /// A candidate without what all of them repeat up to a `/` or `=` (the folder, the option
+    /// name) and without a closing quote, as shells list file names.
+    private static func listingName(_ candidate: String, sharedPrefix: String) -> String {
+        let repeated = sharedPrefix.lastIndex { $0 == "/" || $0 == "=" }
+            .map { sharedPrefix.distance(from: sharedPrefix.startIndex, to: $0) + 1 } ?? 0
+        var name = String(candidate.dropFirst(repeated))
+        if name.count > 1, name.last == "\"" || name.last == "'" { name.removeLast() }
+        return name.isEmpty ? candidate : name
     }
 
     private static func commonPrefix(_ a: String, _ b: String) -> String {

@@ -41,8 +41,7 @@ struct REPL {
             let prompt = statement.isEmpty ? "modelsh [\(session.nextCellNumber)]> " : "   ...> "
             switch reader.readLine(prompt: prompt) {
             case .interrupted:
-                statement = ""
-                InterruptRequest.clear()
+                statement = ""  // the reader has already cleared the interrupt request
             case .endOfInput:
                 if !statement.isEmpty {
                     // The input ended inside a statement: let the parser say what is open.
@@ -67,6 +66,7 @@ struct REPL {
                     continue
                 }
                 if interactive { reader.addToHistory(statement) }
+                InterruptRequest.clear()
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
                 if case .failed = status, !interactive {

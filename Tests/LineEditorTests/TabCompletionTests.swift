@@ -35,6 +35,13 @@ final class TabCompletionTests: XCTestCase {
         XCTAssertEqual(tab("describe ", replacing: 0, ["iris", "wine", "iris"]), .list(["iris", "wine"]))
     }
 
+    func testListingsLeaveOutTheSharedFolderOrOptionNameAndClosingQuotes() {
+        XCTAssertEqual(tab("fit linear iris target=Sepal.", replacing: 13, ["target=Sepal.Length", "target=Sepal.Width"]),
+                       .list(["Sepal.Length", "Sepal.Width"]))
+        XCTAssertEqual(tab(#"load "data/"#, replacing: 5, ["data/", #"data/iris.csv""#, "data/old/"]),
+                       .list(["data/", "iris.csv", "old/"]))
+    }
+
     func testCandidatesOfADifferentCaseReplaceTheTypedWord() {
         XCTAssertEqual(tab("target=sep", replacing: 3, ["Sepal.Length", "Sepal.Width"]),
                        .replace(scalarCount: 3, with: "Sepal."))

@@ -11,9 +11,13 @@ typedef unsigned char (*cel_command_fn)(EditLine *editor, int key);
 
 // MARK: - Editor
 
-/// An editor on stdin/stdout/stderr, in emacs mode, with libedit's signal handling on
-/// (so the terminal is restored on SIGINT, SIGTSTP, SIGTERM… and resized on SIGWINCH).
+/// An editor on stdin/stdout/stderr, in emacs mode, with libedit's signal handling on (so the
+/// terminal is restored on SIGINT, SIGTSTP, SIGTERM… and resized on SIGWINCH), reading keys
+/// with a reader that never misses an interrupt request (see the interrupt handler below).
 EditLine *cel_editor_open(const char *program_name);
+/// el_gets, with the terminal in raw mode before the prompt is drawn: el_gets alone draws it
+/// first, and keys typed in between would be echoed twice (by the terminal, then by libedit).
+const char *cel_read_line(EditLine *editor, int *count);
 int cel_set_prompt(EditLine *editor, cel_prompt_fn prompt);
 int cel_set_client_data(EditLine *editor, void *data);
 void *cel_client_data(EditLine *editor);
@@ -35,8 +39,9 @@ int cel_history_enter(History *entries, const char *entry);
 // MARK: - Interrupt requests
 
 /// Installs a SIGINT handler (sa_flags = 0: no SA_RESTART, so a blocking read returns EINTR)
-/// that sets the interrupt flag; a second SIGINT while the flag is still set ends the process,
-/// so a command that never polls the flag can still be stopped.
+/// that sets the interrupt flag and wakes the editor's key reader through a pipe; a second
+/// SIGINT while the flag is still set ends the process, so a command that never polls the flag
+/// can still be stopped.
 int cel_install_interrupt_handler(void);
 int cel_interrupt_requested(void);
 void cel_clear_interrupt(void);
