@@ -4,7 +4,9 @@ import Foundation
 /// within a relative tolerance, so a last-digit change from a different BLAS does not fail
 /// a transcript while a moved coefficient does.
 public enum OutputComparison {
+    /// Trailing white space is ignored: editors strip it from recorded lines.
     public static func linesMatch(_ expected: String, _ actual: String, tolerance: Double) -> Bool {
+        let expected = expected.trimmingTrailingWhitespace(), actual = actual.trimmingTrailingWhitespace()
         if expected == actual { return true }
         let a = pieces(expected), b = pieces(actual)
         guard a.count == b.count else { return false }
@@ -73,5 +75,13 @@ public enum OutputComparison {
         if i < chars.count, chars[i].isLetter || chars[i] == "_" { return nil }
         guard let value = Double(String(chars[start..<i])) else { return nil }
         return (i, value)
+    }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }
+        return String(self[..<end])
     }
 }

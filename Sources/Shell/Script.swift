@@ -89,7 +89,9 @@ public struct Script: Sendable, Equatable {
             lines += entry.leading
             lines.append(entry.source)
             for line in outputs[index] ?? [] {
-                lines.append(line.isEmpty ? Script.outputPrefix : "\(Script.outputPrefix) \(line)")
+                // Without trailing white space, which editors strip (check ignores it too).
+                let text = line.trimmingTrailingWhitespace()
+                lines.append(text.isEmpty ? Script.outputPrefix : "\(Script.outputPrefix) \(text)")
             }
         }
         lines += trailing

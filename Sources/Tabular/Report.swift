@@ -55,7 +55,9 @@ public struct TextTable: Sendable, Equatable {
             while text.hasSuffix(" ") { text.removeLast() }
             return text
         }
-        var out = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        var rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        while rule.hasSuffix(" ") { rule.removeLast() }
+        var out = [line(headers), rule]
         out += rows.map(line)
         if let footer { out.append(footer) }
         return out.joined(separator: "\n")

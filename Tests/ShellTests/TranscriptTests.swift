@@ -39,6 +39,11 @@ final class OutputComparisonTests: XCTestCase {
         XCTAssertTrue(OutputComparison.linesMatch("t = -1.5e-3", "t = -0.0015", tolerance: 1e-12))
     }
 
+    func testTrailingWhiteSpaceIsIgnored() {
+        XCTAssertTrue(OutputComparison.linesMatch("a  b", "a  b  ", tolerance: 0))
+        XCTAssertFalse(OutputComparison.linesMatch("a  b", "a b", tolerance: 0))
+    }
+
     func testTextAndNamesMustMatchExactly() {
         XCTAssertFalse(OutputComparison.linesMatch("x1  3", "x2  3", tolerance: 0.5))
         XCTAssertFalse(OutputComparison.linesMatch("n  30", "n  30 rows", tolerance: 1e-9))

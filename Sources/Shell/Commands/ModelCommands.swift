@@ -81,7 +81,8 @@ enum ModelDescription {
         let features = model.schema.features.count
         let training = model.training
         let dropped = training.rowsDropped == 0 ? "" : ", \(training.rowsDropped) dropped for missing values"
-        return "\(model.kind) model of \(model.schema.target.name) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(training.rowsUsed) rows\(dropped))"
+        let rows = "\(training.rowsUsed) row\(training.rowsUsed == 1 ? "" : "s")"
+        return "\(model.kind) model of \(model.schema.target.name) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(rows)\(dropped))"
     }
 }
 
