@@ -35,4 +35,15 @@ public enum NumberFormat {
         if p < 2.220446049250313e-16 { return "< 2.2e-16" }
         return significant(p, digits: digits)
     }
+
+    /// A byte count for people: "812 B", "7.3 KiB", "1.5 MiB", "2.0 GiB" (powers of 1024).
+    public static func bytes(_ count: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count), unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : "\(fixed(value, decimals: 1)) \(units[unit])"
+    }
 }

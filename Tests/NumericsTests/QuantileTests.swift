@@ -20,3 +20,23 @@ final class QuantileTests: XCTestCase {
         XCTAssertEqual(Quantile.type7(sorted: [1, 2, .infinity], 0.75), .infinity)
     }
 }
+
+final class NumberFormatTests: XCTestCase {
+    func testByteCounts() {
+        XCTAssertEqual(NumberFormat.bytes(0), "0 B")
+        XCTAssertEqual(NumberFormat.bytes(1023), "1023 B")
+        XCTAssertEqual(NumberFormat.bytes(1536), "1.5 KiB")
+        XCTAssertEqual(NumberFormat.bytes(5 * 1024 * 1024), "5.0 MiB")
+    }
+
+    func testFixedSignificantAndPValues() {
+        XCTAssertEqual(NumberFormat.significant(0.59611780001), "0.5961178")
+        XCTAssertEqual(NumberFormat.significant(1234567890), "1.234568e+09")
+        XCTAssertEqual(NumberFormat.fixed(-0.0001, decimals: 2), "0.00")
+        XCTAssertEqual(NumberFormat.pValue(1e-20), "< 2.2e-16")
+        XCTAssertEqual(NumberFormat.pValue(0.012345678), "0.01235")
+        XCTAssertEqual(NumberFormat.shortest(101.0), "101")
+        XCTAssertEqual(NumberFormat.shortest(32.1), "32.1")
+        XCTAssertEqual(NumberFormat.shortest(.infinity), "Inf")
+    }
+}

@@ -1,5 +1,7 @@
 import Diagnostics
 import Models
+import Numerics
+import Store
 import Tabular
 
 /// Commands about the session itself: what is in it, what was run, help, settings, quitting.
@@ -9,7 +11,7 @@ enum SessionCommands {
     static let vars = CommandSpec(
         "vars", category: .session,
         summary: "List the datasets and models in the session",
-        details: "One row per name, in the order they were made: kind and a short description.",
+        details: "One row per name, in the order they were made: kind, size (a dataset's memory, a model's saved JSON) and a short description.",
         example: "vars",
         changesState: false,
         forms: [CommandForm([]) { _, context in
@@ -18,11 +20,14 @@ enum SessionCommands {
                 context.emit("no datasets or models yet (try: load \"data/iris.csv\" as iris)")
                 return
             }
-            var table = TextTable(headers: ["name", "kind", "description"])
+            var table = TextTable(headers: ["name", "kind", "size", "description"], alignments: [.left, .left, .right, .left])
             for name in variables.names {
                 switch variables[name]! {
-                case .dataset(let data): table.append([name, "dataset", DatasetDescription.shape(of: data)])
-                case .model(let model): table.append([name, "model", ModelDescription.line(for: model)])
+                case .dataset(let data):
+                    table.append([name, "dataset", NumberFormat.bytes(data.approximateByteCount), DatasetDescription.shape(of: data)])
+                case .model(let model):
+                    let size = (try? ModelArchive.encode(model, name: name).count).map(NumberFormat.bytes) ?? ""
+                    table.append([name, "model", size, ModelDescription.line(for: model)])
                 }
             }
             context.emit(.table(table))
