@@ -15,19 +15,24 @@ public struct ModelshError: Error, Sendable, CustomStringConvertible, Equatable 
     public var category: Category
     public var message: String
     public var location: SourceLocation?
+    /// The command argument at fault, by name (an option key such as "stratify" or "intercept"),
+    /// when the thrower knows it but not where it was written: the shell then points the caret
+    /// at that argument instead of at the command.
+    public var argument: String?
 
-    public init(_ category: Category, _ message: String, at location: SourceLocation? = nil) {
+    public init(_ category: Category, _ message: String, at location: SourceLocation? = nil, argument: String? = nil) {
         self.category = category
         self.message = message
         self.location = location
+        self.argument = argument
     }
 
-    public static func usage(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
-        ModelshError(.usage, message, at: location)
+    public static func usage(_ message: String, at location: SourceLocation? = nil, argument: String? = nil) -> ModelshError {
+        ModelshError(.usage, message, at: location, argument: argument)
     }
 
-    public static func data(_ message: String, at location: SourceLocation? = nil) -> ModelshError {
-        ModelshError(.data, message, at: location)
+    public static func data(_ message: String, at location: SourceLocation? = nil, argument: String? = nil) -> ModelshError {
+        ModelshError(.data, message, at: location, argument: argument)
     }
 
     public static func noInput(_ message: String, at location: SourceLocation? = nil) -> ModelshError {

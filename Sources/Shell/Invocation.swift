@@ -61,12 +61,14 @@ public struct Invocation: Sendable {
         return (Invocation.text(of: value.value), value.location)
     }
 
-    /// Runs `body`, pointing any error it throws without a location at the argument `name`.
+    /// Runs `body`, pointing any error it throws without a location at the argument the error
+    /// names (`ModelshError.argument`), if this command has it, else at the argument `name`.
     public func at<T>(_ name: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as ModelshError {
-            throw error.located(at: location(name))
+            let named = error.argument.flatMap { values[$0]?.location }
+            throw error.located(at: named ?? location(name))
         }
     }
 
