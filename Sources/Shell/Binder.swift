@@ -85,6 +85,7 @@ struct Binder {
                 values[key] = value
             } else if kindOptions.contains(key) {
                 modelOptions[key] = Invocation.text(of: value.value)
+                values[key] = value
             } else {
                 let known = form.options.map(\.name) + kindOptions
                 let listing = known.isEmpty ? "\(spec.name) takes no options" : "options: " + known.joined(separator: ", ")
