@@ -12,11 +12,27 @@ public enum DiagnosticRenderer {
             head = "\(location): "
         }
         var lines = ["\(head)error: \(error.message)"]
-        if let location = error.location, let sourceLine, !sourceLine.isEmpty {
-            lines.append("    " + sourceLine)
-            lines.append("    " + caretLine(for: location, in: sourceLine))
+        if var location = error.location, let sourceLine, !sourceLine.isEmpty {
+            let shown = window(of: sourceLine, around: &location)
+            lines.append("    " + shown)
+            lines.append("    " + caretLine(for: location, in: shown))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// At most this many characters of the source line are shown.
+    static let maximumShownWidth = 100
+
+    /// The source line, or for a long one the part around the error with `…` where it was cut;
+    /// `location.column` is moved to match.
+    static func window(of line: String, around location: inout SourceLocation) -> String {
+        let characters = Array(line)
+        guard characters.count > maximumShownWidth else { return line }
+        let half = maximumShownWidth / 2
+        let start = max(0, min(location.column - 1 - half, characters.count - maximumShownWidth))
+        let end = min(characters.count, start + maximumShownWidth)
+        location.column -= start - (start > 0 ? 1 : 0)
+        return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
     }
 
     /// Spaces up to the column (tabs kept, so the caret lines up), then `^` and `~` over the token.

@@ -13,8 +13,6 @@ public struct Parser {
     private let tokens: [Token]
     private let source: [Character]
     private var position = 0
-    /// Nesting of `[`, so a list can end the input without it being a complete statement.
-    private var bracketDepth = 0
 
     private init(tokens: [Token], source: String) {
         self.tokens = tokens
@@ -47,7 +45,7 @@ public struct Parser {
             while current.kind == .separator { position += 1 }
             if current.kind == .end { return .statements(statements) }
             guard let statement = try parseStatement() else {
-                return .incomplete(reason: bracketDepth > 0 ? "open '['" : "list continues")
+                return .incomplete(reason: hasOpenBracket ? "open '['" : "list continues")
             }
             statements.append(statement)
         }
@@ -112,7 +110,7 @@ public struct Parser {
         var items = [first]
         while current.isSymbol(",") {
             position += 1
-            if bracketDepth == 0, current.kind == .end { return nil }
+            if current.kind == .end { return nil }
             guard let item = try parseValue() else { return nil }
             items.append(item)
         }
@@ -155,16 +153,13 @@ public struct Parser {
     private mutating func parseBracketList() throws -> LocatedValue? {
         let open = current
         position += 1
-        bracketDepth += 1
-        defer { bracketDepth -= 1 }
         var items: [LocatedValue] = []
         while true {
             if current.kind == .end { return nil }
             if current.isSymbol("]") { position += 1; break }
+            // Refused before descending, so no input can nest the parser deeply.
+            if current.isSymbol("[") { throw ModelshError.usage("lists cannot be nested", at: current.location) }
             guard let item = try parseValue() else { return nil }
-            if case .list = item.value {
-                throw ModelshError.usage("lists cannot be nested", at: item.location)
-            }
             items.append(item)
             if current.isSymbol(",") { position += 1; continue }
             if current.isSymbol("]") { position += 1; break }
@@ -179,4 +174,8 @@ public struct Parser {
     private var current: Token { tokens[position] }
     private var next: Token { tokens[min(position + 1, tokens.count - 1)] }
     private var isAtStatementEnd: Bool { current.kind == .separator || current.kind == .end }
+
+    private var hasOpenBracket: Bool {
+        tokens.filter { $0.isSymbol("[") }.count > tokens.filter { $0.isSymbol("]") }.count
+    }
 }

@@ -35,6 +35,18 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertEqual(DiagnosticRenderer.render(error, sourceLine: "\tab"), "error: x\n    \tab\n    \t ^")
     }
 
+    func testLongSourceLinesAreCutAroundTheError() {
+        let line = String(repeating: "a", count: 300) + "BAD" + String(repeating: "b", count: 300)
+        let error = ModelshError.usage("x", at: SourceLocation(line: 1, column: 301, length: 3))
+        let lines = DiagnosticRenderer.render(error, sourceLine: line).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[1].count, 4 + 1 + 100 + 1)
+        XCTAssertTrue(lines[1].hasPrefix("    …") && lines[1].hasSuffix("…"))
+        let caret = lines[2].firstIndex(of: "^")!
+        let bad = lines[1].range(of: "BAD")!.lowerBound
+        XCTAssertEqual(lines[2].distance(from: lines[2].startIndex, to: caret), lines[1].distance(from: lines[1].startIndex, to: bad))
+        XCTAssertTrue(lines[2].hasSuffix("^~~"))
+    }
+
     func testExitCodesFollowSysexits() {
         XCTAssertEqual(ModelshError.Category.usage.exitCode, 64)
         XCTAssertEqual(ModelshError.Category.data.exitCode, 65)

@@ -76,6 +76,11 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("x a=[b c]")?.message, "expected ',' or ']' in list, found 'c'")
     }
 
+    func testDeeplyNestedBracketsAreRefusedWithoutRecursion() {
+        let nested = "vars " + String(repeating: "[", count: 100_000)
+        XCTAssertEqual(parseError(nested)?.message, "lists cannot be nested")
+    }
+
     func testLocationsCountFromTheGivenFirstLine() throws {
         let command = try XCTUnwrap(Parser.parse("\n  show iris", file: "s.msh", firstLine: 10)).statementsOrNil?.first
         XCTAssertEqual(command?.verbLocation, SourceLocation(file: "s.msh", line: 11, column: 3, length: 4))
