@@ -41,18 +41,18 @@ public struct Lexer {
             switch c {
             case " ", "\t", "\r":
                 advance()
-            case "\n" where bracketDepth > 0:
+            // Swift reads CRLF as one Character, so it is a newline of its own here.
+            case "\n" where bracketDepth > 0, "\r\n" where bracketDepth > 0:
                 advance()
-            case "\n", ";":
+            case "\n", "\r\n", ";":
                 advance()
                 tokens.append(token(.separator, at: start))
             case "#":
-                while let next = peek(), next != "\n" { advance() }
+                while let next = peek(), next != "\n", next != "\r\n" { advance() }
             case "\\":
                 advance()
-                if peek() == "\r" { advance() }
                 guard let next = peek() else { return .incomplete(reason: "line ends with '\\'") }
-                guard next == "\n" else {
+                guard next == "\n" || next == "\r\n" else {
                     throw ModelshError.usage("'\\' continues a command only at the end of a line", at: start)
                 }
                 advance()
@@ -166,7 +166,7 @@ public struct Lexer {
     }
 
     private mutating func advance() {
-        if characters[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+        if characters[index] == "\n" || characters[index] == "\r\n" { line += 1; column = 1 } else { column += 1 }
         index += 1
     }
 

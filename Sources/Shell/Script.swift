@@ -37,9 +37,8 @@ public struct Script: Sendable, Equatable {
     /// Splits text into entries. A statement continues over lines while it is incomplete
     /// (open quote or bracket, trailing `\`), exactly as the interactive prompt does.
     public static func parse(_ text: String) -> Script {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // Swift reads CRLF as one Character, so splitting on "\n" alone would not split it.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
 
         var entries: [Entry] = []

@@ -25,6 +25,13 @@ final class ScriptTests: XCTestCase {
         XCTAssertEqual(script.trailing, ["# trailing comment"])
     }
 
+    func testWindowsLineEndsSplitLinesToo() {
+        let script = Script.parse("# c\r\nvars\r\n#> out\r\nshow \\\r\n  iris\r\n")
+        XCTAssertEqual(script.entries.map(\.source), ["vars", "show \\\n  iris"])
+        XCTAssertEqual(script.entries.map(\.line), [2, 4])
+        XCTAssertEqual(script.entries[0].expected, ["out"])
+    }
+
     func testRenderingWritesOutputsUnderTheirStatements() {
         let script = Script.parse("# c\nvars\n#> old\nhistory\n")
         XCTAssertEqual(script.rendered(outputs: [["new", ""], nil]), "# c\nvars\n#> new\n#>\nhistory\n")
