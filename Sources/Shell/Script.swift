@@ -89,7 +89,7 @@ public struct Script: Sendable, Equatable {
             lines.append(entry.source)
             for line in outputs[index] ?? [] {
                 // Without trailing white space, which editors strip (check ignores it too).
-                let text = line.trimmingTrailingWhitespace()
+                let text = String(line.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
                 lines.append(text.isEmpty ? Script.outputPrefix : "\(Script.outputPrefix) \(text)")
             }
         }

@@ -46,9 +46,13 @@ final class OutputComparisonTests: XCTestCase {
         XCTAssertTrue(OutputComparison.linesMatch("t = -1.5e-3", "t = -0.0015", tolerance: 1e-12))
     }
 
-    func testTrailingWhiteSpaceIsIgnored() {
+    func testPaddingAndRuleLengthsAreIgnored() {
         XCTAssertTrue(OutputComparison.linesMatch("a  b", "a  b  ", tolerance: 0))
-        XCTAssertFalse(OutputComparison.linesMatch("a  b", "a b", tolerance: 0))
+        XCTAssertTrue(OutputComparison.linesMatch("rmse     0.4721821", "rmse      0.472182", tolerance: 1e-6))
+        XCTAssertFalse(OutputComparison.linesMatch("rmse     0.4721821", "rmse      0.472182", tolerance: 1e-9))
+        XCTAssertTrue(OutputComparison.linesMatch("-------  ---------", "-------  --------", tolerance: 0))
+        XCTAssertFalse(OutputComparison.linesMatch("-------  ---------", "-------", tolerance: 0))
+        XCTAssertFalse(OutputComparison.linesMatch("ab", "a b", tolerance: 0))
     }
 
     func testTextAndNamesMustMatchExactly() {
