@@ -9,6 +9,8 @@ public enum Transcript {
         public let outputs: [[String]?]
         /// The error that stopped the script, if one did.
         public let stoppedBy: ModelshError?
+        /// The line of the `quit` that ended the script early, if one did.
+        public let quitAt: Int?
         /// The tolerance in force when each entry ran (`set tolerance` can change it).
         let tolerances: [Double]
     }
@@ -23,6 +25,7 @@ public enum Transcript {
         var outputs: [[String]?] = Array(repeating: nil, count: script.entries.count)
         var tolerances: [Double] = Array(repeating: session.state.settings.tolerance, count: script.entries.count)
         var stoppedBy: ModelshError?
+        var quitAt: Int?
         var linesAbove = 0
         for (index, entry) in script.entries.enumerated() {
             linesAbove += entry.leading.count
@@ -31,13 +34,16 @@ public enum Transcript {
             outputs[index] = sink.take()
             linesAbove += entry.source.split(separator: "\n", omittingEmptySubsequences: false).count + outputs[index]!.count
             tolerances[index] = session.state.settings.tolerance
-            if status == .quit { break }
+            if status == .quit {
+                quitAt = entry.line
+                break
+            }
             if case .failed(let error) = status, session.state.settings.bail {
                 stoppedBy = error
                 break
             }
         }
-        return Run(outputs: outputs, stoppedBy: stoppedBy, tolerances: tolerances)
+        return Run(outputs: outputs, stoppedBy: stoppedBy, quitAt: quitAt, tolerances: tolerances)
     }
 
     /// The script's text with fresh `#>` output under every statement that ran.
@@ -53,7 +59,12 @@ public enum Transcript {
         for (index, entry) in script.entries.enumerated() {
             let firstLine = entry.source.split(separator: "\n").first.map(String.init) ?? entry.source
             guard let actual = run.outputs[index] else {
-                differences.append("\(file):\(entry.line): not run (the script stopped at an earlier error): \(firstLine)")
+                if let error = run.stoppedBy {
+                    let at = error.location.map { " on line \($0.line)" } ?? ""
+                    differences.append("\(file):\(entry.line): not run (the script stopped at the error\(at)): \(firstLine)")
+                } else if let line = run.quitAt, !entry.expected.isEmpty {
+                    differences.append("\(file):\(entry.line): not run (the script quit on line \(line)): \(firstLine)")
+                }
                 continue
             }
             let diff = lineDifferences(expected: entry.expected, actual: actual, tolerance: run.tolerances[index])

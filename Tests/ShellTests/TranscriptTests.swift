@@ -88,6 +88,14 @@ final class TranscriptTests: ShellTestCase {
         XCTAssertEqual(Transcript.record(Script.parse(text), file: "t.msh").text, text, "recording is a fixed point")
     }
 
+    func testCommandsAfterQuitAreNotRunAndNotChecked() {
+        let (text, run) = Transcript.record(Script.parse("vars\nquit\nvars\n"), file: "q.msh")
+        XCTAssertEqual(run.quitAt, 2)
+        XCTAssertEqual(Transcript.check(Script.parse(text), file: "q.msh"), [])
+        let edited = text + "#> something\n"
+        XCTAssertEqual(Transcript.check(Script.parse(edited), file: "q.msh"), ["q.msh:4: not run (the script quit on line 3): vars"])
+    }
+
     func testToleranceSetInTheScriptApplies() {
         let recorded = "set tolerance 0.01\n#>\nload \"data/iris.csv\" as iris\n#> iris: 150.5 rows × 6 columns (1 integer, 4 numeric, 1 categorical)\n"
         let strict = Transcript.check(Script.parse(recorded.replacingOccurrences(of: "set tolerance 0.01\n#>\n", with: "")), file: "t.msh")
