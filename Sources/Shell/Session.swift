@@ -169,7 +169,7 @@ public final class Session {
         for item in contents.datasets { try variables.set(item.name, .dataset(item.dataset)) }
         for item in contents.models { try variables.set(item.name, .model(item.model)) }
         context.state.variables = variables
-        context.state.settings = try Settings(stored: contents.settings)
+        context.state.settings = try context.state.settings.restoring(contents.settings)
         cells = contents.cells
     }
 

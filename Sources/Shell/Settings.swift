@@ -15,6 +15,10 @@ public struct Settings: Sendable, Equatable {
         public let name: String
         public let values: String
         public let help: String
+        /// Whether the workspace keeps it. Settings that steer the running script (bail,
+        /// tolerance) are not kept: opening a workspace must not change how the script that
+        /// opened it goes on.
+        public let keptInWorkspace: Bool
         let apply: @Sendable (inout Settings, String) throws -> Void
         let current: @Sendable (Settings) -> String
     }
@@ -22,10 +26,12 @@ public struct Settings: Sendable, Equatable {
     public static let entries: [Entry] = [
         Entry(name: "bail", values: "on|off",
               help: "stop a script at its first error (on, the default) or report and go on (off)",
+              keptInWorkspace: false,
               apply: { settings, text in settings.bail = try parseSwitch(text, name: "bail") },
               current: { $0.bail ? "on" : "off" }),
         Entry(name: "tolerance", values: "NUMBER",
               help: "relative tolerance for numbers when `modelsh check` compares outputs (default 1e-9)",
+              keptInWorkspace: false,
               apply: { settings, text in
                   guard let value = Double(text), value >= 0, value < 1 else {
                       throw ModelshError.usage("tolerance must be a number in [0, 1), found '\(text)'")
@@ -47,17 +53,19 @@ public struct Settings: Sendable, Equatable {
 
     public func value(of name: String) -> String? { Settings.entry(named: name)?.current(self) }
 
-    /// The settings as text pairs, as the workspace stores them.
+    /// The settings a workspace keeps, as text pairs.
     public var stored: [String: String] {
-        Dictionary(uniqueKeysWithValues: Settings.entries.map { ($0.name, $0.current(self)) })
+        Dictionary(uniqueKeysWithValues: Settings.entries.filter(\.keptInWorkspace).map { ($0.name, $0.current(self)) })
     }
 
-    /// Settings from stored pairs; unknown names (from a newer modelsh) are ignored.
-    public init(stored: [String: String]) throws {
-        self.init()
-        for (name, value) in stored where Settings.entry(named: name) != nil {
-            try set(name, to: value)
+    /// These settings with a workspace's kept ones applied; names this build does not know or
+    /// does not keep in workspaces (from a newer or older modelsh) are ignored.
+    public func restoring(_ stored: [String: String]) throws -> Settings {
+        var settings = self
+        for (name, value) in stored.sorted(by: { $0.key < $1.key }) where Settings.entry(named: name)?.keptInWorkspace == true {
+            try settings.set(name, to: value)
         }
+        return settings
     }
 
     private static func parseSwitch(_ text: String, name: String) throws -> Bool {

@@ -93,7 +93,7 @@ final class SessionTests: ShellTestCase {
         XCTAssertFalse(session.hasUnsavedChanges)
     }
 
-    func testWorkspaceRoundTripRestoresDataModelsCellsAndSettings() throws {
+    func testWorkspaceRoundTripRestoresDataModelsAndCells() throws {
         let path = temporaryPath("w.msw")
         run("load \"data/diabetes.csv\" as diabetes; split diabetes seed=3 as train, test")
         run("fit linear train target=Y as m; set tolerance 1e-6")
@@ -104,12 +104,20 @@ final class SessionTests: ShellTestCase {
 
         let other = Session(sink: CapturingSink())
         XCTAssertEqual(other.execute("open \"\(path)\""), .ok)
-        XCTAssertEqual(other.state, saved)
+        XCTAssertEqual(other.state.variables, saved.variables)
+        XCTAssertEqual(other.state.settings.tolerance, 1e-9, "tolerance steers scripts and is not kept in workspaces")
         XCTAssertEqual(Array(other.cells.prefix(savedCells.count)), Array(savedCells))
         XCTAssertEqual(other.cells.last?.input, "open \"\(path)\"")
         XCTAssertEqual(other.nextCellNumber, savedCells.count + 2)
         let reopened = try other.state.variables.model("m")!.predict(on: other.state.variables.dataset("test")!)
         XCTAssertEqual(reopened.map(\.bitPattern), predictions.map(\.bitPattern))
+    }
+
+    func testOpeningAWorkspaceKeepsTheScriptSettings() {
+        let path = temporaryPath("w.msw")
+        run("save workspace \"\(path)\"; set bail off; set tolerance 0.01; open \"\(path)\"")
+        XCTAssertEqual(session.state.settings.bail, false)
+        XCTAssertEqual(session.state.settings.tolerance, 0.01)
     }
 
     func testOpeningABadFileKeepsTheSession() throws {
