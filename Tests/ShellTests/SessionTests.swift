@@ -144,5 +144,8 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(run("predict m on iris as scored"),
                        "scored: 150 rows × 7 columns (1 integer, 5 numeric, 1 categorical), predictions in 'predicted'")
         XCTAssertNotNil(session.state.variables.dataset("scored")?.column(named: "predicted"))
+        XCTAssertEqual(fail("predict m on iris column=Species as again").error?.message,
+                       "'iris' already has a column 'Species'; name the predictions with column=NAME")
+        XCTAssertEqual(fail("predict m on scored as again").error?.location?.column, 1 + "predict m on ".count)
     }
 }

@@ -57,7 +57,7 @@ enum ModelCommands {
     static let predict = CommandSpec(
         "predict", category: .models,
         summary: "Add a model's predictions to a copy of a dataset",
-        details: "Makes a new dataset: DATA with a column of predictions (named predicted unless column= says otherwise). Rows with a missing input get a missing prediction.",
+        details: "Makes a new dataset: DATA with a column of predictions (named predicted unless column= says otherwise; an existing column is never replaced). Rows with a missing input get a missing prediction.",
         example: "predict m on test as scored",
         changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
@@ -66,7 +66,11 @@ enum ModelCommands {
             let data = invocation.dataset("DATA")
             let predictions = try invocation.at("DATA") { try invocation.model("MODEL").predict(on: data) }
             let column = invocation.text("column") ?? "predicted"
-            let scored = try invocation.at("column") { try data.adding(Column.numeric(column, predictions)) }
+            guard data.column(named: column) == nil else {
+                throw ModelshError.usage("'\(invocation.name("DATA")!)' already has a column '\(column)'; name the predictions with column=NAME",
+                                         at: invocation.location(invocation.has("column") ? "column" : "DATA"))
+            }
+            let scored = try data.adding(Column.numeric(column, predictions))
             try context.define(output: 0, of: invocation, as: .dataset(scored))
             let missing = predictions.filter(\.isNaN).count
             let note = missing == 0 ? "" : "; \(missing) missing"
