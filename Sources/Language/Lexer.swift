@@ -25,6 +25,27 @@ public struct Lexer {
         self.line = firstLine
     }
 
+    /// Whether `name` can be written bare (a letter or `_`, then letters, digits, `_` or `.`);
+    /// other names, such as CSV headers with spaces, are written quoted.
+    public static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.first, startsWord(first) else { return false }
+        return name.allSatisfy(continuesWord)
+    }
+
+    static func startsWord(_ c: Character) -> Bool { c.isLetter || c == "_" }
+    static func continuesWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
+
+    /// `name` as the user would type it: bare when it is an identifier, else quoted.
+    public static func written(_ name: String) -> String {
+        if isIdentifier(name) { return name }
+        var quoted = "\""
+        for c in name {
+            if c == "\"" || c == "\\" { quoted.append("\\") }
+            quoted.append(c)
+        }
+        return quoted + "\""
+    }
+
     public static func tokenize(_ source: String, file: String? = nil, firstLine: Int = 1) throws -> Outcome {
         var lexer = Lexer(source, file: file, firstLine: firstLine)
         return try lexer.run()
@@ -67,7 +88,7 @@ public struct Lexer {
                 }
                 let (kind, location) = try lexNumber(start: start)
                 tokens.append(token(kind, at: location))
-            case _ where c.isLetter || c == "_":
+            case _ where Self.startsWord(c):
                 let (kind, location) = lexWord(start: start)
                 tokens.append(token(kind, at: location))
             default:
@@ -87,7 +108,7 @@ public struct Lexer {
 
     private mutating func lexWord(start: SourceLocation) -> Lexeme {
         var text = ""
-        while let c = peek(), c.isLetter || c.isNumber || c == "_" || c == "." {
+        while let c = peek(), Self.continuesWord(c) {
             text.append(c)
             advance()
         }

@@ -123,6 +123,9 @@ struct Binder {
         var seen = Set<String>()
         for output in syntax.outputs {
             let name = Invocation.text(of: output.value)
+            guard !table.keywords.contains(name) else {
+                throw ModelshError.usage("'\(name)' is a keyword of the command language; choose another name", at: output.location)
+            }
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("the name '\(name)' is used twice after 'as'", at: output.location)
             }
@@ -146,13 +149,14 @@ struct Binder {
         case .path:
             guard case .string = value.value else { throw fail("a quoted path, like \"data/file.csv\"") }
         case .column(let slot):
-            guard case .word(let column) = value.value else { throw fail("a column name") }
+            // Quoted too: CSV headers need not be identifiers ("my x", "y-val").
+            guard let column = columnName(value.value) else { throw fail("a column name") }
             try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
         case .columns(let slot):
             let items: [LocatedValue]
             if case .list(let list) = value.value { items = list } else { items = [value] }
             for item in items {
-                guard case .word(let column) = item.value else { throw fail("column names") }
+                guard let column = columnName(item.value) else { throw fail("column names") }
                 try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location)
             }
         case .number:
@@ -208,15 +212,21 @@ struct Binder {
         throw ModelshError.usage("unknown \(kind) '\(word)'" + EditDistance.didYouMean(word, among: names), at: location)
     }
 
+    private func columnName(_ value: Value) -> String? {
+        switch value {
+        case .word(let name), .string(let name): return name
+        default: return nil
+        }
+    }
+
     private func checkColumn(_ column: String, ofSlot slot: String, values: [String: LocatedValue],
                              resolved: [String: Variable], at location: SourceLocation) throws {
-        guard case .dataset(let data)? = resolved[slot] else { return }
-        let datasetName = values[slot].map { Invocation.text(of: $0.value) }
-        do {
-            _ = try data.requireColumn(column, datasetName: datasetName)
-        } catch let error as ModelshError {
-            throw error.located(at: location)
-        }
+        guard case .dataset(let data)? = resolved[slot], data.column(named: column) == nil else { return }
+        let datasetName = values[slot].map { Invocation.text(of: $0.value) } ?? ""
+        // A name that must be typed quoted is shown quoted, so the suggestion can be typed as shown.
+        func shown(_ name: String) -> String { Lexer.isIdentifier(name) ? "'\(name)'" : Lexer.written(name) }
+        let hint = EditDistance.suggestion(for: column, among: data.columnNames).map { "; did you mean \(shown($0))?" } ?? ""
+        throw ModelshError.usage("unknown column \(shown(column)) in dataset '\(datasetName)'\(hint)", at: location)
     }
 
     private func resolve(_ value: LocatedValue, as kind: ValueKind) -> Variable? {

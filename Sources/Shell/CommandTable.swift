@@ -12,4 +12,16 @@ public struct CommandTable: Sendable {
 
     /// Every name and alias, for suggestions and completion.
     public var allNames: [String] { commands.flatMap { [$0.name] + $0.aliases } }
+
+    /// The fixed words of command forms (`on`, `to`, `model`, `workspace`) and `as`: not
+    /// usable as names, since `save workspace to …` could not say which was meant.
+    public var keywords: Set<String> {
+        var words: Set<String> = ["as"]
+        for command in commands {
+            for form in command.forms {
+                for case .keyword(let word) in form.slots { words.insert(word) }
+            }
+        }
+        return words
+    }
 }

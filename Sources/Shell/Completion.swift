@@ -1,4 +1,5 @@
 import Foundation
+import Language
 import Models
 import Tabular
 
@@ -19,7 +20,9 @@ public struct Completion: Equatable, Sendable {
         }
         let word = chunks.partial
         let candidates = Completer(session: session, chunks: chunks).candidates(for: word)
-        return Completion(replacing: word.count, candidates: candidates.filter { $0.hasPrefix(word) }.sorted())
+        // Quotes aside, so `target=y` and `target="y` both find `target="y-val"`.
+        let typed = word.filter { $0 != "\"" }
+        return Completion(replacing: word.count, candidates: candidates.filter { $0.filter { $0 != "\"" }.hasPrefix(typed) }.sorted())
     }
 
     /// Files and folders whose path starts with `partial`; folders end with `/`, files with
@@ -63,7 +66,8 @@ struct Chunks {
                 current.append(c)
             }
         }
-        if quote != nil, let start = current.firstIndex(where: { $0 == "\"" || $0 == "'" }) {
+        // An open quote after `key=` is a quoted option value (a column name), not a path.
+        if quote != nil, let start = current.firstIndex(where: { $0 == "\"" || $0 == "'" }), !current[..<start].hasSuffix("=") {
             openQuote = String(current[current.index(after: start)...])
             return
         }
@@ -108,9 +112,19 @@ private struct Completer {
         return Array(Set(candidates))
     }
 
+    /// Whether the words typed so far could be this form: keywords in place, and names where
+    /// names belong (so `save workspace ` does not go on as `save MODEL to`).
     private func formFits(_ form: CommandForm, positionals: [String]) -> Bool {
         for (index, slot) in form.slots.enumerated() where index < positionals.count {
-            if case .keyword(let word) = slot, positionals[index] != word { return false }
+            let word = positionals[index]
+            switch slot {
+            case .keyword(let keyword): if word != keyword { return false }
+            case .value(_, .dataset, _): if variables.dataset(word) == nil { return false }
+            case .value(_, .model, _): if variables.model(word) == nil { return false }
+            case .value(_, .modelKind, _): if ModelCatalogue.kind(named: word) == nil { return false }
+            case .value(_, .path, _): if !(word.hasPrefix("\"") || word.hasPrefix("'")) { return false }
+            case .value: break
+            }
         }
         return true
     }
@@ -153,7 +167,7 @@ private struct Completer {
         case .column(let slot), .columns(let slot):
             guard let (form, positionals) = datasetSlot, let name = value(of: slot, in: form, positionals: positionals),
                   let data = variables.dataset(name) else { return [] }
-            return data.columnNames
+            return data.columnNames.map(Lexer.written)
         case .newName, .path, .number, .integer, .text: return []
         }
     }

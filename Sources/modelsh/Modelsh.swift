@@ -34,17 +34,23 @@ struct Start: ParsableCommand {
         usage: "modelsh [FILE.msh] [-c 'CMD; CMD']",
         shouldDisplay: false)
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run (separated by ';' or newlines), then exit.", valueName: "commands"))
-    var commands: String?
+    @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run (separated by ';' or newlines), then exit; may be repeated.", valueName: "commands"))
+    var commands: [String] = []
 
     @Argument(help: "A session script (*.msh) to run, then exit.")
     var script: String?
 
+    func validate() throws {
+        if !commands.isEmpty, script != nil {
+            throw ValidationError("give commands with -c or a script, not both")
+        }
+    }
+
     func run() throws {
         let sink = TerminalSink()
         let session = Session(sink: sink)
-        if let commands {
-            try exitIfFailed(session.execute(commands, file: "-c"))
+        if !commands.isEmpty {
+            try exitIfFailed(session.execute(commands.joined(separator: "\n"), file: "-c"))
             return
         }
         if let script {
@@ -69,9 +75,9 @@ struct Record: ParsableCommand {
         try ScriptRunner.write(text, to: label)
         let ran = run.outputs.compactMap { $0 }.count
         standardOutput("recorded \(ran) of \(parsed.entries.count) commands in \(script)")
-        if let error = run.stoppedBy {
+        if run.stoppedBy != nil {
             FileOutput.standardError("\(script): stopped at an error (use 'set bail off' in the script to record errors)")
-            throw ExitCode(error.category.exitCode)
+            throw failedScriptExitCode
         }
     }
 }
@@ -94,7 +100,7 @@ struct Check: ParsableCommand {
                 standardOutput("ok    \(script) (\(parsed.entries.count) commands)")
             } else {
                 failed = true
-                standardOutput("FAIL  \(script): \(differences.count) command\(differences.count == 1 ? "" : "s") differ")
+                standardOutput("FAIL  \(script): \(differences.count) command\(differences.count == 1 ? " differs" : "s differ")")
                 for difference in differences { standardOutput(difference) }
             }
         }

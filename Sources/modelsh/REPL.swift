@@ -49,11 +49,7 @@ struct REPL {
                     if case .failed = status, !interactive { failed = true }
                     statement = ""
                 }
-                if interactive, session.hasUnsavedChanges, !warnedAboutUnsaved {
-                    warnedAboutUnsaved = true
-                    sink.error("warning: unsaved changes (save workspace \"FILE.msw\" keeps them); press Ctrl-D again to quit")
-                    continue
-                }
+                if interactive, warnAboutUnsavedChanges(&warnedAboutUnsaved) { continue }
                 if failed { throw failedScriptExitCode }
                 return
             case .line(let line):
@@ -73,9 +69,20 @@ struct REPL {
                     failed = true
                     if session.state.settings.bail { break reading }
                 }
-                if status == .quit { break reading }
+                if status == .quit {
+                    if interactive, warnAboutUnsavedChanges(&warnedAboutUnsaved) { continue }
+                    break reading
+                }
             }
         }
         if failed { throw failedScriptExitCode }
+    }
+
+    /// Warns once that leaving now loses unsaved work; true if it warned (so stay).
+    private func warnAboutUnsavedChanges(_ warned: inout Bool) -> Bool {
+        guard session.hasUnsavedChanges, !warned else { return false }
+        warned = true
+        sink.error("warning: unsaved changes (save workspace \"FILE.msw\" keeps them); quit or Ctrl-D again to leave")
+        return true
     }
 }

@@ -2,10 +2,13 @@ import Foundation
 @preconcurrency import Glibc
 import Shell
 
-/// Output to the process's stdout and stderr; `error:` in red when stderr is a terminal and
-/// NO_COLOR is unset (https://no-color.org).
+/// Output to the process's stdout and stderr; `error:` in red when stderr is a terminal that
+/// is not `TERM=dumb` and NO_COLOR is unset (https://no-color.org).
 final class TerminalSink: OutputSink {
-    private let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    private let colour: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
+    }()
 
     func output(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

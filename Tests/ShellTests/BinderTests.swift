@@ -30,6 +30,15 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("fit linaer iris target=Sepal.Length as m"), "unknown model kind 'linaer'; did you mean 'linear'? (kinds: linear)")
     }
 
+    func testColumnsThatAreNotIdentifiersAreWrittenQuoted() throws {
+        let path = temporaryPath("odd.csv")
+        try "my x,y-val\n1,2\n2,4.5\n3,5\n".write(toFile: path, atomically: true, encoding: .utf8)
+        run("load \"\(path)\" as odd")
+        XCTAssertTrue(run("fit linear odd target=\"y-val\" features=[\"my x\"] as m").hasPrefix("m: linear model of y-val on 1 feature"))
+        XCTAssertEqual(message("fit linear odd target=\"y-vol\" as m2"), "unknown column \"y-vol\" in dataset 'odd'; did you mean \"y-val\"?")
+        XCTAssertEqual(Completion.candidates(for: "fit linear odd target=y", in: session).candidates, ["target=\"y-val\""])
+    }
+
     func testOptionsAreChecked() {
         XCTAssertEqual(message("split iris sed=3 as a, b"), "unknown option 'sed' for split; did you mean 'seed'?")
         XCTAssertEqual(message("describe iris rows=3"), "unknown option 'rows' for describe (describe takes no options)")
@@ -52,6 +61,12 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("save iris \"x.json\""), "save is written 'save workspace PATH' or 'save MODEL to PATH'")
         XCTAssertEqual(message("save iris to \"x.json\""), "'iris' is a dataset, not a model")
         XCTAssertEqual(message("evaluate iris with iris"), "evaluate is written 'evaluate MODEL on DATA'")
+    }
+
+    func testKeywordsCannotBeNames() {
+        XCTAssertEqual(message("fit linear iris target=Sepal.Length as workspace"),
+                       "'workspace' is a keyword of the command language; choose another name")
+        XCTAssertEqual(message("load \"data/iris.csv\" as on"), "'on' is a keyword of the command language; choose another name")
     }
 
     func testAliasesResolveToTheirCommand() {

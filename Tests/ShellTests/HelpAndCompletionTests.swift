@@ -88,6 +88,15 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris as ").candidates, [], "new names are not completed")
     }
 
+    func testFormsFollowWhatWasTyped() {
+        XCTAssertEqual(complete("save ").candidates, ["m", "workspace"])
+        XCTAssertEqual(complete("save workspace ").candidates, [])
+        XCTAssertEqual(complete("save m ").candidates, ["to"])
+        XCTAssertEqual(complete("save iris ").candidates, [], "iris is a dataset: no form fits")
+        XCTAssertEqual(complete("load model ").candidates, [])
+        XCTAssertEqual(complete("split iris test=").candidates, [])
+    }
+
     func testPathsInsideQuotes() {
         XCTAssertEqual(complete("load \"da"), Completion(replacing: 2, candidates: ["data/"]))
         XCTAssertEqual(complete("load \"data/ir"), Completion(replacing: 7, candidates: ["data/iris.csv\""]))
