@@ -126,8 +126,11 @@ public struct Lexer {
             if let sign = peek(), sign == "+" || sign == "-" { text.append(sign); advance() }
             digits()
         }
-        if let c = peek(), c.isLetter || c == "_" {
-            throw ModelshError.usage("malformed number '\(text)\(c)'", at: spanning(start, text.count + 1))
+        if let c = peek(), Self.startsWord(c) {
+            // Digits run into letters: most likely a name that starts with a digit.
+            while let c = peek(), Self.continuesWord(c) { text.append(c); advance() }
+            throw ModelshError.usage("'\(text)' is neither a number nor a name (names start with a letter or '_')",
+                                     at: spanning(start, text.count))
         }
         guard let value = Double(text) else {
             throw ModelshError.usage("malformed number '\(text)'", at: spanning(start, text.count))

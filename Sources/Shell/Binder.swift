@@ -161,9 +161,11 @@ struct Binder {
             }
         case .number:
             guard case .number = value.value else { throw fail("a number") }
-        case .integer(let minimum):
-            guard case .number(let number, _) = value.value, number == number.rounded(), number >= Double(minimum),
-                  number <= Double(Int32.max) else { throw fail("a whole number ≥ \(minimum)") }
+        case .integer(let minimum, let maximum):
+            guard case .number(let number, _) = value.value, number == number.rounded(), number >= Double(minimum) else {
+                throw fail("a whole number ≥ \(minimum)")
+            }
+            guard number <= Double(maximum) else { throw fail("a whole number at most \(maximum)") }
         case .choice(let choices):
             let text = Invocation.text(of: value.value)
             guard choices.contains(text) else {

@@ -16,8 +16,9 @@ public indirect enum ValueKind: Sendable, Equatable {
     /// One or more columns of the dataset bound to the named slot.
     case columns(of: String)
     case number
-    /// A whole number, at least `minimum`.
-    case integer(minimum: Int)
+    /// A whole number in `minimum...maximum` (the default maximum, 2^53, is the largest whole
+    /// number a Double holds exactly, which is how the lexer reads numbers).
+    case integer(minimum: Int, maximum: Int = 1 << 53)
     /// One of a fixed set of words.
     case choice([String])
     /// Any single character or short text, quoted or bare (`sep=";"`).

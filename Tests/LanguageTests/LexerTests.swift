@@ -58,7 +58,7 @@ final class LexerTests: XCTestCase {
             XCTAssertEqual((error as? ModelshError)?.location?.column, 11)
         }
         XCTAssertThrowsError(try Lexer.tokenize("show iris rows=1x")) { error in
-            XCTAssertEqual((error as? ModelshError)?.message, "malformed number '1x'")
+            XCTAssertEqual((error as? ModelshError)?.message, "'1x' is neither a number nor a name (names start with a letter or '_')")
         }
         XCTAssertThrowsError(try Lexer.tokenize("\"a\\q\"")) { error in
             XCTAssertEqual((error as? ModelshError)?.message, "unknown escape '\\q' in string")

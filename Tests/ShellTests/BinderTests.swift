@@ -44,6 +44,8 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("describe iris rows=3"), "unknown option 'rows' for describe (describe takes no options)")
         XCTAssertEqual(message("split iris seed=1 seed=2 as a, b"), "option 'seed' is given twice")
         XCTAssertEqual(message("show iris rows=2.5"), "rows must be a whole number ≥ 0, found a number '2.5'")
+        XCTAssertEqual(message("split iris seed=1e300 as a, b"), "seed must be a whole number at most 9007199254740992, found a number '1e300'")
+        XCTAssertEqual(run("split iris seed=4294967296 as a, b"), "a: 120 rows, b: 30 rows (seed 4294967296)")
         XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header must be one of yes, no, found 'maybe'")
         XCTAssertEqual(message("fit linear iris as m"), "fit needs target=…; usage: fit KIND DATA target=… [features=…] [KIND OPTIONS…] as MODEL")
     }

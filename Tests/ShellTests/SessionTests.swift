@@ -22,7 +22,7 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(data.columnNames, ["V1", "V2"])
         XCTAssertTrue(data.columns[0].isMissing(2))
         XCTAssertEqual(fail("load \"\(path)\" sep=\";;\" as e").error?.message,
-                       "sep must be one character other than a quote or newline, found ';;'")
+                       "sep must be one ASCII character other than a quote or line break, found \";;\"")
     }
 
     func testAFailedCommandChangesNothing() {

@@ -1,4 +1,5 @@
 import Diagnostics
+import Language
 import Numerics
 import Store
 import Tabular
@@ -42,8 +43,9 @@ enum DataCommands {
         var options = CSVOptions()
         if let separator = invocation.text("sep") {
             let bytes = Array(separator.utf8)
-            guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != UInt8(ascii: "\n") else {
-                throw ModelshError.usage("sep must be one character other than a quote or newline, found '\(separator)'", at: invocation.location("sep"))
+            guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != UInt8(ascii: "\n"), bytes[0] != UInt8(ascii: "\r") else {
+                throw ModelshError.usage("sep must be one ASCII character other than a quote or line break, found \(Lexer.written(separator))",
+                                         at: invocation.location("sep"))
             }
             options.separator = bytes[0]
         }
