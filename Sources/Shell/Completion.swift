@@ -50,6 +50,19 @@ struct Chunks {
     /// When the cursor is inside an unclosed quote: the text after the quote.
     var openQuote: String?
 
+    /// The option whose `[` list is still open before the word being typed (`features=[a, `).
+    var openListKey: String? {
+        var depth = 0
+        for chunk in words.reversed() {
+            depth += chunk.filter { $0 == "]" }.count - chunk.filter { $0 == "[" }.count
+            if depth < 0, let equals = chunk.firstIndex(of: "="), chunk[chunk.index(after: equals)...].hasPrefix("[") {
+                return String(chunk[..<equals])
+            }
+            if depth < 0 { return nil }
+        }
+        return nil
+    }
+
     init(_ text: String) {
         var current = ""
         var quote: Character?
@@ -60,8 +73,10 @@ struct Chunks {
             } else if c == "\"" || c == "'" {
                 quote = c
                 current.append(c)
-            } else if c == " " || c == "\t" {
-                if !current.isEmpty { words.append(current); current = "" }
+            } else if c == " " || c == "\t" || c == "\n" {
+                // A line-continuing backslash is layout, not a word.
+                if !current.isEmpty, current != "\\" { words.append(current) }
+                current = ""
             } else {
                 current.append(c)
             }
@@ -85,12 +100,17 @@ private struct Completer {
     func candidates(for word: String) -> [String] {
         guard let verb = chunks.words.first else { return session.table.allNames }
         guard let spec = session.table.command(named: verb) else { return [] }
-        // `key=partial` or `key=a,b,partial`: complete the value of that option.
+        // `key=partial`, `key=a,b,partial` or `key=[a, partial`: complete the value of that option.
         if let equals = word.firstIndex(of: "=") {
             let key = String(word[..<equals])
             let value = String(word[word.index(after: equals)...])
-            let listPrefix = value.lastIndex(of: ",").map { String(value[...$0]) } ?? ""
+            let listPrefix = value.lastIndex(where: { $0 == "," || $0 == "[" }).map { String(value[...$0]) } ?? ""
             return optionValues(spec, key: key).map { "\(key)=\(listPrefix)\($0)" }
+        }
+        // A later item of a bracketed list still open: `features=[a, partial`.
+        if let key = chunks.openListKey {
+            let listPrefix = word.lastIndex(where: { $0 == "," || $0 == "[" }).map { String(word[...$0]) } ?? ""
+            return optionValues(spec, key: key).map { listPrefix + $0 }
         }
         if chunks.words.last == "as" { return [] }
         let positionals = chunks.words.dropFirst().filter { !$0.contains("=") }

@@ -18,11 +18,14 @@ struct REPL {
     func run() throws {
         let interactive = StandardInput.isTerminal
         let reader: LineReading
+        // The lines of the statement typed so far, so completion on a continuation line sees them.
+        let pending = PendingStatement()
         if interactive, let editor = EditLineReader(
             programName: "modelsh",
             historyFile: HistoryLocation.defaultPath(environment: ProcessInfo.processInfo.environment),
             completer: { [session] text in
-                let completion = Completion.candidates(for: text, in: session)
+                let statement = pending.text.isEmpty ? text : pending.text + "\n" + text
+                let completion = Completion.candidates(for: statement, in: session)
                 return CompletionResult(replacing: completion.replacing, candidates: completion.candidates)
             }) {
             reader = editor
@@ -38,6 +41,7 @@ struct REPL {
         var failed = false
 
         reading: while true {
+            pending.text = statement
             let prompt = statement.isEmpty ? "modelsh [\(session.nextCellNumber)]> " : "   ...> "
             switch reader.readLine(prompt: prompt) {
             case .interrupted:
@@ -85,4 +89,9 @@ struct REPL {
         sink.error("warning: unsaved changes (save workspace \"FILE.msw\" keeps them); quit or Ctrl-D again to leave")
         return true
     }
+}
+
+/// The statement being typed, shared between the loop and the completer.
+private final class PendingStatement {
+    var text = ""
 }

@@ -97,6 +97,14 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris test=").candidates, [])
     }
 
+    func testInsideBracketListsAndAcrossContinuationLines() {
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=[Pe").candidates,
+                       ["features=[Petal.Length", "features=[Petal.Width"])
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=[Petal.Width, Sp").candidates, ["Species"])
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=[Petal.Width] a").candidates, ["as"])
+        XCTAssertEqual(complete("fit linear iris \\\n  target=Sep").candidates, ["target=Sepal.Length", "target=Sepal.Width"])
+    }
+
     func testPathsInsideQuotes() {
         XCTAssertEqual(complete("load \"da"), Completion(replacing: 2, candidates: ["data/"]))
         XCTAssertEqual(complete("load \"data/ir"), Completion(replacing: 7, candidates: ["data/iris.csv\""]))
