@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Numerics", "Diagnostics"]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),
         .executableTarget(name: "modelsh", dependencies: [
-            "Shell", "LineEditor", "Language", "Diagnostics",
+            "Shell", "Store", "LineEditor", "Language", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

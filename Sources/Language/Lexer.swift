@@ -27,13 +27,7 @@ public struct Lexer {
 
     /// Whether `name` can be written bare (a letter or `_`, then letters, digits, `_` or `.`);
     /// other names, such as CSV headers with spaces, are written quoted.
-    public static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.first, startsWord(first) else { return false }
-        return name.allSatisfy(continuesWord)
-    }
-
-    static func startsWord(_ c: Character) -> Bool { c.isLetter || c == "_" }
-    static func continuesWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
+    public static func isIdentifier(_ name: String) -> Bool { Identifier.isValid(name) }
 
     /// `name` as the user would type it: bare when it is an identifier, else quoted.
     public static func written(_ name: String) -> String {
@@ -88,7 +82,7 @@ public struct Lexer {
                 }
                 let (kind, location) = try lexNumber(start: start)
                 tokens.append(token(kind, at: location))
-            case _ where Self.startsWord(c):
+            case _ where Identifier.starts(c):
                 let (kind, location) = lexWord(start: start)
                 tokens.append(token(kind, at: location))
             default:
@@ -108,7 +102,7 @@ public struct Lexer {
 
     private mutating func lexWord(start: SourceLocation) -> Lexeme {
         var text = ""
-        while let c = peek(), Self.continuesWord(c) {
+        while let c = peek(), Identifier.continues(c) {
             text.append(c)
             advance()
         }
@@ -126,9 +120,9 @@ public struct Lexer {
             if let sign = peek(), sign == "+" || sign == "-" { text.append(sign); advance() }
             digits()
         }
-        if let c = peek(), Self.startsWord(c) {
+        if let c = peek(), Identifier.starts(c) {
             // Digits run into letters: most likely a name that starts with a digit.
-            while let c = peek(), Self.continuesWord(c) { text.append(c); advance() }
+            while let c = peek(), Identifier.continues(c) { text.append(c); advance() }
             throw ModelshError.usage("'\(text)' is neither a number nor a name (names start with a letter or '_')",
                                      at: spanning(start, text.count))
         }

@@ -12,7 +12,8 @@ import Tabular
 /// little-endian Int32 codes per row for categorical columns (-1 or any valid code where
 /// missing); for text, per row a little-endian UInt32 byte count and that many UTF-8 bytes.
 /// The missing block is the mask's little-endian UInt64 words, bit `row % 64` of word
-/// `row / 64` set where the value is missing.
+/// `row / 64` set where the value is missing. The mask is the authority: reading puts the
+/// in-memory placeholder (NaN, -1, "") in every missing slot, whatever the file held there.
 struct ColumnBlocks {
     let type: String
     let levels: String?
@@ -43,11 +44,12 @@ struct ColumnBlocks {
         }
     }
 
-    /// Rebuilds a column, checking every length and code, since the bytes come from a file
-    /// that may have been truncated or edited by hand.
+    /// Rebuilds a column, checking every length, code and value against the type, since the
+    /// bytes come from a file that may have been truncated or edited by hand (the dataset's
+    /// fingerprint is no defence: anyone can recompute it).
     func column(named name: String, rowCount: Int) throws -> Column {
         guard let columnType = ColumnType(rawValue: type) else {
-            throw Problem(reason: "unknown column type '\(type)'")
+            throw Problem(reason: "unknown column type \(StoredNames.quoted(type))")
         }
         let maskBytes = (rowCount + 63) / 64 * 8
         guard missing.count == maskBytes else {
@@ -58,15 +60,19 @@ struct ColumnBlocks {
         switch columnType {
         case .integer, .numeric, .boolean:
             try expectDataBytes(rowCount * 8, rowCount: rowCount)
-            storage = .numbers(Self.copyArray(of: Double.self, from: data))
+            var values = Self.copyArray(of: Double.self, from: data)
+            try Self.checkNumbers(&values, of: columnType, mask: mask)
+            storage = .numbers(values)
         case .categorical:
             try expectDataBytes(rowCount * 4, rowCount: rowCount)
             let levels = try decodeLevels()
-            let codes = Self.copyArray(of: Int32.self, from: data)
-            try checkCodes(codes, levelCount: levels.count, mask: mask)
+            var codes = Self.copyArray(of: Int32.self, from: data)
+            try Self.checkCodes(&codes, levelCount: levels.count, mask: mask)
             storage = .categories(codes: codes, levels: levels)
         case .text:
-            storage = .strings(try decodeStrings(rowCount: rowCount))
+            var values = try decodeStrings(rowCount: rowCount)
+            for row in values.indices where mask[row] { values[row] = "" }
+            storage = .strings(values)
         }
         if columnType != .categorical && levels != nil {
             throw Problem(reason: "a \(type) column has levels")
@@ -121,18 +127,50 @@ struct ColumnBlocks {
         return levelList
     }
 
-    private func checkCodes(_ codes: [Int32], levelCount: Int, mask: MissingMask) throws {
-        for (row, code) in codes.enumerated() {
-            let valid = mask[row] ? (-1..<Int32(levelCount)).contains(code) : (0..<Int32(levelCount)).contains(code)
+    /// Largest magnitude of an integer value: beyond 2^53 doubles skip integers, and the shell
+    /// converts integer values to Int64.
+    private static let integerLimit = 9_007_199_254_740_992.0
+
+    /// Checks each present value against the column type; puts NaN in missing slots.
+    private static func checkNumbers(_ values: inout [Double], of type: ColumnType, mask: MissingMask) throws {
+        for row in values.indices {
+            let value = values[row]
+            if mask[row] {
+                if !value.isNaN { values[row] = .nan }
+                continue
+            }
+            switch type {
+            case .integer:
+                guard value.isFinite, value.rounded(.towardZero) == value, abs(value) <= integerLimit else {
+                    throw Problem(reason: "value \(value) in row \(row + 1) is not an integer of at most 2^53 in magnitude")
+                }
+            case .boolean:
+                guard value == 0 || value == 1 else {
+                    throw Problem(reason: "value \(value) in row \(row + 1) is not 0 or 1 (false or true)")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Checks each present code against the levels; puts -1 in missing slots.
+    private static func checkCodes(_ codes: inout [Int32], levelCount: Int, mask: MissingMask) throws {
+        for row in codes.indices {
+            let code = Int(codes[row])
+            let valid = mask[row] ? (-1..<levelCount).contains(code) : (0..<levelCount).contains(code)
             guard valid else {
                 throw Problem(reason: "code \(code) in row \(row + 1) is not one of its \(levelCount) levels")
             }
+            if mask[row] { codes[row] = -1 }
         }
     }
 
     private func decodeStrings(rowCount: Int) throws -> [String] {
         var values: [String] = []
-        values.reserveCapacity(rowCount)
+        // Each value takes at least its 4-byte length, so a damaged row count cannot make
+        // this reservation huge.
+        values.reserveCapacity(min(rowCount, data.count / 4))
         var offset = 0
         while values.count < rowCount {
             guard data.count - offset >= 4 else { throw truncatedText(values.count, rowCount) }

@@ -51,7 +51,7 @@ public enum ModelArchive {
             throw notAnArchive(source, reason: "no \"format\" field")
         }
         guard foundFormat == format else {
-            throw notAnArchive(source, reason: "format is '\(foundFormat)', expected '\(format)'")
+            throw notAnArchive(source, reason: "format is \(StoredNames.quoted(foundFormat)), expected '\(format)'")
         }
         if let version = header.formatVersion, version > formatVersion {
             throw ModelshError.data("\(source) was written by a newer modelsh (format \(version); this build reads up to \(formatVersion))")
@@ -68,12 +68,16 @@ public enum ModelArchive {
         guard envelope.formatVersion >= 1 else {
             throw ModelshError.data("\(source): damaged model file (format version \(envelope.formatVersion) is not valid)")
         }
+        // The shell binds the model under this name, so it must be one the shell can type.
+        if let problem = StoredNames.identifierProblem(envelope.name) {
+            throw ModelshError.data("\(source): damaged model file (name: \(problem))")
+        }
         return (envelope.name, envelope.model)
     }
 
     /// Writes the archive atomically: `path` keeps its old contents if anything fails.
     public static func save(_ model: Model, name: String, to path: String) throws {
-        try FileAccess.write(encode(model, name: name), to: path)
+        try AtomicFile.write(encode(model, name: name), to: path)
     }
 
     public static func load(path: String) throws -> (name: String, model: Model) {

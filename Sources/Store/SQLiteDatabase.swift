@@ -51,11 +51,12 @@ final class SQLiteDatabase {
         try check(sqlite3_exec(handle, sql, nil, nil, nil))
     }
 
-    func prepare(_ sql: String) throws -> SQLiteStatement {
+    /// `table` names what the statement reads, for messages about a value of the wrong type.
+    func prepare(_ sql: String, reading table: String? = nil) throws -> SQLiteStatement {
         var statement: OpaquePointer?
         try check(sqlite3_prepare_v3(handle, sql, -1, 0, &statement, nil))
         guard let statement else { throw failure(message: "empty statement") }
-        return SQLiteStatement(statement, database: self)
+        return SQLiteStatement(statement, database: self, table: table)
     }
 
     /// Closes the file, reporting what a plain close would hide (e.g. a statement left open).
@@ -93,15 +94,17 @@ final class SQLiteDatabase {
     }
 }
 
-/// A prepared statement. Column readers check the stored type, so a tampered file gives an
-/// error rather than a silently converted value.
+/// A prepared statement. Column readers check the stored type (and that text is UTF-8), so a
+/// tampered file gives an error naming the table and column rather than a converted value.
 final class SQLiteStatement {
     private let statement: OpaquePointer
     private let database: SQLiteDatabase
+    private let table: String?
 
-    fileprivate init(_ statement: OpaquePointer, database: SQLiteDatabase) {
+    fileprivate init(_ statement: OpaquePointer, database: SQLiteDatabase, table: String?) {
         self.statement = statement
         self.database = database
+        self.table = table
     }
 
     deinit {
@@ -170,12 +173,18 @@ final class SQLiteStatement {
 
     func int(at column: Int32) throws -> Int {
         try expect(SQLITE_INTEGER, at: column, named: "an integer")
-        return Int(sqlite3_column_int64(statement, column))
+        guard let value = Int(exactly: sqlite3_column_int64(statement, column)) else {
+            throw database.failure(message: "\(columnDescription(column)) holds an integer too large for this machine")
+        }
+        return value
     }
 
     func text(at column: Int32) throws -> String {
         try expect(SQLITE_TEXT, at: column, named: "text")
-        return storedText(at: column)
+        guard let text = storedText(at: column) else {
+            throw database.failure(message: "\(columnDescription(column)) holds text that is not valid UTF-8")
+        }
+        return text
     }
 
     /// Text, or nil for NULL.
@@ -190,19 +199,25 @@ final class SQLiteStatement {
         return try body(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, column), count: count))
     }
 
-    private func storedText(at column: Int32) -> String {
+    /// The text's UTF-8 bytes as stored, or nil when they are not valid UTF-8.
+    private func storedText(at column: Int32) -> String? {
         let count = Int(sqlite3_column_bytes(statement, column))
         guard let start = sqlite3_column_text(statement, column) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+        return String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     }
 
     private func expect(_ type: Int32, at column: Int32, named expected: String) throws {
         let actual = sqlite3_column_type(statement, column)
         guard actual != type else { return }
-        let name = sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "#\(column)"
         let found = [SQLITE_INTEGER: "an integer", SQLITE_FLOAT: "a real number", SQLITE_TEXT: "text",
                      SQLITE_BLOB: "a blob", SQLITE_NULL: "NULL"][actual] ?? "type \(actual)"
-        throw database.failure(message: "column '\(name)' holds \(found) where \(expected) was expected")
+        throw database.failure(message: "\(columnDescription(column)) holds \(found) where \(expected) was expected")
+    }
+
+    /// "table 'datasets', column 'row_count'" (the table when the statement was told it).
+    private func columnDescription(_ column: Int32) -> String {
+        let name = sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "#\(column)"
+        return (table.map { "table '\($0)', " } ?? "") + "column '\(name)'"
     }
 }
 

@@ -9,7 +9,10 @@ struct WorkspaceReader {
     private var path: String { database.displayPath }
 
     static func read(path: String) throws -> WorkspaceContents {
-        try FileAccess.requireReadableFile(path)
+        // SQLite takes an empty file for an empty database, which would only say "no meta table".
+        guard try FileAccess.requireReadableFile(path) > 0 else {
+            throw ModelshError.data("\(path): not a modelsh workspace (the file is empty)")
+        }
         let reader = WorkspaceReader(database: try SQLiteDatabase(path: path, displayPath: path,
                                                                   fileKind: "workspace", mode: .readOnly))
         return try reader.read()
@@ -23,19 +26,37 @@ struct WorkspaceReader {
         guard objectTypes["meta"] == "table" else {
             throw notAWorkspace("it has no modelsh meta table")
         }
-        try checkMeta()
+        let applicationID = try pragma("application_id")
+        guard applicationID == Int(Workspace.applicationID) else {
+            func hex(_ id: Int) -> String { "0x" + String(id, radix: 16, uppercase: true) }
+            throw notAWorkspace("application_id is \(hex(applicationID)), expected \(hex(Int(Workspace.applicationID)))")
+        }
+        let version = try checkMeta()
+        let userVersion = try pragma("user_version")
+        guard userVersion == version else {
+            throw database.failure(message: "user_version is \(userVersion) but meta says format version \(version)")
+        }
         for table in Workspace.tables where objectTypes[table] != "table" {
             let found = objectTypes[table].map { "'\(table)' is a \($0), not a table" } ?? "table '\(table)' is missing"
             throw database.failure(message: found)
         }
-        return WorkspaceContents(datasets: try readDatasets(), models: try readModels(),
-                                 cells: try readCells(), settings: try readSettings())
+        let datasets = try readDatasets()
+        try checkEveryColumnBelongs(to: Set(datasets.map(\.name)))
+        let models = try readModels()
+        try checkOneNamespace(datasets.map(\.name) + models.map(\.name))
+        return WorkspaceContents(datasets: datasets, models: models, cells: try readCells(), settings: try readSettings())
+    }
+
+    private func pragma(_ name: String) throws -> Int {
+        let query = try database.prepare("PRAGMA \(name)")
+        guard try query.step() else { throw database.failure(message: "PRAGMA \(name) gave no value") }
+        return try query.int(at: 0)
     }
 
     /// Name → "table", "virtual table", "view", "index" or "trigger". This is the first read
     /// of the file, so a file that is not a database fails here.
     private func schemaObjectTypes() throws -> [String: String] {
-        let query = try database.prepare("SELECT name, type, sql FROM sqlite_master")
+        let query = try database.prepare("SELECT name, type, sql FROM sqlite_master", reading: "sqlite_master")
         var types: [String: String] = [:]
         while try query.step() {
             let type = try query.text(at: 1)
@@ -46,10 +67,11 @@ struct WorkspaceReader {
         return types
     }
 
-    private func checkMeta() throws {
+    /// Checks the meta row and returns its format version.
+    private func checkMeta() throws -> Int {
         let query: SQLiteStatement
         do {
-            query = try database.prepare("SELECT format, format_version FROM meta")
+            query = try database.prepare("SELECT format, format_version FROM meta", reading: "meta")
         } catch {
             throw notAWorkspace("its meta table is not modelsh's")
         }
@@ -57,24 +79,27 @@ struct WorkspaceReader {
         let format = try query.text(at: 0)
         let version = try query.int(at: 1)
         guard format == Workspace.format else {
-            throw notAWorkspace("format is '\(format)', expected '\(Workspace.format)'")
+            throw notAWorkspace("format is \(StoredNames.quoted(format)), expected '\(Workspace.format)'")
         }
         guard version <= Workspace.formatVersion else {
             throw ModelshError.data("\(path) was written by a newer modelsh (format \(version); this build reads up to \(Workspace.formatVersion))")
         }
         guard version >= 1 else { throw database.failure(message: "format version \(version) is not valid") }
         guard try !query.step() else { throw database.failure(message: "meta has more than one row") }
+        return version
     }
 
     // MARK: - Datasets
 
     private func readDatasets() throws -> [NamedDataset] {
-        let datasetQuery = try database.prepare("SELECT name, row_count, fingerprint FROM datasets ORDER BY position")
+        let datasetQuery = try database.prepare("SELECT name, row_count, fingerprint FROM datasets ORDER BY position",
+                                                reading: "datasets")
         let columnQuery = try database.prepare(
-            "SELECT name, type, levels, data, missing FROM columns WHERE dataset = ?1 ORDER BY position")
+            "SELECT name, type, levels, data, missing FROM columns WHERE dataset = ?1 ORDER BY position", reading: "columns")
         var datasets: [NamedDataset] = []
         while try datasetQuery.step() {
             let name = try datasetQuery.text(at: 0)
+            try checkIdentifier(name, of: "dataset")
             let rowCount = try datasetQuery.int(at: 1)
             let fingerprint = try datasetQuery.text(at: 2)
             // The bound keeps block-size arithmetic far from overflow.
@@ -94,6 +119,9 @@ struct WorkspaceReader {
         var columns: [Column] = []
         while try columnQuery.step() {
             let columnName = try columnQuery.text(at: 0)
+            if let problem = StoredNames.columnNameProblem(columnName) {
+                throw database.failure(message: "dataset '\(name)': \(problem)")
+            }
             let type = try columnQuery.text(at: 1)
             let levels = try columnQuery.optionalText(at: 2)
             let column = try columnQuery.withBlob(at: 3) { data in
@@ -123,45 +151,91 @@ struct WorkspaceReader {
         return dataset
     }
 
+    /// A column row whose dataset is not in `datasets` would be silently dropped otherwise.
+    private func checkEveryColumnBelongs(to datasetNames: Set<String>) throws {
+        let query = try database.prepare("SELECT dataset FROM columns", reading: "columns")
+        while try query.step() {
+            let dataset = try query.text(at: 0)
+            guard datasetNames.contains(dataset) else {
+                throw database.failure(message: "a column belongs to dataset \(StoredNames.quoted(dataset)), which is not in table 'datasets'")
+            }
+        }
+    }
+
     // MARK: - Models, cells, settings
 
     private func readModels() throws -> [NamedModel] {
-        let query = try database.prepare("SELECT name, kind, archive FROM models ORDER BY position")
+        let query = try database.prepare("SELECT name, kind, archive FROM models ORDER BY position", reading: "models")
         var models: [NamedModel] = []
         while try query.step() {
             let name = try query.text(at: 0)
+            try checkIdentifier(name, of: "model")
             let kind = try query.text(at: 1)
             let archive = try query.text(at: 2)
-            let model = try ModelArchive.decode(Data(archive.utf8), source: "\(path) (model '\(name)')").model
+            let (archivedName, model) = try ModelArchive.decode(Data(archive.utf8), source: "\(path) (model '\(name)')")
+            guard archivedName == name else {
+                throw database.failure(message: "model '\(name)' holds the archive of a model named '\(archivedName)'")
+            }
             guard model.kind == kind else {
-                throw database.failure(message: "model '\(name)' is listed as '\(kind)' but its archive holds '\(model.kind)'")
+                throw database.failure(message: "model '\(name)' is listed as \(StoredNames.quoted(kind)) but its archive holds \(StoredNames.quoted(model.kind))")
             }
             models.append(NamedModel(name: name, model: model))
         }
         return models
     }
 
+    /// The shell keeps datasets and models in one namespace, so no name may appear twice.
+    private func checkOneNamespace(_ names: [String]) throws {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw database.failure(message: "the name '\(name)' is used twice (datasets and models share one namespace)")
+        }
+    }
+
+    /// Largest cell number a file may hold; far beyond any session, and far from overflow
+    /// when the shell numbers the next cell.
+    static let cellNumberLimit = 1 << 31
+
+    /// Cells in the order stored, which must be by increasing number: the shell numbers the
+    /// next cell after the last one.
     private func readCells() throws -> [CellRecord] {
-        let query = try database.prepare("SELECT number, input, output, succeeded FROM cells ORDER BY number")
+        let query = try database.prepare("SELECT number, input, output, succeeded FROM cells", reading: "cells")
         var cells: [CellRecord] = []
         while try query.step() {
+            let number = try query.int(at: 0)
+            guard (1..<Self.cellNumberLimit).contains(number) else {
+                throw database.failure(message: "cell numbers must be from 1 to \(Self.cellNumberLimit - 1); found \(number)")
+            }
+            if let previous = cells.last?.number, number <= previous {
+                throw database.failure(message: "cell numbers must increase; cell \(number) follows cell \(previous)")
+            }
             let succeeded = try query.int(at: 3)
             guard succeeded == 0 || succeeded == 1 else {
-                throw database.failure(message: "cell \(try query.int(at: 0)) has succeeded = \(succeeded)")
+                throw database.failure(message: "cell \(number) has succeeded = \(succeeded)")
             }
-            cells.append(CellRecord(number: try query.int(at: 0), input: try query.text(at: 1),
+            cells.append(CellRecord(number: number, input: try query.text(at: 1),
                                     output: try query.text(at: 2), succeeded: succeeded == 1))
         }
         return cells
     }
 
+    /// Keys and values as text; what they mean is the shell's to check.
     private func readSettings() throws -> [String: String] {
-        let query = try database.prepare("SELECT key, value FROM settings")
+        let query = try database.prepare("SELECT key, value FROM settings", reading: "settings")
         var settings: [String: String] = [:]
         while try query.step() {
-            settings[try query.text(at: 0)] = try query.text(at: 1)
+            let key = try query.text(at: 0)
+            guard settings.updateValue(try query.text(at: 1), forKey: key) == nil else {
+                throw database.failure(message: "setting \(StoredNames.quoted(key)) appears twice")
+            }
         }
         return settings
+    }
+
+    private func checkIdentifier(_ name: String, of kind: String) throws {
+        if let problem = StoredNames.identifierProblem(name) {
+            throw database.failure(message: "\(kind) name: \(problem)")
+        }
     }
 
     private func notAWorkspace(_ reason: String) -> ModelshError {

@@ -12,10 +12,11 @@ enum WorkspaceWriter {
     /// `beforeCommit` runs when everything is written but not yet committed; tests make it
     /// throw to show that a save failing that late still leaves the old file intact.
     static func save(_ contents: WorkspaceContents, to path: String, beforeCommit: () throws -> Void) throws {
-        try FileAccess.replace(path) { temporaryPath in
+        try checkNames(contents, path: path)
+        try AtomicFile.replace(path) { temporaryPath in
             let database = try SQLiteDatabase(path: temporaryPath, displayPath: path, fileKind: "workspace", mode: .readWrite)
             // A failed save deletes the temporary file, so a rollback journal would only cost
-            // time; FileAccess syncs the finished file once, so per-commit syncs are not needed.
+            // time; AtomicFile syncs the finished file once, so per-commit syncs are not needed.
             try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
             try database.execute("BEGIN")
             try database.execute(Workspace.schema)
@@ -31,6 +32,22 @@ enum WorkspaceWriter {
             try beforeCommit()
             try database.execute("COMMIT")
             try database.close()
+        }
+    }
+
+    /// Refuses, before touching the file, names that opening the workspace would refuse.
+    private static func checkNames(_ contents: WorkspaceContents, path: String) throws {
+        for name in contents.datasets.map(\.name) + contents.models.map(\.name) {
+            if let problem = StoredNames.identifierProblem(name) {
+                throw ModelshError(.software, "\(path): cannot save (\(problem))")
+            }
+        }
+        for named in contents.datasets {
+            for column in named.dataset.columns {
+                if let problem = StoredNames.columnNameProblem(column.name) {
+                    throw ModelshError.data("\(path): cannot save dataset '\(named.name)' (\(problem))")
+                }
+            }
         }
     }
 
@@ -109,9 +126,9 @@ enum WorkspaceWriter {
 
     private static func writeSettings(_ settings: [String: String], _ database: SQLiteDatabase) throws {
         let insert = try database.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)")
-        for key in settings.keys.sorted() {
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
             try insert.bind(key, at: 1)
-            try insert.bind(settings[key]!, at: 2)
+            try insert.bind(value, at: 2)
             try insert.step()
             try insert.reset()
         }

@@ -25,7 +25,7 @@ public struct CSVOptions: Sendable, Equatable {
 /// Reads RFC 4180 CSV into a `Dataset`, inferring each column's type.
 ///
 /// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
-/// LF or CRLF line ends; an optional UTF-8 byte order mark; blank lines skipped (so a one-column
+/// LF, CRLF or CR line ends; an optional UTF-8 byte order mark; blank lines skipped (so a one-column
 /// file writes a missing value as `NA` or `""`, not as an empty line). Every record
 /// must have as many fields as the header. Text must be valid UTF-8.
 ///
@@ -44,7 +44,8 @@ public struct CSVOptions: Sendable, Equatable {
 /// - `text`: the rest, kept verbatim.
 /// - A column with no non-missing values (including a header-only file) is numeric.
 public enum CSVReader {
-    /// Reads the file at `path`. Missing or unreadable files throw `.noInput`; bad content `.data`.
+    /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
+    /// directories, devices and FIFOs throw `.noInput`; bad content `.data`.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
         try read(bytes: contentsOfFile(path), sourceName: path, options: options)
     }
@@ -57,13 +58,18 @@ public enum CSVReader {
         }
     }
 
+    /// The bytes of a regular file (following symlinks). Anything else is refused before it is
+    /// read: a device such as /dev/zero never ends, and opening a FIFO waits for a writer.
     private static func contentsOfFile(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        try requireRegularFile(status, path: path)
+        // Non-blocking, and checked again once open, in case the path changed in between.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw ModelshError.noInput("cannot read '\(path)': it is a directory") }
+        try requireRegularFile(status, path: path)
         var bytes = [UInt8]()
         bytes.reserveCapacity(Int(status.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -75,6 +81,14 @@ public enum CSVReader {
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    private static func requireRegularFile(_ status: stat, path: String) throws {
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw ModelshError.noInput("cannot read '\(path)': it is a directory")
+        default: throw ModelshError.noInput("cannot read '\(path)': not a regular file")
         }
     }
 }
@@ -121,11 +135,11 @@ private struct CSVReading {
             }
             for (index, field) in fields.enumerated() {
                 do {
-                    try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(InvalidUTF8) in
+                    try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(UnstorableValue) in
                         try builders[index].append(contents, missingMarkers: missingMarkers)
                     }
                 } catch {
-                    throw invalidUTF8(line: tokenizer.recordLine, column: names[index])
+                    throw unstorable(error, line: tokenizer.recordLine, column: names[index])
                 }
             }
             hasRecord = try next(&tokenizer, into: &fields)
@@ -146,11 +160,11 @@ private struct CSVReading {
             _ = try next(&tokenizer, into: &fields)
             for index in builders.indices where row < builders[index].rowsToBackfill {
                 do {
-                    try tokenizer.withContents(of: fields[index], scratch: &scratch) { (contents) throws(InvalidUTF8) in
+                    try tokenizer.withContents(of: fields[index], scratch: &scratch) { (contents) throws(UnstorableValue) in
                         try builders[index].backfill(contents, row: row, missingMarkers: missingMarkers)
                     }
                 } catch {
-                    throw invalidUTF8(line: tokenizer.recordLine, column: names[index])
+                    throw unstorable(error, line: tokenizer.recordLine, column: names[index])
                 }
             }
         }
@@ -192,7 +206,12 @@ private struct CSVReading {
         }
     }
 
-    private func invalidUTF8(line: Int, column: String) -> ModelshError {
-        .data("\(sourceName):\(line): invalid UTF-8 in column '\(column)' (is the file in another encoding, such as Latin-1?)")
+    private func unstorable(_ problem: UnstorableValue, line: Int, column: String) -> ModelshError {
+        switch problem {
+        case .invalidUTF8:
+            .data("\(sourceName):\(line): invalid UTF-8 in column '\(column)' (is the file in another encoding, such as Latin-1?)")
+        case .tooManyDistinctValues:
+            .data("\(sourceName):\(line): column '\(column)' has more than \(Int32.max) distinct values")
+        }
     }
 }

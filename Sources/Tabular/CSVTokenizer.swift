@@ -14,7 +14,8 @@ enum CSVSyntaxError: Error {
 
 /// Splits RFC 4180 text into records of fields, byte by byte, without copying.
 ///
-/// Records end at LF or CRLF (outside quotes). A field that starts with `"` is quoted: it runs to
+/// Records end at LF, CRLF or a lone CR (old Mac files; R's `read.csv` and pandas accept them
+/// too), outside quotes; CRLF is one line end. A field that starts with `"` is quoted: it runs to
 /// the next lone `"`, may hold separators and line breaks, and writes a quote as `""`. A quote
 /// inside an unquoted field is kept as data (`5'11"` is common in the wild); anything but a
 /// separator or line end after a closing quote is an error. Blank lines are skipped, as R's
@@ -23,7 +24,7 @@ struct CSVTokenizer {
     let bytes: UnsafeBufferPointer<UInt8>
     let separator: UInt8
     private var position: Int
-    /// The 1-based line at `position`; counts line breaks inside quoted fields too.
+    /// The 1-based line at `position`; counts line breaks (LF, CRLF or CR) inside quoted fields too.
     private(set) var line = 1
     /// The line on which the most recently read record starts.
     private(set) var recordLine = 1
@@ -53,13 +54,8 @@ struct CSVTokenizer {
                 continue
             }
             // Only a quoted field can stop anywhere but a separator or line end.
-            if byte == Self.lineFeed {
-                position += 1
-                line += 1
-                return true
-            }
-            if byte == Self.carriageReturn, position + 1 == bytes.count || bytes[position + 1] == Self.lineFeed {
-                position += 2
+            if let length = lineEndLength(at: position) {
+                position += length
                 line += 1
                 return true
             }
@@ -83,36 +79,35 @@ struct CSVTokenizer {
         return try result.get()
     }
 
+    /// How many bytes the line end at `index` takes (2 for CRLF, 1 for LF or a lone CR); nil if
+    /// there is none there.
+    private func lineEndLength(at index: Int) -> Int? {
+        switch bytes[index] {
+        case Self.lineFeed: return 1
+        case Self.carriageReturn: return index + 1 < bytes.count && bytes[index + 1] == Self.lineFeed ? 2 : 1
+        default: return nil
+        }
+    }
+
     private mutating func skipBlankLines() {
-        while position < bytes.count {
-            if bytes[position] == Self.lineFeed {
-                position += 1
-            } else if bytes[position] == Self.carriageReturn, position + 1 < bytes.count, bytes[position + 1] == Self.lineFeed {
-                position += 2
-            } else {
-                return
-            }
+        while position < bytes.count, let length = lineEndLength(at: position) {
+            position += length
             line += 1
         }
     }
 
-    /// Scans to the next separator or line feed; a CR before the line feed (or the end) is dropped.
+    /// Scans to the next separator or line end, which `nextRecord` then consumes.
     private mutating func unquotedField() -> CSVField {
         let start = position
         var i = position
         let count = bytes.count
         while i < count {
             let byte = bytes[i]
-            if byte == separator || byte == Self.lineFeed { break }
+            if byte == separator || byte == Self.lineFeed || byte == Self.carriageReturn { break }
             i += 1
         }
         position = i
-        var end = i
-        if end > start, bytes[end - 1] == Self.carriageReturn, i == count || bytes[i] == Self.lineFeed {
-            end -= 1
-            position = end  // leave the CR for nextRecord, which ends the record at CRLF
-        }
-        return CSVField(start: start, end: end, hasEscapedQuotes: false)
+        return CSVField(start: start, end: i, hasEscapedQuotes: false)
     }
 
     private mutating func quotedField() throws(CSVSyntaxError) -> CSVField {
@@ -131,7 +126,8 @@ struct CSVTokenizer {
                 position += 1
                 return CSVField(start: start, end: position - 1, hasEscapedQuotes: hasEscapedQuotes)
             }
-            if byte == Self.lineFeed { line += 1 }
+            // A CR counts as a line only when no LF follows it, so CRLF counts once.
+            if byte == Self.lineFeed || byte == Self.carriageReturn && lineEndLength(at: position) == 1 { line += 1 }
             position += 1
         }
         throw .unterminatedQuote(openedOnLine: openedOnLine)

@@ -87,15 +87,20 @@ public struct Column: Sendable, Equatable {
     public func isMissing(_ row: Int) -> Bool { missing[row] }
 
     /// The value at `row` as text, as `show` prints it and `write` would save it; nil if missing.
+    /// A boolean that is not 0 or 1, or an integer that is not a whole number within Int64,
+    /// prints as a number.
     public func text(at row: Int) -> String? {
         if missing[row] { return nil }
         switch storage {
         case .numbers(let values):
+            // Values from a hand-edited workspace need not fit the type; they print as numbers.
+            let value = values[row]
             switch type {
-            case .boolean: return values[row] != 0 ? "true" : "false"
-            case .integer: return String(Int64(values[row]))
-            default: return NumberFormat.shortest(values[row])
+            case .boolean where value == 0 || value == 1: return value == 1 ? "true" : "false"
+            case .integer: if let integer = Int64(exactly: value) { return String(integer) }
+            default: break
             }
+            return NumberFormat.shortest(value)
         case .categories(let codes, let levels):
             return levels[Int(codes[row])]
         case .strings(let values):

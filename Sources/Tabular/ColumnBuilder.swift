@@ -1,5 +1,10 @@
-/// A field's bytes are not valid UTF-8; the reader adds the file, line and column.
-struct InvalidUTF8: Error {}
+/// Why a field cannot be stored; the reader adds the file, line and column.
+enum UnstorableValue: Error {
+    /// The field's bytes are not valid UTF-8.
+    case invalidUTF8
+    /// The column already holds as many distinct texts as an Int32 code can number.
+    case tooManyDistinctValues
+}
 
 /// The missing-value markers as bytes, matched against a field with spaces and tabs trimmed.
 struct MissingMarkers {
@@ -37,7 +42,7 @@ struct ColumnBuilder {
     private static let trueSpellings: [[UInt8]] = ["true", "True", "TRUE"].map { Array($0.utf8) }
     private static let falseSpellings: [[UInt8]] = ["false", "False", "FALSE"].map { Array($0.utf8) }
 
-    mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(InvalidUTF8) {
+    mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(UnstorableValue) {
         let trimmed = Self.trimmingBlanks(field)
         if missingMarkers.matches(trimmed) {
             if kind == .text { codes.append(-1) } else { numbers.append(.nan) }
@@ -74,7 +79,7 @@ struct ColumnBuilder {
     }
 
     /// Reads `row` again as text, for a row read before the column turned to text.
-    mutating func backfill(_ field: UnsafeBufferPointer<UInt8>, row: Int, missingMarkers: MissingMarkers) throws(InvalidUTF8) {
+    mutating func backfill(_ field: UnsafeBufferPointer<UInt8>, row: Int, missingMarkers: MissingMarkers) throws(UnstorableValue) {
         codes[row] = missingMarkers.matches(Self.trimmingBlanks(field)) ? -1 : try code(for: field)
     }
 
@@ -116,10 +121,10 @@ struct ColumnBuilder {
         kind = .text
     }
 
-    private mutating func code(for field: UnsafeBufferPointer<UInt8>) throws(InvalidUTF8) -> Int32 {
-        guard let text = String(validating: field, as: UTF8.self) else { throw InvalidUTF8() }
+    private mutating func code(for field: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) -> Int32 {
+        guard let text = String(validating: field, as: UTF8.self) else { throw .invalidUTF8 }
         if let code = levelCodes[text] { return code }
-        let code = Int32(levels.count)
+        guard let code = Int32(exactly: levels.count) else { throw .tooManyDistinctValues }
         levels.append(text)
         levelCodes[text] = code
         return code

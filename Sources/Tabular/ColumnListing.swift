@@ -15,19 +15,24 @@ public enum ColumnListing {
         return .table(table)
     }
 
-    /// "3 levels: setosa, versicolor, virginica" or "5.1, 4.9, 4.7, …".
+    /// "3 levels: setosa, versicolor, virginica" or "5.1, 4.9, 4.7, …"; each value is cut to
+    /// `TextTable.dataCellWidth` columns, so one long value leaves room for the others.
     static func glimpse(of column: Column) -> String {
         if let levels = column.levels {
-            let listed = levels.prefix(levelsShown).joined(separator: ", ") + (levels.count > levelsShown ? ", …" : "")
+            let listed = levels.prefix(levelsShown).map(shortened).joined(separator: ", ") + (levels.count > levelsShown ? ", …" : "")
             return "\(levels.count) level\(levels.count == 1 ? "" : "s")" + (levels.isEmpty ? "" : ": " + listed)
         }
         var examples: [String] = []
         var row = 0
         while row < column.count, examples.count <= examplesShown {
-            if let text = column.displayText(at: row) { examples.append(text) }
+            if let text = column.displayText(at: row) { examples.append(shortened(text)) }
             row += 1
         }
         if examples.count > examplesShown { examples[examplesShown] = "…" }
         return examples.joined(separator: ", ")
+    }
+
+    static func shortened(_ value: String) -> String {
+        TerminalText.cell(value, maximumWidth: TextTable.dataCellWidth).text
     }
 }

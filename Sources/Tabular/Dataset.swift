@@ -18,8 +18,13 @@ public struct Dataset: Sendable, Equatable {
                 throw ModelshError.data("duplicate column name '\(column.name)'")
             }
         }
+        self.init(checked: columns, rowCount: rows)
+    }
+
+    /// Columns already known to be equally long and uniquely named.
+    private init(checked columns: [Column], rowCount: Int) {
         self.columns = columns
-        self.rowCount = rows
+        self.rowCount = rowCount
     }
 
     public var columnCount: Int { columns.count }
@@ -37,8 +42,8 @@ public struct Dataset: Sendable, Equatable {
 
     /// The rows at `rows`, in that order.
     public func selecting(rows: [Int]) -> Dataset {
-        // Lengths and names are unchanged, so the checks in init cannot fail.
-        try! Dataset(columns: columns.map { $0.selecting(rows: rows) })
+        // Every column gets the same number of rows and keeps its name.
+        Dataset(checked: columns.map { $0.selecting(rows: rows) }, rowCount: rows.count)
     }
 
     /// This dataset with `column` appended, or replacing the column of the same name.

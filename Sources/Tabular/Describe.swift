@@ -3,7 +3,8 @@ import Numerics
 /// What `describe NAME` prints: a line with the shape, then one table for the columns that hold
 /// numbers (integer, numeric, boolean — a boolean's mean is its share of `true`) and one for the
 /// columns that hold text (categorical and text). Figures have 7 significant digits, as R
-/// prints them; a figure that is undefined (the sd of one value, anything of no values) is `NA`.
+/// prints them; a figure that is undefined (the sd of one value, anything of no values) is `NA`,
+/// one that computes to NaN (the mean of `Inf` and `-Inf`) is `NaN`.
 public enum Describe {
     /// How many of a categorical column's most frequent levels the `top` cell lists.
     public static let topLevelCount = 5
@@ -25,8 +26,9 @@ public enum Describe {
             guard let summary = NumericSummary(column) else { continue }
             let figures = [summary.mean, summary.standardDeviation, summary.minimum, summary.firstQuartile,
                            summary.median, summary.thirdQuartile, summary.maximum]
-            table.append([column.name, column.type.rawValue, String(summary.count), String(column.missingCount)]
-                + figures.map(formatted))
+            let defined = [summary.count > 0, summary.count > 1] + Array(repeating: summary.count > 0, count: 5)
+            table.append([column.name, column.type.rawValue, String(summary.count), String(column.count - summary.count)]
+                + zip(figures, defined).map { $1 ? NumberFormat.significant($0) : "NA" })
         }
         return table
     }
@@ -44,12 +46,12 @@ public enum Describe {
             switch column.storage {
             case .categories(let codes, let levels):
                 var frequencies = [Int](repeating: 0, count: levels.count)
-                for code in codes where code >= 0 { frequencies[Int(code)] += 1 }
+                for (row, code) in codes.enumerated() where !column.missing[row] { frequencies[Int(code)] += 1 }
                 distinct = levels.count
                 top = levels.indices
                     .sorted { frequencies[$0] != frequencies[$1] ? frequencies[$0] > frequencies[$1] : $0 < $1 }
                     .prefix(topLevelCount)
-                    .map { "\(levels[$0]) \(frequencies[$0])" }
+                    .map { "\(ColumnListing.shortened(levels[$0])) \(frequencies[$0])" }
                     .joined(separator: ", ")
             case .strings(let strings):
                 var seen = Set<String>()
@@ -61,9 +63,5 @@ public enum Describe {
             table.append([column.name, column.type.rawValue, String(count), String(column.missingCount), String(distinct), top])
         }
         return table
-    }
-
-    static func formatted(_ x: Double) -> String {
-        x.isNaN ? "NA" : NumberFormat.significant(x)
     }
 }

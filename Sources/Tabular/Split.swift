@@ -14,20 +14,31 @@ import Numerics
 ///   order). Then, stratum by stratum in that order and with one generator, the stratum's row
 ///   indices (ascending) are shuffled and the first ones taken as its test rows.
 /// - Both parts keep the rows in their original order, so a split of sorted data stays sorted.
+///
+/// Errors name the option at fault (`argument` "test" or "stratify"), for the shell's caret.
 public enum Split {
     public static func trainTest(_ data: Dataset, testFraction: Double, seed: UInt64, stratify: String? = nil) throws -> (train: Dataset, test: Dataset) {
         guard testFraction > 0, testFraction < 1 else {
-            throw ModelshError.usage("test fraction must be between 0 and 1 (exclusive), got \(NumberFormat.shortest(testFraction))")
+            throw ModelshError.usage("test fraction must be between 0 and 1 (exclusive), got \(NumberFormat.shortest(testFraction))",
+                                     argument: "test")
         }
         let n = data.rowCount
+        guard n > 0 else { throw ModelshError.data("dataset has no rows to split") }
         let testSize = Int((testFraction * Double(n)).rounded(.up))
         guard testSize < n else {
-            throw ModelshError.data("a test fraction of \(NumberFormat.shortest(testFraction)) of \(n) row\(n == 1 ? "" : "s") leaves no rows for training")
+            throw ModelshError.data("a test fraction of \(NumberFormat.shortest(testFraction)) of \(n) row\(n == 1 ? "" : "s") leaves no rows for training",
+                                    argument: "test")
         }
         var generator = Xoshiro256StarStar(seed: seed)
         let testRows: [Int]
         if let stratify {
-            let strata = try Self.strata(of: data.requireColumn(stratify))
+            let strata: [[Int]]
+            do {
+                strata = try Self.strata(of: data.requireColumn(stratify))
+            } catch var error as ModelshError {
+                error.argument = error.argument ?? "stratify"
+                throw error
+            }
             testRows = stratifiedTestRows(strata: strata, rowCount: n, testSize: testSize, generator: &generator)
         } else {
             testRows = Array(generator.permutation(of: n).prefix(testSize))
@@ -41,10 +52,12 @@ public enum Split {
 
     /// The test rows per stratum, allocated by largest remainder (see the type's documentation).
     static func stratifiedTestRows(strata: [[Int]], rowCount: Int, testSize: Int, generator: inout Xoshiro256StarStar) -> [Int] {
-        var quotas = strata.map { testSize * $0.count / rowCount }
+        // testSize × n_k needs 128 bits beyond 3 billion rows.
+        let shares = strata.map { rowCount.dividingFullWidth(testSize.multipliedFullWidth(by: $0.count)) }
+        var quotas = shares.map(\.quotient)
         let owed = testSize - quotas.reduce(0, +)
         let byRemainder = strata.indices.sorted { a, b in
-            let remainderA = testSize * strata[a].count % rowCount, remainderB = testSize * strata[b].count % rowCount
+            let remainderA = shares[a].remainder, remainderB = shares[b].remainder
             if remainderA != remainderB { return remainderA > remainderB }
             if strata[a].count != strata[b].count { return strata[a].count > strata[b].count }
             return a < b
@@ -64,8 +77,12 @@ public enum Split {
         guard column.type != .numeric, column.type != .text else {
             throw ModelshError.usage("cannot stratify on \(column.type.rawValue) column '\(column.name)': use a categorical, integer or boolean column")
         }
-        if column.missingCount > 0, let first = (0..<column.count).first(where: column.isMissing) {
-            throw ModelshError.data("cannot stratify on column '\(column.name)': it has \(column.missingCount) missing value\(column.missingCount == 1 ? "" : "s") (first in row \(first + 1))")
+        // A NaN not marked missing comes only from a hand-edited workspace; it is missing all the same.
+        var isMissing = column.isMissing
+        if let numbers = column.numbers { isMissing = { column.isMissing($0) || numbers[$0].isNaN } }
+        let missingRows = (0..<column.count).filter(isMissing)
+        if let first = missingRows.first {
+            throw ModelshError.data("cannot stratify on column '\(column.name)': it has \(missingRows.count) missing value\(missingRows.count == 1 ? "" : "s") (first in row \(first + 1))")
         }
         switch column.storage {
         case .categories(let codes, let levels):
@@ -73,8 +90,7 @@ public enum Split {
             for (row, code) in codes.enumerated() { groups[Int(code)].append(row) }
             return groups.filter { !$0.isEmpty }
         case .numbers(let values):
-            let grouped = Dictionary(grouping: values.indices, by: { values[$0] })
-            return grouped.keys.sorted().map { grouped[$0]! }
+            return Dictionary(grouping: values.indices, by: { values[$0] }).sorted { $0.key < $1.key }.map(\.value)
         case .strings:
             return []  // excluded by the type check above
         }

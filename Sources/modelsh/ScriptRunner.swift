@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import Shell
+import Store
 
 /// Running script files from the command line.
 enum ScriptRunner {
@@ -47,13 +48,14 @@ enum ScriptRunner {
         if let startDirectory { FileManager.default.changeCurrentDirectoryPath(startDirectory) }
     }
 
-    /// Replaces the file atomically, so an interrupted `record` never leaves half a script.
+    /// Replaces the file atomically, so an interrupted `record` never leaves half a script, by
+    /// the store's rules: through symlinks, keeping the mode (a `#!` script stays executable).
     static func write(_ text: String, to path: String) throws {
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            FileOutput.standardError("modelsh: cannot write \(path): \(error.localizedDescription)")
-            throw ExitCode(ModelshError.Category.io.exitCode)
+            try AtomicFile.write(Data(text.utf8), to: path)
+        } catch let error as ModelshError {
+            FileOutput.standardError("modelsh: \(error.message)")
+            throw ExitCode(error.category.exitCode)
         }
     }
 }

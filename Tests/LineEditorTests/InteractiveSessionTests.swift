@@ -37,6 +37,8 @@ final class InteractiveSessionTests: XCTestCase {
     func testHistoryRecallsAStatementFromAnEarlierSession() throws {
         let first = try startSession()
         try first.enter(Self.loadIris)
+        let warning = try first.enter("quit")
+        XCTAssertTrue(warning.contains("unsaved changes"), "the first quit should warn:\n\(first.screen.text)")
         first.type("quit\r")
         XCTAssertEqual(try first.waitForExit(), 0)
         let historyFile = home.appendingPathComponent("state/modelsh/history")
@@ -51,6 +53,7 @@ final class InteractiveSessionTests: XCTestCase {
         let variables = try second.enter("vars")
         XCTAssertTrue(variables.split(separator: "\n").contains { $0.split(separator: " ").first == "iris" },
                       "vars after the recalled load:\n\(second.screen.text)")
+        try second.enter("quit")
         second.type("quit\r")
         XCTAssertEqual(try second.waitForExit(), 0)
     }
@@ -73,7 +76,9 @@ final class InteractiveSessionTests: XCTestCase {
         session.type(Self.ctrlU + "fit linear iris target=Petal.W\t")
         try session.waitUntil("the only candidate, Petal.Width") { $0.cursorLine.hasSuffix("target=Petal.Width") }
 
-        session.type(Self.ctrlU + "quit\r")
+        session.type(Self.ctrlU)
+        try session.enter("quit")
+        session.type("quit\r")
         XCTAssertEqual(try session.waitForExit(), 0)
     }
 

@@ -164,6 +164,15 @@ final class ModelArchiveTests: StoreTestCase {
         }
     }
 
+    func testArchiveNameMustBeANameTheShellCanType() throws {
+        for bad in ["", "2m", "my model", "m\n"] {
+            let archive = try ModelArchive.encode(try Self.fittedModel(), name: bad)
+            assertModelshError(.data, containing: ["m.json: damaged model file (name: "]) {
+                try ModelArchive.decode(archive, source: "m.json")
+            }
+        }
+    }
+
     func testDamagedArchiveInsideAWorkspaceNamesFileAndModel() throws {
         let path = scratchFile("w.msw")
         try Workspace.save(WorkspaceContents(models: [NamedModel(name: "m", model: try Self.fittedModel())]), to: path)

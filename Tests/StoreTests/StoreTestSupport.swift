@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+@testable import Store
 import Tabular
 import XCTest
 
@@ -20,6 +21,32 @@ class StoreTestCase: XCTestCase {
 
     func scratchContents() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: scratchPath).sorted()
+    }
+
+    /// The sample contents saved to a new file in this test's scratch directory.
+    func savedSample() throws -> String {
+        let path = scratchFile(UUID().uuidString + ".msw")
+        try Workspace.save(try WorkspaceTests.sampleContents(), to: path)
+        return path
+    }
+
+    /// Runs `sql` on the workspace at `path` (by default a newly saved sample) as a hand-editor
+    /// or attacker would, and expects opening it to fail with a data error containing the
+    /// file's path and every fragment.
+    func assertOpenFails(afterRunning sql: String, on givenPath: String? = nil, containing fragments: [String],
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try givenPath ?? savedSample()
+        try modify(path) { try $0.execute(sql) }
+        assertModelshError(.data, containing: [path] + fragments, file: file, line: line) {
+            try Workspace.open(path: path)
+        }
+    }
+
+    /// Edits a file in place, as a hand-editor or an attacker would.
+    func modify(_ path: String, _ edit: (SQLiteDatabase) throws -> Void) throws {
+        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
+        try edit(database)
+        try database.close()
     }
 }
 

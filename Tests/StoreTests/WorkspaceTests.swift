@@ -181,19 +181,11 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testOtherFormatInMetaIsNotAWorkspace() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE meta SET format = 'someone-else'") }
-        assertModelshError(.data, containing: ["not a modelsh workspace (format is 'someone-else'"]) {
-            try Workspace.open(path: path)
-        }
+        try assertOpenFails(afterRunning: "UPDATE meta SET format = 'someone-else'", containing: ["not a modelsh workspace (format is 'someone-else'"])
     }
 
     func testNewerFormatVersionIsRefusedClearly() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE meta SET format_version = 3") }
-        assertModelshError(.data, containing: ["\(path) was written by a newer modelsh (format 3; this build reads up to 1)"]) {
-            try Workspace.open(path: path)
-        }
+        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 3", containing: [" was written by a newer modelsh (format 3; this build reads up to 1)"])
     }
 
     func testTamperedBlobLengthNamesDatasetAndColumn() throws {
@@ -207,31 +199,17 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testTruncatedTextBlockAndShortMaskAreCaught() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE columns SET data = substr(data, 1, 10) WHERE name = 'note'") }
-        assertModelshError(.data, containing: ["column 'note'", "text values"]) { try Workspace.open(path: path) }
-
-        let second = try savedSample()
-        try modify(second) { try $0.execute("UPDATE columns SET missing = x'00' WHERE name = 'x'") }
-        assertModelshError(.data, containing: ["dataset 'long', column 'x'", "missing-value block is 1 bytes, expected 24"]) {
-            try Workspace.open(path: second)
-        }
+        try assertOpenFails(afterRunning: "UPDATE columns SET data = substr(data, 1, 10) WHERE name = 'note'",
+                            containing: ["column 'note'", "text values"])
+        try assertOpenFails(afterRunning: "UPDATE columns SET missing = x'00' WHERE name = 'x'", containing: ["dataset 'long', column 'x'", "missing-value block is 1 bytes, expected 24"])
     }
 
     func testCodeOutsideTheLevelsIsCaught() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE columns SET levels = '[\"Oslo\"]' WHERE name = 'city'") }
-        assertModelshError(.data, containing: ["column 'city'", "code 1 in row 3 is not one of its 1 levels"]) {
-            try Workspace.open(path: path)
-        }
+        try assertOpenFails(afterRunning: "UPDATE columns SET levels = '[\"Oslo\"]' WHERE name = 'city'", containing: ["column 'city'", "code 1 in row 3 is not one of its 1 levels"])
     }
 
     func testChangedBytesOfTheRightLengthFailTheFingerprint() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE columns SET data = zeroblob(length(data)) WHERE name = 'tiny'") }
-        assertModelshError(.data, containing: ["dataset 'houses' does not match its fingerprint"]) {
-            try Workspace.open(path: path)
-        }
+        try assertOpenFails(afterRunning: "UPDATE columns SET data = zeroblob(length(data)) WHERE name = 'tiny'", containing: ["dataset 'houses' does not match its fingerprint"])
     }
 
     func testViewInPlaceOfATableIsRefused() throws {
@@ -245,11 +223,7 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testVirtualTableInPlaceOfATableIsRefused() throws {
-        let path = try savedSample()
-        try modify(path) { try $0.execute("DROP TABLE cells; CREATE VIRTUAL TABLE cells USING rtree(number, a, b)") }
-        assertModelshError(.data, containing: [path, "'cells' is a virtual table, not a table"]) {
-            try Workspace.open(path: path)
-        }
+        try assertOpenFails(afterRunning: "DROP TABLE cells; CREATE VIRTUAL TABLE cells USING rtree(number, a, b)", containing: ["'cells' is a virtual table, not a table"])
     }
 
     func testValueOfTheWrongTypeIsCaughtNotConverted() throws {
@@ -262,7 +236,7 @@ final class WorkspaceTests: StoreTestCase {
                 INSERT INTO datasets SELECT name, position, 'many', fingerprint FROM old_datasets;
                 """)
         }
-        assertModelshError(.data, containing: ["column 'row_count' holds text where an integer was expected"]) {
+        assertModelshError(.data, containing: ["table 'datasets', column 'row_count' holds text where an integer was expected"]) {
             try Workspace.open(path: path)
         }
     }
@@ -289,21 +263,5 @@ final class WorkspaceTests: StoreTestCase {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(text, "ok\nmodelsh-workspace|1\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
-    }
-
-    // MARK: - Helpers
-
-    /// The sample contents saved to a new file in this test's scratch directory.
-    private func savedSample() throws -> String {
-        let path = scratchFile(UUID().uuidString + ".msw")
-        try Workspace.save(try Self.sampleContents(), to: path)
-        return path
-    }
-
-    /// Edits a file in place, as a hand-editor or an attacker would.
-    private func modify(_ path: String, _ edit: (SQLiteDatabase) throws -> Void) throws {
-        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
-        try edit(database)
-        try database.close()
     }
 }

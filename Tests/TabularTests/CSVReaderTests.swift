@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Tabular
 import XCTest
 
@@ -16,6 +17,24 @@ final class CSVReaderTests: XCTestCase {
         let crlf = try readCSV("a,b\r\n1,x\r\n2,y\r\n")
         XCTAssertEqual(lf, crlf)
         XCTAssertEqual(crlf["b"].texts, ["x", "y"])
+    }
+
+    func testLoneCRIsALineEndAsInOldMacFiles() throws {
+        let lf = try readCSV("a,b\n1,2\n3,4\n")
+        XCTAssertEqual(try readCSV("a,b\r1,2\r3,4\r"), lf)
+        XCTAssertEqual(try readCSV("a,b\r1,2\r3,4"), lf)
+        XCTAssertEqual(try readCSV("a,b\r\n1,2\r3,4\n"), lf, "mixed line ends")
+        XCTAssertEqual(try readCSV("a,b\r\r1,2\r\r\n3,4\r\r"), lf, "blank lines of CR and CRLF are skipped")
+        XCTAssertEqual(try readCSV("a,\"b\"\r1,\"2\"\r3,4\r"), lf, "a CR ends a record after a closing quote")
+        XCTAssertEqual(try readCSV("a,b\r1,\"x\ry\"\r")["b"].texts, ["x\ry"], "a quoted CR is data")
+        assertError(try readCSV("\r\r\n\r"), .data, "t.csv: the file is empty")
+    }
+
+    func testLineNumbersCountCRAndCRLFOnce() {
+        assertError(try readCSV("a,b\r1,2\r3\r"), .data, "t.csv:3: row has 1 field, expected 2 (header has 2 columns)")
+        assertError(try readCSV("a,b\r1,\"x\ry\"\r\r2\r"), .data, "t.csv:5: row has 1 field, expected 2 (header has 2 columns)")
+        assertError(try readCSV("a,b\r\n1,\"x\r\ny\"\r\n2\r\n"), .data, "t.csv:4: row has 1 field, expected 2 (header has 2 columns)")
+        assertError(try readCSV("a,b\r1,2\r3,\"open\r4,5\r"), .data, "t.csv:3: a quoted field opens on this line and is never closed")
     }
 
     func testQuotedFieldKeepsCRLFInside() throws {
@@ -119,6 +138,32 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual(error?.message, "cannot open '/nonexistent/x.csv': No such file or directory")
         }
         assertError(try CSVReader.read(path: "/tmp"), .noInput, "cannot read '/tmp': it is a directory")
+    }
+
+    func testOnlyRegularFilesAreRead() throws {
+        // Before: /dev/zero and /dev/urandom aborted allocating 4 GB, and a FIFO waited forever.
+        for device in ["/dev/zero", "/dev/urandom", "/dev/null"] {
+            assertError(try CSVReader.read(path: device), .noInput, "cannot read '\(device)': not a regular file")
+        }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fifo = folder + "/pipe.csv"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // Should the reader block opening the FIFO, a writer that comes and goes ends the wait.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+            let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+        }
+        assertError(try CSVReader.read(path: fifo), .noInput, "cannot read '\(fifo)': not a regular file")
+
+        let file = folder + "/data.csv"
+        try Data("x\n1\n".utf8).write(to: URL(fileURLWithPath: file))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: file)
+        XCTAssertEqual(try CSVReader.read(path: folder + "/link.csv").rowCount, 1, "a symlink to a file is followed")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/zero.csv", withDestinationPath: "/dev/zero")
+        assertError(try CSVReader.read(path: folder + "/zero.csv"), .noInput, "cannot read '\(folder)/zero.csv': not a regular file")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/dir.csv", withDestinationPath: folder)
+        assertError(try CSVReader.read(path: folder + "/dir.csv"), .noInput, "cannot read '\(folder)/dir.csv': it is a directory")
     }
 
     func testReadsAFileFromDisk() throws {

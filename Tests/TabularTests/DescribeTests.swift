@@ -1,3 +1,5 @@
+import Foundation
+import Numerics
 import Tabular
 import XCTest
 
@@ -29,6 +31,47 @@ final class DescribeTests: XCTestCase {
         guard case .table(let numbers) = Describe.report(of: data).blocks[1] else { return XCTFail("no numbers table") }
         XCTAssertEqual(numbers.rows[0], ["x", "integer", "1", "2", "2", "NA", "2", "2", "2", "2", "2"])
         XCTAssertEqual(numbers.rows[1][0...4], ["flag", "boolean", "3", "0", "0.6666667"])
+    }
+
+    func testNaNFiguresShowAsNaNAndOnlyMissingOnesAsNA() throws {
+        let data = try readCSV("x,y\nInf,NA\n-Inf,NA\n")
+        guard case .table(let numbers) = Describe.report(of: data).blocks[1] else { return XCTFail("no numbers table") }
+        XCTAssertEqual(numbers.rows[0], ["x", "numeric", "2", "0", "NaN", "NaN", "-Inf", "NaN", "NaN", "NaN", "Inf"])
+        XCTAssertEqual(numbers.rows[1], ["y", "numeric", "0", "2", "NA", "NA", "NA", "NA", "NA", "NA", "NA"])
+    }
+
+    func testHugeAndTinyValuesGiveFiniteAccurateFigures() {
+        let huge = NumericSummary(values: [1e308, 1e308])
+        XCTAssertEqual([huge.mean, huge.standardDeviation, huge.median], [1e308, 0, 1e308])
+        let spread = NumericSummary(values: [-1e308, 1e308])
+        XCTAssertEqual(spread.mean, 0)
+        XCTAssertEqual(spread.standardDeviation, 2.squareRoot() * 1e308, accuracy: 1e293)
+        XCTAssertEqual([spread.firstQuartile, spread.median, spread.thirdQuartile], [-5e307, 0, 5e307])
+        let tiny = NumericSummary(values: [1e-200, 3e-200])
+        XCTAssertEqual(tiny.mean, 2e-200)
+        XCTAssertEqual(tiny.standardDeviation, 2.squareRoot() * 1e-200, accuracy: 1e-215, "squares of 1e-200 underflow")
+        let finite = [Double.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        let extreme = NumericSummary(values: finite)
+        XCTAssertTrue([extreme.mean, extreme.firstQuartile, extreme.median, extreme.thirdQuartile].allSatisfy(\.isFinite))
+    }
+
+    /// The scaling that avoids overflow is by powers of two, so it changes no bit of an ordinary
+    /// column's figures (R's two-pass mean and sd, as before) and scales exactly.
+    func testOrdinaryFiguresAreUnchangedAndScaleExactly() {
+        var generator = Xoshiro256StarStar(seed: 3)
+        for trial in 0..<500 {
+            let magnitude = pow(10, Double(generator.bounded(200)) - 100)
+            let values = (0...Int(generator.bounded(50))).map { _ in (generator.uniform() - 0.3) * magnitude }
+            let summary = NumericSummary(values: values)
+            var mean = values.reduce(0, +) / Double(values.count)
+            mean += values.reduce(0) { $0 + ($1 - mean) } / Double(values.count)
+            let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+            XCTAssertEqual(summary.mean.bitPattern, mean.bitPattern, "trial \(trial)")
+            if values.count > 1 { XCTAssertEqual(summary.standardDeviation.bitPattern, sd.bitPattern, "trial \(trial)") }
+            let scaled = NumericSummary(values: values.map { $0 * 0x1p600 })
+            XCTAssertEqual(scaled.mean, summary.mean * 0x1p600, "trial \(trial)")
+            if values.count > 1 { XCTAssertEqual(scaled.standardDeviation, summary.standardDeviation * 0x1p600, "trial \(trial)") }
+        }
     }
 
     func testTextColumnsShowDistinctCountOnly() throws {
@@ -68,5 +111,29 @@ final class DescribeTests: XCTestCase {
             """)
         XCTAssertNil(Preview.table(of: data, rows: 10).footer)
         XCTAssertEqual(Preview.table(of: data, rows: 10).rows.last, ["c", "NA"])
+    }
+
+    func testPreviewOfAWideDatasetShowsTheFirstColumnsAndCountsTheRest() throws {
+        let names = (1...25).map { "c\($0)" }
+        let wide = try readCSV(names.joined(separator: ",") + "\n" + (1...25).map(String.init).joined(separator: ",") + "\n")
+        let table = Preview.table(of: wide, rows: 5, named: "wide")
+        XCTAssertEqual(table.headers, Array(names.prefix(20)))
+        XCTAssertEqual(table.rows, [(1...20).map(String.init)])
+        XCTAssertEqual(table.footer, "(… 5 more columns: see `columns wide`)")
+        XCTAssertEqual(Preview.table(of: wide, rows: 0).footer, "(0 of 1 rows)\n(… 5 more columns: `columns` lists them)")
+        XCTAssertEqual(Preview.table(of: try readCSV("a\n1\n"), rows: 5, named: "one").footer, nil)
+    }
+
+    func testLongValuesAreCutInEveryListing() throws {
+        let long = String(repeating: "x", count: 1_000_000)
+        let data = try readCSV("name,n\n\(long)a,1\n\(long)b,2\n")
+        let preview = Preview.table(of: data, rows: 5).rendered()
+        XCTAssertEqual(preview.split(separator: "\n")[2], Substring(String(repeating: "x", count: 39) + "…  1"))
+        guard case .table(let listing) = ColumnListing.report(of: data).blocks[0] else { return XCTFail("no table") }
+        XCTAssertEqual(listing.rows[0][3], "2 levels: " + String(repeating: "x", count: 39) + "…, " + String(repeating: "x", count: 39) + "…")
+        XCTAssertLessThan(listing.rendered().count, 1000)
+        let levels = try readCSV("level\n" + String(repeating: "y", count: 100) + "\n")
+        guard case .table(let texts) = Describe.report(of: levels).blocks[1] else { return XCTFail("no text table") }
+        XCTAssertEqual(texts.rows[0][5], String(repeating: "y", count: 39) + "… 1")
     }
 }

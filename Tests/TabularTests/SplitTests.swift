@@ -1,3 +1,4 @@
+import Diagnostics
 import Tabular
 import XCTest
 
@@ -74,5 +75,24 @@ final class SplitTests: XCTestCase {
         assertError(try Split.trainTest(gappy, testFraction: 0.5, seed: 1, stratify: "g"), .data,
                     "cannot stratify on column 'g': it has 2 missing values (first in row 2)")
         XCTAssertThrowsError(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Specie"))
+        assertError(try Split.trainTest(try readCSV("a,b\n"), testFraction: 0.2, seed: 1, stratify: nil), .data,
+                    "dataset has no rows to split")
+    }
+
+    func testErrorsNameTheOptionAtFault() throws {
+        func argument(_ body: @autoclosure () throws -> Any) -> String? {
+            do {
+                _ = try body()
+                return "no error"
+            } catch {
+                return (error as? ModelshError)?.argument
+            }
+        }
+        XCTAssertEqual(argument(try Split.trainTest(iris, testFraction: 1.5, seed: 1)), "test")
+        XCTAssertEqual(argument(try Split.trainTest(iris, testFraction: 0.999, seed: 1)), "test")
+        XCTAssertEqual(argument(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Sepal.Length")), "stratify")
+        XCTAssertEqual(argument(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Specie")), "stratify")
+        let gappy = try readCSV("g,x\na,1\nNA,2\nb,3\n,4\n")
+        XCTAssertEqual(argument(try Split.trainTest(gappy, testFraction: 0.5, seed: 1, stratify: "g")), "stratify")
     }
 }

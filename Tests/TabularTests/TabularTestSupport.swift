@@ -15,6 +15,13 @@ func sampleDataPath(_ name: String) -> String {
         .appendingPathComponent("sessions/data/\(name)").path
 }
 
+/// A new empty folder under the system's temporary folder; the caller removes it.
+func temporaryFolder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tabular-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    return path
+}
+
 /// Asserts that `body` throws a `ModelshError` of `category` whose message is exactly `message`.
 func assertError<T>(
     _ body: @autoclosure () throws -> T, _ category: ModelshError.Category, _ message: String,

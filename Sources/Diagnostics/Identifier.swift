@@ -1,0 +1,12 @@
+/// What a bare name is in the command language: a letter or `_`, then letters, digits, `_` or
+/// `.` (R-style `Sepal.Length`). One rule for the lexer, which reads names, and the store,
+/// which refuses files naming datasets and models with anything the shell could not type.
+public enum Identifier {
+    public static func starts(_ c: Character) -> Bool { c.isLetter || c == "_" }
+    public static func continues(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
+
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.first, starts(first) else { return false }
+        return name.allSatisfy(continues)
+    }
+}
