@@ -33,7 +33,7 @@ let package = Package(
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),

@@ -11,13 +11,22 @@ public enum DiagnosticRenderer {
         if let location = error.location, location.file != nil {
             head = "\(location): "
         }
-        var lines = ["\(head)error: \(error.message)"]
+        // Messages quote names and values from files, which must not act on the terminal.
+        var lines = ["\(head)error: \(TerminalText.escaped(error.message))"]
         if var location = error.location, let sourceLine, !sourceLine.isEmpty {
-            let shown = window(of: sourceLine, around: &location)
+            let shown = window(of: printable(sourceLine), around: &location)
             lines.append("    " + shown)
             lines.append("    " + caretLine(for: location, in: shown))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The source line with each character a terminal would act on (tabs aside, which the caret
+    /// line copies) as one U+FFFD, so columns still line up with the caret.
+    static func printable(_ line: String) -> String {
+        String(line.map { c -> Character in
+            c != "\t" && TerminalText.escaped(String(c)) != String(c) ? "\u{FFFD}" : c
+        })
     }
 
     /// At most this many characters of the source line are shown.

@@ -8,11 +8,12 @@ public enum LinearRegression {
     static let kind = ModelKind(
         name: "linear",
         summary: "ordinary least squares (R's lm): coefficients, standard errors, t tests, R², F",
-        options: [ModelOptionSpec(name: "intercept", help: "fit an intercept term (default true)", values: ["true", "false"])],
+        options: [ModelOptionSpec(switch: "intercept", help: "fit an intercept term: true or false, yes or no, on or off (default true)")],
         fit: fit)
 
     /// What a linear fit learned. Every stored number is finite, so it encodes as plain JSON;
     /// aliased coefficients are stored as 0 with `aliased` set, and read back as NaN.
+    /// Decoding checks every invariant the code relies on (ModelChecks.swift).
     public struct Learned: Codable, Sendable, Equatable {
         public let hasIntercept: Bool
         /// Coefficient names, "(Intercept)" first when fitted, then the encoded features.
@@ -38,32 +39,23 @@ public enum LinearRegression {
 
         /// Intercept plus the features times their coefficients; aliased terms count as zero,
         /// as R's predict.lm does (they are combinations of the other terms in training data).
-        func predict(_ features: EncodedFeatures) -> [Double] {
-            let slopes = hasIntercept ? Array(estimates.dropFirst()) : estimates
-            var result = [Double](repeating: hasIntercept ? estimates[0] : 0, count: features.matrix.rows)
-            for (j, slope) in slopes.enumerated() where slope != 0 {
-                let column = features.matrix.column(j)
-                for i in result.indices { result[i] += slope * column[i] }
-            }
-            for i in result.indices where !features.usable[i] { result[i] = .nan }
-            return result
+        func predict(_ data: Dataset, schema: TrainingSchema) throws -> (values: [Double], usable: [Bool]) {
+            let encoder = FeatureEncoder(schema: schema, hasIntercept: hasIntercept)
+            return try encoder.linearPredictor(data, coefficients: zip(estimates, aliased).map { $1 ? 0 : $0 })
         }
     }
 
     static func fit(_ request: FitRequest) throws -> Model {
-        let hasIntercept = request.options["intercept"].map { $0 == "true" } ?? true
+        let options = try kind.normalisedOptions(request.options)
+        let hasIntercept = options["intercept"] != "false"
         let frame = try TrainingFrame(request, kind: kind.name)
         let encoder = FeatureEncoder(schema: frame.schema, hasIntercept: hasIntercept)
-        guard hasIntercept || !encoder.columnNames.isEmpty else {
-            throw ModelshError.usage("a linear model without an intercept needs at least one feature")
+        guard encoder.designColumns > 0 else {
+            throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
-        let features = try encoder.encode(frame.data)
-        let y = frame.targetValues
-        var design = features.matrix
-        if hasIntercept {
-            design = Matrix(rows: design.rows, columns: design.columns + 1,
-                            values: [Double](repeating: 1, count: design.rows) + design.values)
-        }
+        try DesignBudget.check(encoder, rows: frame.data.rowCount)
+        let design = try encoder.design(frame.data).matrix
+        let y = try frame.targetValues()
         let solution = QRLeastSquares.fit(design, y)
         let sortedResiduals = solution.residuals.sorted()
         let learned = Learned(
@@ -77,13 +69,43 @@ public enum LinearRegression {
             observations: y.count,
             rank: solution.rank,
             residualQuantiles: [0, 0.25, 0.5, 0.75, 1].map { Quantile.type7(sorted: sortedResiduals, $0) })
+        do {
+            try learned.check()
+        } catch let problem as Inconsistency {
+            throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
+        }
         let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: y.count, rowsDropped: frame.rowsDropped,
-                                fingerprint: frame.data.fingerprint, options: request.options)
+                                fingerprint: frame.data.fingerprint, options: options)
         return Model(kind: kind.name, schema: frame.schema, state: .linear(learned), training: info)
     }
 
     private static func modelSumOfSquares(_ fitted: [Double], centred: Bool) -> Double {
         let mean = centred ? fitted.reduce(0, +) / Double(fitted.count) : 0
         return fitted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    }
+}
+
+// Decoding in an extension keeps the memberwise initialiser the fit uses.
+extension LinearRegression.Learned {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        hasIntercept = try container.decode(Bool.self, forKey: .hasIntercept)
+        terms = try container.decode([String].self, forKey: .terms)
+        aliased = try container.decode([Bool].self, forKey: .aliased)
+        // An aliased term's estimate is never used; a hand-written archive may spell it NaN.
+        let estimates = try container.decode([Double].self, forKey: .estimates)
+        self.estimates = estimates.count == aliased.count ? zip(estimates, aliased).map { $1 ? 0 : $0 } : estimates
+        unscaledCovariance = try container.decode([Double].self, forKey: .unscaledCovariance)
+        residualSumOfSquares = try container.decode(Double.self, forKey: .residualSumOfSquares)
+        modelSumOfSquares = try container.decode(Double.self, forKey: .modelSumOfSquares)
+        observations = try container.decode(Int.self, forKey: .observations)
+        rank = try container.decode(Int.self, forKey: .rank)
+        residualQuantiles = try container.decode([Double].self, forKey: .residualQuantiles)
+        try decoder.requireConsistent(check)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case hasIntercept, terms, estimates, aliased, unscaledCovariance, residualSumOfSquares, modelSumOfSquares
+        case observations, rank, residualQuantiles
     }
 }

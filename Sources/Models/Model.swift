@@ -17,14 +17,28 @@ public struct Model: Codable, Sendable, Equatable {
         self.training = training
     }
 
+    /// Decodes and checks the model (ModelChecks.swift): a file edited by hand must either be
+    /// refused here or work, never make `predict`, `summary` or `evaluate` trap.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        schema = try container.decode(TrainingSchema.self, forKey: .schema)
+        state = try container.decode(ModelState.self, forKey: .state)
+        training = try container.decode(TrainingInfo.self, forKey: .training)
+        try decoder.requireConsistent(check)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, schema, state, training
+    }
+
     /// One prediction per row of `data`; NaN where a needed input is missing or not finite.
     /// Throws for a missing feature column, a column of the wrong type or an unseen level.
     /// Columns the model does not use are ignored.
     public func predict(on data: Dataset) throws -> [Double] {
         switch state {
         case .linear(let learned):
-            let design = try FeatureEncoder(schema: schema, hasIntercept: learned.hasIntercept).encode(data)
-            return learned.predict(design)
+            return try learned.predict(data, schema: schema).values
         }
     }
 
@@ -39,11 +53,11 @@ public struct Model: Codable, Sendable, Equatable {
     /// Metrics suited to the task, on `data` (which must hold the target column). Rows whose
     /// target or prediction is missing are skipped and counted in the "skipped" metric.
     public func evaluate(on data: Dataset) throws -> [Metric] {
-        let predictions = try predict(on: data)
-        let actual = try FeatureEncoder.targetValues(of: schema, in: data)
         switch state {
-        case .linear:
-            return try RegressionMetrics.metrics(actual: actual, predicted: predictions)
+        case .linear(let learned):
+            let predictions = try learned.predict(data, schema: schema)
+            let actual = try FeatureEncoder.targetValues(of: schema, in: data)
+            return try RegressionMetrics.metrics(actual: actual, predicted: predictions.values, inputsPresent: predictions.usable)
         }
     }
 }
@@ -106,7 +120,7 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
 
     /// The options as `key=value` pairs in key order, e.g. "intercept=false"; "" when none.
     public var parameters: String {
-        options.keys.sorted().map { "\($0)=\(options[$0]!)" }.joined(separator: " ")
+        options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 }
 

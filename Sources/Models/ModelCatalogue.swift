@@ -6,12 +6,48 @@ public struct ModelOptionSpec: Sendable, Equatable {
     public let name: String
     public let help: String
     /// The values it accepts, when they are a fixed set (for completion); nil for free values.
+    /// A switch lists "true" and "false", its canonical spellings.
     public let values: [String]?
+    /// A switch takes true/false, yes/no or on/off in any case, and is stored as "true" or "false".
+    public let isSwitch: Bool
 
     public init(name: String, help: String, values: [String]? = nil) {
         self.name = name
         self.help = help
         self.values = values
+        isSwitch = false
+    }
+
+    /// An on/off option such as `intercept=`.
+    public init(switch name: String, help: String) {
+        self.name = name
+        self.help = help
+        values = ["true", "false"]
+        isSwitch = true
+    }
+
+    /// A switch's value: true for true/yes/on, false for false/no/off (any case), else nil.
+    public static func switchValue(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    /// `value` as it is stored: a switch's spelling as "true" or "false"; a usage error naming
+    /// the option when the value is not one it accepts.
+    public func normalised(_ value: String) throws -> String {
+        if isSwitch {
+            guard let on = Self.switchValue(value) else {
+                throw ModelshError.usage("option '\(name)' is a switch: true or false (also yes/no, on/off), not '\(value)'", argument: name)
+            }
+            return on ? "true" : "false"
+        }
+        if let allowed = values, !allowed.contains(value) {
+            throw ModelshError.usage("option '\(name)' must be one of \(allowed.joined(separator: ", ")), not '\(value)'", argument: name)
+        }
+        return value
     }
 }
 
@@ -67,18 +103,25 @@ public enum ModelCatalogue {
         guard let modelKind = self.kind(named: kind) else {
             throw ModelshError.usage("unknown model kind '\(kind)'" + EditDistance.didYouMean(kind, among: kinds.map(\.name)))
         }
-        let known = modelKind.options.map(\.name)
-        for name in options.keys.sorted() where !known.contains(name) {
-            let hint = EditDistance.didYouMean(name, among: known)
-            let accepted = known.isEmpty ? "; '\(kind)' takes no options" : (hint.isEmpty ? " (options: \(known.joined(separator: ", ")))" : hint)
-            throw ModelshError.usage("unknown option '\(name)' for '\(kind)'" + accepted)
-        }
-        for spec in modelKind.options {
-            if let value = options[spec.name], let allowed = spec.values, !allowed.contains(value) {
-                throw ModelshError.usage("option '\(spec.name)' must be one of \(allowed.joined(separator: ", ")), not '\(value)'")
-            }
-        }
         return try modelKind.fit(FitRequest(data: data, datasetName: datasetName, target: target,
-                                            features: features, options: options))
+                                            features: features, options: try modelKind.normalisedOptions(options)))
+    }
+}
+
+extension ModelKind {
+    /// `options` checked against the kind's specs, switches spelt "true" or "false", so the
+    /// stored options read the same however they were typed.
+    func normalisedOptions(_ options: [String: String]) throws -> [String: String] {
+        let known = self.options.map(\.name)
+        for key in options.keys.sorted() where !known.contains(key) {
+            let hint = EditDistance.didYouMean(key, among: known)
+            let accepted = known.isEmpty ? "; '\(name)' takes no options" : (hint.isEmpty ? " (options: \(known.joined(separator: ", ")))" : hint)
+            throw ModelshError.usage("unknown option '\(key)' for '\(name)'" + accepted, argument: key)
+        }
+        var result: [String: String] = [:]
+        for spec in self.options {
+            if let value = options[spec.name] { result[spec.name] = try spec.normalised(value) }
+        }
+        return result
     }
 }

@@ -7,10 +7,18 @@ public enum RegressionMetrics {
     /// as scikit-learn's r2_score: negative when worse than predicting that mean, NaN when the
     /// actual values are all equal (no variance to explain).
     public static func metrics(actual: [Double], predicted: [Double]) throws -> [Metric] {
-        precondition(actual.count == predicted.count, "one prediction per actual value")
+        try metrics(actual: actual, predicted: predicted, inputsPresent: nil)
+    }
+
+    /// `inputsPresent`, when known, tells a row whose inputs are missing from one whose
+    /// prediction is not a number for another reason, so an error says which it was.
+    static func metrics(actual: [Double], predicted: [Double], inputsPresent: [Bool]?) throws -> [Metric] {
+        guard actual.count == predicted.count, inputsPresent.map({ $0.count == actual.count }) ?? true else {
+            throw ModelshError(.software, "\(predicted.count) predictions for \(actual.count) actual values")
+        }
         let pairs = zip(actual, predicted).filter { !$0.0.isNaN && !$0.1.isNaN }
         guard !pairs.isEmpty else {
-            throw ModelshError.data("no rows to evaluate: every row misses the target or an input")
+            throw ModelshError.data("no rows to evaluate: " + nothingToScore(actual: actual, predicted: predicted, inputsPresent: inputsPresent))
         }
         let n = Double(pairs.count)
         let errors = pairs.map { $0.1 - $0.0 }
@@ -25,6 +33,25 @@ public enum RegressionMetrics {
             Metric(name: "mae", value: meanAbsolute(errors)),
             Metric(name: "r2", value: totalSquares > 0 ? 1 - mse * n / totalSquares : .nan),
         ]
+    }
+
+    /// Why no row could be scored, with counts: each row lacks the target, an input, or a
+    /// prediction that is a number.
+    private static func nothingToScore(actual: [Double], predicted: [Double], inputsPresent: [Bool]?) -> String {
+        if actual.isEmpty { return "the data has no rows" }
+        let targeted = actual.indices.filter { !actual[$0].isNaN }
+        let noInput = inputsPresent.map { present in targeted.filter { !present[$0] }.count } ?? 0
+        let notANumber = targeted.count - noInput
+        let noTarget = actual.count - targeted.count
+        if noTarget == actual.count { return "every row misses the target" }
+        if inputsPresent == nil { return "every row misses the target or a prediction (\(noTarget) the target, \(notANumber) a prediction)" }
+        if noInput == actual.count { return "every row misses an input" }
+        if notANumber == 0 { return "every row misses the target or an input (\(noTarget) the target, \(noInput) an input)" }
+        var reasons: [String] = []
+        if noTarget > 0 { reasons.append("\(noTarget) miss the target") }
+        if noInput > 0 { reasons.append("\(noInput) miss an input") }
+        reasons.append("\(notANumber) get a prediction that is not a number (the model's numbers overflow on this data)")
+        return "of \(actual.count) rows, " + reasons.joined(separator: ", ")
     }
 
     public static func meanSquare(_ errors: [Double]) -> Double {

@@ -17,31 +17,38 @@ struct TrainingFrame {
 
     init(_ request: FitRequest, kind: String) throws {
         let source = request.data
-        let target = try source.requireColumn(request.target, datasetName: request.datasetName)
+        let target = try blaming("target") { try source.requireColumn(request.target, datasetName: request.datasetName) }
         guard target.type.isNumeric else {
-            throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target")
+            throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target", argument: "target")
         }
-        let features = try Self.features(of: request, excluding: target.name, kind: kind)
+        let features = try blaming("features") { try Self.features(of: request, excluding: target.name, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
         guard target.missingCount < source.rowCount else {
-            throw ModelshError.data("target '\(target.name)' has no values: all \(source.rowCount) rows are missing")
+            throw ModelshError.data("target '\(target.name)' has no values: all \(source.rowCount) rows are missing", argument: "target")
         }
         let columns = [target] + features
         let complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
         guard !complete.isEmpty else {
             throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses the target or a feature")
         }
-        for column in columns { try Self.requireFinite(column, rows: complete) }
+        try blaming("target") { try Self.requireFinite(target, rows: complete) }
+        for column in features { try blaming("features") { try Self.requireFinite(column, rows: complete) } }
 
         data = try Dataset(columns: columns).selecting(rows: complete)
         rowsDropped = source.rowCount - complete.count
         schema = TrainingSchema(target: FeatureSchema(name: target.name, type: target.type),
-                                features: try features.map { try Self.featureSchema($0, rows: complete) })
+                                features: try blaming("features") { try features.map { try Self.featureSchema($0, rows: complete) } })
     }
 
-    var targetValues: [Double] { data.columns[0].numbers! }
+    /// The target's values in the rows used.
+    func targetValues() throws -> [Double] {
+        guard let values = data.columns.first?.numbers else {
+            throw ModelshError(.software, "the training frame's first column is not the numeric target")
+        }
+        return values
+    }
 
     private static func features(of request: FitRequest, excluding target: String, kind: String) throws -> [Column] {
         guard let names = request.features else {
@@ -76,11 +83,28 @@ struct TrainingFrame {
             return FeatureSchema(name: column.name, type: column.type)
         }
         var present = [Bool](repeating: false, count: levels.count)
-        for row in rows { present[Int(codes[row])] = true }
+        for row in rows {
+            let code = Int(codes[row])
+            guard levels.indices.contains(code) else {
+                throw ModelshError.data("column '\(column.name)' has a category code (\(code)) outside its \(levels.count) levels in row \(row + 1)")
+            }
+            present[code] = true
+        }
         let used = levels.indices.filter { present[$0] }.map { levels[$0] }
         guard used.count >= 2 else {
-            throw ModelshError.data("column '\(column.name)' has only one level ('\(used[0])') in the rows used; a categorical feature needs two or more")
+            throw ModelshError.data("column '\(column.name)' has only one level\(used.first.map { " ('\($0)')" } ?? "") in the rows used; a categorical feature needs two or more")
         }
         return FeatureSchema(name: column.name, type: .categorical, levels: used)
+    }
+}
+
+/// Runs `body`, naming `argument` as the one at fault in any error that names none, so the
+/// shell's caret points at `target=` or `features=` rather than at the command.
+func blaming<T>(_ argument: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch var error as ModelshError {
+        if error.argument == nil { error.argument = argument }
+        throw error
     }
 }

@@ -20,7 +20,7 @@ enum StoredNames {
 
     /// `name` in single quotes, control characters escaped, so a message stays one line.
     static func quoted(_ name: String) -> String {
-        "'" + name.unicodeScalars.map { isControl($0) ? $0.escaped(asASCII: true) : String($0) }.joined() + "'"
+        "'" + TerminalText.escaped(name) + "'"
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

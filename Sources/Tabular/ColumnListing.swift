@@ -1,3 +1,4 @@
+import Diagnostics
 /// What `columns NAME` prints: one line per column with its type, missing count and a glimpse
 /// of its values — the levels of a categorical column, the first few values of any other.
 public enum ColumnListing {

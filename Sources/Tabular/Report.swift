@@ -1,3 +1,4 @@
+import Diagnostics
 /// What a command prints, as structure rather than text, so the shell can render it as an
 /// aligned table now and as CSV, JSON or Markdown later without each command knowing how.
 public struct Report: Sendable, Equatable {

@@ -47,6 +47,14 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertTrue(lines[2].hasSuffix("^~~"))
     }
 
+    func testControlCharactersCannotReachTheTerminal() {
+        let error = ModelshError.usage("unknown dataset '\u{1B}[31mred'", at: SourceLocation(line: 1, column: 10, length: 8))
+        let text = DiagnosticRenderer.render(error, sourceLine: "describe \u{1B}[31mred")
+        XCTAssertFalse(text.unicodeScalars.contains { $0.value == 0x1B }, text)
+        XCTAssertTrue(text.hasPrefix("error: unknown dataset '\\x1b[31mred'"), text)
+        XCTAssertTrue(text.hasSuffix("    describe \u{FFFD}[31mred\n             ^~~~~~~~"), text)
+    }
+
     func testExitCodesFollowSysexits() {
         XCTAssertEqual(ModelshError.Category.usage.exitCode, 64)
         XCTAssertEqual(ModelshError.Category.data.exitCode, 65)

@@ -181,13 +181,22 @@ final class LinearRegressionTests: XCTestCase {
         ])
         let model = try fit(data, target: "y")
         XCTAssertEqual(model.schema.features.map(\.name), ["flag", "group"], "text columns are skipped by default")
-        XCTAssertEqual(inference(model).coefficients.map(\.term), ["(Intercept)", "flag", "groupb"])
-        assertThrows(.usage, containing: ["'note'", "free text"]) { try fit(data, target: "y", features: ["note"]) }
-        assertThrows(.usage, containing: ["'y'", "target"]) { try fit(data, target: "y", features: ["y", "flag"]) }
-        assertThrows(.usage, containing: ["'flg'", "did you mean 'flag'"]) { try fit(data, target: "y", features: ["flg"]) }
-        assertThrows(.data, containing: ["target 'group'", "numeric"]) { try fit(data, target: "group") }
+        XCTAssertEqual(inference(model).coefficients.map(\.term), ["(Intercept)", "flagTRUE", "groupb"], "R names a logical x xTRUE")
+        assertThrows(.usage, containing: ["'note'", "free text"], argument: "features") { try fit(data, target: "y", features: ["note"]) }
+        assertThrows(.usage, containing: ["'y'", "target"], argument: "features") { try fit(data, target: "y", features: ["y", "flag"]) }
+        assertThrows(.usage, containing: ["'flg'", "did you mean 'flag'"], argument: "features") { try fit(data, target: "y", features: ["flg"]) }
+        assertThrows(.usage, containing: ["'flag'", "twice"], argument: "features") { try fit(data, target: "y", features: ["flag", "flag"]) }
+        assertThrows(.data, containing: ["target 'group'", "numeric"], argument: "target") { try fit(data, target: "group") }
+        assertThrows(.usage, containing: ["'yy'"], argument: "target") { try fit(data, target: "yy") }
         let single = try Dataset(columns: [Column.numeric("y", [1, 2, 3]), Column.categorical("g", ["a", "a", "a"])])
-        assertThrows(.data, containing: ["'g'", "only one level"]) { try fit(single, target: "y") }
+        assertThrows(.data, containing: ["'g'", "only one level"], argument: "features") { try fit(single, target: "y") }
+        let infinite = try Dataset(columns: [Column.numeric("y", [1, .infinity, 3]), Column.numeric("x", [1, 2, 3])])
+        assertThrows(.data, containing: ["'y'", "non-finite"], argument: "target") { try fit(infinite, target: "y") }
+        let onlyText = try Dataset(columns: [Column.numeric("y", [1, 2, 3]),
+                                             Column(name: "note", type: .text, storage: .strings(["a", "b", "c"]), missing: MissingMask(count: 3))])
+        assertThrows(.usage, containing: ["without an intercept needs at least one feature"], argument: "intercept") {
+            try fit(onlyText, target: "y", options: ["intercept": "no"])
+        }
     }
 
     func testWithoutInterceptUsesUncentredRSquared() throws {

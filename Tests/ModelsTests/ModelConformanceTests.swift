@@ -88,11 +88,11 @@ final class ModelConformanceTests: XCTestCase {
         try forEachKind { kind, data, target in
             guard let option = kind.options.first else { return }
             let misspelt = String(option.name.dropLast())
-            assertThrows(.usage, containing: ["unknown option '\(misspelt)'", "did you mean '\(option.name)'"]) {
+            assertThrows(.usage, containing: ["unknown option '\(misspelt)'", "did you mean '\(option.name)'"], argument: misspelt) {
                 try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: nil, options: [misspelt: "x"])
             }
             if let allowed = option.values {
-                assertThrows(.usage, containing: ["option '\(option.name)'", allowed[0]]) {
+                assertThrows(.usage, containing: ["option '\(option.name)'", allowed[0]], argument: option.name) {
                     try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: nil, options: [option.name: "maybe"])
                 }
             }

@@ -39,14 +39,16 @@ func assertRelative(_ actual: Double, _ expected: Double, _ tolerance: Double,
     XCTAssert(error <= tolerance, "\(actual) vs \(expected): relative error \(error) > \(tolerance) \(message)", file: file, line: line)
 }
 
-/// Asserts `body` throws a ModelshError of `category` whose message contains every fragment.
-func assertThrows<T>(_ category: ModelshError.Category, containing fragments: [String], file: StaticString = #filePath,
-                     line: UInt = #line, _ body: () throws -> T) {
+/// Asserts `body` throws a ModelshError of `category` whose message contains every fragment
+/// and, when `argument` is given, that names that argument as the one at fault.
+func assertThrows<T>(_ category: ModelshError.Category, containing fragments: [String], argument: String? = nil,
+                     file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> T) {
     do {
         _ = try body()
         XCTFail("expected a \(category) error", file: file, line: line)
     } catch let error as ModelshError {
         XCTAssertEqual(error.category, category, error.message, file: file, line: line)
+        if let argument { XCTAssertEqual(error.argument, argument, error.message, file: file, line: line) }
         for fragment in fragments {
             XCTAssert(error.message.contains(fragment), "'\(error.message)' lacks '\(fragment)'", file: file, line: line)
         }

@@ -62,7 +62,7 @@ enum DataCommands {
         changesState: false,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)],
                             options: [OptionSpec("rows", .integer(minimum: 0), "how many rows to print (default 10)")]) { invocation, context in
-            context.emit(Preview.report(of: invocation.dataset("DATA"), rows: invocation.integer("rows") ?? 10))
+            context.emit(Preview.report(of: invocation.dataset("DATA"), rows: invocation.integer("rows") ?? 10, named: invocation.name("DATA")))
         }])
 
     static let columns = CommandSpec(

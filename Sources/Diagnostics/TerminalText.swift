@@ -31,7 +31,7 @@ public enum TerminalText {
     /// `text` escaped and cut to at most `maximumWidth` columns, ending in `…` where it was cut,
     /// with its width. Only the start of a long text is looked at, so a 100 MB value costs as
     /// little as a short one.
-    static func cell(_ text: String, maximumWidth: Int) -> (text: String, width: Int) {
+    public static func cell(_ text: String, maximumWidth: Int) -> (text: String, width: Int) {
         let maximumWidth = max(1, maximumWidth)
         if text.utf8.count <= maximumWidth, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             return (text, text.utf8.count)

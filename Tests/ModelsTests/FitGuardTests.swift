@@ -1,0 +1,106 @@
+import Diagnostics
+@testable import Models
+import Tabular
+import XCTest
+
+/// What a fit refuses before it computes (too large a design, spellings of switches it does
+/// not know) and what evaluation says when nothing can be scored.
+final class FitGuardTests: XCTestCase {
+    func fit(_ data: Dataset, target: String, features: [String]? = nil, options: [String: String] = [:]) throws -> Model {
+        try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: target, features: features, options: options)
+    }
+
+    // MARK: - Switch options
+
+    func testSwitchesAcceptTrueFalseYesNoOnOffInAnyCase() throws {
+        let data = try Dataset(columns: [Column.numeric("y", [1, 3, 2, 5]), Column.numeric("x", [1, 2, 3, 4])])
+        for (spelling, stored) in [("true", "true"), ("YES", "true"), ("On", "true"), ("false", "false"), ("no", "false"), ("OFF", "false"), ("False", "false")] {
+            let model = try fit(data, target: "y", options: ["intercept": spelling])
+            XCTAssertEqual(model.training.options, ["intercept": stored], spelling)
+            XCTAssertEqual(model.training.parameters, "intercept=\(stored)")
+            guard case .linear(let learned) = model.state else { return XCTFail() }
+            XCTAssertEqual(learned.hasIntercept, stored == "true", spelling)
+        }
+        assertThrows(.usage, containing: ["option 'intercept' is a switch: true or false (also yes/no, on/off), not 'maybe'"], argument: "intercept") {
+            try fit(data, target: "y", options: ["intercept": "maybe"])
+        }
+        let spec = try XCTUnwrap(ModelCatalogue.kind(named: "linear")?.options.first)
+        XCTAssertTrue(spec.isSwitch)
+        XCTAssertEqual(spec.values, ["true", "false"], "completion lists the canonical spellings")
+    }
+
+    // MARK: - Design size
+
+    /// 9000 levels over 200 000 rows would be a 13.4 GiB design: refused before allocating.
+    func testManyLevelsOverManyRowsIsRefusedBeforeAllocating() throws {
+        let rows = 200_000
+        let levels = (0 ..< 9000).map { "L\($0)" }
+        let data = try Dataset(columns: [
+            Column.numeric("y", (0 ..< rows).map { Double($0 % 7) }),
+            Column.numeric("x", (0 ..< rows).map { Double($0 % 11) }),
+            Column.categorical("g", (0 ..< rows).map { levels[$0 % levels.count] }),
+        ])
+        assertThrows(.data, containing: ["feature 'g' (9000 levels, 8999 indicator columns) makes a design of 200000 rows × 9001 columns",
+                                         "13.4 GiB", "the limit is 2.0 GiB", "drop it or merge its levels"], argument: "features") {
+            try fit(data, target: "y")
+        }
+        let two = try data.adding(Column.categorical("h", (0 ..< rows).map { levels[($0 * 7) % 5000] }))
+        assertThrows(.data, containing: ["features 'g' (9000 levels, 8999 indicator columns), 'h' (5000 levels, 4999 indicator columns) make",
+                                         "drop them"], argument: "features") {
+            try fit(two, target: "y", features: ["h", "g", "x"])
+        }
+        let small = data.selecting(rows: Array(0 ..< 20))
+        XCTAssertEqual(try fit(small, target: "y").training.rowsUsed, 20, "a small design fits")
+    }
+
+    /// More columns than rows is allowed, as in R: the extra columns are aliased.
+    func testMoreColumnsThanRowsFitsWithAliasedTerms() throws {
+        let data = try Dataset(columns: [
+            Column.numeric("y", [1, 3, 2, 5, 4]),
+            Column.categorical("g", ["a", "b", "c", "d", "e"]),
+            Column.numeric("x", [1, 2, 3, 4, 6]),
+        ])
+        let model = try fit(data, target: "y")
+        guard case .linear(let learned) = model.state else { return XCTFail() }
+        XCTAssertEqual(learned.rank, 5)
+        XCTAssertEqual(learned.aliased, [false, false, false, false, false, true])
+        XCTAssertEqual(learned.residualDegreesOfFreedom, 0)
+        _ = model.summary()
+        XCTAssertEqual(try model.predict(on: data)[0], 1, accuracy: 1e-12)
+    }
+
+    // MARK: - Data the fit cannot use
+
+    func testCategoryCodeOutsideTheLevelsIsADataError() throws {
+        let broken = Column(name: "g", type: .categorical, storage: .categories(codes: [0, 1, 7], levels: ["a", "b"]), missing: MissingMask(count: 3))
+        let data = try Dataset(columns: [Column.numeric("y", [1, 2, 3]), broken])
+        assertThrows(.data, containing: ["'g'", "category code (7) outside its 2 levels in row 3"]) { try fit(data, target: "y") }
+    }
+
+    /// Numbers so large the residual sum of squares overflows would make an unreadable file.
+    func testAFitThatOverflowsIsRefused() throws {
+        let data = try Dataset(columns: [Column.numeric("y", [1e200, -3e200, 2e200, 5e200]), Column.numeric("x", [1, 2, 3, 4])])
+        assertThrows(.data, containing: ["the fit overflows", "residual sum of squares is Inf"]) { try fit(data, target: "y") }
+    }
+
+    // MARK: - Evaluation with nothing to score
+
+    func testNothingToEvaluateSaysWhy() throws {
+        let a: [Double] = [1, 2, 3, 4, 5, 6], b: [Double] = [2, 1, 4, 3, 6, 5], noise = [0.1, -0.1, 0.2, -0.2, 0.05, 0]
+        let y = a.indices.map { 2 * a[$0] + 3 * b[$0] + noise[$0] }
+        let train = try Dataset(columns: [Column.numeric("y", y), Column.numeric("a", a), Column.numeric("b", b)])
+        let model = try fit(train, target: "y")
+        let noTarget = try Dataset(columns: [Column.numeric("y", [.nan, .nan]), Column.numeric("a", [1, 2]), Column.numeric("b", [1, 2])])
+        assertThrows(.data, containing: ["no rows to evaluate: every row misses the target"]) { try model.evaluate(on: noTarget) }
+        let mixed = try Dataset(columns: [Column.numeric("y", [.nan, 1]), Column.numeric("a", [1, .nan]), Column.numeric("b", [1, 2])])
+        assertThrows(.data, containing: ["every row misses the target or an input (1 the target, 1 an input)"]) { try model.evaluate(on: mixed) }
+        // Inputs present, but a + b terms of opposite infinite sign: the prediction is NaN,
+        // and the message must not blame missing inputs.
+        guard case .linear(let learned) = model.state else { return XCTFail() }
+        XCTAssertTrue(learned.estimates[1] > 1 && learned.estimates[2] > 1)
+        let huge = Double.greatestFiniteMagnitude
+        let overflow = try Dataset(columns: [Column.numeric("y", [1, 2]), Column.numeric("a", [huge, huge]), Column.numeric("b", [-huge, -huge])])
+        XCTAssertTrue(try model.predict(on: overflow).allSatisfy(\.isNaN))
+        assertThrows(.data, containing: ["of 2 rows, 2 get a prediction that is not a number"]) { try model.evaluate(on: overflow) }
+    }
+}

@@ -1,0 +1,227 @@
+import Diagnostics
+import Foundation
+@testable import Models
+import Tabular
+import XCTest
+
+/// A model file can be edited by anyone: decoding must refuse an inconsistent model with a
+/// plain reason, and whatever it accepts must predict, summarise and evaluate without trapping.
+final class ModelFileTests: XCTestCase {
+    // MARK: - Fixtures
+
+    /// The archive the README's tour saves (diabetes, Y on ten numeric features), as JSON.
+    static func tourModel() throws -> (object: [String: Any], data: Dataset) {
+        let url = TestData.directory.deletingLastPathComponent().appendingPathComponent("tour-model.json")
+        let archive = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        return (try XCTUnwrap(archive["model"] as? [String: Any]), try TestData.csv("diabetes.csv"))
+    }
+
+    /// iris with a boolean feature and an aliased copy of a column: every kind of term.
+    static func irisData() throws -> Dataset {
+        let iris = try TestData.iris()
+        let width = iris.column(named: "Petal.Width")!.numbers!
+        return try iris.adding(Column.numeric("wide", width.map { $0 > 1 ? 1 : 0 }, type: .boolean))
+            .adding(Column.numeric("copy", width.map { 2 * $0 }))
+    }
+
+    static func irisModel(options: [String: String] = [:]) throws -> (object: [String: Any], data: Dataset) {
+        let data = try irisData()
+        let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "iris", target: "Sepal.Length",
+                                           features: ["Species", "Petal.Width", "wide", "copy"], options: options)
+        return (try object(model), data)
+    }
+
+    static func object(_ model: Model) throws -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: encoder.encode(model)) as? [String: Any])
+    }
+
+    /// Decodes as the Store does (NaN and infinities spelt as strings).
+    static func decode(_ object: Any) throws -> Model {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(Model.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// Asserts decoding `object` fails as damaged data whose description contains `fragment`.
+    func assertRefused(_ object: Any, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            _ = try Self.decode(object)
+            XCTFail("decoded a model that should be refused (\(fragment))", file: file, line: line)
+        } catch DecodingError.dataCorrupted(let context) {
+            XCTAssert(context.debugDescription.contains(fragment), "'\(context.debugDescription)' lacks '\(fragment)'", file: file, line: line)
+        } catch {
+            XCTFail("unexpected error \(error)", file: file, line: line)
+        }
+    }
+
+    // MARK: - Specific inconsistencies
+
+    func testFixturesDecodeUnchanged() throws {
+        for (object, data) in [try Self.tourModel(), try Self.irisModel(), try Self.irisModel(options: ["intercept": "false"])] {
+            let model = try Self.decode(object)
+            XCTAssertEqual(try Self.object(model) as NSDictionary, object as NSDictionary)
+            XCTAssertEqual(try model.evaluate(on: data).first?.value, Double(data.rowCount))
+        }
+    }
+
+    func testInconsistentLinearStateIsRefused() throws {
+        let (model, _) = try Self.tourModel()
+        func edited(_ key: String, _ value: Any) -> [String: Any] { set(model, ["state", "linear", key], value) }
+        assertRefused(edited("estimates", [Double]()), "linear state has 0 estimates for 11 terms")
+        assertRefused(edited("estimates", [Double](repeating: 1, count: 1_000_000)), "linear state has 1000000 estimates for 11 terms")
+        assertRefused(edited("estimates", ["NaN"] + [Double](repeating: 1, count: 10)), "estimate of '(Intercept)' is NaN")
+        assertRefused(edited("unscaledCovariance", [1.0, 0, 0, 1]), "4 covariance entries for rank 11 (needs 121)")
+        assertRefused(edited("rank", 12), "rank 12 but 11 terms not aliased")
+        assertRefused(edited("rank", -1), "rank -1 but 11 terms not aliased")
+        assertRefused(edited("observations", 0), "linear state has 0 observations")
+        assertRefused(edited("observations", 5), "5 observations for rank 11")
+        assertRefused(edited("aliased", [true]), "1 aliased flags for 11 terms")
+        assertRefused(edited("residualQuantiles", [1.0]), "1 residual quantiles, needs 5")
+        assertRefused(edited("residualSumOfSquares", -1), "residual sum of squares is -1")
+        let features = try XCTUnwrap((model["schema"] as? [String: Any])?["features"] as? [Any])
+        assertRefused(set(model, ["schema", "features"], Array(features.dropLast())), "linear state has 11 terms for 10 design columns")
+        assertRefused(set(model, ["training", "rowsUsed"], 400), "linear state has 353 observations but training used 400 rows")
+        assertRefused(set(model, ["training", "options"], ["intercept": "false"]), "option intercept=false but hasIntercept is true")
+    }
+
+    func testInconsistentSchemaAndKindAreRefused() throws {
+        let (model, _) = try Self.tourModel()
+        let features = try XCTUnwrap((model["schema"] as? [String: Any])?["features"] as? [[String: Any]])
+        assertRefused(set(model, ["kind"], "tree"), "kind 'tree' does not match its linear state")
+        assertRefused(set(model, ["schema", "features"], [Any]()), "linear state has 11 terms for 1 design columns")
+        assertRefused(set(model, ["schema", "features"], features + [features[0]]), "feature 'AGE' is listed twice")
+        assertRefused(set(model, ["schema", "features", 0, "name"], "Y"), "feature 'Y' is also the target")
+        assertRefused(set(model, ["schema", "target", "type"], "categorical"), "target 'Y' is categorical")
+        assertRefused(set(model, ["schema", "features", 0, "type"], "text"), "feature 'AGE' is text")
+        assertRefused(set(model, ["schema", "features", 0, "type"], "categorical"), "categorical feature 'AGE' has no levels")
+        assertRefused(set(model, ["schema", "features", 0, "levels"], ["a", "b"]), "integer feature 'AGE' has levels")
+        assertRefused(set(model, ["training", "rowsUsed"], -3), "training used -3 rows")
+        assertRefused(set(model, ["training", "rowsDropped"], -1), "training dropped -1 rows")
+        assertRefused(set(model, ["training", "options"], ["intercept": "maybe"]), "option 'intercept' is a switch")
+        assertRefused(set(model, ["training", "options"], ["ridge": "1"]), "unknown option 'ridge'")
+
+        let (iris, _) = try Self.irisModel()
+        assertRefused(set(iris, ["schema", "features", 0, "levels"], [String]()), "categorical feature 'Species' has 0 levels")
+        assertRefused(set(iris, ["schema", "features", 0, "levels"], ["setosa", "setosa", "virginica"]), "'Species' repeats a level")
+    }
+
+    /// A hand-written archive may spell an aliased (unused) estimate NaN, as R prints NA.
+    func testAliasedEstimateMayBeNaN() throws {
+        let (object, data) = try Self.irisModel()
+        let model = try Self.decode(object)
+        guard case .linear(let learned) = model.state else { return XCTFail() }
+        let position = try XCTUnwrap(learned.aliased.firstIndex(of: true))
+        var estimates: [Any] = learned.estimates
+        estimates[position] = "NaN"
+        let edited = try Self.decode(set(object, ["state", "linear", "estimates"], estimates))
+        XCTAssertEqual(try edited.predict(on: data).map(\.bitPattern), try model.predict(on: data).map(\.bitPattern))
+    }
+
+    // MARK: - Every edit
+
+    /// Each number, string and array of real archives is replaced by values of every sort:
+    /// decoding either refuses the result or gives a model that predicts, summarises and
+    /// evaluates (perhaps with an error, never a trap).
+    func testNoEditOfAModelFileMakesItTrap() throws {
+        var (accepted, refused) = (0, 0)
+        for (object, data) in [try Self.tourModel(), try Self.irisModel(), try Self.irisModel(options: ["intercept": "false"])] {
+            for (path, value) in leaves(object) {
+                for replacement in replacements(for: value) {
+                    guard let model = try? Self.decode(set(object, path, replacement)) else {
+                        refused += 1
+                        continue
+                    }
+                    accepted += 1
+                    exercise(model, on: data, edit: "\(path) = \(replacement)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(refused, 500)
+        XCTAssertGreaterThan(accepted, 100)
+        print("model file edits: \(accepted) accepted, \(refused) refused")
+    }
+
+    private func exercise(_ model: Model, on data: Dataset, edit: String) {
+        _ = model.summary().blocks.map { block -> String in
+            if case .table(let table) = block { return table.rendered() }
+            return ""
+        }
+        if case .linear(let learned) = model.state {
+            _ = learned.inference.confidenceIntervals()
+        }
+        for operation in [{ _ = try model.predict(on: data) }, { _ = try model.evaluate(on: data) }] {
+            do {
+                try operation()
+            } catch is ModelshError {
+                // A clear error about the data is a fine answer to an edited model.
+            } catch {
+                XCTFail("\(edit): unexpected error \(error)")
+            }
+        }
+    }
+
+    // MARK: - JSON editing
+
+    private enum Step: CustomStringConvertible {
+        case key(String), index(Int)
+        var description: String {
+            switch self {
+            case .key(let key): return key
+            case .index(let index): return "[\(index)]"
+            }
+        }
+    }
+
+    /// Every value in `object` with its path: containers as well as the values inside them;
+    /// of an array's elements, the first two and the last (the others are edited alike).
+    private func leaves(_ value: Any, path: [Step] = []) -> [([Step], Any)] {
+        var result: [([Step], Any)] = path.isEmpty ? [] : [(path, value)]
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() { result += leaves(object[key]!, path: path + [.key(key)]) }
+        } else if let array = value as? [Any] {
+            for index in Set([0, 1, array.count - 1]).sorted() where array.indices.contains(index) {
+                result += leaves(array[index], path: path + [.index(index)])
+            }
+        }
+        return result
+    }
+
+    private func replacements(for value: Any) -> [Any] {
+        let wrongTypes: [Any] = [NSNull(), "x", true, [String: Any]()]
+        if let array = value as? [Any] {
+            guard let first = array.first else { return [["x"], [1], [NSNull()]] + wrongTypes }
+            let huge = first is [Any] || first is [String: Any] ? 1000 : 100_000
+            return [[Any](), [first], array + [first], Array(array.dropLast()), Array(array.reversed()),
+                    [Any](repeating: first, count: huge), 7] + wrongTypes.dropFirst()
+        }
+        if value is [String: Any] { return [[String: Any](), [Any](), 7, "x", NSNull()] }
+        if let text = value as? String {
+            return ["", "tree", "text", "categorical", "boolean", "integer", "numeric", "(Intercept)", text + text, 7, NSNull()]
+        }
+        // A number or a boolean (JSONSerialization gives NSNumber for both).
+        let number = (value as? NSNumber)?.doubleValue ?? 0
+        return [0, -1, 1, 2, -0.5, 1e-300, 1e300, -1e300, 9_007_199_254_740_993, Int.max, Int.min, "NaN", "Infinity", "-Infinity",
+                number * 2, number + 1, false, true] + wrongTypes
+    }
+
+    private func set(_ root: Any, _ path: [Step], _ value: Any) -> Any {
+        guard let step = path.first else { return value }
+        switch step {
+        case .key(let key):
+            var object = root as! [String: Any]
+            object[key] = set(object[key] as Any, Array(path.dropFirst()), value)
+            return object
+        case .index(let index):
+            var array = root as! [Any]
+            array[index] = set(array[index], Array(path.dropFirst()), value)
+            return array
+        }
+    }
+
+    /// `root` with the value at `path` (keys and indices) replaced.
+    private func set(_ root: [String: Any], _ path: [Any], _ value: Any) -> [String: Any] {
+        set(root, path.map { $0 is Int ? Step.index($0 as! Int) : Step.key($0 as! String) }, value) as! [String: Any]
+    }
+}
