@@ -24,9 +24,13 @@ public struct Script: Sendable, Equatable {
 
     /// Reads a script file; a missing or unreadable file is a `noInput` error naming it.
     public static func read(path: String) throws -> Script {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ModelshError.noInput("no such file '\(path)'")
+        }
+        guard !isDirectory.boolValue else { throw ModelshError.noInput("cannot read '\(path)': it is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ModelshError.noInput(exists ? "cannot read '\(path)'" : "no such file '\(path)'")
+            throw ModelshError.noInput("cannot read '\(path)'")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelshError.data("'\(path)' is not UTF-8 text")
