@@ -16,16 +16,17 @@ let package = Package(
         // C shims: system libraries, and fixed-argument wrappers for libedit's variadic API.
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
-        .target(name: "CEditLine", path: "Sources/CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+        .target(name: "CInterrupt", path: "Sources/CInterrupt"),
+        .target(name: "CEditLine", dependencies: ["CInterrupt"], path: "Sources/CEditLine", linkerSettings: [.linkedLibrary("edit")]),
 
-        .target(name: "Diagnostics"),
+        .target(name: "Diagnostics", dependencies: ["CInterrupt"]),
         .target(name: "Numerics", dependencies: ["CLapack", "Diagnostics"]),
         .target(name: "Tabular", dependencies: ["Numerics", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         .target(name: "Store", dependencies: ["Models", "Tabular", "Diagnostics", "CSQLite"]),
         .target(name: "Language", dependencies: ["Diagnostics"]),
         .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Numerics", "Diagnostics"]),
-        .target(name: "LineEditor", dependencies: ["CEditLine"]),
+        .target(name: "LineEditor", dependencies: ["CEditLine", "Diagnostics"]),
         .executableTarget(name: "modelsh", dependencies: [
             "Shell", "Store", "LineEditor", "Language", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

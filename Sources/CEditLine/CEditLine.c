@@ -83,55 +83,6 @@ int cel_history_enter(History *entries, const char *entry) {
     return history(entries, &event, H_ENTER, entry);
 }
 
-// MARK: - Interrupt requests
-
-static volatile sig_atomic_t interrupt_requested = 0;
-/// The handler also writes a byte here, so a reader that starts waiting just after the signal
-/// still wakes up (the self-pipe trick).
-static int interrupt_pipe[2] = {-1, -1};
-
-static void record_interrupt(int signal_number) {
-    if (interrupt_requested) {
-        signal(signal_number, SIG_DFL);
-        raise(signal_number);
-        return;
-    }
-    interrupt_requested = 1;
-    int saved_errno = errno;
-    if (write(interrupt_pipe[1], "", 1) < 0) {
-        // Full or closed: the flag alone still ends the next wait.
-    }
-    errno = saved_errno;
-}
-
-static void drain_interrupt_pipe(void) {
-    char bytes[16];
-    while (read(interrupt_pipe[0], bytes, sizeof bytes) > 0) {}
-}
-
-int cel_install_interrupt_handler(void) {
-    if (interrupt_pipe[0] < 0) {
-        if (pipe(interrupt_pipe) != 0) return -1;
-        for (int end = 0; end < 2; end++) {
-            fcntl(interrupt_pipe[end], F_SETFL, O_NONBLOCK);
-            fcntl(interrupt_pipe[end], F_SETFD, FD_CLOEXEC);
-        }
-    }
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = record_interrupt;
-    action.sa_flags = 0;
-    sigemptyset(&action.sa_mask);
-    return sigaction(SIGINT, &action, NULL);
-}
-
-int cel_interrupt_requested(void) { return interrupt_requested; }
-
-void cel_clear_interrupt(void) {
-    interrupt_requested = 0;
-    if (interrupt_pipe[0] >= 0) drain_interrupt_pipe();
-}
-
 // MARK: - Reading keys
 
 /// Replaces libedit's reader, which loses a SIGINT that arrives while it is not blocked in
@@ -142,17 +93,17 @@ static int read_character(EditLine *editor, wchar_t *character) {
     char bytes[MB_LEN_MAX];
     size_t count = 0;
     for (;;) {
-        if (interrupt_requested) {
+        if (msh_interrupt_requested()) {
             errno = EINTR;
             return -1;
         }
-        struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {interrupt_pipe[0], POLLIN, 0}};
+        struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {msh_interrupt_fd(), POLLIN, 0}};
         if (poll(waits, 2, -1) < 0) {
             if (errno == EINTR) continue;  // SIGWINCH, SIGCONT: libedit's handlers did the work
             return -1;
         }
         if (waits[1].revents & POLLIN) {
-            if (!interrupt_requested) drain_interrupt_pipe();  // left from a cleared request
+            if (!msh_interrupt_requested()) msh_drain_interrupt_fd();  // left from a cleared request
             continue;
         }
         ssize_t got = read(STDIN_FILENO, &bytes[count], 1);

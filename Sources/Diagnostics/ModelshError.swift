@@ -8,6 +8,7 @@ public struct ModelshError: Error, Sendable, CustomStringConvertible, Equatable 
         case noInput = 66    // EX_NOINPUT: a file to read does not exist or cannot be opened
         case software = 70   // EX_SOFTWARE: an internal error
         case io = 74         // EX_IOERR: reading or writing failed
+        case interrupted = 130  // stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
         public var exitCode: Int32 { rawValue }
     }

@@ -1,5 +1,6 @@
 @preconcurrency import Glibc
 @preconcurrency import CEditLine
+import Diagnostics
 
 /// Reads lines from a terminal with libedit: emacs bindings, persistent history, Tab completion.
 public final class EditLineReader: LineReading {
@@ -13,7 +14,7 @@ public final class EditLineReader: LineReading {
     private var promptCString: UnsafeMutablePointer<CChar>?
 
     /// Sets the character locale (libedit drops non-ASCII input without one), installs the
-    /// SIGINT handler of `InterruptRequest`, and loads the history file if there is one.
+    /// SIGINT handler of `Interruption`, and loads the history file if there is one.
     /// `completer` receives the text before the cursor. Nil if libedit cannot be initialised.
     public init?(programName: String, historyFile: String?,
                  completer: @escaping (_ textBeforeCursor: String) -> CompletionResult) {
@@ -37,7 +38,7 @@ public final class EditLineReader: LineReading {
         cel_bind_command(editor, "complete-word", "Complete the word before the cursor", "^I") { editor, _ in
             editor.flatMap(EditLineReader.owning)?.completeWord() ?? UInt8(CC_ERROR)
         }
-        InterruptRequest.installHandler()
+        Interruption.installHandler()
     }
 
     deinit {
@@ -49,14 +50,14 @@ public final class EditLineReader: LineReading {
     public func readLine(prompt: String) -> LineEvent {
         free(promptCString)
         promptCString = strdup(prompt)
-        InterruptRequest.clear()
+        Interruption.clear()
         var count: Int32 = 0
         guard let line = cel_read_line(editor, &count) else {
             // libedit leaves the cursor on the abandoned line; the next prompt starts below it.
             fputs("\n", stdout)
             fflush(stdout)
-            if InterruptRequest.isPending {
-                InterruptRequest.clear()
+            if Interruption.isRequested {
+                Interruption.clear()
                 return .interrupted
             }
             return .endOfInput

@@ -56,7 +56,7 @@ public enum LinearRegression {
         try DesignBudget.check(encoder, rows: frame.data.rowCount)
         let design = try encoder.design(frame.data).matrix
         let y = try frame.targetValues()
-        let solution = QRLeastSquares.fit(design, y)
+        let solution = try QRLeastSquares.fit(design, y)
         let sortedResiduals = solution.residuals.sorted()
         let learned = Learned(
             hasIntercept: hasIntercept,

@@ -1,4 +1,5 @@
 import CLapack
+import Diagnostics
 
 /// The least-squares solution of X b ≈ y, with what is needed for inference.
 public struct LeastSquaresFit: Sendable, Equatable {
@@ -29,9 +30,10 @@ public enum QRLeastSquares {
     /// R's `lm` default (`tol = 1e-7` in `lm.fit`).
     public static let defaultTolerance = 1e-7
 
-    public static func fit(_ x: Matrix, _ y: [Double], tolerance: Double = defaultTolerance) -> LeastSquaresFit {
+    /// Throws only when interrupted (Ctrl-C), checked once per column.
+    public static func fit(_ x: Matrix, _ y: [Double], tolerance: Double = defaultTolerance) throws -> LeastSquaresFit {
         precondition(x.rows > 0 && y.count == x.rows, "y must have one value per row of X, and X at least one row")
-        let factor = PivotedQR(x, tolerance: tolerance)
+        let factor = try PivotedQR(x, tolerance: tolerance)
         let n = x.rows, rank = factor.rank
 
         // Qᵀy; its first `rank` entries give the coefficients, the rest the residuals.
@@ -66,7 +68,7 @@ struct PivotedQR {
     private(set) var rank = 0
     let rows: Int
 
-    init(_ x: Matrix, tolerance: Double) {
+    init(_ x: Matrix, tolerance: Double) throws {
         let n = x.rows, p = x.columns
         rows = n
         a = x.values
@@ -80,6 +82,7 @@ struct PivotedQR {
         var kept = p  // columns at positions >= kept are aliased
         var l = 0
         while l < min(n, kept) {
+            try Interruption.check()
             let remaining = a.withUnsafeBufferPointer { cblas_dnrm2(Int32(n - l), $0.baseAddress! + l * n + l, 1) }
             if remaining < thresholds[l] {
                 moveColumnToEnd(l)

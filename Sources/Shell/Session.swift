@@ -153,6 +153,7 @@ public final class Session {
         runDepth += 1
         defer { runDepth -= 1 }
         for entry in script.entries {
+            try Interruption.check()
             let status = execute(entry.source, file: path, firstLine: entry.line, state: &context.state, asCells: false)
             if case .failed(let error) = status, context.state.settings.bail {
                 throw NestedScriptFailure(error: error)

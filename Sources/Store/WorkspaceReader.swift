@@ -118,6 +118,7 @@ struct WorkspaceReader {
                              from columnQuery: SQLiteStatement) throws -> Dataset {
         var columns: [Column] = []
         while try columnQuery.step() {
+            try Interruption.check()
             let columnName = try columnQuery.text(at: 0)
             if let problem = StoredNames.columnNameProblem(columnName) {
                 throw database.failure(message: "dataset '\(name)': \(problem)")

@@ -74,6 +74,7 @@ enum WorkspaceWriter {
             try insertDataset.step()
             try insertDataset.reset()
             for (columnPosition, column) in named.dataset.columns.enumerated() {
+                try Interruption.check()
                 try writeColumn(column, at: columnPosition, of: named.name, using: insertColumn, database: database)
             }
         }

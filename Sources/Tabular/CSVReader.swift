@@ -193,6 +193,8 @@ private struct CSVReading {
     }
 
     private func next(_ tokenizer: inout CSVTokenizer, into fields: inout [CSVField]) throws -> Bool {
+        // Every 4096 lines: cheap, and often enough for Ctrl-C to stop a large file at once.
+        if tokenizer.recordLine & 0xFFF == 0 { try Interruption.check() }
         do {
             return try tokenizer.nextRecord(into: &fields)
         } catch {

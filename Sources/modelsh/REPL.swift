@@ -66,7 +66,7 @@ struct REPL {
                     continue
                 }
                 if interactive { reader.addToHistory(statement) }
-                InterruptRequest.clear()
+                Interruption.clear()
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
                 if case .failed = status, !interactive {

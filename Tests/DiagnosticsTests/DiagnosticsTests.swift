@@ -1,3 +1,4 @@
+import Glibc
 import Diagnostics
 import XCTest
 
@@ -53,6 +54,18 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertFalse(text.unicodeScalars.contains { $0.value == 0x1B }, text)
         XCTAssertTrue(text.hasPrefix("error: unknown dataset '\\x1b[31mred'"), text)
         XCTAssertTrue(text.hasSuffix("    describe \u{FFFD}[31mred\n             ^~~~~~~~"), text)
+    }
+
+    func testCtrlCBecomesAnInterruptedErrorAtTheNextCheck() throws {
+        Interruption.installHandler()
+        try Interruption.check()
+        raise(SIGINT)
+        XCTAssertTrue(Interruption.isRequested)
+        XCTAssertThrowsError(try Interruption.check()) { error in
+            XCTAssertEqual(error as? ModelshError, ModelshError(.interrupted, "interrupted"))
+        }
+        XCTAssertFalse(Interruption.isRequested, "checking clears the request")
+        XCTAssertEqual(ModelshError.Category.interrupted.exitCode, 130)
     }
 
     func testExitCodesFollowSysexits() {

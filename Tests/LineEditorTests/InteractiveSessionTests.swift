@@ -96,6 +96,29 @@ final class InteractiveSessionTests: XCTestCase {
         XCTAssertEqual(try session.waitForExit(), 0)
     }
 
+    func testCtrlCStopsARunningCommandAndKeepsTheSession() throws {
+        // Large enough that reading it takes seconds in a debug build.
+        let path = home.appendingPathComponent("big.csv").path
+        var text = "a,b,c\n"
+        text.reserveCapacity(40_000_000)
+        for row in 0 ..< 3_000_000 { text += "\(row),\(row % 7).5,x\(row % 3)\n" }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+
+        let session = try startSession()
+        try session.enter(Self.loadIris)
+        session.type("load \"\(path)\" as big\r")
+        try session.waitUntil("the load to start") { $0.text.contains("as big") }
+        session.type(Self.ctrlC)
+        try session.waitUntil("the interrupted load") { $0.text.contains("error: interrupted") }
+        try session.waitForPrompt()
+        let variables = try session.enter("vars")
+        XCTAssertTrue(variables.contains("iris"), "the session lost what it had:\n\(session.screen.text)")
+        XCTAssertFalse(variables.contains("big"), "the interrupted load was kept:\n\(session.screen.text)")
+        try session.enter("quit")
+        session.type("quit\r")
+        XCTAssertEqual(try session.waitForExit(), 0)
+    }
+
     /// The shell in `sessions/` of the repository (where `data/iris.csv` is), with its history
     /// and state in a fresh directory, at its first prompt.
     private func startSession() throws -> PseudoTerminalSession {

@@ -1,3 +1,4 @@
+import Glibc
 import Diagnostics
 import Foundation
 @testable import Shell
@@ -23,6 +24,20 @@ final class SessionTests: ShellTestCase {
         XCTAssertTrue(data.columns[0].isMissing(2))
         XCTAssertEqual(fail("load \"\(path)\" sep=\";;\" as e").error?.message,
                        "sep must be one ASCII character other than a quote or line break, found \";;\"")
+    }
+
+    func testAnInterruptedCommandChangesNothing() throws {
+        let path = temporaryPath("rows.csv")
+        try ("x,y\n" + (0 ..< 10_000).map { "\($0),\($0 % 5)" }.joined(separator: "\n")).write(toFile: path, atomically: true, encoding: .utf8)
+        run("load \"data/iris.csv\" as iris")
+        let before = session.state
+        Interruption.installHandler()
+        raise(SIGINT)
+        let (error, output) = fail("load \"\(path)\" as rows")
+        XCTAssertEqual(error?.category, .interrupted)
+        XCTAssertEqual(output, "error: interrupted\n    load \"\(path)\" as rows\n         " + "^" + String(repeating: "~", count: path.count + 1))
+        XCTAssertEqual(session.state, before)
+        XCTAssertFalse(Interruption.isRequested)
     }
 
     func testAFailedCommandChangesNothing() {

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <histedit.h>
+#include "CInterrupt.h"
 
 typedef char *(*cel_prompt_fn)(EditLine *editor);
 typedef unsigned char (*cel_command_fn)(EditLine *editor, int key);
@@ -35,15 +36,5 @@ History *cel_history_open(int size);
 int cel_history_load(History *entries, const char *path);
 int cel_history_save(History *entries, const char *path);
 int cel_history_enter(History *entries, const char *entry);
-
-// MARK: - Interrupt requests
-
-/// Installs a SIGINT handler (sa_flags = 0: no SA_RESTART, so a blocking read returns EINTR)
-/// that sets the interrupt flag and wakes the editor's key reader through a pipe; a second
-/// SIGINT while the flag is still set ends the process, so a command that never polls the flag
-/// can still be stopped.
-int cel_install_interrupt_handler(void);
-int cel_interrupt_requested(void);
-void cel_clear_interrupt(void);
 
 #endif

@@ -1,0 +1,25 @@
+import CInterrupt
+
+/// Ctrl-C as a request to stop the running command. The interactive shell installs the handler;
+/// long-running work (reading a file, a factorisation, a nested script) calls `check()` every so
+/// often and so stops with an "interrupted" error, which the session treats like any failed
+/// command: nothing it did is kept. A second Ctrl-C before the first is noticed ends the process,
+/// for work that never checks.
+public enum Interruption {
+    public static func installHandler() {
+        _ = msh_install_interrupt_handler()
+    }
+
+    public static var isRequested: Bool { msh_interrupt_requested() != 0 }
+
+    public static func clear() {
+        msh_clear_interrupt()
+    }
+
+    /// Throws `ModelshError` (`.interrupted`) when Ctrl-C was pressed, clearing the request.
+    public static func check() throws {
+        guard isRequested else { return }
+        clear()
+        throw ModelshError(.interrupted, "interrupted")
+    }
+}
