@@ -9,4 +9,9 @@ public enum Identifier {
         guard let first = name.first, starts(first) else { return false }
         return name.allSatisfy(continues)
     }
+
+    /// The fixed words of command forms, and `as`: never names, since `save workspace to …`
+    /// could not say which was meant. The shell's command table must use no others (a test
+    /// checks), and the store refuses files that give datasets or models these names.
+    public static let keywords: Set<String> = ["as", "model", "on", "to", "workspace"]
 }

@@ -45,7 +45,7 @@ public struct Parser {
             while current.kind == .separator { position += 1 }
             if current.kind == .end { return .statements(statements) }
             guard let statement = try parseStatement() else {
-                return .incomplete(reason: hasOpenBracket ? "open '['" : "list continues")
+                return .incomplete(reason: "open '['")
             }
             statements.append(statement)
         }
@@ -64,6 +64,9 @@ public struct Parser {
             if current.isWord("as") {
                 let asToken = current
                 position += 1
+                guard !isAtStatementEnd else {
+                    throw ModelshError.usage("expected a name after 'as'", at: asToken.location)
+                }
                 guard let names = try parseValueOrList() else { return nil }
                 outputs = try outputNames(names, after: asToken)
                 guard isAtStatementEnd else {
@@ -110,7 +113,6 @@ public struct Parser {
         var items = [first]
         while current.isSymbol(",") {
             position += 1
-            if current.kind == .end { return nil }
             guard let item = try parseValue() else { return nil }
             items.append(item)
         }
@@ -139,9 +141,9 @@ public struct Parser {
             return LocatedValue(.number(-value, text: "-" + text), at: location)
         case .symbol("["):
             return try parseBracketList()
-        case .end:
-            return nil
-        case .separator:
+        case .end, .separator:
+            // Only an open quote, `[` or a trailing `\` continues a statement on the next line;
+            // a line that stops after `as` or `,` is an error now, not a silent continuation.
             throw ModelshError.usage("expected a value, found end of line", at: token.location)
         case .symbol("/"):
             throw ModelshError.usage("unexpected '/' (file paths are quoted: \"data/file.csv\")", at: token.location)
@@ -174,8 +176,4 @@ public struct Parser {
     private var current: Token { tokens[position] }
     private var next: Token { tokens[min(position + 1, tokens.count - 1)] }
     private var isAtStatementEnd: Bool { current.kind == .separator || current.kind == .end }
-
-    private var hasOpenBracket: Bool {
-        tokens.filter { $0.isSymbol("[") }.count > tokens.filter { $0.isSymbol("]") }.count
-    }
 }

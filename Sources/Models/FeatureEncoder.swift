@@ -102,7 +102,9 @@ struct FeatureEncoder {
 
     /// The target's values in `data` (NaN where missing), for evaluation.
     static func targetValues(of schema: TrainingSchema, in data: Dataset) throws -> [Double] {
-        let column = try column(schema.target.name, in: data)
+        guard let column = data.column(named: schema.target.name) else {
+            throw ModelshError.usage("the data has no column '\(schema.target.name)', the target the model was trained on")
+        }
         guard column.type.isNumeric, let values = column.numbers else {
             throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(schema.target.type.rawValue) in training")
         }
@@ -118,6 +120,10 @@ struct FeatureEncoder {
     private func numbers(_ column: Column, as feature: FeatureSchema, usable: inout [Bool]) throws -> [Double] {
         guard column.type.isNumeric, let values = column.numbers else {
             throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was \(feature.type.rawValue) in training")
+        }
+        if feature.type == .boolean, let row = values.indices.first(where: { !column.isMissing($0) && values[$0] != 0 && values[$0] != 1 }) {
+            // A boolean's coefficient is a switch (R's bTRUE), not a slope to extrapolate along.
+            throw ModelshError.data("column '\(column.name)' was boolean in training but holds \(NumberFormat.shortest(values[row])) in row \(row + 1)")
         }
         for row in values.indices where column.isMissing(row) || !values[row].isFinite { usable[row] = false }
         return values.map { $0.isFinite ? $0 : 0 }

@@ -26,21 +26,12 @@ public struct ModelOptionSpec: Sendable, Equatable {
         isSwitch = true
     }
 
-    /// A switch's value: true for true/yes/on, false for false/no/off (any case), else nil.
-    public static func switchValue(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: return nil
-        }
-    }
-
     /// `value` as it is stored: a switch's spelling as "true" or "false"; a usage error naming
     /// the option when the value is not one it accepts.
     public func normalised(_ value: String) throws -> String {
         if isSwitch {
-            guard let on = Self.switchValue(value) else {
-                throw ModelshError.usage("option '\(name)' is a switch: true or false (also yes/no, on/off), not '\(value)'", argument: name)
+            guard let on = Switch.value(value) else {
+                throw ModelshError.usage("option '\(name)' is a switch: \(Switch.spellings), not '\(value)'", argument: name)
             }
             return on ? "true" : "false"
         }

@@ -128,7 +128,7 @@ extension LinearRegression.Learned {
         try require(terms.count == columns, "linear state has \(terms.count) terms for \(columns) design columns")
         try require(observations == training.rowsUsed, "linear state has \(observations) observations but training used \(training.rowsUsed) rows")
         if let option = training.options["intercept"] {
-            try require(ModelOptionSpec.switchValue(option) == hasIntercept, "option intercept=\(option) but hasIntercept is \(hasIntercept)")
+            try require(Switch.value(option) == hasIntercept, "option intercept=\(option) but hasIntercept is \(hasIntercept)")
         }
     }
 }

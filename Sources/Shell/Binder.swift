@@ -123,7 +123,7 @@ struct Binder {
         var seen = Set<String>()
         for output in syntax.outputs {
             let name = Invocation.text(of: output.value)
-            guard !table.keywords.contains(name) else {
+            guard !Identifier.keywords.contains(name) else {
                 throw ModelshError.usage("'\(name)' is a keyword of the command language; choose another name", at: output.location)
             }
             guard seen.insert(name).inserted else {
@@ -147,7 +147,8 @@ struct Binder {
             guard case .word(let word) = value.value else { throw fail("a name") }
             try checkName(word, kind: kind, at: value.location)
         case .path:
-            guard case .string = value.value else { throw fail("a quoted path, like \"data/file.csv\"") }
+            guard case .string(let path) = value.value else { throw fail("a quoted path, like \"data/file.csv\"") }
+            guard !path.isEmpty else { throw ModelshError.usage("\(name) is an empty path", at: value.location) }
         case .column(let slot):
             // Quoted too: CSV headers need not be identifiers ("my x", "y-val").
             guard let column = columnName(value.value) else { throw fail("a column name") }
@@ -171,6 +172,10 @@ struct Binder {
             guard choices.contains(text) else {
                 throw ModelshError.usage("\(name) must be one of \(choices.joined(separator: ", ")), found '\(text)'"
                                          + EditDistance.didYouMean(text, among: choices), at: value.location)
+            }
+        case .switch:
+            guard Switch.value(Invocation.text(of: value.value)) != nil else {
+                throw ModelshError.usage("\(name) is a switch: \(Switch.spellings), found '\(value.value.display)'", at: value.location)
             }
         case .text:
             if case .list = value.value { throw fail("a single value") }

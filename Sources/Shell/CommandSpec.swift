@@ -21,6 +21,8 @@ public indirect enum ValueKind: Sendable, Equatable {
     case integer(minimum: Int, maximum: Int = 1 << 53)
     /// One of a fixed set of words.
     case choice([String])
+    /// On or off, spelt as `Switch` allows (yes/no, true/false, on/off).
+    case `switch`
     /// Any single character or short text, quoted or bare (`sep=";"`).
     case text
     /// A command name (for `help`).

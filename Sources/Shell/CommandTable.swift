@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// The one table of commands. Help, usage messages, tab completion and "did you mean" all come
 /// from it; adding a command is adding a row in one of the `Commands/` files.
 public struct CommandTable: Sendable {
@@ -13,9 +15,8 @@ public struct CommandTable: Sendable {
     /// Every name and alias, for suggestions and completion.
     public var allNames: [String] { commands.flatMap { [$0.name] + $0.aliases } }
 
-    /// The fixed words of command forms (`on`, `to`, `model`, `workspace`) and `as`: not
-    /// usable as names, since `save workspace to …` could not say which was meant.
-    public var keywords: Set<String> {
+    /// The fixed words the forms use, and `as`; `Identifier.keywords` must list the same.
+    var formKeywords: Set<String> {
         var words: Set<String> = ["as"]
         for command in commands {
             for form in command.forms {

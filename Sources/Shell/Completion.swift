@@ -183,6 +183,7 @@ private struct Completer {
         case .command: return session.table.allNames
         case .setting: return Settings.entries.map(\.name)
         case .choice(let choices): return choices
+        case .switch: return ["yes", "no"]
         case .list(let element): return values(of: element, datasetSlot: datasetSlot)
         case .column(let slot), .columns(let slot):
             guard let (form, positionals) = datasetSlot, let name = value(of: slot, in: form, positionals: positionals),

@@ -65,14 +65,18 @@ public final class Session {
         } catch {
             preconditionFailure("the parser throws only ModelshError")
         }
+        // With `bail off` a script goes on after a failure, but the failure is still reported,
+        // so `modelsh FILE` exits 65 and a CI job sees it.
+        var firstFailure: Status?
         for statement in statements {
             if asCells { cellOutput = [] }
             let status = run(statement, state: &state)
             if asCells { logCell(input: statement.source, succeeded: !status.isFailure) }
             if status == .quit { return .quit }
             if status.isFailure, file == nil || state.settings.bail { return status }
+            if status.isFailure, firstFailure == nil { firstFailure = status }
         }
-        return .ok
+        return firstFailure ?? .ok
     }
 
     private func run(_ statement: CommandSyntax, state: inout SessionState) -> Status {

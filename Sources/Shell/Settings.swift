@@ -69,10 +69,9 @@ public struct Settings: Sendable, Equatable {
     }
 
     private static func parseSwitch(_ text: String, name: String) throws -> Bool {
-        switch text.lowercased() {
-        case "on", "yes", "true": return true
-        case "off", "no", "false": return false
-        default: throw ModelshError.usage("\(name) is 'on' or 'off', found '\(text)'")
+        guard let on = Switch.value(text) else {
+            throw ModelshError.usage("\(name) is a switch: on or off (also true/false, yes/no), found '\(text)'")
         }
+        return on
     }
 }

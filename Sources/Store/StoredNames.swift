@@ -6,6 +6,7 @@ enum StoredNames {
     /// nil when it can.
     static func identifierProblem(_ name: String) -> String? {
         if name.isEmpty { return "a name is empty" }
+        if Identifier.keywords.contains(name) { return "\(quoted(name)) is a keyword of the command language, not a name" }
         return Identifier.isValid(name) ? nil : "\(quoted(name)) is not a name (a letter or _, then letters, digits, _ or .)"
     }
 

@@ -50,7 +50,7 @@ struct Start: ParsableCommand {
         let sink = TerminalSink()
         let session = Session(sink: sink)
         if !commands.isEmpty {
-            try exitIfFailed(session.execute(commands.joined(separator: "\n"), file: "-c"))
+            try ScriptRunner.run(Script.parse(commands.joined(separator: "\n")), named: "-c", in: session)
             return
         }
         if let script {
@@ -97,7 +97,7 @@ struct Check: ParsableCommand {
             let differences = Transcript.check(parsed, file: label)
             ScriptRunner.returnToStartDirectory()
             if differences.isEmpty {
-                standardOutput("ok    \(script) (\(parsed.entries.count) commands)")
+                standardOutput("ok    \(script) (\(parsed.entries.count) command\(parsed.entries.count == 1 ? "" : "s"))")
             } else {
                 failed = true
                 standardOutput("FAIL  \(script): \(differences.count) command\(differences.count == 1 ? " differs" : "s differ")")
@@ -121,11 +121,6 @@ struct Reference: ParsableCommand {
 /// A script, `-c` commands or piped input whose command failed: EX_DATAERR, whatever the
 /// command's error was (its message already said what and where).
 let failedScriptExitCode = ExitCode(ModelshError.Category.data.exitCode)
-
-/// Exits with `failedScriptExitCode` when the status is a failure; returns normally otherwise.
-func exitIfFailed(_ status: Session.Status) throws {
-    if case .failed = status { throw failedScriptExitCode }
-}
 
 /// Through the same unbuffered handle as the session's output, so lines keep their order.
 func standardOutput(_ text: String) {

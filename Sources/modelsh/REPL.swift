@@ -66,7 +66,8 @@ struct REPL {
                     continue
                 }
                 if interactive { reader.addToHistory(statement) }
-                Interruption.clear()
+                // No clearing here: a Ctrl-C pressed since the line was read belongs to this
+                // command (the reader clears requests made at the prompt itself).
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
                 if case .failed = status, !interactive {

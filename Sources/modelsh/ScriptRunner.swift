@@ -9,10 +9,16 @@ enum ScriptRunner {
     /// `modelsh FILE.msh`: each statement in order, stopping at the first error unless the
     /// script says `set bail off`. Paths in the script are relative to the current directory.
     static func run(path: String, in session: Session) throws {
-        let script = try read(path)
+        try run(try read(path), named: path, in: session)
+    }
+
+    /// Runs `script` statement by statement (so a syntax error on one line does not keep the
+    /// lines before it from running), as `modelsh FILE` and `modelsh -c` both do; exits 65 if any
+    /// statement failed.
+    static func run(_ script: Script, named name: String, in session: Session) throws {
         var failed = false
         for entry in script.entries {
-            let status = session.execute(entry.source, file: path, firstLine: entry.line)
+            let status = session.execute(entry.source, file: name, firstLine: entry.line)
             if status == .quit { break }
             if case .failed = status {
                 failed = true

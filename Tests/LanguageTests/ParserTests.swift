@@ -57,7 +57,8 @@ final class ParserTests: XCTestCase {
     func testIncompleteInputAsksForMore() {
         XCTAssertTrue(Parser.needsMoreInput("load \"data/iris"))
         XCTAssertTrue(Parser.needsMoreInput("fit linear d features=[a, b"))
-        XCTAssertTrue(Parser.needsMoreInput("drop a,"))
+        XCTAssertFalse(Parser.needsMoreInput("drop a,"), "a trailing comma is an error, not a continuation")
+        XCTAssertFalse(Parser.needsMoreInput("load \"x\" as"))
         XCTAssertTrue(Parser.needsMoreInput("show iris \\"))
         XCTAssertFalse(Parser.needsMoreInput("show iris"))
         XCTAssertFalse(Parser.needsMoreInput("show iris rows="), "a missing value is an error now, not a continuation")
@@ -74,6 +75,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("load data/iris.csv as d")?.message, "unexpected '/' (file paths are quoted: \"data/file.csv\")")
         XCTAssertEqual(parseError("x a=[b, [c]]")?.message, "lists cannot be nested")
         XCTAssertEqual(parseError("x a=[b c]")?.message, "expected ',' or ']' in list, found 'c'")
+        XCTAssertEqual(parseError("load \"x\" as")?.message, "expected a name after 'as'")
+        XCTAssertEqual(parseError("drop a,\nvars")?.message, "expected a value, found end of line")
     }
 
     func testDeeplyNestedBracketsAreRefusedWithoutRecursion() {

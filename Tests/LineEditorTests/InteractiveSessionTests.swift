@@ -107,7 +107,8 @@ final class InteractiveSessionTests: XCTestCase {
         let session = try startSession()
         try session.enter(Self.loadIris)
         session.type("load \"\(path)\" as big\r")
-        try session.waitUntil("the load to start") { $0.text.contains("as big") }
+        // Once the cursor has left the command's line, the shell has read it and is running it.
+        try session.waitUntil("the load to start") { $0.text.contains("as big") && !$0.cursorLine.contains("as big") }
         session.type(Self.ctrlC)
         try session.waitUntil("the interrupted load") { $0.text.contains("error: interrupted") }
         try session.waitForPrompt()

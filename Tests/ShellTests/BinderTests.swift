@@ -46,7 +46,8 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("show iris rows=2.5"), "rows must be a whole number ≥ 0, found a number '2.5'")
         XCTAssertEqual(message("split iris seed=1e300 as a, b"), "seed must be a whole number at most 9007199254740992, found a number '1e300'")
         XCTAssertEqual(run("split iris seed=4294967296 as a, b"), "a: 120 rows, b: 30 rows (seed 4294967296)")
-        XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header must be one of yes, no, found 'maybe'")
+        XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header is a switch: true or false (also yes/no, on/off), found 'maybe'")
+        XCTAssertTrue(run("load \"data/iris.csv\" header=true as x; load \"data/iris.csv\" header=on as y").contains("x: 150 rows"))
         XCTAssertEqual(message("fit linear iris as m"), "fit needs target=…; usage: fit KIND DATA target=… [features=…] [KIND OPTIONS…] as MODEL")
     }
 
@@ -57,12 +58,17 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("split iris as a, a"), "the name 'a' is used twice after 'as'")
         XCTAssertEqual(message("describe iris as d"), "describe does not take 'as NAME'")
         XCTAssertEqual(message("load iris as x"), "PATH must be a quoted path, like \"data/file.csv\", found a name 'iris'")
+        XCTAssertEqual(message("save workspace \"\""), "PATH is an empty path")
     }
 
     func testFormsAreChosenByTheirKeywords() {
         XCTAssertEqual(message("save iris \"x.json\""), "save is written 'save workspace PATH' or 'save MODEL to PATH'")
         XCTAssertEqual(message("save iris to \"x.json\""), "'iris' is a dataset, not a model")
         XCTAssertEqual(message("evaluate iris with iris"), "evaluate is written 'evaluate MODEL on DATA'")
+    }
+
+    func testTheStoresKeywordListIsTheTables() {
+        XCTAssertEqual(session.table.formKeywords, Identifier.keywords)
     }
 
     func testKeywordsCannotBeNames() {

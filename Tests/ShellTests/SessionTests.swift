@@ -40,6 +40,29 @@ final class SessionTests: ShellTestCase {
         XCTAssertFalse(Interruption.isRequested)
     }
 
+    func testWithBailOffAFailureIsStillReported() {
+        let status = session.execute("set bail off\nshow nothing\nvars", file: "s.msh")
+        guard case .failed(let error) = status else { return XCTFail("expected the failure, got \(status)") }
+        XCTAssertEqual(error.location?.line, 2)
+        XCTAssertEqual(session.cells.map(\.succeeded), [true, false, true], "the statements after it still ran")
+    }
+
+    func testBooleanFeaturesTakeOnlyZeroOrOneAtPrediction() throws {
+        let train = temporaryPath("train.csv"), new = temporaryPath("new.csv")
+        try "y,x,b\n1,1,true\n2,2,false\n3,3.5,true\n5,4,false\n".write(toFile: train, atomically: true, encoding: .utf8)
+        try "y,x,b\n1,1,5\n".write(toFile: new, atomically: true, encoding: .utf8)
+        run("load \"\(train)\" as t; fit linear t target=y as m; load \"\(new)\" as n")
+        XCTAssertEqual(fail("predict m on n as p").error?.message, "column 'b' was boolean in training but holds 5 in row 1")
+        XCTAssertEqual(fail("evaluate m on n").error?.message, "column 'b' was boolean in training but holds 5 in row 1")
+    }
+
+    func testEvaluateSaysWhenTheTargetIsMissing() throws {
+        let new = temporaryPath("features-only.csv")
+        try "Petal.Length\n1.4\n".write(toFile: new, atomically: true, encoding: .utf8)
+        run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length features=Petal.Length as m; load \"\(new)\" as n")
+        XCTAssertEqual(fail("evaluate m on n").error?.message, "the data has no column 'Sepal.Length', the target the model was trained on")
+    }
+
     func testAFailedCommandChangesNothing() {
         run("load \"data/iris.csv\" as iris")
         let before = session.state

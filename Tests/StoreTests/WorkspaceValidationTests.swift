@@ -90,7 +90,7 @@ final class WorkspaceValidationTests: StoreTestCase {
     // MARK: - Names
 
     func testDatasetAndModelNamesMustBeIdentifiers() throws {
-        for bad in ["1st", "two words", "", "a-b", "é\u{301}\n"] {
+        for bad in ["1st", "two words", "", "a-b", "é\u{301}\n", "as", "workspace"] {
             let path = try savedSample()
             try modify(path) { database in
                 for sql in ["UPDATE datasets SET name = ?1 WHERE name = 'long'",

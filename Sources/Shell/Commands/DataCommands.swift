@@ -28,7 +28,7 @@ enum DataCommands {
             },
             CommandForm([.value(name: "PATH", kind: .path)], options: [
                 OptionSpec("sep", .text, "field separator, one character (default ,)"),
-                OptionSpec("header", .choice(["yes", "no"]), "whether the first line names the columns (default yes)"),
+                OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
                 OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
@@ -49,7 +49,7 @@ enum DataCommands {
             }
             options.separator = bytes[0]
         }
-        if let header = invocation.text("header") { options.header = header == "yes" }
+        if let header = invocation.text("header") { options.header = Switch.value(header)! }
         if let marker = invocation.text("na") { options.missingMarkers.append(marker) }
         return options
     }
@@ -114,12 +114,15 @@ enum DataCommands {
             try context.define(output: 1, of: invocation, as: .dataset(parts.test))
             let names = (invocation.output(0).name, invocation.output(1).name)
             let how = invocation.text("stratify").map { ", stratified by \($0)" } ?? ""
-            context.emit("\(names.0): \(parts.train.rowCount) rows, \(names.1): \(parts.test.rowCount) rows (seed \(seed)\(how))")
+            context.emit("\(names.0): \(DatasetDescription.rows(parts.train.rowCount)), \(names.1): \(DatasetDescription.rows(parts.test.rowCount)) (seed \(seed)\(how))")
         }])
 }
 
 /// One-line descriptions of datasets, shared by the commands that make or list them.
 enum DatasetDescription {
+    /// "1 row", "150 rows".
+    static func rows(_ count: Int) -> String { "\(count) row\(count == 1 ? "" : "s")" }
+
     /// "150 rows × 6 columns (1 integer, 4 numeric, 1 categorical)".
     static func shape(of data: Dataset) -> String {
         let counts = ColumnType.allCases.compactMap { type -> String? in
@@ -127,6 +130,6 @@ enum DatasetDescription {
             return n == 0 ? nil : "\(n) \(type.rawValue)"
         }
         let detail = counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))"
-        return "\(data.rowCount) row\(data.rowCount == 1 ? "" : "s") × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")\(detail)"
+        return "\(rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")\(detail)"
     }
 }

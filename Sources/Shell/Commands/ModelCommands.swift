@@ -22,7 +22,7 @@ enum ModelCommands {
             OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
             OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
-            let model = try invocation.at("KIND") {
+            let model = try invocation.at("DATA") {
                 try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
                                        datasetName: invocation.name("DATA")!, target: invocation.text("target")!,
                                        features: invocation.words("features"), options: invocation.modelOptions)
@@ -85,7 +85,7 @@ enum ModelDescription {
         let features = model.schema.features.count
         let training = model.training
         let dropped = training.rowsDropped == 0 ? "" : ", \(training.rowsDropped) dropped for missing values"
-        let rows = "\(training.rowsUsed) row\(training.rowsUsed == 1 ? "" : "s")"
+        let rows = DatasetDescription.rows(training.rowsUsed)
         return "\(model.kind) model of \(model.schema.target.name) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(rows)\(dropped))"
     }
 }

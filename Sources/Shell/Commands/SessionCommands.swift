@@ -48,14 +48,15 @@ enum SessionCommands {
     static let history = CommandSpec(
         "history", category: .session,
         summary: "List the cells run so far",
-        details: "One row per cell: its number, whether it succeeded, and its input (first line).",
+        details: "One row per cell: its number, whether it succeeded, and its input (the first line, with … when it goes on).",
         example: "history",
         changesState: false,
         forms: [CommandForm([]) { _, context in
             var table = TextTable(headers: ["cell", "status", "input"], alignments: [.right, .left, .left])
             for cell in context.session.cells {
-                let firstLine = cell.input.split(separator: "\n").first.map(String.init) ?? ""
-                table.append([String(cell.number), cell.succeeded ? "ok" : "error", firstLine])
+                let lines = cell.input.split(separator: "\n")
+                let shown = (lines.first.map(String.init) ?? "") + (lines.count > 1 ? " …" : "")
+                table.append([String(cell.number), cell.succeeded ? "ok" : "error", shown])
             }
             context.emit(.table(table))
         }])
