@@ -9,10 +9,12 @@ import Numerics
 ///   the last index down); the first test-size indices of the shuffle are the test rows.
 /// - Stratified split: the strata are the distinct values of the stratify column, in ascending
 ///   order (level order for a categorical column). Stratum k of n_k rows gets
-///   floor(testSize × n_k / n) test rows; the rows still owed to reach the test size go one
-///   each to the strata with the largest remainders (ties: larger stratum first, then stratum
-///   order). Then, stratum by stratum in that order and with one generator, the stratum's row
-///   indices (ascending) are shuffled and the first ones taken as its test rows.
+///   floor(testSize × n_k / n) test rows. With one generator: first each stratum's row indices
+///   (ascending) are shuffled, stratum by stratum in that order; then a permutation of the
+///   strata (`permutation(of:)`) gives their tie order. The rows still owed to reach the test
+///   size go one each to the strata with the largest remainders (testSize × n_k mod n), ties
+///   broken by that random order, so small strata are not always the first ones; each stratum's
+///   test rows are the first of its shuffled rows.
 /// - Both parts keep the rows in their original order, so a split of sorted data stays sorted.
 ///
 /// Errors name the option at fault (`argument` "test" or "stratify"), for the shell's caret.
@@ -56,20 +58,20 @@ public enum Split {
         let shares = strata.map { rowCount.dividingFullWidth(testSize.multipliedFullWidth(by: $0.count)) }
         var quotas = shares.map(\.quotient)
         let owed = testSize - quotas.reduce(0, +)
+        let shuffled = strata.map { stratum -> [Int] in
+            var rows = stratum
+            generator.shuffle(&rows)
+            return rows
+        }
+        var tieRank = [Int](repeating: 0, count: strata.count)
+        for (position, k) in generator.permutation(of: strata.count).enumerated() { tieRank[k] = position }
         let byRemainder = strata.indices.sorted { a, b in
             let remainderA = shares[a].remainder, remainderB = shares[b].remainder
             if remainderA != remainderB { return remainderA > remainderB }
-            if strata[a].count != strata[b].count { return strata[a].count > strata[b].count }
-            return a < b
+            return tieRank[a] < tieRank[b]
         }
         for k in byRemainder.prefix(owed) { quotas[k] += 1 }
-        var testRows: [Int] = []
-        for (k, stratum) in strata.enumerated() {
-            var rows = stratum
-            generator.shuffle(&rows)
-            testRows += rows.prefix(quotas[k])
-        }
-        return testRows
+        return strata.indices.flatMap { shuffled[$0].prefix(quotas[$0]) }
     }
 
     /// Row indices grouped by the column's value, groups in ascending value (or level) order.

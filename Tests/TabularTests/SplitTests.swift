@@ -62,6 +62,18 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual([1.0, 2, 3].map { c in classes.filter { $0 == c }.count }, [15, 18, 12])
     }
 
+    func testTiesForOwedRowsAreBrokenBySeedNotByStratumOrder() throws {
+        // Each row its own stratum: every remainder ties, so the owed rows pick random strata.
+        let picks = try [1, 7, 99].map { seed in
+            rows(try Split.trainTest(iris, testFraction: 0.1, seed: UInt64(seed), stratify: "rownames").test)
+        }
+        XCTAssertEqual(picks.map(\.count), [15, 15, 15])
+        XCTAssertEqual(Set(picks.map { $0 }).count, 3, "different seeds pick different rows")
+        XCTAssertNotEqual(picks[0], Array(0..<15), "not simply the first strata")
+        let again = rows(try Split.trainTest(iris, testFraction: 0.1, seed: 1, stratify: "rownames").test)
+        XCTAssertEqual(again, picks[0])
+    }
+
     func testErrors() throws {
         assertError(try Split.trainTest(iris, testFraction: 0, seed: 1, stratify: nil), .usage,
                     "test fraction must be between 0 and 1 (exclusive), got 0")
