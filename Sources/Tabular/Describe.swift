@@ -28,9 +28,16 @@ public enum Describe {
                            summary.median, summary.thirdQuartile, summary.maximum]
             let defined = [summary.count > 0, summary.count > 1] + Array(repeating: summary.count > 0, count: 5)
             table.append([column.name, column.type.rawValue, String(summary.count), String(column.count - summary.count)]
-                + zip(figures, defined).map { $1 ? NumberFormat.significant($0) : "NA" })
+                + zip(figures, defined).map { $1 ? figure($0, of: column) : "NA" })
         }
         return table
+    }
+
+    /// 7 significant digits, except that a whole number in an integer column prints in full:
+    /// 1000000001 and 1000000003 must not both read 1e+09.
+    static func figure(_ value: Double, of column: Column) -> String {
+        if column.type == .integer, value == value.rounded(), abs(value) < 1e15 { return NumberFormat.shortest(value) }
+        return NumberFormat.significant(value)
     }
 
     /// Categorical columns list their levels and the most frequent ones with counts (ties in level

@@ -1,6 +1,6 @@
 import Foundation
 import Numerics
-import Tabular
+@testable import Tabular
 import XCTest
 
 /// `describe`, `columns` and `show` output.
@@ -135,5 +135,12 @@ final class DescribeTests: XCTestCase {
         let levels = try readCSV("level\n" + String(repeating: "y", count: 100) + "\n")
         guard case .table(let texts) = Describe.report(of: levels).blocks[1] else { return XCTFail("no text table") }
         XCTAssertEqual(texts.rows[0][5], String(repeating: "y", count: 39) + "… 1")
+    }
+
+    func testLargeIntegersPrintInFull() throws {
+        let data = try Dataset(columns: [Column.numeric("id", [1_000_000_001, 1_000_000_002, 1_000_000_003], type: .integer)])
+        let row = try XCTUnwrap(Describe.numbersTable(data.columns).rows.first)
+        // mean, sd, min, 25%, 50%, 75%, max: whole figures in full, the others to 7 digits.
+        XCTAssertEqual(Array(row[4...]), ["1000000002", "1", "1000000001", "1e+09", "1000000002", "1e+09", "1000000003"])
     }
 }
