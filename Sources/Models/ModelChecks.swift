@@ -72,6 +72,7 @@ extension FeatureSchema {
     /// A numeric, integer or boolean feature has no levels; a categorical one has two or more
     /// distinct levels, as a fit makes it.
     func check() throws {
+        try require(!name.isEmpty && TerminalText.escaped(name) == name, "a feature name is empty or holds control characters")
         try require(type != .text, "feature '\(name)' is text; a model cannot use text")
         guard let levels else {
             try require(type != .categorical, "categorical feature '\(name)' has no levels")
@@ -117,6 +118,8 @@ extension LinearRegression.Learned {
                     "model sum of squares is \(NumberFormat.shortest(modelSumOfSquares))")
         try require(residualQuantiles.count == 5, "linear state has \(residualQuantiles.count) residual quantiles, needs 5")
         try require(residualQuantiles.allSatisfy(\.isFinite), "a residual quantile is not finite")
+        try require(zip(residualQuantiles, residualQuantiles.dropFirst()).allSatisfy { $0 <= $1 }, "the residual quantiles are not in order")
+        try require((0 ..< rank).allSatisfy { unscaledCovariance[$0 * rank + $0] >= 0 }, "a variance in the covariance is negative")
     }
 
     /// What ties the state to the model around it: a numeric target, one term per design
@@ -124,8 +127,12 @@ extension LinearRegression.Learned {
     func check(schema: TrainingSchema, training: TrainingInfo) throws {
         try require(schema.target.type.isNumeric && schema.target.levels == nil,
                     "target '\(schema.target.name)' is \(schema.target.type.rawValue); a linear model's target is numeric")
-        let columns = FeatureEncoder(schema: schema, hasIntercept: hasIntercept).designColumns
-        try require(terms.count == columns, "linear state has \(terms.count) terms for \(columns) design columns")
+        let encoder = FeatureEncoder(schema: schema, hasIntercept: hasIntercept)
+        try require(terms.count == encoder.designColumns, "linear state has \(terms.count) terms for \(encoder.designColumns) design columns")
+        let expected = (hasIntercept ? ["(Intercept)"] : []) + encoder.columnNames
+        if let index = terms.indices.first(where: { terms[$0] != expected[$0] }) {
+            throw Inconsistency(message: "term \(index + 1) is '\(TerminalText.escaped(terms[index]))' where the schema makes '\(TerminalText.escaped(expected[index]))'")
+        }
         try require(observations == training.rowsUsed, "linear state has \(observations) observations but training used \(training.rowsUsed) rows")
         if let option = training.options["intercept"] {
             try require(Switch.value(option) == hasIntercept, "option intercept=\(option) but hasIntercept is \(hasIntercept)")

@@ -85,6 +85,12 @@ final class ModelFileTests: XCTestCase {
         assertRefused(set(model, ["schema", "features"], Array(features.dropLast())), "linear state has 11 terms for 10 design columns")
         assertRefused(set(model, ["training", "rowsUsed"], 400), "linear state has 442 observations but training used 400 rows")
         assertRefused(set(model, ["training", "options"], ["intercept": "false"]), "option intercept=false but hasIntercept is true")
+        let terms = try XCTUnwrap(((model["state"] as? [String: Any])?["linear"] as? [String: Any])?["terms"] as? [String])
+        assertRefused(edited("terms", terms.map { _ in "a" }), "term 1 is 'a' where the schema makes '(Intercept)'")
+        assertRefused(edited("residualQuantiles", [5.0, 4, 3, 2, 1]), "the residual quantiles are not in order")
+        let covariance = try XCTUnwrap(((model["state"] as? [String: Any])?["linear"] as? [String: Any])?["unscaledCovariance"] as? [Double])
+        assertRefused(edited("unscaledCovariance", [-1.0] + covariance.dropFirst()), "a variance in the covariance is negative")
+        assertRefused(set(model, ["schema", "features", 0, "name"], "A\u{1B}[31m"), "a feature name is empty or holds control characters")
     }
 
     func testInconsistentSchemaAndKindAreRefused() throws {
