@@ -177,7 +177,7 @@ struct Binder {
             guard Switch.value(Invocation.text(of: value.value)) != nil else {
                 throw ModelshError.usage("\(name) is a switch: \(Switch.spellings), found '\(value.value.display)'", at: value.location)
             }
-        case .text:
+        case .text, .settingValue:
             if case .list = value.value { throw fail("a single value") }
         case .list(let element):
             if case .list(let items) = value.value {

@@ -29,6 +29,8 @@ public indirect enum ValueKind: Sendable, Equatable {
     case command
     /// A setting name (for `set`).
     case setting
+    /// A value of the setting named in the given slot (for `set`).
+    case settingValue(of: String)
     /// A list of values of one kind (`compare m1, m2`).
     case list(ValueKind)
 }

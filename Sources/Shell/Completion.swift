@@ -118,7 +118,7 @@ private struct Completer {
         var candidates: [String] = []
         for form in spec.forms where formFits(form, positionals: Array(positionals)) {
             if positionals.count < form.slots.count {
-                candidates += slotCandidates(form.slots[positionals.count])
+                candidates += slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals))
             }
             if positionals.count >= requiredSlots(form) {
                 candidates += form.options.map { "\($0.name)=" }
@@ -153,10 +153,10 @@ private struct Completer {
         form.slots.filter { if case .value(_, _, true) = $0 { return false } else { return true } }.count
     }
 
-    private func slotCandidates(_ slot: Slot) -> [String] {
+    private func slotCandidates(_ slot: Slot, form: CommandForm, positionals: [String]) -> [String] {
         switch slot {
         case .keyword(let word): return [word]
-        case .value(_, let kind, _): return values(of: kind, datasetSlot: nil)
+        case .value(_, let kind, _): return values(of: kind, typed: (form, positionals))
         }
     }
 
@@ -164,7 +164,7 @@ private struct Completer {
         let positionals = Array(chunks.words.dropFirst().filter { !$0.contains("=") })
         for form in spec.forms where formFits(form, positionals: positionals) {
             if let option = form.options.first(where: { $0.name == key }) {
-                return values(of: option.kind, datasetSlot: (form, positionals))
+                return values(of: option.kind, typed: (form, positionals))
             }
             if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: positionals),
                let option = ModelCatalogue.kind(named: kindName)?.options.first(where: { $0.name == key }) {
@@ -174,7 +174,7 @@ private struct Completer {
         return []
     }
 
-    private func values(of kind: ValueKind, datasetSlot: (form: CommandForm, positionals: [String])?) -> [String] {
+    private func values(of kind: ValueKind, typed: (form: CommandForm, positionals: [String])?) -> [String] {
         switch kind {
         case .dataset: return variables.datasetNames
         case .model: return variables.modelNames
@@ -184,11 +184,16 @@ private struct Completer {
         case .setting: return Settings.entries.map(\.name)
         case .choice(let choices): return choices
         case .switch: return ["yes", "no"]
-        case .list(let element): return values(of: element, datasetSlot: datasetSlot)
+        case .list(let element): return values(of: element, typed: typed)
         case .column(let slot), .columns(let slot):
-            guard let (form, positionals) = datasetSlot, let name = value(of: slot, in: form, positionals: positionals),
+            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
                   let data = variables.dataset(name) else { return [] }
             return data.columnNames.map(Lexer.written)
+        case .settingValue(let slot):
+            // Fixed spellings such as on|off; a placeholder such as NUMBER offers nothing.
+            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
+                  let entry = Settings.entry(named: name), entry.values.contains("|") else { return [] }
+            return entry.values.split(separator: "|").map(String.init)
         case .newName, .path, .number, .integer, .text: return []
         }
     }

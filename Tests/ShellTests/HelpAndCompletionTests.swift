@@ -85,6 +85,8 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
         XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
         XCTAssertEqual(complete("set ").candidates, ["bail", "tolerance"])
+        XCTAssertEqual(complete("set bail ").candidates, ["off", "on"])
+        XCTAssertEqual(complete("set tolerance ").candidates, [])
         XCTAssertEqual(complete("split iris as ").candidates, [], "new names are not completed")
     }
 

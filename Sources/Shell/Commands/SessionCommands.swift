@@ -82,7 +82,7 @@ enum SessionCommands {
         details: "Settings: " + Settings.entries.map { "\n  \($0.name) \($0.values)  \($0.help)" }.joined(),
         example: "set bail off\nset tolerance 1e-6",
         changesState: true,
-        forms: [CommandForm([.value(name: "NAME", kind: .setting, optional: true), .value(name: "VALUE", kind: .text, optional: true)]) { invocation, context in
+        forms: [CommandForm([.value(name: "NAME", kind: .setting, optional: true), .value(name: "VALUE", kind: .settingValue(of: "NAME"), optional: true)]) { invocation, context in
             guard let name = invocation.text("NAME") else {
                 var table = TextTable(headers: ["setting", "value", "meaning"])
                 for entry in Settings.entries {
