@@ -34,9 +34,18 @@ public enum EditDistance {
         return best?.name
     }
 
-    /// "; did you mean 'X'?" or the empty string, ready to append to a message.
+    /// "; did you mean 'X'?" or the empty string, ready to append to a message. A name that
+    /// must be typed quoted is shown quoted, so the suggestion can be typed as shown.
     public static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String {
         guard let match = suggestion(for: name, among: candidates) else { return "" }
-        return "; did you mean '\(match)'?"
+        return "; did you mean \(Identifier.quoted(match))?"
+    }
+
+    /// The one message for a name that is not there, e.g. "unknown column 'bmi' in dataset 'd';
+    /// did you mean 'BMI'?", with `listing` (every kind there is, say) in parentheses when given.
+    public static func unknown(_ what: String, _ name: String, in place: String? = nil, among candidates: [String],
+                               listing: String? = nil) -> String {
+        "unknown \(what) \(Identifier.quoted(name))" + (place.map { " in \($0)" } ?? "")
+            + didYouMean(name, among: candidates) + (listing.map { " (\($0))" } ?? "")
     }
 }

@@ -14,4 +14,21 @@ public enum Identifier {
     /// could not say which was meant. The shell's command table must use no others (a test
     /// checks), and the store refuses files that give datasets or models these names.
     public static let keywords: Set<String> = ["as", "model", "on", "to", "workspace"]
+
+    /// `name` as the user would type it: bare when it is an identifier, else double-quoted
+    /// (CSV headers such as `y-val` or `my x`).
+    public static func written(_ name: String) -> String {
+        if isValid(name) { return name }
+        var quoted = "\""
+        for c in name {
+            if c == "\"" || c == "\\" { quoted.append("\\") }
+            quoted.append(c)
+        }
+        return quoted + "\""
+    }
+
+    /// `name` as messages quote it: 'name', or the double-quoted form a user must type.
+    public static func quoted(_ name: String) -> String {
+        isValid(name) ? "'\(name)'" : written(name)
+    }
 }

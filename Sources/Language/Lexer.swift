@@ -25,21 +25,6 @@ public struct Lexer {
         self.line = firstLine
     }
 
-    /// Whether `name` can be written bare (a letter or `_`, then letters, digits, `_` or `.`);
-    /// other names, such as CSV headers with spaces, are written quoted.
-    public static func isIdentifier(_ name: String) -> Bool { Identifier.isValid(name) }
-
-    /// `name` as the user would type it: bare when it is an identifier, else quoted.
-    public static func written(_ name: String) -> String {
-        if isIdentifier(name) { return name }
-        var quoted = "\""
-        for c in name {
-            if c == "\"" || c == "\\" { quoted.append("\\") }
-            quoted.append(c)
-        }
-        return quoted + "\""
-    }
-
     public static func tokenize(_ source: String, file: String? = nil, firstLine: Int = 1) throws -> Outcome {
         var lexer = Lexer(source, file: file, firstLine: firstLine)
         return try lexer.run()

@@ -88,12 +88,17 @@ public enum ModelCatalogue {
         kinds.first { $0.name == name }
     }
 
+    /// The kind called `name`, or the one message for an unknown kind (listing the kinds).
+    public static func requireKind(named name: String) throws -> ModelKind {
+        if let kind = kind(named: name) { return kind }
+        let names = kinds.map(\.name)
+        throw ModelshError.usage(EditDistance.unknown("model kind", name, among: names, listing: "kinds: " + names.joined(separator: ", ")))
+    }
+
     /// Fits a model of `kind`, after checking the kind and option names exist.
     public static func fit(kind: String, data: Dataset, datasetName: String, target: String,
                            features: [String]?, options: [String: String]) throws -> Model {
-        guard let modelKind = self.kind(named: kind) else {
-            throw ModelshError.usage("unknown model kind '\(kind)'" + EditDistance.didYouMean(kind, among: kinds.map(\.name)))
-        }
+        let modelKind = try requireKind(named: kind)
         return try modelKind.fit(FitRequest(data: data, datasetName: datasetName, target: target,
                                             features: features, options: try modelKind.normalisedOptions(options)))
     }

@@ -11,10 +11,8 @@ struct Binder {
     let variables: Variables
 
     func bind(_ syntax: CommandSyntax) throws -> Invocation {
-        guard let spec = table.command(named: syntax.verb) else {
-            throw ModelshError.usage("unknown command '\(syntax.verb)'" + EditDistance.didYouMean(syntax.verb, among: table.allNames)
-                                     + " (type 'help' for the list)", at: syntax.verbLocation)
-        }
+        var spec: CommandSpec!
+        try locating(at: syntax.verbLocation) { spec = try table.requireCommand(named: syntax.verb) }
         let positionals = syntax.arguments.compactMap { argument -> LocatedValue? in
             if case .positional(let value) = argument { return value }
             return nil
@@ -193,21 +191,18 @@ struct Binder {
         case .dataset: try requireVariable(word, kind: "dataset", names: variables.datasetNames, at: location)
         case .model: try requireVariable(word, kind: "model", names: variables.modelNames, at: location)
         case .variable: try requireVariable(word, kind: "name", names: variables.names, at: location)
-        case .modelKind:
-            guard ModelCatalogue.kind(named: word) == nil else { return }
-            let kinds = ModelCatalogue.kinds.map(\.name)
-            throw ModelshError.usage("unknown model kind '\(word)'" + EditDistance.didYouMean(word, among: kinds)
-                                     + " (kinds: \(kinds.joined(separator: ", ")))", at: location)
-        case .command:
-            guard table.command(named: word) == nil else { return }
-            throw ModelshError.usage("unknown command '\(word)'" + EditDistance.didYouMean(word, among: table.allNames), at: location)
-        case .setting:
-            guard Settings.entry(named: word) == nil else { return }
-            let names = Settings.entries.map(\.name)
-            throw ModelshError.usage("unknown setting '\(word)'" + EditDistance.didYouMean(word, among: names)
-                                     + " (settings: \(names.joined(separator: ", ")))", at: location)
-        default:
-            return
+        case .modelKind: try locating(at: location) { _ = try ModelCatalogue.requireKind(named: word) }
+        case .command: try locating(at: location) { _ = try table.requireCommand(named: word) }
+        case .setting: try locating(at: location) { _ = try Settings.requireEntry(named: word) }
+        default: return
+        }
+    }
+
+    private func locating(at location: SourceLocation, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ModelshError {
+            throw error.located(at: location)
         }
     }
 
@@ -216,7 +211,7 @@ struct Binder {
         if let other = variables[word] {
             throw ModelshError.usage("'\(word)' is a \(other.kindName), not a \(kind)", at: location)
         }
-        throw ModelshError.usage("unknown \(kind) '\(word)'" + EditDistance.didYouMean(word, among: names), at: location)
+        throw ModelshError.usage(EditDistance.unknown(kind, word, among: names), at: location)
     }
 
     private func columnName(_ value: Value) -> String? {
@@ -228,12 +223,8 @@ struct Binder {
 
     private func checkColumn(_ column: String, ofSlot slot: String, values: [String: LocatedValue],
                              resolved: [String: Variable], at location: SourceLocation) throws {
-        guard case .dataset(let data)? = resolved[slot], data.column(named: column) == nil else { return }
-        let datasetName = values[slot].map { Invocation.text(of: $0.value) } ?? ""
-        // A name that must be typed quoted is shown quoted, so the suggestion can be typed as shown.
-        func shown(_ name: String) -> String { Lexer.isIdentifier(name) ? "'\(name)'" : Lexer.written(name) }
-        let hint = EditDistance.suggestion(for: column, among: data.columnNames).map { "; did you mean \(shown($0))?" } ?? ""
-        throw ModelshError.usage("unknown column \(shown(column)) in dataset '\(datasetName)'\(hint)", at: location)
+        guard case .dataset(let data)? = resolved[slot] else { return }
+        try locating(at: location) { _ = try data.requireColumn(column, datasetName: values[slot].map { Invocation.text(of: $0.value) }) }
     }
 
     private func resolve(_ value: LocatedValue, as kind: ValueKind) -> Variable? {

@@ -12,6 +12,12 @@ public struct CommandTable: Sendable {
         commands.first { $0.name == name || $0.aliases.contains(name) }
     }
 
+    /// The command called `name`, or the one message for an unknown command.
+    public func requireCommand(named name: String) throws -> CommandSpec {
+        if let spec = command(named: name) { return spec }
+        throw ModelshError.usage(EditDistance.unknown("command", name, among: allNames, listing: "type 'help' for the list"))
+    }
+
     /// Every name and alias, for suggestions and completion.
     public var allNames: [String] { commands.flatMap { [$0.name] + $0.aliases } }
 

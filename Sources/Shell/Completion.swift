@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Language
 import Models
@@ -188,7 +189,7 @@ private struct Completer {
         case .column(let slot), .columns(let slot):
             guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
                   let data = variables.dataset(name) else { return [] }
-            return data.columnNames.map(Lexer.written)
+            return data.columnNames.map(Identifier.written)
         case .settingValue(let slot):
             // Fixed spellings such as on|off; a placeholder such as NUMBER offers nothing.
             guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),

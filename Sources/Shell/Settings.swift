@@ -43,12 +43,16 @@ public struct Settings: Sendable, Equatable {
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
+    /// The setting called `name`, or the one message for an unknown setting.
+    public static func requireEntry(named name: String) throws -> Entry {
+        if let entry = entry(named: name) { return entry }
+        let names = entries.map(\.name)
+        throw ModelshError.usage(EditDistance.unknown("setting", name, among: names, listing: "settings: " + names.joined(separator: ", ")))
+    }
+
     /// Applies `value` to the setting `name`; errors name the setting and suggest one if misspelt.
     public mutating func set(_ name: String, to value: String) throws {
-        guard let entry = Settings.entry(named: name) else {
-            throw ModelshError.usage("unknown setting '\(name)'" + EditDistance.didYouMean(name, among: Settings.entries.map(\.name)))
-        }
-        try entry.apply(&self, value)
+        try Settings.requireEntry(named: name).apply(&self, value)
     }
 
     public func value(of name: String) -> String? { Settings.entry(named: name)?.current(self) }

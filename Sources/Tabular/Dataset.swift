@@ -36,8 +36,7 @@ public struct Dataset: Sendable, Equatable {
     /// The column called `name`, or a data error that suggests the nearest name.
     public func requireColumn(_ name: String, datasetName: String? = nil) throws -> Column {
         if let column = column(named: name) { return column }
-        let owner = datasetName.map { " in dataset '\($0)'" } ?? ""
-        throw ModelshError.usage("unknown column '\(name)'\(owner)" + EditDistance.didYouMean(name, among: columnNames))
+        throw ModelshError.usage(EditDistance.unknown("column", name, in: datasetName.map { "dataset '\($0)'" }, among: columnNames))
     }
 
     /// The rows at `rows`, in that order.

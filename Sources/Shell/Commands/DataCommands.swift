@@ -1,5 +1,4 @@
 import Diagnostics
-import Language
 import Numerics
 import Store
 import Tabular
@@ -44,7 +43,7 @@ enum DataCommands {
         if let separator = invocation.text("sep") {
             let bytes = Array(separator.utf8)
             guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != UInt8(ascii: "\n"), bytes[0] != UInt8(ascii: "\r") else {
-                throw ModelshError.usage("sep must be one ASCII character other than a quote or line break, found \(Lexer.written(separator))",
+                throw ModelshError.usage("sep must be one ASCII character other than a quote or line break, found \(Identifier.written(separator))",
                                          at: invocation.location("sep"))
             }
             options.separator = bytes[0]
