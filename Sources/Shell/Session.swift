@@ -44,6 +44,41 @@ public final class Session {
         return status
     }
 
+    /// What running a script's statements came to.
+    public struct ScriptOutcome: Sendable {
+        /// Whether any statement failed (with `bail off` the script went on after it).
+        public var failed = false
+        /// The failure that stopped the script (`bail on`), if one did.
+        public var stoppedBy: ModelshError?
+        /// The line of the `quit` that ended it early, if one did.
+        public var quitAt: Int?
+    }
+
+    /// Runs `script`'s statements as cells, in order, stopping at `quit` or, with `bail on`, at
+    /// the first failure: what `modelsh FILE`, `-c`, `record` and `check` share. `line` gives
+    /// each entry's first line (`record` numbers them as the file it writes will); `afterEach`
+    /// sees each entry that ran, by index, once it has run.
+    public func run(_ script: Script, named file: String, line: ((Int) -> Int)? = nil,
+                    afterEach: (Int) -> Void = { _ in }) -> ScriptOutcome {
+        var outcome = ScriptOutcome()
+        for (index, entry) in script.entries.enumerated() {
+            let status = execute(entry.source, file: file, firstLine: line?(index) ?? entry.line)
+            afterEach(index)
+            if status == .quit {
+                outcome.quitAt = entry.line
+                break
+            }
+            if case .failed(let error) = status {
+                outcome.failed = true
+                if state.settings.bail {
+                    outcome.stoppedBy = error
+                    break
+                }
+            }
+        }
+        return outcome
+    }
+
     /// The statement-running loop shared by top-level input and nested `run`; nested
     /// statements are not cells of their own, their output belongs to the `run` cell.
     func execute(_ source: String, file: String?, firstLine: Int, state: inout SessionState, asCells: Bool) -> Status {

@@ -24,26 +24,17 @@ public enum Transcript {
         let session = Session(sink: sink)
         var outputs: [[String]?] = Array(repeating: nil, count: script.entries.count)
         var tolerances: [Double] = Array(repeating: session.state.settings.tolerance, count: script.entries.count)
-        var stoppedBy: ModelshError?
-        var quitAt: Int?
+        // Lines above each entry in the file `record` writes: leading lines, statements, outputs.
         var linesAbove = 0
-        for (index, entry) in script.entries.enumerated() {
-            linesAbove += entry.leading.count
-            let line = numberingRecordedLines ? linesAbove + 1 : entry.line
-            let status = session.execute(entry.source, file: file, firstLine: line)
+        let outcome = session.run(script, named: file, line: { index in
+            linesAbove += script.entries[index].leading.count
+            return numberingRecordedLines ? linesAbove + 1 : script.entries[index].line
+        }, afterEach: { index in
             outputs[index] = sink.take()
-            linesAbove += entry.source.split(separator: "\n", omittingEmptySubsequences: false).count + outputs[index]!.count
+            linesAbove += script.entries[index].source.split(separator: "\n", omittingEmptySubsequences: false).count + outputs[index]!.count
             tolerances[index] = session.state.settings.tolerance
-            if status == .quit {
-                quitAt = entry.line
-                break
-            }
-            if case .failed(let error) = status, session.state.settings.bail {
-                stoppedBy = error
-                break
-            }
-        }
-        return Run(outputs: outputs, stoppedBy: stoppedBy, quitAt: quitAt, tolerances: tolerances)
+        })
+        return Run(outputs: outputs, stoppedBy: outcome.stoppedBy, quitAt: outcome.quitAt, tolerances: tolerances)
     }
 
     /// The script's text with fresh `#>` output under every statement that ran.

@@ -16,16 +16,7 @@ enum ScriptRunner {
     /// lines before it from running), as `modelsh FILE` and `modelsh -c` both do; exits 65 if any
     /// statement failed.
     static func run(_ script: Script, named name: String, in session: Session) throws {
-        var failed = false
-        for entry in script.entries {
-            let status = session.execute(entry.source, file: name, firstLine: entry.line)
-            if status == .quit { break }
-            if case .failed = status {
-                failed = true
-                if session.state.settings.bail { break }
-            }
-        }
-        if failed { throw failedScriptExitCode }
+        if session.run(script, named: name).failed { throw failedScriptExitCode }
     }
 
     /// The script at `path`, or exit 66 (missing) / 65 (not text) with the reason.
