@@ -167,7 +167,8 @@ public final class Session {
         let key = file ?? ""
         // Interactive input is one statement at a time; a script is remembered statement by
         // statement, each at its own line numbers, keeping what came before.
-        var lines = file == nil ? [] : sourceTexts[key] ?? []
+        // Taken out of the dictionary so it is not copied for each statement of a long script.
+        var lines = sourceTexts.removeValue(forKey: key).flatMap { file == nil ? nil : $0 } ?? []
         let statementLines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let needed = firstLine - 1 + statementLines.count
         if lines.count < needed { lines += Array(repeating: "", count: needed - lines.count) }
