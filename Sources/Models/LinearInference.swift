@@ -41,13 +41,6 @@ public struct LinearInference: Sendable, Equatable {
     public var bic: Double { -2 * logLikelihood + log(Double(observations)) * Double(parameterCount) }
     private let observations: Int
 
-    /// Each coefficient's confidence interval at `level` (R's confint): estimate ± t · SE with
-    /// t the (1 + level)/2 quantile of t on the residual degrees of freedom. NaN where aliased.
-    public func confidenceIntervals(level: Double = 0.95) -> [(lower: Double, upper: Double)] {
-        let t = StudentT.quantile((1 + level) / 2, degreesOfFreedom: Double(residualDegreesOfFreedom))
-        return coefficients.map { ($0.estimate - t * $0.standardError, $0.estimate + t * $0.standardError) }
-    }
-
     init(_ learned: LinearRegression.Learned) {
         let df = learned.residualDegreesOfFreedom
         let variance = learned.residualSumOfSquares / Double(df)

@@ -12,8 +12,6 @@ public struct Completion: Equatable, Sendable {
     public var replacing: Int
     public var candidates: [String]
 
-    public static let none = Completion(replacing: 0, candidates: [])
-
     public static func candidates(for textBeforeCursor: String, in session: Session) -> Completion {
         let chunks = Chunks(textBeforeCursor)
         if let partialPath = chunks.openQuote {

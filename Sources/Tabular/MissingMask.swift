@@ -28,5 +28,4 @@ public struct MissingMask: Sendable, Equatable {
     }
 
     public var setCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
-    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 }

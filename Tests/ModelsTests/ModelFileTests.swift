@@ -155,9 +155,6 @@ final class ModelFileTests: XCTestCase {
             if case .table(let table) = block { return table.rendered() }
             return ""
         }
-        if case .linear(let learned) = model.state {
-            _ = learned.inference.confidenceIntervals()
-        }
         for operation in [{ _ = try model.predict(on: data) }, { _ = try model.evaluate(on: data) }] {
             do {
                 try operation()

@@ -34,25 +34,6 @@ final class DistributionsTests: XCTestCase {
         XCTAssertTrue(StudentT.cdf(1, degreesOfFreedom: 0).isNaN)
     }
 
-    func testTQuantileMatchesScipy() {
-        // scipy.stats.t.ppf(p, df)
-        let cases: [(Double, Double, Double)] = [
-            (0.975, 1, 12.706204736174694),
-            (0.975, 10, 2.228138851986274),
-            (0.995, 3, 5.840909309733355),
-            (0.025, 147, -1.9762333088953274),
-            (1e-10, 5, -156.82559270889433),
-            (0.9, 2, 1.8856180831641272),
-            (0.6, 431, 0.2535035457469411),
-        ]
-        for (p, df, expected) in cases {
-            assertRelative(StudentT.quantile(p, degreesOfFreedom: df), expected, 1e-13, "p=\(p) df=\(df)")
-        }
-        XCTAssertEqual(StudentT.quantile(0.5, degreesOfFreedom: 4), 0)
-        XCTAssertEqual(StudentT.quantile(1, degreesOfFreedom: 4), .infinity)
-        XCTAssertTrue(StudentT.quantile(1.5, degreesOfFreedom: 4).isNaN)
-    }
-
     func testFUpperTailMatchesMpmath() {
         // (f, d1, d2, P(F > f))
         let cases: [(Double, Double, Double, Double)] = [
@@ -113,12 +94,5 @@ final class DistributionsTests: XCTestCase {
         for (a, b, expected) in cases {
             assertRelative(SpecialFunctions.logBeta(a, b), expected, 1e-14, "logB(\(a), \(b))")
         }
-    }
-
-    func testNormal() {
-        assertRelative(Normal.cdf(-10), 7.6198530241605261e-24, 1e-14)
-        assertRelative(Normal.cdf(1.5), 0.93319279873114193, 1e-15)
-        assertRelative(Normal.quantile(0.975), 1.959963984540054, 1e-14)
-        assertRelative(Normal.quantile(1e-12), -7.034483825301131, 1e-14)
     }
 }
