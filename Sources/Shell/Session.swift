@@ -116,6 +116,14 @@ public final class Session {
 
     private func run(_ statement: CommandSyntax, state: inout SessionState) -> Status {
         let context = CommandContext(state: state, session: self)
+        // `open` replaces the cell log and `save workspace` clears the unsaved flag as they run;
+        // when the command fails after all (a `run` script stopping later), both go back too.
+        let (cellsBefore, unsavedBefore) = (cells, hasUnsavedChanges)
+        func failed(_ error: ModelshError, shown: Bool) -> Status {
+            (cells, hasUnsavedChanges) = (cellsBefore, unsavedBefore)
+            if !shown { printError(render(error)) }
+            return .failed(error)
+        }
         do {
             let invocation = try Binder(table: table, variables: state.variables).bind(statement)
             try invocation.form.handler(invocation, context)
@@ -127,15 +135,11 @@ public final class Session {
             }
             return .ok
         } catch let error as ModelshError {
-            let located = error.located(at: statement.verbLocation)
-            printError(render(located))
-            return .failed(located)
+            return failed(error.located(at: statement.verbLocation), shown: false)
         } catch let failure as NestedScriptFailure {
-            return .failed(failure.error)
+            return failed(failure.error, shown: true)
         } catch {
-            let unexpected = ModelshError(.software, "internal error: \(error)", at: statement.verbLocation)
-            printError(render(unexpected))
-            return .failed(unexpected)
+            return failed(ModelshError(.software, "internal error: \(error)", at: statement.verbLocation), shown: false)
         }
     }
 

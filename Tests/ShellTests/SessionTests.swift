@@ -84,6 +84,16 @@ final class SessionTests: ShellTestCase {
         XCTAssertNil(session.state.variables["loaded"], "the run failed, so what it loaded is gone")
     }
 
+    func testAFailingScriptTakesBackTheCellLogItOpened() throws {
+        let workspace = temporaryPath("empty.msw"), script = temporaryPath("opens.msh")
+        let other = Session(sink: CapturingSink())
+        XCTAssertEqual(other.execute("save workspace \"\(workspace)\""), .ok)
+        try "open \"\(workspace)\"\ndescribe nothing\n".write(toFile: script, atomically: true, encoding: .utf8)
+        run("vars; vars")
+        fail("run \"\(script)\"")
+        XCTAssertEqual(session.cells.map(\.input), ["vars", "vars", "run \"\(script)\""])
+    }
+
     func testScriptsThatRunThemselvesStop() throws {
         let script = temporaryPath("loop.msh")
         try "run \"\(script)\"\n".write(toFile: script, atomically: true, encoding: .utf8)
