@@ -70,11 +70,12 @@ struct Record: ParsableCommand {
     var script: String
 
     func run() throws {
-        let (label, parsed) = try ScriptRunner.prepareTranscript(path: script)
-        let (text, run) = Transcript.record(parsed, file: label)
-        try ScriptRunner.write(text, to: label)
-        let ran = run.outputs.compactMap { $0 }.count
-        standardOutput("recorded \(ran) of \(parsed.entries.count) commands in \(script)")
+        let (run, count) = try ScriptRunner.inScriptDirectory(of: script) { label, parsed in
+            let (text, run) = Transcript.record(parsed, file: label)
+            try ScriptRunner.write(text, to: label)
+            return (run, parsed.entries.count)
+        }
+        standardOutput("recorded \(run.outputs.compactMap { $0 }.count) of \(count) commands in \(script)")
         if run.stoppedBy != nil {
             FileOutput.standardError("\(script): stopped at an error (use 'set bail off' in the script to record errors)")
             throw failedScriptExitCode
@@ -93,11 +94,11 @@ struct Check: ParsableCommand {
     func run() throws {
         var failed = false
         for script in scripts {
-            let (label, parsed) = try ScriptRunner.prepareTranscript(path: script)
-            let differences = Transcript.check(parsed, file: label)
-            ScriptRunner.returnToStartDirectory()
+            let (differences, count) = try ScriptRunner.inScriptDirectory(of: script) { label, parsed in
+                (Transcript.check(parsed, file: label), parsed.entries.count)
+            }
             if differences.isEmpty {
-                standardOutput("ok    \(script) (\(parsed.entries.count) command\(parsed.entries.count == 1 ? "" : "s"))")
+                standardOutput("ok    \(script) (\(count) command\(count == 1 ? "" : "s"))")
             } else {
                 failed = true
                 standardOutput("FAIL  \(script): \(differences.count) command\(differences.count == 1 ? " differs" : "s differ")")

@@ -29,20 +29,16 @@ enum ScriptRunner {
         }
     }
 
-    private nonisolated(unsafe) static var startDirectory: String?
-
-    /// Reads the script for `record`/`check` and moves into its directory, so its relative paths
-    /// and its error locations (`tour.msh:3:5`) are the same wherever it is checked from.
-    static func prepareTranscript(path: String) throws -> (label: String, script: Script) {
+    /// Reads the script for `record`/`check` and runs `body` in its directory, so its relative
+    /// paths and its error locations (`tour.msh:3:5`) are the same wherever it is checked from;
+    /// the current directory is restored afterwards.
+    static func inScriptDirectory<T>(of path: String, _ body: (_ label: String, _ script: Script) throws -> T) throws -> T {
         let script = try read(path)
         let url = URL(fileURLWithPath: path)
-        startDirectory = startDirectory ?? FileManager.default.currentDirectoryPath
+        let startDirectory = FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(url.deletingLastPathComponent().path)
-        return (url.lastPathComponent, script)
-    }
-
-    static func returnToStartDirectory() {
-        if let startDirectory { FileManager.default.changeCurrentDirectoryPath(startDirectory) }
+        defer { FileManager.default.changeCurrentDirectoryPath(startDirectory) }
+        return try body(url.lastPathComponent, script)
     }
 
     /// Replaces the file atomically, so an interrupted `record` never leaves half a script, by
