@@ -25,7 +25,7 @@ public enum DiagnosticRenderer {
     /// line copies) as one U+FFFD, so columns still line up with the caret.
     static func printable(_ line: String) -> String {
         String(line.map { c -> Character in
-            c != "\t" && TerminalText.escaped(String(c)) != String(c) ? "\u{FFFD}" : c
+            c != "\t" && c.unicodeScalars.contains(where: TerminalText.actsOnTerminal) ? "\u{FFFD}" : c
         })
     }
 

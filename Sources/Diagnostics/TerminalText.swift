@@ -64,15 +64,29 @@ public enum TerminalText {
 
     // MARK: - Escaping
 
+    /// Whether a terminal would act on `scalar` rather than print it: what `escaped` spells out.
+    public static func actsOnTerminal(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F, 0x80...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// Whether `text` holds a control character (C0, DEL or C1): what a stored name may not
+    /// hold. Zero-width and bidirectional marks are allowed there (an emoji sequence joins with
+    /// U+200D) and only escaped when shown.
+    public static func containsControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     private static func appendEscaped(_ scalar: Unicode.Scalar, to result: inout String) {
+        guard actsOnTerminal(scalar) else { return result.unicodeScalars.append(scalar) }
         switch scalar.value {
         case 0x0A: result += "\\n"
         case 0x0D: result += "\\r"
         case 0x09: result += "\\t"
         case 0x00..<0x20, 0x7F: result += "\\x" + hex(scalar.value, minimumDigits: 2)
-        case 0x80...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF:
-            result += "\\u{" + hex(scalar.value, minimumDigits: 1) + "}"
-        default: result.unicodeScalars.append(scalar)
+        default: result += "\\u{" + hex(scalar.value, minimumDigits: 1) + "}"
         }
     }
 

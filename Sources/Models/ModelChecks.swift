@@ -72,7 +72,7 @@ extension FeatureSchema {
     /// A numeric, integer or boolean feature has no levels; a categorical one has two or more
     /// distinct levels, as a fit makes it.
     func check() throws {
-        try require(!name.isEmpty && TerminalText.escaped(name) == name, "a feature name is empty or holds control characters")
+        try require(!name.isEmpty && !TerminalText.containsControlCharacters(name), "a feature name is empty or holds control characters")
         try require(type != .text, "feature '\(name)' is text; a model cannot use text")
         guard let levels else {
             try require(type != .categorical, "categorical feature '\(name)' has no levels")

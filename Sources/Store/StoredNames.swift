@@ -13,7 +13,7 @@ enum StoredNames {
     /// Why `name` cannot name a column (it is empty or holds a control character), or nil.
     static func columnNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "a column name is empty" }
-        if name.unicodeScalars.contains(where: isControl) {
+        if TerminalText.containsControlCharacters(name) {
             return "column name \(quoted(name)) holds a control character"
         }
         return nil
@@ -22,9 +22,5 @@ enum StoredNames {
     /// `name` in single quotes, control characters escaped, so a message stays one line.
     static func quoted(_ name: String) -> String {
         "'" + TerminalText.escaped(name) + "'"
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control
     }
 }

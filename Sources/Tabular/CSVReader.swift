@@ -179,6 +179,11 @@ private struct CSVReading {
             guard let decoded else {
                 throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): invalid UTF-8 in the name of column \(index + 1)")
             }
+            // A name with a control character (a quoted line break, say) could be neither typed
+            // nor saved in a workspace: refuse it here, where the file and line are known.
+            guard !TerminalText.containsControlCharacters(decoded) else {
+                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
+            }
             let base = decoded.isEmpty ? "V\(index + 1)" : decoded
             var name = base
             var suffix = 2

@@ -131,6 +131,11 @@ final class CSVReaderTests: XCTestCase {
                     "t.csv:1: invalid UTF-8 in the name of column 2")
     }
 
+    func testHeaderNamesWithControlCharactersAreRefused() {
+        // Such a name could be neither typed nor saved in a workspace.
+        assertError(try readCSV("a,\"b\nc\"\n1,2\n"), .data, "t.csv:1: the name of column 2, 'b\\nc', holds a control character")
+    }
+
     func testMissingFileIsNoInput() {
         XCTAssertThrowsError(try CSVReader.read(path: "/nonexistent/x.csv")) { error in
             let error = error as? ModelshError
