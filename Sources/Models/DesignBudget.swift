@@ -4,31 +4,39 @@ import Numerics
 /// The largest design matrix a fit will build: 2 GiB of doubles (rows × design columns × 8
 /// bytes). The QR factorisation works on a copy, so a fit at the limit needs about 4 GiB.
 /// Checked before anything is allocated: one categorical feature with thousands of levels
-/// over many rows would otherwise ask for tens of gigabytes. More columns than rows is
-/// allowed, as in R (the extra columns are aliased); only the memory is limited.
+/// over many rows, or a high `poly=` degree, would otherwise ask for tens of gigabytes. More
+/// columns than rows is allowed, as in R (the extra columns are aliased); only the memory is
+/// limited.
 enum DesignBudget {
     static let limit = 2 << 30
 
-    static func check(_ encoder: FeatureEncoder, rows: Int) throws {
-        let columns = encoder.designColumns
+    /// `intercept`: the kind adds a column of ones.
+    static func check(schema: TrainingSchema, base: [BaseColumn], terms: [[Int]], intercept: Bool, rows: Int) throws {
+        let columns = terms.count + (intercept ? 1 : 0)
         guard bytes(rows, columns) > Double(limit) else { return }
         let size = "a design of \(rows) rows × \(columns) columns, which would need \(text(bytes(rows, columns))) (the limit is \(text(Double(limit))))"
+        // How many design columns each feature takes part in.
+        var columnsOf = [Int](repeating: 0, count: schema.features.count)
+        for term in terms {
+            for feature in Set(term.map { base[$0].feature }) { columnsOf[feature] += 1 }
+        }
+        if terms.contains(where: { $0.count > 1 }) {
+            throw ModelshError.data("the polynomial terms make \(size); lower poly= or use fewer features", argument: "poly")
+        }
         // Name the categorical features with the most levels, as few as bring it under the limit.
-        let categorical = encoder.schema.features.indices
-            .filter { encoder.schema.features[$0].levels != nil }
-            .sorted { encoder.columnCount(feature: $0) > encoder.columnCount(feature: $1) }
+        let categorical = schema.features.indices.filter { schema.features[$0].levels != nil }.sorted { columnsOf[$0] > columnsOf[$1] }
         var remaining = columns
         var culprits: [Int] = []
         for index in categorical where bytes(rows, remaining) > Double(limit) {
-            remaining -= encoder.columnCount(feature: index)
+            remaining -= columnsOf[index]
             culprits.append(index)
         }
         guard !culprits.isEmpty, bytes(rows, remaining) <= Double(limit) else {
             throw ModelshError.data("the features make \(size); fit on fewer rows or features", argument: "features")
         }
         let described = culprits.map { index -> String in
-            let feature = encoder.schema.features[index]
-            return "'\(feature.name)' (\(feature.levels?.count ?? 0) levels, \(encoder.columnCount(feature: index)) indicator columns)"
+            let feature = schema.features[index]
+            return "'\(feature.name)' (\(feature.levels?.count ?? 0) levels, \(columnsOf[index]) indicator columns)"
         }
         if culprits.count == 1 {
             throw ModelshError.data("feature \(described[0]) makes \(size); drop it or merge its levels", argument: "features")

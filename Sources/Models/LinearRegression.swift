@@ -4,19 +4,23 @@ import Tabular
 
 /// Ordinary least squares, R's `lm`: a QR fit with R's rank rule, aliased coefficients
 /// reported as NA, and what `summary` needs for standard errors, t tests, R² and F.
-public enum LinearRegression {
-    static let kind = ModelKind(
-        name: "linear",
-        summary: "ordinary least squares (R's lm): coefficients, standard errors, t tests, R², F",
-        options: [ModelOptionSpec(switch: "intercept", help: "fit an intercept term: true or false, yes or no, on or off (default true)")],
-        fit: fit)
+public enum LinearRegression: Learner {
+    public static let name = "linear"
+    public static let summary = "ordinary least squares (R's lm): coefficients, standard errors, t tests, R², F"
+    public static let tasks: [ModelTask] = [.regression]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly]
+
+    /// Least squares has no hyper-parameters of its own.
+    public struct Parameters: ModelParameters {}
+
+    public static func parameters(_ options: [String: String]) throws -> Parameters { Parameters() }
 
     /// What a linear fit learned. Every stored number is finite, so it encodes as plain JSON;
     /// aliased coefficients are stored as 0 with `aliased` set, and read back as NaN.
     /// Decoding checks every invariant the code relies on (ModelChecks.swift).
-    public struct Learned: Codable, Sendable, Equatable {
+    public struct Learned: LearnedState {
         public let hasIntercept: Bool
-        /// Coefficient names, "(Intercept)" first when fitted, then the encoded features.
+        /// Coefficient names, "(Intercept)" first when fitted, then the design's terms.
         public let terms: [String]
         public let estimates: [Double]
         public let aliased: [Bool]
@@ -37,30 +41,31 @@ public enum LinearRegression {
 
         public var residualDegreesOfFreedom: Int { observations - rank }
 
-        /// Intercept plus the features times their coefficients; aliased terms count as zero,
-        /// as R's predict.lm does (they are combinations of the other terms in training data).
-        func predict(_ data: Dataset, schema: TrainingSchema) throws -> (values: [Double], usable: [Bool]) {
-            let encoder = FeatureEncoder(schema: schema, hasIntercept: hasIntercept)
-            return try encoder.linearPredictor(data, coefficients: zip(estimates, aliased).map { $1 ? 0 : $0 })
+        /// Intercept plus the design times its coefficients; aliased terms count as zero, as
+        /// R's predict.lm does (they are combinations of the other terms in training data).
+        public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
+            let slopes = zip(estimates, aliased).map { $1 ? 0 : $0 }
+            return .values(LinearPredictor.apply(inputs.design, intercept: hasIntercept ? slopes[0] : 0,
+                                                 slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0))))
+        }
+
+        public func summary(of model: Model) -> Report {
+            LinearSummary(learned: self).report()
         }
     }
 
-    static func fit(_ request: FitRequest) throws -> Model {
-        let options = try kind.normalisedOptions(request.options)
-        let hasIntercept = options["intercept"] != "false"
-        let frame = try TrainingFrame(request, kind: kind.name)
-        let encoder = FeatureEncoder(schema: frame.schema, hasIntercept: hasIntercept)
-        guard encoder.designColumns > 0 else {
+    public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> Learned {
+        let hasIntercept = problem.hasIntercept
+        guard problem.design.columns + (hasIntercept ? 1 : 0) > 0 else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
-        try DesignBudget.check(encoder, rows: frame.data.rowCount)
-        let design = try encoder.design(frame.data).matrix
-        let y = try frame.targetValues()
+        let design = hasIntercept ? problem.design.prependingOnes() : problem.design
+        let y = problem.target
         let solution = try QRLeastSquares.fit(design, y)
         let sortedResiduals = solution.residuals.sorted()
-        let learned = Learned(
+        return Learned(
             hasIntercept: hasIntercept,
-            terms: (hasIntercept ? ["(Intercept)"] : []) + encoder.columnNames,
+            terms: (hasIntercept ? ["(Intercept)"] : []) + problem.terms,
             estimates: solution.coefficients.map { $0.isNaN ? 0 : $0 },
             aliased: solution.aliased,
             unscaledCovariance: solution.unscaledCovariance.values,  // symmetric: row- and column-major agree
@@ -69,19 +74,34 @@ public enum LinearRegression {
             observations: y.count,
             rank: solution.rank,
             residualQuantiles: [0, 0.25, 0.5, 0.75, 1].map { Quantile.type7(sorted: sortedResiduals, $0) })
-        do {
-            try learned.check()
-        } catch let problem as Inconsistency {
-            throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
-        }
-        let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: y.count, rowsDropped: frame.rowsDropped,
-                                fingerprint: frame.data.fingerprint, options: options)
-        return Model(kind: kind.name, schema: frame.schema, state: .linear(learned), training: info)
     }
 
     private static func modelSumOfSquares(_ fitted: [Double], centred: Bool) -> Double {
         let mean = centred ? fitted.reduce(0, +) / Double(fitted.count) : 0
         return fitted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    }
+}
+
+/// The linear predictor b + Xw that every linear kind predicts with (or passes through a link).
+enum LinearPredictor {
+    static func apply(_ design: Matrix, intercept: Double, slopes: [Double]) -> [Double] {
+        var result = [Double](repeating: intercept, count: design.rows)
+        let n = design.rows
+        for (j, slope) in slopes.enumerated() where slope != 0 {
+            let start = j * n
+            for i in 0 ..< n { result[i] += slope * design.values[start + i] }
+        }
+        return result
+    }
+}
+
+extension Matrix {
+    /// A column of ones, then these columns: the design of a model with an intercept.
+    func prependingOnes() -> Matrix {
+        var values = [Double](repeating: 1, count: rows)
+        values.reserveCapacity(rows * (columns + 1))
+        values += self.values
+        return Matrix(rows: rows, columns: columns + 1, values: values)
     }
 }
 

@@ -1,21 +1,17 @@
 import Numerics
 import Tabular
 
-/// The content of R's `summary(lm)` for a linear model, as a Report: the call, residual
+/// The content of R's `summary(lm)` for a linear model, as a Report (after the call): residual
 /// quantiles, the coefficient table with significance stars, residual standard error,
-/// R², adjusted R², the F test, then (beyond R's summary) log-likelihood, AIC and BIC, and
-/// the rows used and dropped. Numbers are formatted with
+/// R², adjusted R², the F test, then (beyond R's summary) log-likelihood, AIC and BIC. Numbers are formatted with
 /// NumberFormat (7 significant digits, 4 for t values, R's p-value form), so the text is
 /// the same on every machine. Unlike R, residuals are always shown as quantiles.
 struct LinearSummary {
     let learned: LinearRegression.Learned
-    let schema: TrainingSchema
-    let training: TrainingInfo
 
     func report() -> Report {
         let inference = learned.inference
         var report = Report()
-        report.add("Call: linear(\(formula), data = \(training.datasetName))")
         report.add("Residuals:")
         report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),
                              rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
@@ -28,16 +24,7 @@ struct LinearSummary {
             report.add("F-statistic: \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
         }
         report.add("Log-likelihood: \(NumberFormat.significant(inference.logLikelihood)) (df=\(inference.parameterCount)), AIC: \(NumberFormat.significant(inference.aic)), BIC: \(NumberFormat.significant(inference.bic))")
-        report.add("Rows: \(training.rowsUsed) used, \(training.rowsDropped) dropped (missing values)")
         return report
-    }
-
-    /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it.
-    private var formula: String {
-        let features = schema.features.map(\.name)
-        var rhs = features.isEmpty ? "1" : features.joined(separator: " + ")
-        if !learned.hasIntercept { rhs += " - 1" }
-        return "\(schema.target.name) ~ \(rhs)"
     }
 
     private func coefficientTable(_ coefficients: [LinearInference.Coefficient]) -> TextTable {

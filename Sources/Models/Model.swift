@@ -1,63 +1,189 @@
 import Diagnostics
+import Foundation
+import Numerics
 import Tabular
 
-/// A fitted model: what it was trained on, what it learned, and how. A value with no behaviour
-/// of its own beyond pure functions of that state, so it can be saved, compared and replayed.
-public struct Model: Codable, Sendable, Equatable {
+/// A fitted model: what it was trained on, how the data was prepared, the hyper-parameters and
+/// what was learned. A value with no behaviour beyond pure functions of that state, so it can
+/// be saved, compared and replayed. Every kind shares this shape; what differs lives in the
+/// kind's `ModelParameters` and `LearnedState` (ModelContract.swift).
+public struct Model: Sendable {
     /// The catalogue name of the kind that fitted it, e.g. "linear".
     public let kind: String
+    public let task: ModelTask
     public let schema: TrainingSchema
-    public let state: ModelState
+    public let preprocessing: Preprocessing
+    public let parameters: any ModelParameters
+    public let state: any LearnedState
     public let training: TrainingInfo
 
-    public init(kind: String, schema: TrainingSchema, state: ModelState, training: TrainingInfo) {
+    public init(kind: String, task: ModelTask, schema: TrainingSchema, preprocessing: Preprocessing,
+                parameters: any ModelParameters, state: any LearnedState, training: TrainingInfo) {
         self.kind = kind
+        self.task = task
         self.schema = schema
+        self.preprocessing = preprocessing
+        self.parameters = parameters
         self.state = state
         self.training = training
     }
 
+    /// The design column names, as the state's coefficients are named.
+    public var terms: [String] { preprocessing.termNames(schema) }
+
+    /// Rows are prepared and predicted this many at a time, so memory for the design stays
+    /// bounded however large the data.
+    static let blockRows = 65_536
+
+    /// One prediction per row of `data`; missing where a needed input is missing or not
+    /// finite. Throws for a missing feature column, a column of the wrong type or an unseen
+    /// level. Columns the model does not use are ignored.
+    public func predict(on data: Dataset) throws -> Prediction {
+        try scored(data).prediction
+    }
+
+    /// The prediction and, per row, whether its inputs were all present and finite: a row's
+    /// missing prediction is then known to come from its inputs, not from the model.
+    func scored(_ data: Dataset) throws -> (prediction: Prediction, inputsPresent: [Bool]) {
+        let n = data.rowCount
+        var present: [Bool] = []
+        var values: [Double] = []
+        var probabilities: [[Double]] = Array(repeating: [], count: task == .classification ? schema.classes.count : 0)
+        var start = 0
+        repeat {
+            let rows = start ..< min(start + Self.blockRows, n)
+            let inputs = try preprocessing.inputs(data, schema: schema, rows: rows)
+            present += inputs.usable
+            switch (try state.predict(inputs), task) {
+            case (.values(let block), .regression):
+                values += zip(block, inputs.usable).map { $1 ? $0 : .nan }
+            case (.probabilities(let block), .classification) where block.columns == probabilities.count:
+                for k in probabilities.indices {
+                    probabilities[k] += (0 ..< rows.count).map { inputs.usable[$0] ? block[$0, k] : .nan }
+                }
+            default:
+                throw ModelshError(.software, "'\(kind)' predicted the wrong shape for a \(task.rawValue) model")
+            }
+            try Interruption.check()
+            start = rows.upperBound
+        } while start < n
+        switch task {
+        case .regression: return (.values(values), present)
+        case .classification: return (.classes(ClassPrediction(labels: schema.classes, probabilities: probabilities)), present)
+        }
+    }
+
+    /// The model described: what every kind shares (call, preprocessing, rows), then the
+    /// kind's own account, as R's `summary()` would give it.
+    public func summary() -> Report {
+        var report = Report()
+        report.add("Call: \(kind)(\(formula), data = \(training.datasetName))")
+        report.add(state.summary(of: self))
+        report.add("Preprocessing: \(preprocessing.settings.description)")
+        let imputed = training.valuesImputed == 0 ? "" : ", \(training.valuesImputed) missing values imputed"
+        report.add("Rows: \(training.rowsUsed) used, \(training.rowsDropped) dropped (missing values)\(imputed)")
+        return report
+    }
+
+    /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it.
+    var formula: String {
+        var rhs = schema.features.isEmpty ? "1" : schema.features.map(\.name).joined(separator: " + ")
+        if !preprocessing.settings.hasIntercept { rhs += " - 1" }
+        return "\(schema.target.name) ~ \(rhs)"
+    }
+}
+
+extension Model: Equatable {
+    public static func == (lhs: Model, rhs: Model) -> Bool {
+        lhs.kind == rhs.kind && lhs.task == rhs.task && lhs.schema == rhs.schema && lhs.preprocessing == rhs.preprocessing
+            && lhs.training == rhs.training && lhs.parameters.isEqual(to: rhs.parameters) && lhs.state.isEqual(to: rhs.state)
+    }
+}
+
+extension ModelParameters {
+    func isEqual(to other: any ModelParameters) -> Bool { (other as? Self) == self }
+}
+
+extension LearnedState {
+    func isEqual(to other: any LearnedState) -> Bool { (other as? Self) == self }
+}
+
+extension Model: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case kind, task, schema, preprocessing, parameters, state, training
+    }
+
     /// Decodes and checks the model (ModelChecks.swift): a file edited by hand must either be
-    /// refused here or work, never make `predict`, `summary` or `evaluate` trap.
+    /// refused here or work, never make `predict`, `summary` or `evaluate` trap. The kind
+    /// says how to read the parameters and state; an unknown kind is refused by name.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         kind = try container.decode(String.self, forKey: .kind)
+        guard let modelKind = ModelCatalogue.kind(named: kind) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container,
+                                                   debugDescription: "unknown model kind '\(kind)' (kinds: \(ModelCatalogue.kinds.map(\.name).joined(separator: ", ")))")
+        }
+        task = try container.decode(ModelTask.self, forKey: .task)
         schema = try container.decode(TrainingSchema.self, forKey: .schema)
-        state = try container.decode(ModelState.self, forKey: .state)
+        preprocessing = try container.decode(Preprocessing.self, forKey: .preprocessing)
+        parameters = try modelKind.decodeParameters(container.superDecoder(forKey: .parameters))
+        state = try modelKind.decodeState(container.superDecoder(forKey: .state))
         training = try container.decode(TrainingInfo.self, forKey: .training)
         try decoder.requireConsistent(check)
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case kind, schema, state, training
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(task, forKey: .task)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(preprocessing, forKey: .preprocessing)
+        try parameters.encode(to: container.superEncoder(forKey: .parameters))
+        try state.encode(to: container.superEncoder(forKey: .state))
+        try container.encode(training, forKey: .training)
     }
+}
 
-    /// One prediction per row of `data`; NaN where a needed input is missing or not finite.
-    /// Throws for a missing feature column, a column of the wrong type or an unseen level.
-    /// Columns the model does not use are ignored.
-    public func predict(on data: Dataset) throws -> [Double] {
-        switch state {
-        case .linear(let learned):
-            return try learned.predict(data, schema: schema).values
+/// A model's predictions for every row of a dataset.
+public enum Prediction: Sendable, Equatable {
+    /// Regression: NaN where a needed input is missing.
+    case values([Double])
+    case classes(ClassPrediction)
+
+    /// Every number in the prediction, in order (a classifier's probabilities class by
+    /// class), for comparing two predictions bit for bit.
+    public var numbers: [Double] {
+        switch self {
+        case .values(let values): values
+        case .classes(let classes): classes.probabilities.flatMap { $0 }
         }
     }
 
-    /// The model described as R's `summary()` would describe it.
-    public func summary() -> Report {
-        switch state {
-        case .linear(let learned):
-            return LinearSummary(learned: learned, schema: schema, training: training).report()
+    public var rowCount: Int {
+        switch self {
+        case .values(let values): values.count
+        case .classes(let classes): classes.probabilities.first?.count ?? 0
         }
     }
+}
 
-    /// Metrics suited to the task, on `data` (which must hold the target column). Rows whose
-    /// target or prediction is missing are skipped and counted in the "skipped" metric.
-    public func evaluate(on data: Dataset) throws -> [Metric] {
-        switch state {
-        case .linear(let learned):
-            let predictions = try learned.predict(data, schema: schema)
-            let actual = try FeatureEncoder.targetValues(of: schema, in: data)
-            return try RegressionMetrics.metrics(actual: actual, predicted: predictions.values, inputsPresent: predictions.usable)
+/// Class probabilities for every row, and the class each row is assigned.
+public struct ClassPrediction: Sendable, Equatable {
+    public let labels: [String]
+    /// Per class, every row's probability; NaN where a needed input is missing.
+    public let probabilities: [[Double]]
+
+    /// Each row's most probable class (ties go to the earlier class), or with `threshold`
+    /// for a binary model, the second class when its probability is at least the threshold.
+    /// -1 where the row has no prediction.
+    public func assigned(threshold: Double? = nil) -> [Int] {
+        let n = probabilities.first?.count ?? 0
+        return (0 ..< n).map { row in
+            if probabilities[0][row].isNaN { return -1 }
+            if let threshold, labels.count == 2 { return probabilities[1][row] >= threshold ? 1 : 0 }
+            var best = 0
+            for k in 1 ..< labels.count where probabilities[k][row] > probabilities[best][row] { best = k }
+            return best
         }
     }
 }
@@ -75,6 +201,7 @@ public struct Metric: Sendable, Equatable {
 
 /// A column as the model saw it in training: its name, type and (for categorical) the levels
 /// present in the rows used, in the dataset's level order. The first level is the reference.
+/// A classification target's levels are its classes.
 public struct FeatureSchema: Codable, Sendable, Equatable {
     public let name: String
     public let type: ColumnType
@@ -96,24 +223,30 @@ public struct TrainingSchema: Codable, Sendable, Equatable {
         self.target = target
         self.features = features
     }
+
+    /// A classification model's class labels; empty for regression.
+    public var classes: [String] { target.levels ?? [] }
 }
 
 /// Where a model came from: enough to tell whether two fits saw the same data and settings.
 public struct TrainingInfo: Codable, Sendable, Equatable {
     public let datasetName: String
     public let rowsUsed: Int
-    /// Rows left out because the target or a used feature was missing.
+    /// Rows left out because the target or (without imputation) a used feature was missing.
     public let rowsDropped: Int
+    /// Missing feature values filled by imputation.
+    public let valuesImputed: Int
     /// Tabular's `Dataset.fingerprint` (FNV-1a 64, 16 hex digits) of the used rows of the
     /// target and feature columns: equal exactly when two fits saw the same data.
     public let fingerprint: String
     /// The options as given, after validation; `parameters` renders them.
     public let options: [String: String]
 
-    public init(datasetName: String, rowsUsed: Int, rowsDropped: Int, fingerprint: String, options: [String: String]) {
+    public init(datasetName: String, rowsUsed: Int, rowsDropped: Int, valuesImputed: Int, fingerprint: String, options: [String: String]) {
         self.datasetName = datasetName
         self.rowsUsed = rowsUsed
         self.rowsDropped = rowsDropped
+        self.valuesImputed = valuesImputed
         self.fingerprint = fingerprint
         self.options = options
     }
@@ -121,34 +254,5 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
     /// The options as `key=value` pairs in key order, e.g. "intercept=false"; "" when none.
     public var parameters: String {
         options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-    }
-}
-
-/// What a model learned, one case per kind. Adding a kind adds a case here.
-public enum ModelState: Codable, Sendable, Equatable {
-    case linear(LinearRegression.Learned)
-
-    // Coded as `{"linear": {…learned state…}}`: one key, the kind, so the archive reads plainly
-    // (Swift's synthesised form would add an `_0` level) and new kinds add new keys.
-    private enum CodingKeys: String, CodingKey {
-        case linear
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "expected exactly one model kind in the state"))
-        }
-        switch key {
-        case .linear: self = .linear(try container.decode(LinearRegression.Learned.self, forKey: .linear))
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .linear(let learned): try container.encode(learned, forKey: .linear)
-        }
     }
 }

@@ -61,27 +61,75 @@ public struct FitRequest: Sendable {
     }
 }
 
-/// A model kind: its name, help, options and how to fit it. Adding a kind is adding a value to
-/// `ModelCatalogue.kinds` (and a case to `ModelState`).
+/// A model kind as the catalogue lists it: a `Learner` with its types erased, so the shell,
+/// help, completion and the model file reader can treat every kind alike.
 public struct ModelKind: Sendable {
     public let name: String
     /// One line for `help fit`.
     public let summary: String
+    public let tasks: [ModelTask]
+    /// The common options it accepts, then its own.
     public let options: [ModelOptionSpec]
-    public let fit: @Sendable (FitRequest) throws -> Model
+    let fitModel: @Sendable (FitRequest) throws -> Model
+    let decodeParameters: @Sendable (Decoder) throws -> any ModelParameters
+    let decodeState: @Sendable (Decoder) throws -> any LearnedState
+    /// The hyper-parameters and preprocessing settings the stored options give, to check a
+    /// model file's own.
+    let parametersFromOptions: @Sendable ([String: String]) throws -> any ModelParameters
+    let settingsFromOptions: @Sendable ([String: String]) throws -> PreprocessingSettings
 
-    public init(name: String, summary: String, options: [ModelOptionSpec], fit: @escaping @Sendable (FitRequest) throws -> Model) {
-        self.name = name
-        self.summary = summary
-        self.options = options
-        self.fit = fit
+    public init<L: Learner>(_ learner: L.Type) {
+        name = L.name
+        summary = L.summary
+        tasks = L.tasks
+        options = L.preprocessing.map(\.spec) + L.options
+        let common = Set(L.preprocessing.map(\.rawValue))
+        let own: @Sendable ([String: String]) throws -> L.Parameters = { options in
+            try L.parameters(options.filter { !common.contains($0.key) })
+        }
+        let settings: @Sendable ([String: String]) throws -> PreprocessingSettings = { options in
+            let parameters = try own(options)
+            return try PreprocessingSettings.parse(options, defaultScale: L.defaultScale(parameters), encoding: L.encoding(parameters))
+        }
+        parametersFromOptions = { try own($0) }
+        settingsFromOptions = settings
+        decodeParameters = { try L.Parameters(from: $0) }
+        decodeState = { try L.State(from: $0) }
+        fitModel = { request in
+            let options = request.options
+            let parameters = try own(options)
+            let settings = try settings(options)
+            let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
+                                          impute: settings.impute)
+            let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings)
+            let problem = TrainingProblem(task: frame.task, design: design, terms: preprocessing.termNames(frame.schema),
+                                          hasIntercept: settings.hasIntercept, features: features, target: frame.target,
+                                          classes: frame.schema.classes)
+            let state = try L.fit(problem, parameters)
+            let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
+                                    valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: options)
+            let model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: preprocessing,
+                              parameters: parameters, state: state, training: info)
+            do {
+                try model.check()
+            } catch let problem as Inconsistency {
+                throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
+            }
+            return model
+        }
+    }
+
+    /// Fits a model of this kind after checking the option names and values.
+    public func fit(_ request: FitRequest) throws -> Model {
+        try fitModel(FitRequest(data: request.data, datasetName: request.datasetName, target: request.target,
+                                features: request.features, options: normalisedOptions(request.options)))
     }
 }
 
 /// Every model kind modelsh can fit.
 public enum ModelCatalogue {
     public static let kinds: [ModelKind] = [
-        LinearRegression.kind,
+        ModelKind(LinearRegression.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {
@@ -98,9 +146,7 @@ public enum ModelCatalogue {
     /// Fits a model of `kind`, after checking the kind and option names exist.
     public static func fit(kind: String, data: Dataset, datasetName: String, target: String,
                            features: [String]?, options: [String: String]) throws -> Model {
-        let modelKind = try requireKind(named: kind)
-        return try modelKind.fit(FitRequest(data: data, datasetName: datasetName, target: target,
-                                            features: features, options: try modelKind.normalisedOptions(options)))
+        try requireKind(named: kind).fit(FitRequest(data: data, datasetName: datasetName, target: target, features: features, options: options))
     }
 }
 

@@ -27,30 +27,72 @@ extension Decoder {
 // MARK: - Model
 
 extension Model {
-    /// Checks what ties the parts together: the kind names the state, the schema is one a fit
-    /// could make, the options are the kind's, and the state fits the schema.
+    /// Checks what ties the parts together: the kind exists and its options give these
+    /// parameters, the task fits the target, the schema is one a fit could make, the
+    /// preprocessing fits the schema, and the state fits all of it.
     func check() throws {
-        try require(kind == state.kind, "kind '\(kind)' does not match its \(state.kind) state")
-        try schema.check()
-        try training.check()
-        if let spec = ModelCatalogue.kind(named: kind) {
-            do {
-                _ = try spec.normalisedOptions(training.options)
-            } catch let error as ModelshError {
-                throw Inconsistency(message: error.message)
-            }
+        guard let spec = ModelCatalogue.kind(named: kind) else {
+            throw Inconsistency(message: "unknown model kind '\(kind)'")
         }
-        switch state {
-        case .linear(let learned): try learned.check(schema: schema, training: training)
+        try require(spec.tasks.contains(task), "'\(kind)' does not do \(task.rawValue)")
+        try schema.check()
+        try schema.target.check(as: task)
+        try training.check()
+        do {
+            let options = try spec.normalisedOptions(training.options)
+            try require(options == training.options, "the options are not written as a fit writes them")
+            try require(try spec.parametersFromOptions(options).isEqual(to: parameters), "the parameters do not match the options")
+            try require(try spec.settingsFromOptions(options) == preprocessing.settings, "the preprocessing settings do not match the options")
+        } catch let error as ModelshError {
+            throw Inconsistency(message: error.message)
+        }
+        try preprocessing.check(schema)
+        try state.check(in: self)
+    }
+}
+
+extension FeatureSchema {
+    /// A regression target is a number; a classification target lists two or more distinct classes.
+    func check(as task: ModelTask) throws {
+        switch task {
+        case .regression:
+            try require(type.isNumeric && levels == nil, "target '\(name)' is \(type.rawValue); a regression target is numeric")
+        case .classification:
+            let classes = levels ?? []
+            try require(classes.count >= 2, "target '\(name)' has \(classes.count) classes; a classifier needs two or more")
+            try require(Set(classes).count == classes.count, "target '\(name)' repeats a class")
         }
     }
 }
 
-extension ModelState {
-    /// The catalogue name of the kind that learned this state.
-    var kind: String {
-        switch self {
-        case .linear: LinearRegression.kind.name
+extension Preprocessing {
+    /// One fill per feature (a valid level for a categorical one), every term a product of
+    /// base columns a fit could make, and a finite, positive scale per design column.
+    func check(_ schema: TrainingSchema) throws {
+        try require((1 ... PreprocessingSettings.maximumDegree).contains(settings.degree), "polynomial degree \(settings.degree) is out of range")
+        if settings.impute == .drop {
+            try require(fills.isEmpty, "fill values given but missing rows are dropped")
+        } else {
+            try require(fills.count == schema.features.count, "\(fills.count) fill values for \(schema.features.count) features")
+            for (fill, feature) in zip(fills, schema.features) {
+                try require(fill.isFinite, "the fill for '\(feature.name)' is not finite")
+                if let levels = feature.levels {
+                    try require(fill == fill.rounded() && fill >= 0 && fill < Double(levels.count), "the fill for '\(feature.name)' is not one of its levels")
+                }
+            }
+        }
+        let expected: [[Int]]
+        do {
+            expected = try Self.polynomialTerms(Self.baseColumns(schema, settings: settings), degree: settings.degree)
+        } catch let error as ModelshError {
+            throw Inconsistency(message: error.message)
+        }
+        try require(terms == expected, "the design terms are not those the features and degree make")
+        if settings.scale == .none {
+            try require(centres.isEmpty && scales.isEmpty, "scaling figures given without scaling")
+        } else {
+            try require(centres.count == terms.count && scales.count == terms.count, "\(scales.count) scales for \(terms.count) design columns")
+            try require(centres.allSatisfy(\.isFinite) && scales.allSatisfy { $0.isFinite && $0 > 0 }, "a centre or scale is not a finite positive number")
         }
     }
 }
@@ -88,6 +130,7 @@ extension TrainingInfo {
     func check() throws {
         try require(rowsUsed > 0, "training used \(rowsUsed) rows")
         try require(rowsDropped >= 0, "training dropped \(rowsDropped) rows")
+        try require(valuesImputed >= 0, "training imputed \(valuesImputed) values")
     }
 }
 
@@ -122,20 +165,17 @@ extension LinearRegression.Learned {
         try require((0 ..< rank).allSatisfy { unscaledCovariance[$0 * rank + $0] >= 0 }, "a variance in the covariance is negative")
     }
 
-    /// What ties the state to the model around it: a numeric target, one term per design
-    /// column, the training rows counted alike, and the intercept option saying what was fitted.
-    func check(schema: TrainingSchema, training: TrainingInfo) throws {
-        try require(schema.target.type.isNumeric && schema.target.levels == nil,
-                    "target '\(schema.target.name)' is \(schema.target.type.rawValue); a linear model's target is numeric")
-        let encoder = FeatureEncoder(schema: schema, hasIntercept: hasIntercept)
-        try require(terms.count == encoder.designColumns, "linear state has \(terms.count) terms for \(encoder.designColumns) design columns")
-        let expected = (hasIntercept ? ["(Intercept)"] : []) + encoder.columnNames
+    /// What ties the state to the model around it: a regression model, one term per design
+    /// column, the training rows counted alike, and the intercept as the preprocessing says.
+    public func check(in model: Model) throws {
+        try check()
+        try require(model.task == .regression, "a linear model does regression")
+        try require(hasIntercept == model.preprocessing.settings.hasIntercept, "hasIntercept is \(hasIntercept) but the preprocessing says otherwise")
+        let expected = (hasIntercept ? ["(Intercept)"] : []) + model.terms
+        try require(terms.count == expected.count, "linear state has \(terms.count) terms for \(expected.count) design columns")
         if let index = terms.indices.first(where: { terms[$0] != expected[$0] }) {
             throw Inconsistency(message: "term \(index + 1) is '\(TerminalText.escaped(terms[index]))' where the schema makes '\(TerminalText.escaped(expected[index]))'")
         }
-        try require(observations == training.rowsUsed, "linear state has \(observations) observations but training used \(training.rowsUsed) rows")
-        if let option = training.options["intercept"] {
-            try require(Switch.value(option) == hasIntercept, "option intercept=\(option) but hasIntercept is \(hasIntercept)")
-        }
+        try require(observations == model.training.rowsUsed, "linear state has \(observations) observations but training used \(model.training.rowsUsed) rows")
     }
 }

@@ -3,51 +3,114 @@ import Numerics
 import Tabular
 
 /// The rows and columns a fit uses, as R's model frame: the target and features resolved by
-/// name, rows with a missing target or feature dropped and counted, categorical levels
-/// narrowed to those present in the rows used (R's `drop.unused.levels`).
+/// name, rows with a missing target dropped, and rows with a missing feature dropped too
+/// unless the fit imputes; categorical levels narrowed to those present in the rows used
+/// (R's `drop.unused.levels`).
 ///
 /// With no feature list, every column except the target is a feature, except free-text
 /// columns, which are skipped (they are names and notes, rarely predictors; a categorical
 /// column is what R's factor is). Naming a text column as a feature is an error.
 struct TrainingFrame {
+    let task: ModelTask
     let schema: TrainingSchema
     /// The used rows of the target and feature columns, in schema order (target first).
     let data: Dataset
     let rowsDropped: Int
+    /// Missing feature values that imputation will fill.
+    let valuesImputed: Int
+    /// Regression: the target's values; classification: each row's class index.
+    let target: [Double]
 
-    init(_ request: FitRequest, kind: String) throws {
+    /// Fits of a classification kind accept an integer target as classes, up to this many.
+    static let maximumClasses = 100
+
+    init(_ request: FitRequest, kind: String, tasks: [ModelTask], requestedTask: ModelTask?, impute: ImputeMethod) throws {
         let source = request.data
-        let target = try blaming("target") { try source.requireColumn(request.target, datasetName: request.datasetName) }
-        guard target.type.isNumeric else {
-            throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target", argument: "target")
-        }
-        let features = try blaming("features") { try Self.features(of: request, excluding: target.name, kind: kind) }
+        let targetColumn = try blaming("target") { try source.requireColumn(request.target, datasetName: request.datasetName) }
+        let features = try blaming("features") { try Self.features(of: request, excluding: targetColumn.name, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
-        guard target.missingCount < source.rowCount else {
-            throw ModelshError.data("target '\(target.name)' has no values: all \(source.rowCount) rows are missing", argument: "target")
+        guard targetColumn.missingCount < source.rowCount else {
+            throw ModelshError.data("target '\(targetColumn.name)' has no values: all \(source.rowCount) rows are missing", argument: "target")
         }
-        let columns = [target] + features
-        let complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        task = try blaming(requestedTask == nil ? "target" : "task") {
+            try Self.task(for: targetColumn, kind: kind, tasks: tasks, requested: requestedTask)
+        }
+        let required = impute == .drop ? [targetColumn] + features : [targetColumn]
+        let complete = (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
         guard !complete.isEmpty else {
             throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses the target or a feature")
         }
-        try blaming("target") { try Self.requireFinite(target, rows: complete) }
+        try blaming("target") { try Self.requireFinite(targetColumn, rows: complete) }
         for column in features { try blaming("features") { try Self.requireFinite(column, rows: complete) } }
 
-        data = try Dataset(columns: columns).selecting(rows: complete)
+        data = try Dataset(columns: [targetColumn] + features).selecting(rows: complete)
         rowsDropped = source.rowCount - complete.count
-        schema = TrainingSchema(target: FeatureSchema(name: target.name, type: target.type),
-                                features: try blaming("features") { try features.map { try Self.featureSchema($0, rows: complete) } })
+        valuesImputed = impute == .drop ? 0 : features.reduce(0) { total, column in total + complete.filter { column.isMissing($0) }.count }
+        let featureSchemas = try blaming("features") { try features.map { try Self.featureSchema($0, rows: complete) } }
+        let usedTarget = data.columns[0]
+        switch task {
+        case .regression:
+            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas)
+            target = usedTarget.numbers ?? []
+        case .classification:
+            let classes = try blaming("target") { try Self.classes(of: usedTarget) }
+            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type, levels: classes), features: featureSchemas)
+            target = try ClassLabels(classes).indices(of: usedTarget).map(Double.init)
+        }
     }
 
-    /// The target's values in the rows used.
-    func targetValues() throws -> [Double] {
-        guard let values = data.columns.first?.numbers else {
-            throw ModelshError(.software, "the training frame's first column is not the numeric target")
+    /// The task the target allows among the kind's: a categorical, boolean or text target is
+    /// classes; a numeric one is a quantity; an integer one is a quantity to a kind that can
+    /// regress, classes to a kind that only classifies.
+    private static func task(for target: Column, kind: String, tasks: [ModelTask], requested: ModelTask?) throws -> ModelTask {
+        if let requested {
+            guard tasks.contains(requested) else {
+                throw ModelshError.usage("'\(kind)' does not do \(requested.rawValue)")
+            }
+            switch (requested, target.type) {
+            case (.regression, .integer), (.regression, .numeric), (.regression, .boolean), (.classification, _): return requested
+            default: throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); regression needs a numeric target")
+            }
         }
-        return values
+        switch target.type {
+        case .categorical, .text:
+            guard tasks.contains(.classification) else {
+                throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target (try a classifier such as logistic)")
+            }
+            return .classification
+        case .boolean, .integer:
+            return tasks[0]
+        case .numeric:
+            guard tasks.contains(.regression) else {
+                throw ModelshError.data("target '\(target.name)' is numeric; '\(kind)' needs classes (a categorical, boolean or integer target)")
+            }
+            return .regression
+        }
+    }
+
+    /// The class labels of a classification target, in the order the model indexes them:
+    /// a categorical column's level order, false before true, integers in numeric order,
+    /// text in code-point order.
+    private static func classes(of target: Column) throws -> [String] {
+        var present = Set<String>()
+        for row in 0 ..< target.count { if let text = target.text(at: row) { present.insert(text) } }
+        let ordered: [String]
+        switch target.type {
+        case .categorical: ordered = (target.levels ?? []).filter { present.contains($0) }
+        case .boolean: ordered = ["false", "true"].filter { present.contains($0) }
+        case .integer, .numeric:
+            guard present.count <= maximumClasses else {
+                throw ModelshError.data("target '\(target.name)' has \(present.count) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
+            }
+            ordered = present.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) }
+        case .text: ordered = present.sorted()
+        }
+        guard ordered.count >= 2 else {
+            throw ModelshError.data("target '\(target.name)' has only one class\(ordered.first.map { " ('\($0)')" } ?? "") in the rows used; a classifier needs two or more")
+        }
+        return ordered
     }
 
     private static func features(of request: FitRequest, excluding target: String, kind: String) throws -> [Column] {
@@ -70,10 +133,10 @@ struct TrainingFrame {
         }
     }
 
-    /// Infinity has no place in least squares (R's lm refuses it too); NaN is already missing.
+    /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing.
     private static func requireFinite(_ column: Column, rows: [Int]) throws {
         guard let values = column.numbers else { return }
-        if let row = rows.first(where: { !values[$0].isFinite }) {
+        if let row = rows.first(where: { !column.isMissing($0) && !values[$0].isFinite }) {
             throw ModelshError.data("column '\(column.name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \(row + 1)")
         }
     }
@@ -83,7 +146,7 @@ struct TrainingFrame {
             return FeatureSchema(name: column.name, type: column.type)
         }
         var present = [Bool](repeating: false, count: levels.count)
-        for row in rows {
+        for row in rows where !column.isMissing(row) {
             let code = Int(codes[row])
             guard levels.indices.contains(code) else {
                 throw ModelshError.data("column '\(column.name)' has a category code (\(code)) outside its \(levels.count) levels in row \(row + 1)")
@@ -95,6 +158,29 @@ struct TrainingFrame {
             throw ModelshError.data("column '\(column.name)' has only one level\(used.first.map { " ('\($0)')" } ?? "") in the rows used; a categorical feature needs two or more")
         }
         return FeatureSchema(name: column.name, type: .categorical, levels: used)
+    }
+}
+
+/// A classification target's labels and the lookup from a value's text to its class index.
+struct ClassLabels {
+    let labels: [String]
+    private let index: [String: Int]
+
+    init(_ labels: [String]) {
+        self.labels = labels
+        index = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Each row's class index, -1 where the value is missing; a class training never saw is
+    /// an error naming it.
+    func indices(of column: Column) throws -> [Int] {
+        try (0 ..< column.count).map { row in
+            guard let text = column.text(at: row) else { return -1 }
+            guard let position = index[text] else {
+                throw ModelshError.data("target '\(column.name)' has class '\(text)' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+            }
+            return position
+        }
     }
 }
 

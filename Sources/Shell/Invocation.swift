@@ -47,6 +47,11 @@ public struct Invocation: Sendable {
         return nil
     }
 
+    /// A switch option's value; nil when not given (the binder has checked the spelling).
+    public func switchValue(_ name: String) -> Bool? {
+        text(name).flatMap(Switch.value)
+    }
+
     public func integer(_ name: String) -> Int? { number(name).map { Int($0) } }
 
     /// A list of names (a single name counts as a list of one).

@@ -8,7 +8,7 @@ import Models
 /// {
 ///   "createdBy" : "modelsh 0.1.0",
 ///   "format" : "modelsh-model",
-///   "formatVersion" : 1,
+///   "formatVersion" : 2,
 ///   "model" : { … },
 ///   "name" : "m"
 /// }
@@ -20,10 +20,12 @@ import Models
 /// left out as aliased, as R's NA does); NaN payload bits are not kept.
 ///
 /// Readers refuse a `formatVersion` newer than `formatVersion`, so a file from a newer build
-/// gives a clear message instead of a half-understood model.
+/// gives a clear message instead of a half-understood model, and one older than
+/// `oldestReadable` (format 1 predates stored preprocessing and hyper-parameters).
 public enum ModelArchive {
     public static let format = "modelsh-model"
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    public static let oldestReadable = 2
 
     /// The archive as UTF-8 JSON, ending with a newline.
     public static func encode(_ model: Model, name: String) throws -> Data {
@@ -55,6 +57,9 @@ public enum ModelArchive {
         }
         if let version = header.formatVersion, version > formatVersion {
             throw ModelshError.data("\(source) was written by a newer modelsh (format \(version); this build reads up to \(formatVersion))")
+        }
+        if let version = header.formatVersion, (1 ..< oldestReadable).contains(version) {
+            throw ModelshError.data("\(source) was written by modelsh 0.1 (model format \(version)); this build reads formats \(oldestReadable) to \(formatVersion): refit the model")
         }
 
         let envelope: Envelope

@@ -72,7 +72,9 @@ public struct WorkspaceContents: Sendable, Equatable {
 /// text, so `sqlite3 w.msw .schema` explains the file.
 public enum Workspace {
     public static let format = "modelsh-workspace"
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    /// Format 1 stored models without their preprocessing and hyper-parameters.
+    public static let oldestReadable = 2
 
     /// Replaces the file at `path` with `contents`; on failure the old file is untouched.
     public static func save(_ contents: WorkspaceContents, to path: String) throws {

@@ -85,6 +85,9 @@ struct WorkspaceReader {
             throw ModelshError.data("\(path) was written by a newer modelsh (format \(version); this build reads up to \(Workspace.formatVersion))")
         }
         guard version >= 1 else { throw database.failure(message: "format version \(version) is not valid") }
+        guard version >= Workspace.oldestReadable else {
+            throw ModelshError.data("\(path) was written by modelsh 0.1 (workspace format \(version)); this build reads formats \(Workspace.oldestReadable) to \(Workspace.formatVersion)")
+        }
         guard try !query.step() else { throw database.failure(message: "meta has more than one row") }
         return version
     }

@@ -61,6 +61,13 @@ public struct Column: Sendable, Equatable {
         return Column(name: name, type: .categorical, storage: .categories(codes: codes, levels: levels), missing: mask)
     }
 
+    /// A categorical column from level indices (-1 is missing) into `levels`, kept in that order.
+    public static func categorical(_ name: String, codes: [Int], levels: [String]) -> Column {
+        var mask = MissingMask(count: codes.count)
+        for (i, code) in codes.enumerated() where code < 0 { mask[i] = true }
+        return Column(name: name, type: .categorical, storage: .categories(codes: codes.map { Int32($0) }, levels: levels), missing: mask)
+    }
+
     static func count(of storage: ColumnStorage) -> Int {
         switch storage {
         case .numbers(let values): return values.count

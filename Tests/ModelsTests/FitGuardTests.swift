@@ -18,7 +18,7 @@ final class FitGuardTests: XCTestCase {
             let model = try fit(data, target: "y", options: ["intercept": spelling])
             XCTAssertEqual(model.training.options, ["intercept": stored], spelling)
             XCTAssertEqual(model.training.parameters, "intercept=\(stored)")
-            guard case .linear(let learned) = model.state else { return XCTFail() }
+            guard let learned = model.state as? LinearRegression.Learned else { return XCTFail() }
             XCTAssertEqual(learned.hasIntercept, stored == "true", spelling)
         }
         assertThrows(.usage, containing: ["option 'intercept' is a switch: true or false (also yes/no, on/off), not 'maybe'"], argument: "intercept") {
@@ -61,12 +61,12 @@ final class FitGuardTests: XCTestCase {
             Column.numeric("x", [1, 2, 3, 4, 6]),
         ])
         let model = try fit(data, target: "y")
-        guard case .linear(let learned) = model.state else { return XCTFail() }
+        guard let learned = model.state as? LinearRegression.Learned else { return XCTFail() }
         XCTAssertEqual(learned.rank, 5)
         XCTAssertEqual(learned.aliased, [false, false, false, false, false, true])
         XCTAssertEqual(learned.residualDegreesOfFreedom, 0)
         _ = model.summary()
-        XCTAssertEqual(try model.predict(on: data)[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(try model.predict(on: data).numbers[0], 1, accuracy: 1e-12)
     }
 
     // MARK: - Data the fit cannot use
@@ -96,11 +96,11 @@ final class FitGuardTests: XCTestCase {
         assertThrows(.data, containing: ["every row misses the target or an input (1 the target, 1 an input)"]) { try model.evaluate(on: mixed) }
         // Inputs present, but a + b terms of opposite infinite sign: the prediction is NaN,
         // and the message must not blame missing inputs.
-        guard case .linear(let learned) = model.state else { return XCTFail() }
+        guard let learned = model.state as? LinearRegression.Learned else { return XCTFail() }
         XCTAssertTrue(learned.estimates[1] > 1 && learned.estimates[2] > 1)
         let huge = Double.greatestFiniteMagnitude
         let overflow = try Dataset(columns: [Column.numeric("y", [1, 2]), Column.numeric("a", [huge, huge]), Column.numeric("b", [-huge, -huge])])
-        XCTAssertTrue(try model.predict(on: overflow).allSatisfy(\.isNaN))
+        XCTAssertTrue(try model.predict(on: overflow).numbers.allSatisfy(\.isNaN))
         assertThrows(.data, containing: ["of 2 rows, 2 get a prediction that is not a number"]) { try model.evaluate(on: overflow) }
     }
 }

@@ -14,7 +14,7 @@ final class LinearRegressionTests: XCTestCase {
     }
 
     func inference(_ model: Model) -> LinearInference {
-        guard case .linear(let learned) = model.state else { fatalError("not a linear model") }
+        guard let learned = model.state as? LinearRegression.Learned else { fatalError("not a linear model") }
         return learned.inference
     }
 
@@ -60,7 +60,7 @@ final class LinearRegressionTests: XCTestCase {
         XCTAssertEqual(result.parameterCount, 12)
         assertRelative(result.aic, 4795.9857242470387, 1e-12)
         assertRelative(result.bic, 4845.0814428319711, 1e-12)
-        guard case .linear(let learned) = model.state else { return XCTFail() }
+        guard let learned = model.state as? LinearRegression.Learned else { return XCTFail() }
         let quantiles = [-155.82676612155169, -38.535890864744807, -0.22782155705084256, 37.8058819209859, 151.35251672451777]
         for (a, e) in zip(learned.residualQuantiles, quantiles) { assertRelative(a, e, 1e-9) }
     }
@@ -113,7 +113,7 @@ final class LinearRegressionTests: XCTestCase {
             assertRelative(row.standardError, reference.2, 1e-10)
         }
         assertRelative(inference(model).rSquared!, 0.99353345001129501, 1e-12)
-        let predictions = try model.predict(on: data)
+        let predictions = try model.predict(on: data).numbers
         assertRelative(predictions[0], 4.7804420621771757 + 0.2 * 0.91690218627164344, 1e-12)
     }
 
@@ -210,16 +210,16 @@ final class LinearRegressionTests: XCTestCase {
     func testPredictionErrorsNameTheProblem() throws {
         let model = try fit(try TestData.iris(), target: "Sepal.Length", features: ["Species", "Petal.Width"])
         let bergen = try Dataset(columns: [Column.categorical("Species", ["setosa", "Bergen"]), Column.numeric("Petal.Width", [1, 2])])
-        assertThrows(.data, containing: ["column 'Species' has level 'Bergen' not seen in training (levels: setosa, versicolor, virginica)"]) {
-            try model.predict(on: bergen)
+        assertThrows(.data, containing: ["column 'Species' has level 'Bergen' in row 2, not seen in training (levels: setosa, versicolor, virginica)"]) {
+            try model.predict(on: bergen).numbers
         }
         let missing = try Dataset(columns: [Column.numeric("Petal.Widht", [1])])
-        assertThrows(.usage, containing: ["'Species'"]) { try model.predict(on: missing) }
+        assertThrows(.usage, containing: ["'Species'"]) { try model.predict(on: missing).numbers }
         let wrongType = try Dataset(columns: [Column.categorical("Species", ["setosa"]), Column.categorical("Petal.Width", ["wide"])])
-        assertThrows(.data, containing: ["'Petal.Width'", "categorical", "numeric"]) { try model.predict(on: wrongType) }
+        assertThrows(.data, containing: ["'Petal.Width'", "categorical", "numeric"]) { try model.predict(on: wrongType).numbers }
         // Level order in the new data does not matter: levels are matched by name.
         let reordered = try Dataset(columns: [Column.categorical("Species", ["virginica", "setosa"]), Column.numeric("Petal.Width", [2, 0.2])])
-        let p = try model.predict(on: reordered)
+        let p = try model.predict(on: reordered).numbers
         XCTAssertEqual(p[0], 4.7804420621771757 - 0.050085891563525322 + 2 * 0.91690218627164344, accuracy: 1e-12)
         XCTAssertEqual(p[1], 4.7804420621771757 + 0.2 * 0.91690218627164344, accuracy: 1e-12)
     }

@@ -39,7 +39,7 @@ final class ModelConformanceTests: XCTestCase {
         try forEachKind { kind, data, target in
             let first = try fit(kind, data, target), second = try fit(kind, data, target)
             XCTAssertEqual(first, second, kind.name)
-            XCTAssertEqual(bits(try first.predict(on: data)), bits(try second.predict(on: data)), kind.name)
+            XCTAssertEqual(bits(try first.predict(on: data).numbers), bits(try second.predict(on: data).numbers), kind.name)
             XCTAssertEqual(first.kind, kind.name)
         }
     }
@@ -49,7 +49,7 @@ final class ModelConformanceTests: XCTestCase {
             let model = try fit(kind, data, target)
             let decoded = try JSONDecoder().decode(Model.self, from: try JSONEncoder().encode(model))
             XCTAssertEqual(decoded, model, kind.name)
-            XCTAssertEqual(bits(try decoded.predict(on: data)), bits(try model.predict(on: data)), kind.name)
+            XCTAssertEqual(bits(try decoded.predict(on: data).numbers), bits(try model.predict(on: data).numbers), kind.name)
             XCTAssertEqual(decoded.summary(), model.summary(), kind.name)
         }
     }
@@ -61,7 +61,7 @@ final class ModelConformanceTests: XCTestCase {
             let copy = try data.adding(first.renamed("copy_of_\(first.name)"))
             let model = try fit(kind, copy, target)
             let decoded = try JSONDecoder().decode(Model.self, from: try JSONEncoder().encode(model))
-            XCTAssertEqual(bits(try decoded.predict(on: copy)), bits(try model.predict(on: copy)), kind.name)
+            XCTAssertEqual(bits(try decoded.predict(on: copy).numbers), bits(try model.predict(on: copy).numbers), kind.name)
         }
     }
 
@@ -116,7 +116,7 @@ final class ModelConformanceTests: XCTestCase {
             let withNaN = try data.adding(Column.numeric(feature.name, values, type: feature.type))
             let model = try fit(kind, withNaN, target)
             XCTAssertEqual(model.training.rowsDropped, 1, kind.name)
-            let predictions = try model.predict(on: withNaN)
+            let predictions = try model.predict(on: withNaN).numbers
             XCTAssertTrue(predictions[3].isNaN, "no prediction without its inputs")
             XCTAssertEqual(predictions.filter(\.isNaN).count, 1)
             let metrics = try model.evaluate(on: withNaN)
@@ -125,21 +125,21 @@ final class ModelConformanceTests: XCTestCase {
             values[3] = .infinity
             let withInfinity = try data.adding(Column.numeric(feature.name, values, type: feature.type))
             assertThrows(.data, containing: ["'\(feature.name)'", "non-finite", "row 4"]) { try fit(kind, withInfinity, target) }
-            XCTAssertTrue(try model.predict(on: withInfinity)[3].isNaN, "no prediction from an infinite input")
+            XCTAssertTrue(try model.predict(on: withInfinity).numbers[3].isNaN, "no prediction from an infinite input")
         }
     }
 
     func testPredictOnDifferentColumns() throws {
         try forEachKind { kind, data, target in
             let model = try fit(kind, data, target)
-            let expected = try model.predict(on: data)
+            let expected = try model.predict(on: data).numbers
             let extra = try data.adding(Column.numeric("unrelated", [Double](repeating: 1, count: data.rowCount)))
-            XCTAssertEqual(bits(try model.predict(on: extra)), bits(expected), "extra columns are ignored")
+            XCTAssertEqual(bits(try model.predict(on: extra).numbers), bits(expected), "extra columns are ignored")
             let withoutTarget = try Dataset(columns: data.columns.filter { $0.name != target })
-            XCTAssertEqual(bits(try model.predict(on: withoutTarget)), bits(expected), "prediction does not need the target")
+            XCTAssertEqual(bits(try model.predict(on: withoutTarget).numbers), bits(expected), "prediction does not need the target")
             let dropped = model.schema.features[0].name
             let withoutFeature = try Dataset(columns: data.columns.filter { $0.name != dropped })
-            assertThrows(.usage, containing: ["column '\(dropped)'", "not in the data"]) { try model.predict(on: withoutFeature) }
+            assertThrows(.usage, containing: ["column '\(dropped)'", "not in the data"]) { try model.predict(on: withoutFeature).numbers }
             assertThrows(.usage, containing: ["column '\(target)'"]) { try model.evaluate(on: withoutTarget) }
         }
     }

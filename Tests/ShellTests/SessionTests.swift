@@ -145,7 +145,7 @@ final class SessionTests: ShellTestCase {
         let path = temporaryPath("w.msw")
         run("load \"data/diabetes.csv\" as diabetes; split diabetes seed=3 as train, test")
         run("fit linear train target=Y as m; set tolerance 1e-6")
-        let predictions = try session.state.variables.model("m")!.predict(on: session.state.variables.dataset("test")!)
+        let predictions = try session.state.variables.model("m")!.predict(on: session.state.variables.dataset("test")!).numbers
         run("save workspace \"\(path)\"")
         let saved = session.state
         let savedCells = session.cells.dropLast()  // the file cannot hold the cell that saved it
@@ -157,7 +157,7 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(Array(other.cells.prefix(savedCells.count)), Array(savedCells))
         XCTAssertEqual(other.cells.last?.input, "open \"\(path)\"")
         XCTAssertEqual(other.nextCellNumber, savedCells.count + 2)
-        let reopened = try other.state.variables.model("m")!.predict(on: other.state.variables.dataset("test")!)
+        let reopened = try other.state.variables.model("m")!.predict(on: other.state.variables.dataset("test")!).numbers
         XCTAssertEqual(reopened.map(\.bitPattern), predictions.map(\.bitPattern))
     }
 
@@ -182,8 +182,8 @@ final class SessionTests: ShellTestCase {
         run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length as m")
         run("save m to \"\(path)\"; load model \"\(path)\" as copy")
         let data = session.state.variables.dataset("iris")!
-        let original = try session.state.variables.model("m")!.predict(on: data)
-        let copy = try session.state.variables.model("copy")!.predict(on: data)
+        let original = try session.state.variables.model("m")!.predict(on: data).numbers
+        let copy = try session.state.variables.model("copy")!.predict(on: data).numbers
         XCTAssertEqual(copy.map(\.bitPattern), original.map(\.bitPattern))
     }
 

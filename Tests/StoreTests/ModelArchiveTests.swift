@@ -23,9 +23,7 @@ final class ModelArchiveTests: StoreTestCase {
     }
 
     private func coefficients(_ model: Model) -> [Double] {
-        switch model.state {
-        case .linear(let learned): return learned.coefficients
-        }
+        (model.state as? LinearRegression.Learned)?.coefficients ?? []
     }
 
     // MARK: - Round trip
@@ -40,7 +38,7 @@ final class ModelArchiveTests: StoreTestCase {
         XCTAssertEqual(decoded, model)
         XCTAssertEqual(coefficients(decoded).map(\.bitPattern), coefficients(model).map(\.bitPattern))
         let data = try Self.trainingData()
-        XCTAssertEqual(try decoded.predict(on: data).map(\.bitPattern), try model.predict(on: data).map(\.bitPattern))
+        XCTAssertEqual(try decoded.predict(on: data).numbers.map(\.bitPattern), try model.predict(on: data).numbers.map(\.bitPattern))
         XCTAssertEqual(try ModelArchive.encode(decoded, name: "m"), archive, "re-encoding gives the same bytes")
     }
 
@@ -50,7 +48,7 @@ final class ModelArchiveTests: StoreTestCase {
         XCTAssertEqual(lines.first, "{")
         XCTAssertEqual(lines[1], "  \"createdBy\" : \"\(modelshCreatedBy)\",")
         XCTAssertEqual(lines[2], "  \"format\" : \"modelsh-model\",")
-        XCTAssertEqual(lines[3], "  \"formatVersion\" : 1,")
+        XCTAssertEqual(lines[3], "  \"formatVersion\" : 2,")
         XCTAssertEqual(lines[4], "  \"model\" : {")
         XCTAssertTrue(text.hasSuffix("  \"name\" : \"m\"\n}\n"))
     }
@@ -95,8 +93,8 @@ final class ModelArchiveTests: StoreTestCase {
         let opened = try Workspace.open(path: path)
         XCTAssertEqual(opened.models, contents.models)
         for (actual, expected) in zip(opened.models, contents.models) {
-            XCTAssertEqual(try actual.model.predict(on: data).map(\.bitPattern),
-                           try expected.model.predict(on: data).map(\.bitPattern))
+            XCTAssertEqual(try actual.model.predict(on: data).numbers.map(\.bitPattern),
+                           try expected.model.predict(on: data).numbers.map(\.bitPattern))
         }
     }
 
@@ -135,7 +133,14 @@ final class ModelArchiveTests: StoreTestCase {
 
     func testNewerFormatVersionIsRefusedBeforeTheModelIsRead() throws {
         let text = #"{"format": "modelsh-model", "formatVersion": 3, "model": {"from": "the future"}}"#
-        assertModelshError(.data, containing: ["m.json was written by a newer modelsh (format 3; this build reads up to 1)"]) {
+        assertModelshError(.data, containing: ["m.json was written by a newer modelsh (format 3; this build reads up to 2)"]) {
+            try ModelArchive.decode(Data(text.utf8), source: "m.json")
+        }
+    }
+
+    func testFormatOneFromModelsh01IsRefusedWithAReason() throws {
+        let text = #"{"format": "modelsh-model", "formatVersion": 1, "model": {"kind": "linear"}}"#
+        assertModelshError(.data, containing: ["m.json was written by modelsh 0.1 (model format 1); this build reads formats 2 to 2: refit the model"]) {
             try ModelArchive.decode(Data(text.utf8), source: "m.json")
         }
     }

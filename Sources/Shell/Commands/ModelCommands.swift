@@ -57,25 +57,66 @@ enum ModelCommands {
     static let predict = CommandSpec(
         "predict", category: .models,
         summary: "Add a model's predictions to a copy of a dataset",
-        details: "Makes a new dataset: DATA with a column of predictions (named predicted unless column= says otherwise; an existing column is never replaced). Rows with a missing input get a missing prediction.",
+        details: """
+        Makes a new dataset: DATA with a column of predictions (named predicted unless column= says
+        otherwise; an existing column is never replaced). A classifier's column holds the predicted
+        class; probabilities=yes adds one column per class, named COLUMN_CLASS, and threshold= sets
+        the probability of the second class at which a binary classifier predicts it (default: the
+        most probable class). Rows with a missing input get a missing prediction.
+        """,
         example: "predict m on test as scored",
         changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
-                            options: [OptionSpec("column", .newName, "the name of the prediction column (default predicted)")],
+                            options: [OptionSpec("column", .newName, "the name of the prediction column (default predicted)"),
+                                      OptionSpec("probabilities", .switch, "a classifier also adds each class's probability"),
+                                      OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability")],
                             outputs: .dataset("NAME")) { invocation, context in
             let data = invocation.dataset("DATA")
-            let predictions = try invocation.at("DATA") { try invocation.model("MODEL").predict(on: data) }
+            let model = invocation.model("MODEL")
+            let prediction = try invocation.at("DATA") { try model.predict(on: data) }
             let column = invocation.text("column") ?? "predicted"
-            guard data.column(named: column) == nil else {
-                throw ModelshError.usage("'\(invocation.name("DATA")!)' already has a column '\(column)'; name the predictions with column=NAME",
-                                         at: invocation.location(invocation.has("column") ? "column" : "DATA"))
+            let threshold = try ThresholdOption.value(invocation, model: model)
+            var added: [Column]
+            switch prediction {
+            case .values(let values):
+                if invocation.has("probabilities") {
+                    throw ModelshError.usage("'\(invocation.name("MODEL")!)' is a regression model; it has no class probabilities", at: invocation.location("probabilities"))
+                }
+                added = [Column.numeric(column, values)]
+            case .classes(let classes):
+                let assigned = classes.assigned(threshold: threshold)
+                added = [Column.categorical(column, codes: assigned, levels: classes.labels)]
+                if invocation.switchValue("probabilities") == true {
+                    added += zip(classes.labels, classes.probabilities).map { Column.numeric("\(column)_\($0)", $1) }
+                }
             }
-            let scored = try data.adding(Column.numeric(column, predictions))
+            var scored = data
+            for new in added {
+                guard scored.column(named: new.name) == nil else {
+                    throw ModelshError.usage("'\(invocation.name("DATA")!)' already has a column '\(new.name)'; name the predictions with column=NAME",
+                                             at: invocation.location(invocation.has("column") ? "column" : "DATA"))
+                }
+                scored = try scored.adding(new)
+            }
             try context.define(output: 0, of: invocation, as: .dataset(scored))
-            let missing = predictions.filter(\.isNaN).count
+            let missing = prediction.rowCount - (0 ..< prediction.rowCount).filter { !added[0].isMissing($0) }.count
             let note = missing == 0 ? "" : "; \(missing) missing"
             context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(column)'\(note)")
         }])
+}
+
+/// The `threshold=` option of predict and evaluate: a probability, for binary classifiers only.
+enum ThresholdOption {
+    static func value(_ invocation: Invocation, model: Model) throws -> Double? {
+        guard let threshold = invocation.number("threshold") else { return nil }
+        guard model.task == .classification, model.schema.classes.count == 2 else {
+            throw ModelshError.usage("threshold= applies to a binary classifier; '\(invocation.name("MODEL")!)' is not one", at: invocation.location("threshold"))
+        }
+        guard (0 ... 1).contains(threshold) else {
+            throw ModelshError.usage("threshold= must be a probability from 0 to 1, not \(NumberFormat.shortest(threshold))", at: invocation.location("threshold"))
+        }
+        return threshold
+    }
 }
 
 /// One-line descriptions of models, shared by the commands that make or list them.

@@ -1,0 +1,104 @@
+import Diagnostics
+import Numerics
+import Tabular
+
+/// What a model predicts: a number (regression) or one of a fixed set of classes.
+public enum ModelTask: String, Codable, Sendable, CaseIterable {
+    case regression, classification
+}
+
+/// A kind's hyper-parameters: a plain value, parsed from the `fit` options once and stored
+/// with the model. Fitting reads them and never changes them.
+public protocol ModelParameters: Codable, Sendable, Equatable {}
+
+/// What a fit learned. A pure value: `predict` depends on nothing but the state and its
+/// inputs, so a saved and reloaded model predicts bit for bit as the one in memory.
+public protocol LearnedState: Codable, Sendable, Equatable {
+    /// One output per row of `inputs`: values for regression, class probabilities (rows ×
+    /// classes) for classification. Rows the inputs mark unusable may hold anything; the model
+    /// replaces their output with NaN.
+    func predict(_ inputs: ModelInputs) throws -> RawPrediction
+
+    /// The model described for `summary`, after the lines common to every kind.
+    func summary(of model: Model) -> Report
+
+    /// Every invariant `predict` and `summary` rely on, checked against the rest of the model
+    /// when a file is decoded; a failure is an `Inconsistency` (ModelChecks.swift).
+    func check(in model: Model) throws
+}
+
+/// A model kind: how options become hyper-parameters and how a training problem becomes a
+/// learned state. `ModelKind(SomeLearner.self)` puts it in the catalogue.
+public protocol Learner {
+    associatedtype Parameters: ModelParameters
+    associatedtype State: LearnedState
+
+    /// The catalogue name, e.g. "linear".
+    static var name: String { get }
+    /// One line for `help fit`.
+    static var summary: String { get }
+    /// The tasks it can learn; the first is used when the target allows several.
+    static var tasks: [ModelTask] { get }
+    /// The preprocessing options it accepts (`intercept=`, `scale=`, …).
+    static var preprocessing: [CommonOption] { get }
+    /// Its own options, after the preprocessing ones.
+    static var options: [ModelOptionSpec] { get }
+
+    /// The hyper-parameters from normalised options (only the kind's own are given).
+    static func parameters(_ options: [String: String]) throws -> Parameters
+    /// How its categorical features are coded, which may depend on the parameters (an
+    /// unpenalised fit needs a reference level; a penalised one keeps every level).
+    static func encoding(_ parameters: Parameters) -> CategoricalEncoding
+    /// The default scaling when `scale=` is not given.
+    static func defaultScale(_ parameters: Parameters) -> ScaleMethod
+    static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> State
+}
+
+extension Learner {
+    public static var options: [ModelOptionSpec] { [] }
+    public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .treatment }
+    public static func defaultScale(_ parameters: Parameters) -> ScaleMethod { .none }
+}
+
+/// The output of `LearnedState.predict` for a block of rows.
+public enum RawPrediction: Sendable {
+    case values([Double])
+    /// rows × classes, column-major (column k is every row's probability of class k).
+    case probabilities(Matrix)
+}
+
+/// What a kind fits on: the training rows after preprocessing.
+public struct TrainingProblem: Sendable {
+    public let task: ModelTask
+    /// The encoded, imputed, expanded and scaled features (rows × terms), without an
+    /// intercept column: kinds that fit one add it themselves.
+    public let design: Matrix
+    /// The design's column names, as R names them (`Speciesversicolor`, `x^2`, `x:z`).
+    public let terms: [String]
+    public let hasIntercept: Bool
+    /// The features after imputation, for kinds that use categories natively.
+    public let features: [PreparedFeature]
+    /// Regression: the target values. Classification: each row's class index as a Double.
+    public let target: [Double]
+    /// Classification: the class labels, in index order; empty for regression.
+    public let classes: [String]
+
+    /// Each row's class index (classification).
+    public var classIndices: [Int] { target.map { Int($0) } }
+}
+
+/// One feature's values as a model sees them, after imputation.
+public enum PreparedFeature: Sendable {
+    case numbers([Double])
+    /// Indices into the training levels; -1 where missing.
+    case levels([Int], count: Int)
+}
+
+/// The inputs for a block of rows at prediction time, prepared as in training.
+public struct ModelInputs: Sendable {
+    public let design: Matrix
+    public let features: [PreparedFeature]
+    /// False where an input is missing (and not imputed) or not finite.
+    public let usable: [Bool]
+    public var rowCount: Int { usable.count }
+}

@@ -1,0 +1,372 @@
+import Diagnostics
+import Numerics
+import Tabular
+
+/// How missing feature values are handled: rows dropped (R's na.omit, the default), or the
+/// value filled from the training rows. Mean and median apply to numeric features; a
+/// categorical feature is then filled with its most frequent level, as no mean exists.
+public enum ImputeMethod: String, Codable, Sendable, CaseIterable {
+    case drop, mean, median, mode
+}
+
+/// How design columns are rescaled, with figures from the training rows: `standard` to mean 0
+/// and standard deviation 1 (population, as scikit-learn's StandardScaler), `minmax` to
+/// [0, 1]. A constant column is left unscaled (divided by 1).
+public enum ScaleMethod: String, Codable, Sendable, CaseIterable {
+    case none, standard, minmax
+}
+
+/// How categorical features enter the design. `treatment`: one indicator per level after the
+/// first (R's default contrasts; the first level is the reference), which an unpenalised fit
+/// needs to stay identifiable. `indicators`: one per level (one-hot), for penalised and
+/// distance-based kinds. `native`: not in the design at all; the kind reads the levels.
+public enum CategoricalEncoding: String, Codable, Sendable {
+    case treatment, indicators, native
+}
+
+/// The options every kind may share, parsed and checked. Which of them a kind accepts is its
+/// `Learner.preprocessing` list.
+public enum CommonOption: String, Sendable, CaseIterable {
+    case intercept, impute, scale, poly, task
+
+    var spec: ModelOptionSpec {
+        switch self {
+        case .intercept: ModelOptionSpec(switch: "intercept", help: "fit an intercept term (default yes)")
+        case .impute: ModelOptionSpec(name: "impute", help: "missing feature values: drop the row (default), or fill with the training mean, median or mode",
+                                      values: ImputeMethod.allCases.map(\.rawValue))
+        case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none",
+                                     values: ScaleMethod.allCases.map(\.rawValue))
+        case .poly: ModelOptionSpec(name: "poly", help: "add polynomial and interaction terms up to this degree (default 1: none)",
+                                    values: nil)
+        case .task: ModelOptionSpec(name: "task", help: "regression or classification (default: from the target's type)",
+                                    values: ModelTask.allCases.map(\.rawValue))
+        }
+    }
+}
+
+/// The preprocessing a fit asked for, before anything is learned from data.
+public struct PreprocessingSettings: Codable, Sendable, Equatable {
+    public let impute: ImputeMethod
+    public let scale: ScaleMethod
+    /// The polynomial degree: 1 adds nothing.
+    public let degree: Int
+    public let hasIntercept: Bool
+    public let encoding: CategoricalEncoding
+
+    public init(impute: ImputeMethod = .drop, scale: ScaleMethod = .none, degree: Int = 1, hasIntercept: Bool = true,
+                encoding: CategoricalEncoding = .treatment) {
+        self.impute = impute
+        self.scale = scale
+        self.degree = degree
+        self.hasIntercept = hasIntercept
+        self.encoding = encoding
+    }
+
+    /// The highest `poly=` accepted: terms grow as p^D, and past this the fit is about the
+    /// expansion rather than the data.
+    static let maximumDegree = 10
+
+    /// Parses the common options (already normalised), with the kind's defaults.
+    static func parse(_ options: [String: String], defaultScale: ScaleMethod, encoding: CategoricalEncoding) throws -> PreprocessingSettings {
+        var degree = 1
+        if let text = options["poly"] {
+            guard let value = Int(text), (1 ... maximumDegree).contains(value) else {
+                throw ModelshError.usage("option 'poly' must be a whole number from 1 to \(maximumDegree), not '\(text)'", argument: "poly")
+            }
+            degree = value
+        }
+        return PreprocessingSettings(impute: options["impute"].flatMap(ImputeMethod.init) ?? .drop,
+                                     scale: options["scale"].flatMap(ScaleMethod.init) ?? defaultScale,
+                                     degree: degree,
+                                     hasIntercept: options["intercept"] != "false",
+                                     encoding: encoding)
+    }
+
+    /// As `summary` shows it, e.g. "impute=drop, scale=standard, poly=2, categorical: treatment (first level is the reference)".
+    var description: String {
+        let coding = switch encoding {
+        case .treatment: "treatment (first level is the reference)"
+        case .indicators: "one indicator per level"
+        case .native: "used natively"
+        }
+        return "impute=\(impute.rawValue), scale=\(scale.rawValue), poly=\(degree), categorical: \(coding)"
+    }
+}
+
+/// One column of the design before polynomial expansion: a numeric feature, or the indicator
+/// of one level of a categorical feature.
+struct BaseColumn: Equatable {
+    let feature: Int
+    /// The level the indicator marks; nil for a numeric feature.
+    let level: Int?
+    let name: String
+    /// Holds only 0 and 1 (an indicator or a boolean), so its powers equal it.
+    let isBinary: Bool
+}
+
+/// The preprocessing learned from the training rows and stored with the model, so `predict`
+/// transforms new data exactly as training data was: fill values, design terms, scaling.
+public struct Preprocessing: Codable, Sendable, Equatable {
+    public let settings: PreprocessingSettings
+    /// Per feature, in schema order: the fill for a missing value (a number, or a level index
+    /// for a categorical feature); empty when missing rows are dropped.
+    public let fills: [Double]
+    /// Each design column as the base columns it multiplies (a repeated index is a power),
+    /// in ascending order.
+    public let terms: [[Int]]
+    /// Per design column: subtract the centre, divide by the scale. Empty without scaling.
+    public let centres: [Double]
+    public let scales: [Double]
+
+    /// The base columns the schema's features encode to under this encoding.
+    static func baseColumns(_ schema: TrainingSchema, settings: PreprocessingSettings) -> [BaseColumn] {
+        let firstCategorical = schema.features.firstIndex { $0.levels != nil }
+        return schema.features.enumerated().flatMap { index, feature -> [BaseColumn] in
+            guard let levels = feature.levels else {
+                let name = feature.type == .boolean ? feature.name + "TRUE" : feature.name
+                return [BaseColumn(feature: index, level: nil, name: name, isBinary: feature.type == .boolean)]
+            }
+            let dropped: Int
+            switch settings.encoding {
+            case .native: return []
+            case .indicators: dropped = 0
+            // Without an intercept the first factor keeps every level, as R's model.matrix does:
+            // the full set is then identifiable and stands in for the intercept.
+            case .treatment: dropped = !settings.hasIntercept && index == firstCategorical ? 0 : 1
+            }
+            return levels.indices.dropFirst(dropped).map {
+                BaseColumn(feature: index, level: $0, name: feature.name + levels[$0], isBinary: true)
+            }
+        }
+    }
+
+    /// Every product of at most `degree` base columns, by degree, as scikit-learn's
+    /// PolynomialFeatures orders them — except powers of a 0/1 column (they equal the column)
+    /// and products of two levels of one feature (always 0), which would only alias.
+    /// More terms than `maximumTerms` is an error: the count grows as p^D, and a model file
+    /// must not be able to make a reader build millions.
+    static func polynomialTerms(_ base: [BaseColumn], degree: Int) throws -> [[Int]] {
+        var terms: [[Int]] = base.indices.map { [$0] }
+        var frontier = terms
+        for _ in 1 ..< max(degree, 1) {
+            var next: [[Int]] = []
+            for term in frontier {
+                guard terms.count + next.count <= maximumTerms else {
+                    throw ModelshError.data("poly=\(degree) on \(base.count) design columns makes more than \(maximumTerms) terms; lower poly= or use fewer features", argument: "poly")
+                }
+                for j in term.last! ..< base.count {
+                    let last = base[term.last!]
+                    if j == term.last!, last.isBinary { continue }
+                    if base[j].level != nil, term.contains(where: { base[$0].feature == base[j].feature && $0 != j }) { continue }
+                    next.append(term + [j])
+                }
+            }
+            terms += next
+            frontier = next
+        }
+        return terms
+    }
+
+    static let maximumTerms = 100_000
+
+    /// The design column names: `x`, `x^2`, `x:Speciesversicolor`.
+    func termNames(_ schema: TrainingSchema) -> [String] {
+        let base = Self.baseColumns(schema, settings: settings)
+        return terms.map { term in
+            var parts: [String] = []
+            var index = 0
+            while index < term.count {
+                var power = 1
+                while index + power < term.count, term[index + power] == term[index] { power += 1 }
+                parts.append(base[term[index]].name + (power > 1 ? "^\(power)" : ""))
+                index += power
+            }
+            return parts.joined(separator: ":")
+        }
+    }
+
+    // MARK: - Learning from the training rows
+
+    /// Learns fills, terms and scaling from `frame` and returns them with the training problem.
+    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings) throws -> (Preprocessing, design: Matrix, features: [PreparedFeature]) {
+        let schema = frame.schema
+        let fills = settings.impute == .drop ? [] : try schema.features.indices.map { index in
+            try fill(frame.data.columns[index + 1], as: schema.features[index], method: settings.impute)
+        }
+        let base = baseColumns(schema, settings: settings)
+        let terms = try polynomialTerms(base, degree: settings.degree)
+        try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
+        let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
+        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount)
+        guard settings.scale != .none else { return (unscaled, inputs.design, inputs.features) }
+        var design = inputs.design
+        var centres: [Double] = [], scales: [Double] = []
+        for j in 0 ..< design.columns {
+            let (centre, scale) = scaling(design.values[j * design.rows ..< (j + 1) * design.rows], method: settings.scale)
+            centres.append(centre)
+            scales.append(scale)
+        }
+        let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: centres, scales: scales)
+        fitted.rescale(&design)
+        return (fitted, design, inputs.features)
+    }
+
+    private static func fill(_ column: Column, as feature: FeatureSchema, method: ImputeMethod) throws -> Double {
+        if let levels = feature.levels {
+            // The most frequent training level; ties go to the earlier level.
+            var counts = [Int](repeating: 0, count: levels.count)
+            let index = Dictionary(levels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            for row in 0 ..< column.count { if let text = column.text(at: row), let level = index[text] { counts[level] += 1 } }
+            return Double(counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0)
+        }
+        guard let values = column.numbers else { return 0 }
+        let present = values.indices.filter { !column.isMissing($0) }.map { values[$0] }
+        guard !present.isEmpty else {
+            throw ModelshError.data("feature '\(column.name)' has no values to \(method.rawValue)-impute from: every training row misses it", argument: "impute")
+        }
+        switch method {
+        case .mean: return present.reduce(0, +) / Double(present.count)
+        case .median: return Quantile.type7(sorted: present.sorted(), 0.5)
+        case .mode, .drop:
+            // The most frequent value; ties go to the smallest.
+            let sorted = present.sorted()
+            var best = sorted[0], bestCount = 0, start = 0
+            while start < sorted.count {
+                var end = start
+                while end < sorted.count, sorted[end] == sorted[start] { end += 1 }
+                if end - start > bestCount { best = sorted[start]; bestCount = end - start }
+                start = end
+            }
+            return best
+        }
+    }
+
+    private static func scaling(_ values: ArraySlice<Double>, method: ScaleMethod) -> (centre: Double, scale: Double) {
+        switch method {
+        case .none: return (0, 1)
+        case .standard:
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            let sd = variance.squareRoot()
+            return (mean, sd > 0 ? sd : 1)
+        case .minmax:
+            let low = values.min() ?? 0, high = values.max() ?? 0
+            return (low, high > low ? high - low : 1)
+        }
+    }
+
+    private func rescale(_ design: inout Matrix) {
+        guard !centres.isEmpty else { return }
+        let n = design.rows
+        for j in 0 ..< design.columns {
+            let centre = centres[j], scale = scales[j]
+            for i in j * n ..< (j + 1) * n { design.values[i] = (design.values[i] - centre) / scale }
+        }
+    }
+
+    // MARK: - Applying to data
+
+    /// The inputs for `rows` of `data`, prepared as in training. Columns the schema does not
+    /// name are ignored; a missing feature column, a column of the wrong type or an unseen
+    /// level is an error naming it.
+    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>) throws -> ModelInputs {
+        var usable = [Bool](repeating: true, count: rows.count)
+        let features = try schema.features.enumerated().map { index, feature in
+            try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
+                        rows: rows, usable: &usable)
+        }
+        let base = Self.baseColumns(schema, settings: settings)
+        var design = Matrix(rows: rows.count, columns: terms.count)
+        let n = rows.count
+        design.values.withUnsafeMutableBufferPointer { out in
+            for (j, term) in terms.enumerated() {
+                let column = UnsafeMutableBufferPointer(rebasing: out[j * n ..< (j + 1) * n])
+                for i in 0 ..< n { column[i] = 1 }
+                for factor in term { Self.multiply(column, by: base[factor], features: features) }
+            }
+        }
+        rescale(&design)
+        return ModelInputs(design: design, features: features, usable: usable)
+    }
+
+    private static func multiply(_ column: UnsafeMutableBufferPointer<Double>, by base: BaseColumn, features: [PreparedFeature]) {
+        switch features[base.feature] {
+        case .numbers(let values):
+            for i in column.indices { column[i] *= values[i] }
+        case .levels(let levels, _):
+            for i in column.indices where levels[i] != base.level { column[i] = 0 }
+        }
+    }
+
+    /// One feature's values for `rows`: numbers (0 where unusable) or level indices (-1 where
+    /// unusable), with missing values filled when a fill is given.
+    private func prepare(_ column: Column, as feature: FeatureSchema, fill: Double?, rows: Range<Int>, usable: inout [Bool]) throws -> PreparedFeature {
+        if let levels = feature.levels {
+            return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: fill.map { Int($0) }, usable: &usable),
+                           count: levels.count)
+        }
+        return .numbers(try FeatureInput.numbers(column, as: feature, rows: rows, fill: fill, usable: &usable))
+    }
+}
+
+/// Reading a feature's column as training saw it, with the errors that name what differs.
+enum FeatureInput {
+    static func column(_ name: String, in data: Dataset) throws -> Column {
+        if let column = data.column(named: name) { return column }
+        throw ModelshError.usage("column '\(name)' used by the model is not in the data" + EditDistance.didYouMean(name, among: data.columnNames))
+    }
+
+    /// The feature's numbers for `rows`; a missing value takes `fill`, or 0 with the row
+    /// marked unusable, as does a value that is not finite.
+    static func numbers(_ column: Column, as feature: FeatureSchema, rows: Range<Int>, fill: Double?, usable: inout [Bool]) throws -> [Double] {
+        guard column.type.isNumeric, let values = column.numbers else {
+            throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was \(feature.type.rawValue) in training")
+        }
+        var result = [Double](repeating: 0, count: rows.count)
+        for (i, row) in rows.enumerated() {
+            let value = values[row]
+            if column.isMissing(row) {
+                if let fill { result[i] = fill } else { usable[i] = false }
+            } else if !value.isFinite {
+                usable[i] = false
+            } else {
+                // A boolean's coefficient is a switch (R's bTRUE), not a slope to extrapolate along.
+                if feature.type == .boolean, value != 0, value != 1 {
+                    throw ModelshError.data("column '\(column.name)' was boolean in training but holds \(NumberFormat.shortest(value)) in row \(row + 1)")
+                }
+                result[i] = value
+            }
+        }
+        return result
+    }
+
+    /// Each row's index in `levels`; a missing value takes `fill`, or -1 with the row marked
+    /// unusable. Text columns are accepted too: a small file of new cases may well be read
+    /// as text where training saw categories. Levels are matched by name, so the new data's
+    /// own level order does not matter.
+    static func levelIndices(_ column: Column, levels: [String], rows: Range<Int>, fill: Int?, usable: inout [Bool]) throws -> [Int] {
+        guard column.type == .categorical || column.type == .text else {
+            throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was categorical in training")
+        }
+        var index: [String: Int] = [:]
+        for (position, level) in levels.enumerated() where index[level] == nil { index[level] = position }
+        var result = [Int](repeating: -1, count: rows.count)
+        for (i, row) in rows.enumerated() {
+            guard let value = column.text(at: row) else {
+                if let fill { result[i] = fill } else { usable[i] = false }
+                continue
+            }
+            guard let level = index[value] else {
+                throw ModelshError.data("column '\(column.name)' has level '\(value)' in row \(row + 1), not seen in training (levels: \(listing(levels)))")
+            }
+            result[i] = level
+        }
+        return result
+    }
+
+    /// "a, b, c", or the first ten and a count when there are more.
+    static func listing(_ levels: [String]) -> String {
+        guard levels.count > 10 else { return levels.joined(separator: ", ") }
+        return levels.prefix(10).joined(separator: ", ") + ", … (\(levels.count) in all)"
+    }
+}
