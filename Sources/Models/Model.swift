@@ -101,11 +101,12 @@ extension Model: Equatable {
 }
 
 extension ModelParameters {
-    func isEqual(to other: any ModelParameters) -> Bool { (other as? Self) == self }
+    /// Equality across the existential: the same kind's parameters with equal values.
+    public func isEqual(to other: any ModelParameters) -> Bool { (other as? Self) == self }
 }
 
 extension LearnedState {
-    func isEqual(to other: any LearnedState) -> Bool { (other as? Self) == self }
+    public func isEqual(to other: any LearnedState) -> Bool { (other as? Self) == self }
 }
 
 extension Model: Codable {
@@ -156,6 +157,14 @@ public enum Prediction: Sendable, Equatable {
         switch self {
         case .values(let values): values
         case .classes(let classes): classes.probabilities.flatMap { $0 }
+        }
+    }
+
+    /// Whether the row has no prediction (a needed input was missing or not finite).
+    public func isMissing(_ row: Int) -> Bool {
+        switch self {
+        case .values(let values): values[row].isNaN
+        case .classes(let classes): classes.probabilities[0][row].isNaN
         }
     }
 

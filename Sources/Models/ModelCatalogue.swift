@@ -119,6 +119,11 @@ public struct ModelKind: Sendable {
         }
     }
 
+    /// The hyper-parameters `options` give (after checking their names and values).
+    public func parameters(from options: [String: String]) throws -> any ModelParameters {
+        try parametersFromOptions(normalisedOptions(options))
+    }
+
     /// Fits a model of this kind after checking the option names and values.
     public func fit(_ request: FitRequest) throws -> Model {
         try fitModel(FitRequest(data: request.data, datasetName: request.datasetName, target: request.target,

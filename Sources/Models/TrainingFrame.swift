@@ -64,7 +64,7 @@ struct TrainingFrame {
     /// The task the target allows among the kind's: a categorical, boolean or text target is
     /// classes; a numeric one is a quantity; an integer one is a quantity to a kind that can
     /// regress, classes to a kind that only classifies.
-    private static func task(for target: Column, kind: String, tasks: [ModelTask], requested: ModelTask?) throws -> ModelTask {
+    static func task(for target: Column, kind: String, tasks: [ModelTask], requested: ModelTask?) throws -> ModelTask {
         if let requested {
             guard tasks.contains(requested) else {
                 throw ModelshError.usage("'\(kind)' does not do \(requested.rawValue)")
@@ -93,7 +93,7 @@ struct TrainingFrame {
     /// The class labels of a classification target, in the order the model indexes them:
     /// a categorical column's level order, false before true, integers in numeric order,
     /// text in code-point order.
-    private static func classes(of target: Column) throws -> [String] {
+    static func classes(of target: Column) throws -> [String] {
         var present = Set<String>()
         for row in 0 ..< target.count { if let text = target.text(at: row) { present.insert(text) } }
         let ordered: [String]

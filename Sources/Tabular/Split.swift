@@ -74,6 +74,34 @@ public enum Split {
         return strata.indices.flatMap { shuffled[$0].prefix(quotas[$0]) }
     }
 
+    /// The fold (0..<count) of each of `rowCount` rows for k-fold cross-validation, the same on
+    /// every machine for a seed. Rules (fixed, as the split's): plain folds shuffle 0..<n with
+    /// `Xoshiro256StarStar(seed)`'s `permutation(of:)` and deal the shuffled rows to folds
+    /// 0, 1, …, k−1, 0, 1, … in turn. Stratified folds (`strata`: row groups, in class order)
+    /// shuffle each stratum's rows with one generator, stratum by stratum, and deal them in
+    /// turn with one counter running across the strata, so every fold gets ⌊n_c/k⌋ or ⌈n_c/k⌉
+    /// of each class and the fold sizes differ by at most one.
+    public static func folds(rowCount: Int, count: Int, seed: UInt64, strata: [[Int]]? = nil) throws -> [Int] {
+        guard count >= 2 else {
+            throw ModelshError.usage("folds must be at least 2, not \(count)", argument: "folds")
+        }
+        guard count <= rowCount else {
+            throw ModelshError.data("\(count) folds need at least \(count) rows; the data has \(rowCount)", argument: "folds")
+        }
+        var generator = Xoshiro256StarStar(seed: seed)
+        let order: [Int]
+        if let strata {
+            order = strata.flatMap { stratum in
+                generator.permutation(of: stratum.count).map { stratum[$0] }
+            }
+        } else {
+            order = generator.permutation(of: rowCount)
+        }
+        var fold = [Int](repeating: 0, count: rowCount)
+        for (position, row) in order.enumerated() { fold[row] = position % count }
+        return fold
+    }
+
     /// Row indices grouped by the column's value, groups in ascending value (or level) order.
     static func strata(of column: Column) throws -> [[Int]] {
         guard column.type != .numeric, column.type != .text else {

@@ -116,16 +116,26 @@ final class ModelConformanceTests: XCTestCase {
             let withNaN = try data.adding(Column.numeric(feature.name, values, type: feature.type))
             let model = try fit(kind, withNaN, target)
             XCTAssertEqual(model.training.rowsDropped, 1, kind.name)
-            let predictions = try model.predict(on: withNaN).numbers
-            XCTAssertTrue(predictions[3].isNaN, "no prediction without its inputs")
-            XCTAssertEqual(predictions.filter(\.isNaN).count, 1)
+            let predictions = try model.predict(on: withNaN)
+            XCTAssertTrue(predictions.isMissing(3), "no prediction without its inputs")
+            XCTAssertEqual((0 ..< data.rowCount).filter(predictions.isMissing).count, 1)
             let metrics = try model.evaluate(on: withNaN)
             XCTAssertEqual(metrics.first { $0.name == "skipped" }?.value, 1)
 
             values[3] = .infinity
             let withInfinity = try data.adding(Column.numeric(feature.name, values, type: feature.type))
             assertThrows(.data, containing: ["'\(feature.name)'", "non-finite", "row 4"]) { try fit(kind, withInfinity, target) }
-            XCTAssertTrue(try model.predict(on: withInfinity).numbers[3].isNaN, "no prediction from an infinite input")
+            XCTAssertTrue(try model.predict(on: withInfinity).isMissing(3), "no prediction from an infinite input")
+            if kind.options.contains(where: { $0.name == "impute" }) {
+                values[3] = .nan
+                for method in ["mean", "median", "mode"] {
+                    let imputed = try ModelCatalogue.fit(kind: kind.name, data: withNaN, datasetName: "fixture", target: target,
+                                                         features: nil, options: ["impute": method])
+                    XCTAssertEqual(imputed.training.rowsDropped, 0, "\(kind.name) impute=\(method)")
+                    XCTAssertEqual(imputed.training.valuesImputed, 1, "\(kind.name) impute=\(method)")
+                    XCTAssertFalse(try imputed.predict(on: withNaN).isMissing(3), "\(kind.name) impute=\(method) fills the input")
+                }
+            }
         }
     }
 
@@ -141,6 +151,53 @@ final class ModelConformanceTests: XCTestCase {
             let withoutFeature = try Dataset(columns: data.columns.filter { $0.name != dropped })
             assertThrows(.usage, containing: ["column '\(dropped)'", "not in the data"]) { try model.predict(on: withoutFeature).numbers }
             assertThrows(.usage, containing: ["column '\(target)'"]) { try model.evaluate(on: withoutTarget) }
+        }
+    }
+
+    /// Parameters are a value parsed from the options once: the model keeps what the options
+    /// say, a second fit from the same options has equal parameters, and every option value a
+    /// kind lists fits and is kept as given.
+    func testFittingLeavesTheParametersAsTheOptionsSay() throws {
+        try forEachKind { kind, data, target in
+            let model = try fit(kind, data, target)
+            XCTAssertTrue(try kind.parameters(from: model.training.options).isEqual(to: model.parameters), kind.name)
+            XCTAssertTrue(try kind.parameters(from: [:]).isEqual(to: fit(kind, data, target).parameters), kind.name)
+            for spec in kind.options {
+                for value in spec.values ?? [] where !(spec.name == "task" && !kind.tasks.contains { $0.rawValue == value }) {
+                    guard let fitted = try? ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "fixture", target: target,
+                                                               features: nil, options: [spec.name: value]) else {
+                        // A task the fixture's target cannot be (a categorical target for regression) may be refused.
+                        XCTAssertEqual(spec.name, "task", "\(kind.name) \(spec.name)=\(value)")
+                        continue
+                    }
+                    XCTAssertEqual(fitted.training.options, [spec.name: value], kind.name)
+                    let decoded = try JSONDecoder().decode(Model.self, from: try JSONEncoder().encode(fitted))
+                    XCTAssertEqual(bits(try decoded.predict(on: data).numbers), bits(try fitted.predict(on: data).numbers),
+                                   "\(kind.name) \(spec.name)=\(value)")
+                }
+            }
+        }
+    }
+
+    /// Fill values, polynomial terms and scaling come from the training rows and are stored:
+    /// a row's prediction is the same whatever other rows it is predicted with.
+    func testPreprocessingIsLearnedFromTrainingRowsOnly() throws {
+        try forEachKind { kind, data, target in
+            guard kind.options.contains(where: { $0.name == "poly" }) else { return }
+            let even = Array(stride(from: 0, to: data.rowCount, by: 2))
+            let half = data.selecting(rows: even)
+            let model = try ModelCatalogue.fit(kind: kind.name, data: half, datasetName: "half", target: target, features: nil,
+                                               options: ["poly": "2", "scale": "standard"])
+            XCTAssertGreaterThan(model.terms.count, model.schema.features.count, kind.name)
+            XCTAssertEqual(rowBits(try model.predict(on: data), even), rowBits(try model.predict(on: half), Array(0 ..< half.rowCount)), kind.name)
+        }
+    }
+
+    /// Each row's numbers (a value, or every class probability), row by row.
+    private func rowBits(_ prediction: Prediction, _ rows: [Int]) -> [UInt64] {
+        switch prediction {
+        case .values(let values): return rows.map { values[$0].bitPattern }
+        case .classes(let classes): return rows.flatMap { row in classes.probabilities.map { $0[row].bitPattern } }
         }
     }
 

@@ -108,3 +108,31 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(argument(try Split.trainTest(gappy, testFraction: 0.5, seed: 1, stratify: "g")), "stratify")
     }
 }
+
+/// k-fold assignment: balanced, the same for a seed, and stratified folds keep class shares.
+final class FoldTests: XCTestCase {
+    func testFoldsAreBalancedAndReproducible() throws {
+        let folds = try Split.folds(rowCount: 23, count: 5, seed: 7)
+        XCTAssertEqual(folds, try Split.folds(rowCount: 23, count: 5, seed: 7))
+        XCTAssertNotEqual(folds, try Split.folds(rowCount: 23, count: 5, seed: 8))
+        let sizes = (0 ..< 5).map { k in folds.filter { $0 == k }.count }
+        XCTAssertEqual(sizes, [5, 5, 5, 4, 4])
+    }
+
+    func testStratifiedFoldsKeepEveryClassInEveryFold() throws {
+        let strata = [Array(0 ..< 10), Array(10 ..< 16), Array(16 ..< 30)]
+        let folds = try Split.folds(rowCount: 30, count: 3, seed: 1, strata: strata)
+        for stratum in strata {
+            let counts = (0 ..< 3).map { k in stratum.filter { folds[$0] == k }.count }
+            XCTAssertLessThanOrEqual(counts.max()! - counts.min()!, 1, "\(counts)")
+        }
+        XCTAssertEqual((0 ..< 3).map { k in folds.filter { $0 == k }.count }, [10, 10, 10])
+    }
+
+    func testTooManyFoldsIsRefused() {
+        XCTAssertThrowsError(try Split.folds(rowCount: 3, count: 5, seed: 1)) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "5 folds need at least 5 rows; the data has 3")
+        }
+        XCTAssertThrowsError(try Split.folds(rowCount: 3, count: 1, seed: 1))
+    }
+}

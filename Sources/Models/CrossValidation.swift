@@ -1,0 +1,130 @@
+import Diagnostics
+import Numerics
+import Tabular
+
+/// k-fold cross-validation of one kind with one set of options: every fold is fitted on the
+/// other folds and scored on itself with `evaluate`, so a fold's figures are exactly what
+/// `fit` then `evaluate` would print for those rows.
+public struct CrossValidation: Sendable {
+    public let kind: ModelKind
+    public let data: Dataset
+    public let datasetName: String
+    public let target: String
+    public let features: [String]?
+    /// Each usable row's fold (rows missing the target are left out: no fit or score uses them).
+    public let foldOfRow: [Int]
+    public let folds: Int
+    public let task: ModelTask
+    public let stratified: Bool
+    /// Classification: how many classes the target has; 0 for regression.
+    public let classCount: Int
+
+    /// Assigns the folds (`Split.folds`). Stratified by class by default for classification,
+    /// as scikit-learn's cross_val_score does; stratifying a regression is refused.
+    public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?,
+                options: [String: String], folds: Int, seed: UInt64, stratified: Bool?) throws {
+        let column = try blaming("target") { try data.requireColumn(target, datasetName: datasetName) }
+        let present = (0 ..< data.rowCount).filter { !column.isMissing($0) }
+        let used = data.selecting(rows: present)
+        let normalised = try kind.normalisedOptions(options)
+        task = try blaming("target") {
+            try TrainingFrame.task(for: column, kind: kind.name, tasks: kind.tasks, requested: normalised["task"].flatMap(ModelTask.init))
+        }
+        if stratified == true, task != .classification {
+            throw ModelshError.usage("stratified folds need classes; '\(target)' is a regression target", argument: "stratified")
+        }
+        self.stratified = stratified ?? (task == .classification)
+        var strata: [[Int]]?
+        let usedTarget = try used.requireColumn(target)
+        let classes = task == .classification ? try blaming("target") { try TrainingFrame.classes(of: usedTarget) } : []
+        classCount = classes.count
+        if self.stratified {
+            let indices = try ClassLabels(classes).indices(of: usedTarget)
+            var groups = [[Int]](repeating: [], count: classes.count)
+            for (row, index) in indices.enumerated() { groups[index].append(row) }
+            strata = groups
+        }
+        foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
+        self.kind = kind
+        self.data = used
+        self.datasetName = datasetName
+        self.target = target
+        self.features = features
+        self.folds = folds
+    }
+
+    /// Each fold's metrics (as `evaluate` gives them), fold by fold.
+    public func run(options: [String: String]) throws -> [[Metric]] {
+        try (0 ..< folds).map { fold in
+            let train = foldOfRow.indices.filter { foldOfRow[$0] != fold }
+            let test = foldOfRow.indices.filter { foldOfRow[$0] == fold }
+            do {
+                let model = try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
+                                                    features: features, options: options))
+                let metrics = try model.evaluate(on: data.selecting(rows: test))
+                try Interruption.check()
+                return metrics
+            } catch var error as ModelshError where error.category != .interrupted {
+                error.message = "fold \(fold + 1) of \(folds): " + error.message
+                throw error
+            }
+        }
+    }
+
+    /// The metrics a cross-validation table shows for the task, in order.
+    public static func shownMetrics(for task: ModelTask, classes: Int) -> [String] {
+        switch task {
+        case .regression: return ["rmse", "mae", "r2"]
+        case .classification: return ["accuracy", "balanced_accuracy", "f1_macro", "log_loss"] + (classes == 2 ? ["roc_auc"] : [])
+        }
+    }
+}
+
+/// Whether a larger value of the metric is better (R², accuracy) or worse (errors, losses).
+public enum MetricDirection {
+    public static func higherIsBetter(_ name: String) -> Bool {
+        !["mse", "rmse", "mae", "mape", "log_loss", "brier"].contains(name)
+    }
+}
+
+/// Mean and sample standard deviation (n − 1, as R's sd) of a metric over folds.
+public struct MetricSummary: Sendable, Equatable {
+    public let mean: Double
+    public let standardDeviation: Double
+
+    public init(_ values: [Double]) {
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        self.mean = mean
+        standardDeviation = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : .nan
+    }
+}
+
+/// The settings a grid search tries: every combination of the options given as comma lists,
+/// the first option varying slowest (options in the kind's order), as scikit-learn's ParameterGrid.
+public struct Grid: Sendable {
+    public let settings: [[String: String]]
+    /// The options with more than one value, in the kind's order.
+    public let varied: [String]
+
+    /// At most this many settings: each costs a full cross-validation.
+    public static let maximumSettings = 10_000
+
+    public init(_ options: [String: String], kind: ModelKind) throws {
+        let order = kind.options.map(\.name)
+        let names = options.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+        let lists = names.map { name in options[name]!.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let count = lists.reduce(1) { $0.multipliedReportingOverflow(by: $1.count).overflow ? Int.max : $0 * $1.count }
+        guard count <= Self.maximumSettings else {
+            throw ModelshError.usage("the grid has \(count == Int.max ? "too many" : String(count)) settings; at most \(Self.maximumSettings)")
+        }
+        var settings: [[String: String]] = [[:]]
+        for (name, values) in zip(names, lists) {
+            settings = settings.flatMap { setting in values.map { value in setting.merging([name: value]) { $1 } } }
+        }
+        // Each value is checked now, so a typo fails before any fit runs.
+        for setting in settings { _ = try kind.settingsFromOptions(kind.normalisedOptions(setting)) }
+        self.settings = settings
+        varied = zip(names, lists).filter { $0.1.count > 1 }.map(\.0)
+    }
+}

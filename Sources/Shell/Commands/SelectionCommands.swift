@@ -1,0 +1,124 @@
+import Diagnostics
+import Models
+import Numerics
+import Tabular
+
+/// Commands that compare settings by cross-validation: `cv` for one setting, `tune` for a grid.
+enum SelectionCommands {
+    static let all: [CommandSpec] = [cv, tune]
+
+    static let foldOptions: [OptionSpec] = [
+        OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
+        OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+        OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
+        OptionSpec("stratified", .switch, "keep class proportions in every fold (default: yes for classification)"),
+        OptionSpec("seed", .integer(minimum: 0), "random seed for the fold assignment (default 42)"),
+    ]
+
+    static let cv = CommandSpec(
+        "cv", category: .models,
+        summary: "Cross-validate a model kind: per-fold and mean ± sd metrics",
+        details: """
+        Splits DATA's rows (those with a target) into folds= folds with the seeded generator
+        (stratified by class for classification), fits KIND with the given options on all folds
+        but one and evaluates it on that one, for each fold. Prints each fold's metrics, their
+        mean and their standard deviation (n − 1).
+        """,
+        example: "cv linear diabetes target=Y folds=5 seed=1",
+        changesState: false,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
+                            options: foldOptions, modelKindOptionsFrom: "KIND") { invocation, context in
+            let validation = try crossValidation(invocation)
+            let folds = try invocation.at("DATA") { try validation.run(options: invocation.modelOptions) }
+            let shown = shownMetrics(validation, folds)
+            var table = TextTable(headers: ["fold", "n"] + shown, alignments: Array(repeating: .right, count: shown.count + 2))
+            for (index, metrics) in folds.enumerated() {
+                table.append(["\(index + 1)", value("n", in: metrics).map { String(Int($0)) } ?? ""]
+                             + shown.map { name in value(name, in: metrics).map { NumberFormat.significant($0) } ?? "" })
+            }
+            let summaries = shown.map { name in MetricSummary(folds.compactMap { value(name, in: $0) }) }
+            table.append(["mean", ""] + summaries.map { NumberFormat.significant($0.mean) })
+            table.append(["sd", ""] + summaries.map { NumberFormat.significant($0.standardDeviation) })
+            let setting = invocation.modelOptions.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+            context.emit("\(validation.folds)-fold cross-validation of \(invocation.text("KIND")!)\(setting) on \(invocation.name("DATA")!) (\(DatasetDescription.rows(validation.data.rowCount)), seed \(seed(invocation))\(validation.stratified ? ", stratified" : ""))")
+            context.emit(.table(table))
+        }])
+
+    static let tune = CommandSpec(
+        "tune", category: .models,
+        summary: "Grid search with cross-validation; the best setting refitted on all the data",
+        details: """
+        Every combination of the KIND options given as comma lists (alpha=0.01,0.1,1) is
+        cross-validated on the same folds, ranked by metric= (default rmse for regression,
+        accuracy for classification; ties keep grid order), and the best is refitted on all of
+        DATA as NAME.
+        """,
+        example: "tune ridge diabetes target=Y alpha=0.1,1,10 folds=5 seed=1 as best",
+        changesState: true,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
+                            options: foldOptions + [OptionSpec("metric", .text, "the metric to rank by (default rmse or accuracy)")],
+                            outputs: .model("NAME"), modelKindOptionsFrom: "KIND") { invocation, context in
+            let validation = try crossValidation(invocation)
+            let grid = try invocation.at("KIND") { try Grid(invocation.modelOptions, kind: validation.kind) }
+            let metric = invocation.text("metric") ?? (validation.task == .regression ? "rmse" : "accuracy")
+            var results: [(options: [String: String], summary: MetricSummary)] = []
+            for options in grid.settings {
+                let folds = try invocation.at("DATA") { try validation.run(options: options) }
+                let values = folds.compactMap { value(metric, in: $0) }
+                guard values.count == folds.count else {
+                    let known = folds.first?.map(\.name).filter { $0 != "n" && $0 != "skipped" } ?? []
+                    throw ModelshError.usage("unknown metric '\(metric)' for \(validation.task.rawValue)" + EditDistance.didYouMean(metric, among: known)
+                                             + " (metrics: \(known.joined(separator: ", ")))", at: invocation.location("metric"))
+                }
+                results.append((options, MetricSummary(values)))
+            }
+            let better = MetricDirection.higherIsBetter(metric)
+            let ranked = results.indices.sorted { a, b in
+                let (x, y) = (results[a].summary.mean, results[b].summary.mean)
+                if x == y || (x.isNaN && y.isNaN) { return a < b }
+                if x.isNaN { return false }
+                if y.isNaN { return true }
+                return better ? x > y : x < y
+            }
+            var table = TextTable(headers: ["rank"] + grid.varied + ["\(metric) mean", "sd"],
+                                  alignments: Array(repeating: .right, count: grid.varied.count + 3))
+            for (rank, index) in ranked.enumerated() {
+                let options = results[index].options
+                table.append(["\(rank + 1)"] + grid.varied.map { options[$0] ?? "" }
+                             + [NumberFormat.significant(results[index].summary.mean), NumberFormat.significant(results[index].summary.standardDeviation)])
+            }
+            context.emit("\(grid.settings.count) setting\(grid.settings.count == 1 ? "" : "s") × \(validation.folds) folds of \(invocation.text("KIND")!) on \(invocation.name("DATA")!) (seed \(seed(invocation))\(validation.stratified ? ", stratified" : ""))")
+            context.emit(.table(table))
+            let best = results[ranked[0]].options
+            let model = try invocation.at("DATA") {
+                try validation.kind.fit(FitRequest(data: invocation.dataset("DATA"), datasetName: invocation.name("DATA")!,
+                                                   target: invocation.text("target")!, features: invocation.words("features"), options: best))
+            }
+            try context.define(output: 0, of: invocation, as: .model(model))
+            let setting = grid.varied.map { "\($0)=\(best[$0] ?? "")" }.joined(separator: " ")
+            context.emit("best: \(setting.isEmpty ? "the one setting" : setting)")
+            context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+        }])
+
+    private static func seed(_ invocation: Invocation) -> UInt64 { UInt64(invocation.integer("seed") ?? 42) }
+
+    private static func crossValidation(_ invocation: Invocation) throws -> CrossValidation {
+        let kind = try invocation.at("KIND") { try ModelCatalogue.requireKind(named: invocation.text("KIND")!) }
+        // The fold assignment reads only the task from the options; a grid's lists are fine here.
+        let taskOption = invocation.modelOptions.filter { $0.key == "task" }
+        return try invocation.at("DATA") {
+            try CrossValidation(kind: kind, data: invocation.dataset("DATA"), datasetName: invocation.name("DATA")!,
+                                target: invocation.text("target")!, features: invocation.words("features"), options: taskOption,
+                                folds: invocation.integer("folds") ?? 5, seed: seed(invocation), stratified: invocation.switchValue("stratified"))
+        }
+    }
+
+    private static func shownMetrics(_ validation: CrossValidation, _ folds: [[Metric]]) -> [String] {
+        let present = Set(folds.flatMap { $0.map(\.name) })
+        return CrossValidation.shownMetrics(for: validation.task, classes: validation.classCount).filter(present.contains)
+    }
+
+    private static func value(_ name: String, in metrics: [Metric]) -> Double? {
+        metrics.first { $0.name == name }?.value
+    }
+}
