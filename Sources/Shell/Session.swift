@@ -1,6 +1,7 @@
 import Diagnostics
 import Language
 import Models
+import Numerics
 import Store
 import Tabular
 
@@ -105,7 +106,12 @@ public final class Session {
         var firstFailure: Status?
         for statement in statements {
             if asCells { cellOutput = [] }
+            let started = ContinuousClock.now
             let status = run(statement, state: &state)
+            if state.settings.timer, asCells {
+                // On stderr and outside the cell log, so a transcript's recorded output stays the same.
+                sink.error("time: \(NumberFormat.seconds(started.duration(to: .now)))")
+            }
             if asCells { logCell(input: statement.source, succeeded: !status.isFailure) }
             if status == .quit { return .quit }
             if status.isFailure, file == nil || state.settings.bail { return status }

@@ -8,6 +8,8 @@ public struct Settings: Sendable, Equatable {
     public var bail = true
     /// Relative tolerance for numbers when `check` compares outputs.
     public var tolerance = 1e-9
+    /// Whether each command's wall time is printed (on stderr) after it runs.
+    public var timer = false
 
     public init() {}
 
@@ -39,6 +41,11 @@ public struct Settings: Sendable, Equatable {
                   settings.tolerance = value
               },
               current: { NumberFormat.significant($0.tolerance) }),
+        Entry(name: "timer", values: "on|off",
+              help: "print each command's wall time on stderr after it runs (off by default, so transcripts stay stable)",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.timer = try parseSwitch(text, name: "timer") },
+              current: { $0.timer ? "on" : "off" }),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

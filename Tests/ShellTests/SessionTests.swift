@@ -197,3 +197,16 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(fail("predict m on scored as again").error?.location?.column, 1 + "predict m on ".count)
     }
 }
+
+/// `set timer on` prints each command's time after it, and keeps it out of the cell log.
+final class TimerTests: ShellTestCase {
+    func testTimerPrintsAfterEachCommandButNotIntoTheCellLog() throws {
+        run("set timer on")
+        let output = run("load \"data/iris.csv\" as iris")
+        XCTAssertTrue(output.hasPrefix("iris: 150 rows"), output)
+        XCTAssertNotNil(output.range(of: #"\ntime: \d+\.\d{3} s$"#, options: .regularExpression), output)
+        XCTAssertFalse(try XCTUnwrap(session.cells.last).output.contains("time:"))
+        run("set timer off")
+        XCTAssertFalse(run("vars").contains("time:"))
+    }
+}
