@@ -71,6 +71,7 @@ public struct ModelKind: Sendable {
     /// The common options it accepts, then its own.
     public let options: [ModelOptionSpec]
     let fitModel: @Sendable (FitRequest) throws -> Model
+    let prepareFit: @Sendable (FitRequest) throws -> PreparedFit
     let decodeParameters: @Sendable (Decoder) throws -> any ModelParameters
     let decodeState: @Sendable (Decoder) throws -> any LearnedState
     /// The hyper-parameters and preprocessing settings the stored options give, to check a
@@ -95,20 +96,14 @@ public struct ModelKind: Sendable {
         settingsFromOptions = settings
         decodeParameters = { try L.Parameters(from: $0) }
         decodeState = { try L.State(from: $0) }
+        prepareFit = { try Self.prepare(L.self, $0, parameters: own, settings: settings).prepared }
         fitModel = { request in
-            let options = request.options
-            let parameters = try own(options)
-            let settings = try settings(options)
-            let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
-                                          impute: settings.impute)
-            let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings)
-            let problem = TrainingProblem(task: frame.task, design: design, terms: preprocessing.termNames(frame.schema),
-                                          hasIntercept: settings.hasIntercept, features: features, target: frame.target,
-                                          classes: frame.schema.classes)
-            let state = try L.fit(problem, parameters)
+            let (prepared, parameters) = try Self.prepare(L.self, request, parameters: own, settings: settings)
+            let state = try L.fit(prepared.problem, parameters)
+            let frame = prepared.frame
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
-                                    valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: options)
-            let model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: preprocessing,
+                                    valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: request.options)
+            let model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
             do {
                 try model.check()
@@ -117,6 +112,36 @@ public struct ModelKind: Sendable {
             }
             return model
         }
+    }
+
+    /// A fit up to the point the kind takes over: options parsed, rows chosen, preprocessing
+    /// learned, the training problem built.
+    struct PreparedFit {
+        let frame: TrainingFrame
+        let preprocessing: Preprocessing
+        let problem: TrainingProblem
+        let parameters: any ModelParameters
+    }
+
+    private static func prepare<L: Learner>(_ learner: L.Type, _ request: FitRequest,
+                                            parameters own: ([String: String]) throws -> L.Parameters,
+                                            settings: ([String: String]) throws -> PreprocessingSettings) throws -> (prepared: PreparedFit, parameters: L.Parameters) {
+        let options = request.options
+        let parameters = try own(options)
+        let settings = try settings(options)
+        let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
+                                      impute: settings.impute)
+        let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings)
+        let problem = TrainingProblem(task: frame.task, design: design, terms: preprocessing.termNames(frame.schema),
+                                      hasIntercept: settings.hasIntercept, features: features, target: frame.target,
+                                      classes: frame.schema.classes)
+        return (PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters), parameters)
+    }
+
+    /// The training problem `request` makes for this kind, without fitting it (for `path`).
+    func prepare(_ request: FitRequest) throws -> PreparedFit {
+        try prepareFit(FitRequest(data: request.data, datasetName: request.datasetName, target: request.target,
+                                  features: request.features, options: normalisedOptions(request.options)))
     }
 
     /// The hyper-parameters `options` give (after checking their names and values).
@@ -135,6 +160,9 @@ public struct ModelKind: Sendable {
 public enum ModelCatalogue {
     public static let kinds: [ModelKind] = [
         ModelKind(LinearRegression.self),
+        ModelKind(RidgeRegression.self),
+        ModelKind(LassoRegression.self),
+        ModelKind(ElasticNetRegression.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {

@@ -47,6 +47,14 @@ public struct Invocation: Sendable {
         return nil
     }
 
+    /// A list of numbers (a single number counts as a list of one); nil when not given.
+    public func numbers(_ name: String) -> [Double]? {
+        guard let value = values[name]?.value else { return nil }
+        let items: [Value]
+        if case .list(let list) = value { items = list.map(\.value) } else { items = [value] }
+        return items.compactMap { if case .number(let number, _) = $0 { number } else { nil } }
+    }
+
     /// A switch option's value; nil when not given (the binder has checked the spelling).
     public func switchValue(_ name: String) -> Bool? {
         text(name).flatMap(Switch.value)

@@ -10,7 +10,7 @@ final class ModelConformanceTests: XCTestCase {
     /// A dataset and target each kind can fit; later kinds add theirs.
     static func fixture(for kind: String) throws -> (data: Dataset, target: String)? {
         switch kind {
-        case "linear": return (try TestData.iris(), "Sepal.Length")
+        case "linear", "ridge", "lasso", "elasticnet": return (try TestData.iris(), "Sepal.Length")
         default: return nil
         }
     }

@@ -5,7 +5,7 @@ import Tabular
 
 /// Commands that compare settings by cross-validation: `cv` for one setting, `tune` for a grid.
 enum SelectionCommands {
-    static let all: [CommandSpec] = [cv, tune]
+    static let all: [CommandSpec] = [cv, tune, path]
 
     static let foldOptions: [OptionSpec] = [
         OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
@@ -98,6 +98,52 @@ enum SelectionCommands {
             let setting = grid.varied.map { "\($0)=\(best[$0] ?? "")" }.joined(separator: " ")
             context.emit("best: \(setting.isEmpty ? "the one setting" : setting)")
             context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+        }])
+
+    static let path = CommandSpec(
+        "path", category: .models,
+        summary: "Lasso or elastic-net coefficients along a sequence of alphas",
+        details: """
+        Fits KIND (lasso or elasticnet) to DATA at each alpha, largest first, each fit starting
+        from the previous one's coefficients (warm starts, as scikit-learn's enet_path), and
+        prints a row per alpha: how many coefficients are nonzero, the training R², and the
+        coefficients. Without alphas=, count= alphas (default 20) run log-evenly from the
+        smallest alpha that zeroes every coefficient down to a thousandth of it.
+        """,
+        example: "path lasso diabetes target=Y count=8",
+        changesState: false,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
+            OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
+            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+            OptionSpec("alphas", .list(.number), "the alphas to fit at (default: count= alphas down from the largest useful one)"),
+            OptionSpec("count", .integer(minimum: 1, maximum: 1000), "how many alphas when alphas= is not given (default 20)"),
+        ], modelKindOptionsFrom: "KIND") { invocation, context in
+            let kind = try invocation.at("KIND") { try ModelCatalogue.requireKind(named: invocation.text("KIND")!) }
+            guard RegularisationPath.kinds.contains(kind.name) else {
+                throw ModelshError.usage("path follows \(RegularisationPath.kinds.joined(separator: " or ")) fits, not '\(kind.name)'", at: invocation.location("KIND"))
+            }
+            let alphas = try invocation.numbers("alphas").map { values in
+                guard values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                    throw ModelshError.usage("alphas must be numbers ≥ 0", at: invocation.location("alphas"))
+                }
+                return values
+            }
+            let path = try invocation.at("DATA") {
+                try RegularisationPath(kind: kind, request: FitRequest(data: invocation.dataset("DATA"), datasetName: invocation.name("DATA")!,
+                                                                       target: invocation.text("target")!, features: invocation.words("features"),
+                                                                       options: invocation.modelOptions),
+                                       alphas: alphas, count: invocation.integer("count") ?? 20)
+            }
+            var table = TextTable(headers: ["alpha", "nonzero", "r2"] + path.terms, alignments: Array(repeating: .right, count: path.terms.count + 3))
+            for step in path.steps {
+                table.append([NumberFormat.significant(step.alpha, digits: 4), "\(step.nonzero)", NumberFormat.significant(step.rSquared, digits: 4)]
+                             + step.coefficients.map { $0 == 0 ? "." : NumberFormat.significant($0, digits: 4) })
+            }
+            context.emit(.table(table))
+            let unconverged = path.steps.filter { !$0.converged }.count
+            if unconverged > 0 {
+                context.emit("warning: \(unconverged) of \(path.steps.count) fits did not converge (raise max_iter= or tol=)")
+            }
         }])
 
     private static func seed(_ invocation: Invocation) -> UInt64 { UInt64(invocation.integer("seed") ?? 42) }
