@@ -1,4 +1,5 @@
 import Diagnostics
+import Models
 @testable import Shell
 import XCTest
 
@@ -27,7 +28,7 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("fit linear iris target=Sepal.Length features=Petal.Width,Sepal.Widht as m"),
                        "unknown column 'Sepal.Widht' in dataset 'iris'; did you mean 'Sepal.Width'?")
         XCTAssertEqual(message("summary iris"), "'iris' is a dataset, not a model")
-        XCTAssertEqual(message("fit linaer iris target=Sepal.Length as m"), "unknown model kind 'linaer'; did you mean 'linear'? (kinds: linear)")
+        XCTAssertEqual(message("fit linaer iris target=Sepal.Length as m"), "unknown model kind 'linaer'; did you mean 'linear'? (kinds: " + ModelCatalogue.kinds.map(\.name).joined(separator: ", ") + ")")
     }
 
     func testColumnsThatAreNotIdentifiersAreWrittenQuoted() throws {

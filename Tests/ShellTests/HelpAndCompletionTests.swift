@@ -69,7 +69,7 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("summary ").candidates, ["m"])
         XCTAssertEqual(complete("evaluate m o").candidates, ["on"])
         XCTAssertEqual(complete("evaluate m on ").candidates, ["iris"])
-        XCTAssertEqual(complete("fit l").candidates, ["linear"])
+        XCTAssertEqual(complete("fit li").candidates, ["linear"])
         XCTAssertEqual(complete("drop ").candidates, ["iris", "m"])
     }
 
@@ -84,7 +84,7 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris ").candidates, ["as", "seed=", "stratify=", "test="])
         XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
         XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
-        XCTAssertEqual(complete("set ").candidates, ["bail", "tolerance"])
+        XCTAssertEqual(complete("set ").candidates, ["bail", "timer", "tolerance"])
         XCTAssertEqual(complete("set bail ").candidates, ["off", "on"])
         XCTAssertEqual(complete("set tolerance ").candidates, [])
         XCTAssertEqual(complete("split iris as ").candidates, [], "new names are not completed")
