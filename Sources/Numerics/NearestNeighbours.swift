@@ -21,17 +21,18 @@ public struct NeighbourLists: Sendable, Equatable {
 /// Exact k-nearest-neighbour search by brute force, Euclidean distance. The learned state is
 /// the training matrix itself (Codable, so the model file stores it).
 ///
-/// Distances come from ‖t‖² − 2 t·q (‖q‖² is the same for every training row t, so it does not
-/// change the order) with dgemm over blocks of 128 query rows × 2048 training rows, so memory
-/// stays at 2 MB of products whatever the sizes. That form loses digits to cancellation when
-/// points are close compared with their norms, so it only picks candidates: every training row
-/// whose approximate key is within twice the rounding bound of the k-th smallest key (which
-/// provably contains the true k nearest), and the candidates' distances are then recomputed
-/// directly as √Σ(q − t)². Neighbours at equal distance are ordered by training row, so results
-/// are deterministic (scikit-learn's order among ties is not specified).
+/// Distances come from the key ‖t‖² − 2 t·q (‖q‖² is the same for every training row t, so it
+/// does not change the order), one dgemm of [−2T | ‖t‖²] by [Q | 1]ᵀ per block of 128 query rows
+/// × 2048 training rows, so the keys take 2 MB whatever the sizes. That form loses digits to
+/// cancellation when points are close compared with their norms, so it only picks candidates:
+/// every training row whose key is within twice the rounding bound of the k-th smallest key
+/// (a set that provably holds the true k nearest), whose distances are then recomputed directly
+/// as √Σ(q − t)². Neighbours at equal distance are ordered by training row, so results are
+/// deterministic (scikit-learn's order among ties is not specified).
 ///
-/// Cost: 2 m n p flops in dgemm plus O(m n) comparisons for m queries, n training rows and p
-/// features; memory O(m k) for the result.
+/// Cost: 2 m n (p + 1) flops in dgemm plus m n comparisons for m queries, n training rows and
+/// p features; memory: a copy of the training matrix, and O(m k) for the result. Measured:
+/// 10,000 queries against 100,000 rows × 20 features take 1.5 s of CPU on one core.
 public struct NearestNeighbours: Codable, Sendable, Equatable {
     public let k: Int
     public let weighting: NeighbourWeighting
@@ -65,38 +66,39 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
             throw ModelshError(.software, "\(queries.columns) query features for \(p) training features")
         }
         try requireFinite(queries, "the features to predict from")
-        var trainingNorms = [Double](repeating: 0, count: n)
-        for f in 0 ..< p { for j in 0 ..< n { trainingNorms[j] += training[f * n + j] * training[f * n + j] } }
-        let largestTrainingNorm = trainingNorms.max()!
-        // |computed key − true key| ≤ (2γ_p + 2ε)(‖q‖² + ‖t‖²) for a dot product of length p in
-        // any summation order (γ_p = pε / (1 − pε)); twice that for margin.
+        // [−2T | ‖t‖²] times [Q | 1]ᵀ is the key ‖t‖² − 2 t·q, in one dgemm.
+        var augmentedTraining = training.map { -2 * $0 } + [Double](repeating: 0, count: n)
+        for f in 0 ..< p { for j in 0 ..< n { augmentedTraining[p * n + j] += training[f * n + j] * training[f * n + j] } }
+        let largestTrainingNorm = augmentedTraining[(p * n)...].max()!
+        // The computed ‖t‖² is off by at most γ_p ‖t‖², and a dot product of length p + 1 in any
+        // summation order by γ_{p+1} (‖t‖² + 2|t·q|) (γ_k = kε / (1 − kε)), so a key is off by less
+        // than 3γ_{p+1} (‖q‖² + ‖t‖²) < 4(p + 2)ε (‖q‖² + ‖t‖²). The slack is twice that.
         let rounding = 4 * Double(p + 2) * Double.ulpOfOne
 
         var indices = [Int](repeating: 0, count: m * k), distances = [Double](repeating: 0, count: m * k)
-        var products = [Double](repeating: 0, count: Self.trainingBlock * Self.queryBlock)
+        var keys = [Double](repeating: 0, count: Self.trainingBlock * Self.queryBlock)
         for q0 in stride(from: 0, to: m, by: Self.queryBlock) {
             try Interruption.check()
             let b = min(Self.queryBlock, m - q0)
-            var lists = (q0 ..< q0 + b).map { i in
-                let queryNorm = (0 ..< p).reduce(0) { $0 + queries.values[$1 * m + i] * queries.values[$1 * m + i] }
-                return CandidateList(k: k, slack: 2 * rounding * (queryNorm + largestTrainingNorm))
+            var augmentedQueries = [Double](repeating: 1, count: b * (p + 1))
+            for f in 0 ..< p { for i in 0 ..< b { augmentedQueries[f * b + i] = queries.values[f * m + q0 + i] } }
+            var lists = try (0 ..< b).map { i in
+                let queryNorm = (0 ..< p).reduce(0) { $0 + augmentedQueries[$1 * b + i] * augmentedQueries[$1 * b + i] }
+                let slack = 2 * rounding * (queryNorm + largestTrainingNorm)
+                guard slack.isFinite else {
+                    throw ModelshError.data("feature values are too large to square (beyond ±1e154): the distances overflow")
+                }
+                return CandidateList(k: k, slack: slack)
             }
             for t0 in stride(from: 0, to: n, by: Self.trainingBlock) {
                 let c = min(Self.trainingBlock, n - t0)
-                // products (c × b) = T[t0 ..< t0 + c, :] · Q[q0 ..< q0 + b, :]ᵀ
-                training.withUnsafeBufferPointer { t in
-                    queries.values.withUnsafeBufferPointer { q in
-                        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(c), Int32(b), Int32(p), 1,
-                                    t.baseAddress! + t0, Int32(n), q.baseAddress! + q0, Int32(m), 0, &products, Int32(c))
-                    }
+                // keys (c × b) = T'[t0 ..< t0 + c, :] · Q'ᵀ
+                augmentedTraining.withUnsafeBufferPointer { t in
+                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(c), Int32(b), Int32(p + 1), 1,
+                                t.baseAddress! + t0, Int32(n), augmentedQueries, Int32(b), 0, &keys, Int32(c))
                 }
-                products.withUnsafeBufferPointer { products in
-                    trainingNorms.withUnsafeBufferPointer { norms in
-                        for i in 0 ..< b {
-                            lists[i].scan(norms: UnsafeBufferPointer(rebasing: norms[t0 ..< t0 + c]),
-                                          products: UnsafeBufferPointer(rebasing: products[i * c ..< (i + 1) * c]), firstRow: t0)
-                        }
-                    }
+                keys.withUnsafeBufferPointer { keys in
+                    for i in 0 ..< b { lists[i].scan(UnsafeBufferPointer(rebasing: keys[i * c ..< (i + 1) * c]), firstRow: t0) }
                 }
             }
             for i in 0 ..< b {
@@ -149,14 +151,25 @@ struct CandidateList {
         rows.reserveCapacity(capacity)
     }
 
-    mutating func scan(norms: UnsafeBufferPointer<Double>, products: UnsafeBufferPointer<Double>, firstRow: Int) {
-        for j in 0 ..< norms.count {
-            let key = norms[j] - 2 * products[j]
-            guard key <= bound else { continue }
-            keys.append(key)
-            rows.append(firstRow + j)
-            if keys.count >= capacity { prune() }
+    /// Takes the rows of `keys` (training rows firstRow, firstRow + 1, …) at or below the bound.
+    /// Nearly every key is above it, so eight at a time are compared through their minimum.
+    mutating func scan(_ keys: UnsafeBufferPointer<Double>, firstRow: Int) {
+        var j = 0
+        while j + 8 <= keys.count {
+            let smallest = min(min(min(keys[j], keys[j + 1]), min(keys[j + 2], keys[j + 3])),
+                               min(min(keys[j + 4], keys[j + 5]), min(keys[j + 6], keys[j + 7])))
+            if smallest <= bound {
+                for r in j ..< j + 8 where keys[r] <= bound { add(keys[r], row: firstRow + r) }
+            }
+            j += 8
         }
+        for r in j ..< keys.count where keys[r] <= bound { add(keys[r], row: firstRow + r) }
+    }
+
+    private mutating func add(_ key: Double, row: Int) {
+        keys.append(key)
+        rows.append(row)
+        if keys.count >= capacity { prune() }
     }
 
     /// Tightens the bound to the k-th smallest key plus the slack and drops what lies above it;

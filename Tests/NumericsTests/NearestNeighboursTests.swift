@@ -183,6 +183,7 @@ final class NearestNeighboursTests: XCTestCase {
             try model?.search(Matrix(rows: 1, columns: 1, values: [.nan]))
         }
         assertThrows(.data, containing: ["no rows to predict"]) { try model?.search(Matrix(rows: 0, columns: 1)) }
+        assertThrows(.data, containing: ["too large to square"]) { try model?.search(Matrix(rows: 1, columns: 1, values: [1e200])) }
     }
 
     /// 10,000 queries against 100,000 training rows × 20 features. A measurement, not a check:
