@@ -39,3 +39,17 @@ public enum FDistribution {
         return SpecialFunctions.incompleteBeta(a: d2 / 2, b: d1 / 2, x: d2 / (d2 + scaled), y: scaled / (d2 + scaled)).lower
     }
 }
+
+/// The standard normal distribution.
+public enum Normal {
+    /// Φ(x) = ½ erfc(−x/√2). The C library's erfc keeps its relative accuracy far into the
+    /// upper tail (glibc: a few ulps), so neither tail cancels as 1 − ½ erfc(x/√2) would.
+    public static func cdf(_ x: Double) -> Double {
+        0.5 * erfc(-x / 2.0.squareRoot())
+    }
+
+    /// P(|Z| > |z|) = erfc(|z|/√2), the two-sided p-value of a z statistic (R's 2·pnorm(−|z|)).
+    public static func twoSidedPValue(_ z: Double) -> Double {
+        erfc(abs(z) / 2.0.squareRoot())
+    }
+}
