@@ -83,7 +83,7 @@ public enum ClassificationMetrics {
     public static func evaluate(actual: [Int], predicted: [Int], probabilities: Matrix, classCount: Int) throws -> ClassificationScores {
         try requireSameCount(probabilities.columns, classCount, "probability columns", "classes")
         return ClassificationScores(labels: try labelScores(actual: actual, predicted: predicted, classCount: classCount),
-                             probabilities: try probabilityScores(actual: actual, probabilities: probabilities))
+                                    probabilities: try probabilityScores(actual: actual, probabilities: probabilities))
     }
 
     /// Accuracy, balanced accuracy, per-class and averaged precision/recall/F1, and the
