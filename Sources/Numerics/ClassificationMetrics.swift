@@ -81,8 +81,9 @@ public struct PrecisionRecallPoint: Sendable, Equatable {
 public enum ClassificationMetrics {
     /// Every score at once; see `labelScores` and `probabilityScores`.
     public static func evaluate(actual: [Int], predicted: [Int], probabilities: Matrix, classCount: Int) throws -> ClassificationScores {
-        ClassificationScores(labels: try labelScores(actual: actual, predicted: predicted, classCount: classCount),
-                             probabilities: try probabilityScores(actual: actual, probabilities: probabilities))
+        try requireSameCount(probabilities.columns, classCount, "probability columns", "classes")
+        return ClassificationScores(labels: try labelScores(actual: actual, predicted: predicted, classCount: classCount),
+                                    probabilities: try probabilityScores(actual: actual, probabilities: probabilities))
     }
 
     /// Accuracy, balanced accuracy, per-class and averaged precision/recall/F1, and the
@@ -160,13 +161,13 @@ public enum ClassificationMetrics {
     private static func rocAUCs(actual: [Int], probabilities: Matrix) -> (macro: Double?, weighted: Double?) {
         let k = probabilities.columns, n = actual.count
         if k == 2 {
-            let auc = rocAUC(positive: actual.map { $0 == 1 }, scores: probabilities.column(1))
+            let auc = mannWhitneyAUC(thresholdGroups(positive: actual.map { $0 == 1 }, scores: probabilities.column(1)))
             return (auc, auc)
         }
         var macro = 0.0, weighted = 0.0
         for c in 0 ..< k {
             let positive = actual.map { $0 == c }
-            guard let auc = rocAUC(positive: positive, scores: probabilities.column(c)) else { return (nil, nil) }
+            guard let auc = mannWhitneyAUC(thresholdGroups(positive: positive, scores: probabilities.column(c))) else { return (nil, nil) }
             macro += auc
             weighted += auc * Double(positive.count(where: { $0 })) / Double(n)
         }
@@ -179,8 +180,14 @@ public enum ClassificationMetrics {
     /// label, ties counting one half: the Mann–Whitney U over (positives × negatives), which
     /// equals the trapezoidal area under the ROC curve with tied scores. Counted in integers,
     /// so exact up to the final division. Nil when either label is absent. O(n log n).
-    public static func rocAUC(positive: [Bool], scores: [Double]) -> Double? {
-        let groups = thresholdGroups(positive: positive, scores: scores)
+    public static func rocAUC(positive: [Bool], scores: [Double]) throws -> Double? {
+        try requireRows(positive.count, "labels")
+        try requireSameCount(scores.count, positive.count, "scores", "labels")
+        try requireFinite(scores, "scores")
+        return mannWhitneyAUC(thresholdGroups(positive: positive, scores: scores))
+    }
+
+    private static func mannWhitneyAUC(_ groups: [(score: Double, positives: Int, negatives: Int)]) -> Double? {
         let positives = groups.reduce(0) { $0 + $1.positives }, negatives = groups.reduce(0) { $0 + $1.negatives }
         guard positives > 0, negatives > 0 else { return nil }
         var twiceU = 0, positivesAbove = 0
@@ -226,7 +233,6 @@ public enum ClassificationMetrics {
 
     /// Rows of equal score, from the highest score down, with how many are positive and negative.
     private static func thresholdGroups(positive: [Bool], scores: [Double]) -> [(score: Double, positives: Int, negatives: Int)] {
-        precondition(positive.count == scores.count && scores.allSatisfy(\.isFinite), "one finite score per label")
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var groups: [(score: Double, positives: Int, negatives: Int)] = []
         for i in order {

@@ -65,7 +65,7 @@ public struct NaiveBayes: Codable, Sendable, Equatable {
         let levelLogProbabilities = try categorical.codes.indices.map { f in
             try Interruption.check()
             return smoothedLevelLogProbabilities(categorical.codes[f], levelCount: categorical.levelCounts[f], classes: classes,
-                                         classCount: classCount, alpha: alpha)
+                                                 classCount: classCount, alpha: alpha)
         }
         return NaiveBayes(logPriors: logPriors, means: means, variances: variances, levelLogProbabilities: levelLogProbabilities)
     }

@@ -60,16 +60,13 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
 
     /// The k nearest training rows of every row of `queries` (m × featureCount).
     public func search(_ queries: Matrix) throws -> NeighbourLists {
-        let m = queries.rows, n = trainingRows, p = featureCount
+        let m = queries.rows, p = featureCount
         try requireRows(m, "rows to predict")
         guard queries.columns == p else {
             throw ModelshError(.software, "\(queries.columns) query features for \(p) training features")
         }
         try requireFinite(queries, "the features to predict from")
-        // [−2T | ‖t‖²] times [Q | 1]ᵀ is the key ‖t‖² − 2 t·q, in one dgemm.
-        var augmentedTraining = training.map { -2 * $0 } + [Double](repeating: 0, count: n)
-        for f in 0 ..< p { for j in 0 ..< n { augmentedTraining[p * n + j] += training[f * n + j] * training[f * n + j] } }
-        let largestTrainingNorm = augmentedTraining[(p * n)...].max()!
+        let (augmentedTraining, largestTrainingNorm) = augmentedTraining()
         // The computed ‖t‖² is off by at most γ_p ‖t‖², and a dot product of length p + 1 in any
         // summation order by γ_{p+1} (‖t‖² + 2|t·q|) (γ_k = kε / (1 − kε)), so a key is off by less
         // than 3γ_{p+1} (‖q‖² + ‖t‖²) < 4(p + 2)ε (‖q‖² + ‖t‖²). The slack is twice that.
@@ -80,6 +77,7 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
         for q0 in stride(from: 0, to: m, by: Self.queryBlock) {
             try Interruption.check()
             let b = min(Self.queryBlock, m - q0)
+            // [Q | 1] for this block's rows.
             var augmentedQueries = [Double](repeating: 1, count: b * (p + 1))
             for f in 0 ..< p { for i in 0 ..< b { augmentedQueries[f * b + i] = queries.values[f * m + q0 + i] } }
             var lists = try (0 ..< b).map { i in
@@ -90,12 +88,12 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
                 }
                 return CandidateList(k: k, slack: slack)
             }
-            for t0 in stride(from: 0, to: n, by: Self.trainingBlock) {
-                let c = min(Self.trainingBlock, n - t0)
-                // keys (c × b) = T'[t0 ..< t0 + c, :] · Q'ᵀ
+            for t0 in stride(from: 0, to: trainingRows, by: Self.trainingBlock) {
+                let c = min(Self.trainingBlock, trainingRows - t0)
+                // keys (c × b) = [−2T | ‖t‖²][t0 ..< t0 + c, :] · [Q | 1]ᵀ
                 augmentedTraining.withUnsafeBufferPointer { t in
                     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(c), Int32(b), Int32(p + 1), 1,
-                                t.baseAddress! + t0, Int32(n), augmentedQueries, Int32(b), 0, &keys, Int32(c))
+                                t.baseAddress! + t0, Int32(trainingRows), augmentedQueries, Int32(b), 0, &keys, Int32(c))
                 }
                 keys.withUnsafeBufferPointer { keys in
                     for i in 0 ..< b { lists[i].scan(UnsafeBufferPointer(rebasing: keys[i * c ..< (i + 1) * c]), firstRow: t0) }
@@ -103,12 +101,7 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
             }
             for i in 0 ..< b {
                 let query = q0 + i
-                let nearest = lists[i].nearest { j in
-                    (0 ..< p).reduce(0) { sum, f in
-                        let difference = queries.values[f * m + query] - training[f * n + j]
-                        return sum + difference * difference
-                    }
-                }
+                let nearest = lists[i].nearest { squaredDistance(from: queries, row: query, to: $0) }
                 for (r, neighbour) in nearest.enumerated() {
                     indices[query * k + r] = neighbour.row
                     distances[query * k + r] = neighbour.squaredDistance.squareRoot()
@@ -116,6 +109,23 @@ public struct NearestNeighbours: Codable, Sendable, Equatable {
             }
         }
         return NeighbourLists(k: k, indices: indices, distances: distances)
+    }
+
+    /// [−2T | ‖t‖²] (column-major, trainingRows × (featureCount + 1)), so that one dgemm with
+    /// [Q | 1]ᵀ gives every key ‖t‖² − 2 t·q; and the largest ‖t‖², for the rounding bound.
+    private func augmentedTraining() -> (values: [Double], largestNorm: Double) {
+        let n = trainingRows, p = featureCount
+        var values = training.map { -2 * $0 } + [Double](repeating: 0, count: n)
+        for f in 0 ..< p { for j in 0 ..< n { values[p * n + j] += training[f * n + j] * training[f * n + j] } }
+        return (values, values[(p * n)...].max()!)
+    }
+
+    /// Σ (q − t)² computed directly, free of the keys' cancellation.
+    private func squaredDistance(from queries: Matrix, row query: Int, to trainingRow: Int) -> Double {
+        (0 ..< featureCount).reduce(0) { sum, f in
+            let difference = queries[query, f] - training[f * trainingRows + trainingRow]
+            return sum + difference * difference
+        }
     }
 
     /// Each neighbour's weight (m × k, laid out as the lists), per `weighting`.

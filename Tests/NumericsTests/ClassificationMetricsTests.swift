@@ -119,7 +119,8 @@ final class ClassificationMetricsTests: XCTestCase {
         XCTAssertNil(binary.weightedROCAUC)
         let multi = try ClassificationMetrics.probabilityScores(actual: [0, 1, 1], probabilities: Self.matrix(Array(Self.multiP.prefix(3))))
         XCTAssertNil(multi.rocAUC)
-        XCTAssertEqual(ClassificationMetrics.rocAUC(positive: [true, false], scores: [0.5, 0.5]), 0.5)
+        XCTAssertEqual(try ClassificationMetrics.rocAUC(positive: [true, false], scores: [0.5, 0.5]), 0.5)
+        XCTAssertNil(try ClassificationMetrics.rocAUC(positive: [false, false], scores: [0.5, 0.7]))
         assertThrows(.data, containing: ["both classes", "every row is positive"]) {
             try ClassificationMetrics.rocCurve(positive: [true, true], scores: [0.1, 0.2])
         }
@@ -148,6 +149,12 @@ final class ClassificationMetricsTests: XCTestCase {
         }
         assertThrows(.data, containing: ["class index 0 at row 2 is -0.5, outside [0, 1]"]) {
             try ClassificationMetrics.probabilityScores(actual: [0, 1], probabilities: Self.matrix([[1, 0], [-0.5, 1.5]]))
+        }
+        assertThrows(.data, containing: ["scores has a non-finite value (nan) at row 2"]) {
+            try ClassificationMetrics.rocAUC(positive: [true, false], scores: [0.5, .nan])
+        }
+        assertThrows(.software, containing: ["2 probability columns for 3 classes"]) {
+            try ClassificationMetrics.evaluate(actual: [0], predicted: [0], probabilities: Self.matrix([[1, 0]]), classCount: 3)
         }
         assertThrows(.data, containing: ["class index 0 at row 1 is nan"]) {
             try ClassificationMetrics.probabilityScores(actual: [0], probabilities: Self.matrix([[.nan, 0]]))
