@@ -61,7 +61,7 @@ public struct CrossValidation: Sendable {
             do {
                 let model = try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
                                                     features: features, options: options))
-                let metrics = try model.evaluate(on: data.selecting(rows: test))
+                let metrics = try model.evaluate(on: data.selecting(rows: test)).metrics
                 try Interruption.check()
                 return metrics
             } catch var error as ModelshError where error.category != .interrupted {

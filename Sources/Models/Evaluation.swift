@@ -2,10 +2,25 @@ import Diagnostics
 import Numerics
 import Tabular
 
+/// What `evaluate` reports: metrics suited to the task and, for a classifier, the per-class
+/// scores and the confusion matrix.
+public struct Evaluation: Sendable {
+    public let metrics: [Metric]
+    /// Classification: the class labels, the scores per class and the confusion matrix
+    /// (`confusion[actual][predicted]`); empty for regression.
+    public let classes: [String]
+    public let perClass: [ClassScores]
+    public let confusion: [[Int]]
+
+    public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+}
+
 extension Model {
-    /// Metrics suited to the task, on `data` (which must hold the target column). Rows whose
-    /// target or prediction is missing are skipped and counted in the "skipped" metric.
-    public func evaluate(on data: Dataset) throws -> [Metric] {
+    /// Scores the model on `data` (which must hold the target column). Rows whose target or
+    /// prediction is missing are skipped and counted in the "skipped" metric. `threshold`: for
+    /// a binary classifier, the probability of the second class from which it is predicted
+    /// (default: the more probable class); it changes the label metrics, not the probability ones.
+    public func evaluate(on data: Dataset, threshold: Double? = nil) throws -> Evaluation {
         let (prediction, inputsPresent) = try scored(data)
         guard let column = data.column(named: schema.target.name) else {
             throw ModelshError.usage("the data has no column '\(schema.target.name)', the target the model was trained on")
@@ -15,12 +30,49 @@ extension Model {
             guard column.type.isNumeric, let actual = column.numbers else {
                 throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(schema.target.type.rawValue) in training")
             }
-            return try RegressionMetrics.metrics(actual: actual.indices.map { column.isMissing($0) ? .nan : actual[$0] }, predicted: predicted,
-                                                 inputsPresent: inputsPresent)
+            let metrics = try RegressionMetrics.metrics(actual: actual.indices.map { column.isMissing($0) ? .nan : actual[$0] }, predicted: predicted,
+                                                        predictors: terms.count, inputsPresent: inputsPresent)
+            return Evaluation(metrics: metrics, classes: [], perClass: [], confusion: [])
         case .classes(let classes):
             let actual = try ClassLabels(schema.classes).indices(of: column)
-            _ = (actual, classes)
-            throw ModelshError(.software, "TEMP: classification metrics not wired")
+            return try ClassificationEvaluation.evaluate(actual: actual, prediction: classes, threshold: threshold, inputsPresent: inputsPresent)
         }
+    }
+}
+
+/// Classification metrics over the rows with both a class and a prediction.
+enum ClassificationEvaluation {
+    static func evaluate(actual: [Int], prediction: ClassPrediction, threshold: Double?, inputsPresent: [Bool]) throws -> Evaluation {
+        let assigned = prediction.assigned(threshold: threshold)
+        let rows = actual.indices.filter { actual[$0] >= 0 && assigned[$0] >= 0 }
+        guard !rows.isEmpty else {
+            let noTarget = actual.filter { $0 < 0 }.count
+            let reason = actual.isEmpty ? "the data has no rows"
+                : noTarget == actual.count ? "every row misses the target"
+                : "every row misses the target or an input (\(noTarget) the target, \(actual.count - noTarget) an input)"
+            throw ModelshError.data("no rows to evaluate: " + reason)
+        }
+        let k = prediction.labels.count
+        var probabilities = Matrix(rows: rows.count, columns: k)
+        for c in 0 ..< k {
+            for (i, row) in rows.enumerated() { probabilities.values[c * rows.count + i] = prediction.probabilities[c][row] }
+        }
+        let scores = try ClassificationMetrics.evaluate(actual: rows.map { actual[$0] }, predicted: rows.map { assigned[$0] },
+                                                        probabilities: probabilities, classCount: k)
+        let labels = scores.labels, probability = scores.probabilities
+        var metrics = [
+            Metric(name: "n", value: Double(rows.count)),
+            Metric(name: "skipped", value: Double(actual.count - rows.count)),
+            Metric(name: "accuracy", value: labels.accuracy),
+            Metric(name: "balanced_accuracy", value: labels.balancedAccuracy),
+            Metric(name: "precision_macro", value: labels.macroAverage.precision),
+            Metric(name: "recall_macro", value: labels.macroAverage.recall),
+            Metric(name: "f1_macro", value: labels.macroAverage.f1),
+            Metric(name: "f1_weighted", value: labels.weightedAverage.f1),
+            Metric(name: "roc_auc", value: probability.rocAUC ?? .nan),
+        ]
+        if k > 2 { metrics.append(Metric(name: "roc_auc_weighted", value: probability.weightedROCAUC ?? .nan)) }
+        metrics += [Metric(name: "log_loss", value: probability.logLoss), Metric(name: "brier", value: probability.brierScore)]
+        return Evaluation(metrics: metrics, classes: prediction.labels, perClass: labels.perClass, confusion: labels.confusion)
     }
 }

@@ -163,6 +163,9 @@ public enum ModelCatalogue {
         ModelKind(RidgeRegression.self),
         ModelKind(LassoRegression.self),
         ModelKind(ElasticNetRegression.self),
+        ModelKind(LogisticModel.self),
+        ModelKind(NaiveBayesModel.self),
+        ModelKind(NearestNeighboursModel.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {

@@ -25,6 +25,14 @@ public protocol LearnedState: Codable, Sendable, Equatable {
     /// Every invariant `predict` and `summary` rely on, checked against the rest of the model
     /// when a file is decoded; a failure is an `Inconsistency` (ModelChecks.swift).
     func check(in model: Model) throws
+
+    /// What the user should know about how the fit went (no convergence, separation), one
+    /// sentence each; `fit` prints them as warnings and `summary` repeats them.
+    var warnings: [String] { get }
+}
+
+extension LearnedState {
+    public var warnings: [String] { [] }
 }
 
 /// A model kind: how options become hyper-parameters and how a training problem becomes a

@@ -1,4 +1,5 @@
 import Diagnostics
+import Numerics
 
 /// Metrics of a regression's predictions against the actual values.
 public enum RegressionMetrics {
@@ -6,32 +7,35 @@ public enum RegressionMetrics {
     /// (NaN marks missing). R² is 1 − SSE/SST about the mean of the actual values scored,
     /// as scikit-learn's r2_score: negative when worse than predicting that mean, NaN when the
     /// actual values are all equal (no variance to explain).
-    public static func metrics(actual: [Double], predicted: [Double]) throws -> [Metric] {
-        try metrics(actual: actual, predicted: predicted, inputsPresent: nil)
+    /// n, skipped, mse, rmse, mae, mape, r2, adj_r2 and explained_variance (RegressionScores,
+    /// scikit-learn's definitions) over the pairs where both values are present (NaN marks
+    /// missing). R² and explained variance are NaN when the actual values are all equal;
+    /// adjusted R² also when no residual degrees of freedom remain for `predictors` predictors.
+    public static func metrics(actual: [Double], predicted: [Double], predictors: Int) throws -> [Metric] {
+        try metrics(actual: actual, predicted: predicted, predictors: predictors, inputsPresent: nil)
     }
 
     /// `inputsPresent`, when known, tells a row whose inputs are missing from one whose
     /// prediction is not a number for another reason, so an error says which it was.
-    static func metrics(actual: [Double], predicted: [Double], inputsPresent: [Bool]?) throws -> [Metric] {
+    static func metrics(actual: [Double], predicted: [Double], predictors: Int, inputsPresent: [Bool]?) throws -> [Metric] {
         guard actual.count == predicted.count, inputsPresent.map({ $0.count == actual.count }) ?? true else {
             throw ModelshError(.software, "\(predicted.count) predictions for \(actual.count) actual values")
         }
-        let pairs = zip(actual, predicted).filter { !$0.0.isNaN && !$0.1.isNaN }
-        guard !pairs.isEmpty else {
+        let rows = actual.indices.filter { !actual[$0].isNaN && !predicted[$0].isNaN }
+        guard !rows.isEmpty else {
             throw ModelshError.data("no rows to evaluate: " + nothingToScore(actual: actual, predicted: predicted, inputsPresent: inputsPresent))
         }
-        let n = Double(pairs.count)
-        let errors = pairs.map { $0.1 - $0.0 }
-        let mse = meanSquare(errors)
-        let mean = pairs.reduce(0) { $0 + $1.0 } / n
-        let totalSquares = pairs.reduce(0) { $0 + ($1.0 - mean) * ($1.0 - mean) }
+        let y = rows.map { actual[$0] }, yHat = rows.map { predicted[$0] }
         return [
-            Metric(name: "n", value: n),
-            Metric(name: "skipped", value: Double(actual.count - pairs.count)),
-            Metric(name: "mse", value: mse),
-            Metric(name: "rmse", value: mse.squareRoot()),
-            Metric(name: "mae", value: meanAbsolute(errors)),
-            Metric(name: "r2", value: totalSquares > 0 ? 1 - mse * n / totalSquares : .nan),
+            Metric(name: "n", value: Double(rows.count)),
+            Metric(name: "skipped", value: Double(actual.count - rows.count)),
+            Metric(name: "mse", value: try RegressionScores.meanSquaredError(actual: y, predicted: yHat)),
+            Metric(name: "rmse", value: try RegressionScores.rootMeanSquaredError(actual: y, predicted: yHat)),
+            Metric(name: "mae", value: try RegressionScores.meanAbsoluteError(actual: y, predicted: yHat)),
+            Metric(name: "mape", value: try RegressionScores.meanAbsolutePercentageError(actual: y, predicted: yHat)),
+            Metric(name: "r2", value: try RegressionScores.rSquared(actual: y, predicted: yHat) ?? .nan),
+            Metric(name: "adj_r2", value: try RegressionScores.adjustedRSquared(actual: y, predicted: yHat, predictorCount: predictors) ?? .nan),
+            Metric(name: "explained_variance", value: try RegressionScores.explainedVariance(actual: y, predicted: yHat) ?? .nan),
         ]
     }
 
@@ -52,13 +56,5 @@ public enum RegressionMetrics {
         if noInput > 0 { reasons.append("\(noInput) miss an input") }
         reasons.append("\(notANumber) get a prediction that is not a number (the model's numbers overflow on this data)")
         return "of \(actual.count) rows, " + reasons.joined(separator: ", ")
-    }
-
-    public static func meanSquare(_ errors: [Double]) -> Double {
-        errors.reduce(0) { $0 + $1 * $1 } / Double(errors.count)
-    }
-
-    public static func meanAbsolute(_ errors: [Double]) -> Double {
-        errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
     }
 }

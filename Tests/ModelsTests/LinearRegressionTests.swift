@@ -68,15 +68,19 @@ final class LinearRegressionTests: XCTestCase {
     /// Training-set metrics: MSE = RSS / n and MAE of the exact residuals; R² as in summary.
     func testDiabetesTrainingMetrics() throws {
         let data = try TestData.csv("diabetes.csv")
-        let metrics = try fit(data, target: "Y").evaluate(on: data)
+        let metrics = try fit(data, target: "Y").evaluate(on: data).metrics
         let byName = Dictionary(uniqueKeysWithValues: metrics.map { ($0.name, $0.value) })
-        XCTAssertEqual(metrics.map(\.name), ["n", "skipped", "mse", "rmse", "mae", "r2"])
+        XCTAssertEqual(metrics.map(\.name), ["n", "skipped", "mse", "rmse", "mae", "mape", "r2", "adj_r2", "explained_variance"])
         XCTAssertEqual(byName["n"], 442)
         XCTAssertEqual(byName["skipped"], 0)
         assertRelative(byName["mse"]!, 2859.6963475867501, 1e-11)
         assertRelative(byName["rmse"]!, 2859.6963475867501.squareRoot(), 1e-11)
         assertRelative(byName["mae"]!, 43.277452025315061, 1e-11)
         assertRelative(byName["r2"]!, 0.51774842222034985, 1e-11)
+        // scikit-learn 1.9.1: mean_absolute_percentage_error, 1 − (1 − R²)(n − 1)/(n − p − 1), explained_variance_score.
+        assertRelative(byName["mape"]!, 0.38786179217948236, 1e-11)
+        assertRelative(byName["adj_r2"]!, 0.5065592904853232, 1e-11)
+        assertRelative(byName["explained_variance"]!, 0.5177484222203499, 1e-11)
     }
 
     /// iris, Sepal.Length ~ Species + Petal.Width: setosa is the reference level.

@@ -63,7 +63,7 @@ final class ModelFileTests: XCTestCase {
         for (object, data) in [try Self.tourModel(), try Self.irisModel(), try Self.irisModel(options: ["intercept": "false"])] {
             let model = try Self.decode(object)
             XCTAssertEqual(try Self.object(model) as NSDictionary, object as NSDictionary)
-            XCTAssertEqual(try model.evaluate(on: data).first?.value, Double(data.rowCount))
+            XCTAssertEqual(try model.evaluate(on: data).metrics.first?.value, Double(data.rowCount))
         }
     }
 

@@ -65,7 +65,7 @@ final class BinderTests: ShellTestCase {
     func testFormsAreChosenByTheirKeywords() {
         XCTAssertEqual(message("save iris \"x.json\""), "save is written 'save workspace PATH' or 'save MODEL to PATH'")
         XCTAssertEqual(message("save iris to \"x.json\""), "'iris' is a dataset, not a model")
-        XCTAssertEqual(message("evaluate iris with iris"), "evaluate is written 'evaluate MODEL on DATA'")
+        XCTAssertEqual(message("evaluate iris with iris"), "evaluate is written 'evaluate MODEL on DATA [threshold=…]'")
     }
 
     func testTheStoresKeywordListIsTheTables() {

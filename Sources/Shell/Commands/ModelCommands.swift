@@ -29,6 +29,7 @@ enum ModelCommands {
             }
             try context.define(output: 0, of: invocation, as: .model(model))
             context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+            for warning in model.state.warnings { context.emit("warning: \(warning)") }
         }])
 
     static let summary = CommandSpec(
@@ -44,14 +45,36 @@ enum ModelCommands {
     static let evaluate = CommandSpec(
         "evaluate", category: .models,
         summary: "Measure a model on a dataset",
-        details: "Metrics suited to the model's task; for regression: n, MSE, RMSE, MAE and R². Rows with a missing target or feature are skipped and counted.",
+        details: """
+        Metrics suited to the model's task, scikit-learn's definitions. Regression: n, MSE, RMSE,
+        MAE, MAPE (a fraction), R², adjusted R², explained variance. Classification: accuracy,
+        balanced accuracy, macro precision/recall/F1, weighted F1, ROC AUC (one-vs-rest macro
+        for more than two classes, plus weighted), log loss and Brier score, then precision,
+        recall, F1 and support per class and the confusion matrix (rows: actual class).
+        threshold= sets the probability of the second class at which a binary classifier
+        predicts it. Rows with a missing target or feature are skipped and counted.
+        """,
         example: "evaluate m on test",
         changesState: false,
-        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)]) { invocation, context in
-            let metrics = try invocation.at("DATA") { try invocation.model("MODEL").evaluate(on: invocation.dataset("DATA")) }
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability")]) { invocation, context in
+            let model = invocation.model("MODEL")
+            let threshold = try ThresholdOption.value(invocation, model: model)
+            let evaluation = try invocation.at("DATA") { try model.evaluate(on: invocation.dataset("DATA"), threshold: threshold) }
             var table = TextTable(headers: ["metric", "value"], alignments: [.left, .right])
-            for metric in metrics { table.append([metric.name, MetricFormat.text(metric)]) }
+            for metric in evaluation.metrics { table.append([metric.name, MetricFormat.text(metric)]) }
             context.emit(.table(table))
+            guard !evaluation.classes.isEmpty else { return }
+            var perClass = TextTable(headers: ["class", "precision", "recall", "f1", "support"], alignments: [.left, .right, .right, .right, .right])
+            for (label, scores) in zip(evaluation.classes, evaluation.perClass) {
+                perClass.append([TerminalText.escaped(label), NumberFormat.significant(scores.precision, digits: 4), NumberFormat.significant(scores.recall, digits: 4),
+                                 NumberFormat.significant(scores.f1, digits: 4), "\(scores.support)"])
+            }
+            context.emit(.table(perClass))
+            let labels = evaluation.classes.map(TerminalText.escaped)
+            var confusion = TextTable(headers: ["actual \\ predicted"] + labels, alignments: [.left] + labels.map { _ in .right })
+            for (label, row) in zip(labels, evaluation.confusion) { confusion.append([label] + row.map(String.init)) }
+            context.emit(.table(confusion))
         }])
 
     static let predict = CommandSpec(

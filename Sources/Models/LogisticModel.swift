@@ -1,0 +1,231 @@
+import Diagnostics
+import Foundation
+import Numerics
+import Tabular
+
+/// Logistic regression: binary by IRLS exactly as R's glm(family = binomial), with its
+/// summary; L2 or L1 penalties (scikit-learn's objective with C = 1/alpha); multinomial
+/// (softmax) for more than two classes, unpenalised with the first class as baseline (as R's
+/// nnet::multinom) or with an L2 penalty.
+public enum LogisticModel: Learner {
+    public static let name = "logistic"
+    public static let summary = "logistic regression (R's glm binomial; multinomial for 3+ classes; penalty=l2|l1 alpha=)"
+    public static let tasks: [ModelTask] = [.classification]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly]
+    public static let options = [
+        ModelOptionSpec(name: "penalty", help: "none (default, maximum likelihood), l2 or l1 (binary only)", values: Penalty.allCases.map(\.rawValue)),
+        ModelOptionSpec(name: "alpha", help: "penalty strength α > 0 (default 1): minimises Σ log-loss + (α/2)‖w‖² or α‖w‖₁, i.e. scikit-learn's C = 1/α"),
+    ]
+
+    public enum Penalty: String, Codable, Sendable, CaseIterable {
+        case none, l2, l1
+    }
+
+    public struct Parameters: ModelParameters {
+        public let penalty: Penalty
+        public let alpha: Double
+    }
+
+    public static func parameters(_ options: [String: String]) throws -> Parameters {
+        let values = OptionValues(options)
+        let penalty = values.choice("penalty", default: Penalty.none)
+        if penalty == .none, options["alpha"] != nil {
+            throw ModelshError.usage("alpha= sets a penalty's strength; give penalty=l2 or penalty=l1 too", argument: "alpha")
+        }
+        return Parameters(penalty: penalty, alpha: try values.number("alpha", default: 1, in: Double.leastNonzeroMagnitude ... Double.greatestFiniteMagnitude, "a number > 0"))
+    }
+
+    public static func encoding(_ parameters: Parameters) -> CategoricalEncoding {
+        parameters.penalty == .none ? .treatment : .indicators
+    }
+
+    public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> LogisticState {
+        let classes = problem.classes.count
+        let terms = (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms
+        let withOnes = problem.hasIntercept ? problem.design.prependingOnes() : problem.design
+        let n = problem.target.count
+        switch (parameters.penalty, classes) {
+        case (.none, 2):
+            guard withOnes.columns > 0 else {
+                throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
+            }
+            let fit = try LogisticRegression.fitBinary(withOnes, problem.target, hasIntercept: problem.hasIntercept)
+            return LogisticState(terms: terms, modelledClasses: [1], coefficients: [fit.coefficients.map { $0.isNaN ? 0 : $0 }],
+                                 aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
+                                 deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
+                                 residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
+                                 converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n)
+        case (.l2, 2), (.l1, 2):
+            let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
+            let fit = try LogisticRegression.fitPenalizedBinary(problem.design, problem.target, penalty: penalty, fitIntercept: problem.hasIntercept)
+            let coefficients = (problem.hasIntercept ? [fit.intercept] : []) + fit.coefficients
+            return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients], aliased: coefficients.map { _ in false },
+                                 standardErrors: nil, deviance: 2 * fit.logLoss, nullDeviance: nil, nullDegreesOfFreedom: nil,
+                                 residualDegreesOfFreedom: nil, aic: nil, iterations: fit.iterations, converged: fit.converged,
+                                 fitWarnings: fit.warnings.map(\.rawValue), observations: n)
+        case (.l1, _):
+            throw ModelshError.usage("penalty=l1 is for two classes; '\(problem.classes.count)' classes need penalty=l2 or none", argument: "penalty")
+        case (.none, _), (.l2, _):
+            guard withOnes.columns > 0 else {
+                throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
+            }
+            let fit = try LogisticRegression.fitMultinomial(withOnes, classes: problem.classIndices, classCount: classes, hasIntercept: problem.hasIntercept,
+                                                            l2Penalty: parameters.penalty == .l2 ? parameters.alpha : nil)
+            let columns = fit.modelledClasses.indices
+            let coefficients = columns.map { c in (0 ..< withOnes.columns).map { fit.coefficients[$0, c] }.map { $0.isNaN ? 0 : $0 } }
+            let errors = fit.standardErrors.map { se in columns.map { c in (0 ..< withOnes.columns).map { se[$0, c] }.map { $0.isFinite ? $0 : 0 } } }
+            return LogisticState(terms: terms, modelledClasses: fit.modelledClasses, coefficients: coefficients, aliased: fit.aliased,
+                                 standardErrors: errors, deviance: fit.deviance, nullDeviance: nil, nullDegreesOfFreedom: nil,
+                                 residualDegreesOfFreedom: nil, aic: fit.aic, iterations: fit.iterations, converged: fit.converged,
+                                 fitWarnings: fit.warnings.map(\.rawValue), observations: n)
+        }
+    }
+}
+
+/// What a logistic fit learned: per modelled class, a coefficient per term (intercept first);
+/// the other classes' linear predictor is 0 (the baseline of an unpenalised fit; for a binary
+/// fit, the first class). Aliased coefficients are stored as 0 and flagged.
+public struct LogisticState: LearnedState {
+    /// "(Intercept)" when fitted, then the design's terms.
+    public let terms: [String]
+    public let modelledClasses: [Int]
+    public let coefficients: [[Double]]
+    public let aliased: [Bool]
+    /// Same shape as the coefficients; nil for penalised fits (no standard errors there).
+    public let standardErrors: [[Double]]?
+    public let deviance: Double
+    /// Binary unpenalised fits (R's glm): the intercept-only deviance and the degrees of freedom.
+    public let nullDeviance: Double?
+    public let nullDegreesOfFreedom: Int?
+    public let residualDegreesOfFreedom: Int?
+    public let aic: Double?
+    public let iterations: Int
+    public let converged: Bool
+    /// R's warnings, word for word ("fitted probabilities numerically 0 or 1 occurred").
+    public let fitWarnings: [String]
+    public let observations: Int
+
+    var hasIntercept: Bool { terms.first == "(Intercept)" }
+
+    public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
+        let n = inputs.rowCount
+        let classCount = modelledClasses.count == 1 ? 2 : (modelledClasses.contains(0) ? modelledClasses.count : modelledClasses.count + 1)
+        var logits = [[Double]](repeating: [Double](repeating: 0, count: n), count: classCount)
+        for (c, coefficients) in zip(modelledClasses, self.coefficients) {
+            let slopes = zip(coefficients, aliased).map { $1 ? 0 : $0 }
+            logits[c] = LinearPredictor.apply(inputs.design, intercept: hasIntercept ? slopes[0] : 0, slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0)))
+        }
+        var probabilities = Matrix(rows: n, columns: classCount)
+        for row in 0 ..< n {
+            // Softmax with the largest logit subtracted, so no exponential overflows.
+            let top = (0 ..< classCount).map { logits[$0][row] }.max() ?? 0
+            let exps = (0 ..< classCount).map { exp(logits[$0][row] - top) }
+            let total = exps.reduce(0, +)
+            for c in 0 ..< classCount { probabilities.values[c * n + row] = exps[c] / total }
+        }
+        return .probabilities(probabilities)
+    }
+
+    public var warnings: [String] {
+        fitWarnings.map { warning in
+            warning == LogisticRegression.Warning.fittedProbabilitiesZeroOrOne.rawValue
+                ? warning + ": the classes are (quasi-)separated, so the estimates and standard errors are not to be trusted"
+                : warning
+        }
+    }
+
+    public func summary(of model: Model) -> Report {
+        LogisticSummary(state: self, model: model).report()
+    }
+
+    public func check(in model: Model) throws {
+        let classes = model.schema.classes.count
+        try require(model.task == .classification, "a logistic model classifies")
+        let expected = (model.preprocessing.settings.hasIntercept ? ["(Intercept)"] : []) + model.terms
+        try require(terms == expected, "the logistic terms are not those the schema makes")
+        try require(aliased.count == terms.count, "\(aliased.count) aliased flags for \(terms.count) terms")
+        try require(!modelledClasses.isEmpty && modelledClasses.count == coefficients.count, "\(coefficients.count) coefficient vectors for \(modelledClasses.count) classes")
+        try require(Set(modelledClasses).count == modelledClasses.count && modelledClasses.allSatisfy { (0 ..< classes).contains($0) },
+                    "the modelled classes are not classes of the target")
+        try require(modelledClasses.count == 1 ? classes == 2 : (modelledClasses.count == classes || modelledClasses.count == classes - 1),
+                    "\(modelledClasses.count) modelled classes for \(classes) classes")
+        for vector in coefficients + (standardErrors ?? []) {
+            try require(vector.count == terms.count && vector.allSatisfy(\.isFinite), "a coefficient vector has the wrong length or a non-finite value")
+        }
+        if let standardErrors { try require(standardErrors.count == coefficients.count, "standard errors do not match the coefficients") }
+        try require(deviance.isFinite && deviance >= 0, "the deviance is not a finite number ≥ 0")
+        try require(observations == model.training.rowsUsed, "\(observations) observations but training used \(model.training.rowsUsed) rows")
+    }
+}
+
+/// The logistic summary: R's summary.glm for a binary fit (coefficients with z tests, null and
+/// residual deviance, AIC, Fisher scoring iterations), a table per modelled class for a
+/// multinomial fit, and the penalty, stated even when there is none.
+struct LogisticSummary {
+    let state: LogisticState
+    let model: Model
+
+    func report() -> Report {
+        var report = Report()
+        let classes = model.schema.classes
+        if state.modelledClasses.count == 1 {
+            report.add("Modelled: P(\(model.schema.target.name) = '\(TerminalText.escaped(classes[1]))') against '\(TerminalText.escaped(classes[0]))'")
+        } else if !state.modelledClasses.contains(0) {
+            report.add("Multinomial, baseline class '\(TerminalText.escaped(classes[0]))'")
+        } else {
+            report.add("Multinomial, one coefficient vector per class (symmetric, penalised)")
+        }
+        let aliasedCount = state.aliased.filter { $0 }.count
+        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
+        report.add(coefficientTable(classes))
+        if let null = state.nullDeviance, let nullDF = state.nullDegreesOfFreedom, let df = state.residualDegreesOfFreedom {
+            report.add("(Dispersion parameter for binomial family taken to be 1)")
+            report.add("    Null deviance: \(NumberFormat.significant(null)) on \(nullDF) degrees of freedom")
+            report.add("Residual deviance: \(NumberFormat.significant(state.deviance)) on \(df) degrees of freedom")
+        } else {
+            report.add("Residual deviance: \(NumberFormat.significant(state.deviance))")
+        }
+        if let aic = state.aic { report.add("AIC: \(NumberFormat.significant(aic))") }
+        let method = state.modelledClasses.count == 1 && state.standardErrors != nil ? "Fisher Scoring" : "Newton"
+        report.add("Number of \(method) iterations: \(state.iterations)\(state.converged ? "" : " (did not converge)")")
+        report.add("Penalty: \(penaltyText)")
+        for warning in state.warnings { report.add("Warning: \(warning)") }
+        return report
+    }
+
+    private var penaltyText: String {
+        guard let parameters = model.parameters as? LogisticModel.Parameters, parameters.penalty != .none else { return "none" }
+        let alpha = NumberFormat.shortest(parameters.alpha)
+        switch parameters.penalty {
+        case .l2: return "l2, alpha = \(alpha) (minimises Σ log-loss + (α/2)‖w‖², scikit-learn's C = \(NumberFormat.shortest(1 / parameters.alpha)))"
+        case .l1: return "l1, alpha = \(alpha) (minimises Σ log-loss + α‖w‖₁, scikit-learn's C = \(NumberFormat.shortest(1 / parameters.alpha)))"
+        case .none: return "none"
+        }
+    }
+
+    private func coefficientTable(_ classes: [String]) -> TextTable {
+        let multinomial = state.modelledClasses.count > 1
+        let withErrors = state.standardErrors != nil
+        var headers = multinomial ? ["class", ""] : [""]
+        headers += withErrors ? ["Estimate", "Std. Error", "z value", "Pr(>|z|)", ""] : ["Estimate"]
+        var table = TextTable(headers: headers, alignments: headers.indices.map { $0 < (multinomial ? 2 : 1) || (withErrors && $0 == headers.count - 1) ? .left : .right },
+                              footer: withErrors ? "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1" : nil)
+        for (k, (c, coefficients)) in zip(state.modelledClasses, state.coefficients).enumerated() {
+            for (j, term) in state.terms.enumerated() {
+                var row = multinomial ? [TerminalText.escaped(classes[c]), term] : [term]
+                if state.aliased[j] {
+                    row += withErrors ? ["NA", "NA", "NA", "NA", ""] : ["NA"]
+                } else if let errors = state.standardErrors {
+                    let z = coefficients[j] / errors[k][j]
+                    let p = Normal.twoSidedPValue(z)
+                    row += [NumberFormat.significant(coefficients[j]), NumberFormat.significant(errors[k][j]),
+                            NumberFormat.significant(z, digits: 4), NumberFormat.pValue(p), LinearSummary.stars(p)]
+                } else {
+                    row.append(coefficients[j] == 0 ? "." : NumberFormat.significant(coefficients[j]))
+                }
+                table.append(row)
+            }
+        }
+        return table
+    }
+}
