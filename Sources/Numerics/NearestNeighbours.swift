@@ -230,8 +230,12 @@ public struct NearestNeighboursClassifier: Codable, Sendable, Equatable {
         let weights = neighbours.weights(lists), k = lists.k, m = queries.rows
         var result = Matrix(rows: m, columns: classCount)
         for i in 0 ..< m {
+            // Each class's weight is summed first and divided once, so a unanimous vote is
+            // exactly 1 (dividing each neighbour's weight first could sum to 1 + ε).
             let total = weights[i * k ..< (i + 1) * k].reduce(0, +)
-            for r in 0 ..< k { result[i, classes[lists.indices[i * k + r]]] += weights[i * k + r] / total }
+            var votes = [Double](repeating: 0, count: classCount)
+            for r in 0 ..< k { votes[classes[lists.indices[i * k + r]]] += weights[i * k + r] }
+            for c in 0 ..< classCount { result[i, c] = min(votes[c] / total, 1) }
         }
         return result
     }

@@ -53,8 +53,8 @@ final class BinderTests: ShellTestCase {
     }
 
     func testArgumentsAndOutputNamesAreCounted() {
-        XCTAssertEqual(message("show"), "show needs DATA; usage: show DATA [rows=…]")
-        XCTAssertEqual(message("show iris iris"), "unexpected argument 'iris'; usage: show DATA [rows=…]")
+        XCTAssertEqual(message("show"), "show needs DATA; usage: show DATA [rows=…] [columns=…]")
+        XCTAssertEqual(message("show iris iris"), "unexpected argument 'iris'; usage: show DATA [rows=…] [columns=…]")
         XCTAssertEqual(message("split iris as train"), "split needs 'as TRAIN, TEST' (2 names)")
         XCTAssertEqual(message("split iris as a, a"), "the name 'a' is used twice after 'as'")
         XCTAssertEqual(message("describe iris as d"), "describe does not take 'as NAME'")

@@ -56,12 +56,17 @@ enum DataCommands {
     static let show = CommandSpec(
         "show", aliases: ["head"], category: .data,
         summary: "Print the first rows of a dataset",
-        details: "Prints the first rows (10 unless rows= says otherwise); missing values show as NA.",
-        example: "show iris rows=5",
+        details: "Prints the first rows (10 unless rows= says otherwise) of every column, or of the columns= given, in that order; missing values show as NA.",
+        example: "show iris rows=5 columns=Species,Petal.Width",
         changesState: false,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)],
-                            options: [OptionSpec("rows", .integer(minimum: 0), "how many rows to print (default 10)")]) { invocation, context in
-            context.emit(Preview.report(of: invocation.dataset("DATA"), rows: invocation.integer("rows") ?? 10, named: invocation.name("DATA")))
+                            options: [OptionSpec("rows", .integer(minimum: 0), "how many rows to print (default 10)"),
+                                      OptionSpec("columns", .columns(of: "DATA"), "the columns to print (default: all)")]) { invocation, context in
+            var data = invocation.dataset("DATA")
+            if let names = invocation.words("columns") {
+                data = try Dataset(columns: names.map { try data.requireColumn($0) })
+            }
+            context.emit(Preview.report(of: data, rows: invocation.integer("rows") ?? 10, named: invocation.name("DATA")))
         }])
 
     static let columns = CommandSpec(

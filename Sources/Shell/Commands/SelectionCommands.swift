@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Models
 import Numerics
 import Tabular
@@ -73,8 +74,11 @@ enum SelectionCommands {
                 results.append((options, MetricSummary(values)))
             }
             let better = MetricDirection.higherIsBetter(metric)
+            // Means equal to 12 significant digits tie (fold averages of the same counts differ
+            // only by rounding), and ties keep grid order.
+            let keys = results.map { Double(String(format: "%.12g", $0.summary.mean)) ?? .nan }
             let ranked = results.indices.sorted { a, b in
-                let (x, y) = (results[a].summary.mean, results[b].summary.mean)
+                let (x, y) = (keys[a], keys[b])
                 if x == y || (x.isNaN && y.isNaN) { return a < b }
                 if x.isNaN { return false }
                 if y.isNaN { return true }
