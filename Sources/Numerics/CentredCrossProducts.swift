@@ -28,7 +28,7 @@ struct CentredCrossProducts {
     /// product, and `.interrupted` on Ctrl-C (checked once per block).
     init(_ x: Matrix, _ y: [Double], centred: Bool) throws {
         let n = x.rows, p = x.columns
-        let blockRows = min(n, max(64, 16_384 / p))
+        let blockRows = min(n, max(64, 65_536 / p))
         var gram = [Double](repeating: 0, count: p * p)
         var xty = [Double](repeating: 0, count: p)
         var means = [Double](repeating: 0, count: p)
@@ -37,7 +37,7 @@ struct CentredCrossProducts {
         let yBlock = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
         defer { block.deallocate(); yBlock.deallocate() }
         let ones = [Double](repeating: 1, count: blockRows)
-        var delta = [Double](repeating: 0, count: p)
+        var delta = [Double](repeating: 0, count: p)  // the block's means, then less the running means
 
         try x.values.withUnsafeBufferPointer { xs in
             try y.withUnsafeBufferPointer { ys in
@@ -45,19 +45,16 @@ struct CentredCrossProducts {
                 while start < n {
                     try Interruption.check()
                     let m = min(blockRows, n - start), m32 = Int32(m)
-                    for j in 0 ..< p { (block + j * m).update(from: xs.baseAddress! + j * n + start, count: m) }
-                    yBlock.update(from: ys.baseAddress! + start, count: m)
-                    var yBlockMean = 0.0
-                    if centred {
-                        // The block's own means, subtracted from its copy.
-                        for j in 0 ..< p {
-                            let column = block + j * m
-                            delta[j] = cblas_ddot(m32, column, 1, ones, 1) / Double(m)
-                            cblas_daxpy(m32, -delta[j], ones, 1, column, 1)
-                        }
-                        yBlockMean = cblas_ddot(m32, yBlock, 1, ones, 1) / Double(m)
-                        cblas_daxpy(m32, -yBlockMean, ones, 1, yBlock, 1)
+                    // Each column's block mean (zero when not centring), then its centred copy.
+                    for j in 0 ..< p {
+                        let source = xs.baseAddress! + j * n + start, column = block + j * m
+                        let mean = centred ? cblas_ddot(m32, source, 1, ones, 1) / Double(m) : 0
+                        for i in 0 ..< m { column[i] = source[i] - mean }
+                        delta[j] = mean
                     }
+                    let ySource = ys.baseAddress! + start
+                    let yBlockMean = centred ? cblas_ddot(m32, ySource, 1, ones, 1) / Double(m) : 0
+                    for i in 0 ..< m { yBlock[i] = ySource[i] - yBlockMean }
                     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), m32, 1, block, m32, 1, &gram, Int32(p))
                     cblas_dgemv(CblasColMajor, CblasTrans, m32, Int32(p), 1, block, m32, yBlock, 1, 1, &xty, 1)
                     yy += cblas_ddot(m32, yBlock, 1, yBlock, 1)
@@ -89,6 +86,24 @@ struct CentredCrossProducts {
         self.xty = xty
         self.yy = yy
     }
+}
+
+/// The mean of each column of X (Xᵀ1/n).
+func columnMeans(_ x: Matrix) -> [Double] {
+    let ones = [Double](repeating: 1, count: x.rows)
+    var means = [Double](repeating: 0, count: x.columns)
+    cblas_dgemv(CblasColMajor, CblasTrans, Int32(x.rows), Int32(x.columns), 1 / Double(x.rows), x.values, Int32(x.rows),
+                ones, 1, 0, &means, 1)
+    return means
+}
+
+/// X − 1μᵀ, column-major: for the solvers that need the centred columns themselves.
+func subtractingColumnMeans(_ x: Matrix, _ means: [Double]) -> [Double] {
+    var values = x.values
+    for j in 0 ..< x.columns where means[j] != 0 {
+        for i in j * x.rows ..< (j + 1) * x.rows { values[i] -= means[j] }
+    }
+    return values
 }
 
 /// The error for data the penalised solvers cannot use; one wording for all of them.

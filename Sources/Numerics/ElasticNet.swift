@@ -25,15 +25,16 @@ public struct ElasticNetFit: Sendable, Equatable {
 ///
 ///     (1/(2n))‖y − Xw − b‖² + α·ρ·‖w‖₁ + ½·α·(1 − ρ)·‖w‖²,   ρ = `l1Ratio`,
 ///
-/// with the intercept b unpenalised (X and y centred, b = ȳ − μᵀw). ρ = 1 is the lasso; ρ = 0 is
-/// ridge with scikit-learn Ridge's α equal to n·α here.
+/// with the intercept b unpenalised (X and y centred, b = ȳ − μᵀw). ρ = 1 is the lasso (with
+/// the other defaults, scikit-learn's Lasso); ρ = 0 is ridge with scikit-learn Ridge's α equal to
+/// n·α here.
 ///
 /// Stopping follows scikit-learn's `enet_coordinate_descent`: after a sweep whose largest
 /// coefficient change is at most `tolerance` times the largest coefficient, the duality gap is
 /// computed, and the fit ends when it is ≤ `tolerance`·‖y − ȳ‖²/n. The gap is scikit-learn's:
 /// the rescaled-residual dual point for ρ > 0, the dual of Dünner et al. (2016) for ρ = 0, and
 /// the squared gradient ‖XᵀR‖² for α = 0. A fit that runs out of sweeps says so (`converged`).
-/// Unlike scikit-learn it does no gap-safe screening, which saves time but changes no result.
+/// Unlike scikit-learn it does no gap-safe screening (which only saves work; the result is the same).
 ///
 /// Two ways to keep the residual up to date (`Updates`): from the Gram matrix XcᵀXc (one pass
 /// over X, then O(p) per coordinate) or from the residual vector itself (O(n) per coordinate,
@@ -65,11 +66,6 @@ public struct ElasticNet: Sendable {
         self.updates = updates
     }
 
-    /// The lasso: scikit-learn's Lasso defaults.
-    public static func lasso(alpha: Double = 1, fitIntercept: Bool = true) -> ElasticNet {
-        ElasticNet(alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept)
-    }
-
     /// Fits at `alpha`, starting from `initialCoefficients` (a warm start; zeros when nil).
     /// Throws `.usage` for an option out of range, `.data` for empty or non-finite input,
     /// `.interrupted` on Ctrl-C.
@@ -85,7 +81,8 @@ public struct ElasticNet: Sendable {
         try solve(x, y, alphas: alphas?.sorted(by: >), startingFrom: nil)
     }
 
-    /// The smallest α at which every coefficient is zero: max |Xcᵀyc| / (n·ρ). One pass over X.
+    /// The smallest α at which every coefficient is zero: max |Xcᵀyc| / (n·ρ). Two dgemv passes
+    /// over X (means and Xᵀyc), no Gram matrix.
     /// Throws `.usage` when ρ = 0, for which no finite α zeroes the coefficients.
     public func alphaMax(_ x: Matrix, _ y: [Double]) throws -> Double {
         try checkDesign(x, y)
@@ -96,9 +93,7 @@ public struct ElasticNet: Sendable {
         cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(p), 1, x.values, Int32(n), yCentred, 1, 0, &xty, 1)
         if fitIntercept {
             // Xcᵀyc = Xᵀyc − μ Σyc; Σyc is zero but for rounding.
-            let ones = [Double](repeating: 1, count: n)
-            var means = [Double](repeating: 0, count: p)
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(p), 1 / Double(n), x.values, Int32(n), ones, 1, 0, &means, 1)
+            let means = columnMeans(x)
             let ySum = yCentred.reduce(0, +)
             for j in 0 ..< p { xty[j] -= means[j] * ySum }
         }
@@ -323,12 +318,9 @@ private struct ResidualUpdates: CoordinateDescentData {
         let n = x.rows, p = x.columns
         rows = n
         columns = p
-        xMeans = (0 ..< p).map { j in centred ? x.values[j * n ..< (j + 1) * n].reduce(0, +) / Double(n) : 0 }
+        xMeans = centred ? columnMeans(x) : [Double](repeating: 0, count: p)
         yMean = centred ? y.reduce(0, +) / Double(n) : 0
-        var values = x.values
-        for j in 0 ..< p where xMeans[j] != 0 {
-            for i in j * n ..< (j + 1) * n { values[i] -= xMeans[j] }
-        }
+        let values = subtractingColumnMeans(x, xMeans)
         centredX = values
         centredY = y.map { [yMean] in $0 - yMean }
         yy = dot(centredY, centredY)

@@ -38,8 +38,9 @@ public struct Ridge: Sendable {
         case gram, svd
     }
 
-    /// Above this condition number the Gram path would risk more than ~1e-11 relative error.
-    public static let gramConditionLimit = 1e5
+    /// Above this condition number the Gram path would risk more than ~1e-11 relative error
+    /// (measured: 8e-11 on the raw diabetes data at κ = 7e4, where the SVD path gives 2e-13).
+    public static let gramConditionLimit = 1e4
 
     public var alpha: Double
     public var fitIntercept: Bool
@@ -93,10 +94,7 @@ public struct Ridge: Sendable {
 
     private func solveBySVD(_ x: Matrix, _ y: [Double], _ products: CentredCrossProducts) throws -> Solution {
         let n = x.rows, p = x.columns, k = min(n, p)
-        var centred = x.values
-        for j in 0 ..< p where products.xMeans[j] != 0 {
-            for i in j * n ..< (j + 1) * n { centred[i] -= products.xMeans[j] }
-        }
+        var centred = subtractingColumnMeans(x, products.xMeans)
         let yCentred = y.map { $0 - products.yMean }
         var singular = [Double](repeating: 0, count: k)
         var u = [Double](repeating: 0, count: n * k)
