@@ -46,7 +46,7 @@ write(cls_csv, y_cls)
 MODELSH_FITS = [
     ("linear", "reg", "fit linear reg target=y as a"),
     ("ridge", "reg", "fit ridge reg target=y alpha=1 as b"),
-    ("logistic", "cls", "fit logistic cls target=y task=classification as c"),
+    ("logistic", "cls", "fit logistic cls target=y as c"),
 ]
 
 

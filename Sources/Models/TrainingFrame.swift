@@ -101,6 +101,9 @@ struct TrainingFrame {
         case .categorical: ordered = (target.levels ?? []).filter { present.contains($0) }
         case .boolean: ordered = ["false", "true"].filter { present.contains($0) }
         case .integer, .numeric:
+            if let values = target.numbers, let row = values.indices.first(where: { !target.isMissing($0) && values[$0] != values[$0].rounded() }) {
+                throw ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
+            }
             guard present.count <= maximumClasses else {
                 throw ModelshError.data("target '\(target.name)' has \(present.count) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
             }
