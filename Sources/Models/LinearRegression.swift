@@ -62,7 +62,6 @@ public enum LinearRegression: Learner {
         let design = hasIntercept ? problem.design.prependingOnes() : problem.design
         let y = problem.target
         let solution = try QRLeastSquares.fit(design, y)
-        let sortedResiduals = solution.residuals.sorted()
         return Learned(
             hasIntercept: hasIntercept,
             terms: (hasIntercept ? ["(Intercept)"] : []) + problem.terms,
@@ -73,7 +72,7 @@ public enum LinearRegression: Learner {
             modelSumOfSquares: modelSumOfSquares(solution.fitted, centred: hasIntercept),
             observations: y.count,
             rank: solution.rank,
-            residualQuantiles: [0, 0.25, 0.5, 0.75, 1].map { Quantile.type7(sorted: sortedResiduals, $0) })
+            residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]))
     }
 
     private static func modelSumOfSquares(_ fitted: [Double], centred: Bool) -> Double {

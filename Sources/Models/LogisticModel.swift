@@ -109,7 +109,8 @@ public struct LogisticState: LearnedState {
 
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
         let n = inputs.rowCount
-        let classCount = modelledClasses.count == 1 ? 2 : (modelledClasses.contains(0) ? modelledClasses.count : modelledClasses.count + 1)
+        // The check on decoding guarantees the modelled classes are 1..<K or 0..<K (K = 2: [1]).
+        let classCount = modelledClasses.count == 1 ? 2 : (modelledClasses.first == 0 ? modelledClasses.count : modelledClasses.count + 1)
         var logits = [[Double]](repeating: [Double](repeating: 0, count: n), count: classCount)
         for (c, coefficients) in zip(modelledClasses, self.coefficients) {
             let slopes = zip(coefficients, aliased).map { $1 ? 0 : $0 }
@@ -145,10 +146,9 @@ public struct LogisticState: LearnedState {
         try require(terms == expected, "the logistic terms are not those the schema makes")
         try require(aliased.count == terms.count, "\(aliased.count) aliased flags for \(terms.count) terms")
         try require(!modelledClasses.isEmpty && modelledClasses.count == coefficients.count, "\(coefficients.count) coefficient vectors for \(modelledClasses.count) classes")
-        try require(Set(modelledClasses).count == modelledClasses.count && modelledClasses.allSatisfy { (0 ..< classes).contains($0) },
-                    "the modelled classes are not classes of the target")
-        try require(modelledClasses.count == 1 ? classes == 2 : (modelledClasses.count == classes || modelledClasses.count == classes - 1),
-                    "\(modelledClasses.count) modelled classes for \(classes) classes")
+        // Binary: the second class; multinomial: every class but the baseline, or every class.
+        try require(modelledClasses == (classes == 2 ? [1] : Array(1 ..< classes)) || (classes > 2 && modelledClasses == Array(0 ..< classes)),
+                    "the modelled classes \(modelledClasses) do not fit \(classes) classes")
         for vector in coefficients + (standardErrors ?? []) {
             try require(vector.count == terms.count && vector.allSatisfy(\.isFinite), "a coefficient vector has the wrong length or a non-finite value")
         }

@@ -245,7 +245,7 @@ public struct TrainingInfo: Codable, Sendable, Equatable {
     public let rowsDropped: Int
     /// Missing feature values filled by imputation.
     public let valuesImputed: Int
-    /// Tabular's `Dataset.fingerprint` (FNV-1a 64, 16 hex digits) of the used rows of the
+    /// Tabular's `Dataset.fingerprint` (a 64-bit content hash, 16 hex digits) of the used rows of the
     /// target and feature columns: equal exactly when two fits saw the same data.
     public let fingerprint: String
     /// The options as given, after validation; `parameters` renders them.

@@ -276,15 +276,22 @@ public struct Preprocessing: Codable, Sendable, Equatable {
                         rows: rows, usable: &usable)
         }
         let base = Self.baseColumns(schema, settings: settings)
-        var design = Matrix(rows: rows.count, columns: terms.count)
         let n = rows.count
-        design.values.withUnsafeMutableBufferPointer { out in
+        // Every element is written below (a copy or a product), so the buffer starts uninitialised:
+        // zeroing a large design first would cost a pass of its own.
+        let values = [Double](unsafeUninitializedCapacity: n * terms.count) { out, initialised in
             for (j, term) in terms.enumerated() {
                 let column = UnsafeMutableBufferPointer(rebasing: out[j * n ..< (j + 1) * n])
-                for i in 0 ..< n { column[i] = 1 }
+                if term.count == 1, case .numbers(let values) = features[base[term[0]].feature] {
+                    _ = column.initialize(fromContentsOf: values)  // the common case: one numeric feature, copied once
+                    continue
+                }
+                column.initialize(repeating: 1)
                 for factor in term { Self.multiply(column, by: base[factor], features: features) }
             }
+            initialised = n * terms.count
         }
+        var design = Matrix(rows: n, columns: terms.count, values: values)
         rescale(&design)
         return ModelInputs(design: design, features: features, usable: usable)
     }
@@ -321,6 +328,9 @@ enum FeatureInput {
     static func numbers(_ column: Column, as feature: FeatureSchema, rows: Range<Int>, fill: Double?, usable: inout [Bool]) throws -> [Double] {
         guard column.type.isNumeric, let values = column.numbers else {
             throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was \(feature.type.rawValue) in training")
+        }
+        if column.missingCount == 0, feature.type != .boolean, values[rows].allSatisfy(\.isFinite) {
+            return rows == values.indices ? values : Array(values[rows])  // all rows: shared, not copied
         }
         var result = [Double](repeating: 0, count: rows.count)
         for (i, row) in rows.enumerated() {

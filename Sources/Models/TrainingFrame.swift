@@ -38,18 +38,23 @@ struct TrainingFrame {
             try Self.task(for: targetColumn, kind: kind, tasks: tasks, requested: requestedTask)
         }
         let required = impute == .drop ? [targetColumn] + features : [targetColumn]
-        let complete = (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
-        guard !complete.isEmpty else {
+        // Most data has no missing values: then every row is used and nothing is copied.
+        let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
+            : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
+        guard complete?.isEmpty != true else {
             throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses the target or a feature")
         }
-        try blaming("target") { try Self.requireFinite(targetColumn, rows: complete) }
-        for column in features { try blaming("features") { try Self.requireFinite(column, rows: complete) } }
-
-        data = try Dataset(columns: [targetColumn] + features).selecting(rows: complete)
-        rowsDropped = source.rowCount - complete.count
-        valuesImputed = impute == .drop ? 0 : features.reduce(0) { total, column in total + complete.filter { column.isMissing($0) }.count }
-        let featureSchemas = try blaming("features") { try features.map { try Self.featureSchema($0, rows: complete) } }
-        let usedTarget = data.columns[0]
+        let all = [targetColumn] + features
+        let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
+        try blaming("target") { try Self.requireFinite(used.columns[0], originalRows: complete) }
+        for column in used.columns.dropFirst() {
+            try blaming("features") { try Self.requireFinite(column, originalRows: complete) }
+        }
+        data = used
+        rowsDropped = source.rowCount - used.rowCount
+        valuesImputed = impute == .drop ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
+        let featureSchemas = try blaming("features") { try used.columns.dropFirst().map { try Self.featureSchema($0, originalRows: complete) } }
+        let usedTarget = used.columns[0]
         switch task {
         case .regression:
             schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas)
@@ -94,21 +99,29 @@ struct TrainingFrame {
     /// a categorical column's level order, false before true, integers in numeric order,
     /// text in code-point order.
     static func classes(of target: Column) throws -> [String] {
-        var present = Set<String>()
-        for row in 0 ..< target.count { if let text = target.text(at: row) { present.insert(text) } }
-        let ordered: [String]
-        switch target.type {
-        case .categorical: ordered = (target.levels ?? []).filter { present.contains($0) }
-        case .boolean: ordered = ["false", "true"].filter { present.contains($0) }
-        case .integer, .numeric:
-            if let values = target.numbers, let row = values.indices.first(where: { !target.isMissing($0) && values[$0] != values[$0].rounded() }) {
+        let present = (0 ..< target.count).filter { !target.isMissing($0) }
+        var ordered: [String]
+        switch target.storage {
+        case .categories(let codes, let levels):
+            var seen = [Bool](repeating: false, count: levels.count)
+            for row in present where levels.indices.contains(Int(codes[row])) { seen[Int(codes[row])] = true }
+            ordered = levels.indices.filter { seen[$0] }.map { levels[$0] }
+        case .numbers(let values):
+            if let row = present.first(where: { values[$0] != values[$0].rounded() || !values[$0].isFinite }) {
                 throw ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
             }
-            guard present.count <= maximumClasses else {
-                throw ModelshError.data("target '\(target.name)' has \(present.count) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
+            // One representative row per distinct value, in ascending value order; each is
+            // named as the column prints it (false/true, 3).
+            var firstRow: [Double: Int] = [:]
+            for row in present where firstRow[values[row]] == nil {
+                firstRow[values[row]] = row
+                guard firstRow.count <= maximumClasses else {
+                    throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
+                }
             }
-            ordered = present.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) }
-        case .text: ordered = present.sorted()
+            ordered = firstRow.sorted { $0.key < $1.key }.compactMap { target.text(at: $0.value) }
+        case .strings(let strings):
+            ordered = Set(present.map { strings[$0] }).sorted()
         }
         guard ordered.count >= 2 else {
             throw ModelshError.data("target '\(target.name)' has only one class\(ordered.first.map { " ('\($0)')" } ?? "") in the rows used; a classifier needs two or more")
@@ -136,25 +149,26 @@ struct TrainingFrame {
         }
     }
 
-    /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing.
-    private static func requireFinite(_ column: Column, rows: [Int]) throws {
+    /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing. `column`
+    /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
+    /// the same) for the message.
+    private static func requireFinite(_ column: Column, originalRows: [Int]?) throws {
         guard let values = column.numbers else { return }
-        if let row = rows.first(where: { !column.isMissing($0) && !values[$0].isFinite }) {
-            throw ModelshError.data("column '\(column.name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \(row + 1)")
-        }
+        let noneMissing = column.missingCount == 0
+        guard let row = values.indices.first(where: { !values[$0].isFinite && (noneMissing || !column.isMissing($0)) }) else { return }
+        throw ModelshError.data("column '\(column.name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \((originalRows?[row] ?? row) + 1)")
     }
 
-    private static func featureSchema(_ column: Column, rows: [Int]) throws -> FeatureSchema {
+    private static func featureSchema(_ column: Column, originalRows: [Int]?) throws -> FeatureSchema {
         guard case .categories(let codes, let levels) = column.storage else {
             return FeatureSchema(name: column.name, type: column.type)
         }
         var present = [Bool](repeating: false, count: levels.count)
-        for row in rows where !column.isMissing(row) {
-            let code = Int(codes[row])
-            guard levels.indices.contains(code) else {
-                throw ModelshError.data("column '\(column.name)' has a category code (\(code)) outside its \(levels.count) levels in row \(row + 1)")
+        for (row, code) in codes.enumerated() where !column.isMissing(row) {
+            guard levels.indices.contains(Int(code)) else {
+                throw ModelshError.data("column '\(column.name)' has a category code (\(code)) outside its \(levels.count) levels in row \((originalRows?[row] ?? row) + 1)")
             }
-            present[code] = true
+            present[Int(code)] = true
         }
         let used = levels.indices.filter { present[$0] }.map { levels[$0] }
         guard used.count >= 2 else {
@@ -175,15 +189,39 @@ struct ClassLabels {
     }
 
     /// Each row's class index, -1 where the value is missing; a class training never saw is
-    /// an error naming it.
+    /// an error naming it. A categorical column is mapped level by level, not row by row.
     func indices(of column: Column) throws -> [Int] {
-        try (0 ..< column.count).map { row in
-            guard let text = column.text(at: row) else { return -1 }
-            guard let position = index[text] else {
-                throw ModelshError.data("target '\(column.name)' has class '\(text)' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+        if case .categories(let codes, let levels) = column.storage {
+            let classOfLevel = levels.map { index[$0] }
+            return try codes.enumerated().map { row, code in
+                if column.isMissing(row) { return -1 }
+                guard levels.indices.contains(Int(code)), let position = classOfLevel[Int(code)] else {
+                    throw ModelshError.data("target '\(column.name)' has class '\(column.text(at: row) ?? "")' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+                }
+                return position
             }
-            return position
         }
+        if case .numbers(let values) = column.storage {
+            // Labels of numeric classes are the values as printed: whole numbers, false, true.
+            var classOfValue: [Double: Int] = [:]
+            for (position, label) in labels.enumerated() {
+                if let value = label == "true" ? 1 : label == "false" ? 0 : Double(label) { classOfValue[value] = position }
+            }
+            return try values.enumerated().map { row, value in
+                if column.isMissing(row) { return -1 }
+                return try classOfValue[value] ?? lookUp(column, row)
+            }
+        }
+        return try (0 ..< column.count).map { row in try lookUp(column, row) }
+    }
+
+    /// The class of `row` by its printed value.
+    private func lookUp(_ column: Column, _ row: Int) throws -> Int {
+        guard let text = column.text(at: row) else { return -1 }
+        guard let position = index[text] else {
+            throw ModelshError.data("target '\(column.name)' has class '\(text)' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+        }
+        return position
     }
 }
 

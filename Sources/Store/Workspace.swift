@@ -104,7 +104,7 @@ public enum Workspace {
         ) STRICT;
 
         CREATE TABLE datasets (
-            -- Datasets in session order. fingerprint: the 64-bit FNV-1a hash of the dataset's
+            -- Datasets in session order. fingerprint: a 64-bit hash of the dataset's
             -- row count, column names, types, levels and values, as 16 lowercase hex digits (as
             -- Tabular's Dataset.fingerprint defines it); checked when the file is opened.
             name         TEXT PRIMARY KEY,

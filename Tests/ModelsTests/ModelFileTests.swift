@@ -150,6 +150,38 @@ final class ModelFileTests: XCTestCase {
         print("model file edits: \(accepted) accepted, \(refused) refused")
     }
 
+    /// The same over a model of every kind in the catalogue, with imputation, polynomial terms
+    /// and scaling where the kind takes them, so every field a kind or the preprocessing stores
+    /// is edited: each kind's consistency check must catch what its predict relies on.
+    func testNoEditOfAnyKindsModelFileMakesItTrap() throws {
+        let iris = try Self.irisData()
+        let data = iris.selecting(rows: Array(stride(from: 0, to: iris.rowCount, by: 5)))
+        for kind in ModelCatalogue.kinds {
+            let classifies = kind.tasks.first == .classification || kind.name == "knn"
+            var options: [String: String] = [:]
+            for (name, value) in [("impute", "mean"), ("poly", "2"), ("scale", "standard")] where kind.options.contains(where: { $0.name == name }) {
+                options[name] = value
+            }
+            if kind.name == "sgd" { options["max_epochs"] = "20" }
+            let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "iris", target: classifies ? "Species" : "Sepal.Length",
+                                               features: ["Petal.Width", "wide", "Sepal.Width"], options: options)
+            let object = try Self.object(model)
+            var (accepted, refused) = (0, 0)
+            for (path, value) in leaves(object) {
+                for replacement in replacements(for: value, longest: 2000) {
+                    guard let edited = try? Self.decode(set(object, path, replacement)) else {
+                        refused += 1
+                        continue
+                    }
+                    accepted += 1
+                    exercise(edited, on: data, edit: "\(kind.name): \(path) = \(replacement)")
+                }
+            }
+            XCTAssertGreaterThan(refused, 100, kind.name)
+            XCTAssertGreaterThan(accepted, 10, kind.name)
+        }
+    }
+
     private func exercise(_ model: Model, on data: Dataset, edit: String) {
         _ = model.summary().blocks.map { block -> String in
             if case .table(let table) = block { return table.rendered() }
@@ -192,11 +224,13 @@ final class ModelFileTests: XCTestCase {
         return result
     }
 
-    private func replacements(for value: Any) -> [Any] {
+    /// `longest`: the length of the oversized arrays tried (shorter for the every-kind test,
+    /// which edits ten models).
+    private func replacements(for value: Any, longest: Int = 100_000) -> [Any] {
         let wrongTypes: [Any] = [NSNull(), "x", true, [String: Any]()]
         if let array = value as? [Any] {
             guard let first = array.first else { return [["x"], [1], [NSNull()]] + wrongTypes }
-            let huge = first is [Any] || first is [String: Any] ? 1000 : 100_000
+            let huge = first is [Any] || first is [String: Any] ? 1000 : longest
             return [[Any](), [first], array + [first], Array(array.dropLast()), Array(array.reversed()),
                     [Any](repeating: first, count: huge), 7] + wrongTypes.dropFirst()
         }

@@ -40,3 +40,18 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(NumberFormat.shortest(.infinity), "Inf")
     }
 }
+
+/// Selection gives exactly the sorted-array quantiles, on data with many ties and without.
+final class QuantileSelectionTests: XCTestCase {
+    func testSelectionEqualsSorting() {
+        var generator = Xoshiro256StarStar(seed: 9)
+        let probabilities = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]
+        for (n, distinct) in [(1, 1), (2, 2), (7, 3), (1000, 1_000_000), (1001, 5), (20_000, 20_000)] {
+            let values = (0 ..< n).map { _ in Double(generator.bounded(UInt64(distinct))) - Double(distinct / 2) }
+            let sorted = values.sorted()
+            XCTAssertEqual(Quantile.type7(unsorted: values, probabilities), probabilities.map { Quantile.type7(sorted: sorted, $0) }, "n = \(n)")
+        }
+        XCTAssertEqual(Quantile.type7(unsorted: [Double](repeating: 2, count: 100_000), [0.5]), [2], "all equal")
+        XCTAssertTrue(Quantile.type7(unsorted: [], [0.5])[0].isNaN)
+    }
+}
