@@ -34,7 +34,7 @@ public enum CommonOption: String, Sendable, CaseIterable {
         case .intercept: ModelOptionSpec(switch: "intercept", help: "fit an intercept term (default yes)")
         case .impute: ModelOptionSpec(name: "impute", help: "missing feature values: drop the row (default), or fill with the training mean, median or mode",
                                       values: ImputeMethod.allCases.map(\.rawValue))
-        case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none",
+        case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none (default none; standard for knn and sgd)",
                                      values: ScaleMethod.allCases.map(\.rawValue))
         case .poly: ModelOptionSpec(name: "poly", help: "add polynomial and interaction terms up to this degree (default 1: none)",
                                     values: nil)

@@ -31,18 +31,38 @@ public enum HelpText {
                 lines.append("  " + (option.name + "=").padding(toLength: width + 2, withPad: " ", startingAt: 0) + option.help)
             }
         }
-        if spec.forms.contains(where: { $0.modelKindOptionsFrom != nil }) {
-            for kind in ModelCatalogue.kinds where !kind.options.isEmpty {
-                lines += ["", "Options of \(kind.name):"]
-                for option in kind.options { lines.append("  \(option.name)=  \(option.help)") }
-            }
-        }
+        if spec.forms.contains(where: { $0.modelKindOptionsFrom != nil }) { lines += kindSections() }
         lines += ["", "Example:"] + spec.example.split(separator: "\n").map { "  " + $0 }
         return lines.joined(separator: "\n")
     }
 }
 
 extension HelpText {
+    /// For commands that take a model kind: the kinds, the preprocessing options with the kinds
+    /// that take them, then each kind's own options.
+    static func kindSections() -> [String] {
+        let kinds = ModelCatalogue.kinds
+        let nameWidth = kinds.map(\.name.count).max()! + 2
+        var lines = ["", "Kinds:"] + kinds.map { "  " + $0.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + $0.summary }
+        let common = CommonOption.allCases.map(\.rawValue)
+        let commonSpecs = common.compactMap { name in kinds.lazy.compactMap { $0.options.first { $0.name == name } }.first }
+        let width = kinds.flatMap(\.options).map(\.name.count).max()! + 3
+        func line(_ option: ModelOptionSpec, _ note: String = "") -> String {
+            "  " + (option.name + "=").padding(toLength: width, withPad: " ", startingAt: 0) + option.help + note
+        }
+        lines += ["", "Preprocessing options:"]
+        for option in commonSpecs {
+            let takers = kinds.filter { $0.options.contains { $0.name == option.name } }.map(\.name)
+            lines.append(line(option, takers.count == kinds.count ? "" : " [\(takers.joined(separator: ", "))]"))
+        }
+        for kind in kinds {
+            let own = kind.options.filter { !common.contains($0.name) }
+            guard !own.isEmpty else { continue }
+            lines += ["", "Options of \(kind.name):"] + own.map { line($0) }
+        }
+        return lines
+    }
+
     /// The README's command reference, generated so the README cannot drift from the table
     /// (a test compares the two; `modelsh reference` prints this).
     public static func markdownReference(_ table: CommandTable) -> String {

@@ -12,9 +12,12 @@ enum ModelCommands {
         summary: "Fit a model to a dataset",
         details: """
         Fits a model of KIND to DATA, predicting target= from features= (default: every other
-        usable column). Categorical features are one-hot encoded with the first level as the
-        reference; rows with a missing target or feature are dropped and counted. Kinds:
-        \(ModelCatalogue.kinds.map { "\n  \($0.name.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.summary)" }.joined())
+        column but free text). The task follows the target: classes for a categorical, boolean
+        or text target, a quantity for a numeric one. Preprocessing is learned from these rows
+        and kept with the model: rows with a missing target are dropped, rows with a missing
+        feature too unless impute= fills it; categorical features become indicators (the first
+        level the reference for unpenalised kinds); poly= adds products of features; scale=
+        rescales them. Warnings (no convergence, separated classes) follow the model's line.
         """,
         example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2",
         changesState: true,
