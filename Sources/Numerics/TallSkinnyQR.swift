@@ -18,7 +18,7 @@ import Diagnostics
 ///
 /// Cost: about 2 n (p+1)² flops for n rows.
 enum TallSkinnyQR {
-    /// At most 2048 rows and 1 MiB, at least as many rows as columns.
+    /// 2048 rows, fewer for a wide X to keep a chunk near 1 MiB, but at least one row per column.
     static func rowsPerChunk(width: Int) -> Int { max(width, min(2048, (1 << 17) / width)) }
 
     /// Columns per block of dtpqrt: the rest of a block's update is a matrix product.
@@ -57,7 +57,6 @@ enum TallSkinnyQR {
         let chunkRows = rowsPerChunk(width: width)
         var chunk = [Double](repeating: 0, count: chunkRows * width)
         var t = [Double](repeating: 0, count: blockSize * width), work = t
-        var triangle = [Double](repeating: 0, count: width * width)
         for start in stride(from: range.lowerBound, to: range.upperBound, by: chunkRows) {
             if Interruption.isRequested { return }
             let m = min(chunkRows, range.upperBound - start)
@@ -65,18 +64,17 @@ enum TallSkinnyQR {
                 for j in 0 ..< width - 1 { (chunk.baseAddress! + j * chunkRows).update(from: x + j * n + start, count: m) }
                 (chunk.baseAddress! + (width - 1) * chunkRows).update(from: y + start, count: m)
             }
-            foldTriangle(&chunk, rows: m, pentagonal: 0, width: width, into: &triangle, t: &t, work: &work)
+            foldTriangle(&chunk, rows: m, pentagonal: 0, width: width, into: r, t: &t, work: &work)
         }
-        r.update(from: triangle, count: width * width)
     }
 
     /// The triangle of [r; b] into r by dtpqrt, for b with `rows` rows of which the last
     /// `pentagonal` are upper triangular (LAPACK's l); b's leading dimension is its count / width.
-    private static func foldTriangle(_ b: inout [Double], rows: Int, pentagonal: Int, width: Int, into r: inout [Double],
+    private static func foldTriangle(_ b: inout [Double], rows: Int, pentagonal: Int, width: Int, into r: UnsafeMutablePointer<Double>,
                                      t: inout [Double], work: inout [Double]) {
         let block = min(width, blockSize)
         let status = LAPACKE_dtpqrt_work(LAPACK_COL_MAJOR, Int32(rows), Int32(width), Int32(pentagonal), Int32(block),
-                                         &r, Int32(width), &b, Int32(b.count / width), &t, Int32(block), &work)
+                                         r, Int32(width), &b, Int32(b.count / width), &t, Int32(block), &work)
         precondition(status == 0, "dtpqrt failed with status \(status)")
     }
 }
