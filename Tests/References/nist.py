@@ -141,6 +141,8 @@ def report(name, decimal_X, double_X, y, certified):
     print(f"// {name}: exact solution agrees with the certificate to {mp.nstr(digits, 3)} digits; "
           f"the solution for the double data agrees to {mp.nstr(agreement(held, certified), 3)}")
     assert digits > 13.5, name
+    print(f"//   exact on the decimal data: b = {[mp.nstr(v, 19) for v in exact['b']]}")
+    print(f"//   se = {[mp.nstr(v, 19) for v in exact['se']]}, sd = {mp.nstr(exact['sd'], 19)}, R² = {mp.nstr(exact['r2'], 19)}")
     swift(f"{name}Coefficients", held["b"]); swift(f"{name}StandardErrors", held["se"])
     print(f"    static let {name}ResidualSD = {mp.nstr(held['sd'], 17)}, {name}RSquared = {mp.nstr(held['r2'], 17)}")
 
