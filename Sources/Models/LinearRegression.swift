@@ -15,6 +15,8 @@ public enum LinearRegression: Learner {
 
     public static func parameters(_ options: [String: String]) throws -> Parameters { Parameters() }
 
+    public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { true }
+
     /// What a linear fit learned. Every stored number is finite, so it encodes as plain JSON;
     /// aliased coefficients are stored as 0 with `aliased` set, and read back as NaN.
     /// Decoding checks every invariant the code relies on (ModelChecks.swift).
@@ -56,10 +58,10 @@ public enum LinearRegression: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> Learned {
         let hasIntercept = problem.hasIntercept
-        guard problem.design.columns + (hasIntercept ? 1 : 0) > 0 else {
+        guard problem.design.columns > 0 else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
-        let design = hasIntercept ? problem.design.prependingOnes() : problem.design
+        let design = problem.design
         let y = problem.target
         let solution = try QRLeastSquares.fit(design, y)
         return Learned(
@@ -91,16 +93,6 @@ enum LinearPredictor {
             for i in 0 ..< n { result[i] += slope * design.values[start + i] }
         }
         return result
-    }
-}
-
-extension Matrix {
-    /// A column of ones, then these columns: the design of a model with an intercept.
-    func prependingOnes() -> Matrix {
-        var values = [Double](repeating: 1, count: rows)
-        values.reserveCapacity(rows * (columns + 1))
-        values += self.values
-        return Matrix(rows: rows, columns: columns + 1, values: values)
     }
 }
 

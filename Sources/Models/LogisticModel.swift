@@ -39,10 +39,14 @@ public enum LogisticModel: Learner {
         parameters.penalty == .none ? .treatment : .indicators
     }
 
+    /// IRLS and the multinomial Newton solver take the intercept as a column of the design (the
+    /// penalised binary solver adds its own; the column is dropped for it).
+    public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { parameters.penalty != .l1 }
+
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> LogisticState {
         let classes = problem.classes.count
         let terms = (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms
-        let withOnes = problem.hasIntercept ? problem.design.prependingOnes() : problem.design
+        let withOnes = problem.design  // with its column of ones when unpenalised (wantsOnesColumn)
         let n = problem.target.count
         switch (parameters.penalty, classes) {
         case (.none, 2):
@@ -57,7 +61,10 @@ public enum LogisticModel: Learner {
                                  converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n)
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
-            let fit = try LogisticRegression.fitPenalizedBinary(problem.design, problem.target, penalty: penalty, fitIntercept: problem.hasIntercept)
+            let features = problem.designHasOnesColumn
+                ? Matrix(rows: problem.design.rows, columns: problem.design.columns - 1, values: Array(problem.design.values.dropFirst(problem.design.rows)))
+                : problem.design
+            let fit = try LogisticRegression.fitPenalizedBinary(features, problem.target, penalty: penalty, fitIntercept: problem.hasIntercept)
             let coefficients = (problem.hasIntercept ? [fit.intercept] : []) + fit.coefficients
             return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients], aliased: coefficients.map { _ in false },
                                  standardErrors: nil, deviance: 2 * fit.logLoss, nullDeviance: nil, nullDegreesOfFreedom: nil,

@@ -131,8 +131,9 @@ public struct ModelKind: Sendable {
         let settings = try settings(options)
         let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
                                       impute: settings.impute)
-        let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings)
-        let problem = TrainingProblem(task: frame.task, design: design, terms: preprocessing.termNames(frame.schema),
+        let onesColumn = settings.hasIntercept && L.wantsOnesColumn(parameters)
+        let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn)
+        let problem = TrainingProblem(task: frame.task, design: design, designHasOnesColumn: onesColumn, terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: features, target: frame.target,
                                       classes: frame.schema.classes)
         return (PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters), parameters)

@@ -59,6 +59,10 @@ public protocol Learner {
     static func encoding(_ parameters: Parameters) -> CategoricalEncoding
     /// The default scaling when `scale=` is not given.
     static func defaultScale(_ parameters: Parameters) -> ScaleMethod
+    /// Whether the training design should start with a column of ones when the model has an
+    /// intercept: kinds that solve for the intercept as an ordinary coefficient (R's model
+    /// matrix) ask, so the design is built once rather than copied to add it.
+    static func wantsOnesColumn(_ parameters: Parameters) -> Bool
     static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> State
 }
 
@@ -66,6 +70,7 @@ extension Learner {
     public static var options: [ModelOptionSpec] { [] }
     public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .treatment }
     public static func defaultScale(_ parameters: Parameters) -> ScaleMethod { .none }
+    public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { false }
 }
 
 /// The output of `LearnedState.predict` for a block of rows.
@@ -78,9 +83,11 @@ public enum RawPrediction: Sendable {
 /// What a kind fits on: the training rows after preprocessing.
 public struct TrainingProblem: Sendable {
     public let task: ModelTask
-    /// The encoded, imputed, expanded and scaled features (rows × terms), without an
-    /// intercept column: kinds that fit one add it themselves.
+    /// The encoded, imputed, expanded and scaled features (rows × terms); when the kind asked
+    /// (`Learner.wantsOnesColumn`) and the model has an intercept, a column of ones first.
     public let design: Matrix
+    /// Whether `design` starts with the column of ones.
+    public let designHasOnesColumn: Bool
     /// The design's column names, as R names them (`Speciesversicolor`, `x^2`, `x:z`).
     public let terms: [String]
     public let hasIntercept: Bool

@@ -188,7 +188,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     // MARK: - Learning from the training rows
 
     /// Learns fills, terms and scaling from `frame` and returns them with the training problem.
-    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings) throws -> (Preprocessing, design: Matrix, features: [PreparedFeature]) {
+    /// `onesColumn`: the design starts with a column of ones (not a term, never scaled).
+    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool) throws -> (Preprocessing, design: Matrix, features: [PreparedFeature]) {
         let schema = frame.schema
         let fills = settings.impute == .drop ? [] : try schema.features.indices.map { index in
             try fill(frame.data.columns[index + 1], as: schema.features[index], method: settings.impute)
@@ -197,17 +198,18 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let terms = try polynomialTerms(base, degree: settings.degree)
         try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
         let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
-        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount)
+        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn)
         guard settings.scale != .none else { return (unscaled, inputs.design, inputs.features) }
         var design = inputs.design
+        let first = onesColumn ? 1 : 0
         var centres: [Double] = [], scales: [Double] = []
-        for j in 0 ..< design.columns {
+        for j in first ..< design.columns {
             let (centre, scale) = scaling(design.values[j * design.rows ..< (j + 1) * design.rows], method: settings.scale)
             centres.append(centre)
             scales.append(scale)
         }
         let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: centres, scales: scales)
-        fitted.rescale(&design)
+        fitted.rescale(&design, firstColumn: first)
         return (fitted, design, inputs.features)
     }
 
@@ -255,11 +257,12 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
     }
 
-    private func rescale(_ design: inout Matrix) {
+    /// Scales the term columns, which start at `firstColumn`.
+    private func rescale(_ design: inout Matrix, firstColumn: Int = 0) {
         guard !centres.isEmpty else { return }
         let n = design.rows
-        for j in 0 ..< design.columns {
-            let centre = centres[j], scale = scales[j]
+        for j in firstColumn ..< design.columns {
+            let centre = centres[j - firstColumn], scale = scales[j - firstColumn]
             for i in j * n ..< (j + 1) * n { design.values[i] = (design.values[i] - centre) / scale }
         }
     }
@@ -269,18 +272,20 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// The inputs for `rows` of `data`, prepared as in training. Columns the schema does not
     /// name are ignored; a missing feature column, a column of the wrong type or an unseen
     /// level is an error naming it.
-    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>) throws -> ModelInputs {
+    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
         let features = try schema.features.enumerated().map { index, feature in
             try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
                         rows: rows, usable: &usable)
         }
         let base = Self.baseColumns(schema, settings: settings)
-        let n = rows.count
-        // Every element is written below (a copy or a product), so the buffer starts uninitialised:
-        // zeroing a large design first would cost a pass of its own.
-        let values = [Double](unsafeUninitializedCapacity: n * terms.count) { out, initialised in
-            for (j, term) in terms.enumerated() {
+        let n = rows.count, first = onesColumn ? 1 : 0, width = terms.count + first
+        // Every element is written below (ones, a copy or a product), so the buffer starts
+        // uninitialised: zeroing a large design first would cost a pass of its own.
+        let values = [Double](unsafeUninitializedCapacity: n * width) { out, initialised in
+            if onesColumn { UnsafeMutableBufferPointer(rebasing: out[0 ..< n]).initialize(repeating: 1) }
+            for (index, term) in terms.enumerated() {
+                let j = index + first
                 let column = UnsafeMutableBufferPointer(rebasing: out[j * n ..< (j + 1) * n])
                 if term.count == 1, case .numbers(let values) = features[base[term[0]].feature] {
                     _ = column.initialize(fromContentsOf: values)  // the common case: one numeric feature, copied once
@@ -289,10 +294,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
                 column.initialize(repeating: 1)
                 for factor in term { Self.multiply(column, by: base[factor], features: features) }
             }
-            initialised = n * terms.count
+            initialised = n * width
         }
-        var design = Matrix(rows: n, columns: terms.count, values: values)
-        rescale(&design)
+        var design = Matrix(rows: n, columns: width, values: values)
+        rescale(&design, firstColumn: first)
         return ModelInputs(design: design, features: features, usable: usable)
     }
 
