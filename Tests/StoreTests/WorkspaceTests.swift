@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Models
 @testable import Store
 import Tabular
 import XCTest
@@ -268,5 +269,39 @@ final class WorkspaceTests: StoreTestCase {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(text, "ok\nmodelsh-workspace|2\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
+    }
+}
+
+/// A model of every kind in the catalogue survives a workspace and a model file: the same value,
+/// the same predictions bit for bit.
+final class EveryKindRoundTripTests: XCTestCase {
+    func testEveryKindSurvivesAWorkspaceAndAModelFile() throws {
+        let rows = 60
+        let data = try Dataset(columns: [
+            Column.numeric("y", (0 ..< rows).map { Double($0 % 7) + 0.25 * Double($0 % 3) }),
+            Column.numeric("x", (0 ..< rows).map { sin(Double($0)) }),
+            Column.numeric("z", (0 ..< rows).map { Double($0 % 5) }),
+            Column.categorical("g", (0 ..< rows).map { ["a", "b", "c"][$0 % 3] }),
+            Column.categorical("label", (0 ..< rows).map { $0 % 4 == 0 || $0 % 7 == 1 ? "yes" : "no" }),
+        ])
+        var models: [NamedModel] = []
+        for kind in ModelCatalogue.kinds {
+            let target = kind.tasks.first == .classification || kind.name == "sgd" ? "label" : "y"
+            var options: [String: String] = [:]
+            if kind.name == "sgd" { options = ["task": "classification", "max_epochs": "30"] }
+            let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: ["x", "z", "g"], options: options)
+            models.append(NamedModel(name: "m_\(kind.name)", model: model))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("every-kind-\(UUID().uuidString).msw").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "d", dataset: data)], models: models), to: path)
+        let opened = try Workspace.open(path: path)
+        XCTAssertEqual(opened.models.map(\.name), models.map(\.name))
+        for (reopened, original) in zip(opened.models, models) {
+            XCTAssertEqual(reopened.model, original.model, original.name)
+            XCTAssertEqual(try reopened.model.predict(on: data).numbers.map(\.bitPattern), try original.model.predict(on: data).numbers.map(\.bitPattern), original.name)
+            let (_, fromFile) = try ModelArchive.decode(try ModelArchive.encode(original.model, name: original.name), source: "m.json")
+            XCTAssertEqual(fromFile, original.model, original.name)
+        }
     }
 }
