@@ -83,14 +83,15 @@ public struct ModelKind: Sendable {
         name = L.name
         summary = L.summary
         tasks = L.tasks
-        options = L.preprocessing.map(\.spec) + L.options
+        options = L.preprocessing.map { $0.spec(handlesMissing: L.handlesMissingValues) } + L.options
         let common = Set(L.preprocessing.map(\.rawValue))
         let own: @Sendable ([String: String]) throws -> L.Parameters = { options in
             try L.parameters(options.filter { !common.contains($0.key) })
         }
         let settings: @Sendable ([String: String]) throws -> PreprocessingSettings = { options in
             let parameters = try own(options)
-            return try PreprocessingSettings.parse(options, defaultScale: L.defaultScale(parameters), encoding: L.encoding(parameters))
+            return try PreprocessingSettings.parse(options, defaultScale: L.defaultScale(parameters),
+                                                   defaultImpute: L.handlesMissingValues ? .keep : .drop, encoding: L.encoding(parameters))
         }
         parametersFromOptions = { try own($0) }
         settingsFromOptions = settings

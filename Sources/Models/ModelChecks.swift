@@ -70,8 +70,8 @@ extension Preprocessing {
     /// base columns a fit could make, and a finite, positive scale per design column.
     func check(_ schema: TrainingSchema) throws {
         try require((1 ... PreprocessingSettings.maximumDegree).contains(settings.degree), "polynomial degree \(settings.degree) is out of range")
-        if settings.impute == .drop {
-            try require(fills.isEmpty, "fill values given but missing rows are dropped")
+        if !settings.imputes {
+            try require(fills.isEmpty, "fill values given but missing values are not filled")
         } else {
             try require(fills.count == schema.features.count, "\(fills.count) fill values for \(schema.features.count) features")
             for (fill, feature) in zip(fills, schema.features) {

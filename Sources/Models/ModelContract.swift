@@ -59,6 +59,9 @@ public protocol Learner {
     static func encoding(_ parameters: Parameters) -> CategoricalEncoding
     /// The default scaling when `scale=` is not given.
     static func defaultScale(_ parameters: Parameters) -> ScaleMethod
+    /// Whether it routes missing feature values itself (trees): then `impute=keep` is offered
+    /// and is the default, and missing values reach it as NaN (numbers) or -1 (levels).
+    static var handlesMissingValues: Bool { get }
     /// Whether the training design should start with a column of ones when the model has an
     /// intercept: kinds that solve for the intercept as an ordinary coefficient (R's model
     /// matrix) ask, so the design is built once rather than copied to add it.
@@ -71,6 +74,7 @@ extension Learner {
     public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .treatment }
     public static func defaultScale(_ parameters: Parameters) -> ScaleMethod { .none }
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { false }
+    public static var handlesMissingValues: Bool { false }
 }
 
 /// The output of `LearnedState.predict` for a block of rows.

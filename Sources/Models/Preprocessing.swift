@@ -2,11 +2,12 @@ import Diagnostics
 import Numerics
 import Tabular
 
-/// How missing feature values are handled: rows dropped (R's na.omit, the default), or the
-/// value filled from the training rows. Mean and median apply to numeric features; a
-/// categorical feature is then filled with its most frequent level, as no mean exists.
+/// How missing feature values are handled: rows dropped (R's na.omit, the default), the
+/// value filled from the training rows, or, for kinds that route missing values themselves
+/// (trees), kept as missing. Mean and median apply to numeric features; a categorical feature
+/// is then filled with its most frequent level, as no mean exists.
 public enum ImputeMethod: String, Codable, Sendable, CaseIterable {
-    case drop, mean, median, mode
+    case keep, drop, mean, median, mode
 }
 
 /// How design columns are rescaled, with figures from the training rows: `standard` to mean 0
@@ -29,11 +30,15 @@ public enum CategoricalEncoding: String, Codable, Sendable {
 public enum CommonOption: String, Sendable, CaseIterable {
     case intercept, impute, scale, poly, task
 
-    var spec: ModelOptionSpec {
+    /// The option as a kind offers it; `handlesMissing`: the kind routes missing values itself.
+    func spec(handlesMissing: Bool) -> ModelOptionSpec {
         switch self {
         case .intercept: ModelOptionSpec(switch: "intercept", help: "fit an intercept term (default yes)")
+        case .impute where handlesMissing:
+            ModelOptionSpec(name: "impute", help: "missing feature values: keep them for the model to route (default), drop the row, or fill with the training mean, median or mode",
+                            values: ImputeMethod.allCases.map(\.rawValue))
         case .impute: ModelOptionSpec(name: "impute", help: "missing feature values: drop the row (default), or fill with the training mean, median or mode",
-                                      values: ImputeMethod.allCases.map(\.rawValue))
+                                      values: ImputeMethod.allCases.filter { $0 != .keep }.map(\.rawValue))
         case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none (default none; standard for knn and sgd)",
                                      values: ScaleMethod.allCases.map(\.rawValue))
         case .poly: ModelOptionSpec(name: "poly", help: "add polynomial and interaction terms up to this degree (default 1: none)",
@@ -62,12 +67,16 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
         self.encoding = encoding
     }
 
+    /// Whether missing values are filled (rather than dropped or kept).
+    var imputes: Bool { impute != .drop && impute != .keep }
+
     /// The highest `poly=` accepted: terms grow as p^D, and past this the fit is about the
     /// expansion rather than the data.
     static let maximumDegree = 10
 
     /// Parses the common options (already normalised), with the kind's defaults.
-    static func parse(_ options: [String: String], defaultScale: ScaleMethod, encoding: CategoricalEncoding) throws -> PreprocessingSettings {
+    static func parse(_ options: [String: String], defaultScale: ScaleMethod, defaultImpute: ImputeMethod,
+                      encoding: CategoricalEncoding) throws -> PreprocessingSettings {
         var degree = 1
         if let text = options["poly"] {
             guard let value = Int(text), (1 ... maximumDegree).contains(value) else {
@@ -75,7 +84,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
             }
             degree = value
         }
-        return PreprocessingSettings(impute: options["impute"].flatMap(ImputeMethod.init) ?? .drop,
+        return PreprocessingSettings(impute: options["impute"].flatMap(ImputeMethod.init) ?? defaultImpute,
                                      scale: options["scale"].flatMap(ScaleMethod.init) ?? defaultScale,
                                      degree: degree,
                                      hasIntercept: options["intercept"] != "false",
@@ -191,7 +200,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// `onesColumn`: the design starts with a column of ones (not a term, never scaled).
     static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool) throws -> (Preprocessing, design: Matrix, features: [PreparedFeature]) {
         let schema = frame.schema
-        let fills = settings.impute == .drop ? [] : try schema.features.indices.map { index in
+        let fills = !settings.imputes ? [] : try schema.features.indices.map { index in
             try fill(frame.data.columns[index + 1], as: schema.features[index], method: settings.impute)
         }
         let base = baseColumns(schema, settings: settings)
@@ -229,7 +238,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         switch method {
         case .mean: return present.reduce(0, +) / Double(present.count)
         case .median: return Quantile.type7(sorted: present.sorted(), 0.5)
-        case .mode, .drop:
+        case .mode, .drop, .keep:
             // The most frequent value; ties go to the smallest.
             let sorted = present.sorted()
             var best = sorted[0], bestCount = 0, start = 0
@@ -276,7 +285,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         var usable = [Bool](repeating: true, count: rows.count)
         let features = try schema.features.enumerated().map { index, feature in
             try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
-                        rows: rows, usable: &usable)
+                        keepMissing: settings.impute == .keep, rows: rows, usable: &usable)
         }
         let base = Self.baseColumns(schema, settings: settings)
         let n = rows.count, first = onesColumn ? 1 : 0, width = terms.count + first
@@ -312,12 +321,14 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     /// One feature's values for `rows`: numbers (0 where unusable) or level indices (-1 where
     /// unusable), with missing values filled when a fill is given.
-    private func prepare(_ column: Column, as feature: FeatureSchema, fill: Double?, rows: Range<Int>, usable: inout [Bool]) throws -> PreparedFeature {
+    /// `keepMissing`: a missing value stays missing (NaN, or level -1) and the row stays usable.
+    private func prepare(_ column: Column, as feature: FeatureSchema, fill: Double?, keepMissing: Bool, rows: Range<Int>,
+                         usable: inout [Bool]) throws -> PreparedFeature {
         if let levels = feature.levels {
-            return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: fill.map { Int($0) }, usable: &usable),
+            return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: keepMissing ? -1 : fill.map { Int($0) }, usable: &usable),
                            count: levels.count)
         }
-        return .numbers(try FeatureInput.numbers(column, as: feature, rows: rows, fill: fill, usable: &usable))
+        return .numbers(try FeatureInput.numbers(column, as: feature, rows: rows, fill: keepMissing ? .nan : fill, usable: &usable))
     }
 }
 

@@ -52,7 +52,7 @@ struct TrainingFrame {
         }
         data = used
         rowsDropped = source.rowCount - used.rowCount
-        valuesImputed = impute == .drop ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
+        valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
         let featureSchemas = try blaming("features") { try used.columns.dropFirst().map { try Self.featureSchema($0, originalRows: complete) } }
         let usedTarget = used.columns[0]
         switch task {

@@ -73,6 +73,10 @@ final class PreprocessingTests: XCTestCase {
         assertThrows(.usage, containing: ["option 'impute' must be one of drop, mean, median, mode, not 'avg'"], argument: "impute") {
             try linear(data, target: "y", ["impute": "avg"])
         }
+        // Keeping missing values is for kinds that route them (trees); least squares cannot.
+        assertThrows(.usage, containing: ["option 'impute' must be one of drop, mean, median, mode, not 'keep'"], argument: "impute") {
+            try linear(data, target: "y", ["impute": "keep"])
+        }
     }
 
     func testPolyDegreeIsCheckedAndBounded() throws {
