@@ -29,10 +29,15 @@ public protocol LearnedState: Codable, Sendable, Equatable {
     /// What the user should know about how the fit went (no convergence, separation), one
     /// sentence each; `fit` prints them as warnings and `summary` repeats them.
     var warnings: [String] { get }
+
+    /// The kind's own measure of each feature's importance, one per schema feature, summing
+    /// to 1 (trees: impurity decrease), with its name; nil when the kind has none.
+    var featureImportances: (measure: String, values: [Double])? { get }
 }
 
 extension LearnedState {
     public var warnings: [String] { [] }
+    public var featureImportances: (measure: String, values: [Double])? { nil }
 }
 
 /// A model kind: how options become hyper-parameters and how a training problem becomes a

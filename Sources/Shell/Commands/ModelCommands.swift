@@ -5,7 +5,7 @@ import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, evaluate, predict]
+    static let all: [CommandSpec] = [fit, summary, evaluate, predict, explain]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -129,6 +129,53 @@ enum ModelCommands {
             let note = missing == 0 ? "" : "; \(missing) missing"
             context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(column)'\(note)")
         }])
+
+    static let explain = CommandSpec(
+        "explain", category: .models,
+        summary: "Rank a model's features by importance",
+        details: """
+        With on DATA: permutation importance (scikit-learn's): each feature's values are shuffled
+        among DATA's rows repeats= times (seeded) and the fall in metric= (default R² or accuracy)
+        is averaged; larger means the model leans on it more. The model's own importances
+        (trees: impurity decrease) are shown beside them when the kind has them, and alone
+        without on DATA.
+        """,
+        example: "explain m on test repeats=10",
+        changesState: false,
+        forms: [
+            CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)], options: [
+                OptionSpec("metric", .text, "the score whose fall is measured (default r2 or accuracy)"),
+                OptionSpec("repeats", .integer(minimum: 1, maximum: 1000), "shuffles per feature (default 5)"),
+                OptionSpec("seed", .integer(minimum: 0), "random seed for the shuffles (default 42)"),
+            ]) { invocation, context in
+                let model = invocation.model("MODEL")
+                let result = try invocation.at("DATA") {
+                    try PermutationImportance(model: model, data: invocation.dataset("DATA"), metric: invocation.text("metric"),
+                                              repeats: invocation.integer("repeats") ?? 5, seed: UInt64(invocation.integer("seed") ?? 42))
+                }
+                let own = model.state.featureImportances
+                let ownByName = own.map { Dictionary(uniqueKeysWithValues: zip(model.schema.features.map(\.name), $0.values)) }
+                var table = TextTable(headers: ["feature", "\(result.metric) fall", "sd"] + (own.map { [$0.measure] } ?? []),
+                                      alignments: [.left, .right, .right] + (own == nil ? [] : [.right]))
+                for feature in result.features {
+                    table.append([feature.name, NumberFormat.significant(feature.mean, digits: 4), NumberFormat.significant(feature.standardDeviation, digits: 4)]
+                                 + (ownByName.map { [NumberFormat.significant($0[feature.name] ?? .nan, digits: 4)] } ?? []))
+                }
+                context.emit("\(result.metric) on \(invocation.name("DATA")!): \(NumberFormat.significant(result.baseline)); mean fall over \(invocation.integer("repeats") ?? 5) shuffles per feature")
+                context.emit(.table(table))
+            },
+            CommandForm([.value(name: "MODEL", kind: .model)]) { invocation, context in
+                let model = invocation.model("MODEL")
+                guard let own = model.state.featureImportances else {
+                    throw ModelshError.usage("a \(model.kind) model has no importances of its own; give 'on DATA' for permutation importance",
+                                             at: invocation.location("MODEL"))
+                }
+                var table = TextTable(headers: ["feature", own.measure], alignments: [.left, .right])
+                let ranked = zip(model.schema.features.map(\.name), own.values).enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }
+                for (_, (name, value)) in ranked { table.append([name, NumberFormat.significant(value, digits: 4)]) }
+                context.emit(.table(table))
+            },
+        ])
 }
 
 /// The `threshold=` option of predict and evaluate: a probability, for binary classifiers only.
