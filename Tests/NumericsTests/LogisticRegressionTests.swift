@@ -213,6 +213,9 @@ final class LogisticRegressionTests: XCTestCase {
         assertLogisticThrows(.usage, "positive") {
             try LogisticRegression.fitPenalizedBinary(x, [0, 1, 1], penalty: .l2(0), fitIntercept: true)
         }
+        assertLogisticThrows(.data, "both classes") {
+            try LogisticRegression.fitPenalizedBinary(x, [1, 1, 1], penalty: .l1(1), fitIntercept: true)
+        }
         assertLogisticThrows(.data, "no observations") {
             try LogisticRegression.fitMultinomial(x, classes: [0, 2, 0], classCount: 3, hasIntercept: true)
         }
