@@ -99,13 +99,15 @@ struct BinaryIRLS {
     /// The Gram matrix of [√W X | √W z] at the current state, z the working response (the
     /// working residual once η = X b).
     private func gramAtCurrentState() throws -> Matrix {
-        var weights = [Double](repeating: 0, count: x.rows), response = weights
-        for i in 0 ..< x.rows {
-            let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
-            weights[i] = weight
-            response[i] = step == nil ? eta[i] + residual : residual
+        var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
+        _ = try accumulator.addRows(of: x) { block, roots, response in
+            for (k, i) in block.enumerated() {
+                let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
+                roots[k] = weight.squareRoot()
+                response![k] = step == nil ? eta[i] + residual : residual
+            }
         }
-        return try weightedGram(x, weights: weights, extraColumn: response)
+        return accumulator.result
     }
 
     /// Takes a step and applies glm's stopping rule |dev − dev_old| / (|dev| + 0.1) < ε.
@@ -127,45 +129,39 @@ struct BinaryIRLS {
         let n = x.rows, p = x.columns, blockRows = WeightedGramAccumulator.blockRows
         var eta = [Double](repeating: 0, count: n), mu = eta, derivative = eta
         var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true, rows: n) : nil
-        var deviance = 0.0
-        for start in stride(from: 0, to: n, by: WeightedGramAccumulator.chunkRows) {
-            try Interruption.check()
-            let chunk = start ..< min(n, start + WeightedGramAccumulator.chunkRows)
-            let deviances = eta.withUnsafeMutableBufferPointer { etaOut in
-                mu.withUnsafeMutableBufferPointer { muOut in
-                    derivative.withUnsafeMutableBufferPointer { derivativeOut in
-                        x.values.withUnsafeBufferPointer { xs in
-                            let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
-                            // Fills the block's rows of η, μ, μ′ and, given buffers, √W and r; returns its deviance.
-                            let evaluate = { (block: Range<Int>, roots: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
-                                // η for the block, column by column while the block is in cache.
-                                for j in 0 ..< p {
-                                    let column = xs.baseAddress! + j * n, coefficient = b[j]
-                                    for i in block { etaOut[i] += column[i] * coefficient }
-                                }
-                                var deviance = 0.0
-                                for (k, i) in block.enumerated() {
-                                    let (m, d) = Binomial.fittedValue(etaOut[i])
-                                    (muOut[i], derivativeOut[i]) = (m, d)
-                                    deviance += Binomial.devianceTerm(y[i], m)
-                                    guard let roots, let residuals else { continue }
-                                    let (weight, residual) = Binomial.working(y[i], m, d)
-                                    roots[k] = weight.squareRoot()
-                                    residuals[k] = residual
-                                }
-                                return deviance
+        let deviances = try eta.withUnsafeMutableBufferPointer { etaOut in
+            try mu.withUnsafeMutableBufferPointer { muOut in
+                try derivative.withUnsafeMutableBufferPointer { derivativeOut in
+                    try x.values.withUnsafeBufferPointer { xs in
+                        let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
+                        // Fills the block's rows of η, μ, μ′ and, given buffers, √W and r; returns its deviance.
+                        let evaluate = { (block: Range<Int>, roots: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
+                            // η for the block, column by column while the block is in cache.
+                            for j in 0 ..< p {
+                                let column = xs.baseAddress! + j * n, coefficient = b[j]
+                                for i in block { etaOut[i] += column[i] * coefficient }
                             }
-                            if accumulator != nil { return accumulator!.add(x, rows: chunk, weigh: evaluate) }
-                            return mapConcurrently(count: (chunk.count + blockRows - 1) / blockRows) { index in
-                                let first = chunk.lowerBound + index * blockRows
-                                return evaluate(first ..< min(chunk.upperBound, first + blockRows), nil, nil)
+                            var deviance = 0.0
+                            for (k, i) in block.enumerated() {
+                                let (m, d) = Binomial.fittedValue(etaOut[i])
+                                (muOut[i], derivativeOut[i]) = (m, d)
+                                deviance += Binomial.devianceTerm(y[i], m)
+                                guard let roots, let residuals else { continue }
+                                let (weight, residual) = Binomial.working(y[i], m, d)
+                                roots[k] = weight.squareRoot()
+                                residuals[k] = residual
                             }
+                            return deviance
+                        }
+                        if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
+                        try Interruption.check()
+                        return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
+                            evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
                         }
                     }
                 }
             }
-            deviance = deviances.reduce(deviance, +)
         }
-        return (eta, mu, derivative, deviance, accumulator?.result)
+        return (eta, mu, derivative, deviances.reduce(0, +), accumulator?.result)
     }
 }

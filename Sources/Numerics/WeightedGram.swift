@@ -3,7 +3,7 @@ import Diagnostics
 import Dispatch
 
 /// Xᵀ diag(w) X for weights w ≥ 0 (BLAS level 3: one dsyrk, half the flops of a general
-/// product), accumulated by chunks of up to 2¹⁸ rows. A chunk's rows are scaled by √w into a
+/// product), accumulated by chunks of up to 65,536 rows. A chunk's rows are scaled by √w into a
 /// buffer in blocks of 4,096 rows on all cores, then added by one dsyrk, which OpenBLAS
 /// spreads over its own threads: BLAS called from several threads at once would queue on
 /// OpenBLAS's thread pool instead. A caller computes each block's weights as the block is
@@ -30,8 +30,8 @@ struct WeightedGramAccumulator {
     /// thread, `weigh(block, roots, extra)` fills roots[k] = √w and (with an extra column)
     /// extra[k] = v for row block.lowerBound + k, and may write per-row results of its own for
     /// those rows; what it returns comes back in block order.
-    mutating func add<T>(_ x: Matrix, rows chunk: Range<Int>,
-                         weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) -> [T] {
+    private mutating func add<T>(_ x: Matrix, rows chunk: Range<Int>,
+                                 weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) -> [T] {
         let n = x.rows, count = chunk.count, columns = x.columns, hasExtra = size > columns
         precondition(count <= Self.chunkRows && count * size <= buffer.count, "a chunk of at most chunkRows rows")
         let blocks = (count + Self.blockRows - 1) / Self.blockRows
@@ -64,6 +64,18 @@ struct WeightedGramAccumulator {
         return results
     }
 
+    /// Adds every row of X, chunk by chunk, checking for Ctrl-C between chunks; `weigh` as for
+    /// `add`, its results in row order.
+    mutating func addRows<T>(of x: Matrix,
+                             weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) throws -> [T] {
+        var results: [T] = []
+        for start in stride(from: 0, to: x.rows, by: Self.chunkRows) {
+            try Interruption.check()
+            results += add(x, rows: start ..< min(x.rows, start + Self.chunkRows), weigh: weigh)
+        }
+        return results
+    }
+
     /// The accumulated matrix, both triangles filled.
     var result: Matrix {
         var full = upper
@@ -72,20 +84,12 @@ struct WeightedGramAccumulator {
     }
 }
 
-/// Xᵀ diag(w) X (or the Gram matrix of [X v] with `extraColumn` v) for weights w ≥ 0; checks
-/// for Ctrl-C once per chunk of 2¹⁸ rows.
-func weightedGram(_ x: Matrix, weights: [Double], extraColumn: [Double]? = nil) throws -> Matrix {
-    let n = x.rows
-    precondition(weights.count == n && (extraColumn?.count ?? n) == n, "one weight (and extra value) per row")
-    var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: extraColumn != nil, rows: n)
-    for start in stride(from: 0, to: n, by: WeightedGramAccumulator.chunkRows) {
-        try Interruption.check()
-        _ = accumulator.add(x, rows: start ..< min(n, start + WeightedGramAccumulator.chunkRows)) { block, roots, extra in
-            for (k, i) in block.enumerated() {
-                roots[k] = weights[i].squareRoot()
-                extra?[k] = extraColumn![i]
-            }
-        }
+/// Xᵀ diag(w) X for weights w ≥ 0.
+func weightedGram(_ x: Matrix, weights: [Double]) throws -> Matrix {
+    precondition(weights.count == x.rows, "one weight per row")
+    var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: false, rows: x.rows)
+    _ = try accumulator.addRows(of: x) { block, roots, _ in
+        for (k, i) in block.enumerated() { roots[k] = weights[i].squareRoot() }
     }
     return accumulator.result
 }

@@ -392,8 +392,8 @@ final class LogisticRegressionTests: XCTestCase {
     // MARK: - Speed
 
     /// 1,000,000 × 20 rows written by Tests/References/logistic_bench.py, which also times
-    /// scikit-learn's lbfgs (1.55 s for 7 iterations, within 1e-8 of the optimal mean log-loss
-    /// 0.38956942737390576, on this 2-core machine). Run optimised:
+    /// scikit-learn's lbfgs on them. The best of three fits is reported (the machine is shared).
+    /// Run optimised:
     /// MODELSH_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter LogisticRegressionTests/testBenchmarkMillionRows
     func testBenchmarkMillionRows() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["MODELSH_BENCH"] == "1", "set MODELSH_BENCH=1 to run")
@@ -406,13 +406,19 @@ final class LogisticRegressionTests: XCTestCase {
             }
         }
         let x = Matrix(rows: n, columns: p + 1, values: values)
-        let wall = ContinuousClock(), cpuStart = clock()
         var fit: LogisticRegression.BinaryFit?
-        let elapsed = try wall.measure { fit = try LogisticRegression.fitBinary(x, y, hasIntercept: true) }
-        let cpuSeconds = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+        var best = Duration.seconds(1000)
+        for _ in 0 ..< 3 {
+            let cpuStart = clock()
+            let elapsed = try ContinuousClock().measure { fit = try LogisticRegression.fitBinary(x, y, hasIntercept: true) }
+            let cpuSeconds = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+            print("fitBinary on 1,000,000 × 21: \(elapsed) wall, \(cpuSeconds) s CPU, \(fit!.iterations) iterations")
+            best = min(best, elapsed)
+        }
         let eta = LogisticRegression.predictProbabilities(x, coefficients: fit!.coefficients).map { log($0 / (1 - $0)) }
         let meanLogLoss = zip(eta, y).reduce(0) { $0 + max($1.0, 0) + log1p(exp(-abs($1.0))) - $1.1 * $1.0 } / Double(n)
-        print("fitBinary on 1,000,000 × 21: \(elapsed) wall, \(cpuSeconds) s CPU, \(fit!.iterations) iterations, mean log-loss \(meanLogLoss)")
+        print("best of 3: \(best); mean log-loss \(meanLogLoss)")
+        // The optimum, from scikit-learn's newton-cholesky at tol 1e-12 (logistic_bench.py).
         XCTAssertEqual(meanLogLoss, 0.38956942737390576, accuracy: 1e-6)
     }
 }
