@@ -61,15 +61,15 @@ public enum LogisticRegression {
     /// |dev − dev_old| / (|dev| + 0.1) < ε. Standard errors come from the QR of the last
     /// weighted fit, as `summary.glm` takes them.
     ///
-    /// Large designs (n·p² ≥ 2²⁵) solve each step by a Cholesky factorisation of XᵀWX instead
-    /// of the QR of √W X: a third of the work at BLAS level 3 rather than 2. Each step after
-    /// the first then solves for the increment, XᵀWX δ = Xᵀ W (z − η), so the factorisation's
-    /// rounding shrinks with the step and the converged coefficients are as accurate as the
-    /// QR's. A step whose equilibrated XᵀWX has a reciprocal condition number below 1e-8
-    /// (rank deficient or nearly) is done by QR, and so is every step after it.
+    /// Large designs (n·p² ≥ 2²⁵, e.g. a million rows of 6 columns) solve each step by a
+    /// Cholesky factorisation of XᵀWX instead of the QR of √W X: BLAS level 3 instead of 2,
+    /// and one pass over X per iteration (see `BinaryIRLS.iterateByNormalEquations`). The
+    /// steps after the first solve for the increment, so the converged coefficients are as
+    /// accurate as the QR's (tests force this path on the reference data: R's values to 1e-9).
+    /// When XᵀWX is too ill-conditioned for it (rank deficient or nearly), the QR takes over.
     ///
     /// Throws `.data` when y is not 0/1 or X holds a non-finite value; Ctrl-C is checked once
-    /// per iteration and every 64k rows of the larger passes.
+    /// per iteration and every 64k rows of the passes over large designs.
     public static func fitBinary(_ x: Matrix, _ y: [Double], hasIntercept: Bool,
                                  epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations) throws -> BinaryFit {
         try fitBinary(x, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
@@ -83,55 +83,23 @@ public enum LogisticRegression {
         try validateBinary(x, y)
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
         let n = x.rows
-        var eta = y.map { Binomial.link(($0 + 0.5) / 2) }
-        var mu = eta.map(Binomial.inverseLink)
-        var previousDeviance = Binomial.deviance(y, mu)
-        var deviance = previousDeviance
-        var useNormalEquations = Double(n) * Double(x.columns * x.columns) >= normalEquationsFromWork
-        var coefficients: [Double]? = nil  // once set, eta = X · coefficients
-        var step: WeightedStep? = nil
-        var iterations = 0, converged = false
-        while iterations < maxIterations {
-            try Interruption.check()
-            iterations += 1
-            var weights = [Double](repeating: 0, count: n), workingResidual = [Double](repeating: 0, count: n)
-            for i in 0 ..< n {
-                let derivative = Binomial.inverseLinkDerivative(eta[i])
-                workingResidual[i] = (y[i] - mu[i]) / derivative
-                weights[i] = derivative * derivative / (mu[i] * (1 - mu[i]))
-            }
-            var solved: WeightedStep? = nil
-            if useNormalEquations {
-                solved = try normalEquationsStep(x, weights: weights, workingResidual: workingResidual, eta: eta, coefficients: coefficients)
-                useNormalEquations = solved != nil
-            }
-            let current = try solved ?? qrStep(x, weights: weights, workingResponse: zip(eta, workingResidual).map { $0 + $1 },
-                                                 tolerance: min(1e-7, epsilon / 1000))
-            step = current
-            coefficients = current.coefficients
-            eta = product(x, current.coefficients)
-            mu = eta.map(Binomial.inverseLink)
-            deviance = Binomial.deviance(y, mu)
-            if abs(deviance - previousDeviance) / (abs(deviance) + 0.1) < epsilon {
-                converged = true
-                break
-            }
-            previousDeviance = deviance
-        }
-        let last = step!
+        var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations)
+        if Double(n) * Double(x.columns * x.columns) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
+        try irls.iterateByQR()
+        let last = irls.step!
         let reported = zip(last.coefficients, last.aliased).map { $1 ? .nan : $0 }
         let standardErrors = spread(diagonalRoots(last.unscaledCovariance), over: last.aliased)
         let (zValues, pValues) = waldTests(reported, standardErrors)
         let mean = hasIntercept ? y.reduce(0, +) / Double(n) : 0.5
         let tolerance = 10 * Double.ulpOfOne
-        var warnings: [Warning] = converged ? [] : [.didNotConverge]
-        if mu.contains(where: { $0 > 1 - tolerance || $0 < tolerance }) { warnings.append(.fittedProbabilitiesZeroOrOne) }
+        var warnings: [Warning] = irls.converged ? [] : [.didNotConverge]
+        if irls.mu.contains(where: { $0 > 1 - tolerance || $0 < tolerance }) { warnings.append(.fittedProbabilitiesZeroOrOne) }
         return BinaryFit(coefficients: reported, aliased: last.aliased, rank: last.rank, standardErrors: standardErrors,
                          zValues: zValues, pValues: pValues, unscaledCovariance: last.unscaledCovariance,
-                         deviance: deviance, residualDegreesOfFreedom: n - last.rank,
+                         deviance: irls.deviance, residualDegreesOfFreedom: n - last.rank,
                          nullDeviance: Binomial.deviance(y, [Double](repeating: mean, count: n)),
-                         nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0), aic: deviance + 2 * Double(last.rank),
-                         iterations: iterations, converged: converged, fittedProbabilities: mu, warnings: warnings)
+                         nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0), aic: irls.deviance + 2 * Double(last.rank),
+                         iterations: irls.iterations, converged: irls.converged, fittedProbabilities: irls.mu, warnings: warnings)
     }
 
     /// P(y = 1) = logistic(intercept + X b) for each row of X, with R's inverse link (which
@@ -140,45 +108,6 @@ public enum LogisticRegression {
     /// `fitPenalizedBinary`, the features and the fit's intercept.
     public static func predictProbabilities(_ x: Matrix, coefficients: [Double], intercept: Double = 0) -> [Double] {
         product(x, coefficients.map { $0.isNaN ? 0 : $0 }).map { Binomial.inverseLink(intercept + $0) }
-    }
-
-    // MARK: - One weighted least-squares step
-
-    /// The solution of one IRLS weighted least-squares problem.
-    private struct WeightedStep {
-        /// 0 where aliased, so that X · coefficients is the new linear predictor.
-        let coefficients: [Double]
-        let aliased: [Bool]
-        let rank: Int
-        let unscaledCovariance: Matrix
-    }
-
-    /// R's way: pivoted QR of √W X against √W z.
-    private static func qrStep(_ x: Matrix, weights: [Double], workingResponse z: [Double], tolerance: Double) throws -> WeightedStep {
-        let n = x.rows
-        let roots = weights.map { $0.squareRoot() }
-        var scaled = x.values
-        for j in 0 ..< x.columns { for i in 0 ..< n { scaled[j * n + i] *= roots[i] } }
-        let fit = try QRLeastSquares.fit(Matrix(rows: n, columns: x.columns, values: scaled), zip(z, roots).map { $0 * $1 }, tolerance: tolerance)
-        return WeightedStep(coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
-                            rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
-    }
-
-    /// The normal equations XᵀWX b = XᵀWz, in increment form once η = X b; nil when XᵀWX is
-    /// too ill-conditioned for them.
-    private static func normalEquationsStep(_ x: Matrix, weights: [Double], workingResidual: [Double], eta: [Double],
-                                            coefficients: [Double]?) throws -> WeightedStep? {
-        let gram = try weightedGram(x, weights: weights)
-        guard let factor = Cholesky(gram, minimumReciprocalCondition: 1e-8) else { return nil }
-        let next: [Double]
-        if let coefficients {
-            let increment = factor.solve(transposedProduct(x, zip(weights, workingResidual).map { $0 * $1 }))
-            next = zip(coefficients, increment).map { $0 + $1 }
-        } else {
-            next = factor.solve(transposedProduct(x, (0 ..< x.rows).map { weights[$0] * (eta[$0] + workingResidual[$0]) }))
-        }
-        return WeightedStep(coefficients: next, aliased: [Bool](repeating: false, count: x.columns), rank: x.columns,
-                            unscaledCovariance: factor.inverse())
     }
 
     // MARK: - Shared by the engines
@@ -222,26 +151,44 @@ enum Binomial {
         log(mu / (1 - mu))
     }
 
+    /// e^η, held within [ε, 1/ε].
+    private static func clampedExp(_ eta: Double) -> Double {
+        eta < -threshold ? Double.ulpOfOne : eta > threshold ? 1 / Double.ulpOfOne : exp(eta)
+    }
+
     static func inverseLink(_ eta: Double) -> Double {
-        let t = eta < -threshold ? Double.ulpOfOne : eta > threshold ? 1 / Double.ulpOfOne : exp(eta)
+        let t = clampedExp(eta)
         return t / (1 + t)
     }
 
-    static func inverseLinkDerivative(_ eta: Double) -> Double {
-        if eta > threshold || eta < -threshold { return Double.ulpOfOne }
-        let onePlus = 1 + exp(eta)
-        return exp(eta) / (onePlus * onePlus)
+    /// μ = g⁻¹(η) and dμ/dη, from one exponential (R evaluates the same expressions with two).
+    static func fittedValue(_ eta: Double) -> (mu: Double, derivative: Double) {
+        let t = clampedExp(eta), onePlus = 1 + t
+        return (t / onePlus, abs(eta) > threshold ? Double.ulpOfOne : t / (onePlus * onePlus))
     }
 
-    /// Σ 2·(y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) for 0/1 y.
+    static func fittedValues(_ eta: [Double]) -> (mu: [Double], derivative: [Double]) {
+        var mu = [Double](repeating: 0, count: eta.count), derivative = mu
+        for i in eta.indices { (mu[i], derivative[i]) = fittedValue(eta[i]) }
+        return (mu, derivative)
+    }
+
+    /// The IRLS weight μ′²/V(μ) and working residual (y − μ)/μ′ of one observation.
+    static func working(_ y: Double, _ mu: Double, _ derivative: Double) -> (weight: Double, residual: Double) {
+        (derivative * derivative / (mu * (1 - mu)), (y - mu) / derivative)
+    }
+
+    /// 2·(y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) for a 0/1 y.
+    static func devianceTerm(_ y: Double, _ mu: Double) -> Double {
+        y == 1 ? -2 * log(mu) : -2 * log(1 - mu)
+    }
+
     static func deviance(_ y: [Double], _ mu: [Double]) -> Double {
-        var sum = 0.0
-        for (observed, fitted) in zip(y, mu) { sum += observed == 1 ? -log(fitted) : -log(1 - fitted) }
-        return 2 * sum
+        zip(y, mu).reduce(0) { $0 + devianceTerm($1.0, $1.1) }
     }
 
     /// log(1 + e^η) − yη, the negative log-likelihood of one 0/1 observation, computed from η
-    /// directly (no clamping, no cancellation) for the penalised and multinomial objectives.
+    /// directly (no clamping, no cancellation) for the penalised objective.
     static func logLoss(_ eta: Double, _ y: Double) -> Double {
         (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta))) - y * eta
     }

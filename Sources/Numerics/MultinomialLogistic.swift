@@ -120,9 +120,9 @@ extension LogisticRegression {
         return result
     }
 
-    /// Row-wise softmax of the logits of the modelled classes (the last K of them; class 0's
-    /// logit is 0 when only K − 1 are given), with log Σ exp taken stably, and for each row the
-    /// log-sum-exp (so that −log P(class k) = logSumExp − logit k).
+    /// Row-wise softmax of logits with one column per class, or K − 1 columns for classes
+    /// 1 ..< K (class 0's logit then 0), taken stably, and for each row log Σₖ exp(logit k), so
+    /// that −log P(class k) = logSumExp − logit k.
     static func softmax(logits: Matrix, classCount: Int) -> (probabilities: Matrix, logSumExp: [Double]) {
         let n = logits.rows, offset = classCount - logits.columns
         var probabilities = Matrix(rows: n, columns: classCount)
@@ -154,7 +154,6 @@ private struct SoftmaxModel {
     let alpha: Double
     /// Per design column: whether the penalty applies (not the intercept).
     let penalised: [Bool]
-    let hasUnpenalisedIntercept: Bool
 
     init(design: Matrix, classes: [Int], classCount: Int, baseline: Bool, alpha: Double, penalised: [Bool]) {
         self.design = design
@@ -163,7 +162,6 @@ private struct SoftmaxModel {
         modelledClasses = baseline ? Array(1 ..< classCount) : Array(0 ..< classCount)
         self.alpha = alpha
         self.penalised = penalised
-        hasUnpenalisedIntercept = penalised.contains(false)
     }
 
     var parameterCount: Int { design.columns * modelledClasses.count }
@@ -203,7 +201,7 @@ private struct SoftmaxModel {
                 hessian[index, index] += alpha
             }
         }
-        if alpha > 0 && hasUnpenalisedIntercept { fixInterceptSum(&hessian) }
+        if alpha > 0 { fixInterceptSum(&hessian) }
         return DampedNewton.Step.newton(gradient: gradient.values, hessian: hessian)
     }
 

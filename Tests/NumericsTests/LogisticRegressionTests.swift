@@ -213,6 +213,9 @@ final class LogisticRegressionTests: XCTestCase {
         assertLogisticThrows(.usage, "positive") {
             try LogisticRegression.fitPenalizedBinary(x, [0, 1, 1], penalty: .l2(0), fitIntercept: true)
         }
+        assertLogisticThrows(.data, "both classes") {
+            try LogisticRegression.fitPenalizedBinary(x, [1, 1, 1], penalty: .l1(1), fitIntercept: true)
+        }
         assertLogisticThrows(.data, "no observations") {
             try LogisticRegression.fitMultinomial(x, classes: [0, 2, 0], classCount: 3, hasIntercept: true)
         }
@@ -384,5 +387,38 @@ final class LogisticRegressionTests: XCTestCase {
         XCTAssertEqual(fit.warnings, [.fittedProbabilitiesZeroOrOne])
         XCTAssertEqual(fit.deviance, 11.89855, accuracy: 5e-6, "nnet::multinom's deviance (glm.R)")
         XCTAssertGreaterThan(fit.standardErrors![0, 0], 1e4)
+    }
+
+    // MARK: - Speed
+
+    /// 1,000,000 × 20 rows written by Tests/References/logistic_bench.py, which also times
+    /// scikit-learn's lbfgs on them. The best of three fits is reported (the machine is shared).
+    /// Run optimised:
+    /// MODELSH_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter LogisticRegressionTests/testBenchmarkMillionRows
+    func testBenchmarkMillionRows() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["MODELSH_BENCH"] == "1", "set MODELSH_BENCH=1 to run")
+        let lines = try String(contentsOfFile: "/tmp/logistic_bench.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let n = lines.count, p = 20
+        var values = [Double](repeating: 1, count: n * (p + 1)), y = [Double](repeating: 0, count: n)
+        for (i, line) in lines.enumerated() {
+            for (j, field) in line.split(separator: ",").enumerated() {
+                if j < p { values[(j + 1) * n + i] = Double(field)! } else { y[i] = Double(field)! }
+            }
+        }
+        let x = Matrix(rows: n, columns: p + 1, values: values)
+        var fit: LogisticRegression.BinaryFit?
+        var best = Duration.seconds(1000)
+        for _ in 0 ..< 3 {
+            let cpuStart = clock()
+            let elapsed = try ContinuousClock().measure { fit = try LogisticRegression.fitBinary(x, y, hasIntercept: true) }
+            let cpuSeconds = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+            print("fitBinary on 1,000,000 × 21: \(elapsed) wall, \(cpuSeconds) s CPU, \(fit!.iterations) iterations")
+            best = min(best, elapsed)
+        }
+        let eta = LogisticRegression.predictProbabilities(x, coefficients: fit!.coefficients).map { log($0 / (1 - $0)) }
+        let meanLogLoss = zip(eta, y).reduce(0) { $0 + max($1.0, 0) + log1p(exp(-abs($1.0))) - $1.1 * $1.0 } / Double(n)
+        print("best of 3: \(best); mean log-loss \(meanLogLoss)")
+        // The optimum, from scikit-learn's newton-cholesky at tol 1e-12 (logistic_bench.py).
+        XCTAssertEqual(meanLogLoss, 0.38956942737390576, accuracy: 1e-6)
     }
 }

@@ -1,0 +1,167 @@
+import CLapack
+import Diagnostics
+
+/// R's iteratively reweighted least squares for the binomial family (glm.fit), as a state that
+/// two kinds of iteration advance: R's own, each step a pivoted QR of √W X, and, for large
+/// designs, one by normal equations that the QR takes over from when XᵀWX is ill-conditioned.
+struct BinaryIRLS {
+    /// One weighted least-squares solution.
+    struct WeightedStep {
+        /// 0 where aliased, so that X · coefficients is the new linear predictor.
+        let coefficients: [Double]
+        let aliased: [Bool]
+        let rank: Int
+        let unscaledCovariance: Matrix
+    }
+
+    let x: Matrix
+    let y: [Double]
+    let epsilon: Double
+    let maxIterations: Int
+    private(set) var eta: [Double]
+    private(set) var mu: [Double]
+    /// dμ/dη at eta.
+    private(set) var derivative: [Double]
+    /// At eta; R's `devold` between iterations.
+    private(set) var deviance: Double
+    /// The last weighted fit: eta = X · its coefficients.
+    private(set) var step: WeightedStep?
+    private(set) var iterations = 0
+    private(set) var converged = false
+
+    /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ.
+    init(_ x: Matrix, _ y: [Double], epsilon: Double, maxIterations: Int) {
+        self.x = x
+        self.y = y
+        self.epsilon = epsilon
+        self.maxIterations = maxIterations
+        eta = y.map { Binomial.link(($0 + 0.5) / 2) }
+        (mu, derivative) = Binomial.fittedValues(eta)
+        deviance = Binomial.deviance(y, mu)
+    }
+
+    var isFinished: Bool { converged || iterations == maxIterations }
+
+    /// R's iterations: regress z = η + r (r = (y − μ)/μ′) on X with weights W = μ′²/V(μ) by
+    /// pivoted QR (tolerance min(1e-7, ε/1000)) until the deviance settles or the limit.
+    mutating func iterateByQR() throws {
+        let n = x.rows
+        var roots = [Double](repeating: 0, count: n), response = roots
+        while !isFinished {
+            try Interruption.check()
+            for i in 0 ..< n {
+                let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
+                roots[i] = weight.squareRoot()
+                response[i] = (eta[i] + residual) * roots[i]
+            }
+            var scaled = x.values
+            for j in 0 ..< x.columns { for i in 0 ..< n { scaled[j * n + i] *= roots[i] } }
+            let fit = try QRLeastSquares.fit(Matrix(rows: n, columns: x.columns, values: scaled), response,
+                                             tolerance: min(1e-7, epsilon / 1000))
+            let step = WeightedStep(coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
+                                    rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
+            let next = product(x, step.coefficients)
+            let (mu, derivative) = Binomial.fittedValues(next)
+            advance(to: step, eta: next, mu: mu, derivative: derivative, deviance: Binomial.deviance(y, mu))
+        }
+    }
+
+    /// Iterations by the normal equations XᵀWX b = XᵀWz, in increment form XᵀWX δ = XᵀW r once
+    /// η = X b, so the Cholesky factorisation's rounding shrinks with the step. Each pass over
+    /// X computes, for the new coefficients, η, μ and the deviance and, for the step after, the
+    /// Gram matrix of [√W X | √W r] (the right-hand side is its last column): one pass per
+    /// iteration instead of two. The pass leaves the Gram matrix out when the step's predicted
+    /// deviance decrease δᵀXᵀWr is below a tenth of the stopping threshold, since convergence
+    /// is then all but certain (if not, a separate pass computes it). Returns unfinished,
+    /// leaving the state as it was, when the equilibrated XᵀWX has a reciprocal condition
+    /// number below 1e-8 (the QR goes on from there).
+    mutating func iterateByNormalEquations() throws {
+        let p = x.columns
+        var gram = try gramAtCurrentState()
+        while !isFinished {
+            try Interruption.check()
+            var normal = Matrix(rows: p, columns: p)
+            for j in 0 ..< p { for i in 0 ..< p { normal[i, j] = gram[i, j] } }
+            guard let factor = Cholesky(normal, minimumReciprocalCondition: 1e-8) else { return }
+            let rightHandSide = (0 ..< p).map { gram[$0, p] }
+            let solution = factor.solve(rightHandSide)
+            let predictedDecrease = zip(solution, rightHandSide).reduce(0) { $0 + $1.0 * $1.1 }
+            let likelyLast = step != nil && predictedDecrease < 0.1 * epsilon * (abs(deviance) + 0.1)
+            let coefficients = step.map { zip($0.coefficients, solution).map { $0 + $1 } } ?? solution
+            let pass = try passAt(coefficients, withGram: !likelyLast)
+            advance(to: WeightedStep(coefficients: coefficients, aliased: [Bool](repeating: false, count: p), rank: p,
+                                     unscaledCovariance: factor.inverse()),
+                    eta: pass.eta, mu: pass.mu, derivative: pass.derivative, deviance: pass.deviance)
+            if !isFinished { gram = try pass.gram ?? gramAtCurrentState() }
+        }
+    }
+
+    /// The Gram matrix of [√W X | √W z] at the current state, z the working response (the
+    /// working residual once η = X b).
+    private func gramAtCurrentState() throws -> Matrix {
+        var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
+        _ = try accumulator.addRows(of: x) { block, roots, response in
+            for (k, i) in block.enumerated() {
+                let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
+                roots[k] = weight.squareRoot()
+                response![k] = step == nil ? eta[i] + residual : residual
+            }
+        }
+        return accumulator.result
+    }
+
+    /// Takes a step and applies glm's stopping rule |dev − dev_old| / (|dev| + 0.1) < ε.
+    private mutating func advance(to step: WeightedStep, eta: [Double], mu: [Double], derivative: [Double], deviance: Double) {
+        iterations += 1
+        converged = abs(deviance - self.deviance) / (abs(deviance) + 0.1) < epsilon
+        self.step = step
+        self.eta = eta
+        self.mu = mu
+        self.derivative = derivative
+        self.deviance = deviance
+    }
+
+    /// One pass over X at coefficients b, by blocks of rows on all cores: η = X b, μ, μ′, the
+    /// deviance, and (`withGram`) the Gram matrix of [√W X | √W r] at those weights and
+    /// working residuals.
+    private func passAt(_ b: [Double], withGram: Bool) throws
+        -> (eta: [Double], mu: [Double], derivative: [Double], deviance: Double, gram: Matrix?) {
+        let n = x.rows, p = x.columns, blockRows = WeightedGramAccumulator.blockRows
+        var eta = [Double](repeating: 0, count: n), mu = eta, derivative = eta
+        var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true, rows: n) : nil
+        let deviances = try eta.withUnsafeMutableBufferPointer { etaOut in
+            try mu.withUnsafeMutableBufferPointer { muOut in
+                try derivative.withUnsafeMutableBufferPointer { derivativeOut in
+                    try x.values.withUnsafeBufferPointer { xs in
+                        let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
+                        // Fills the block's rows of η, μ, μ′ and, given buffers, √W and r; returns its deviance.
+                        let evaluate = { (block: Range<Int>, roots: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
+                            // η for the block, column by column while the block is in cache.
+                            for j in 0 ..< p {
+                                let column = xs.baseAddress! + j * n, coefficient = b[j]
+                                for i in block { etaOut[i] += column[i] * coefficient }
+                            }
+                            var deviance = 0.0
+                            for (k, i) in block.enumerated() {
+                                let (m, d) = Binomial.fittedValue(etaOut[i])
+                                (muOut[i], derivativeOut[i]) = (m, d)
+                                deviance += Binomial.devianceTerm(y[i], m)
+                                guard let roots, let residuals else { continue }
+                                let (weight, residual) = Binomial.working(y[i], m, d)
+                                roots[k] = weight.squareRoot()
+                                residuals[k] = residual
+                            }
+                            return deviance
+                        }
+                        if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
+                        try Interruption.check()
+                        return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
+                            evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
+                        }
+                    }
+                }
+            }
+        }
+        return (eta, mu, derivative, deviances.reduce(0, +), accumulator?.result)
+    }
+}
