@@ -66,9 +66,11 @@ struct PivotedHouseholderQR<Scalar: FactorisationScalar>: LeastSquaresFactor {
     private let columnScales: [Double]
     private let responseScale: Double
 
-    /// Factors the rows × columns column-major `x`; `y` has `rows` entries.
-    init(_ x: UnsafeBufferPointer<Double>, rows: Int, columns: Int, y: UnsafeBufferPointer<Double>, tolerance: Double) throws {
-        precondition(x.count == rows * columns && y.count == rows)
+    /// Factors the rows × columns column-major `x`, or x + `low` entry by entry (each sum in
+    /// `Scalar`, so exact in double-double); `y` has `rows` entries.
+    init(_ x: UnsafeBufferPointer<Double>, low: [Double]? = nil, rows: Int, columns: Int, y: UnsafeBufferPointer<Double>,
+         tolerance: Double) throws {
+        precondition(x.count == rows * columns && y.count == rows && (low?.count ?? x.count) == x.count)
         self.rows = rows
         self.columns = columns
         columnScales = (0 ..< columns).map { j in Self.powerOfTwoScale(UnsafeBufferPointer(rebasing: x[j * rows ..< (j + 1) * rows])) }
@@ -78,7 +80,11 @@ struct PivotedHouseholderQR<Scalar: FactorisationScalar>: LeastSquaresFactor {
         a.reserveCapacity(rows * columns)
         for j in 0 ..< columns {
             let scale = columnScales[j]
-            for i in 0 ..< rows { a.append(Scalar(x[j * rows + i] * scale)) }
+            if let low {
+                for i in 0 ..< rows { a.append(Scalar(x[j * rows + i] * scale) + Scalar(low[j * rows + i] * scale)) }
+            } else {
+                for i in 0 ..< rows { a.append(Scalar(x[j * rows + i] * scale)) }
+            }
         }
         qty = y.map { Scalar($0 * responseScale) }
         order = Array(0 ..< columns)

@@ -37,7 +37,11 @@ public struct LeastSquaresFit: Sendable, Equatable {
 /// the solution and (XᵀX)⁻¹ are carried to 32 digits and then rounded: coefficients, standard
 /// errors, residuals and R² agree with the exact least-squares solution of the given doubles to
 /// about 15 digits even at condition numbers near 1e15 (NIST Filip, Wampler 1–5, Longley).
-/// Residuals y − Xb are always accumulated in twice double's precision.
+/// Residuals y − Xb are always accumulated in twice double's precision. The given doubles are
+/// themselves rounded: Filip's x^k rounded to double move its exact solution 1.3e-8 from the
+/// certificate. A design may therefore come as x plus low parts, each entry an unevaluated sum of
+/// two doubles (`ColumnProduct` forms powers and interactions so); then every result is for
+/// that design, and Filip's certificate comes out to 14 digits.
 ///
 /// **Speed.** A taller X is first reduced to the (p+1) × (p+1) triangle of [X y] by a chunked QR
 /// in double (`TallSkinnyQR`, LAPACK); the pivoting and rank are decided on that triangle, in
@@ -47,8 +51,10 @@ public struct LeastSquaresFit: Sendable, Equatable {
 /// one for a well-conditioned X. The coefficients reach the exact solution's accuracy as long as
 /// the refinement converges (Filip stacked a thousand times: 14 digits); (XᵀX)⁻¹ has double QR's
 /// accuracy, relative error about κ² ε for κ the condition number of X with unit columns (Filip:
-/// 1e-9). A design too large for double-double and not tall enough to reduce is factored in
-/// double and refined the same way. Memory: the residuals and a chunk per thread, no copy of X.
+/// 1e-9). Low parts enter only the refinement's passes: the residuals, the gradient, and xᵀL
+/// for the first-order change they make to (XᵀX)⁻¹. A design too large for double-double and
+/// not tall enough to reduce is factored in double and refined the same way. Memory: the
+/// residuals and a chunk per thread, no copy of X.
 ///
 /// The passes over a tall X run on row segments concurrently; the segments depend only on the
 /// number of rows, so the result is the same on every machine.
@@ -63,12 +69,24 @@ public enum QRLeastSquares {
     /// Passes over X at most when refining a solution (each computes residuals and gradient).
     static let maximumRefinementPasses = 4
 
-    /// The least-squares fit of y on the columns of x. Throws only when interrupted (Ctrl-C),
-    /// checked once per column or chunk of rows.
-    public static func fit(_ x: Matrix, _ y: [Double], tolerance: Double = defaultTolerance) throws -> LeastSquaresFit {
+    /// The least-squares fit of y on the columns of the design X = x + `lowParts`. Throws only
+    /// when interrupted (Ctrl-C), checked once per column or chunk of rows.
+    ///
+    /// `lowParts` (x's shape; nil for none) make each entry of the design an unevaluated sum of
+    /// two doubles, as `ColumnProduct.of` forms products of data columns: the powers of a
+    /// polynomial in double-double rather than rounded to double, which is what NIST Filip's
+    /// certificate needs. Every result is for the design x + lowParts: the double-double
+    /// factorisation takes both parts; a tall or large design's double factor is of x alone, and
+    /// its refinement computes the residuals, the gradient and the change to (XᵀX)⁻¹ from both.
+    /// Columns whose low parts are all zero cost nothing extra; nil, or all zero, gives exactly
+    /// the fit of x. Low parts of another shape than x's are a programming error (precondition).
+    public static func fit(_ x: Matrix, _ y: [Double], lowParts: Matrix? = nil,
+                           tolerance: Double = defaultTolerance) throws -> LeastSquaresFit {
         precondition(x.rows > 0 && y.count == x.rows, "y must have one value per row of X, and X at least one row")
+        precondition(lowParts.map { $0.rows == x.rows && $0.columns == x.columns } ?? true,
+                     "the low parts must have X's shape, \(x.rows) × \(x.columns), not \(lowParts!.rows) × \(lowParts!.columns)")
         precondition(tolerance > 0, "the aliasing tolerance must be positive")
-        let n = x.rows, p = x.columns
+        let n = x.rows, p = x.columns, low = DesignLowParts(lowParts)
         let extended = affordsExtended(rows: n, columns: p), reduces = !extended && n > 2 * (p + 1)
         let factor: any LeastSquaresFactor
         if reduces {
@@ -79,15 +97,17 @@ public enum QRLeastSquares {
             }
         } else {
             factor = try x.values.withUnsafeBufferPointer { x in
-                try y.withUnsafeBufferPointer { y in try factorise(x, rows: n, columns: p, y: y, tolerance: tolerance) }
+                try y.withUnsafeBufferPointer { y in
+                    try factorise(x, low: low?.matrix.values, rows: n, columns: p, y: y, tolerance: tolerance)
+                }
             }
         }
-        let covariance = factor.unscaledCovariance()
+        var covariance = factor.unscaledCovariance()
         let kept = factor.kept
         var solution = factor.coefficients()
         let residuals = extended
-            ? try ExtendedResidual(x, y, kept: kept, coefficients: solution, gradient: false).rounded
-            : try refine(&solution, factor: factor, covariance: covariance, x: x, y: y)
+            ? try ExtendedResidual(x, plus: low, y, kept: kept, coefficients: solution, gradient: false).rounded
+            : try refine(&solution, covariance: &covariance, factor: factor, x: x, plus: low, y: y)
 
         var coefficients = [Double](repeating: .nan, count: p)
         var aliased = [Bool](repeating: true, count: p)
@@ -104,17 +124,18 @@ public enum QRLeastSquares {
         Double(rows) * Double(columns) * Double(columns) <= Double(extendedWork)
     }
 
-    private static func factorise(_ x: UnsafeBufferPointer<Double>, rows: Int, columns: Int, y: UnsafeBufferPointer<Double>,
-                                  tolerance: Double) throws -> any LeastSquaresFactor {
+    /// A factor of x + low in double-double when affordable, else of x alone in double (to be refined).
+    private static func factorise(_ x: UnsafeBufferPointer<Double>, low: [Double]? = nil, rows: Int, columns: Int,
+                                  y: UnsafeBufferPointer<Double>, tolerance: Double) throws -> any LeastSquaresFactor {
         if affordsExtended(rows: rows, columns: columns) {
-            return try PivotedHouseholderQR<DoubleDouble>(x, rows: rows, columns: columns, y: y, tolerance: tolerance)
+            return try PivotedHouseholderQR<DoubleDouble>(x, low: low, rows: rows, columns: columns, y: y, tolerance: tolerance)
         }
         return try PivotedHouseholderQR<Double>(x, rows: rows, columns: columns, y: y, tolerance: tolerance)
     }
 
-    /// Iterative refinement of a solution from a double factor: b += (XᵀX)⁻¹ Xᵀ(y − X b), with the
-    /// residual and gradient accumulated in twice double's precision and the correction solved
-    /// with the factor. Returns the residuals of the final b.
+    /// Iterative refinement of a solution from a double factor: b += (XᵀX)⁻¹ Xᵀ(y − X b) for X
+    /// the design x + low, with the residual and gradient accumulated in twice double's precision
+    /// and the correction solved with the factor. Returns the residuals of the final b.
     ///
     /// With R the exact factor of X + E, ‖E‖ ≈ ε‖X‖ column by column, each step multiplies the
     /// error by about κ² ε for κ the condition number of X with unit columns. Before any step that
@@ -124,8 +145,11 @@ public enum QRLeastSquares {
     /// rate / (1 − rate) times its size, the error it leaves, is below a quarter of a unit in the
     /// last place of every coefficient: so a well-conditioned X takes one pass. A step that does
     /// not halve the correction is undone, so refinement never makes b worse.
-    private static func refine(_ b: inout [DoubleDouble], factor: any LeastSquaresFactor, covariance: Matrix,
-                               x: Matrix, y: [Double]) throws -> [Double] {
+    ///
+    /// The factor, and so `covariance`, is of x alone; with low parts L, the first pass also
+    /// accumulates xᵀL and `covariance` becomes (XᵀX)⁻¹ of X = x + L (see `inverseGram`).
+    private static func refine(_ b: inout [DoubleDouble], covariance: inout Matrix, factor: any LeastSquaresFactor,
+                               x: Matrix, plus low: DesignLowParts?, y: [Double]) throws -> [Double] {
         let kept = factor.kept, norms = factor.keptNorms
         let bound = Double(kept.count) * kept.indices.reduce(0) { $0 + norms[$1] * norms[$1] * covariance[$1, $1] } * .ulpOfOne
         // A correction's size relative to each coefficient, or to ε times the largest for one near zero.
@@ -133,7 +157,8 @@ public enum QRLeastSquares {
             let floor = Double.ulpOfOne * b.reduce(0) { max($0, abs($1.double)) }
             return zip(correction, b).reduce(0) { max($0, abs($1.0.double) / max(abs($1.1.double), floor)) }
         }
-        var residual = try ExtendedResidual(x, y, kept: kept, coefficients: b, gradient: true)
+        var residual = try ExtendedResidual(x, plus: low, y, kept: kept, coefficients: b, gradient: true, lowCrossProducts: true)
+        if let cross = residual.lowCrossProducts { covariance = inverseGram(covariance, perturbedBy: cross) }
         var correction = factor.correction(for: residual.gradient)
         var previous: (b: [DoubleDouble], residual: ExtendedResidual, size: Double)?
         var passes = 1
@@ -154,9 +179,31 @@ public enum QRLeastSquares {
             }
             previous = (b, residual, size)
             for i in b.indices { b[i] += correction[i] }
-            residual = try ExtendedResidual(x, y, kept: kept, coefficients: b, gradient: true)
+            residual = try ExtendedResidual(x, plus: low, y, kept: kept, coefficients: b, gradient: true)
             correction = factor.correction(for: residual.gradient)
             passes += 1
         }
+    }
+
+    /// (XᵀX)⁻¹ for X = x + L from C = (xᵀx)⁻¹ and xᵀL (over the kept columns), to first order:
+    /// C − C E C with E = xᵀL + Lᵀx. What it leaves out, LᵀL and the terms in (C E)², is of the
+    /// order of the square of the change, since L is about ε of x. The change can far exceed C's
+    /// own error from the double factor: rounding Filip's x^k to double moves its (XᵀX)⁻¹ by
+    /// 5e-8, fifty times that error.
+    private static func inverseGram(_ c: Matrix, perturbedBy cross: Matrix) -> Matrix {
+        let k = c.rows
+        var perturbation = cross, product = Matrix(rows: k, columns: k), result = c
+        for i in 0 ..< k {
+            for j in 0 ..< k { perturbation[i, j] = cross[i, j] + cross[j, i] }
+        }
+        let size = Int32(k)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, size, size, size, 1, c.values, size, perturbation.values, size,
+                    0, &product.values, size)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, size, size, size, -1, product.values, size, c.values, size,
+                    1, &result.values, size)
+        for i in 0 ..< k {
+            for j in 0 ..< i { result[i, j] = result[j, i] }
+        }
+        return result
     }
 }

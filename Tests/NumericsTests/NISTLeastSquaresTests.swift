@@ -51,6 +51,26 @@ final class NISTLeastSquaresTests: XCTestCase {
         -1467.48961422980, -2772.17959193342, -2316.37108160893, -1127.97394098372, -354.478233703349, -75.1242017393757,
         -10.8753180355343, -1.06221498588947, -0.670191154593408E-01, -0.246781078275479E-02, -0.402962525080404E-04,
     ]
+    static let filipCertifiedStandardErrors = [
+        298.084530995537, 559.779865474950, 466.477572127796, 227.204274477751, 71.6478660875927, 15.2897178747400,
+        2.23691159816033, 0.221624321934227, 0.142363763154724E-01, 0.535617408889821E-03, 0.896632837373868E-05,
+    ]
+    static let filipCertifiedResidualSD = 0.334801051324544E-02, filipCertifiedRSquared = 0.996727416185620
+
+    // Tests/References/nist.py: the exact solution for x and y rounded to double but the powers of
+    // x exact. It is the certificate's to 14 digits, and the exact solution for the design
+    // `filipDesignInDoubleDouble` holds (each power to 2⁻¹⁰⁴) is this one's to 25.
+    static let filipExactPowersCoefficients: [Double] = [
+        -1467.4896142297884, -2772.1795919334098, -2316.3710816089189, -1127.9739409837099, -354.47823370334694,
+        -75.124201739375322, -10.875318035534194, -1.062214985889462, -0.067019115459340474, -0.0024678107827547729,
+        -4.029625250804014e-5,
+    ]
+    static let filipExactPowersStandardErrors: [Double] = [
+        298.08453099553685, 559.77986547494962, 466.47757212779625, 227.20427447775122, 71.64786608759271,
+        15.289717874740001, 2.236911598160332, 0.22162432193422733, 0.014236376315472391, 0.00053561740888982079,
+        8.9663283737386799e-6,
+    ]
+    static let filipExactPowersResidualSD = 0.0033480105132454344, filipExactPowersRSquared = 0.99672741618562016
 
     /// Wampler3–5 add 1, 100 and 10000 times this to Wampler1's y = 1 + x + … + x⁵ (x = 0 … 20).
     static let wamplerPerturbation: [Double] = [
@@ -94,6 +114,35 @@ final class NISTLeastSquaresTests: XCTestCase {
         var columns = [[Double](repeating: 1, count: x.count)]
         for _ in 0 ..< degree { columns.append(zip(columns.last!, x).map { $0 * $1 }) }
         return Matrix(rows: x.count, columns: columns)
+    }
+
+    /// Filip's design 1, x, …, x¹⁰ as the shell builds a polynomial: each power in double-double
+    /// by `ColumnProduct`, split into the nearest double (x) and the remainder (lowParts).
+    static func filipDesignInDoubleDouble() -> (x: Matrix, lowParts: Matrix) {
+        let powers = (1 ... 10).map { k in ColumnProduct.of(Array(repeating: filipX, count: k)) }
+        let n = filipX.count
+        return (Matrix(rows: n, columns: [Array(repeating: 1, count: n)] + powers.map(\.hi)),
+                Matrix(rows: n, columns: [Array(repeating: 0, count: n)] + powers.map(\.lo)))
+    }
+
+    /// With the powers in double-double, rounding x and y to double costs Filip's certificate
+    /// nothing: coefficients, standard errors, residual SD and R² reproduce it to 14 digits.
+    func testFilipWithPowersInDoubleDoubleMatchesItsCertificate() throws {
+        let (x, lowParts) = Self.filipDesignInDoubleDouble()
+        let fit = try QRLeastSquares.fit(x, Self.filipY, lowParts: lowParts)
+        XCTAssertEqual(fit.rank, 11)
+        let summary = InferenceSummary(fit, Self.filipY)
+        assertSummary(summary, coefficients: Self.filipCertifiedCoefficients, standardErrors: Self.filipCertifiedStandardErrors,
+                      residualSD: Self.filipCertifiedResidualSD, rSquared: Self.filipCertifiedRSquared, tolerance: 2e-14, "certificate")
+        assertSummary(summary, coefficients: Self.filipExactPowersCoefficients, standardErrors: Self.filipExactPowersStandardErrors,
+                      residualSD: Self.filipExactPowersResidualSD, rSquared: Self.filipExactPowersRSquared, tolerance: 1e-15, "exact")
+    }
+
+    /// Low parts that are all zero are no low parts: the fit is the same to the bit.
+    func testLowPartsOfZerosGiveTheFitOfXAlone() throws {
+        let x = Self.polynomialDesign(Self.filipX, degree: 10)
+        XCTAssertEqual(try QRLeastSquares.fit(x, Self.filipY, lowParts: Matrix(rows: x.rows, columns: x.columns)),
+                       try QRLeastSquares.fit(x, Self.filipY))
     }
 
     func testFilipKeepsAllElevenTermsAndMatchesTheExactSolutionToTwelveDigits() throws {

@@ -83,6 +83,19 @@ final class QRLeastSquaresTests: XCTestCase {
         XCTAssertEqual(fit.unscaledCovariance[1, 1], 0.1, accuracy: 1e-14)  // 1 / Sxx
     }
 
+    /// (1 + 2⁻³⁰)² = 1 + 2⁻²⁹ + 2⁻⁶⁰ and (1 + 2⁻³⁰)³ = 1 + 3·2⁻³⁰ + 3·2⁻⁶⁰ + 2⁻⁹⁰ need 61 and 91 bits;
+    /// their double-double products are exact. Integers multiply exactly in double (lo zero); a
+    /// product whose double-double form overflows falls back to double.
+    func testColumnProductsAreExactAsNearestDoublePlusRemainder() {
+        let x = 1 + 0x1p-30
+        let (hi, lo) = ColumnProduct.of([[x, 3, 0x1p1000, 0x1p1000], [x, -7, 0x1p1000, 0x1p-1000]])
+        XCTAssertEqual(hi, [1 + 0x1p-29, -21, .infinity, 1])
+        XCTAssertEqual(lo, [0x1p-60, 0, 0, 0])
+        let cube = ColumnProduct.of([[x], [x], [x]])
+        XCTAssertEqual(cube.hi, [1 + 3 * 0x1p-30])
+        XCTAssertEqual(cube.lo, [3 * 0x1p-60 + 0x1p-90])
+    }
+
     func testMoreColumnsThanRowsKeepsTheFirstIndependentOnes() throws {
         let x = Matrix(rows: 2, columns: [[1, 1], [1, 2], [3, 7]])
         let fit = try QRLeastSquares.fit(x, [2, 3])

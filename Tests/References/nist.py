@@ -6,8 +6,10 @@
 # doubles (x and y rounded to the nearest double, powers x^k formed by repeated multiplication in
 # double, as the test forms them) and prints those exact solutions for Tests/NumericsTests/
 # NISTLeastSquaresTests.swift. The two differ for Filip by ~1e-8: rounding x^k to double moves
-# Filip's exact solution that much (its condition number is ~1e15), so no double-input solver can
-# match Filip's certificate to more than ~8 digits; the test holds 12 digits against (2).
+# Filip's exact solution that much (its condition number is ~1e15), so no solver given the powers
+# as doubles can match Filip's certificate to more than ~8 digits; the test holds 12 digits against
+# (2). Given the powers in double-double (hi + lo, as Numerics' ColumnProduct forms them), the
+# exact solution is the certificate's to 14 digits: (3) prints that solution for x as double.
 # Run: python3 Tests/References/nist.py
 from fractions import Fraction as Fr
 import mpmath as mp
@@ -94,6 +96,19 @@ def polynomial_design(x, degree, as_double):
             rows.append([v**k for k in range(degree + 1)])
     return rows
 
+def double_double_power(v, k):
+    """v^k (v a double, k ≥ 1) as Numerics' ColumnProduct.of([v] * k) forms it: starting from v, multiply
+    the double-double (hi, lo) by v, k − 1 times: p = hi·v and its exact error e (two-product), t = e + lo·v,
+    then hi', lo' = p + t and its error (quick two-sum). Python floats round as Swift's doubles do."""
+    hi, lo = v, 0.0
+    for _ in range(k - 1):
+        p = hi * v
+        e = float(Fr(hi) * Fr(v) - Fr(p))  # exact: the error of a product of doubles is a double
+        t = e + lo * v
+        hi = p + t
+        lo = t - (hi - p)
+    return Fr(hi) + Fr(lo)
+
 def exact_least_squares(X, y):
     """Exact b, (XᵀX)⁻¹, residual variance and R² (intercept model) by rational Gauss-Jordan."""
     n, p = len(X), len(X[0])
@@ -147,6 +162,26 @@ def report(name, decimal_X, double_X, y, certified):
     print(f"    static let {name}ResidualSD = {mp.nstr(held['sd'], 17)}, {name}RSquared = {mp.nstr(held['r2'], 17)}")
 
 report("filip", polynomial_design(filip_x, 10, False), polynomial_design(filip_x, 10, True), filip_y, FILIP_CERTIFIED)
+# Filip with x rounded to double but the powers not: (a) exactly, (b) in double-double as
+# NISTLeastSquaresTests forms them with ColumnProduct and hands them to the fit as hi + lo. Both
+# reproduce the certificate (x's own rounding is harmless; rounding x^k was not), and (b) is (a) to
+# within what double-double's 2^-104 per power can move the solution.
+filip_x_double = [Fr(float(v)) for v in filip_x]
+filip_y_double = [Fr(float(v)) for v in filip_y]
+exact_powers = summary([[v**k for k in range(11)] for v in filip_x_double], filip_y_double)
+held_powers = summary([[Fr(1)] + [double_double_power(float(v), k) for k in range(1, 11)] for v in filip_x_double],
+                      filip_y_double)
+print(f"// filip, x as double: with exact powers the solution agrees with the certificate to "
+      f"{mp.nstr(agreement(exact_powers, FILIP_CERTIFIED), 3)} digits; with double-double powers to "
+      f"{mp.nstr(agreement(held_powers, FILIP_CERTIFIED), 3)}, and with the exact-powers solution to "
+      f"{mp.nstr(agreement(held_powers, exact_powers), 3)}")
+assert agreement(held_powers, exact_powers) > 15
+swift("filipExactPowersCoefficients", exact_powers["b"]); swift("filipExactPowersStandardErrors", exact_powers["se"])
+print(f"    static let filipExactPowersResidualSD = {mp.nstr(exact_powers['sd'], 17)}, "
+      f"filipExactPowersRSquared = {mp.nstr(exact_powers['r2'], 17)}")
+print("    static let filipCertifiedStandardErrors = [" + ", ".join(FILIP_CERTIFIED["se"]) + "]")
+print(f"    static let filipCertifiedResidualSD = {FILIP_CERTIFIED['sd']}, filipCertifiedRSquared = {FILIP_CERTIFIED['r2']}")
+
 for which in range(1, 6):
     report(f"wampler{which}", polynomial_design(wampler_x, 5, False), polynomial_design(wampler_x, 5, True),
            wampler_y(which), wampler_certified(which))
