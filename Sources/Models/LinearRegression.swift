@@ -16,6 +16,8 @@ public enum LinearRegression: Learner {
     public static func parameters(_ options: [String: String]) throws -> Parameters { Parameters() }
 
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { true }
+    /// poly= terms enter the QR as formed exactly (see `QRLeastSquares`).
+    public static var usesDesignLowParts: Bool { true }
 
     /// What a linear fit learned. Every stored number is finite, so it encodes as plain JSON;
     /// aliased coefficients are stored as 0 with `aliased` set, and read back as NaN.
@@ -63,7 +65,7 @@ public enum LinearRegression: Learner {
         }
         let design = problem.design
         let y = problem.target
-        let solution = try QRLeastSquares.fit(design, y)
+        let solution = try QRLeastSquares.fit(design, y, lowParts: problem.designLowParts)
         return Learned(
             hasIntercept: hasIntercept,
             terms: (hasIntercept ? ["(Intercept)"] : []) + problem.terms,

@@ -85,9 +85,12 @@ public struct Model: Sendable {
         return report
     }
 
-    /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it.
+    /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it; with poly=D,
+    /// `Y ~ poly(a, b, degree = D, raw = TRUE)`, R's spelling of the same terms.
     var formula: String {
-        var rhs = schema.features.isEmpty ? "1" : schema.features.map(\.name).joined(separator: " + ")
+        let names = schema.features.map(\.name)
+        let degree = preprocessing.settings.degree
+        var rhs = names.isEmpty ? "1" : degree > 1 ? "poly(\(names.joined(separator: ", ")), degree = \(degree), raw = TRUE)" : names.joined(separator: " + ")
         if !preprocessing.settings.hasIntercept { rhs += " - 1" }
         return "\(schema.target.name) ~ \(rhs)"
     }

@@ -133,9 +133,10 @@ public struct ModelKind: Sendable {
         let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
                                       impute: settings.impute)
         let onesColumn = settings.hasIntercept && L.wantsOnesColumn(parameters)
-        let (preprocessing, design, features) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn)
-        let problem = TrainingProblem(task: frame.task, design: design, designHasOnesColumn: onesColumn, terms: preprocessing.termNames(frame.schema),
-                                      hasIntercept: settings.hasIntercept, features: features, target: frame.target,
+        let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts)
+        let problem = TrainingProblem(task: frame.task, design: inputs.design, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
+                                      terms: preprocessing.termNames(frame.schema),
+                                      hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
                                       classes: frame.schema.classes)
         return (PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters), parameters)
     }

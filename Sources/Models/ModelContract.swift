@@ -64,6 +64,9 @@ public protocol Learner {
     static func encoding(_ parameters: Parameters) -> CategoricalEncoding
     /// The default scaling when `scale=` is not given.
     static func defaultScale(_ parameters: Parameters) -> ScaleMethod
+    /// Whether its solver can take the design's product terms as unevaluated double-double
+    /// sums (`TrainingProblem.designLowParts`).
+    static var usesDesignLowParts: Bool { get }
     /// Whether it routes missing feature values itself (trees): then `impute=keep` is offered
     /// and is the default, and missing values reach it as NaN (numbers) or -1 (levels).
     static var handlesMissingValues: Bool { get }
@@ -80,6 +83,7 @@ extension Learner {
     public static func defaultScale(_ parameters: Parameters) -> ScaleMethod { .none }
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { false }
     public static var handlesMissingValues: Bool { false }
+    public static var usesDesignLowParts: Bool { false }
 }
 
 /// The output of `LearnedState.predict` for a block of rows.
@@ -97,6 +101,10 @@ public struct TrainingProblem: Sendable {
     public let design: Matrix
     /// Whether `design` starts with the column of ones.
     public let designHasOnesColumn: Bool
+    /// For kinds that ask (`Learner.usesDesignLowParts`), when poly= made products of numeric
+    /// features and nothing was scaled: each product's rounding error, so design + lowParts is
+    /// the design formed exactly; nil otherwise.
+    public let designLowParts: Matrix?
     /// The design's column names, as R names them (`Speciesversicolor`, `x^2`, `x:z`).
     public let terms: [String]
     public let hasIntercept: Bool
@@ -124,5 +132,7 @@ public struct ModelInputs: Sendable {
     public let features: [PreparedFeature]
     /// False where an input is missing (and not imputed) or not finite.
     public let usable: [Bool]
+    /// In training, for kinds that ask: the rounding errors of the design's product terms.
+    public let designLowParts: Matrix?
     public var rowCount: Int { usable.count }
 }

@@ -198,7 +198,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     /// Learns fills, terms and scaling from `frame` and returns them with the training problem.
     /// `onesColumn`: the design starts with a column of ones (not a term, never scaled).
-    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool) throws -> (Preprocessing, design: Matrix, features: [PreparedFeature]) {
+    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool, lowParts: Bool) throws
+        -> (Preprocessing, inputs: ModelInputs) {
         let schema = frame.schema
         let fills = !settings.imputes ? [] : try schema.features.indices.map { index in
             try fill(frame.data.columns[index + 1], as: schema.features[index], method: settings.impute)
@@ -207,8 +208,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let terms = try polynomialTerms(base, degree: settings.degree)
         try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
         let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
-        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn)
-        guard settings.scale != .none else { return (unscaled, inputs.design, inputs.features) }
+        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts)
+        guard settings.scale != .none else { return (unscaled, inputs) }
         var design = inputs.design
         let first = onesColumn ? 1 : 0
         var centres: [Double] = [], scales: [Double] = []
@@ -219,7 +220,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
         let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: centres, scales: scales)
         fitted.rescale(&design, firstColumn: first)
-        return (fitted, design, inputs.features)
+        return (fitted, ModelInputs(design: design, features: inputs.features, usable: inputs.usable, designLowParts: nil))
     }
 
     private static func fill(_ column: Column, as feature: FeatureSchema, method: ImputeMethod) throws -> Double {
@@ -281,7 +282,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// The inputs for `rows` of `data`, prepared as in training. Columns the schema does not
     /// name are ignored; a missing feature column, a column of the wrong type or an unseen
     /// level is an error naming it.
-    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false) throws -> ModelInputs {
+    /// `lowParts`: also return, for unscaled product terms of numeric features (x², x·z), the
+    /// rounding error of each product, formed in double-double (`ColumnProduct`), so a solver
+    /// can take the design as the products are exactly (NIST Filip needs it).
+    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
         let features = try schema.features.enumerated().map { index, feature in
             try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
@@ -306,8 +310,34 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             initialised = n * width
         }
         var design = Matrix(rows: n, columns: width, values: values)
+        let low = lowParts && settings.scale == .none ? productLowParts(&design, base: base, features: features, firstColumn: first) : nil
         rescale(&design, firstColumn: first)
-        return ModelInputs(design: design, features: features, usable: usable)
+        return ModelInputs(design: design, features: features, usable: usable, designLowParts: low)
+    }
+
+    /// Re-forms each term that multiplies two or more numeric values in double-double: the
+    /// design keeps the nearest double, the returned matrix the remainder (nil when no term
+    /// has one). Indicator factors multiply exactly and are applied to both parts.
+    private func productLowParts(_ design: inout Matrix, base: [BaseColumn], features: [PreparedFeature], firstColumn: Int) -> Matrix? {
+        let n = design.rows
+        var low: Matrix?
+        for (index, term) in terms.enumerated() {
+            let numeric = term.compactMap { factor -> [Double]? in
+                if case .numbers(let values) = features[base[factor].feature] { return values }
+                return nil
+            }
+            guard numeric.count >= 2 else { continue }
+            var (hi, lo) = ColumnProduct.of(numeric)
+            for factor in term where base[factor].level != nil {
+                guard case .levels(let levels, _) = features[base[factor].feature] else { continue }
+                for i in 0 ..< n where levels[i] != base[factor].level { (hi[i], lo[i]) = (0, 0) }
+            }
+            let j = index + firstColumn
+            design.values.replaceSubrange(j * n ..< (j + 1) * n, with: hi)
+            if low == nil { low = Matrix(rows: n, columns: design.columns) }
+            low?.values.replaceSubrange(j * n ..< (j + 1) * n, with: lo)
+        }
+        return low
     }
 
     private static func multiply(_ column: UnsafeMutableBufferPointer<Double>, by base: BaseColumn, features: [PreparedFeature]) {

@@ -8,39 +8,10 @@ import XCTest
 final class LogisticRegressionTests: XCTestCase {
     // MARK: - Data
 
-    /// Columns of a sample CSV (sessions/data) by name; a tiny parser for files without quoting.
-    struct SampleTable {
-        let header: [String]
-        let rows: [[String]]
-
-        init(_ name: String) throws {
-            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("sessions/data/\(name)")
-            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-            header = lines[0].split(separator: ",").map(String.init)
-            rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        }
-
-        func strings(_ column: String) -> [String] {
-            let j = header.firstIndex(of: column)!
-            return rows.map { $0[j] }
-        }
-
-        func numbers(_ column: String) -> [Double] {
-            strings(column).map { Double($0)! }
-        }
-
-        /// The model matrix of the named columns, with a leading column of ones if asked.
-        func design(_ columns: [String], intercept: Bool) -> Matrix {
-            let ones = intercept ? [[Double](repeating: 1, count: rows.count)] : []
-            return Matrix(rows: rows.count, columns: ones + columns.map(numbers))
-        }
-    }
-
     static let irisFeatures = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
 
     static func irisIndicator(_ species: String) throws -> [Double] {
-        try SampleTable("iris.csv").strings("Species").map { $0 == species ? 1 : 0 }
+        try SampleTable("iris").strings("Species").map { $0 == species ? 1 : 0 }
     }
 
     /// The values R's summary(glm) reports, as Tests/References/glm.R prints them.
@@ -85,7 +56,7 @@ final class LogisticRegressionTests: XCTestCase {
         fitted: [0.084913218218370543, 0.26823691478973588, 0.078715027935705867, 0.318589722764758])
 
     func testIrisVersicolorMatchesGlm() throws {
-        let x = try SampleTable("iris.csv").design(Self.irisFeatures, intercept: true)
+        let x = try SampleTable("iris").design(Self.irisFeatures, intercept: true)
         let fit = try LogisticRegression.fitBinary(x, Self.irisIndicator("versicolor"), hasIntercept: true)
         assertMatches(fit, Self.irisVersicolor)
         XCTAssertTrue(fit.converged)
@@ -96,7 +67,7 @@ final class LogisticRegressionTests: XCTestCase {
     }
 
     func testWithoutInterceptMatchesGlm() throws {
-        let x = try SampleTable("iris.csv").design(["Sepal.Length", "Sepal.Width"], intercept: false)
+        let x = try SampleTable("iris").design(["Sepal.Length", "Sepal.Width"], intercept: false)
         let fit = try LogisticRegression.fitBinary(x, Self.irisIndicator("versicolor"), hasIntercept: false)
         assertMatches(fit, GlmReference(
             estimates: [0.71152771597962439, -1.66123082768295238], standardErrors: [0.18240202354459537, 0.37457838865396020],
@@ -117,7 +88,7 @@ final class LogisticRegressionTests: XCTestCase {
 
     /// Sepal.Sum = Sepal.Length + Sepal.Width comes after both, so it is the aliased one (NA).
     static func duplicateColumnDesign() throws -> Matrix {
-        let table = try SampleTable("iris.csv")
+        let table = try SampleTable("iris")
         let sum = zip(table.numbers("Sepal.Length"), table.numbers("Sepal.Width")).map { $0 + $1 }
         let x = table.design(["Sepal.Length", "Sepal.Width"], intercept: true)
         return Matrix(rows: x.rows, columns: x.columns + 2, values: x.values + sum + table.numbers("Petal.Length"))
@@ -131,7 +102,7 @@ final class LogisticRegressionTests: XCTestCase {
     }
 
     func testQuasiSeparationConvergesWithGlmsWarning() throws {
-        let x = try SampleTable("iris.csv").design(["Sepal.Length", "Sepal.Width", "Petal.Length"], intercept: true)
+        let x = try SampleTable("iris").design(["Sepal.Length", "Sepal.Width", "Petal.Length"], intercept: true)
         let fit = try LogisticRegression.fitBinary(x, Self.irisIndicator("virginica"), hasIntercept: true)
         assertMatches(fit, GlmReference(
             estimates: [-38.21537085412278145, -3.85244257752905295, -0.63853320680977532, 13.14747424939252873],
@@ -164,7 +135,7 @@ final class LogisticRegressionTests: XCTestCase {
         fitted: [0.86064098985318405, 0.64009257010439546, 0.65375520292426215, 0.70399699476759348])
 
     static func diabetesData() throws -> (x: Matrix, y: [Double]) {
-        let table = try SampleTable("diabetes.csv")
+        let table = try SampleTable("diabetes")
         return (table.design(diabetesColumns, intercept: true), table.numbers("Y").map { $0 > 140 ? 1 : 0 })
     }
 
@@ -182,7 +153,7 @@ final class LogisticRegressionTests: XCTestCase {
         }
         assertMatches(try forced(x, y), Self.diabetes)
         let versicolor = try Self.irisIndicator("versicolor")
-        assertMatches(try forced(SampleTable("iris.csv").design(Self.irisFeatures, intercept: true), versicolor), Self.irisVersicolor)
+        assertMatches(try forced(SampleTable("iris").design(Self.irisFeatures, intercept: true), versicolor), Self.irisVersicolor)
         let duplicate = try forced(Self.duplicateColumnDesign(), versicolor)
         XCTAssertEqual(duplicate.aliased, [false, false, false, true, false])
         assertMatches(duplicate, Self.duplicateColumn)
@@ -274,7 +245,7 @@ final class LogisticRegressionTests: XCTestCase {
     ]
 
     func testPenalizedFitsMatchScikitLearn() throws {
-        let x = try SampleTable("iris.csv").design(Self.irisFeatures, intercept: false)
+        let x = try SampleTable("iris").design(Self.irisFeatures, intercept: false)
         let y = try Self.irisIndicator("versicolor")
         for r in Self.penalizedReferences {
             let fit = try LogisticRegression.fitPenalizedBinary(x, y, penalty: r.penalty, fitIntercept: r.fitIntercept)
@@ -301,7 +272,7 @@ final class LogisticRegressionTests: XCTestCase {
     static let wineFeatures = ["alcohol", "malic_acid", "ash"]
 
     static func wineData() throws -> (x: Matrix, classes: [Int]) {
-        let table = try SampleTable("wine.csv")
+        let table = try SampleTable("wine")
         return (table.design(wineFeatures, intercept: true), table.numbers("class").map { Int($0) - 1 })
     }
 
@@ -379,7 +350,7 @@ final class LogisticRegressionTests: XCTestCase {
     /// 1e-50, deviance 11.89855): the fit reports it, and the deviance still converges (to the
     /// versicolor/virginica part's) while the setosa coefficients run off.
     func testMultinomialSeparationIsReported() throws {
-        let table = try SampleTable("iris.csv")
+        let table = try SampleTable("iris")
         let species = ["setosa", "versicolor", "virginica"]
         let classes = table.strings("Species").map { species.firstIndex(of: $0)! }
         let fit = try LogisticRegression.fitMultinomial(table.design(Self.irisFeatures, intercept: true), classes: classes,

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A sample CSV of sessions/data read by a deliberately tiny parser (a header, comma-separated
 /// fields, no quoting): Numerics tests cannot use Tabular's reader.
@@ -31,5 +32,11 @@ struct SampleTable {
         let mean = values.reduce(0, +) / n
         let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
         return values.map { ($0 - mean) / sd }
+    }
+
+    /// The model matrix of the named columns, with a leading column of ones if asked.
+    func design(_ columns: [String], intercept: Bool) -> Matrix {
+        let ones = intercept ? [[Double](repeating: 1, count: rows.count)] : []
+        return Matrix(rows: rows.count, columns: ones + columns.map(numbers))
     }
 }
