@@ -223,11 +223,6 @@ struct CentredRows: Sendable {
         }
     }
 
-    /// Row `row`'s centred values as a point of stride `rows`.
-    func withRow<T>(_ row: Int, _ body: (UnsafePointer<Double>) -> T) -> T {
-        values.withUnsafeBufferPointer { body($0.baseAddress! + row) }
-    }
-
     // MARK: k-means++
 
     /// k centres (k × p, column-major) by scikit-learn's greedy k-means++; nil when interrupted.
@@ -295,15 +290,14 @@ struct CentredRows: Sendable {
 
     /// closest_i ← min(closest_i, ‖x_i − x_row‖²), computed directly.
     func lowerDistances(_ closest: inout [Double], toRow row: Int) {
+        let point = (0 ..< features).map { values[$0 * rows + row] }
         closest.withUnsafeMutableBufferPointer { closest in
             nonisolated(unsafe) let closest = closest
             segments.forEach { _, range in
-                withRow(row) { point in
-                    forEachBlock(range, blockRows: range.count) { block, start in
-                        for i in 0 ..< block.rows {
-                            closest[start + i] = min(closest[start + i], block.squaredDistance(i, to: point, stride: rows))
-                        }
-                    }
+                var distances = [Double](repeating: 0, count: 1024)
+                forEachBlock(range, blockRows: 1024) { block, start in
+                    block.squaredDistances(to: point, into: &distances)
+                    for i in 0 ..< block.rows { closest[start + i] = min(closest[start + i], distances[i]) }
                 }
             }
         }
@@ -341,16 +335,16 @@ struct CentredRows: Sendable {
             return concurrentResults(segments.count) { s -> ClusterSums in
                 var sums = ClusterSums(count: k, features: p)
                 var keys = [Double](repeating: 0, count: k * blockRows), nearest = [Int](repeating: 0, count: blockRows)
-                forEachBlock(segments.ranges[s], blockRows: blockRows) { block, start in
-                    rowNorms.withUnsafeBufferPointer { centres.nearest(block, rowNorms: $0.baseAddress! + start, keys: &keys, into: &nearest) }
-                    for i in 0 ..< block.rows {
-                        sums.changed = sums.changed || labels[start + i] != nearest[i]
-                        labels[start + i] = nearest[i]
-                        sums.counts[nearest[i]] += 1
-                    }
-                    for f in 0 ..< p {
-                        let column = block.base + f * block.stride
-                        for i in 0 ..< block.rows { sums.sums[f * k + nearest[i]] += column[i] }
+                nearest.withUnsafeMutableBufferPointer { nearest in
+                    forEachBlock(segments.ranges[s], blockRows: blockRows) { block, start in
+                        rowNorms.withUnsafeBufferPointer {
+                            centres.nearest(block, rowNorms: $0.baseAddress! + start, keys: &keys, into: nearest.baseAddress!)
+                        }
+                        for i in 0 ..< block.rows where labels[start + i] != nearest[i] {
+                            sums.changed = true
+                            labels[start + i] = nearest[i]
+                        }
+                        sums.add(block, labels: nearest.baseAddress!)
                     }
                 }
                 return sums
@@ -412,6 +406,20 @@ struct ClusterSums {
     init(count k: Int, features p: Int) {
         sums = [Double](repeating: 0, count: k * p)
         counts = [Int](repeating: 0, count: k)
+    }
+
+    /// Adds each row of `block` to its cluster's sum and count.
+    mutating func add(_ block: RowBlock, labels: UnsafePointer<Int>) {
+        let k = counts.count
+        counts.withUnsafeMutableBufferPointer { counts in
+            for i in 0 ..< block.rows { counts[labels[i]] += 1 }
+        }
+        sums.withUnsafeMutableBufferPointer { sums in
+            for f in 0 ..< block.features {
+                let column = block.base + f * block.stride, clusterSums = sums.baseAddress! + f * k
+                for i in 0 ..< block.rows { clusterSums[labels[i]] += column[i] }
+            }
+        }
     }
 
     mutating func add(_ other: ClusterSums) {
@@ -484,29 +492,32 @@ struct CentreSet {
     /// the nearest, and those are compared by their direct distances.
     func nearest(_ block: RowBlock, rowNorms: UnsafePointer<Double>, keys: inout [Double], into labels: UnsafeMutablePointer<Int>) {
         let k = count, b = block.rows
-        for i in 0 ..< b { for c in 0 ..< k { keys[i * k + c] = norms[c] } }
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(b), Int32(features), -2,
-                    values, Int32(k), block.base, Int32(block.stride), 1, &keys, Int32(k))
         let rounding = 4 * Double(features + 2) * Double.ulpOfOne
-        for i in 0 ..< b {
-            var best = 0, smallest = keys[i * k]
-            for c in 1 ..< k where keys[i * k + c] < smallest {
-                best = c
-                smallest = keys[i * k + c]
-            }
-            let bound = smallest + rounding * (rowNorms[i] + 2 * largestNorm)
-            var bestDistance: Double?
-            for c in 0 ..< k where c != best && keys[i * k + c] <= bound {
-                let current = bestDistance ?? squaredDistance(block, i, to: best)
-                let distance = squaredDistance(block, i, to: c)
-                if (distance, c) < (current, best) {
+        keys.withUnsafeMutableBufferPointer { keys in
+            for i in 0 ..< b { (keys.baseAddress! + i * k).update(from: norms, count: k) }
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(k), Int32(b), Int32(features), -2,
+                        values, Int32(k), block.base, Int32(block.stride), 1, keys.baseAddress!, Int32(k))
+            for i in 0 ..< b {
+                let row = keys.baseAddress! + i * k
+                var best = 0, smallest = row[0]
+                for c in 1 ..< k where row[c] < smallest {
                     best = c
-                    bestDistance = distance
-                } else {
-                    bestDistance = current
+                    smallest = row[c]
                 }
+                let bound = smallest + rounding * (rowNorms[i] + 2 * largestNorm)
+                var bestDistance: Double?
+                for c in 0 ..< k where c != best && row[c] <= bound {
+                    let current = bestDistance ?? squaredDistance(block, i, to: best)
+                    let distance = squaredDistance(block, i, to: c)
+                    if (distance, c) < (current, best) {
+                        best = c
+                        bestDistance = distance
+                    } else {
+                        bestDistance = current
+                    }
+                }
+                labels[i] = best
             }
-            labels[i] = best
         }
     }
 }
@@ -530,6 +541,21 @@ struct RowBlock {
             sum += difference * difference
         }
         return sum
+    }
+
+    /// The same for every row at once, into `distances[0 ..< rows]`: a column at a time, so the
+    /// loops run along contiguous memory.
+    func squaredDistances(to point: [Double], into distances: inout [Double]) {
+        distances.withUnsafeMutableBufferPointer { distances in
+            for i in 0 ..< rows { distances[i] = 0 }
+            for f in 0 ..< features {
+                let column = base + f * stride, value = point[f]
+                for i in 0 ..< rows {
+                    let difference = column[i] - value
+                    distances[i] += difference * difference
+                }
+            }
+        }
     }
 
     func squaredNorm(_ i: Int) -> Double {
