@@ -152,7 +152,7 @@ public struct KMeans: Codable, Sendable, Equatable {
                 block.withUnsafeBufferPointer { block in
                     let rows = RowBlock(base: block.baseAddress!, rows: b, stride: b, features: p)
                     for i in 0 ..< b { norms[i] = rows.squaredNorm(i) }
-                    tooLarge = tooLarge || !norms[0 ..< b].allSatisfy(\.isFinite)
+                    tooLarge = tooLarge || !norms[0 ..< b].allSatisfy { $0 <= largestSafeSquaredNorm }
                     set.nearest(rows, rowNorms: norms, keys: &keys, into: labels.baseAddress! + start)
                 }
             }
@@ -172,7 +172,7 @@ public struct KMeans: Codable, Sendable, Equatable {
             throw ModelshError.data("the k-means model's centres do not have the shape of \(clusterCount) clusters × \(featureCount) features")
         }
         let set = CentreSet(centredCentres, count: clusterCount, features: featureCount)
-        guard means.allSatisfy(\.isFinite), set.largestNorm.isFinite else {
+        guard means.allSatisfy(\.isFinite), set.largestNorm <= largestSafeSquaredNorm else {
             throw ModelshError.data("the k-means model has a centre that is not finite or too large to square")
         }
         guard sizes.allSatisfy({ $0 >= 0 }), inertia >= 0, inertia.isFinite, iterations >= 0 else {
@@ -181,7 +181,11 @@ public struct KMeans: Codable, Sendable, Equatable {
     }
 }
 
-let squaresOverflowError = ModelshError.data("feature values are too large to square (beyond ±1e154): the distances overflow")
+/// The largest squared norm of a row or centre for which every key ‖c‖² − 2 x·c and distance
+/// sum stays finite (|key| ≤ 3 max(‖x‖², ‖c‖²)).
+let largestSafeSquaredNorm = Double.greatestFiniteMagnitude / 8
+
+let squaresOverflowError = ModelshError.data("feature values are too large to square (beyond ±1e153): the distances overflow")
 
 // MARK: - Training
 
@@ -206,7 +210,7 @@ struct CentredRows: Sendable {
         let (n, p, values) = (rows, features, values)
         var norms = [Double](repeating: 0, count: n)
         for f in 0 ..< p { for i in 0 ..< n { norms[i] += values[f * n + i] * values[f * n + i] } }
-        guard norms.allSatisfy(\.isFinite) else { throw squaresOverflowError }
+        guard norms.allSatisfy({ $0 <= largestSafeSquaredNorm }) else { throw squaresOverflowError }
         rowNorms = norms
         meanVariance = norms.reduce(0, +) / Double(n * p)
         segments = RowSegments(rows: n, minimumRows: 16_384)

@@ -58,7 +58,7 @@ public struct PCA: Codable, Sendable, Equatable {
         let available = min(n, p)
         let variances = singularValues[0 ..< available].map { $0 * $0 / Double(n - 1) }
         let total = variances.reduce(0, +)
-        guard total.isFinite else { throw squaresOverflowError }
+        guard total.isFinite else { throw ModelshError.data("feature values are too large: their variances overflow") }
         let ratios = variances.map { total > 0 ? $0 / total : 0 }
         let k = try Self.componentCount(choice, ratios: ratios)
         // Vᵀ's rows, signed so that each one's largest-magnitude entry is positive.

@@ -153,6 +153,15 @@ final class KMeansTests: XCTestCase {
         XCTAssertEqual(try KMeans.fit(x, options: options), first)
     }
 
+    func testCtrlCStopsEveryRestart() throws {
+        Interruption.installHandler()
+        raise(SIGINT)
+        assertThrows(.interrupted, containing: ["interrupted"]) {
+            try KMeans.fit(Self.blobs(), options: KMeansOptions(clusterCount: 4, restarts: 3, seed: 0))
+        }
+        XCTAssertFalse(Interruption.isRequested)
+    }
+
     func testBadOptionsAndDataAreRefused() throws {
         let x = Matrix(rows: 4, columns: [[0, 1, 2, 3]])
         assertThrows(.usage, containing: ["k must be between 1 and the 4 rows", "5"]) {

@@ -229,6 +229,13 @@ final class PCATests: XCTestCase {
         XCTAssertEqual(try pca.transform(Matrix(rows: 2, columns: [[1, 4]])).values, [-1.5, 1.5])
     }
 
+    func testCtrlCStopsAFit() throws {
+        Interruption.installHandler()
+        raise(SIGINT)
+        assertThrows(.interrupted, containing: ["interrupted"]) { try PCA(fitting: Matrix(rows: 3, columns: [[1, 2, 4], [0, 1, 0]])) }
+        XCTAssertFalse(Interruption.isRequested)
+    }
+
     func testBadOptionsAndDataAreRefused() throws {
         let iris = try Self.standardised("iris", dropping: ["rownames", "Species"])
         assertThrows(.data, containing: ["at least 2 rows"]) { try PCA(fitting: Matrix(rows: 1, columns: [[1], [2]])) }
@@ -236,6 +243,7 @@ final class PCATests: XCTestCase {
         assertThrows(.usage, containing: ["got 0"]) { try PCA(fitting: iris, keeping: .count(0)) }
         assertThrows(.usage, containing: ["variance share", "got 1.0"]) { try PCA(fitting: iris, keeping: .varianceRatio(1)) }
         assertThrows(.data, containing: ["non-finite", "row 2"]) { try PCA(fitting: Matrix(rows: 3, columns: [[0, .infinity, 1]])) }
+        assertThrows(.data, containing: ["variances overflow"]) { try PCA(fitting: Matrix(rows: 2, columns: [[-1e300, 1e300]])) }
         let pca = try PCA(fitting: iris, keeping: .count(2))
         assertThrows(.software, containing: ["3 features for a PCA of 4"]) { try pca.transform(Matrix(rows: 1, columns: 3)) }
         assertThrows(.software, containing: ["3 scores for a PCA of 2"]) { try pca.inverseTransform(Matrix(rows: 1, columns: 3)) }
