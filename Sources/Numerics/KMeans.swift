@@ -134,11 +134,7 @@ public struct KMeans: Codable, Sendable, Equatable {
 
     /// The nearest centre of every row of `x` (m × featureCount, finite), the lower index on a tie.
     public func predict(_ x: Matrix) throws -> [Int] {
-        try requireRows(x.rows, "rows to assign")
-        guard x.columns == featureCount else {
-            throw ModelshError(.software, "\(x.columns) features for a k-means model of \(featureCount)")
-        }
-        try requireFinite(x, "the features to assign")
+        try requireInput(x, columns: featureCount, "data to assign")
         let set = CentreSet(centredCentres, count: clusterCount, features: featureCount)
         let m = x.rows, p = featureCount, blockRows = set.rowsPerBlock
         var labels = [Int](repeating: 0, count: m)
@@ -565,6 +561,14 @@ struct RowBlock {
     func squaredNorm(_ i: Int) -> Double {
         (0 ..< features).reduce(0) { $0 + base[$1 * stride + i] * base[$1 * stride + i] }
     }
+}
+
+/// What applying a fitted model needs of its input: rows, `columns` columns (a mismatch is the
+/// caller's mistake, not the user's) and finite values.
+func requireInput(_ x: Matrix, columns: Int, _ what: String) throws {
+    try requireRows(x.rows, what)
+    guard x.columns == columns else { throw ModelshError(.software, "\(x.columns) columns in the \(what) for a model of \(columns)") }
+    try requireFinite(x, "the \(what)")
 }
 
 /// Rows `rows` of `x` less `means`, column-major with leading dimension rows.count, into `block`.

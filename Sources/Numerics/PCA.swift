@@ -124,11 +124,7 @@ public struct PCA: Codable, Sendable, Equatable {
     /// The scores: (X − 1μᵀ) Cᵀ, n × componentCount, for the rows of `x` (n × featureCount, finite).
     /// Rows are centred a block at a time, so a large mean costs no accuracy.
     public func transform(_ x: Matrix) throws -> Matrix {
-        try requireRows(x.rows, "rows to transform")
-        guard x.columns == featureCount else {
-            throw ModelshError(.software, "\(x.columns) features for a PCA of \(featureCount)")
-        }
-        try requireFinite(x, "the features to transform")
+        try requireInput(x, columns: featureCount, "data to transform")
         let n = x.rows, p = featureCount, k = componentCount, blockRows = rowsPerProductBlock(width: k, features: p)
         var scores = Matrix(rows: n, columns: k)
         var block = [Double](repeating: 0, count: blockRows * p)
@@ -147,11 +143,7 @@ public struct PCA: Codable, Sendable, Equatable {
     /// Back to the features: scores C + 1μᵀ, n × featureCount, for scores n × componentCount.
     /// With every component kept this undoes `transform` up to rounding.
     public func inverseTransform(_ scores: Matrix) throws -> Matrix {
-        try requireRows(scores.rows, "score rows")
-        guard scores.columns == componentCount else {
-            throw ModelshError(.software, "\(scores.columns) scores for a PCA of \(componentCount) components")
-        }
-        try requireFinite(scores, "the scores")
+        try requireInput(scores, columns: componentCount, "scores")
         let n = scores.rows, p = featureCount, k = componentCount
         var x = Matrix(rows: n, columns: p)
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(p), Int32(k), 1,

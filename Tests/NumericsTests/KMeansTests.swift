@@ -179,6 +179,9 @@ final class KMeansTests: XCTestCase {
         assertThrows(.data, containing: ["too large to square"]) {
             try KMeans.fit(Matrix(rows: 2, columns: [[-1e200, 1e200]]), options: KMeansOptions(clusterCount: 2, seed: 0))
         }
+        let model = try KMeans.fit(x, options: KMeansOptions(clusterCount: 2, seed: 0)).model
+        assertThrows(.data, containing: ["the data to assign has a non-finite value"]) { try model.predict(Matrix(rows: 1, columns: [[.nan]])) }
+        assertThrows(.software, containing: ["2 columns in the data to assign for a model of 1"]) { try model.predict(Matrix(rows: 1, columns: 2)) }
         assertThrows(.data, containing: ["no rows to cluster"]) {
             try KMeans.fit(Matrix(rows: 0, columns: 2), options: KMeansOptions(clusterCount: 1, seed: 0))
         }

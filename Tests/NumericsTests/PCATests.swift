@@ -245,8 +245,8 @@ final class PCATests: XCTestCase {
         assertThrows(.data, containing: ["non-finite", "row 2"]) { try PCA(fitting: Matrix(rows: 3, columns: [[0, .infinity, 1]])) }
         assertThrows(.data, containing: ["variances overflow"]) { try PCA(fitting: Matrix(rows: 2, columns: [[-1e300, 1e300]])) }
         let pca = try PCA(fitting: iris, keeping: .count(2))
-        assertThrows(.software, containing: ["3 features for a PCA of 4"]) { try pca.transform(Matrix(rows: 1, columns: 3)) }
-        assertThrows(.software, containing: ["3 scores for a PCA of 2"]) { try pca.inverseTransform(Matrix(rows: 1, columns: 3)) }
+        assertThrows(.software, containing: ["3 columns in the data to transform for a model of 4"]) { try pca.transform(Matrix(rows: 1, columns: 3)) }
+        assertThrows(.software, containing: ["3 columns in the scores for a model of 2"]) { try pca.inverseTransform(Matrix(rows: 1, columns: 3)) }
     }
 
     func testStateSurvivesJSONAndValidateRefusesTamperedStates() throws {
