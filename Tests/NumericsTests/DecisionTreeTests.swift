@@ -74,6 +74,217 @@ final class DecisionTreeTests: XCTestCase {
                       samples: Reference.diabetesSplit30Samples, impurities: Reference.diabetesSplit30Impurities,
                       values: Reference.diabetesSplit30Values, importances: Reference.diabetesSplit30Importances)
     }
+
+    // MARK: - Binned splits
+
+    /// With at least as many bins as distinct values, binning changes nothing; with 4 bins a
+    /// feature offers at most 3 thresholds.
+    func testBinsAreExactUpToTheirCount() throws {
+        let table = try SampleTable("iris")
+        let features = Self.numbers(table, ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"])
+        let parameters = TreeParameters(criterion: .gini)
+        let exact = try DecisionTree.fit(features: features, target: Self.irisClasses(table), parameters: parameters)
+        XCTAssertEqual(try DecisionTree.fit(features: features, target: Self.irisClasses(table), parameters: parameters, bins: 255), exact)
+        let binned = try DecisionTree.fit(features: features, target: Self.irisClasses(table), parameters: parameters, bins: 4)
+        for f in 0 ..< 4 {
+            let thresholds = Set((0 ..< binned.nodeCount).filter { binned.splitFeatures[$0] == f }.map { binned.thresholds[$0] })
+            XCTAssertLessThanOrEqual(thresholds.count, 3, "feature \(f)")
+        }
+    }
+
+    // MARK: - Missing values
+
+    /// The missing rows are of class 0 like the small values: the split keeps them left.
+    func testMissingValuesGoWhereTheyFitBest() throws {
+        let tree = try DecisionTree.fit(features: [.numbers([1, 2, 3, 4, 5, 6, .nan, .nan])],
+                                        target: .classes([0, 0, 0, 1, 1, 1, 0, 0], count: 2), parameters: TreeParameters(criterion: .gini))
+        XCTAssertEqual(tree.nodeCount, 3)
+        XCTAssertEqual(tree.node(0).split, .threshold(feature: 0, threshold: 3.5, left: 1, right: 2))
+        XCTAssertTrue(tree.missingGoesLeft[0])
+        XCTAssertEqual(try tree.predictProbabilities([.numbers([.nan, 3, 4, 100])]).column(1), [0, 0, 1, 1])
+
+        let regression = try DecisionTree.fit(features: [.numbers([.nan, 1, 2, 3, .nan, 4])], target: .values([7, 1, 1, 5, 7, 5]),
+                                              parameters: TreeParameters(criterion: .squaredError, maxDepth: 1))
+        XCTAssertEqual(regression.node(0).split, .threshold(feature: 0, threshold: 2.5, left: 1, right: 2))
+        XCTAssertFalse(regression.missingGoesLeft[0])
+        XCTAssertEqual(try regression.predictValues([.numbers([.nan, 0])]), [6, 1])
+    }
+
+    /// When the missing rows alone differ, the split is "present or missing": every number goes left.
+    func testRowsPresentAgainstMissingRows() throws {
+        let tree = try DecisionTree.fit(features: [.numbers([1, 2, 3, 4, .nan, .nan])], target: .classes([0, 0, 0, 0, 1, 1], count: 2),
+                                        parameters: TreeParameters(criterion: .entropy))
+        XCTAssertEqual(tree.node(0).split, .threshold(feature: 0, threshold: .greatestFiniteMagnitude, left: 1, right: 2))
+        XCTAssertFalse(tree.missingGoesLeft[0])
+        XCTAssertEqual(try tree.predictProbabilities([.numbers([1e300, .nan])]).column(1), [0, 1])
+    }
+
+    /// A split learned without missing rows sends them to the child with more rows, right on a tie.
+    func testMissingValuesUnseenInTrainingGoToTheBiggerChild() throws {
+        for (classes, left) in [([0, 0, 1, 1, 1], false), ([0, 0, 0, 1, 1], true), ([0, 0, 1, 1], false)] {
+            let tree = try DecisionTree.fit(features: [.numbers((1 ... classes.count).map(Double.init))],
+                                            target: .classes(classes, count: 2), parameters: TreeParameters(criterion: .gini))
+            XCTAssertEqual(tree.missingGoesLeft[0], left, "\(classes)")
+            XCTAssertEqual(try tree.predictProbabilities([.numbers([.nan])]).column(1), [left ? 0 : 1], "\(classes)")
+        }
+    }
+
+    // MARK: - Categorical splits
+
+    /// Levels 1 and 3 have small targets, 0 and 2 large: one split of the levels separates them
+    /// (one-hot columns would need two). Level 4 never occurs, and the left child is the
+    /// bigger, so it goes left with the missing values.
+    func testCategoricalRegressionSplitsASetOfLevels() throws {
+        let levels = [0, 0, 1, 1, 2, 2, 3, 3, 1]
+        let tree = try DecisionTree.fit(features: [.levels(levels, count: 5)], target: .values([10, 10, 1, 1, 9, 9, 2, 2, 1]),
+                                        parameters: TreeParameters(criterion: .squaredError, maxDepth: 1))
+        XCTAssertEqual(tree.node(0).split, .levels(feature: 0, leftLevels: [1, 3, 4], left: 1, right: 2))
+        XCTAssertTrue(tree.missingGoesLeft[0])
+        XCTAssertEqual(try tree.predictValues([.levels([0, 1, 2, 3, 4, -1], count: 5)]), [9.5, 1.4, 9.5, 1.4, 1.4, 1.4])
+    }
+
+    /// Missing levels with class 1 go right with level 1, found with the missing rows right first.
+    func testCategoricalClassificationRoutesMissingLevels() throws {
+        let tree = try DecisionTree.fit(features: [.levels([0, 0, 1, 1, 2, 2, -1, -1], count: 3)],
+                                        target: .classes([0, 0, 1, 1, 0, 0, 1, 1], count: 2), parameters: TreeParameters(criterion: .gini))
+        XCTAssertEqual(tree.node(0).split, .levels(feature: 0, leftLevels: [0, 2], left: 1, right: 2))
+        XCTAssertFalse(tree.missingGoesLeft[0])
+        XCTAssertEqual(tree.nodeCount, 3)
+    }
+
+    /// Three classes: levels 0 and 3 are class 0, level 1 class 1, level 2 class 2. Sending {1, 2}
+    /// one way leaves 10·0 + 20·½ = 10 of weighted gini; the next best, {2} alone, 30·4/9 ≈ 13.3.
+    /// The order by the share of class 0 finds it.
+    func testMulticlassCategoricalSplitTriesAnOrderPerClass() throws {
+        let levels = (0 ..< 40).map { $0 / 10 }, classes = levels.map { [0, 1, 2, 0][$0] }
+        let tree = try DecisionTree.fit(features: [.levels(levels, count: 4)], target: .classes(classes, count: 3),
+                                        parameters: TreeParameters(criterion: .gini, maxDepth: 1))
+        XCTAssertEqual(tree.node(0).split, .levels(feature: 0, leftLevels: [1, 2], left: 1, right: 2))
+    }
+
+    /// For two classes and for regression the order by class-1 share / mean gives the best of all
+    /// subsets (Breiman): checked against every subset of 7 levels on random data.
+    func testCategoricalSplitIsTheBestOfAllSubsets() throws {
+        var generator = Xoshiro256StarStar(seed: 11)
+        for trial in 0 ..< 20 {
+            let n = 60, levelCount = 7
+            let levels = (0 ..< n).map { _ in Int(generator.bounded(UInt64(levelCount))) }
+            let classes = levels.map { Int(generator.bounded(UInt64($0 + 3))) == 0 ? 1 : 0 }
+            let values = levels.map { Double($0 % 3) + generator.uniform() * 4 }
+            for target in [TreeTarget.classes(classes, count: 2), .values(values)] {
+                let criterion: SplitCriterion
+                if case .classes = target { criterion = .gini } else { criterion = .squaredError }
+                let tree = try DecisionTree.fit(features: [.levels(levels, count: levelCount)], target: target,
+                                                parameters: TreeParameters(criterion: criterion, maxDepth: 1))
+                guard case .levels(_, let leftLevels, _, _) = tree.node(0).split else { return XCTFail("no split in trial \(trial)") }
+                let best = (1 ..< (1 << (levelCount - 1))).map { mask in
+                    Self.childrenImpurity(levels, target) { mask & (1 << $0) != 0 }
+                }.min()!
+                let found = Self.childrenImpurity(levels, target) { leftLevels.contains($0) }
+                XCTAssertEqual(found, best, accuracy: 1e-9, "trial \(trial), \(criterion)")
+            }
+        }
+    }
+
+    /// n_left · impurity_left + n_right · impurity_right of the split sending `left` levels left.
+    static func childrenImpurity(_ levels: [Int], _ target: TreeTarget, left: (Int) -> Bool) -> Double {
+        let sides = [levels.indices.filter { left(levels[$0]) }, levels.indices.filter { !left(levels[$0]) }]
+        return sides.reduce(0) { total, rows in
+            let n = Double(rows.count)
+            switch target {
+            case .classes(let classes, _):
+                let ones = Double(rows.count { classes[$0] == 1 })
+                return total + n * (1 - (ones / n) * (ones / n) - ((n - ones) / n) * ((n - ones) / n))
+            case .values(let values):
+                let mean = rows.reduce(0) { $0 + values[$1] } / n
+                return total + rows.reduce(0) { $0 + (values[$1] - mean) * (values[$1] - mean) }
+            }
+        }
+    }
+
+    // MARK: - Limits
+
+    func testDepthLeafAndSplitLimitsHold() throws {
+        let table = try SampleTable("diabetes")
+        let features = Self.numbers(table, Self.diabetesFeatures), target = TreeTarget.values(table.numbers("Y"))
+        let shallow = try DecisionTree.fit(features: features, target: target, parameters: TreeParameters(criterion: .squaredError, maxDepth: 4))
+        XCTAssertEqual(shallow.depth, 4)
+        let leafy = try DecisionTree.fit(features: features, target: target, parameters: TreeParameters(criterion: .squaredError, minLeaf: 12))
+        let leaves = (0 ..< leafy.nodeCount).filter { leafy.splitFeatures[$0] < 0 }
+        XCTAssertGreaterThanOrEqual(leaves.map { leafy.sampleCounts[$0] }.min()!, 12)
+        let split = try DecisionTree.fit(features: features, target: target, parameters: TreeParameters(criterion: .squaredError, minSplit: 50))
+        let splitNodes = (0 ..< split.nodeCount).filter { split.splitFeatures[$0] >= 0 }
+        XCTAssertGreaterThanOrEqual(splitNodes.map { split.sampleCounts[$0] }.min()!, 50)
+        XCTAssertEqual(leafy.leafCount, leaves.count)
+    }
+
+    /// A subset of features per split is drawn from the seed: the same seed, the same tree.
+    func testFeatureSubsetsFollowTheSeed() throws {
+        let table = try SampleTable("diabetes")
+        let features = Self.numbers(table, Self.diabetesFeatures), target = TreeTarget.values(table.numbers("Y"))
+        let parameters = TreeParameters(criterion: .squaredError, maxDepth: 6, maxFeatures: .count(3))
+        let first = try DecisionTree.fit(features: features, target: target, parameters: parameters, seed: 5)
+        XCTAssertEqual(try DecisionTree.fit(features: features, target: target, parameters: parameters, seed: 5), first)
+        XCTAssertNotEqual(try DecisionTree.fit(features: features, target: target, parameters: parameters, seed: 6), first)
+    }
+
+    // MARK: - Model files and errors
+
+    /// A tree survives JSON and validates; a tampered one is refused by `validate`.
+    func testValidationRefusesTamperedTrees() throws {
+        let tree = try DecisionTree.fit(features: [.numbers([1, 2, 3, 4, 5, 6]), .levels([0, 1, 2, 0, 1, 2], count: 3)],
+                                        target: .classes([0, 0, 1, 1, 2, 2], count: 3), parameters: TreeParameters(criterion: .gini))
+        let data = try JSONEncoder().encode(tree)
+        let decoded = try JSONDecoder().decode(DecisionTree.self, from: data)
+        XCTAssertEqual(decoded, tree)
+        try decoded.validate(featureCount: 2, levelCounts: [nil, 3], classCount: 3)
+        assertThrows(.data, containing: ["classes"]) { try tree.validate(featureCount: 2, levelCounts: [nil, 3], classCount: 2) }
+        assertThrows(.data, containing: ["features"]) { try tree.validate(featureCount: 2, levelCounts: [nil, 4], classCount: 3) }
+
+        func tampered(_ change: (inout [String: Any]) -> Void) throws -> DecisionTree {
+            var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            change(&object)
+            return try JSONDecoder().decode(DecisionTree.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        let cases: [(String, (inout [String: Any]) -> Void)] = [
+            ("children", { $0["leftChildren"] = ($0["leftChildren"] as! [Int]).map { $0 > 0 ? 0 : $0 } }),
+            ("splits on feature", { $0["splitFeatures"] = ($0["splitFeatures"] as! [Int]).map { $0 >= 0 ? 7 : $0 } }),
+            ("length", { $0["values"] = Array(($0["values"] as! [Double]).dropLast()) }),
+            ("leaf", { $0["leftChildren"] = ($0["leftChildren"] as! [Int]).map { _ in 1 } }),
+        ]
+        for (fragment, change) in cases {
+            let bad = try tampered(change)
+            assertThrows(.data, containing: [fragment]) { try bad.validate(featureCount: 2, levelCounts: [nil, 3], classCount: 3) }
+        }
+    }
+
+    func testBadInputsAreRefused() {
+        let x = FeatureColumn.numbers([1, 2, 3])
+        assertThrows(.data, containing: ["infinite", "row 2"]) {
+            try DecisionTree.fit(features: [.numbers([1, .infinity, 3])], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .squaredError))
+        }
+        assertThrows(.data, containing: ["level index 3", "row 1"]) {
+            try DecisionTree.fit(features: [.levels([3, 0, 1], count: 3)], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .squaredError))
+        }
+        assertThrows(.data, containing: ["class index 2"]) {
+            try DecisionTree.fit(features: [x], target: .classes([0, 1, 2], count: 2), parameters: TreeParameters(criterion: .gini))
+        }
+        assertThrows(.usage, containing: ["criterion"]) {
+            try DecisionTree.fit(features: [x], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .gini))
+        }
+        assertThrows(.usage, containing: ["min_leaf"]) {
+            try DecisionTree.fit(features: [x], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .squaredError, minLeaf: 0))
+        }
+        assertThrows(.usage, containing: ["max_features", "1 feature"]) {
+            try DecisionTree.fit(features: [x], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .squaredError, maxFeatures: .count(2)))
+        }
+        assertThrows(.data, containing: ["no training rows"]) {
+            try DecisionTree.fit(features: [.numbers([])], target: .values([]), parameters: TreeParameters(criterion: .squaredError))
+        }
+        let tree = try? DecisionTree.fit(features: [x], target: .values([1, 2, 3]), parameters: TreeParameters(criterion: .squaredError))
+        assertThrows(.software, containing: ["not of the kind"]) { try tree?.predictValues([.levels([0], count: 1)]) }
+        assertThrows(.software, containing: ["probabilities"]) { try tree?.predictProbabilities([x]) }
+    }
 }
 
 // Printed by `python3 Tests/References/trees.py` (scikit-learn 1.9.1) and pasted. Values are
