@@ -1,0 +1,24 @@
+import Dispatch
+
+/// `body(i)` for every i in 0 ..< count on `threads` workers (worker w takes i = w, w + threads, …),
+/// the results in index order. When `body(i)` depends on i alone, the result is the same whatever
+/// the number of threads. The first error in index order is rethrown; a worker stops at its first
+/// error, so a body that watches for Ctrl-C stops every worker.
+func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+    let workers = max(1, min(threads, count))
+    var results = [Result<T, any Error>?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { buffer in
+        // Each index is written by exactly one worker.
+        nonisolated(unsafe) let slots = buffer.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: count, by: workers) {
+                let result = Result { try body(i) }
+                slots[i] = result
+                if case .failure = result { return }
+            }
+        }
+    }
+    // A slot is empty only after its worker failed at a smaller index, so the first slot that is
+    // not a success is a failure.
+    return try results.map { try $0!.get() }
+}
