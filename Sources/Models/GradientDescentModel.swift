@@ -119,7 +119,7 @@ public struct GradientDescentState: LearnedState {
         converged ? [] : ["gradient descent stopped after \(epochs) epochs without converging (raise max_epochs= or tol=)"]
     }
 
-    public func summary(of model: Model) -> Report {
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         let parameters = model.parameters as? GradientDescentModel.Parameters
         let batch = parameters?.batchSize.map { "minibatches of \($0) rows" } ?? "full batch"

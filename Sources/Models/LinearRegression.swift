@@ -53,7 +53,7 @@ public enum LinearRegression: Learner {
                                                  slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0))))
         }
 
-        public func summary(of model: Model) -> Report {
+        public func summary(of model: Model, options: SummaryOptions) -> Report {
             LinearSummary(learned: self).report()
         }
     }

@@ -142,7 +142,7 @@ public struct LogisticState: LearnedState {
         }
     }
 
-    public func summary(of model: Model) -> Report {
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
         LogisticSummary(state: self, model: model).report()
     }
 

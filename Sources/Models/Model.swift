@@ -75,10 +75,10 @@ public struct Model: Sendable {
 
     /// The model described: what every kind shares (call, preprocessing, rows), then the
     /// kind's own account, as R's `summary()` would give it.
-    public func summary() -> Report {
+    public func summary(_ options: SummaryOptions = SummaryOptions()) -> Report {
         var report = Report()
         report.add("Call: \(kind)(\(formula), data = \(training.datasetName))")
-        report.add(state.summary(of: self))
+        report.add(state.summary(of: self, options: options))
         report.add("Preprocessing: \(preprocessing.settings.description)")
         let imputed = training.valuesImputed == 0 ? "" : ", \(training.valuesImputed) missing values imputed"
         report.add("Rows: \(training.rowsUsed) used, \(training.rowsDropped) dropped (missing values)\(imputed)")

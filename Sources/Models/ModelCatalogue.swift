@@ -170,6 +170,7 @@ public enum ModelCatalogue {
         ModelKind(GradientDescentModel.self),
         ModelKind(NaiveBayesModel.self),
         ModelKind(NearestNeighboursModel.self),
+        ModelKind(TreeModel.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {

@@ -20,7 +20,7 @@ public protocol LearnedState: Codable, Sendable, Equatable {
     func predict(_ inputs: ModelInputs) throws -> RawPrediction
 
     /// The model described for `summary`, after the lines common to every kind.
-    func summary(of model: Model) -> Report
+    func summary(of model: Model, options: SummaryOptions) -> Report
 
     /// Every invariant `predict` and `summary` rely on, checked against the rest of the model
     /// when a file is decoded; a failure is an `Inconsistency` (ModelChecks.swift).
@@ -119,11 +119,19 @@ public struct TrainingProblem: Sendable {
     public var classIndices: [Int] { target.map { Int($0) } }
 }
 
-/// One feature's values as a model sees them, after imputation.
-public enum PreparedFeature: Sendable {
-    case numbers([Double])
-    /// Indices into the training levels; -1 where missing.
-    case levels([Int], count: Int)
+/// One feature's values as a model sees them, after imputation: numbers (NaN where missing and
+/// kept), or level indices (-1 where missing and kept). The engines' own input type, so kinds
+/// that use features natively (naive Bayes, trees) pass them on without conversion.
+public typealias PreparedFeature = FeatureColumn
+
+/// How much a `summary` shows where a kind can show more or less (a tree's rules).
+public struct SummaryOptions: Sendable {
+    /// The deepest tree level printed as rules.
+    public let depth: Int
+
+    public init(depth: Int = 3) {
+        self.depth = depth
+    }
 }
 
 /// The inputs for a block of rows at prediction time, prepared as in training.

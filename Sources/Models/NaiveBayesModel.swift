@@ -55,7 +55,7 @@ public struct NaiveBayesState: LearnedState {
         .probabilities(try model.probabilities(numeric: inputs.design, categorical: Self.categorical(inputs.features)))
     }
 
-    public func summary(of model: Model) -> Report {
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         let classes = model.schema.classes.map(TerminalText.escaped)
         var priors = TextTable(headers: ["class", "prior"], alignments: [.left, .right])

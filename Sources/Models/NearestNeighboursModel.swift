@@ -60,7 +60,7 @@ public struct NearestNeighboursState: LearnedState {
         throw ModelshError(.software, "a knn state with neither a classifier nor a regressor")
     }
 
-    public func summary(of model: Model) -> Report {
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         guard let neighbours else { return report }
         report.add("k = \(neighbours.k) nearest neighbours, Euclidean distance on the \(model.preprocessing.settings.scale == .none ? "unscaled" : "\(model.preprocessing.settings.scale.rawValue)-scaled") design, \(neighbours.weighting.rawValue) weights")

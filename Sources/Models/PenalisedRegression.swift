@@ -24,7 +24,7 @@ public struct PenalisedLinearState: LearnedState {
         .values(LinearPredictor.apply(inputs.design, intercept: intercept, slopes: coefficients))
     }
 
-    public func summary(of model: Model) -> Report {
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         report.add("Penalty: \(PenalisedRegression.penaltyDescription(model))")
         var table = TextTable(headers: ["", "Estimate"], alignments: [.left, .right])

@@ -11,7 +11,7 @@ final class ModelConformanceTests: XCTestCase {
     static func fixture(for kind: String) throws -> (data: Dataset, target: String)? {
         switch kind {
         case "linear", "ridge", "lasso", "elasticnet", "sgd": return (try TestData.iris(), "Sepal.Length")
-        case "logistic", "naivebayes", "knn": return (try TestData.iris(), "Species")
+        case "logistic", "naivebayes", "knn", "tree": return (try TestData.iris(), "Species")
         default: return nil
         }
     }
@@ -115,7 +115,15 @@ final class ModelConformanceTests: XCTestCase {
             var values = feature.numbers!
             values[3] = .nan
             let withNaN = try data.adding(Column.numeric(feature.name, values, type: feature.type))
-            let model = try fit(kind, withNaN, target)
+            // Kinds that route missing values keep the row by default; every kind drops it on request.
+            let routes = kind.options.first { $0.name == "impute" }?.values?.contains("keep") == true
+            if routes {
+                let kept = try fit(kind, withNaN, target)
+                XCTAssertEqual(kept.training.rowsDropped, 0, kind.name)
+                XCTAssertFalse(try kept.predict(on: withNaN).isMissing(3), "\(kind.name) routes a missing input")
+            }
+            let model = try ModelCatalogue.fit(kind: kind.name, data: withNaN, datasetName: "fixture", target: target, features: nil,
+                                               options: routes ? ["impute": "drop"] : [:])
             XCTAssertEqual(model.training.rowsDropped, 1, kind.name)
             let predictions = try model.predict(on: withNaN)
             XCTAssertTrue(predictions.isMissing(3), "no prediction without its inputs")

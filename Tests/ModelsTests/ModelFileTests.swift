@@ -96,8 +96,9 @@ final class ModelFileTests: XCTestCase {
     func testInconsistentSchemaAndKindAreRefused() throws {
         let (model, _) = try Self.tourModel()
         let features = try XCTUnwrap((model["schema"] as? [String: Any])?["features"] as? [[String: Any]])
-        assertRefused(set(model, ["kind"], "tree"), "unknown model kind 'tree' (kinds: linear")
+        assertRefused(set(model, ["kind"], "nonesuch"), "unknown model kind 'nonesuch' (kinds: linear")
         assertRefused(set(model, ["schema", "features"], [Any]()), "the design terms are not those the features and degree make")
+        XCTAssertThrowsError(try Self.decode(set(model, ["kind"], "tree")), "a linear model's parts are not a tree's")
         assertRefused(set(model, ["schema", "features"], features + [features[0]]), "feature 'AGE' is listed twice")
         assertRefused(set(model, ["schema", "features", 0, "name"], "Y"), "feature 'Y' is also the target")
         assertRefused(set(model, ["schema", "target", "type"], "categorical"), "target 'Y' is categorical")
@@ -157,7 +158,7 @@ final class ModelFileTests: XCTestCase {
         let iris = try Self.irisData()
         let data = iris.selecting(rows: Array(stride(from: 0, to: iris.rowCount, by: 5)))
         for kind in ModelCatalogue.kinds {
-            let classifies = kind.tasks.first == .classification || kind.name == "knn"
+            let classifies = kind.tasks.first == .classification || ["knn", "tree"].contains(kind.name)
             var options: [String: String] = [:]
             for (name, value) in [("impute", "mean"), ("poly", "2"), ("scale", "standard")] where kind.options.contains(where: { $0.name == name }) {
                 options[name] = value

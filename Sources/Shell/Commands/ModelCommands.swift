@@ -38,11 +38,17 @@ enum ModelCommands {
     static let summary = CommandSpec(
         "summary", category: .models,
         summary: "Describe a fitted model: coefficients, standard errors, fit statistics",
-        details: "For linear models, what R's summary(lm) shows: residual quantiles, estimates with standard errors, t values and p-values, residual standard error, R², adjusted R², the F test.",
+        details: """
+        What the kind has to say, after the call: for linear models what R's summary(lm) shows
+        (residual quantiles, estimates with standard errors, t values and p-values, residual
+        standard error, R², adjusted R², the F test); for logistic R's summary(glm); for trees
+        their size and rules, depth= levels deep (default 3). Then the preprocessing and the rows.
+        """,
         example: "summary m",
         changesState: false,
-        forms: [CommandForm([.value(name: "MODEL", kind: .model)]) { invocation, context in
-            context.emit(invocation.model("MODEL").summary())
+        forms: [CommandForm([.value(name: "MODEL", kind: .model)],
+                            options: [OptionSpec("depth", .integer(minimum: 0, maximum: 1000), "tree levels printed as rules (default 3)")]) { invocation, context in
+            context.emit(invocation.model("MODEL").summary(SummaryOptions(depth: invocation.integer("depth") ?? 3)))
         }])
 
     static let evaluate = CommandSpec(
