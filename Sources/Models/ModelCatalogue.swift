@@ -171,6 +171,7 @@ public enum ModelCatalogue {
         ModelKind(NaiveBayesModel.self),
         ModelKind(NearestNeighboursModel.self),
         ModelKind(TreeModel.self),
+        ModelKind(ForestModel.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {

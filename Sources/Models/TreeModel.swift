@@ -167,3 +167,88 @@ struct TreeRules {
         return "n=\(node.samples), \(TerminalText.escaped(model.schema.classes[best])) (\(NumberFormat.significant(node.value[best], digits: 3)))"
     }
 }
+
+/// A random forest (scikit-learn's RandomForest*): bootstrap samples, a random subset of the
+/// features at each split, trees grown in parallel; the same forest for a seed on any number of
+/// cores. Numeric features are binned to at most 255 quantile bins once, which is what makes
+/// growing a hundred trees fast.
+public enum ForestModel: Learner {
+    public static let name = "forest"
+    public static let summary = "a random forest of CART trees (trees=, bootstrap, out-of-bag score), grown in parallel"
+    public static let tasks: [ModelTask] = [.regression, .classification]
+    public static let preprocessing: [CommonOption] = [.impute, .task]
+    public static let options = TreeOptions.specs + [
+        ModelOptionSpec(name: "trees", help: "how many trees (default 100)"),
+        ModelOptionSpec(switch: "bootstrap", help: "grow each tree on a bootstrap sample (default yes; its left-out rows give the out-of-bag score)"),
+    ]
+    public static let handlesMissingValues = true
+
+    public struct Parameters: ModelParameters {
+        public let tree: TreeModel.Parameters
+        public let trees: Int
+        public let bootstrap: Bool
+    }
+
+    public static func parameters(_ options: [String: String]) throws -> Parameters {
+        let values = OptionValues(options)
+        return Parameters(tree: try TreeModel.parameters(options.filter { $0.key != "trees" && $0.key != "bootstrap" }),
+                          trees: try values.integer("trees", default: 100, in: 1 ... 100_000, "a whole number from 1 to 100000"),
+                          bootstrap: values.flag("bootstrap", default: true))
+    }
+
+    public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .native }
+
+    public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> ForestState {
+        let criterion = try TreeOptions.criterion(parameters.tree.criterion, task: problem.task)
+        let tree = TreeParameters(criterion: criterion, maxDepth: parameters.tree.maxDepth, minLeaf: parameters.tree.minLeaf,
+                                  minSplit: parameters.tree.minSplit,
+                                  maxFeatures: parameters.tree.maxFeatures ?? FeatureSampling.forestDefault(for: criterion))
+        let (forest, outOfBag) = try RandomForest.fit(features: problem.features, target: TreeOptions.target(problem),
+                                                      parameters: RandomForestParameters(tree: tree, trees: parameters.trees, bootstrap: parameters.bootstrap),
+                                                      seed: parameters.tree.seed)
+        return ForestState(forest: forest, outOfBagScore: outOfBag?.score, outOfBagRows: outOfBag?.rowsScored)
+    }
+}
+
+public struct ForestState: LearnedState {
+    public let forest: RandomForest
+    /// Accuracy or R² of each training row predicted by the trees that did not see it.
+    public let outOfBagScore: Double?
+    public let outOfBagRows: Int?
+
+    public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
+        switch try forest.predict(inputs.features) {
+        case .values(let values): return .values(values)
+        case .probabilities(let probabilities): return .probabilities(probabilities)
+        }
+    }
+
+    public var featureImportances: (measure: String, values: [Double])? { ("impurity", forest.featureImportances()) }
+
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
+        var report = Report()
+        let depths = forest.trees.map(\.depth), leaves = forest.trees.map(\.leafCount)
+        report.add("Forest: \(forest.trees.count) trees; depth \(depths.min() ?? 0)–\(depths.max() ?? 0), mean leaves \(NumberFormat.significant(Double(leaves.reduce(0, +)) / Double(max(leaves.count, 1)), digits: 4))")
+        if let score = outOfBagScore, let rows = outOfBagRows {
+            report.add("Out-of-bag \(model.task == .classification ? "accuracy" : "R-squared"): \(NumberFormat.significant(score)) (\(rows) rows)")
+        }
+        var table = TextTable(headers: ["feature", "importance"], alignments: [.left, .right])
+        let importances = forest.featureImportances()
+        for index in importances.indices.sorted(by: { importances[$0] > importances[$1] || (importances[$0] == importances[$1] && $0 < $1) }) {
+            table.append([TerminalText.escaped(model.schema.features[index].name), NumberFormat.significant(importances[index], digits: 4)])
+        }
+        report.add("Impurity importances:")
+        report.add(table)
+        return report
+    }
+
+    public func check(in model: Model) throws {
+        do {
+            try forest.validate(featureCount: model.schema.features.count, levelCounts: model.schema.features.map { $0.levels?.count },
+                                classCount: model.task == .classification ? model.schema.classes.count : 0)
+        } catch let error as ModelshError {
+            throw Inconsistency(message: error.message)
+        }
+        if let score = outOfBagScore { try require(score.isFinite || score.isNaN, "the out-of-bag score is infinite") }
+    }
+}
