@@ -1,0 +1,397 @@
+import Diagnostics
+import Foundation
+
+/// When to stop boosting before `rounds`: scikit-learn's `early_stopping` ('auto' is on for
+/// more than 10,000 rows).
+public enum EarlyStopping: String, Codable, Sendable, CaseIterable {
+    case auto, on, off
+}
+
+/// The hyper-parameters of histogram gradient boosting, with scikit-learn's
+/// HistGradientBoosting defaults and meanings.
+public struct GradientBoostingParameters: Codable, Sendable, Equatable {
+    /// Boosting rounds at most (`max_iter`).
+    public var rounds = 100
+    /// Shrinkage applied to every leaf (`learning_rate`).
+    public var learningRate = 0.1
+    /// Leaves per tree at most (`max_leaf_nodes`); nil for no limit.
+    public var maxLeaves: Int? = 31
+    /// Depth at most, in splits from the root (`max_depth`); nil for no limit.
+    public var maxDepth: Int?
+    /// Rows per leaf at least (`min_samples_leaf`).
+    public var minLeaf = 20
+    /// L2 penalty on leaf values (`l2_regularization`): a leaf's value is −G / (H + l2).
+    public var l2 = 0.0
+    /// Bins of values per feature at most, 2…255 (`max_bins`); missing values get one more.
+    public var maxBins = 255
+    public var earlyStopping = EarlyStopping.auto
+    /// The share of rows held out to decide early stopping (`validation_fraction`).
+    public var validationFraction = 0.1
+    /// Stop after this many rounds without improvement (`n_iter_no_change`).
+    public var patience = 10
+    /// An improvement is a validation loss lower by more than this (`tol`).
+    public var tolerance = 1e-7
+    /// Seeds the validation split and the sample the quantiles are taken from.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    func validate() throws {
+        func require(_ condition: Bool, _ argument: String, _ message: String) throws {
+            guard condition else { throw ModelshError.usage(message, argument: argument) }
+        }
+        try require(rounds >= 1, "rounds", "rounds must be at least 1, got \(rounds)")
+        try require(learningRate > 0 && learningRate.isFinite, "rate", "the learning rate must be a finite number > 0, got \(learningRate)")
+        try require(maxLeaves.map { $0 >= 2 } ?? true, "max_leaves", "max_leaves must be at least 2, got \(maxLeaves ?? 0)")
+        try require(maxDepth.map { $0 >= 1 } ?? true, "max_depth", "max_depth must be at least 1, got \(maxDepth ?? 0)")
+        try require(minLeaf >= 1, "min_leaf", "min_leaf must be at least 1, got \(minLeaf)")
+        try require(l2 >= 0 && l2.isFinite, "l2", "l2 must be a finite number ≥ 0, got \(l2)")
+        try require((2 ... 255).contains(maxBins), "bins", "bins must be from 2 to 255, got \(maxBins)")
+        try require(validationFraction > 0 && validationFraction < 1, "validation",
+                    "the validation fraction must be between 0 and 1, got \(validationFraction)")
+        try require(patience >= 1, "patience", "patience must be at least 1, got \(patience)")
+        try require(tolerance >= 0 && tolerance.isFinite, "tolerance", "the tolerance must be a finite number ≥ 0, got \(tolerance)")
+    }
+}
+
+/// What a boosted ensemble learns to predict.
+public enum BoostingTarget: Sendable {
+    /// Regression on numbers (squared error).
+    case values([Double])
+    /// Classification: class indices in 0 ..< count (log-loss; binary for 2 classes).
+    case classes([Int], count: Int)
+}
+
+/// Histogram gradient boosting as scikit-learn's HistGradientBoostingRegressor/Classifier (and
+/// LightGBM): features binned once to at most 255 bins plus one for missing values, then each
+/// round a tree per class grown best-first on the gradients and hessians of the loss, missing
+/// values sent the way that gains most, levels split natively. The learned state holds finite
+/// numbers only, so a model file can store it; `validate` refuses one predict could trip on.
+public struct GradientBoostedTrees: Codable, Sendable, Equatable {
+    public let loss: BoostingLoss
+    /// The number of classes; 0 for regression.
+    public let classCount: Int
+    /// The raw score before any tree, one per tree of a round.
+    public let baseline: [Double]
+    public let bins: [FeatureBins]
+    /// Round after round, `treesPerRound` trees each (class k's tree k-th).
+    public let trees: [BoostedTree]
+    /// Per feature, the total gain of its splits over all trees (LightGBM's gain importance:
+    /// G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) for each split).
+    public let featureImportances: [Double]
+    /// The mean loss on the training rows before the first round and after each.
+    public let trainingLoss: [Double]
+    /// The same on the validation rows held out for early stopping; empty without early stopping.
+    public let validationLoss: [Double]
+    /// Whether boosting stopped before `rounds` for lack of improvement.
+    public let stoppedEarly: Bool
+
+    public var treesPerRound: Int { loss.treesPerRound(classCount: classCount) }
+    /// The rounds boosted (scikit-learn's `n_iter_`).
+    public var rounds: Int { trees.count / treesPerRound }
+
+    // MARK: - Fitting
+
+    /// Fits an ensemble. `features` are the columns (NaN or level −1 for a missing value), all of
+    /// the target's length. Threads only share out work: the model is the same for any count.
+    /// `progress(done, total)` is called after each round. O(rounds · trees per round · n · features).
+    public static func fit(features: [FeatureColumn], target: BoostingTarget, parameters: GradientBoostingParameters = .init(),
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> GradientBoostedTrees {
+        try parameters.validate()
+        let (loss, targets, classCount) = try lossAndTargets(target)
+        let n = targets.count
+        try requireRows(n, "training rows")
+        guard !features.isEmpty else { throw ModelshError.data("boosting needs at least one feature") }
+        try checkColumns(features, rows: n, training: true)
+        var random = Xoshiro256StarStar(seed: parameters.seed)
+        let stopsEarly = parameters.earlyStopping == .on || (parameters.earlyStopping == .auto && n > 10_000)
+        let (trainingRows, validationRows) = stopsEarly
+            ? try heldOutRows(targets, classCount: classCount, fraction: parameters.validationFraction, random: &random)
+            : (Array(0 ..< n), [])
+        let bins = try learnBins(features, rows: trainingRows, maxBins: parameters.maxBins, random: &random, threads: threads)
+        let training = BinnedRows(features, bins: bins, rows: stopsEarly ? trainingRows : nil, rowCount: trainingRows.count, threads: threads)
+        let validation = BinnedRows(features, bins: bins, rows: validationRows, rowCount: validationRows.count, threads: threads)
+        let hasMissing = (0 ..< features.count).map { f in
+            training.codes[f * training.rows ..< (f + 1) * training.rows].contains(UInt8(FeatureBins.missingBin))
+        }
+        let search = SplitSearch(rules: SplitRules(minLeaf: parameters.minLeaf, l2: parameters.l2, constantHessian: loss.hasConstantHessian),
+                                 valueBinCounts: bins.map(\.valueBinCount), hasMissing: hasMissing, isCategorical: bins.map(\.isCategorical))
+        var boosting = Boosting(loss: loss, classCount: classCount, parameters: parameters, threads: threads,
+                                training: training, trainingTargets: stopsEarly ? trainingRows.map { targets[$0] } : targets,
+                                validation: validation, validationTargets: validationRows.map { targets[$0] })
+        let grower = TreeGrower(data: training, search: search, maxLeaves: parameters.maxLeaves, maxDepth: parameters.maxDepth, threads: threads)
+        try boosting.run(grower: grower, progress: progress)
+        return GradientBoostedTrees(loss: loss, classCount: classCount, baseline: boosting.baseline, bins: bins, trees: boosting.trees,
+                                    featureImportances: boosting.importances, trainingLoss: boosting.trainingLoss,
+                                    validationLoss: boosting.validationLoss, stoppedEarly: boosting.stoppedEarly)
+    }
+
+    private static func lossAndTargets(_ target: BoostingTarget) throws -> (BoostingLoss, [Double], Int) {
+        switch target {
+        case .values(let values):
+            try requireFinite(values, "the target")
+            return (.squaredError, values, 0)
+        case .classes(let classes, let count):
+            guard count >= 2 else { throw ModelshError.data("classification needs at least 2 classes, got \(count)") }
+            try requireClasses(classes, classCount: count, "the classes")
+            return (count == 2 ? .binaryLogLoss : .multinomialLogLoss, classes.map(Double.init), count)
+        }
+    }
+
+    /// Refuses columns of the wrong length, levels out of range, and (in training, where they
+    /// would make bin edges infinite) infinite numbers.
+    private static func checkColumns(_ features: [FeatureColumn], rows n: Int, training: Bool) throws {
+        for (f, column) in features.enumerated() {
+            switch column {
+            case .numbers(let values):
+                try requireSameCount(values.count, n, "values of feature \(f + 1)", "rows")
+                if training, let i = values.firstIndex(where: \.isInfinite) {
+                    throw ModelshError.data("feature \(f + 1) has an infinite value (\(values[i])) at row \(i + 1)")
+                }
+            case .levels(let levels, let count):
+                try requireSameCount(levels.count, n, "levels of feature \(f + 1)", "rows")
+                if let i = levels.firstIndex(where: { $0 < -1 || $0 >= count }) {
+                    throw ModelshError.data("feature \(f + 1) has level \(levels[i]) at row \(i + 1), outside 0..<\(count)")
+                }
+            }
+        }
+    }
+
+    /// Splits the rows into training and validation rows (each increasing), the validation rows
+    /// ⌈fraction · n⌉ of them chosen at random; for classes, stratified: each class gives its
+    /// share, the rows left over by rounding going to the classes with the largest remainders.
+    private static func heldOutRows(_ targets: [Double], classCount: Int, fraction: Double,
+                                    random: inout Xoshiro256StarStar) throws -> ([Int], [Int]) {
+        let n = targets.count
+        let heldOut = Int((fraction * Double(n)).rounded(.up))
+        guard heldOut < n else { throw ModelshError.data("too few rows (\(n)) to hold out a validation share for early stopping") }
+        var groups = classCount == 0 ? [Array(0 ..< n)] : [[Int]](repeating: [], count: classCount)
+        if classCount > 0 { for i in 0 ..< n { groups[Int(targets[i])].append(i) } }
+        let exact = groups.map { Double($0.count) * Double(heldOut) / Double(n) }
+        var takes = exact.map { Int($0.rounded(.down)) }
+        let byRemainder = groups.indices.sorted { (exact[$0] - Double(takes[$0]), $1) > (exact[$1] - Double(takes[$1]), $0) }
+        for g in byRemainder.prefix(heldOut - takes.reduce(0, +)) { takes[g] += 1 }
+        var validation: [Int] = []
+        for g in groups.indices {
+            random.shuffle(&groups[g])
+            validation += groups[g].prefix(takes[g])
+        }
+        var isValidation = [Bool](repeating: false, count: n)
+        for i in validation { isValidation[i] = true }
+        return ((0 ..< n).filter { !isValidation[$0] }, (0 ..< n).filter { isValidation[$0] })
+    }
+
+    /// Bins of every feature from the training rows; numbers from a random sample of 200,000 of
+    /// them (with replacement, as scikit-learn) when there are more.
+    private static func learnBins(_ features: [FeatureColumn], rows: [Int], maxBins: Int, random: inout Xoshiro256StarStar,
+                                  threads: Int) throws -> [FeatureBins] {
+        let sample = rows.count <= FeatureBins.quantileSampleSize ? rows
+            : (0 ..< FeatureBins.quantileSampleSize).map { _ in rows[Int(random.bounded(UInt64(rows.count)))] }
+        var bins = [FeatureBins](repeating: .numeric(thresholds: []), count: features.count)
+        bins.withUnsafeMutableBufferPointer { bins in
+            nonisolated(unsafe) let bins = bins.baseAddress!
+            ConcurrentWork.run(features.count, threads: threads) { f in
+                if case .levels = features[f] {
+                    bins[f] = FeatureBins.learn(features[f], rows: rows, maxBins: maxBins)
+                } else {
+                    bins[f] = FeatureBins.learn(features[f], rows: sample, maxBins: maxBins)
+                }
+            }
+        }
+        for (f, featureBins) in bins.enumerated() where featureBins.valueBinCount > maxBins {
+            throw ModelshError.data("feature \(f + 1) has \(featureBins.valueBinCount) levels; boosting splits at most \(maxBins)")
+        }
+        try Interruption.check()
+        return bins
+    }
+
+    // MARK: - Predicting
+
+    /// Raw scores (rows × trees per round): the baseline plus every tree's leaf value.
+    public func rawScores(_ features: [FeatureColumn], threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Matrix {
+        guard features.count == bins.count else {
+            throw ModelshError.data("the model has \(bins.count) features, got \(features.count)")
+        }
+        let n: Int
+        switch features.first {
+        case .numbers(let values): n = values.count
+        case .levels(let levels, _): n = levels.count
+        case nil: n = 0
+        }
+        try requireRows(n, "rows to predict")
+        try Self.checkColumns(features, rows: n, training: false)
+        for (f, column) in features.enumerated() {
+            if case .levels = column, !bins[f].isCategorical { throw ModelshError.data("feature \(f + 1) was numeric in training, got levels") }
+            if case .numbers = column, bins[f].isCategorical { throw ModelshError.data("feature \(f + 1) had levels in training, got numbers") }
+        }
+        let data = BinnedRows(features, bins: bins, rows: nil, rowCount: n, threads: threads)
+        var scores = Matrix(rows: n, columns: treesPerRound)
+        for k in 0 ..< treesPerRound {
+            for i in 0 ..< n { scores.values[k * n + i] = baseline[k] }
+        }
+        let compiled = trees.map(CompiledTree.init)
+        let blocks = RowBlocks(rows: n), perRound = treesPerRound
+        scores.values.withUnsafeMutableBufferPointer { scores in
+            nonisolated(unsafe) let scores = scores.baseAddress!
+            ConcurrentWork.run(blocks.count, threads: threads) { block in
+                for (t, tree) in compiled.enumerated() { tree.add(data, rows: blocks.range(block), to: scores + (t % perRound) * n) }
+            }
+        }
+        return scores
+    }
+
+    /// Predicted values of a regression ensemble.
+    public func predict(_ features: [FeatureColumn], threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Double] {
+        guard loss == .squaredError else { throw ModelshError(.software, "values asked of a classification ensemble") }
+        return try rawScores(features, threads: threads).values
+    }
+
+    /// Class probabilities (rows × classes) of a classification ensemble.
+    public func probabilities(_ features: [FeatureColumn], threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Matrix {
+        guard loss != .squaredError else { throw ModelshError(.software, "probabilities asked of a regression ensemble") }
+        return loss.probabilities(raw: try rawScores(features, threads: threads))
+    }
+
+    // MARK: - Checking a stored state
+
+    /// Refuses a state that does not fit the features (nil level count: numeric) and classes
+    /// (0 for regression) it is used with, or that predict could not walk safely.
+    public func validate(featureCount: Int, levelCounts: [Int?], classCount: Int) throws {
+        guard bins.count == featureCount, levelCounts.count == featureCount, featureImportances.count == featureCount else {
+            throw ModelshError.data("the boosted model has \(bins.count) features, expected \(featureCount)")
+        }
+        let expectedLoss: BoostingLoss = classCount <= 1 ? .squaredError : classCount == 2 ? .binaryLogLoss : .multinomialLogLoss
+        guard loss == expectedLoss, self.classCount == (classCount <= 1 ? 0 : classCount) else {
+            throw ModelshError.data("the boosted model's loss \(loss.rawValue) does not fit \(classCount) classes")
+        }
+        guard baseline.count == treesPerRound, baseline.allSatisfy(\.isFinite),
+              !trees.isEmpty, trees.count % treesPerRound == 0 else {
+            throw ModelshError.data("the boosted model has \(trees.count) trees for \(treesPerRound) per round")
+        }
+        for (f, featureBins) in bins.enumerated() {
+            switch (featureBins, levelCounts[f]) {
+            case (.numeric(let thresholds), nil):
+                guard thresholds.count < 255, thresholds.allSatisfy(\.isFinite), zip(thresholds, thresholds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw ModelshError.data("the boosted model's bins of feature \(f + 1) are not increasing finite thresholds")
+                }
+            case (.categorical(let levels), let count?):
+                guard levels.count <= 255, levels.allSatisfy({ $0 >= 0 && $0 < count }), zip(levels, levels.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw ModelshError.data("the boosted model's levels of feature \(f + 1) are out of range")
+                }
+            default:
+                throw ModelshError.data("the boosted model's feature \(f + 1) is of the other kind (numeric or levels)")
+            }
+        }
+        for (t, tree) in trees.enumerated() { try tree.validate(bins: bins, name: "tree \(t + 1) of the boosted model") }
+    }
+}
+
+/// The rounds of one fit: raw scores of the training and validation rows, gradients, the trees
+/// so far, losses and importances.
+private struct Boosting {
+    let loss: BoostingLoss
+    let classCount: Int
+    let parameters: GradientBoostingParameters
+    let threads: Int
+    let training: BinnedRows
+    let trainingTargets: [Double]
+    let validation: BinnedRows
+    let validationTargets: [Double]
+    let baseline: [Double]
+    var trees: [BoostedTree] = []
+    var importances: [Double]
+    var trainingLoss: [Double] = []
+    var validationLoss: [Double] = []
+    var stoppedEarly = false
+    private var trainingScores: [Double]
+    private var validationScores: [Double]
+
+    init(loss: BoostingLoss, classCount: Int, parameters: GradientBoostingParameters, threads: Int,
+         training: BinnedRows, trainingTargets: [Double], validation: BinnedRows, validationTargets: [Double]) {
+        self.loss = loss
+        self.classCount = classCount
+        self.parameters = parameters
+        self.threads = threads
+        self.training = training
+        self.trainingTargets = trainingTargets
+        self.validation = validation
+        self.validationTargets = validationTargets
+        baseline = loss.baseline(targets: trainingTargets, classCount: classCount)
+        importances = [Double](repeating: 0, count: training.featureCount)
+        trainingScores = baseline.flatMap { [Double](repeating: $0, count: training.rows) }
+        validationScores = baseline.flatMap { [Double](repeating: $0, count: validation.rows) }
+    }
+
+    mutating func run(grower: TreeGrower, progress: (@Sendable (Int, Int) -> Void)?) throws {
+        let n = training.rows, perRound = loss.treesPerRound(classCount: classCount)
+        var gradients = [Float](repeating: 0, count: perRound * n)
+        var hessians = [Float](repeating: 0, count: loss.hasConstantHessian ? 0 : perRound * n)
+        if validation.rows > 0 { validationLoss.append(meanLoss(validationScores, validationTargets, rows: validation.rows)) }
+        for round in 0 ..< parameters.rounds {
+            try Interruption.check()
+            trainingLoss.append(lossAndGradients(into: &gradients, &hessians))
+            for k in 0 ..< perRound {
+                let tree = gradients.withUnsafeBufferPointer { g in
+                    hessians.withUnsafeBufferPointer { h in
+                        grower.grow(gradients: g.baseAddress! + k * n, hessians: h.isEmpty ? nil : h.baseAddress! + k * n,
+                                    shrinkage: parameters.learningRate, importances: &importances)
+                    }
+                }
+                trainingScores.withUnsafeMutableBufferPointer { grower.addLeafValues(of: tree, to: $0.baseAddress! + k * n) }
+                if validation.rows > 0 {
+                    let compiled = CompiledTree(tree), rows = validation.rows
+                    validationScores.withUnsafeMutableBufferPointer { compiled.add(validation, rows: 0 ..< rows, to: $0.baseAddress! + k * rows) }
+                }
+                trees.append(tree)
+            }
+            progress?(round + 1, parameters.rounds)
+            if validation.rows > 0 {
+                validationLoss.append(meanLoss(validationScores, validationTargets, rows: validation.rows))
+                if shouldStop() {
+                    stoppedEarly = true
+                    break
+                }
+            }
+        }
+        trainingLoss.append(meanLoss(trainingScores, trainingTargets, rows: n))
+    }
+
+    /// scikit-learn's `_should_stop`: none of the last `patience` losses is below the one before
+    /// them by more than the tolerance.
+    private func shouldStop() -> Bool {
+        let losses = validationLoss, patience = parameters.patience
+        guard losses.count > patience else { return false }
+        let reference = losses[losses.count - patience - 1]
+        return !losses.suffix(patience).contains { $0 < reference - parameters.tolerance }
+    }
+
+    /// The mean training loss of the current scores, writing the gradients and hessians the next trees fit.
+    private func lossAndGradients(into gradients: inout [Float], _ hessians: inout [Float]) -> Double {
+        let n = training.rows, (loss, classCount, threads) = (self.loss, self.classCount, self.threads)
+        return trainingScores.withUnsafeBufferPointer { raw in
+            trainingTargets.withUnsafeBufferPointer { targets in
+                gradients.withUnsafeMutableBufferPointer { g in
+                    hessians.withUnsafeMutableBufferPointer { h in
+                        nonisolated(unsafe) let (raw, targets, g, h) = (raw.baseAddress!, targets.baseAddress!, g.baseAddress!, h.baseAddress)
+                        return RowBlocks(rows: n).sum(threads: threads) { rows in
+                            loss.pass(raw: raw, targets: targets, n: n, classCount: classCount, range: rows, gradients: g, hessians: h)
+                        } / Double(n)
+                    }
+                }
+            }
+        }
+    }
+
+    private func meanLoss(_ scores: [Double], _ targets: [Double], rows n: Int) -> Double {
+        let (loss, classCount, threads) = (self.loss, self.classCount, self.threads)
+        return scores.withUnsafeBufferPointer { raw in
+            targets.withUnsafeBufferPointer { targets in
+                nonisolated(unsafe) let (raw, targets) = (raw.baseAddress!, targets.baseAddress!)
+                return RowBlocks(rows: n).sum(threads: threads) { rows in
+                    loss.pass(raw: raw, targets: targets, n: n, classCount: classCount, range: rows, gradients: nil, hessians: nil)
+                } / Double(n)
+            }
+        }
+    }
+}
