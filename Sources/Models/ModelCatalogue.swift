@@ -172,6 +172,7 @@ public enum ModelCatalogue {
         ModelKind(NearestNeighboursModel.self),
         ModelKind(TreeModel.self),
         ModelKind(ForestModel.self),
+        ModelKind(BoostModel.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {

@@ -11,7 +11,7 @@ final class ModelConformanceTests: XCTestCase {
     static func fixture(for kind: String) throws -> (data: Dataset, target: String)? {
         switch kind {
         case "linear", "ridge", "lasso", "elasticnet", "sgd": return (try TestData.iris(), "Sepal.Length")
-        case "logistic", "naivebayes", "knn", "tree", "forest": return (try TestData.iris(), "Species")
+        case "logistic", "naivebayes", "knn", "tree", "forest", "boost": return (try TestData.iris(), "Species")
         default: return nil
         }
     }

@@ -158,13 +158,14 @@ final class ModelFileTests: XCTestCase {
         let iris = try Self.irisData()
         let data = iris.selecting(rows: Array(stride(from: 0, to: iris.rowCount, by: 5)))
         for kind in ModelCatalogue.kinds {
-            let classifies = kind.tasks.first == .classification || ["knn", "tree", "forest"].contains(kind.name)
+            let classifies = kind.tasks.first == .classification || ["knn", "tree", "forest", "boost"].contains(kind.name)
             var options: [String: String] = [:]
             for (name, value) in [("impute", "mean"), ("poly", "2"), ("scale", "standard")] where kind.options.contains(where: { $0.name == name }) {
                 options[name] = value
             }
             if kind.name == "sgd" { options["max_epochs"] = "20" }
             if kind.name == "forest" { options["trees"] = "3" }
+            if kind.name == "boost" { options["rounds"] = "3" }
             let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "iris", target: classifies ? "Species" : "Sepal.Length",
                                                features: ["Petal.Width", "wide", "Sepal.Width"], options: options)
             let object = try Self.object(model)
