@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Side-by-side fit times of modelsh and scikit-learn (OLS, ridge, logistic) on 1,000,000 × 20
-# generated rows, with ratios. A measurement, not a test:
-#   scripts/bench-models.sh [ROWS] [RUNS]
-# Installs scikit-learn into .venv (PyPI) on first use; the product itself never needs Python.
+# Side-by-side fit times of modelsh and scikit-learn on generated data, with ratios. A
+# measurement, not a test:
+#   scripts/bench-models.sh [ROWS] [RUNS]               OLS, ridge, logistic (1,000,000 × 20)
+#   scripts/bench-models.sh --ensembles [ROWS] [RUNS]   forest and boost: time, accuracy, peak memory
+# Installs numpy and scikit-learn into .venv (PyPI) on first use; the product never needs Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+script=scripts/bench_models.py
+if [ "${1:-}" = "--ensembles" ]; then
+  script=scripts/bench_ensembles.py
+  shift
+fi
 swift build -c release --product modelsh >/dev/null
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet numpy scikit-learn
 fi
-.venv/bin/python scripts/bench_models.py .build/release/modelsh "${1:-1000000}" "${2:-3}"
+.venv/bin/python "$script" .build/release/modelsh "${1:-1000000}" "${2:-3}"
