@@ -76,6 +76,8 @@ public struct CrossValidation: Sendable {
         switch task {
         case .regression: return ["rmse", "mae", "r2"]
         case .classification: return ["accuracy", "balanced_accuracy", "f1_macro", "log_loss"] + (classes == 2 ? ["roc_auc"] : [])
+        case .clustering: return ["inertia_per_row"]
+        case .components: return ["reconstruction_mse"]
         }
     }
 }

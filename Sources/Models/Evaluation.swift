@@ -21,14 +21,15 @@ extension Model {
     /// a binary classifier, the probability of the second class from which it is predicted
     /// (default: the more probable class); it changes the label metrics, not the probability ones.
     public func evaluate(on data: Dataset, threshold: Double? = nil) throws -> Evaluation {
-        let (prediction, inputsPresent) = try scored(data)
-        guard let column = data.column(named: schema.target.name) else {
-            throw ModelshError.usage("the data has no column '\(schema.target.name)', the target the model was trained on")
+        let (prediction, inputsPresent, squaredErrors) = try scored(data)
+        guard let target = schema.target else { return try unsupervisedEvaluation(squaredErrors) }
+        guard let column = data.column(named: target.name) else {
+            throw ModelshError.usage("the data has no column '\(target.name)', the target the model was trained on")
         }
         switch prediction {
         case .values(let predicted):
             guard column.type.isNumeric, let actual = column.numbers else {
-                throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(schema.target.type.rawValue) in training")
+                throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(target.type.rawValue) in training")
             }
             let metrics = try RegressionMetrics.metrics(actual: actual.indices.map { column.isMissing($0) ? .nan : actual[$0] }, predicted: predicted,
                                                         predictors: terms.count, inputsPresent: inputsPresent)
@@ -36,7 +37,27 @@ extension Model {
         case .classes(let classes):
             let actual = try ClassLabels(schema.classes).indices(of: column)
             return try ClassificationEvaluation.evaluate(actual: actual, prediction: classes, threshold: threshold, inputsPresent: inputsPresent)
+        case .clusters, .components:
+            throw ModelshError(.software, "a model with a target predicted clusters or components")
         }
+    }
+
+    /// Clustering: the inertia (the sum of squared distances to the assigned centres, in the
+    /// prepared design's units, as scikit-learn's score) and its mean per row. Components: the
+    /// mean squared reconstruction error per row.
+    private func unsupervisedEvaluation(_ squaredErrors: [Double]) throws -> Evaluation {
+        let scored = squaredErrors.filter { !$0.isNaN }
+        guard !scored.isEmpty else {
+            throw ModelshError.data("no rows to evaluate: " + (squaredErrors.isEmpty ? "the data has no rows" : "every row misses an input"))
+        }
+        let total = scored.reduce(0, +), n = Double(scored.count)
+        var metrics = [Metric(name: "n", value: n), Metric(name: "skipped", value: Double(squaredErrors.count - scored.count))]
+        if task == .clustering {
+            metrics += [Metric(name: "inertia", value: total), Metric(name: "inertia_per_row", value: total / n)]
+        } else {
+            metrics.append(Metric(name: "reconstruction_mse", value: total / n))
+        }
+        return Evaluation(metrics: metrics, classes: [], perClass: [], confusion: [])
     }
 }
 

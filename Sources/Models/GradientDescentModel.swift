@@ -72,13 +72,13 @@ public enum GradientDescentModel: Learner {
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> GradientDescentState {
         guard problem.design.columns > 0 else { throw ModelshError.usage("sgd needs at least one feature", argument: "features") }
         let loss: GradientDescent.Loss
-        switch problem.task {
-        case .regression: loss = .squared
-        case .classification:
+        if problem.task == .classification {
             guard problem.classes.count == 2 else {
                 throw ModelshError.usage("sgd classifies two classes; '\(problem.classes.count)' classes need logistic (multinomial)", argument: "target")
             }
             loss = .logistic
+        } else {
+            loss = .squared
         }
         let fit = try parameters.solver(loss: loss, fitIntercept: problem.hasIntercept).fit(problem.design, problem.target)
         return GradientDescentState(lossIsLogistic: loss == .logistic, intercept: fit.intercept, coefficients: fit.coefficients, epochs: fit.epochs,

@@ -176,7 +176,7 @@ struct LogisticSummary {
         var report = Report()
         let classes = model.schema.classes
         if state.modelledClasses.count == 1 {
-            report.add("Modelled: P(\(model.schema.target.name) = '\(TerminalText.escaped(classes[1]))') against '\(TerminalText.escaped(classes[0]))'")
+            report.add("Modelled: P(\(model.schema.target?.name ?? "") = '\(TerminalText.escaped(classes[1]))') against '\(TerminalText.escaped(classes[0]))'")
         } else if !state.modelledClasses.contains(0) {
             report.add("Multinomial, baseline class '\(TerminalText.escaped(classes[0]))'")
         } else {

@@ -42,35 +42,46 @@ public struct Model: Sendable {
         try scored(data).prediction
     }
 
-    /// The prediction and, per row, whether its inputs were all present and finite: a row's
-    /// missing prediction is then known to come from its inputs, not from the model.
-    func scored(_ data: Dataset) throws -> (prediction: Prediction, inputsPresent: [Bool]) {
+    /// The prediction and, per row, whether its inputs were all present and finite (a row's
+    /// missing prediction is then known to come from its inputs, not from the model), and for
+    /// unsupervised kinds each row's squared distance to its cluster's centre or squared
+    /// reconstruction error (NaN where missing).
+    func scored(_ data: Dataset) throws -> (prediction: Prediction, inputsPresent: [Bool], squaredErrors: [Double]) {
         let n = data.rowCount
-        var present: [Bool] = []
-        var values: [Double] = []
-        var probabilities: [[Double]] = Array(repeating: [], count: task == .classification ? schema.classes.count : 0)
+        var present: [Bool] = [], values: [Double] = [], clusters: [Int] = [], squaredErrors: [Double] = [], clusterCount = 0
+        var columns: [[Double]] = Array(repeating: [], count: task == .classification ? schema.classes.count : 0)
         var start = 0
         repeat {
             let rows = start ..< min(start + Self.blockRows, n)
             let inputs = try preprocessing.inputs(data, schema: schema, rows: rows)
             present += inputs.usable
+            func masked(_ value: Double, _ i: Int) -> Double { inputs.usable[i] ? value : .nan }
             switch (try state.predict(inputs), task) {
             case (.values(let block), .regression):
-                values += zip(block, inputs.usable).map { $1 ? $0 : .nan }
-            case (.probabilities(let block), .classification) where block.columns == probabilities.count:
-                for k in probabilities.indices {
-                    probabilities[k] += (0 ..< rows.count).map { inputs.usable[$0] ? block[$0, k] : .nan }
-                }
+                values += block.indices.map { masked(block[$0], $0) }
+            case (.probabilities(let block), .classification) where block.columns == columns.count:
+                for k in columns.indices { columns[k] += (0 ..< rows.count).map { masked(block[$0, k], $0) } }
+            case (.clusters(let block, let distances, let count), .clustering):
+                clusters += block.indices.map { inputs.usable[$0] ? block[$0] : -1 }
+                clusterCount = count
+                squaredErrors += distances.indices.map { masked(distances[$0], $0) }
+            case (.components(let scores, let errors), .components) where columns.isEmpty || columns.count == scores.columns:
+                if columns.isEmpty { columns = Array(repeating: [], count: scores.columns) }
+                for k in columns.indices { columns[k] += (0 ..< rows.count).map { masked(scores[$0, k], $0) } }
+                squaredErrors += errors.indices.map { masked(errors[$0], $0) }
             default:
                 throw ModelshError(.software, "'\(kind)' predicted the wrong shape for a \(task.rawValue) model")
             }
             try Interruption.check()
             start = rows.upperBound
         } while start < n
-        switch task {
-        case .regression: return (.values(values), present)
-        case .classification: return (.classes(ClassPrediction(labels: schema.classes, probabilities: probabilities)), present)
+        let prediction: Prediction = switch task {
+        case .regression: .values(values)
+        case .classification: .classes(ClassPrediction(labels: schema.classes, probabilities: columns))
+        case .clustering: .clusters(clusters, count: clusterCount)
+        case .components: .components(columns)
         }
+        return (prediction, present, squaredErrors)
     }
 
     /// The model described: what every kind shares (call, preprocessing, rows), then the
@@ -92,7 +103,7 @@ public struct Model: Sendable {
         let degree = preprocessing.settings.degree
         var rhs = names.isEmpty ? "1" : degree > 1 ? "poly(\(names.joined(separator: ", ")), degree = \(degree), raw = TRUE)" : names.joined(separator: " + ")
         if !preprocessing.settings.hasIntercept { rhs += " - 1" }
-        return "\(schema.target.name) ~ \(rhs)"
+        return (schema.target.map { "\($0.name) " } ?? "") + "~ \(rhs)"
     }
 }
 
@@ -153,6 +164,10 @@ public enum Prediction: Sendable, Equatable {
     /// Regression: NaN where a needed input is missing.
     case values([Double])
     case classes(ClassPrediction)
+    /// Clustering: each row's cluster, 0-based of `count`; -1 where a needed input is missing.
+    case clusters([Int], count: Int)
+    /// Components: per component, every row's score; NaN where a needed input is missing.
+    case components([[Double]])
 
     /// Every number in the prediction, in order (a classifier's probabilities class by
     /// class), for comparing two predictions bit for bit.
@@ -160,6 +175,8 @@ public enum Prediction: Sendable, Equatable {
         switch self {
         case .values(let values): values
         case .classes(let classes): classes.probabilities.flatMap { $0 }
+        case .clusters(let clusters, _): clusters.map(Double.init)
+        case .components(let scores): scores.flatMap { $0 }
         }
     }
 
@@ -168,6 +185,8 @@ public enum Prediction: Sendable, Equatable {
         switch self {
         case .values(let values): values[row].isNaN
         case .classes(let classes): classes.probabilities[0][row].isNaN
+        case .clusters(let clusters, _): clusters[row] < 0
+        case .components(let scores): scores[0][row].isNaN
         }
     }
 
@@ -175,6 +194,8 @@ public enum Prediction: Sendable, Equatable {
         switch self {
         case .values(let values): values.count
         case .classes(let classes): classes.probabilities.first?.count ?? 0
+        case .clusters(let clusters, _): clusters.count
+        case .components(let scores): scores.first?.count ?? 0
         }
     }
 }
@@ -228,16 +249,17 @@ public struct FeatureSchema: Codable, Sendable, Equatable {
 
 /// The target and the features, in the order the model uses them.
 public struct TrainingSchema: Codable, Sendable, Equatable {
-    public let target: FeatureSchema
+    /// nil for the kinds that learn without one (clustering, components).
+    public let target: FeatureSchema?
     public let features: [FeatureSchema]
 
-    public init(target: FeatureSchema, features: [FeatureSchema]) {
+    public init(target: FeatureSchema?, features: [FeatureSchema]) {
         self.target = target
         self.features = features
     }
 
     /// A classification model's class labels; empty for regression.
-    public var classes: [String] { target.levels ?? [] }
+    public var classes: [String] { target?.levels ?? [] }
 }
 
 /// Where a model came from: enough to tell whether two fits saw the same data and settings.

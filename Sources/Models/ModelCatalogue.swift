@@ -46,13 +46,14 @@ public struct ModelOptionSpec: Sendable, Equatable {
 public struct FitRequest: Sendable {
     public let data: Dataset
     public let datasetName: String
-    public let target: String
+    /// nil for the kinds that learn without a target.
+    public let target: String?
     /// nil: every column except the target that the kind can use.
     public let features: [String]?
     /// Validated against the kind's option specs before the kind sees them.
     public let options: [String: String]
 
-    public init(data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String]) {
+    public init(data: Dataset, datasetName: String, target: String?, features: [String]?, options: [String: String]) {
         self.data = data
         self.datasetName = datasetName
         self.target = target
@@ -173,6 +174,8 @@ public enum ModelCatalogue {
         ModelKind(TreeModel.self),
         ModelKind(ForestModel.self),
         ModelKind(BoostModel.self),
+        ModelKind(KMeansModel.self),
+        ModelKind(PCAModel.self),
     ]
 
     public static func kind(named name: String) -> ModelKind? {
@@ -187,7 +190,7 @@ public enum ModelCatalogue {
     }
 
     /// Fits a model of `kind`, after checking the kind and option names exist.
-    public static func fit(kind: String, data: Dataset, datasetName: String, target: String,
+    public static func fit(kind: String, data: Dataset, datasetName: String, target: String?,
                            features: [String]?, options: [String: String]) throws -> Model {
         try requireKind(named: kind).fit(FitRequest(data: data, datasetName: datasetName, target: target, features: features, options: options))
     }

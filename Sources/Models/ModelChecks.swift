@@ -36,7 +36,12 @@ extension Model {
         }
         try require(spec.tasks.contains(task), "'\(kind)' does not do \(task.rawValue)")
         try schema.check()
-        try schema.target.check(as: task)
+        if let target = schema.target {
+            try require(task.hasTarget, "a \(task.rawValue) model has a target")
+            try target.check(as: task)
+        } else {
+            try require(!task.hasTarget, "a \(task.rawValue) model without a target")
+        }
         try training.check()
         do {
             let options = try spec.normalisedOptions(training.options)
@@ -61,6 +66,8 @@ extension FeatureSchema {
             let classes = levels ?? []
             try require(classes.count >= 2, "target '\(name)' has \(classes.count) classes; a classifier needs two or more")
             try require(Set(classes).count == classes.count, "target '\(name)' repeats a class")
+        case .clustering, .components:
+            throw Inconsistency(message: "a \(task.rawValue) model has a target")
         }
     }
 }
@@ -104,7 +111,7 @@ extension TrainingSchema {
         var seen = Set<String>()
         for feature in features {
             try require(seen.insert(feature.name).inserted, "feature '\(feature.name)' is listed twice")
-            try require(feature.name != target.name, "feature '\(feature.name)' is also the target")
+            try require(feature.name != target?.name, "feature '\(feature.name)' is also the target")
             try feature.check()
         }
     }

@@ -5,6 +5,11 @@ import Tabular
 /// What a model predicts: a number (regression) or one of a fixed set of classes.
 public enum ModelTask: String, Codable, Sendable, CaseIterable {
     case regression, classification
+    /// Unsupervised: groups of rows (k-means), or components of the features (PCA).
+    case clustering, components
+
+    /// Whether a fit of this task learns from a target column.
+    public var hasTarget: Bool { self == .regression || self == .classification }
 }
 
 /// A kind's hyper-parameters: a plain value, parsed from the `fit` options once and stored
@@ -91,6 +96,11 @@ public enum RawPrediction: Sendable {
     case values([Double])
     /// rows × classes, column-major (column k is every row's probability of class k).
     case probabilities(Matrix)
+    /// Clustering: each row's cluster (0-based, of `count`) and its squared distance to the
+    /// cluster's centre.
+    case clusters([Int], squaredDistances: [Double], count: Int)
+    /// Components: rows × components scores, and each row's squared reconstruction error.
+    case components(Matrix, squaredErrors: [Double])
 }
 
 /// What a kind fits on: the training rows after preprocessing.

@@ -35,12 +35,11 @@ public enum NearestNeighboursModel: Learner {
             throw ModelshError.usage("k=\(parameters.k) is more than the \(problem.target.count) training rows", argument: "k")
         }
         guard problem.design.columns > 0 else { throw ModelshError.usage("knn needs at least one feature", argument: "features") }
-        switch problem.task {
-        case .classification:
+        if problem.task == .classification {
             return NearestNeighboursState(classifier: try NearestNeighboursClassifier(training: problem.design, classes: problem.classIndices,
                                                                                        classCount: problem.classes.count, k: parameters.k,
                                                                                        weighting: parameters.weighting), regressor: nil)
-        case .regression:
+        } else {
             return NearestNeighboursState(classifier: nil, regressor: try NearestNeighboursRegressor(training: problem.design, targets: problem.target,
                                                                                                      k: parameters.k, weighting: parameters.weighting))
         }

@@ -201,8 +201,9 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool, lowParts: Bool) throws
         -> (Preprocessing, inputs: ModelInputs) {
         let schema = frame.schema
+        let featureColumns = frame.featureColumns
         let fills = !settings.imputes ? [] : try schema.features.indices.map { index in
-            try fill(frame.data.columns[index + 1], as: schema.features[index], method: settings.impute)
+            try fill(featureColumns[index], as: schema.features[index], method: settings.impute)
         }
         let base = baseColumns(schema, settings: settings)
         let terms = try polynomialTerms(base, degree: settings.degree)

@@ -26,7 +26,16 @@ struct TrainingFrame {
 
     init(_ request: FitRequest, kind: String, tasks: [ModelTask], requestedTask: ModelTask?, impute: ImputeMethod) throws {
         let source = request.data
-        let targetColumn = try blaming("target") { try source.requireColumn(request.target, datasetName: request.datasetName) }
+        let unsupervised = tasks.allSatisfy { !$0.hasTarget }
+        guard let targetName = request.target, !unsupervised else {
+            if unsupervised, request.target != nil {
+                throw ModelshError.usage("'\(kind)' learns without a target; leave out target=", argument: "target")
+            }
+            guard unsupervised else { throw ModelshError.usage("'\(kind)' needs target=, the column to predict", argument: "target") }
+            self = try TrainingFrame(unsupervised: request, kind: kind, task: tasks[0], impute: impute)
+            return
+        }
+        let targetColumn = try blaming("target") { try source.requireColumn(targetName, datasetName: request.datasetName) }
         let features = try blaming("features") { try Self.features(of: request, excluding: targetColumn.name, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
@@ -56,7 +65,7 @@ struct TrainingFrame {
         let featureSchemas = try blaming("features") { try used.columns.dropFirst().map { try Self.featureSchema($0, originalRows: complete) } }
         let usedTarget = used.columns[0]
         switch task {
-        case .regression:
+        case .regression, .clustering, .components:
             schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas)
             target = usedTarget.numbers ?? []
         case .classification:
@@ -65,6 +74,32 @@ struct TrainingFrame {
             target = try ClassLabels(classes).indices(of: usedTarget).map(Double.init)
         }
     }
+
+    /// A frame without a target (clustering, components): the features' rows, dropped where a
+    /// feature is missing unless imputed.
+    private init(unsupervised request: FitRequest, kind: String, task: ModelTask, impute: ImputeMethod) throws {
+        let source = request.data
+        let features = try blaming("features") { try Self.features(of: request, excluding: nil, kind: kind) }
+        guard source.rowCount > 0 else { throw ModelshError.data("dataset '\(request.datasetName)' has no rows") }
+        guard !features.isEmpty else { throw ModelshError.usage("'\(kind)' needs at least one feature", argument: "features") }
+        let required = impute == .drop ? features : []
+        let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
+            : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
+        guard complete?.isEmpty != true else {
+            throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses a feature")
+        }
+        let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? Dataset(columns: features)
+        for column in used.columns { try blaming("features") { try Self.requireFinite(column, originalRows: complete) } }
+        self.task = task
+        data = used
+        rowsDropped = source.rowCount - used.rowCount
+        valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.reduce(0) { $0 + $1.missingCount }
+        schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } })
+        target = []
+    }
+
+    /// The used rows of the feature columns, in schema order.
+    var featureColumns: [Column] { Array(data.columns.dropFirst(schema.target == nil ? 0 : 1)) }
 
     /// The task the target allows among the kind's: a categorical, boolean or text target is
     /// classes; a numeric one is a quantity; an integer one is a quantity to a kind that can
@@ -129,7 +164,7 @@ struct TrainingFrame {
         return ordered
     }
 
-    private static func features(of request: FitRequest, excluding target: String, kind: String) throws -> [Column] {
+    private static func features(of request: FitRequest, excluding target: String?, kind: String) throws -> [Column] {
         guard let names = request.features else {
             return request.data.columns.filter { $0.name != target && $0.type != .text }
         }

@@ -163,8 +163,9 @@ public struct KMeans: Codable, Sendable, Equatable {
         guard featureCount == self.featureCount else {
             throw ModelshError.data("the k-means model has \(self.featureCount) features, the data \(featureCount)")
         }
-        guard clusterCount >= 1, featureCount >= 1, means.count == featureCount,
-              centredCentres.count == clusterCount * featureCount, sizes.count == clusterCount else {
+        let cells = clusterCount.multipliedReportingOverflow(by: featureCount)
+        guard clusterCount >= 1, featureCount >= 1, means.count == featureCount, !cells.overflow,
+              centredCentres.count == cells.partialValue, sizes.count == clusterCount else {
             throw ModelshError.data("the k-means model's centres do not have the shape of \(clusterCount) clusters × \(featureCount) features")
         }
         let set = CentreSet(centredCentres, count: clusterCount, features: featureCount)

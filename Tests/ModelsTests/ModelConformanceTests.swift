@@ -7,24 +7,25 @@ import XCTest
 /// One suite over every kind in the catalogue (after scikit-learn's estimator checks): a kind
 /// added to `ModelCatalogue.kinds` without a fixture here fails `testEveryKindHasAFixture`.
 final class ModelConformanceTests: XCTestCase {
-    /// A dataset and target each kind can fit; later kinds add theirs.
-    static func fixture(for kind: String) throws -> (data: Dataset, target: String)? {
+    /// A dataset and target each kind can fit (no target for the unsupervised kinds).
+    static func fixture(for kind: String) throws -> (data: Dataset, target: String?)? {
         switch kind {
         case "linear", "ridge", "lasso", "elasticnet", "sgd": return (try TestData.iris(), "Sepal.Length")
         case "logistic", "naivebayes", "knn", "tree", "forest", "boost": return (try TestData.iris(), "Species")
+        case "kmeans", "pca": return (try Dataset(columns: TestData.iris().columns.filter { $0.type.isNumeric }), nil)
         default: return nil
         }
     }
 
     /// Calls `check` with every kind and its fixture.
-    func forEachKind(_ check: (ModelKind, Dataset, String) throws -> Void) throws {
+    func forEachKind(_ check: (ModelKind, Dataset, String?) throws -> Void) throws {
         for kind in ModelCatalogue.kinds {
             guard let (data, target) = try Self.fixture(for: kind.name) else { continue }
             try check(kind, data, target)
         }
     }
 
-    func fit(_ kind: ModelKind, _ data: Dataset, _ target: String, features: [String]? = nil) throws -> Model {
+    func fit(_ kind: ModelKind, _ data: Dataset, _ target: String?, features: [String]? = nil) throws -> Model {
         try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "fixture", target: target, features: features, options: [:])
     }
 
@@ -71,7 +72,7 @@ final class ModelConformanceTests: XCTestCase {
             let model = try fit(kind, data, target)
             XCTAssertEqual(model.training.datasetName, "fixture")
             XCTAssertEqual(model.training.rowsUsed + model.training.rowsDropped, data.rowCount)
-            XCTAssertEqual(model.schema.target.name, target)
+            XCTAssertEqual(model.schema.target?.name, target)
             for spec in kind.options where spec.name != "task" {
                 guard let value = spec.values?.first else { continue }
                 let withOption = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "fixture", target: target,
@@ -103,6 +104,10 @@ final class ModelConformanceTests: XCTestCase {
     func testUnusableTrainingDataIsAClearError() throws {
         try forEachKind { kind, data, target in
             assertThrows(.data, containing: ["no rows"]) { try fit(kind, data.selecting(rows: []), target) }
+            guard let target else {
+                assertThrows(.usage, containing: ["learns without a target"], argument: "target") { try fit(kind, data, data.columnNames[0]) }
+                return
+            }
             let allMissing = try data.adding(Column.numeric(target, [Double](repeating: .nan, count: data.rowCount)))
             assertThrows(.data, containing: ["target '\(target)'", "no values"]) { try fit(kind, allMissing, target) }
             assertThrows(.usage, containing: ["unknown column 'nope'"]) { try fit(kind, data, "nope") }
@@ -159,7 +164,7 @@ final class ModelConformanceTests: XCTestCase {
             let dropped = model.schema.features[0].name
             let withoutFeature = try Dataset(columns: data.columns.filter { $0.name != dropped })
             assertThrows(.usage, containing: ["column '\(dropped)'", "not in the data"]) { try model.predict(on: withoutFeature).numbers }
-            assertThrows(.usage, containing: ["column '\(target)'"]) { try model.evaluate(on: withoutTarget) }
+            if let target { assertThrows(.usage, containing: ["column '\(target)'"]) { try model.evaluate(on: withoutTarget) } }
         }
     }
 
@@ -212,6 +217,8 @@ final class ModelConformanceTests: XCTestCase {
         switch prediction {
         case .values(let values): return rows.map { values[$0].bitPattern }
         case .classes(let classes): return rows.flatMap { row in classes.probabilities.map { $0[row].bitPattern } }
+        case .clusters(let clusters, _): return rows.map { UInt64(bitPattern: Int64(clusters[$0])) }
+        case .components(let scores): return rows.flatMap { row in scores.map { $0[row].bitPattern } }
         }
     }
 

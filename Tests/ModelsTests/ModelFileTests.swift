@@ -166,7 +166,9 @@ final class ModelFileTests: XCTestCase {
             if kind.name == "sgd" { options["max_epochs"] = "20" }
             if kind.name == "forest" { options["trees"] = "3" }
             if kind.name == "boost" { options["rounds"] = "3" }
-            let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "iris", target: classifies ? "Species" : "Sepal.Length",
+            if kind.name == "kmeans" { options["k"] = "3" }
+            let target: String? = kind.tasks.allSatisfy { !$0.hasTarget } ? nil : classifies ? "Species" : "Sepal.Length"
+            let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "iris", target: target,
                                                features: ["Petal.Width", "wide", "Sepal.Width"], options: options)
             let object = try Self.object(model)
             var (accepted, refused) = (0, 0)

@@ -49,7 +49,8 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(run("split iris seed=4294967296 as a, b"), "a: 120 rows, b: 30 rows (seed 4294967296)")
         XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header is a switch: true or false (also yes/no, on/off), found 'maybe'")
         XCTAssertTrue(run("load \"data/iris.csv\" header=true as x; load \"data/iris.csv\" header=on as y").contains("x: 150 rows"))
-        XCTAssertEqual(message("fit linear iris as m"), "fit needs target=…; usage: fit KIND DATA target=… [features=…] [KIND OPTIONS…] as MODEL")
+        XCTAssertEqual(message("fit linear iris as m"), "'linear' needs target=, the column to predict")
+        XCTAssertEqual(message("fit kmeans iris target=Species as m"), "'kmeans' learns without a target; leave out target=")
     }
 
     func testArgumentsAndOutputNamesAreCounted() {

@@ -286,9 +286,10 @@ final class EveryKindRoundTripTests: XCTestCase {
         ])
         var models: [NamedModel] = []
         for kind in ModelCatalogue.kinds {
-            let target = kind.tasks.first == .classification || kind.name == "sgd" ? "label" : "y"
+            let target: String? = kind.tasks.allSatisfy { !$0.hasTarget } ? nil : kind.tasks.first == .classification || kind.name == "sgd" ? "label" : "y"
             var options: [String: String] = [:]
             if kind.name == "sgd" { options = ["task": "classification", "max_epochs": "30"] }
+            if kind.name == "kmeans" { options = ["k": "3"] }
             let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: ["x", "z", "g"], options: options)
             models.append(NamedModel(name: "m_\(kind.name)", model: model))
         }

@@ -5,7 +5,7 @@ import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, evaluate, predict, explain]
+    static let all: [CommandSpec] = [fit, summary, evaluate, predict, transform, explain]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -22,12 +22,12 @@ enum ModelCommands {
         example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2",
         changesState: true,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
-            OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
+            OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
             OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let model = try invocation.at("DATA") {
                 try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
-                                       datasetName: invocation.name("DATA")!, target: invocation.text("target")!,
+                                       datasetName: invocation.name("DATA")!, target: invocation.text("target"),
                                        features: invocation.words("features"), options: invocation.modelOptions)
             }
             try context.define(output: 0, of: invocation, as: .model(model))
@@ -104,24 +104,8 @@ enum ModelCommands {
                                       OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability")],
                             outputs: .dataset("NAME")) { invocation, context in
             let data = invocation.dataset("DATA")
-            let model = invocation.model("MODEL")
-            let prediction = try invocation.at("DATA") { try model.predict(on: data) }
-            let column = invocation.text("column") ?? "predicted"
-            let threshold = try ThresholdOption.value(invocation, model: model)
-            var added: [Column]
-            switch prediction {
-            case .values(let values):
-                if invocation.has("probabilities") {
-                    throw ModelshError.usage("'\(invocation.name("MODEL")!)' is a regression model; it has no class probabilities", at: invocation.location("probabilities"))
-                }
-                added = [Column.numeric(column, values)]
-            case .classes(let classes):
-                let assigned = classes.assigned(threshold: threshold)
-                added = [Column.categorical(column, codes: assigned, levels: classes.labels)]
-                if invocation.switchValue("probabilities") == true {
-                    added += zip(classes.labels, classes.probabilities).map { Column.numeric("\(column)_\($0)", $1) }
-                }
-            }
+            let (added, prediction) = try predictionColumns(invocation)
+            let column = added[0].name
             var scored = data
             for new in added {
                 guard scored.column(named: new.name) == nil else {
@@ -133,7 +117,28 @@ enum ModelCommands {
             try context.define(output: 0, of: invocation, as: .dataset(scored))
             let missing = prediction.rowCount - (0 ..< prediction.rowCount).filter { !added[0].isMissing($0) }.count
             let note = missing == 0 ? "" : "; \(missing) missing"
-            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(column)'\(note)")
+            let names = added.count > 1 && !invocation.has("probabilities") ? "\(added[0].name)…\(added[added.count - 1].name)" : column
+            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(names)'\(note)")
+        }])
+
+    static let transform = CommandSpec(
+        "transform", category: .models,
+        summary: "A new dataset of a model's output alone: PCA's component scores, k-means' clusters",
+        details: """
+        Makes a dataset of just the columns predict would add: for pca one column per kept
+        component (PC1, PC2, … or COLUMN1, … with column=), for kmeans the cluster, for other
+        kinds the prediction. Rows keep DATA's order; a row with a missing input gets missing
+        values. The result can be fitted on like any dataset (PCA as preprocessing).
+        """,
+        example: "transform p on iris as scores",
+        changesState: true,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("column", .newName, "the output column's name (or name prefix for components)")],
+                            outputs: .dataset("NAME")) { invocation, context in
+            let (columns, _) = try predictionColumns(invocation)
+            let result = try Dataset(columns: columns)
+            try context.define(output: 0, of: invocation, as: .dataset(result))
+            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: result))")
         }])
 
     static let explain = CommandSpec(
@@ -182,6 +187,37 @@ enum ModelCommands {
                 context.emit(.table(table))
             },
         ])
+
+    /// The columns a model's predictions on DATA make: the predicted value or class (and the
+    /// class probabilities on request), the cluster, or one column per component.
+    static func predictionColumns(_ invocation: Invocation) throws -> (columns: [Column], prediction: Prediction) {
+        let data = invocation.dataset("DATA")
+        let model = invocation.model("MODEL")
+        let prediction = try invocation.at("DATA") { try model.predict(on: data) }
+        let column = invocation.text("column") ?? "predicted"
+        let threshold = try ThresholdOption.value(invocation, model: model)
+        var added: [Column]
+        switch prediction {
+        case .values(let values):
+            if invocation.has("probabilities") {
+                throw ModelshError.usage("'\(invocation.name("MODEL")!)' is a regression model; it has no class probabilities", at: invocation.location("probabilities"))
+            }
+            added = [Column.numeric(column, values)]
+        case .classes(let classes):
+            let assigned = classes.assigned(threshold: threshold)
+            added = [Column.categorical(column, codes: assigned, levels: classes.labels)]
+            if invocation.switchValue("probabilities") == true {
+                added += zip(classes.labels, classes.probabilities).map { Column.numeric("\(column)_\($0)", $1) }
+            }
+        case .clusters(let clusters, let count):
+            added = [Column.categorical(column, codes: clusters, levels: (1 ... max(count, 1)).map(String.init))]
+        case .components(let scores):
+            // One column per component, named COLUMN1, COLUMN2, … (PC1, PC2 by default).
+            let prefix = invocation.text("column") ?? "PC"
+            added = scores.enumerated().map { Column.numeric("\(prefix)\($0.offset + 1)", $0.element) }
+        }
+        return (added, prediction)
+    }
 }
 
 /// The `threshold=` option of predict and evaluate: a probability, for binary classifiers only.
@@ -206,7 +242,8 @@ enum ModelDescription {
         let training = model.training
         let dropped = training.rowsDropped == 0 ? "" : ", \(training.rowsDropped) dropped for missing values"
         let rows = DatasetDescription.rows(training.rowsUsed)
-        return "\(model.kind) model of \(model.schema.target.name) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(rows)\(dropped))"
+        let of = model.schema.target.map { " of \($0.name)" } ?? ""
+        return "\(model.kind) model\(of) on \(features) feature\(features == 1 ? "" : "s"), fitted on \(training.datasetName) (\(rows)\(dropped))"
     }
 }
 
