@@ -139,22 +139,13 @@ public struct DecisionTree: Codable, Sendable, Equatable {
     /// The predicted value of each row (a regression tree).
     public func predictValues(_ features: [FeatureColumn]) throws -> [Double] {
         guard classCount == 0 else { throw ModelshError(.software, "a classification tree predicts probabilities, not values") }
-        let inputs = try TreeInputs(features, levelCounts: levelCounts)
-        let walker = TreeWalker(self)
-        return (0 ..< inputs.rowCount).map { values[walker.leaf(of: $0, in: inputs)] }
+        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums.values
     }
 
     /// Each row's class probabilities, rows × K: the class shares of the leaf it falls in.
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> Matrix {
         guard classCount > 0 else { throw ModelshError(.software, "a regression tree predicts values, not probabilities") }
-        let inputs = try TreeInputs(features, levelCounts: levelCounts)
-        let walker = TreeWalker(self), m = inputs.rowCount
-        var result = Matrix(rows: m, columns: classCount)
-        for row in 0 ..< m {
-            let leaf = walker.leaf(of: row, in: inputs)
-            for k in 0 ..< classCount { result.values[k * m + row] = values[leaf * classCount + k] }
-        }
-        return result
+        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums
     }
 
     // MARK: - Validation
@@ -221,83 +212,4 @@ public struct DecisionTreeNode: Sendable, Equatable {
 func normalisedToSumOne(_ importances: [Double]) -> [Double] {
     let total = importances.reduce(0, +)
     return total > 0 ? importances.map { $0 / total } : importances
-}
-
-// MARK: - Walking rows down a tree
-
-/// Rows to predict, checked once against the features a tree was trained on.
-struct TreeInputs: Sendable {
-    /// Per feature: the values of a numeric one (empty for a categorical one).
-    let numbers: [[Double]]
-    /// Per feature: the levels of a categorical one (empty for a numeric one).
-    let levels: [[Int]]
-    let rowCount: Int
-
-    init(_ features: [FeatureColumn], levelCounts: [Int?]) throws {
-        guard features.count == levelCounts.count else {
-            throw ModelshError(.software, "\(features.count) features for a tree trained on \(levelCounts.count)")
-        }
-        var numbers = [[Double]](repeating: [], count: features.count), levels = [[Int]](repeating: [], count: features.count)
-        var rowCount: Int?
-        for (f, column) in features.enumerated() {
-            let count: Int
-            switch (column, levelCounts[f]) {
-            case (.numbers(let values), nil):
-                numbers[f] = values
-                count = values.count
-            case (.levels(let codes, let levelCount), let trained?) where levelCount == trained:
-                levels[f] = codes
-                count = codes.count
-            default:
-                throw ModelshError(.software, "feature \(f + 1) is not of the kind the tree was trained on")
-            }
-            guard rowCount == nil || rowCount == count else { throw ModelshError(.software, "feature \(f + 1) has \(count) rows, not \(rowCount!)") }
-            rowCount = count
-        }
-        self.numbers = numbers
-        self.levels = levels
-        self.rowCount = rowCount ?? 0
-    }
-}
-
-/// A tree prepared for walking: its categorical splits as lookup tables.
-struct TreeWalker: Sendable {
-    let tree: DecisionTree
-    /// `leftLevelMasks[maskStarts[s] + level]`: whether level set s holds the level.
-    private let maskStarts: [Int]
-    private let leftLevelMasks: [Bool]
-
-    init(_ tree: DecisionTree) {
-        self.tree = tree
-        var starts = [Int](repeating: 0, count: tree.leftLevelSets.count), masks: [Bool] = []
-        for i in 0 ..< tree.nodeCount where tree.splitFeatures[i] >= 0 {
-            guard let levelCount = tree.levelCounts[Int(tree.splitFeatures[i])] else { continue }
-            let set = Int(tree.thresholds[i])
-            starts[set] = masks.count
-            masks += [Bool](repeating: false, count: levelCount)
-            for level in tree.leftLevelSets[set] { masks[starts[set] + level] = true }
-        }
-        maskStarts = starts
-        leftLevelMasks = masks
-    }
-
-    /// The leaf that row `row` of `inputs` falls in. A level outside the training levels is
-    /// routed as a missing one.
-    func leaf(of row: Int, in inputs: TreeInputs) -> Int {
-        var i = 0
-        while true {
-            let feature = Int(tree.splitFeatures[i])
-            if feature < 0 { return i }
-            let goesLeft: Bool
-            if let levelCount = tree.levelCounts[feature] {
-                let level = inputs.levels[feature][row]
-                goesLeft = level >= 0 && level < levelCount
-                    ? leftLevelMasks[maskStarts[Int(tree.thresholds[i])] + level] : tree.missingGoesLeft[i]
-            } else {
-                let x = inputs.numbers[feature][row]
-                goesLeft = x.isNaN ? tree.missingGoesLeft[i] : x <= tree.thresholds[i]
-            }
-            i = Int(tree.leftChildren[i]) + (goesLeft ? 0 : 1)
-        }
-    }
 }

@@ -72,7 +72,7 @@ public struct RandomForest: Codable, Sendable, Equatable {
         guard parameters.bootstrap, outOfBag else { return (forest, nil) }
         let inputs = try TreeInputs(features, levelCounts: forest.levelCounts)
         let (sums, counts) = try clearingInterruption {
-            try sumOfLeafValues(forest.trees, inputs, threads: threads) { tree, row in grown[tree].isInBag(row) }
+            try sumOfLeafValues(forest.trees, inputs, threads: threads, inBag: grown.map(\.inBag))
         }
         return (forest, outOfBagEstimate(sums: sums, counts: counts, target: target))
     }

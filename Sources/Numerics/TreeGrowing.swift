@@ -6,8 +6,6 @@ import Foundation
 struct GrownTree: Sendable {
     let tree: DecisionTree
     let inBag: [UInt64]
-
-    func isInBag(_ row: Int) -> Bool { inBag[row >> 6] & (1 << UInt64(row & 63)) != 0 }
 }
 
 /// Grows `trees` trees, on `threads` threads. Tree t draws everything (its bootstrap sample,
@@ -87,35 +85,4 @@ private final class FinishedCount: @unchecked Sendable {
         count += 1
         return count
     }
-}
-
-/// Σ over trees, in tree order, of each row's leaf value (`width` numbers per row), skipping
-/// the trees `skip(tree, row)` names, and how many trees each row summed. Rows are taken in
-/// blocks of 4096 on `threads` threads; a row's sum does not depend on the block or thread.
-/// Returns the sums rows × width column-major, as `Matrix`.
-func sumOfLeafValues(_ trees: [DecisionTree], _ inputs: TreeInputs, threads: Int,
-                     skip: (@Sendable (Int, Int) -> Bool)? = nil) throws -> (sums: Matrix, counts: [Int]) {
-    let walkers = trees.map(TreeWalker.init)
-    let width = trees[0].valueWidth, m = inputs.rowCount, blockRows = 4096
-    let blocks = try concurrentMap((m + blockRows - 1) / blockRows, threads: threads) { block in
-        if Interruption.isRequested { throw interrupted }
-        let rows = block * blockRows ..< min(m, (block + 1) * blockRows)
-        var sums = [Double](repeating: 0, count: rows.count * width), counts = [Int](repeating: 0, count: rows.count)
-        for (t, walker) in walkers.enumerated() {
-            for row in rows where skip?(t, row) != true {
-                let leaf = walker.leaf(of: row, in: inputs), local = row - rows.lowerBound
-                for k in 0 ..< width { sums[k * rows.count + local] += walker.tree.values[leaf * width + k] }
-                counts[local] += 1
-            }
-        }
-        return (sums, counts)
-    }
-    var sums = Matrix(rows: m, columns: width)
-    for (block, (blockSums, _)) in blocks.enumerated() {
-        let first = block * blockRows, count = blockSums.count / width
-        for k in 0 ..< width {
-            for local in 0 ..< count { sums.values[k * m + first + local] = blockSums[k * count + local] }
-        }
-    }
-    return (sums, blocks.flatMap(\.1))
 }

@@ -34,12 +34,13 @@ extension TreeBuilder {
     private mutating func evaluate(_ f: Int, _ start: Int, _ end: Int, _ best: inout SplitChoice) -> Bool {
         let groupCount = collectGroups(f, start, end)
         guard groupCount >= 2 || (groupCount == 1 && missingRows > 0) else { return false }
+        let groupCodes = scratch.groupCodes, order = scratch.order
         if features.isCategorical[f] {
             // Regression and two classes: one order, by mean target / share of class 1 (exact);
             // more classes: one order per class, by its share (a heuristic).
             let orders = classCount > 2 ? Array(0 ..< classCount) : [classCount == 2 ? 1 : 0]
             for column in orders {
-                let keys = (0 ..< groupCount).map { groupSums[$0 * width + column] / groupWeights[$0] }
+                let keys = (0 ..< groupCount).map { scratch.groupSums[$0 * width + column] / scratch.groupWeights[$0] }
                 let sorted = (0 ..< groupCount).sorted { (keys[$0], $0) < (keys[$1], $1) }
                 for position in 0 ..< groupCount { order[position] = sorted[position] }
                 guard let (boundary, missingLeft) = scan(groupCount, beating: &best.proxy) else { continue }
@@ -64,96 +65,69 @@ extension TreeBuilder {
     }
 
     /// Groups the node's rows by their code of feature `f` (codes present, increasing; the
-    /// missing rows apart) and returns the number of groups. A histogram over all codes when the
-    /// node has many rows for the codes, a sort of the node's codes when it has few.
+    /// missing rows apart) and returns the number of groups: by a histogram over all codes when
+    /// the node has many rows for the codes, by sorting the node's codes when it has few.
     private mutating func collectGroups(_ f: Int, _ start: Int, _ end: Int) -> Int {
-        let m = end - start, missingCode = features.codeCounts[f]
-        if m * 8 >= missingCode {
-            fillHistogram(f, start, end)
+        let m = end - start, missingCode = features.codeCounts[f], width = width, isClass = classCount > 0
+        let s = scratch
+        return features.codes[f].withUnsafeBufferPointer { codes in
+            let rows = s.rows + start
             var groupCount = 0
-            for code in 0 ..< missingCode where histogramRows[code] > 0 {
-                groupCodes[groupCount] = code
-                groupRows[groupCount] = Int(histogramRows[code])
-                groupWeights[groupCount] = histogramWeights[code]
-                for s in 0 ..< width { groupSums[groupCount * width + s] = histogramSums[code * width + s] }
-                groupCount += 1
-            }
-            missingRows = Int(histogramRows[missingCode])
-            missingWeight = histogramWeights[missingCode]
-            for s in 0 ..< width { missingSums[s] = histogramSums[missingCode * width + s] }
-            return groupCount
-        }
-        let codes = features.codes[f]
-        for k in 0 ..< m { sortKeys[k] = UInt64(codes[Int(rows[start + k])]) << 32 | UInt64(k) }
-        sortKeys[0 ..< m].sort()
-        var groupCount = 0
-        missingRows = 0
-        missingWeight = 0
-        for s in 0 ..< width { missingSums[s] = 0 }
-        for key in sortKeys[0 ..< m] {
-            let code = Int(key >> 32), k = Int(key & 0xFFFF_FFFF), w = nodeWeights[k]
-            let sumIndex = classCount > 0 ? Int(nodeClasses[k]) : 0, sum = classCount > 0 ? w : w * nodeTargets[k]
-            if code == missingCode {
-                missingRows += 1
-                missingWeight += w
-                missingSums[sumIndex] += sum
-                continue
-            }
-            if groupCount == 0 || groupCodes[groupCount - 1] != code {
-                groupCodes[groupCount] = code
-                groupRows[groupCount] = 0
-                groupWeights[groupCount] = 0
-                for s in 0 ..< width { groupSums[groupCount * width + s] = 0 }
-                groupCount += 1
-            }
-            groupRows[groupCount - 1] += 1
-            groupWeights[groupCount - 1] += w
-            groupSums[(groupCount - 1) * width + sumIndex] += sum
-        }
-        return groupCount
-    }
-
-    /// Row counts, weights and sums of the node's rows per code of feature `f`: the one loop
-    /// over every row of every node, so written over raw buffers.
-    private mutating func fillHistogram(_ f: Int, _ start: Int, _ end: Int) {
-        let slots = features.codeCounts[f] + 1, width = width, m = end - start
-        let responseIsClass = classCount > 0
-        features.codes[f].withUnsafeBufferPointer { codes in
-            rows.withUnsafeBufferPointer { rows in
-                nodeWeights.withUnsafeBufferPointer { weights in
-                    nodeClasses.withUnsafeBufferPointer { classes in
-                        nodeTargets.withUnsafeBufferPointer { targets in
-                            histogramRows.withUnsafeMutableBufferPointer { counts in
-                                histogramWeights.withUnsafeMutableBufferPointer { histogramWeights in
-                                    histogramSums.withUnsafeMutableBufferPointer { sums in
-                                        for code in 0 ..< slots {
-                                            counts[code] = 0
-                                            histogramWeights[code] = 0
-                                        }
-                                        for i in 0 ..< slots * width { sums[i] = 0 }
-                                        let rows = rows.baseAddress! + start
-                                        if responseIsClass {
-                                            for k in 0 ..< m {
-                                                let code = Int(codes[Int(rows[k])]), w = weights[k]
-                                                counts[code] &+= 1
-                                                histogramWeights[code] += w
-                                                sums[code * width + Int(classes[k])] += w
-                                            }
-                                        } else {
-                                            for k in 0 ..< m {
-                                                let code = Int(codes[Int(rows[k])]), w = weights[k]
-                                                counts[code] &+= 1
-                                                histogramWeights[code] += w
-                                                sums[code] += w * targets[k]
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+            if m * 8 >= missingCode {
+                let slots = missingCode + 1
+                s.histogramRows.update(repeating: 0, count: slots)
+                s.histogramWeights.update(repeating: 0, count: slots)
+                s.histogramSums.update(repeating: 0, count: slots * width)
+                for k in 0 ..< m {
+                    let code = Int(codes[Int(rows[k])]), w = s.nodeWeights[k]
+                    s.histogramRows[code] &+= 1
+                    s.histogramWeights[code] += w
+                    if isClass {
+                        s.histogramSums[code * width + Int(s.nodeClasses[k])] += w
+                    } else {
+                        s.histogramSums[code] += w * s.nodeTargets[k]
                     }
                 }
+                for code in 0 ..< missingCode where s.histogramRows[code] > 0 {
+                    s.groupCodes[groupCount] = code
+                    s.groupRows[groupCount] = Int(s.histogramRows[code])
+                    s.groupWeights[groupCount] = s.histogramWeights[code]
+                    (s.groupSums + groupCount * width).update(from: s.histogramSums + code * width, count: width)
+                    groupCount += 1
+                }
+                missingRows = Int(s.histogramRows[missingCode])
+                missingWeight = s.histogramWeights[missingCode]
+                s.missingSums.update(from: s.histogramSums + missingCode * width, count: width)
+                return groupCount
             }
+            for k in 0 ..< m { s.sortKeys[k] = UInt64(codes[Int(rows[k])]) << 32 | UInt64(k) }
+            sortSmall(s.sortKeys, m)
+            var missing = 0, missingWeight = 0.0
+            s.missingSums.update(repeating: 0, count: width)
+            for position in 0 ..< m {
+                let key = s.sortKeys[position]
+                let code = Int(key >> 32), k = Int(key & 0xFFFF_FFFF), w = s.nodeWeights[k]
+                let sumIndex = isClass ? Int(s.nodeClasses[k]) : 0, sum = isClass ? w : w * s.nodeTargets[k]
+                if code == missingCode {
+                    missing += 1
+                    missingWeight += w
+                    s.missingSums[sumIndex] += sum
+                    continue
+                }
+                if groupCount == 0 || s.groupCodes[groupCount - 1] != code {
+                    s.groupCodes[groupCount] = code
+                    s.groupRows[groupCount] = 0
+                    s.groupWeights[groupCount] = 0
+                    (s.groupSums + groupCount * width).update(repeating: 0, count: width)
+                    groupCount += 1
+                }
+                s.groupRows[groupCount - 1] += 1
+                s.groupWeights[groupCount - 1] += w
+                s.groupSums[(groupCount - 1) * width + sumIndex] += sum
+            }
+            missingRows = missing
+            self.missingWeight = missingWeight
+            return groupCount
         }
     }
 
@@ -162,24 +136,29 @@ extension TreeBuilder {
     /// ones is tried too), then left, as scikit-learn tries them. A split must leave `minLeaf`
     /// rows on each side and beat `best` strictly, so among equals the first found wins. Returns
     /// the last group going left and where missing values go, when a split beat `best` (raised).
-    private mutating func scan(_ groupCount: Int, beating best: inout Double) -> (boundary: Int, missingGoesLeft: Bool)? {
+    private func scan(_ groupCount: Int, beating best: inout Double) -> (boundary: Int, missingGoesLeft: Bool)? {
         var found: (boundary: Int, missingGoesLeft: Bool)?
-        let minLeaf = parameters.minLeaf
+        let minLeaf = parameters.minLeaf, width = width, s = scratch, criterion = parameters.criterion
         for pass in 0 ..< (missingRows > 0 ? 2 : 1) {
             let missingLeft = pass == 1
             var leftRows = missingLeft ? missingRows : 0
             var leftWeight = missingLeft ? missingWeight : 0
-            for s in 0 ..< width { leftSums[s] = missingLeft ? missingSums[s] : 0 }
+            if missingLeft {
+                s.leftSums.update(from: s.missingSums, count: width)
+            } else {
+                s.leftSums.update(repeating: 0, count: width)
+            }
             let boundaries = missingRows > 0 && !missingLeft ? groupCount : groupCount - 1
             for position in 0 ..< boundaries {
-                let g = order[position]
-                leftRows += groupRows[g]
-                leftWeight += groupWeights[g]
-                for s in 0 ..< width { leftSums[s] += groupSums[g * width + s] }
+                let g = s.order[position]
+                leftRows += s.groupRows[g]
+                leftWeight += s.groupWeights[g]
+                for k in 0 ..< width { s.leftSums[k] += s.groupSums[g * width + k] }
                 let rightRows = nodeRowCount - leftRows
                 if rightRows < minLeaf { break }
                 if leftRows < minLeaf { continue }
-                let candidate = proxy(leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight)
+                let candidate = Self.proxy(criterion, width: width, left: s.leftSums, total: s.totalSums,
+                                           leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight)
                 if candidate > best {
                     best = candidate
                     // Without missing rows in training, missing values will go to the bigger child.
@@ -191,15 +170,17 @@ extension TreeBuilder {
     }
 
     /// −(w_left · impurity_left + w_right · impurity_right) up to terms that are the same for every
-    /// split of the node (larger is better), from `leftSums` and the node's `totalSums`:
+    /// split of the node (larger is better), from the left child's sums and the node's:
     /// gini Σₖ L²ₖ/w_L + Σₖ R²ₖ/w_R; entropy Σₖ (Lₖ ln Lₖ + Rₖ ln Rₖ) − w_L ln w_L − w_R ln w_R;
     /// squared error S²_L/w_L + S²_R/w_R for the sums S of the (centred) target.
-    private func proxy(leftWeight: Double, rightWeight: Double) -> Double {
-        switch parameters.criterion {
+    @inline(__always)
+    private static func proxy(_ criterion: SplitCriterion, width: Int, left sums: UnsafeMutablePointer<Double>,
+                              total: UnsafeMutablePointer<Double>, leftWeight: Double, rightWeight: Double) -> Double {
+        switch criterion {
         case .gini:
             var left = 0.0, right = 0.0
-            for s in 0 ..< width {
-                let l = leftSums[s], r = totalSums[s] - l
+            for k in 0 ..< width {
+                let l = sums[k], r = total[k] - l
                 left += l * l
                 right += r * r
             }
@@ -207,11 +188,30 @@ extension TreeBuilder {
         case .entropy:
             func xLogX(_ x: Double) -> Double { x > 0 ? x * log(x) : 0 }
             var sum = 0.0
-            for s in 0 ..< width { sum += xLogX(leftSums[s]) + xLogX(totalSums[s] - leftSums[s]) }
+            for k in 0 ..< width { sum += xLogX(sums[k]) + xLogX(total[k] - sums[k]) }
             return sum - xLogX(leftWeight) - xLogX(rightWeight)
         case .squaredError:
-            let l = leftSums[0], r = totalSums[0] - l
+            let l = sums[0], r = total[0] - l
             return l * l / leftWeight + r * r / rightWeight
         }
     }
+}
+
+/// Sorts the first `count` keys: insertion sort for the few keys of a small node, the standard
+/// library's sort otherwise.
+private func sortSmall(_ keys: UnsafeMutablePointer<UInt64>, _ count: Int) {
+    guard count > 32 else {
+        for i in 1 ..< max(1, count) {
+            let key = keys[i]
+            var j = i
+            while j > 0 && keys[j - 1] > key {
+                keys[j] = keys[j - 1]
+                j -= 1
+            }
+            keys[j] = key
+        }
+        return
+    }
+    var buffer = UnsafeMutableBufferPointer(start: keys, count: count)
+    buffer.sort()
 }
