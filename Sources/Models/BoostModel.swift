@@ -78,22 +78,17 @@ public struct BoostState: LearnedState {
             if let validation = boosted.validationLoss.last { line += ", validation loss: \(NumberFormat.significant(validation)) (best after round \(boosted.validationLoss.indices.min { boosted.validationLoss[$0] < boosted.validationLoss[$1] } ?? 0))" }
             report.add(line)
         }
-        var table = TextTable(headers: ["feature", "gain"], alignments: [.left, .right])
-        let gains = gainShares
-        for index in gains.indices.sorted(by: { gains[$0] > gains[$1] || (gains[$0] == gains[$1] && $0 < $1) }) {
-            table.append([TerminalText.escaped(model.schema.features[index].name), NumberFormat.significant(gains[index], digits: 4)])
+        if let table = model.importanceTable() {
+            report.add("Importances (share of the loss reduction):")
+            report.add(table)
         }
-        report.add("Importances (share of the loss reduction):")
-        report.add(table)
         return report
     }
 
     public func check(in model: Model) throws {
-        do {
+        try engineCheck {
             try self.model.validate(featureCount: model.schema.features.count, levelCounts: model.schema.features.map { $0.levels?.count },
                                     classCount: model.task == .classification ? model.schema.classes.count : 0)
-        } catch let error as ModelshError {
-            throw Inconsistency(message: error.message)
         }
     }
 }

@@ -96,6 +96,18 @@ public struct Model: Sendable {
         return report
     }
 
+    /// The kind's own importances as a table, most important first (ties in schema order);
+    /// nil when the kind has none.
+    public func importanceTable() -> TextTable? {
+        guard let own = state.featureImportances else { return nil }
+        var table = TextTable(headers: ["feature", own.measure], alignments: [.left, .right])
+        let values = own.values
+        for index in values.indices.sorted(by: { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }) {
+            table.append([TerminalText.escaped(schema.features[index].name), NumberFormat.significant(values[index], digits: 4)])
+        }
+        return table
+    }
+
     /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it; with poly=D,
     /// `Y ~ poly(a, b, degree = D, raw = TRUE)`, R's spelling of the same terms.
     var formula: String {

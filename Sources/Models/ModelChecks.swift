@@ -12,6 +12,15 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
     if !condition { throw Inconsistency(message: message()) }
 }
 
+/// Runs an engine's own validation, its error becoming the model's inconsistency.
+func engineCheck(_ validate: () throws -> Void) throws {
+    do {
+        try validate()
+    } catch let error as ModelshError {
+        throw Inconsistency(message: error.message)
+    }
+}
+
 extension Decoder {
     /// Runs `check`, turning an inconsistency into the decoding error for this value, which
     /// the Store reports as "damaged model file (field 'model': …)".

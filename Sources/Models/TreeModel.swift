@@ -119,11 +119,9 @@ struct TreeRules {
     let model: Model
 
     static func validate(_ tree: DecisionTree, in model: Model) throws {
-        do {
+        try engineCheck {
             try tree.validate(featureCount: model.schema.features.count, levelCounts: model.schema.features.map { $0.levels?.count },
                               classCount: model.task == .classification ? model.schema.classes.count : 0)
-        } catch let error as ModelshError {
-            throw Inconsistency(message: error.message)
         }
     }
 
@@ -232,22 +230,17 @@ public struct ForestState: LearnedState {
         if let score = outOfBagScore, let rows = outOfBagRows {
             report.add("Out-of-bag \(model.task == .classification ? "accuracy" : "R-squared"): \(NumberFormat.significant(score)) (\(rows) rows)")
         }
-        var table = TextTable(headers: ["feature", "importance"], alignments: [.left, .right])
-        let importances = forest.featureImportances()
-        for index in importances.indices.sorted(by: { importances[$0] > importances[$1] || (importances[$0] == importances[$1] && $0 < $1) }) {
-            table.append([TerminalText.escaped(model.schema.features[index].name), NumberFormat.significant(importances[index], digits: 4)])
+        if let table = model.importanceTable() {
+            report.add("Impurity importances:")
+            report.add(table)
         }
-        report.add("Impurity importances:")
-        report.add(table)
         return report
     }
 
     public func check(in model: Model) throws {
-        do {
+        try engineCheck {
             try forest.validate(featureCount: model.schema.features.count, levelCounts: model.schema.features.map { $0.levels?.count },
                                 classCount: model.task == .classification ? model.schema.classes.count : 0)
-        } catch let error as ModelshError {
-            throw Inconsistency(message: error.message)
         }
         if let score = outOfBagScore { try require(score.isFinite || score.isNaN, "the out-of-bag score is infinite") }
     }

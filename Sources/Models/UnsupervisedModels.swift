@@ -78,11 +78,7 @@ public struct KMeansState: LearnedState {
 
     public func check(in model: Model) throws {
         try require(model.task == .clustering, "a k-means model clusters")
-        do {
-            try self.model.validate(featureCount: model.preprocessing.terms.count)
-        } catch let error as ModelshError {
-            throw Inconsistency(message: error.message)
-        }
+        try engineCheck { try self.model.validate(featureCount: model.preprocessing.terms.count) }
         let rows = model.training.rowsUsed
         try require(self.model.sizes.allSatisfy { $0 <= rows } && self.model.sizes.reduce(0, +) == rows, "the cluster sizes do not add up to the rows used")
     }
@@ -168,10 +164,6 @@ public struct PCAState: LearnedState {
 
     public func check(in model: Model) throws {
         try require(model.task == .components, "a PCA model gives components")
-        do {
-            try self.model.validate(featureCount: model.preprocessing.terms.count)
-        } catch let error as ModelshError {
-            throw Inconsistency(message: error.message)
-        }
+        try engineCheck { try self.model.validate(featureCount: model.preprocessing.terms.count) }
     }
 }

@@ -177,13 +177,10 @@ enum ModelCommands {
             },
             CommandForm([.value(name: "MODEL", kind: .model)]) { invocation, context in
                 let model = invocation.model("MODEL")
-                guard let own = model.state.featureImportances else {
+                guard let table = model.importanceTable() else {
                     throw ModelshError.usage("a \(model.kind) model has no importances of its own; give 'on DATA' for permutation importance",
                                              at: invocation.location("MODEL"))
                 }
-                var table = TextTable(headers: ["feature", own.measure], alignments: [.left, .right])
-                let ranked = zip(model.schema.features.map(\.name), own.values).enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }
-                for (_, (name, value)) in ranked { table.append([name, NumberFormat.significant(value, digits: 4)]) }
                 context.emit(.table(table))
             },
         ])
