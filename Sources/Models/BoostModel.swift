@@ -46,7 +46,8 @@ public enum BoostModel: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: GradientBoostingParameters) throws -> BoostState {
         let target: BoostingTarget = problem.task == .classification ? .classes(problem.classIndices, count: problem.classes.count) : .values(problem.target)
-        return BoostState(model: try GradientBoostedTrees.fit(features: problem.features, target: target, parameters: parameters))
+        return BoostState(model: try GradientBoostedTrees.fit(features: problem.features, target: target, parameters: parameters,
+                                                                 progress: problem.progress))
     }
 }
 

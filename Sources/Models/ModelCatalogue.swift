@@ -52,13 +52,17 @@ public struct FitRequest: Sendable {
     public let features: [String]?
     /// Validated against the kind's option specs before the kind sees them.
     public let options: [String: String]
+    /// Called (from any thread) as a long fit advances: units done, units in all.
+    public let progress: (@Sendable (Int, Int) -> Void)?
 
-    public init(data: Dataset, datasetName: String, target: String?, features: [String]?, options: [String: String]) {
+    public init(data: Dataset, datasetName: String, target: String?, features: [String]?, options: [String: String],
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.data = data
         self.datasetName = datasetName
         self.target = target
         self.features = features
         self.options = options
+        self.progress = progress
     }
 }
 
@@ -138,14 +142,14 @@ public struct ModelKind: Sendable {
         let problem = TrainingProblem(task: frame.task, design: inputs.design, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
-                                      classes: frame.schema.classes)
+                                      classes: frame.schema.classes, progress: request.progress)
         return (PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters), parameters)
     }
 
     /// The training problem `request` makes for this kind, without fitting it (for `path`).
     func prepare(_ request: FitRequest) throws -> PreparedFit {
         try prepareFit(FitRequest(data: request.data, datasetName: request.datasetName, target: request.target,
-                                  features: request.features, options: normalisedOptions(request.options)))
+                                  features: request.features, options: normalisedOptions(request.options), progress: request.progress))
     }
 
     /// The hyper-parameters `options` give (after checking their names and values).
@@ -156,7 +160,7 @@ public struct ModelKind: Sendable {
     /// Fits a model of this kind after checking the option names and values.
     public func fit(_ request: FitRequest) throws -> Model {
         try fitModel(FitRequest(data: request.data, datasetName: request.datasetName, target: request.target,
-                                features: request.features, options: normalisedOptions(request.options)))
+                                features: request.features, options: normalisedOptions(request.options), progress: request.progress))
     }
 }
 
@@ -191,8 +195,9 @@ public enum ModelCatalogue {
 
     /// Fits a model of `kind`, after checking the kind and option names exist.
     public static func fit(kind: String, data: Dataset, datasetName: String, target: String?,
-                           features: [String]?, options: [String: String]) throws -> Model {
-        try requireKind(named: kind).fit(FitRequest(data: data, datasetName: datasetName, target: target, features: features, options: options))
+                           features: [String]?, options: [String: String], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Model {
+        try requireKind(named: kind).fit(FitRequest(data: data, datasetName: datasetName, target: target, features: features, options: options,
+                                                    progress: progress))
     }
 }
 

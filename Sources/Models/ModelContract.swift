@@ -124,6 +124,8 @@ public struct TrainingProblem: Sendable {
     public let target: [Double]
     /// Classification: the class labels, in index order; empty for regression.
     public let classes: [String]
+    /// For long fits: report (units done, units in all), from any thread.
+    public let progress: (@Sendable (Int, Int) -> Void)?
 
     /// Each row's class index (classification).
     public var classIndices: [Int] { target.map { Int($0) } }

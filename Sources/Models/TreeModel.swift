@@ -203,7 +203,7 @@ public enum ForestModel: Learner {
                                   maxFeatures: parameters.tree.maxFeatures ?? FeatureSampling.forestDefault(for: criterion))
         let (forest, outOfBag) = try RandomForest.fit(features: problem.features, target: TreeOptions.target(problem),
                                                       parameters: RandomForestParameters(tree: tree, trees: parameters.trees, bootstrap: parameters.bootstrap),
-                                                      seed: parameters.tree.seed)
+                                                      seed: parameters.tree.seed, progress: problem.progress)
         return ForestState(forest: forest, outOfBagScore: outOfBag?.score, outOfBagRows: outOfBag?.rowsScored)
     }
 }

@@ -36,7 +36,7 @@ public enum KMeansModel: Learner {
         guard parameters.clusterCount <= problem.design.rows else {
             throw ModelshError.usage("k=\(parameters.clusterCount) is more than the \(problem.design.rows) rows", argument: "k")
         }
-        return KMeansState(model: try KMeans.fit(problem.design, options: parameters).model)
+        return KMeansState(model: try KMeans.fit(problem.design, options: parameters, progress: problem.progress).model)
     }
 }
 

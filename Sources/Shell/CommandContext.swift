@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Models
 import Store
 import Tabular
@@ -26,9 +27,35 @@ public final class CommandContext {
 
     public func emit(_ text: String) { session.print(text) }
 
+    /// Runs `body` with a progress callback for long fits, which the sink may show while it
+    /// runs (a terminal does, after half a second) and clears when it ends.
+    func withProgress<T>(_ what: String, _ body: (@escaping @Sendable (Int, Int) -> Void) throws -> T) rethrows -> T {
+        let reporter = ProgressReporter(sink: session.sink, what: what)
+        defer { session.sink.progressEnded() }
+        return try body { done, total in reporter.report(done, total) }
+    }
+
     /// Binds a new dataset or model to the name after `as` number `index`.
     func define(output index: Int, of invocation: Invocation, as value: Variable) throws {
         let (name, location) = invocation.output(index)
         try state.variables.set(name, value, at: location)
+    }
+}
+
+/// Hands progress from the engines' threads to the sink one report at a time.
+final class ProgressReporter: @unchecked Sendable {
+    private let sink: OutputSink
+    private let what: String
+    private let lock = NSLock()
+
+    init(sink: OutputSink, what: String) {
+        self.sink = sink
+        self.what = what
+    }
+
+    func report(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        sink.progress(what, done: done, of: total)
     }
 }

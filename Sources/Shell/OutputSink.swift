@@ -5,6 +5,16 @@ public protocol OutputSink: AnyObject {
     func output(_ text: String)
     /// A rendered error or warning, one or more lines, without a trailing newline.
     func error(_ text: String)
+    /// How far a long task has got (`done` of `total` units), possibly from another thread. A
+    /// terminal shows it on stderr and clears it at `progressEnded`; every other sink ignores
+    /// it, so progress never reaches a transcript.
+    func progress(_ what: String, done: Int, of total: Int)
+    func progressEnded()
+}
+
+extension OutputSink {
+    public func progress(_ what: String, done: Int, of total: Int) {}
+    public func progressEnded() {}
 }
 
 /// Collects output in order, errors included, as a transcript shows it.

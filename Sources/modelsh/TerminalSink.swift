@@ -10,6 +10,28 @@ final class TerminalSink: OutputSink {
         return isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
     }()
 
+    /// Progress shows only on a terminal, and only once a task has run half a second.
+    private let showsProgress = isatty(STDERR_FILENO) == 1
+    private var progressStarted: ContinuousClock.Instant?
+    private var progressShown = false
+
+    func progress(_ what: String, done: Int, of total: Int) {
+        guard showsProgress, total > 0 else { return }
+        let now = ContinuousClock.now
+        let started = progressStarted ?? now
+        progressStarted = started
+        guard started.duration(to: now) >= .milliseconds(500) else { return }
+        progressShown = true
+        let percent = min(100, done * 100 / total)
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(what): \(done)/\(total) (\(percent)%)".utf8))
+    }
+
+    func progressEnded() {
+        if progressShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        progressStarted = nil
+        progressShown = false
+    }
+
     func output(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }

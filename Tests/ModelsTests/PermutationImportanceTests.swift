@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Models
 import Numerics
 import Tabular
@@ -33,6 +34,26 @@ final class PermutationImportanceTests: XCTestCase {
         XCTAssertGreaterThan(byLoss.features[0].mean, 0)
         assertThrows(.usage, containing: ["unknown metric 'acuracy'", "did you mean 'accuracy'"], argument: "metric") {
             try PermutationImportance(model: model, data: iris, metric: "acuracy", repeats: 1, seed: 1)
+        }
+    }
+}
+
+/// Long fits report progress through the request; the shell shows it only on a terminal.
+final class FitProgressTests: XCTestCase {
+    func testForestAndBoostingReportEveryUnitOfWork() throws {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var calls: [(Int, Int)] = []
+            func add(_ done: Int, _ total: Int) { lock.lock(); calls.append((done, total)); lock.unlock() }
+        }
+        let iris = try TestData.iris()
+        for (kind, options, units) in [("forest", ["trees": "7"], 7), ("boost", ["rounds": "4"], 4)] {
+            let counter = Counter()
+            _ = try ModelCatalogue.fit(kind: kind, data: iris, datasetName: "iris", target: "Species", features: nil, options: options,
+                                       progress: { counter.add($0, $1) })
+            XCTAssertEqual(counter.calls.count, units, kind)
+            XCTAssertEqual(counter.calls.map(\.0).max(), units, kind)
+            XCTAssertTrue(counter.calls.allSatisfy { $0.1 == units }, kind)
         }
     }
 }

@@ -26,9 +26,11 @@ enum ModelCommands {
             OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let model = try invocation.at("DATA") {
-                try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
-                                       datasetName: invocation.name("DATA")!, target: invocation.text("target"),
-                                       features: invocation.words("features"), options: invocation.modelOptions)
+                try context.withProgress("fit \(invocation.text("KIND")!)") { progress in
+                    try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
+                                           datasetName: invocation.name("DATA")!, target: invocation.text("target"),
+                                           features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
+                }
             }
             try context.define(output: 0, of: invocation, as: .model(model))
             context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
