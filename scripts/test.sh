@@ -13,9 +13,10 @@ swift build --product modelsh || exit 1
 swift test --disable-swift-testing 2>&1 | tee "$log"
 unit_status=${PIPESTATUS[0]}
 
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+# The last summary is the whole run's: "Executed N tests, with [S tests skipped and] F failures".
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with .*[0-9]+ failures?" "$log" | tail -1)
 unit_run=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-unit_failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+unit_failed=$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$summary")
 unit_run=${unit_run:-0}
 unit_failed=${unit_failed:-0}
 if [ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ]; then unit_failed=1; fi
