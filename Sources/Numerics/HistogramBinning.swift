@@ -87,13 +87,12 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         let missing = UInt8(Self.missingBin)
         switch (self, column) {
         case (.numeric(let thresholds), .numbers(let values)):
-            thresholds.withUnsafeBufferPointer { t in
-                values.withUnsafeBufferPointer { x in
-                    let count = rows?.count ?? x.count
-                    for i in 0 ..< count {
-                        let value = x[rows?[i] ?? i]
-                        codes[i] = value.isNaN ? missing : UInt8(Self.bin(of: value, thresholds: t))
-                    }
+            let search = ThresholdSearch(thresholds)
+            values.withUnsafeBufferPointer { x in
+                let count = rows?.count ?? x.count
+                for i in 0 ..< count {
+                    let value = x[rows?[i] ?? i]
+                    codes[i] = value.isNaN ? missing : UInt8(search.bin(of: value))
                 }
             }
         case (.categorical(let levels), .levels(let values, let levelCount)):
@@ -108,11 +107,43 @@ public enum FeatureBins: Codable, Sendable, Equatable {
             preconditionFailure("a feature's column kind is checked against its bins before coding")
         }
     }
+}
 
-    /// The first i with `value ≤ thresholds[i]`, or `thresholds.count` (scikit-learn's search).
+/// The bin of a value among increasing thresholds: the first i with value ≤ thresholds[i], or
+/// the number of thresholds (scikit-learn's binary search gives the same). A binary search over
+/// all thresholds mispredicts a branch at most of its steps on random values; here the value's
+/// bucket among 1024 equal slices of the thresholds' range narrows the search first, usually to
+/// no more than a threshold or two. Buckets come from one monotone formula applied to values
+/// and thresholds alike, so a threshold in a lower bucket is below the value and one in a
+/// higher bucket above it, whatever the rounding: the answer is always within the bucket's range.
+private struct ThresholdSearch {
+    private static let buckets = 1024
+    private let thresholds: [Double]
+    private let lowest: Double
+    private let scale: Double
+    /// `firstOfBucket[b]`: the number of thresholds in buckets below b; one entry more at the end.
+    private let firstOfBucket: [Int]
+
+    init(_ thresholds: [Double]) {
+        self.thresholds = thresholds
+        lowest = thresholds.first ?? 0
+        let range = (thresholds.last ?? 0) - lowest
+        scale = range > 0 && range.isFinite ? Double(Self.buckets) / range : 0
+        var firstOfBucket = [Int](repeating: 0, count: Self.buckets + 1)
+        for threshold in thresholds { firstOfBucket[Self.bucket(of: threshold, lowest: lowest, scale: scale) + 1] += 1 }
+        for b in 0 ..< Self.buckets { firstOfBucket[b + 1] += firstOfBucket[b] }
+        self.firstOfBucket = firstOfBucket
+    }
+
     @inline(__always)
-    private static func bin(of value: Double, thresholds: UnsafeBufferPointer<Double>) -> Int {
-        var low = 0, high = thresholds.count
+    private static func bucket(of value: Double, lowest: Double, scale: Double) -> Int {
+        Int(min(max((value - lowest) * scale, 0), Double(buckets - 1)))
+    }
+
+    @inline(__always)
+    func bin(of value: Double) -> Int {
+        let b = Self.bucket(of: value, lowest: lowest, scale: scale)
+        var low = firstOfBucket[b], high = firstOfBucket[b + 1]
         while low < high {
             let middle = low + (high - low - 1) / 2
             if value <= thresholds[middle] { high = middle } else { low = middle + 1 }

@@ -339,10 +339,7 @@ private struct Boosting {
                     }
                 }
                 trainingScores.withUnsafeMutableBufferPointer { grower.addLeafValues(of: tree, to: $0.baseAddress! + k * n) }
-                if validation.rows > 0 {
-                    let compiled = CompiledTree(tree), rows = validation.rows
-                    validationScores.withUnsafeMutableBufferPointer { compiled.add(validation, rows: 0 ..< rows, to: $0.baseAddress! + k * rows) }
-                }
+                if validation.rows > 0 { addPredictions(of: CompiledTree(tree), to: &validationScores, offset: k * validation.rows) }
                 trees.append(tree)
             }
             progress?(round + 1, parameters.rounds)
@@ -355,6 +352,15 @@ private struct Boosting {
             }
         }
         trainingLoss.append(meanLoss(trainingScores, trainingTargets, rows: n))
+    }
+
+    /// Adds a new tree's values for the validation rows to their scores (from `offset`), a block of rows per work unit.
+    private func addPredictions(of tree: CompiledTree, to scores: inout [Double], offset: Int) {
+        let (validation, blocks) = (validation, RowBlocks(rows: validation.rows))
+        scores.withUnsafeMutableBufferPointer { scores in
+            nonisolated(unsafe) let scores = scores.baseAddress! + offset
+            ConcurrentWork.run(blocks.count, threads: threads) { tree.add(validation, rows: blocks.range($0), to: scores) }
+        }
     }
 
     /// scikit-learn's `_should_stop`: none of the last `patience` losses is below the one before
