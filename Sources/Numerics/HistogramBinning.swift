@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How one feature maps to the byte-sized bins histogram boosting works on, learned once from
 /// the training rows (as scikit-learn's `_BinMapper`, so the bins equal its bins on the same
 /// values). Bin 255 is always the missing bin: NaN, a missing level, and at prediction a level
@@ -135,9 +133,12 @@ private struct ThresholdSearch {
         self.firstOfBucket = firstOfBucket
     }
 
+    /// Non-decreasing in the value; 0 when the scale is 0 (all thresholds in one bucket), even
+    /// for an infinite value, whose position is then NaN.
     @inline(__always)
     private static func bucket(of value: Double, lowest: Double, scale: Double) -> Int {
-        Int(min(max((value - lowest) * scale, 0), Double(buckets - 1)))
+        let position = (value - lowest) * scale
+        return position > 0 ? Int(min(position, Double(buckets - 1))) : 0
     }
 
     @inline(__always)
@@ -152,9 +153,9 @@ private struct ThresholdSearch {
     }
 }
 
-/// Features coded to bins: `rows × featureCount` bytes, column-major, so that a histogram pass
-/// over one feature reads one contiguous column.
-struct BinnedRows: @unchecked Sendable {
+/// Features coded to bins: `rows × featureCount` bytes, column-major, so that a split reads
+/// one feature of a node's rows from one column (histograms read `HistogramBuilder`'s records).
+struct BinnedRows: Sendable {
     let rows: Int
     let featureCount: Int
     let codes: [UInt8]
@@ -171,20 +172,5 @@ struct BinnedRows: @unchecked Sendable {
             }
         }
         self.codes = codes
-    }
-}
-
-/// Runs independent work units on up to `threads` threads, each unit on one thread, so that
-/// any result a unit computes is the same whatever the thread count.
-enum ConcurrentWork {
-    static func run(_ units: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        let width = min(threads, units)
-        guard width > 1 else {
-            for unit in 0 ..< units { body(unit) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: width) { thread in
-            for unit in stride(from: thread, to: units, by: width) { body(unit) }
-        }
     }
 }

@@ -1,3 +1,12 @@
+/// How a node's histograms lie in memory: `bins × 3` doubles per feature, the sums of
+/// gradient, hessian and count in each bin. With a constant hessian (squared error) the hessian
+/// sums are not kept: the count stands in for them.
+enum HistogramLayout {
+    static let binsPerFeature = 256
+    static let stride = 3
+    static let doublesPerFeature = binsPerFeature * stride
+}
+
 /// Sums gradient, hessian and row count per bin of every feature over a node's rows: the
 /// histograms a split is chosen from (`HistogramLayout`).
 ///
@@ -13,8 +22,8 @@
 /// and adding up its histograms costs little beside it; a node too small for two parts is
 /// summed row by row in order, as scikit-learn does.
 final class HistogramBuilder {
-    let rows: Int
-    let featureCount: Int
+    private let rows: Int
+    private let featureCount: Int
     /// Doubles in one node's histograms (all features).
     let histogramSize: Int
     private let threads: Int

@@ -34,15 +34,6 @@ struct SplitCandidate {
     var valueRight = 0.0
 }
 
-/// Where the split search reads a node's histograms: `bins × 3` doubles per feature, the sums of
-/// gradient, hessian and count in each bin. With a constant hessian (squared error) the hessian
-/// sums are not kept: the count stands in for them.
-enum HistogramLayout {
-    static let binsPerFeature = 256
-    static let stride = 3
-    static let doublesPerFeature = binsPerFeature * stride
-}
-
 /// What limits a split, as scikit-learn's `Splitter`: at least `minLeaf` rows and a hessian sum
 /// of 1e-3 on each side, and a gain above 0.
 struct SplitRules {
@@ -158,12 +149,10 @@ struct SplitSearch {
                             into candidate: inout SplitCandidate) {
         let supportFactor = Double(node.count) / node.hessian
         var ordered: [(bin: Int, ratio: Double)] = []
-        for bin in 0 ..< valueBinCounts[f] + 1 {
-            let b = bin == valueBinCounts[f] ? FeatureBins.missingBin : bin
-            if b == FeatureBins.missingBin && !hasMissing[f] { continue }
-            let level = sums(histogram, bin: b)
+        for bin in Array(0 ..< valueBinCounts[f]) + (hasMissing[f] ? [FeatureBins.missingBin] : []) {
+            let level = sums(histogram, bin: bin)
             if level.hessian * supportFactor >= SplitRules.minLevelSupport {
-                ordered.append((b, level.gradient / (level.hessian + SplitRules.minLevelSupport)))
+                ordered.append((bin, level.gradient / (level.hessian + SplitRules.minLevelSupport)))
             }
         }
         guard ordered.count > 1 else { return }

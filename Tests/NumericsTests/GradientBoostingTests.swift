@@ -129,12 +129,12 @@ final class GradientBoostingTests: XCTestCase {
     }
 
     /// The fast bin search (buckets, then a binary search within one) gives the plain count of
-    /// thresholds below each value, on values crowded at one end, ties with thresholds and
-    /// values beyond both ends.
+    /// thresholds below each value, on values crowded at one end, ties with thresholds, values
+    /// beyond both ends, and a single threshold (one bucket).
     func testBinSearchCountsTheThresholdsBelowEachValue() {
         var random = Xoshiro256StarStar(seed: 3)
         let skewed = (0 ..< 5000).map { _ in exp(20 * random.uniform()) } + [1e300, -1e300]
-        for values in [skewed, (0 ..< 3000).map { Double($0 % 700) }] {
+        for values in [skewed, (0 ..< 3000).map { Double($0 % 700) }, [0, 1]] {
             let bins = FeatureBins.learn(.numbers(values), rows: Array(values.indices), maxBins: 255)
             guard case .numeric(let thresholds) = bins else { return XCTFail("numeric bins") }
             let probes = values + thresholds + [.infinity, -.infinity, .nan]
