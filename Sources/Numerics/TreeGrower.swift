@@ -144,21 +144,12 @@ final class TreeGrower {
         importances[split.feature] += sums.gradient * search.rules.value(sums)
             - split.left.gradient * split.valueLeft - (sums - split.left).gradient * split.valueRight
 
-        if let maxLeaves, leafCount + splittable.count + 2 == maxLeaves {
-            makeLeaf(left)
-            makeLeaf(right)
-            while let node = splittable.popLast() { makeLeaf(node) }
-            releaseHistogram(of: parent)
-            return
-        }
-        if let maxDepth, depth == maxDepth {
-            makeLeaf(left)
-            makeLeaf(right)
-            releaseHistogram(of: parent)
-            return
-        }
+        // At the leaf limit every node still waiting becomes a leaf; at the depth limit both children do.
+        let atLeafLimit = maxLeaves.map { leafCount + splittable.count + 2 == $0 } ?? false
+        let growsFurther = !atLeafLimit && depth != maxDepth
+        if atLeafLimit { while let node = splittable.popLast() { makeLeaf(node) } }
         let minRows = 2 * search.rules.minLeaf
-        let splitLeft = leftCount >= minRows, splitRight = count - leftCount >= minRows
+        let splitLeft = growsFurther && leftCount >= minRows, splitRight = growsFurther && count - leftCount >= minRows
         guard splitLeft || splitRight else {
             makeLeaf(left)
             makeLeaf(right)

@@ -36,7 +36,7 @@ final class GradientBoostingTests: XCTestCase {
         XCTAssertEqual(Array(thresholds.prefix(5)), [18.05, 18.3, 18.55, 18.700000000000003, 18.85])
         XCTAssertEqual(ten, [21.0, 22.6, 23.6, 24.7, 25.7, 26.9, 28.3, 30.3, 32.3])
 
-        let rounded = (0 ..< 1000).map { (Synthetic.uniforms(row: $0, count: 1)[0] * 1000).rounded() / 100 }
+        let rounded = (0 ..< 1000).map { (Synthetic.uniforms(row: $0, count: 1)[0] * 1000).rounded(.toNearestOrEven) / 100 }
         guard case .numeric(let quantiles) = FeatureBins.learn(.numbers(rounded), rows: Array(0 ..< 1000), maxBins: 255) else {
             return XCTFail("numeric bins")
         }
