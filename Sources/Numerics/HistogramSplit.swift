@@ -105,40 +105,43 @@ struct SplitSearch {
         return true
     }
 
+    /// Moves bins one at a time, in `order`, to the side that starts empty (`growingLeft`: the
+    /// left one), keeping in `candidate` the cut of largest gain; `accepted(&candidate, i)`
+    /// records what the cut after the i-th bin means. Cuts with the growing side too small are skipped, and the
+    /// scan stops at the first with the other side too small, as it can only shrink.
+    private func scan(_ histogram: UnsafePointer<Double>, order: some Sequence<Int>, growingLeft: Bool, node: GradientSums,
+                      value: Double, into candidate: inout SplitCandidate, accepted: (inout SplitCandidate, Int) -> Void) {
+        let lossHere = node.gradient * value
+        var growing = GradientSums()
+        for (i, bin) in order.enumerated() {
+            growing.add(sums(histogram, bin: bin))
+            let other = node - growing
+            guard allows(growing) else { continue }
+            guard allows(other) else { break }
+            let (left, right) = growingLeft ? (growing, other) : (other, growing)
+            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) { accepted(&candidate, i) }
+        }
+    }
+
     /// Bins 0…b left, the rest (and missing values) right; with missing values, also every value
-    /// left and only the missing ones right. The scan skips cuts with too small a left side and
-    /// stops at the first with too small a right side, which can only shrink.
+    /// left and only the missing ones right.
     private func scanLeftToRight(_ histogram: UnsafePointer<Double>, feature f: Int, node: GradientSums, value: Double,
                                  into candidate: inout SplitCandidate) {
         let end = valueBinCounts[f] - 1 + (hasMissing[f] ? 1 : 0)
-        let lossHere = node.gradient * value
-        var left = GradientSums()
-        for bin in 0 ..< max(end, 0) {
-            left.add(sums(histogram, bin: bin))
-            let right = node - left
-            guard allows(left) else { continue }
-            guard allows(right) else { break }
-            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                candidate.threshold = bin
-                candidate.missingGoesLeft = false
-            }
+        scan(histogram, order: 0 ..< max(end, 0), growingLeft: true, node: node, value: value, into: &candidate) { candidate, bin in
+            candidate.threshold = bin
+            candidate.missingGoesLeft = false
         }
     }
 
     /// Bins b+1… right, the rest and the missing values left (run only when there are missing values).
     private func scanRightToLeft(_ histogram: UnsafePointer<Double>, feature f: Int, node: GradientSums, value: Double,
                                  into candidate: inout SplitCandidate) {
-        let lossHere = node.gradient * value
-        var right = GradientSums()
-        for bin in stride(from: valueBinCounts[f] - 2, through: 0, by: -1) {
-            right.add(sums(histogram, bin: bin + 1))
-            let left = node - right
-            guard allows(right) else { continue }
-            guard allows(left) else { break }
-            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                candidate.threshold = bin
-                candidate.missingGoesLeft = true
-            }
+        let top = valueBinCounts[f] - 1
+        scan(histogram, order: stride(from: top, through: 1, by: -1), growingLeft: false, node: node, value: value,
+             into: &candidate) { candidate, i in
+            candidate.threshold = top - 1 - i
+            candidate.missingGoesLeft = true
         }
     }
 
@@ -157,20 +160,11 @@ struct SplitSearch {
         }
         guard ordered.count > 1 else { return }
         ordered.sort { $0.ratio < $1.ratio || ($0.ratio == $1.ratio && $0.bin < $1.bin) }
-        let lossHere = node.gradient * value
         var bestCut: (fromLow: Bool, count: Int)?
         for fromLow in [true, false] {
             let middle = (ordered.count + 1) / 2 - (fromLow ? 0 : 1)
-            var left = GradientSums()
-            for i in 0 ..< middle {
-                left.add(sums(histogram, bin: ordered[fromLow ? i : ordered.count - 1 - i].bin))
-                let right = node - left
-                guard allows(left) else { continue }
-                guard allows(right) else { break }
-                if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                    bestCut = (fromLow, i + 1)
-                }
-            }
+            let bins = (fromLow ? Array(ordered) : ordered.reversed()).prefix(middle).map(\.bin)
+            scan(histogram, order: bins, growingLeft: true, node: node, value: value, into: &candidate) { _, i in bestCut = (fromLow, i + 1) }
         }
         guard let bestCut else { return }
         let chosen = bestCut.fromLow ? ordered.prefix(bestCut.count) : ordered.suffix(bestCut.count)

@@ -79,21 +79,30 @@ final class GradientBoostingTests: XCTestCase {
         assertRelative(tree.value[tree.right[0]], right, 1e-12, file: file, line: line)
     }
 
-    /// boost.py, hand_made: x = i mod 10, missing when 7 | i, y = x or 20. The best split sends
-    /// every value left and the missing ones right; a NaN to predict goes right too.
+    /// boost.py, hand_made: x = i mod 10, missing when 7 | i. With y = x or 20 the best split
+    /// sends every value left and the missing ones right; with y = x or 0 it cuts at 4.5 and
+    /// sends the missing ones left, with the low values. A NaN to predict follows them.
     func testMissingValuesGoWhereTheyGainMost() throws {
         let x = (0 ..< 140).map { $0 % 7 == 0 ? Double.nan : Double($0 % 10) }
-        let y = (0 ..< 140).map { $0 % 7 == 0 ? 20 : Double($0 % 10) }
         var parameters = Self.stump
         parameters.minLeaf = 5
-        let model = try GradientBoostedTrees.fit(features: [.numbers(x)], target: .values(y), parameters: parameters)
-        let tree = model.trees[0]
-        XCTAssertEqual(tree.threshold[0], model.bins[0].valueBinCount - 1, "all values left")
-        XCTAssertFalse(tree.missingGoesLeft[0])
-        assertRelative(tree.value[1], -0.2214285728335381, 1e-12)
-        assertRelative(tree.value[2], 1.3285714149475099, 1e-12)
-        let predicted = try model.predict([.numbers([.nan, 3])])
-        XCTAssertEqual(predicted, [model.baseline[0] + tree.value[2], model.baseline[0] + tree.value[1]])
+        for (missingY, threshold, left, right) in [(20.0, nil, -0.2214285728335381, 1.3285714149475099),
+                                                   (0, 4.5, -0.235714288726449, 0.3142857098579407)] {
+            let y = (0 ..< 140).map { $0 % 7 == 0 ? missingY : Double($0 % 10) }
+            let model = try GradientBoostedTrees.fit(features: [.numbers(x)], target: .values(y), parameters: parameters)
+            let tree = model.trees[0]
+            guard case .numeric(let thresholds) = model.bins[0] else { return XCTFail("numeric bins") }
+            if let threshold {
+                XCTAssertEqual(thresholds[tree.threshold[0]], threshold)
+            } else {
+                XCTAssertEqual(tree.threshold[0], thresholds.count, "all values left")
+            }
+            XCTAssertEqual(tree.missingGoesLeft[0], threshold != nil)
+            assertRelative(tree.value[1], left, 1e-12)
+            assertRelative(tree.value[2], right, 1e-12)
+            let missingSide = model.baseline[0] + tree.value[threshold == nil ? 2 : 1]
+            XCTAssertEqual(try model.predict([.numbers([.nan])]), [missingSide])
+        }
     }
 
     /// A feature with no missing values in training sends them at prediction to the child that

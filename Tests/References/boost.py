@@ -116,6 +116,10 @@ def hand_made():
     m = HistGradientBoostingRegressor(max_iter=1, max_depth=1, min_samples_leaf=5, early_stopping=False).fit(x[:, None], y)
     print("// missing values: x = i mod 10 (NaN when 7 | i), y = x or 20")
     describe_tree(m)
+    y = np.where(np.isnan(x), 0.0, i % 10)
+    m = HistGradientBoostingRegressor(max_iter=1, max_depth=1, min_samples_leaf=5, early_stopping=False).fit(x[:, None], y)
+    print("// the same with y = x or 0: missing values go left with the low ones")
+    describe_tree(m)
     # a level feature whose effect is not monotone in the level: levels {1, 4} high, {0, 2, 3, 5} low; and -1 missing
     level = i % 6
     effect = np.array([0.0, 5.0, 1.0, 0.5, 6.0, -1.0])
