@@ -47,23 +47,28 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         var distinct: [Double] = []
         for value in values where distinct.last != value { distinct.append(value) }
         guard distinct.count > 1 else { return [] }
-        var thresholds: [Double]
+        let thresholds: [Double]
         if distinct.count <= maxBins {
             thresholds = (1 ..< distinct.count).map { (distinct[$0 - 1] + distinct[$0]) / 2 }
         } else {
             // numpy.linspace(0, 100, maxBins + 1)[1 ..< maxBins] / 100, computed as numpy does.
             let step = 100 / Double(maxBins)
             thresholds = (1 ..< maxBins).map { averagedInvertedCDF(values, Double($0) * step / 100) }
-            var unique: [Double] = []
-            for threshold in thresholds.sorted() where unique.last != threshold { unique.append(threshold) }
-            thresholds = unique
         }
-        // A midpoint of two huge values can overflow; a finite threshold keeps the state storable.
-        return thresholds.map { min(max($0, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
+        // Duplicates removed (as scikit-learn), after an average of two huge values that
+        // overflowed is brought back to the largest finite number, to keep the state storable.
+        var unique: [Double] = []
+        let finite = thresholds.map { min(max($0, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
+        for threshold in finite.sorted() where unique.last != threshold {
+            unique.append(threshold)
+        }
+        return unique
     }
 
     /// numpy.quantile(sorted, q, method: "averaged_inverted_cdf"): the order statistic at n·q,
-    /// or the average of two when n·q is a whole number, with numpy's interpolation arithmetic.
+    /// or the average of two when n·q is a whole number, with numpy's interpolation arithmetic
+    /// (b − (b − a)·½), except that the order statistic is taken as it is rather than as
+    /// b − (b − a)·0, which is the same unless b − a overflows.
     static func averagedInvertedCDF(_ sorted: [Double], _ q: Double) -> Double {
         let n = sorted.count
         let position = Double(n) * q - 1
@@ -76,8 +81,7 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         } else {
             (a, b) = (sorted[Int(below)], sorted[Int(below) + 1])
         }
-        let weight = position - below == 0 ? 0.5 : 1.0
-        return b - (b - a) * (1 - weight)
+        return position - below == 0 ? b - (b - a) * 0.5 : b
     }
 
     /// The bin of every value of `column` at `rows` (all rows when nil), written to `codes`.

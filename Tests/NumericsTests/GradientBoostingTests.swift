@@ -155,6 +155,14 @@ final class GradientBoostingTests: XCTestCase {
         }
     }
 
+    /// Midpoints of huge values overflow; the bins stay finite and increasing, so the state validates.
+    func testHugeValuesGiveFiniteIncreasingBins() throws {
+        let x = (0 ..< 200).map { [-1.7e308, -1.6e308, 1.6e308, 1.7e308][$0 % 4] }
+        let model = try GradientBoostedTrees.fit(features: [.numbers(x)], target: .values(x.map { $0 > 0 ? 1 : 0 }))
+        XCTAssertEqual(model.bins[0], .numeric(thresholds: [-.greatestFiniteMagnitude, 0, .greatestFiniteMagnitude]))
+        XCTAssertNoThrow(try model.validate(featureCount: 1, levelCounts: [nil], classCount: 0))
+    }
+
     /// No tree has more leaves than `maxLeaves` or deeper leaves than `maxDepth`.
     func testTreesKeepToTheirLeafAndDepthLimits() throws {
         let (features, classes) = Synthetic.classification(rows: 3000, firstRow: 0)
