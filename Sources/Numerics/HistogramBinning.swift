@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How one feature maps to the byte-sized bins histogram boosting works on, learned once from
 /// the training rows (as scikit-learn's `_BinMapper`, so the bins equal its bins on the same
 /// values). Bin 255 is always the missing bin: NaN, a missing level, and at prediction a level
@@ -49,23 +47,28 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         var distinct: [Double] = []
         for value in values where distinct.last != value { distinct.append(value) }
         guard distinct.count > 1 else { return [] }
-        var thresholds: [Double]
+        let thresholds: [Double]
         if distinct.count <= maxBins {
             thresholds = (1 ..< distinct.count).map { (distinct[$0 - 1] + distinct[$0]) / 2 }
         } else {
             // numpy.linspace(0, 100, maxBins + 1)[1 ..< maxBins] / 100, computed as numpy does.
             let step = 100 / Double(maxBins)
             thresholds = (1 ..< maxBins).map { averagedInvertedCDF(values, Double($0) * step / 100) }
-            var unique: [Double] = []
-            for threshold in thresholds.sorted() where unique.last != threshold { unique.append(threshold) }
-            thresholds = unique
         }
-        // A midpoint of two huge values can overflow; a finite threshold keeps the state storable.
-        return thresholds.map { min(max($0, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
+        // Duplicates removed (as scikit-learn), after an average of two huge values that
+        // overflowed is brought back to the largest finite number, to keep the state storable.
+        var unique: [Double] = []
+        let finite = thresholds.map { min(max($0, -.greatestFiniteMagnitude), .greatestFiniteMagnitude) }
+        for threshold in finite.sorted() where unique.last != threshold {
+            unique.append(threshold)
+        }
+        return unique
     }
 
     /// numpy.quantile(sorted, q, method: "averaged_inverted_cdf"): the order statistic at n·q,
-    /// or the average of two when n·q is a whole number, with numpy's interpolation arithmetic.
+    /// or the average of two when n·q is a whole number, with numpy's interpolation arithmetic
+    /// (b − (b − a)·½), except that the order statistic is taken as it is rather than as
+    /// b − (b − a)·0, which is the same unless b − a overflows.
     static func averagedInvertedCDF(_ sorted: [Double], _ q: Double) -> Double {
         let n = sorted.count
         let position = Double(n) * q - 1
@@ -78,8 +81,7 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         } else {
             (a, b) = (sorted[Int(below)], sorted[Int(below) + 1])
         }
-        let weight = position - below == 0 ? 0.5 : 1.0
-        return b - (b - a) * (1 - weight)
+        return position - below == 0 ? b - (b - a) * 0.5 : b
     }
 
     /// The bin of every value of `column` at `rows` (all rows when nil), written to `codes`.
@@ -87,13 +89,12 @@ public enum FeatureBins: Codable, Sendable, Equatable {
         let missing = UInt8(Self.missingBin)
         switch (self, column) {
         case (.numeric(let thresholds), .numbers(let values)):
-            thresholds.withUnsafeBufferPointer { t in
-                values.withUnsafeBufferPointer { x in
-                    let count = rows?.count ?? x.count
-                    for i in 0 ..< count {
-                        let value = x[rows?[i] ?? i]
-                        codes[i] = value.isNaN ? missing : UInt8(Self.bin(of: value, thresholds: t))
-                    }
+            let search = ThresholdSearch(thresholds)
+            values.withUnsafeBufferPointer { x in
+                let count = rows?.count ?? x.count
+                for i in 0 ..< count {
+                    let value = x[rows?[i] ?? i]
+                    codes[i] = value.isNaN ? missing : UInt8(search.bin(of: value))
                 }
             }
         case (.categorical(let levels), .levels(let values, let levelCount)):
@@ -108,11 +109,46 @@ public enum FeatureBins: Codable, Sendable, Equatable {
             preconditionFailure("a feature's column kind is checked against its bins before coding")
         }
     }
+}
 
-    /// The first i with `value ≤ thresholds[i]`, or `thresholds.count` (scikit-learn's search).
+/// The bin of a value among increasing thresholds: the first i with value ≤ thresholds[i], or
+/// the number of thresholds (scikit-learn's binary search gives the same). A binary search over
+/// all thresholds mispredicts a branch at most of its steps on random values; here the value's
+/// bucket among 1024 equal slices of the thresholds' range narrows the search first, usually to
+/// no more than a threshold or two. Buckets come from one monotone formula applied to values
+/// and thresholds alike, so a threshold in a lower bucket is below the value and one in a
+/// higher bucket above it, whatever the rounding: the answer is always within the bucket's range.
+private struct ThresholdSearch {
+    private static let buckets = 1024
+    private let thresholds: [Double]
+    private let lowest: Double
+    private let scale: Double
+    /// `firstOfBucket[b]`: the number of thresholds in buckets below b; one entry more at the end.
+    private let firstOfBucket: [Int]
+
+    init(_ thresholds: [Double]) {
+        self.thresholds = thresholds
+        lowest = thresholds.first ?? 0
+        let range = (thresholds.last ?? 0) - lowest
+        scale = range > 0 && range.isFinite ? Double(Self.buckets) / range : 0
+        var firstOfBucket = [Int](repeating: 0, count: Self.buckets + 1)
+        for threshold in thresholds { firstOfBucket[Self.bucket(of: threshold, lowest: lowest, scale: scale) + 1] += 1 }
+        for b in 0 ..< Self.buckets { firstOfBucket[b + 1] += firstOfBucket[b] }
+        self.firstOfBucket = firstOfBucket
+    }
+
+    /// Non-decreasing in the value; 0 when the scale is 0 (all thresholds in one bucket), even
+    /// for an infinite value, whose position is then NaN.
     @inline(__always)
-    private static func bin(of value: Double, thresholds: UnsafeBufferPointer<Double>) -> Int {
-        var low = 0, high = thresholds.count
+    private static func bucket(of value: Double, lowest: Double, scale: Double) -> Int {
+        let position = (value - lowest) * scale
+        return position > 0 ? Int(min(position, Double(buckets - 1))) : 0
+    }
+
+    @inline(__always)
+    func bin(of value: Double) -> Int {
+        let b = Self.bucket(of: value, lowest: lowest, scale: scale)
+        var low = firstOfBucket[b], high = firstOfBucket[b + 1]
         while low < high {
             let middle = low + (high - low - 1) / 2
             if value <= thresholds[middle] { high = middle } else { low = middle + 1 }
@@ -121,9 +157,9 @@ public enum FeatureBins: Codable, Sendable, Equatable {
     }
 }
 
-/// Features coded to bins: `rows × featureCount` bytes, column-major, so that a histogram pass
-/// over one feature reads one contiguous column.
-struct BinnedRows: @unchecked Sendable {
+/// Features coded to bins: `rows × featureCount` bytes, column-major, so that a split reads
+/// one feature of a node's rows from one column (histograms read `HistogramBuilder`'s records).
+struct BinnedRows: Sendable {
     let rows: Int
     let featureCount: Int
     let codes: [UInt8]
@@ -140,20 +176,5 @@ struct BinnedRows: @unchecked Sendable {
             }
         }
         self.codes = codes
-    }
-}
-
-/// Runs independent work units on up to `threads` threads, each unit on one thread, so that
-/// any result a unit computes is the same whatever the thread count.
-enum ConcurrentWork {
-    static func run(_ units: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        let width = min(threads, units)
-        guard width > 1 else {
-            for unit in 0 ..< units { body(unit) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: width) { thread in
-            for unit in stride(from: thread, to: units, by: width) { body(unit) }
-        }
     }
 }

@@ -117,7 +117,7 @@ public struct GradientBoostedTrees: Codable, Sendable, Equatable {
         }
         let search = SplitSearch(rules: SplitRules(minLeaf: parameters.minLeaf, l2: parameters.l2, constantHessian: loss.hasConstantHessian),
                                  valueBinCounts: bins.map(\.valueBinCount), hasMissing: hasMissing, isCategorical: bins.map(\.isCategorical))
-        var boosting = Boosting(loss: loss, classCount: classCount, parameters: parameters, threads: threads,
+        var boosting = BoostingRounds(loss: loss, classCount: classCount, parameters: parameters, threads: threads,
                                 training: training, trainingTargets: stopsEarly ? trainingRows.map { targets[$0] } : targets,
                                 validation: validation, validationTargets: validationRows.map { targets[$0] })
         let grower = TreeGrower(data: training, search: search, maxLeaves: parameters.maxLeaves, maxDepth: parameters.maxDepth, threads: threads)
@@ -170,7 +170,10 @@ public struct GradientBoostedTrees: Codable, Sendable, Equatable {
         if classCount > 0 { for i in 0 ..< n { groups[Int(targets[i])].append(i) } }
         let exact = groups.map { Double($0.count) * Double(heldOut) / Double(n) }
         var takes = exact.map { Int($0.rounded(.down)) }
-        let byRemainder = groups.indices.sorted { (exact[$0] - Double(takes[$0]), $1) > (exact[$1] - Double(takes[$1]), $0) }
+        let byRemainder = groups.indices.sorted { a, b in
+            let (remainderA, remainderB) = (exact[a] - Double(takes[a]), exact[b] - Double(takes[b]))
+            return remainderA > remainderB || (remainderA == remainderB && a < b)
+        }
         for g in byRemainder.prefix(heldOut - takes.reduce(0, +)) { takes[g] += 1 }
         var validation: [Int] = []
         for g in groups.indices {
@@ -284,114 +287,5 @@ public struct GradientBoostedTrees: Codable, Sendable, Equatable {
             }
         }
         for (t, tree) in trees.enumerated() { try tree.validate(bins: bins, name: "tree \(t + 1) of the boosted model") }
-    }
-}
-
-/// The rounds of one fit: raw scores of the training and validation rows, gradients, the trees
-/// so far, losses and importances.
-private struct Boosting {
-    let loss: BoostingLoss
-    let classCount: Int
-    let parameters: GradientBoostingParameters
-    let threads: Int
-    let training: BinnedRows
-    let trainingTargets: [Double]
-    let validation: BinnedRows
-    let validationTargets: [Double]
-    let baseline: [Double]
-    var trees: [BoostedTree] = []
-    var importances: [Double]
-    var trainingLoss: [Double] = []
-    var validationLoss: [Double] = []
-    var stoppedEarly = false
-    private var trainingScores: [Double]
-    private var validationScores: [Double]
-
-    init(loss: BoostingLoss, classCount: Int, parameters: GradientBoostingParameters, threads: Int,
-         training: BinnedRows, trainingTargets: [Double], validation: BinnedRows, validationTargets: [Double]) {
-        self.loss = loss
-        self.classCount = classCount
-        self.parameters = parameters
-        self.threads = threads
-        self.training = training
-        self.trainingTargets = trainingTargets
-        self.validation = validation
-        self.validationTargets = validationTargets
-        baseline = loss.baseline(targets: trainingTargets, classCount: classCount)
-        importances = [Double](repeating: 0, count: training.featureCount)
-        trainingScores = baseline.flatMap { [Double](repeating: $0, count: training.rows) }
-        validationScores = baseline.flatMap { [Double](repeating: $0, count: validation.rows) }
-    }
-
-    mutating func run(grower: TreeGrower, progress: (@Sendable (Int, Int) -> Void)?) throws {
-        let n = training.rows, perRound = loss.treesPerRound(classCount: classCount)
-        var gradients = [Float](repeating: 0, count: perRound * n)
-        var hessians = [Float](repeating: 0, count: loss.hasConstantHessian ? 0 : perRound * n)
-        if validation.rows > 0 { validationLoss.append(meanLoss(validationScores, validationTargets, rows: validation.rows)) }
-        for round in 0 ..< parameters.rounds {
-            try Interruption.check()
-            trainingLoss.append(lossAndGradients(into: &gradients, &hessians))
-            for k in 0 ..< perRound {
-                let tree = gradients.withUnsafeBufferPointer { g in
-                    hessians.withUnsafeBufferPointer { h in
-                        grower.grow(gradients: g.baseAddress! + k * n, hessians: h.isEmpty ? nil : h.baseAddress! + k * n,
-                                    shrinkage: parameters.learningRate, importances: &importances)
-                    }
-                }
-                trainingScores.withUnsafeMutableBufferPointer { grower.addLeafValues(of: tree, to: $0.baseAddress! + k * n) }
-                if validation.rows > 0 {
-                    let compiled = CompiledTree(tree), rows = validation.rows
-                    validationScores.withUnsafeMutableBufferPointer { compiled.add(validation, rows: 0 ..< rows, to: $0.baseAddress! + k * rows) }
-                }
-                trees.append(tree)
-            }
-            progress?(round + 1, parameters.rounds)
-            if validation.rows > 0 {
-                validationLoss.append(meanLoss(validationScores, validationTargets, rows: validation.rows))
-                if shouldStop() {
-                    stoppedEarly = true
-                    break
-                }
-            }
-        }
-        trainingLoss.append(meanLoss(trainingScores, trainingTargets, rows: n))
-    }
-
-    /// scikit-learn's `_should_stop`: none of the last `patience` losses is below the one before
-    /// them by more than the tolerance.
-    private func shouldStop() -> Bool {
-        let losses = validationLoss, patience = parameters.patience
-        guard losses.count > patience else { return false }
-        let reference = losses[losses.count - patience - 1]
-        return !losses.suffix(patience).contains { $0 < reference - parameters.tolerance }
-    }
-
-    /// The mean training loss of the current scores, writing the gradients and hessians the next trees fit.
-    private func lossAndGradients(into gradients: inout [Float], _ hessians: inout [Float]) -> Double {
-        let n = training.rows, (loss, classCount, threads) = (self.loss, self.classCount, self.threads)
-        return trainingScores.withUnsafeBufferPointer { raw in
-            trainingTargets.withUnsafeBufferPointer { targets in
-                gradients.withUnsafeMutableBufferPointer { g in
-                    hessians.withUnsafeMutableBufferPointer { h in
-                        nonisolated(unsafe) let (raw, targets, g, h) = (raw.baseAddress!, targets.baseAddress!, g.baseAddress!, h.baseAddress)
-                        return RowBlocks(rows: n).sum(threads: threads) { rows in
-                            loss.pass(raw: raw, targets: targets, n: n, classCount: classCount, range: rows, gradients: g, hessians: h)
-                        } / Double(n)
-                    }
-                }
-            }
-        }
-    }
-
-    private func meanLoss(_ scores: [Double], _ targets: [Double], rows n: Int) -> Double {
-        let (loss, classCount, threads) = (self.loss, self.classCount, self.threads)
-        return scores.withUnsafeBufferPointer { raw in
-            targets.withUnsafeBufferPointer { targets in
-                nonisolated(unsafe) let (raw, targets) = (raw.baseAddress!, targets.baseAddress!)
-                return RowBlocks(rows: n).sum(threads: threads) { rows in
-                    loss.pass(raw: raw, targets: targets, n: n, classCount: classCount, range: rows, gradients: nil, hessians: nil)
-                } / Double(n)
-            }
-        }
     }
 }

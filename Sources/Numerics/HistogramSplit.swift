@@ -34,15 +34,6 @@ struct SplitCandidate {
     var valueRight = 0.0
 }
 
-/// Where the split search reads a node's histograms: `bins × 3` doubles per feature, the sums of
-/// gradient, hessian and count in each bin. With a constant hessian (squared error) the hessian
-/// sums are not kept: the count stands in for them.
-enum HistogramLayout {
-    static let binsPerFeature = 256
-    static let stride = 3
-    static let doublesPerFeature = binsPerFeature * stride
-}
-
 /// What limits a split, as scikit-learn's `Splitter`: at least `minLeaf` rows and a hessian sum
 /// of 1e-3 on each side, and a gain above 0.
 struct SplitRules {
@@ -114,40 +105,43 @@ struct SplitSearch {
         return true
     }
 
+    /// Moves bins one at a time, in `order`, to the side that starts empty (`growingLeft`: the
+    /// left one), keeping in `candidate` the cut of largest gain; `accepted(&candidate, i)`
+    /// records what the cut after the i-th bin means. Cuts with the growing side too small are skipped, and the
+    /// scan stops at the first with the other side too small, as it can only shrink.
+    private func scan(_ histogram: UnsafePointer<Double>, order: some Sequence<Int>, growingLeft: Bool, node: GradientSums,
+                      value: Double, into candidate: inout SplitCandidate, accepted: (inout SplitCandidate, Int) -> Void) {
+        let lossHere = node.gradient * value
+        var growing = GradientSums()
+        for (i, bin) in order.enumerated() {
+            growing.add(sums(histogram, bin: bin))
+            let other = node - growing
+            guard allows(growing) else { continue }
+            guard allows(other) else { break }
+            let (left, right) = growingLeft ? (growing, other) : (other, growing)
+            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) { accepted(&candidate, i) }
+        }
+    }
+
     /// Bins 0…b left, the rest (and missing values) right; with missing values, also every value
-    /// left and only the missing ones right. The scan skips cuts with too small a left side and
-    /// stops at the first with too small a right side, which can only shrink.
+    /// left and only the missing ones right.
     private func scanLeftToRight(_ histogram: UnsafePointer<Double>, feature f: Int, node: GradientSums, value: Double,
                                  into candidate: inout SplitCandidate) {
         let end = valueBinCounts[f] - 1 + (hasMissing[f] ? 1 : 0)
-        let lossHere = node.gradient * value
-        var left = GradientSums()
-        for bin in 0 ..< max(end, 0) {
-            left.add(sums(histogram, bin: bin))
-            let right = node - left
-            guard allows(left) else { continue }
-            guard allows(right) else { break }
-            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                candidate.threshold = bin
-                candidate.missingGoesLeft = false
-            }
+        scan(histogram, order: 0 ..< max(end, 0), growingLeft: true, node: node, value: value, into: &candidate) { candidate, bin in
+            candidate.threshold = bin
+            candidate.missingGoesLeft = false
         }
     }
 
     /// Bins b+1… right, the rest and the missing values left (run only when there are missing values).
     private func scanRightToLeft(_ histogram: UnsafePointer<Double>, feature f: Int, node: GradientSums, value: Double,
                                  into candidate: inout SplitCandidate) {
-        let lossHere = node.gradient * value
-        var right = GradientSums()
-        for bin in stride(from: valueBinCounts[f] - 2, through: 0, by: -1) {
-            right.add(sums(histogram, bin: bin + 1))
-            let left = node - right
-            guard allows(right) else { continue }
-            guard allows(left) else { break }
-            if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                candidate.threshold = bin
-                candidate.missingGoesLeft = true
-            }
+        let top = valueBinCounts[f] - 1
+        scan(histogram, order: stride(from: top, through: 1, by: -1), growingLeft: false, node: node, value: value,
+             into: &candidate) { candidate, i in
+            candidate.threshold = top - 1 - i
+            candidate.missingGoesLeft = true
         }
     }
 
@@ -158,30 +152,19 @@ struct SplitSearch {
                             into candidate: inout SplitCandidate) {
         let supportFactor = Double(node.count) / node.hessian
         var ordered: [(bin: Int, ratio: Double)] = []
-        for bin in 0 ..< valueBinCounts[f] + 1 {
-            let b = bin == valueBinCounts[f] ? FeatureBins.missingBin : bin
-            if b == FeatureBins.missingBin && !hasMissing[f] { continue }
-            let level = sums(histogram, bin: b)
+        for bin in Array(0 ..< valueBinCounts[f]) + (hasMissing[f] ? [FeatureBins.missingBin] : []) {
+            let level = sums(histogram, bin: bin)
             if level.hessian * supportFactor >= SplitRules.minLevelSupport {
-                ordered.append((b, level.gradient / (level.hessian + SplitRules.minLevelSupport)))
+                ordered.append((bin, level.gradient / (level.hessian + SplitRules.minLevelSupport)))
             }
         }
         guard ordered.count > 1 else { return }
         ordered.sort { $0.ratio < $1.ratio || ($0.ratio == $1.ratio && $0.bin < $1.bin) }
-        let lossHere = node.gradient * value
         var bestCut: (fromLow: Bool, count: Int)?
         for fromLow in [true, false] {
             let middle = (ordered.count + 1) / 2 - (fromLow ? 0 : 1)
-            var left = GradientSums()
-            for i in 0 ..< middle {
-                left.add(sums(histogram, bin: ordered[fromLow ? i : ordered.count - 1 - i].bin))
-                let right = node - left
-                guard allows(left) else { continue }
-                guard allows(right) else { break }
-                if accept(gain(left: left, right: right, lossHere: lossHere), left: left, node: node, into: &candidate) {
-                    bestCut = (fromLow, i + 1)
-                }
-            }
+            let bins = (fromLow ? Array(ordered) : ordered.reversed()).prefix(middle).map(\.bin)
+            scan(histogram, order: bins, growingLeft: true, node: node, value: value, into: &candidate) { _, i in bestCut = (fromLow, i + 1) }
         }
         guard let bestCut else { return }
         let chosen = bestCut.fromLow ? ordered.prefix(bestCut.count) : ordered.suffix(bestCut.count)

@@ -3,8 +3,7 @@
 /// built from its rows and the larger child's derived by subtraction from the parent's, a node
 /// a leaf once it has fewer than 2 · minLeaf rows, the leaf count reaches `maxLeaves` or its
 /// depth `maxDepth`. Rows are kept in one array, each node a contiguous range of it, split by a
-/// stable partition so a node's rows stay in increasing order: the sums come out the same
-/// whatever the number of threads, which only ever split the work by feature.
+/// stable partition so a node's rows stay in increasing order (`HistogramBuilder` sums them).
 ///
 /// One grower serves every tree of a fit, reusing its buffers.
 final class TreeGrower {
@@ -21,42 +20,36 @@ final class TreeGrower {
     }
 
     private let data: BinnedRows
+    private let builder: HistogramBuilder
     private let search: SplitSearch
     private let maxLeaves: Int?
     private let maxDepth: Int?
     private let threads: Int
-    private let histogramSize: Int
     private let partition: UnsafeMutablePointer<UInt32>
-    private let scratch: UnsafeMutablePointer<UInt32>
-    private let orderedGradients: UnsafeMutablePointer<Float>
-    private let orderedHessians: UnsafeMutablePointer<Float>
+    private let scratchLeft: UnsafeMutablePointer<UInt32>
+    private let scratchRight: UnsafeMutablePointer<UInt32>
     private var histograms: [UnsafeMutablePointer<Double>] = []
     private var freeHistograms: [Int] = []
     private var nodes: [Node] = []
     private var splittable: [Int] = []
     private var leafCount = 0
 
-    /// Below this many bin updates a node's histograms are built on one thread.
-    private static let parallelWork = 1 << 16
-
     init(data: BinnedRows, search: SplitSearch, maxLeaves: Int?, maxDepth: Int?, threads: Int) {
         self.data = data
+        builder = HistogramBuilder(data, threads: threads)
         self.search = search
         self.maxLeaves = maxLeaves
         self.maxDepth = maxDepth
         self.threads = threads
-        histogramSize = data.featureCount * HistogramLayout.doublesPerFeature
         partition = .allocate(capacity: data.rows)
-        scratch = .allocate(capacity: data.rows)
-        orderedGradients = .allocate(capacity: data.rows)
-        orderedHessians = .allocate(capacity: data.rows)
+        scratchLeft = .allocate(capacity: data.rows)
+        scratchRight = .allocate(capacity: data.rows)
     }
 
     deinit {
         partition.deallocate()
-        scratch.deallocate()
-        orderedGradients.deallocate()
-        orderedHessians.deallocate()
+        scratchLeft.deallocate()
+        scratchRight.deallocate()
         histograms.forEach { $0.deallocate() }
     }
 
@@ -68,8 +61,9 @@ final class TreeGrower {
         nodes = []
         splittable = []
         leafCount = 0
+        builder.load(gradients: gradients, hessians: hessians)
         let rootHistogram = takeHistogram()
-        build(rootHistogram, start: 0, count: data.rows, gradients: gradients, hessians: hessians)
+        builder.build(into: histograms[rootHistogram], rows: nil, count: data.rows)
         var sums = GradientSums(count: data.rows)
         let firstFeature = histograms[rootHistogram]
         for bin in 0 ..< HistogramLayout.binsPerFeature {
@@ -83,18 +77,19 @@ final class TreeGrower {
         } else {
             findSplit(0)
         }
-        while let next = nextToSplit() {
-            split(next, gradients: gradients, hessians: hessians, importances: &importances)
-        }
+        while let next = nextToSplit() { split(next, importances: &importances) }
         return storedTree(shrinkage: shrinkage)
     }
 
     /// Adds each leaf's value (learning rate applied) to `scores` of the rows in the leaf, for
     /// the tree `grow` returned last.
     func addLeafValues(of tree: BoostedTree, to scores: UnsafeMutablePointer<Double>) {
-        for (i, node) in nodes.enumerated() where node.children == nil {
-            let value = tree.value[i]
-            for position in node.start ..< node.start + node.count { scores[Int(partition[position])] += value }
+        let leaves = nodes.indices.filter { nodes[$0].children == nil }.map {
+            (range: nodes[$0].start ..< nodes[$0].start + nodes[$0].count, value: tree.value[$0])
+        }
+        nonisolated(unsafe) let (scores, partition) = (scores, partition)
+        ConcurrentWork.run(leaves.count, threads: threads) { leaf in
+            for position in leaves[leaf].range { scores[Int(partition[position])] += leaves[leaf].value }
         }
     }
 
@@ -110,7 +105,7 @@ final class TreeGrower {
 
     private func takeHistogram() -> Int {
         if let free = freeHistograms.popLast() { return free }
-        histograms.append(.allocate(capacity: histogramSize))
+        histograms.append(.allocate(capacity: builder.histogramSize))
         return histograms.count - 1
     }
 
@@ -135,8 +130,7 @@ final class TreeGrower {
     }
 
     /// Splits the node with the largest gain (scikit-learn's `split_next`).
-    private func split(_ parent: Int, gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>?,
-                       importances: inout [Double]) {
+    private func split(_ parent: Int, importances: inout [Double]) {
         let split = nodes[parent].split!
         let (start, count, depth) = (nodes[parent].start, nodes[parent].count, nodes[parent].depth + 1)
         let leftCount = partitionRows(start: start, count: count, split: split)
@@ -150,21 +144,12 @@ final class TreeGrower {
         importances[split.feature] += sums.gradient * search.rules.value(sums)
             - split.left.gradient * split.valueLeft - (sums - split.left).gradient * split.valueRight
 
-        if let maxLeaves, leafCount + splittable.count + 2 == maxLeaves {
-            makeLeaf(left)
-            makeLeaf(right)
-            while let node = splittable.popLast() { makeLeaf(node) }
-            releaseHistogram(of: parent)
-            return
-        }
-        if let maxDepth, depth == maxDepth {
-            makeLeaf(left)
-            makeLeaf(right)
-            releaseHistogram(of: parent)
-            return
-        }
+        // At the leaf limit every node still waiting becomes a leaf; at the depth limit both children do.
+        let atLeafLimit = maxLeaves.map { leafCount + splittable.count + 2 == $0 } ?? false
+        let growsFurther = !atLeafLimit && depth != maxDepth
+        if atLeafLimit { while let node = splittable.popLast() { makeLeaf(node) } }
         let minRows = 2 * search.rules.minLeaf
-        let splitLeft = leftCount >= minRows, splitRight = count - leftCount >= minRows
+        let splitLeft = growsFurther && leftCount >= minRows, splitRight = growsFurther && count - leftCount >= minRows
         guard splitLeft || splitRight else {
             makeLeaf(left)
             makeLeaf(right)
@@ -173,9 +158,9 @@ final class TreeGrower {
         }
         let (smaller, larger) = leftCount < count - leftCount ? (left, right) : (right, left)
         let smallerHistogram = takeHistogram()
-        build(smallerHistogram, start: nodes[smaller].start, count: nodes[smaller].count, gradients: gradients, hessians: hessians)
+        builder.build(into: histograms[smallerHistogram], rows: partition + nodes[smaller].start, count: nodes[smaller].count)
         let largerHistogram = nodes[parent].histogram!
-        subtract(histograms[smallerHistogram], from: histograms[largerHistogram])
+        builder.subtract(histograms[smallerHistogram], from: histograms[largerHistogram])
         nodes[parent].histogram = nil
         nodes[smaller].histogram = smallerHistogram
         nodes[larger].histogram = largerHistogram
@@ -184,7 +169,10 @@ final class TreeGrower {
         }
     }
 
-    /// Stable partition of the node's rows: those the split sends left first. Returns their count.
+    /// Stable partition of the node's rows: those the split sends left first. Returns their
+    /// count. Blocks of rows are split on their own, concurrently, each into the scratch buffers
+    /// at its own offset; then every block's left rows are laid down in block order, then the
+    /// right ones. There is only one stable partition, so the thread count cannot change it.
     private func partitionRows(start: Int, count: Int, split: SplitCandidate) -> Int {
         var goesLeft = [UInt8](repeating: 0, count: HistogramLayout.binsPerFeature)
         if let leftBins = split.leftBins {
@@ -193,77 +181,38 @@ final class TreeGrower {
             for bin in 0 ... split.threshold { goesLeft[bin] = 1 }
         }
         goesLeft[FeatureBins.missingBin] = split.missingGoesLeft ? 1 : 0
-        let rows = partition + start
-        var leftCount = 0
+        let blocks = RowBlocks(rows: count)
+        var leftCounts = [Int](repeating: 0, count: blocks.count)
+        nonisolated(unsafe) let (rows, lefts, rights) = (partition + start, scratchLeft, scratchRight)
         data.codes.withUnsafeBufferPointer { codes in
             goesLeft.withUnsafeBufferPointer { goesLeft in
-                let column = codes.baseAddress! + split.feature * data.rows
-                var rightCount = 0
-                for i in 0 ..< count {
-                    let row = rows[i]
-                    let isLeft = Int(goesLeft[Int(column[Int(row)])])
-                    rows[leftCount] = row
-                    scratch[rightCount] = row
-                    leftCount += isLeft
-                    rightCount += 1 - isLeft
-                }
-                (rows + leftCount).update(from: scratch, count: rightCount)
-            }
-        }
-        return leftCount
-    }
-
-    /// The histograms of rows `partition[start ..< start + count]`, one feature per work unit.
-    private func build(_ histogram: Int, start: Int, count: Int, gradients: UnsafePointer<Float>, hessians: UnsafePointer<Float>?) {
-        let isRoot = count == data.rows
-        let rows = partition + start
-        if !isRoot {
-            for i in 0 ..< count { orderedGradients[i] = gradients[Int(rows[i])] }
-            if let hessians { for i in 0 ..< count { orderedHessians[i] = hessians[Int(rows[i])] } }
-        }
-        nonisolated(unsafe) let target = histograms[histogram]
-        nonisolated(unsafe) let g = isRoot ? gradients : UnsafePointer(orderedGradients)
-        nonisolated(unsafe) let h = hessians.map { isRoot ? $0 : UnsafePointer(orderedHessians) }
-        nonisolated(unsafe) let rowIndices = UnsafePointer(rows)
-        let rowCount = data.rows
-        let work = count * data.featureCount < Self.parallelWork ? 1 : threads
-        data.codes.withUnsafeBufferPointer { codes in
-            nonisolated(unsafe) let codes = codes.baseAddress!
-            ConcurrentWork.run(data.featureCount, threads: work) { f in
-                let sums = target + f * HistogramLayout.doublesPerFeature
-                sums.initialize(repeating: 0, count: HistogramLayout.doublesPerFeature)
-                let column = codes + f * rowCount
-                if isRoot {
-                    Self.accumulate(into: sums, count: count, gradients: g, hessians: h) { Int(column[$0]) }
-                } else {
-                    Self.accumulate(into: sums, count: count, gradients: g, hessians: h) { Int(column[Int(rowIndices[$0])]) }
+                leftCounts.withUnsafeMutableBufferPointer { leftCounts in
+                    nonisolated(unsafe) let column = codes.baseAddress! + split.feature * data.rows
+                    nonisolated(unsafe) let (goesLeft, leftCounts) = (goesLeft.baseAddress!, leftCounts.baseAddress!)
+                    ConcurrentWork.run(blocks.count, threads: threads) { block in
+                        let range = blocks.range(block)
+                        var (left, right) = (range.lowerBound, range.lowerBound)
+                        for i in range {
+                            let row = rows[i], isLeft = Int(goesLeft[Int(column[Int(row)])])
+                            lefts[left] = row
+                            rights[right] = row
+                            left += isLeft
+                            right += 1 - isLeft
+                        }
+                        leftCounts[block] = left - range.lowerBound
+                    }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private static func accumulate(into sums: UnsafeMutablePointer<Double>, count: Int, gradients: UnsafePointer<Float>,
-                                   hessians: UnsafePointer<Float>?, bin: (Int) -> Int) {
-        if let hessians {
-            for i in 0 ..< count {
-                let at = bin(i) * HistogramLayout.stride
-                sums[at] += Double(gradients[i])
-                sums[at + 1] += Double(hessians[i])
-                sums[at + 2] += 1
-            }
-        } else {
-            for i in 0 ..< count {
-                let at = bin(i) * HistogramLayout.stride
-                sums[at] += Double(gradients[i])
-                sums[at + 2] += 1
-            }
+        let leftStarts = leftCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let (totalLeft, counted) = (leftStarts.last!, leftCounts)
+        ConcurrentWork.run(blocks.count, threads: threads) { block in
+            let range = blocks.range(block), leftCount = counted[block]
+            let rightStart = totalLeft + range.lowerBound - leftStarts[block]
+            (rows + leftStarts[block]).update(from: lefts + range.lowerBound, count: leftCount)
+            (rows + rightStart).update(from: rights + range.lowerBound, count: range.count - leftCount)
         }
-    }
-
-    /// The larger child's histograms: the parent's less the smaller child's, in place.
-    private func subtract(_ smaller: UnsafeMutablePointer<Double>, from parent: UnsafeMutablePointer<Double>) {
-        for i in 0 ..< histogramSize { parent[i] -= smaller[i] }
+        return totalLeft
     }
 
     /// The grown tree as stored: leaves carry their value times the learning rate.
