@@ -59,7 +59,8 @@ public struct RandomForest: Codable, Sendable, Equatable {
     public var classCount: Int { trees[0].classCount }
     public var levelCounts: [Int?] { trees[0].levelCounts }
 
-    /// Grows the forest and, with bootstrap and `outOfBag`, its out-of-bag estimate. `threads`
+    /// Grows the forest and, with bootstrap and `outOfBag`, its out-of-bag estimate (nil when
+    /// every tree drew every row, as one tree on one row does). `threads`
     /// nil uses every core. `progress(done, total)` is called, from any thread, after each tree.
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: RandomForestParameters, seed: UInt64,
                            outOfBag: Bool = true, threads: Int? = nil,
@@ -78,12 +79,13 @@ public struct RandomForest: Codable, Sendable, Equatable {
     }
 
     /// The mean of the out-of-bag trees per row, and its accuracy or R².
-    private static func outOfBagEstimate(sums: Matrix, counts: [Int], target: TreeTarget) -> OutOfBagEstimate {
+    private static func outOfBagEstimate(sums: Matrix, counts: [Int], target: TreeTarget) -> OutOfBagEstimate? {
         var means = sums
         for k in 0 ..< sums.columns {
             for row in 0 ..< sums.rows { means[row, k] = counts[row] > 0 ? sums[row, k] / Double(counts[row]) : .nan }
         }
         let scored = counts.indices.filter { counts[$0] > 0 }
+        guard !scored.isEmpty else { return nil }
         switch target {
         case .classes(let classes, _):
             let correct = scored.count { row in
@@ -94,7 +96,9 @@ public struct RandomForest: Codable, Sendable, Equatable {
             let mean = scored.reduce(0) { $0 + values[$1] } / Double(scored.count)
             let residual = scored.reduce(0) { $0 + (values[$1] - means.values[$1]) * (values[$1] - means.values[$1]) }
             let total = scored.reduce(0) { $0 + (values[$1] - mean) * (values[$1] - mean) }
-            return OutOfBagEstimate(score: 1 - residual / total, predictions: .values(means.values), rowsScored: scored.count)
+            // As scikit-learn's r2_score when every target is the same: 1 for a perfect fit, else 0.
+            let score = total > 0 ? 1 - residual / total : residual == 0 ? 1 : 0
+            return OutOfBagEstimate(score: score, predictions: .values(means.values), rowsScored: scored.count)
         }
     }
 

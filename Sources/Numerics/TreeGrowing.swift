@@ -62,6 +62,7 @@ private struct TreeProblem: Sendable {
                                       featuresPerSplit: featuresPerSplit, levelCounts: levelCounts)
             var grown: [GrownTree] = []
             for t in stride(from: worker, to: trees, by: workers) {
+                if Interruption.isRequested { throw interrupted }
                 var generator = Xoshiro256StarStar(seed: seeds[t])
                 var inBag: [UInt64] = []
                 if bootstrap { inBag = builder.useBootstrap(&generator) } else { builder.useEveryRow() }
