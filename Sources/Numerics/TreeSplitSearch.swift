@@ -133,6 +133,8 @@ extension TreeBuilder {
     private mutating func groupsFromHistogram(_ f: Int, _ histogram: Int) -> Int {
         let s = scratch, width = width, missingCode = features.codeCounts[f], isClass = classCount > 0
         let cells = s.histogramCountsAndWeights + histogram * s.slots * width, targets = s.histogramTargets + histogram * s.slots
+        let groupCodes = s.groupCodes, groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums
+        let missingSums = s.missingSums
         var groupCount = 0
         for code in 0 ... missingCode {
             var rows: UInt64 = 0, weight: UInt64 = 0
@@ -143,13 +145,13 @@ extension TreeBuilder {
             if code == missingCode {
                 missingRows = Int(rows)
                 missingWeight = Double(weight)
-                for k in 0 ..< width { s.missingSums[k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code] }
+                for k in 0 ..< width { missingSums[k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code] }
             } else if rows > 0 {
-                s.groupCodes[groupCount] = code
-                s.groupRows[groupCount] = Int(rows)
-                s.groupWeights[groupCount] = Double(weight)
+                groupCodes[groupCount] = code
+                groupRows[groupCount] = Int(rows)
+                groupWeights[groupCount] = Double(weight)
                 for k in 0 ..< width {
-                    s.groupSums[groupCount * width + k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code]
+                    groupSums[groupCount * width + k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code]
                 }
                 groupCount += 1
             }
@@ -162,32 +164,35 @@ extension TreeBuilder {
     private mutating func groupsBySorting(_ f: Int, _ start: Int, _ end: Int) -> Int {
         let s = scratch, width = width, m = end - start, p = features.featureCount, missingCode = features.codeCounts[f]
         let isClass = classCount > 0, rows = s.rows + start
+        let groupCodes = s.groupCodes, groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums
+        let missingSums = s.missingSums, sortKeys = s.sortKeys, countAndWeight = s.countAndWeight, classes = s.classes
+        let weightedTargets = s.weightedTargets
         features.codes.withUnsafeBufferPointer { codes in
-            for k in 0 ..< m { s.sortKeys[k] = UInt64(codes[Int(rows[k]) * p + f]) << 32 | UInt64(k) }
+            for k in 0 ..< m { sortKeys[k] = UInt64(codes[Int(rows[k]) * p + f]) << 32 | UInt64(k) }
         }
-        sortSmall(s.sortKeys, m)
+        sortSmall(sortKeys, m)
         var groupCount = 0, missing = 0, missingWeight = 0.0
-        s.missingSums.update(repeating: 0, count: width)
+        missingSums.update(repeating: 0, count: width)
         for position in 0 ..< m {
-            let key = s.sortKeys[position]
-            let code = Int(key >> 32), k = start + Int(key & 0xFFFF_FFFF), w = Double(s.countAndWeight[k] & 0xFFFF_FFFF)
-            let sumIndex = isClass ? Int(s.classes[k]) : 0, sum = isClass ? w : s.weightedTargets[k]
+            let key = sortKeys[position]
+            let code = Int(key >> 32), k = start + Int(key & 0xFFFF_FFFF), w = Double(countAndWeight[k] & 0xFFFF_FFFF)
+            let sumIndex = isClass ? Int(classes[k]) : 0, sum = isClass ? w : weightedTargets[k]
             if code == missingCode {
                 missing += 1
                 missingWeight += w
-                s.missingSums[sumIndex] += sum
+                missingSums[sumIndex] += sum
                 continue
             }
-            if groupCount == 0 || s.groupCodes[groupCount - 1] != code {
-                s.groupCodes[groupCount] = code
-                s.groupRows[groupCount] = 0
-                s.groupWeights[groupCount] = 0
-                (s.groupSums + groupCount * width).update(repeating: 0, count: width)
+            if groupCount == 0 || groupCodes[groupCount - 1] != code {
+                groupCodes[groupCount] = code
+                groupRows[groupCount] = 0
+                groupWeights[groupCount] = 0
+                (groupSums + groupCount * width).update(repeating: 0, count: width)
                 groupCount += 1
             }
-            s.groupRows[groupCount - 1] += 1
-            s.groupWeights[groupCount - 1] += w
-            s.groupSums[(groupCount - 1) * width + sumIndex] += sum
+            groupRows[groupCount - 1] += 1
+            groupWeights[groupCount - 1] += w
+            groupSums[(groupCount - 1) * width + sumIndex] += sum
         }
         missingRows = missing
         self.missingWeight = missingWeight
@@ -202,25 +207,27 @@ extension TreeBuilder {
     private func scan(_ groupCount: Int, beating best: inout Double) -> (boundary: Int, missingGoesLeft: Bool)? {
         var found: (boundary: Int, missingGoesLeft: Bool)?
         let minLeaf = parameters.minLeaf, width = width, s = scratch, criterion = parameters.criterion
+        let groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums, order = s.order
+        let missingSums = s.missingSums, leftSums = s.leftSums, totalSums = s.totalSums
         for pass in 0 ..< (missingRows > 0 ? 2 : 1) {
             let missingLeft = pass == 1
             var leftRows = missingLeft ? missingRows : 0
             var leftWeight = missingLeft ? missingWeight : 0
             if missingLeft {
-                s.leftSums.update(from: s.missingSums, count: width)
+                leftSums.update(from: missingSums, count: width)
             } else {
-                s.leftSums.update(repeating: 0, count: width)
+                leftSums.update(repeating: 0, count: width)
             }
             let boundaries = missingRows > 0 && !missingLeft ? groupCount : groupCount - 1
             for position in 0 ..< boundaries {
-                let g = s.order[position]
-                leftRows += s.groupRows[g]
-                leftWeight += s.groupWeights[g]
-                for k in 0 ..< width { s.leftSums[k] += s.groupSums[g * width + k] }
+                let g = order[position]
+                leftRows += groupRows[g]
+                leftWeight += groupWeights[g]
+                for k in 0 ..< width { leftSums[k] += groupSums[g * width + k] }
                 let rightRows = nodeRowCount - leftRows
                 if rightRows < minLeaf { break }
                 if leftRows < minLeaf { continue }
-                let candidate = Self.proxy(criterion, width: width, left: s.leftSums, total: s.totalSums,
+                let candidate = Self.proxy(criterion, width: width, left: leftSums, total: totalSums,
                                            leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight)
                 if candidate > best {
                     best = candidate

@@ -64,13 +64,14 @@ def single_tree(label, name, columns, model):
     model.set_params(random_state=None)
     order = preorder(tree)
     leaf = tree.children_left[order] < 0
-    print(f"    // {label}: {model}, features {columns}; nodes in preorder, feature -1 for a leaf")
-    print(f"    static let {label}Features = {swift(np.where(leaf, -1, tree.feature[order]), 20)}")
-    print(f"    static let {label}Thresholds: [Double] = {swift(np.where(leaf, 0, tree.threshold[order]), 4)}")
-    print(f"    static let {label}Samples = {swift(tree.weighted_n_node_samples[order].astype(int), 20)}")
-    print(f"    static let {label}Impurities: [Double] = {swift(tree.impurity[order], 4)}")
-    print(f"    static let {label}Values: [Double] = {swift(tree.value[order].reshape(len(order), -1), 3)}")
-    print(f"    static let {label}Importances: [Double] = {swift(model.feature_importances_, 4)}")
+    print(f"    // {model}, features {columns}")
+    print(f"    static let {label} = ScikitLearnTree(")
+    print(f"        features: {swift(np.where(leaf, -1, tree.feature[order]), 20, '        ')},")
+    print(f"        thresholds: {swift(np.where(leaf, 0, tree.threshold[order]), 4, '        ')},")
+    print(f"        samples: {swift(tree.weighted_n_node_samples[order].astype(int), 20, '        ')},")
+    print(f"        impurities: {swift(tree.impurity[order], 4, '        ')},")
+    print(f"        values: {swift(tree.value[order].reshape(len(order), -1), 3, '        ')},")
+    print(f"        importances: {swift(model.feature_importances_, 4, '        ')})")
 
 
 def forest_scores(label, name, model, seeds=10):
