@@ -8,8 +8,8 @@ import Diagnostics
 /// - **Numeric features** split at x ≤ threshold. `fit` is exact by default: every midpoint
 ///   between two adjacent distinct values in the node is a candidate, as in scikit-learn (which
 ///   works on float32 copies of the features, so its thresholds differ from these in the 7th
-///   digit). With `bins`, candidates are the edges of at most that many quantile bins (the forest's
-///   default, which is what makes it fast).
+///   digit, and takes values less than 1e-7 apart for one). With `bins`, candidates are the edges
+///   of at most that many quantile bins (the forest's default, which is what makes it fast).
 /// - **Categorical features** split natively: a set of levels goes left. For regression and two
 ///   classes the levels are ordered by mean target / share of class 1 and the best split of that
 ///   order is the best of all 2^(L−1) subsets (Breiman et al. 1984, §9.4). For K > 2 classes no
@@ -20,7 +20,7 @@ import Diagnostics
 ///   rows present against the missing ones (scikit-learn ≥ 1.3, HistGradientBoosting, XGBoost).
 ///   A split learned without missing rows sends them at prediction to the child with more
 ///   training rows (right on a tie, as scikit-learn). Levels that no training row of the node has
-///   go where the missing values go.
+///   go where the missing values go, and so does a level outside 0 ..< count at prediction.
 ///
 /// Ties between equally good splits go to the lower feature, then the lower threshold (with all
 /// features; scikit-learn visits features in a random order, so its choice among ties depends on
@@ -120,16 +120,12 @@ public struct DecisionTree: Codable, Sendable, Equatable {
     /// n·impurity − n_left·impurity_left − n_right·impurity_right, normalised to sum to 1 (all
     /// zero for a tree without splits), as scikit-learn's feature_importances_.
     public func featureImportances() -> [Double] {
-        normalisedToSumOne(unnormalisedImportances())
-    }
-
-    func unnormalisedImportances() -> [Double] {
         var importances = [Double](repeating: 0, count: levelCounts.count)
         for i in 0 ..< nodeCount where splitFeatures[i] >= 0 {
             let left = Int(leftChildren[i])
             importances[Int(splitFeatures[i])] += weightedImpurity(i) - weightedImpurity(left) - weightedImpurity(left + 1)
         }
-        return importances
+        return normalisedToSumOne(importances)
     }
 
     private func weightedImpurity(_ i: Int) -> Double { Double(sampleCounts[i]) * impurities[i] }

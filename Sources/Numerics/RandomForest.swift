@@ -9,10 +9,10 @@ public struct RandomForestParameters: Codable, Sendable, Equatable {
     /// Grow each tree on a bootstrap sample (n draws with replacement) rather than every row.
     public var bootstrap: Bool
     /// Numeric features are cut into at most this many quantile bins (2 … 65535) once per
-    /// forest, and splits are sought between bins (as LightGBM and HistGradientBoosting do);
-    /// nil seeks them between every two distinct values, as scikit-learn does, at a cost of a
-    /// sort per node and feature. 255 changes accuracy little and makes a forest on a million
-    /// rows several times faster.
+    /// forest, and splits are sought between bins (as LightGBM and HistGradientBoosting do), so
+    /// a node's histogram of a feature has at most 256 cells; nil seeks them between every two
+    /// distinct values, as scikit-learn does, which sorts the codes of most nodes. With 255 bins
+    /// the test accuracy on 150,000 rows × 20 (RandomForestTests) is scikit-learn's to 0.0001.
     public var bins: Int?
 
     public static let defaultBins = 255
@@ -60,8 +60,8 @@ public struct RandomForest: Codable, Sendable, Equatable {
     public var levelCounts: [Int?] { trees[0].levelCounts }
 
     /// Grows the forest and, with bootstrap and `outOfBag`, its out-of-bag estimate (nil when
-    /// every tree drew every row, as one tree on one row does). `threads`
-    /// nil uses every core. `progress(done, total)` is called, from any thread, after each tree.
+    /// every tree drew every row, as one tree on one row does). `threads` nil uses every core.
+    /// `progress(done, total)` is called, from any thread, after each tree.
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: RandomForestParameters, seed: UInt64,
                            outOfBag: Bool = true, threads: Int? = nil,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (forest: RandomForest, outOfBag: OutOfBagEstimate?) {
@@ -75,11 +75,11 @@ public struct RandomForest: Codable, Sendable, Equatable {
         let (sums, counts) = try clearingInterruption {
             try sumOfLeafValues(forest.trees, inputs, threads: threads, inBag: grown.map(\.inBag))
         }
-        return (forest, outOfBagEstimate(sums: sums, counts: counts, target: target))
+        return (forest, try outOfBagEstimate(sums: sums, counts: counts, target: target))
     }
 
-    /// The mean of the out-of-bag trees per row, and its accuracy or R².
-    private static func outOfBagEstimate(sums: Matrix, counts: [Int], target: TreeTarget) -> OutOfBagEstimate? {
+    /// The mean of the out-of-bag trees per row, and its accuracy or R² over the rows that have one.
+    private static func outOfBagEstimate(sums: Matrix, counts: [Int], target: TreeTarget) throws -> OutOfBagEstimate? {
         var means = sums
         for k in 0 ..< sums.columns {
             for row in 0 ..< sums.rows { means[row, k] = counts[row] > 0 ? sums[row, k] / Double(counts[row]) : .nan }
@@ -88,16 +88,13 @@ public struct RandomForest: Codable, Sendable, Equatable {
         guard !scored.isEmpty else { return nil }
         switch target {
         case .classes(let classes, _):
-            let correct = scored.count { row in
-                (0 ..< means.columns).max { means[row, $0] < means[row, $1] || (means[row, $0] == means[row, $1] && $0 > $1) } == classes[row]
-            }
+            let predicted = ClassificationMetrics.mostProbableClasses(means)
+            let correct = scored.count { predicted[$0] == classes[$0] }
             return OutOfBagEstimate(score: Double(correct) / Double(scored.count), predictions: .probabilities(means), rowsScored: scored.count)
         case .values(let values):
-            let mean = scored.reduce(0) { $0 + values[$1] } / Double(scored.count)
-            let residual = scored.reduce(0) { $0 + (values[$1] - means.values[$1]) * (values[$1] - means.values[$1]) }
-            let total = scored.reduce(0) { $0 + (values[$1] - mean) * (values[$1] - mean) }
-            // As scikit-learn's r2_score when every target is the same: 1 for a perfect fit, else 0.
-            let score = total > 0 ? 1 - residual / total : residual == 0 ? 1 : 0
+            let actual = scored.map { values[$0] }, predicted = scored.map { means.values[$0] }
+            // When every target is the same, scikit-learn's r2_score says 1 for a perfect fit, else 0.
+            let score = try RegressionScores.rSquared(actual: actual, predicted: predicted) ?? (actual == predicted ? 1 : 0)
             return OutOfBagEstimate(score: score, predictions: .values(means.values), rowsScored: scored.count)
         }
     }
