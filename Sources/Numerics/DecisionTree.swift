@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// A CART decision tree (Breiman et al. 1984) for classification (gini, entropy) or regression
 /// (squared error), grown as scikit-learn's DecisionTreeClassifier/Regressor grows it: depth
@@ -70,11 +71,12 @@ public struct DecisionTree: Codable, Sendable, Equatable {
 
     /// Grows one tree on every row. `bins` nil splits exactly; otherwise numeric features are
     /// binned into at most `bins` (2 … 65535) quantile bins first. `seed` only matters when
-    /// `maxFeatures` draws a subset of the features.
+    /// `maxFeatures` draws a subset of the features. The features are coded on every core, the
+    /// tree grows on one.
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: TreeParameters,
                            bins: Int? = nil, seed: UInt64 = 0) throws -> DecisionTree {
         let grown = try growTrees(features: features, target: target, parameters: parameters, bins: bins, trees: 1,
-                                  bootstrap: false, seed: seed, threads: 1, progress: nil)
+                                  bootstrap: false, seed: seed, threads: everyCore, progress: nil)
         return grown[0].tree
     }
 
@@ -132,16 +134,21 @@ public struct DecisionTree: Codable, Sendable, Equatable {
 
     // MARK: - Prediction
 
-    /// The predicted value of each row (a regression tree).
+    /// The predicted value of each row (a regression tree), rows in parallel.
     public func predictValues(_ features: [FeatureColumn]) throws -> [Double] {
         guard classCount == 0 else { throw ModelshError(.software, "a classification tree predicts probabilities, not values") }
-        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums.values
+        return try leafValues(features).values
     }
 
     /// Each row's class probabilities, rows × K: the class shares of the leaf it falls in.
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> Matrix {
         guard classCount > 0 else { throw ModelshError(.software, "a regression tree predicts values, not probabilities") }
-        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums
+        return try leafValues(features)
+    }
+
+    private func leafValues(_ features: [FeatureColumn]) throws -> Matrix {
+        let inputs = try TreeInputs(features, levelCounts: levelCounts)
+        return try clearingInterruption { try sumOfLeafValues([self], inputs, threads: everyCore) }.sums
     }
 
     // MARK: - Validation

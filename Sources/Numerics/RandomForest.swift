@@ -65,7 +65,7 @@ public struct RandomForest: Codable, Sendable, Equatable {
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: RandomForestParameters, seed: UInt64,
                            outOfBag: Bool = true, threads: Int? = nil,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (forest: RandomForest, outOfBag: OutOfBagEstimate?) {
-        let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = max(1, threads ?? everyCore)
         let grown = try growTrees(features: features, target: target, parameters: parameters.tree, bins: parameters.bins,
                                   trees: parameters.trees, bootstrap: parameters.bootstrap, seed: seed, threads: threads,
                                   progress: progress)
@@ -106,7 +106,7 @@ public struct RandomForest: Codable, Sendable, Equatable {
     /// `threads` (nil: every core).
     public func predict(_ features: [FeatureColumn], threads: Int? = nil) throws -> TreePredictions {
         let inputs = try TreeInputs(features, levelCounts: levelCounts)
-        let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = max(1, threads ?? everyCore)
         var (means, _) = try clearingInterruption { try sumOfLeafValues(trees, inputs, threads: threads) }
         let count = Double(trees.count)
         for i in means.values.indices { means.values[i] /= count }
