@@ -76,7 +76,7 @@ public struct DecisionTree: Codable, Sendable, Equatable {
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: TreeParameters,
                            bins: Int? = nil, seed: UInt64 = 0) throws -> DecisionTree {
         let grown = try growTrees(features: features, target: target, parameters: parameters, bins: bins, trees: 1,
-                                  bootstrap: false, seed: seed, threads: everyCore, progress: nil)
+                                  bootstrap: false, randomFeatureOrder: false, seed: seed, threads: everyCore, progress: nil)
         return grown[0].tree
     }
 

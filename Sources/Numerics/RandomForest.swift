@@ -67,7 +67,7 @@ public struct RandomForest: Codable, Sendable, Equatable {
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (forest: RandomForest, outOfBag: OutOfBagEstimate?) {
         let threads = max(1, threads ?? everyCore)
         let grown = try growTrees(features: features, target: target, parameters: parameters.tree, bins: parameters.bins,
-                                  trees: parameters.trees, bootstrap: parameters.bootstrap, seed: seed, threads: threads,
+                                  trees: parameters.trees, bootstrap: parameters.bootstrap, randomFeatureOrder: true, seed: seed, threads: threads,
                                   progress: progress)
         let forest = RandomForest(trees: grown.map(\.tree))
         guard parameters.bootstrap, outOfBag else { return (forest, nil) }

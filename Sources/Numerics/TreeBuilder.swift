@@ -121,6 +121,8 @@ struct TreeBuilder<Code: TreeCode> {
     let response: TreeResponse
     let parameters: TreeParameters
     let featuresPerSplit: Int
+    /// Whether a node draws its features in a random order (always when it draws a subset).
+    let shufflesFeatures: Bool
     let levelCounts: [Int?]
     /// K for classification, 0 for regression.
     let classCount: Int
@@ -149,11 +151,13 @@ struct TreeBuilder<Code: TreeCode> {
     var values: [Double] = []
     var leftLevelSets: [[Int]] = []
 
-    init(features: CodedFeatures<Code>, response: TreeResponse, parameters: TreeParameters, featuresPerSplit: Int, levelCounts: [Int?]) {
+    init(features: CodedFeatures<Code>, response: TreeResponse, parameters: TreeParameters, featuresPerSplit: Int,
+         randomFeatureOrder: Bool, levelCounts: [Int?]) {
         self.features = features
         self.response = response
         self.parameters = parameters
         self.featuresPerSplit = featuresPerSplit
+        shufflesFeatures = randomFeatureOrder || featuresPerSplit < features.featureCount
         self.levelCounts = levelCounts
         switch response {
         case .classes(let classes, let count):

@@ -27,7 +27,7 @@ extension TreeBuilder {
         while evaluated < featuresPerSplit && drawn < p {
             let batchStart = drawn
             while drawn < p && drawn - batchStart < featuresPerSplit - evaluated {
-                if featuresPerSplit < p { featureOrder.swapAt(drawn, drawn + Int(generator.bounded(UInt64(p - drawn)))) }
+                if shufflesFeatures { featureOrder.swapAt(drawn, drawn + Int(generator.bounded(UInt64(p - drawn)))) }
                 drawn += 1
             }
             var chunkStart = batchStart

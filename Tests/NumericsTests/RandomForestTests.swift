@@ -27,8 +27,10 @@ final class RandomForestTests: XCTestCase {
     }
 
     /// The mean out-of-bag score of ten forests (seeds 0 … 9) against scikit-learn's mean over
-    /// random_state 0 … 9, both with scikit-learn's defaults: within a point. A single forest's
-    /// score moves by about a point with the seed on these small sets (trees.py prints the spread).
+    /// random_state 0 … 99, both with scikit-learn's defaults: within a point. A single forest's
+    /// score moves by about a point with the seed on these small sets (trees.py prints the spread),
+    /// the mean of ten by a third of one. Measured: iris 0.950 (scikit-learn 0.952), wine 0.982
+    /// (0.981), diabetes R² 0.418 (0.417).
     func assertOutOfBagScore(_ data: (features: [FeatureColumn], target: TreeTarget), _ criterion: SplitCriterion, _ reference: Double,
                              file: StaticString = #filePath, line: UInt = #line) throws {
         let scores = try (0 ..< 10).map { seed in
@@ -247,10 +249,10 @@ final class RandomForestTests: XCTestCase {
 
 // Printed by `python3 Tests/References/trees.py` (scikit-learn 1.9.1) and pasted.
 enum RandomForestReferences {
-    // iris: RandomForestClassifier(oob_score=True), mean out-of-bag score over random_state 0-9 (sd 0.0073)
-    static let irisOutOfBag = 0.9513333333333331
-    // wine: RandomForestClassifier(oob_score=True), mean out-of-bag score over random_state 0-9 (sd 0.0026)
-    static let wineOutOfBag = 0.9814606741573032
-    // diabetes: RandomForestRegressor(oob_score=True), mean out-of-bag score over random_state 0-9 (sd 0.0066)
-    static let diabetesOutOfBag = 0.42309027499256063
+    // iris: RandomForestClassifier(oob_score=True), mean out-of-bag score over random_state 0-99 (sd of one 0.0061)
+    static let irisOutOfBag = 0.9516666666666665
+    // wine: RandomForestClassifier(oob_score=True), mean out-of-bag score over random_state 0-99 (sd of one 0.0047)
+    static let wineOutOfBag = 0.9809550561797752
+    // diabetes: RandomForestRegressor(oob_score=True), mean out-of-bag score over random_state 0-99 (sd of one 0.0079)
+    static let diabetesOutOfBag = 0.4173673979572212
 }

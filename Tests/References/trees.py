@@ -74,13 +74,13 @@ def single_tree(label, name, columns, model):
     print(f"        importances: {swift(model.feature_importances_, 4, '        ')})")
 
 
-def forest_scores(label, name, model, seeds=10):
-    """The mean out-of-bag score of 10 forests (seeds 0-9): a single forest's score on 150 rows
-    moves by a point or two with the seed, the mean of ten by a fraction of one."""
+def forest_scores(label, name, model, seeds=100):
+    """The mean out-of-bag score of 100 forests (random_state 0-99): a single forest's score on
+    a few hundred rows moves by about a point with the seed, the mean of a hundred by a tenth."""
     _, x, y = table(name)
     scores = [model.set_params(random_state=s, oob_score=True).fit(x, y).oob_score_ for s in range(seeds)]
     model.set_params(random_state=None)
-    print(f"    // {label}: {model}, mean out-of-bag score over random_state 0-{seeds - 1} (sd {np.std(scores):.4f})")
+    print(f"    // {label}: {model}, mean out-of-bag score over random_state 0-{seeds - 1} (sd of one {np.std(scores):.4f})")
     print(f"    static let {label}OutOfBag = {float(np.mean(scores))!r}")
 
 
