@@ -138,7 +138,7 @@ struct TreeBuilder<Code: TreeCode> {
     /// The missing rows of the feature being tried.
     var missingRows = 0
     var missingWeight = 0.0
-    /// The features in the order the node draws them (a partial shuffle per node when it draws a subset).
+    /// The features in the order the node draws them (shuffled per node when `shufflesFeatures`).
     var featureOrder: [Int]
 
     // MARK: The tree being grown, as in `DecisionTree`.

@@ -14,12 +14,12 @@ struct SplitChoice {
 }
 
 extension TreeBuilder {
-    /// The best split of the node among its features, or nil when none is allowed. With a
-    /// subset of features per split, features are drawn without replacement (a partial
-    /// Fisher–Yates shuffle) until `featuresPerSplit` of them have been found not constant in the
-    /// node (scikit-learn does not count a constant one either): the features still needed are
-    /// drawn as a batch, the batch's histograms filled in one pass over the node's rows, and the
-    /// features tried in the order drawn.
+    /// The best split of the node among its features, or nil when none is allowed. Features are
+    /// drawn without replacement (in a random order by a partial Fisher–Yates shuffle when
+    /// `shufflesFeatures`, else in index order) until `featuresPerSplit` of them have been found
+    /// not constant in the node (scikit-learn does not count a constant one either): the features
+    /// still needed are drawn as a batch, the batch's histograms filled in one pass over the
+    /// node's rows, and the features tried in the order drawn.
     mutating func bestSplit(_ start: Int, _ end: Int, _ generator: inout Xoshiro256StarStar) -> SplitChoice? {
         var best = SplitChoice()
         let p = featureOrder.count

@@ -3,7 +3,10 @@
 #
 # `--bench` instead writes the synthetic data sets the MODELSH_BENCH tests read (little-endian
 # float64: the n × p features column by column, then the n targets) to /tmp/modelsh-trees, and
-# times scikit-learn on them, each fit in a fresh process so its peak memory is its own.
+# times scikit-learn on them, each fit in a fresh process (`--time NAME`) so its peak memory is
+# its own. Figures on the 2-core machine: classification-200000x20 test accuracy 0.9657 (71 s
+# of CPU), regression-200000x10 test R² 0.94589 (140 s of CPU), classification-1000000x20 899 s
+# of CPU, peak memory 1161 MB.
 import csv
 import os
 import resource
