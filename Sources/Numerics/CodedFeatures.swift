@@ -11,7 +11,7 @@ typealias TreeCode = FixedWidthInteger & UnsignedInteger & Sendable
 /// marks a missing value.
 ///
 /// The codes are stored row by row: a node's histograms for its few drawn features are built
-/// in one pass over its rows, each row's codes in one cache line. Coding costs one sort per
+/// in one pass over its rows, reading each row's codes side by side. Coding costs one sort per
 /// numeric feature, O(n log n), features in parallel.
 struct CodedFeatures<Code: TreeCode>: Sendable {
     /// `codes[row * featureCount + f]`.
