@@ -10,10 +10,13 @@ typealias TreeCode = FixedWidthInteger & UnsignedInteger & Sendable
 /// on a million rows fast). A categorical feature's code is its level. The code `codeCounts[f]`
 /// marks a missing value.
 ///
-/// Coding costs one sort per numeric feature, O(n log n), features in parallel.
+/// The codes are stored row by row: a node's histograms for its few drawn features are built
+/// in one pass over its rows, reading each row's codes side by side. Coding costs one sort per
+/// numeric feature, O(n log n), features in parallel.
 struct CodedFeatures<Code: TreeCode>: Sendable {
-    /// `codes[f][row]`.
-    let codes: [[Code]]
+    /// `codes[row * featureCount + f]`.
+    let codes: [Code]
+    let featureCount: Int
     /// Feature f's codes are 0 ..< codeCounts[f]; codeCounts[f] itself means missing.
     let codeCounts: [Int]
     let isCategorical: [Bool]
@@ -21,8 +24,6 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
     /// threshold lies between (empty for categorical features).
     let lowest: [[Double]]
     let highest: [[Double]]
-
-    var featureCount: Int { codes.count }
 
     /// The widest a code can get for these features: a numeric feature has at most one bin per
     /// row or `maximumBins`, a categorical one a code per level; the missing code comes on top.
@@ -44,7 +45,13 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
                 return (levels.map { $0 < 0 ? Code(count) : Code($0) }, count, true, [Double](), [Double]())
             }
         }
-        codes = coded.map(\.0)
+        let n = coded.first?.0.count ?? 0, p = coded.count
+        var codes = [Code](repeating: 0, count: n * p)
+        for (f, column) in coded.enumerated() {
+            for row in 0 ..< n { codes[row * p + f] = column.0[row] }
+        }
+        self.codes = codes
+        featureCount = p
         codeCounts = coded.map(\.1)
         isCategorical = coded.map(\.2)
         lowest = coded.map(\.3)

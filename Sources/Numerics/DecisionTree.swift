@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// A CART decision tree (Breiman et al. 1984) for classification (gini, entropy) or regression
 /// (squared error), grown as scikit-learn's DecisionTreeClassifier/Regressor grows it: depth
@@ -8,8 +9,8 @@ import Diagnostics
 /// - **Numeric features** split at x ≤ threshold. `fit` is exact by default: every midpoint
 ///   between two adjacent distinct values in the node is a candidate, as in scikit-learn (which
 ///   works on float32 copies of the features, so its thresholds differ from these in the 7th
-///   digit). With `bins`, candidates are the edges of at most that many quantile bins (the forest's
-///   default, which is what makes it fast).
+///   digit, and takes values less than 1e-7 apart for one). With `bins`, candidates are the edges
+///   of at most that many quantile bins (the forest's default, which is what makes it fast).
 /// - **Categorical features** split natively: a set of levels goes left. For regression and two
 ///   classes the levels are ordered by mean target / share of class 1 and the best split of that
 ///   order is the best of all 2^(L−1) subsets (Breiman et al. 1984, §9.4). For K > 2 classes no
@@ -20,7 +21,7 @@ import Diagnostics
 ///   rows present against the missing ones (scikit-learn ≥ 1.3, HistGradientBoosting, XGBoost).
 ///   A split learned without missing rows sends them at prediction to the child with more
 ///   training rows (right on a tie, as scikit-learn). Levels that no training row of the node has
-///   go where the missing values go.
+///   go where the missing values go, and so does a level outside 0 ..< count at prediction.
 ///
 /// Ties between equally good splits go to the lower feature, then the lower threshold (with all
 /// features; scikit-learn visits features in a random order, so its choice among ties depends on
@@ -70,11 +71,12 @@ public struct DecisionTree: Codable, Sendable, Equatable {
 
     /// Grows one tree on every row. `bins` nil splits exactly; otherwise numeric features are
     /// binned into at most `bins` (2 … 65535) quantile bins first. `seed` only matters when
-    /// `maxFeatures` draws a subset of the features.
+    /// `maxFeatures` draws a subset of the features. The features are coded on every core, the
+    /// tree grows on one.
     public static func fit(features: [FeatureColumn], target: TreeTarget, parameters: TreeParameters,
                            bins: Int? = nil, seed: UInt64 = 0) throws -> DecisionTree {
         let grown = try growTrees(features: features, target: target, parameters: parameters, bins: bins, trees: 1,
-                                  bootstrap: false, seed: seed, threads: 1, progress: nil)
+                                  bootstrap: false, randomFeatureOrder: false, seed: seed, threads: everyCore, progress: nil)
         return grown[0].tree
     }
 
@@ -120,32 +122,33 @@ public struct DecisionTree: Codable, Sendable, Equatable {
     /// n·impurity − n_left·impurity_left − n_right·impurity_right, normalised to sum to 1 (all
     /// zero for a tree without splits), as scikit-learn's feature_importances_.
     public func featureImportances() -> [Double] {
-        normalisedToSumOne(unnormalisedImportances())
-    }
-
-    func unnormalisedImportances() -> [Double] {
         var importances = [Double](repeating: 0, count: levelCounts.count)
         for i in 0 ..< nodeCount where splitFeatures[i] >= 0 {
             let left = Int(leftChildren[i])
             importances[Int(splitFeatures[i])] += weightedImpurity(i) - weightedImpurity(left) - weightedImpurity(left + 1)
         }
-        return importances
+        return normalisedToSumOne(importances)
     }
 
     private func weightedImpurity(_ i: Int) -> Double { Double(sampleCounts[i]) * impurities[i] }
 
     // MARK: - Prediction
 
-    /// The predicted value of each row (a regression tree).
+    /// The predicted value of each row (a regression tree), rows in parallel.
     public func predictValues(_ features: [FeatureColumn]) throws -> [Double] {
         guard classCount == 0 else { throw ModelshError(.software, "a classification tree predicts probabilities, not values") }
-        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums.values
+        return try leafValues(features).values
     }
 
     /// Each row's class probabilities, rows × K: the class shares of the leaf it falls in.
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> Matrix {
         guard classCount > 0 else { throw ModelshError(.software, "a regression tree predicts values, not probabilities") }
-        return try clearingInterruption { try sumOfLeafValues([self], TreeInputs(features, levelCounts: levelCounts), threads: 1) }.sums
+        return try leafValues(features)
+    }
+
+    private func leafValues(_ features: [FeatureColumn]) throws -> Matrix {
+        let inputs = try TreeInputs(features, levelCounts: levelCounts)
+        return try clearingInterruption { try sumOfLeafValues([self], inputs, threads: everyCore) }.sums
     }
 
     // MARK: - Validation

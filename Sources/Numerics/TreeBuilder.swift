@@ -23,26 +23,44 @@ enum TreeResponse: Sendable {
 /// search runs over every row of every node, so it works on raw pointers rather than on arrays
 /// held in a struct (whose every write checks uniqueness).
 final class TreeScratch {
-    /// The rows of the tree (each once, however often a bootstrap drew it), partitioned in place
-    /// node by node as in scikit-learn: a node owns `rows[start ..< end]`, left child's rows first.
+    /// The rows of the tree (each once, however often a bootstrap drew it), partitioned node by
+    /// node as in scikit-learn: a node owns positions `start ..< end`, left child's rows first.
+    /// The partition is stable, so a node's rows stay increasing and reading their codes goes
+    /// forward through memory.
     let rows: UnsafeMutablePointer<Int32>
     var rowCount = 0
     /// Every training row's weight: how often the bootstrap drew it (0 out of the bag).
     let weights: UnsafeMutablePointer<Double>
 
-    // The node being split, index k standing for rows[start + k].
-    let nodeWeights: UnsafeMutablePointer<Double>
-    let nodeClasses: UnsafeMutablePointer<Int32>
-    let nodeTargets: UnsafeMutablePointer<Double>
+    // What the split search needs of each row, at the row's position, partitioned along with
+    // the rows, so a node reads its rows' responses in order instead of gathering them.
+    /// 2³² + the row's weight: one addition counts the row and adds its weight.
+    let countAndWeight: UnsafeMutablePointer<UInt64>
+    let classes: UnsafeMutablePointer<Int32>
+    /// The centred target, and weight × centred target.
+    let targets: UnsafeMutablePointer<Double>
+    let weightedTargets: UnsafeMutablePointer<Double>
+    /// Whether the row at a position goes left, and room for the right rows, for the partition.
+    let goesLeft: UnsafeMutablePointer<Bool>
+    let spare: UnsafeMutableRawPointer
+
     /// The node's total per class, or its weighted sum of the centred target.
     let totalSums: UnsafeMutablePointer<Double>
 
-    // One feature at the node: its rows grouped by code, by a histogram or a sort.
-    let histogramRows: UnsafeMutablePointer<Int32>
-    let histogramWeights: UnsafeMutablePointer<Double>
-    /// `histogramSums[code * width + s]`.
-    let histogramSums: UnsafeMutablePointer<Double>
+    // The histograms of the features drawn at the node, `histogramCapacity` at a time, each
+    // `slots` codes (the missing one last) of `width` cells.
+    let histogramCapacity: Int
+    let slots: Int
+    /// Row count << 32 + weight, per code and class (classification) or per code (regression).
+    let histogramCountsAndWeights: UnsafeMutablePointer<UInt64>
+    /// Σ weight × centred target per code (regression).
+    let histogramTargets: UnsafeMutablePointer<Double>
+    /// The features of the node's current batch, and the histogram each has (-1: sorted instead).
+    let batchFeatures: UnsafeMutablePointer<Int>
+    let batchHistograms: UnsafeMutablePointer<Int>
     let sortKeys: UnsafeMutablePointer<UInt64>
+
+    // One feature at the node: its rows grouped by code.
     /// The codes present at the node, increasing, with their row counts, weights and sums.
     let groupCodes: UnsafeMutablePointer<Int>
     let groupRows: UnsafeMutablePointer<Int>
@@ -55,7 +73,9 @@ final class TreeScratch {
 
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    init(trainingRows n: Int, slots: Int, width: Int) {
+    /// The histograms take about 8 MB at most (or one feature's, when that is more): every drawn
+    /// feature's at once when codes are bins, fewer when they are the distinct values of many rows.
+    init(trainingRows n: Int, featureCount p: Int, slots: Int, width: Int, classification: Bool) {
         var allocations: [UnsafeMutableRawPointer] = []
         func allocate<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
             let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
@@ -63,15 +83,21 @@ final class TreeScratch {
             allocations.append(UnsafeMutableRawPointer(pointer))
             return pointer
         }
+        self.slots = slots
+        histogramCapacity = max(1, min(p, (1 << 20) / (slots * width)))
         rows = allocate(n, 0)
         weights = allocate(n, 0)
-        nodeWeights = allocate(n, 0)
-        nodeClasses = allocate(n, 0)
-        nodeTargets = allocate(n, 0)
+        countAndWeight = allocate(n, 0)
+        classes = allocate(classification ? n : 0, 0)
+        targets = allocate(classification ? 0 : n, 0)
+        weightedTargets = allocate(classification ? 0 : n, 0)
+        goesLeft = allocate(n, false)
+        spare = UnsafeMutableRawPointer(allocate(n, UInt64(0)))
         totalSums = allocate(width, 0)
-        histogramRows = allocate(slots, 0)
-        histogramWeights = allocate(slots, 0)
-        histogramSums = allocate(slots * width, 0)
+        histogramCountsAndWeights = allocate(histogramCapacity * slots * width, 0)
+        histogramTargets = allocate(histogramCapacity * slots, 0)
+        batchFeatures = allocate(p, 0)
+        batchHistograms = allocate(p, 0)
         sortKeys = allocate(n, 0)
         groupCodes = allocate(slots, 0)
         groupRows = allocate(slots, 0)
@@ -95,6 +121,8 @@ struct TreeBuilder<Code: TreeCode> {
     let response: TreeResponse
     let parameters: TreeParameters
     let featuresPerSplit: Int
+    /// Whether a node draws its features in a random order (always when it draws a subset).
+    let shufflesFeatures: Bool
     let levelCounts: [Int?]
     /// K for classification, 0 for regression.
     let classCount: Int
@@ -110,7 +138,7 @@ struct TreeBuilder<Code: TreeCode> {
     /// The missing rows of the feature being tried.
     var missingRows = 0
     var missingWeight = 0.0
-    /// The features in the order the node draws them (a partial shuffle per node when it draws a subset).
+    /// The features in the order the node draws them (shuffled per node when `shufflesFeatures`).
     var featureOrder: [Int]
 
     // MARK: The tree being grown, as in `DecisionTree`.
@@ -123,11 +151,13 @@ struct TreeBuilder<Code: TreeCode> {
     var values: [Double] = []
     var leftLevelSets: [[Int]] = []
 
-    init(features: CodedFeatures<Code>, response: TreeResponse, parameters: TreeParameters, featuresPerSplit: Int, levelCounts: [Int?]) {
+    init(features: CodedFeatures<Code>, response: TreeResponse, parameters: TreeParameters, featuresPerSplit: Int,
+         randomFeatureOrder: Bool, levelCounts: [Int?]) {
         self.features = features
         self.response = response
         self.parameters = parameters
         self.featuresPerSplit = featuresPerSplit
+        shufflesFeatures = randomFeatureOrder || featuresPerSplit < features.featureCount
         self.levelCounts = levelCounts
         switch response {
         case .classes(let classes, let count):
@@ -138,7 +168,8 @@ struct TreeBuilder<Code: TreeCode> {
             trainingRowCount = targets.count
         }
         width = max(1, classCount)
-        scratch = TreeScratch(trainingRows: trainingRowCount, slots: (features.codeCounts.max() ?? 0) + 1, width: width)
+        scratch = TreeScratch(trainingRows: trainingRowCount, featureCount: features.featureCount,
+                              slots: (features.codeCounts.max() ?? 0) + 1, width: width, classification: classCount > 0)
         featureOrder = Array(0 ..< features.featureCount)
     }
 
@@ -176,6 +207,7 @@ struct TreeBuilder<Code: TreeCode> {
     /// features of each node from `generator`.
     mutating func grow(_ generator: inout Xoshiro256StarStar) throws -> DecisionTree {
         startTree()
+        placeResponses()
         var pending = [(node: 0, start: 0, end: scratch.rowCount, depth: 0)]
         let maxDepth = parameters.maxDepth ?? Int.max
         var rowsSinceCheck = 0
@@ -236,24 +268,34 @@ struct TreeBuilder<Code: TreeCode> {
         values.append(contentsOf: repeatElement(0, count: width))
     }
 
-    /// Gathers the node's weights and responses into the scratch, records its sample count,
-    /// impurity and value, and tells whether it is pure (one class, or one target value).
+    /// Puts each row's count and weight, and class or target, at the row's position.
+    private func placeResponses() {
+        let s = scratch
+        for k in 0 ..< s.rowCount {
+            let row = Int(s.rows[k]), w = s.weights[row]
+            s.countAndWeight[k] = 1 << 32 | UInt64(w)
+            switch response {
+            case .classes(let classes, _):
+                s.classes[k] = classes[row]
+            case .values(let targets, _):
+                s.targets[k] = targets[row]
+                s.weightedTargets[k] = w * targets[row]
+            }
+        }
+    }
+
+    /// Records the node's sample count, impurity and value, and tells whether it is pure (one
+    /// class, or one target value).
     private mutating func summarise(_ node: Int, _ start: Int, _ end: Int) -> Bool {
-        let m = end - start, rows = scratch.rows + start, weights = scratch.weights, totals = scratch.totalSums
-        let nodeWeights = scratch.nodeWeights
+        let s = scratch, totals = s.totalSums
         totals.update(repeating: 0, count: width)
         var weight = 0.0, impurity = 0.0, pure = false
         switch response {
-        case .classes(let classes, _):
-            let nodeClasses = scratch.nodeClasses
-            classes.withUnsafeBufferPointer { classes in
-                for k in 0 ..< m {
-                    let row = Int(rows[k]), w = weights[row], c = classes[row]
-                    nodeWeights[k] = w
-                    nodeClasses[k] = c
-                    totals[Int(c)] += w
-                    weight += w
-                }
+        case .classes:
+            for k in start ..< end {
+                let w = Double(s.countAndWeight[k] & 0xFFFF_FFFF)
+                totals[Int(s.classes[k])] += w
+                weight += w
             }
             var classesPresent = 0
             for c in 0 ..< width {
@@ -263,66 +305,75 @@ struct TreeBuilder<Code: TreeCode> {
                 impurity += parameters.criterion == .gini ? share * (1 - share) : (share > 0 ? -share * log2(share) : 0)
             }
             pure = classesPresent <= 1
-        case .values(let targets, let mean):
-            let nodeTargets = scratch.nodeTargets
+        case .values(_, let mean):
             var sum = 0.0, smallest = Double.infinity, largest = -Double.infinity
-            targets.withUnsafeBufferPointer { targets in
-                for k in 0 ..< m {
-                    let row = Int(rows[k]), w = weights[row], y = targets[row]
-                    nodeWeights[k] = w
-                    nodeTargets[k] = y
-                    sum += w * y
-                    weight += w
-                    smallest = min(smallest, y)
-                    largest = max(largest, y)
-                }
+            for k in start ..< end {
+                sum += s.weightedTargets[k]
+                weight += Double(s.countAndWeight[k] & 0xFFFF_FFFF)
+                smallest = min(smallest, s.targets[k])
+                largest = max(largest, s.targets[k])
             }
-            totals[0] = sum
             let centredMean = sum / weight
-            for k in 0 ..< m { impurity += nodeWeights[k] * (nodeTargets[k] - centredMean) * (nodeTargets[k] - centredMean) }
+            for k in start ..< end {
+                let deviation = s.targets[k] - centredMean
+                impurity += Double(s.countAndWeight[k] & 0xFFFF_FFFF) * deviation * deviation
+            }
             impurity /= weight
             values[node] = mean + centredMean
+            totals[0] = sum
             pure = smallest == largest
         }
-        nodeRowCount = m
+        nodeRowCount = end - start
         nodeWeight = weight
         sampleCounts[node] = Int32(weight)
         impurities[node] = impurity
         return pure
     }
 
-    /// Splits the node's rows in place, those going left first; returns where the right ones start.
+    /// Splits the node's rows, and what is kept at their positions, in place, keeping their
+    /// order, those going left first; returns where the right ones start.
     private func partition(_ start: Int, _ end: Int, _ split: SplitChoice) -> Int {
-        let missingCode = features.codeCounts[split.feature], rows = scratch.rows
-        var goesLeft: [Bool] = []
-        if features.isCategorical[split.feature] {
-            goesLeft = [Bool](repeating: false, count: missingCode + 1)
-            for level in split.leftLevels { goesLeft[level] = true }
-            goesLeft[missingCode] = split.missingGoesLeft
+        let f = split.feature, p = features.featureCount, missingCode = features.codeCounts[f], s = scratch
+        var levelGoesLeft: [Bool] = []
+        if features.isCategorical[f] {
+            levelGoesLeft = [Bool](repeating: false, count: missingCode + 1)
+            for level in split.leftLevels { levelGoesLeft[level] = true }
+            levelGoesLeft[missingCode] = split.missingGoesLeft
         }
-        return features.codes[split.feature].withUnsafeBufferPointer { codes in
-            var i = start, j = end
-            while i < j {
-                let code = Int(codes[Int(rows[i])])
-                let left = goesLeft.isEmpty
+        features.codes.withUnsafeBufferPointer { codes in
+            for k in start ..< end {
+                let code = Int(codes[Int(s.rows[k]) * p + f])
+                s.goesLeft[k] = levelGoesLeft.isEmpty
                     ? code <= split.lastLeftCode || (code == missingCode && split.missingGoesLeft)
-                    : goesLeft[code]
-                if left {
-                    i += 1
-                } else {
-                    j -= 1
-                    rows.swapAt(i, j)
-                }
+                    : levelGoesLeft[code]
             }
-            return i
         }
+        let middle = stablePartition(s.rows, start, end)
+        _ = stablePartition(s.countAndWeight, start, end)
+        if classCount > 0 {
+            _ = stablePartition(s.classes, start, end)
+        } else {
+            _ = stablePartition(s.targets, start, end)
+            _ = stablePartition(s.weightedTargets, start, end)
+        }
+        return middle
     }
-}
 
-private extension UnsafeMutablePointer {
-    func swapAt(_ i: Int, _ j: Int) {
-        let value = self[i]
-        self[i] = self[j]
-        self[j] = value
+    /// Moves the elements at positions start ..< end that `goesLeft` flags to the front,
+    /// keeping the order of both sides; returns where the others start.
+    private func stablePartition<T>(_ elements: UnsafeMutablePointer<T>, _ start: Int, _ end: Int) -> Int {
+        let right = scratch.spare.bindMemory(to: T.self, capacity: end - start)
+        var leftCount = start, rightCount = 0
+        for k in start ..< end {
+            if scratch.goesLeft[k] {
+                elements[leftCount] = elements[k]
+                leftCount += 1
+            } else {
+                right[rightCount] = elements[k]
+                rightCount += 1
+            }
+        }
+        (elements + leftCount).update(from: right, count: rightCount)
+        return leftCount
     }
 }

@@ -11,9 +11,14 @@ struct GrownTree: Sendable {
 /// Grows `trees` trees, on `threads` threads. Tree t draws everything (its bootstrap sample,
 /// then the features of each node) from `Xoshiro256StarStar(seed: s_t)`, where s_t is the t-th
 /// output of `Xoshiro256StarStar(seed: seed)`, so the forest is the same whatever the number
-/// of threads. The features are coded once for all trees (`bins` nil: exact).
+/// of threads. The features are coded once for all trees (`bins` nil: exact). With
+/// `randomFeatureOrder` every node tries its features in a random order even when it tries them
+/// all, so ties between features go one way or another at random, as in scikit-learn (a forest
+/// wants that: always taking the lowest feature of a tie makes its trees alike); otherwise in
+/// index order unless `maxFeatures` draws a subset.
 func growTrees(features: [FeatureColumn], target: TreeTarget, parameters: TreeParameters, bins: Int?, trees: Int,
-               bootstrap: Bool, seed: UInt64, threads: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> [GrownTree] {
+               bootstrap: Bool, randomFeatureOrder: Bool, seed: UInt64, threads: Int,
+               progress: (@Sendable (Int, Int) -> Void)?) throws -> [GrownTree] {
     try checkTreeInputs(features, target, parameters)
     if let bins, bins < 2 || bins > Int(UInt16.max) {
         throw ModelshError.usage("bins must be between 2 and \(UInt16.max), got \(bins)", argument: "bins")
@@ -21,7 +26,7 @@ func growTrees(features: [FeatureColumn], target: TreeTarget, parameters: TreePa
     guard trees >= 1 else { throw ModelshError.usage("trees must be at least 1, got \(trees)", argument: "trees") }
     let n = target.rowCount
     let problem = TreeProblem(response: TreeResponse(target), parameters: parameters,
-                              featuresPerSplit: try parameters.maxFeatures.count(of: features.count),
+                              featuresPerSplit: try parameters.maxFeatures.count(of: features.count), randomFeatureOrder: randomFeatureOrder,
                               levelCounts: features.map { column in
                                   if case .levels(_, let count) = column { return count }
                                   return nil
@@ -44,6 +49,7 @@ private struct TreeProblem: Sendable {
     let response: TreeResponse
     let parameters: TreeParameters
     let featuresPerSplit: Int
+    let randomFeatureOrder: Bool
     let levelCounts: [Int?]
     let trees: Int
     let bootstrap: Bool
@@ -59,9 +65,11 @@ private struct TreeProblem: Sendable {
         // One builder per worker, its buffers reused from tree to tree.
         let byWorker = try concurrentMap(workers, threads: workers) { worker in
             var builder = TreeBuilder(features: features, response: response, parameters: parameters,
-                                      featuresPerSplit: featuresPerSplit, levelCounts: levelCounts)
+                                      featuresPerSplit: featuresPerSplit, randomFeatureOrder: randomFeatureOrder,
+                                      levelCounts: levelCounts)
             var grown: [GrownTree] = []
             for t in stride(from: worker, to: trees, by: workers) {
+                if Interruption.isRequested { throw interrupted }
                 var generator = Xoshiro256StarStar(seed: seeds[t])
                 var inBag: [UInt64] = []
                 if bootstrap { inBag = builder.useBootstrap(&generator) } else { builder.useEveryRow() }

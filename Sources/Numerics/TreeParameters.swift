@@ -159,3 +159,6 @@ func clearingInterruption<T>(_ body: () throws -> T) throws -> T {
 
 /// The error a worker throws when it sees Ctrl-C; `clearingInterruption` clears the flag.
 let interrupted = ModelshError(.interrupted, "interrupted")
+
+/// The threads to use when the caller does not say: one per core.
+var everyCore: Int { ProcessInfo.processInfo.activeProcessorCount }

@@ -14,25 +14,89 @@ struct SplitChoice {
 }
 
 extension TreeBuilder {
-    /// The best split of the node among its features, or nil when none is allowed. With a
-    /// subset of features per split, features are drawn without replacement until
-    /// `featuresPerSplit` of them have been found not constant in the node (scikit-learn does
-    /// not count a constant one either), so the subset is drawn by a partial Fisher–Yates shuffle.
+    /// The best split of the node among its features, or nil when none is allowed. Features are
+    /// drawn without replacement (in a random order by a partial Fisher–Yates shuffle when
+    /// `shufflesFeatures`, else in index order) until `featuresPerSplit` of them have been found
+    /// not constant in the node (scikit-learn does not count a constant one either): the features
+    /// still needed are drawn as a batch, the batch's histograms filled in one pass over the
+    /// node's rows, and the features tried in the order drawn.
     mutating func bestSplit(_ start: Int, _ end: Int, _ generator: inout Xoshiro256StarStar) -> SplitChoice? {
         var best = SplitChoice()
         let p = featureOrder.count
-        var evaluated = 0
-        for i in 0 ..< p where evaluated < featuresPerSplit {
-            if featuresPerSplit < p { featureOrder.swapAt(i, i + Int(generator.bounded(UInt64(p - i)))) }
-            if evaluate(featureOrder[i], start, end, &best) { evaluated += 1 }
+        var evaluated = 0, drawn = 0
+        while evaluated < featuresPerSplit && drawn < p {
+            let batchStart = drawn
+            while drawn < p && drawn - batchStart < featuresPerSplit - evaluated {
+                if shufflesFeatures { featureOrder.swapAt(drawn, drawn + Int(generator.bounded(UInt64(p - drawn)))) }
+                drawn += 1
+            }
+            var chunkStart = batchStart
+            while chunkStart < drawn {
+                let chunkEnd = assignHistograms(featureOrder[chunkStart ..< drawn], rowCount: end - start)
+                fillHistograms(count: chunkEnd - chunkStart, start, end)
+                for j in 0 ..< chunkEnd - chunkStart where evaluate(j, start, end, &best) { evaluated += 1 }
+                chunkStart = chunkEnd
+            }
         }
         return best.feature >= 0 ? best : nil
     }
 
-    /// Tries every split of the node on feature `f`, keeping in `best` one that beats it; false
-    /// when the feature is constant in the node (one code and nothing missing, or all missing).
-    private mutating func evaluate(_ f: Int, _ start: Int, _ end: Int, _ best: inout SplitChoice) -> Bool {
-        let groupCount = collectGroups(f, start, end)
+    /// Puts the next features of the batch into `batchFeatures`, each with a histogram slot when
+    /// the node has enough rows for its codes (-1 otherwise: its codes will be sorted), as many as
+    /// there are histograms. Returns the position in the batch after the last one taken.
+    private func assignHistograms(_ features: ArraySlice<Int>, rowCount m: Int) -> Int {
+        var histograms = 0, taken = 0
+        for f in features {
+            let useHistogram = m * 8 >= self.features.codeCounts[f]
+            if useHistogram && histograms == scratch.histogramCapacity { break }
+            scratch.batchFeatures[taken] = f
+            scratch.batchHistograms[taken] = useHistogram ? histograms : -1
+            if useHistogram { histograms += 1 }
+            taken += 1
+        }
+        return features.startIndex + taken
+    }
+
+    /// The histograms of the batch's features that have one, in one pass over the node's rows.
+    private func fillHistograms(count: Int, _ start: Int, _ end: Int) {
+        let s = scratch, p = features.featureCount, width = width, histogramSize = s.slots * width
+        var histogramFeatures: [(feature: Int, cells: Int, targets: Int)] = []
+        for j in 0 ..< count where s.batchHistograms[j] >= 0 {
+            histogramFeatures.append((s.batchFeatures[j], s.batchHistograms[j] * histogramSize, s.batchHistograms[j] * s.slots))
+            let slots = features.codeCounts[s.batchFeatures[j]] + 1
+            (s.histogramCountsAndWeights + s.batchHistograms[j] * histogramSize).update(repeating: 0, count: slots * width)
+            (s.histogramTargets + s.batchHistograms[j] * s.slots).update(repeating: 0, count: slots)
+        }
+        guard !histogramFeatures.isEmpty else { return }
+        let rows = s.rows + start, m = end - start, cells = s.histogramCountsAndWeights
+        let countAndWeight = s.countAndWeight + start, classes = s.classes + start, weightedTargets = s.weightedTargets + start
+        features.codes.withUnsafeBufferPointer { codes in
+            histogramFeatures.withUnsafeBufferPointer { batch in
+                if classCount > 0 {
+                    for k in 0 ..< m {
+                        let line = codes.baseAddress! + Int(rows[k]) * p, cell = countAndWeight[k], c = Int(classes[k])
+                        for (f, offset, _) in batch { cells[offset + Int(line[f]) * width + c] &+= cell }
+                    }
+                } else {
+                    let targets = s.histogramTargets
+                    for k in 0 ..< m {
+                        let line = codes.baseAddress! + Int(rows[k]) * p, cell = countAndWeight[k], y = weightedTargets[k]
+                        for (f, cellOffset, targetOffset) in batch {
+                            let code = Int(line[f])
+                            cells[cellOffset + code] &+= cell
+                            targets[targetOffset + code] += y
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tries every split of the node on the batch's feature j, keeping in `best` one that beats
+    /// it; false when the feature is constant in the node (one code and nothing missing, or all missing).
+    private mutating func evaluate(_ j: Int, _ start: Int, _ end: Int, _ best: inout SplitChoice) -> Bool {
+        let f = scratch.batchFeatures[j], histogram = scratch.batchHistograms[j]
+        let groupCount = histogram >= 0 ? groupsFromHistogram(f, histogram) : groupsBySorting(f, start, end)
         guard groupCount >= 2 || (groupCount == 1 && missingRows > 0) else { return false }
         let groupCodes = scratch.groupCodes, order = scratch.order
         if features.isCategorical[f] {
@@ -64,71 +128,75 @@ extension TreeBuilder {
         return true
     }
 
-    /// Groups the node's rows by their code of feature `f` (codes present, increasing; the
-    /// missing rows apart) and returns the number of groups: by a histogram over all codes when
-    /// the node has many rows for the codes, by sorting the node's codes when it has few.
-    private mutating func collectGroups(_ f: Int, _ start: Int, _ end: Int) -> Int {
-        let m = end - start, missingCode = features.codeCounts[f], width = width, isClass = classCount > 0
-        let s = scratch
-        return features.codes[f].withUnsafeBufferPointer { codes in
-            let rows = s.rows + start
-            var groupCount = 0
-            if m * 8 >= missingCode {
-                let slots = missingCode + 1
-                s.histogramRows.update(repeating: 0, count: slots)
-                s.histogramWeights.update(repeating: 0, count: slots)
-                s.histogramSums.update(repeating: 0, count: slots * width)
-                for k in 0 ..< m {
-                    let code = Int(codes[Int(rows[k])]), w = s.nodeWeights[k]
-                    s.histogramRows[code] &+= 1
-                    s.histogramWeights[code] += w
-                    if isClass {
-                        s.histogramSums[code * width + Int(s.nodeClasses[k])] += w
-                    } else {
-                        s.histogramSums[code] += w * s.nodeTargets[k]
-                    }
-                }
-                for code in 0 ..< missingCode where s.histogramRows[code] > 0 {
-                    s.groupCodes[groupCount] = code
-                    s.groupRows[groupCount] = Int(s.histogramRows[code])
-                    s.groupWeights[groupCount] = s.histogramWeights[code]
-                    (s.groupSums + groupCount * width).update(from: s.histogramSums + code * width, count: width)
-                    groupCount += 1
-                }
-                missingRows = Int(s.histogramRows[missingCode])
-                missingWeight = s.histogramWeights[missingCode]
-                s.missingSums.update(from: s.histogramSums + missingCode * width, count: width)
-                return groupCount
+    /// The groups of feature f (codes present, increasing; the missing rows apart) from its
+    /// histogram; returns their number.
+    private mutating func groupsFromHistogram(_ f: Int, _ histogram: Int) -> Int {
+        let s = scratch, width = width, missingCode = features.codeCounts[f], isClass = classCount > 0
+        let cells = s.histogramCountsAndWeights + histogram * s.slots * width, targets = s.histogramTargets + histogram * s.slots
+        let groupCodes = s.groupCodes, groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums
+        let missingSums = s.missingSums
+        var groupCount = 0
+        for code in 0 ... missingCode {
+            var rows: UInt64 = 0, weight: UInt64 = 0
+            for k in 0 ..< width {
+                rows += cells[code * width + k] >> 32
+                weight += cells[code * width + k] & 0xFFFF_FFFF
             }
-            for k in 0 ..< m { s.sortKeys[k] = UInt64(codes[Int(rows[k])]) << 32 | UInt64(k) }
-            sortSmall(s.sortKeys, m)
-            var missing = 0, missingWeight = 0.0
-            s.missingSums.update(repeating: 0, count: width)
-            for position in 0 ..< m {
-                let key = s.sortKeys[position]
-                let code = Int(key >> 32), k = Int(key & 0xFFFF_FFFF), w = s.nodeWeights[k]
-                let sumIndex = isClass ? Int(s.nodeClasses[k]) : 0, sum = isClass ? w : w * s.nodeTargets[k]
-                if code == missingCode {
-                    missing += 1
-                    missingWeight += w
-                    s.missingSums[sumIndex] += sum
-                    continue
+            if code == missingCode {
+                missingRows = Int(rows)
+                missingWeight = Double(weight)
+                for k in 0 ..< width { missingSums[k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code] }
+            } else if rows > 0 {
+                groupCodes[groupCount] = code
+                groupRows[groupCount] = Int(rows)
+                groupWeights[groupCount] = Double(weight)
+                for k in 0 ..< width {
+                    groupSums[groupCount * width + k] = isClass ? Double(cells[code * width + k] & 0xFFFF_FFFF) : targets[code]
                 }
-                if groupCount == 0 || s.groupCodes[groupCount - 1] != code {
-                    s.groupCodes[groupCount] = code
-                    s.groupRows[groupCount] = 0
-                    s.groupWeights[groupCount] = 0
-                    (s.groupSums + groupCount * width).update(repeating: 0, count: width)
-                    groupCount += 1
-                }
-                s.groupRows[groupCount - 1] += 1
-                s.groupWeights[groupCount - 1] += w
-                s.groupSums[(groupCount - 1) * width + sumIndex] += sum
+                groupCount += 1
             }
-            missingRows = missing
-            self.missingWeight = missingWeight
-            return groupCount
         }
+        return groupCount
+    }
+
+    /// The groups of feature f by sorting the node's codes, for a node with few rows for its
+    /// codes; returns their number.
+    private mutating func groupsBySorting(_ f: Int, _ start: Int, _ end: Int) -> Int {
+        let s = scratch, width = width, m = end - start, p = features.featureCount, missingCode = features.codeCounts[f]
+        let isClass = classCount > 0, rows = s.rows + start
+        let groupCodes = s.groupCodes, groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums
+        let missingSums = s.missingSums, sortKeys = s.sortKeys, countAndWeight = s.countAndWeight, classes = s.classes
+        let weightedTargets = s.weightedTargets
+        features.codes.withUnsafeBufferPointer { codes in
+            for k in 0 ..< m { sortKeys[k] = UInt64(codes[Int(rows[k]) * p + f]) << 32 | UInt64(k) }
+        }
+        sortSmall(sortKeys, m)
+        var groupCount = 0, missing = 0, missingWeight = 0.0
+        missingSums.update(repeating: 0, count: width)
+        for position in 0 ..< m {
+            let key = sortKeys[position]
+            let code = Int(key >> 32), k = start + Int(key & 0xFFFF_FFFF), w = Double(countAndWeight[k] & 0xFFFF_FFFF)
+            let sumIndex = isClass ? Int(classes[k]) : 0, sum = isClass ? w : weightedTargets[k]
+            if code == missingCode {
+                missing += 1
+                missingWeight += w
+                missingSums[sumIndex] += sum
+                continue
+            }
+            if groupCount == 0 || groupCodes[groupCount - 1] != code {
+                groupCodes[groupCount] = code
+                groupRows[groupCount] = 0
+                groupWeights[groupCount] = 0
+                (groupSums + groupCount * width).update(repeating: 0, count: width)
+                groupCount += 1
+            }
+            groupRows[groupCount - 1] += 1
+            groupWeights[groupCount - 1] += w
+            groupSums[(groupCount - 1) * width + sumIndex] += sum
+        }
+        missingRows = missing
+        self.missingWeight = missingWeight
+        return groupCount
     }
 
     /// Tries the splits of the groups taken in `order`: a prefix goes left, the rest right.
@@ -139,25 +207,27 @@ extension TreeBuilder {
     private func scan(_ groupCount: Int, beating best: inout Double) -> (boundary: Int, missingGoesLeft: Bool)? {
         var found: (boundary: Int, missingGoesLeft: Bool)?
         let minLeaf = parameters.minLeaf, width = width, s = scratch, criterion = parameters.criterion
+        let groupRows = s.groupRows, groupWeights = s.groupWeights, groupSums = s.groupSums, order = s.order
+        let missingSums = s.missingSums, leftSums = s.leftSums, totalSums = s.totalSums
         for pass in 0 ..< (missingRows > 0 ? 2 : 1) {
             let missingLeft = pass == 1
             var leftRows = missingLeft ? missingRows : 0
             var leftWeight = missingLeft ? missingWeight : 0
             if missingLeft {
-                s.leftSums.update(from: s.missingSums, count: width)
+                leftSums.update(from: missingSums, count: width)
             } else {
-                s.leftSums.update(repeating: 0, count: width)
+                leftSums.update(repeating: 0, count: width)
             }
             let boundaries = missingRows > 0 && !missingLeft ? groupCount : groupCount - 1
             for position in 0 ..< boundaries {
-                let g = s.order[position]
-                leftRows += s.groupRows[g]
-                leftWeight += s.groupWeights[g]
-                for k in 0 ..< width { s.leftSums[k] += s.groupSums[g * width + k] }
+                let g = order[position]
+                leftRows += groupRows[g]
+                leftWeight += groupWeights[g]
+                for k in 0 ..< width { leftSums[k] += groupSums[g * width + k] }
                 let rightRows = nodeRowCount - leftRows
                 if rightRows < minLeaf { break }
                 if leftRows < minLeaf { continue }
-                let candidate = Self.proxy(criterion, width: width, left: s.leftSums, total: s.totalSums,
+                let candidate = Self.proxy(criterion, width: width, left: leftSums, total: totalSums,
                                            leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight)
                 if candidate > best {
                     best = candidate
