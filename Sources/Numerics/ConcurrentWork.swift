@@ -4,14 +4,8 @@ import Dispatch
 /// any result a unit computes is the same whatever the thread count.
 enum ConcurrentWork {
     static func run(_ units: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        let width = min(threads, units)
-        guard width > 1 else {
-            for unit in 0 ..< units { body(unit) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: width) { thread in
-            for unit in stride(from: thread, to: units, by: width) { body(unit) }
-        }
+        // Worker w takes units w, w + threads, …, as concurrentMap deals them; the body cannot throw.
+        try! concurrentMap(units, threads: threads, body)
     }
 }
 

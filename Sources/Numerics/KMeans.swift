@@ -272,11 +272,12 @@ struct CentredRows: Sendable {
         var points = [Double](repeating: 0, count: t * p)
         for (c, row) in candidates.enumerated() { for f in 0 ..< p { points[f * t + c] = values[f * rows + row] } }
         let pointNorms = candidates.map { rowNorms[$0] }, blockRows = rowsPerProductBlock(width: t, features: p)
+        let candidatePoints = points
         let perSegment = concurrentResults(segments.count) { s -> [Double] in
             var sums = [Double](repeating: 0, count: t), keys = [Double](repeating: 0, count: t * blockRows)
             forEachBlock(segments.ranges[s], blockRows: blockRows) { block, start in
                 cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(block.rows), Int32(p), -2,
-                            points, Int32(t), block.base, Int32(block.stride), 0, &keys, Int32(t))
+                            candidatePoints, Int32(t), block.base, Int32(block.stride), 0, &keys, Int32(t))
                 for i in 0 ..< block.rows {
                     for c in 0 ..< t {
                         let distance = max(0, keys[i * t + c] + rowNorms[start + i] + pointNorms[c])
@@ -580,20 +581,10 @@ func copyCentredRows(_ x: Matrix, _ rows: Range<Int>, means: [Double], into bloc
     }
 }
 
-/// `body(i)` for every i in 0 ..< count, concurrently; the results in index order.
-func concurrentResults<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    slots.initialize(repeating: nil)
-    defer {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-    nonisolated(unsafe) let shared = slots
-    withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: count) { shared[$0] = body($0) }
-    }
-    return shared.map { $0! }
+/// `body(i)` for every i in 0 ..< count on every core, the results in index order (`concurrentMap`).
+func concurrentResults<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    // The body cannot throw, so neither can the map.
+    try! concurrentMap(count, threads: ProcessInfo.processInfo.activeProcessorCount, body)
 }
 
 /// Counts finished units of work from any thread and reports (done, total).
