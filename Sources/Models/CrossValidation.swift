@@ -23,6 +23,9 @@ public struct CrossValidation: Sendable {
     /// as scikit-learn's cross_val_score does; stratifying a regression is refused.
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?,
                 options: [String: String], folds: Int, seed: UInt64, stratified: Bool?) throws {
+        guard kind.tasks.contains(where: \.hasTarget) else {
+            throw ModelshError.usage("cross-validation scores predictions of a target; '\(kind.name)' learns without one", argument: "target")
+        }
         let column = try blaming("target") { try data.requireColumn(target, datasetName: datasetName) }
         let present = (0 ..< data.rowCount).filter { !column.isMissing($0) }
         let used = data.selecting(rows: present)

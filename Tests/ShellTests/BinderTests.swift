@@ -51,6 +51,7 @@ final class BinderTests: ShellTestCase {
         XCTAssertTrue(run("load \"data/iris.csv\" header=true as x; load \"data/iris.csv\" header=on as y").contains("x: 150 rows"))
         XCTAssertEqual(message("fit linear iris as m"), "'linear' needs target=, the column to predict")
         XCTAssertEqual(message("fit kmeans iris target=Species as m"), "'kmeans' learns without a target; leave out target=")
+        XCTAssertEqual(message("cv kmeans iris target=Species"), "cross-validation scores predictions of a target; 'kmeans' learns without one")
     }
 
     func testArgumentsAndOutputNamesAreCounted() {
