@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         .target(name: "Store", dependencies: ["Models", "Tabular", "Diagnostics", "CSQLite"]),
         .target(name: "Language", dependencies: ["Diagnostics"]),
-        .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Numerics", "Diagnostics"]),
+        .target(name: "Plotting", dependencies: ["Numerics", "Diagnostics"]),
+        .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Plotting", "Numerics", "Diagnostics"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "Diagnostics"]),
         .executableTarget(name: "modelsh", dependencies: [
             "Shell", "Store", "LineEditor", "Language", "Diagnostics",
@@ -38,7 +39,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Store", "Language", "Diagnostics"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Numerics"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Store", "Language", "Plotting", "Diagnostics"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
     ]
 )

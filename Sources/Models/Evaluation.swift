@@ -22,15 +22,11 @@ extension Model {
     /// (default: the more probable class); it changes the label metrics, not the probability ones.
     public func evaluate(on data: Dataset, threshold: Double? = nil) throws -> Evaluation {
         let (prediction, inputsPresent, squaredErrors) = try scored(data)
-        guard let target = schema.target else { return try unsupervisedEvaluation(squaredErrors) }
-        guard let column = data.column(named: target.name) else {
-            throw ModelshError.usage("the data has no column '\(target.name)', the target the model was trained on")
-        }
+        guard schema.target != nil else { return try unsupervisedEvaluation(squaredErrors) }
+        let column = try targetColumn(in: data)
         switch prediction {
         case .values(let predicted):
-            guard column.type.isNumeric, let actual = column.numbers else {
-                throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(target.type.rawValue) in training")
-            }
+            let actual = try targetNumbers(column)
             let metrics = try RegressionMetrics.metrics(actual: actual.indices.map { column.isMissing($0) ? .nan : actual[$0] }, predicted: predicted,
                                                         predictors: terms.count, inputsPresent: inputsPresent)
             return Evaluation(metrics: metrics, classes: [], perClass: [], confusion: [])
@@ -40,6 +36,22 @@ extension Model {
         case .clusters, .components:
             throw ModelshError(.software, "a model with a target predicted clusters or components")
         }
+    }
+
+    /// The target's column in `data`; an error if it is absent.
+    func targetColumn(in data: Dataset) throws -> Column {
+        guard let target = schema.target, let column = data.column(named: target.name) else {
+            throw ModelshError.usage("the data has no column '\(schema.target?.name ?? "")', the target the model was trained on")
+        }
+        return column
+    }
+
+    /// A regression target's numbers; an error if the column is not numeric here.
+    func targetNumbers(_ column: Column) throws -> [Double] {
+        guard column.type.isNumeric, let actual = column.numbers else {
+            throw ModelshError.data("target '\(column.name)' is \(column.type.rawValue) here but was \(schema.target?.type.rawValue ?? "") in training")
+        }
+        return actual
     }
 
     /// Clustering: the inertia (the sum of squared distances to the assigned centres, in the

@@ -38,11 +38,16 @@ public protocol LearnedState: Codable, Sendable, Equatable {
     /// The kind's own measure of each feature's importance, one per schema feature, summing
     /// to 1 (trees: impurity decrease), with its name; nil when the kind has none.
     var featureImportances: (measure: String, values: [Double])? { get }
+
+    /// A linear kind's coefficients by term (one set per modelled class of a multinomial fit),
+    /// for `plot coef`; empty for kinds without coefficients.
+    func coefficientEstimates(in model: Model) -> [CoefficientEstimates]
 }
 
 extension LearnedState {
     public var warnings: [String] { [] }
     public var featureImportances: (measure: String, values: [Double])? { nil }
+    public func coefficientEstimates(in model: Model) -> [CoefficientEstimates] { [] }
 }
 
 /// A model kind: how options become hyper-parameters and how a training problem becomes a

@@ -199,19 +199,28 @@ public enum ClassificationMetrics {
     }
 
     /// The ROC curve, from threshold +∞ (rates 0, 0) down through every distinct score
-    /// (scikit-learn's roc_curve with drop_intermediate=False). Throws when either label is absent.
-    public static func rocCurve(positive: [Bool], scores: [Double]) throws -> [ROCPoint] {
+    /// (scikit-learn's roc_curve with drop_intermediate=False). With `dropIntermediate`, as
+    /// roc_curve's default, a point in the middle of a straight horizontal or vertical run is
+    /// left out (the curve looks the same). Throws when either label is absent.
+    public static func rocCurve(positive: [Bool], scores: [Double], dropIntermediate: Bool = false) throws -> [ROCPoint] {
         let groups = try requireBothLabels(positive: positive, scores: scores)
         let positives = Double(groups.reduce(0) { $0 + $1.positives }), negatives = Double(groups.reduce(0) { $0 + $1.negatives })
-        var points = [ROCPoint(threshold: .infinity, falsePositiveRate: 0, truePositiveRate: 0)]
-        var truePositives = 0, falsePositives = 0
+        var counts: [(score: Double, truePositives: Int, falsePositives: Int)] = []
         for group in groups {
-            truePositives += group.positives
-            falsePositives += group.negatives
-            points.append(ROCPoint(threshold: group.score, falsePositiveRate: Double(falsePositives) / negatives,
-                                   truePositiveRate: Double(truePositives) / positives))
+            let last = counts.last
+            counts.append((group.score, (last?.truePositives ?? 0) + group.positives, (last?.falsePositives ?? 0) + group.negatives))
         }
-        return points
+        if dropIntermediate, counts.count > 2 {
+            // scikit-learn's rule: keep the ends and every point where either count's second difference is not 0.
+            counts = counts.indices.filter { i in
+                i == 0 || i == counts.count - 1
+                    || counts[i + 1].truePositives - 2 * counts[i].truePositives + counts[i - 1].truePositives != 0
+                    || counts[i + 1].falsePositives - 2 * counts[i].falsePositives + counts[i - 1].falsePositives != 0
+            }.map { counts[$0] }
+        }
+        return [ROCPoint(threshold: .infinity, falsePositiveRate: 0, truePositiveRate: 0)] + counts.map {
+            ROCPoint(threshold: $0.score, falsePositiveRate: Double($0.falsePositives) / negatives, truePositiveRate: Double($0.truePositives) / positives)
+        }
     }
 
     /// The precision–recall curve, from threshold +∞ (precision 1, recall 0, the point

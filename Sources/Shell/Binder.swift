@@ -18,9 +18,7 @@ struct Binder {
             return nil
         }
         guard let form = spec.forms.first(where: { matchesKeywords($0, positionals) }) else {
-            let usage = spec.usageLines.map { "'\($0)'" }.joined(separator: " or ")
-            let location = positionals.first?.location ?? syntax.verbLocation
-            throw ModelshError.usage("\(spec.name) is written \(usage)", at: location)
+            throw try noMatchingForm(spec, positionals, syntax: syntax)
         }
 
         var values: [String: LocatedValue] = [:]
@@ -34,10 +32,33 @@ struct Binder {
 
     private func matchesKeywords(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
         for (index, slot) in form.slots.enumerated() {
-            guard case .keyword(let word) = slot else { continue }
+            guard let word = slot.word else { continue }
+            if index >= positionals.count, index + 1 < form.slots.count, slot.isOptionalPairKeyword(before: form.slots[index + 1]) { continue }
             guard index < positionals.count, positionals[index].value == .word(word) else { return false }
         }
         return true
+    }
+
+    /// Why no form fits: an unknown subcommand (with a suggestion), else the usage of the
+    /// forms that were meant (those of the subcommand given, or all).
+    private func noMatchingForm(_ spec: CommandSpec, _ positionals: [LocatedValue], syntax: CommandSyntax) throws -> ModelshError {
+        let location = positionals.first?.location ?? syntax.verbLocation
+        var usages = spec.usageLines
+        let subcommands = spec.forms.compactMap { form -> String? in
+            if case .subcommand(let word)? = form.slots.first { return word }
+            return nil
+        }
+        if !subcommands.isEmpty {
+            guard let given = positionals.first.map({ Invocation.text(of: $0.value) }) else {
+                return ModelshError.usage("\(spec.name) needs one of \(subcommands.joined(separator: ", "))", at: location)
+            }
+            guard subcommands.contains(given) else {
+                return ModelshError.usage(EditDistance.unknown("\(spec.name) kind", given, among: subcommands,
+                                                               listing: "kinds: " + subcommands.joined(separator: ", ")), at: location)
+            }
+            usages = zip(spec.forms, usages).filter { $0.0.slots.first?.word == given }.map(\.1)
+        }
+        return ModelshError.usage("\(spec.name) is written \(usages.map { "'\($0)'" }.joined(separator: " or "))", at: location)
     }
 
     // MARK: - Positional slots
@@ -47,7 +68,8 @@ struct Binder {
         for (index, slot) in form.slots.enumerated() {
             guard case .value(let name, let kind, let optional) = slot else { continue }
             guard index < positionals.count else {
-                if optional { continue }
+                // The value of an optional pair whose keyword was given is not optional.
+                if optional, index == 0 || index - 1 >= positionals.count || !form.slots[index - 1].isOptionalPairKeyword(before: slot) { continue }
                 throw ModelshError.usage("\(spec.name) needs \(name); usage: \(spec.usageLines[0])", at: endLocation(of: syntax))
             }
             let value = positionals[index]

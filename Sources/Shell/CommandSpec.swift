@@ -36,15 +36,38 @@ public indirect enum ValueKind: Sendable, Equatable {
 }
 
 /// One position after the verb: a fixed keyword (`on`, `to`, `workspace`) or a value.
+/// A keyword followed by an optional value is an optional pair (`[to PATH]`): both or neither.
 public enum Slot: Sendable {
     case keyword(String)
+    /// A word right after the verb that picks the form (`plot hist …`). Read only in that
+    /// place, so unlike a keyword it is no reserved word: a dataset may still be called `hist`.
+    case subcommand(String)
     case value(name: String, kind: ValueKind, optional: Bool = false)
 
     var syntax: String {
         switch self {
-        case .keyword(let word): return word
+        case .keyword(let word), .subcommand(let word): return word
         case .value(let name, _, let optional): return optional ? "[\(name)]" : name
         }
+    }
+
+    /// The fixed word a form needs in this place, if any.
+    var word: String? {
+        switch self {
+        case .keyword(let word), .subcommand(let word): return word
+        case .value: return nil
+        }
+    }
+
+    /// Whether this is the keyword of an optional pair whose value is `next`.
+    func isOptionalPairKeyword(before next: Slot) -> Bool {
+        if case .keyword = self { return next.isOptionalValue }
+        return false
+    }
+
+    var isOptionalValue: Bool {
+        if case .value(_, _, true) = self { return true }
+        return false
     }
 }
 
@@ -101,6 +124,7 @@ public struct CommandForm: Sendable {
 public enum CommandCategory: String, Sendable, CaseIterable {
     case data = "Data"
     case models = "Models"
+    case plots = "Plots"
     case workspace = "Files and workspace"
     case session = "Session"
 }
@@ -132,7 +156,14 @@ public struct CommandSpec: Sendable {
     /// The usage line of each form, e.g. `split DATA [test=…] [seed=…] as TRAIN, TEST`.
     public var usageLines: [String] {
         forms.map { form in
-            var parts = [name] + form.slots.map(\.syntax)
+            var parts = [name]
+            for (index, slot) in form.slots.enumerated() {
+                if index > 0, form.slots[index - 1].isOptionalPairKeyword(before: slot) {
+                    parts[parts.count - 1] = "[\(form.slots[index - 1].syntax) \(slot.syntax.dropFirst().dropLast())]"
+                } else {
+                    parts.append(slot.syntax)
+                }
+            }
             parts += form.options.map { $0.required ? "\($0.name)=…" : "[\($0.name)=…]" }
             if form.modelKindOptionsFrom != nil { parts.append("[KIND OPTIONS…]") }
             if !form.outputs.names.isEmpty {

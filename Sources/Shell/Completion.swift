@@ -137,7 +137,7 @@ private struct Completer {
         for (index, slot) in form.slots.enumerated() where index < positionals.count {
             let word = positionals[index]
             switch slot {
-            case .keyword(let keyword): if word != keyword { return false }
+            case .keyword(let keyword), .subcommand(let keyword): if word != keyword { return false }
             case .value(_, .dataset, _): if variables.dataset(word) == nil { return false }
             case .value(_, .model, _): if variables.model(word) == nil { return false }
             case .value(_, .modelKind, _): if ModelCatalogue.kind(named: word) == nil { return false }
@@ -149,12 +149,16 @@ private struct Completer {
     }
 
     private func requiredSlots(_ form: CommandForm) -> Int {
-        form.slots.filter { if case .value(_, _, true) = $0 { return false } else { return true } }.count
+        form.slots.indices.filter { index in
+            let slot = form.slots[index]
+            if slot.isOptionalValue { return false }
+            return index + 1 >= form.slots.count || !slot.isOptionalPairKeyword(before: form.slots[index + 1])
+        }.count
     }
 
     private func slotCandidates(_ slot: Slot, form: CommandForm, positionals: [String]) -> [String] {
         switch slot {
-        case .keyword(let word): return [word]
+        case .keyword(let word), .subcommand(let word): return [word]
         case .value(_, let kind, _): return values(of: kind, typed: (form, positionals))
         }
     }

@@ -23,7 +23,9 @@ public enum HelpText {
         lines += spec.usageLines.map { "  " + $0 }
         if !spec.aliases.isEmpty { lines.append("  (also: \(spec.aliases.joined(separator: ", ")))") }
         lines += ["", spec.details]
-        let options = spec.forms.flatMap(\.options)
+        // Forms of one command share options (plot's by=): each is listed once.
+        var seen = Set<String>()
+        let options = spec.forms.flatMap(\.options).filter { seen.insert($0.name).inserted }
         if !options.isEmpty {
             lines += ["", "Options:"]
             let width = options.map(\.name.count).max()! + 1

@@ -10,18 +10,42 @@ public protocol OutputSink: AnyObject {
     /// it, so progress never reaches a transcript.
     func progress(_ what: String, done: Int, of total: Int)
     func progressEnded()
+    /// The terminal that normal output goes to; nil when it goes elsewhere (a file, a pipe, a
+    /// transcript), which makes plots plain ASCII at a fixed width, the same on every machine.
+    var terminal: TerminalDisplay? { get }
 }
 
 extension OutputSink {
     public func progress(_ what: String, done: Int, of total: Int) {}
     public func progressEnded() {}
+    public var terminal: TerminalDisplay? { nil }
+}
+
+/// What plots need to know about the terminal they are drawn on.
+public struct TerminalDisplay: Sendable, Equatable {
+    /// Columns.
+    public var width: Int
+    /// Whether ANSI colour may be used (a terminal, not `TERM=dumb`, NO_COLOR unset).
+    public var colour: Bool
+
+    public init(width: Int, colour: Bool) {
+        self.width = width
+        self.colour = colour
+    }
+
+    /// The width plots take when output is not a terminal.
+    public static let defaultWidth = 80
 }
 
 /// Collects output in order, errors included, as a transcript shows it.
 public final class CapturingSink: OutputSink {
     public private(set) var lines: [String] = []
+    /// A terminal to pretend to be, for tests of what a terminal shows.
+    public let terminal: TerminalDisplay?
 
-    public init() {}
+    public init(terminal: TerminalDisplay? = nil) {
+        self.terminal = terminal
+    }
 
     public func output(_ text: String) { append(text) }
     public func error(_ text: String) { append(text) }

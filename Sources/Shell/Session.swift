@@ -2,6 +2,7 @@ import Diagnostics
 import Language
 import Models
 import Numerics
+import Plotting
 import Store
 import Tabular
 
@@ -18,6 +19,9 @@ public final class Session {
     public let table = CommandTable.standard
     public private(set) var state = SessionState()
     public private(set) var cells: [CellRecord] = []
+    /// The figures each cell drew, by cell number, so an export can show them beside the
+    /// cell's output (as SVG: `SVGRenderer.render`). Only for cells that succeeded.
+    public private(set) var figures: [Int: [Figure]] = [:]
     /// Whether datasets, models or settings changed since the workspace was last saved or opened.
     public private(set) var hasUnsavedChanges = false
     /// The text of every file a running script came from, so an error deep inside nested
@@ -124,9 +128,9 @@ public final class Session {
         let context = CommandContext(state: state, session: self)
         // `open` replaces the cell log and `save workspace` clears the unsaved flag as they run;
         // when the command fails after all (a `run` script stopping later), both go back too.
-        let (cellsBefore, unsavedBefore) = (cells, hasUnsavedChanges)
+        let (cellsBefore, figuresBefore, unsavedBefore) = (cells, figures, hasUnsavedChanges)
         func failed(_ error: ModelshError, shown: Bool) -> Status {
-            (cells, hasUnsavedChanges) = (cellsBefore, unsavedBefore)
+            (cells, figures, hasUnsavedChanges) = (cellsBefore, figuresBefore, unsavedBefore)
             if !shown { printError(render(error)) }
             return .failed(error)
         }
@@ -151,8 +155,11 @@ public final class Session {
 
     // MARK: - Output and the cell log
 
-    /// What the current cell has printed, for the cell log.
+    /// What the current cell has printed and drawn, for the cell log.
     private var cellOutput: [String] = []
+    private var cellFigures: [Figure] = []
+
+    func keep(_ figure: Figure) { cellFigures.append(figure) }
 
     func print(_ text: String) {
         sink.output(text)
@@ -165,6 +172,8 @@ public final class Session {
     }
 
     private func logCell(input: String, succeeded: Bool) {
+        if succeeded, !cellFigures.isEmpty { figures[nextCellNumber] = cellFigures }
+        cellFigures = []
         cells.append(CellRecord(number: nextCellNumber, input: input, output: cellOutput.joined(separator: "\n"), succeeded: succeeded))
     }
 
@@ -222,6 +231,7 @@ public final class Session {
         context.state.variables = variables
         context.state.settings = try context.state.settings.restoring(contents.settings)
         cells = contents.cells
+        figures = [:]
     }
 
     func markSaved() { hasUnsavedChanges = false }

@@ -10,6 +10,13 @@ public struct Settings: Sendable, Equatable {
     public var tolerance = 1e-9
     /// Whether each command's wall time is printed (on stderr) after it runs.
     public var timer = false
+    /// How `plot` draws in the terminal.
+    public var plot = PlotCharacters.auto
+
+    public enum PlotCharacters: String, Sendable, CaseIterable {
+        /// Unicode on a terminal, ASCII anywhere else (so transcripts are the same everywhere).
+        case auto, unicode, ascii
+    }
 
     public init() {}
 
@@ -46,6 +53,17 @@ public struct Settings: Sendable, Equatable {
               keptInWorkspace: false,
               apply: { settings, text in settings.timer = try parseSwitch(text, name: "timer") },
               current: { $0.timer ? "on" : "off" }),
+        Entry(name: "plot", values: "auto|unicode|ascii",
+              help: "how plot draws in the terminal: unicode (braille and blocks), ascii, or auto (unicode on a terminal, ascii elsewhere; the default)",
+              keptInWorkspace: false,
+              apply: { settings, text in
+                  guard let characters = PlotCharacters(rawValue: text) else {
+                      throw ModelshError.usage("plot is one of auto, unicode, ascii, found '\(text)'"
+                                               + EditDistance.didYouMean(text, among: PlotCharacters.allCases.map(\.rawValue)))
+                  }
+                  settings.plot = characters
+              },
+              current: { $0.plot.rawValue }),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }

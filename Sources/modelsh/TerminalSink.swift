@@ -10,6 +10,17 @@ final class TerminalSink: OutputSink {
         return isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
     }()
 
+    /// Standard output's terminal, asked each time so a resized window is drawn to its new
+    /// width; nil when output goes to a file or a pipe.
+    var terminal: TerminalDisplay? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        var size = winsize()
+        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col)
+            : environment["COLUMNS"].flatMap { Int($0) } ?? TerminalDisplay.defaultWidth
+        return TerminalDisplay(width: columns, colour: environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty)
+    }
+
     /// Progress shows only on a terminal, and only once a task has run half a second.
     private let showsProgress = isatty(STDERR_FILENO) == 1
     private var progressStarted: ContinuousClock.Instant?
