@@ -176,9 +176,10 @@ public struct TerminalRenderer {
         }
     }
 
-    /// The top edge of a run of bars, down to the base at each end, as one line.
+    /// The top edge of a run of bars, down to the base at each end, as one line; empty bars
+    /// at either end are left out, so a group's outline does not run along the others' base.
     static func outline(_ bars: [Bar]) -> [Point] {
-        let sorted = bars.sorted { $0.x0 < $1.x0 }
+        let sorted = Array(bars.sorted { $0.x0 < $1.x0 }.drop { $0.y1 == $0.y0 }.reversed().drop { $0.y1 == $0.y0 }.reversed())
         guard let first = sorted.first, let last = sorted.last else { return [] }
         return [Point(first.x0, first.y0)] + sorted.flatMap { [Point($0.x0, $0.y1), Point($0.x1, $0.y1)] } + [Point(last.x1, last.y0)]
     }

@@ -5,10 +5,11 @@ final class TicksTests: XCTestCase {
     func testStepsAreOneTwoOrFiveTimesAPowerOfTen() {
         XCTAssertEqual(Ticks.step(span: 10, count: 5), 2)
         XCTAssertEqual(Ticks.step(span: 1, count: 5), 0.2)
-        XCTAssertEqual(Ticks.step(span: 7, count: 5), 2)
+        XCTAssertEqual(Ticks.step(span: 7, count: 5), 1)
         XCTAssertEqual(Ticks.step(span: 23, count: 5), 5)
+        XCTAssertEqual(Ticks.step(span: 6.5, count: 3), 2)
         XCTAssertEqual(Ticks.step(span: 0.037, count: 4), 0.01)
-        XCTAssertEqual(Ticks.step(span: 3400, count: 6), 1000)
+        XCTAssertEqual(Ticks.step(span: 3400, count: 6), 500)
     }
 
     func testTicksAreWholeMultiplesInsideTheRange() {

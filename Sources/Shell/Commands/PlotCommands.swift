@@ -25,7 +25,7 @@ enum PlotCommands {
         residuals, line through the quartiles), pred (predicted against actual). Of a
         classifier on DATA: roc and pr curves (one-vs-rest for more than two classes), and the
         confusion matrix. Of a model alone: importance (the kind's own, as explain MODEL) and
-        coef (estimates with ±1.96 standard errors where the fit has them). Terminal plots use
+        coef (estimates with 1.96 standard errors either side where the fit has them). Terminal plots use
         Unicode and colour on a terminal and plain ASCII elsewhere (set plot to choose).
         """,
         example: "plot hist iris Sepal.Length by=Species\nplot scatter iris Petal.Length Petal.Width line=yes\nplot roc m on test to \"roc.svg\"",

@@ -119,7 +119,7 @@ struct ModelFigures {
                       series: [Series("", .bars(bars, horizontal: true))])
     }
 
-    /// The coefficients without the intercept, each with ±1.96 standard errors where the
+    /// The coefficients without the intercept, each with 1.96 standard errors either side where the
     /// fit has them, in the summary's order from the top; one colour per class of a
     /// multinomial fit.
     func coefficients() throws -> Figure {
@@ -141,7 +141,7 @@ struct ModelFigures {
                     intervals.append(Segment(from: Point(set.estimates[j] - 1.96 * error, y), to: Point(set.estimates[j] + 1.96 * error, y)))
                 }
             }
-            if !intervals.isEmpty { series.append(Series(set.group == nil ? "±1.96 standard errors" : "", .segments(intervals), colour: k)) }
+            if !intervals.isEmpty { series.append(Series(set.group == nil ? "1.96 standard errors either side" : "", .segments(intervals), colour: k)) }
             series.append(Series(set.group ?? (intervals.isEmpty ? "" : "estimate"), .points(points), colour: k))
         }
         let note = shown.count < terms.count ? "; the first \(shown.count) of \(terms.count) terms" : ""
