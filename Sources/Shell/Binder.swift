@@ -18,7 +18,7 @@ struct Binder {
             return nil
         }
         guard let form = spec.forms.first(where: { matchesKeywords($0, positionals) }) else {
-            throw try noMatchingForm(spec, positionals, syntax: syntax)
+            throw noMatchingForm(spec, positionals, syntax: syntax)
         }
 
         var values: [String: LocatedValue] = [:]
@@ -41,7 +41,7 @@ struct Binder {
 
     /// Why no form fits: an unknown subcommand (with a suggestion), else the usage of the
     /// forms that were meant (those of the subcommand given, or all).
-    private func noMatchingForm(_ spec: CommandSpec, _ positionals: [LocatedValue], syntax: CommandSyntax) throws -> ModelshError {
+    private func noMatchingForm(_ spec: CommandSpec, _ positionals: [LocatedValue], syntax: CommandSyntax) -> ModelshError {
         let location = positionals.first?.location ?? syntax.verbLocation
         var usages = spec.usageLines
         let subcommands = spec.forms.compactMap { form -> String? in
