@@ -101,6 +101,7 @@ public struct CommandForm: Sendable {
 public enum CommandCategory: String, Sendable, CaseIterable {
     case data = "Data"
     case models = "Models"
+    case registry = "Registry"
     case workspace = "Files and workspace"
     case session = "Session"
 }
