@@ -1,7 +1,8 @@
 # modelsh: `make run` builds and starts the shell in sessions/; `make test` runs every test.
-# Both first install the Debian packages the build links against, when they are missing.
+# Both first install the Debian packages the build links against (and sqlite3, which a test uses
+# to query a saved workspace), when they are missing.
 
-PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps clean

@@ -3,6 +3,8 @@ import Diagnostics
 /// A value written in a command: a bare word, a number, a quoted string or a list.
 public indirect enum Value: Sendable, Equatable {
     case word(String)
+    /// `NAME@N` or `NAME@ALIAS`: a version of a model (the binder resolves it).
+    case versioned(String, selector: String)
     case number(Double, text: String)
     case string(String)
     case list([LocatedValue])
@@ -11,6 +13,7 @@ public indirect enum Value: Sendable, Equatable {
     public var display: String {
         switch self {
         case .word(let text): return text
+        case .versioned(let name, let selector): return "\(name)@\(selector)"
         case .number(_, let text): return text
         case .string(let text): return "\"\(text)\""
         case .list(let items): return items.map(\.value.display).joined(separator: ",")
@@ -21,6 +24,7 @@ public indirect enum Value: Sendable, Equatable {
     public var kindName: String {
         switch self {
         case .word: return "a name"
+        case .versioned: return "a model version"
         case .number: return "a number"
         case .string: return "a quoted string"
         case .list: return "a list"

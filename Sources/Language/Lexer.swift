@@ -68,7 +68,7 @@ public struct Lexer {
                 let (kind, location) = try lexNumber(start: start)
                 tokens.append(token(kind, at: location))
             case _ where Identifier.starts(c):
-                let (kind, location) = lexWord(start: start)
+                let (kind, location) = try lexWord(start: start)
                 tokens.append(token(kind, at: location))
             default:
                 let (kind, location) = try lexSymbol(start: start)
@@ -85,13 +85,29 @@ public struct Lexer {
 
     private typealias Lexeme = (kind: Token.Kind, location: SourceLocation)
 
-    private mutating func lexWord(start: SourceLocation) -> Lexeme {
+    private mutating func lexWord(start: SourceLocation) throws -> Lexeme {
         var text = ""
         while let c = peek(), Identifier.continues(c) {
             text.append(c)
             advance()
         }
-        return (.word(text), spanning(start, text.count))
+        guard peek() == "@" else { return (.word(text), spanning(start, text.count)) }
+        // `m@2` or `m@production`: a version number or an alias, right after the '@'.
+        advance()
+        var selector = ""
+        while let c = peek(), Identifier.continues(c) {
+            selector.append(c)
+            advance()
+        }
+        let length = text.count + 1 + selector.count
+        guard let first = selector.first else {
+            throw ModelshError.usage("expected a version number or an alias after '\(text)@' (m@2, m@production)", at: spanning(start, length))
+        }
+        guard first.isASCIIDigit ? selector.allSatisfy(\.isASCIIDigit) : Identifier.starts(first) else {
+            throw ModelshError.usage("'\(text)@\(selector)': a version is a number (m@2) or an alias name (m@production)",
+                                     at: spanning(start, length))
+        }
+        return (.versioned(text, selector: selector), spanning(start, length))
     }
 
     private mutating func lexNumber(start: SourceLocation) throws -> Lexeme {

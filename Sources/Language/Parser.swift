@@ -97,6 +97,9 @@ public struct Parser {
         let items: [LocatedValue]
         if case .list(let list) = names.value { items = list } else { items = [names] }
         for item in items {
+            if case .versioned(let name, _) = item.value {
+                throw ModelshError.usage("'as' takes a name, not a version: 'as \(name)' adds the next version of \(name)", at: item.location)
+            }
             guard case .word = item.value else {
                 throw ModelshError.usage("expected a name after 'as', found \(item.value.kindName)", at: item.location)
             }
@@ -125,6 +128,9 @@ public struct Parser {
         case .word(let text):
             position += 1
             return LocatedValue(.word(text), at: token.location)
+        case .versioned(let name, let selector):
+            position += 1
+            return LocatedValue(.versioned(name, selector: selector), at: token.location)
         case .number(let value, let text):
             position += 1
             return LocatedValue(.number(value, text: text), at: token.location)

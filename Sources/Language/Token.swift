@@ -5,6 +5,9 @@ public struct Token: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A name: a letter or `_`, then letters, digits, `_` or `.` (R-style `Sepal.Length`).
         case word(String)
+        /// A model version: `m@2` (a version number) or `m@production` (an alias), written
+        /// without spaces so it reads as one name.
+        case versioned(String, selector: String)
         /// A decimal number as written; `text` keeps the spelling for messages.
         case number(Double, text: String)
         /// A quoted string, escapes already applied.
@@ -31,6 +34,7 @@ public struct Token: Sendable, Equatable {
     public var display: String {
         switch kind {
         case .word(let text): return text
+        case .versioned(let name, let selector): return "\(name)@\(selector)"
         case .number(_, let text): return text
         case .string(let text): return "\"\(text)\""
         case .symbol(let text): return text

@@ -111,6 +111,8 @@ public struct Grid: Sendable {
     public let settings: [[String: String]]
     /// The options with more than one value, in the kind's order.
     public let varied: [String]
+    /// Every option given and the values tried, in the kind's order (what the registry keeps).
+    public let tried: [(name: String, values: [String])]
 
     /// At most this many settings: each costs a full cross-validation.
     public static let maximumSettings = 10_000
@@ -131,5 +133,6 @@ public struct Grid: Sendable {
         for setting in settings { _ = try kind.settingsFromOptions(kind.normalisedOptions(setting)) }
         self.settings = settings
         varied = zip(names, lists).filter { $0.1.count > 1 }.map(\.0)
+        tried = zip(names, lists).map { ($0, $1) }
     }
 }

@@ -92,7 +92,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
     }
 
     /// As `summary` shows it, e.g. "impute=drop, scale=standard, poly=2, categorical: treatment (first level is the reference)".
-    var description: String {
+    public var description: String {
         let coding = switch encoding {
         case .treatment: "treatment (first level is the reference)"
         case .indicators: "one indicator per level"

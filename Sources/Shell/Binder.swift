@@ -1,6 +1,7 @@
 import Diagnostics
 import Language
 import Models
+import Store
 import Tabular
 
 /// Binds a parsed command to the command table and the session: picks the form, checks every
@@ -27,7 +28,7 @@ struct Binder {
         let modelOptions = try bindOptions(form, syntax, spec: spec, values: &values, resolved: resolved)
         try checkOutputs(form.outputs, syntax, spec: spec)
         return Invocation(spec: spec, form: form, syntax: syntax, values: values, resolved: resolved,
-                          modelOptions: modelOptions, outputs: syntax.outputs)
+                          versions: try modelVersions(form, values), modelOptions: modelOptions, outputs: syntax.outputs)
     }
 
     private func matchesKeywords(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
@@ -149,8 +150,8 @@ struct Binder {
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("the name '\(name)' is used twice after 'as'", at: output.location)
             }
-            if let existing = variables[name], existing.kindName != outputs.kind {
-                throw ModelshError.usage("'\(name)' is a \(existing.kindName); drop it first or choose another name", at: output.location)
+            if let existing = variables.kindName(of: name), existing != outputs.kind {
+                throw ModelshError.usage("'\(name)' is a \(existing); drop it first or choose another name", at: output.location)
             }
         }
     }
@@ -163,7 +164,12 @@ struct Binder {
             ModelshError.usage("\(name) must be \(expected), found \(value.value.kindName) '\(value.value.display)'", at: value.location)
         }
         switch kind {
-        case .dataset, .model, .variable, .newName, .modelKind, .command, .setting:
+        case .model:
+            _ = try modelVersion(value, for: name)
+        case .dataset, .variable, .newName, .modelKind, .command, .setting:
+            if case .versioned(let model, _) = value.value, kind == .variable {
+                throw ModelshError.usage("\(name) are whole names: drop \(model) removes every version; delete \(value.value.display) removes one", at: value.location)
+            }
             guard case .word(let word) = value.value else { throw fail("a name") }
             try checkName(word, kind: kind, at: value.location)
         case .path:
@@ -211,7 +217,6 @@ struct Binder {
     private func checkName(_ word: String, kind: ValueKind, at location: SourceLocation) throws {
         switch kind {
         case .dataset: try requireVariable(word, kind: "dataset", names: variables.datasetNames, at: location)
-        case .model: try requireVariable(word, kind: "model", names: variables.modelNames, at: location)
         case .variable: try requireVariable(word, kind: "name", names: variables.names, at: location)
         case .modelKind: try locating(at: location) { _ = try ModelCatalogue.requireKind(named: word) }
         case .command: try locating(at: location) { _ = try table.requireCommand(named: word) }
@@ -230,8 +235,8 @@ struct Binder {
 
     private func requireVariable(_ word: String, kind: String, names: [String], at location: SourceLocation) throws {
         guard !names.contains(word) else { return }
-        if let other = variables[word] {
-            throw ModelshError.usage("'\(word)' is a \(other.kindName), not a \(kind)", at: location)
+        if let other = variables.kindName(of: word) {
+            throw ModelshError.usage("'\(word)' is a \(other), not a \(kind)", at: location)
         }
         throw ModelshError.usage(EditDistance.unknown(kind, word, among: names), at: location)
     }
@@ -250,10 +255,45 @@ struct Binder {
     }
 
     private func resolve(_ value: LocatedValue, as kind: ValueKind) -> Variable? {
-        guard case .word(let word) = value.value else { return nil }
-        switch kind {
-        case .dataset, .model, .variable: return variables[word]
+        switch (kind, value.value) {
+        case (.dataset, .word(let word)): return variables.dataset(word).map(Variable.dataset)
+        case (.model, _): return (try? modelVersion(value, for: "")).flatMap { variables.registry.version($0)?.model }.map(Variable.model)
         default: return nil
         }
+    }
+
+    // MARK: - Model versions
+
+    /// The version a model argument names: `m` (the latest not retired), `m@2` or `m@production`.
+    private func modelVersion(_ value: LocatedValue, for slot: String) throws -> ModelVersionID {
+        let (name, selector): (String, String?)
+        switch value.value {
+        case .word(let word): (name, selector) = (word, nil)
+        case .versioned(let word, let version): (name, selector) = (word, version)
+        default: throw ModelshError.usage("\(slot) must be a model, found \(value.value.kindName) '\(value.value.display)'", at: value.location)
+        }
+        try requireVariable(name, kind: "model", names: variables.modelNames, at: value.location)
+        var id: ModelVersionID!
+        try locating(at: value.location) { id = try variables.registry.resolve(name, selector: selector) }
+        return id
+    }
+
+    /// The versions named in each model slot (and list of models) of the form.
+    private func modelVersions(_ form: CommandForm, _ values: [String: LocatedValue]) throws -> [String: [ModelVersionID]] {
+        var versions: [String: [ModelVersionID]] = [:]
+        for case .value(let name, let kind, _) in form.slots {
+            guard let value = values[name] else { continue }
+            switch kind {
+            case .model:
+                versions[name] = [try modelVersion(value, for: name)]
+            case .list(.model):
+                let items: [LocatedValue]
+                if case .list(let list) = value.value { items = list } else { items = [value] }
+                versions[name] = try items.map { try modelVersion($0, for: name) }
+            default:
+                continue
+            }
+        }
+        return versions
     }
 }

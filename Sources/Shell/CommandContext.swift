@@ -35,10 +35,33 @@ public final class CommandContext {
         return try body { done, total in reporter.report(done, total) }
     }
 
-    /// Binds a new dataset or model to the name after `as` number `index`.
+    /// Binds a new dataset, or adds a model version, to the name after `as` number `index`.
     func define(output index: Int, of invocation: Invocation, as value: Variable) throws {
+        switch value {
+        case .dataset(let data):
+            let (name, location) = invocation.output(index)
+            try state.variables.set(name, data, at: location)
+        case .model(let model):
+            _ = try defineModel(model, output: index, of: invocation)
+        }
+    }
+
+    /// Adds `model` as the next version of the name after `as` number `index`, recording the
+    /// cell and command that made it, the time, and what it derives from.
+    func defineModel(_ model: Model, output index: Int = 0, of invocation: Invocation, parent: ModelVersionID? = nil,
+                     grid: [GridOption]? = nil) throws -> ModelVersionID {
         let (name, location) = invocation.output(index)
-        try state.variables.set(name, value, at: location)
+        let origin = VersionOrigin(created: RegistryTime.wholeSeconds(session.clock()), cell: session.nextCellNumber,
+                                   command: invocation.syntax.source, parent: parent, grid: grid)
+        return try state.variables.addModel(model, as: name, origin: origin, at: location)
+    }
+
+    /// Keeps an evaluation with the version it measured: the data's name and fingerprint, the
+    /// metrics, and the time by the session's clock.
+    func recordEvaluation(_ evaluation: Evaluation, of id: ModelVersionID, on dataName: String, _ data: Dataset) throws {
+        let record = EvaluationRecord(dataset: dataName, fingerprint: data.fingerprint, metrics: evaluation.metrics,
+                                      time: RegistryTime.wholeSeconds(session.clock()))
+        try state.variables.updateRegistry { try $0.appendEvaluation(record, to: id) }
     }
 }
 

@@ -124,6 +124,7 @@ public struct CommandForm: Sendable {
 public enum CommandCategory: String, Sendable, CaseIterable {
     case data = "Data"
     case models = "Models"
+    case registry = "Registry"
     case plots = "Plots"
     case workspace = "Files and workspace"
     case session = "Session"

@@ -6,7 +6,8 @@ public struct CommandTable: Sendable {
     public let commands: [CommandSpec]
 
     public static let standard = CommandTable(commands:
-        DataCommands.all + ModelCommands.all + SelectionCommands.all + PlotCommands.all + WorkspaceCommands.all + SessionCommands.all)
+        DataCommands.all + ModelCommands.all + SelectionCommands.all + RegistryCommands.all + PlotCommands.all
+        + WorkspaceCommands.all + SessionCommands.all)
 
     public func command(named name: String) -> CommandSpec? {
         commands.first { $0.name == name || $0.aliases.contains(name) }

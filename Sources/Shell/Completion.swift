@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import Language
 import Models
+import Store
 import Tabular
 
 /// Tab completion, from the command table and the session: command names, keywords, option
@@ -139,7 +140,8 @@ private struct Completer {
             switch slot {
             case .keyword(let keyword), .subcommand(let keyword): if word != keyword { return false }
             case .value(_, .dataset, _): if variables.dataset(word) == nil { return false }
-            case .value(_, .model, _): if variables.model(word) == nil { return false }
+            case .value(_, .model, _), .value(_, .list(.model), _):
+                if !variables.registry.contains(String(word.prefix { $0 != "@" && $0 != "," })) { return false }
             case .value(_, .modelKind, _): if ModelCatalogue.kind(named: word) == nil { return false }
             case .value(_, .path, _): if !(word.hasPrefix("\"") || word.hasPrefix("'")) { return false }
             case .value: break
@@ -180,7 +182,8 @@ private struct Completer {
     private func values(of kind: ValueKind, typed: (form: CommandForm, positionals: [String])?) -> [String] {
         switch kind {
         case .dataset: return variables.datasetNames
-        case .model: return variables.modelNames
+        // Versions and aliases once an '@' is typed, so a plain Tab lists names only.
+        case .model: return chunks.partial.contains("@") ? versionReferences : variables.modelNames
         case .variable: return variables.names
         case .modelKind: return ModelCatalogue.kinds.map(\.name)
         case .command: return session.table.allNames
@@ -198,6 +201,14 @@ private struct Completer {
                   let entry = Settings.entry(named: name), entry.values.contains("|") else { return [] }
             return entry.values.split(separator: "|").map(String.init)
         case .newName, .path, .number, .integer, .text: return []
+        }
+    }
+
+    /// `m@1`, `m@2`, `m@production`, … for every model.
+    private var versionReferences: [String] {
+        let registry = variables.registry
+        return registry.names.flatMap { name in
+            registry[name]!.versions.map { "\(name)@\($0.number)" } + registry[name]!.aliases.keys.sorted().map { "\(name)@\($0)" }
         }
     }
 

@@ -1,6 +1,7 @@
 import Diagnostics
 import Language
 import Models
+import Store
 import Tabular
 
 /// A command bound to one of its forms, with every name already checked against the session:
@@ -11,6 +12,8 @@ public struct Invocation: Sendable {
     public let syntax: CommandSyntax
     let values: [String: LocatedValue]
     let resolved: [String: Variable]
+    /// The model version each model slot (or list of models) names, resolved by the binder.
+    let versions: [String: [ModelVersionID]]
     /// Options that belong to the model kind (`fit … alpha=0.1`), passed on as text.
     public let modelOptions: [String: String]
     public let outputs: [LocatedValue]
@@ -30,6 +33,15 @@ public struct Invocation: Sendable {
         guard case .model(let model)? = resolved[name] else { preconditionFailure("slot '\(name)' is not a bound model") }
         return model
     }
+
+    /// The version a model slot names (`m` is its latest version not retired).
+    public func modelVersion(_ name: String) -> ModelVersionID {
+        guard let id = versions[name]?.first else { preconditionFailure("slot '\(name)' is not a bound model") }
+        return id
+    }
+
+    /// The versions a list-of-models slot names, in order.
+    public func modelVersions(_ name: String) -> [ModelVersionID] { versions[name] ?? [] }
 
     /// The bound name of a dataset or model slot, as the user wrote it.
     public func name(_ name: String) -> String? {
@@ -88,6 +100,7 @@ public struct Invocation: Sendable {
     static func text(of value: Value) -> String {
         switch value {
         case .word(let text), .string(let text): return text
+        case .versioned: return value.display
         case .number(_, let text): return text
         case .list(let items): return items.map { text(of: $0.value) }.joined(separator: ",")
         }

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Language
 import Models
 import Numerics
@@ -33,8 +34,16 @@ public final class Session {
     /// How deeply `run` may nest before it is taken for a loop.
     static let maximumRunDepth = 16
 
-    public init(sink: OutputSink) {
+    /// Where the registry's times come from: the system clock interactively, a fixed one for
+    /// `record` and `check` so transcripts do not change with the day they are run.
+    public let clock: @Sendable () -> Date
+    /// Asks the user a yes/no question (`delete`); nil when no one can answer (scripts, `-c`,
+    /// pipes), and a command needing an answer must then be told on its line (`confirm=yes`).
+    public var confirmation: ((String) -> Bool)?
+
+    public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.sink = sink
+        self.clock = clock
     }
 
     public var nextCellNumber: Int { (cells.last?.number ?? 0) + 1 }
@@ -226,8 +235,8 @@ public final class Session {
     /// Replaces everything with an opened workspace's contents.
     func restore(_ contents: WorkspaceContents, into context: CommandContext) throws {
         var variables = Variables()
-        for item in contents.datasets { try variables.set(item.name, .dataset(item.dataset)) }
-        for item in contents.models { try variables.set(item.name, .model(item.model)) }
+        for item in contents.datasets { try variables.set(item.name, item.dataset) }
+        try variables.restore(contents.registry)
         context.state.variables = variables
         context.state.settings = try context.state.settings.restoring(contents.settings)
         cells = contents.cells
@@ -238,14 +247,10 @@ public final class Session {
 
     /// What `save workspace` writes: everything, the cell log included.
     func contents(of state: SessionState) -> WorkspaceContents {
+        let variables = state.variables
         var contents = WorkspaceContents()
-        for name in state.variables.names {
-            switch state.variables[name] {
-            case .dataset(let data)?: contents.datasets.append(NamedDataset(name: name, dataset: data))
-            case .model(let model)?: contents.models.append(NamedModel(name: name, model: model))
-            case nil: break
-            }
-        }
+        contents.datasets = variables.datasetNames.map { NamedDataset(name: $0, dataset: variables.dataset($0)!) }
+        contents.registry = variables.registry
         contents.cells = cells
         contents.settings = state.settings.stored
         return contents

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// `modelsh record` and `modelsh check`: run a script in a fresh session, capturing each
 /// statement's output, then write it under the statement as `#>` lines or compare it with
@@ -21,7 +22,7 @@ public enum Transcript {
     /// of the file it writes); otherwise with its line in the file as it is.
     public static func run(_ script: Script, file: String, numberingRecordedLines: Bool = false) -> Run {
         let sink = CapturingSink()
-        let session = Session(sink: sink)
+        let session = Session(sink: sink, clock: { fixedTime })
         var outputs: [[String]?] = Array(repeating: nil, count: script.entries.count)
         var tolerances: [Double] = Array(repeating: session.state.settings.tolerance, count: script.entries.count)
         // Lines above each entry in the file `record` writes: leading lines, statements, outputs.
@@ -65,6 +66,16 @@ public enum Transcript {
         }
         return differences
     }
+
+    /// The time transcripts run at, so the registry's times in their output never change:
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) when set,
+    /// else 2026-01-01T00:00:00Z.
+    public static var fixedTime: Date {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Int.init) ?? defaultEpoch
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    static let defaultEpoch = 1_767_225_600
 
     /// `- expected` / `+ actual` for each position where the lines differ beyond tolerance.
     static func lineDifferences(expected: [String], actual: [String], tolerance: Double) -> [String] {

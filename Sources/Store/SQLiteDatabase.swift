@@ -140,6 +140,17 @@ final class SQLiteStatement {
         try bind(value, at: index)
     }
 
+    func bind(_ value: Int?, at index: Int32) throws {
+        guard let value else { return try database.check(sqlite3_bind_null(statement, index)) }
+        try bind(value, at: index)
+    }
+
+    /// A real number; NaN (which SQLite would store as NULL anyway) is bound as NULL.
+    func bind(_ value: Double, at index: Int32) throws {
+        guard !value.isNaN else { return try database.check(sqlite3_bind_null(statement, index)) }
+        try database.check(sqlite3_bind_double(statement, index, value))
+    }
+
     /// Binds `bytes` without copying them: they must stay valid until the statement is stepped
     /// and reset, so call `step` inside the closure that lent the bytes.
     func bindBorrowedBlob(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
@@ -190,6 +201,18 @@ final class SQLiteStatement {
     /// Text, or nil for NULL.
     func optionalText(at column: Int32) throws -> String? {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : try text(at: column)
+    }
+
+    /// An integer, or nil for NULL.
+    func optionalInt(at column: Int32) throws -> Int? {
+        sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : try int(at: column)
+    }
+
+    /// A real number, NaN for NULL (how NaN is stored).
+    func double(at column: Int32) throws -> Double {
+        if sqlite3_column_type(statement, column) == SQLITE_NULL { return .nan }
+        try expect(SQLITE_FLOAT, at: column, named: "a real number")
+        return sqlite3_column_double(statement, column)
     }
 
     /// Lends the blob's bytes to `body`; they are valid only until the next step or reset.

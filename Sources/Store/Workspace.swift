@@ -41,16 +41,30 @@ public struct CellRecord: Sendable, Equatable {
 /// Everything a workspace file holds, in the session's order.
 public struct WorkspaceContents: Sendable, Equatable {
     public var datasets: [NamedDataset]
-    public var models: [NamedModel]
+    /// Every model name with all its versions, aliases and evaluations.
+    public var registry: ModelRegistry
     public var cells: [CellRecord]
     public var settings: [String: String]
 
-    public init(datasets: [NamedDataset] = [], models: [NamedModel] = [], cells: [CellRecord] = [],
+    public init(datasets: [NamedDataset] = [], registry: ModelRegistry = ModelRegistry(), cells: [CellRecord] = [],
                 settings: [String: String] = [:]) {
         self.datasets = datasets
-        self.models = models
+        self.registry = registry
         self.cells = cells
         self.settings = settings
+    }
+
+    /// Contents whose models are each a first version with no recorded origin (as a format-2
+    /// workspace's models become).
+    public init(datasets: [NamedDataset] = [], models: [NamedModel], cells: [CellRecord] = [], settings: [String: String] = [:]) {
+        var registry = ModelRegistry()
+        for named in models { registry.add(named.model, as: named.name, origin: VersionOrigin(created: nil)) }
+        self.init(datasets: datasets, registry: registry, cells: cells, settings: settings)
+    }
+
+    /// Each name's current model (the latest version not retired).
+    public var models: [NamedModel] {
+        registry.names.compactMap { name in registry[name]!.current.map { NamedModel(name: name, model: $0.model) } }
     }
 }
 
@@ -72,8 +86,10 @@ public struct WorkspaceContents: Sendable, Equatable {
 /// text, so `sqlite3 w.msw .schema` explains the file.
 public enum Workspace {
     public static let format = "modelsh-workspace"
-    public static let formatVersion = 2
-    /// Format 1 stored models without their preprocessing and hyper-parameters.
+    /// 3: the model registry (every version of a model, its origin, evaluations and aliases).
+    public static let formatVersion = 3
+    /// Format 1 stored models without their preprocessing and hyper-parameters. Format 2 kept
+    /// one model per name; opening one makes each model version 1 of its name.
     public static let oldestReadable = 2
 
     /// Replaces the file at `path` with `contents`; on failure the old file is untouched.
@@ -90,16 +106,18 @@ public enum Workspace {
     /// from other SQLite files.
     static let applicationID: Int32 = 0x4D53_4857
 
-    /// The tables a version-1 reader needs, each of which must be a real table.
-    static let tables = ["meta", "datasets", "columns", "models", "cells", "settings"]
+    /// The tables each format version has, each of which must be a real table.
+    static func tables(ofVersion version: Int) -> [String] {
+        ["meta", "datasets", "columns", "models", "cells", "settings"] + (version >= 3 ? ["versions", "evaluations", "metrics", "aliases"] : [])
+    }
 
-    /// Format version 1. Every table is STRICT, so SQLite itself rejects a value of the
+    /// Format version 3. Every table is STRICT, so SQLite itself rejects a value of the
     /// wrong type when the file is written.
     static let schema = """
         CREATE TABLE meta (
             -- One row: what this file is and which format version wrote it.
             format          TEXT NOT NULL,      -- always 'modelsh-workspace'
-            format_version  INTEGER NOT NULL,   -- 1; readers refuse versions newer than theirs
+            format_version  INTEGER NOT NULL,   -- 3; readers refuse versions newer than theirs
             created_by      TEXT NOT NULL       -- e.g. 'modelsh 0.1.0'
         ) STRICT;
 
@@ -133,12 +151,72 @@ public enum Workspace {
         ) STRICT;
 
         CREATE TABLE models (
-            -- Models in session order. archive: the model archive (format 'modelsh-model'),
-            -- the same JSON that `save m to "m.json"` writes.
-            name      TEXT PRIMARY KEY,
-            position  INTEGER NOT NULL UNIQUE,
-            kind      TEXT NOT NULL,   -- e.g. 'linear', copied from the archive for queries
-            archive   TEXT NOT NULL
+            -- The model registry: one row per model name, in session order. A name means its
+            -- latest version that is not retired.
+            name          TEXT PRIMARY KEY,
+            position      INTEGER NOT NULL UNIQUE,
+            last_version  INTEGER NOT NULL   -- the highest number given; a deleted one is not reused
+        ) STRICT;
+
+        CREATE TABLE versions (
+            -- Every version of every model (m@1, m@2, …). archive holds the model itself (the
+            -- JSON `save m to "m.json"` writes); kind to data_columns are copied from it for
+            -- queries and checked against it when the file is opened.
+            model             TEXT NOT NULL REFERENCES models (name) DEFERRABLE INITIALLY DEFERRED,
+            version           INTEGER NOT NULL,   -- 1, 2, … in the order made
+            kind              TEXT NOT NULL,      -- e.g. 'linear'
+            task              TEXT NOT NULL,      -- regression, classification, clustering or components
+            target            TEXT,               -- the target column; NULL for kinds without one
+            features          TEXT NOT NULL,      -- JSON array of the feature columns
+            parameters        TEXT NOT NULL,      -- JSON object: the options given (hyper-parameters, preprocessing)
+            data_name         TEXT NOT NULL,      -- the dataset it was fitted on
+            data_fingerprint  TEXT NOT NULL,      -- Dataset.fingerprint of the rows and columns used
+            data_rows         INTEGER NOT NULL,   -- rows used
+            data_columns      INTEGER NOT NULL,   -- columns used: features and target
+            created           TEXT,               -- UTC, '2026-11-30T12:00:00Z'
+            cell              INTEGER,            -- the cell that made it
+            command           TEXT,               -- that cell's command
+            parent_model      TEXT,               -- the version it derives from (parent_model@parent_version), if any
+            parent_version    INTEGER,
+            grid              TEXT,               -- tune: JSON array of {"name", "values"}, the options it tried
+            retired           INTEGER NOT NULL CHECK (retired IN (0, 1)),
+            archive           TEXT NOT NULL,
+            PRIMARY KEY (model, version)
+        ) STRICT;
+        -- created, cell and command are NULL for the models of a format-2 file (no times kept).
+
+        CREATE TABLE evaluations (
+            -- Each evaluate (or compare) of a version, in the order run (position 0, 1, …).
+            model        TEXT NOT NULL,
+            version      INTEGER NOT NULL,
+            position     INTEGER NOT NULL,
+            dataset      TEXT NOT NULL,   -- the dataset's name then
+            fingerprint  TEXT NOT NULL,   -- and its Dataset.fingerprint: the same data has the same one
+            time         TEXT NOT NULL,   -- UTC, '2026-11-30T12:00:00Z'
+            PRIMARY KEY (model, version, position),
+            FOREIGN KEY (model, version) REFERENCES versions (model, version) DEFERRABLE INITIALLY DEFERRED
+        ) STRICT;
+
+        CREATE TABLE metrics (
+            -- The figures of each evaluation, in the order evaluate prints them.
+            model       TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            evaluation  INTEGER NOT NULL,   -- evaluations.position
+            position    INTEGER NOT NULL,
+            name        TEXT NOT NULL,      -- e.g. 'r2', 'accuracy'
+            value       REAL,               -- NULL where the figure is not a number (NaN)
+            PRIMARY KEY (model, version, evaluation, position),
+            UNIQUE (model, version, evaluation, name),
+            FOREIGN KEY (model, version, evaluation) REFERENCES evaluations (model, version, position) DEFERRABLE INITIALLY DEFERRED
+        ) STRICT;
+
+        CREATE TABLE aliases (
+            -- m@production: an alias names one version of a model; setting it again moves it.
+            model    TEXT NOT NULL,
+            alias    TEXT NOT NULL,
+            version  INTEGER NOT NULL,
+            PRIMARY KEY (model, alias),
+            FOREIGN KEY (model, version) REFERENCES versions (model, version) DEFERRABLE INITIALLY DEFERRED
         ) STRICT;
 
         CREATE TABLE cells (

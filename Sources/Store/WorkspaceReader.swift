@@ -36,15 +36,16 @@ struct WorkspaceReader {
         guard userVersion == version else {
             throw database.failure(message: "user_version is \(userVersion) but meta says format version \(version)")
         }
-        for table in Workspace.tables where objectTypes[table] != "table" {
+        for table in Workspace.tables(ofVersion: version) where objectTypes[table] != "table" {
             let found = objectTypes[table].map { "'\(table)' is a \($0), not a table" } ?? "table '\(table)' is missing"
             throw database.failure(message: found)
         }
         let datasets = try readDatasets()
         try checkEveryColumnBelongs(to: Set(datasets.map(\.name)))
-        let models = try readModels()
-        try checkOneNamespace(datasets.map(\.name) + models.map(\.name))
-        return WorkspaceContents(datasets: datasets, models: models, cells: try readCells(), settings: try readSettings())
+        let registryReader = RegistryReader(database: database)
+        let registry = version >= 3 ? try registryReader.read() : try registryReader.readFormat2()
+        try checkOneNamespace(datasets.map(\.name) + registry.names)
+        return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(), settings: try readSettings())
     }
 
     private func pragma(_ name: String) throws -> Int {
@@ -166,27 +167,7 @@ struct WorkspaceReader {
         }
     }
 
-    // MARK: - Models, cells, settings
-
-    private func readModels() throws -> [NamedModel] {
-        let query = try database.prepare("SELECT name, kind, archive FROM models ORDER BY position", reading: "models")
-        var models: [NamedModel] = []
-        while try query.step() {
-            let name = try query.text(at: 0)
-            try checkIdentifier(name, of: "model")
-            let kind = try query.text(at: 1)
-            let archive = try query.text(at: 2)
-            let (archivedName, model) = try ModelArchive.decode(Data(archive.utf8), source: "\(path) (model '\(name)')")
-            guard archivedName == name else {
-                throw database.failure(message: "model '\(name)' holds the archive of a model named '\(archivedName)'")
-            }
-            guard model.kind == kind else {
-                throw database.failure(message: "model '\(name)' is listed as \(StoredNames.quoted(kind)) but its archive holds \(StoredNames.quoted(model.kind))")
-            }
-            models.append(NamedModel(name: name, model: model))
-        }
-        return models
-    }
+    // MARK: - Names, cells, settings
 
     /// The shell keeps datasets and models in one namespace, so no name may appear twice.
     private func checkOneNamespace(_ names: [String]) throws {

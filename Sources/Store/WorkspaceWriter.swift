@@ -26,7 +26,7 @@ enum WorkspaceWriter {
                 """)
             try writeMeta(database)
             try writeDatasets(contents.datasets, database)
-            try writeModels(contents.models, database)
+            try RegistryWriter.write(contents.registry, to: database)
             try writeCells(contents.cells, database)
             try writeSettings(contents.settings, database)
             try beforeCommit()
@@ -37,7 +37,7 @@ enum WorkspaceWriter {
 
     /// Refuses, before touching the file, names that opening the workspace would refuse.
     private static func checkNames(_ contents: WorkspaceContents, path: String) throws {
-        for name in contents.datasets.map(\.name) + contents.models.map(\.name) {
+        for name in contents.datasets.map(\.name) + contents.registry.names {
             if let problem = StoredNames.identifierProblem(name) {
                 throw ModelshError(.software, "\(path): cannot save (\(problem))")
             }
@@ -97,19 +97,6 @@ enum WorkspaceWriter {
             }
         } catch let problem as ColumnBlocks.Problem {
             throw ModelshError(.software, "\(database.displayPath): cannot save dataset '\(datasetName)' (column '\(column.name)': \(problem.reason))")
-        }
-    }
-
-    private static func writeModels(_ models: [NamedModel], _ database: SQLiteDatabase) throws {
-        let insert = try database.prepare("INSERT INTO models (name, position, kind, archive) VALUES (?1, ?2, ?3, ?4)")
-        for (position, named) in models.enumerated() {
-            let archive = try ModelArchive.encode(named.model, name: named.name)
-            try insert.bind(named.name, at: 1)
-            try insert.bind(position, at: 2)
-            try insert.bind(named.model.kind, at: 3)
-            try insert.bind(String(decoding: archive, as: UTF8.self), at: 4)
-            try insert.step()
-            try insert.reset()
         }
     }
 

@@ -30,6 +30,10 @@ struct REPL {
             }) {
             reader = editor
             sink.output(REPL.banner)
+            session.confirmation = { question in
+                guard case .line(let answer) = editor.readLine(prompt: question + " [y/N] ") else { return false }
+                return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+            }
         } else {
             reader = PlainLineReader()
         }

@@ -64,4 +64,18 @@ final class LexerTests: XCTestCase {
             XCTAssertEqual((error as? ModelshError)?.message, "unknown escape '\\q' in string")
         }
     }
+
+    func testModelVersionsAreOneTokenWithANumberOrAnAlias() throws {
+        XCTAssertEqual(try kinds("diff m@1 m.v2@production"), [.word("diff"), .versioned("m", selector: "1"),
+                                                                .versioned("m.v2", selector: "production"), .end])
+        guard case .tokens(let tokens) = try Lexer.tokenize("model m@12") else { return XCTFail("incomplete") }
+        XCTAssertEqual(tokens[1].location.length, 4)
+        for (source, message) in [("model m@", "expected a version number or an alias after 'm@' (m@2, m@production)"),
+                                  ("model m@2x", "'m@2x': a version is a number (m@2) or an alias name (m@production)")] {
+            XCTAssertThrowsError(try Lexer.tokenize(source)) { error in
+                XCTAssertEqual((error as? ModelshError)?.message, message)
+                XCTAssertEqual((error as? ModelshError)?.location?.column, 7)
+            }
+        }
+    }
 }

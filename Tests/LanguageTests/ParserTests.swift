@@ -88,6 +88,13 @@ final class ParserTests: XCTestCase {
         let command = try XCTUnwrap(Parser.parse("\n  show iris", file: "s.msh", firstLine: 10)).statementsOrNil?.first
         XCTAssertEqual(command?.verbLocation, SourceLocation(file: "s.msh", line: 11, column: 3, length: 4))
     }
+
+    func testModelVersionsAreValuesListsIncludedButNotNamesAfterAs() throws {
+        let command = try XCTUnwrap(statements("compare m@1, m@production, other on test").first)
+        guard case .positional(let list) = command.arguments[0], case .list(let items) = list.value else { return XCTFail("expected a list") }
+        XCTAssertEqual(items.map(\.value), [.versioned("m", selector: "1"), .versioned("m", selector: "production"), .word("other")])
+        XCTAssertEqual(parseError("fit linear d target=y as m@2")?.message, "'as' takes a name, not a version: 'as m' adds the next version of m")
+    }
 }
 
 private extension Parser.Outcome {

@@ -35,7 +35,7 @@ final class BinderTests: ShellTestCase {
         let path = temporaryPath("odd.csv")
         try "my x,y-val\n1,2\n2,4.5\n3,5\n".write(toFile: path, atomically: true, encoding: .utf8)
         run("load \"\(path)\" as odd")
-        XCTAssertTrue(run("fit linear odd target=\"y-val\" features=[\"my x\"] as m").hasPrefix("m: linear model of y-val on 1 feature"))
+        XCTAssertTrue(run("fit linear odd target=\"y-val\" features=[\"my x\"] as m").hasPrefix("m@1: linear model of y-val on 1 feature"))
         XCTAssertEqual(message("fit linear odd target=\"y-vol\" as m2"), "unknown column \"y-vol\" in dataset 'odd'; did you mean \"y-val\"?")
         XCTAssertEqual(Completion.candidates(for: "fit linear odd target=y", in: session).candidates, ["target=\"y-val\""])
     }

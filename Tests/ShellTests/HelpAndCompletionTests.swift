@@ -60,7 +60,7 @@ final class CompletionTests: ShellTestCase {
     }
 
     func testCommandNames() {
-        XCTAssertEqual(complete("de"), Completion(replacing: 2, candidates: ["describe"]))
+        XCTAssertEqual(complete("des"), Completion(replacing: 3, candidates: ["describe"]))
         XCTAssertEqual(complete("s").candidates, ["save", "set", "show", "split", "summary"])
     }
 

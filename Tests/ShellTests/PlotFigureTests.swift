@@ -25,7 +25,7 @@ final class PlotFigureTests: XCTestCase {
         let iris = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sessions/data/iris.csv").path
         XCTAssertEqual(session.execute("load \"\(iris)\" as iris; fit logistic iris target=Species as m"), .ok)
-        guard case .model(let model)? = session.state.variables["m"] else { throw XCTSkip("no model") }
+        guard let model = session.state.variables.model("m") else { throw XCTSkip("no model") }
         return ModelFigures(model: model, modelName: "m")
     }
 

@@ -9,7 +9,7 @@ final class SessionTests: ShellTestCase {
     func testLoadSplitFitEvaluateEndToEnd() {
         XCTAssertEqual(run("load \"data/iris.csv\" as iris"), "iris: 150 rows × 6 columns (1 integer, 4 numeric, 1 categorical)")
         XCTAssertEqual(run("split iris test=0.2 seed=1 as train, test"), "train: 120 rows, test: 30 rows (seed 1)")
-        XCTAssertTrue(run("fit linear train target=Petal.Width features=Petal.Length as m").hasPrefix("m: linear model of Petal.Width on 1 feature"))
+        XCTAssertTrue(run("fit linear train target=Petal.Width features=Petal.Length as m").hasPrefix("m@1: linear model of Petal.Width on 1 feature"))
         let metrics = run("evaluate m on test")
         XCTAssertTrue(metrics.contains("rmse"), metrics)
         XCTAssertEqual(session.state.variables.names, ["iris", "train", "test", "m"])
@@ -81,7 +81,7 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(error?.location?.line, 2)
         XCTAssertTrue(output.contains("loaded: 150 rows"), output)
         XCTAssertTrue(output.contains("\(script):2:10: error: unknown dataset 'nothing'"), output)
-        XCTAssertNil(session.state.variables["loaded"], "the run failed, so what it loaded is gone")
+        XCTAssertNil(session.state.variables.kindName(of: "loaded"), "the run failed, so what it loaded is gone")
     }
 
     func testAFailingScriptTakesBackTheCellLogItOpened() throws {
@@ -120,7 +120,7 @@ final class SessionTests: ShellTestCase {
 
     func testQuitStopsTheRemainingStatements() {
         XCTAssertEqual(session.execute("quit; load \"data/iris.csv\" as iris"), .quit)
-        XCTAssertNil(session.state.variables["iris"])
+        XCTAssertNil(session.state.variables.dataset("iris"))
     }
 
     func testNamesKeepTheirKind() {

@@ -182,7 +182,7 @@ final class ModelArchiveTests: StoreTestCase {
         let path = scratchFile("w.msw")
         try Workspace.save(WorkspaceContents(models: [NamedModel(name: "m", model: try Self.fittedModel())]), to: path)
         let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
-        try database.execute("UPDATE models SET archive = substr(archive, 1, 100)")
+        try database.execute("UPDATE versions SET archive = substr(archive, 1, 100)")
         try database.close()
         assertModelshError(.data, containing: ["\(path) (model 'm'): not a modelsh model file (not valid JSON)"]) {
             try Workspace.open(path: path)

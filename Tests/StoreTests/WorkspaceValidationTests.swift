@@ -157,12 +157,12 @@ final class WorkspaceValidationTests: StoreTestCase {
     }
 
     func testDatasetsAndModelsShareOneNamespace() throws {
-        try assertOpenFails(afterRunning: #"UPDATE models SET name = 'd', archive = replace(archive, '"name" : "m"', '"name" : "d"')"#,
+        try assertOpenFails(afterRunning: #"UPDATE models SET name = 'd'; UPDATE versions SET model = 'd', archive = replace(archive, '"name" : "m"', '"name" : "d"')"#,
                             on: try savedWithModel(), containing: [": damaged workspace (the name 'd' is used twice"])
     }
 
     func testModelRowAndArchiveMustAgreeOnTheName() throws {
-        try assertOpenFails(afterRunning: "UPDATE models SET name = 'other'", on: try savedWithModel(),
+        try assertOpenFails(afterRunning: "UPDATE models SET name = 'other'; UPDATE versions SET model = 'other'", on: try savedWithModel(),
                             containing: ["damaged workspace (model 'other' holds the archive of a model named 'm')"])
     }
 
@@ -180,7 +180,7 @@ final class WorkspaceValidationTests: StoreTestCase {
         try assertOpenFails(afterRunning: "PRAGMA application_id = 1",
                             containing: [": not a modelsh workspace (application_id is 0x1, expected 0x4D534857)"])
         try assertOpenFails(afterRunning: "PRAGMA user_version = 7",
-                            containing: [": damaged workspace (user_version is 7 but meta says format version 2)"])
+                            containing: [": damaged workspace (user_version is 7 but meta says format version 3)"])
     }
 
     func testColumnsOfADatasetThatIsNotListedAreAnError() throws {

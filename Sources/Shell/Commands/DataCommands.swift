@@ -22,8 +22,8 @@ enum DataCommands {
             CommandForm([.keyword("model"), .value(name: "PATH", kind: .path)], outputs: .model("NAME")) { invocation, context in
                 let path = invocation.text("PATH")!
                 let (_, model) = try invocation.at("PATH") { try ModelArchive.load(path: path) }
-                try context.define(output: 0, of: invocation, as: .model(model))
-                context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model)) (from \"\(path)\")")
+                let id = try context.defineModel(model, of: invocation)
+                context.emit("\(id): \(ModelDescription.line(for: model)) (from \"\(path)\")")
             },
             CommandForm([.value(name: "PATH", kind: .path)], options: [
                 OptionSpec("sep", .text, "field separator, one character (default ,)"),

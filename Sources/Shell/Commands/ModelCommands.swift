@@ -32,8 +32,8 @@ enum ModelCommands {
                                            features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
                 }
             }
-            try context.define(output: 0, of: invocation, as: .model(model))
-            context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+            let id = try context.defineModel(model, of: invocation)
+            context.emit("\(id): \(ModelDescription.line(for: model))")
             for warning in model.state.warnings { context.emit("warning: \(warning)") }
         }])
 
@@ -63,15 +63,18 @@ enum ModelCommands {
         for more than two classes, plus weighted), log loss and Brier score, then precision,
         recall, F1 and support per class and the confusion matrix (rows: actual class).
         threshold= sets the probability of the second class at which a binary classifier
-        predicts it. Rows with a missing target or feature are skipped and counted.
+        predicts it. Rows with a missing target or feature are skipped and counted. The metrics
+        are kept with the model version, with the data's fingerprint (see `model m`).
         """,
-        example: "evaluate m on test",
-        changesState: false,
+        example: "evaluate m on test\nevaluate m@1 on test",
+        changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
                             options: [OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability")]) { invocation, context in
             let model = invocation.model("MODEL")
             let threshold = try ThresholdOption.value(invocation, model: model)
-            let evaluation = try invocation.at("DATA") { try model.evaluate(on: invocation.dataset("DATA"), threshold: threshold) }
+            let data = invocation.dataset("DATA")
+            let evaluation = try invocation.at("DATA") { try model.evaluate(on: data, threshold: threshold) }
+            try context.recordEvaluation(evaluation, of: invocation.modelVersion("MODEL"), on: invocation.name("DATA")!, data)
             var table = TextTable(headers: ["metric", "value"], alignments: [.left, .right])
             for metric in evaluation.metrics { table.append([metric.name, MetricFormat.text(metric)]) }
             context.emit(.table(table))

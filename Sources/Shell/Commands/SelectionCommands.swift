@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import Models
 import Numerics
+import Store
 import Tabular
 
 /// Commands that compare settings by cross-validation: `cv` for one setting, `tune` for a grid.
@@ -52,7 +53,7 @@ enum SelectionCommands {
         Every combination of the KIND options given as comma lists (alpha=0.01,0.1,1) is
         cross-validated on the same folds, ranked by metric= (default rmse for regression,
         accuracy for classification; ties keep grid order), and the best is refitted on all of
-        DATA as NAME.
+        DATA as the next version of NAME, which records the grid it came from (`model NAME`).
         """,
         example: "tune ridge diabetes target=Y alpha=0.1,1,10 folds=5 seed=1 as best",
         changesState: true,
@@ -98,10 +99,10 @@ enum SelectionCommands {
                 try validation.kind.fit(FitRequest(data: invocation.dataset("DATA"), datasetName: invocation.name("DATA")!,
                                                    target: invocation.text("target")!, features: invocation.words("features"), options: best))
             }
-            try context.define(output: 0, of: invocation, as: .model(model))
+            let id = try context.defineModel(model, of: invocation, grid: grid.tried.map { GridOption(name: $0.name, values: $0.values) })
             let setting = grid.varied.map { "\($0)=\(best[$0] ?? "")" }.joined(separator: " ")
             context.emit("best: \(setting.isEmpty ? "the one setting" : setting)")
-            context.emit("\(invocation.output(0).name): \(ModelDescription.line(for: model))")
+            context.emit("\(id): \(ModelDescription.line(for: model))")
         }])
 
     static let path = CommandSpec(

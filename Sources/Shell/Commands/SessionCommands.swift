@@ -22,12 +22,13 @@ enum SessionCommands {
             }
             var table = TextTable(headers: ["name", "kind", "size", "description"], alignments: [.left, .left, .right, .left])
             for name in variables.names {
-                switch variables[name]! {
-                case .dataset(let data):
+                if let data = variables.dataset(name) {
                     table.append([name, "dataset", NumberFormat.bytes(data.approximateByteCount), DatasetDescription.shape(of: data)])
-                case .model(let model):
+                } else if let model = variables.model(name) {
                     let size = (try? ModelArchive.encode(model, name: name).count).map(NumberFormat.bytes) ?? ""
                     table.append([name, "model", size, ModelDescription.line(for: model)])
+                } else {
+                    table.append([name, "model", "", "every version retired (models all lists them)"])
                 }
             }
             context.emit(.table(table))
@@ -36,7 +37,7 @@ enum SessionCommands {
     static let drop = CommandSpec(
         "drop", category: .session,
         summary: "Remove datasets or models from the session",
-        details: "Removes each named dataset or model. Names that do not exist are an error and nothing is removed.",
+        details: "Removes each named dataset or model; a model goes with every version, alias and evaluation (delete m@1 removes one version). Names that do not exist are an error and nothing is removed.",
         example: "drop scored, m2",
         changesState: true,
         forms: [CommandForm([.value(name: "NAMES", kind: .list(.variable))]) { invocation, context in

@@ -12,8 +12,8 @@ enum WorkspaceCommands {
         summary: "Save a model to a JSON file, or the whole session to a workspace file",
         details: """
         `save MODEL to "m.json"` writes the model in modelsh's documented, data-only JSON format
-        (with its training schema). `save workspace "w.msw"` writes every dataset, model, the
-        cell log and the settings to one SQLite file, in one transaction: if anything fails the
+        (with its training schema); MODEL may name a version (`save m@2 to "m2.json"`). `save workspace "w.msw"` writes every dataset, model, the
+        model version with its history (the registry), the cell log and the settings to one SQLite file, in one transaction: if anything fails the
         previous file is left as it was.
         """,
         example: "save m to \"m.json\"\nsave workspace \"houses.msw\"",
@@ -28,8 +28,9 @@ enum WorkspaceCommands {
             },
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
                 let path = invocation.text("PATH")!
-                try invocation.at("PATH") { try ModelArchive.save(invocation.model("MODEL"), name: invocation.name("MODEL")!, to: path) }
-                context.emit("saved model \(invocation.name("MODEL")!) to \"\(path)\"")
+                let id = invocation.modelVersion("MODEL")
+                try invocation.at("PATH") { try ModelArchive.save(invocation.model("MODEL"), name: id.name, to: path) }
+                context.emit("saved model \(id) to \"\(path)\"")
             },
         ])
 
@@ -63,7 +64,8 @@ enum WorkspaceDescription {
     /// "2 datasets, 1 model, 12 cells".
     static func counts(_ contents: WorkspaceContents) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return [plural(contents.datasets.count, "dataset"), plural(contents.models.count, "model"),
-                plural(contents.cells.count, "cell")].joined(separator: ", ")
+        let versions = contents.registry.allVersions.count
+        let models = plural(contents.registry.names.count, "model") + (versions == contents.registry.names.count ? "" : " (\(plural(versions, "version")))")
+        return [plural(contents.datasets.count, "dataset"), models, plural(contents.cells.count, "cell")].joined(separator: ", ")
     }
 }
