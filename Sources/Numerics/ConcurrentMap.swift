@@ -4,7 +4,7 @@ import Dispatch
 /// the results in index order. When `body(i)` depends on i alone, the result is the same whatever
 /// the number of threads. The first error in index order is rethrown; a worker stops at its first
 /// error, so a body that watches for Ctrl-C stops every worker.
-func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+package func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
     let workers = max(1, min(threads, count))
     var results = [Result<T, any Error>?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { buffer in

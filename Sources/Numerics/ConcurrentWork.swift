@@ -5,7 +5,7 @@ import Dispatch
 enum ConcurrentWork {
     static func run(_ units: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
         // Worker w takes units w, w + threads, …, as concurrentMap deals them; the body cannot throw.
-        try! concurrentMap(units, threads: threads, body)
+        _ = try! concurrentMap(units, threads: threads, body)
     }
 }
 

@@ -161,4 +161,4 @@ func clearingInterruption<T>(_ body: () throws -> T) throws -> T {
 let interrupted = ModelshError(.interrupted, "interrupted")
 
 /// The threads to use when the caller does not say: one per core.
-var everyCore: Int { ProcessInfo.processInfo.activeProcessorCount }
+package var everyCore: Int { ProcessInfo.processInfo.activeProcessorCount }

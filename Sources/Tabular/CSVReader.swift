@@ -1,4 +1,5 @@
 import Diagnostics
+import Numerics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,45 +44,93 @@ public struct CSVOptions: Sendable, Equatable {
 ///   non-missing ones; levels sorted by UTF-8 bytes (so the reference level is the first).
 /// - `text`: the rest, kept verbatim.
 /// - A column with no non-missing values (including a header-only file) is numeric.
+///
+/// The file is read in blocks (so memory holds the columns and one block, not the file), and
+/// each block in pieces on all cores, each piece into builders of its own that are then appended
+/// in file order; plain numbers are parsed in the same pass that finds their end.
 public enum CSVReader {
     /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
     /// directories, devices and FIFOs throw `.noInput`; bad content `.data`.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
-        try read(bytes: contentsOfFile(path), sourceName: path, options: options)
+        var source = try CSVFileSource(path: path)
+        defer { source.close() }
+        var reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan())
+        return try reading.dataset(from: &source)
     }
 
     /// Reads CSV from memory; `sourceName` is the file name used in error messages.
     public static func read(bytes: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var reading = CSVReading(bytes: buffer, sourceName: sourceName, options: options)
-            return try reading.dataset()
+        try read(bytes: bytes, sourceName: sourceName, options: options, plan: CSVReadingPlan())
+    }
+
+    /// Reads CSV from memory in blocks and pieces of the sizes `plan` gives (tests use tiny ones to
+    /// put block and piece boundaries everywhere).
+    static func read(bytes: [UInt8], sourceName: String, options: CSVOptions, plan: CSVReadingPlan) throws -> Dataset {
+        var source = CSVMemorySource(bytes: bytes)
+        var reading = CSVReading(sourceName: sourceName, options: options, plan: plan)
+        return try reading.dataset(from: &source)
+    }
+}
+
+/// How big the blocks and pieces of one reading are.
+struct CSVReadingPlan {
+    /// Bytes read at a time; a block grows when one record does not fit.
+    var blockSize = 16 << 20
+    /// Pieces a block is read in, in parallel.
+    var pieces = everyCore
+    /// A block smaller than this many bytes per piece is read in fewer pieces.
+    var minimumPieceSize = 256 << 10
+}
+
+/// Where the reader's bytes come from, a block at a time.
+protocol CSVByteSource {
+    /// The number of bytes in all, if known, to size the columns.
+    var size: Int? { get }
+    /// Fills as much of `buffer` as there is; 0 at the end.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Starts again from the first byte, for reading rows a second time.
+    mutating func rewind() throws
+}
+
+/// A regular file (following symlinks). Anything else is refused before it is read: a device
+/// such as /dev/zero never ends, and opening a FIFO waits for a writer.
+struct CSVFileSource: CSVByteSource {
+    let path: String
+    private let descriptor: Int32
+    let size: Int?
+
+    init(path: String) throws {
+        self.path = path
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        try Self.requireRegularFile(status, path: path)
+        // Non-blocking, and checked again once open, in case the path changed in between.
+        descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            closeDescriptor(descriptor)
+            throw ModelshError.noInput("cannot read '\(path)': \(reason)")
+        }
+        size = Int(status.st_size)
+        do { try Self.requireRegularFile(status, path: path) } catch {
+            closeDescriptor(descriptor)
+            throw error
         }
     }
 
-    /// The bytes of a regular file (following symlinks). Anything else is refused before it is
-    /// read: a device such as /dev/zero never ends, and opening a FIFO waits for a writer.
-    private static func contentsOfFile(_ path: String) throws -> [UInt8] {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
-        try requireRegularFile(status, path: path)
-        // Non-blocking, and checked again once open, in case the path changed in between.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        guard fstat(descriptor, &status) == 0 else { throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))") }
-        try requireRegularFile(status, path: path)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(Int(status.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    func close() { closeDescriptor(descriptor) }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
-            let count = chunk.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
+            let count = readDescriptor(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))") }
         }
+    }
+
+    mutating func rewind() throws {
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw ModelshError.noInput("cannot read '\(path)' again: \(String(cString: strerror(errno)))") }
     }
 
     private static func requireRegularFile(_ status: stat, path: String) throws {
@@ -93,8 +142,16 @@ public enum CSVReader {
     }
 }
 
-/// POSIX `read`, which `CSVReader.read` would otherwise shadow.
-private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+/// POSIX `close` and `read`, which the methods of the same names would otherwise shadow.
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
+}
+
+private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.read(descriptor, buffer, count)
     #else
@@ -102,87 +159,272 @@ private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, 
     #endif
 }
 
-/// One pass of reading a file (two when some column needs its early rows again as text).
+/// Bytes already in memory.
+struct CSVMemorySource: CSVByteSource {
+    let bytes: [UInt8]
+    private var offset = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    var size: Int? { bytes.count }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+        offset += count
+        return count
+    }
+
+    mutating func rewind() throws { offset = 0 }
+}
+
+/// The bytes of the file from a record boundary on, as many as one block holds.
+struct CSVBlock {
+    private(set) var buffer: [UInt8]
+    /// How many bytes of `buffer` hold the file.
+    private(set) var count = 0
+    /// Whether the file ends at `count`.
+    private(set) var reachedEnd = false
+    /// Whether `buffer` begins at the file's first byte.
+    private(set) var atFileStart = true
+
+    init(size: Int) { buffer = [UInt8](repeating: 0, count: max(size, 1)) }
+
+    /// Drops the bytes before `keepingFrom` and reads more after the rest; `grow` doubles the
+    /// block first, for a record longer than the block.
+    mutating func refill(from source: inout some CSVByteSource, keepingFrom: Int = 0, grow: Bool = false) throws {
+        if keepingFrom > 0 {
+            buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + keepingFrom, byteCount: count - keepingFrom) }
+            count -= keepingFrom
+            atFileStart = false
+        }
+        if grow { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        while count < buffer.count, !reachedEnd {
+            let read = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
+            if read == 0 { reachedEnd = true }
+            count += read
+        }
+    }
+
+    mutating func rewind(_ source: inout some CSVByteSource) throws {
+        try source.rewind()
+        (count, reachedEnd, atFileStart) = (0, false, true)
+        try refill(from: &source)
+    }
+}
+
+/// One reading of a file: the header, then block after block of records.
 private struct CSVReading {
-    let bytes: UnsafeBufferPointer<UInt8>
     let sourceName: String
     let options: CSVOptions
+    let plan: CSVReadingPlan
     let missingMarkers: MissingMarkers
-    private var scratch: [UInt8] = []
+    private var names: [String] = []
+    private var builders: [ColumnBuilder] = []
+    /// The line of the record boundary reading has reached.
+    private var line = 1
+    /// The builders of the last block's pieces, emptied and filled again by the next block's, so
+    /// each block does not allocate (and fault in) its pieces' memory afresh.
+    private var spareBuilders: [[ColumnBuilder]] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, sourceName: String, options: CSVOptions) {
-        self.bytes = bytes
+    init(sourceName: String, options: CSVOptions, plan: CSVReadingPlan) {
         self.sourceName = sourceName
         self.options = options
+        self.plan = plan
         self.missingMarkers = MissingMarkers(options.missingMarkers)
     }
 
-    mutating func dataset() throws -> Dataset {
-        var tokenizer = CSVTokenizer(bytes: bytes, separator: options.separator)
-        var fields: [CSVField] = []
-        guard try next(&tokenizer, into: &fields) else {
-            throw ModelshError.data("\(sourceName): the file is empty")
-        }
-        let names = options.header ? try headerNames(fields, tokenizer) : (1...fields.count).map { "V\($0)" }
-        let plural = names.count == 1 ? "" : "s"
-        let expectation = options.header ? "header has \(names.count) column\(plural)" : "first row has \(names.count) field\(plural)"
-        var builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
-        var hasRecord = !options.header
-        if options.header { hasRecord = try next(&tokenizer, into: &fields) }
-        while hasRecord {
-            guard fields.count == names.count else {
-                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): row has \(fields.count) field\(fields.count == 1 ? "" : "s"), expected \(names.count) (\(expectation))")
-            }
-            for (index, field) in fields.enumerated() {
-                do {
-                    try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(UnstorableValue) in
-                        try builders[index].append(contents, missingMarkers: missingMarkers)
-                    }
-                } catch {
-                    throw unstorable(error, line: tokenizer.recordLine, column: names[index])
-                }
-            }
-            hasRecord = try next(&tokenizer, into: &fields)
-        }
-        try backfill(&builders, names: names)
+    mutating func dataset(from source: inout some CSVByteSource) throws -> Dataset {
+        var block = CSVBlock(size: plan.blockSize)
+        try block.refill(from: &source)
+        let start = try readNames(&block, from: &source)
+        builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
+        try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
+        try backfill(&block, from: &source)
         // Names are unique and every column has one value per record, so this cannot fail.
         return try Dataset(columns: zip(builders, names).map { $0.column(named: $1) })
     }
 
-    /// Reads again, up to the last row any column needs, the rows read before a column turned to text.
-    private mutating func backfill(_ builders: inout [ColumnBuilder], names: [String]) throws {
+    /// Reads the records from `start` on, block by block, into the columns, until the end of the
+    /// file or until at least `rowLimit` rows are read. With `estimatingRows` (the file's size),
+    /// the columns make room after the first block for as many rows as the file seems to hold.
+    private mutating func readBlocks(_ block: inout CSVBlock, from source: inout some CSVByteSource, start: Int,
+                                     rowLimit: Int = .max, estimatingRows fileSize: Int? = nil) throws {
+        var start = start
+        var rows = 0
+        while rows < rowLimit {
+            let end: Int
+            if block.reachedEnd {
+                end = block.count
+            } else if let lineEnd = block.buffer.withUnsafeBufferPointer({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[start..<block.count])) }) {
+                end = start + lineEnd
+            } else {
+                try block.refill(from: &source, keepingFrom: start, grow: start == 0)
+                start = 0
+                continue
+            }
+            let (reached, blockRows) = try readRecords(block, from: start, to: end)
+            if rows == 0, let fileSize, blockRows > 0 {
+                let estimate = Double(blockRows) * Double(fileSize) / Double(reached - start) * 1.05
+                for index in builders.indices { builders[index].reserveCapacity(Int(estimate)) }
+            }
+            rows += blockRows
+            if block.reachedEnd { return }
+            try block.refill(from: &source, keepingFrom: reached, grow: reached == 0)
+            start = 0
+        }
+    }
+
+    /// Reads the header (or, without one, counts the first record's fields) and returns where the
+    /// records start.
+    private mutating func readNames(_ block: inout CSVBlock, from source: inout some CSVByteSource) throws -> Int {
+        while true {
+            let outcome = try block.buffer.withUnsafeBufferPointer { buffer -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in
+                var tokenizer = CSVTokenizer(bytes: UnsafeBufferPointer(rebasing: buffer[0..<block.count]), separator: options.separator)
+                var fields: [CSVField] = []
+                var scratch: [UInt8] = []
+                let hasRecord: Bool
+                do throws(CSVSyntaxError) {
+                    hasRecord = try tokenizer.nextRecord(into: &fields)
+                } catch {
+                    if case .unterminatedQuote = error, !block.reachedEnd { return nil }
+                    throw message(.syntax(error))
+                }
+                guard hasRecord else {
+                    if block.reachedEnd { throw ModelshError.data("\(sourceName): the file is empty") }
+                    return nil
+                }
+                // The record may go on in bytes not read yet.
+                guard block.reachedEnd || tokenizer.position < block.count else { return nil }
+                let texts = fields.map { field in tokenizer.withContents(of: field, scratch: &scratch) { String(validating: $0, as: UTF8.self) } }
+                return (texts, tokenizer.position, tokenizer.recordLine, tokenizer.line)
+            }
+            guard let outcome else {
+                try block.refill(from: &source, grow: true)
+                continue
+            }
+            if options.header {
+                names = try headerNames(outcome.fields, line: outcome.recordLine)
+                line = outcome.line
+                return outcome.end
+            }
+            names = (1...outcome.fields.count).map { "V\($0)" }
+            return 0
+        }
+    }
+
+    /// Reads the records of `block` from `start` to `end` (a record boundary, or the end of the
+    /// file) in parallel pieces, appends them to the columns, and returns where reading stopped
+    /// (before a record that goes on past `end`) and how many rows it read.
+    private mutating func readRecords(_ block: CSVBlock, from start: Int, to end: Int) throws -> (reached: Int, rows: Int) {
+        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, atFileStart: block.atFileStart)
+        // Columns already known to be text stay text in every piece; the rest infer afresh.
+        let template = builders.map { ColumnBuilder(kind: $0.kind == .text ? .text : .undetermined) }
+        return try block.buffer.withUnsafeBufferPointer { whole in
+            let bytes = UnsafeBufferPointer(rebasing: whole[0..<end])
+            let length = end - start
+            let pieceCount = max(1, min(plan.pieces, length / max(plan.minimumPieceSize, 1)))
+            var starts = [start]
+            for k in 1..<max(pieceCount, 1) {
+                if let guess = CSVTokenizer.positionAfterLineEnd(in: bytes, from: start + k * length / pieceCount), guess < end, guess > starts.last! {
+                    starts.append(guess)
+                }
+            }
+            let limits = Array(starts.dropFirst()) + [end]
+            var slots = reusableBuilders(count: starts.count, template: template)
+            nonisolated(unsafe) let shared = bytes
+            let guesses = starts
+            let pieces = try slots.withUnsafeMutableBufferPointer { buffer in
+                // Each worker takes its own slot's builders, leaving the slot empty, so the piece
+                // holds the only reference to them.
+                nonisolated(unsafe) let slot = buffer.baseAddress!
+                return try concurrentMap(guesses.count, threads: guesses.count) { k in
+                    var builders: [ColumnBuilder] = []
+                    swap(&builders, &slot[k])
+                    return try CSVPiece.read(shared, from: guesses[k], limit: limits[k], format: format, builders: builders)
+                }
+            }
+            defer { spareBuilders = pieces.map(\.builders) }
+            var position = start
+            var rows = 0
+            for (k, guessed) in pieces.enumerated() {
+                // A guess inside a quoted field starts elsewhere than the piece before it ended.
+                var piece = guessed.start == position ? guessed : try CSVPiece.read(bytes, from: position, limit: limits[k], format: format, builders: template)
+                if case .syntax(.unterminatedQuote)? = piece.problem, !block.reachedEnd {
+                    // The record goes on past `end`: read up to it and leave it for the next block.
+                    let cut = piece.problemRecordStart
+                    piece = try CSVPiece.read(UnsafeBufferPointer(rebasing: bytes[0..<cut]), from: position, limit: cut, format: format, builders: template)
+                    try append(piece, readFromBoundary: true)
+                    return (cut, rows + piece.rows)
+                }
+                try append(piece, readFromBoundary: piece.readFrom == position)
+                position = piece.end
+                rows += piece.rows
+            }
+            return (position, rows)
+        }
+    }
+
+    /// Builders for `count` pieces, emptied to `template`'s kinds: the spare ones where there are.
+    private mutating func reusableBuilders(count: Int, template: [ColumnBuilder]) -> [[ColumnBuilder]] {
+        var slots = spareBuilders
+        spareBuilders = []
+        slots.removeLast(max(0, slots.count - count))
+        for k in slots.indices {
+            for column in slots[k].indices { slots[k][column].reset(to: template[column].kind) }
+        }
+        while slots.count < count { slots.append(template) }
+        return slots
+    }
+
+    /// Appends a piece that starts where reading has reached, or throws its problem at its line.
+    private mutating func append(_ piece: CSVPiece, readFromBoundary: Bool) throws {
+        // Blank lines between a guessed start and the first record were counted by the piece before.
+        let lineOfReadFrom = line - (readFromBoundary ? 0 : piece.skippedLines)
+        if let problem = piece.problem { throw message(problem.shifted(by: lineOfReadFrom - 1)) }
+        for index in builders.indices {
+            do {
+                try builders[index].append(contentsOf: piece.builders[index])
+            } catch {
+                throw message(.unstorable(error, line: lineOfReadFrom + piece.lines - 1, column: index))
+            }
+        }
+        line = lineOfReadFrom + piece.lines
+    }
+
+    /// Reads again, up to the last row any column needs, the rows read before a column turned to
+    /// text, keeping only those columns, as text.
+    private mutating func backfill(_ block: inout CSVBlock, from source: inout some CSVByteSource) throws {
         let rowsNeeded = builders.map(\.rowsToBackfill).max() ?? 0
         guard rowsNeeded > 0 else { return }
-        var tokenizer = CSVTokenizer(bytes: bytes, separator: options.separator)
-        var fields: [CSVField] = []
-        if options.header { _ = try next(&tokenizer, into: &fields) }
-        for row in 0..<rowsNeeded {
-            _ = try next(&tokenizer, into: &fields)
-            for index in builders.indices where row < builders[index].rowsToBackfill {
-                do {
-                    try tokenizer.withContents(of: fields[index], scratch: &scratch) { (contents) throws(UnstorableValue) in
-                        try builders[index].backfill(contents, row: row, missingMarkers: missingMarkers)
-                    }
-                } catch {
-                    throw unstorable(error, line: tokenizer.recordLine, column: names[index])
-                }
+        var rereading = CSVReading(sourceName: sourceName, options: options, plan: CSVReadingPlan(blockSize: plan.blockSize, pieces: 1))
+        rereading.names = names
+        rereading.builders = builders.map { ColumnBuilder(kind: $0.rowsToBackfill > 0 ? .text : .ignored) }
+        try block.rewind(&source)
+        let start = try rereading.readNames(&block, from: &source)
+        try rereading.readBlocks(&block, from: &source, start: start, rowLimit: rowsNeeded)
+        for index in builders.indices where builders[index].rowsToBackfill > 0 {
+            do {
+                try builders[index].backfill(from: rereading.builders[index])
+            } catch {
+                throw message(.unstorable(error, line: line, column: index))
             }
         }
     }
 
     /// Column names from the header record: empty ones become `Vk`, repeats get `_2`, `_3`, ….
-    private mutating func headerNames(_ fields: [CSVField], _ tokenizer: CSVTokenizer) throws -> [String] {
+    /// A nil field is one that is not valid UTF-8.
+    private func headerNames(_ fields: [String?], line: Int) throws -> [String] {
         var names: [String] = []
         var taken = Set<String>()
         for (index, field) in fields.enumerated() {
-            let decoded = tokenizer.withContents(of: field, scratch: &scratch) { String(validating: $0, as: UTF8.self) }
-            guard let decoded else {
-                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): invalid UTF-8 in the name of column \(index + 1)")
+            guard let decoded = field else {
+                throw ModelshError.data("\(sourceName):\(line): invalid UTF-8 in the name of column \(index + 1)")
             }
             // A name with a control character (a quoted line break, say) could be neither typed
             // nor saved in a workspace: refuse it here, where the file and line are known.
             guard !TerminalText.containsControlCharacters(decoded) else {
-                throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
+                throw ModelshError.data("\(sourceName):\(line): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
             }
             let base = decoded.isEmpty ? "V\(index + 1)" : decoded
             var name = base
@@ -197,28 +439,23 @@ private struct CSVReading {
         return names
     }
 
-    private func next(_ tokenizer: inout CSVTokenizer, into fields: inout [CSVField]) throws -> Bool {
-        // Every 4096 lines: cheap, and often enough for Ctrl-C to stop a large file at once.
-        if tokenizer.recordLine & 0xFFF == 0 { try Interruption.check() }
-        do {
-            return try tokenizer.nextRecord(into: &fields)
-        } catch {
-            switch error {
-            case .unterminatedQuote(let line):
-                throw ModelshError.data("\(sourceName):\(line): a quoted field opens on this line and is never closed")
-            case .characterAfterClosingQuote(let line, let field, let character):
-                let shown = character >= 0x20 && character < 0x7F ? "'\(Character(Unicode.Scalar(character)))'" : "byte 0x\(String(character, radix: 16))"
-                throw ModelshError.data("\(sourceName):\(line): unexpected \(shown) after the closing quote of field \(field) (a quote inside a quoted field is written \"\")")
-            }
-        }
-    }
-
-    private func unstorable(_ problem: UnstorableValue, line: Int, column: String) -> ModelshError {
+    /// The one-line message for a problem, naming the file, line and column.
+    private func message(_ problem: CSVProblem) -> ModelshError {
         switch problem {
-        case .invalidUTF8:
-            .data("\(sourceName):\(line): invalid UTF-8 in column '\(column)' (is the file in another encoding, such as Latin-1?)")
-        case .tooManyDistinctValues:
-            .data("\(sourceName):\(line): column '\(column)' has more than \(Int32.max) distinct values")
+        case .syntax(.unterminatedQuote(let line)):
+            return .data("\(sourceName):\(line): a quoted field opens on this line and is never closed")
+        case .syntax(.characterAfterClosingQuote(let line, let field, let character)):
+            let shown = character >= 0x20 && character < 0x7F ? "'\(Character(Unicode.Scalar(character)))'" : "byte 0x\(String(character, radix: 16))"
+            return .data("\(sourceName):\(line): unexpected \(shown) after the closing quote of field \(field) (a quote inside a quoted field is written \"\")")
+        case .fieldCount(let found, let line):
+            let expected = names.count
+            let plural = expected == 1 ? "" : "s"
+            let expectation = options.header ? "header has \(expected) column\(plural)" : "first row has \(expected) field\(plural)"
+            return .data("\(sourceName):\(line): row has \(found) field\(found == 1 ? "" : "s"), expected \(expected) (\(expectation))")
+        case .unstorable(.invalidUTF8, let line, let column):
+            return .data("\(sourceName):\(line): invalid UTF-8 in column '\(names[column])' (is the file in another encoding, such as Latin-1?)")
+        case .unstorable(.tooManyDistinctValues, let line, let column):
+            return .data("\(sourceName):\(line): column '\(names[column])' has more than \(Int32.max) distinct values")
         }
     }
 }

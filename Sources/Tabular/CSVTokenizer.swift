@@ -1,4 +1,4 @@
-/// Where one field of a record lies in the file's bytes. A quoted field's range excludes the
+/// Where one field of a record lies in the tokenizer's bytes. A quoted field's range excludes the
 /// quotes; `hasEscapedQuotes` says it still holds `""` pairs to collapse.
 struct CSVField {
     var start: Int
@@ -20,47 +20,107 @@ enum CSVSyntaxError: Error {
 /// inside an unquoted field is kept as data (`5'11"` is common in the wild); anything but a
 /// separator or line end after a closing quote is an error. Blank lines are skipped, as R's
 /// `read.csv` and pandas do, so a trailing newline (or several) adds no record.
+///
+/// Records can be read whole (`nextRecord`) or field by field (`startRecord`, then `field` or
+/// `plainNumber`, then `endField`), which lets the reader parse a plain number in the same pass
+/// that finds its end.
 struct CSVTokenizer {
     let bytes: UnsafeBufferPointer<UInt8>
     let separator: UInt8
-    private var position: Int
-    /// The 1-based line at `position`; counts line breaks (LF, CRLF or CR) inside quoted fields too.
-    private(set) var line = 1
-    /// The line on which the most recently read record starts.
-    private(set) var recordLine = 1
+    private(set) var position: Int
+    /// The line at `position`, counting from the line the tokenizer started on; counts line
+    /// breaks (LF, CRLF or CR) inside quoted fields too.
+    private(set) var line: Int
+    /// The line on which the most recently started record starts.
+    private(set) var recordLine: Int
+    /// Where the most recently started record starts.
+    private(set) var recordStart: Int
+    /// Fields of the current record so far, for the message about a stray closing quote.
+    private var fieldsInRecord = 0
 
     private static let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
-    init(bytes: UnsafeBufferPointer<UInt8>, separator: UInt8) {
+    /// A tokenizer over `bytes` from `start` (a record boundary), whose first line is `line`.
+    /// With `skipsByteOrderMark` (the start of a file), a UTF-8 byte order mark there is skipped.
+    init(bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, start: Int = 0, line: Int = 1, skipsByteOrderMark: Bool = true) {
         self.bytes = bytes
         self.separator = separator
-        let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        position = hasByteOrderMark ? 3 : 0
+        let hasByteOrderMark = skipsByteOrderMark && start == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        position = hasByteOrderMark ? 3 : start
+        self.line = line
+        recordLine = line
+        recordStart = position
     }
 
     /// Reads the next record into `fields` (cleared first); false at the end of the input.
     mutating func nextRecord(into fields: inout [CSVField]) throws(CSVSyntaxError) -> Bool {
         fields.removeAll(keepingCapacity: true)
+        guard startRecord() else { return false }
+        repeat {
+            fields.append(try field())
+        } while try endField()
+        return true
+    }
+
+    /// Skips blank lines to the start of the next record; false at the end of the input.
+    mutating func startRecord() -> Bool {
         skipBlankLines()
-        guard position < bytes.count else { return false }
         recordLine = line
-        while true {
-            let field = bytes[position] == Self.quote ? try quotedField() : unquotedField()
-            fields.append(field)
-            guard position < bytes.count else { return true }
-            let byte = bytes[position]
-            if byte == separator {
-                position += 1
-                continue
-            }
-            // Only a quoted field can stop anywhere but a separator or line end.
-            if let length = lineEndLength(at: position) {
-                position += length
-                line += 1
-                return true
-            }
-            throw .characterAfterClosingQuote(line: line, field: fields.count, character: byte)
+        recordStart = position
+        fieldsInRecord = 0
+        return position < bytes.count
+    }
+
+    /// Reads one field, quoted or not, leaving `position` at what follows it.
+    @inline(__always)
+    mutating func field() throws(CSVSyntaxError) -> CSVField {
+        fieldsInRecord += 1
+        return position < bytes.count && bytes[position] == Self.quote ? try quotedField() : unquotedField()
+    }
+
+    /// Reads an unquoted field that is a plain decimal number (digits, an optional sign, point and
+    /// exponent: what `DecimalParser` reads fast and exactly) in one pass. Returns nil and leaves
+    /// `position` where it was for anything else (quotes, blanks, `NA`, `Inf`, text), which the
+    /// caller then reads with `field`.
+    @inline(__always)
+    mutating func plainNumber() -> DecimalParser.Number? {
+        guard case .number(let number, let end) = DecimalParser.prefix(of: bytes, from: position) else { return nil }
+        if end < bytes.count {
+            let next = bytes[end]
+            guard next == separator || next == Self.lineFeed || next == Self.carriageReturn else { return nil }
         }
+        position = end
+        fieldsInRecord += 1
+        return number
+    }
+
+    /// Consumes what ends a field: true after a separator (another field follows), false after a
+    /// line end or at the end of the input (the record is complete).
+    @inline(__always)
+    mutating func endField() throws(CSVSyntaxError) -> Bool {
+        guard position < bytes.count else { return false }
+        let byte = bytes[position]
+        if byte == separator {
+            position += 1
+            return true
+        }
+        // Only a quoted field can stop anywhere but a separator or line end.
+        if let length = lineEndLength(at: position) {
+            position += length
+            line += 1
+            return false
+        }
+        throw .characterAfterClosingQuote(line: line, field: fieldsInRecord, character: byte)
+    }
+
+    /// Reads the rest of the current record's fields, returning how many there were.
+    mutating func skipRestOfRecord() throws(CSVSyntaxError) -> Int {
+        var count = 0
+        repeat {
+            _ = try field()
+            count += 1
+        } while try endField()
+        return count
     }
 
     /// The field's bytes with `""` collapsed, in `scratch` when collapsing was needed.
@@ -89,6 +149,31 @@ struct CSVTokenizer {
         }
     }
 
+    /// Where the first line end at or after `index` ends (so a record could start there), or nil if
+    /// there is none. The line end may lie inside a quoted field: only reading from a known record
+    /// boundary can tell.
+    static func positionAfterLineEnd(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int? {
+        var i = index
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == lineFeed { return i + 1 }
+            if byte == carriageReturn { return i + 1 < bytes.count && bytes[i + 1] == lineFeed ? i + 2 : i + 1 }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Where the last complete line end in `bytes` ends, or nil if there is none. A CR as the
+    /// very last byte does not count: the LF of a CRLF may follow in the bytes not read yet.
+    static func positionAfterLastLineEnd(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = bytes.count - 1
+        while i >= 0 {
+            if bytes[i] == lineFeed || bytes[i] == carriageReturn && i < bytes.count - 1 { return i + 1 }
+            i -= 1
+        }
+        return nil
+    }
+
     private mutating func skipBlankLines() {
         while position < bytes.count, let length = lineEndLength(at: position) {
             position += length
@@ -96,7 +181,7 @@ struct CSVTokenizer {
         }
     }
 
-    /// Scans to the next separator or line end, which `nextRecord` then consumes.
+    /// Scans to the next separator or line end, which `endField` then consumes.
     private mutating func unquotedField() -> CSVField {
         let start = position
         var i = position

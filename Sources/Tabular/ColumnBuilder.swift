@@ -9,8 +9,16 @@ enum UnstorableValue: Error {
 /// The missing-value markers as bytes, matched against a field with spaces and tabs trimmed.
 struct MissingMarkers {
     private let markers: [[UInt8]]
+    /// Whether a marker reads as a number (`-999`, say), so a field that parses as a number may
+    /// still be missing and every field must be compared with the markers.
+    let includeNumbers: Bool
 
-    init(_ markers: [String]) { self.markers = markers.map { Array($0.utf8) } }
+    init(_ markers: [String]) {
+        self.markers = markers.map { Array($0.utf8) }
+        includeNumbers = self.markers.contains { marker in
+            marker.withUnsafeBufferPointer { DecimalParser.parse($0).map { !$0.value.isNaN } ?? false }
+        }
+    }
 
     @inline(__always)
     func matches(_ trimmed: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -24,40 +32,66 @@ struct MissingMarkers {
 ///
 /// While every value reads as a number (or every value as a boolean) they go straight into a
 /// `[Double]`. At the first value that does not, the column becomes text from that row on, and
-/// the rows before it are left for the reader to `backfill` in a second, partial pass — so the
-/// common all-numeric column never keeps its text.
+/// the rows before it are left for the reader to read again as text (`rowsToBackfill`) — so the
+/// common all-numeric column never keeps its text. The reader fills one builder per piece of the
+/// file, in parallel, and appends them in file order.
 struct ColumnBuilder {
-    enum Kind { case undetermined, integer, numeric, boolean, text }
+    enum Kind {
+        case undetermined, integer, numeric, boolean, text
+        /// Takes no values: a column the reader does not need in this pass.
+        case ignored
+    }
 
-    private(set) var kind = Kind.undetermined
+    private(set) var kind: Kind
     /// One slot per row until the column turns to text; NaN marks a missing value.
     private var numbers: [Double] = []
     /// Text rows as codes into `levels` (first-seen order); -1 is missing.
     private var codes: [Int32] = []
-    private var levels: [String] = []
-    private var levelCodes: [String: Int32] = [:]
+    private var levels = LevelTable()
     /// The rows before this one were read before the column turned to text and must be read again.
     private(set) var rowsToBackfill = 0
 
     private static let trueSpellings: [[UInt8]] = ["true", "True", "TRUE"].map { Array($0.utf8) }
     private static let falseSpellings: [[UInt8]] = ["false", "False", "FALSE"].map { Array($0.utf8) }
 
+    /// A builder that infers its column's type; `.text` makes one that keeps every value as text
+    /// (for reading rows again), `.ignored` one that keeps nothing.
+    init(kind: Kind = .undetermined) {
+        self.kind = kind
+    }
+
+    /// Empties the builder for reading another piece, keeping its memory.
+    mutating func reset(to kind: Kind) {
+        self.kind = kind
+        numbers.removeAll(keepingCapacity: true)
+        codes.removeAll(keepingCapacity: true)
+        levels.removeAll()
+        rowsToBackfill = 0
+    }
+
+    var rowCount: Int { kind == .text ? codes.count : numbers.count }
+
+    /// Whether a plain number (`CSVTokenizer.plainNumber`) can go straight to `appendNumber`.
+    var takesNumbers: Bool { kind == .undetermined || kind == .integer || kind == .numeric }
+
+    mutating func reserveCapacity(_ rows: Int) {
+        if takesNumbers { numbers.reserveCapacity(rows) }
+    }
+
     mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(UnstorableValue) {
         let trimmed = Self.trimmingBlanks(field)
         if missingMarkers.matches(trimmed) {
-            if kind == .text { codes.append(-1) } else { numbers.append(.nan) }
+            switch kind {
+            case .text: codes.append(-1)
+            case .ignored: break
+            default: numbers.append(.nan)
+            }
             return
         }
         switch kind {
         case .undetermined, .integer, .numeric:
             if let number = DecimalParser.parse(trimmed) {
-                numbers.append(number.value)
-                if number.value.isNaN { return }
-                if kind == .undetermined {
-                    kind = number.isInteger ? .integer : .numeric
-                } else if kind == .integer, !number.isInteger {
-                    kind = .numeric
-                }
+                appendNumber(number)
                 return
             }
             if kind == .undetermined, let truth = Self.boolean(trimmed) {
@@ -71,16 +105,76 @@ struct ColumnBuilder {
                 return
             }
         case .text:
-            codes.append(try code(for: field))
+            codes.append(try levels.code(for: field))
+            return
+        case .ignored:
             return
         }
         turnToText()
-        codes.append(try code(for: field))
+        codes.append(try levels.code(for: field))
     }
 
-    /// Reads `row` again as text, for a row read before the column turned to text.
-    mutating func backfill(_ field: UnsafeBufferPointer<UInt8>, row: Int, missingMarkers: MissingMarkers) throws(UnstorableValue) {
-        codes[row] = missingMarkers.matches(Self.trimmingBlanks(field)) ? -1 : try code(for: field)
+    /// Appends a number to a column that `takesNumbers`.
+    @inline(__always)
+    mutating func appendNumber(_ number: DecimalParser.Number) {
+        numbers.append(number.value)
+        if number.value.isNaN { return }
+        if kind == .undetermined {
+            kind = number.isInteger ? .integer : .numeric
+        } else if kind == .integer, !number.isInteger {
+            kind = .numeric
+        }
+    }
+
+    /// Appends the rows of `piece`, the builder of the rows that follow in the file, with the
+    /// type both together would have had: a column that was numbers in one and text (or
+    /// booleans) in the other becomes text, and its rows stored as numbers are to be read again.
+    mutating func append(contentsOf piece: ColumnBuilder) throws(UnstorableValue) {
+        if kind == .ignored || piece.kind == .ignored { return }
+        let rowsBefore = rowCount
+        if let both = Self.numberKind(kind, piece.kind) {
+            kind = both
+            numbers.append(contentsOf: piece.numbers)
+            return
+        }
+        if kind != .text { turnToText() }
+        guard piece.kind == .text else {
+            codes.append(contentsOf: repeatElement(-1, count: piece.rowCount))
+            rowsToBackfill = rowsBefore + piece.rowCount
+            return
+        }
+        var pieceCodes: [Int32] = []
+        pieceCodes.reserveCapacity(piece.levels.count)
+        for level in 0..<piece.levels.count { pieceCodes.append(try levels.code(forLevel: level, of: piece.levels)) }
+        codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
+        if piece.rowsToBackfill > 0 { rowsToBackfill = rowsBefore + piece.rowsToBackfill }
+    }
+
+    /// The kind of a column whose rows are of kind `first` then `second`, when that column can
+    /// still keep numbers; nil when it must become text.
+    private static func numberKind(_ first: Kind, _ second: Kind) -> Kind? {
+        switch (first, second) {
+        case (.text, _), (_, .text), (.ignored, _), (_, .ignored): return nil
+        case (.undetermined, _): return second
+        case (_, .undetermined): return first
+        case (.boolean, .boolean): return .boolean
+        case (.boolean, _), (_, .boolean): return nil
+        case (.integer, .integer): return .integer
+        default: return .numeric
+        }
+    }
+
+    /// Takes the text of the first `rowsToBackfill` rows from `reread`, a text builder that read
+    /// at least those rows again.
+    mutating func backfill(from reread: ColumnBuilder) throws(UnstorableValue) {
+        var rereadCodes: [Int32] = []
+        rereadCodes.reserveCapacity(reread.levels.count)
+        for level in 0..<reread.levels.count { rereadCodes.append(try levels.code(forLevel: level, of: reread.levels)) }
+        for row in 0..<rowsToBackfill {
+            let code = reread.codes[row]
+            codes[row] = code < 0 ? -1 : rereadCodes[Int(code)]
+        }
+        rowsToBackfill = 0
     }
 
     /// The finished column. Text with few distinct values becomes categorical, with its levels
@@ -98,15 +192,17 @@ struct ColumnBuilder {
         for (row, code) in codes.enumerated() where code < 0 { mask[row] = true }
         let valueCount = codes.count - mask.setCount
         guard levels.count <= Self.maximumLevelCount(valueCount: valueCount) else {
-            let strings = codes.map { $0 < 0 ? "" : levels[Int($0)] }
+            let texts = levels.strings()
+            let strings = codes.map { $0 < 0 ? "" : texts[Int($0)] }
             return Column(name: name, type: .text, storage: .strings(strings), missing: mask)
         }
-        let sortedCodes = levels.indices.sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
+        let sortedCodes = levels.codesInByteOrder()
+        let texts = levels.strings()
         var newCode = [Int32](repeating: 0, count: levels.count)
         for (position, oldCode) in sortedCodes.enumerated() { newCode[oldCode] = Int32(position) }
         let storage = ColumnStorage.categories(
             codes: codes.map { $0 < 0 ? -1 : newCode[Int($0)] },
-            levels: sortedCodes.map { levels[$0] })
+            levels: sortedCodes.map { texts[$0] })
         return Column(name: name, type: .categorical, storage: storage, missing: mask)
     }
 
@@ -119,15 +215,6 @@ struct ColumnBuilder {
         codes = [Int32](repeating: -1, count: numbers.count)
         numbers = []
         kind = .text
-    }
-
-    private mutating func code(for field: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) -> Int32 {
-        guard let text = String(validating: field, as: UTF8.self) else { throw .invalidUTF8 }
-        if let code = levelCodes[text] { return code }
-        guard let code = Int32(exactly: levels.count) else { throw .tooManyDistinctValues }
-        levels.append(text)
-        levelCodes[text] = code
-        return code
     }
 
     private static func boolean(_ trimmed: UnsafeBufferPointer<UInt8>) -> Bool? {

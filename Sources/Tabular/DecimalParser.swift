@@ -18,18 +18,43 @@ enum DecimalParser {
     ]
 
     /// The number in `text`, or nil if `text` is not one.
+    @inline(__always)
+    static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Number? {
+        guard !text.isEmpty else { return nil }
+        switch prefix(of: text, from: 0) {
+        case .number(let number, let end): return end == text.count ? number : nil
+        case .noDigits(let afterSign): return special(text, from: afterSign, negative: text[0] == UInt8(ascii: "-"))
+        case .malformed: return nil
+        }
+    }
+
+    /// What `prefix` found.
+    enum Prefix {
+        /// A number ending before `end` (which may be followed by anything).
+        case number(Number, end: Int)
+        /// No digit before `afterSign` (the position after an optional sign): perhaps `Inf`.
+        case noDigits(afterSign: Int)
+        /// Digits, then an exponent marker without digits.
+        case malformed
+    }
+
+    /// The decimal number that starts at `start` in `text` and runs as far as a number can, so a
+    /// caller can parse a field in the same pass that finds its end.
     ///
     /// Fast path: a mantissa of at most 19 significant digits that is below 2^53 and a decimal
     /// exponent within ±22 give an exact integer and an exact power of ten, and one IEEE
     /// multiplication or division of exact operands is correctly rounded. Anything else goes to
     /// Swift's `Double(String)`, which is correctly rounded and ignores the C locale.
     @inline(__always)
-    static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Number? {
+    static func prefix(of text: UnsafeBufferPointer<UInt8>, from start: Int) -> Prefix {
         let count = text.count
-        guard count > 0 else { return nil }
-        var i = 0
-        let negative = text[0] == UInt8(ascii: "-")
-        if negative || text[0] == UInt8(ascii: "+") { i = 1 }
+        var i = start
+        var negative = false
+        if i < count, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") {
+            negative = text[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        let afterSign = i
         var mantissa: UInt64 = 0
         var significantDigits = 0
         var sawDigit = false
@@ -57,7 +82,7 @@ enum DecimalParser {
                 i += 1
             }
         }
-        guard sawDigit else { return special(text, from: i, negative: negative) }
+        guard sawDigit else { return .noDigits(afterSign: afterSign) }
 
         var exponent = 0
         if i < count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
@@ -74,10 +99,9 @@ enum DecimalParser {
                 if exponent < 100_000 { exponent = exponent * 10 + Int(digit) }
                 i += 1
             }
-            guard sawExponentDigit else { return nil }
+            guard sawExponentDigit else { return .malformed }
             if exponentNegative { exponent = -exponent }
         }
-        guard i == count else { return nil }
 
         let decimalExponent = exponent - fractionDigits
         if significantDigits <= 19, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
@@ -89,12 +113,12 @@ enum DecimalParser {
                     value /= exactPowersOfTen[-decimalExponent]
                 }
             }
-            return Number(value: negative ? -value : value, isInteger: isInteger)
+            return .number(Number(value: negative ? -value : value, isInteger: isInteger), end: i)
         }
         // Every byte was checked to be ASCII above, so this decoding cannot fail or repair. An
         // integer here has a mantissa above 2^53, which a Double may not hold exactly.
-        guard let value = Double(String(decoding: text, as: UTF8.self)) else { return nil }
-        return Number(value: value, isInteger: false)
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: text[start..<i]), as: UTF8.self)) else { return .malformed }
+        return .number(Number(value: value, isInteger: false), end: i)
     }
 
     private static let infinitySpellings: [[UInt8]] = ["Inf", "inf", "INF", "Infinity", "infinity"].map { Array($0.utf8) }

@@ -1,0 +1,97 @@
+import Diagnostics
+@testable import Tabular
+import XCTest
+
+/// The reader splits a file into blocks and each block into pieces read in parallel from guessed
+/// record boundaries. Whatever the sizes, the dataset (or the error) must be the one a single
+/// piece reading the whole file gives: these tests put block and piece boundaries at every byte.
+final class CSVBlockReadingTests: XCTestCase {
+    /// Reads `text` whole in one piece, then with blocks of every size from 1 byte up and 1 to 3
+    /// pieces per block, and checks each reading gives the same dataset or the same message.
+    private func assertSameWhateverTheBoundaries(_ text: [UInt8], options: CSVOptions = CSVOptions(),
+                                                 file: StaticString = #filePath, line: UInt = #line) {
+        let whole = CSVReadingPlan(blockSize: text.count + 1, pieces: 1, minimumPieceSize: 1)
+        let expected = Result { try CSVReader.read(bytes: text, sourceName: "t.csv", options: options, plan: whole) }
+        for blockSize in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, text.count / 2, text.count] where blockSize >= 1 {
+            for pieces in 1...3 {
+                let plan = CSVReadingPlan(blockSize: blockSize, pieces: pieces, minimumPieceSize: 1)
+                let result = Result { try CSVReader.read(bytes: text, sourceName: "t.csv", options: options, plan: plan) }
+                switch (expected, result) {
+                case (.success(let a), .success(let b)):
+                    // Described, since a missing number is NaN, which equals nothing.
+                    XCTAssertEqual("\(a)", "\(b)", "block \(blockSize), \(pieces) pieces", file: file, line: line)
+                case (.failure(let a), .failure(let b)):
+                    XCTAssertEqual("\(a)", "\(b)", "block \(blockSize), \(pieces) pieces", file: file, line: line)
+                default:
+                    XCTFail("block \(blockSize), \(pieces) pieces: \(result) instead of \(expected)", file: file, line: line)
+                }
+            }
+        }
+    }
+
+    func testQuotedLineBreaksAcrossBoundaries() {
+        assertSameWhateverTheBoundaries(Array("id,note,x\n1,\"a\nb\",2.5\n2,\"\"\"q\"\"\r\nz\",3\n\n3,plain,NA\r4,\"x,y\",-1e3\r\n".utf8))
+    }
+
+    func testColumnsThatTurnToTextLateAreReadAgain() {
+        var text = "a,b,c\n"
+        for i in 0..<40 { text += "\(i),\(i % 2 == 0 ? "true" : "false"),\(i)\n" }
+        text += "x,1,y\n7,TRUE,8\n"
+        assertSameWhateverTheBoundaries(Array(text.utf8))
+    }
+
+    func testErrorsAreTheFirstInTheFile() {
+        assertSameWhateverTheBoundaries(Array("a,b\n1,2\n3,\"open\n4,5\n6,7\n".utf8))
+        assertSameWhateverTheBoundaries(Array("a,b\n1,2\n\n\n3\n4,5,6\n".utf8))
+        assertSameWhateverTheBoundaries(Array("a,b\n1,\"x\"y\n2,3\n".utf8))
+        assertSameWhateverTheBoundaries(Array("v\n1\n2\n".utf8) + [0xFF] + Array("\nx\n".utf8))
+    }
+
+    func testByteOrderMarkAndNoHeader() {
+        assertSameWhateverTheBoundaries([0xEF, 0xBB, 0xBF] + Array("1,2\n3,4\r\n5,6".utf8), options: CSVOptions(header: false))
+        assertSameWhateverTheBoundaries([0xEF, 0xBB, 0xBF] + Array("x,y\n1,2\n".utf8))
+    }
+
+    func testNumericMissingMarkerIsMissing() {
+        assertSameWhateverTheBoundaries(Array("a,b\n-999,1\n2,-999\n3.5,4\n".utf8),
+                                        options: CSVOptions(missingMarkers: ["", "NA", "-999"]))
+    }
+
+    /// Random files with every kind of column, quoting, line end and blank line.
+    func testRandomFiles() {
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<12 {
+            assertSameWhateverTheBoundaries(Array(Self.randomCSV(&generator, rows: 30).utf8))
+        }
+    }
+
+    private static func randomCSV(_ random: inout SplitMix, rows: Int) -> String {
+        let lineEnds = ["\n", "\r\n", "\r", "\n\n"]
+        var text = "int,real,flag,note,late"
+        text += lineEnds[random.next(4)]
+        let turnsToText = random.next(rows)
+        for row in 0..<rows {
+            var fields: [String] = []
+            fields.append(random.next(10) == 0 ? "NA" : "\(random.next(1000) - 500)")
+            fields.append(random.next(10) == 0 ? "" : ["1.5", " 2.25 ", "-3e-2", "4.", ".5", "Inf", "1e400"][random.next(7)])
+            fields.append(["true", "FALSE", "NA", "True"][random.next(4)])
+            fields.append(["plain", "\"with, comma\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "\"\r\n\"", "5'11\""][random.next(6)])
+            fields.append(row == turnsToText ? "text" : "\(row)")
+            text += fields.joined(separator: ",") + lineEnds[random.next(4)]
+        }
+        return text
+    }
+}
+
+/// A small seeded generator for test data (SplitMix64).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}

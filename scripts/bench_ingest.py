@@ -1,0 +1,160 @@
+"""CSV ingest side by side: modelsh's `load` against pandas.read_csv, polars.read_csv and
+data.table::fread on the same generated files, runs interleaved, with medians, min-max, ratios and
+peak memory; then checks that every number modelsh read equals the correctly rounded parse of its
+text (Python's float(), as strtod) over the whole numeric file.
+
+    python bench_ingest.py MODELSH ROWS RUNS WORKDIR
+
+Run through scripts/bench-ingest.sh, which builds modelsh and installs the peers.
+"""
+import csv
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+MODELSH, ROWS, RUNS, WORK = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+
+
+def numeric_file(rows):
+    """20 features in [0, 10) with six decimals, and y, their weighted sum plus noise."""
+    path = os.path.join(WORK, f"numeric-{rows}.csv")
+    if os.path.exists(path):
+        return path
+    rng = np.random.default_rng(42)
+    x = rng.uniform(0, 10, size=(rows, 20))
+    y = x @ np.arange(1, 21) + rng.normal(size=rows)
+    table = np.column_stack([y, x])
+    np.savetxt(path + ".tmp", table, fmt="%.6f", delimiter=",",
+               header="y," + ",".join(f"x{j}" for j in range(1, 21)), comments="")
+    os.rename(path + ".tmp", path)
+    return path
+
+
+def mixed_file(rows):
+    """Numbers with ~2 % missing, categories (some quoted with commas), booleans, integers and a
+    text column of quoted names with commas."""
+    path = os.path.join(WORK, f"mixed-{rows}.csv")
+    if os.path.exists(path):
+        return path
+    rng = np.random.default_rng(7)
+    cities = np.array(['Oslo', 'Bergen', '"New York, NY"', '"Paris, FR"', 'Lima', 'Tokyo', '"Washington, DC"', 'Cairo'])
+    grades = np.array(['A', 'B', 'C', 'D', 'E'])
+    with open(path + ".tmp", "w") as out:
+        out.write("id," + ",".join(f"x{j}" for j in range(1, 9)) + ",city,grade,flag,count,name,y\n")
+        for start in range(0, rows, 100_000):
+            n = min(100_000, rows - start)
+            xs = rng.normal(0, 10, size=(n, 8))
+            gaps = rng.random((n, 8)) < 0.02
+            city = cities[rng.integers(0, len(cities), n)]
+            city[rng.random(n) < 0.02] = ""
+            grade = grades[rng.integers(0, len(grades), n)]
+            grade[rng.random(n) < 0.02] = "NA"
+            flag = np.where(rng.random(n) < 0.5, "true", "false")
+            count = rng.integers(0, 1000, n)
+            name = rng.integers(0, 100_000, n)
+            y = rng.random(n) * 100
+            lines = []
+            for i in range(n):
+                numbers = ",".join("" if gaps[i, j] else f"{xs[i, j]:.6f}" for j in range(8))
+                lines.append(f'{start + i},{numbers},{city[i]},{grade[i]},{flag[i]},{count[i]},"Smith{name[i]}, J.",{y[i]:.4f}\n')
+            out.write("".join(lines))
+    os.rename(path + ".tmp", path)
+    return path
+
+
+PEERS = {
+    "pandas": ["python3", "-c", "import sys, time, pandas; t = time.perf_counter(); pandas.read_csv(sys.argv[1]); print(time.perf_counter() - t)"],
+    "polars": ["python3", "-c", "import sys, time, polars; t = time.perf_counter(); polars.read_csv(sys.argv[1]); print(time.perf_counter() - t)"],
+    "fread": ["Rscript", "-e", "suppressMessages(library(data.table)); a <- commandArgs(TRUE); t <- Sys.time(); d <- fread(a[1]); cat(as.numeric(Sys.time() - t, units = 'secs'), '\\n')"],
+}
+
+
+def timed(command, whole_process):
+    """Seconds of the loading call (the peers print it; for modelsh the whole process's wall time,
+    start-up included) and the process's peak RSS in MB."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command, capture_output=True, text=True, check=True)
+    wall, rss_kb = result.stderr.strip().splitlines()[-1].split()
+    seconds = float(wall) if whole_process else float(result.stdout.strip().splitlines()[-1])
+    return seconds, int(rss_kb) / 1024
+
+
+def run(path):
+    tools = ["modelsh"] + list(PEERS)
+    seconds = {tool: [] for tool in tools}
+    memory = {tool: [] for tool in tools}
+    for _ in range(RUNS):
+        for tool in tools:
+            if tool == "modelsh":
+                command = [MODELSH, "-c", f'load "{path}" as d']
+            else:
+                command = PEERS[tool] + [path]
+            elapsed, rss = timed(command, whole_process=tool == "modelsh")
+            seconds[tool].append(elapsed)
+            memory[tool].append(rss)
+    return seconds, memory
+
+
+def report(name, path, loaded_mb):
+    seconds, memory = run(path)
+    size = os.path.getsize(path) / 1e6
+    print(f"\n{name}: {os.path.basename(path)}, {size:.0f} MB, {ROWS} rows; loaded columns ≈ {loaded_mb:.0f} MB")
+    print(f"{'tool':<8} {'median s':>9} {'min-max s':>14} {'peak RSS MB':>12}")
+    for tool in seconds:
+        s = seconds[tool]
+        print(f"{tool:<8} {statistics.median(s):9.3f} {min(s):6.3f}-{max(s):<7.3f} {statistics.median(memory[tool]):12.0f}")
+    fastest = min((statistics.median(seconds[t]), t) for t in PEERS)
+    ours = statistics.median(seconds["modelsh"])
+    print(f"modelsh / fastest peer ({fastest[1]}): {ours / fastest[0]:.2f} (target ≤ 0.5); "
+          f"modelsh peak RSS / loaded columns: {statistics.median(memory['modelsh']) / loaded_mb:.2f} (target ≤ 1.3)")
+
+
+def check_correct_rounding(path):
+    """Every value modelsh stored equals float() of its text, bit for bit."""
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = os.path.join(folder, "w.msw")
+        subprocess.run([MODELSH, "-c", f'load "{path}" as d; save workspace "{workspace}"'], check=True, capture_output=True)
+        db = sqlite3.connect(workspace)
+        stored = {name: np.frombuffer(data, dtype="<f8") for name, data in
+                  db.execute("SELECT name, data FROM columns WHERE dataset = 'd' ORDER BY position")}
+    with open(path, newline="") as file:
+        reader = csv.reader(file)
+        header = next(reader)
+        expected = {name: np.empty(ROWS) for name in header}
+        for row_number, row in enumerate(reader):
+            for name, text in zip(header, row):
+                expected[name][row_number] = float(text)
+    mismatches = sum(int(np.count_nonzero(stored[name].view("<u8") != expected[name].view("<u8"))) for name in header)
+    print(f"\ncorrect rounding: {ROWS * len(header)} values of {os.path.basename(path)} compared bit for bit with "
+          f"float(text): {mismatches} differ")
+    return mismatches
+
+
+def versions():
+    pandas = subprocess.run(["python3", "-c", "import pandas, polars; print(pandas.__version__, polars.__version__)"],
+                            capture_output=True, text=True).stdout.split()
+    fread = subprocess.run(["Rscript", "-e", "cat(as.character(packageVersion('data.table')))"], capture_output=True, text=True).stdout
+    modelsh = subprocess.run([MODELSH, "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{modelsh}; pandas {pandas[0]}, polars {pandas[1]}, data.table {fread}"
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    print(f"machine: {os.cpu_count()} cores, {cpu}; {platform.system()} {platform.release()}")
+    print(f"versions: {versions()}; {RUNS} runs each, interleaved; modelsh timed as a whole process, peers inside theirs")
+    numeric = numeric_file(ROWS)
+    mixed = mixed_file(ROWS)
+    report("numeric", numeric, ROWS * 21 * 8 / 2**20)
+    # 9 Float64 + 2 integer + boolean columns, 2 Int32 code columns, and the names (about 14 bytes each plus a String)
+    report("mixed", mixed, ROWS * (12 * 8 + 2 * 4 + 16) / 2**20)
+    sys.exit(1 if check_correct_rounding(numeric) else 0)
+
+
+main()
