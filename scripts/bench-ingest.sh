@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product modelsh >/dev/null
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/python -c "import numpy, pandas, polars" 2>/dev/null || .venv/bin/pip install --quiet numpy pandas polars
+.venv/bin/python -c "import numpy, pandas, polars, sklearn" 2>/dev/null || .venv/bin/pip install --quiet numpy pandas polars scikit-learn joblib
 if ! Rscript -e 'library(data.table)' >/dev/null 2>&1; then
   sudo=$([ "$(id -u)" = 0 ] || echo sudo)
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q r-base-core r-cran-data.table >/dev/null

@@ -1,7 +1,9 @@
 """CSV ingest side by side: modelsh's `load` against pandas.read_csv, polars.read_csv and
 data.table::fread on the same generated files, runs interleaved, with medians, min-max, ratios and
-peak memory; then checks that every number modelsh read equals the correctly rounded parse of its
-text (Python's float(), as strtod) over the whole numeric file.
+peak memory; a whole script (load, split, fit linear, evaluate, save the model) as one modelsh
+process against the same steps in one pandas + scikit-learn process; then a check that every
+number modelsh read equals the correctly rounded parse of its text (Python's float(), as strtod)
+over the whole numeric file.
 
     python bench_ingest.py MODELSH ROWS RUNS WORKDIR
 
@@ -115,6 +117,42 @@ def report(name, path, loaded_mb):
           f"modelsh peak RSS / loaded columns: {statistics.median(memory['modelsh']) / loaded_mb:.2f} (target ≤ 1.3)")
 
 
+SCRIPT_PY = """
+import sys, joblib, pandas
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+d = pandas.read_csv(sys.argv[1])
+train, test = train_test_split(d, test_size=0.2, random_state=42)
+features = [c for c in d.columns if c != "y"]
+m = LinearRegression().fit(train[features], train["y"])
+print(r2_score(test["y"], m.predict(test[features])))
+joblib.dump(m, sys.argv[2])
+"""
+
+
+def whole_script(path):
+    """The same five steps as one process each, wall time from start to exit."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = os.path.join(folder, "steps.msh")
+        with open(script, "w") as out:
+            out.write(f'load "{path}" as d\nsplit d test=0.2 seed=42 as train, test\n'
+                      f'fit linear train target=y as m\nevaluate m on test\nsave m to "{folder}/m.json"\n')
+        commands = {
+            "modelsh": [MODELSH, script],
+            "pandas+sklearn": ["python3", "-c", SCRIPT_PY, path, os.path.join(folder, "m.joblib")],
+        }
+        seconds = {tool: [] for tool in commands}
+        for _ in range(RUNS):
+            for tool, command in commands.items():
+                seconds[tool].append(timed(command, whole_process=True)[0])
+    print(f"\nwhole script (load, split, fit linear, evaluate, save model) on {os.path.basename(path)}, one process each")
+    for tool, values in seconds.items():
+        print(f"{tool:<15} median {statistics.median(values):6.3f} s, {min(values):.3f}-{max(values):.3f}")
+    ratio = statistics.median(seconds["modelsh"]) / statistics.median(seconds["pandas+sklearn"])
+    print(f"modelsh / pandas+sklearn: {ratio:.2f} (target ≤ 0.25)")
+
+
 def check_correct_rounding(path):
     """Every value modelsh stored equals float() of its text, bit for bit."""
     with tempfile.TemporaryDirectory() as folder:
@@ -154,6 +192,7 @@ def main():
     report("numeric", numeric, ROWS * 21 * 8 / 2**20)
     # 9 Float64 + 2 integer + boolean columns, 2 Int32 code columns, and the names (about 14 bytes each plus a String)
     report("mixed", mixed, ROWS * (12 * 8 + 2 * 4 + 16) / 2**20)
+    whole_script(numeric)
     sys.exit(1 if check_correct_rounding(numeric) else 0)
 
 
