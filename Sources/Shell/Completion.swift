@@ -180,6 +180,7 @@ private struct Completer {
         case .variable: return variables.names
         case .modelKind: return ModelCatalogue.kinds.map(\.name)
         case .command: return session.table.allNames
+        case .helpSubject: return session.table.allNames + HelpText.topicWords(session.table)
         case .setting: return Settings.entries.map(\.name)
         case .choice(let choices): return choices
         case .switch: return ["yes", "no"]
@@ -190,10 +191,11 @@ private struct Completer {
             return data.columnNames.map(Identifier.written)
         case .settingValue(let slot):
             // Fixed spellings such as on|off; a placeholder such as NUMBER offers nothing.
-            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
+            // The setting is named by a slot (`set NAME VALUE`) or is the option itself (`set NAME=`).
+            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals) ?? Settings.entry(named: slot)?.name,
                   let entry = Settings.entry(named: name), entry.values.contains("|") else { return [] }
-            return entry.values.split(separator: "|").map(String.init)
-        case .newName, .path, .number, .integer, .text: return []
+            return entry.values.split(separator: "|").map(String.init).filter { $0.lowercased() == $0 }  // not NUMBER
+        case .newName, .path, .number, .integer, .text, .cells: return []
         }
     }
 

@@ -10,9 +10,13 @@ public protocol OutputSink: AnyObject {
     /// it, so progress never reaches a transcript.
     func progress(_ what: String, done: Int, of total: Int)
     func progressEnded()
+    /// How many columns a line may take before the output wraps it: a terminal's width, nil
+    /// for output that does not wrap (a file, a pipe, a transcript). Wide tables fold to it.
+    var width: Int? { get }
 }
 
 extension OutputSink {
+    public var width: Int? { nil }
     public func progress(_ what: String, done: Int, of total: Int) {}
     public func progressEnded() {}
 }

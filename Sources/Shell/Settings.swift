@@ -1,5 +1,6 @@
 import Diagnostics
 import Numerics
+import Tabular
 
 /// Session settings changed with `set NAME VALUE` and kept in the workspace. One table of
 /// settings, from which `set`'s help, completion and errors come, as for commands.
@@ -10,6 +11,12 @@ public struct Settings: Sendable, Equatable {
     public var tolerance = 1e-9
     /// Whether each command's wall time is printed (on stderr) after it runs.
     public var timer = false
+    /// How tables print: aligned, CSV, JSON or Markdown.
+    public var format = TableFormat.table
+    /// Significant digits for numbers (R's `digits`).
+    public var digits = 7
+    /// The width tables fold to; nil takes the output's own (a terminal's columns, else unlimited).
+    public var width: Int?
 
     public init() {}
 
@@ -46,6 +53,27 @@ public struct Settings: Sendable, Equatable {
               keptInWorkspace: false,
               apply: { settings, text in settings.timer = try parseSwitch(text, name: "timer") },
               current: { $0.timer ? "on" : "off" }),
+        Entry(name: "format", values: TableFormat.allCases.map(\.rawValue).joined(separator: "|"),
+              help: "how tables print: aligned columns (table, the default), csv, json (records) or markdown",
+              keptInWorkspace: false,
+              apply: { settings, text in
+                  guard let format = TableFormat(rawValue: text) else {
+                      let names = TableFormat.allCases.map(\.rawValue)
+                      throw ModelshError.usage("format must be one of \(names.joined(separator: ", ")), found '\(text)'" + EditDistance.didYouMean(text, among: names))
+                  }
+                  settings.format = format
+              },
+              current: { $0.format.rawValue }),
+        Entry(name: "digits", values: "NUMBER",
+              help: "significant digits for numbers, 1 to 17 (default 7); numbers in tables never show more",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.digits = try parseWhole(text, name: "digits", in: 1...17) },
+              current: { String($0.digits) }),
+        Entry(name: "width", values: "NUMBER|auto",
+              help: "the width wide tables fold to (auto: the terminal's, unlimited when output is not a terminal)",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.width = text == "auto" ? nil : try parseWhole(text, name: "width", in: 20...10_000) },
+              current: { $0.width.map(String.init) ?? "auto" }),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
@@ -77,6 +105,13 @@ public struct Settings: Sendable, Equatable {
             try settings.set(name, to: value)
         }
         return settings
+    }
+
+    private static func parseWhole(_ text: String, name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ModelshError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
+        }
+        return value
     }
 
     private static func parseSwitch(_ text: String, name: String) throws -> Bool {

@@ -173,7 +173,6 @@ private struct CSVReading {
     /// Column names from the header record: empty ones become `Vk`, repeats get `_2`, `_3`, ….
     private mutating func headerNames(_ fields: [CSVField], _ tokenizer: CSVTokenizer) throws -> [String] {
         var names: [String] = []
-        var taken = Set<String>()
         for (index, field) in fields.enumerated() {
             let decoded = tokenizer.withContents(of: field, scratch: &scratch) { String(validating: $0, as: UTF8.self) }
             guard let decoded else {
@@ -184,17 +183,9 @@ private struct CSVReading {
             guard !TerminalText.containsControlCharacters(decoded) else {
                 throw ModelshError.data("\(sourceName):\(tokenizer.recordLine): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
             }
-            let base = decoded.isEmpty ? "V\(index + 1)" : decoded
-            var name = base
-            var suffix = 2
-            while taken.contains(name) {
-                name = "\(base)_\(suffix)"
-                suffix += 1
-            }
-            taken.insert(name)
-            names.append(name)
+            names.append(decoded)
         }
-        return names
+        return ColumnNames.unique(names)
     }
 
     private func next(_ tokenizer: inout CSVTokenizer, into fields: inout [CSVField]) throws -> Bool {

@@ -32,6 +32,15 @@ final class TerminalSink: OutputSink {
         progressShown = false
     }
 
+    /// A terminal's columns, asked each time so a resized window folds tables to its new
+    /// width; nil when standard output is not a terminal (a pipe or file never wraps).
+    var width: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     func output(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }

@@ -28,7 +28,7 @@ final class HelpTests: ShellTestCase {
 
           split DATA [test=…] [seed=…] [stratify=…] as TRAIN, TEST
         """)
-        XCTAssertEqual(fail("help splt").error?.message, "unknown command 'splt'; did you mean 'split'? (type 'help' for the list)")
+        XCTAssertEqual(fail("help splt").error?.message, "unknown command or topic 'splt'; did you mean 'split'? (type 'help' for the list)")
     }
 
     func testTheReadmeCarriesTheGeneratedCommandReference() throws {
