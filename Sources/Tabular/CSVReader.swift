@@ -60,7 +60,7 @@ public enum CSVReader {
 
     /// The bytes of a regular file (following symlinks). Anything else is refused before it is
     /// read: a device such as /dev/zero never ends, and opening a FIFO waits for a writer.
-    private static func contentsOfFile(_ path: String) throws -> [UInt8] {
+    static func contentsOfFile(_ path: String) throws -> [UInt8] {
         var status = stat()
         guard stat(path, &status) == 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
         try requireRegularFile(status, path: path)
