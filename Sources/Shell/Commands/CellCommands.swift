@@ -53,9 +53,9 @@ enum CellCommands {
         let byNumber = Dictionary(session.cells.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         return try range.map { number in
             if let cell = byNumber[number] { return cell }
-            if number == session.nextCellNumber { throw ModelshError.usage("cell \(number) is this command itself") }
             let known = session.cells.isEmpty ? "there are no cells yet"
                 : "cells are \(session.cells.first!.number) to \(session.cells.last!.number)"
+            if number == session.nextCellNumber { throw ModelshError.usage("cell \(number) is this command itself (\(known))") }
             throw ModelshError.usage("no cell \(number) (\(known))")
         }
     }
