@@ -116,10 +116,12 @@ private struct Completer {
         if positionals.contains("as") { return [] }
         var candidates: [String] = []
         for form in spec.forms where formFits(form, positionals: Array(positionals)) {
-            if positionals.count < form.slots.count {
-                candidates += slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals))
-            }
-            if positionals.count >= requiredSlots(form) {
+            let next = positionals.count < form.slots.count ? slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals)) : []
+            candidates += next
+            // Optional slots that offer words, or that have been begun, come before options:
+            // `set ` lists the settings and `set bail ` its values, not `bail=`.
+            let slotsOpen = positionals.count < form.slots.count && (!next.isEmpty || !positionals.isEmpty)
+            if positionals.count >= requiredSlots(form), !slotsOpen {
                 candidates += form.options.map { "\($0.name)=" }
                 if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: Array(positionals)),
                    let kind = ModelCatalogue.kind(named: kindName) {
