@@ -91,6 +91,11 @@ private struct JSONDataParser {
                 columns[position[key]!].values.append(value)
             }
             rowCount += 1
+            // Records that each bring new keys would make rows × columns grow with the square
+            // of the file; a table that sparse is refused before it is allocated.
+            guard rowCount * columns.count <= max(1 << 20, 8 * $0.bytes.count) else {
+                throw $0.failure("\(rowCount) records with \(columns.count) different keys are too sparse to be one table")
+            }
             // A key this record lacks is a missing value in it.
             for index in columns.indices where columns[index].values.count < rowCount { columns[index].values.append(nil) }
         }

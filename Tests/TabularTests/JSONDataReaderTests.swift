@@ -25,6 +25,11 @@ final class JSONDataReaderTests: XCTestCase {
         XCTAssertEqual(data["b"].texts, [nil, "x", "y"])
     }
 
+    func testRecordsTooSparseToBeATableAreRefusedBeforeAllocating() {
+        let records = (0..<3000).map { "{\"k\($0)\": 1}" }.joined(separator: ",")
+        assertError(try read("[" + records + "]"), .data, "t.json:1: 1025 records with 1025 different keys are too sparse to be one table")
+    }
+
     func testEscapesAndSurrogatePairs() throws {
         let data = try read(#"[{"t": "q\"\\\/\n\t\ud83d\ude00"}]"#)
         XCTAssertEqual(data["t"].texts, ["q\"\\/\n\t😀"])
