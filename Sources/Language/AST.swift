@@ -8,6 +8,8 @@ public indirect enum Value: Sendable, Equatable {
     case number(Double, text: String)
     case string(String)
     case list([LocatedValue])
+    /// `FIRST..LAST`, two numbers (`rerun 2..5`).
+    case range(Double, Double, text: String)
 
     /// How the value was written, for messages.
     public var display: String {
@@ -17,6 +19,7 @@ public indirect enum Value: Sendable, Equatable {
         case .number(_, let text): return text
         case .string(let text): return "\"\(text)\""
         case .list(let items): return items.map(\.value.display).joined(separator: ",")
+        case .range(_, _, let text): return text
         }
     }
 
@@ -28,6 +31,7 @@ public indirect enum Value: Sendable, Equatable {
         case .number: return "a number"
         case .string: return "a quoted string"
         case .list: return "a list"
+        case .range: return "a range"
         }
     }
 }

@@ -61,6 +61,10 @@ public struct Lexer {
                     return .incomplete(reason: "unterminated string")
                 }
                 tokens.append(token(location.kind, at: location.location))
+            case "." where peek(at: 1) == ".":
+                // `..` between two numbers writes a range of cells (`rerun 2..5`).
+                advance(); advance()
+                tokens.append(token(.symbol(".."), at: SourceLocation(file: file, line: start.line, column: start.column, length: 2)))
             case _ where c.isNumber && c.isASCII, ".":
                 if c == ".", !(peek(at: 1)?.isASCIIDigit ?? false) {
                     throw ModelshError.usage("unexpected character '.'", at: start)
@@ -114,7 +118,8 @@ public struct Lexer {
         var text = ""
         func digits() { while let c = peek(), c.isASCIIDigit { text.append(c); advance() } }
         digits()
-        if peek() == "." { text.append("."); advance(); digits() }
+        // `2..5` is a range, not the number `2.` followed by `.5`.
+        if peek() == ".", peek(at: 1) != "." { text.append("."); advance(); digits() }
         if let e = peek(), e == "e" || e == "E",
            let next = peek(at: 1), next.isASCIIDigit || ((next == "+" || next == "-") && (peek(at: 2)?.isASCIIDigit ?? false)) {
             text.append(e); advance()

@@ -133,7 +133,14 @@ public struct Parser {
             return LocatedValue(.versioned(name, selector: selector), at: token.location)
         case .number(let value, let text):
             position += 1
-            return LocatedValue(.number(value, text: text), at: token.location)
+            guard current.isSymbol("..") else { return LocatedValue(.number(value, text: text), at: token.location) }
+            guard case .number(let last, let lastText) = next.kind else {
+                throw ModelshError.usage("expected a number after '..'", at: next.location)
+            }
+            position += 2
+            var location = token.location
+            location.length = text.count + 2 + lastText.count
+            return LocatedValue(.range(value, last, text: "\(text)..\(lastText)"), at: location)
         case .string(let text):
             position += 1
             return LocatedValue(.string(text), at: token.location)

@@ -12,7 +12,7 @@ public struct Token: Sendable, Equatable {
         case number(Double, text: String)
         /// A quoted string, escapes already applied.
         case string(String)
-        /// Punctuation and operators: `= == != < <= > >= , [ ] ( ) + - * /`.
+        /// Punctuation and operators: `= == != < <= > >= , [ ] ( ) + - * / ..`.
         case symbol(String)
         /// The end of a statement: a newline outside brackets, or `;`.
         case separator

@@ -11,8 +11,12 @@ public enum NumberFormat {
         return "\(x)"
     }
 
-    /// `digits` significant digits (R's default is 7), trailing zeros dropped, as `%g` does.
-    public static func significant(_ x: Double, digits: Int = 7) -> String {
+    /// How many significant digits `significant` gives when a caller does not say: 7 (R's
+    /// default), or what `set digits=N` chose for the command that is running.
+    @TaskLocal public static var defaultDigits = 7
+
+    /// `digits` significant digits (by default `defaultDigits`), trailing zeros dropped, as `%g` does.
+    public static func significant(_ x: Double, digits: Int = NumberFormat.defaultDigits) -> String {
         if x.isNaN { return "NaN" }
         if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
         if x == 0 { return "0" }

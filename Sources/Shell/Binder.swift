@@ -166,7 +166,7 @@ struct Binder {
         switch kind {
         case .model:
             _ = try modelVersion(value, for: name)
-        case .dataset, .variable, .newName, .modelKind, .command, .setting:
+        case .dataset, .variable, .newName, .modelKind, .command, .helpSubject, .setting:
             if case .versioned(let model, _) = value.value, kind == .variable {
                 throw ModelshError.usage("\(name) are whole names: drop \(model) removes every version; delete \(value.value.display) removes one", at: value.location)
             }
@@ -193,6 +193,14 @@ struct Binder {
                 throw fail("a whole number ≥ \(minimum)")
             }
             guard number <= Double(maximum) else { throw fail("a whole number at most \(maximum)") }
+        case .cells:
+            func isCellNumber(_ x: Double) -> Bool { x == x.rounded() && x >= 1 && x <= Double(Int32.max) }
+            switch value.value {
+            case .number(let number, _) where isCellNumber(number): break
+            case .range(let first, let last, _) where isCellNumber(first) && isCellNumber(last):
+                guard first <= last else { throw fail("a range from the lower cell to the higher one") }
+            default: throw fail("a cell number or a range of them, like 3 or 2..5")
+            }
         case .choice(let choices):
             let text = Invocation.text(of: value.value)
             guard choices.contains(text) else {
@@ -220,6 +228,10 @@ struct Binder {
         case .variable: try requireVariable(word, kind: "name", names: variables.names, at: location)
         case .modelKind: try locating(at: location) { _ = try ModelCatalogue.requireKind(named: word) }
         case .command: try locating(at: location) { _ = try table.requireCommand(named: word) }
+        case .helpSubject where HelpText.topicWords(table).contains(word): return
+        case .helpSubject where table.command(named: word) == nil:
+            throw ModelshError.usage(EditDistance.unknown("command or topic", word, among: table.allNames + HelpText.topicWords(table),
+                                                          listing: "type 'help' for the list"), at: location)
         case .setting: try locating(at: location) { _ = try Settings.requireEntry(named: word) }
         default: return
         }

@@ -23,7 +23,9 @@ public final class CommandContext {
         self.session = session
     }
 
-    public func emit(_ report: Report) { emit(ReportRenderer.render(report)) }
+    public func emit(_ report: Report) {
+        emit(ReportRenderer.render(report, style: ReportRenderer.style(state.settings, sink: session.sink)))
+    }
 
     public func emit(_ text: String) { session.print(text) }
 

@@ -25,12 +25,16 @@ public indirect enum ValueKind: Sendable, Equatable {
     case `switch`
     /// Any single character or short text, quoted or bare (`sep=";"`).
     case text
-    /// A command name (for `help`).
+    /// A command name.
     case command
+    /// A command name, a topic, or `topics` (for `help`).
+    case helpSubject
     /// A setting name (for `set`).
     case setting
     /// A value of the setting named in the given slot (for `set`).
     case settingValue(of: String)
+    /// A cell number or a range of them, `N` or `N..M` (`rerun`).
+    case cells
     /// A list of values of one kind (`compare m1, m2`).
     case list(ValueKind)
 }
@@ -120,14 +124,21 @@ public struct CommandForm: Sendable {
     }
 }
 
-/// How a command is grouped in `help`.
+/// How a command is grouped in `help`: its topic. Topics without commands are not shown.
 public enum CommandCategory: String, Sendable, CaseIterable {
     case data = "Data"
     case models = "Models"
+    case evaluation = "Evaluation"
     case registry = "Registry"
+    case monitoring = "Monitoring"
     case plots = "Plots"
     case workspace = "Files and workspace"
     case session = "Session"
+
+    /// The word `help TOPIC` takes.
+    public var topic: String {
+        self == .workspace ? "files" : rawValue.lowercased()
+    }
 }
 
 /// One row of the command table: everything help, completion, binding and running need.

@@ -117,10 +117,15 @@ private struct Completer {
         if positionals.contains("as") { return [] }
         var candidates: [String] = []
         for form in spec.forms where formFits(form, positionals: Array(positionals)) {
-            if positionals.count < form.slots.count {
-                candidates += slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals))
-            }
-            if positionals.count >= requiredSlots(form) {
+            let next = positionals.count < form.slots.count ? slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals)) : []
+            candidates += next
+            // Optional slots that offer words, or that have been begun, come before options:
+            // `set ` lists the settings and `set bail ` its values, not `bail=`. An optional
+            // keyword (`plot … [to PATH]`) comes beside them.
+            var nextIsKeyword = false
+            if positionals.count < form.slots.count, case .keyword = form.slots[positionals.count] { nextIsKeyword = true }
+            let slotsOpen = positionals.count < form.slots.count && !nextIsKeyword && (!next.isEmpty || !positionals.isEmpty)
+            if positionals.count >= requiredSlots(form), !slotsOpen {
                 candidates += form.options.map { "\($0.name)=" }
                 if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: Array(positionals)),
                    let kind = ModelCatalogue.kind(named: kindName) {
@@ -187,6 +192,7 @@ private struct Completer {
         case .variable: return variables.names
         case .modelKind: return ModelCatalogue.kinds.map(\.name)
         case .command: return session.table.allNames
+        case .helpSubject: return session.table.allNames + HelpText.topicWords(session.table)
         case .setting: return Settings.entries.map(\.name)
         case .choice(let choices): return choices
         case .switch: return ["yes", "no"]
@@ -197,10 +203,11 @@ private struct Completer {
             return data.columnNames.map(Identifier.written)
         case .settingValue(let slot):
             // Fixed spellings such as on|off; a placeholder such as NUMBER offers nothing.
-            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
+            // The setting is named by a slot (`set NAME VALUE`) or is the option itself (`set NAME=`).
+            guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals) ?? Settings.entry(named: slot)?.name,
                   let entry = Settings.entry(named: name), entry.values.contains("|") else { return [] }
-            return entry.values.split(separator: "|").map(String.init)
-        case .newName, .path, .number, .integer, .text: return []
+            return entry.values.split(separator: "|").map(String.init).filter { $0.lowercased() == $0 }  // not NUMBER
+        case .newName, .path, .number, .integer, .text, .cells: return []
         }
     }
 

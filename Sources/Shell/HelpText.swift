@@ -1,21 +1,60 @@
+import Foundation
 import Models
 import Tabular
 
 /// `help` output, generated from the command table so it cannot drift from what runs.
 public enum HelpText {
     public static func overview(_ table: CommandTable) -> String {
-        var lines: [String] = []
+        // One width for every topic, so the summaries line up down the page.
         let width = table.commands.map(\.name.count).max() ?? 8
-        for category in CommandCategory.allCases {
-            let commands = table.commands.filter { $0.category == category }
-            guard !commands.isEmpty else { continue }
-            lines.append("\(category.rawValue):")
-            for command in commands {
-                lines.append("  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
-            }
+        var lines = topics(table).map { topic in
+            listing(table.commands.filter { $0.category == topic }, heading: "\(topic.rawValue):", width: width)
         }
-        lines.append("Type 'help COMMAND' for a command's forms, options and an example.")
+        lines.append("Type 'help COMMAND' for a command's forms, options and an example, 'help topics' for the")
+        lines.append("topics, 'apropos WORD' to find the commands that mention a word.")
         return lines.joined(separator: "\n")
+    }
+
+    /// The topics that have commands, in `help`'s order.
+    static func topics(_ table: CommandTable) -> [CommandCategory] {
+        CommandCategory.allCases.filter { category in table.commands.contains { $0.category == category } }
+    }
+
+    /// What `help` takes besides command names: each topic's word, and `topics`.
+    static func topicWords(_ table: CommandTable) -> [String] {
+        topics(table).map(\.topic) + ["topics"]
+    }
+
+    /// `help topics`: each topic's word and its commands.
+    static func topicList(_ table: CommandTable) -> String {
+        let topics = topics(table)
+        let width = topics.map(\.topic.count).max() ?? 0
+        var lines = ["Topics ('help TOPIC' lists a topic's commands):"]
+        for topic in topics {
+            let names = table.commands.filter { $0.category == topic }.map(\.name)
+            lines.append("  " + topic.topic.padding(toLength: width + 2, withPad: " ", startingAt: 0) + names.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `help TOPIC`: the topic's commands with their summaries.
+    static func topic(_ category: CommandCategory, in table: CommandTable) -> String {
+        listing(table.commands.filter { $0.category == category }, heading: "\(category.rawValue):")
+    }
+
+    /// The commands whose name, alias, summary, details or options mention `word` (ignoring case).
+    static func apropos(_ word: String, _ table: CommandTable) -> [CommandSpec] {
+        table.commands.filter { command in
+            let options = command.forms.flatMap(\.options).flatMap { [$0.name, $0.help] }
+            let texts = [command.name, command.summary, command.details] + command.aliases + options
+            return texts.contains { $0.localizedCaseInsensitiveContains(word) }
+        }
+    }
+
+    /// `heading`, then one line per command: its name and summary.
+    static func listing(_ commands: [CommandSpec], heading: String, width: Int? = nil) -> String {
+        let width = width ?? commands.map(\.name.count).max() ?? 0
+        return ([heading] + commands.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }).joined(separator: "\n")
     }
 
     public static func command(_ spec: CommandSpec) -> String {

@@ -74,6 +74,15 @@ public struct Invocation: Sendable {
 
     public func integer(_ name: String) -> Int? { number(name).map { Int($0) } }
 
+    /// A `.cells` argument as the range it names (a single number N is N...N).
+    public func cellRange(_ name: String) -> ClosedRange<Int>? {
+        switch values[name]?.value {
+        case .number(let value, _)?: return Int(value)...Int(value)
+        case .range(let first, let last, _)?: return Int(first)...Int(last)
+        default: return nil
+        }
+    }
+
     /// A list of names (a single name counts as a list of one).
     public func words(_ name: String) -> [String]? {
         guard let value = values[name]?.value else { return nil }
@@ -101,7 +110,7 @@ public struct Invocation: Sendable {
         switch value {
         case .word(let text), .string(let text): return text
         case .versioned: return value.display
-        case .number(_, let text): return text
+        case .number(_, let text), .range(_, _, let text): return text
         case .list(let items): return items.map { text(of: $0.value) }.joined(separator: ",")
         }
     }

@@ -11,11 +11,15 @@ public protocol OutputSink: AnyObject {
     func progress(_ what: String, done: Int, of total: Int)
     func progressEnded()
     /// The terminal that normal output goes to; nil when it goes elsewhere (a file, a pipe, a
-    /// transcript), which makes plots plain ASCII at a fixed width, the same on every machine.
+    /// transcript), which makes plots plain ASCII at a fixed width and tables unfolded, the same
+    /// on every machine.
     var terminal: TerminalDisplay? { get }
 }
 
 extension OutputSink {
+    /// How many columns a line may take before the output wraps it: a terminal's width, nil
+    /// for output that does not wrap (a file, a pipe, a transcript). Wide tables fold to it.
+    public var width: Int? { terminal?.width }
     public func progress(_ what: String, done: Int, of total: Int) {}
     public func progressEnded() {}
     public var terminal: TerminalDisplay? { nil }

@@ -120,13 +120,15 @@ public final class Session {
         for statement in statements {
             if asCells { cellOutput = [] }
             let started = ContinuousClock.now
-            let status = run(statement, state: &state)
+            var status = run(statement, state: &state)
+            let duration = started.duration(to: .now)
             if state.settings.timer, asCells {
                 // On stderr and outside the cell log, so a transcript's recorded output stays the same.
-                sink.error("time: \(NumberFormat.seconds(started.duration(to: .now)))")
+                sink.error("time: \(NumberFormat.seconds(duration))")
             }
-            if asCells { logCell(input: statement.source, succeeded: !status.isFailure) }
+            if asCells { logCell(input: statement.source, succeeded: !status.isFailure, duration: duration) }
             if status == .quit { return .quit }
+            if asCells, !status.isFailure { status = runScheduledCells(state: &state) }
             if status.isFailure, file == nil || state.settings.bail { return status }
             if status.isFailure, firstFailure == nil { firstFailure = status }
         }
@@ -139,13 +141,14 @@ public final class Session {
         // when the command fails after all (a `run` script stopping later), both go back too.
         let (cellsBefore, figuresBefore, unsavedBefore) = (cells, figures, hasUnsavedChanges)
         func failed(_ error: ModelshError, shown: Bool) -> Status {
-            (cells, figures, hasUnsavedChanges) = (cellsBefore, figuresBefore, unsavedBefore)
+            (cells, figures, hasUnsavedChanges, scheduledCells) = (cellsBefore, figuresBefore, unsavedBefore, [])
             if !shown { printError(render(error)) }
             return .failed(error)
         }
         do {
             let invocation = try Binder(table: table, variables: state.variables).bind(statement)
-            try invocation.form.handler(invocation, context)
+            // Figures a command formats at the default precision follow `set digits`.
+            try NumberFormat.$defaultDigits.withValue(state.settings.digits) { try invocation.form.handler(invocation, context) }
             state = context.state
             if invocation.spec.changesState { hasUnsavedChanges = true }
             if quitRequested {
@@ -180,10 +183,11 @@ public final class Session {
         cellOutput.append(text)
     }
 
-    private func logCell(input: String, succeeded: Bool) {
+    private func logCell(input: String, succeeded: Bool, duration: Duration? = nil) {
         if succeeded, !cellFigures.isEmpty { figures[nextCellNumber] = cellFigures }
         cellFigures = []
-        cells.append(CellRecord(number: nextCellNumber, input: input, output: cellOutput.joined(separator: "\n"), succeeded: succeeded))
+        cells.append(CellRecord(number: nextCellNumber, input: input, output: cellOutput.joined(separator: "\n"),
+                                succeeded: succeeded, duration: duration))
     }
 
     /// The error with the line it points into and a caret under the offending token.
@@ -231,6 +235,31 @@ public final class Session {
     }
 
     func requestQuit() { quitRequested = true }
+
+    /// Cells that `rerun` chose, to run as new cells once its own cell is logged.
+    var scheduledCells: [CellRecord] = []
+
+    /// Runs the cells `rerun` scheduled, in order, as new cells; a failure stops them with
+    /// `bail on`, as it stops a script. Errors point into the cell they came from (`cell 3:1:6`).
+    private func runScheduledCells(state: inout SessionState) -> Status {
+        let scheduled = scheduledCells
+        scheduledCells = []
+        var firstFailure: Status?
+        for cell in scheduled {
+            // The input, as a prompt would have shown it, so the output below it has a heading.
+            let prefix = "[\(nextCellNumber)]> "
+            let lines = cell.input.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }
+            sink.output(prefix + lines.joined(separator: "\n" + String(repeating: " ", count: prefix.count)))
+            let status = execute(cell.input, file: "cell \(cell.number)", firstLine: 1, state: &state, asCells: true)
+            if status == .quit { return .quit }
+            if status.isFailure, firstFailure == nil { firstFailure = status }
+            if status.isFailure, state.settings.bail { break }
+        }
+        return firstFailure ?? .ok
+    }
+
+    /// Whether a script run by `run` is running (where `rerun` would have no cells to make).
+    var isRunningScript: Bool { runDepth > 0 }
 
     /// Replaces everything with an opened workspace's contents.
     func restore(_ contents: WorkspaceContents, into context: CommandContext) throws {

@@ -1,5 +1,6 @@
 import Diagnostics
 import Numerics
+import Tabular
 
 /// Session settings changed with `set NAME VALUE` and kept in the workspace. One table of
 /// settings, from which `set`'s help, completion and errors come, as for commands.
@@ -17,6 +18,12 @@ public struct Settings: Sendable, Equatable {
         /// Unicode on a terminal, ASCII anywhere else (so transcripts are the same everywhere).
         case auto, unicode, ascii
     }
+    /// How tables print: aligned, CSV, JSON or Markdown.
+    public var format = TableFormat.table
+    /// Significant digits for numbers (R's `digits`).
+    public var digits = 7
+    /// The width tables fold to; nil takes the output's own (a terminal's columns, else unlimited).
+    public var width: Int?
 
     public init() {}
 
@@ -64,6 +71,27 @@ public struct Settings: Sendable, Equatable {
                   settings.plot = characters
               },
               current: { $0.plot.rawValue }),
+        Entry(name: "format", values: TableFormat.allCases.map(\.rawValue).joined(separator: "|"),
+              help: "how tables print: aligned columns (table, the default), csv, json (records) or markdown",
+              keptInWorkspace: false,
+              apply: { settings, text in
+                  guard let format = TableFormat(rawValue: text) else {
+                      let names = TableFormat.allCases.map(\.rawValue)
+                      throw ModelshError.usage("format must be one of \(names.joined(separator: ", ")), found '\(text)'" + EditDistance.didYouMean(text, among: names))
+                  }
+                  settings.format = format
+              },
+              current: { $0.format.rawValue }),
+        Entry(name: "digits", values: "NUMBER",
+              help: "significant digits for numbers, 1 to 17 (default 7); numbers in tables never show more",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.digits = try parseWhole(text, name: "digits", in: 1...17) },
+              current: { String($0.digits) }),
+        Entry(name: "width", values: "NUMBER|auto",
+              help: "the width wide tables fold to (auto: the terminal's, unlimited when output is not a terminal)",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.width = text == "auto" ? nil : try parseWhole(text, name: "width", in: 20...10_000) },
+              current: { $0.width.map(String.init) ?? "auto" }),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
@@ -95,6 +123,13 @@ public struct Settings: Sendable, Equatable {
             try settings.set(name, to: value)
         }
         return settings
+    }
+
+    private static func parseWhole(_ text: String, name: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ModelshError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
+        }
+        return value
     }
 
     private static func parseSwitch(_ text: String, name: String) throws -> Bool {

@@ -29,12 +29,16 @@ public struct CellRecord: Sendable, Equatable {
     public var input: String
     public var output: String
     public var succeeded: Bool
+    /// How long it ran; kept in memory only (a workspace does not store it), so a cell from an
+    /// opened workspace has none.
+    public var duration: Duration?
 
-    public init(number: Int, input: String, output: String, succeeded: Bool) {
+    public init(number: Int, input: String, output: String, succeeded: Bool, duration: Duration? = nil) {
         self.number = number
         self.input = input
         self.output = output
         self.succeeded = succeeded
+        self.duration = duration
     }
 }
 

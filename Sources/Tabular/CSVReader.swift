@@ -52,7 +52,7 @@ public enum CSVReader {
     /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
     /// directories, devices and FIFOs throw `.noInput`; bad content `.data`.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
-        var source = try CSVFileSource(path: path)
+        var source = try FileByteSource(path: path)
         defer { source.close() }
         var reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan())
         return try reading.dataset(from: &source)
@@ -66,7 +66,7 @@ public enum CSVReader {
     /// Reads CSV from memory in blocks and pieces of the sizes `plan` gives (tests use tiny ones to
     /// put block and piece boundaries everywhere).
     static func read(bytes: [UInt8], sourceName: String, options: CSVOptions, plan: CSVReadingPlan) throws -> Dataset {
-        var source = CSVMemorySource(bytes: bytes)
+        var source = MemoryByteSource(bytes: bytes)
         var reading = CSVReading(sourceName: sourceName, options: options, plan: plan)
         return try reading.dataset(from: &source)
     }
@@ -83,7 +83,7 @@ struct CSVReadingPlan {
 }
 
 /// Where the reader's bytes come from, a block at a time.
-protocol CSVByteSource {
+protocol ByteSource {
     /// The number of bytes in all, if known, to size the columns.
     var size: Int? { get }
     /// Fills as much of `buffer` as there is; 0 at the end.
@@ -94,7 +94,7 @@ protocol CSVByteSource {
 
 /// A regular file (following symlinks). Anything else is refused before it is read: a device
 /// such as /dev/zero never ends, and opening a FIFO waits for a writer.
-struct CSVFileSource: CSVByteSource {
+struct FileByteSource: ByteSource {
     let path: String
     private let descriptor: Int32
     let size: Int?
@@ -120,6 +120,23 @@ struct CSVFileSource: CSVByteSource {
     }
 
     func close() { closeDescriptor(descriptor) }
+
+    /// Every byte of the regular file at `path`, for readers that need the whole file at once.
+    static func contents(of path: String) throws -> [UInt8] {
+        var file = try FileByteSource(path: path)
+        defer { file.close() }
+        var bytes = [UInt8](repeating: 0, count: file.size ?? 0)
+        var count = 0
+        while true {
+            // One byte more than the size said, to see the end (or a file that grew).
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 1 << 16))) }
+            let read = try bytes.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
+            if read == 0 { break }
+            count += read
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
+    }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
@@ -160,7 +177,7 @@ private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPoint
 }
 
 /// Bytes already in memory.
-struct CSVMemorySource: CSVByteSource {
+struct MemoryByteSource: ByteSource {
     let bytes: [UInt8]
     private var offset = 0
 
@@ -192,7 +209,7 @@ struct CSVBlock {
 
     /// Drops the bytes before `keepingFrom` and reads more after the rest; `grow` doubles the
     /// block first, for a record longer than the block.
-    mutating func refill(from source: inout some CSVByteSource, keepingFrom: Int = 0, grow: Bool = false) throws {
+    mutating func refill(from source: inout some ByteSource, keepingFrom: Int = 0, grow: Bool = false) throws {
         if keepingFrom > 0 {
             buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + keepingFrom, byteCount: count - keepingFrom) }
             count -= keepingFrom
@@ -206,7 +223,7 @@ struct CSVBlock {
         }
     }
 
-    mutating func rewind(_ source: inout some CSVByteSource) throws {
+    mutating func rewind(_ source: inout some ByteSource) throws {
         try source.rewind()
         (count, reachedEnd, atFileStart) = (0, false, true)
         try refill(from: &source)
@@ -234,7 +251,7 @@ private struct CSVReading {
         self.missingMarkers = MissingMarkers(options.missingMarkers)
     }
 
-    mutating func dataset(from source: inout some CSVByteSource) throws -> Dataset {
+    mutating func dataset(from source: inout some ByteSource) throws -> Dataset {
         var block = CSVBlock(size: plan.blockSize)
         try block.refill(from: &source)
         let start = try readNames(&block, from: &source)
@@ -248,7 +265,7 @@ private struct CSVReading {
     /// Reads the records from `start` on, block by block, into the columns, until the end of the
     /// file or until at least `rowLimit` rows are read. With `estimatingRows` (the file's size),
     /// the columns make room after the first block for as many rows as the file seems to hold.
-    private mutating func readBlocks(_ block: inout CSVBlock, from source: inout some CSVByteSource, start: Int,
+    private mutating func readBlocks(_ block: inout CSVBlock, from source: inout some ByteSource, start: Int,
                                      rowLimit: Int = .max, estimatingRows fileSize: Int? = nil) throws {
         var start = start
         var rows = 0
@@ -277,7 +294,7 @@ private struct CSVReading {
 
     /// Reads the header (or, without one, counts the first record's fields) and returns where the
     /// records start.
-    private mutating func readNames(_ block: inout CSVBlock, from source: inout some CSVByteSource) throws -> Int {
+    private mutating func readNames(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
         while true {
             let outcome = try block.buffer.withUnsafeBufferPointer { buffer -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in
                 var tokenizer = CSVTokenizer(bytes: UnsafeBufferPointer(rebasing: buffer[0..<block.count]), separator: options.separator)
@@ -394,7 +411,7 @@ private struct CSVReading {
 
     /// Reads again, up to the last row any column needs, the rows read before a column turned to
     /// text, keeping only those columns, as text.
-    private mutating func backfill(_ block: inout CSVBlock, from source: inout some CSVByteSource) throws {
+    private mutating func backfill(_ block: inout CSVBlock, from source: inout some ByteSource) throws {
         let rowsNeeded = builders.map(\.rowsToBackfill).max() ?? 0
         guard rowsNeeded > 0 else { return }
         var rereading = CSVReading(sourceName: sourceName, options: options, plan: CSVReadingPlan(blockSize: plan.blockSize, pieces: 1))
@@ -416,7 +433,6 @@ private struct CSVReading {
     /// A nil field is one that is not valid UTF-8.
     private func headerNames(_ fields: [String?], line: Int) throws -> [String] {
         var names: [String] = []
-        var taken = Set<String>()
         for (index, field) in fields.enumerated() {
             guard let decoded = field else {
                 throw ModelshError.data("\(sourceName):\(line): invalid UTF-8 in the name of column \(index + 1)")
@@ -426,17 +442,9 @@ private struct CSVReading {
             guard !TerminalText.containsControlCharacters(decoded) else {
                 throw ModelshError.data("\(sourceName):\(line): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
             }
-            let base = decoded.isEmpty ? "V\(index + 1)" : decoded
-            var name = base
-            var suffix = 2
-            while taken.contains(name) {
-                name = "\(base)_\(suffix)"
-                suffix += 1
-            }
-            taken.insert(name)
-            names.append(name)
+            names.append(decoded)
         }
-        return names
+        return ColumnNames.unique(names)
     }
 
     /// The one-line message for a problem, naming the file, line and column.

@@ -116,8 +116,9 @@ public struct Column: Sendable, Equatable {
     }
 
     /// The value at `row` as a table shows it: like `text(at:)`, but a numeric value to `digits`
-    /// significant digits (R prints data frames with 7), so computed columns stay readable.
-    public func displayText(at row: Int, digits: Int = 7) -> String? {
+    /// significant digits (R prints data frames with 7; `set digits` changes it), so computed
+    /// columns stay readable.
+    public func displayText(at row: Int, digits: Int = NumberFormat.defaultDigits) -> String? {
         guard type == .numeric, case .numbers(let values) = storage, !missing[row] else { return text(at: row) }
         return NumberFormat.significant(values[row], digits: digits)
     }

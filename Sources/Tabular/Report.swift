@@ -46,41 +46,4 @@ public struct TextTable: Sendable, Equatable {
     }
 
     public mutating func append(_ row: [String]) { rows.append(row) }
-
-    /// The table as aligned plain text: header, a rule, rows; columns two spaces apart.
-    ///
-    /// Safe to print whatever the cells hold: control characters are shown escaped
-    /// (`TerminalText.escaped`), each cell is cut to `maximumCellWidth` columns, and columns are
-    /// aligned by display width, so wide (CJK, emoji) characters line up.
-    public func rendered() -> String {
-        let columnCount = headers.count
-        let limit = maximumCellWidth
-        let headerCells = headers.map { TerminalText.cell($0, maximumWidth: limit) }
-        let rowCells = rows.map { row in row.prefix(columnCount).map { TerminalText.cell($0, maximumWidth: limit) } }
-        var widths = headerCells.map(\.width)
-        for row in rowCells {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.width) }
-        }
-        func line(_ cells: [(text: String, width: Int)]) -> String {
-            var parts: [String] = []
-            for i in 0..<columnCount {
-                let cell = i < cells.count ? cells[i] : (text: "", width: 0)
-                let pad = String(repeating: " ", count: widths[i] - cell.width)
-                let alignment = i < alignments.count ? alignments[i] : .left
-                parts.append(alignment == .right ? pad + cell.text : cell.text + pad)
-            }
-            var text = parts.joined(separator: "  ")
-            while text.hasSuffix(" ") { text.removeLast() }
-            return text
-        }
-        var rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        while rule.hasSuffix(" ") { rule.removeLast() }
-        var out = [line(headerCells), rule]
-        out += rowCells.map(line)
-        if let footer {
-            // A footer may span lines on purpose; what each line holds is escaped.
-            out += footer.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }
-        }
-        return out.joined(separator: "\n")
-    }
 }

@@ -10,8 +10,8 @@ final class TerminalSink: OutputSink {
         return isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
     }()
 
-    /// Standard output's terminal, asked each time so a resized window is drawn to its new
-    /// width; nil when output goes to a file or a pipe.
+    /// Standard output's terminal, asked each time so a resized window is drawn (and tables
+    /// folded) to its new width; nil when output goes to a file or a pipe.
     var terminal: TerminalDisplay? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         let environment = ProcessInfo.processInfo.environment

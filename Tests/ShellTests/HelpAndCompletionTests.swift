@@ -28,7 +28,7 @@ final class HelpTests: ShellTestCase {
 
           split DATA [test=…] [seed=…] [stratify=…] as TRAIN, TEST
         """)
-        XCTAssertEqual(fail("help splt").error?.message, "unknown command 'splt'; did you mean 'split'? (type 'help' for the list)")
+        XCTAssertEqual(fail("help splt").error?.message, "unknown command or topic 'splt'; did you mean 'split'? (type 'help' for the list)")
     }
 
     func testTheReadmeCarriesTheGeneratedCommandReference() throws {
@@ -84,7 +84,10 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris ").candidates, ["as", "seed=", "stratify=", "test="])
         XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
         XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
-        XCTAssertEqual(complete("set ").candidates, ["bail", "plot", "timer", "tolerance"])
+        XCTAssertEqual(complete("set ").candidates, ["bail", "digits", "format", "plot", "timer", "tolerance", "width"])
+        XCTAssertEqual(complete("set format=").candidates, ["format=csv", "format=json", "format=markdown", "format=table"])
+        XCTAssertEqual(complete("set width ").candidates, ["auto"], "not the NUMBER placeholder")
+        XCTAssertEqual(complete("help to").candidates, ["topics"])
         XCTAssertEqual(complete("plot ").candidates, ["box", "coef", "confusion", "hist", "importance", "pr", "pred", "qq", "residuals", "roc", "scatter"])
         XCTAssertEqual(complete("plot roc m ").candidates, ["on"])
         XCTAssertEqual(complete("plot hist iris Sepal.Length ").candidates, ["bins=", "by=", "to"])

@@ -1,11 +1,12 @@
 import Diagnostics
+import Foundation
 import Numerics
 import Store
 import Tabular
 
 /// Commands that read, look at and split datasets.
 enum DataCommands {
-    static let all: [CommandSpec] = [load, show, columns, describe, split]
+    static let all: [CommandSpec] = [load, write, show, columns, describe, split]
 
     static let load = CommandSpec(
         "load", category: .data,
@@ -14,7 +15,9 @@ enum DataCommands {
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
         fields and NA are missing. A ragged row or an unreadable value is an error naming the
-        line. With `model`, reads a model saved by `save MODEL to "file.json"`.
+        line. A file whose name ends in .json is read as JSON instead: an array of records or
+        an object of columns, as `write` makes them, each value typed as a CSV field would be.
+        With `model`, reads a model saved by `save MODEL to "file.json"`.
         """,
         example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload model \"m.json\" as m",
         changesState: true,
@@ -32,11 +35,49 @@ enum DataCommands {
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
-                let data = try invocation.at("PATH") { try CSVReader.read(path: path, options: options) }
+                let isJSON = path.lowercased().hasSuffix(".json")
+                if isJSON, let option = ["sep", "header"].first(where: invocation.has) {
+                    throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
+                }
+                let data = try invocation.at("PATH") {
+                    isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers) : try CSVReader.read(path: path, options: options)
+                }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
             },
         ])
+
+    static let write = CommandSpec(
+        "write", category: .data,
+        summary: "Write a dataset to a CSV or JSON file",
+        details: """
+        The file's extension picks the format: .csv (RFC 4180, missing values as NA) or .json
+        (layout=records: an array with one object per row, the default; layout=columns: an
+        object with one array per column; missing values as null). Numeric columns keep a point
+        (2.0) so `load` reads every column back with its type. The file is replaced atomically:
+        a failure leaves the old one as it was.
+        """,
+        example: "write iris to \"iris.csv\"\nwrite iris to \"iris.json\" layout=columns",
+        changesState: false,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset), .keyword("to"), .value(name: "PATH", kind: .path)], options: [
+            OptionSpec("layout", .choice(DataWriter.JSONLayout.allCases.map(\.rawValue)), "for .json: records (one object per row, the default) or columns (one array per column)"),
+        ]) { invocation, context in
+            let data = invocation.dataset("DATA")
+            let path = invocation.text("PATH")!
+            let text: String
+            switch path.split(separator: ".").last?.lowercased() {
+            case "csv" where !invocation.has("layout"):
+                text = DataWriter.csv(data)
+            case "csv":
+                throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
+            case "json":
+                text = DataWriter.json(data, layout: invocation.text("layout").flatMap(DataWriter.JSONLayout.init) ?? .records)
+            default:
+                throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
+            }
+            try invocation.at("PATH") { try AtomicFile.write(Data(text.utf8), to: path) }
+            context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
+        }])
 
     private static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
         var options = CSVOptions()

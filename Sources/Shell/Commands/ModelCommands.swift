@@ -54,7 +54,7 @@ enum ModelCommands {
         }])
 
     static let evaluate = CommandSpec(
-        "evaluate", category: .models,
+        "evaluate", category: .evaluation,
         summary: "Measure a model on a dataset",
         details: """
         Metrics suited to the model's task, scikit-learn's definitions. Regression: n, MSE, RMSE,
@@ -147,7 +147,7 @@ enum ModelCommands {
         }])
 
     static let explain = CommandSpec(
-        "explain", category: .models,
+        "explain", category: .evaluation,
         summary: "Rank a model's features by importance",
         details: """
         With on DATA: permutation importance (scikit-learn's): each feature's values are shuffled

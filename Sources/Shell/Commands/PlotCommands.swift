@@ -28,7 +28,7 @@ enum PlotCommands {
         coef (estimates with 1.96 standard errors either side where the fit has them). Terminal plots use
         Unicode and colour on a terminal and plain ASCII elsewhere (set plot to choose).
         """,
-        example: "plot hist iris Sepal.Length by=Species\nplot scatter iris Petal.Length Petal.Width line=yes\nplot roc m on test to \"roc.svg\"",
+        example: "plot hist iris Sepal.Length by=Species\nplot scatter iris Petal.Length Petal.Width line=yes\nplot roc flowers on iris to \"roc.svg\"",
         changesState: false,
         forms: [
             CommandForm([.subcommand("hist"), .value(name: "DATA", kind: .dataset), .value(name: "COLUMN", kind: .column(of: "DATA"))] + file,

@@ -146,7 +146,7 @@ enum RegistryCommands {
         cannot answer, so there it must say confirm=yes. Deleting the only version left removes
         the name, as `drop` does.
         """,
-        example: "delete m@1\ndelete m@1 confirm=yes",
+        example: "delete m@1\ndelete m@2 confirm=yes",
         changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
                             options: [OptionSpec("confirm", .switch, "yes deletes without asking (needed in scripts)")]) { invocation, context in

@@ -18,7 +18,7 @@ enum SelectionCommands {
     ]
 
     static let cv = CommandSpec(
-        "cv", category: .models,
+        "cv", category: .evaluation,
         summary: "Cross-validate a model kind: per-fold and mean ± sd metrics",
         details: """
         Splits DATA's rows (those with a target) into folds= folds with the seeded generator
@@ -47,7 +47,7 @@ enum SelectionCommands {
         }])
 
     static let tune = CommandSpec(
-        "tune", category: .models,
+        "tune", category: .evaluation,
         summary: "Grid search with cross-validation; the best setting refitted on all the data",
         details: """
         Every combination of the KIND options given as comma lists (alpha=0.01,0.1,1) is
@@ -106,7 +106,7 @@ enum SelectionCommands {
         }])
 
     static let path = CommandSpec(
-        "path", category: .models,
+        "path", category: .evaluation,
         summary: "Lasso or elastic-net coefficients along a sequence of alphas",
         details: """
         Fits KIND (lasso or elasticnet) to DATA at each alpha, largest first, each fit starting

@@ -6,7 +6,7 @@ import Tabular
 
 /// Commands about the session itself: what is in it, what was run, help, settings, quitting.
 enum SessionCommands {
-    static let all: [CommandSpec] = [vars, drop, history, help, set, quit]
+    static let all: [CommandSpec] = [vars, drop, history] + CellCommands.all + [help, apropos, set, quit]
 
     static let vars = CommandSpec(
         "vars", category: .session,
@@ -49,15 +49,23 @@ enum SessionCommands {
     static let history = CommandSpec(
         "history", category: .session,
         summary: "List the cells run so far",
-        details: "One row per cell: its number, whether it succeeded, and its input (the first line, with … when it goes on).",
+        details: """
+        One row per cell: its number, whether it succeeded (ok or failed), and its input (the
+        first line, with … when it goes on). With `set timer on`, also how long each cell took
+        (blank for cells from an opened workspace, which keeps no times), so transcripts
+        without the timer stay the same from run to run.
+        """,
         example: "history",
         changesState: false,
         forms: [CommandForm([]) { _, context in
-            var table = TextTable(headers: ["cell", "status", "input"], alignments: [.right, .left, .left])
+            let timed = context.state.settings.timer
+            var table = TextTable(headers: ["cell", "status"] + (timed ? ["time"] : []) + ["input"],
+                                  alignments: [.right, .left] + (timed ? [.right] : []) + [.left])
             for cell in context.session.cells {
                 let lines = cell.input.split(separator: "\n")
                 let shown = (lines.first.map(String.init) ?? "") + (lines.count > 1 ? " …" : "")
-                table.append([String(cell.number), cell.succeeded ? "ok" : "error", shown])
+                let time = cell.duration.map(NumberFormat.seconds) ?? ""
+                table.append([String(cell.number), cell.succeeded ? "ok" : "failed"] + (timed ? [time] : []) + [shown])
             }
             context.emit(.table(table))
         }])
@@ -65,32 +73,64 @@ enum SessionCommands {
     static let help = CommandSpec(
         "help", category: .session,
         summary: "List the commands, or explain one",
-        details: "Without a name, lists every command by group. With a name, shows its forms, options and an example.",
-        example: "help split",
+        details: """
+        Without a name, lists every command by topic. With a command's name, shows its forms,
+        options and an example. `help topics` lists the topics; `help TOPIC` (data, models,
+        evaluation, files, session, …) the commands of one (a command of the same name wins).
+        """,
+        example: "help split\nhelp topics\nhelp data",
         changesState: false,
-        forms: [CommandForm([.value(name: "COMMAND", kind: .command, optional: true)]) { invocation, context in
+        forms: [CommandForm([.value(name: "COMMAND|TOPIC", kind: .helpSubject, optional: true)]) { invocation, context in
             let table = context.session.table
-            if let name = invocation.text("COMMAND"), let spec = table.command(named: name) {
+            let subject = invocation.text("COMMAND|TOPIC")
+            if let subject, let spec = table.command(named: subject) {
                 context.emit(HelpText.command(spec))
+            } else if subject == "topics" {
+                context.emit(HelpText.topicList(table))
+            } else if let topic = HelpText.topics(table).first(where: { $0.topic == subject }) {
+                context.emit(HelpText.topic(topic, in: table))
             } else {
                 context.emit(HelpText.overview(table))
             }
+        }])
+
+    static let apropos = CommandSpec(
+        "apropos", category: .session,
+        summary: "Find the commands that mention a word",
+        details: "Lists the commands whose name, summary, details or options mention WORD, ignoring case (as man's apropos).",
+        example: "apropos missing",
+        changesState: false,
+        forms: [CommandForm([.value(name: "WORD", kind: .text)]) { invocation, context in
+            let word = invocation.text("WORD")!
+            let found = HelpText.apropos(word, context.session.table)
+            guard !found.isEmpty else { return context.emit("no command mentions '\(word)' ('help' lists them all)") }
+            context.emit(HelpText.listing(found, heading: "Commands that mention '\(word)':"))
         }])
 
     static let set = CommandSpec(
         "set", category: .session,
         summary: "Change a setting, or list the settings",
         details: "Settings: " + Settings.entries.map { "\n  \($0.name) \($0.values)  \($0.help)" }.joined(),
-        example: "set bail off\nset tolerance 1e-6",
+        example: "set bail off\nset tolerance 1e-6\nset format=markdown digits=4",
         changesState: true,
-        forms: [CommandForm([.value(name: "NAME", kind: .setting, optional: true), .value(name: "VALUE", kind: .settingValue(of: "NAME"), optional: true)]) { invocation, context in
+        forms: [CommandForm([.value(name: "NAME", kind: .setting, optional: true), .value(name: "VALUE", kind: .settingValue(of: "NAME"), optional: true)],
+                            options: Settings.entries.map { OptionSpec($0.name, .settingValue(of: $0.name), $0.help) }) { invocation, context in
+            let given = Settings.entries.map(\.name).filter(invocation.has)
             guard let name = invocation.text("NAME") else {
+                guard given.isEmpty else {
+                    // `set format=csv digits=4`: each NAME=VALUE in turn.
+                    for name in given { try invocation.at(name) { try context.state.settings.set(name, to: invocation.text(name)!) } }
+                    return
+                }
                 var table = TextTable(headers: ["setting", "value", "meaning"])
                 for entry in Settings.entries {
                     table.append([entry.name, context.state.settings.value(of: entry.name) ?? "", entry.help])
                 }
                 context.emit(.table(table))
                 return
+            }
+            guard given.isEmpty else {
+                throw ModelshError.usage("set takes NAME VALUE or NAME=VALUE…, not both", at: invocation.location(given[0]))
             }
             guard let value = invocation.text("VALUE") else {
                 context.emit("\(name) \(context.state.settings.value(of: name) ?? "")")

@@ -16,7 +16,7 @@ enum WorkspaceCommands {
         model version with its history (the registry), the cell log and the settings to one SQLite file, in one transaction: if anything fails the
         previous file is left as it was.
         """,
-        example: "save m to \"m.json\"\nsave workspace \"houses.msw\"",
+        example: "save m to \"m.json\"\nsave workspace \"diabetes.msw\"",
         changesState: false,
         forms: [
             CommandForm([.keyword("workspace"), .value(name: "PATH", kind: .path)]) { invocation, context in
@@ -38,7 +38,7 @@ enum WorkspaceCommands {
         "open", category: .workspace,
         summary: "Open a workspace file, replacing the session's datasets, models and cell log",
         details: "Reads a file written by `save workspace`. Opening never runs code from the file; a damaged file or one from a newer modelsh is refused with a message and the session is left as it was.",
-        example: "open \"houses.msw\"",
+        example: "open \"diabetes.msw\"",
         changesState: false,
         forms: [CommandForm([.value(name: "PATH", kind: .path)]) { invocation, context in
             let path = invocation.text("PATH")!
