@@ -125,6 +125,7 @@ public enum CommandCategory: String, Sendable, CaseIterable {
     case data = "Data"
     case models = "Models"
     case registry = "Registry"
+    case monitoring = "Monitoring"
     case plots = "Plots"
     case workspace = "Files and workspace"
     case session = "Session"
