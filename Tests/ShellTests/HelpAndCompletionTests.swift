@@ -84,7 +84,7 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris ").candidates, ["as", "seed=", "stratify=", "test="])
         XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
         XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
-        XCTAssertEqual(complete("set ").candidates, ["bail", "plot", "timer", "tolerance"])
+        XCTAssertEqual(complete("set ").candidates, ["bail", "drift_p", "drift_psi", "monitor_drop", "plot", "timer", "tolerance"])
         XCTAssertEqual(complete("plot ").candidates, ["box", "coef", "confusion", "hist", "importance", "pr", "pred", "qq", "residuals", "roc", "scatter"])
         XCTAssertEqual(complete("plot roc m ").candidates, ["on"])
         XCTAssertEqual(complete("plot hist iris Sepal.Length ").candidates, ["bins=", "by=", "to"])
