@@ -16,9 +16,12 @@ public struct Model: Sendable {
     public let parameters: any ModelParameters
     public let state: any LearnedState
     public let training: TrainingInfo
+    /// What the training data looked like, for monitoring (TrainingProfile.swift); nil for a
+    /// model saved before profiles were kept.
+    public internal(set) var profile: TrainingProfile?
 
     public init(kind: String, task: ModelTask, schema: TrainingSchema, preprocessing: Preprocessing,
-                parameters: any ModelParameters, state: any LearnedState, training: TrainingInfo) {
+                parameters: any ModelParameters, state: any LearnedState, training: TrainingInfo, profile: TrainingProfile? = nil) {
         self.kind = kind
         self.task = task
         self.schema = schema
@@ -26,6 +29,7 @@ public struct Model: Sendable {
         self.parameters = parameters
         self.state = state
         self.training = training
+        self.profile = profile
     }
 
     /// The design column names, as the state's coefficients are named.
@@ -122,7 +126,7 @@ public struct Model: Sendable {
 extension Model: Equatable {
     public static func == (lhs: Model, rhs: Model) -> Bool {
         lhs.kind == rhs.kind && lhs.task == rhs.task && lhs.schema == rhs.schema && lhs.preprocessing == rhs.preprocessing
-            && lhs.training == rhs.training && lhs.parameters.isEqual(to: rhs.parameters) && lhs.state.isEqual(to: rhs.state)
+            && lhs.training == rhs.training && lhs.profile == rhs.profile && lhs.parameters.isEqual(to: rhs.parameters) && lhs.state.isEqual(to: rhs.state)
     }
 }
 
@@ -137,7 +141,7 @@ extension LearnedState {
 
 extension Model: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, task, schema, preprocessing, parameters, state, training
+        case kind, task, schema, preprocessing, parameters, state, training, profile
     }
 
     /// Decodes and checks the model (ModelChecks.swift): a file edited by hand must either be
@@ -156,6 +160,7 @@ extension Model: Codable {
         parameters = try modelKind.decodeParameters(container.superDecoder(forKey: .parameters))
         state = try modelKind.decodeState(container.superDecoder(forKey: .state))
         training = try container.decode(TrainingInfo.self, forKey: .training)
+        profile = try container.decodeIfPresent(TrainingProfile.self, forKey: .profile)
         try decoder.requireConsistent(check)
     }
 
@@ -168,6 +173,7 @@ extension Model: Codable {
         try parameters.encode(to: container.superEncoder(forKey: .parameters))
         try state.encode(to: container.superEncoder(forKey: .state))
         try container.encode(training, forKey: .training)
+        try container.encodeIfPresent(profile, forKey: .profile)
     }
 }
 

@@ -109,10 +109,12 @@ public struct ModelKind: Sendable {
             let frame = prepared.frame
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
                                     valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: request.options)
-            let model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
+            var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
             do {
                 try model.check()
+                model.profile = try TrainingProfile(model: model, source: request.data, used: frame.data)
+                try model.profile?.check(in: model)
             } catch let problem as Inconsistency {
                 throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
             }

@@ -62,6 +62,7 @@ extension Model {
         }
         try preprocessing.check(schema)
         try state.check(in: self)
+        try profile?.check(in: self)
     }
 }
 

@@ -1,4 +1,5 @@
 import Diagnostics
+import Models
 import Numerics
 import Tabular
 
@@ -13,6 +14,10 @@ public struct Settings: Sendable, Equatable {
     public var timer = false
     /// How `plot` draws in the terminal.
     public var plot = PlotCharacters.auto
+    /// When `drift` and `monitor` call a shift drift (their psi= and p= options override it).
+    public var drift = DriftThresholds.standard
+    /// How far the key metric may fall below training's before `monitor history` flags it.
+    public var monitorDrop = 0.05
 
     public enum PlotCharacters: String, Sendable, CaseIterable {
         /// Unicode on a terminal, ASCII anywhere else (so transcripts are the same everywhere).
@@ -92,6 +97,21 @@ public struct Settings: Sendable, Equatable {
               keptInWorkspace: false,
               apply: { settings, text in settings.width = text == "auto" ? nil : try parseWhole(text, name: "width", in: 20...10_000) },
               current: { $0.width.map(String.init) ?? "auto" }),
+        Entry(name: "drift_psi", values: "NUMBER",
+              help: "the PSI from which drift and monitor call a column drifted (default 0.2; half of it is moderate)",
+              keptInWorkspace: true,
+              apply: { settings, text in settings.drift.psi = try parsePositive(text, name: "drift_psi") },
+              current: { NumberFormat.significant($0.drift.psi) }),
+        Entry(name: "drift_p", values: "NUMBER",
+              help: "the test p-value below which drift and monitor call a column drifted (default 0.01)",
+              keptInWorkspace: true,
+              apply: { settings, text in settings.drift.p = try parsePositive(text, name: "drift_p", below: 1) },
+              current: { NumberFormat.significant($0.drift.p) }),
+        Entry(name: "monitor_drop", values: "NUMBER",
+              help: "how far the key metric (r2, accuracy) may fall below training's before monitor history flags it (default 0.05)",
+              keptInWorkspace: true,
+              apply: { settings, text in settings.monitorDrop = try parsePositive(text, name: "monitor_drop") },
+              current: { NumberFormat.significant($0.monitorDrop) }),
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
@@ -128,6 +148,14 @@ public struct Settings: Sendable, Equatable {
     private static func parseWhole(_ text: String, name: String, in range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw ModelshError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
+        }
+        return value
+    }
+
+    /// A number above 0 (and below `below`, if given), for thresholds.
+    static func parsePositive(_ text: String, name: String, below: Double? = nil) throws -> Double {
+        guard let value = Double(text), value > 0, value.isFinite, value < (below ?? .infinity) else {
+            throw ModelshError.usage("\(name) must be a number above 0\(below.map { " and below \(NumberFormat.shortest($0))" } ?? ""), found '\(text)'")
         }
         return value
     }

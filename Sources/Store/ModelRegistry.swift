@@ -133,6 +133,11 @@ public struct ModelRegistry: Sendable, Equatable {
         models[id.name]!.versions[index].evaluations.append(record)
     }
 
+    public mutating func appendMonitoring(_ record: MonitoringRecord, to id: ModelVersionID) throws {
+        let index = try requireVersion(id)
+        models[id.name]!.versions[index].monitoring.append(record)
+    }
+
     @discardableResult
     private func requireVersion(_ id: ModelVersionID) throws -> Int {
         guard let index = models[id.name]?.versions.firstIndex(where: { $0.number == id.version }) else {

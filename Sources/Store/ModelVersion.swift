@@ -76,13 +76,17 @@ public struct ModelVersion: Sendable, Equatable {
     public internal(set) var retired: Bool
     /// Every evaluation run on it, oldest first.
     public internal(set) var evaluations: [EvaluationRecord]
+    /// Every `monitor` of it on new data, oldest first.
+    public internal(set) var monitoring: [MonitoringRecord]
 
-    public init(number: Int, model: Model, origin: VersionOrigin, retired: Bool = false, evaluations: [EvaluationRecord] = []) {
+    public init(number: Int, model: Model, origin: VersionOrigin, retired: Bool = false, evaluations: [EvaluationRecord] = [],
+                monitoring: [MonitoringRecord] = []) {
         self.number = number
         self.model = model
         self.origin = origin
         self.retired = retired
         self.evaluations = evaluations
+        self.monitoring = monitoring
     }
 
     /// The metric that sums a model up in listings: R² for regression, accuracy for

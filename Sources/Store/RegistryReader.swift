@@ -11,8 +11,8 @@ struct RegistryReader {
     /// Largest version, cell or position number a file may hold, as for cells.
     static let numberLimit = 1 << 31
 
-    /// Format 3: the registry tables.
-    func read() throws -> ModelRegistry {
+    /// Format 3 and later: the registry tables (with monitoring entries from format 4).
+    func read(formatVersion: Int) throws -> ModelRegistry {
         let names = try readNames()
         var entries: [String: RegisteredModel] = [:]
         for (name, lastNumber) in names { entries[name] = RegisteredModel(lastNumber: lastNumber) }
@@ -22,6 +22,7 @@ struct RegistryReader {
         }
         try readEvaluations(into: &entries)
         try readAliases(into: &entries)
+        if formatVersion >= 4 { try MonitoringTables(database: database).read(into: &entries) }
         var registry = ModelRegistry()
         for (name, _) in names { registry.restore(entries[name]!, as: name) }
         return registry
@@ -195,7 +196,7 @@ struct RegistryReader {
 
     // MARK: - Checks
 
-    private func versionIndex(_ name: String, _ number: Int, in entries: [String: RegisteredModel], for what: String) throws -> Int {
+    func versionIndex(_ name: String, _ number: Int, in entries: [String: RegisteredModel], for what: String) throws -> Int {
         guard let index = entries[name]?.versions.firstIndex(where: { $0.number == number }) else {
             throw failure("\(what) belongs to version \(StoredNames.quoted(name))@\(number), which is not in table 'versions'")
         }
@@ -210,9 +211,9 @@ struct RegistryReader {
         return model
     }
 
-    private func checkIdentifier(_ name: String, of kind: String) throws {
+    func checkIdentifier(_ name: String, of kind: String) throws {
         if let problem = StoredNames.identifierProblem(name) { throw failure("\(kind) name: \(problem)") }
     }
 
-    private func failure(_ message: String) -> ModelshError { database.failure(message: message) }
+    func failure(_ message: String) -> ModelshError { database.failure(message: message) }
 }

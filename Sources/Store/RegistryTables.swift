@@ -62,6 +62,7 @@ enum RegistryWriter {
                 try Interruption.check()
                 try writeVersion(version, of: name, using: insertVersion)
                 try writeEvaluations(version, of: name, database: database)
+                try MonitoringTables.write(version, of: name, database: database)
             }
             for (alias, number) in entry.aliases.sorted(by: { $0.key < $1.key }) {
                 try insertAlias.bind(name, at: 1)

@@ -91,7 +91,8 @@ public struct WorkspaceContents: Sendable, Equatable {
 public enum Workspace {
     public static let format = "modelsh-workspace"
     /// 3: the model registry (every version of a model, its origin, evaluations and aliases).
-    public static let formatVersion = 3
+    /// 4: monitoring entries (`monitor`) with each version.
+    public static let formatVersion = 4
     /// Format 1 stored models without their preprocessing and hyper-parameters. Format 2 kept
     /// one model per name; opening one makes each model version 1 of its name.
     public static let oldestReadable = 2
@@ -113,15 +114,16 @@ public enum Workspace {
     /// The tables each format version has, each of which must be a real table.
     static func tables(ofVersion version: Int) -> [String] {
         ["meta", "datasets", "columns", "models", "cells", "settings"] + (version >= 3 ? ["versions", "evaluations", "metrics", "aliases"] : [])
+            + (version >= 4 ? ["monitoring", "monitoring_metrics"] : [])
     }
 
-    /// Format version 3. Every table is STRICT, so SQLite itself rejects a value of the
+    /// Format version 4. Every table is STRICT, so SQLite itself rejects a value of the
     /// wrong type when the file is written.
     static let schema = """
         CREATE TABLE meta (
             -- One row: what this file is and which format version wrote it.
             format          TEXT NOT NULL,      -- always 'modelsh-workspace'
-            format_version  INTEGER NOT NULL,   -- 3; readers refuse versions newer than theirs
+            format_version  INTEGER NOT NULL,   -- 4; readers refuse versions newer than theirs
             created_by      TEXT NOT NULL       -- e.g. 'modelsh 0.1.0'
         ) STRICT;
 
@@ -221,6 +223,41 @@ public enum Workspace {
             version  INTEGER NOT NULL,
             PRIMARY KEY (model, alias),
             FOREIGN KEY (model, version) REFERENCES versions (model, version) DEFERRABLE INITIALLY DEFERRED
+        ) STRICT;
+
+        CREATE TABLE monitoring (
+            -- Each monitor of a version on new data, in the order run (position 0, 1, …).
+            model         TEXT NOT NULL,
+            version       INTEGER NOT NULL,
+            position      INTEGER NOT NULL,
+            dataset       TEXT NOT NULL,      -- the dataset's name then
+            fingerprint   TEXT NOT NULL,      -- and its Dataset.fingerprint
+            time          TEXT NOT NULL,      -- UTC, '2026-11-30T12:00:00Z'
+            rows          INTEGER NOT NULL,
+            verdict       TEXT NOT NULL,      -- stable, moderate, drifted or 'not compared': the worst column's
+            compared      INTEGER NOT NULL,   -- columns compared (features, target, prediction)
+            moderate      INTEGER NOT NULL,   -- of which moderate
+            drifted       INTEGER NOT NULL,   -- of which drifted
+            max_psi       REAL,               -- the largest feature PSI; NULL when none was compared
+            prediction_psi REAL,              -- the predictions' PSI; NULL when not compared
+            far_rows      INTEGER NOT NULL,   -- rows beyond the Mahalanobis threshold
+            outside_rows  INTEGER NOT NULL,   -- rows outside a training range or with an unseen level
+            label         TEXT,               -- the label column the metrics were measured with, or NULL
+            PRIMARY KEY (model, version, position),
+            FOREIGN KEY (model, version) REFERENCES versions (model, version) DEFERRABLE INITIALLY DEFERRED
+        ) STRICT;
+
+        CREATE TABLE monitoring_metrics (
+            -- The metrics of a monitoring entry with labels, in the order evaluate prints them.
+            model       TEXT NOT NULL,
+            version     INTEGER NOT NULL,
+            entry       INTEGER NOT NULL,   -- monitoring.position
+            position    INTEGER NOT NULL,
+            name        TEXT NOT NULL,
+            value       REAL,               -- NULL for NaN
+            PRIMARY KEY (model, version, entry, position),
+            UNIQUE (model, version, entry, name),
+            FOREIGN KEY (model, version, entry) REFERENCES monitoring (model, version, position) DEFERRABLE INITIALLY DEFERRED
         ) STRICT;
 
         CREATE TABLE cells (

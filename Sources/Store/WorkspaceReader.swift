@@ -43,7 +43,7 @@ struct WorkspaceReader {
         let datasets = try readDatasets()
         try checkEveryColumnBelongs(to: Set(datasets.map(\.name)))
         let registryReader = RegistryReader(database: database)
-        let registry = version >= 3 ? try registryReader.read() : try registryReader.readFormat2()
+        let registry = version >= 3 ? try registryReader.read(formatVersion: version) : try registryReader.readFormat2()
         try checkOneNamespace(datasets.map(\.name) + registry.names)
         return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(), settings: try readSettings())
     }

@@ -51,6 +51,16 @@ final class RegistryWorkspaceTests: StoreTestCase {
         XCTAssertNil(opened.registry.version(ModelVersionID(name: "m", version: 2)))
     }
 
+    func testAFormatThreeWorkspaceOpensWithoutMonitoringEntries() throws {
+        let path = try savedRegistry()
+        try modify(path) {
+            try $0.execute("DROP TABLE monitoring_metrics; DROP TABLE monitoring; UPDATE meta SET format_version = 3; PRAGMA user_version = 3;")
+        }
+        let registry = try Workspace.open(path: path).registry
+        XCTAssertEqual(registry.names, try Self.richRegistry().names)
+        XCTAssertTrue(registry.allVersions.allSatisfy { $0.version.monitoring.isEmpty })
+    }
+
     func testAFormatTwoWorkspaceOpensWithEachModelAsVersionOne() throws {
         let path = try savedRegistry()
         // What modelsh 0.2 wrote: one models row per name holding its archive, no registry tables.
@@ -59,7 +69,7 @@ final class RegistryWorkspaceTests: StoreTestCase {
                 CREATE TABLE old_models (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL, archive TEXT NOT NULL) STRICT;
                 INSERT INTO old_models SELECT m.name, m.position, v.kind, v.archive FROM models m JOIN versions v ON v.model = m.name
                     AND v.version = (SELECT max(version) FROM versions WHERE model = m.name);
-                DROP TABLE models; DROP TABLE versions; DROP TABLE evaluations; DROP TABLE metrics; DROP TABLE aliases;
+                DROP TABLE monitoring_metrics; DROP TABLE monitoring; DROP TABLE models; DROP TABLE versions; DROP TABLE evaluations; DROP TABLE metrics; DROP TABLE aliases;
                 ALTER TABLE old_models RENAME TO models;
                 UPDATE meta SET format_version = 2; PRAGMA user_version = 2;
                 """)

@@ -180,7 +180,7 @@ final class WorkspaceValidationTests: StoreTestCase {
         try assertOpenFails(afterRunning: "PRAGMA application_id = 1",
                             containing: [": not a modelsh workspace (application_id is 0x1, expected 0x4D534857)"])
         try assertOpenFails(afterRunning: "PRAGMA user_version = 7",
-                            containing: [": damaged workspace (user_version is 7 but meta says format version 3)"])
+                            containing: [": damaged workspace (user_version is 7 but meta says format version 4)"])
     }
 
     func testColumnsOfADatasetThatIsNotListedAreAnError() throws {

@@ -1,0 +1,100 @@
+import Numerics
+import Tabular
+
+/// What a column looked like: enough to check new data against it and to measure drift
+/// without the rows themselves. Numbers get a range, moments, decile bins and a sorted
+/// sample; categories (and booleans, as false/true) their level counts.
+public struct ColumnProfile: Codable, Sendable, Equatable {
+    public let name: String
+    public let type: ColumnType
+    /// Every row, and the rows where the value is missing.
+    public let rows: Int
+    public let missing: Int
+    public let numbers: NumberProfile?
+    public let categories: CategoryProfile?
+
+    /// The share of rows with a missing value (0 for no rows).
+    public var missingRate: Double { rows == 0 ? 0 : Double(missing) / Double(rows) }
+
+    /// Profiles `column`; `sampleLimit` caps the sorted sample kept of a numeric one (nil:
+    /// keep every value). A text column with more than `CategoryProfile.levelLimit` distinct
+    /// values gets no distribution.
+    public init(_ column: Column, sampleLimit: Int? = NumberProfile.sampleLimit) {
+        name = column.name
+        type = column.type
+        rows = column.count
+        missing = column.missingCount
+        let present = (0 ..< column.count).filter { !column.isMissing($0) }
+        switch column.type {
+        case .integer, .numeric:
+            let values = column.numbers.map { numbers in present.map { numbers[$0] } } ?? []
+            numbers = values.isEmpty ? nil : NumberProfile(values, sampleLimit: sampleLimit)
+            categories = nil
+        case .boolean, .categorical, .text:
+            numbers = nil
+            categories = CategoryProfile(present.compactMap { column.text(at: $0) })
+        }
+    }
+}
+
+/// A numeric column's present values, summarised.
+public struct NumberProfile: Codable, Sendable, Equatable {
+    public let minimum: Double
+    public let maximum: Double
+    public let mean: Double
+    /// Population standard deviation.
+    public let deviation: Double
+    /// The distinct type-7 deciles (10 %, …, 90 %), ascending: the inner edges of the bins
+    /// PSI is measured on (bin i holds (edges[i−1], edges[i]]).
+    public let edges: [Double]
+    /// How many values fell in each bin (edges.count + 1 bins).
+    public let binCounts: [Double]
+    /// Every value, sorted, when there are at most the sample limit; else that many
+    /// evenly spaced type-7 quantiles (at k/(limit−1)), which the KS test uses in their place.
+    public let sample: [Double]
+    /// How many values there were.
+    public let count: Int
+
+    /// A profile keeps at most this many values of a column (so a model file stays small).
+    public static let sampleLimit = 1000
+
+    init(_ values: [Double], sampleLimit: Int?) {
+        count = values.count
+        minimum = values.min()!
+        maximum = values.max()!
+        let mean = values.reduce(0, +) / Double(values.count)
+        self.mean = mean
+        deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+        var distinct: [Double] = []
+        for edge in Quantile.type7(unsorted: values, (1 ... 9).map { Double($0) / 10 }) where distinct.last != edge { distinct.append(edge) }
+        edges = distinct
+        binCounts = PopulationStability.counts(values, edges: distinct)
+        if let limit = sampleLimit, values.count > limit {
+            sample = Quantile.type7(unsorted: values, (0 ..< limit).map { Double($0) / Double(limit - 1) })
+        } else {
+            sample = values.sorted()
+        }
+    }
+
+    /// Whether `sample` holds every value.
+    public var sampleIsComplete: Bool { sample.count == count }
+}
+
+/// A categorical column's levels (those present, sorted by UTF-8 bytes) and how often each occurs.
+public struct CategoryProfile: Codable, Sendable, Equatable {
+    public let levels: [String]
+    public let counts: [Double]
+
+    /// Text columns with more distinct values than this are names or notes, not categories.
+    public static let levelLimit = 100
+
+    init?(_ values: [String]) {
+        var counts: [String: Double] = [:]
+        for value in values { counts[value, default: 0] += 1 }
+        guard counts.count <= Self.levelLimit else { return nil }
+        levels = counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        self.counts = levels.map { counts[$0]! }
+    }
+
+    public var total: Double { counts.reduce(0, +) }
+}

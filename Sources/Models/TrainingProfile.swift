@@ -1,0 +1,166 @@
+import Diagnostics
+import Numerics
+import Tabular
+
+/// What a model's training data looked like, kept with the model so new data can be checked
+/// against it (`validate`, `drift`, `monitor`) without the training rows: each feature's and
+/// the target's profile over the training dataset's rows, the profile of the model's own
+/// predictions and its metrics on the rows it was fitted on, and the moments the
+/// out-of-distribution distance needs.
+public struct TrainingProfile: Codable, Sendable, Equatable {
+    /// One per feature, in schema order.
+    public let features: [ColumnProfile]
+    public let target: ColumnProfile?
+    /// The predictions on the training rows used: values for regression, the assigned class
+    /// (or cluster) as a category otherwise; nil for components.
+    public let prediction: ColumnProfile?
+    /// `evaluate` on the training rows used.
+    public let metrics: [Metric]
+    /// How many training rows the prediction profile and metrics were measured on.
+    public let scoredRows: Int
+    public let outliers: OutlierProfile?
+
+    /// Predictions and metrics are measured on at most this many training rows (evenly
+    /// spaced), so profiling stays cheap for kinds whose prediction is slow (k nearest neighbours).
+    public static let scoredRowLimit = 10_000
+
+    /// Profiles a freshly fitted model: `source` is the training dataset, `used` the rows and
+    /// columns the fit used (target first, as TrainingFrame keeps them).
+    init(model: Model, source: Dataset, used: Dataset) throws {
+        features = model.schema.features.map { feature in ColumnProfile(source.column(named: feature.name)!) }
+        target = model.schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
+        let n = used.rowCount
+        let rows = n <= Self.scoredRowLimit ? nil : (0 ..< Self.scoredRowLimit).map { $0 * n / Self.scoredRowLimit }
+        let scored = rows.map { used.selecting(rows: $0) } ?? used
+        scoredRows = scored.rowCount
+        prediction = try Self.predictionColumn(model.predict(on: scored)).map { ColumnProfile($0) }
+        metrics = try model.evaluate(on: scored).metrics
+        outliers = OutlierProfile(features: model.schema.features, source: source)
+    }
+
+    /// A model's predictions as a column: numbers for regression, the class or cluster as a
+    /// category; nil for components (several scores per row).
+    static func predictionColumn(_ prediction: Prediction) -> Column? {
+        switch prediction {
+        case .values(let values):
+            return Column.numeric("prediction", values)
+        case .classes(let classes):
+            return Column.categorical("prediction", classes.assigned().map { $0 < 0 ? nil : classes.labels[$0] })
+        case .clusters(let clusters, _):
+            return Column.categorical("prediction", clusters.map { $0 < 0 ? nil : "\($0 + 1)" })
+        case .components:
+            return nil
+        }
+    }
+}
+
+/// The training moments of the numeric features, for the Mahalanobis distance of new rows
+/// (`MahalanobisDistance`): over the training rows with all of them present; features that
+/// are constant there are left out.
+public struct OutlierProfile: Codable, Sendable, Equatable {
+    public let features: [String]
+    public let means: [Double]
+    public let deviations: [Double]
+    /// p × p, column-major.
+    public let correlation: [Double]
+    /// Rows whose squared distance exceeds the χ² quantile at this probability (p degrees of
+    /// freedom) are far from the training data.
+    public static let probability = 0.999
+
+    init?(features schema: [FeatureSchema], source: Dataset) {
+        let columns = schema.filter { $0.type == .integer || $0.type == .numeric }.compactMap { source.column(named: $0.name) }
+        let complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        let usable = columns.filter { column in
+            let values = complete.map { column.numbers![$0] }
+            return values.contains { $0 != values.first }
+        }
+        guard !usable.isEmpty, complete.count > usable.count,
+              let moments = MahalanobisDistance.moments(of: usable.map { column in complete.map { column.numbers![$0] } }) else { return nil }
+        features = usable.map(\.name)
+        (means, deviations, correlation) = moments
+    }
+
+    /// The distance, or nil when the stored figures do not make one.
+    public var distance: MahalanobisDistance? {
+        MahalanobisDistance(means: means, deviations: deviations, correlation: correlation)
+    }
+
+    /// The squared distance beyond which a row is far: the χ² quantile with one degree of
+    /// freedom per feature.
+    public var threshold: Double { ChiSquare.quantile(Self.probability, degreesOfFreedom: Double(features.count)) }
+}
+
+extension Metric: Codable {
+    private enum CodingKeys: String, CodingKey { case name, value }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), value: try container.decode(Double.self, forKey: .value))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(value, forKey: .value)
+    }
+}
+
+// MARK: - Checks
+
+extension TrainingProfile {
+    /// One profile per feature, by name and type, and the target's; every part consistent.
+    func check(in model: Model) throws {
+        try require(features.count == model.schema.features.count, "the profile has \(features.count) features for \(model.schema.features.count)")
+        for (profile, feature) in zip(features, model.schema.features) {
+            try require(profile.name == feature.name && profile.type == feature.type, "the profile of '\(feature.name)' names another column")
+            try profile.check()
+        }
+        try require(target?.name == model.schema.target?.name, "the profile's target is not the model's")
+        try target?.check()
+        try prediction?.check()
+        try require(scoredRows > 0 && scoredRows <= model.training.rowsUsed, "the profile scored \(scoredRows) rows")
+        if let outliers {
+            let numeric = Set(model.schema.features.filter { $0.type == .integer || $0.type == .numeric }.map(\.name))
+            try outliers.check(among: numeric)
+        }
+    }
+}
+
+extension ColumnProfile {
+    func check() throws {
+        try require(rows >= 0 && missing >= 0 && missing <= rows, "the profile of '\(name)' counts \(missing) missing of \(rows) rows")
+        if let numbers {
+            try require(type == .integer || type == .numeric, "the profile of \(type.rawValue) '\(name)' has numbers")
+            try numbers.check(name, present: rows - missing)
+        }
+        if let categories {
+            try require(categories.levels.count == categories.counts.count && Set(categories.levels).count == categories.levels.count,
+                        "the profile of '\(name)' repeats a level or miscounts them")
+            try require(categories.counts.allSatisfy { $0 >= 0 && $0 == $0.rounded() }, "the profile of '\(name)' has a count that is not a whole number")
+            try require(categories.levels.count <= CategoryProfile.levelLimit, "the profile of '\(name)' has too many levels")
+        }
+    }
+}
+
+extension NumberProfile {
+    func check(_ name: String, present: Int) throws {
+        let figures = [minimum, maximum, mean, deviation] + edges + sample
+        try require(figures.allSatisfy(\.isFinite) && minimum <= maximum && deviation >= 0, "the profile of '\(name)' has a range or moment out of order")
+        try require(count == present && count > 0, "the profile of '\(name)' counts \(count) values for \(present) present")
+        try require(zip(edges, edges.dropFirst()).allSatisfy { $0 < $1 } && edges.count <= 9, "the bin edges of '\(name)' are not increasing")
+        try require(binCounts.count == edges.count + 1 && binCounts.allSatisfy { $0 >= 0 && $0 == $0.rounded() }
+                        && binCounts.reduce(0, +) == Double(count), "the bin counts of '\(name)' do not add up")
+        try require(!sample.isEmpty && sample.count <= count && zip(sample, sample.dropFirst()).allSatisfy { $0 <= $1 },
+                    "the sample of '\(name)' is empty, too long or unsorted")
+    }
+}
+
+extension OutlierProfile {
+    func check(among numeric: Set<String>) throws {
+        let p = features.count
+        try require(p > 0 && Set(features).count == p && features.allSatisfy(numeric.contains), "the outlier profile names features the model has not")
+        try require(means.count == p && deviations.count == p && correlation.count == p * p, "the outlier profile's figures do not fit \(p) features")
+        try require((means + correlation).allSatisfy(\.isFinite) && deviations.allSatisfy { $0 > 0 && $0.isFinite }, "the outlier profile has a figure that is not finite")
+        try require(distance != nil, "the outlier profile's correlation matrix is not positive definite")
+    }
+}
