@@ -6,7 +6,7 @@ public struct CommandTable: Sendable {
     public let commands: [CommandSpec]
 
     public static let standard = CommandTable(commands:
-        DataCommands.all + ModelCommands.all + SelectionCommands.all + RegistryCommands.all + PlotCommands.all
+        DataCommands.all + ModelCommands.all + SelectionCommands.all + OptimisationCommands.all + RegistryCommands.all + PlotCommands.all
         + WorkspaceCommands.all + SessionCommands.all)
 
     public func command(named name: String) -> CommandSpec? {
