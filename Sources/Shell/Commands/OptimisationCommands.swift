@@ -5,7 +5,7 @@ import Tabular
 
 /// Commands that improve a model: learn from more rows, choose features, choose the kind.
 enum OptimisationCommands {
-    static let all: [CommandSpec] = [update]
+    static let all: [CommandSpec] = [update, diagnose, learningCurve]
 
     static let update = CommandSpec(
         "update", category: .models,
@@ -37,6 +37,77 @@ enum OptimisationCommands {
                 context.emit("on \(invocation.name("TEST")!):")
                 context.emit(.table(MetricChange.table(before: before, after: after)))
             }
+        }])
+
+    static let diagnose = CommandSpec(
+        "diagnose", category: .models,
+        summary: "Training vs cross-validated vs test scores, and a verdict: over-fitting, under-fitting or fine",
+        details: """
+        Scores MODEL on its training data (train=, default the dataset it was fitted on, by
+        name), cross-validates its kind and options there (folds=, seed=, as cv), and scores it
+        on TEST. The verdict uses R² (regression) or accuracy: over-fitting when training beats
+        cross-validation by more than max(0.05, 2 × the folds' sd); else under-fitting when the
+        training score is below 0.5 (R²) or below halfway from the commonest class's share to 1
+        (accuracy); else fine. A test score that far from the cross-validated one is flagged.
+        """,
+        example: "diagnose m on test",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "TEST", kind: .dataset)], options: [
+            OptionSpec("train", .dataset, "the data MODEL was fitted on (default: the dataset of that name)"),
+            OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
+            OptionSpec("seed", .integer(minimum: 0), "random seed for the fold assignment (default 42)"),
+        ]) { invocation, context in
+            let model = invocation.model("MODEL")
+            let trainName = invocation.name("train") ?? model.training.datasetName
+            guard let training = invocation.has("train") ? invocation.dataset("train") : context.state.variables.dataset(trainName) else {
+                throw ModelshError.usage("no dataset '\(trainName)', which \(invocation.name("MODEL")!) was fitted on; give train=DATA", at: invocation.location("MODEL"))
+            }
+            let diagnosis = try invocation.at("TEST") {
+                try Diagnosis(model: model, training: training, datasetName: trainName, test: invocation.dataset("TEST"),
+                              folds: invocation.integer("folds") ?? 5, seed: UInt64(invocation.integer("seed") ?? 42))
+            }
+            var table = TextTable(headers: ["metric", "training", "cv mean", "cv sd", "test"], alignments: [.left, .right, .right, .right, .right])
+            for (index, name) in diagnosis.metrics.enumerated() {
+                table.append([name] + [diagnosis.training[index], diagnosis.cvMean[index], diagnosis.cvStandardDeviation[index], diagnosis.test[index]]
+                    .map { NumberFormat.significant($0, digits: 4) })
+            }
+            context.emit("\(invocation.name("MODEL")!) on \(trainName) (training), \(invocation.integer("folds") ?? 5)-fold cross-validation (seed \(invocation.integer("seed") ?? 42)), \(invocation.name("TEST")!) (test)")
+            context.emit(.table(table))
+            context.emit("verdict: \(diagnosis.verdict.rawValue)")
+            for reason in diagnosis.reasons { context.emit("  \(reason)") }
+        }])
+
+    static let learningCurve = CommandSpec(
+        "learning_curve", category: .models,
+        summary: "Train and validation scores against training size",
+        details: """
+        scikit-learn's learning_curve (with shuffle): DATA is split into folds= folds (seeded,
+        stratified for classification); for each size and fold, KIND is fitted on that many
+        rows of the other folds, taken in a seeded shuffled order, and scored on them and on
+        the held-out fold. sizes= are fractions in (0, 1] of the smallest training set or whole
+        counts above 1 (default 0.1, 0.325, 0.55, 0.775, 1). A validation score still rising at
+        the largest size says more data would help; a wide, flat gap says over-fitting.
+        """,
+        example: "learning_curve linear diabetes target=Y sizes=0.1,0.5,1",
+        changesState: false,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
+                            options: SelectionCommands.foldOptions + [
+                                OptionSpec("sizes", .list(.number), "training sizes: fractions ≤ 1 or counts (default 0.1,0.325,0.55,0.775,1)"),
+                                OptionSpec("metric", .text, "the score (default r2 or accuracy)"),
+                            ], modelKindOptionsFrom: "KIND") { invocation, context in
+            let validation = try SelectionCommands.crossValidation(invocation)
+            let curve = try invocation.at("DATA") {
+                try LearningCurve(validation: validation, options: invocation.modelOptions, sizes: invocation.numbers("sizes"),
+                                  metric: invocation.text("metric"), seed: UInt64(invocation.integer("seed") ?? 42))
+            }
+            var table = TextTable(headers: ["size", "train \(curve.metric)", "sd", "validation \(curve.metric)", "sd"],
+                                  alignments: Array(repeating: .right, count: 5))
+            for point in curve.points {
+                table.append(["\(point.size)"] + [point.train.mean, point.train.standardDeviation, point.validation.mean, point.validation.standardDeviation]
+                    .map { NumberFormat.significant($0, digits: 4) })
+            }
+            context.emit("learning curve of \(invocation.text("KIND")!) on \(invocation.name("DATA")!): \(validation.folds) folds (seed \(invocation.integer("seed") ?? 42))")
+            context.emit(.table(table))
         }])
 }
 
