@@ -5,7 +5,7 @@ import Tabular
 
 /// Commands that improve a model: learn from more rows, choose features, choose the kind.
 enum OptimisationCommands {
-    static let all: [CommandSpec] = [update, diagnose, learningCurve]
+    static let all: [CommandSpec] = [update, diagnose, learningCurve, select]
 
     static let update = CommandSpec(
         "update", category: .models,
@@ -108,6 +108,55 @@ enum OptimisationCommands {
             }
             context.emit("learning curve of \(invocation.text("KIND")!) on \(invocation.name("DATA")!): \(validation.folds) folds (seed \(invocation.integer("seed") ?? 42))")
             context.emit(.table(table))
+        }])
+
+    static let select = CommandSpec(
+        "select", category: .models,
+        summary: "Feature selection: forward, backward or lasso-ordered, by AIC, BIC or cross-validation",
+        details: """
+        forward and backward are R's step(): from no features (forward) or all (backward), each
+        step adds (removes) the feature that lowers the criterion most, until none does. lasso
+        takes the nested sets in the order features enter the lasso path (standardised, 50
+        alphas) and keeps the best. criterion=aic and bic are R's extractAIC (linear: n log(RSS/n)
+        + k edf; binary logistic: deviance + k edf; k = 2 or log n), so the path matches step();
+        cv is the cross-validated mean of metric= (default rmse or accuracy; folds=, seed= as cv).
+        Rows missing the target or any candidate feature are left out. Prints the path (each
+        change and the criterion after it) and the chosen set; with as NAME, fits KIND on it.
+        """,
+        example: "select linear diabetes target=Y method=backward criterion=bic as small",
+        changesState: true,
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
+                            options: SelectionCommands.foldOptions.filter { $0.name != "stratified" } + [
+                                OptionSpec("method", .choice(FeatureSelection.Method.allCases.map(\.rawValue)), "forward (default), backward or lasso"),
+                                OptionSpec("criterion", .choice(FeatureSelection.Criterion.allCases.map(\.rawValue)), "aic (default), bic or cv"),
+                                OptionSpec("metric", .text, "criterion=cv: the metric (default rmse or accuracy)"),
+                            ], outputs: .model("NAME", optional: true), modelKindOptionsFrom: "KIND") { invocation, context in
+            let kind = try invocation.at("KIND") { try ModelCatalogue.requireKind(named: invocation.text("KIND")!) }
+            let method = FeatureSelection.Method(rawValue: invocation.text("method") ?? "forward")!
+            let criterion = FeatureSelection.Criterion(rawValue: invocation.text("criterion") ?? "aic")!
+            let data = invocation.dataset("DATA"), target = invocation.text("target")!
+            let selection = try invocation.at("DATA") {
+                try FeatureSelection(kind: kind, data: data, datasetName: invocation.name("DATA")!, target: target,
+                                     features: invocation.words("features"), options: invocation.modelOptions, method: method, criterion: criterion,
+                                     folds: invocation.integer("folds") ?? 5, seed: UInt64(invocation.integer("seed") ?? 42), metric: invocation.text("metric"))
+            }
+            let lasso = method == .lasso
+            var table = TextTable(headers: ["step"] + (lasso ? ["alpha"] : []) + ["change", "features", selection.label],
+                                  alignments: [.right] + (lasso ? [.right] : []) + [.left, .right, .right])
+            for (index, step) in selection.steps.enumerated() {
+                table.append(["\(index)"] + (step.alpha.map { [NumberFormat.significant($0, digits: 4)] } ?? []) + [step.change, "\(step.features.count)", NumberFormat.significant(step.value)])
+            }
+            context.emit("\(method.rawValue) selection for \(kind.name) on \(invocation.name("DATA")!) by \(selection.label) (\(DatasetDescription.rows(selection.rows)))")
+            context.emit(.table(table))
+            context.emit("chosen: \(selection.chosen.isEmpty ? "no features (the intercept alone)" : selection.chosen.joined(separator: ", "))")
+            if !invocation.outputs.isEmpty {
+                let model = try invocation.at("DATA") {
+                    try kind.fit(FitRequest(data: data, datasetName: invocation.name("DATA")!, target: target, features: selection.chosen,
+                                            options: invocation.modelOptions))
+                }
+                let id = try context.defineModel(model, of: invocation)
+                context.emit("\(id): \(ModelDescription.line(for: model))")
+            }
         }])
 }
 
