@@ -60,4 +60,23 @@ final class FeatureSelectionTests: XCTestCase {
             try LearningCurve(validation: validation, options: [:], sizes: [400], metric: nil, seed: 1)
         }
     }
+
+    /// Two runs give the same leaderboard; a budget stops between candidates, keeping the first ones.
+    func testAutoIsDeterministicAndHonoursTheBudget() throws {
+        let iris = try TestData.iris()
+        func run(_ budget: Double?) throws -> AutoSelection {
+            var now = 0.0
+            return try AutoSelection(data: iris, datasetName: "iris", target: "Species", features: nil, folds: 3, seed: 7, budget: budget,
+                                     clock: { now += 1; return now })
+        }
+        let (a, b) = (try run(nil), try run(nil))
+        XCTAssertEqual(a.ranked.map(\.candidate), b.ranked.map(\.candidate))
+        XCTAssertEqual(a.ranked.map(\.summary), b.ranked.map(\.summary))
+        XCTAssertEqual(a.ranked.count, a.candidateCount)
+        XCTAssertTrue(a.ranked.allSatisfy { $0.candidate.options["seed"].map { $0 == "7" } ?? true })
+        let limited = try run(2.5)  // the clock reads 1 at the start, then 2, 3, 4 before candidates: two run
+        XCTAssertEqual(limited.ranked.count, 2)
+        XCTAssertTrue(limited.budgetHit)
+        XCTAssertEqual(Set(limited.ranked.map(\.candidate.kind)), ["logistic"])
+    }
 }

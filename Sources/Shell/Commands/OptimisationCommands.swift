@@ -1,11 +1,12 @@
 import Diagnostics
 import Models
 import Numerics
+import Store
 import Tabular
 
 /// Commands that improve a model: learn from more rows, choose features, choose the kind.
 enum OptimisationCommands {
-    static let all: [CommandSpec] = [update, diagnose, learningCurve, select]
+    static let all: [CommandSpec] = [update, diagnose, learningCurve, select, auto]
 
     static let update = CommandSpec(
         "update", category: .models,
@@ -158,6 +159,67 @@ enum OptimisationCommands {
                 context.emit("\(id): \(ModelDescription.line(for: model))")
             }
         }])
+
+    static let auto = CommandSpec(
+        "auto", category: .models,
+        summary: "Automatic model selection: every kind and its main settings, cross-validated; the best kept",
+        details: """
+        Cross-validates a fixed list of candidates for the task (linear, ridge, lasso, knn, tree,
+        forest, boost for regression; logistic, naivebayes, knn, tree, forest, boost for
+        classification, each with a few settings of its main hyper-parameters) on the same
+        folds, ranks them by mean rmse or accuracy, and refits the best on all of DATA as the
+        next version of NAME (its parent the current version of NAME, if any). Kinds with
+        randomness get seed= too, so `cv KIND DATA target=… SETTING folds=F seed=S` reproduces
+        any row. time= (seconds, or with s or m, default 60s) is checked between candidates; the
+        output says how many ran, and when the budget is not reached it is the same every run.
+        """,
+        example: "auto diabetes target=Y time=30s seed=1 as best",
+        changesState: true,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
+            OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
+            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+            OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
+            OptionSpec("seed", .integer(minimum: 0), "random seed for folds and candidates (default 42)"),
+            OptionSpec("time", .text, "time budget, checked between candidates: 90, 90s or 2m (default 60s)"),
+        ], outputs: .model("NAME")) { invocation, context in
+            let budget = try invocation.at("time") { try timeBudget(invocation.text("time") ?? "60s") }
+            let seed = UInt64(invocation.integer("seed") ?? 42), folds = invocation.integer("folds") ?? 5
+            let data = invocation.dataset("DATA"), target = invocation.text("target")!
+            let auto = try invocation.at("DATA") {
+                try AutoSelection(data: data, datasetName: invocation.name("DATA")!, target: target, features: invocation.words("features"),
+                                  folds: folds, seed: seed, budget: budget)
+            }
+            guard let best = auto.ranked.first else {
+                throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)", at: invocation.location("DATA"))
+            }
+            var table = TextTable(headers: ["rank", "kind", "setting", "\(auto.metric) mean", "sd"], alignments: [.right, .left, .left, .right, .right])
+            for (index, result) in auto.ranked.enumerated() {
+                table.append(["\(index + 1)", result.candidate.kind, result.candidate.setting,
+                              NumberFormat.significant(result.summary.mean), NumberFormat.significant(result.summary.standardDeviation)])
+            }
+            let ran = auto.budgetHit ? "\(auto.ranked.count) of \(auto.candidateCount) candidates ran before the \(NumberFormat.shortest(budget))-second budget"
+                : "\(auto.ranked.count) of \(auto.candidateCount) candidates ran"
+            context.emit("\(ran): \(folds)-fold cross-validation on \(invocation.name("DATA")!) (seed \(seed))")
+            context.emit(.table(table))
+            let model = try invocation.at("DATA") {
+                try ModelCatalogue.fit(kind: best.candidate.kind, data: data, datasetName: invocation.name("DATA")!, target: target,
+                                       features: invocation.words("features"), options: best.candidate.options)
+            }
+            let name = invocation.output(0).name
+            let previous = context.state.variables.registry[name]?.current.map { ModelVersionID(name: name, version: $0.number) }
+            let id = try context.defineModel(model, of: invocation, parent: previous)
+            context.emit("best: \(best.candidate.kind) \(best.candidate.setting)")
+            context.emit("\(id): \(ModelDescription.line(for: model))")
+        }])
+
+    /// Seconds from "90", "90s" or "2m".
+    static func timeBudget(_ text: String) throws -> Double {
+        let minutes = text.hasSuffix("m"), digits = text.hasSuffix("s") || minutes ? String(text.dropLast()) : text
+        guard let value = Double(digits), value > 0, value.isFinite else {
+            throw ModelshError.usage("time= is seconds (90, 90s) or minutes (2m), not '\(text)'", argument: "time")
+        }
+        return minutes ? value * 60 : value
+    }
 }
 
 /// Two sets of the same metrics side by side with their change.
