@@ -94,4 +94,13 @@ final class ModelUpdateTests: XCTestCase {
         let lasso = try fit("lasso", rows(0 ..< 300), [:])
         assertThrows(.usage, containing: ["lasso model cannot be updated"]) { try lasso.updated(with: rows(300 ..< 442), datasetName: "b") }
     }
+
+    /// explain's partial dependence against scikit-learn (Tests/References/partial_dependence.py).
+    func testPartialDependenceMatchesSklearn() throws {
+        let model = try fit("linear", diabetes, [:])
+        let dependence = try PartialDependence(model: model, data: diabetes, feature: "BMI", points: 5)
+        XCTAssertEqual(dependence.grid, ["20.15", "23.73", "27.3", "30.87", "34.45"])  // 20.151, 23.725, 27.299, 30.873, 34.447
+        let expected = [117.25621136807459, 137.28119788460992, 157.30618440114526, 177.33117091768057, 197.35615743421593]
+        for (a, b) in zip(dependence.averages[0], expected) { assertRelative(a, b, 1e-10) }
+    }
 }
