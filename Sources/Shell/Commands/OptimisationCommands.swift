@@ -60,8 +60,9 @@ enum OptimisationCommands {
         ]) { invocation, context in
             let model = invocation.model("MODEL")
             let trainName = invocation.name("train") ?? model.training.datasetName
-            guard let training = invocation.has("train") ? invocation.dataset("train") : context.state.variables.dataset(trainName) else {
-                throw ModelshError.usage("no dataset '\(trainName)', which \(invocation.name("MODEL")!) was fitted on; give train=DATA", at: invocation.location("MODEL"))
+            guard let training = context.state.variables.dataset(trainName) else {
+                throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(invocation.name("MODEL")!) was fitted on; give train=DATA"),
+                                         at: invocation.location(invocation.has("train") ? "train" : "MODEL"))
             }
             let diagnosis = try invocation.at("TEST") {
                 try Diagnosis(model: model, training: training, datasetName: trainName, test: invocation.dataset("TEST"),
