@@ -171,19 +171,20 @@ enum OptimisationCommands {
         folds, ranks them by mean rmse or accuracy, and refits the best on all of DATA as the
         next version of NAME (its parent the current version of NAME, if any). Kinds with
         randomness get seed= too, so `cv KIND DATA target=… SETTING folds=F seed=S` reproduces
-        any row. time= (seconds, or with s or m, default 60s) is checked between candidates; the
+        any row. time= (seconds, default 60) is checked between candidates; the
         output says how many ran, and when the budget is not reached it is the same every run.
         """,
-        example: "auto diabetes target=Y time=30s seed=1 as best",
+        example: "auto diabetes target=Y time=30 seed=1 as best",
         changesState: true,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
             OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
             OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed for folds and candidates (default 42)"),
-            OptionSpec("time", .text, "time budget, checked between candidates: 90, 90s or 2m (default 60s)"),
+            OptionSpec("time", .number, "time budget in seconds, checked between candidates (default 60)"),
         ], outputs: .model("NAME")) { invocation, context in
-            let budget = try invocation.at("time") { try timeBudget(invocation.text("time") ?? "60s") }
+            let budget = invocation.number("time") ?? 60
+            guard budget > 0, budget.isFinite else { throw ModelshError.usage("time= must be a number of seconds > 0", at: invocation.location("time")) }
             let seed = UInt64(invocation.integer("seed") ?? 42), folds = invocation.integer("folds") ?? 5
             let data = invocation.dataset("DATA"), target = invocation.text("target")!
             let auto = try invocation.at("DATA") {
@@ -212,15 +213,6 @@ enum OptimisationCommands {
             context.emit("best: \(best.candidate.kind) \(best.candidate.setting)")
             context.emit("\(id): \(ModelDescription.line(for: model))")
         }])
-
-    /// Seconds from "90", "90s" or "2m".
-    static func timeBudget(_ text: String) throws -> Double {
-        let minutes = text.hasSuffix("m"), digits = text.hasSuffix("s") || minutes ? String(text.dropLast()) : text
-        guard let value = Double(digits), value > 0, value.isFinite else {
-            throw ModelshError.usage("time= is seconds (90, 90s) or minutes (2m), not '\(text)'", argument: "time")
-        }
-        return minutes ? value * 60 : value
-    }
 }
 
 /// Two sets of the same metrics side by side with their change.
