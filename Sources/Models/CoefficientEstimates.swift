@@ -1,3 +1,5 @@
+import Tabular
+
 /// One set of a linear kind's coefficients, as its summary table lists them.
 public struct CoefficientEstimates: Sendable, Equatable {
     /// The class these coefficients model, for a multinomial fit; nil otherwise.
@@ -44,4 +46,28 @@ private func withIntercept(_ intercept: Double, _ slopes: [Double], in model: Mo
     let hasIntercept = model.preprocessing.settings.hasIntercept
     return CoefficientEstimates(group: nil, terms: (hasIntercept ? ["(Intercept)"] : []) + model.terms,
                                 estimates: (hasIntercept ? [intercept] : []) + slopes, standardErrors: nil)
+}
+
+extension Model {
+    /// A linear kind's coefficients (one set: single-output kinds) with each standardised by
+    /// the spread of its design column on `data`: b·sd(x)/sd(y) for regression (lm.beta's
+    /// beta), b·sd(x) for classification (the change in log-odds per sd). nil for other kinds.
+    public func standardisedCoefficients(on data: Dataset) throws -> [(term: String, estimate: Double, standardised: Double)]? {
+        let sets = state.coefficientEstimates(in: self)
+        guard sets.count == 1, let estimates = sets.first else { return nil }
+        let inputs = try preprocessing.inputs(data, schema: schema, rows: 0 ..< data.rowCount)
+        let usable = inputs.usable.indices.filter { inputs.usable[$0] }
+        func sd(_ values: [Double]) -> Double {
+            let present = values.filter { !$0.isNaN }
+            let mean = present.reduce(0, +) / Double(present.count)
+            return (present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)).squareRoot()
+        }
+        var ySD = 1.0
+        if task == .regression { ySD = sd(try targetNumbers(targetColumn(in: data))) }
+        let offset = estimates.terms.first == "(Intercept)" ? 1 : 0
+        return (0 ..< inputs.design.columns).map { j in
+            let b = estimates.estimates[j + offset]
+            return (estimates.terms[j + offset], b, b * sd(usable.map { inputs.design[$0, j] }) / ySD)
+        }
+    }
 }

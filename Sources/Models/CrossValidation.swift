@@ -10,7 +10,7 @@ public struct CrossValidation: Sendable {
     public let data: Dataset
     public let datasetName: String
     public let target: String
-    public let features: [String]?
+    public internal(set) var features: [String]?
     /// Each usable row's fold (rows missing the target are left out: no fit or score uses them).
     public let foldOfRow: [Int]
     public let folds: Int

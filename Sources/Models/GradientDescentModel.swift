@@ -80,11 +80,16 @@ public enum GradientDescentModel: Learner {
         } else {
             loss = .squared
         }
-        let fit = try parameters.solver(loss: loss, fitIntercept: problem.hasIntercept).fit(problem.design, problem.target)
-        return GradientDescentState(lossIsLogistic: loss == .logistic, intercept: fit.intercept, coefficients: fit.coefficients, epochs: fit.epochs,
+        return try state(parameters.solver(loss: loss, fitIntercept: problem.hasIntercept), problem.design, problem.target, observations: problem.target.count)
+    }
+
+    /// The state `solver` fits on `design` and `target`, counting `observations` training rows.
+    static func state(_ solver: GradientDescent, _ design: Matrix, _ target: [Double], observations: Int) throws -> GradientDescentState {
+        let fit = try solver.fit(design, target)
+        return GradientDescentState(lossIsLogistic: solver.loss == .logistic, intercept: fit.intercept, coefficients: fit.coefficients, epochs: fit.epochs,
                                     initialObjective: fit.objectivePerEpoch.first ?? fit.objective, objective: fit.objective,
                                     converged: fit.converged, initialLearningRate: fit.initialLearningRate,
-                                    finalLearningRate: fit.finalLearningRate, observations: problem.target.count)
+                                    finalLearningRate: fit.finalLearningRate, observations: observations)
     }
 }
 

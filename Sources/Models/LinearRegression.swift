@@ -35,8 +35,11 @@ public enum LinearRegression: Learner {
         public let modelSumOfSquares: Double
         public let observations: Int
         public let rank: Int
-        /// Min, first quartile, median, third quartile, max of the training residuals.
+        /// Min, first quartile, median, third quartile, max of the training residuals; empty
+        /// after `update`, which does not see the old rows' residuals.
         public let residualQuantiles: [Double]
+        /// The factor of [X y] that `update` folds new rows into (nil in files written before it).
+        public let factor: ScatterFactor?
 
         /// The estimates with NaN (R's NA) for aliased terms.
         public var coefficients: [Double] {
@@ -76,7 +79,29 @@ public enum LinearRegression: Learner {
             modelSumOfSquares: modelSumOfSquares(solution.fitted, centred: hasIntercept),
             observations: y.count,
             rank: solution.rank,
-            residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]))
+            residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]),
+            factor: try ScatterFactor(design, y, centred: false))
+    }
+
+    /// The fit of every row `factor` holds, from the factor alone (`update`): least squares on its
+    /// (p+1) rows, whose solution, (XᵀX)⁻¹ and residual sum of squares are those of all the rows.
+    /// The model sum of squares is ‖T_X b‖² less, with an intercept, its first entry: that entry
+    /// is √n times the mean fitted value (T's first row is 1ᵀ[X y]/√n), so what remains is
+    /// Σ(ŷ − mean ŷ)² without the cancellation of subtracting n·mean².
+    static func learned(from factor: ScatterFactor, hasIntercept: Bool, terms: [String]) throws -> Learned {
+        let solution = try QRLeastSquares.fit(factor.design, factor.target)
+        let fitted = solution.fitted
+        return Learned(
+            hasIntercept: hasIntercept, terms: terms,
+            estimates: solution.coefficients.map { $0.isNaN ? 0 : $0 },
+            aliased: solution.aliased,
+            unscaledCovariance: solution.unscaledCovariance.values,
+            residualSumOfSquares: solution.residuals.reduce(0) { $0 + $1 * $1 },
+            modelSumOfSquares: fitted.dropFirst(hasIntercept ? 1 : 0).reduce(0) { $0 + $1 * $1 },
+            observations: factor.count,
+            rank: solution.rank,
+            residualQuantiles: [],
+            factor: factor)
     }
 
     private static func modelSumOfSquares(_ fitted: [Double], centred: Bool) -> Double {
@@ -114,11 +139,12 @@ extension LinearRegression.Learned {
         observations = try container.decode(Int.self, forKey: .observations)
         rank = try container.decode(Int.self, forKey: .rank)
         residualQuantiles = try container.decode([Double].self, forKey: .residualQuantiles)
+        factor = try container.decodeIfPresent(ScatterFactor.self, forKey: .factor)
         try decoder.requireConsistent(check)
     }
 
     private enum CodingKeys: String, CodingKey {
         case hasIntercept, terms, estimates, aliased, unscaledCovariance, residualSumOfSquares, modelSumOfSquares
-        case observations, rank, residualQuantiles
+        case observations, rank, residualQuantiles, factor
     }
 }

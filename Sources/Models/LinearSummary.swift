@@ -12,9 +12,13 @@ struct LinearSummary {
     func report() -> Report {
         let inference = learned.inference
         var report = Report()
-        report.add("Residuals:")
-        report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),
-                             rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
+        if learned.residualQuantiles.isEmpty {
+            report.add("Residuals: not kept by update (the old rows' residuals are not stored)")
+        } else {
+            report.add("Residuals:")
+            report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),
+                                 rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
+        }
         let aliasedCount = learned.aliased.filter { $0 }.count
         report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
         report.add(coefficientTable(inference.coefficients))

@@ -176,7 +176,10 @@ extension LinearRegression.Learned {
                     "residual sum of squares is \(NumberFormat.shortest(residualSumOfSquares))")
         try require(modelSumOfSquares.isFinite && modelSumOfSquares >= 0,
                     "model sum of squares is \(NumberFormat.shortest(modelSumOfSquares))")
-        try require(residualQuantiles.count == 5, "linear state has \(residualQuantiles.count) residual quantiles, needs 5")
+        try require(residualQuantiles.count == 5 || (residualQuantiles.isEmpty && factor != nil),
+                    "linear state has \(residualQuantiles.count) residual quantiles, needs 5")
+        try require(factor.map { $0.isConsistent && !$0.centred && $0.columns == p && $0.count == observations } ?? true,
+                    "linear state's factor does not match its terms and observations")
         try require(residualQuantiles.allSatisfy(\.isFinite), "a residual quantile is not finite")
         try require(zip(residualQuantiles, residualQuantiles.dropFirst()).allSatisfy { $0 <= $1 }, "the residual quantiles are not in order")
         try require((0 ..< rank).allSatisfy { unscaledCovariance[$0 * rank + $0] >= 0 }, "a variance in the covariance is negative")

@@ -19,6 +19,9 @@ public struct PenalisedLinearState: LearnedState {
     public let dualityGap: Double?
     public let gapTolerance: Double?
     public let converged: Bool
+    /// Ridge: the centred factor of [X y] that `update` folds new rows into; nil for the
+    /// coordinate-descent kinds (and ridge files written before update).
+    public var factor: ScatterFactor? = nil
 
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
         .values(LinearPredictor.apply(inputs.design, intercept: intercept, slopes: coefficients))
@@ -52,6 +55,8 @@ public struct PenalisedLinearState: LearnedState {
         try require(intercept.isFinite && coefficients.allSatisfy(\.isFinite), "a coefficient is not finite")
         try require(model.preprocessing.settings.hasIntercept || intercept == 0, "an intercept in a model fitted without one")
         try require(observations == model.training.rowsUsed, "\(observations) observations but training used \(model.training.rowsUsed) rows")
+        try require(factor.map { $0.isConsistent && $0.centred == model.preprocessing.settings.hasIntercept && $0.columns == coefficients.count
+                        && $0.count == observations } ?? true, "the state's factor does not match its coefficients and observations")
         try require(residualSumOfSquares.isFinite && residualSumOfSquares >= 0 && totalSumOfSquares.isFinite && totalSumOfSquares >= 0,
                     "a sum of squares is negative or not finite")
     }
@@ -137,7 +142,21 @@ public enum RidgeRegression: Learner {
         return PenalisedLinearState(intercept: fit.intercept, coefficients: fit.coefficients, residualSumOfSquares: fit.residualSumOfSquares,
                                     totalSumOfSquares: PenalisedRegression.totalSumOfSquares(problem), observations: problem.target.count,
                                     effectiveDegreesOfFreedom: fit.effectiveDegreesOfFreedom, iterations: nil, dualityGap: nil,
-                                    gapTolerance: nil, converged: true)
+                                    gapTolerance: nil, converged: true,
+                                    factor: try ScatterFactor(problem.design, problem.target, centred: problem.hasIntercept))
+    }
+
+    /// The ridge fit of every row `factor` holds, from the factor alone (`update`): ridge without
+    /// intercept on its (p+1) rows, T_X and T_y, gives the slopes of the centred problem (same
+    /// ‖Xc w − yc‖², same singular values), and the intercept is ȳ − μᵀw.
+    static func state(from factor: ScatterFactor, alpha: Double) throws -> PenalisedLinearState {
+        let fit = try Ridge(alpha: alpha, fitIntercept: false).fit(factor.design, factor.target)
+        let means = factor.means, slopes = fit.coefficients
+        let intercept = factor.centred ? means[factor.columns] - zip(means, slopes).reduce(0) { $0 + $1.0 * $1.1 } : 0
+        return PenalisedLinearState(intercept: intercept, coefficients: slopes, residualSumOfSquares: fit.residualSumOfSquares,
+                                    totalSumOfSquares: factor.target.reduce(0) { $0 + $1 * $1 }, observations: factor.count,
+                                    effectiveDegreesOfFreedom: fit.effectiveDegreesOfFreedom, iterations: nil, dualityGap: nil,
+                                    gapTolerance: nil, converged: true, factor: factor)
     }
 }
 

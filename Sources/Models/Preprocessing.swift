@@ -194,6 +194,12 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
     }
 
+    /// The feature each design term comes from (its first factor's, for a product term).
+    func termFeatureNames(_ schema: TrainingSchema) -> [String] {
+        let base = Self.baseColumns(schema, settings: settings)
+        return terms.map { schema.features[base[$0[0]].feature].name }
+    }
+
     // MARK: - Learning from the training rows
 
     /// Learns fills, terms and scaling from `frame` and returns them with the training problem.

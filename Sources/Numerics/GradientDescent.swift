@@ -87,6 +87,9 @@ public struct GradientDescent: Sendable {
     public var maxEpochs: Int
     /// Seeds the shuffles (`Xoshiro256StarStar`) and the power iteration's start.
     public var seed: UInt64
+    /// Where descent starts (a warm start, scikit-learn's partial_fit): coefficients and
+    /// intercept; nil for zero.
+    public var start: (coefficients: [Double], intercept: Double)?
 
     public init(loss: Loss = .squared, alpha: Double = 0, fitIntercept: Bool = true, batchSize: Int? = nil,
                 learningRate: Double? = nil, schedule: Schedule? = nil, tolerance: Double = 1e-16, patience: Int = 5,
@@ -120,6 +123,11 @@ public struct GradientDescent: Sendable {
         let initialRate = try learningRate ?? 1 / problem.expectedSmoothness(batchSize: batch, seed: seed)
 
         var w = [Double](repeating: 0, count: p), b = 0.0
+        if let start, start.coefficients.count == p {
+            // The centred problem's intercept is the model's plus μᵀw.
+            w = start.coefficients
+            b = fitIntercept ? start.intercept + cblas_ddot(Int32(p), problem.means, 1, w, 1) : 0
+        }
         var current = problem.evaluate(w, b, gradient: batch == n)
         var objectives = [current.objective]
         var best = current.objective, stale = 0, updates = 0

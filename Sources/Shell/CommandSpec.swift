@@ -98,7 +98,7 @@ public struct OutputSpec: Sendable {
 
     public static let none = OutputSpec(names: [], kind: "", optional: true)
     public static func dataset(_ names: String..., optional: Bool = false) -> OutputSpec { OutputSpec(names: names, kind: "dataset", optional: optional) }
-    public static func model(_ name: String) -> OutputSpec { OutputSpec(names: [name], kind: "model", optional: false) }
+    public static func model(_ name: String, optional: Bool = false) -> OutputSpec { OutputSpec(names: [name], kind: "model", optional: optional) }
 }
 
 /// One way to write a command, with the handler that runs it. Commands with several shapes

@@ -6,7 +6,8 @@ public struct CommandTable: Sendable {
     public let commands: [CommandSpec]
 
     public static let standard = CommandTable(commands:
-        DataCommands.all + ModelCommands.all + SelectionCommands.all + RegistryCommands.all + MonitoringCommands.all + PlotCommands.all
+        DataCommands.all + ModelCommands.all + SelectionCommands.all + OptimisationCommands.all + RegistryCommands.all
+        + MonitoringCommands.all + PlotCommands.all
         + WorkspaceCommands.all + SessionCommands.all)
 
     public func command(named name: String) -> CommandSpec? {

@@ -60,6 +60,18 @@ extension Dataset {
     }
 }
 
+extension Dataset {
+    /// The fingerprint of data seen in two parts (a model updated with more rows): the hash of
+    /// the two parts' fingerprints, so it is equal exactly when both parts are.
+    public static func fingerprint(combining first: String, _ second: String) -> String {
+        var hasher = ContentHash()
+        hasher.add(first)
+        hasher.add(second)
+        let hex = String(hasher.value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
 /// The word-at-a-time hash `Dataset.fingerprint` documents.
 struct ContentHash {
     private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -61,7 +61,7 @@ final class CompletionTests: ShellTestCase {
 
     func testCommandNames() {
         XCTAssertEqual(complete("des"), Completion(replacing: 3, candidates: ["describe"]))
-        XCTAssertEqual(complete("s").candidates, ["save", "set", "show", "split", "summary"])
+        XCTAssertEqual(complete("s").candidates, ["save", "select", "set", "show", "split", "summary"])
     }
 
     func testDatasetAndModelNamesByPosition() {

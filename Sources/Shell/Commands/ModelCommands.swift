@@ -154,17 +154,25 @@ enum ModelCommands {
         among DATA's rows repeats= times (seeded) and the fall in metric= (default R² or accuracy)
         is averaged; larger means the model leans on it more. The model's own importances
         (trees: impurity decrease) are shown beside them when the kind has them, and alone
-        without on DATA.
+        without on DATA. Linear kinds also get standardised coefficients: b·sd(x)/sd(y) on
+        DATA (b·sd(x), in log-odds, for classifiers). With feature=X, instead the partial
+        dependence on X (scikit-learn's, brute): X set to each grid value (grid= points from
+        its 5th to 95th percentile, or its levels) for every row, the predictions averaged.
         """,
-        example: "explain m on test repeats=10",
+        example: "explain m on test repeats=10\nexplain m on test feature=BMI grid=5",
         changesState: false,
         forms: [
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)], options: [
                 OptionSpec("metric", .text, "the score whose fall is measured (default r2 or accuracy)"),
                 OptionSpec("repeats", .integer(minimum: 1, maximum: 1000), "shuffles per feature (default 5)"),
                 OptionSpec("seed", .integer(minimum: 0), "random seed for the shuffles (default 42)"),
+                OptionSpec("feature", .text, "show the partial dependence on this feature instead"),
+                OptionSpec("grid", .integer(minimum: 2, maximum: 1000), "feature=: grid points (default 10)"),
             ]) { invocation, context in
                 let model = invocation.model("MODEL")
+                if let feature = invocation.text("feature") {
+                    return try explainDependence(model, on: invocation, feature: feature, context: context)
+                }
                 let result = try invocation.at("DATA") {
                     try PermutationImportance(model: model, data: invocation.dataset("DATA"), metric: invocation.text("metric"),
                                               repeats: invocation.integer("repeats") ?? 5, seed: UInt64(invocation.integer("seed") ?? 42))
@@ -179,6 +187,15 @@ enum ModelCommands {
                 }
                 context.emit("\(result.metric) on \(invocation.name("DATA")!): \(NumberFormat.significant(result.baseline)); mean fall over \(invocation.integer("repeats") ?? 5) shuffles per feature")
                 context.emit(.table(table))
+                if let standardised = try invocation.at("DATA", { try model.standardisedCoefficients(on: invocation.dataset("DATA")) }) {
+                    var coefficients = TextTable(headers: ["term", "estimate", "standardised"], alignments: [.left, .right, .right])
+                    for row in standardised {
+                        coefficients.append([row.term, NumberFormat.significant(row.estimate, digits: 4), NumberFormat.significant(row.standardised, digits: 4)])
+                    }
+                    context.emit(model.task == .regression ? "standardised coefficients (b·sd(x)/sd(y) on \(invocation.name("DATA")!)):"
+                                 : "standardised coefficients (b·sd(x) on \(invocation.name("DATA")!), log-odds per sd):")
+                    context.emit(.table(coefficients))
+                }
             },
             CommandForm([.value(name: "MODEL", kind: .model)]) { invocation, context in
                 let model = invocation.model("MODEL")
@@ -189,6 +206,19 @@ enum ModelCommands {
                 context.emit(.table(table))
             },
         ])
+
+    /// `explain MODEL on DATA feature=X`: the partial dependence table.
+    private static func explainDependence(_ model: Model, on invocation: Invocation, feature: String, context: CommandContext) throws {
+        let dependence = try invocation.at("feature") {
+            try PartialDependence(model: model, data: invocation.dataset("DATA"), feature: feature, points: invocation.integer("grid") ?? 10)
+        }
+        var table = TextTable(headers: [feature] + dependence.outputs, alignments: Array(repeating: .right, count: dependence.outputs.count + 1))
+        for (index, value) in dependence.grid.enumerated() {
+            table.append([value] + dependence.averages.map { NumberFormat.significant($0[index], digits: 5) })
+        }
+        context.emit("partial dependence of \(invocation.name("MODEL")!) on \(feature), averaged over \(invocation.name("DATA")!)")
+        context.emit(.table(table))
+    }
 
     /// The columns a model's predictions on DATA make: the predicted value or class (and the
     /// class probabilities on request), the cluster, or one column per component.

@@ -153,7 +153,7 @@ enum SelectionCommands {
 
     private static func seed(_ invocation: Invocation) -> UInt64 { UInt64(invocation.integer("seed") ?? 42) }
 
-    private static func crossValidation(_ invocation: Invocation) throws -> CrossValidation {
+    static func crossValidation(_ invocation: Invocation) throws -> CrossValidation {
         let kind = try invocation.at("KIND") { try ModelCatalogue.requireKind(named: invocation.text("KIND")!) }
         // The fold assignment reads only the task from the options; a grid's lists are fine here.
         let taskOption = invocation.modelOptions.filter { $0.key == "task" }

@@ -1,0 +1,158 @@
+import Diagnostics
+import Foundation
+import Numerics
+import Tabular
+
+/// Stepwise or lasso-ordered feature selection, scored by an information criterion or by
+/// cross-validation.
+///
+/// forward and backward are R's step(): forward starts from no features (the intercept alone),
+/// backward from all of them; each step tries adding (removing) every feature in turn and takes
+/// the change that lowers the criterion most, stopping when none lowers it (by more than 1e-7,
+/// as step). lasso orders the features by where they enter the lasso path (standardised
+/// features, scikit-learn's alphas) and scores each nested set the path makes. A categorical
+/// feature is one term, as in R's formula.
+///
+/// aic and bic are R's extractAIC, so the numbers equal step()'s: for linear n·log(RSS/n) + k·edf,
+/// for logistic deviance + k·edf, edf the coefficients estimated (not aliased), k 2 or log n.
+/// cv is the cross-validated mean of metric= (rmse or accuracy by default; a metric where higher
+/// is better is negated for the minimisation but printed as is). Rows missing the target or any
+/// candidate feature are left out first, so every candidate sees the same rows (step() insists too).
+public struct FeatureSelection: Sendable {
+    public enum Method: String, Sendable, CaseIterable { case forward, backward, lasso }
+    public enum Criterion: String, Sendable, CaseIterable { case aic, bic, cv }
+
+    public struct Step: Sendable, Equatable {
+        /// "+ BMI", "- AGE", or "start".
+        public let change: String
+        public let features: [String]
+        /// The criterion as printed (a cv metric in its own direction).
+        public let value: Double
+        /// lasso: the alpha at which the set first appears.
+        public let alpha: Double?
+    }
+
+    public let steps: [Step]
+    public let chosen: [String]
+    /// The criterion's name as printed ("AIC", "BIC", "cv rmse").
+    public let label: String
+    /// The rows every candidate saw.
+    public let rows: Int
+
+    public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String],
+                method: Method, criterion: Criterion, folds: Int, seed: UInt64, metric: String?) throws {
+        let candidates = try features ?? data.columns.map(\.name).filter { name in
+            try name != target && data.requireColumn(name).type != .text
+        }
+        let needed = try ([target] + candidates).map { try data.requireColumn($0, datasetName: datasetName) }
+        let complete = (0 ..< data.rowCount).filter { row in needed.allSatisfy { !$0.isMissing(row) } }
+        let used = data.selecting(rows: complete)
+        rows = complete.count
+        let task = try TrainingFrame.task(for: needed[0], kind: kind.name, tasks: kind.tasks, requested: options["task"].flatMap(ModelTask.init))
+        let chosenMetric = metric ?? (task == .regression ? "rmse" : "accuracy")
+        let sign = MetricDirection.higherIsBetter(chosenMetric) ? -1.0 : 1.0
+        switch criterion {
+        case .aic: label = "AIC"
+        case .bic: label = "BIC"
+        case .cv: label = "cv \(chosenMetric)"
+        }
+        let validation = criterion == .cv
+            ? try CrossValidation(kind: kind, data: used, datasetName: datasetName, target: target, features: nil,
+                                  options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil)
+            : nil
+        // The criterion to minimise for a feature set, and the value printed.
+        func score(_ set: [String]) throws -> (minimised: Double, shown: Double) {
+            if let validation {
+                let restricted = CrossValidation(validation, features: set)
+                let values = try restricted.run(options: options).map { metrics in
+                    guard let value = metrics.first(where: { $0.name == chosenMetric })?.value else {
+                        throw ModelshError.usage("unknown metric '\(chosenMetric)' for \(task.rawValue)", argument: "metric")
+                    }
+                    return value
+                }
+                let mean = MetricSummary(values).mean
+                return (sign * mean, mean)
+            }
+            let model = try kind.fit(FitRequest(data: used, datasetName: datasetName, target: target, features: set, options: options))
+            let value = try Self.extractAIC(model, k: criterion == .aic ? 2 : log(Double(model.training.rowsUsed)))
+            return (value, value)
+        }
+        if criterion != .cv, ![LinearRegression.name, LogisticModel.name].contains(kind.name) {
+            throw ModelshError.usage("criterion aic and bic are R's extractAIC, for linear and logistic models; use criterion=cv for '\(kind.name)'",
+                                     argument: "criterion")
+        }
+        var steps: [Step] = []
+        switch method {
+        case .forward, .backward:
+            var current = method == .forward ? [] : candidates
+            // Kinds that need a feature (trees) cannot score the empty start; any set beats it.
+            var best = current.isEmpty && criterion == .cv ? ((try? score(current)) ?? (.infinity, .nan)) : try score(current)
+            steps.append(Step(change: "start", features: current, value: best.shown, alpha: nil))
+            while true {
+                let moves = method == .forward ? candidates.filter { !current.contains($0) } : current
+                var bestMove: (feature: String, set: [String], score: (minimised: Double, shown: Double))?
+                for feature in moves {
+                    let set = method == .forward ? candidates.filter { current.contains($0) || $0 == feature } : current.filter { $0 != feature }
+                    let candidate = try score(set)
+                    if bestMove == nil || candidate.minimised < bestMove!.score.minimised { bestMove = (feature, set, candidate) }
+                    try Interruption.check()
+                }
+                guard let move = bestMove, move.score.minimised < best.minimised - 1e-7 else { break }
+                current = move.set
+                best = move.score
+                steps.append(Step(change: "\(method == .forward ? "+" : "-") \(move.feature)", features: current, value: best.shown, alpha: nil))
+            }
+            chosen = current
+        case .lasso:
+            guard task == .regression else { throw ModelshError.usage("method=lasso selects for regression; use forward or backward", argument: "method") }
+            let lasso = try ModelCatalogue.requireKind(named: LassoRegression.name)
+            let path = try RegularisationPath(kind: lasso, request: FitRequest(data: used, datasetName: datasetName, target: target,
+                                                                               features: candidates, options: ["scale": "standard"]),
+                                              alphas: nil, count: 50)
+            let termsOf = try Self.termFeatures(lasso, used, datasetName, target, candidates)
+            var previous: [String] = []
+            var best: (minimised: Double, set: [String])?
+            for step in path.steps {
+                let active = Set(zip(termsOf, step.coefficients).filter { $0.1 != 0 }.map(\.0))
+                let set = candidates.filter(active.contains)
+                guard set != previous else { continue }
+                let entered = set.filter { !previous.contains($0) }, left = previous.filter { !set.contains($0) }
+                let change = (entered.map { "+ \($0)" } + left.map { "- \($0)" }).joined(separator: ", ")
+                let value = try score(set)
+                steps.append(Step(change: change, features: set, value: value.shown, alpha: step.alpha))
+                if best == nil || value.minimised < best!.minimised - 1e-7 { best = (value.minimised, set) }
+                previous = set
+            }
+            chosen = best?.set ?? []
+        }
+        self.steps = steps
+    }
+
+    /// R's extractAIC: linear n·log(RSS/n) + k·edf; logistic (binary, unpenalised) deviance + k·edf.
+    static func extractAIC(_ model: Model, k: Double) throws -> Double {
+        switch model.state {
+        case let linear as LinearRegression.Learned:
+            let n = Double(linear.observations)
+            return n * log(linear.residualSumOfSquares / n) + k * Double(linear.rank)
+        case let logistic as LogisticState where logistic.coefficients.count == 1:
+            return logistic.deviance + k * Double(logistic.aliased.filter { !$0 }.count)
+        default:
+            throw ModelshError.usage("criterion aic and bic are R's extractAIC, for linear and binary logistic models; use criterion=cv for '\(model.kind)'",
+                                     argument: "criterion")
+        }
+    }
+
+    /// Which feature each of the lasso's design terms comes from (a categorical feature gives several).
+    private static func termFeatures(_ kind: ModelKind, _ data: Dataset, _ name: String, _ target: String, _ features: [String]) throws -> [String] {
+        let prepared = try kind.prepare(FitRequest(data: data, datasetName: name, target: target, features: features, options: ["scale": "standard"]))
+        return prepared.preprocessing.termFeatureNames(prepared.frame.schema)
+    }
+}
+
+extension CrossValidation {
+    /// The same folds and rows with other features.
+    init(_ other: CrossValidation, features: [String]) {
+        self = other
+        self.features = features
+    }
+}

@@ -1,0 +1,82 @@
+import Diagnostics
+import Models
+import Tabular
+import XCTest
+
+/// `select` against R's step() (Tests/References/select.R, numbers pasted from its output), and
+/// the learning curve's sizes.
+final class FeatureSelectionTests: XCTestCase {
+    func selection(_ kind: String, _ data: Dataset, _ target: String, features: [String]? = nil,
+                   _ method: FeatureSelection.Method, _ criterion: FeatureSelection.Criterion) throws -> FeatureSelection {
+        try FeatureSelection(kind: ModelCatalogue.requireKind(named: kind), data: data, datasetName: "d", target: target, features: features,
+                             options: [:], method: method, criterion: criterion, folds: 5, seed: 1, metric: nil)
+    }
+
+    func assertPath(_ selection: FeatureSelection, _ expected: [(String, Double)], chosen: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(selection.steps.map(\.change), expected.map(\.0), file: file, line: line)
+        for (step, (_, value)) in zip(selection.steps, expected) { assertRelative(step.value, value, 1e-9, file: file, line: line) }
+        XCTAssertEqual(Set(selection.chosen), Set(chosen), file: file, line: line)
+    }
+
+    func testLinearPathsMatchRsStep() throws {
+        let diabetes = try TestData.csv("diabetes.csv")
+        assertPath(try selection("linear", diabetes, "Y", .forward, .aic),
+                   [("start", 3841.9899560237), ("+ BMI", 3657.6965573146), ("+ S5", 3574.0567898805), ("+ BP", 3558.8843859810),
+                    ("+ S1", 3550.6212349389), ("+ SEX", 3545.7424261754), ("+ S2", 3534.2618212683)],
+                   chosen: ["BMI", "S5", "BP", "S1", "SEX", "S2"])
+        assertPath(try selection("linear", diabetes, "Y", .backward, .bic),
+                   [("start", 3584.6484695970), ("- AGE", 3578.5859418194), ("- S3", 3572.7206266076), ("- S6", 3567.7090381230),
+                    ("- S4", 3562.9009904428)],
+                   chosen: ["SEX", "BMI", "BP", "S1", "S2", "S5"])
+    }
+
+    func testLogisticPathMatchesRsStep() throws {
+        let cancer = try TestData.csv("breast_cancer.csv")
+        assertPath(try selection("logistic", cancer, "diagnosis",
+                                 features: ["mean_radius", "mean_texture", "mean_smoothness", "mean_symmetry", "mean_fractal_dimension"], .forward, .aic),
+                   [("start", 753.4400053842), ("+ mean_radius", 334.0108439876), ("+ mean_smoothness", 256.9018450460),
+                    ("+ mean_texture", 195.2902227178), ("+ mean_symmetry", 189.6507789103)],
+                   chosen: ["mean_radius", "mean_smoothness", "mean_texture", "mean_symmetry"])
+    }
+
+    func testLassoOrderAndRefusals() throws {
+        let diabetes = try TestData.csv("diabetes.csv")
+        let lasso = try selection("linear", diabetes, "Y", .lasso, .bic)
+        XCTAssertEqual(lasso.steps.first?.change, "+ BMI, + S5")  // the first to enter the lasso path, as sklearn's lasso_path
+        assertThrows(.usage, containing: ["extractAIC", "criterion=cv"], argument: "criterion") {
+            try selection("tree", diabetes, "Y", .forward, .aic)
+        }
+    }
+
+    func testLearningCurveSizes() throws {
+        let diabetes = try TestData.csv("diabetes.csv")
+        let validation = try CrossValidation(kind: ModelCatalogue.requireKind(named: "linear"), data: diabetes, datasetName: "d", target: "Y",
+                                             features: nil, options: [:], folds: 5, seed: 1, stratified: nil)
+        // 442 rows in 5 folds: the largest fold holds 89, so the smallest training set is 353.
+        let curve = try LearningCurve(validation: validation, options: [:], sizes: nil, metric: nil, seed: 1)
+        XCTAssertEqual(curve.points.map(\.size), [35, 114, 194, 273, 353])  // ⌊353 · (0.1, 0.325, 0.55, 0.775, 1)⌋, sklearn's
+        XCTAssertEqual(try LearningCurve(validation: validation, options: [:], sizes: [50, 0.5], metric: "rmse", seed: 1).points.map(\.size), [50, 176])
+        assertThrows(.usage, containing: ["sizes must be"], argument: "sizes") {
+            try LearningCurve(validation: validation, options: [:], sizes: [400], metric: nil, seed: 1)
+        }
+    }
+
+    /// Two runs give the same leaderboard; a budget stops between candidates, keeping the first ones.
+    func testAutoIsDeterministicAndHonoursTheBudget() throws {
+        let iris = try TestData.iris()
+        func run(_ budget: Double?) throws -> AutoSelection {
+            var now = 0.0
+            return try AutoSelection(data: iris, datasetName: "iris", target: "Species", features: nil, folds: 3, seed: 7, budget: budget,
+                                     clock: { now += 1; return now })
+        }
+        let (a, b) = (try run(nil), try run(nil))
+        XCTAssertEqual(a.ranked.map(\.candidate), b.ranked.map(\.candidate))
+        XCTAssertEqual(a.ranked.map(\.summary), b.ranked.map(\.summary))
+        XCTAssertEqual(a.ranked.count, a.candidateCount)
+        XCTAssertTrue(a.ranked.allSatisfy { $0.candidate.options["seed"].map { $0 == "7" } ?? true })
+        let limited = try run(2.5)  // the clock reads 1 at the start, then 2, 3, 4 before candidates: two run
+        XCTAssertEqual(limited.ranked.count, 2)
+        XCTAssertTrue(limited.budgetHit)
+        XCTAssertEqual(Set(limited.ranked.map(\.candidate.kind)), ["logistic"])
+    }
+}
