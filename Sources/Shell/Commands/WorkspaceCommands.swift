@@ -1,11 +1,13 @@
 import Diagnostics
+import Foundation
 import Models
+import Numerics
 import Store
 import Tabular
 
 /// Commands that write and read files: models, workspaces and scripts.
 enum WorkspaceCommands {
-    static let all: [CommandSpec] = [save, open, run]
+    static let all: [CommandSpec] = [save, export, open, run]
 
     static let save = CommandSpec(
         "save", category: .workspace,
@@ -32,6 +34,41 @@ enum WorkspaceCommands {
                 context.emit("saved model \(invocation.name("MODEL")!) to \"\(path)\"")
             },
         ])
+
+    static let export = CommandSpec(
+        "export", category: .workspace,
+        summary: "Export a model to ONNX, or a dataset to CSV, for use outside modelsh",
+        details: """
+        The path's extension decides. `export MODEL to "m.onnx"` writes the model with its
+        preprocessing as an ONNX graph (opset 21 with ai.onnx.ml 5, double precision) that
+        onnxruntime and other ONNX consumers run: one input per feature, outputs named as skl2onnx
+        names them (see the README's "ONNX export"). A kind ONNX cannot express is refused with
+        the reason. `export DATA to "d.csv"` writes the dataset as CSV, numbers in full precision
+        and missing values empty. The file is replaced atomically.
+        """,
+        example: "export m to \"m.onnx\"\nexport scored to \"scored.csv\"",
+        changesState: false,
+        forms: [CommandForm([.value(name: "NAME", kind: .variable), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
+            let name = invocation.name("NAME")!, path = invocation.text("PATH")!
+            let suffix = (path as NSString).pathExtension.lowercased()
+            switch context.state.variables[name] {
+            case .model(let model)?:
+                guard suffix == ONNXExport.fileExtension else {
+                    throw ModelshError.usage("a model is exported to ONNX, a file named *.onnx, not \"\(path)\" (save writes modelsh's JSON)", at: invocation.location("PATH"))
+                }
+                let bytes = try invocation.at("NAME") { try ONNXExport.encode(model, name: name) }
+                try invocation.at("PATH") { try AtomicFile.write(bytes, to: path) }
+                context.emit("exported model \(name) to \"\(path)\" (ONNX, \(NumberFormat.bytes(bytes.count)))")
+            case .dataset(let data)?:
+                guard suffix == "csv" else {
+                    throw ModelshError.usage("a dataset is exported to CSV, a file named *.csv, not \"\(path)\"", at: invocation.location("PATH"))
+                }
+                try invocation.at("PATH") { try AtomicFile.write(Data(CSVWriter.text(data).utf8), to: path) }
+                context.emit("exported \(name) to \"\(path)\" (CSV, \(DatasetDescription.shape(of: data)))")
+            case nil:
+                throw ModelshError(.software, "export: '\(name)' is not bound")
+            }
+        }])
 
     static let open = CommandSpec(
         "open", category: .workspace,
