@@ -19,9 +19,9 @@ enum ONNXPrediction {
     /// Classification: rows × classes, in the schema's class order.
     case probabilities(String)
     /// Clustering: rows × clusters, each row's squared distance to each centre.
-    case squaredDistances(String)
+    case squaredDistances(String, clusters: Int)
     /// Components: rows × components scores.
-    case components(String)
+    case components(String, count: Int)
 }
 
 /// Writes a fitted model as an ONNX file: a graph from the training schema's columns (one input
@@ -61,12 +61,12 @@ public enum ONNXExport {
                                                             .string("default_string", "")], ml: true)
             graph.output("label", from: label, .string, columns: nil)
             graph.output("probabilities", from: masked, real, columns: classes.count)
-        case .squaredDistances(let squared):
+        case .squaredDistances(let squared, let clusters):
             let masked = masked(squared)
             graph.output("label", from: graph.argExtreme("ArgMin", masked), .int64, columns: nil)
-            graph.output("scores", from: graph.node("Sqrt", [masked]), real, columns: nil)
-        case .components(let scores):
-            graph.output("variable", from: masked(scores), real, columns: nil)
+            graph.output("scores", from: graph.node("Sqrt", [masked]), real, columns: clusters)
+        case .components(let scores, let count):
+            graph.output("variable", from: masked(scores), real, columns: count)
         }
         return try graph.model(documentation: "modelsh \(model.kind) model '\(name)' (\(model.task.rawValue)), fitted on \(model.training.datasetName)")
     }

@@ -12,7 +12,7 @@ extension KMeansState: ONNXExpressible {
         let rows = features.graph.node("Unsqueeze", [try features.design(), features.graph.axes([1])])  // rows × 1 × features
         let centreValues = (0 ..< k).flatMap { c in (0 ..< p).map { centres[c, $0] } }
         let differences = features.graph.node("Sub", [rows, features.graph.reals(centreValues, shape: [k, p], "centres")])
-        return .squaredDistances(features.graph.node("ReduceSumSquare", [differences, features.graph.axes([2])], [.int("keepdims", 0)]))
+        return .squaredDistances(features.graph.node("ReduceSumSquare", [differences, features.graph.axes([2])], [.int("keepdims", 0)]), clusters: k)
     }
 }
 
@@ -23,6 +23,6 @@ extension PCAState: ONNXExpressible {
         let centred = features.graph.node("Sub", [try features.design(), features.graph.reals(pca.means, shape: [p], "means")])
         let matrix = pca.componentMatrix  // components × features
         let loadings = (0 ..< p).flatMap { j in (0 ..< k).map { matrix[$0, j] } }  // features × components, row-major
-        return .components(features.graph.node("MatMul", [centred, features.graph.reals(loadings, shape: [p, k], "loadings")]))
+        return .components(features.graph.node("MatMul", [centred, features.graph.reals(loadings, shape: [p, k], "loadings")]), count: k)
     }
 }
