@@ -3,6 +3,7 @@ a model on sample data from sessions/data (with missing values and a categorical
 deterministically), exports it to ONNX and writes its predictions for held-out rows to CSV;
 onnxruntime then runs the ONNX file on the same rows, and the predictions must agree: labels
 exactly, numbers to 1e-9 relative (1e-6 for float32 graphs). onnx.checker checks every file.
+Compressed models (`compress`) are checked the same way: the file holds their rounded numbers.
 
 Usage: check_onnx.py MODELSH [--keep DIR]. Prints one line per case and ends with
 "onnx: N passed, N failed". Run through scripts/check-onnx.sh, which makes the environment.
@@ -160,6 +161,16 @@ CASES = [
     ("kmeans", "multi", "", "k=4 impute=mean", "clustering"),
     ("pca", "reg", "", "k=4 impute=mean scale=standard", "components"),
     ("pca_poly", "multi", "", "features=alcohol,ash,hue,band k=3 impute=median poly=2", "components"),
+    # Compressed models (`compress … as c`): the file stores the rounded numbers in a smaller type.
+    ("linear_int8", "reg", "target=Y", "impute=mean scale=standard poly=2", "regression", "precision=int8 prune=0.5"),
+    ("sgd_binary_float32", "bin", "target=diagnosis", "impute=mean alpha=0.01 poly=2", "classification", "precision=float32"),
+    ("logistic_float16", "multi", "target=class", "penalty=l2 alpha=1 scale=standard impute=mean poly=2", "classification", "precision=float16"),
+    ("naivebayes_int8", "multi", "target=class", "impute=mode", "classification", "precision=int8"),
+    ("tree_binary_float16", "bin", "target=diagnosis", "max_depth=6", "classification", "precision=float16"),
+    ("forest_multiclass_int8", "multi", "target=class", "task=classification trees=15", "classification", "precision=int8"),
+    ("boost_int8", "reg", "target=Y", "rounds=30", "regression", "precision=int8 prune=0.5"),
+    ("kmeans_float16", "multi", "", "k=4 impute=mean poly=2", "clustering", "precision=float16"),
+    ("pca_int8", "reg", "", "k=4 impute=mean scale=standard poly=2", "components", "precision=int8 prune=0.05"),
 ]
 REFUSED = [("knn", "reg", "target=Y", "", "does not support knn")]
 
@@ -180,18 +191,21 @@ def main():
     prepare("multi", "wine.csv", ["class", "alcohol", "malic_acid", "ash", "flavanoids", "color_intensity", "hue", "proline"],
             ("magnesium", [90, 105], ["low", "mid", "high"]), 3)
     passed = failed = 0
-    for name, data, target, options, task in CASES:
+    for name, data, target, options, task, *compression in CASES:
+        model = "c" if compression else "m"
         script = "\n".join([
             f'load "{data}_train.csv" as train', f'load "{data}_test.csv" as test',
-            f"fit {kind_of(name)} train {target} {options} as m",
-            f'export m to "{name}.onnx"',
-            f"predict m on test{' probabilities=yes' if task == 'classification' else ''} as scored",
+            f"fit {kind_of(name)} train {target} {options} as m"]
+            + ([f"compress m {compression[0]} as c"] if compression else []) + [
+            f'export {model} to "{name}.onnx"',
+            f"predict {model} on test{' probabilities=yes' if task == 'classification' else ''} as scored",
             f'export scored to "{name}.csv"', ""])
         with open(f"{name}.msh", "w") as f:
             f.write(script)
         run = subprocess.run([modelsh, f"{name}.msh"], capture_output=True, text=True)
         problems = []
         difference = math.nan
+        tolerance = 1e-9
         if run.returncode != 0:
             problems.append("modelsh failed: " + (run.stderr.strip().splitlines() or ["?"])[0])
         else:
@@ -201,7 +215,8 @@ def main():
             session = ort.InferenceSession(f"{name}.onnx", providers=["CPUExecutionProvider"])
             result = session.run(None, feeds_for(session, f"{data}_test.csv"))
             outputs = {spec.name: value for spec, value in zip(session.get_outputs(), result)}
-            is_float = any(spec.type == "tensor(float)" for spec in session.get_outputs())
+            is_float = any(spec.type == "tensor(float)" for spec in session.get_outputs()) \
+                or session.get_modelmeta().custom_metadata_map.get("modelsh.precision") == "float32"
             tolerance = 1e-6 if is_float else 1e-9
             difference, problems = compare(task, outputs, f"{name}.csv", tolerance)
             if difference > tolerance:
@@ -210,7 +225,8 @@ def main():
             problems.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
         size = os.path.getsize(f"{name}.onnx") if os.path.exists(f"{name}.onnx") else 0
         status = "ok" if not problems else "FAILED"
-        print(f"onnx {status:6} {name:26} max relative difference {difference:.2e}  ({size} bytes)" + ("" if not problems else ": " + "; ".join(problems)))
+        precision = "float32" if tolerance == 1e-6 else "double"
+        print(f"onnx {status:6} {name:26} max relative difference {difference:.2e} ({precision}, {size} bytes)" + ("" if not problems else ": " + "; ".join(problems)))
         if problems:
             failed += 1
         else:

@@ -225,7 +225,7 @@ struct ONNXFeatures {
             throw ModelshError(.software, "ONNX export: \(weights.map(\.count)) coefficients for \(terms) design columns")
         }
         let matrix = (0 ..< terms).flatMap { j in weights.map { $0[j] } }  // row-major terms × outputs
-        let product = graph.node("MatMul", [design, graph.reals(matrix, shape: [terms, weights.count], "coefficients")])
+        let product = graph.node("MatMul", [design, graph.weights(matrix, shape: [terms, weights.count], "coefficients")])
         return graph.node("Add", [product, graph.reals(intercepts, shape: [intercepts.count], "intercepts")])
     }
 }

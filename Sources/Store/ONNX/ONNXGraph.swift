@@ -1,12 +1,13 @@
 import Diagnostics
 import Foundation
+import Models
 import Numerics
 import ONNXFormat
 import SwiftProtobuf
 
 /// The element types an exported graph uses, with ONNX's numbers for them (TensorProto.DataType).
 enum ONNXElement: Int32, Sendable {
-    case float = 1, uint8 = 2, int64 = 7, string = 8, bool = 9, float16 = 10, double = 11
+    case float = 1, uint8 = 2, int8 = 3, int64 = 7, string = 8, bool = 9, float16 = 10, double = 11
 
     /// Bytes per element in a tensor's raw data; 0 for strings, which are stored one by one.
     var byteWidth: Int {
@@ -14,7 +15,7 @@ enum ONNXElement: Int32, Sendable {
         case .double, .int64: 8
         case .float: 4
         case .float16: 2
-        case .uint8, .bool: 1
+        case .uint8, .int8, .bool: 1
         case .string: 0
         }
     }
@@ -46,6 +47,9 @@ struct ONNXGraph {
     private var counter = 0
     /// The precision of real-valued constants and of the computation after the inputs.
     let real: ONNXElement
+    /// Whether some part computes in float32 (a compressed model's trees), so the outputs agree
+    /// with modelsh's to float32's precision rather than double's.
+    var computesInFloat32 = false
 
     init(real: ONNXElement = .double, outputNames: [String]) {
         self.real = real
@@ -76,6 +80,31 @@ struct ONNXGraph {
     /// A constant of real numbers in the graph's precision.
     mutating func reals(_ values: [Double], shape: [Int], _ hint: String = "constant") -> String {
         constant(Self.tensor(values, shape: shape, as: real), hint)
+    }
+
+    /// Learned numbers (coefficients, means, tables) as a constant stored in the smallest type
+    /// that holds every one exactly, widened to the graph's precision when read: int8 steps of a
+    /// power-of-two scale, float16, float32, or the graph's own type. A compressed model's
+    /// numbers fit a small type, so its file is smaller and it computes the same numbers.
+    mutating func weights(_ values: [Double], shape: [Int], _ hint: String) -> String {
+        // Below this many numbers the widening nodes cost more bytes than they save.
+        guard values.count >= 16, values.allSatisfy(\.isFinite) else { return reals(values, shape: shape, hint) }
+        let scale = Precision.int8Scale(values)
+        if values.allSatisfy({ ($0 / scale).rounded() == $0 / scale }) {
+            var tensor = Onnx_TensorProto()
+            tensor.dims = shape.map(Int64.init)
+            tensor.dataType = ONNXElement.int8.rawValue
+            tensor.rawData = Data(values.map { UInt8(bitPattern: Int8($0 / scale)) })
+            let widened = node("Cast", [constant(tensor, hint)], [.int("to", Int(real.rawValue))])
+            return scale == 1 ? widened : node("Mul", [widened, reals([scale], shape: [], "scale")])
+        }
+        for narrow in [ONNXElement.float16, .float] where narrow.byteWidth < real.byteWidth {
+            let exact = narrow == .float16
+                ? values.allSatisfy { abs($0) <= Double(Float16.greatestFiniteMagnitude) && Double(Float16($0)) == $0 }
+                : values.allSatisfy { Double(Float($0)) == $0 }
+            if exact { return node("Cast", [constant(Self.tensor(values, shape: shape, as: narrow), hint)], [.int("to", Int(real.rawValue))]) }
+        }
+        return reals(values, shape: shape, hint)
     }
 
     mutating func int64s(_ values: [Int64], shape: [Int], _ hint: String = "indices") -> String {
@@ -162,6 +191,10 @@ struct ONNXGraph {
         ml.domain = Self.mlDomain
         ml.version = Self.mlOpset
         model.opsetImport = [standard, ml]
+        var precision = Onnx_StringStringEntryProto()
+        precision.key = "modelsh.precision"
+        precision.value = computesInFloat32 ? "float32" : real == .double ? "double" : "float32"
+        model.metadataProps = [precision]
         return model
     }
 

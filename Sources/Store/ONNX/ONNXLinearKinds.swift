@@ -59,8 +59,9 @@ extension NaiveBayesState: ONNXExpressible {
         if numeric > 0 {
             let design = try features.design()
             let x = features.graph.node("Unsqueeze", [design, features.graph.axes([1])])  // rows × 1 × features
-            let means = features.graph.reals(nb.means.flatMap { $0 }, shape: [classes, numeric], "means")
-            let halfPrecisions = features.graph.reals(nb.variances.flatMap { $0.map { 0.5 / $0 } }, shape: [classes, numeric], "half_precisions")
+            let means = features.graph.weights(nb.means.flatMap { $0 }, shape: [classes, numeric], "means")
+            let variances = features.graph.weights(nb.variances.flatMap { $0 }, shape: [classes, numeric], "variances")
+            let halfPrecisions = features.graph.node("Div", [features.graph.reals([0.5], shape: [], "half"), variances])
             let deviations = features.graph.node("Sub", [x, means])
             let weighted = features.graph.node("Mul", [halfPrecisions, features.graph.node("Mul", [deviations, deviations])])
             joint = features.graph.node("Sub", [joint, features.graph.node("ReduceSum", [weighted, features.graph.axes([2])], [.int("keepdims", 0)])])
@@ -72,7 +73,7 @@ extension NaiveBayesState: ONNXExpressible {
             let levels = table[0].count
             let rows = (0 ..< levels).flatMap { level in (0 ..< classes).map { table[$0][level] } }  // levels × classes
             let codes = features.levelCodes(index)
-            let lookup = features.graph.node("Gather", [features.graph.reals(rows, shape: [levels, classes], "level_log_probabilities"), codes], [.int("axis", 0)])
+            let lookup = features.graph.node("Gather", [features.graph.weights(rows, shape: [levels, classes], "level_log_probabilities"), codes], [.int("axis", 0)])
             joint = features.graph.node("Add", [joint, lookup])
         }
         return .probabilities(features.graph.node("Softmax", [joint], [.int("axis", 1)]))

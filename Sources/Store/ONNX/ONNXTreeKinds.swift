@@ -52,7 +52,7 @@ struct ONNXTreeEnsemble {
         if case .leaf(let values) = tree.nodes[0] {
             // A tree that never split: ONNX needs a split at the root, so one whose branches meet.
             let leaf = try leafId(values)
-            append(feature: 0, mode: Self.lessOrEqual, split: 0, missingGoesLeft: true, left: (leaf, true), right: (leaf, true))
+            append(feature: 0, mode: Self.lessOrEqual, split: .nan, missingGoesLeft: true, left: (leaf, true), right: (leaf, true))
             return
         }
         // Split nodes get ids in the order a walk from the root meets them; leaves ids of their own.
@@ -98,20 +98,31 @@ struct ONNXTreeEnsemble {
     }
 
     /// The ensemble's node on `input` (rows × features): rows × targets, the sum over trees.
+    /// When every threshold is the boundary of a float32 threshold (`Float32Threshold`) and every
+    /// leaf weight a float32 number, as in a compressed model, the ensemble runs in float32 with
+    /// attributes half the size, routes every row as modelsh does, and its sums are widened back.
     func node(_ input: String, in graph: inout ONNXGraph) -> String {
+        let floatSplits = splits.map { $0.isNaN ? Float.nan : Float32Threshold.float(at: $0) }
+        let narrow = graph.real == .double && floatSplits.allSatisfy { $0 != nil }
+            && (leafWeights + members).allSatisfy { $0.isNaN || Double(Float($0)) == $0 }
+        let element: ONNXElement = narrow ? .float : graph.real
+        let splits = narrow ? floatSplits.map { Double($0!) } : self.splits
         var attributes: [Onnx_AttributeProto] = [
             .int("n_targets", targets), .int("aggregate_function", 1), .int("post_transform", 0),  // SUM, NONE
             .ints("tree_roots", roots), .ints("nodes_featureids", features),
             .tensor("nodes_modes", ONNXGraph.tensor(uint8s: modes)),
-            .tensor("nodes_splits", ONNXGraph.tensor(splits, shape: [splits.count], as: graph.real)),
+            .tensor("nodes_splits", ONNXGraph.tensor(splits, shape: [splits.count], as: element)),
             .ints("nodes_truenodeids", trueIds), .ints("nodes_trueleafs", trueLeafs),
             .ints("nodes_falsenodeids", falseIds), .ints("nodes_falseleafs", falseLeafs),
             .ints("nodes_missing_value_tracks_true", missingTrue),
             .ints("leaf_targetids", leafTargets),
-            .tensor("leaf_weights", ONNXGraph.tensor(leafWeights, shape: [leafWeights.count], as: graph.real)),
+            .tensor("leaf_weights", ONNXGraph.tensor(leafWeights, shape: [leafWeights.count], as: element)),
         ]
-        if !members.isEmpty { attributes.append(.tensor("membership_values", ONNXGraph.tensor(members, shape: [members.count], as: graph.real))) }
-        return graph.node("TreeEnsemble", [input], attributes, ml: true)
+        if !members.isEmpty { attributes.append(.tensor("membership_values", ONNXGraph.tensor(members, shape: [members.count], as: element))) }
+        guard narrow else { return graph.node("TreeEnsemble", [input], attributes, ml: true) }
+        graph.computesInFloat32 = true
+        let narrowed = graph.node("Cast", [input], [.int("to", Int(ONNXElement.float.rawValue))])
+        return graph.node("Cast", [graph.node("TreeEnsemble", [narrowed], attributes, ml: true)], [.int("to", Int(graph.real.rawValue))])
     }
 }
 
