@@ -156,6 +156,37 @@ final class ONNXExportTests: StoreTestCase {
         }
     }
 
+    // MARK: - Compressed models
+
+    func testCompressedCoefficientsAreStoredInTheSmallerTypeAndTheFileShrinks() throws {
+        let model = try fit("linear", target: "y", ["impute": "mean", "poly": "3"])
+        let terms = Int64(model.terms.count)
+        XCTAssertGreaterThan(terms, 16)
+        let original = try ONNXExport.encode(model, name: "m").count
+        XCTAssertFalse(try exported(model).graph.initializer.contains { $0.dataType != ONNXElement.double.rawValue && $0.dataType != ONNXElement.int64.rawValue })
+        for (precision, element) in [(Precision.int8, ONNXElement.int8), (.float16, .float16), (.float32, .float)] {
+            let small = try model.compressed(Compression(precision: precision))
+            let proto = try exported(small)
+            XCTAssertTrue(proto.graph.initializer.contains { $0.dataType == element.rawValue && $0.dims == [terms, 1] }, "\(precision)")
+            XCTAssertTrue(operators(proto).contains("Cast"))
+            XCTAssertLessThan(try ONNXExport.encode(small, name: "m").count, original, "\(precision)")
+            XCTAssertEqual(proto.metadataProps.first { $0.key == "modelsh.precision" }?.value, "double", "the graph still computes in double")
+        }
+    }
+
+    func testCompressedTreesRunInFloat32() throws {
+        let model = try fit("forest", target: "species", ["trees": "4"])
+        let small = try model.compressed(Compression(precision: .float16))
+        let proto = try exported(small)
+        let ensemble = try XCTUnwrap(proto.graph.node.first { $0.opType == "TreeEnsemble" })
+        XCTAssertEqual(ensemble.attribute.first { $0.name == "nodes_splits" }?.t.dataType, ONNXElement.float.rawValue)
+        XCTAssertEqual(proto.metadataProps.first { $0.key == "modelsh.precision" }?.value, "float32")
+        XCTAssertLessThan(try ONNXExport.encode(small, name: "m").count, try ONNXExport.encode(model, name: "m").count)
+        // The uncompressed forest stays in double.
+        let original = try XCTUnwrap(try exported(model).graph.node.first { $0.opType == "TreeEnsemble" })
+        XCTAssertEqual(original.attribute.first { $0.name == "nodes_splits" }?.t.dataType, ONNXElement.double.rawValue)
+    }
+
     // MARK: - Refusals
 
     func testKnnIsRefusedWithTheReasonOnOneLine() throws {
