@@ -33,7 +33,9 @@ for script in sessions/*.msh; do
 done
 
 # The ONNX checks count case by case, from their last line "onnx: N passed, N failed".
-onnx_summary=$(scripts/check-onnx.sh | tee /dev/stderr | tail -1)
+scripts/check-onnx.sh > "$log" 2>&1
+cat "$log"
+onnx_summary=$(tail -1 "$log")
 onnx_passed=$(sed -nE 's/^onnx: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$onnx_summary")
 onnx_failed=$(sed -nE 's/^onnx: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$onnx_summary")
 onnx_passed=${onnx_passed:-0}

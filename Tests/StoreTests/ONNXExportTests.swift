@@ -204,12 +204,4 @@ final class ONNXExportTests: StoreTestCase {
                                            features: ["x", "label"], options: [:])
         assertModelshError(.usage, containing: ["'label'", "output"]) { try ONNXExport.encode(model, name: "m") }
     }
-
-    func testSaveWantsAnOnnxPathAndWritesNothingElse() throws {
-        let model = try fit("linear", target: "y")
-        assertModelshError(.usage, containing: ["*.onnx", "m.json"]) { try ONNXExport.save(model, name: "m", to: scratchFile("m.json")) }
-        try ONNXExport.save(model, name: "m", to: scratchFile("m.onnx"))
-        XCTAssertEqual(try scratchContents(), ["m.onnx"])
-        XCTAssertEqual(try Onnx_ModelProto(serializedBytes: try fileBytes(scratchFile("m.onnx"))).graph.output.map(\.name), ["variable"])
-    }
 }

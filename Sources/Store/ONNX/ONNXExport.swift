@@ -80,14 +80,6 @@ public enum ONNXExport {
             throw ModelshError(.software, "cannot encode model '\(name)' as ONNX (\(error))")
         }
     }
-
-    /// Writes `model` to `path` as ONNX, replacing the file atomically; the path must end in .onnx.
-    public static func save(_ model: Model, name: String, to path: String) throws {
-        guard (path as NSString).pathExtension.lowercased() == fileExtension else {
-            throw ModelshError.usage("a model is exported to an ONNX file, named *.onnx, not \"\(path)\"")
-        }
-        try AtomicFile.write(encode(model, name: name), to: path)
-    }
 }
 
 /// The model's features as graph values, prepared as modelsh prepares them: missing numbers
