@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The runtime of the committed ONNX messages (Sources/ONNXFormat); the plugin never runs in the build.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C shims: system libraries, and fixed-argument wrappers for libedit's variadic API.
@@ -23,7 +25,10 @@ let package = Package(
         .target(name: "Numerics", dependencies: ["CLapack", "Diagnostics"]),
         .target(name: "Tabular", dependencies: ["Numerics", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
-        .target(name: "Store", dependencies: ["Models", "Tabular", "Diagnostics", "CSQLite"]),
+        // ONNX's messages, generated from onnx-ml.proto: a target of its own, so the large
+        // generated file is compiled once, not with every change to Store.
+        .target(name: "ONNXFormat", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Store", dependencies: ["Models", "Tabular", "Numerics", "Diagnostics", "CSQLite", "ONNXFormat"]),
         .target(name: "Language", dependencies: ["Diagnostics"]),
         .target(name: "Plotting", dependencies: ["Numerics", "Diagnostics"]),
         .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Plotting", "Numerics", "Diagnostics"]),
@@ -37,7 +42,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular", "ONNXFormat"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Numerics"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Store", "Language", "Plotting", "Diagnostics"]),

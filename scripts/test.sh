@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the XCTest suites of each module (the pseudo-terminal test of the interactive
-# shell among them), then `modelsh check` over the recorded session transcripts. Ends with one
-# line, "tests: N passed, N failed", counting both.
+# shell among them), `modelsh check` over the recorded session transcripts, then the ONNX export
+# checked in onnxruntime (scripts/check-onnx.sh). Ends with one line, "tests: N passed, N failed",
+# counting all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,16 @@ for script in sessions/*.msh; do
   fi
 done
 
-passed=$((unit_run - unit_failed + sessions_passed))
-failed=$((unit_failed + sessions_failed))
+# The ONNX checks count case by case, from their last line "onnx: N passed, N failed".
+scripts/check-onnx.sh > "$log" 2>&1
+cat "$log"
+onnx_summary=$(tail -1 "$log")
+onnx_passed=$(sed -nE 's/^onnx: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$onnx_summary")
+onnx_failed=$(sed -nE 's/^onnx: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$onnx_summary")
+onnx_passed=${onnx_passed:-0}
+onnx_failed=${onnx_failed:-1}
+
+passed=$((unit_run - unit_failed + sessions_passed + onnx_passed))
+failed=$((unit_failed + sessions_failed + onnx_failed))
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$unit_run" -gt 0 ]

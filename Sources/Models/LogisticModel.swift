@@ -112,7 +112,7 @@ public struct LogisticState: LearnedState {
     public let fitWarnings: [String]
     public let observations: Int
 
-    var hasIntercept: Bool { terms.first == "(Intercept)" }
+    public var hasIntercept: Bool { terms.first == "(Intercept)" }
 
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
         let n = inputs.rowCount

@@ -65,10 +65,11 @@ extension Model {
     }
 }
 
-/// Every stored factor is missing from files written before `update` existed.
+/// The factor is missing from files written before `update` existed, and from compressed models
+/// (whose rounded coefficients it no longer matches).
 private func requireFactor(_ factor: ScatterFactor?, _ kind: String) throws -> ScatterFactor {
     guard let factor else {
-        throw ModelshError.usage("this \(kind) model was saved before update existed and keeps no factor to update; refit it")
+        throw ModelshError.usage("this \(kind) model keeps no factor to update (it was saved before update existed, or compressed); refit it")
     }
     return factor
 }

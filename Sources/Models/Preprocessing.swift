@@ -68,7 +68,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
     }
 
     /// Whether missing values are filled (rather than dropped or kept).
-    var imputes: Bool { impute != .drop && impute != .keep }
+    public var imputes: Bool { impute != .drop && impute != .keep }
 
     /// The highest `poly=` accepted: terms grow as p^D, and past this the fit is about the
     /// expansion rather than the data.
@@ -104,13 +104,13 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
 
 /// One column of the design before polynomial expansion: a numeric feature, or the indicator
 /// of one level of a categorical feature.
-struct BaseColumn: Equatable {
-    let feature: Int
+public struct BaseColumn: Equatable, Sendable {
+    public let feature: Int
     /// The level the indicator marks; nil for a numeric feature.
-    let level: Int?
-    let name: String
+    public let level: Int?
+    public let name: String
     /// Holds only 0 and 1 (an indicator or a boolean), so its powers equal it.
-    let isBinary: Bool
+    public let isBinary: Bool
 }
 
 /// The preprocessing learned from the training rows and stored with the model, so `predict`
@@ -128,7 +128,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public let scales: [Double]
 
     /// The base columns the schema's features encode to under this encoding.
-    static func baseColumns(_ schema: TrainingSchema, settings: PreprocessingSettings) -> [BaseColumn] {
+    public static func baseColumns(_ schema: TrainingSchema, settings: PreprocessingSettings) -> [BaseColumn] {
         let firstCategorical = schema.features.firstIndex { $0.levels != nil }
         return schema.features.enumerated().flatMap { index, feature -> [BaseColumn] in
             guard let levels = feature.levels else {

@@ -83,9 +83,10 @@ final class HelpTopicTests: ShellTestCase {
         }
         XCTAssertEqual(run("help files"), """
             Files and workspace:
-              save  Save a model to a JSON file, or the whole session to a workspace file
-              open  Open a workspace file, replacing the session's datasets, models and cell log
-              run   Run a session script (*.msh) in this session
+              save    Save a model to a JSON file, or the whole session to a workspace file
+              export  Export a model to ONNX for use outside modelsh, or write a model version's card
+              open    Open a workspace file, replacing the session's datasets, models and cell log
+              run     Run a session script (*.msh) in this session
             """)
     }
 

@@ -1,11 +1,13 @@
 import Diagnostics
+import Foundation
 import Models
 import Numerics
+import Store
 import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, evaluate, predict, transform, explain]
+    static let all: [CommandSpec] = [fit, summary, evaluate, predict, transform, explain, compress]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -219,6 +221,43 @@ enum ModelCommands {
         context.emit("partial dependence of \(invocation.name("MODEL")!) on \(feature), averaged over \(invocation.name("DATA")!)")
         context.emit(.table(table))
     }
+
+    static let compress = CommandSpec(
+        "compress", category: .models,
+        summary: "A copy of a model with its learned numbers rounded to float32, float16 or int8",
+        details: """
+        Rounds the model's coefficients, means, components and leaf values to precision= (int8:
+        255 steps of one power-of-two scale per array) after prune= sets coefficients smaller in
+        magnitude to zero; tree thresholds become float32, and splits whose two leaves then
+        predict the same become one leaf. Prints the sizes of the model's JSON and ONNX files
+        before and after (the ONNX export stores the rounded numbers in the smaller type), and
+        with on DATA each metric before and after. The original model is unchanged.
+        """,
+        example: "compress m precision=float16 on test as m_small",
+        changesState: true,
+        forms: [
+            CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset, optional: true)],
+                        options: [OptionSpec("precision", .choice(Precision.allCases.map(\.rawValue)), "float32, float16 or int8", required: true),
+                                  OptionSpec("prune", .number, "coefficients smaller in magnitude become 0")],
+                        outputs: .model("NAME")) { invocation, context in
+                let model = invocation.model("MODEL"), name = invocation.output(0).name
+                let precision = Precision(rawValue: invocation.text("precision")!)!
+                if let prune = invocation.number("prune"), !(prune >= 0 && prune.isFinite) {
+                    throw ModelshError.usage("prune= must be a number ≥ 0, not \(NumberFormat.shortest(prune))", at: invocation.location("prune"))
+                }
+                let small = try invocation.at("MODEL") { try model.compressed(Compression(precision: precision, prune: invocation.number("prune"))) }
+                func sizes(_ encode: (Model, String) throws -> Data) throws -> String {
+                    "\(NumberFormat.bytes(try encode(model, invocation.name("MODEL")!).count)) → \(NumberFormat.bytes(try encode(small, name).count))"
+                }
+                let id = try context.defineModel(small, of: invocation, parent: invocation.modelVersion("MODEL"))
+                context.emit("\(id): \(invocation.name("MODEL")!) compressed to \(precision.rawValue); model file \(try sizes(ModelArchive.encode)), ONNX \(try sizes(ONNXExport.encode))")
+                guard invocation.has("DATA") else { return }
+                let data = invocation.dataset("DATA")
+                let before = try invocation.at("DATA") { try model.evaluate(on: data) }, after = try invocation.at("DATA") { try small.evaluate(on: data) }
+                context.emit(.table(MetricChange.table(before: before.metrics, after: after.metrics,
+                                                       headers: ["metric", invocation.name("MODEL")!, name, "change"])))
+            },
+        ])
 
     /// The columns a model's predictions on DATA make: the predicted value or class (and the
     /// class probabilities on request), the cluster, or one column per component.

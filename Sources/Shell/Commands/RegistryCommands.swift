@@ -8,7 +8,7 @@ import Tabular
 /// Commands over the model registry: every version of every model, its lineage, evaluations
 /// and aliases.
 enum RegistryCommands {
-    static let all: [CommandSpec] = [models, model, diff, compare, alias, unalias, retire, delete, export]
+    static let all: [CommandSpec] = [models, model, diff, compare, alias, unalias, retire, delete]
 
     static let models = CommandSpec(
         "models", category: .registry,
@@ -162,24 +162,14 @@ enum RegistryCommands {
             context.emit("deleted \(id)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))
         }])
 
-    static let export = CommandSpec(
-        "export", category: .registry,
-        summary: "Write a model version's card as Markdown",
-        details: """
-        `export card m@2 to "card.md"` writes a model card: what the model is for (its target and
-        task), the data it was fitted on, its features, parameters and preprocessing, every
-        evaluation's metrics, and its lineage (the command that made it, parent, grid, aliases,
-        the other versions of its name).
-        """,
-        example: "export card m@2 to \"card.md\"",
-        changesState: false,
-        forms: [CommandForm([.keyword("card"), .value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
-            let id = invocation.modelVersion("MODEL")
-            let path = invocation.text("PATH")!
-            let card = ModelCard.markdown(id, registry: context.state.variables.registry)
-            try invocation.at("PATH") { try AtomicFile.write(Data(card.utf8), to: path) }
-            context.emit("wrote the card of \(id) to \"\(path)\"")
-        }])
+    /// `export card MODEL to PATH` (a form of `export`): a Markdown model card.
+    static let exportCard = CommandForm([.keyword("card"), .value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
+        let id = invocation.modelVersion("MODEL")
+        let path = invocation.text("PATH")!
+        let card = ModelCard.markdown(id, registry: context.state.variables.registry)
+        try invocation.at("PATH") { try AtomicFile.write(Data(card.utf8), to: path) }
+        context.emit("wrote the card of \(id) to \"\(path)\"")
+    }
 
     // MARK: - Helpers
 

@@ -1,11 +1,13 @@
 import Diagnostics
+import Foundation
 import Models
+import Numerics
 import Store
 import Tabular
 
 /// Commands that write and read files: models, workspaces and scripts.
 enum WorkspaceCommands {
-    static let all: [CommandSpec] = [save, open, run]
+    static let all: [CommandSpec] = [save, export, open, run]
 
     static let save = CommandSpec(
         "save", category: .workspace,
@@ -31,6 +33,34 @@ enum WorkspaceCommands {
                 let id = invocation.modelVersion("MODEL")
                 try invocation.at("PATH") { try ModelArchive.save(invocation.model("MODEL"), name: id.name, to: path) }
                 context.emit("saved model \(id) to \"\(path)\"")
+            },
+        ])
+
+    static let export = CommandSpec(
+        "export", category: .workspace,
+        summary: "Export a model to ONNX for use outside modelsh, or write a model version's card",
+        details: """
+        `export MODEL to "m.onnx"` writes the model with its preprocessing as an ONNX graph
+        (opset 21 with ai.onnx.ml 5, double precision) that onnxruntime and other ONNX consumers
+        run: one input per feature, outputs named as skl2onnx names them (see the README's "ONNX
+        export"). A kind ONNX cannot express is refused with the reason. `export card m@2 to
+        "card.md"` writes a model card in Markdown: what the model is for (its target and task),
+        the data it was fitted on, its features, parameters and preprocessing, every evaluation's
+        metrics, and its lineage (the command that made it, parent, grid, aliases, the other
+        versions of its name). Files are replaced atomically; `write` writes datasets.
+        """,
+        example: "export m to \"m.onnx\"\nexport card m@2 to \"card.md\"",
+        changesState: false,
+        forms: [
+            RegistryCommands.exportCard,
+            CommandForm([.value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
+                let name = invocation.name("MODEL")!, path = invocation.text("PATH")!
+                guard (path as NSString).pathExtension.lowercased() == ONNXExport.fileExtension else {
+                    throw ModelshError.usage("a model is exported to ONNX, a file named *.onnx, not \"\(path)\" (save writes modelsh's JSON)", at: invocation.location("PATH"))
+                }
+                let bytes = try invocation.at("MODEL") { try ONNXExport.encode(invocation.model("MODEL"), name: name) }
+                try invocation.at("PATH") { try AtomicFile.write(bytes, to: path) }
+                context.emit("exported model \(invocation.modelVersion("MODEL")) to \"\(path)\" (ONNX, \(NumberFormat.bytes(bytes.count)))")
             },
         ])
 
