@@ -24,7 +24,7 @@ enum UndoCommands {
         "redo", category: .session,
         summary: "Apply again the change the last undo took back",
         details: "Re-applies, in order, the changes `undo` took back; any other change to the session forgets them.",
-        example: "undo\nredo",
+        example: "redo",
         changesState: true,
         forms: [CommandForm([]) { _, context in
             let budget = context.state.settings.undoMegabytes * 1_048_576
