@@ -147,11 +147,14 @@ public final class Session {
 
     private func run(_ statement: CommandSyntax, state: inout SessionState) -> Status {
         let context = CommandContext(state: state, session: self)
-        // `open` replaces the cell log and `save workspace` clears the unsaved flag as they run;
-        // when the command fails after all (a `run` script stopping later), both go back too.
-        let (cellsBefore, figuresBefore, unsavedBefore, undoBefore) = (cells, figures, hasUnsavedChanges, undoHistory)
+        // `open` replaces the cell log and the undo history and `save workspace` clears the unsaved
+        // flag as they run; when the command fails after all (a `run` script stopping later), all
+        // of it goes back too.
+        let (cellsBefore, figuresBefore, unsavedBefore) = (cells, figures, hasUnsavedChanges)
+        let (undoBefore, workspaceBefore) = (undoHistory, workspacePath)
         func failed(_ error: ModelshError, shown: Bool) -> Status {
-            (cells, figures, hasUnsavedChanges, scheduledCells, undoHistory) = (cellsBefore, figuresBefore, unsavedBefore, [], undoBefore)
+            (cells, figures, hasUnsavedChanges, scheduledCells) = (cellsBefore, figuresBefore, unsavedBefore, [])
+            (undoHistory, workspacePath) = (undoBefore, workspaceBefore)
             if !shown { printError(render(error)) }
             return .failed(error)
         }

@@ -48,6 +48,19 @@ final class UndoTests: ShellTestCase {
         XCTAssertEqual(run("undo"), "nothing to undo")
     }
 
+    func testAScriptThatOpensAndThenFailsLeavesTheHistory() throws {
+        let workspace = temporaryPath("w.msw"), script = temporaryPath("open.msh")
+        run("save workspace \"\(workspace)\"")
+        try "open \"\(workspace)\"\ndescribe nothing_here\n".write(toFile: script, atomically: true, encoding: .utf8)
+        run("load \"data/iris.csv\" as iris")
+        fail("run \"\(script)\"")
+        XCTAssertEqual(run("undo"), "undid: load \"data/iris.csv\" as iris (0 more to undo)")
+        let undoing = temporaryPath("undo.msh")
+        try "undo\n".write(toFile: undoing, atomically: true, encoding: .utf8)
+        XCTAssertEqual(fail("run \"\(undoing)\"").error?.message,
+                       "undo steps through this session's commands; a script run by `run` cannot use it")
+    }
+
     func testTheBudgetDropsTheOldestStatesAndZeroKeepsNone() throws {
         let big = try Dataset(columns: [Column.numeric("x", Array(repeating: 1.5, count: 100_000))])
         var history = UndoHistory()
