@@ -56,8 +56,9 @@ public struct CrossValidation: Sendable {
         self.folds = folds
     }
 
-    /// Each fold's metrics (as `evaluate` gives them), fold by fold.
-    public func run(options: [String: String]) throws -> [[Metric]] {
+    /// Each fold's metrics (as `evaluate` gives them), fold by fold; `afterFold` hears how
+    /// many folds are done.
+    public func run(options: [String: String], afterFold: (Int) -> Void = { _ in }) throws -> [[Metric]] {
         try (0 ..< folds).map { fold in
             let train = foldOfRow.indices.filter { foldOfRow[$0] != fold }
             let test = foldOfRow.indices.filter { foldOfRow[$0] == fold }
@@ -66,6 +67,7 @@ public struct CrossValidation: Sendable {
                                                     features: features, options: options))
                 let metrics = try model.evaluate(on: data.selecting(rows: test)).metrics
                 try Interruption.check()
+                afterFold(fold + 1)
                 return metrics
             } catch var error as ModelshError where error.category != .interrupted {
                 error.message = "fold \(fold + 1) of \(folds): " + error.message

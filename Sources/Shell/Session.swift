@@ -25,10 +25,17 @@ public final class Session {
     public private(set) var figures: [Int: [Figure]] = [:]
     /// Whether datasets, models or settings changed since the workspace was last saved or opened.
     public private(set) var hasUnsavedChanges = false
+    /// The workspace file last opened or saved, which a notebook export names.
+    public private(set) var workspacePath: String?
     /// The text of every file a running script came from, so an error deep inside nested
     /// `run`s is shown with its own line under it.
     private var sourceTexts: [String: [Substring]] = [:]
     private var runDepth = 0
+    /// The states before each change, for `undo` and `redo`.
+    var undoHistory = UndoHistory()
+    /// Set by a command that moved through the undo history itself (`undo`, `redo`, `open`), so
+    /// the change it made is not remembered as a new one.
+    var undoHistoryMoved = false
     private var quitRequested = false
 
     /// How deeply `run` may nest before it is taken for a loop.
@@ -120,6 +127,8 @@ public final class Session {
         for statement in statements {
             if asCells { cellOutput = [] }
             let started = ContinuousClock.now
+            let before = state
+            undoHistoryMoved = false
             var status = run(statement, state: &state)
             let duration = started.duration(to: .now)
             if state.settings.timer, asCells {
@@ -128,6 +137,7 @@ public final class Session {
             }
             if asCells { logCell(input: statement.source, succeeded: !status.isFailure, duration: duration) }
             if status == .quit { return .quit }
+            if asCells, !status.isFailure { rememberForUndo(before, changedBy: statement.source, into: state) }
             if asCells, !status.isFailure { status = runScheduledCells(state: &state) }
             if status.isFailure, file == nil || state.settings.bail { return status }
             if status.isFailure, firstFailure == nil { firstFailure = status }
@@ -137,11 +147,14 @@ public final class Session {
 
     private func run(_ statement: CommandSyntax, state: inout SessionState) -> Status {
         let context = CommandContext(state: state, session: self)
-        // `open` replaces the cell log and `save workspace` clears the unsaved flag as they run;
-        // when the command fails after all (a `run` script stopping later), both go back too.
+        // `open` replaces the cell log and the undo history and `save workspace` clears the unsaved
+        // flag as they run; when the command fails after all (a `run` script stopping later), all
+        // of it goes back too.
         let (cellsBefore, figuresBefore, unsavedBefore) = (cells, figures, hasUnsavedChanges)
+        let (undoBefore, workspaceBefore) = (undoHistory, workspacePath)
         func failed(_ error: ModelshError, shown: Bool) -> Status {
             (cells, figures, hasUnsavedChanges, scheduledCells) = (cellsBefore, figuresBefore, unsavedBefore, [])
+            (undoHistory, workspacePath) = (undoBefore, workspaceBefore)
             if !shown { printError(render(error)) }
             return .failed(error)
         }
@@ -270,9 +283,22 @@ public final class Session {
         context.state.settings = try context.state.settings.restoring(contents.settings)
         cells = contents.cells
         figures = [:]
+        // The cell log the earlier states belong to is gone, so they go too: `open` is not undone.
+        undoHistory.forget()
+        undoHistoryMoved = true
     }
 
-    func markSaved() { hasUnsavedChanges = false }
+    func markSaved(as path: String) {
+        hasUnsavedChanges = false
+        workspacePath = path
+    }
+
+    /// Keeps the state a cell changed, for `undo`; a cell that changed nothing (or failed) is
+    /// not an undo step.
+    private func rememberForUndo(_ before: SessionState, changedBy command: String, into after: SessionState) {
+        guard !undoHistoryMoved, before != after else { return }
+        undoHistory.record(before, changedBy: command, into: after, budget: after.settings.undoMegabytes * 1_048_576)
+    }
 
     /// What `save workspace` writes: everything, the cell log included.
     func contents(of state: SessionState) -> WorkspaceContents {

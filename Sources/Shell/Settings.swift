@@ -29,6 +29,8 @@ public struct Settings: Sendable, Equatable {
     public var digits = 7
     /// The width tables fold to; nil takes the output's own (a terminal's columns, else unlimited).
     public var width: Int?
+    /// How many megabytes of earlier states `undo` may keep (0 keeps none).
+    public var undoMegabytes = 256
 
     public init() {}
 
@@ -97,6 +99,11 @@ public struct Settings: Sendable, Equatable {
               keptInWorkspace: false,
               apply: { settings, text in settings.width = text == "auto" ? nil : try parseWhole(text, name: "width", in: 20...10_000) },
               current: { $0.width.map(String.init) ?? "auto" }),
+        Entry(name: "undo", values: "MB",
+              help: "the memory, in megabytes, undo may keep earlier states in (default 256; 0 turns undo off); at most 100 states are kept",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.undoMegabytes = try parseWhole(text, name: "undo", in: 0...1_000_000) },
+              current: { String($0.undoMegabytes) }),
         Entry(name: "drift_psi", values: "NUMBER",
               help: "the PSI from which drift and monitor call a column drifted (default 0.2; half of it is moderate)",
               keptInWorkspace: true,

@@ -50,11 +50,13 @@ public struct CSVOptions: Sendable, Equatable {
 /// in file order; plain numbers are parsed in the same pass that finds their end.
 public enum CSVReader {
     /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
-    /// directories, devices and FIFOs throw `.noInput`; bad content `.data`.
-    public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+    /// directories, devices and FIFOs throw `.noInput`; bad content `.data`. `progress` hears
+    /// after each block how many of the file's bytes are read.
+    public static func read(path: String, options: CSVOptions = CSVOptions(), progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
         var source = try FileByteSource(path: path)
         defer { source.close() }
         var reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan())
+        reading.progress = progress
         return try reading.dataset(from: &source)
     }
 
@@ -243,6 +245,8 @@ private struct CSVReading {
     /// The builders of the last block's pieces, emptied and filled again by the next block's, so
     /// each block does not allocate (and fault in) its pieces' memory afresh.
     private var spareBuilders: [[ColumnBuilder]] = []
+    /// Told the bytes read of the file's size after each block of the first pass.
+    var progress: ((Int, Int) -> Void)?
 
     init(sourceName: String, options: CSVOptions, plan: CSVReadingPlan) {
         self.sourceName = sourceName
@@ -269,6 +273,7 @@ private struct CSVReading {
                                      rowLimit: Int = .max, estimatingRows fileSize: Int? = nil) throws {
         var start = start
         var rows = 0
+        var bytesRead = start
         while rows < rowLimit {
             let end: Int
             if block.reachedEnd {
@@ -286,6 +291,8 @@ private struct CSVReading {
                 for index in builders.indices { builders[index].reserveCapacity(Int(estimate)) }
             }
             rows += blockRows
+            bytesRead += reached - start
+            if let fileSize { progress?(bytesRead, fileSize) }
             if block.reachedEnd { return }
             try block.refill(from: &source, keepingFrom: reached, grow: reached == 0)
             start = 0

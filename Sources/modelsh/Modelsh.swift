@@ -15,6 +15,8 @@ struct Modelsh: ParsableCommand {
         modelsh -c 'CMD; CMD'        run commands, then exit
         modelsh record FILE.msh      run a script and write its output into it as #> lines
         modelsh check FILE.msh…      replay scripts; exit 1 where an output differs
+        modelsh export FILE.msh to FILE.html|FILE.md
+                                     run a script, then write its cells as a notebook
         """,
         discussion: """
         Inside the shell, 'help' lists the commands. Exit codes follow sysexits: 64 usage, 65 bad data, \
@@ -22,7 +24,7 @@ struct Modelsh: ParsableCommand {
         NO_COLOR turns colour off.
         """,
         version: ModelshVersion.current,
-        subcommands: [Start.self, Record.self, Check.self, Reference.self],
+        subcommands: [Start.self, Record.self, Check.self, ExportNotebook.self, Reference.self],
         defaultSubcommand: Start.self)
 }
 
@@ -107,6 +109,54 @@ struct Check: ParsableCommand {
         }
         if failed { throw ExitCode(1) }
     }
+}
+
+/// `modelsh export FILE.msh to FILE.html`: run a script, then write its notebook, as
+/// `export notebook` does in a session. The script's output goes to the notebook, not the
+/// terminal; its errors are shown, and a failed script is still exported (with exit 65).
+struct ExportNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Run a script, then write its cells with their output and plots as a notebook (*.html or *.md).",
+        usage: "modelsh export FILE.msh to FILE.html")
+
+    @Argument(help: "The session script to run.")
+    var script: String
+    @Argument(help: "The word 'to'.")
+    var to: String
+    @Argument(help: "The notebook to write: *.html (one self-contained file) or *.md (with SVG plots beside it).")
+    var notebook: String
+
+    func validate() throws {
+        guard to == "to" else { throw ValidationError("expected 'to' after the script, found '\(to)'") }
+        do {
+            _ = try NotebookExport.format(of: notebook)
+        } catch let error as ModelshError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func run() throws {
+        let session = Session(sink: ErrorsOnlySink())
+        let failed = Result { try ScriptRunner.run(path: script, in: session) }
+        // A script that could not be read ran nothing: there is no notebook to write.
+        if session.cells.isEmpty { try failed.get() }
+        do {
+            try NotebookExport(session).write(to: notebook)
+        } catch let error as ModelshError {
+            FileOutput.standardError("modelsh: \(error.message)")
+            throw ExitCode(error.category.exitCode)
+        }
+        let count = session.cells.count
+        standardOutput("exported \(count) cell\(count == 1 ? "" : "s") of \(script) to \(notebook)")
+        try failed.get()
+    }
+}
+
+/// Shows a script's errors on stderr and keeps the rest for the notebook.
+final class ErrorsOnlySink: OutputSink {
+    func output(_ text: String) {}
+    func error(_ text: String) { FileOutput.standardError(text) }
 }
 
 /// `modelsh reference`: the command reference in Markdown, as the README carries it.

@@ -84,7 +84,7 @@ final class HelpTopicTests: ShellTestCase {
         XCTAssertEqual(run("help files"), """
             Files and workspace:
               save    Save a model to a JSON file, or the whole session to a workspace file
-              export  Export a model to ONNX for use outside modelsh, or write a model version's card
+              export  Export a model to ONNX, write a model version's card, or the session as a notebook
               open    Open a workspace file, replacing the session's datasets, models and cell log
               run     Run a session script (*.msh) in this session
             """)

@@ -40,7 +40,10 @@ enum DataCommands {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
                 let data = try invocation.at("PATH") {
-                    isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers) : try CSVReader.read(path: path, options: options)
+                    isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
+                        : try context.withProgress("load \"\(path)\" (MiB)") { progress in
+                            try CSVReader.read(path: path, options: options) { done, total in progress(done >> 20, total >> 20) }
+                        }
                 }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")

@@ -31,7 +31,11 @@ enum SelectionCommands {
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
                             options: foldOptions, modelKindOptionsFrom: "KIND") { invocation, context in
             let validation = try crossValidation(invocation)
-            let folds = try invocation.at("DATA") { try validation.run(options: invocation.modelOptions) }
+            let folds = try invocation.at("DATA") {
+                try context.withProgress("cv \(invocation.text("KIND")!) (folds)") { progress in
+                    try validation.run(options: invocation.modelOptions) { progress($0, validation.folds) }
+                }
+            }
             let shown = shownMetrics(validation, folds)
             var table = TextTable(headers: ["fold", "n"] + shown, alignments: Array(repeating: .right, count: shown.count + 2))
             for (index, metrics) in folds.enumerated() {
@@ -64,15 +68,18 @@ enum SelectionCommands {
             let grid = try invocation.at("KIND") { try Grid(invocation.modelOptions, kind: validation.kind) }
             let metric = invocation.text("metric") ?? (validation.task == .regression ? "rmse" : "accuracy")
             var results: [(options: [String: String], summary: MetricSummary)] = []
-            for options in grid.settings {
-                let folds = try invocation.at("DATA") { try validation.run(options: options) }
-                let values = folds.compactMap { value(metric, in: $0) }
-                guard values.count == folds.count else {
-                    let known = folds.first?.map(\.name).filter { $0 != "n" && $0 != "skipped" } ?? []
-                    throw ModelshError.usage("unknown metric '\(metric)' for \(validation.task.rawValue)" + EditDistance.didYouMean(metric, among: known)
-                                             + " (metrics: \(known.joined(separator: ", ")))", at: invocation.location("metric"))
+            let fits = grid.settings.count * validation.folds
+            try context.withProgress("tune \(invocation.text("KIND")!) (fits)") { progress in
+                for (index, options) in grid.settings.enumerated() {
+                    let folds = try invocation.at("DATA") { try validation.run(options: options) { progress(index * validation.folds + $0, fits) } }
+                    let values = folds.compactMap { value(metric, in: $0) }
+                    guard values.count == folds.count else {
+                        let known = folds.first?.map(\.name).filter { $0 != "n" && $0 != "skipped" } ?? []
+                        throw ModelshError.usage("unknown metric '\(metric)' for \(validation.task.rawValue)" + EditDistance.didYouMean(metric, among: known)
+                                                 + " (metrics: \(known.joined(separator: ", ")))", at: invocation.location("metric"))
+                    }
+                    results.append((options, MetricSummary(values)))
                 }
-                results.append((options, MetricSummary(values)))
             }
             let better = MetricDirection.higherIsBetter(metric)
             // Means equal to 12 significant digits tie (fold averages of the same counts differ

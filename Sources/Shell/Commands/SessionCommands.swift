@@ -6,7 +6,7 @@ import Tabular
 
 /// Commands about the session itself: what is in it, what was run, help, settings, quitting.
 enum SessionCommands {
-    static let all: [CommandSpec] = [vars, drop, history] + CellCommands.all + [help, apropos, set, quit]
+    static let all: [CommandSpec] = [vars, drop, history] + CellCommands.all + UndoCommands.all + [help, apropos, set, quit]
 
     static let vars = CommandSpec(
         "vars", category: .session,

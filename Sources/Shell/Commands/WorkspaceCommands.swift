@@ -25,7 +25,7 @@ enum WorkspaceCommands {
                 let path = invocation.text("PATH")!
                 let contents = context.session.contents(of: context.state)
                 try invocation.at("PATH") { try Workspace.save(contents, to: path) }
-                context.session.markSaved()
+                context.session.markSaved(as: path)
                 context.emit("saved \(WorkspaceDescription.counts(contents)) to \"\(path)\"")
             },
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
@@ -38,7 +38,7 @@ enum WorkspaceCommands {
 
     static let export = CommandSpec(
         "export", category: .workspace,
-        summary: "Export a model to ONNX for use outside modelsh, or write a model version's card",
+        summary: "Export a model to ONNX, write a model version's card, or the session as a notebook",
         details: """
         `export MODEL to "m.onnx"` writes the model with its preprocessing as an ONNX graph
         (opset 21 with ai.onnx.ml 5, double precision) that onnxruntime and other ONNX consumers
@@ -47,11 +47,22 @@ enum WorkspaceCommands {
         "card.md"` writes a model card in Markdown: what the model is for (its target and task),
         the data it was fitted on, its features, parameters and preprocessing, every evaluation's
         metrics, and its lineage (the command that made it, parent, grid, aliases, the other
-        versions of its name). Files are replaced atomically; `write` writes datasets.
+        versions of its name). `export notebook to "session.html"` (or `.md`) writes every cell's
+        input and output so far, in order, with its plots, under a header with the date, modelsh's
+        version and the workspace: HTML is one self-contained file (plots inline as SVG, no
+        scripts); Markdown writes each plot as an SVG file beside it (`session-cell4.svg`). Files
+        are replaced atomically; `write` writes datasets.
         """,
-        example: "export m to \"m.onnx\"\nexport card m@2 to \"card.md\"",
+        example: "export m to \"m.onnx\"\nexport card m@2 to \"card.md\"\nexport notebook to \"session.html\"",
         changesState: false,
         forms: [
+            CommandForm([.keyword("notebook"), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
+                let path = invocation.text("PATH")!
+                let notebook = NotebookExport(context.session)
+                let files = try invocation.at("PATH") { try notebook.write(to: path) }
+                let plots = files > 1 ? " and \(files - 1) SVG plot\(files == 2 ? "" : "s") beside it" : ""
+                context.emit("exported \(notebook.cells.count) cell\(notebook.cells.count == 1 ? "" : "s") to \"\(path)\"\(plots)")
+            },
             RegistryCommands.exportCard,
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("to"), .value(name: "PATH", kind: .path)]) { invocation, context in
                 let name = invocation.name("MODEL")!, path = invocation.text("PATH")!
@@ -74,7 +85,7 @@ enum WorkspaceCommands {
             let path = invocation.text("PATH")!
             let contents = try invocation.at("PATH") { try Workspace.open(path: path) }
             try context.session.restore(contents, into: context)
-            context.session.markSaved()
+            context.session.markSaved(as: path)
             context.emit("opened \"\(path)\": \(WorkspaceDescription.counts(contents))")
         }])
 
