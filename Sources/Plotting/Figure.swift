@@ -4,7 +4,7 @@
 public struct Figure: Sendable, Equatable {
     /// What the figure shows; renderers and exporters may name files or sections by it.
     public enum Kind: String, Sendable, CaseIterable {
-        case histogram, scatter, box, residuals, qq, predicted, roc, precisionRecall, confusion, importance, coefficients
+        case histogram, scatter, box, residuals, qq, predicted, roc, precisionRecall, confusion, importance, coefficients, learningCurve, monitoringHistory
     }
 
     public var kind: Kind

@@ -93,15 +93,8 @@ enum OptimisationCommands {
         example: "learning_curve linear diabetes target=Y sizes=0.1,0.5,1",
         changesState: false,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
-                            options: SelectionCommands.foldOptions + [
-                                OptionSpec("sizes", .list(.number), "training sizes: fractions ≤ 1 or counts (default 0.1,0.325,0.55,0.775,1)"),
-                                OptionSpec("metric", .text, "the score (default r2 or accuracy)"),
-                            ], modelKindOptionsFrom: "KIND") { invocation, context in
-            let validation = try SelectionCommands.crossValidation(invocation)
-            let curve = try invocation.at("DATA") {
-                try LearningCurve(validation: validation, options: invocation.modelOptions, sizes: invocation.numbers("sizes"),
-                                  metric: invocation.text("metric"), seed: UInt64(invocation.integer("seed") ?? 42))
-            }
+                            options: learningCurveOptions, modelKindOptionsFrom: "KIND") { invocation, context in
+            let (curve, validation) = try learningCurve(invocation)
             var table = TextTable(headers: ["size", "train \(curve.metric)", "sd", "validation \(curve.metric)", "sd"],
                                   alignments: Array(repeating: .right, count: 5))
             for point in curve.points {
@@ -111,6 +104,22 @@ enum OptimisationCommands {
             context.emit("learning curve of \(invocation.text("KIND")!) on \(invocation.name("DATA")!): \(validation.folds) folds (seed \(invocation.integer("seed") ?? 42))")
             context.emit(.table(table))
         }])
+
+    /// The options of `learning_curve` and `plot learning_curve`.
+    static let learningCurveOptions = SelectionCommands.foldOptions + [
+        OptionSpec("sizes", .list(.number), "training sizes: fractions ≤ 1 or counts (default 0.1,0.325,0.55,0.775,1)"),
+        OptionSpec("metric", .text, "the score (default r2 or accuracy)"),
+    ]
+
+    /// The learning curve of KIND on DATA that the invocation's options ask for.
+    static func learningCurve(_ invocation: Invocation) throws -> (LearningCurve, CrossValidation) {
+        let validation = try SelectionCommands.crossValidation(invocation)
+        let curve = try invocation.at("DATA") {
+            try LearningCurve(validation: validation, options: invocation.modelOptions, sizes: invocation.numbers("sizes"),
+                              metric: invocation.text("metric"), seed: UInt64(invocation.integer("seed") ?? 42))
+        }
+        return (curve, validation)
+    }
 
     static let select = CommandSpec(
         "select", category: .models,
