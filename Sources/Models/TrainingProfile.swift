@@ -27,7 +27,9 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
     /// Profiles a freshly fitted model: `source` is the training dataset, `used` the rows and
     /// columns the fit used (target first, as TrainingFrame keeps them).
     init(model: Model, source: Dataset, used: Dataset) throws {
-        features = model.schema.features.map { feature in ColumnProfile(source.column(named: feature.name)!) }
+        // Columns are profiled independently, so on every core.
+        let columns = model.schema.features.map { source.column(named: $0.name)! }
+        features = try concurrentMap(columns.count, threads: everyCore) { ColumnProfile(columns[$0]) }
         target = model.schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
         let n = used.rowCount
         let rows = n <= Self.scoredRowLimit ? nil : (0 ..< Self.scoredRowLimit).map { $0 * n / Self.scoredRowLimit }

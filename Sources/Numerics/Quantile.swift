@@ -15,8 +15,10 @@ public enum Quantile {
 
     /// Type-7 quantiles of unsorted values at each probability, without sorting them all:
     /// the order statistics needed are found by selection (quickselect, falling back to a
-    /// sort of the remaining range if partitioning goes badly), so a million residuals cost a
-    /// few passes rather than a sort. Equal to `type7(sorted: values.sorted(), p)` for each p.
+    /// sort of the remaining range if partitioning goes badly), the middle one first and then
+    /// those on either side within their part, so m quantiles of n values cost about
+    /// n·log2(m) steps rather than a sort's n·log2(n) (or m passes of n). Equal to
+    /// `type7(sorted: values.sorted(), p)` for each p.
     public static func type7(unsorted values: [Double], _ probabilities: [Double]) -> [Double] {
         guard !values.isEmpty else { return probabilities.map { _ in .nan } }
         var work = values
@@ -25,11 +27,7 @@ public enum Quantile {
             let below = Int((Double(n - 1) * p).rounded(.down))
             return [below, min(below + 1, n - 1)]
         }).sorted()
-        var low = 0
-        for k in needed {
-            select(&work, k, from: low)
-            low = k
-        }
+        select(&work, needed[...], in: 0 ... n - 1)
         return probabilities.map { p in
             let h = Double(n - 1) * p
             let below = Int(h.rounded(.down)), above = min(below + 1, n - 1)
@@ -39,11 +37,22 @@ public enum Quantile {
         }
     }
 
-    /// Puts the k-th smallest of `values[low...]` at index k, smaller ones before it and larger
-    /// ones after (`values[..<low]` is already no larger than any of the rest).
-    private static func select(_ values: inout [Double], _ k: Int, from low: Int) {
-        var (lo, hi) = (low, values.count - 1)
-        var budget = 2 * (Int.bitWidth - values.count.leadingZeroBitCount) + 8
+    /// Puts the k-th smallest value at index k for every k in `ks` (ascending, all in `range`),
+    /// where `range` holds just the values that belong there in sorted order.
+    private static func select(_ values: inout [Double], _ ks: ArraySlice<Int>, in range: ClosedRange<Int>) {
+        guard !ks.isEmpty else { return }
+        let middle = ks.startIndex + ks.count / 2
+        let k = ks[middle]
+        select(&values, k, in: range)
+        if k > range.lowerBound { select(&values, ks[..<middle], in: range.lowerBound ... k - 1) }
+        if k < range.upperBound { select(&values, ks[(middle + 1)...], in: k + 1 ... range.upperBound) }
+    }
+
+    /// Puts the k-th smallest of `values[range]` at index k, smaller ones before it and larger
+    /// ones after (within the range).
+    private static func select(_ values: inout [Double], _ k: Int, in range: ClosedRange<Int>) {
+        var (lo, hi) = (range.lowerBound, range.upperBound)
+        var budget = 2 * (Int.bitWidth - range.count.leadingZeroBitCount) + 8
         while hi > lo {
             budget -= 1
             if budget == 0 {

@@ -51,6 +51,13 @@ final class QuantileSelectionTests: XCTestCase {
             let sorted = values.sorted()
             XCTAssertEqual(Quantile.type7(unsorted: values, probabilities), probabilities.map { Quantile.type7(sorted: sorted, $0) }, "n = \(n)")
         }
+        // Many quantiles at once (a training profile's 1000-point sample): each found within its part.
+        let many = (0 ..< 1000).map { Double($0) / 999 }
+        for (n, distinct) in [(999, 1_000_000), (5000, 7), (50_000, 1_000_000)] {
+            let values = (0 ..< n).map { _ in Double(generator.bounded(UInt64(distinct))) }
+            let sorted = values.sorted()
+            XCTAssertEqual(Quantile.type7(unsorted: values, many), many.map { Quantile.type7(sorted: sorted, $0) }, "n = \(n), 1000 quantiles")
+        }
         XCTAssertEqual(Quantile.type7(unsorted: [Double](repeating: 2, count: 100_000), [0.5]), [2], "all equal")
         XCTAssertTrue(Quantile.type7(unsorted: [], [0.5])[0].isNaN)
     }
