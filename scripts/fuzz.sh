@@ -15,9 +15,14 @@ names=("$@")
 for name in "${names[@]}"; do
     product=${products[$name]:?unknown fuzz target $name}
     # -parse-as-library: the targets have no top-level code; libFuzzer's driver is the entry point.
-    MODELSH_FUZZ=1 swift build --build-path .build-fuzz --product "$product" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
-        | grep -Ev "warning: Cannot export|^\[" || true
+    # (The linker warns about every sanitizer symbol; only a failed build's log is shown.)
+    log=.build-fuzz/build-$name.log
+    mkdir -p .build-fuzz
+    if ! MODELSH_FUZZ=1 swift build --build-path .build-fuzz --product "$product" \
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$log" 2>&1; then
+        grep -v "warning: Cannot export" "$log" | tail -30
+        exit 1
+    fi
     work=.build-fuzz/corpus/$name crashes=.build-fuzz/crashes/$name
     mkdir -p "$work" "$crashes"
     echo "fuzz $name for ${seconds}s"
