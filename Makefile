@@ -5,7 +5,7 @@
 PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps clean
+.PHONY: run test build deps clean fuzz
 
 run: build
 	cd sessions && ../.build/release/modelsh $(ARGS)
@@ -30,3 +30,8 @@ deps:
 
 clean:
 	swift package clean
+
+# libFuzzer targets (Fuzz/): FUZZ_SECONDS per target, 600 unless given.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh

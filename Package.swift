@@ -49,3 +49,17 @@ let package = Package(
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/, `make fuzz`), only when MODELSH_FUZZ is set, so an ordinary build
+// never compiles them; scripts/fuzz.sh builds them with -sanitize=fuzzer,address.
+if Context.environment["MODELSH_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"))
+    let fuzzed: [(name: String, module: Target.Dependency)] = [
+        ("FuzzCSV", "Tabular"), ("FuzzJSONData", "Tabular"), ("FuzzParser", "Language"),
+        ("FuzzModelJSON", "Store"), ("FuzzWorkspace", "Store"),
+    ]
+    for (name, module) in fuzzed {
+        package.targets.append(.executableTarget(name: name, dependencies: [module, "FuzzSupport"],
+                                                 path: "Fuzz/Sources/\(name)"))
+    }
+}

@@ -26,7 +26,7 @@ public struct Script: Sendable, Equatable {
     public static func read(path: String) throws -> Script {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelshError.noInput("no such file '\(path)'")
+            throw ModelshError.noInput("cannot open '\(path)': No such file or directory")
         }
         guard !isDirectory.boolValue else { throw ModelshError.noInput("cannot read '\(path)': it is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -60,6 +60,11 @@ public enum CSVReader {
         return try reading.dataset(from: &source)
     }
 
+    /// The longest column name read from a header, in bytes.
+    public static let longestName = 1000
+    /// The longest header (or first record), in bytes.
+    public static let longestFirstRecord = 16 << 20
+
     /// Reads CSV from memory; `sourceName` is the file name used in error messages.
     public static func read(bytes: [UInt8], sourceName: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
         try read(bytes: bytes, sourceName: sourceName, options: options, plan: CSVReadingPlan())
@@ -256,7 +261,8 @@ private struct CSVReading {
     }
 
     mutating func dataset(from source: inout some ByteSource) throws -> Dataset {
-        var block = CSVBlock(size: plan.blockSize)
+        // A small file gets a block its size (and a byte to see its end), not 16 MiB of zeros.
+        var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))
         try block.refill(from: &source)
         let start = try readNames(&block, from: &source)
         builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
@@ -324,6 +330,10 @@ private struct CSVReading {
                 return (texts, tokenizer.position, tokenizer.recordLine, tokenizer.line)
             }
             guard let outcome else {
+                // Stop before reading a whole binary or line-less file into memory.
+                guard block.count < CSVReader.longestFirstRecord else {
+                    throw ModelshError.data("\(sourceName):1: the first record is longer than \(CSVReader.longestFirstRecord >> 20) MiB (is this a CSV file?)")
+                }
                 try block.refill(from: &source, grow: true)
                 continue
             }
@@ -449,6 +459,11 @@ private struct CSVReading {
             guard !TerminalText.containsControlCharacters(decoded) else {
                 throw ModelshError.data("\(sourceName):\(line): the name of column \(index + 1), '\(TerminalText.escaped(decoded))', holds a control character")
             }
+            // A name is typed and shown in tables: a longer one is a file that is not CSV (or
+            // has no line breaks), not a name.
+            guard decoded.utf8.count <= CSVReader.longestName else {
+                throw ModelshError.data("\(sourceName):\(line): the name of column \(index + 1) is \(decoded.utf8.count) bytes long (at most \(CSVReader.longestName); is this a CSV file?)")
+            }
             names.append(decoded)
         }
         return ColumnNames.unique(names)
@@ -469,6 +484,8 @@ private struct CSVReading {
             return .data("\(sourceName):\(line): row has \(found) field\(found == 1 ? "" : "s"), expected \(expected) (\(expectation))")
         case .unstorable(.invalidUTF8, let line, let column):
             return .data("\(sourceName):\(line): invalid UTF-8 in column '\(names[column])' (is the file in another encoding, such as Latin-1?)")
+        case .unstorable(.nulByte, let line, let column):
+            return .data("\(sourceName):\(line): a NUL byte in column '\(names[column])' (is it a binary file, or text in UTF-16?)")
         case .unstorable(.tooManyDistinctValues, let line, let column):
             return .data("\(sourceName):\(line): column '\(names[column])' has more than \(Int32.max) distinct values")
         }

@@ -2,6 +2,8 @@
 enum UnstorableValue: Error {
     /// The field's bytes are not valid UTF-8.
     case invalidUTF8
+    /// The field holds a NUL byte (a binary file, or text in UTF-16), which no name or level may hold.
+    case nulByte
     /// The column already holds as many distinct texts as an Int32 code can number.
     case tooManyDistinctValues
 }

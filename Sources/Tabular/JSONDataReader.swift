@@ -66,7 +66,7 @@ private struct JSONDataParser {
         case UInt8(ascii: "["): columns = try records()
         case UInt8(ascii: "{"): columns = try arrays()
         case nil: throw failure("the file is empty")
-        default: throw failure("expected a JSON array of records or an object of columns")
+        default: throw expected("a JSON array of records or an object of columns")
         }
         skipSpace()
         guard peek() == nil else { throw failure("unexpected text after the data") }
@@ -81,7 +81,7 @@ private struct JSONDataParser {
         var position: [String: Int] = [:]
         var rowCount = 0
         try list(closing: "]") {
-            guard $0.peek() == UInt8(ascii: "{") else { throw $0.failure("expected a record ({…}) in the array") }
+            guard $0.peek() == UInt8(ascii: "{") else { throw $0.expected("a record ({…}) in the array") }
             var seen = Set<String>()
             try $0.list(closing: "}") { parser in
                 let key = try parser.key()
@@ -137,20 +137,20 @@ private struct JSONDataParser {
             switch peek() {
             case UInt8(ascii: ","): index += 1; skipSpace()
             case UInt8(ascii: closing): index += 1; return
-            default: throw failure("expected ',' or '\(closing)'")
+            default: throw expected("',' or '\(closing)'")
             }
         }
     }
 
     /// `"name":`, a column's name (no control characters, as in a CSV header).
     private mutating func key() throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a quoted column name") }
+        guard peek() == UInt8(ascii: "\"") else { throw expected("a quoted column name") }
         let key = try string()
         guard !TerminalText.containsControlCharacters(key) else {
             throw failure("the column name \"\(TerminalText.escaped(key))\" holds a control character")
         }
         skipSpace()
-        guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after \"\(TerminalText.escaped(key))\"") }
+        guard peek() == UInt8(ascii: ":") else { throw expected("':' after \"\(TerminalText.escaped(key))\"") }
         index += 1
         skipSpace()
         return key
@@ -257,5 +257,11 @@ private struct JSONDataParser {
 
     func failure(_ message: String) -> ModelshError {
         .data("\(sourceName):\(line): \(message)")
+    }
+
+    /// "expected WHAT"; at the end of the input it says so, since a file cut short is the
+    /// likeliest reason for something expected and missing.
+    func expected(_ what: String) -> ModelshError {
+        failure("expected \(what)\(index >= bytes.count ? ", but the file ends here" : "")")
     }
 }

@@ -76,6 +76,7 @@ struct LevelTable {
         }
         guard let code = Int32(exactly: count) else { throw .tooManyDistinctValues }
         guard Self.isValidUTF8(text) else { throw .invalidUTF8 }
+        guard !text.contains(0) else { throw .nulByte }
         bytes.append(contentsOf: text)
         ends.append(bytes.count)
         hashes.append(hash)

@@ -143,6 +143,7 @@ final class LinearRegressionTests: XCTestCase {
         XCTAssertEqual(inference(model).fTest!.numeratorDegreesOfFreedom, 2)
         let text = rendered(model.summary())
         XCTAssertTrue(text.contains("Coefficients: (1 not defined because of singularities)"), text)
+        XCTAssertEqual(model.state.warnings, ["1 coefficient not defined because of singularities (Twice.Petal.Length): collinear features, or more coefficients than rows"])
         XCTAssertTrue(text.split(separator: "\n").contains { $0.split(separator: " ") == ["Twice.Petal.Length", "NA", "NA", "NA", "NA"] }, text)
     }
 

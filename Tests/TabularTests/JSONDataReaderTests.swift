@@ -42,6 +42,7 @@ final class JSONDataReaderTests: XCTestCase {
         assertError(try read(#"{"a": [1, 2], "b": [1]}"#), .data, "t.json:1: column \"b\" has 1 values, expected 2 (as \"a\")")
         assertError(try read(#"[{"a": 1, "a": 2}]"#), .data, "t.json:1: key \"a\" appears twice in one record")
         assertError(try read(#"[{"a": NaN}]"#), .data, "t.json:1: 'NaN' is not a JSON value")
+        assertError(try read(#"[{"a": 1}, {"a": 2,"#), .data, "t.json:1: expected a quoted column name, but the file ends here")
         assertError(try read(#"[{"a": "x"}] x"#), .data, "t.json:1: unexpected text after the data")
         assertError(try read(#"[{"a": "\ud800"}]"#), .data, "t.json:1: \\ud800 is half of a surrogate pair")
         assertError(try read(#"{"format": "modelsh-model"}"#), .data, "t.json:1: column \"format\" must be an array of values (a model file is read with `load model`)")
