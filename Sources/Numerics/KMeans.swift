@@ -584,7 +584,7 @@ func copyCentredRows(_ x: Matrix, _ rows: Range<Int>, means: [Double], into bloc
 /// `body(i)` for every i in 0 ..< count on every core, the results in index order (`concurrentMap`).
 func concurrentResults<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     // The body cannot throw, so neither can the map.
-    try! concurrentMap(count, threads: ProcessInfo.processInfo.activeProcessorCount, body)
+    try! concurrentMap(count, threads: everyCore, body)
 }
 
 /// Counts finished units of work from any thread and reports (done, total).

@@ -212,8 +212,8 @@ public struct SVGRenderer {
         return safe.count <= limit ? safe : String(safe.prefix(max(1, limit - 1))) + "…"
     }
 
-    /// Text as XML character data or an attribute value.
-    static func escaped(_ text: String) -> String {
+    /// Text as XML (or HTML) character data or an attribute value.
+    public static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {

@@ -113,8 +113,8 @@ public struct NotebookExport {
         for cell in cells {
             body.append(#"<section class="cell\#(cell.succeeded ? "" : " failed")" id="cell-\#(cell.number)">"#)
             body.append(#"<div class="number">[\#(cell.number)]\#(cell.succeeded ? "" : " failed")</div>"#)
-            body.append(#"<pre class="input">\#(Self.escaped(Self.plain(cell.input)))</pre>"#)
-            if !cell.output.isEmpty { body.append(#"<pre class="output">\#(Self.escaped(Self.plain(cell.output)))</pre>"#) }
+            body.append(#"<pre class="input">\#(SVGRenderer.escaped(Self.plain(cell.input)))</pre>"#)
+            if !cell.output.isEmpty { body.append(#"<pre class="output">\#(SVGRenderer.escaped(Self.plain(cell.output)))</pre>"#) }
             for figure in figures[cell.number] ?? [] {
                 body.append(#"<figure class="plot">\#(Self.inlineSVG(figure))</figure>"#)
             }
@@ -133,7 +133,7 @@ public struct NotebookExport {
         </style>
         </head>
         <body>
-        <header><h1>modelsh notebook</h1><p class="facts">\(headerFacts.map { Self.escaped(Self.plain($0)) }.joined(separator: " · "))</p></header>
+        <header><h1>modelsh notebook</h1><p class="facts">\(headerFacts.map { SVGRenderer.escaped(Self.plain($0)) }.joined(separator: " · "))</p></header>
         <main>
         \(body.joined(separator: "\n"))
         </main>
@@ -163,22 +163,6 @@ public struct NotebookExport {
         let svg = SVGRenderer.render(figure)
         guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
         return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 
     /// `text` without the terminal's colour codes, every other control character spelt out

@@ -71,16 +71,7 @@ struct MonitoringTables {
             try insertEntry.bind(record.label, at: 16)
             try insertEntry.step()
             try insertEntry.reset()
-            for (index, metric) in record.metrics.enumerated() {
-                try insertMetric.bind(name, at: 1)
-                try insertMetric.bind(version.number, at: 2)
-                try insertMetric.bind(position, at: 3)
-                try insertMetric.bind(index, at: 4)
-                try insertMetric.bind(metric.name, at: 5)
-                try insertMetric.bind(metric.value, at: 6)
-                try insertMetric.step()
-                try insertMetric.reset()
-            }
+            try RegistryWriter.writeMetrics(record.metrics, of: name, version: version.number, at: position, using: insertMetric)
         }
     }
 

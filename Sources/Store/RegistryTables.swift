@@ -100,6 +100,21 @@ enum RegistryWriter {
         try insert.reset()
     }
 
+    /// The metrics of one evaluation (or monitoring entry) at `position` of a version, with
+    /// `insert` taking (model, version, position of the evaluation, position, name, value).
+    static func writeMetrics(_ metrics: [Metric], of name: String, version: Int, at position: Int, using insert: SQLiteStatement) throws {
+        for (index, metric) in metrics.enumerated() {
+            try insert.bind(name, at: 1)
+            try insert.bind(version, at: 2)
+            try insert.bind(position, at: 3)
+            try insert.bind(index, at: 4)
+            try insert.bind(metric.name, at: 5)
+            try insert.bind(metric.value, at: 6)
+            try insert.step()
+            try insert.reset()
+        }
+    }
+
     private static func writeEvaluations(_ version: ModelVersion, of name: String, database: SQLiteDatabase) throws {
         guard !version.evaluations.isEmpty else { return }
         let insertEvaluation = try database.prepare("""
@@ -117,16 +132,7 @@ enum RegistryWriter {
             try insertEvaluation.bind(RegistryTime.text(evaluation.time), at: 6)
             try insertEvaluation.step()
             try insertEvaluation.reset()
-            for (index, metric) in evaluation.metrics.enumerated() {
-                try insertMetric.bind(name, at: 1)
-                try insertMetric.bind(version.number, at: 2)
-                try insertMetric.bind(position, at: 3)
-                try insertMetric.bind(index, at: 4)
-                try insertMetric.bind(metric.name, at: 5)
-                try insertMetric.bind(metric.value, at: 6)
-                try insertMetric.step()
-                try insertMetric.reset()
-            }
+            try writeMetrics(evaluation.metrics, of: name, version: version.number, at: position, using: insertMetric)
         }
     }
 }

@@ -30,7 +30,7 @@ final class NotebookExportTests: ShellTestCase {
         XCTAssertEqual(elements.count("link") + elements.count("img") + elements.count("iframe"), 0, "nothing fetched")
         XCTAssertTrue(elements.metaNames.contains("viewport"))
         XCTAssertTrue(elements.text.contains("load \"<script>alert('x')</script>&amp;.csv\" as bad"), "the user's text, as text")
-        XCTAssertTrue(text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;.csv"))
+        XCTAssertTrue(text.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;&amp;amp;.csv"))
         XCTAssertTrue(elements.text.contains("Sepal.Length"))
         XCTAssertTrue(elements.text.contains("modelsh \(ModelshVersion.current)"))
     }
