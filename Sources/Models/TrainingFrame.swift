@@ -102,8 +102,9 @@ struct TrainingFrame {
     var featureColumns: [Column] { Array(data.columns.dropFirst(schema.target == nil ? 0 : 1)) }
 
     /// The task the target allows among the kind's: a categorical, boolean or text target is
-    /// classes; a numeric one is a quantity; an integer one is a quantity to a kind that can
-    /// regress, classes to a kind that only classifies.
+    /// classes (a boolean one a 0/1 quantity to a kind that only regresses); a numeric one is a
+    /// quantity; an integer one is a quantity to a kind that can regress, classes to a kind
+    /// that only classifies.
     static func task(for target: Column, kind: String, tasks: [ModelTask], requested: ModelTask?) throws -> ModelTask {
         if let requested {
             guard tasks.contains(requested) else {
@@ -120,7 +121,9 @@ struct TrainingFrame {
                 throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target (try a classifier such as logistic)")
             }
             return .classification
-        case .boolean, .integer:
+        case .boolean:
+            return tasks.contains(.classification) ? .classification : .regression
+        case .integer:
             return tasks[0]
         case .numeric:
             guard tasks.contains(.regression) else {

@@ -103,4 +103,33 @@ final class FitGuardTests: XCTestCase {
         XCTAssertTrue(try model.predict(on: overflow).numbers.allSatisfy(\.isNaN))
         assertThrows(.data, containing: ["of 2 rows, 2 get a prediction that is not a number"]) { try model.evaluate(on: overflow) }
     }
+
+    // MARK: - The task a target gives
+
+    /// A boolean target is classes to a kind that can classify (documented in `help fit`), and
+    /// a 0/1 quantity only to a kind that just regresses.
+    func testBooleanTargetIsClassesWhenTheKindCanClassify() throws {
+        let data = try Dataset(columns: [Column.numeric("y", [0, 1, 0, 1, 1, 0, 1, 0], type: .boolean),
+                                         Column.numeric("x", [1, 5, 2, 6, 7, 1, 8, 3])])
+        let tree = try ModelCatalogue.fit(kind: "tree", data: data, datasetName: "d", target: "y", features: nil, options: [:])
+        XCTAssertEqual(tree.task, .classification)
+        XCTAssertEqual(try fit(data, target: "y").task, .regression, "linear only regresses")
+    }
+
+    /// An integer target with a handful of values stays a quantity (the user may mean counts)
+    /// but the fit warns that it may be class codes; more values, or task=, say nothing.
+    func testFewValuedIntegerTargetWarnsThatItMayBeClasses() throws {
+        let codes: [Double] = [1, 2, 3, 1, 2, 3, 1, 2, 3, 1]
+        let data = try Dataset(columns: [Column.numeric("class", codes, type: .integer),
+                                         Column.numeric("x", codes.indices.map { Double($0) })])
+        let tree = try ModelCatalogue.fit(kind: "tree", data: data, datasetName: "d", target: "class", features: nil, options: [:])
+        XCTAssertEqual(tree.task, .regression)
+        XCTAssertEqual(tree.fewValuedTargetWarning(trainingData: data),
+                       "target 'class' is an integer with only 3 values (1, 2, 3), fitted as a quantity; task=classification fits classes")
+        XCTAssertNil(try fit(data, target: "class").fewValuedTargetWarning(trainingData: data), "linear cannot classify")
+        let counts = try Dataset(columns: [Column.numeric("n", (0 ..< 10).map { Double($0) }, type: .integer),
+                                           Column.numeric("x", (0 ..< 10).map { Double($0 * $0) })])
+        let many = try ModelCatalogue.fit(kind: "tree", data: counts, datasetName: "d", target: "n", features: nil, options: [:])
+        XCTAssertNil(many.fewValuedTargetWarning(trainingData: counts))
+    }
 }

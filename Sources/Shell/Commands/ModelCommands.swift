@@ -15,7 +15,9 @@ enum ModelCommands {
         details: """
         Fits a model of KIND to DATA, predicting target= from features= (default: every other
         column but free text). The task follows the target: classes for a categorical, boolean
-        or text target, a quantity for a numeric one. Preprocessing is learned from these rows
+        or text target, a quantity for a numeric one, and for an integer one a quantity to
+        kinds that can regress (with a warning when it has 5 values or fewer: task=classification
+        makes them classes). Preprocessing is learned from these rows
         and kept with the model: rows with a missing target are dropped, rows with a missing
         feature too unless impute= fills it; categorical features become indicators (the first
         level the reference for unpenalised kinds); poly= adds products of features; scale=
@@ -37,6 +39,9 @@ enum ModelCommands {
             let id = try context.defineModel(model, of: invocation)
             context.emit("\(id): \(ModelDescription.line(for: model))")
             for warning in model.state.warnings { context.emit("warning: \(warning)") }
+            if invocation.modelOptions["task"] == nil, let warning = model.fewValuedTargetWarning(trainingData: invocation.dataset("DATA")) {
+                context.emit("warning: \(warning)")
+            }
         }])
 
     static let summary = CommandSpec(
