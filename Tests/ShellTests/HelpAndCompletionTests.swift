@@ -88,7 +88,7 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("set format=").candidates, ["format=csv", "format=json", "format=markdown", "format=table"])
         XCTAssertEqual(complete("set width ").candidates, ["auto"], "not the NUMBER placeholder")
         XCTAssertEqual(complete("help to").candidates, ["topics"])
-        XCTAssertEqual(complete("plot ").candidates, ["box", "coef", "confusion", "hist", "history", "importance", "learning_curve", "pr", "pred", "qq", "residuals", "roc", "scatter"])
+        XCTAssertEqual(complete("plot ").candidates, ["box", "coef", "confusion", "hist", "importance", "learning-curve", "monitor", "pr", "pred", "qq", "residuals", "roc", "scatter"])
         XCTAssertEqual(complete("plot roc m ").candidates, ["on"])
         XCTAssertEqual(complete("plot hist iris Sepal.Length ").candidates, ["bins=", "by=", "to"])
         XCTAssertEqual(complete("set bail ").candidates, ["off", "on"])
