@@ -38,6 +38,8 @@ public struct AutoSelection: Sendable {
     public let failed: [Candidate]
     /// The estimated seconds of the candidates that ran.
     public let estimatedSeconds: Double
+    /// The smallest estimate among the candidates skipped for time, if any was.
+    public let cheapestSkippedEstimate: Double?
     public var budgetHit: Bool { !skippedForTime.isEmpty }
 
     /// The candidates for a task, in the order they run (cheap, exact kinds first).
@@ -93,6 +95,7 @@ public struct AutoSelection: Sendable {
             try Interruption.check()
         }
         skippedForTime = skipped
+        cheapestSkippedEstimate = skipped.map { Self.estimatedSeconds($0, size) }.min()
         self.failed = failed
         estimatedSeconds = spent
         let better = MetricDirection.higherIsBetter(metric)

@@ -89,6 +89,8 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("set width ").candidates, ["auto"], "not the NUMBER placeholder")
         XCTAssertEqual(complete("help to").candidates, ["topics"])
         XCTAssertEqual(complete("plot ").candidates, ["box", "coef", "confusion", "hist", "importance", "learning-curve", "monitor", "pr", "pred", "qq", "residuals", "roc", "scatter"])
+        XCTAssertEqual(complete("plot learn").candidates, ["learning-curve"], "a subcommand's old spelling is not offered")
+        XCTAssertEqual(complete("learning-").candidates, ["learning-curve"])
         XCTAssertEqual(complete("plot roc m ").candidates, ["on"])
         XCTAssertEqual(complete("plot hist iris Sepal.Length ").candidates, ["bins=", "by=", "to"])
         XCTAssertEqual(complete("set bail ").candidates, ["off", "on"])

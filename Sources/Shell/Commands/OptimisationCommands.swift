@@ -216,6 +216,10 @@ enum OptimisationCommands {
                                   folds: folds, seed: seed, budget: budget)
             }
             guard let best = auto.ranked.first else {
+                if auto.failed.isEmpty, let cheapest = auto.cheapestSkippedEstimate {
+                    throw ModelshError.usage("the \(NumberFormat.shortest(budget))s budget is below every candidate's estimated time (the cheapest needs \(NumberFormat.significant(cheapest, digits: 2))s)",
+                                             at: invocation.location("time"))
+                }
                 throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)", at: invocation.location("DATA"))
             }
             var table = TextTable(headers: ["rank", "kind", "setting", "\(auto.metric) mean", "sd"], alignments: [.right, .left, .left, .right, .right])
