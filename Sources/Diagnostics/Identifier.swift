@@ -15,10 +15,20 @@ public enum Identifier {
     /// checks), and the store refuses files that give datasets or models these names.
     public static let keywords: Set<String> = ["as", "card", "model", "notebook", "on", "to", "vs", "with", "workspace"]
 
-    /// `name` as the user would type it: bare when it is an identifier, else double-quoted
-    /// (CSV headers such as `y-val` or `my x`).
+    /// Whether the lexer reads `name` written bare as one word: an identifier, or identifiers
+    /// joined by single `-`s each followed by a letter (`learning-curve`, a header `y-val`).
+    /// Such words name commands and columns; datasets and models need `isValid`.
+    public static func isBareWord(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        return isValid(String(parts[0])) && parts.dropFirst().allSatisfy { part in
+            part.first?.isLetter ?? false && part.allSatisfy(continues)
+        }
+    }
+
+    /// `name` as the user would type it: bare when it is a word (`isBareWord`), else
+    /// double-quoted (CSV headers such as `my x` or `2nd`).
     public static func written(_ name: String) -> String {
-        if isValid(name) { return name }
+        if isBareWord(name) { return name }
         var quoted = "\""
         for c in name {
             if c == "\"" || c == "\\" { quoted.append("\\") }
@@ -29,6 +39,6 @@ public enum Identifier {
 
     /// `name` as messages quote it: 'name', or the double-quoted form a user must type.
     public static func quoted(_ name: String) -> String {
-        isValid(name) ? "'\(name)'" : written(name)
+        isBareWord(name) ? "'\(name)'" : written(name)
     }
 }

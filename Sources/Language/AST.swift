@@ -6,6 +6,8 @@ public indirect enum Value: Sendable, Equatable {
     /// `NAME@N` or `NAME@ALIAS`: a version of a model (the binder resolves it).
     case versioned(String, selector: String)
     case number(Double, text: String)
+    /// A length of time written with its unit (`60s`), in seconds.
+    case duration(seconds: Double, text: String)
     case string(String)
     case list([LocatedValue])
     /// `FIRST..LAST`, two numbers (`rerun 2..5`).
@@ -16,7 +18,7 @@ public indirect enum Value: Sendable, Equatable {
         switch self {
         case .word(let text): return text
         case .versioned(let name, let selector): return "\(name)@\(selector)"
-        case .number(_, let text): return text
+        case .number(_, let text), .duration(_, let text): return text
         case .string(let text): return "\"\(text)\""
         case .list(let items): return items.map(\.value.display).joined(separator: ",")
         case .range(_, _, let text): return text
@@ -29,6 +31,7 @@ public indirect enum Value: Sendable, Equatable {
         case .word: return "a name"
         case .versioned: return "a model version"
         case .number: return "a number"
+        case .duration: return "a duration"
         case .string: return "a quoted string"
         case .list: return "a list"
         case .range: return "a range"

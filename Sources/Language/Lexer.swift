@@ -94,6 +94,12 @@ public struct Lexer {
         while let c = peek(), Identifier.continues(c) {
             text.append(c)
             advance()
+            // `learning-curve`: a '-' between letters, without spaces, joins one word (command
+            // names are written so). `x-1`, `x - y` and `alpha=-1` keep their '-' as a symbol.
+            if peek() == "-", peek(at: 1)?.isLetter ?? false {
+                text.append("-")
+                advance()
+            }
         }
         guard peek() == "@" else { return (.word(text), spanning(start, text.count)) }
         // `m@2` or `m@production`: a version number or an alias, right after the '@'.
@@ -126,10 +132,16 @@ public struct Lexer {
             if let sign = peek(), sign == "+" || sign == "-" { text.append(sign); advance() }
             digits()
         }
+        let number = text
         if let c = peek(), Identifier.starts(c) {
-            // Digits run into letters: most likely a name that starts with a digit.
+            // Digits run into letters: a duration (`60s`), else most likely a name that starts with a digit.
             while let c = peek(), Identifier.continues(c) { text.append(c); advance() }
-            throw ModelshError.usage("'\(text)' is neither a number nor a name (names start with a letter or '_')",
+            let unit = String(text.dropFirst(number.count))
+            if let value = Double(number), let seconds = Self.secondsPerUnit[unit] {
+                return (.duration(seconds: value * seconds, text: text), spanning(start, text.count))
+            }
+            let reason = unit.allSatisfy(\.isLetter) ? "'\(unit)' is not a unit of time (\(Self.timeUnits))" : "it is not a number"
+            throw ModelshError.usage("'\(text)' is neither a number, a duration nor a name: \(reason); names start with a letter or '_'",
                                      at: spanning(start, text.count))
         }
         guard let value = Double(text) else {
@@ -137,6 +149,10 @@ public struct Lexer {
         }
         return (.number(value, text: text), spanning(start, text.count))
     }
+
+    /// The units a duration may be written in.
+    private static let secondsPerUnit: [String: Double] = ["ms": 0.001, "s": 1, "m": 60, "h": 3600]
+    private static let timeUnits = "500ms, 60s, 2m, 1h"
 
     /// Returns nil when the input ends before the closing quote.
     private mutating func lexString(quote: Character, start: SourceLocation) throws -> Lexeme? {

@@ -141,6 +141,9 @@ public struct Parser {
             var location = token.location
             location.length = text.count + 2 + lastText.count
             return LocatedValue(.range(value, last, text: "\(text)..\(lastText)"), at: location)
+        case .duration(let seconds, let text):
+            position += 1
+            return LocatedValue(.duration(seconds: seconds, text: text), at: token.location)
         case .string(let text):
             position += 1
             return LocatedValue(.string(text), at: token.location)

@@ -3,13 +3,16 @@ import Diagnostics
 /// One lexical unit of the command language, with where it starts and how long it is.
 public struct Token: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// A name: a letter or `_`, then letters, digits, `_` or `.` (R-style `Sepal.Length`).
+        /// A name: a letter or `_`, then letters, digits, `_` or `.` (R-style `Sepal.Length`);
+        /// a `-` right between a name character and a letter joins too (`learning-curve`).
         case word(String)
         /// A model version: `m@2` (a version number) or `m@production` (an alias), written
         /// without spaces so it reads as one name.
         case versioned(String, selector: String)
         /// A decimal number as written; `text` keeps the spelling for messages.
         case number(Double, text: String)
+        /// A number with a unit of time right after it (`500ms`, `60s`, `2m`, `1h`), in seconds.
+        case duration(seconds: Double, text: String)
         /// A quoted string, escapes already applied.
         case string(String)
         /// Punctuation and operators: `= == != < <= > >= , [ ] ( ) + - * / ..`.
@@ -35,7 +38,7 @@ public struct Token: Sendable, Equatable {
         switch kind {
         case .word(let text): return text
         case .versioned(let name, let selector): return "\(name)@\(selector)"
-        case .number(_, let text): return text
+        case .number(_, let text), .duration(_, let text): return text
         case .string(let text): return "\"\(text)\""
         case .symbol(let text): return text
         case .separator: return "end of statement"

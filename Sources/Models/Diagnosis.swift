@@ -110,11 +110,7 @@ public struct LearningCurve: Sendable {
             }
             return count
         }
-        var generator = Xoshiro256StarStar(seed: seed)
-        let orders = (0 ..< validation.folds).map { fold in
-            let train = validation.foldOfRow.indices.filter { validation.foldOfRow[$0] != fold }
-            return generator.permutation(of: train.count).map { train[$0] }
-        }
+        let orders = Self.trainingOrders(validation, seed: seed)
         func score(_ model: Model, _ data: Dataset) throws -> Double {
             let evaluation = try model.evaluate(on: data)
             guard let value = evaluation.metric(chosen) else {
@@ -136,5 +132,15 @@ public struct LearningCurve: Sendable {
             return Point(size: count, train: MetricSummary(train), validation: MetricSummary(held))
         }
         self.metric = chosen
+    }
+
+    /// Per fold, the rows of the other folds in the seeded shuffled order whose first `size`
+    /// rows each point fits (scikit-learn's shuffled `train`; the tests hand these to it).
+    public static func trainingOrders(_ validation: CrossValidation, seed: UInt64) -> [[Int]] {
+        var generator = Xoshiro256StarStar(seed: seed)
+        return (0 ..< validation.folds).map { fold in
+            let train = validation.foldOfRow.indices.filter { validation.foldOfRow[$0] != fold }
+            return generator.permutation(of: train.count).map { train[$0] }
+        }
     }
 }

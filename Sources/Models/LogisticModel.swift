@@ -54,11 +54,13 @@ public enum LogisticModel: Learner {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }
             let fit = try LogisticRegression.fitBinary(withOnes, problem.target, hasIntercept: problem.hasIntercept)
-            return LogisticState(terms: terms, modelledClasses: [1], coefficients: [fit.coefficients.map { $0.isNaN ? 0 : $0 }],
+            let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
+            return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
                                  deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
-                                 converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n)
+                                 converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n,
+                                 information: fit.aliased.contains(true) ? nil : try updateInformation(withOnes, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
             let features = problem.designHasOnesColumn
@@ -66,10 +68,12 @@ public enum LogisticModel: Learner {
                 : problem.design
             let fit = try LogisticRegression.fitPenalizedBinary(features, problem.target, penalty: penalty, fitIntercept: problem.hasIntercept)
             let coefficients = (problem.hasIntercept ? [fit.intercept] : []) + fit.coefficients
+            let l2 = parameters.penalty == .l2 ? parameters.alpha : nil
             return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients], aliased: coefficients.map { _ in false },
                                  standardErrors: nil, deviance: 2 * fit.logLoss, nullDeviance: nil, nullDegreesOfFreedom: nil,
                                  residualDegreesOfFreedom: nil, aic: nil, iterations: fit.iterations, converged: fit.converged,
-                                 fitWarnings: fit.warnings.map(\.rawValue), observations: n)
+                                 fitWarnings: fit.warnings.map(\.rawValue), observations: n,
+                                 information: try l2.map { try updateInformation(withOnes, coefficients, alpha: $0, hasIntercept: problem.hasIntercept) })
         case (.l1, _):
             throw ModelshError.usage("penalty=l1 is for two classes; '\(problem.classes.count)' classes need penalty=l2 or none", argument: "penalty")
         case (.none, _), (.l2, _):
@@ -86,6 +90,14 @@ public enum LogisticModel: Learner {
                                  residualDegreesOfFreedom: nil, aic: fit.aic, iterations: fit.iterations, converged: fit.converged,
                                  fitWarnings: fit.warnings.map(\.rawValue), observations: n)
         }
+    }
+
+    /// The information matrix `update` starts from (LogisticLaplaceUpdate.swift): Xᵀ W X at the
+    /// fit, plus α on the slopes' diagonal for an L2 penalty. `design` has the column of ones
+    /// when the model has an intercept.
+    static func updateInformation(_ design: Matrix, _ coefficients: [Double], alpha: Double, hasIntercept: Bool) throws -> [Double] {
+        let ridge = (0 ..< design.columns).map { hasIntercept && $0 == 0 ? 0 : alpha }
+        return try LogisticRegression.information(design, coefficients: coefficients, ridge: ridge).values
     }
 }
 
@@ -111,6 +123,10 @@ public struct LogisticState: LearnedState {
     /// R's warnings, word for word ("fitted probabilities numerically 0 or 1 occurred").
     public let fitWarnings: [String]
     public let observations: Int
+    /// Binary fits without aliased terms or an L1 penalty: the information matrix at the
+    /// estimates (terms × terms, column-major), which `update` takes as the old rows' summary.
+    /// Nil in files written before update existed and in compressed models.
+    public internal(set) var information: [Double]? = nil
 
     public var hasIntercept: Bool { terms.first == "(Intercept)" }
 
@@ -160,6 +176,10 @@ public struct LogisticState: LearnedState {
             try require(vector.count == terms.count && vector.allSatisfy(\.isFinite), "a coefficient vector has the wrong length or a non-finite value")
         }
         if let standardErrors { try require(standardErrors.count == coefficients.count, "standard errors do not match the coefficients") }
+        if let information {
+            try require(modelledClasses.count == 1 && information.count == terms.count * terms.count && information.allSatisfy(\.isFinite),
+                        "the information matrix has the wrong size or a non-finite value")
+        }
         try require(deviance.isFinite && deviance >= 0, "the deviance is not a finite number ≥ 0")
         try require(observations == model.training.rowsUsed, "\(observations) observations but training used \(model.training.rowsUsed) rows")
     }
@@ -193,7 +213,8 @@ struct LogisticSummary {
             report.add("Residual deviance: \(NumberFormat.significant(state.deviance))")
         }
         if let aic = state.aic { report.add("AIC: \(NumberFormat.significant(aic))") }
-        let method = state.modelledClasses.count == 1 && state.standardErrors != nil ? "Fisher Scoring" : "Newton"
+        let updated = state.fitWarnings.contains(LogisticState.laplaceNote)
+        let method = state.modelledClasses.count == 1 && state.standardErrors != nil && !updated ? "Fisher Scoring" : "Newton"
         report.add("Number of \(method) iterations: \(state.iterations)\(state.converged ? "" : " (did not converge)")")
         report.add("Penalty: \(penaltyText)")
         for warning in state.warnings { report.add("Warning: \(warning)") }

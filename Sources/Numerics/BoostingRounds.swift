@@ -20,8 +20,11 @@ struct BoostingRounds {
     private var trainingScores: [Double]
     private var validationScores: [Double]
 
+    /// `start`: an ensemble's baseline and its raw scores for the training rows, to go on from
+    /// (no validation rows then); nil to start from the targets' baseline.
     init(loss: BoostingLoss, classCount: Int, parameters: GradientBoostingParameters, threads: Int,
-         training: BinnedRows, trainingTargets: [Double], validation: BinnedRows, validationTargets: [Double]) {
+         training: BinnedRows, trainingTargets: [Double], validation: BinnedRows, validationTargets: [Double],
+         start: (baseline: [Double], scores: [Double])? = nil) {
         self.loss = loss
         self.classCount = classCount
         self.parameters = parameters
@@ -30,9 +33,9 @@ struct BoostingRounds {
         self.trainingTargets = trainingTargets
         self.validation = validation
         self.validationTargets = validationTargets
-        baseline = loss.baseline(targets: trainingTargets, classCount: classCount)
+        baseline = start?.baseline ?? loss.baseline(targets: trainingTargets, classCount: classCount)
         importances = [Double](repeating: 0, count: training.featureCount)
-        trainingScores = baseline.flatMap { [Double](repeating: $0, count: training.rows) }
+        trainingScores = start?.scores ?? baseline.flatMap { [Double](repeating: $0, count: training.rows) }
         validationScores = baseline.flatMap { [Double](repeating: $0, count: validation.rows) }
     }
 

@@ -112,19 +112,50 @@ public struct GradientBoostedTrees: Codable, Sendable, Equatable {
         let bins = try learnBins(features, rows: trainingRows, maxBins: parameters.maxBins, random: &random, threads: threads)
         let training = BinnedRows(features, bins: bins, rows: stopsEarly ? trainingRows : nil, rowCount: trainingRows.count, threads: threads)
         let validation = BinnedRows(features, bins: bins, rows: validationRows, rowCount: validationRows.count, threads: threads)
-        let hasMissing = (0 ..< features.count).map { f in
+        var boosting = BoostingRounds(loss: loss, classCount: classCount, parameters: parameters, threads: threads,
+                                training: training, trainingTargets: stopsEarly ? trainingRows.map { targets[$0] } : targets,
+                                validation: validation, validationTargets: validationRows.map { targets[$0] })
+        try boosting.run(grower: grower(training, bins: bins, loss: loss, parameters: parameters, threads: threads), progress: progress)
+        return GradientBoostedTrees(loss: loss, classCount: classCount, baseline: boosting.baseline, bins: bins, trees: boosting.trees,
+                                    featureImportances: boosting.importances, trainingLoss: boosting.trainingLoss,
+                                    validationLoss: boosting.validationLoss, stoppedEarly: boosting.stoppedEarly)
+    }
+
+    /// This ensemble and `rounds` more rounds grown on new rows from its scores for them (the
+    /// rows' residuals under the loss): the bins and baseline stay, there is no early stopping,
+    /// and `trainingLoss` becomes the new rows' loss before and after each added round.
+    /// `parameters` give the trees' shape and learning rate (the fit's own, normally).
+    public func continued(features: [FeatureColumn], target: BoostingTarget, rounds: Int, parameters: GradientBoostingParameters,
+                          threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> GradientBoostedTrees {
+        var parameters = parameters
+        parameters.rounds = rounds
+        parameters.earlyStopping = .off
+        try parameters.validate()
+        let (loss, targets, classCount) = try Self.lossAndTargets(target)
+        guard loss == self.loss, classCount == self.classCount else {
+            throw ModelshError.data("the new rows' target does not match the ensemble's (\(self.classCount) classes, got \(classCount))")
+        }
+        let scores = try rawScores(features, threads: threads)  // checks the columns against the bins
+        try Self.checkColumns(features, rows: targets.count, training: true)
+        let training = BinnedRows(features, bins: bins, rows: nil, rowCount: targets.count, threads: threads)
+        let none = BinnedRows(features, bins: bins, rows: [], rowCount: 0, threads: threads)
+        var boosting = BoostingRounds(loss: loss, classCount: classCount, parameters: parameters, threads: threads, training: training,
+                                      trainingTargets: targets, validation: none, validationTargets: [], start: (baseline, scores.values))
+        try boosting.run(grower: Self.grower(training, bins: bins, loss: loss, parameters: parameters, threads: threads), progress: nil)
+        return GradientBoostedTrees(loss: loss, classCount: classCount, baseline: baseline, bins: bins, trees: trees + boosting.trees,
+                                    featureImportances: zip(featureImportances, boosting.importances).map { $0 + $1 },
+                                    trainingLoss: boosting.trainingLoss, validationLoss: [], stoppedEarly: false)
+    }
+
+    /// The tree grower for binned training rows.
+    private static func grower(_ training: BinnedRows, bins: [FeatureBins], loss: BoostingLoss, parameters: GradientBoostingParameters,
+                               threads: Int) -> TreeGrower {
+        let hasMissing = (0 ..< bins.count).map { f in
             training.codes[f * training.rows ..< (f + 1) * training.rows].contains(UInt8(FeatureBins.missingBin))
         }
         let search = SplitSearch(rules: SplitRules(minLeaf: parameters.minLeaf, l2: parameters.l2, constantHessian: loss.hasConstantHessian),
                                  valueBinCounts: bins.map(\.valueBinCount), hasMissing: hasMissing, isCategorical: bins.map(\.isCategorical))
-        var boosting = BoostingRounds(loss: loss, classCount: classCount, parameters: parameters, threads: threads,
-                                training: training, trainingTargets: stopsEarly ? trainingRows.map { targets[$0] } : targets,
-                                validation: validation, validationTargets: validationRows.map { targets[$0] })
-        let grower = TreeGrower(data: training, search: search, maxLeaves: parameters.maxLeaves, maxDepth: parameters.maxDepth, threads: threads)
-        try boosting.run(grower: grower, progress: progress)
-        return GradientBoostedTrees(loss: loss, classCount: classCount, baseline: boosting.baseline, bins: bins, trees: boosting.trees,
-                                    featureImportances: boosting.importances, trainingLoss: boosting.trainingLoss,
-                                    validationLoss: boosting.validationLoss, stoppedEarly: boosting.stoppedEarly)
+        return TreeGrower(data: training, search: search, maxLeaves: parameters.maxLeaves, maxDepth: parameters.maxDepth, threads: threads)
     }
 
     private static func lossAndTargets(_ target: BoostingTarget) throws -> (BoostingLoss, [Double], Int) {

@@ -33,9 +33,9 @@ struct Binder {
 
     private func matchesKeywords(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
         for (index, slot) in form.slots.enumerated() {
-            guard let word = slot.word else { continue }
+            guard slot.word != nil else { continue }
             if index >= positionals.count, index + 1 < form.slots.count, slot.isOptionalPairKeyword(before: form.slots[index + 1]) { continue }
-            guard index < positionals.count, positionals[index].value == .word(word) else { return false }
+            guard index < positionals.count, case .word(let given) = positionals[index].value, slot.accepts(given) else { return false }
         }
         return true
     }
@@ -46,18 +46,18 @@ struct Binder {
         let location = positionals.first?.location ?? syntax.verbLocation
         var usages = spec.usageLines
         let subcommands = spec.forms.compactMap { form -> String? in
-            if case .subcommand(let word)? = form.slots.first { return word }
+            if case .subcommand(let word, _)? = form.slots.first { return word }
             return nil
         }
         if !subcommands.isEmpty {
             guard let given = positionals.first.map({ Invocation.text(of: $0.value) }) else {
                 return ModelshError.usage("\(spec.name) needs one of \(subcommands.joined(separator: ", "))", at: location)
             }
-            guard subcommands.contains(given) else {
+            guard spec.forms.contains(where: { $0.slots.first?.accepts(given) ?? false }) else {
                 return ModelshError.usage(EditDistance.unknown("\(spec.name) kind", given, among: subcommands,
                                                                listing: "kinds: " + subcommands.joined(separator: ", ")), at: location)
             }
-            usages = zip(spec.forms, usages).filter { $0.0.slots.first?.word == given }.map(\.1)
+            usages = zip(spec.forms, usages).filter { $0.0.slots.first?.accepts(given) ?? false }.map(\.1)
         }
         return ModelshError.usage("\(spec.name) is written \(usages.map { "'\($0)'" }.joined(separator: " or "))", at: location)
     }
@@ -147,6 +147,7 @@ struct Binder {
             guard !Identifier.keywords.contains(name) else {
                 throw ModelshError.usage("'\(name)' is a keyword of the command language; choose another name", at: output.location)
             }
+            try requireDefinableName(name, at: output.location)
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("the name '\(name)' is used twice after 'as'", at: output.location)
             }
@@ -188,6 +189,11 @@ struct Binder {
             }
         case .number:
             guard case .number = value.value else { throw fail("a number") }
+        case .duration:
+            switch value.value {
+            case .duration, .number: break
+            default: throw fail("a duration (500ms, 60s, 2m, 1h; a bare number is seconds)")
+            }
         case .integer(let minimum, let maximum):
             guard case .number(let number, _) = value.value, number == number.rounded(), number >= Double(minimum) else {
                 throw fail("a whole number ≥ \(minimum)")
@@ -233,7 +239,16 @@ struct Binder {
             throw ModelshError.usage(EditDistance.unknown("command or topic", word, among: table.allNames + HelpText.topicWords(table),
                                                           listing: "type 'help' for the list"), at: location)
         case .setting: try locating(at: location) { _ = try Settings.requireEntry(named: word) }
+        case .newName: try requireDefinableName(word, at: location)
         default: return
+        }
+    }
+
+    /// Hyphenated words (`learning-curve`) name commands; a dataset, model or column the shell
+    /// makes is named as the store can keep it.
+    private func requireDefinableName(_ name: String, at location: SourceLocation) throws {
+        guard Identifier.isValid(name) else {
+            throw ModelshError.usage("'\(name)' cannot be a name: names are letters, digits, '_' and '.' (no '-'; try '\(String(name.map { $0 == "-" ? "_" : $0 }))')", at: location)
         }
     }
 

@@ -16,6 +16,8 @@ public indirect enum ValueKind: Sendable, Equatable {
     /// One or more columns of the dataset bound to the named slot.
     case columns(of: String)
     case number
+    /// A length of time: `500ms`, `60s`, `2m`, `1h`, or a bare number of seconds.
+    case duration
     /// A whole number in `minimum...maximum` (the default maximum, 2^53, is the largest whole
     /// number a Double holds exactly, which is how the lexer reads numbers).
     case integer(minimum: Int, maximum: Int = 1 << 53)
@@ -45,12 +47,13 @@ public enum Slot: Sendable {
     case keyword(String)
     /// A word right after the verb that picks the form (`plot hist …`). Read only in that
     /// place, so unlike a keyword it is no reserved word: a dataset may still be called `hist`.
-    case subcommand(String)
+    /// Aliases are older spellings it still accepts (help and completion show the name only).
+    case subcommand(String, aliases: [String] = [])
     case value(name: String, kind: ValueKind, optional: Bool = false)
 
     var syntax: String {
         switch self {
-        case .keyword(let word), .subcommand(let word): return word
+        case .keyword(let word), .subcommand(let word, _): return word
         case .value(let name, _, let optional): return optional ? "[\(name)]" : name
         }
     }
@@ -58,8 +61,17 @@ public enum Slot: Sendable {
     /// The fixed word a form needs in this place, if any.
     var word: String? {
         switch self {
-        case .keyword(let word), .subcommand(let word): return word
+        case .keyword(let word), .subcommand(let word, _): return word
         case .value: return nil
+        }
+    }
+
+    /// Whether `given` is this slot's fixed word or one of its aliases.
+    func accepts(_ given: String) -> Bool {
+        switch self {
+        case .keyword(let word): return given == word
+        case .subcommand(let word, let aliases): return given == word || aliases.contains(given)
+        case .value: return false
         }
     }
 

@@ -143,7 +143,7 @@ private struct Completer {
         for (index, slot) in form.slots.enumerated() where index < positionals.count {
             let word = positionals[index]
             switch slot {
-            case .keyword(let keyword), .subcommand(let keyword): if word != keyword { return false }
+            case .keyword, .subcommand: if !slot.accepts(word) { return false }
             case .value(_, .dataset, _): if variables.dataset(word) == nil { return false }
             case .value(_, .model, _), .value(_, .list(.model), _):
                 if !variables.registry.contains(String(word.prefix { $0 != "@" && $0 != "," })) { return false }
@@ -165,7 +165,7 @@ private struct Completer {
 
     private func slotCandidates(_ slot: Slot, form: CommandForm, positionals: [String]) -> [String] {
         switch slot {
-        case .keyword(let word), .subcommand(let word): return [word]
+        case .keyword(let word), .subcommand(let word, _): return [word]
         case .value(_, let kind, _): return values(of: kind, typed: (form, positionals))
         }
     }
@@ -207,7 +207,7 @@ private struct Completer {
             guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals) ?? Settings.entry(named: slot)?.name,
                   let entry = Settings.entry(named: name), entry.values.contains("|") else { return [] }
             return entry.values.split(separator: "|").map(String.init).filter { $0.lowercased() == $0 }  // not NUMBER
-        case .newName, .path, .number, .integer, .text, .cells: return []
+        case .newName, .path, .number, .duration, .integer, .text, .cells: return []
         }
     }
 

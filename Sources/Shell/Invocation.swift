@@ -59,6 +59,14 @@ public struct Invocation: Sendable {
         return nil
     }
 
+    /// A `.duration` argument in seconds (a bare number is seconds); nil when not given.
+    public func seconds(_ name: String) -> Double? {
+        switch values[name]?.value {
+        case .duration(let seconds, _)?, .number(let seconds, _)?: return seconds
+        default: return nil
+        }
+    }
+
     /// A list of numbers (a single number counts as a list of one); nil when not given.
     public func numbers(_ name: String) -> [Double]? {
         guard let value = values[name]?.value else { return nil }
@@ -110,7 +118,7 @@ public struct Invocation: Sendable {
         switch value {
         case .word(let text), .string(let text): return text
         case .versioned: return value.display
-        case .number(_, let text), .range(_, _, let text): return text
+        case .number(_, let text), .duration(_, let text), .range(_, _, let text): return text
         case .list(let items): return items.map { text(of: $0.value) }.joined(separator: ",")
         }
     }

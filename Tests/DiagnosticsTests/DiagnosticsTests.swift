@@ -82,4 +82,18 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertEqual(error.location, first)
         XCTAssertEqual(ModelshError.data("x").located(at: first).location, first)
     }
+
+    /// Hyphenated words are typed bare (the lexer joins them) but name no dataset or model.
+    func testBareWordsAndNames() {
+        for word in ["learning-curve", "y-val", "a-b-c", "x_1-y.z"] {
+            XCTAssertTrue(Identifier.isBareWord(word), word)
+            XCTAssertFalse(Identifier.isValid(word), word)
+            XCTAssertEqual(Identifier.written(word), word)
+        }
+        for word in ["x-1", "x-", "-x", "x--y", "my x", "2nd", ""] {
+            XCTAssertFalse(Identifier.isBareWord(word), word)
+        }
+        XCTAssertEqual(Identifier.quoted("y-val"), "'y-val'")
+        XCTAssertEqual(Identifier.quoted("x-1"), "\"x-1\"")
+    }
 }

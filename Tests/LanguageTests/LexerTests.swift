@@ -58,7 +58,13 @@ final class LexerTests: XCTestCase {
             XCTAssertEqual((error as? ModelshError)?.location?.column, 11)
         }
         XCTAssertThrowsError(try Lexer.tokenize("show iris rows=1x")) { error in
-            XCTAssertEqual((error as? ModelshError)?.message, "'1x' is neither a number nor a name (names start with a letter or '_')")
+            XCTAssertEqual((error as? ModelshError)?.message,
+                           "'1x' is neither a number, a duration nor a name: 'x' is not a unit of time (500ms, 60s, 2m, 1h); names start with a letter or '_'")
+            XCTAssertEqual((error as? ModelshError)?.location?.column, 16)
+        }
+        XCTAssertThrowsError(try Lexer.tokenize("show iris rows=2x3")) { error in
+            XCTAssertEqual((error as? ModelshError)?.message,
+                           "'2x3' is neither a number, a duration nor a name: it is not a number; names start with a letter or '_'")
         }
         XCTAssertThrowsError(try Lexer.tokenize("\"a\\q\"")) { error in
             XCTAssertEqual((error as? ModelshError)?.message, "unknown escape '\\q' in string")
@@ -75,6 +81,38 @@ final class LexerTests: XCTestCase {
             XCTAssertThrowsError(try Lexer.tokenize(source)) { error in
                 XCTAssertEqual((error as? ModelshError)?.message, message)
                 XCTAssertEqual((error as? ModelshError)?.location?.column, 7)
+            }
+        }
+    }
+
+    /// A '-' between a name character and a letter, without spaces, joins one word (command
+    /// names such as learning-curve); everywhere else it stays the symbol it was.
+    func testHyphenatedWordsAndMinusSigns() throws {
+        XCTAssertEqual(try kinds("learning-curve linear d"), [.word("learning-curve"), .word("linear"), .word("d"), .end])
+        XCTAssertEqual(try kinds("plot learning-curve"), [.word("plot"), .word("learning-curve"), .end])
+        XCTAssertEqual(try kinds("a-b-c x_1-y"), [.word("a-b-c"), .word("x_1-y"), .end])
+        XCTAssertEqual(try kinds("x-1"), [.word("x"), .symbol("-"), .number(1, text: "1"), .end])
+        XCTAssertEqual(try kinds("x - y"), [.word("x"), .symbol("-"), .word("y"), .end])
+        XCTAssertEqual(try kinds("x -y"), [.word("x"), .symbol("-"), .word("y"), .end])
+        XCTAssertEqual(try kinds("x- y"), [.word("x"), .symbol("-"), .word("y"), .end])
+        XCTAssertEqual(try kinds("alpha=-1 l=1e-5"), [.word("alpha"), .symbol("="), .symbol("-"), .number(1, text: "1"),
+                                                      .word("l"), .symbol("="), .number(1e-5, text: "1e-5"), .end])
+        XCTAssertEqual(try kinds("x--y"), [.word("x"), .symbol("-"), .symbol("-"), .word("y"), .end])
+        guard case .tokens(let tokens) = try Lexer.tokenize("help learning-curve") else { return XCTFail("incomplete") }
+        XCTAssertEqual(tokens[1].location.length, 14)
+    }
+
+    /// A number with a unit of time right after it is a duration, in seconds.
+    func testDurations() throws {
+        XCTAssertEqual(try kinds("time=500ms 60s 2m 1.5h 1e2s"), [
+            .word("time"), .symbol("="), .duration(seconds: 0.5, text: "500ms"), .duration(seconds: 60, text: "60s"),
+            .duration(seconds: 120, text: "2m"), .duration(seconds: 5400, text: "1.5h"), .duration(seconds: 100, text: "1e2s"), .end,
+        ])
+        XCTAssertEqual(try kinds("60 s"), [.number(60, text: "60"), .word("s"), .end])
+        for bad in ["60sec", "5d", "3M"] {
+            XCTAssertThrowsError(try Lexer.tokenize("auto d time=" + bad)) { error in
+                XCTAssertTrue((error as? ModelshError)?.message.contains("is not a unit of time (500ms, 60s, 2m, 1h)") ?? false, bad)
+                XCTAssertEqual((error as? ModelshError)?.location?.column, 13)
             }
         }
     }

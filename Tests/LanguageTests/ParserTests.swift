@@ -43,6 +43,21 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(b.value.display, "a,b,c")
     }
 
+    func testHyphenatedVerbsAndDurationValues() throws {
+        let command = try XCTUnwrap(statements("learning-curve linear d target=Y time=2m x-1").first)
+        XCTAssertEqual(command.verb, "learning-curve")
+        guard case .option(_, _, let time) = command.arguments[3] else { return XCTFail("expected an option") }
+        XCTAssertEqual(time.value, .duration(seconds: 120, text: "2m"))
+        XCTAssertEqual(time.value.kindName, "a duration")
+        // `x-1` is still the word x and the number -1, as before hyphenated words.
+        let positionals = command.arguments.suffix(2).compactMap { argument -> Value? in
+            if case .positional(let value) = argument { return value.value }
+            return nil
+        }
+        XCTAssertEqual(positionals, [.word("x"), .number(-1, text: "-1")])
+        XCTAssertEqual(parseError("auto d time=-5s")?.message, "expected a number after '-'")
+    }
+
     func testNegativeNumbers() throws {
         guard case .option(_, _, let value) = try statements("set x=-0.5")[0].arguments[0] else { return XCTFail() }
         XCTAssertEqual(value.value, .number(-0.5, text: "-0.5"))

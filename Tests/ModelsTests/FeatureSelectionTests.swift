@@ -61,22 +61,27 @@ final class FeatureSelectionTests: XCTestCase {
         }
     }
 
-    /// Two runs give the same leaderboard; a budget stops between candidates, keeping the first ones.
-    func testAutoIsDeterministicAndHonoursTheBudget() throws {
+    /// Two runs give the same leaderboard; the budget is spent on estimated times, so what it
+    /// leaves out is decided before anything runs, in the candidates' order.
+    func testAutoIsDeterministicAndSpendsTheBudgetOnEstimates() throws {
         let iris = try TestData.iris()
         func run(_ budget: Double?) throws -> AutoSelection {
-            var now = 0.0
-            return try AutoSelection(data: iris, datasetName: "iris", target: "Species", features: nil, folds: 3, seed: 7, budget: budget,
-                                     clock: { now += 1; return now })
+            try AutoSelection(data: iris, datasetName: "iris", target: "Species", features: nil, folds: 3, seed: 7, budget: budget)
         }
         let (a, b) = (try run(nil), try run(nil))
         XCTAssertEqual(a.ranked.map(\.candidate), b.ranked.map(\.candidate))
         XCTAssertEqual(a.ranked.map(\.summary), b.ranked.map(\.summary))
         XCTAssertEqual(a.ranked.count, a.candidateCount)
+        XCTAssertTrue(a.skippedForTime.isEmpty && a.failed.isEmpty)
         XCTAssertTrue(a.ranked.allSatisfy { $0.candidate.options["seed"].map { $0 == "7" } ?? true })
-        let limited = try run(2.5)  // the clock reads 1 at the start, then 2, 3, 4 before candidates: two run
-        XCTAssertEqual(limited.ranked.count, 2)
+        let candidates = AutoSelection.candidates(for: .classification, seed: 7)
+        let estimates = candidates.map { AutoSelection.estimatedSeconds($0, AutoSelection.ProblemSize(rows: 150, features: 4, folds: 3)) }
+        XCTAssertTrue(estimates.allSatisfy { $0 > 0 })
+        let limited = try run(estimates[0] + estimates[1])  // exactly the two logistic candidates fit
+        XCTAssertEqual(Set(limited.ranked.map(\.candidate.setting)), Set(candidates.prefix(2).map(\.setting)))
+        XCTAssertEqual(limited.skippedForTime, Array(candidates.dropFirst(2)))
+        XCTAssertEqual(limited.estimatedSeconds, estimates[0] + estimates[1])
         XCTAssertTrue(limited.budgetHit)
-        XCTAssertEqual(Set(limited.ranked.map(\.candidate.kind)), ["logistic"])
+        XCTAssertEqual(try run(estimates[0] + estimates[1]).ranked.map(\.summary), limited.ranked.map(\.summary))
     }
 }

@@ -31,13 +31,15 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(message("fit linaer iris target=Sepal.Length as m"), "unknown model kind 'linaer'; did you mean 'linear'? (kinds: " + ModelCatalogue.kinds.map(\.name).joined(separator: ", ") + ")")
     }
 
-    func testColumnsThatAreNotIdentifiersAreWrittenQuoted() throws {
+    func testColumnsThatAreNotIdentifiersAreWrittenAsTyped() throws {
         let path = temporaryPath("odd.csv")
         try "my x,y-val\n1,2\n2,4.5\n3,5\n".write(toFile: path, atomically: true, encoding: .utf8)
         run("load \"\(path)\" as odd")
         XCTAssertTrue(run("fit linear odd target=\"y-val\" features=[\"my x\"] as m").hasPrefix("m@1: linear model of y-val on 1 feature"))
-        XCTAssertEqual(message("fit linear odd target=\"y-vol\" as m2"), "unknown column \"y-vol\" in dataset 'odd'; did you mean \"y-val\"?")
-        XCTAssertEqual(Completion.candidates(for: "fit linear odd target=y", in: session).candidates, ["target=\"y-val\""])
+        XCTAssertEqual(message("fit linear odd target=\"y-vol\" as m2"), "unknown column 'y-vol' in dataset 'odd'; did you mean 'y-val'?")
+        XCTAssertEqual(Completion.candidates(for: "fit linear odd target=y", in: session).candidates, ["target=y-val"], "a hyphenated word is typed bare")
+        XCTAssertTrue(run("fit linear odd target=y-val features=[\"my x\"] as m").hasPrefix("m@2: linear model of y-val on 1 feature"))
+        XCTAssertEqual(Completion.candidates(for: "fit linear odd target=m", in: session).candidates, ["target=\"my x\""])
     }
 
     func testOptionsAreChecked() {
@@ -82,5 +84,34 @@ final class BinderTests: ShellTestCase {
 
     func testAliasesResolveToTheirCommand() {
         XCTAssertTrue(run("head iris rows=1").contains("(1 of 150 rows)"))
+    }
+
+    /// `learning-curve` is one word; its old spelling is an alias; a hyphenated word names no
+    /// new dataset or model, but does name a column (a CSV header such as `y-val`).
+    func testHyphenatedCommandNamesAndNames() {
+        run("load \"data/diabetes.csv\" as d")
+        let curve = run("learning-curve linear d target=Y sizes=0.5,1 folds=3")
+        XCTAssertTrue(curve.hasPrefix("learning curve of linear on d: 3 folds (seed 42)"), curve)
+        XCTAssertEqual(run("learning_curve linear d target=Y sizes=0.5,1 folds=3"), curve)
+        XCTAssertTrue(run("help learning-curve").contains("learning-curve KIND DATA target=…"))
+        XCTAssertEqual(message("learning-curv linear d target=Y"), "unknown command 'learning-curv'; did you mean 'learning-curve'? (type 'help' for the list)")
+        XCTAssertEqual(message("fit linear d target=Y as my-model"),
+                       "'my-model' cannot be a name: names are letters, digits, '_' and '.' (no '-'; try 'my_model')")
+        XCTAssertEqual(message("split d test=0.5 as a, b-c"), "'b-c' cannot be a name: names are letters, digits, '_' and '.' (no '-'; try 'b_c')")
+        XCTAssertEqual(message("fit linear d target=Y-val as m"), "unknown column 'Y-val' in dataset 'd'")
+    }
+
+    /// time= takes a duration or bare seconds; the budget is checked before anything runs.
+    func testDurationsAreCheckedAndAutosBudgetIsEstimated() {
+        run("load \"data/diabetes.csv\" as d")
+        XCTAssertEqual(message("auto d target=Y time=fast as b"),
+                       "time must be a duration (500ms, 60s, 2m, 1h; a bare number is seconds), found a name 'fast'")
+        XCTAssertEqual(message("auto d target=Y time=0s as b"), "time= must be a duration > 0, like 30s or 2m")
+        XCTAssertEqual(message("auto d target=Y time=1ms as b"),
+                       "the 0.001s budget is below every candidate's estimated time (the cheapest needs 0.076s)")
+        XCTAssertEqual(message("auto d target=Y time=0.001 as b"),
+                       "the 0.001s budget is below every candidate's estimated time (the cheapest needs 0.076s)", "bare seconds")
+        XCTAssertEqual(message("show d rows=2s"), "rows must be a whole number ≥ 0, found a duration '2s'")
+        XCTAssertTrue(session.state.variables.registry.names.isEmpty, "failed commands define nothing")
     }
 }

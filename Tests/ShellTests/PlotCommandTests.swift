@@ -49,9 +49,9 @@ final class PlotCommandTests: ShellTestCase {
     }
 
     func testFormsAndRefusals() {
-        XCTAssertEqual(fail("plot histogram iris Sepal.Length").error?.message, "unknown plot kind 'histogram'; did you mean 'history'? (kinds: hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning_curve, history)")
-        XCTAssertEqual(fail("plot hst iris Sepal.Length").error?.message, "unknown plot kind 'hst'; did you mean 'hist'? (kinds: hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning_curve, history)")
-        XCTAssertEqual(fail("plot").error?.message, "plot needs one of hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning_curve, history")
+        XCTAssertEqual(fail("plot histogram iris Sepal.Length").error?.message, "unknown plot kind 'histogram' (kinds: hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning-curve, monitor)")
+        XCTAssertEqual(fail("plot hst iris Sepal.Length").error?.message, "unknown plot kind 'hst'; did you mean 'hist'? (kinds: hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning-curve, monitor)")
+        XCTAssertEqual(fail("plot").error?.message, "plot needs one of hist, scatter, box, residuals, qq, pred, roc, pr, confusion, importance, coef, learning-curve, monitor")
         XCTAssertEqual(fail("plot hist iris Species").error?.message, "'Species' is categorical; this plot needs a numeric column")
         XCTAssertEqual(fail("plot hist iris Sepal.Length to").error?.message, "plot needs PATH; usage: plot hist DATA COLUMN [to PATH] [bins=…] [by=…]")
         XCTAssertEqual(fail("plot roc iris on iris").error?.message, "'iris' is a dataset, not a model")
@@ -65,17 +65,39 @@ final class PlotCommandTests: ShellTestCase {
 
     func testLearningCurveAndMonitoringHistory() throws {
         run("load \"data/diabetes.csv\" as d; split d test=0.3 seed=3 as train, test")
-        XCTAssertTrue(run("plot learning_curve linear train target=Y sizes=0.5,1").contains("Learning curve of linear on train (r2)"))
+        XCTAssertTrue(run("plot learning-curve linear train target=Y sizes=0.5,1").contains("Learning curve of linear on train (r2)"))
         let curve = try XCTUnwrap(session.figures.values.first?.first)
         XCTAssertEqual(curve.kind, .learningCurve)
         XCTAssertEqual(curve.series.map(\.name), ["train", "train ± 1 sd", "validation", "validation ± 1 sd"])
+        XCTAssertEqual(run("plot learning_curve linear train target=Y sizes=0.5,1"), run("plot learning-curve linear train target=Y sizes=0.5,1"),
+                       "the old spelling is an alias")
         run("fit linear train target=Y as m; monitor m on test")
-        XCTAssertEqual(fail("plot history m").error?.message, "no monitoring entry of m@1 has a r2 (record one with labels: monitor m on NEW label=COLUMN)")
+        XCTAssertEqual(fail("plot monitor m").error?.message, "no monitoring entry of m@1 has a r2 (record one with labels: monitor m on NEW label=COLUMN)")
         run("monitor m on test label=Y; monitor m on train label=Y")
-        XCTAssertTrue(run("plot history m").contains("Monitoring history of m@1 (r2)"))
+        XCTAssertTrue(run("plot monitor m").contains("Monitoring history of m@1 (r2)"))
         let history = try XCTUnwrap(session.figures[session.figures.keys.max()!]?.first)
         guard case .line(let points) = history.series[0].mark else { return XCTFail("the metric is a line") }
         XCTAssertEqual(points.map(\.x), [2, 3], "entries with labels, numbered as monitor history numbers them")
+        XCTAssertEqual(run("plot history m"), run("plot monitor m"), "the old name is an alias")
+        XCTAssertEqual(fail("plot monitor m drop=x").error?.message, "drop must be a number, found a name 'x'")
+    }
+
+    /// Both curve plots write well-formed SVG with their title, axis labels and every series.
+    func testCurvePlotsWriteSVG() throws {
+        run("load \"data/diabetes.csv\" as d; split d test=0.3 seed=3 as train, test; fit linear train target=Y as m")
+        run("monitor m on test label=Y; monitor m on train label=Y")
+        for (command, title, texts) in [
+            ("plot learning-curve linear train target=Y sizes=0.25,0.5,1", "Learning curve of linear on train (r2)",
+             ["training rows", "validation ± 1 sd"]),
+            ("plot monitor m", "Monitoring history of m@1 (r2)", ["training", "entry"]),
+        ] {
+            let path = temporaryPath("curve.svg")
+            XCTAssertEqual(run("\(command) to \"\(path)\""), "wrote \"\(path)\": \(title)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            XCTAssertTrue(XMLParser(data: data).parse(), command)
+            let svg = String(decoding: data, as: UTF8.self)
+            for text in [title] + texts { XCTAssertTrue(svg.contains(text), "\(command): \(text)") }
+        }
     }
 
     func testADatasetMayBeCalledLikeAPlotKind() {

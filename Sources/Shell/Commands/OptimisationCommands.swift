@@ -18,17 +18,29 @@ enum OptimisationCommands {
         are folded into it by a QR, and coefficients, standard errors, t and p values, R² and F
         equal a refit on old and new rows with the same preprocessing, to rounding; the old
         residual quantiles are not kept. sgd continues gradient descent from its coefficients
-        on the new rows only (scikit-learn's partial_fit), with its own options. Other kinds are
-        refused: refit them. With on TEST, prints the metrics before and after on TEST. The new
-        version's parent is MODEL's version.
+        on the new rows only (scikit-learn's partial_fit), with its own options. Binary logistic
+        (unpenalised or l2) is approximate, by the Laplace approximation: the model keeps the
+        information matrix XᵀWX (+ the penalty) at its estimates, the old rows' log-likelihood
+        is taken as the quadratic it gives about them, and Newton steps from the old estimates
+        minimise that plus the new rows' log-loss. Estimates, standard errors and deviance are
+        close to a refit, not equal (the summary says so; no null deviance): within a tenth of a
+        standard error when the new rows resemble the old, further when they do not. boost
+        adds rounds= more rounds (default: as many as the fit had), trees fitted to the new
+        rows' residuals from the ensemble's own predictions, with the fit's rate and tree
+        shape and no early stopping. tree, forest and the other kinds are refused: a grown tree
+        cannot take rows without regrowing, so refit them. With on TEST, prints the metrics
+        before and after on TEST. The new version's parent is MODEL's version.
         """,
         example: "update m with test on train as m",
         changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("with"), .value(name: "NEW", kind: .dataset),
                              .keyword("on"), .value(name: "TEST", kind: .dataset, optional: true)],
+                            options: [OptionSpec("rounds", .integer(minimum: 1, maximum: 100_000), "boost: rounds to add (default: as many as the fit had)")],
                             outputs: .model("NAME")) { invocation, context in
             let model = invocation.model("MODEL")
-            let updated = try invocation.at("NEW") { try model.updated(with: invocation.dataset("NEW"), datasetName: invocation.name("NEW")!) }
+            let updated = try invocation.at("NEW") {
+                try model.updated(with: invocation.dataset("NEW"), datasetName: invocation.name("NEW")!, rounds: invocation.integer("rounds"))
+            }
             let id = try context.defineModel(updated, of: invocation, parent: invocation.modelVersion("MODEL"))
             let added = updated.training.rowsUsed - model.training.rowsUsed
             context.emit("\(id): \(ModelDescription.line(for: updated)); \(DatasetDescription.rows(added)) added")
@@ -80,7 +92,7 @@ enum OptimisationCommands {
         }])
 
     static let learningCurve = CommandSpec(
-        "learning_curve", category: .models,
+        "learning-curve", aliases: ["learning_curve"], category: .models,
         summary: "Train and validation scores against training size",
         details: """
         scikit-learn's learning_curve (with shuffle): DATA is split into folds= folds (seeded,
@@ -90,7 +102,7 @@ enum OptimisationCommands {
         counts above 1 (default 0.1, 0.325, 0.55, 0.775, 1). A validation score still rising at
         the largest size says more data would help; a wide, flat gap says over-fitting.
         """,
-        example: "learning_curve linear diabetes target=Y sizes=0.1,0.5,1",
+        example: "learning-curve linear diabetes target=Y sizes=0.1,0.5,1",
         changesState: false,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)],
                             options: learningCurveOptions, modelKindOptionsFrom: "KIND") { invocation, context in
@@ -105,7 +117,7 @@ enum OptimisationCommands {
             context.emit(.table(table))
         }])
 
-    /// The options of `learning_curve` and `plot learning_curve`.
+    /// The options of `learning-curve` and `plot learning-curve`.
     static let learningCurveOptions = SelectionCommands.foldOptions + [
         OptionSpec("sizes", .list(.number), "training sizes: fractions ≤ 1 or counts (default 0.1,0.325,0.55,0.775,1)"),
         OptionSpec("metric", .text, "the score (default r2 or accuracy)"),
@@ -180,20 +192,23 @@ enum OptimisationCommands {
         folds, ranks them by mean rmse or accuracy, and refits the best on all of DATA as the
         next version of NAME (its parent the current version of NAME, if any). Kinds with
         randomness get seed= too, so `cv KIND DATA target=… SETTING folds=F seed=S` reproduces
-        any row. time= (seconds, default 60) is checked between candidates; the
-        output says how many ran, and when the budget is not reached it is the same every run.
+        any row. time= (a duration: 500ms, 60s, 2m, 1h, or bare seconds; default 60s) is spent
+        on estimates, not on the clock, so the leaderboard is the same on every run and machine:
+        each candidate's time is estimated first from rows × features × folds and the kind's
+        arithmetic, and in the fixed order above each runs if its estimate fits in what is left
+        of the budget, else it is skipped and named. The real time may differ by a small factor.
         """,
-        example: "auto diabetes target=Y time=30 seed=1 as best",
+        example: "auto diabetes target=Y time=30s seed=1 as best",
         changesState: true,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
             OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
             OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed for folds and candidates (default 42)"),
-            OptionSpec("time", .number, "time budget in seconds, checked between candidates (default 60)"),
+            OptionSpec("time", .duration, "time budget on estimated times, e.g. 30s or 2m (default 60s)"),
         ], outputs: .model("NAME")) { invocation, context in
-            let budget = invocation.number("time") ?? 60
-            guard budget > 0, budget.isFinite else { throw ModelshError.usage("time= must be a number of seconds > 0", at: invocation.location("time")) }
+            let budget = invocation.seconds("time") ?? 60
+            guard budget > 0, budget.isFinite else { throw ModelshError.usage("time= must be a duration > 0, like 30s or 2m", at: invocation.location("time")) }
             let seed = UInt64(invocation.integer("seed") ?? 42), folds = invocation.integer("folds") ?? 5
             let data = invocation.dataset("DATA"), target = invocation.text("target")!
             let auto = try invocation.at("DATA") {
@@ -201,6 +216,10 @@ enum OptimisationCommands {
                                   folds: folds, seed: seed, budget: budget)
             }
             guard let best = auto.ranked.first else {
+                if auto.failed.isEmpty, let cheapest = auto.cheapestSkippedEstimate {
+                    throw ModelshError.usage("the \(NumberFormat.shortest(budget))s budget is below every candidate's estimated time (the cheapest needs \(NumberFormat.significant(cheapest, digits: 2))s)",
+                                             at: invocation.location("time"))
+                }
                 throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)", at: invocation.location("DATA"))
             }
             var table = TextTable(headers: ["rank", "kind", "setting", "\(auto.metric) mean", "sd"], alignments: [.right, .left, .left, .right, .right])
@@ -208,10 +227,13 @@ enum OptimisationCommands {
                 table.append(["\(index + 1)", result.candidate.kind, result.candidate.setting,
                               NumberFormat.significant(result.summary.mean), NumberFormat.significant(result.summary.standardDeviation)])
             }
-            let ran = auto.budgetHit ? "\(auto.ranked.count) of \(auto.candidateCount) candidates ran before the \(NumberFormat.shortest(budget))-second budget"
-                : "\(auto.ranked.count) of \(auto.candidateCount) candidates ran"
-            context.emit("\(ran): \(folds)-fold cross-validation on \(invocation.name("DATA")!) (seed \(seed))")
+            let run = auto.ranked.count + auto.failed.count
+            context.emit("\(run) of \(auto.candidateCount) candidates ran in an estimated \(NumberFormat.significant(auto.estimatedSeconds, digits: 2))s of the "
+                         + "\(NumberFormat.shortest(budget))s budget: \(folds)-fold cross-validation on \(invocation.name("DATA")!) (seed \(seed))")
             context.emit(.table(table))
+            func names(_ candidates: [AutoSelection.Candidate]) -> String { candidates.map { "\($0.kind) \($0.setting)" }.joined(separator: "; ") }
+            if auto.budgetHit { context.emit("skipped for time: \(names(auto.skippedForTime))") }
+            if !auto.failed.isEmpty { context.emit("could not be fitted here: \(names(auto.failed))") }
             let model = try invocation.at("DATA") {
                 try ModelCatalogue.fit(kind: best.candidate.kind, data: data, datasetName: invocation.name("DATA")!, target: target,
                                        features: invocation.words("features"), options: best.candidate.options)

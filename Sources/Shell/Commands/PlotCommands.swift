@@ -26,9 +26,10 @@ enum PlotCommands {
         classifier on DATA: roc and pr curves (one-vs-rest for more than two classes), and the
         confusion matrix. Of a model alone: importance (the kind's own, as explain MODEL) and
         coef (estimates with 1.96 standard errors either side where the fit has them). Of a
-        version's monitoring entries: history (the key metric of each entry with labels, beside
-        training's and the line below which monitor history flags it). learning_curve KIND DATA
-        target=… draws what the learning_curve command tabulates, ± one sd of the folds. Terminal
+        version's monitoring entries: monitor (the key metric of each entry with labels, beside
+        training's and the line below which monitor history flags it; plot history is the old
+        name). learning-curve KIND DATA target=… draws what the learning-curve command
+        tabulates, ± one sd of the folds. Terminal
         plots use Unicode and colour on a terminal and plain ASCII elsewhere (set plot to choose).
         """,
         example: "plot hist iris Sepal.Length by=Species\nplot scatter iris Petal.Length Petal.Width line=yes\nplot roc flowers on iris to \"roc.svg\"",
@@ -72,12 +73,12 @@ enum PlotCommands {
             CommandForm([.subcommand("coef"), .value(name: "MODEL", kind: .model)] + file) { invocation, context in
                 try draw(invocation, context) { try figures(invocation).coefficients() }
             },
-            CommandForm([.subcommand("learning_curve"), .value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)] + file,
+            CommandForm([.subcommand("learning-curve", aliases: ["learning_curve"]), .value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)] + file,
                         options: OptimisationCommands.learningCurveOptions, modelKindOptionsFrom: "KIND") { invocation, context in
                 let (curve, _) = try OptimisationCommands.learningCurve(invocation)
                 try draw(invocation, context) { CurveFigures.learningCurve(curve, kind: invocation.text("KIND")!, dataName: invocation.name("DATA")!) }
             },
-            CommandForm([.subcommand("history"), .value(name: "MODEL", kind: .model)] + file,
+            CommandForm([.subcommand("monitor", aliases: ["history"]), .value(name: "MODEL", kind: .model)] + file,
                         options: [OptionSpec("drop", .number, "the fall below training's key metric that monitor history flags")]) { invocation, context in
                 let id = invocation.modelVersion("MODEL")
                 let version = context.state.variables.registry.version(id)!

@@ -4,7 +4,7 @@ import Numerics
 import Plotting
 import Store
 
-/// Figures of scores over something: training size (`learning_curve`) and time (`monitor history`).
+/// Figures of scores over something: training size (`learning-curve`) and time (`monitor history`).
 enum CurveFigures {
     /// Train and validation means against training size, each with one standard deviation of
     /// the folds either side.
