@@ -29,6 +29,9 @@ public struct AutoSelection: Sendable {
     }
 
     public let metric: String
+    public let task: ModelTask
+    /// `TrainingFrame.fewValuedTargetWarning` when the task was inferred.
+    public let targetWarning: String?
     /// Best first (ties keep the candidates' order).
     public let ranked: [Result]
     public let candidateCount: Int
@@ -66,11 +69,21 @@ public struct AutoSelection: Sendable {
 
     /// Runs the candidates whose estimates fit in `budget` seconds (nil: no limit), in order. A
     /// candidate that cannot fit these data is listed as failed.
+    /// `task`: what the user asked for (`task=`), or nil to follow the target as `fit` does.
     public init(data: Dataset, datasetName: String, target: String, features: [String]?, folds: Int, seed: UInt64,
-                budget: Double?) throws {
+                budget: Double?, task requested: ModelTask? = nil) throws {
         let column = try blaming("target") { try data.requireColumn(target, datasetName: datasetName) }
-        let task = try blaming("target") { try TrainingFrame.task(for: column, kind: "auto", tasks: [.regression, .classification], requested: nil) }
-        let candidates = Self.candidates(for: task, seed: seed)
+        let tasks: [ModelTask] = [.regression, .classification]
+        let task = try blaming("target") { try TrainingFrame.task(for: column, kind: "auto", tasks: tasks, requested: requested) }
+        self.task = task
+        targetWarning = requested == nil ? TrainingFrame.fewValuedTargetWarning(column, task: task, tasks: tasks) : nil
+        // A kind that would read the target otherwise (an integer target is a quantity to a
+        // forest) is told the task, so every candidate answers the same question.
+        let candidates = try Self.candidates(for: task, seed: seed).map { candidate in
+            let kind = try ModelCatalogue.requireKind(named: candidate.kind)
+            guard try TrainingFrame.task(for: column, kind: kind.name, tasks: kind.tasks, requested: nil) != task else { return candidate }
+            return Candidate(kind: candidate.kind, options: candidate.options.merging(["task": task.rawValue]) { $1 })
+        }
         let metric = task == .regression ? "rmse" : "accuracy"
         self.metric = metric
         let size = ProblemSize(rows: data.rowCount, features: features?.count ?? data.columnCount - 1, folds: folds)
@@ -84,7 +97,7 @@ public struct AutoSelection: Sendable {
             spent += estimate
             let kind = try ModelCatalogue.requireKind(named: candidate.kind)
             let validation = try CrossValidation(kind: kind, data: data, datasetName: datasetName, target: target, features: features,
-                                                 options: [:], folds: folds, seed: seed, stratified: nil)
+                                                 options: candidate.options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil)
             guard let folds = try? validation.run(options: candidate.options) else {
                 try Interruption.check()
                 failed.append(candidate)

@@ -192,7 +192,8 @@ enum OptimisationCommands {
         folds, ranks them by mean rmse or accuracy, and refits the best on all of DATA as the
         next version of NAME (its parent the current version of NAME, if any). Kinds with
         randomness get seed= too, so `cv KIND DATA target=… SETTING folds=F seed=S` reproduces
-        any row. time= (a duration: 500ms, 60s, 2m, 1h, or bare seconds; default 60s) is spent
+        any row. The task follows the target as for `fit` (an integer target with a few values
+        warns); task=classification makes class codes classes for every candidate. time= (a duration: 500ms, 60s, 2m, 1h, or bare seconds; default 60s) is spent
         on estimates, not on the clock, so the leaderboard is the same on every run and machine:
         each candidate's time is estimated first from rows × features × folds and the kind's
         arithmetic, and in the fixed order above each runs if its estimate fits in what is left
@@ -206,6 +207,7 @@ enum OptimisationCommands {
             OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed for folds and candidates (default 42)"),
             OptionSpec("time", .duration, "time budget on estimated times, e.g. 30s or 2m (default 60s)"),
+            OptionSpec("task", .choice(["regression", "classification"]), "regression or classification (default: from the target's type, as fit)"),
         ], outputs: .model("NAME")) { invocation, context in
             let budget = invocation.seconds("time") ?? 60
             guard budget > 0, budget.isFinite else { throw ModelshError.usage("time= must be a duration > 0, like 30s or 2m", at: invocation.location("time")) }
@@ -213,8 +215,9 @@ enum OptimisationCommands {
             let data = invocation.dataset("DATA"), target = invocation.text("target")!
             let auto = try invocation.at("DATA") {
                 try AutoSelection(data: data, datasetName: invocation.name("DATA")!, target: target, features: invocation.words("features"),
-                                  folds: folds, seed: seed, budget: budget)
+                                  folds: folds, seed: seed, budget: budget, task: invocation.text("task").flatMap(ModelTask.init))
             }
+            if let warning = auto.targetWarning { context.emit("warning: \(warning)") }
             guard let best = auto.ranked.first else {
                 if auto.failed.isEmpty, let cheapest = auto.cheapestSkippedEstimate {
                     throw ModelshError.usage("the \(NumberFormat.shortest(budget))s budget is below every candidate's estimated time (the cheapest needs \(NumberFormat.significant(cheapest, digits: 2))s)",
