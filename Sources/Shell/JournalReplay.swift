@@ -17,6 +17,8 @@ extension Session {
     /// asked a question get the answers the user gave; files they read are read as they are now.
     public func replay(_ journal: JournalFile) -> Recovery {
         var recovery = Recovery()
+        replayingJournal = journal.path
+        defer { replayingJournal = nil }
         let cells = journal.committedCells
         sink.output("recovering \(cells.count) cell\(cells.count == 1 ? "" : "s") from \"\(journal.path)\" (modelsh \(journal.version), started \(journal.started) in \(journal.directory))")
         if FileManager.default.currentDirectoryPath != journal.directory,

@@ -53,6 +53,8 @@ public final class Session {
     /// Set by `save workspace` and `open`, so the journal restarts beside the workspace once
     /// the cell is through.
     private var workspaceMarked = false
+    /// The journal `replay` is replaying, which is no news when its workspace opens.
+    var replayingJournal: String?
 
     public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.sink = sink
@@ -335,7 +337,7 @@ public final class Session {
     }
 
     private func restartJournal(beside workspace: String) {
-        guard let orphan = journal?.restart(beside: workspace) else { return }
+        guard let orphan = journal?.restart(beside: workspace), orphan.path != replayingJournal else { return }
         sink.error("note: \"\(orphan.path)\" holds \(orphan.committedCells.count) cells of a session that ended without quitting; 'modelsh --recover \"\(orphan.path)\"' replays them")
     }
 

@@ -40,6 +40,9 @@ public final class SessionJournal {
     public private(set) var path: String?
     /// The workspace the journal's cells follow on from.
     private(set) var workspace: String?
+    /// A link to it in the state directory when it lives beside a workspace, so that the next
+    /// start finds it wherever the workspace is.
+    private var link: String?
     private var descriptor: Int32 = -1
     private let started = Date()
 
@@ -91,8 +94,8 @@ public final class SessionJournal {
     public func discard() {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
-        if let path { unlink(path) }
-        path = nil
+        for file in [path, link].compactMap({ $0 }) { unlink(file) }
+        (path, link) = (nil, nil)
     }
 
     // MARK: - The file
@@ -108,6 +111,7 @@ public final class SessionJournal {
             }
             descriptor = opened
             path = candidate
+            if candidate != candidates.last!, symlink(candidate, candidates.last!) == 0 { link = candidates.last! }
             try append(Record(journal: Self.formatVersion, modelsh: ModelshVersion.current, pid: getpid(),
                               started: ISO8601DateFormatter().string(from: started),
                               directory: FileManager.default.currentDirectoryPath, workspace: workspace), sync: true)
@@ -196,14 +200,23 @@ public struct JournalFile {
         return name.trimmingCharacters(in: .whitespacesAndNewlines) != "modelsh"
     }
 
-    /// The orphaned journals in `directories`, newest first.
+    /// The orphaned journals in `directories`, newest first. A link to a journal beside a
+    /// workspace counts as that journal; a link whose journal is gone is removed.
     public static func orphans(in directories: [String]) -> [JournalFile] {
         var found: [(JournalFile, Date)] = []
+        var seen: Set<String> = []
         for directory in Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path }) {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names where name.hasSuffix("." + SessionJournal.fileExtension) {
-                let path = directory + "/" + name
-                guard let journal = try? read(path: path), journal.isOrphaned else { continue }
+                var path = directory + "/" + name
+                if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                    guard FileManager.default.fileExists(atPath: destination) else {
+                        unlink(path)
+                        continue
+                    }
+                    path = destination
+                }
+                guard seen.insert(path).inserted, let journal = try? read(path: path), journal.isOrphaned else { continue }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
                 found.append((journal, modified))
             }
