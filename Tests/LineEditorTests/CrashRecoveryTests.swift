@@ -60,6 +60,17 @@ final class CrashRecoveryTests: XCTestCase {
         XCTAssertEqual(try journals(), [], "a clean quit left its journal")
     }
 
+    /// scripts/kill-save.sh kills modelsh at random moments while it saves a workspace over
+    /// itself and opens the file after each kill: the old file or the complete new one, always.
+    func testKillingASaveLeavesTheOldWorkspaceOrTheNewOne() throws {
+        let script = Self.sessionsDirectory + "/../scripts/kill-save.sh"
+        let shell = try PipedShell(executable: "/bin/bash", arguments: [script, "12"], directory: home.path,
+                                   environment: environment.merging(["MODELSH": executable, "ROWS": "20000"]) { $1 })
+        let tally = try shell.readToEnd()
+        XCTAssertEqual(shell.process.terminationStatus, 0, tally)
+        XCTAssertTrue(tally.contains("kill-save: 12 runs") && tally.contains("damaged 0"), tally)
+    }
+
     /// Runs `cells` in a piped session, kills it (SIGKILL) once all have run, then recovers
     /// with `modelsh --recover`: `vars` and the models' names, kinds and targets must be back.
     private func recoverAfterKill(cells: [String], file: StaticString = #filePath, line: UInt = #line) throws {
