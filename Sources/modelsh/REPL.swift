@@ -100,8 +100,8 @@ struct REPL {
     /// Asks whether to replay a crashed session's journal; nil when the answer is no.
     private func offer(_ orphan: JournalFile, reader: EditLineReader) -> JournalFile? {
         let count = orphan.committedCells.count
-        let question = "\"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting (started \(orphan.started)). Recover? [y/N] "
-        if case .line(let answer) = reader.readLine(prompt: question),
+        sink.output("\"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting (started \(orphan.started)).")
+        if case .line(let answer) = reader.readLine(prompt: "Recover \(count == 1 ? "it" : "them")? [y/N] "),
            ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
             return orphan
         }
