@@ -319,6 +319,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             initialised = n * width
         }
         var design = Matrix(rows: n, columns: width, values: values)
+        try Interruption.check()
         let low = lowParts && settings.scale == .none ? productLowParts(&design, base: base, features: features, firstColumn: first) : nil
         rescale(&design, firstColumn: first)
         return ModelInputs(design: design, features: features, usable: usable, designLowParts: low)

@@ -338,7 +338,8 @@ public final class Session {
 
     private func restartJournal(beside workspace: String) {
         guard let orphan = journal?.restart(beside: workspace), orphan.path != replayingJournal else { return }
-        sink.error("note: \"\(orphan.path)\" holds \(orphan.committedCells.count) cells of a session that ended without quitting; 'modelsh --recover \"\(orphan.path)\"' replays them")
+        let count = orphan.committedCells.count
+        sink.error("note: \"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting; 'modelsh --recover \"\(orphan.path)\"' replays them")
     }
 
     /// Keeps the state a cell changed, for `undo`; a cell that changed nothing (or failed) is

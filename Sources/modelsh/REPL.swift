@@ -38,7 +38,7 @@ struct REPL {
                 return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
             }
             if recovering == nil, let orphan = JournalRecovery.orphans().first {
-                recovering = offer(orphan, reader: editor)
+                recovering = offer(orphan)
             }
         } else {
             reader = PlainLineReader()
@@ -98,13 +98,10 @@ struct REPL {
     }
 
     /// Asks whether to replay a crashed session's journal; nil when the answer is no.
-    private func offer(_ orphan: JournalFile, reader: EditLineReader) -> JournalFile? {
+    private func offer(_ orphan: JournalFile) -> JournalFile? {
         let count = orphan.committedCells.count
         sink.output("\"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting (started \(orphan.started)).")
-        if case .line(let answer) = reader.readLine(prompt: "Recover \(count == 1 ? "it" : "them")? [y/N] "),
-           ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
-            return orphan
-        }
+        if session.confirmation?("Recover \(count == 1 ? "it" : "them")?") == true { return orphan }
         sink.output("kept it: 'modelsh --recover \"\(orphan.path)\"' replays it later")
         return nil
     }

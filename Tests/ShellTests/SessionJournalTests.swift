@@ -72,7 +72,7 @@ final class SessionJournalTests: ShellTestCase {
             + #"{"cell":3,"source":"drop iris"}"# + "\n" + #"{"committed":3}"# + "\n"
         try orphan.write(toFile: workspace + ".journal", atomically: true, encoding: .utf8)
         let opened = run("open \"\(workspace)\"")
-        XCTAssertTrue(opened.contains("holds 1 cells of a session that ended without quitting"), opened)
+        XCTAssertTrue(opened.contains("holds 1 cell of a session that ended without quitting"), opened)
         run("drop iris")
         XCTAssertEqual(try String(contentsOfFile: workspace + ".journal", encoding: .utf8), orphan, "the orphan was overwritten")
         XCTAssertTrue(try journal().path.hasPrefix(stateDirectory), "this session's journal should go to the state directory")
