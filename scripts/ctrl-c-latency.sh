@@ -2,18 +2,19 @@
 # Measures how fast Ctrl-C stops long commands: starts modelsh on a pseudo-terminal, runs each
 # command below on a generated dataset, sends ^C once it has run a while, and times the wait for
 # "interrupted" and the next prompt; then checks `vars` shows the session unchanged. Prints one
-# line per command (latency in ms, median of REPEATS, default 3).
-#   scripts/ctrl-c-latency.sh        MODELSH=… picks the executable (default .build/debug/modelsh)
-#                                    ROWS=N sets the dataset's size (default 400000)
+# line per command (latency in ms, median of REPEATS, default 3; ^C goes DELAY s after the
+# command, default 0.3).
+#   MODELSH=.build/release/modelsh scripts/ctrl-c-latency.sh   (default: .build/debug/modelsh)
+#   ROWS=N sets the dataset's size (default 2000000)
 set -euo pipefail
 modelsh=$(realpath "${MODELSH:-$(dirname "$0")/../.build/debug/modelsh}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-awk -v n="${ROWS:-400000}" 'BEGIN { print "x1,x2,x3,x4,group,y,label"; srand(2)
+awk -v n="${ROWS:-2000000}" 'BEGIN { print "x1,x2,x3,x4,group,y,label"; srand(2)
   for (i = 0; i < n; i++) { a = rand(); b = rand(); c = rand(); d = rand()
     printf "%.6f,%.6f,%.6f,%.6f,g%d,%.6f,%s\n", a, b, c, d, i % 5, 3 * a - b + c * d + rand(), (a + b > 1 ? "yes" : "no") } }' > "$work/big.csv"
 cd "$work"
-MODELSH="$modelsh" REPEATS="${REPEATS:-3}" python3 - <<'PY'
+MODELSH="$modelsh" REPEATS="${REPEATS:-3}" DELAY="${DELAY:-0.3}" python3 - <<'PY'
 import os, pty, select, statistics, sys, time
 
 modelsh = os.environ["MODELSH"]
@@ -49,7 +50,7 @@ for name, command in commands:
     latencies = []
     for _ in range(int(os.environ["REPEATS"])):
         os.write(fd, command.encode() + b"\r")
-        time.sleep(1.0)  # well into the work
+        time.sleep(float(os.environ["DELAY"]))  # into the work
         sent = time.monotonic()
         os.write(fd, b"\x03")
         out = read_until(fd, b"interrupted", 60)
