@@ -5,6 +5,12 @@ public enum HistoryLocation {
     /// directory (mode 0700: history can hold paths and names worth keeping private).
     /// Nil when neither variable names a directory, or the directory cannot be created.
     public static func defaultPath(environment: [String: String]) -> String? {
+        stateDirectory(environment: environment).map { $0 + "/history" }
+    }
+
+    /// `$XDG_STATE_HOME/modelsh`, else `~/.local/state/modelsh`, created (mode 0700) if need be:
+    /// where the history and the journals of unsaved sessions live.
+    public static func stateDirectory(environment: [String: String]) -> String? {
         let stateHome: String
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             stateHome = xdg
@@ -14,7 +20,7 @@ public enum HistoryLocation {
             return nil
         }
         let directory = stateHome + "/modelsh"
-        return makeDirectories(directory) ? directory + "/history" : nil
+        return makeDirectories(directory) ? directory : nil
     }
 
     /// `mkdir -p`.

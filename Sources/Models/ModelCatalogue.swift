@@ -140,6 +140,7 @@ public struct ModelKind: Sendable {
         let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
                                       impute: settings.impute)
         let onesColumn = settings.hasIntercept && L.wantsOnesColumn(parameters)
+        try Interruption.check()
         let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts)
         let problem = TrainingProblem(task: frame.task, design: inputs.design, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),

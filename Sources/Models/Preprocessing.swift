@@ -295,7 +295,9 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
         let features = try schema.features.enumerated().map { index, feature in
-            try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
+            // A pass over every row per feature: on millions, Ctrl-C is seen between them.
+            try Interruption.check()
+            return try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
                         keepMissing: settings.impute == .keep, rows: rows, usable: &usable)
         }
         let base = Self.baseColumns(schema, settings: settings)
@@ -317,6 +319,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             initialised = n * width
         }
         var design = Matrix(rows: n, columns: width, values: values)
+        try Interruption.check()
         let low = lowParts && settings.scale == .none ? productLowParts(&design, base: base, features: features, firstColumn: first) : nil
         rescale(&design, firstColumn: first)
         return ModelInputs(design: design, features: features, usable: usable, designLowParts: low)

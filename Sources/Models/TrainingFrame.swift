@@ -57,6 +57,8 @@ struct TrainingFrame {
         let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
         try blaming("target") { try Self.requireFinite(used.columns[0], originalRows: complete) }
         for column in used.columns.dropFirst() {
+            // Each column is a pass over every row: on millions, Ctrl-C is seen between them.
+            try Interruption.check()
             try blaming("features") { try Self.requireFinite(column, originalRows: complete) }
         }
         data = used

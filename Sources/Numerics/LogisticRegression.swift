@@ -83,7 +83,9 @@ public enum LogisticRegression {
         try validateBinary(x, y)
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
         let n = x.rows
+        try Interruption.check()  // the checks and the start are passes over every row
         var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations)
+        try Interruption.check()
         if Double(n) * Double(x.columns * x.columns) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
         try irls.iterateByQR()
         let last = irls.step!

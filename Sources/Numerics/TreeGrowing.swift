@@ -25,6 +25,7 @@ func growTrees(features: [FeatureColumn], target: TreeTarget, parameters: TreePa
     }
     guard trees >= 1 else { throw ModelshError.usage("trees must be at least 1, got \(trees)", argument: "trees") }
     let n = target.rowCount
+    try Interruption.check()
     let problem = TreeProblem(response: TreeResponse(target), parameters: parameters,
                               featuresPerSplit: try parameters.maxFeatures.count(of: features.count), randomFeatureOrder: randomFeatureOrder,
                               levelCounts: features.map { column in

@@ -47,6 +47,14 @@ public final class Session {
     /// Asks the user a yes/no question (`delete`); nil when no one can answer (scripts, `-c`,
     /// pipes), and a command needing an answer must then be told on its line (`confirm=yes`).
     public var confirmation: ((String) -> Bool)?
+    /// Where state-changing cells are written before they run (interactive sessions only: a
+    /// script or `-c` is already written down, and `record`/`check` stay deterministic).
+    public var journal: SessionJournal?
+    /// Set by `save workspace` and `open`, so the journal restarts beside the workspace once
+    /// the cell is through.
+    private var workspaceMarked = false
+    /// The journal `replay` is replaying, which is no news when its workspace opens.
+    var replayingJournal: String?
 
     public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.sink = sink
@@ -152,18 +160,27 @@ public final class Session {
         // of it goes back too.
         let (cellsBefore, figuresBefore, unsavedBefore) = (cells, figures, hasUnsavedChanges)
         let (undoBefore, workspaceBefore) = (undoHistory, workspacePath)
+        if runDepth == 0 { workspaceMarked = false }
+        var journaledCell: Int?
         func failed(_ error: ModelshError, shown: Bool) -> Status {
             (cells, figures, hasUnsavedChanges, scheduledCells) = (cellsBefore, figuresBefore, unsavedBefore, [])
             (undoHistory, workspacePath) = (undoBefore, workspaceBefore)
             if !shown { printError(render(error)) }
+            if let journaledCell { writeJournal { try $0.end(cell: journaledCell, committed: false) } }
             return .failed(error)
         }
         do {
             let invocation = try Binder(table: table, variables: state.variables).bind(statement)
+            if runDepth == 0, SessionJournal.keeps(invocation.spec) {
+                journaledCell = nextCellNumber
+                writeJournal { try $0.begin(cell: nextCellNumber, source: statement.source) }
+            }
             // Figures a command formats at the default precision follow `set digits`.
             try NumberFormat.$defaultDigits.withValue(state.settings.digits) { try invocation.form.handler(invocation, context) }
             state = context.state
             if invocation.spec.changesState { hasUnsavedChanges = true }
+            if let journaledCell { writeJournal { try $0.end(cell: journaledCell, committed: true) } }
+            if runDepth == 0, workspaceMarked, let workspacePath { restartJournal(beside: workspacePath) }
             if quitRequested {
                 quitRequested = false
                 return .quit
@@ -291,6 +308,38 @@ public final class Session {
     func markSaved(as path: String) {
         hasUnsavedChanges = false
         workspacePath = path
+        workspaceMarked = true
+    }
+
+    /// Asks `question` through `confirmation` (nil when no one can answer) and journals the
+    /// answer, so a replay of the cell answers as the user did.
+    func ask(_ question: String) -> Bool? {
+        guard let confirmation else { return nil }
+        let answer = confirmation(question)
+        writeJournal { try $0.record(answer: answer) }
+        return answer
+    }
+
+    // MARK: - The journal
+
+    /// A journal that cannot be written is given up, with a warning, rather than failing the
+    /// work it was there to protect.
+    private func writeJournal(_ write: (SessionJournal) throws -> Void) {
+        guard let journal else { return }
+        do {
+            try write(journal)
+        } catch {
+            let reason = (error as? ModelshError)?.message ?? "\(error)"
+            sink.error("warning: \(reason); this session is no longer journaled (save workspace keeps its work)")
+            journal.discard()
+            self.journal = nil
+        }
+    }
+
+    private func restartJournal(beside workspace: String) {
+        guard let orphan = journal?.restart(beside: workspace), orphan.path != replayingJournal else { return }
+        let count = orphan.committedCells.count
+        sink.error("note: \"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting; 'modelsh --recover \"\(orphan.path)\"' replays them")
     }
 
     /// Keeps the state a cell changed, for `undo`; a cell that changed nothing (or failed) is

@@ -13,6 +13,7 @@ struct Modelsh: ParsableCommand {
         modelsh                      start the interactive shell
         modelsh FILE.msh             run a session script, then exit
         modelsh -c 'CMD; CMD'        run commands, then exit
+        modelsh --recover [JOURNAL]  replay a crashed session's journal, then go on interactively
         modelsh record FILE.msh      run a script and write its output into it as #> lines
         modelsh check FILE.msh…      replay scripts; exit 1 where an output differs
         modelsh export FILE.msh to FILE.html|FILE.md
@@ -39,12 +40,18 @@ struct Start: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run (separated by ';' or newlines), then exit; may be repeated.", valueName: "commands"))
     var commands: [String] = []
 
-    @Argument(help: "A session script (*.msh) to run, then exit.")
+    @Argument(help: "A session script (*.msh) to run, then exit; with --recover, the journal to replay.")
     var script: String?
+
+    @Flag(help: "Rebuild a session that ended without quitting from its journal (the newest, or the one given), then go on interactively.")
+    var recover = false
 
     func validate() throws {
         if !commands.isEmpty, script != nil {
             throw ValidationError("give commands with -c or a script, not both")
+        }
+        if recover, !commands.isEmpty {
+            throw ValidationError("--recover goes on interactively; it takes no -c commands")
         }
     }
 
@@ -53,6 +60,10 @@ struct Start: ParsableCommand {
         let session = Session(sink: sink)
         if !commands.isEmpty {
             try ScriptRunner.run(Script.parse(commands.joined(separator: "\n")), named: "-c", in: session)
+            return
+        }
+        if recover {
+            try REPL(session: session, sink: sink, recovering: JournalRecovery.journal(named: script)).run()
             return
         }
         if let script {

@@ -12,10 +12,13 @@ import Shell
 struct REPL {
     let session: Session
     let sink: TerminalSink
+    /// The journal of a crashed session to replay first (`modelsh --recover`).
+    var recovering: JournalFile?
 
     static let banner = "modelsh \(ModelshVersion.current): type 'help' for commands, 'run \"tour.msh\"' for a tour, Ctrl-D to quit."
 
     func run() throws {
+        var recovering = self.recovering
         let interactive = StandardInput.isTerminal
         let reader: LineReading
         // The lines of the statement typed so far, so completion on a continuation line sees them.
@@ -34,9 +37,16 @@ struct REPL {
                 guard case .line(let answer) = editor.readLine(prompt: question + " [y/N] ") else { return false }
                 return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
             }
+            if recovering == nil, let orphan = JournalRecovery.orphans().first {
+                recovering = offer(orphan)
+            }
         } else {
             reader = PlainLineReader()
         }
+        // Typed or piped input is written down nowhere else; a clean end leaves no journal.
+        session.journal = JournalRecovery.stateDirectory.map(SessionJournal.init(stateDirectory:))
+        defer { session.journal?.discard() }
+        if let recovering { JournalRecovery.recover(recovering, into: session) }
         let file = interactive ? nil : "<stdin>"
         var statement = ""
         var statementLine = 1
@@ -85,6 +95,15 @@ struct REPL {
             }
         }
         if failed { throw failedScriptExitCode }
+    }
+
+    /// Asks whether to replay a crashed session's journal; nil when the answer is no.
+    private func offer(_ orphan: JournalFile) -> JournalFile? {
+        let count = orphan.committedCells.count
+        sink.output("\"\(orphan.path)\" holds \(count) cell\(count == 1 ? "" : "s") of a session that ended without quitting (started \(orphan.started)).")
+        if session.confirmation?("Recover \(count == 1 ? "it" : "them")?") == true { return orphan }
+        sink.output("kept it: 'modelsh --recover \"\(orphan.path)\"' replays it later")
+        return nil
     }
 
     /// Warns once that leaving now loses unsaved work; true if it warned (so stay).

@@ -120,14 +120,75 @@ final class InteractiveSessionTests: XCTestCase {
         XCTAssertEqual(try session.waitForExit(), 0)
     }
 
+    func testAJournalLeftByACrashIsOfferedAtStart() throws {
+        let state = home.appendingPathComponent("state/modelsh")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let sessions = Self.repository.appendingPathComponent("sessions").path
+        // From a process that is gone (2^22 - 1 is above Linux's default pid_max).
+        let journal = [#"{"directory":"\#(sessions)","journal":1,"modelsh":"0.1.0","pid":4194303,"started":"2026-11-30T08:00:00Z"}"#,
+                       #"{"cell":1,"source":"load \"data/iris.csv\" as iris"}"#, #"{"committed":1}"#,
+                       #"{"cell":2,"source":"fit linear iris target=Sepal.Length as m"}"#, #"{"committed":2}"#, ""]
+        let path = state.appendingPathComponent("session-20261130-080000-4194303-a.journal").path
+        try journal.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let session = try startSession(waitingForPrompt: false)
+        try session.waitUntil("the question") { $0.cursorLine.hasPrefix("Recover them? [y/N]") }
+        XCTAssertTrue(session.screen.text.replacingOccurrences(of: "\n", with: "").contains("holds 2 cells of a session"), session.screen.text)
+        session.type("y\r")
+        try session.waitUntil("the replay") { $0.text.contains("recovered 2 of 2 cells") }
+        try session.waitForPrompt()
+        let variables = try session.enter("vars")
+        XCTAssertTrue(variables.contains("iris") && variables.contains("linear model of Sepal.Length"), session.screen.text)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the replayed journal was kept")
+        try session.enter("quit")
+        session.type("quit\r")
+        XCTAssertEqual(try session.waitForExit(), 0)
+    }
+
+    /// Ctrl-C stops a long fit, cross-validation and tuning (a forest, the slowest kind), returns
+    /// to the prompt and keeps nothing of it; the bound is generous for a loaded machine and a
+    /// debug build (scripts/ctrl-c-latency.sh measures it).
+    func testCtrlCStopsLongModelWorkPromptly() throws {
+        let path = home.appendingPathComponent("wide.csv").path
+        var text = "x1,x2,x3,x4,y\n"
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 60_000 {
+            let x = (0 ..< 4).map { _ in Double.random(in: 0 ..< 1, using: &generator) }
+            text += x.map { String(format: "%.5f", $0) }.joined(separator: ",") + ",\(String(format: "%.5f", x[0] * 3 - x[1] + x[2] * x[3]))\n"
+        }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+
+        for command in ["fit forest wide target=y trees=500 as slow", "cv forest wide target=y trees=100 folds=5 seed=1",
+                        "tune forest wide target=y trees=50,100 folds=5 seed=1 as slow"] {
+            // A session each, so the screen shows one "interrupted".
+            let session = try startSession()
+            try session.enter("load \"\(path)\" as wide")
+            session.type(command + "\r")
+            try session.waitUntil("\(command) to start") { $0.text.contains(command) && !$0.cursorLine.contains(command) }
+            usleep(300_000)
+            let sent = ContinuousClock.now
+            session.type(Self.ctrlC)
+            try session.waitUntil("the interrupted \(command)") { $0.text.contains("error: interrupted") }
+            let latency = sent.duration(to: .now)
+            try session.waitForPrompt()
+            XCTAssertLessThan(latency, .seconds(3), "\(command) took \(latency) to stop")
+            let variables = try session.enter("vars")
+            XCTAssertFalse(variables.contains("slow"), "the interrupted \(command) was kept:\n\(session.screen.text)")
+            try session.enter("quit")
+            session.type("quit\r")
+            XCTAssertEqual(try session.waitForExit(), 0)
+        }
+    }
+
+    private static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     /// The shell in `sessions/` of the repository (where `data/iris.csv` is), with its history
     /// and state in a fresh directory, at its first prompt.
-    private func startSession() throws -> PseudoTerminalSession {
-        let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private func startSession(waitingForPrompt: Bool = true) throws -> PseudoTerminalSession {
         let session = try PseudoTerminalSession(
             executable: executable,
-            workingDirectory: repository.appendingPathComponent("sessions").path,
+            workingDirectory: Self.repository.appendingPathComponent("sessions").path,
             environment: [
                 "HOME": home.path,
                 "XDG_STATE_HOME": home.appendingPathComponent("state").path,
@@ -135,7 +196,7 @@ final class InteractiveSessionTests: XCTestCase {
                 "TERM": "xterm",
                 "PATH": "/usr/bin:/bin",
             ])
-        try session.waitForPrompt()
+        if waitingForPrompt { try session.waitForPrompt() }
         return session
     }
 }

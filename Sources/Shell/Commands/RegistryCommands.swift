@@ -188,10 +188,10 @@ enum RegistryCommands {
     /// way to be sure, the command refuses.
     private static func confirmed(_ invocation: Invocation, _ context: CommandContext, question: String) throws -> Bool {
         if let answer = invocation.switchValue("confirm") { return answer }
-        guard let ask = context.session.confirmation else {
+        guard let answer = context.session.ask(question) else {
             throw ModelshError.usage("\(invocation.spec.name) asks for confirmation, and a script, -c or piped input cannot answer: write '\(invocation.syntax.source) confirm=yes'")
         }
-        return ask(question)
+        return answer
     }
 
     /// The metric `name`, if some listed version has an evaluation with it.
