@@ -36,6 +36,20 @@ final class TransformCommandTests: ShellTestCase {
                        "d: added z (numeric, 1 missing, 1 from undefined arithmetic: x/0, log(0), sqrt(-1), overflow)")
     }
 
+    func testSortIsStableByTextThenNumberWithMissingLast() {
+        run("load \"data/gaps.csv\" as gaps")
+        XCTAssertEqual(run("sort gaps by group,x desc as s"), "s: 12 rows by group, x, descending")
+        let sorted = session.state.variables.dataset("s")!
+        let groups = (0..<sorted.rowCount).map { sorted.column(named: "group")!.text(at: $0) ?? "NA" }
+        let xs = (0..<sorted.rowCount).map { sorted.column(named: "x")!.text(at: $0) ?? "NA" }
+        XCTAssertEqual(groups.joined(separator: " "), "b b b b b a a a a a a NA")
+        XCTAssertEqual(xs.first, "11")
+        XCTAssertEqual(fail("sort gaps by nope").error?.message, "unknown column 'nope' in dataset 'gaps'")
+        run("sort gaps by x")
+        run("undo")
+        XCTAssertEqual(session.state.variables.dataset("gaps")?.column(named: "x")?.text(at: 0), "1")
+    }
+
     func testMistakesAreCaughtBeforeAnythingRunsAndPointAtTheirPlace() {
         let unknown = fail("filter iris where Sepal.Lenght > 3").error
         XCTAssertEqual(unknown?.message, "unknown column 'Sepal.Lenght' in dataset 'iris'; did you mean 'Sepal.Length'?")

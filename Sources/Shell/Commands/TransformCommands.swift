@@ -3,7 +3,7 @@ import Tabular
 
 /// Commands that compute new datasets from expressions over a dataset's columns.
 enum TransformCommands {
-    static let all: [CommandSpec] = [filter, derive]
+    static let all: [CommandSpec] = [filter, derive, sort]
 
     private static let expressionHelp = """
     Expressions: numbers, "text", true, false, column names (`my col` in backquotes for one
@@ -63,6 +63,27 @@ enum TransformCommands {
             }
             let name = try store(data, invocation, context)
             for line in lines { context.emit("\(name): \(line)") }
+        }])
+
+    static let sort = CommandSpec(
+        "sort", category: .data,
+        summary: "Order a dataset's rows by one or more columns",
+        details: """
+        Orders the rows by the first column given, ties by the next, and so on; desc reverses
+        the order. Numbers sort by value, text by its characters (not by level order); ties
+        keep their order and missing values come last, as dplyr's arrange. Without 'as', DATA
+        itself is replaced (undo brings it back).
+        """,
+        example: "sort iris by Species,Sepal.Length desc as ordered",
+        changesState: true,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset), .keyword("by"), .value(name: "COLUMNS", kind: .columns(of: "DATA")),
+                             .value(name: "asc|desc", kind: .choice(["asc", "desc"]), optional: true)],
+                            outputs: .dataset("NAME", optional: true)) { invocation, context in
+            let keys = invocation.words("COLUMNS")!
+            let descending = invocation.text("asc|desc") == "desc"
+            let data = try invocation.at("COLUMNS") { try invocation.dataset("DATA").sorted(by: keys, descending: descending) }
+            let name = try store(data, invocation, context)
+            context.emit("\(name): \(DatasetDescription.rows(data.rowCount)) by \(keys.joined(separator: ", "))\(descending ? ", descending" : "")")
         }])
 
     /// Binds `data` to the name after 'as', or else to the input dataset's own name; returns the name.
