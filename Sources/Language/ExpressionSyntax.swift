@@ -45,18 +45,6 @@ public struct ExpressionSyntax: Sendable, Equatable {
             throw ModelshError.usage("expected an expression, found \(value.value.kindName) '\(value.value.display)'", at: value.location)
         }
     }
-
-    /// The column names the expression reads, in order of appearance (for completion and checks).
-    public var names: [String] {
-        switch kind {
-        case .number, .string, .boolean: return []
-        case .name(let name): return [name]
-        case .negate(let operand), .not(let operand), .missingTest(let operand, _): return operand.names
-        case .binary(_, let left, let right): return left.names + right.names
-        case .membership(let operand, let items, _): return operand.names + items.flatMap(\.names)
-        case .call(_, let arguments): return arguments.flatMap(\.names)
-        }
-    }
 }
 
 /// The binary operators, loosest first: `or`, `and`, comparisons, `+ -`, `* / %`, `^`.

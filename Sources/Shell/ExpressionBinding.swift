@@ -114,10 +114,10 @@ struct ExpressionBinding {
                 throw ModelshError.usage("the list after 'in' mixes numbers and text", at: item.location)
             }
         }
-        let bound = try bind(operand)
-        let isText = texts.isEmpty && numbers.isEmpty ? bound.type == .text : !texts.isEmpty
-        return try typed([operand]) { _ throws(ExpressionTypeError) in
-            isText ? try .membership(bound, texts: texts) : try .membership(bound, numbers: numbers)
+        return try typed([operand]) { operands throws(ExpressionTypeError) in
+            // An empty list takes the operand's kind.
+            let isText = texts.isEmpty && numbers.isEmpty ? operands[0].type == .text : !texts.isEmpty
+            return isText ? try .membership(operands[0], texts: texts) : try .membership(operands[0], numbers: numbers)
         }
     }
 

@@ -67,7 +67,7 @@ final class CompletionTests: ShellTestCase {
 
     func testCommandNames() {
         XCTAssertEqual(complete("des"), Completion(replacing: 3, candidates: ["describe"]))
-        XCTAssertEqual(complete("s").candidates, ["save", "select", "set", "show", "split", "summary"])
+        XCTAssertEqual(complete("s").candidates, ["save", "select", "set", "show", "sort", "split", "summary"])
     }
 
     func testDatasetAndModelNamesByPosition() {

@@ -21,7 +21,7 @@ enum TransformCommands {
         Keeps, in order, the rows of DATA where CONDITION is true; a row where it is false or
         missing goes, and the output says how many went for each reason. Without 'as', DATA
         itself is replaced (undo brings it back).
-        """ + "\n" + expressionHelp,
+        """ + "\n\n" + expressionHelp,
         example: "filter iris where Petal.Length > 4 and Species != \"virginica\" as big",
         changesState: true,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset), .keyword("where"), .value(name: "CONDITION", kind: .condition(of: "DATA"))],
@@ -39,7 +39,7 @@ enum TransformCommands {
         Each NAME=EXPRESSION adds the column NAME (or replaces it), in order, so a later one
         may use an earlier one. A result of whole numbers under + - * % is integer, one of
         text is categorical. Without 'as', DATA itself changes (undo brings it back).
-        """ + "\n" + expressionHelp,
+        """ + "\n\n" + expressionHelp,
         example: "derive iris ratio = Petal.Length / Petal.Width big = ratio > 3 as iris2",
         changesState: true,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)], outputs: .dataset("NEWDATA", optional: true),
