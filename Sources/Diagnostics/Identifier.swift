@@ -13,7 +13,7 @@ public enum Identifier {
     /// The fixed words of command forms, and `as`: never names, since `save workspace to …`
     /// could not say which was meant. The shell's command table must use no others (a test
     /// checks), and the store refuses files that give datasets or models these names.
-    public static let keywords: Set<String> = ["as", "card", "model", "notebook", "on", "to", "vs", "with", "workspace"]
+    public static let keywords: Set<String> = ["as", "by", "card", "model", "notebook", "on", "to", "vs", "where", "with", "workspace"]
 
     /// Whether the lexer reads `name` written bare as one word: an identifier, or identifiers
     /// joined by single `-`s each followed by a letter (`learning-curve`, a header `y-val`).

@@ -12,6 +12,9 @@ public indirect enum Value: Sendable, Equatable {
     case list([LocatedValue])
     /// `FIRST..LAST`, two numbers (`rerun 2..5`).
     case range(Double, Double, text: String)
+    /// Anything with an operator, a call or parentheses (`age > 30`, `log(x)`); the command
+    /// table says where an expression is allowed.
+    case expression(ExpressionSyntax)
 
     /// How the value was written, for messages.
     public var display: String {
@@ -22,6 +25,7 @@ public indirect enum Value: Sendable, Equatable {
         case .string(let text): return "\"\(text)\""
         case .list(let items): return items.map(\.value.display).joined(separator: ",")
         case .range(_, _, let text): return text
+        case .expression(let expression): return expression.text
         }
     }
 
@@ -35,6 +39,7 @@ public indirect enum Value: Sendable, Equatable {
         case .string: return "a quoted string"
         case .list: return "a list"
         case .range: return "a range"
+        case .expression: return "an expression"
         }
     }
 }

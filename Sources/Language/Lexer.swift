@@ -56,7 +56,7 @@ public struct Lexer {
                     throw ModelshError.usage("'\\' continues a command only at the end of a line", at: start)
                 }
                 advance()
-            case "\"", "'":
+            case "\"", "'", "`":
                 guard let location = try lexString(quote: c, start: start) else {
                     return .incomplete(reason: "unterminated string")
                 }
@@ -163,7 +163,7 @@ public struct Lexer {
             advance()
             width += 1
             if c == quote {
-                return (.string(text), spanning(start, start.line == line ? width : 1))
+                return (quote == "`" ? .quotedName(text) : .string(text), spanning(start, start.line == line ? width : 1))
             }
             if c == "\\" {
                 guard let escaped = peek() else { return nil }
@@ -184,7 +184,7 @@ public struct Lexer {
     }
 
     private static let twoCharacterSymbols: Set<String> = ["==", "!=", "<=", ">="]
-    private static let oneCharacterSymbols: Set<Character> = ["=", "<", ">", ",", "[", "]", "(", ")", "+", "-", "*", "/"]
+    private static let oneCharacterSymbols: Set<Character> = ["=", "<", ">", ",", "[", "]", "(", ")", "+", "-", "*", "/", "%", "^"]
 
     private mutating func lexSymbol(start: SourceLocation) throws -> Lexeme {
         let c = peek()!

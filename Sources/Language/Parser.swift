@@ -10,9 +10,9 @@ public struct Parser {
         case incomplete(reason: String)
     }
 
-    private let tokens: [Token]
-    private let source: [Character]
-    private var position = 0
+    let tokens: [Token]
+    let source: [Character]
+    var position = 0
 
     private init(tokens: [Token], source: String) {
         self.tokens = tokens
@@ -45,7 +45,7 @@ public struct Parser {
             while current.kind == .separator { position += 1 }
             if current.kind == .end { return .statements(statements) }
             guard let statement = try parseStatement() else {
-                return .incomplete(reason: "open '['")
+                return .incomplete(reason: "open bracket")
             }
             statements.append(statement)
         }
@@ -122,7 +122,19 @@ public struct Parser {
         return LocatedValue(.list(items), at: first.location)
     }
 
-    private mutating func parseValue() throws -> LocatedValue? {
+    /// A plain value, or an expression when the value starts or continues like one
+    /// (`(`, `not`, `log(`, or an operator after the first value).
+    mutating func parseValue() throws -> LocatedValue? {
+        let start = position
+        if !startsExpression {
+            guard let plain = try parsePlainValue() else { return nil }
+            guard continuesExpression else { return plain }
+            position = start
+        }
+        return try parseExpressionValue()
+    }
+
+    private mutating func parsePlainValue() throws -> LocatedValue? {
         let token = current
         switch token.kind {
         case .word(let text):
@@ -189,7 +201,7 @@ public struct Parser {
 
     // MARK: - Cursor
 
-    private var current: Token { tokens[position] }
-    private var next: Token { tokens[min(position + 1, tokens.count - 1)] }
+    var current: Token { tokens[position] }
+    var next: Token { tokens[min(position + 1, tokens.count - 1)] }
     private var isAtStatementEnd: Bool { current.kind == .separator || current.kind == .end }
 }

@@ -15,7 +15,9 @@ public struct Token: Sendable, Equatable {
         case duration(seconds: Double, text: String)
         /// A quoted string, escapes already applied.
         case string(String)
-        /// Punctuation and operators: `= == != < <= > >= , [ ] ( ) + - * / ..`.
+        /// A name in backquotes (`` `my col` ``), for a column whose name is no identifier.
+        case quotedName(String)
+        /// Punctuation and operators: `= == != < <= > >= , [ ] ( ) + - * / % ^ ..`.
         case symbol(String)
         /// The end of a statement: a newline outside brackets, or `;`.
         case separator
@@ -40,6 +42,7 @@ public struct Token: Sendable, Equatable {
         case .versioned(let name, let selector): return "\(name)@\(selector)"
         case .number(_, let text), .duration(_, let text): return text
         case .string(let text): return "\"\(text)\""
+        case .quotedName(let text): return "`\(text)`"
         case .symbol(let text): return text
         case .separator: return "end of statement"
         case .end: return "end of input"

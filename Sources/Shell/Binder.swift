@@ -25,10 +25,12 @@ struct Binder {
         var values: [String: LocatedValue] = [:]
         var resolved: [String: Variable] = [:]
         try bindSlots(form, positionals, spec: spec, syntax: syntax, values: &values, resolved: &resolved)
-        let modelOptions = try bindOptions(form, syntax, spec: spec, values: &values, resolved: resolved)
+        var definitions: [ColumnDefinition] = []
+        let modelOptions = try bindOptions(form, syntax, spec: spec, values: &values, resolved: resolved, definitions: &definitions)
         try checkOutputs(form.outputs, syntax, spec: spec)
         return Invocation(spec: spec, form: form, syntax: syntax, values: values, resolved: resolved,
-                          versions: try modelVersions(form, values), modelOptions: modelOptions, outputs: syntax.outputs)
+                          versions: try modelVersions(form, values), modelOptions: modelOptions, outputs: syntax.outputs,
+                          conditions: try bindConditions(form, values, resolved), definitions: definitions)
     }
 
     private func matchesKeywords(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
@@ -80,6 +82,9 @@ struct Binder {
         }
         if positionals.count > form.slots.count {
             let extra = positionals[form.slots.count]
+            if case .expression(let expression) = extra.value, case .binary(.equal, let left, _) = expression.kind, case .name(let key) = left.kind {
+                throw ModelshError.usage("an option is written \(key)=VALUE, with one '='", at: extra.location)
+            }
             throw ModelshError.usage("unexpected argument '\(extra.value.display)'; usage: \(spec.usageLines[0])", at: extra.location)
         }
     }
@@ -92,12 +97,21 @@ struct Binder {
     // MARK: - Options
 
     private func bindOptions(_ form: CommandForm, _ syntax: CommandSyntax, spec: CommandSpec,
-                             values: inout [String: LocatedValue], resolved: [String: Variable]) throws -> [String: String] {
+                             values: inout [String: LocatedValue], resolved: [String: Variable],
+                             definitions: inout [ColumnDefinition]) throws -> [String: String] {
         let kindOptions = modelKindOptions(form, values)
         var modelOptions: [String: String] = [:]
         var seen = Set<String>()
+        var columns = form.columnDefinitionsOf.flatMap { slot in expressionBinding(slot, values, resolved) }
         for argument in syntax.arguments {
             guard case .option(let key, let keyLocation, let value) = argument else { continue }
+            if columns != nil, !form.options.contains(where: { $0.name == key }) {
+                // A later definition may use (or replace) an earlier one, as in dplyr's mutate.
+                let expression = try columns!.bind(try ExpressionSyntax(value))
+                columns!.define(key, as: expression.type)
+                definitions.append(ColumnDefinition(name: key, location: keyLocation, expression: expression))
+                continue
+            }
             guard seen.insert(key).inserted else {
                 throw ModelshError.usage("option '\(key)' is given twice", at: keyLocation)
             }
@@ -105,6 +119,9 @@ struct Binder {
                 try check(value, as: option.kind, for: key, values: values, resolved: resolved)
                 values[key] = value
             } else if kindOptions.contains(key) {
+                if case .expression = value.value {
+                    throw ModelshError.usage("\(key) must be a single value, found an expression '\(value.value.display)'", at: value.location)
+                }
                 modelOptions[key] = Invocation.text(of: value.value)
                 values[key] = value
             } else {
@@ -118,6 +135,22 @@ struct Binder {
             throw ModelshError.usage("\(spec.name) needs \(option.name)=…; usage: \(spec.usageLines[0])", at: endLocation(of: syntax))
         }
         return modelOptions
+    }
+
+    /// The columns an expression in a form may read: those of the dataset in `slot`.
+    private func expressionBinding(_ slot: String, _ values: [String: LocatedValue], _ resolved: [String: Variable]) -> ExpressionBinding? {
+        guard case .dataset(let data)? = resolved[slot], let name = values[slot] else { return nil }
+        return ExpressionBinding(data, named: Invocation.text(of: name.value))
+    }
+
+    private func bindConditions(_ form: CommandForm, _ values: [String: LocatedValue],
+                                _ resolved: [String: Variable]) throws -> [String: ColumnExpression] {
+        var conditions: [String: ColumnExpression] = [:]
+        for case .value(let name, .condition(let slot), _) in form.slots {
+            guard let value = values[name], let binding = expressionBinding(slot, values, resolved) else { continue }
+            conditions[name] = try binding.bindCondition(try ExpressionSyntax(value))
+        }
+        return conditions
     }
 
     private func modelKindOptions(_ form: CommandForm, _ values: [String: LocatedValue]) -> [String] {
@@ -218,7 +251,12 @@ struct Binder {
                 throw ModelshError.usage("\(name) is a switch: \(Switch.spellings), found '\(value.value.display)'", at: value.location)
             }
         case .text, .settingValue:
-            if case .list = value.value { throw fail("a single value") }
+            switch value.value {
+            case .list, .expression: throw fail("a single value")
+            default: break
+            }
+        case .condition:
+            _ = try ExpressionSyntax(value)
         case .list(let element):
             if case .list(let items) = value.value {
                 for item in items { try check(item, as: element, for: name, values: values, resolved: resolved) }
@@ -271,6 +309,9 @@ struct Binder {
     private func columnName(_ value: Value) -> String? {
         switch value {
         case .word(let name), .string(let name): return name
+        case .expression(let expression):
+            if case .name(let name) = expression.kind { return name }
+            return nil
         default: return nil
         }
     }

@@ -39,6 +39,9 @@ public indirect enum ValueKind: Sendable, Equatable {
     case cells
     /// A list of values of one kind (`compare m1, m2`).
     case list(ValueKind)
+    /// A true/false expression over the columns of the dataset bound to the named slot
+    /// (`age > 30 and city == "Oslo"`), type-checked by the binder.
+    case condition(of: String)
 }
 
 /// One position after the verb: a fixed keyword (`on`, `to`, `workspace`) or a value.
@@ -124,14 +127,18 @@ public struct CommandForm: Sendable {
     public let outputs: OutputSpec
     /// When set, the form also accepts the options of the model kind bound to this slot.
     public let modelKindOptionsFrom: String?
+    /// When set, the form also takes `NAME = EXPRESSION` arguments, in order: new columns of the
+    /// dataset bound to this slot (`derive`).
+    public let columnDefinitionsOf: String?
     let handler: Handler
 
     public init(_ slots: [Slot], options: [OptionSpec] = [], outputs: OutputSpec = .none,
-                modelKindOptionsFrom: String? = nil, handler: @escaping Handler) {
+                modelKindOptionsFrom: String? = nil, columnDefinitionsOf: String? = nil, handler: @escaping Handler) {
         self.slots = slots
         self.options = options
         self.outputs = outputs
         self.modelKindOptionsFrom = modelKindOptionsFrom
+        self.columnDefinitionsOf = columnDefinitionsOf
         self.handler = handler
     }
 }
@@ -188,6 +195,7 @@ public struct CommandSpec: Sendable {
                     parts.append(slot.syntax)
                 }
             }
+            if form.columnDefinitionsOf != nil { parts.append("NAME=EXPRESSION…") }
             parts += form.options.map { $0.required ? "\($0.name)=…" : "[\($0.name)=…]" }
             if form.modelKindOptionsFrom != nil { parts.append("[KIND OPTIONS…]") }
             if !form.outputs.names.isEmpty {

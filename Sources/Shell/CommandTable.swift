@@ -6,7 +6,7 @@ public struct CommandTable: Sendable {
     public let commands: [CommandSpec]
 
     public static let standard = CommandTable(commands:
-        DataCommands.all + ModelCommands.all + SelectionCommands.all + OptimisationCommands.all + RegistryCommands.all
+        DataCommands.all + TransformCommands.all + ModelCommands.all + SelectionCommands.all + OptimisationCommands.all + RegistryCommands.all
         + MonitoringCommands.all + PlotCommands.all
         + WorkspaceCommands.all + SessionCommands.all)
 

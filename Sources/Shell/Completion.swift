@@ -117,6 +117,10 @@ private struct Completer {
         if positionals.contains("as") { return [] }
         var candidates: [String] = []
         for form in spec.forms where formFits(form, positionals: Array(positionals)) {
+            if let columns = expressionColumns(form, positionals: Array(positionals)) {
+                candidates += columns + (form.outputs.names.isEmpty ? [] : ["as"])
+                continue
+            }
             let next = positionals.count < form.slots.count ? slotCandidates(form.slots[positionals.count], form: form, positionals: Array(positionals)) : []
             candidates += next
             // Optional slots that offer words, or that have been begun, come before options:
@@ -135,6 +139,21 @@ private struct Completer {
             }
         }
         return Array(Set(candidates))
+    }
+
+    /// Column names anywhere inside a condition (`filter d where x > 1 and `) or after a
+    /// `derive` dataset, where every word may start or continue an expression.
+    private func expressionColumns(_ form: CommandForm, positionals: [String]) -> [String]? {
+        let slot: String
+        if let index = form.slots.firstIndex(where: { if case .value(_, .condition, _) = $0 { true } else { false } }),
+           positionals.count >= index, case .value(_, .condition(let of), _) = form.slots[index] {
+            slot = of
+        } else if let of = form.columnDefinitionsOf, positionals.count >= form.slots.count {
+            slot = of
+        } else {
+            return nil
+        }
+        return values(of: .column(of: slot), typed: (form, positionals))
     }
 
     /// Whether the words typed so far could be this form: keywords in place, and names where
@@ -197,7 +216,7 @@ private struct Completer {
         case .choice(let choices): return choices
         case .switch: return ["yes", "no"]
         case .list(let element): return values(of: element, typed: typed)
-        case .column(let slot), .columns(let slot):
+        case .column(let slot), .columns(let slot), .condition(let slot):
             guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
                   let data = variables.dataset(name) else { return [] }
             return data.columnNames.map(Identifier.written)

@@ -17,12 +17,21 @@ public struct Invocation: Sendable {
     /// Options that belong to the model kind (`fit … alpha=0.1`), passed on as text.
     public let modelOptions: [String: String]
     public let outputs: [LocatedValue]
+    /// The conditions the binder bound and type-checked, by slot.
+    let conditions: [String: ColumnExpression]
+    /// `NAME = EXPRESSION` arguments of a form that takes them, in order, bound and type-checked.
+    let definitions: [ColumnDefinition]
 
     public func location(_ name: String) -> SourceLocation {
         values[name]?.location ?? syntax.verbLocation
     }
 
     public func has(_ name: String) -> Bool { values[name] != nil }
+
+    public func condition(_ name: String) -> ColumnExpression {
+        guard let condition = conditions[name] else { preconditionFailure("slot '\(name)' is not a bound condition") }
+        return condition
+    }
 
     public func dataset(_ name: String) -> Dataset {
         guard case .dataset(let data)? = resolved[name] else { preconditionFailure("slot '\(name)' is not a bound dataset") }
@@ -120,6 +129,15 @@ public struct Invocation: Sendable {
         case .versioned: return value.display
         case .number(_, let text), .duration(_, let text), .range(_, _, let text): return text
         case .list(let items): return items.map { text(of: $0.value) }.joined(separator: ",")
+        case .expression(let expression): return expression.text
         }
     }
+}
+
+/// One `NAME = EXPRESSION` of `derive`: the new column's name, where it was written, and its
+/// bound expression.
+struct ColumnDefinition: Sendable {
+    let name: String
+    let location: SourceLocation
+    let expression: ColumnExpression
 }

@@ -127,7 +127,10 @@ public struct Column: Sendable, Equatable {
     /// so a model's one-hot columns do not depend on which rows a split happened to pick.
     public func selecting(rows: [Int]) -> Column {
         var mask = MissingMask(count: rows.count)
-        for (i, row) in rows.enumerated() where missing[row] { mask[i] = true }
+        // Most columns have no missing values: skip the per-row test then.
+        if missing.words.contains(where: { $0 != 0 }) {
+            for (i, row) in rows.enumerated() where missing[row] { mask[i] = true }
+        }
         switch storage {
         case .numbers(let values):
             return Column(name: name, type: type, storage: .numbers(rows.map { values[$0] }), missing: mask)

@@ -59,9 +59,15 @@ final class CompletionTests: ShellTestCase {
         run("load \"data/iris.csv\" as iris; fit linear iris target=Sepal.Length features=Petal.Width as m")
     }
 
+    func testColumnNamesCompleteInsideExpressions() {
+        XCTAssertEqual(complete("filter iris where Sepal.Length > 5 and Pe").candidates, ["Petal.Length", "Petal.Width"])
+        XCTAssertEqual(complete("filter iris where Spe").candidates, ["Species"])
+        XCTAssertEqual(complete("derive iris r = Petal.Length / Petal.W").candidates, ["Petal.Width"])
+    }
+
     func testCommandNames() {
         XCTAssertEqual(complete("des"), Completion(replacing: 3, candidates: ["describe"]))
-        XCTAssertEqual(complete("s").candidates, ["save", "select", "set", "show", "split", "summary"])
+        XCTAssertEqual(complete("s").candidates, ["save", "select", "set", "show", "sort", "split", "summary"])
     }
 
     func testDatasetAndModelNamesByPosition() {

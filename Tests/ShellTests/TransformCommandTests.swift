@@ -1,0 +1,72 @@
+import Diagnostics
+@testable import Shell
+import XCTest
+
+final class TransformCommandTests: ShellTestCase {
+    override func setUp() {
+        super.setUp()
+        run("load \"data/iris.csv\" as iris")
+    }
+
+    func testFilterMakesANewDatasetAndSaysWhatWentWhy() {
+        XCTAssertEqual(run("filter iris where Petal.Length > 4 and Species != \"virginica\" as big"),
+                       "big: 34 of 150 rows (116 false, 0 missing)")
+        XCTAssertEqual(session.state.variables.dataset("big")?.rowCount, 34)
+        XCTAssertEqual(session.state.variables.dataset("iris")?.rowCount, 150)
+        XCTAssertEqual(run("filter iris where Species in [\"setosa\"]"), "iris: 50 of 150 rows (100 false, 0 missing)")
+    }
+
+    func testDeriveAddsColumnsInOrderAndUndoTakesThemAway() {
+        XCTAssertEqual(run("derive iris ratio = Petal.Length / Petal.Width long = ratio > 5 size = if(long, \"long\", \"short\")"), """
+        iris: added ratio (numeric, 0 missing)
+        iris: added long (boolean, 0 missing)
+        iris: added size (categorical, 0 missing)
+        """)
+        let data = session.state.variables.dataset("iris")!
+        XCTAssertEqual(data.column(named: "ratio")?.numbers?[0] ?? 0, 7, accuracy: 1e-12)
+        XCTAssertEqual(data.column(named: "size")?.text(at: 0), "long")
+        run("undo")
+        XCTAssertNil(session.state.variables.dataset("iris")?.column(named: "ratio"))
+        run("redo")
+        XCTAssertNotNil(session.state.variables.dataset("iris")?.column(named: "ratio"))
+    }
+
+    func testDivisionByZeroIsMissingAndCounted() {
+        XCTAssertEqual(run("derive iris z = rownames / (rownames - 2) as d"),
+                       "d: added z (numeric, 1 missing, 1 from undefined arithmetic: x/0, log(0), sqrt(-1), overflow)")
+    }
+
+    func testSortIsStableByTextThenNumberWithMissingLast() {
+        run("load \"data/gaps.csv\" as gaps")
+        XCTAssertEqual(run("sort gaps by group,x desc as s"), "s: 12 rows by group, x, descending")
+        let sorted = session.state.variables.dataset("s")!
+        let groups = (0..<sorted.rowCount).map { sorted.column(named: "group")!.text(at: $0) ?? "NA" }
+        let xs = (0..<sorted.rowCount).map { sorted.column(named: "x")!.text(at: $0) ?? "NA" }
+        XCTAssertEqual(groups.joined(separator: " "), "b b b b b a a a a a a NA")
+        XCTAssertEqual(xs.first, "11")
+        XCTAssertEqual(fail("sort gaps by nope").error?.message, "unknown column 'nope' in dataset 'gaps'")
+        run("sort gaps by x")
+        run("undo")
+        XCTAssertEqual(session.state.variables.dataset("gaps")?.column(named: "x")?.text(at: 0), "1")
+    }
+
+    func testMistakesAreCaughtBeforeAnythingRunsAndPointAtTheirPlace() {
+        let unknown = fail("filter iris where Sepal.Lenght > 3").error
+        XCTAssertEqual(unknown?.message, "unknown column 'Sepal.Lenght' in dataset 'iris'; did you mean 'Sepal.Length'?")
+        XCTAssertEqual(unknown?.location?.column, 19)
+        let ordering = fail("filter iris where Species > \"a\"").error
+        XCTAssertEqual(ordering?.message, "'Species' is categorical; > needs numbers")
+        XCTAssertEqual(ordering?.location?.length, 7)
+        XCTAssertEqual(fail("filter iris where Species == 3").error?.message,
+                       "'Species' is categorical and '3' is integer; == compares text with text and numbers with numbers")
+        XCTAssertEqual(fail("filter iris where Petal.Length * 2").error?.message,
+                       "'Petal.Length * 2' is numeric; a condition needs true/false values (a comparison, like x > 0)")
+        XCTAssertEqual(fail("derive iris a = 1 b = nope + a").error?.message, "unknown column 'nope' in dataset 'iris'")
+        XCTAssertEqual(fail("derive iris").error?.message, "derive needs at least one NAME=EXPRESSION; usage: derive DATA NAME=EXPRESSION… [as NEWDATA]")
+        XCTAssertEqual(fail("show iris rows==3").error?.message, "an option is written rows=VALUE, with one '='")
+        XCTAssertEqual(fail("show iris rows=2+1").error?.message, "rows must be a whole number ≥ 0, found an expression '2+1'")
+        XCTAssertEqual(fail("load data/iris.csv as x").error?.message,
+                       "PATH must be a quoted path, like \"data/file.csv\", found an expression 'data/iris.csv'")
+        XCTAssertNil(session.state.variables.dataset("iris")?.column(named: "a"))
+    }
+}

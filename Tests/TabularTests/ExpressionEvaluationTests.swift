@@ -1,0 +1,114 @@
+import Tabular
+import XCTest
+
+final class ExpressionEvaluationTests: XCTestCase {
+    /// x: 1, 2, NA, 4, 0 (integer); y: 0.5, 0, 2, NA, -1; city: Oslo, Bergen, NA, Oslo, Tromsø;
+    /// flag: true, false, NA, true, false.
+    private let data = try! Dataset(columns: [
+        .numeric("x", [1, 2, .nan, 4, 0], type: .integer),
+        .numeric("y", [0.5, 0, 2, .nan, -1]),
+        .categorical("city", ["Oslo", "Bergen", nil, "Oslo", "Tromsø"]),
+        .numeric("flag", [1, 0, .nan, 1, 0], type: .boolean),
+    ])
+
+    private let x = ColumnExpression.column("x", .integer)
+    private let y = ColumnExpression.column("y", .numeric)
+    private let city = ColumnExpression.column("city", .categorical)
+    private let flag = ColumnExpression.column("flag", .boolean)
+
+    /// The values of `expression`, missing as nil.
+    private func values(_ expression: ColumnExpression) -> [Double?] {
+        let column = expression.evaluate(on: data, name: "r").column
+        return (0..<column.count).map { column.isMissing($0) ? nil : column.numbers![$0] }
+    }
+
+    private func texts(_ expression: ColumnExpression) -> [String?] {
+        let column = expression.evaluate(on: data, name: "r").column
+        return (0..<column.count).map { column.text(at: $0) }
+    }
+
+    func testArithmeticPropagatesMissingAndKeepsIntegers() throws {
+        let sum = try ColumnExpression.combining(.add, x, .number(1))
+        XCTAssertEqual(values(sum), [2, 3, nil, 5, 1])
+        XCTAssertEqual(sum.evaluate(on: data, name: "r").column.type, .integer)
+        let ratio = try ColumnExpression.combining(.divide, x, .number(2))
+        XCTAssertEqual(values(ratio), [0.5, 1, nil, 2, 0])
+        XCTAssertEqual(ratio.evaluate(on: data, name: "r").column.type, .numeric)
+        XCTAssertEqual(values(try .combining(.multiply, x, y)), [0.5, 0, nil, nil, -0.0])
+        XCTAssertEqual(values(try .negating(x)), [-1, -2, nil, -4, 0])
+        // Floored remainder, as R's %%: the sign of the divisor.
+        XCTAssertEqual(values(try .combining(.remainder, .number(-7), .number(3))), Array(repeating: 2, count: 5))
+        XCTAssertEqual(values(try .combining(.power, x, .number(2))), [1, 4, nil, 16, 0])
+        // Booleans count as 0/1, as in R.
+        XCTAssertEqual(values(try .combining(.add, flag, flag)), [2, 0, nil, 2, 0])
+    }
+
+    func testUndefinedArithmeticIsMissingAndCounted() throws {
+        // x / y: 1/0.5 = 2, 2/0 (undefined), NA/2, 4/NA, 0/-1 = -0.
+        let result = try ColumnExpression.combining(.divide, x, y).evaluate(on: data, name: "r")
+        XCTAssertEqual(result.column.missingCount, 3)
+        XCTAssertEqual(result.undefinedCount, 1)
+        let logs = try ColumnExpression.call(.log, [x]).evaluate(on: data, name: "r")
+        XCTAssertEqual(logs.undefinedCount, 1)  // log(0)
+        XCTAssertEqual(try ColumnExpression.call(.sqrt, [y]).evaluate(on: data, name: "r").undefinedCount, 1)
+        // A branch not chosen does not count: if(y == 0, 0, 1 / y).
+        let guarded = try ColumnExpression.choice(try .comparing(.equal, y, .number(0)), .number(0), try .combining(.divide, .number(1), y))
+        let chosen = guarded.evaluate(on: data, name: "r")
+        XCTAssertEqual(chosen.undefinedCount, 0)
+        XCTAssertEqual(values(guarded), [2, 0, 0.5, nil, -1])
+    }
+
+    func testComparisonsAndThreeValuedLogic() throws {
+        let big = try ColumnExpression.comparing(.greater, x, .number(1))
+        XCTAssertEqual(values(big), [0, 1, nil, 1, 0])
+        let oslo = try ColumnExpression.comparing(.equal, city, .text("Oslo"))
+        XCTAssertEqual(values(oslo), [1, 0, nil, 1, 0])
+        XCTAssertEqual(values(try .comparing(.notEqual, city, .text("Nowhere"))), [1, 1, nil, 1, 1])
+        // false and NA is false; true or NA is true; true and NA is NA.
+        XCTAssertEqual(values(try .logical(and: true, big, flag)), [0, 0, nil, 1, 0])
+        XCTAssertEqual(values(try .logical(and: false, oslo, flag)), [1, 0, nil, 1, 0])
+        XCTAssertEqual(values(try .logical(and: true, .boolean(false), flag)), [0, 0, 0, 0, 0])
+        XCTAssertEqual(values(try .logical(and: false, .boolean(true), flag)), [1, 1, 1, 1, 1])
+        XCTAssertEqual(values(try .negation(flag)), [0, 1, nil, 0, 1])
+        XCTAssertEqual(values(.isMissing(city)), [0, 0, 1, 0, 0])
+    }
+
+    func testMembershipFunctionsAndChoices() throws {
+        XCTAssertEqual(values(try .membership(city, texts: ["Oslo", "Tromsø"])), [1, 0, nil, 1, 1])
+        XCTAssertEqual(values(try .membership(x, numbers: [2, 4])), [0, 1, nil, 1, 0])
+        XCTAssertEqual(values(try .call(.round, [.number(2.5)])), Array(repeating: 2, count: 5))
+        XCTAssertEqual(values(try .call(.round, [.number(3.14159), .number(2)])), Array(repeating: 3.14, count: 5))
+        XCTAssertEqual(values(try .call(.max, [x, .number(2)])), [2, 2, nil, 4, 2])
+        XCTAssertEqual(values(try .call(.abs, [y])), [0.5, 0, 2, nil, 1])
+        XCTAssertEqual(values(try .call(.floor, [y])), [0, 0, 2, nil, -1])
+        let label = try ColumnExpression.choice(flag, city, .text("other"))
+        XCTAssertEqual(texts(label), ["Oslo", "other", nil, "Oslo", "other"])
+        XCTAssertEqual(label.evaluate(on: data, name: "r").column.type, .categorical)
+        XCTAssertEqual(texts(try .changingCase(upper: true, city)), ["OSLO", "BERGEN", nil, "OSLO", "TROMSØ"])
+    }
+
+    func testTypeRulesNameTheOperandAtFault() {
+        XCTAssertThrowsError(try ColumnExpression.comparing(.greater, city, .number(3))) { error in
+            let typeError = error as! ExpressionTypeError
+            XCTAssertEqual(typeError.operand, 0)
+            XCTAssertEqual(typeError.requirement, "> needs numbers")
+        }
+        XCTAssertThrowsError(try ColumnExpression.comparing(.equal, x, .text("a"))) { error in
+            XCTAssertEqual((error as! ExpressionTypeError).other, 0)
+        }
+        XCTAssertThrowsError(try ColumnExpression.logical(and: true, flag, x)) { error in
+            XCTAssertEqual((error as! ExpressionTypeError).operand, 1)
+        }
+        XCTAssertThrowsError(try ColumnExpression.choice(flag, x, .text("a")))
+        XCTAssertThrowsError(try ColumnExpression.combining(.add, city, x))
+    }
+
+    func testFilterCountsFalseAndMissingRows() throws {
+        let result = data.filtered(by: try .comparing(.greater, x, .number(1)))
+        XCTAssertEqual(result.data.rowCount, 2)
+        XCTAssertEqual(result.falseCount, 2)
+        XCTAssertEqual(result.missingCount, 1)
+        XCTAssertEqual(result.data.column(named: "x")?.numbers, [2, 4])
+        XCTAssertEqual(result.data.column(named: "city")?.levels, ["Oslo", "Bergen", "Tromsø"])
+    }
+}
