@@ -41,7 +41,7 @@ public struct ExpressionSyntax: Sendable, Equatable {
         case .word(let name): self.init(.name(name), at: value.location, text: name)
         case .number(let number, let text): self.init(.number(number), at: value.location, text: text)
         case .string(let text): self.init(.string(text), at: value.location, text: value.value.display)
-        case .list, .range, .versioned:
+        case .list, .range, .versioned, .duration:
             throw ModelshError.usage("expected an expression, found \(value.value.kindName) '\(value.value.display)'", at: value.location)
         }
     }

@@ -46,6 +46,9 @@ struct ExpressionBinding {
         case .boolean(let value): return .boolean(value)
         case .name(let name):
             guard let column = columns.first(where: { $0.name == name }) else {
+                if let difference = Self.difference(spelledAs: name, at: expression.location, among: columns.map(\.name)) {
+                    return try bind(difference)
+                }
                 throw ModelshError.usage(EditDistance.unknown("column", name, in: "dataset '\(datasetName)'", among: columns.map(\.name)),
                                          at: expression.location)
             }
@@ -87,6 +90,17 @@ struct ExpressionBinding {
     }
 
     /// Binds the operands, then builds the node; a type error points at the operand at fault.
+    /// `a-b` lexes as one word, so that a hyphenated column (`y-val`) can be written bare; when
+    /// no column has that name but each part is one, it means a minus b, as it would in R.
+    private static func difference(spelledAs name: String, at location: SourceLocation, among columns: [String]) -> ExpressionSyntax? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1, parts.allSatisfy(columns.contains) else { return nil }
+        let names = parts.map { ExpressionSyntax(.name($0), at: location, text: $0) }
+        return names.dropFirst().reduce(names[0]) { left, right in
+            ExpressionSyntax(.binary(.subtract, left, right), at: location, text: "\(left.text)-\(right.text)")
+        }
+    }
+
     private func typed(_ operands: [ExpressionSyntax],
                        _ build: ([ColumnExpression]) throws(ExpressionTypeError) -> ColumnExpression) throws -> ColumnExpression {
         let bound = try operands.map { try bind($0) }
