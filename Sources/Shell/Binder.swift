@@ -18,7 +18,9 @@ struct Binder {
             if case .positional(let value) = argument { return value }
             return nil
         }
-        guard let form = spec.forms.first(where: { matchesKeywords($0, positionals) }) else {
+        // Forms alike in keywords are told apart by a quoted path (`fit KIND "file.csv"`).
+        let matching = spec.forms.filter { matchesKeywords($0, positionals) }
+        guard let form = matching.first(where: { pathsAreQuoted($0, positionals) }) ?? matching.first else {
             throw noMatchingForm(spec, positionals, syntax: syntax)
         }
 
@@ -38,6 +40,15 @@ struct Binder {
             guard index < positionals.count, positionals[index].value == .word(word) else { return false }
         }
         return true
+    }
+
+    /// Whether every path slot of `form` that is given holds a quoted string.
+    private func pathsAreQuoted(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
+        zip(form.slots, positionals).allSatisfy { slot, value in
+            guard case .value(_, .path, _) = slot else { return true }
+            if case .string = value.value { return true }
+            return false
+        }
     }
 
     /// Why no form fits: an unknown subcommand (with a suggestion), else the usage of the

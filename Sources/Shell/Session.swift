@@ -160,8 +160,11 @@ public final class Session {
         }
         do {
             let invocation = try Binder(table: table, variables: state.variables).bind(statement)
-            // Figures a command formats at the default precision follow `set digits`.
-            try NumberFormat.$defaultDigits.withValue(state.settings.digits) { try invocation.form.handler(invocation, context) }
+            // Figures a command formats at the default precision follow `set digits`; fits
+            // size their designs by `set memory`.
+            try NumberFormat.$defaultDigits.withValue(state.settings.digits) {
+                try MemoryLimit.$bytes.withValue(state.settings.memory) { try invocation.form.handler(invocation, context) }
+            }
             state = context.state
             if invocation.spec.changesState { hasUnsavedChanges = true }
             if quitRequested {
