@@ -114,6 +114,8 @@ public struct Lexer {
         return (.versioned(text, selector: selector), spanning(start, length))
     }
 
+    private static let sizeUnits: Set<String> = ["KB", "KIB", "MB", "MIB", "GB", "GIB", "TB", "TIB"]
+
     private mutating func lexNumber(start: SourceLocation) throws -> Lexeme {
         var text = ""
         func digits() { while let c = peek(), c.isASCIIDigit { text.append(c); advance() } }
@@ -128,7 +130,10 @@ public struct Lexer {
         }
         if let c = peek(), Identifier.starts(c) {
             // Digits run into letters: most likely a name that starts with a digit.
+            let numberLength = text.count
             while let c = peek(), Identifier.continues(c) { text.append(c); advance() }
+            // A size such as 4GB or 512MiB (`set memory`) is a word.
+            if Self.sizeUnits.contains(text.dropFirst(numberLength).uppercased()) { return (.word(text), spanning(start, text.count)) }
             throw ModelshError.usage("'\(text)' is neither a number nor a name (names start with a letter or '_')",
                                      at: spanning(start, text.count))
         }

@@ -42,12 +42,15 @@ struct Binder {
         return true
     }
 
-    /// Whether every path slot of `form` that is given holds a quoted string.
+    /// Whether the quoted strings given are where `form` takes paths, and only there.
     private func pathsAreQuoted(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
         zip(form.slots, positionals).allSatisfy { slot, value in
-            guard case .value(_, .path, _) = slot else { return true }
-            if case .string = value.value { return true }
-            return false
+            let isString = if case .string = value.value { true } else { false }
+            switch slot {
+            case .value(_, .path, _): return isString
+            case .value(_, .dataset, _): return !isString
+            default: return true
+            }
         }
     }
 

@@ -107,7 +107,7 @@ public struct Settings: Sendable, Equatable {
               apply: { settings, text in settings.undoMegabytes = try parseWhole(text, name: "undo", in: 0...1_000_000) },
               current: { String($0.undoMegabytes) }),
         Entry(name: "memory", values: "SIZE",
-              help: "the memory data may take, e.g. 4GB or 512MB (K, M, G, T count in 1024s; default half the physical memory): load refuses a larger file and suggests fitting it from the file in chunks; a fit's design may take half",
+              help: "the memory data may take, e.g. 4GB or 512MB (KB, MB, GB, TB count in 1024s; default half the physical memory): load refuses a larger file and suggests fitting it from the file in chunks; a fit's design may take half",
               keptInWorkspace: false,
               apply: { settings, text in settings.memory = try parseSize(text, name: "memory") },
               current: { NumberFormat.bytes($0.memory) }),
@@ -173,8 +173,8 @@ public struct Settings: Sendable, Equatable {
                                          ("MB", 0x1p20), ("KB", 0x1p10), ("T", 0x1p40), ("G", 0x1p30), ("M", 0x1p20), ("K", 0x1p10), ("B", 1)]
         let upper = text.uppercased()
         let (number, scale) = units.first { upper.hasSuffix($0.0) }.map { (String(upper.dropLast($0.0.count)), $0.1) } ?? (upper, 1)
-        guard let value = Double(number.filter { $0 != " " }), value.isFinite, value * scale >= 0x1p20, value * scale <= 0x1p50 else {
-            throw ModelshError.usage("\(name) must be a size from 1MB to 1024TB, like 4GB or 512MB, found '\(text)'")
+        guard let value = Double(number.filter { $0 != " " }), value.isFinite, value * scale >= 0x1p10, value * scale <= 0x1p50 else {
+            throw ModelshError.usage("\(name) must be a size from 1KB to 1024TB, like 4GB or 512MB, found '\(text)'")
         }
         return Int(value * scale)
     }

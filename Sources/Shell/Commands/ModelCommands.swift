@@ -30,7 +30,19 @@ enum ModelCommands {
         """,
         example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2\nfit logistic \"big.csv\" target=y as big",
         changesState: true,
-        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "PATH", kind: .path)], options: [
+        forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
+            OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
+            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+        ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
+            let model = try invocation.at("DATA") {
+                try context.withProgress("fit \(invocation.text("KIND")!)") { progress in
+                    try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
+                                           datasetName: invocation.name("DATA")!, target: invocation.text("target"),
+                                           features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
+                }
+            }
+            try defineFitted(model, invocation, context)
+        }, CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "PATH", kind: .path)], options: [
             OptionSpec("target", .column(of: "PATH"), "the column to predict"),
             OptionSpec("features", .columns(of: "PATH"), "the columns to predict from (default: all others but free text)"),
             OptionSpec("stream", .switch, "fit from the file in chunks, in constant memory (default yes: linear, ridge, logistic); no loads it first"),
@@ -53,18 +65,6 @@ enum ModelCommands {
                 return try StreamedFit.fit(StreamedFitRequest(path: path, csv: csv, kind: kind, target: invocation.text("target"),
                                                               features: invocation.words("features"), options: invocation.modelOptions,
                                                               chunkRows: invocation.integer("chunk_rows")))
-            }
-            try defineFitted(model, invocation, context)
-        }, CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
-            OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
-            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
-        ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
-            let model = try invocation.at("DATA") {
-                try context.withProgress("fit \(invocation.text("KIND")!)") { progress in
-                    try ModelCatalogue.fit(kind: invocation.text("KIND")!, data: invocation.dataset("DATA"),
-                                           datasetName: invocation.name("DATA")!, target: invocation.text("target"),
-                                           features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
-                }
             }
             try defineFitted(model, invocation, context)
         }])
