@@ -56,7 +56,9 @@ struct StreamScan {
             let columns = try columnNames.map { try FeatureInput.column($0, in: chunk.data) }
             let n = chunk.data.rowCount
             let used = (0 ..< n).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
-            for index in columns.indices { try tallies[index].add(columns[index], usedRows: used, chunk: chunk, path: request.path) }
+            for index in columns.indices {
+                try tallies[index].add(columns[index], usedRows: used, chunk: chunk, countsValues: index == 0 && kind.tasks.contains(.classification))
+            }
             sampler.add(columns, firstRow: chunk.firstRow)
             let blockPrint = try Dataset(columns: columns).fingerprint
             fingerprint = fingerprint.map { Dataset.fingerprint(combining: $0, blockPrint) } ?? blockPrint
@@ -129,7 +131,8 @@ private struct ColumnTally {
         type == .text && (levels.count > StreamScan.levelLimit || levels.count > CSVStream.maximumLevelCount(valueCount: nonMissing))
     }
 
-    mutating func add(_ column: Column, usedRows: [Int], chunk: CSVChunk, path: String) throws {
+    /// `countsValues`: count the used rows' distinct numbers (a classification target's classes).
+    mutating func add(_ column: Column, usedRows: [Int], chunk: CSVChunk, countsValues: Bool) throws {
         nonMissing += column.count - column.missingCount
         guard column.count > column.missingCount else { return }
         switch column.storage {
@@ -140,7 +143,8 @@ private struct ColumnTally {
             for row in usedRows where !values[row].isFinite {
                 throw ModelshError.data("column '\(name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \(chunk.firstRow + row + 1)")
             }
-            for row in usedRows where usedNumbers.count <= TrainingFrame.maximumClasses || usedNumbers[values[row]] != nil {
+            // Past the most classes a classifier takes, the target is refused anyway.
+            for row in usedRows where countsValues && usedNumbers.count <= TrainingFrame.maximumClasses {
                 usedNumbers[values[row], default: 0] += 1
             }
         case .categories, .strings:
