@@ -75,6 +75,11 @@ public enum StreamedFit {
         let preprocessing = Preprocessing(settings: settings, fills: [], terms: terms, centres: [], scales: [])
         let termNames = preprocessing.termNames(scan.schema)
         let hasIntercept = settings.hasIntercept
+        // The triangle and its solve take a few (p+1)² doubles: bounded by set memory, as a design is.
+        let width = Double(terms.count + 2)
+        guard width * width * 8 * 4 <= Double(MemoryLimit.bytes) else {
+            throw ModelshError.data("the features make \(terms.count) design columns, too many for a streamed fit within set memory (\(NumberFormat.bytes(MemoryLimit.bytes))); drop features or merge levels", argument: "features")
+        }
         let chunks = StreamedChunks(stream: stream, scan: scan, preprocessing: preprocessing, chunkRows: request.chunkRows)
 
         let state: any LearnedState
@@ -133,29 +138,34 @@ struct StreamedChunks {
     let preprocessing: Preprocessing
     let chunkRows: Int?
 
+    /// A chunk's design takes at most this many bytes (many indicator columns make few rows).
+    static let chunkBytes = 64 << 20
+
     func forEach(onesColumn: Bool, _ body: (Matrix, [Double]) throws -> Void) throws {
         try stream.rewind()
         let schema = scan.schema
         let labels = schema.classes.isEmpty ? nil : ClassLabels(schema.classes)
+        let width = preprocessing.terms.count + (onesColumn ? 1 : 0)
+        let size = max(1, min(chunkRows ?? .max, Self.chunkBytes / (8 * max(width, 1))))
         while let chunk = try stream.next() {
             let data = chunk.data
             let targetColumn = try FeatureInput.column(schema.target!.name, in: data)
             let target = try labels.map { try $0.indices(of: targetColumn).map(Double.init) } ?? (targetColumn.numbers ?? [])
-            let inputs = try preprocessing.inputs(data, schema: schema, rows: 0 ..< data.rowCount, onesColumn: onesColumn)
-            let kept = (0 ..< data.rowCount).filter { inputs.usable[$0] && !targetColumn.isMissing($0) }
-            let size = chunkRows ?? max(kept.count, 1)
-            for start in stride(from: 0, to: kept.count, by: size) {
-                let rows = kept.count == data.rowCount && size >= kept.count ? nil : Array(kept[start ..< min(start + size, kept.count)])
-                guard let rows else {
-                    try body(inputs.design, target)
+            for start in stride(from: 0, to: data.rowCount, by: size) {
+                let rows = start ..< min(start + size, data.rowCount)
+                let inputs = try preprocessing.inputs(data, schema: schema, rows: rows, onesColumn: onesColumn)
+                let kept = rows.filter { inputs.usable[$0 - start] && !targetColumn.isMissing($0) }
+                guard kept.count < rows.count else {
+                    try body(inputs.design, Array(target[rows]))
                     continue
                 }
+                guard !kept.isEmpty else { continue }
                 let design = inputs.design
-                var x = Matrix(rows: rows.count, columns: design.columns)
+                var x = Matrix(rows: kept.count, columns: design.columns)
                 for j in 0 ..< design.columns {
-                    for (i, row) in rows.enumerated() { x.values[j * rows.count + i] = design.values[j * design.rows + row] }
+                    for (i, row) in kept.enumerated() { x.values[j * kept.count + i] = design.values[j * design.rows + row - start] }
                 }
-                try body(x, rows.map { target[$0] })
+                try body(x, kept.map { target[$0] })
             }
         }
     }

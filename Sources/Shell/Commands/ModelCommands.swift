@@ -28,7 +28,7 @@ enum ModelCommands {
         does not rescale, and fits binary unpenalised logistic models; the types of the columns
         are those of the file's first block.
         """,
-        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2\nfit logistic \"big.csv\" target=y as big",
+        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2\nfit linear \"data/diabetes.csv\" target=Y as streamed",
         changesState: true,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
@@ -46,7 +46,7 @@ enum ModelCommands {
             OptionSpec("target", .column(of: "PATH"), "the column to predict"),
             OptionSpec("features", .columns(of: "PATH"), "the columns to predict from (default: all others but free text)"),
             OptionSpec("stream", .switch, "fit from the file in chunks, in constant memory (default yes: linear, ridge, logistic); no loads it first"),
-            OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows folded at a time when streaming (default: a 16 MiB block of the file)"),
+            OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
             OptionSpec("sep", .text, "field separator, one character (default ,)"),
             OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
             OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
