@@ -120,6 +120,8 @@ public struct Lexer {
         return (.versioned(text, selector: selector), spanning(start, length))
     }
 
+    private static let sizeUnits: Set<String> = ["KB", "KIB", "MB", "MIB", "GB", "GIB", "TB", "TIB"]
+
     private mutating func lexNumber(start: SourceLocation) throws -> Lexeme {
         var text = ""
         func digits() { while let c = peek(), c.isASCIIDigit { text.append(c); advance() } }
@@ -134,12 +136,14 @@ public struct Lexer {
         }
         let number = text
         if let c = peek(), Identifier.starts(c) {
-            // Digits run into letters: a duration (`60s`), else most likely a name that starts with a digit.
+            // Digits run into letters: a duration (`60s`), a size (`4GB`, for `set memory`, a
+            // word), else most likely a name that starts with a digit.
             while let c = peek(), Identifier.continues(c) { text.append(c); advance() }
             let unit = String(text.dropFirst(number.count))
             if let value = Double(number), let seconds = Self.secondsPerUnit[unit] {
                 return (.duration(seconds: value * seconds, text: text), spanning(start, text.count))
             }
+            if Self.sizeUnits.contains(unit.uppercased()) { return (.word(text), spanning(start, text.count)) }
             let reason = unit.allSatisfy(\.isLetter) ? "'\(unit)' is not a unit of time (\(Self.timeUnits))" : "it is not a number"
             throw ModelshError.usage("'\(text)' is neither a number, a duration nor a name: \(reason); names start with a letter or '_'",
                                      at: spanning(start, text.count))

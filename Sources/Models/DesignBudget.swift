@@ -1,20 +1,26 @@
 import Diagnostics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Numerics
 
-/// The largest design matrix a fit will build: 2 GiB of doubles (rows × design columns × 8
-/// bytes). The QR factorisation works on a copy, so a fit at the limit needs about 4 GiB.
+/// The largest design matrix a fit will build: half of `set memory` (`MemoryLimit`) in doubles
+/// (rows × design columns × 8 bytes), since the QR factorisation works on a copy, so a fit at
+/// the limit needs about the whole of it.
 /// Checked before anything is allocated: one categorical feature with thousands of levels
 /// over many rows, or a high `poly=` degree, would otherwise ask for tens of gigabytes. More
 /// columns than rows is allowed, as in R (the extra columns are aliased); only the memory is
 /// limited.
 enum DesignBudget {
-    static let limit = 2 << 30
+    static var limit: Int { MemoryLimit.bytes / 2 }
 
     /// `intercept`: the kind adds a column of ones.
     static func check(schema: TrainingSchema, base: [BaseColumn], terms: [[Int]], intercept: Bool, rows: Int) throws {
         let columns = terms.count + (intercept ? 1 : 0)
         guard bytes(rows, columns) > Double(limit) else { return }
-        let size = "a design of \(rows) rows × \(columns) columns, which would need \(text(bytes(rows, columns))) (the limit is \(text(Double(limit))))"
+        let size = "a design of \(rows) rows × \(columns) columns, which would need \(text(bytes(rows, columns))) (the limit is \(text(Double(limit))), half of set memory)"
         // How many design columns each feature takes part in.
         var columnsOf = [Int](repeating: 0, count: schema.features.count)
         for term in terms {
@@ -51,4 +57,17 @@ enum DesignBudget {
     private static func text(_ bytes: Double) -> String {
         NumberFormat.bytes(Int(min(bytes, Double(Int.max / 2))))
     }
+}
+
+/// The memory a command may fill with data: `set memory`, which the shell binds for each
+/// command it runs. The default is half the machine's physical memory (4 GiB where it is not
+/// known), leaving room for the rest of the system and for copies a command makes.
+public enum MemoryLimit {
+    @TaskLocal public static var bytes: Int = defaultBytes
+
+    public static let defaultBytes: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 4 << 30 }
+        return pages * pageSize / 2
+    }()
 }

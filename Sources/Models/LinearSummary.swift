@@ -13,7 +13,7 @@ struct LinearSummary {
         let inference = learned.inference
         var report = Report()
         if learned.residualQuantiles.isEmpty {
-            report.add("Residuals: not kept by update (the old rows' residuals are not stored)")
+            report.add("Residuals: not kept (an updated or streamed fit does not store every row's residual)")
         } else {
             report.add("Residuals:")
             report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),

@@ -18,7 +18,9 @@ struct Binder {
             if case .positional(let value) = argument { return value }
             return nil
         }
-        guard let form = spec.forms.first(where: { matchesKeywords($0, positionals) }) else {
+        // Forms alike in keywords are told apart by a quoted path (`fit KIND "file.csv"`).
+        let matching = spec.forms.filter { matchesKeywords($0, positionals) }
+        guard let form = matching.first(where: { pathsAreQuoted($0, positionals) }) ?? matching.first else {
             throw noMatchingForm(spec, positionals, syntax: syntax)
         }
 
@@ -40,6 +42,18 @@ struct Binder {
             guard index < positionals.count, case .word(let given) = positionals[index].value, slot.accepts(given) else { return false }
         }
         return true
+    }
+
+    /// Whether the quoted strings given are where `form` takes paths, and only there.
+    private func pathsAreQuoted(_ form: CommandForm, _ positionals: [LocatedValue]) -> Bool {
+        zip(form.slots, positionals).allSatisfy { slot, value in
+            let isString = if case .string = value.value { true } else { false }
+            switch slot {
+            case .value(_, .path, _): return isString
+            case .value(_, .dataset, _): return !isString
+            default: return true
+            }
+        }
     }
 
     /// Why no form fits: an unknown subcommand (with a suggestion), else the usage of the

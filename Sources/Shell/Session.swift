@@ -175,8 +175,11 @@ public final class Session {
                 journaledCell = nextCellNumber
                 writeJournal { try $0.begin(cell: nextCellNumber, source: statement.source) }
             }
-            // Figures a command formats at the default precision follow `set digits`.
-            try NumberFormat.$defaultDigits.withValue(state.settings.digits) { try invocation.form.handler(invocation, context) }
+            // Figures a command formats at the default precision follow `set digits`; fits
+            // size their designs by `set memory`.
+            try NumberFormat.$defaultDigits.withValue(state.settings.digits) {
+                try MemoryLimit.$bytes.withValue(state.settings.memory) { try invocation.form.handler(invocation, context) }
+            }
             state = context.state
             if invocation.spec.changesState { hasUnsavedChanges = true }
             if let journaledCell { writeJournal { try $0.end(cell: journaledCell, committed: true) } }

@@ -31,6 +31,8 @@ public struct Settings: Sendable, Equatable {
     public var width: Int?
     /// How many megabytes of earlier states `undo` may keep (0 keeps none).
     public var undoMegabytes = 256
+    /// The bytes of data a command may hold: `load` refuses a larger file, a fit a larger design.
+    public var memory = MemoryLimit.defaultBytes
 
     public init() {}
 
@@ -104,6 +106,11 @@ public struct Settings: Sendable, Equatable {
               keptInWorkspace: false,
               apply: { settings, text in settings.undoMegabytes = try parseWhole(text, name: "undo", in: 0...1_000_000) },
               current: { String($0.undoMegabytes) }),
+        Entry(name: "memory", values: "SIZE",
+              help: "the memory data may take, e.g. 4GB or 512MB (KB, MB, GB, TB count in 1024s; default half the physical memory): load refuses a larger file and suggests fitting it from the file in chunks; a fit's design may take half",
+              keptInWorkspace: false,
+              apply: { settings, text in settings.memory = try parseSize(text, name: "memory") },
+              current: { NumberFormat.bytes($0.memory) }),
         Entry(name: "drift_psi", values: "NUMBER",
               help: "the PSI from which drift and monitor call a column drifted (default 0.2; half of it is moderate)",
               keptInWorkspace: true,
@@ -160,6 +167,18 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// A number above 0 (and below `below`, if given), for thresholds.
+    /// A size such as `4GB`, `4G`, `4GiB`, `512MB` or `1e9` (bytes): units count in 1024s.
+    static func parseSize(_ text: String, name: String) throws -> Int {
+        let units: [(String, Double)] = [("TIB", 0x1p40), ("GIB", 0x1p30), ("MIB", 0x1p20), ("KIB", 0x1p10), ("TB", 0x1p40), ("GB", 0x1p30),
+                                         ("MB", 0x1p20), ("KB", 0x1p10), ("T", 0x1p40), ("G", 0x1p30), ("M", 0x1p20), ("K", 0x1p10), ("B", 1)]
+        let upper = text.uppercased()
+        let (number, scale) = units.first { upper.hasSuffix($0.0) }.map { (String(upper.dropLast($0.0.count)), $0.1) } ?? (upper, 1)
+        guard let value = Double(number.filter { $0 != " " }), value.isFinite, value * scale >= 0x1p10, value * scale <= 0x1p50 else {
+            throw ModelshError.usage("\(name) must be a size from 1KB to 1024TB, like 4GB or 512MB, found '\(text)'")
+        }
+        return Int(value * scale)
+    }
+
     static func parsePositive(_ text: String, name: String, below: Double? = nil) throws -> Double {
         guard let value = Double(text), value > 0, value.isFinite, value < (below ?? .infinity) else {
             throw ModelshError.usage("\(name) must be a number above 0\(below.map { " and below \(NumberFormat.shortest($0))" } ?? ""), found '\(text)'")

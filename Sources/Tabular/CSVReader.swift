@@ -238,7 +238,7 @@ struct CSVBlock {
 }
 
 /// One reading of a file: the header, then block after block of records.
-private struct CSVReading {
+struct CSVReading {
     let sourceName: String
     let options: CSVOptions
     let plan: CSVReadingPlan
@@ -302,6 +302,70 @@ private struct CSVReading {
             if block.reachedEnd { return }
             try block.refill(from: &source, keepingFrom: reached, grow: reached == 0)
             start = 0
+        }
+    }
+
+    // MARK: - Streaming (CSVStream)
+
+    /// The column names, once the header is read.
+    var columnNames: [String] { names }
+
+    /// Reads the header for a streamed reading and returns where the records start.
+    mutating func startStreaming(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
+        try readNames(&block, from: &source)
+    }
+
+    /// The records of the next block as a dataset of their own, each column's type inferred from
+    /// that block alone (a column that turns to text within the block is read again as text from
+    /// the block's bytes, which are still in memory); `start` is where the unread records begin
+    /// in `block`, and becomes nil at the end of the file. Also returns the line of the block's
+    /// first record and whether every record of the block took one line.
+    mutating func nextBlock(_ block: inout CSVBlock, from source: inout some ByteSource, start: inout Int?) throws
+        -> (data: Dataset, firstLine: Int, oneLinePerRecord: Bool)? {
+        while let position = start {
+            builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
+            let firstLine = line
+            let end: Int
+            if block.reachedEnd {
+                end = block.count
+            } else if let lineEnd = block.buffer.withUnsafeBufferPointer({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[position..<block.count])) }) {
+                end = position + lineEnd
+            } else {
+                try block.refill(from: &source, keepingFrom: position, grow: position == 0)
+                start = 0
+                continue
+            }
+            let (reached, rows) = try readRecords(block, from: position, to: end)
+            try backfillWithinBlock(block, from: position, to: reached)
+            if block.reachedEnd {
+                start = nil
+            } else {
+                try block.refill(from: &source, keepingFrom: reached, grow: reached == 0)
+                start = 0
+            }
+            guard rows > 0 else { continue }
+            let data = try Dataset(columns: zip(builders, names).map { $0.column(named: $1) })
+            return (data, firstLine, line - firstLine == rows)
+        }
+        return nil
+    }
+
+    /// Reads the records of `block` from `start` to `end` again, as text, for the columns that
+    /// turned to text after their first rows.
+    private mutating func backfillWithinBlock(_ block: CSVBlock, from start: Int, to end: Int) throws {
+        let needed = builders.map { $0.rowsToBackfill > 0 }
+        guard needed.contains(true) else { return }
+        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, atFileStart: block.atFileStart)
+        let template = needed.map { ColumnBuilder(kind: $0 ? .text : .ignored) }
+        let piece = try block.buffer.withUnsafeBufferPointer {
+            try CSVPiece.read(UnsafeBufferPointer(rebasing: $0[0..<end]), from: start, limit: end, format: format, builders: template)
+        }
+        for index in builders.indices where needed[index] {
+            do {
+                try builders[index].backfill(from: piece.builders[index])
+            } catch {
+                throw message(.unstorable(error, line: line, column: index))
+            }
         }
     }
 

@@ -90,7 +90,7 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("split iris ").candidates, ["as", "seed=", "stratify=", "test="])
         XCTAssertEqual(complete("load \"x.csv\" he").candidates, ["header="])
         XCTAssertEqual(complete("load \"x.csv\" header=").candidates, ["header=no", "header=yes"])
-        XCTAssertEqual(complete("set ").candidates, ["bail", "digits", "drift_p", "drift_psi", "format", "monitor_drop", "plot", "timer", "tolerance", "undo", "width"])
+        XCTAssertEqual(complete("set ").candidates, ["bail", "digits", "drift_p", "drift_psi", "format", "memory", "monitor_drop", "plot", "timer", "tolerance", "undo", "width"])
         XCTAssertEqual(complete("set format=").candidates, ["format=csv", "format=json", "format=markdown", "format=table"])
         XCTAssertEqual(complete("set width ").candidates, ["auto"], "not the NUMBER placeholder")
         XCTAssertEqual(complete("help to").candidates, ["topics"])

@@ -41,9 +41,7 @@ enum DataCommands {
                 }
                 let data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
-                        : try context.withProgress("load \"\(path)\" (MiB)") { progress in
-                            try CSVReader.read(path: path, options: options) { done, total in progress(done >> 20, total >> 20) }
-                        }
+                        : try readCSV(path: path, options: options, context: context)
                 }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
@@ -82,7 +80,15 @@ enum DataCommands {
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
-    private static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
+    /// Reads a CSV file into memory, after checking that it fits in `set memory`.
+    static func readCSV(path: String, options: CSVOptions, context: CommandContext) throws -> Dataset {
+        try MemoryCheck.requireLoadable(path: path, options: options, limit: context.state.settings.memory)
+        return try context.withProgress("load \"\(path)\" (MiB)") { progress in
+            try CSVReader.read(path: path, options: options) { done, total in progress(done >> 20, total >> 20) }
+        }
+    }
+
+    static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
         var options = CSVOptions()
         if let separator = invocation.text("sep") {
             let bytes = Array(separator.utf8)

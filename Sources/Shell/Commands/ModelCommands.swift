@@ -22,8 +22,15 @@ enum ModelCommands {
         feature too unless impute= fills it; categorical features become indicators (the first
         level the reference for unpenalised kinds); poly= adds products of features; scale=
         rescales them. Warnings (no convergence, separated classes) follow the model's line.
+        With a quoted file path instead of DATA, linear, ridge and logistic fit from the CSV file
+        in chunks, in memory that does not grow with its rows (streaming): the same model as
+        loading it and fitting, to rounding, for files larger than memory. A first pass learns
+        the classes and levels; least squares then folds each chunk into a QR factor (TSQR),
+        logistic makes one pass per IRLS iteration. Streaming drops rows with missing values,
+        does not rescale, and fits binary unpenalised logistic models; the types of the columns
+        are those of the file's first block.
         """,
-        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2",
+        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2\nfit linear \"data/diabetes.csv\" target=Y as streamed",
         changesState: true,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
@@ -36,13 +43,44 @@ enum ModelCommands {
                                            features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
                 }
             }
-            let id = try context.defineModel(model, of: invocation)
-            context.emit("\(id): \(ModelDescription.line(for: model))")
-            for warning in model.state.warnings { context.emit("warning: \(warning)") }
-            if invocation.modelOptions["task"] == nil, let warning = model.fewValuedTargetWarning(trainingData: invocation.dataset("DATA")) {
-                context.emit("warning: \(warning)")
+            try defineFitted(model, invocation, context, trainingData: invocation.dataset("DATA"))
+        }, CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "PATH", kind: .path)], options: [
+            OptionSpec("target", .column(of: "PATH"), "the column to predict"),
+            OptionSpec("features", .columns(of: "PATH"), "the columns to predict from (default: all others but free text)"),
+            OptionSpec("stream", .switch, "fit from the file in chunks, in constant memory (default yes: linear, ridge, logistic); no loads it first"),
+            OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
+            OptionSpec("sep", .text, "field separator, one character (default ,)"),
+            OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
+            OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
+        ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
+            let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
+            let csv = try DataCommands.csvOptions(invocation)
+            let streams = invocation.text("stream").map { Switch.value($0)! } ?? true
+            let model = try invocation.at("PATH") {
+                guard streams else {
+                    let data = try DataCommands.readCSV(path: path, options: csv, context: context)
+                    return try context.withProgress("fit \(kind)") { progress in
+                        try ModelCatalogue.fit(kind: kind, data: data, datasetName: "\"\(path)\"", target: invocation.text("target"),
+                                               features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
+                    }
+                }
+                return try StreamedFit.fit(StreamedFitRequest(path: path, csv: csv, kind: kind, target: invocation.text("target"),
+                                                              features: invocation.words("features"), options: invocation.modelOptions,
+                                                              chunkRows: invocation.integer("chunk_rows")))
             }
+            try defineFitted(model, invocation, context)
         }])
+
+    /// Names a fitted model and reports it, with its warnings (and, given the training data, the
+    /// warning that an integer target with few values may be class codes).
+    private static func defineFitted(_ model: Model, _ invocation: Invocation, _ context: CommandContext, trainingData: Dataset? = nil) throws {
+        let id = try context.defineModel(model, of: invocation)
+        context.emit("\(id): \(ModelDescription.line(for: model))")
+        for warning in model.state.warnings { context.emit("warning: \(warning)") }
+        if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.fewValuedTargetWarning(trainingData: data) {
+            context.emit("warning: \(warning)")
+        }
+    }
 
     static let summary = CommandSpec(
         "summary", category: .models,
