@@ -49,6 +49,7 @@ public final class Session {
     public var confirmation: ((String) -> Bool)?
 
     public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
+        BLASThreads.runInCallerThread()
         self.sink = sink
         self.clock = clock
     }
