@@ -24,15 +24,16 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
         type = column.type
         rows = column.count
         missing = column.missingCount
-        let present = (0 ..< column.count).filter { !column.isMissing($0) }
+        let present = { (0 ..< column.count).filter { !column.isMissing($0) } }
         switch column.type {
         case .integer, .numeric:
-            let values = column.numbers.map { numbers in present.map { numbers[$0] } } ?? []
+            // Most columns miss nothing: then their values are the present ones, shared, not copied.
+            let values = column.numbers.map { numbers in column.missingCount == 0 ? numbers : present().map { numbers[$0] } } ?? []
             numbers = values.isEmpty ? nil : NumberProfile(values, sampleLimit: sampleLimit)
             categories = nil
         case .boolean, .categorical, .text:
             numbers = nil
-            categories = CategoryProfile(present.compactMap { column.text(at: $0) })
+            categories = CategoryProfile(present().compactMap { column.text(at: $0) })
         }
     }
 }

@@ -69,6 +69,8 @@ public enum LinearRegression: Learner {
         let design = problem.design
         let y = problem.target
         let solution = try QRLeastSquares.fit(design, y, lowParts: problem.designLowParts)
+        // A tall design's fit formed the factor of [X y] on its way; a small one's costs little.
+        let factor = try solution.scatterTriangle.map { ScatterFactor(count: y.count, uncentredTriangle: $0) } ?? ScatterFactor(design, y, centred: false)
         return Learned(
             hasIntercept: hasIntercept,
             terms: (hasIntercept ? ["(Intercept)"] : []) + problem.terms,
@@ -80,7 +82,7 @@ public enum LinearRegression: Learner {
             observations: y.count,
             rank: solution.rank,
             residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]),
-            factor: try ScatterFactor(design, y, centred: false))
+            factor: factor)
     }
 
     /// The fit of every row `factor` holds, from the factor alone (`update`): least squares on its

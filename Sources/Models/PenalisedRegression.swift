@@ -139,11 +139,13 @@ public enum RidgeRegression: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> PenalisedLinearState {
         let fit = try Ridge(alpha: parameters.alpha, fitIntercept: problem.hasIntercept).fit(problem.design, problem.target)
+        // The solver's cross-products give the factor when well-conditioned; else a QR of the rows.
+        let factor = try fit.factor ?? ScatterFactor(problem.design, problem.target, centred: problem.hasIntercept)
         return PenalisedLinearState(intercept: fit.intercept, coefficients: fit.coefficients, residualSumOfSquares: fit.residualSumOfSquares,
                                     totalSumOfSquares: PenalisedRegression.totalSumOfSquares(problem), observations: problem.target.count,
                                     effectiveDegreesOfFreedom: fit.effectiveDegreesOfFreedom, iterations: nil, dualityGap: nil,
                                     gapTolerance: nil, converged: true,
-                                    factor: try ScatterFactor(problem.design, problem.target, centred: problem.hasIntercept))
+                                    factor: factor)
     }
 
     /// The ridge fit of every row `factor` holds, from the factor alone (`update`): ridge without

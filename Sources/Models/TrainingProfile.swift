@@ -71,13 +71,17 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
 
     init?(features schema: [FeatureSchema], source: Dataset) {
         let columns = schema.filter { $0.type == .integer || $0.type == .numeric }.compactMap { source.column(named: $0.name) }
-        let complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        // The rows with every column present; when none misses a value, all of them (nil), and
+        // each column's values are used as they are rather than copied.
+        let complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
+            : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        func values(_ column: Column) -> [Double] { complete.map { $0.map { column.numbers![$0] } } ?? column.numbers! }
         let usable = columns.filter { column in
-            let values = complete.map { column.numbers![$0] }
+            let values = values(column)
             return values.contains { $0 != values.first }
         }
-        guard !usable.isEmpty, complete.count > usable.count,
-              let moments = MahalanobisDistance.moments(of: usable.map { column in complete.map { column.numbers![$0] } }) else { return nil }
+        guard !usable.isEmpty, complete?.count ?? source.rowCount > usable.count,
+              let moments = MahalanobisDistance.moments(of: usable.map(values)) else { return nil }
         features = usable.map(\.name)
         (means, deviations, correlation) = moments
     }

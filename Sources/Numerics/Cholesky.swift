@@ -45,6 +45,13 @@ struct Cholesky {
         return zip(x, scale).map { $0 / $1 }
     }
 
+    /// The upper triangular R with RᵀR = A (U D for S = UᵀU and D = √diag A); zeros below.
+    var upperFactor: Matrix {
+        var result = Matrix(rows: size, columns: size)
+        for j in 0 ..< size { for i in 0 ... j { result[i, j] = factor[j * size + i] * scale[j] } }
+        return result
+    }
+
     /// A⁻¹, both triangles filled.
     func inverse() -> Matrix {
         let k = size

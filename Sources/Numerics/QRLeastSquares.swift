@@ -14,11 +14,15 @@ public struct LeastSquaresFit: Sendable, Equatable {
     /// (RᵀR)⁻¹ = (XᵀX)⁻¹ restricted to the non-aliased columns, in their original order
     /// (rank × rank). Times σ², the coefficients' covariance.
     public let unscaledCovariance: Matrix
+    /// The (p+1) × (p+1) upper triangle T of [X y] with TᵀT = [X y]ᵀ[X y], column-major, when
+    /// the fit formed one on its way (a tall X; by the Gram route only without low parts, the
+    /// triangle being of x alone): `ScatterFactor` keeps it for `update`. Nil otherwise.
+    public let scatterTriangle: [Double]?
 }
 
 /// Least squares by Householder QR with R's "limited" column pivoting, to full double accuracy on
-/// ill-conditioned designs and fast on tall ones. Never the normal equations, whose condition
-/// number is the square of X's.
+/// ill-conditioned designs and fast on tall ones. The normal equations, whose condition number
+/// is the square of X's, only where that costs nothing after refinement (`GramFactor`).
 ///
 /// **Rank.** Columns are taken in their given order; a column whose norm, after removing its
 /// projection on the columns already kept, is below `tolerance` times its own norm is aliased
@@ -43,7 +47,11 @@ public struct LeastSquaresFit: Sendable, Equatable {
 /// two doubles (`ColumnProduct` forms powers and interactions so); then every result is for
 /// that design, and Filip's certificate comes out to 14 digits.
 ///
-/// **Speed.** A taller X is first reduced to the (p+1) × (p+1) triangle of [X y] by a chunked QR
+/// **Speed.** A tall X whose Gram matrix XᵀX is well-conditioned (equilibrated reciprocal
+/// condition number at least 1e-6, with an aliasing tolerance that could not alias a column of
+/// it) is solved from that Gram matrix (`GramFactor`: one dsyrk pass and a Cholesky
+/// factorisation) and refined as below; the coefficients agree with the QR route's to the last
+/// digits or so. Any other taller X is first reduced to the (p+1) × (p+1) triangle of [X y] by a chunked QR
 /// in double (`TallSkinnyQR`, LAPACK); the pivoting and rank are decided on that triangle, in
 /// double-double. Its solution is refined: the residuals r = y − X b and the gradient Xᵀr are
 /// accumulated in twice double's precision and the correction (XᵀX)⁻¹Xᵀr solved with the
@@ -89,8 +97,12 @@ public enum QRLeastSquares {
         let n = x.rows, p = x.columns, low = DesignLowParts(lowParts)
         let extended = affordsExtended(rows: n, columns: p), reduces = !extended && n > 2 * (p + 1)
         let factor: any LeastSquaresFactor
-        if reduces {
+        var scatterTriangle: [Double]?
+        if reduces, tolerance <= GramFactor.largestTolerance, let gram = try GramFactor(x, y) {
+            factor = gram
+        } else if reduces {
             let triangle = try TallSkinnyQR.triangularFactor(x, appending: y)
+            scatterTriangle = triangle
             factor = try triangle.withUnsafeBufferPointer { r in
                 try factorise(UnsafeBufferPointer(rebasing: r[0 ..< (p + 1) * p]), rows: p + 1, columns: p,
                               y: UnsafeBufferPointer(rebasing: r[(p + 1) * p ..< (p + 1) * (p + 1)]), tolerance: tolerance)
@@ -115,9 +127,12 @@ public enum QRLeastSquares {
             coefficients[column] = solution[position].double
             aliased[column] = false
         }
+        if let gram = factor as? GramFactor, low == nil {
+            scatterTriangle = gram.triangle(solution: coefficients, residualSumOfSquares: residuals.reduce(0) { $0 + $1 * $1 })
+        }
         return LeastSquaresFit(coefficients: coefficients, aliased: aliased, rank: kept.count,
                                fitted: zip(y, residuals).map { $0 - $1 }, residuals: residuals,
-                               unscaledCovariance: covariance)
+                               unscaledCovariance: covariance, scatterTriangle: scatterTriangle)
     }
 
     static func affordsExtended(rows: Int, columns: Int) -> Bool {

@@ -14,6 +14,9 @@ public struct RidgeFit: Sendable, Equatable {
     public let residualSumOfSquares: Double
     /// Which factorisation produced the fit.
     public let solver: Ridge.Solver
+    /// The factor of [X y] (centred when the intercept is fitted) from the cross-products, when
+    /// they are well-conditioned enough for one (`ScatterFactor`); nil otherwise.
+    public let factor: ScatterFactor?
 }
 
 /// Ridge regression: the exact minimiser of scikit-learn's Ridge objective
@@ -63,7 +66,7 @@ public struct Ridge: Sendable {
         return RidgeFit(coefficients: solution.coefficients, intercept: intercept,
                         effectiveDegreesOfFreedom: solution.degreesOfFreedom,
                         residualSumOfSquares: residualSumOfSquares(x, y, solution.coefficients, intercept),
-                        solver: solution.solver)
+                        solver: solution.solver, factor: ScatterFactor(products, centred: fitIntercept))
     }
 
     private struct Solution {

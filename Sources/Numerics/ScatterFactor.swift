@@ -5,7 +5,9 @@ import Diagnostics
 /// columns of T and T_y the last. A least-squares or ridge fit on the (p+1) rows of T is
 /// therefore the fit on all of X's rows, and T can take more rows without the old ones:
 /// `adding` folds them in by a QR of [T; new rows] (Householder, backward stable), never by
-/// forming XᵀX, whose condition number is the square of X's.
+/// forming XᵀX, whose condition number is the square of X's. A fit that formed the triangle or
+/// the cross-products anyway hands them over instead (`init(count:uncentredTriangle:)`, and
+/// for ridge a Cholesky factor of the cross-products where they are well-conditioned).
 ///
 /// Centred factors merge the means as Chan, Golub and LeVeque's pairwise update does: the
 /// scatter of the union is the two scatters plus n₁n₂/(n₁+n₂) · (μ₁ − μ₂)(μ₁ − μ₂)ᵀ, one more
@@ -30,6 +32,39 @@ public struct ScatterFactor: Codable, Sendable, Equatable {
         self.centred = centred
         self.means = means
         triangle = try TallSkinnyQR.triangularFactor(cx, appending: cy)
+    }
+
+    /// The uncentred factor of `count` rows whose triangle a least-squares fit already formed
+    /// (`LeastSquaresFit.scatterTriangle`).
+    public init(count: Int, uncentredTriangle triangle: [Double]) {
+        let width = Int(Double(triangle.count).squareRoot())
+        precondition(count > 0 && width >= 2 && width * width == triangle.count, "a (p+1) × (p+1) triangle of at least one row")
+        self.init(count: count, centred: false, means: [Double](repeating: 0, count: width), triangle: triangle)
+    }
+
+    /// Above this reciprocal condition number (of the equilibrated scatter matrix of [X y]) a
+    /// Cholesky factor of the scatter matrix is as good a factor as the QR's: its entries'
+    /// relative error is about ε / reciprocal condition ≤ 1e-12.
+    static let minimumReciprocalCondition = 1e-4
+
+    /// The factor from the cross-products a ridge fit formed anyway, as a Cholesky factor of the
+    /// scatter matrix [XᵀX Xᵀy; yᵀX yᵀy] (centred when they are): no pass over X. Nil when the
+    /// scatter matrix is too ill-conditioned for that, for instance y fitted almost exactly,
+    /// whose residual norm (T's last diagonal entry) the cross-products hold only after
+    /// cancellation; then the QR of the rows themselves (`init(_:_:centred:)`) is needed.
+    init?(_ products: CentredCrossProducts, centred: Bool) {
+        let p = products.columns, width = p + 1
+        var scatter = Matrix(rows: width, columns: width)
+        for j in 0 ..< p {
+            for i in 0 ..< p { scatter[i, j] = products.gram[j * p + i] }
+            scatter[j, p] = products.xty[j]
+            scatter[p, j] = products.xty[j]
+        }
+        scatter[p, p] = products.yy
+        guard let cholesky = Cholesky(scatter, minimumReciprocalCondition: Self.minimumReciprocalCondition) else { return nil }
+        self.init(count: products.rows, centred: centred,
+                  means: centred ? products.xMeans + [products.yMean] : [Double](repeating: 0, count: width),
+                  triangle: cholesky.upperFactor.values)
     }
 
     private init(count: Int, centred: Bool, means: [Double], triangle: [Double]) {

@@ -2,11 +2,11 @@ import CLapack
 import Diagnostics
 import Dispatch
 
-/// Xᵀ diag(w) X for weights w ≥ 0 (BLAS level 3: one dsyrk, half the flops of a general
+/// Xᵀ diag(w) X for weights w ≥ 0 (BLAS level 3: dsyrk, half the flops of a general
 /// product), accumulated by chunks of up to 65,536 rows. A chunk's rows are scaled by √w into a
-/// buffer in blocks of 4,096 rows on all cores, then added by one dsyrk, which OpenBLAS
-/// spreads over its own threads: BLAS called from several threads at once would queue on
-/// OpenBLAS's thread pool instead. A caller computes each block's weights as the block is
+/// buffer in blocks of 4,096 rows on all cores, each block's product taken by a dsyrk in the
+/// same thread (BLAS runs in its caller's thread: `BLASThreads`), and the blocks' products
+/// added in block order. A caller computes each block's weights as the block is
 /// scaled, so a pass that also needs per-row results (IRLS) reads X once. With an extra
 /// column v the result is the Gram matrix of [X v], whose last column holds Xᵀ diag(w) v.
 ///
@@ -37,7 +37,7 @@ struct WeightedGramAccumulator {
         let blocks = (count + Self.blockRows - 1) / Self.blockRows
         let results = x.values.withUnsafeBufferPointer { xs in
             buffer.withUnsafeMutableBufferPointer { scaled in
-                mapConcurrently(count: blocks) { index -> T in
+                mapConcurrently(count: blocks) { index -> (T, [Double]) in
                     let offset = index * Self.blockRows, rows = min(Self.blockRows, count - offset)
                     let start = chunk.lowerBound + offset
                     var roots = [Double](repeating: 0, count: rows), extra = roots
@@ -54,14 +54,17 @@ struct WeightedGramAccumulator {
                         let target = scaled.baseAddress! + columns * count + offset
                         for k in 0 ..< rows { target[k] = extra[k] * roots[k] }
                     }
-                    return result
+                    var product = [Double](repeating: 0, count: size * size)
+                    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(size), Int32(rows), 1, scaled.baseAddress! + offset, Int32(count),
+                                0, &product, Int32(size))
+                    return (result, product)
                 }
             }
         }
-        if count > 0 {
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(size), Int32(count), 1, buffer, Int32(count), 1, &upper, Int32(size))
+        for (_, product) in results {
+            for entry in upper.indices { upper[entry] += product[entry] }
         }
-        return results
+        return results.map(\.0)
     }
 
     /// Adds every row of X, chunk by chunk, checking for Ctrl-C between chunks; `weigh` as for

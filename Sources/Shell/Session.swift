@@ -57,6 +57,7 @@ public final class Session {
     var replayingJournal: String?
 
     public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
+        BLASThreads.runInCallerThread()
         self.sink = sink
         self.clock = clock
     }
