@@ -57,8 +57,10 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
 }
 
 /// The training moments of the numeric features, for the Mahalanobis distance of new rows
-/// (`MahalanobisDistance`): over the training rows with all of them present; features that
-/// are constant there are left out.
+/// (`MahalanobisDistance`): over the training rows with all of them present (at most
+/// `NumberProfile.quantileRowLimit` of them, evenly spaced: a threshold on a distance needs no
+/// more, and the moments' accurate cross-products would otherwise cost most of a large fit);
+/// features that are constant there are left out.
 public struct OutlierProfile: Codable, Sendable, Equatable {
     public let features: [String]
     public let means: [Double]
@@ -73,8 +75,10 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
         let columns = schema.filter { $0.type == .integer || $0.type == .numeric }.compactMap { source.column(named: $0.name) }
         // The rows with every column present; when none misses a value, all of them (nil), and
         // each column's values are used as they are rather than copied.
-        let complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
+        var complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
             : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        let limit = NumberProfile.quantileRowLimit, count = complete?.count ?? source.rowCount
+        if count > limit { complete = (0 ..< limit).map { complete?[$0 * count / limit] ?? $0 * count / limit } }
         func values(_ column: Column) -> [Double] { complete.map { $0.map { column.numbers![$0] } } ?? column.numbers! }
         let usable = columns.filter { column in
             let values = values(column)

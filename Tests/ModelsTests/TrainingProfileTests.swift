@@ -1,0 +1,26 @@
+@testable import Models
+import Tabular
+import XCTest
+
+/// How a training profile stays cheap on a large training set without losing what monitoring needs.
+final class TrainingProfileTests: XCTestCase {
+    /// Over 100,000 rows the out-of-distribution moments come from 100,000 evenly spaced rows
+    /// (deterministically), while ranges and missing counts still cover every row.
+    func testOutlierMomentsOfALargeTrainingSetComeFromEvenlySpacedRows() throws {
+        let n = 250_000
+        let x = (0 ..< n).map { Double(($0 * 7919) % 1000) / 10 }
+        let z = (0 ..< n).map { sin(Double($0)) * 3 }
+        let y = zip(x, z).map { 2 * $0 - $1 + 1 }
+        let data = try Dataset(columns: [Column.numeric("y", y), Column.numeric("x", x), Column.numeric("z", z)])
+        let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: "y", features: nil, options: [:])
+        let outliers = try XCTUnwrap(model.profile?.outliers)
+        let limit = NumberProfile.quantileRowLimit
+        let spaced = (0 ..< limit).map { $0 * n / limit }
+        XCTAssertEqual(outliers.features, ["x", "z"])
+        XCTAssertEqual(outliers.means[0], spaced.map { x[$0] }.reduce(0, +) / Double(limit), accuracy: 1e-9)
+        XCTAssertEqual(outliers.means[1], spaced.map { z[$0] }.reduce(0, +) / Double(limit), accuracy: 1e-9)
+        let profileOfX = try XCTUnwrap(model.profile?.features.first?.numbers)
+        XCTAssertEqual(profileOfX.count, n, "ranges and counts still see every row")
+        XCTAssertEqual(profileOfX.maximum, x.max())
+    }
+}
