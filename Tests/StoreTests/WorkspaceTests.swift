@@ -186,19 +186,17 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testNewerFormatVersionIsRefusedClearly() throws {
-        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 5", containing: [" was written by a newer modelsh (format 5; this build reads up to 4)"])
+        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 6", containing: [" was written by a newer modelsh (format 6; this build reads up to 5)"])
     }
 
     func testFormatOneFromModelsh01IsRefusedWithAReason() throws {
         try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 1; PRAGMA user_version = 1",
-                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 4"])
+                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 5"])
     }
 
     func testTamperedBlobLengthNamesDatasetAndColumn() throws {
         let path = try savedSample()
-        try modify(path) {
-            try $0.execute("UPDATE columns SET data = substr(data, 1, length(data) - 3) WHERE name = 'price'")
-        }
+        try forge(path, "UPDATE columns SET data = substr(data, 1, length(data) - 3) WHERE name = 'price'")
         assertModelshError(.data, containing: [path, "dataset 'houses', column 'price'", "data block is 45 bytes, expected 48"]) {
             try Workspace.open(path: path)
         }
@@ -268,7 +266,7 @@ final class WorkspaceTests: StoreTestCase {
         process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertEqual(text, "ok\nmodelsh-workspace|4\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
+        XCTAssertEqual(text, "ok\nmodelsh-workspace|5\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
     }
 }
 
