@@ -10,7 +10,7 @@ struct WorkspaceReader {
 
     static func read(path: String) throws -> WorkspaceContents {
         // SQLite takes an empty file for an empty database, which would only say "no meta table".
-        guard try FileAccess.requireReadableFile(path) > 0 else {
+        guard try ReadableFile.size(of: path) > 0 else {
             throw ModelshError.data("\(path): not a modelsh workspace (the file is empty)")
         }
         let reader = WorkspaceReader(database: try SQLiteDatabase(path: path, displayPath: path,

@@ -130,7 +130,7 @@ final class ModelArchiveTests: StoreTestCase {
         assertModelshError(.noInput, containing: ["absent.json: cannot open (No such file or directory)"]) {
             try ModelArchive.load(path: scratchFile("absent.json"))
         }
-        assertModelshError(.noInput, containing: ["\(scratchPath): cannot open (not a regular file)"]) {
+        assertModelshError(.noInput, containing: ["\(scratchPath): cannot open (it is a directory)"]) {
             try ModelArchive.load(path: scratchPath)
         }
     }
