@@ -79,8 +79,10 @@ public struct WorkspaceContents: Sendable, Equatable {
 /// previous file as it was. Opening is read-only and never runs code from the file: schema
 /// functions are untrusted, the expected tables must be real tables (not views), and every
 /// block is checked against its row count and type before it becomes a column, so a damaged
-/// or hand-edited file gives one clear error instead of wrong data. The fingerprint only
-/// catches accidents (anyone can recompute it), so opening also checks what the shell relies
+/// or hand-edited file gives one clear error instead of wrong data. From format 5 every
+/// column, model archive and cell carries a checksum (`Checksum`), checked before it is
+/// decoded, so damage is reported as such and names its block. Checksums and the fingerprint
+/// only catch accidents (anyone can recompute them), so opening also checks what the shell relies
 /// on: `application_id` and `user_version`; every value against its column type; dataset and
 /// model names that the shell can type, unique across both; column names that are not empty
 /// and hold no control characters; cell numbers from 1 to 2^31 - 1, increasing; no column

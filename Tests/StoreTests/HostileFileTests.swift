@@ -132,6 +132,34 @@ final class HostileFileTests: StoreTestCase {
 
     // MARK: - Model files
 
+    /// Whole numbers across every kind's model file (sizes, counts, indices, shapes) made huge,
+    /// negative or zero in turn, without the checksum: each file is refused with one line or
+    /// decodes to a model that passed its checks; none traps or allocates what it claims.
+    func testEveryNumberInEveryKindsModelFileIsCheckedBeforeUse() throws {
+        let wholeNumber = try NSRegularExpression(pattern: #"(?<=[\[ ])-?[0-9]+(?=,?\n)"#)
+        var refused = 0
+        for named in try EveryKindRoundTripTests.everyKind().models {
+            let text = String(decoding: try ModelArchive.encode(named.model, name: named.name), as: UTF8.self)
+                .split(separator: "\n").filter { !$0.contains("\"checksum\"") }.joined(separator: "\n")
+            let matches = wholeNumber.matches(in: text, range: NSRange(text.startIndex..., in: text))
+            // Up to 15 numbers spread over the file: a forest has thousands, of a few kinds.
+            for match in stride(from: 0, to: matches.count, by: max(1, matches.count / 15)).map({ matches[$0] }) {
+                let range = Range(match.range, in: text)!
+                for replacement in ["4611686018427387904", "-1", "0"] where text[range] != replacement {
+                    var tampered = text
+                    tampered.replaceSubrange(range, with: replacement)
+                    do {
+                        _ = try ModelArchive.decode(Data(tampered.utf8), source: "m.json")
+                    } catch let error as ModelshError {
+                        XCTAssertFalse(error.message.contains("\n"), error.message)
+                        refused += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(refused, 50)
+    }
+
     func testTamperedModelFilesAreRefused() throws {
         let text = String(decoding: try ModelArchive.encode(try ModelArchiveTests.fittedModel(), name: "m"), as: UTF8.self)
         let unsummed = text.split(separator: "\n").filter { !$0.contains("\"checksum\"") }.joined(separator: "\n")

@@ -273,7 +273,8 @@ final class WorkspaceTests: StoreTestCase {
 /// A model of every kind in the catalogue survives a workspace and a model file: the same value,
 /// the same predictions bit for bit.
 final class EveryKindRoundTripTests: XCTestCase {
-    func testEveryKindSurvivesAWorkspaceAndAModelFile() throws {
+    /// A model of every kind in the catalogue, named `m_KIND`, and the data they were fitted on.
+    static func everyKind() throws -> (data: Dataset, models: [NamedModel]) {
         let rows = 60
         let data = try Dataset(columns: [
             Column.numeric("y", (0 ..< rows).map { Double($0 % 7) + 0.25 * Double($0 % 3) }),
@@ -291,6 +292,11 @@ final class EveryKindRoundTripTests: XCTestCase {
             let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: ["x", "z", "g"], options: options)
             models.append(NamedModel(name: "m_\(kind.name)", model: model))
         }
+        return (data, models)
+    }
+
+    func testEveryKindSurvivesAWorkspaceAndAModelFile() throws {
+        let (data, models) = try Self.everyKind()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("every-kind-\(UUID().uuidString).msw").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "d", dataset: data)], models: models), to: path)
