@@ -29,7 +29,13 @@ enum ModelCard {
         lines += ["- Aliases: \(facts.aliases)", "- Status: \(facts.status)"]
         let others = facts.entry.versions.filter { $0.number != id.version }.map { "\(id.name)@\($0.number)" + ($0.retired ? " (retired)" : "") }
         lines.append("- Other versions: " + (others.isEmpty ? "none" : others.joined(separator: ", ")))
-        return lines.joined(separator: "\n") + "\n"
+        return withoutMarkup(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Names, levels and commands come from files someone may have crafted, so the card holds
+    /// no raw HTML: `&` and `<` become entities, which every Markdown viewer shows as the characters.
+    private static func withoutMarkup(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
     }
 
     private static func purpose(_ model: Model) -> String {

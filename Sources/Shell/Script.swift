@@ -24,13 +24,9 @@ public struct Script: Sendable, Equatable {
 
     /// Reads a script file; a missing or unreadable file is a `noInput` error naming it.
     public static func read(path: String) throws -> Script {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelshError.noInput("cannot open '\(path)': No such file or directory")
-        }
-        guard !isDirectory.boolValue else { throw ModelshError.noInput("cannot read '\(path)': it is a directory") }
+        try ReadableFile.size(of: path)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelshError.noInput("cannot read '\(path)'")
+            throw ModelshError.cannotOpen(path, reason: "it could not be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ModelshError.data("'\(path)' is not UTF-8 text")

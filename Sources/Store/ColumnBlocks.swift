@@ -25,6 +25,16 @@ struct ColumnBlocks {
         let reason: String
     }
 
+    /// The checksum workspace format 5 stores with the column: of the data block, then the
+    /// missing block, then the levels' UTF-8 (categorical only).
+    var checksum: String {
+        var checksum = Checksum()
+        checksum.add(data)
+        checksum.add(missing)
+        if let levels { checksum.add(levels) }
+        return checksum.hex
+    }
+
     /// Lends the blocks of `column` to `body`. Number and code arrays are lent in place, not
     /// copied, since a workspace may hold hundreds of megabytes of them.
     static func withBlocks<T>(of column: Column, _ body: (ColumnBlocks) throws -> T) throws -> T {

@@ -6,6 +6,7 @@ import Models
 ///
 /// ```json
 /// {
+///   "checksum" : "3f1c…",
 ///   "createdBy" : "modelsh 0.1.0",
 ///   "format" : "modelsh-model",
 ///   "formatVersion" : 2,
@@ -19,6 +20,13 @@ import Models
 /// written as the strings "NaN", "Infinity" and "-Infinity" (NaN marks, e.g., a coefficient
 /// left out as aliased, as R's NA does); NaN payload bits are not kept.
 ///
+/// `checksum` is XXH64 (`Checksum`) of the file as this build writes it without the checksum
+/// line, computed over the values read: reindenting the file keeps it valid, changing any value
+/// (a coefficient, a size, a name) makes opening it fail. It catches damage and careless edits,
+/// not forgery (anyone can recompute it); deleting the line accepts an edit, as files from
+/// before checksums (same format version, no such field) open unchecked. The checks on every
+/// model's sizes and invariants run either way.
+///
 /// Readers refuse a `formatVersion` newer than `formatVersion`, so a file from a newer build
 /// gives a clear message instead of a half-understood model, and one older than
 /// `oldestReadable` (format 1 predates stored preprocessing and hyper-parameters).
@@ -29,9 +37,10 @@ public enum ModelArchive {
 
     /// The archive as UTF-8 JSON, ending with a newline.
     public static func encode(_ model: Model, name: String) throws -> Data {
-        let envelope = Envelope(format: format, formatVersion: formatVersion, createdBy: modelshCreatedBy,
+        var envelope = Envelope(format: format, formatVersion: formatVersion, createdBy: modelshCreatedBy,
                                 name: name, model: model)
         do {
+            envelope.checksum = try checksum(of: envelope)
             return try jsonEncoder().encode(envelope) + Data("\n".utf8)
         } catch {
             throw ModelshError(.software, "cannot encode model '\(name)' (\(error))")
@@ -39,7 +48,9 @@ public enum ModelArchive {
     }
 
     /// Reads an archive; `source` names it in errors (a path, or "w.msw (model 'm')").
-    public static func decode(_ data: Data, source: String) throws -> (name: String, model: Model) {
+    /// `verifyingChecksum` is false where the bytes were checked already (a workspace's
+    /// archive has its own checksum), which saves encoding the model again.
+    public static func decode(_ data: Data, source: String, verifyingChecksum: Bool = true) throws -> (name: String, model: Model) {
         let decoder = jsonDecoder()
         // The header is checked on its own first: a newer format's model may not decode at all,
         // and its version is then the useful thing to report.
@@ -76,6 +87,17 @@ public enum ModelArchive {
         // The shell binds the model under this name, so it must be one the shell can type.
         if let problem = StoredNames.identifierProblem(envelope.name) {
             throw ModelshError.data("\(source): damaged model file (name: \(problem))")
+        }
+        if verifyingChecksum, let stored = envelope.checksum {
+            let computed: String
+            do {
+                computed = try checksum(of: envelope)
+            } catch {
+                throw ModelshError(.software, "\(source): cannot encode model '\(envelope.name)' to check it (\(error))")
+            }
+            guard stored == computed else {
+                throw ModelshError.data("\(source): damaged model file (model '\(envelope.name)' does not match its checksum, stored \(StoredNames.quoted(stored)), computed '\(computed)'; if the file was edited on purpose, delete its \"checksum\" line)")
+            }
         }
         return (envelope.name, envelope.model)
     }
@@ -117,6 +139,14 @@ public enum ModelArchive {
         let createdBy: String
         let name: String
         let model: Model
+        var checksum: String? = nil
+    }
+
+    /// The checksum of the archive's text without its checksum field.
+    private static func checksum(of envelope: Envelope) throws -> String {
+        var unsummed = envelope
+        unsummed.checksum = nil
+        return try jsonEncoder().encode(unsummed).withUnsafeBytes { Checksum.hex(of: $0) }
     }
 
     // MARK: - Errors

@@ -16,7 +16,7 @@ struct RegistryReader {
         let names = try readNames()
         var entries: [String: RegisteredModel] = [:]
         for (name, lastNumber) in names { entries[name] = RegisteredModel(lastNumber: lastNumber) }
-        try readVersions(into: &entries)
+        try readVersions(into: &entries, checkingSums: formatVersion >= Workspace.firstWithChecksums)
         for (name, _) in names where entries[name]!.versions.isEmpty {
             throw failure("model '\(name)' has no versions")
         }
@@ -64,10 +64,10 @@ struct RegistryReader {
         return names
     }
 
-    private func readVersions(into entries: inout [String: RegisteredModel]) throws {
+    private func readVersions(into entries: inout [String: RegisteredModel], checkingSums: Bool) throws {
         let query = try database.prepare("""
             SELECT model, version, kind, task, target, features, parameters, data_name, data_fingerprint, data_rows,
-                   data_columns, created, cell, command, parent_model, parent_version, grid, retired, archive
+                   data_columns, created, cell, command, parent_model, parent_version, grid, retired, archive\(checkingSums ? ", checksum" : "")
             FROM versions ORDER BY model, version
             """, reading: "versions")
         while try query.step() {
@@ -80,7 +80,11 @@ struct RegistryReader {
                 throw failure("version \(id) is outside 1…\(entry.lastNumber), the model's last_version")
             }
             guard entry.version(number) == nil else { throw failure("version \(id) appears twice") }
-            let model = try decodeArchive(try query.text(at: 18), name: name)
+            let archive = try query.text(at: 18)
+            if checkingSums {
+                try database.checkSum(try query.text(at: 19), Checksum.hex(joining: archive), of: "the archive of version \(id)")
+            }
+            let model = try decodeArchive(archive, name: name)
             let stored = VersionSummaryColumns(
                 kind: try query.text(at: 2), task: try query.text(at: 3), target: try query.optionalText(at: 4),
                 features: try query.text(at: 5), parameters: try query.text(at: 6), dataName: try query.text(at: 7),
@@ -204,7 +208,10 @@ struct RegistryReader {
     }
 
     private func decodeArchive(_ archive: String, name: String) throws -> Model {
-        let (archivedName, model) = try ModelArchive.decode(Data(archive.utf8), source: "\(database.displayPath) (model '\(name)')")
+        // From format 5 the versions table's checksum covers the archive's bytes, so its own
+        // checksum need not be checked again; older formats' archives carry none.
+        let (archivedName, model) = try ModelArchive.decode(Data(archive.utf8), source: "\(database.displayPath) (model '\(name)')",
+                                                            verifyingChecksum: false)
         guard archivedName == name else {
             throw failure("model '\(name)' holds the archive of a model named '\(archivedName)'")
         }

@@ -47,8 +47,8 @@ enum RegistryWriter {
         let insertModel = try database.prepare("INSERT INTO models (name, position, last_version) VALUES (?1, ?2, ?3)")
         let insertVersion = try database.prepare("""
             INSERT INTO versions (model, version, kind, task, target, features, parameters, data_name, data_fingerprint,
-                                  data_rows, data_columns, created, cell, command, parent_model, parent_version, grid, retired, archive)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                  data_rows, data_columns, created, cell, command, parent_model, parent_version, grid, retired, archive, checksum)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
             """)
         let insertAlias = try database.prepare("INSERT INTO aliases (model, alias, version) VALUES (?1, ?2, ?3)")
         for (position, name) in registry.names.enumerated() {
@@ -95,7 +95,9 @@ enum RegistryWriter {
         try insert.bind(origin.parent?.version, at: 16)
         try insert.bind(try origin.grid.map(VersionSummaryColumns.json), at: 17)
         try insert.bind(version.retired, at: 18)
-        try insert.bind(String(decoding: try ModelArchive.encode(version.model, name: name), as: UTF8.self), at: 19)
+        let archive = String(decoding: try ModelArchive.encode(version.model, name: name), as: UTF8.self)
+        try insert.bind(archive, at: 19)
+        try insert.bind(Checksum.hex(joining: archive), at: 20)
         try insert.step()
         try insert.reset()
     }

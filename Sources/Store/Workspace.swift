@@ -79,8 +79,10 @@ public struct WorkspaceContents: Sendable, Equatable {
 /// previous file as it was. Opening is read-only and never runs code from the file: schema
 /// functions are untrusted, the expected tables must be real tables (not views), and every
 /// block is checked against its row count and type before it becomes a column, so a damaged
-/// or hand-edited file gives one clear error instead of wrong data. The fingerprint only
-/// catches accidents (anyone can recompute it), so opening also checks what the shell relies
+/// or hand-edited file gives one clear error instead of wrong data. From format 5 every
+/// column, model archive and cell carries a checksum (`Checksum`), checked before it is
+/// decoded, so damage is reported as such and names its block. Checksums and the fingerprint
+/// only catch accidents (anyone can recompute them), so opening also checks what the shell relies
 /// on: `application_id` and `user_version`; every value against its column type; dataset and
 /// model names that the shell can type, unique across both; column names that are not empty
 /// and hold no control characters; cell numbers from 1 to 2^31 - 1, increasing; no column
@@ -92,7 +94,8 @@ public enum Workspace {
     public static let format = "modelsh-workspace"
     /// 3: the model registry (every version of a model, its origin, evaluations and aliases).
     /// 4: monitoring entries (`monitor`) with each version.
-    public static let formatVersion = 4
+    /// 5: a checksum (`Checksum`, XXH64) on every column, model archive and cell, checked on open.
+    public static let formatVersion = 5
     /// Format 1 stored models without their preprocessing and hyper-parameters. Format 2 kept
     /// one model per name; opening one makes each model version 1 of its name.
     public static let oldestReadable = 2
@@ -117,13 +120,17 @@ public enum Workspace {
             + (version >= 4 ? ["monitoring", "monitoring_metrics"] : [])
     }
 
-    /// Format version 4. Every table is STRICT, so SQLite itself rejects a value of the
-    /// wrong type when the file is written.
+    /// The first format whose columns, versions and cells carry a checksum.
+    static let firstWithChecksums = 5
+
+    /// Format version 5. Every table is STRICT, so SQLite itself rejects a value of the
+    /// wrong type when the file is written. A checksum is XXH64 (seed 0) as 16 lowercase hex
+    /// digits; it detects a damaged file, not a forged one (anyone can recompute it).
     static let schema = """
         CREATE TABLE meta (
             -- One row: what this file is and which format version wrote it.
             format          TEXT NOT NULL,      -- always 'modelsh-workspace'
-            format_version  INTEGER NOT NULL,   -- 4; readers refuse versions newer than theirs
+            format_version  INTEGER NOT NULL,   -- 5; readers refuse versions newer than theirs
             created_by      TEXT NOT NULL       -- e.g. 'modelsh 0.1.0'
         ) STRICT;
 
@@ -152,6 +159,7 @@ public enum Workspace {
             levels    TEXT,            -- categorical: JSON array of the levels; else NULL
             data      BLOB NOT NULL,
             missing   BLOB NOT NULL,
+            checksum  TEXT NOT NULL,   -- XXH64 of data, then missing, then levels' UTF-8 (if any)
             PRIMARY KEY (dataset, position),
             UNIQUE (dataset, name)
         ) STRICT;
@@ -187,6 +195,7 @@ public enum Workspace {
             grid              TEXT,               -- tune: JSON array of {"name", "values"}, the options it tried
             retired           INTEGER NOT NULL CHECK (retired IN (0, 1)),
             archive           TEXT NOT NULL,
+            checksum          TEXT NOT NULL,      -- XXH64 of archive's UTF-8
             PRIMARY KEY (model, version)
         ) STRICT;
         -- created, cell and command are NULL for the models of a format-2 file (no times kept).
@@ -265,7 +274,8 @@ public enum Workspace {
             number     INTEGER PRIMARY KEY,
             input      TEXT NOT NULL,
             output     TEXT NOT NULL,
-            succeeded  INTEGER NOT NULL CHECK (succeeded IN (0, 1))
+            succeeded  INTEGER NOT NULL CHECK (succeeded IN (0, 1)),
+            checksum   TEXT NOT NULL   -- XXH64 of input's UTF-8, a NUL byte, then output's UTF-8
         ) STRICT;
 
         CREATE TABLE settings (

@@ -10,7 +10,7 @@ struct WorkspaceReader {
 
     static func read(path: String) throws -> WorkspaceContents {
         // SQLite takes an empty file for an empty database, which would only say "no meta table".
-        guard try FileAccess.requireReadableFile(path) > 0 else {
+        guard try ReadableFile.size(of: path) > 0 else {
             throw ModelshError.data("\(path): not a modelsh workspace (the file is empty)")
         }
         let reader = WorkspaceReader(database: try SQLiteDatabase(path: path, displayPath: path,
@@ -40,12 +40,13 @@ struct WorkspaceReader {
             let found = objectTypes[table].map { "'\(table)' is a \($0), not a table" } ?? "table '\(table)' is missing"
             throw database.failure(message: found)
         }
-        let datasets = try readDatasets()
+        let hasChecksums = version >= Workspace.firstWithChecksums
+        let datasets = try readDatasets(checkingSums: hasChecksums)
         try checkEveryColumnBelongs(to: Set(datasets.map(\.name)))
         let registryReader = RegistryReader(database: database)
         let registry = version >= 3 ? try registryReader.read(formatVersion: version) : try registryReader.readFormat2()
         try checkOneNamespace(datasets.map(\.name) + registry.names)
-        return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(), settings: try readSettings())
+        return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(checkingSums: hasChecksums), settings: try readSettings())
     }
 
     private func pragma(_ name: String) throws -> Int {
@@ -95,11 +96,12 @@ struct WorkspaceReader {
 
     // MARK: - Datasets
 
-    private func readDatasets() throws -> [NamedDataset] {
+    private func readDatasets(checkingSums: Bool) throws -> [NamedDataset] {
         let datasetQuery = try database.prepare("SELECT name, row_count, fingerprint FROM datasets ORDER BY position",
                                                 reading: "datasets")
         let columnQuery = try database.prepare(
-            "SELECT name, type, levels, data, missing FROM columns WHERE dataset = ?1 ORDER BY position", reading: "columns")
+            "SELECT name, type, levels, data, missing\(checkingSums ? ", checksum" : "") FROM columns WHERE dataset = ?1 ORDER BY position",
+            reading: "columns")
         var datasets: [NamedDataset] = []
         while try datasetQuery.step() {
             let name = try datasetQuery.text(at: 0)
@@ -111,15 +113,18 @@ struct WorkspaceReader {
                 throw database.failure(message: "dataset '\(name)' has \(rowCount) rows")
             }
             try columnQuery.bind(name, at: 1)
-            let dataset = try readDataset(named: name, rowCount: rowCount, fingerprint: fingerprint, from: columnQuery)
+            let dataset = try readDataset(named: name, rowCount: rowCount, fingerprint: fingerprint, from: columnQuery,
+                                          checkingSums: checkingSums)
             try columnQuery.reset()
             datasets.append(NamedDataset(name: name, dataset: dataset))
         }
         return datasets
     }
 
+    /// Each column's blocks are checked against their checksum (format 5) before they are
+    /// decoded, so a damaged block is reported as such rather than as whatever it decodes to.
     private func readDataset(named name: String, rowCount: Int, fingerprint: String,
-                             from columnQuery: SQLiteStatement) throws -> Dataset {
+                             from columnQuery: SQLiteStatement, checkingSums: Bool) throws -> Dataset {
         var columns: [Column] = []
         while try columnQuery.step() {
             try Interruption.check()
@@ -129,9 +134,13 @@ struct WorkspaceReader {
             }
             let type = try columnQuery.text(at: 1)
             let levels = try columnQuery.optionalText(at: 2)
+            let storedChecksum = checkingSums ? try columnQuery.text(at: 5) : nil
             let column = try columnQuery.withBlob(at: 3) { data in
                 try columnQuery.withBlob(at: 4) { missing in
                     let blocks = ColumnBlocks(type: type, levels: levels, data: data, missing: missing)
+                    if let storedChecksum {
+                        try database.checkSum(storedChecksum, blocks.checksum, of: "dataset '\(name)', column \(StoredNames.quoted(columnName))")
+                    }
                     do {
                         return try blocks.column(named: columnName, rowCount: rowCount)
                     } catch let problem as ColumnBlocks.Problem {
@@ -183,8 +192,9 @@ struct WorkspaceReader {
 
     /// Cells in the order stored, which must be by increasing number: the shell numbers the
     /// next cell after the last one.
-    private func readCells() throws -> [CellRecord] {
-        let query = try database.prepare("SELECT number, input, output, succeeded FROM cells", reading: "cells")
+    private func readCells(checkingSums: Bool) throws -> [CellRecord] {
+        let query = try database.prepare("SELECT number, input, output, succeeded\(checkingSums ? ", checksum" : "") FROM cells",
+                                         reading: "cells")
         var cells: [CellRecord] = []
         while try query.step() {
             let number = try query.int(at: 0)
@@ -198,8 +208,11 @@ struct WorkspaceReader {
             guard succeeded == 0 || succeeded == 1 else {
                 throw database.failure(message: "cell \(number) has succeeded = \(succeeded)")
             }
-            cells.append(CellRecord(number: number, input: try query.text(at: 1),
-                                    output: try query.text(at: 2), succeeded: succeeded == 1))
+            let (input, output) = (try query.text(at: 1), try query.text(at: 2))
+            if checkingSums {
+                try database.checkSum(try query.text(at: 4), Checksum.hex(joining: input, output), of: "cell \(number)")
+            }
+            cells.append(CellRecord(number: number, input: input, output: output, succeeded: succeeded == 1))
         }
         return cells
     }

@@ -63,8 +63,8 @@ enum WorkspaceWriter {
         let insertDataset = try database.prepare(
             "INSERT INTO datasets (name, position, row_count, fingerprint) VALUES (?1, ?2, ?3, ?4)")
         let insertColumn = try database.prepare("""
-            INSERT INTO columns (dataset, position, name, type, levels, data, missing)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO columns (dataset, position, name, type, levels, data, missing, checksum)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         for (position, named) in datasets.enumerated() {
             try insertDataset.bind(named.name, at: 1)
@@ -92,6 +92,7 @@ enum WorkspaceWriter {
                 // The blocks are borrowed, so the row must be written before they go away.
                 try insert.bindBorrowedBlob(blocks.data, at: 6)
                 try insert.bindBorrowedBlob(blocks.missing, at: 7)
+                try insert.bind(blocks.checksum, at: 8)
                 try insert.step()
                 try insert.reset()
             }
@@ -101,12 +102,13 @@ enum WorkspaceWriter {
     }
 
     private static func writeCells(_ cells: [CellRecord], _ database: SQLiteDatabase) throws {
-        let insert = try database.prepare("INSERT INTO cells (number, input, output, succeeded) VALUES (?1, ?2, ?3, ?4)")
+        let insert = try database.prepare("INSERT INTO cells (number, input, output, succeeded, checksum) VALUES (?1, ?2, ?3, ?4, ?5)")
         for cell in cells {
             try insert.bind(cell.number, at: 1)
             try insert.bind(cell.input, at: 2)
             try insert.bind(cell.output, at: 3)
             try insert.bind(cell.succeeded, at: 4)
+            try insert.bind(Checksum.hex(joining: cell.input, cell.output), at: 5)
             try insert.step()
             try insert.reset()
         }

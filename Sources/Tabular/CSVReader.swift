@@ -109,15 +109,15 @@ struct FileByteSource: ByteSource {
     init(path: String) throws {
         self.path = path
         var status = stat()
-        guard stat(path, &status) == 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        guard stat(path, &status) == 0 else { throw ModelshError.cannotOpen(path, errno: errno) }
         try Self.requireRegularFile(status, path: path)
         // Non-blocking, and checked again once open, in case the path changed in between.
         descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ModelshError.noInput("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw ModelshError.cannotOpen(path, errno: errno) }
         guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             closeDescriptor(descriptor)
-            throw ModelshError.noInput("cannot read '\(path)': \(reason)")
+            throw ModelshError.cannotRead(path, errno: code)
         }
         size = Int(status.st_size)
         do { try Self.requireRegularFile(status, path: path) } catch {
@@ -149,20 +149,16 @@ struct FileByteSource: ByteSource {
         while true {
             let count = readDescriptor(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
-            if errno != EINTR { throw ModelshError.noInput("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            if errno != EINTR { throw ModelshError.cannotRead(path, errno: errno) }
         }
     }
 
     mutating func rewind() throws {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw ModelshError.noInput("cannot read '\(path)' again: \(String(cString: strerror(errno)))") }
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw ModelshError.cannotRead(path, errno: errno) }
     }
 
     private static func requireRegularFile(_ status: stat, path: String) throws {
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: throw ModelshError.noInput("cannot read '\(path)': it is a directory")
-        default: throw ModelshError.noInput("cannot read '\(path)': not a regular file")
-        }
+        if let problem = ReadableFile.problem(mode: status.st_mode) { throw ModelshError.cannotOpen(path, reason: problem) }
     }
 }
 

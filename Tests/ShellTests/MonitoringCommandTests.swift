@@ -66,6 +66,7 @@ final class MonitoringCommandTests: ShellTestCase {
         var inner = try XCTUnwrap(json["model"] as? [String: Any])
         inner["profile"] = nil
         json["model"] = inner
+        json["checksum"] = nil
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + ".json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))

@@ -46,11 +46,37 @@ final class ModelArchiveTests: StoreTestCase {
         let text = String(decoding: try ModelArchive.encode(try Self.fittedModel(), name: "m"), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.first, "{")
-        XCTAssertEqual(lines[1], "  \"createdBy\" : \"\(modelshCreatedBy)\",")
-        XCTAssertEqual(lines[2], "  \"format\" : \"modelsh-model\",")
-        XCTAssertEqual(lines[3], "  \"formatVersion\" : 2,")
-        XCTAssertEqual(lines[4], "  \"model\" : {")
+        XCTAssertTrue(lines[1].hasPrefix("  \"checksum\" : \""))
+        XCTAssertEqual(lines[2], "  \"createdBy\" : \"\(modelshCreatedBy)\",")
+        XCTAssertEqual(lines[3], "  \"format\" : \"modelsh-model\",")
+        XCTAssertEqual(lines[4], "  \"formatVersion\" : 2,")
+        XCTAssertEqual(lines[5], "  \"model\" : {")
         XCTAssertTrue(text.hasSuffix("  \"name\" : \"m\"\n}\n"))
+    }
+
+    // MARK: - Checksum
+
+    /// The archive's text without its first line, as the README documents the checksum.
+    func testChecksumIsXXH64OfTheFileWithoutItsChecksumLine() throws {
+        let text = String(decoding: try ModelArchive.encode(try Self.fittedModel(), name: "m"), as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let stored = lines.remove(at: 1).split(separator: "\"")[3]
+        let unsummed = lines.joined(separator: "\n").dropLast()  // the encoder writes no final newline
+        XCTAssertEqual(String(stored), Checksum.hex(joining: String(unsummed)))
+    }
+
+    func testAChangedValueFailsTheChecksumButReindentingDoesNot() throws {
+        let text = String(decoding: try ModelArchive.encode(try Self.fittedModel(), name: "m"), as: UTF8.self)
+        // The training dataset's name, a value the model's own checks cannot tell is wrong.
+        let changed = text.replacingOccurrences(of: "\"datasetName\" : \"train\"", with: "\"datasetName\" : \"trains\"")
+        XCTAssertNotEqual(changed, text)
+        assertModelshError(.data, containing: ["m.json: damaged model file (model 'm' does not match its checksum", "delete its \"checksum\" line"]) {
+            try ModelArchive.decode(Data(changed.utf8), source: "m.json")
+        }
+        let reindented = text.replacingOccurrences(of: "\n  ", with: "\n\t").replacingOccurrences(of: " : ", with: ":")
+        XCTAssertEqual(try ModelArchive.decode(Data(reindented.utf8), source: "m.json").model, try Self.fittedModel())
+        let accepted = changed.split(separator: "\n").filter { !$0.contains("\"checksum\"") }.joined(separator: "\n")
+        XCTAssertEqual(try ModelArchive.decode(Data(accepted.utf8), source: "m.json").model.training.datasetName, "trains")
     }
 
     /// JSON has to carry every double exactly, including the ones JSON itself cannot spell.
@@ -104,7 +130,7 @@ final class ModelArchiveTests: StoreTestCase {
         assertModelshError(.noInput, containing: ["absent.json: cannot open (No such file or directory)"]) {
             try ModelArchive.load(path: scratchFile("absent.json"))
         }
-        assertModelshError(.noInput, containing: ["\(scratchPath): cannot open (not a regular file)"]) {
+        assertModelshError(.noInput, containing: ["\(scratchPath): cannot open (it is a directory)"]) {
             try ModelArchive.load(path: scratchPath)
         }
     }
@@ -181,9 +207,7 @@ final class ModelArchiveTests: StoreTestCase {
     func testDamagedArchiveInsideAWorkspaceNamesFileAndModel() throws {
         let path = scratchFile("w.msw")
         try Workspace.save(WorkspaceContents(models: [NamedModel(name: "m", model: try Self.fittedModel())]), to: path)
-        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
-        try database.execute("UPDATE versions SET archive = substr(archive, 1, 100)")
-        try database.close()
+        try forge(path, "UPDATE versions SET archive = substr(archive, 1, 100)")
         assertModelshError(.data, containing: ["\(path) (model 'm'): not a modelsh model file (not valid JSON)"]) {
             try Workspace.open(path: path)
         }

@@ -104,7 +104,7 @@ final class RegistryWorkspaceTests: StoreTestCase {
             ("UPDATE metrics SET evaluation = 7 WHERE evaluation = 1", "a metric belongs to evaluation 7 of version 'm'@3"),
             ("UPDATE aliases SET version = 2", "alias 'production' belongs to version 'm'@2, which is not in table 'versions'"),
             ("UPDATE aliases SET alias = '2nd'", "model 'm' has alias '2nd', which is not a name"),
-            ("INSERT INTO models VALUES ('d', 9, 1); INSERT INTO versions SELECT 'd', 1, kind, task, target, features, parameters, data_name, data_fingerprint, data_rows, data_columns, created, cell, command, NULL, NULL, NULL, 0, replace(archive, '\"name\" : \"other\"', '\"name\" : \"d\"') FROM versions WHERE model = 'other'",
+            ("INSERT INTO models VALUES ('d', 9, 1); INSERT INTO versions SELECT 'd', 1, kind, task, target, features, parameters, data_name, data_fingerprint, data_rows, data_columns, created, cell, command, NULL, NULL, NULL, 0, replace(archive, '\"name\" : \"other\"', '\"name\" : \"d\"'), '' FROM versions WHERE model = 'other'",
              "the name 'd' is used twice"),
         ]
         for (sql, message) in cases {

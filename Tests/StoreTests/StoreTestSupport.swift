@@ -36,7 +36,7 @@ class StoreTestCase: XCTestCase {
     func assertOpenFails(afterRunning sql: String, on givenPath: String? = nil, containing fragments: [String],
                          file: StaticString = #filePath, line: UInt = #line) throws {
         let path = try givenPath ?? savedSample()
-        try modify(path) { try $0.execute(sql) }
+        try forge(path, sql)
         assertModelshError(.data, containing: [path] + fragments, file: file, line: line) {
             try Workspace.open(path: path)
         }
@@ -47,6 +47,43 @@ class StoreTestCase: XCTestCase {
         let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
         try edit(database)
         try database.close()
+    }
+
+    /// Runs `sql` on the file, then recomputes every checksum as a forger would (checksums
+    /// catch damage, not forgery), so the edit reaches the checks behind them.
+    func forge(_ path: String, _ sql: String) throws {
+        try modify(path) { database in
+            try database.execute(sql)
+            try reseal(database)
+        }
+    }
+
+    /// Recomputes the checksum of every column, version and cell that has one. Tables an edit
+    /// replaced without a checksum column, and rows with blocks of the wrong type, are left as
+    /// they are: the reader reports those.
+    private func reseal(_ database: SQLiteDatabase) throws {
+        func resealTable(_ table: String, contents: String, checksum: (SQLiteStatement) throws -> String) throws {
+            guard let query = try? database.prepare("SELECT rowid, \(contents), checksum FROM \(table)") else { return }
+            var sums: [(Int, String)] = []
+            while try query.step() {
+                if let sum = try? checksum(query) { sums.append((try query.int(at: 0), sum)) }
+            }
+            let update = try database.prepare("UPDATE \(table) SET checksum = ?1 WHERE rowid = ?2")
+            for (row, sum) in sums {
+                try update.bind(sum, at: 1)
+                try update.bind(row, at: 2)
+                try update.step()
+                try update.reset()
+            }
+        }
+        try resealTable("columns", contents: "data, missing, levels") { query in
+            let levels = try query.optionalText(at: 3)
+            return try query.withBlob(at: 1) { data in
+                try query.withBlob(at: 2) { ColumnBlocks(type: "", levels: levels, data: data, missing: $0).checksum }
+            }
+        }
+        try resealTable("versions", contents: "archive") { Checksum.hex(joining: try $0.text(at: 1)) }
+        try resealTable("cells", contents: "input, output") { Checksum.hex(joining: try $0.text(at: 1), try $0.text(at: 2)) }
     }
 }
 

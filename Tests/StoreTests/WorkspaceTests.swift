@@ -186,19 +186,17 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testNewerFormatVersionIsRefusedClearly() throws {
-        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 5", containing: [" was written by a newer modelsh (format 5; this build reads up to 4)"])
+        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 6", containing: [" was written by a newer modelsh (format 6; this build reads up to 5)"])
     }
 
     func testFormatOneFromModelsh01IsRefusedWithAReason() throws {
         try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 1; PRAGMA user_version = 1",
-                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 4"])
+                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 5"])
     }
 
     func testTamperedBlobLengthNamesDatasetAndColumn() throws {
         let path = try savedSample()
-        try modify(path) {
-            try $0.execute("UPDATE columns SET data = substr(data, 1, length(data) - 3) WHERE name = 'price'")
-        }
+        try forge(path, "UPDATE columns SET data = substr(data, 1, length(data) - 3) WHERE name = 'price'")
         assertModelshError(.data, containing: [path, "dataset 'houses', column 'price'", "data block is 45 bytes, expected 48"]) {
             try Workspace.open(path: path)
         }
@@ -268,14 +266,15 @@ final class WorkspaceTests: StoreTestCase {
         process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertEqual(text, "ok\nmodelsh-workspace|4\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
+        XCTAssertEqual(text, "ok\nmodelsh-workspace|5\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
     }
 }
 
 /// A model of every kind in the catalogue survives a workspace and a model file: the same value,
 /// the same predictions bit for bit.
 final class EveryKindRoundTripTests: XCTestCase {
-    func testEveryKindSurvivesAWorkspaceAndAModelFile() throws {
+    /// A model of every kind in the catalogue, named `m_KIND`, and the data they were fitted on.
+    static func everyKind() throws -> (data: Dataset, models: [NamedModel]) {
         let rows = 60
         let data = try Dataset(columns: [
             Column.numeric("y", (0 ..< rows).map { Double($0 % 7) + 0.25 * Double($0 % 3) }),
@@ -293,6 +292,11 @@ final class EveryKindRoundTripTests: XCTestCase {
             let model = try ModelCatalogue.fit(kind: kind.name, data: data, datasetName: "d", target: target, features: ["x", "z", "g"], options: options)
             models.append(NamedModel(name: "m_\(kind.name)", model: model))
         }
+        return (data, models)
+    }
+
+    func testEveryKindSurvivesAWorkspaceAndAModelFile() throws {
+        let (data, models) = try Self.everyKind()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("every-kind-\(UUID().uuidString).msw").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "d", dataset: data)], models: models), to: path)

@@ -24,8 +24,8 @@ final class WorkspaceValidationTests: StoreTestCase {
         try assertOpenFails(
             afterRunning: """
                 DROP TABLE cells;
-                CREATE TABLE cells (number, input, output, succeeded);
-                INSERT INTO cells VALUES (2, 'a', '', 1), (1, 'b', '', 1);
+                CREATE TABLE cells (number, input, output, succeeded, checksum);
+                INSERT INTO cells VALUES (2, 'a', '', 1, ''), (1, 'b', '', 1, '');
                 """,
             containing: [": damaged workspace (cell numbers must increase; cell 1 follows cell 2)"])
     }
@@ -180,12 +180,12 @@ final class WorkspaceValidationTests: StoreTestCase {
         try assertOpenFails(afterRunning: "PRAGMA application_id = 1",
                             containing: [": not a modelsh workspace (application_id is 0x1, expected 0x4D534857)"])
         try assertOpenFails(afterRunning: "PRAGMA user_version = 7",
-                            containing: [": damaged workspace (user_version is 7 but meta says format version 4)"])
+                            containing: [": damaged workspace (user_version is 7 but meta says format version 5)"])
     }
 
     func testColumnsOfADatasetThatIsNotListedAreAnError() throws {
         try assertOpenFails(
-            afterRunning: "INSERT INTO columns SELECT 'ghost', position, name, type, levels, data, missing FROM columns WHERE dataset = 'long'",
+            afterRunning: "INSERT INTO columns SELECT 'ghost', position, name, type, levels, data, missing, checksum FROM columns WHERE dataset = 'long'",
             containing: [": damaged workspace (a column belongs to dataset 'ghost', which is not in table 'datasets')"])
     }
 

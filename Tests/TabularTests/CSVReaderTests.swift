@@ -140,15 +140,15 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertThrowsError(try CSVReader.read(path: "/nonexistent/x.csv")) { error in
             let error = error as? ModelshError
             XCTAssertEqual(error?.category, .noInput)
-            XCTAssertEqual(error?.message, "cannot open '/nonexistent/x.csv': No such file or directory")
+            XCTAssertEqual(error?.message, "/nonexistent/x.csv: cannot open (No such file or directory)")
         }
-        assertError(try CSVReader.read(path: "/tmp"), .noInput, "cannot read '/tmp': it is a directory")
+        assertError(try CSVReader.read(path: "/tmp"), .noInput, "/tmp: cannot open (it is a directory)")
     }
 
     func testOnlyRegularFilesAreRead() throws {
         // Before: /dev/zero and /dev/urandom aborted allocating 4 GB, and a FIFO waited forever.
         for device in ["/dev/zero", "/dev/urandom", "/dev/null"] {
-            assertError(try CSVReader.read(path: device), .noInput, "cannot read '\(device)': not a regular file")
+            assertError(try CSVReader.read(path: device), .noInput, "\(device): cannot open (not a regular file)")
         }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -159,16 +159,16 @@ final class CSVReaderTests: XCTestCase {
             let writer = open(fifo, O_WRONLY | O_NONBLOCK)
             if writer >= 0 { close(writer) }
         }
-        assertError(try CSVReader.read(path: fifo), .noInput, "cannot read '\(fifo)': not a regular file")
+        assertError(try CSVReader.read(path: fifo), .noInput, "\(fifo): cannot open (not a regular file)")
 
         let file = folder + "/data.csv"
         try Data("x\n1\n".utf8).write(to: URL(fileURLWithPath: file))
         try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: file)
         XCTAssertEqual(try CSVReader.read(path: folder + "/link.csv").rowCount, 1, "a symlink to a file is followed")
         try FileManager.default.createSymbolicLink(atPath: folder + "/zero.csv", withDestinationPath: "/dev/zero")
-        assertError(try CSVReader.read(path: folder + "/zero.csv"), .noInput, "cannot read '\(folder)/zero.csv': not a regular file")
+        assertError(try CSVReader.read(path: folder + "/zero.csv"), .noInput, "\(folder)/zero.csv: cannot open (not a regular file)")
         try FileManager.default.createSymbolicLink(atPath: folder + "/dir.csv", withDestinationPath: folder)
-        assertError(try CSVReader.read(path: folder + "/dir.csv"), .noInput, "cannot read '\(folder)/dir.csv': it is a directory")
+        assertError(try CSVReader.read(path: folder + "/dir.csv"), .noInput, "\(folder)/dir.csv: cannot open (it is a directory)")
     }
 
     func testReadsAFileFromDisk() throws {
