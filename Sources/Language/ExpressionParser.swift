@@ -190,6 +190,8 @@ extension Parser {
             return node(inner.kind, from: start)
         case .versioned:
             throw ModelshError.usage("a model version cannot be part of an expression", at: token.location)
+        case .duration:
+            throw ModelshError.usage("a duration ('\(token.display)') cannot be negated or part of an expression", at: token.location)
         case .symbol("["):
             throw ModelshError.usage("a list can be part of an expression only after 'in' (x in [1, 2])", at: token.location)
         case .end where isInsideParentheses:

@@ -49,13 +49,13 @@ final class ParserTests: XCTestCase {
         guard case .option(_, _, let time) = command.arguments[3] else { return XCTFail("expected an option") }
         XCTAssertEqual(time.value, .duration(seconds: 120, text: "2m"))
         XCTAssertEqual(time.value.kindName, "a duration")
-        // `x-1` is still the word x and the number -1, as before hyphenated words.
-        let positionals = command.arguments.suffix(2).compactMap { argument -> Value? in
-            if case .positional(let value) = argument { return value.value }
-            return nil
-        }
-        XCTAssertEqual(positionals, [.word("x"), .number(-1, text: "-1")])
-        XCTAssertEqual(parseError("auto d time=-5s")?.message, "expected a number after '-'")
+        // `x-1` is not a hyphenated word (a digit follows the '-'): it is the expression x - 1.
+        guard case .positional(let difference) = try XCTUnwrap(command.arguments.last),
+              case .expression(let expression) = difference.value,
+              case .binary(.subtract, let left, let right) = expression.kind else { return XCTFail("expected x - 1") }
+        XCTAssertEqual(left.kind, .name("x"))
+        XCTAssertEqual(right.kind, .number(1))
+        XCTAssertEqual(parseError("auto d time=-5s")?.message, "a duration ('5s') cannot be negated or part of an expression")
     }
 
     func testNegativeNumbers() throws {
