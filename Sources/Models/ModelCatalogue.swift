@@ -111,13 +111,7 @@ public struct ModelKind: Sendable {
                                     valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: request.options)
             var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
-            do {
-                try model.check()
-                model.profile = try TrainingProfile(model: model, source: request.data, used: frame.data)
-                try model.profile?.check(in: model)
-            } catch let problem as Inconsistency {
-                throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
-            }
+            try model.checkAndProfile(source: request.data, used: frame.data)
             return model
         }
     }

@@ -99,13 +99,7 @@ public enum StreamedFit {
                                 valuesImputed: 0, fingerprint: scan.fingerprint, options: options)
         var model = Model(kind: kind.name, task: scan.task, schema: scan.schema, preprocessing: preprocessing,
                           parameters: parameters, state: state, training: info)
-        do {
-            try model.check()
-            model.profile = try TrainingProfile(model: model, source: scan.sample, used: scan.usedSample)
-            try model.profile?.check(in: model)
-        } catch let problem as Inconsistency {
-            throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
-        }
+        try model.checkAndProfile(source: scan.sample, used: scan.usedSample)
         return model
     }
 

@@ -56,6 +56,21 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
     }
 }
 
+extension Model {
+    /// Checks a fresh fit's invariants and attaches its training profile (`source`: the training
+    /// dataset, or a sample of it; `used`: the rows and columns the fit used). An inconsistency
+    /// in a model just fitted means its numbers overflowed.
+    mutating func checkAndProfile(source: Dataset, used: Dataset) throws {
+        do {
+            try check()
+            profile = try TrainingProfile(model: self, source: source, used: used)
+            try profile?.check(in: self)
+        } catch let problem as Inconsistency {
+            throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")
+        }
+    }
+}
+
 /// The training moments of the numeric features, for the Mahalanobis distance of new rows
 /// (`MahalanobisDistance`): over the training rows with all of them present (at most
 /// `NumberProfile.quantileRowLimit` of them, evenly spaced: a threshold on a distance needs no
