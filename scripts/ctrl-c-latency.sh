@@ -3,7 +3,8 @@
 # command below on a generated dataset, sends ^C once it has run a while, and times the wait for
 # "interrupted" and the next prompt; then checks `vars` shows the session unchanged. Prints one
 # line per command (latency in ms, median of REPEATS, default 3; ^C goes DELAY s after the
-# command, default 0.3).
+# command, default 0.3; a small machine load makes `load` finish sooner, so give a later DELAY to
+# the slow commands alone with ONLY=cv,tune).
 #   MODELSH=.build/release/modelsh scripts/ctrl-c-latency.sh   (default: .build/debug/modelsh)
 #   ROWS=N sets the dataset's size (default 2000000)
 set -euo pipefail
@@ -14,7 +15,7 @@ awk -v n="${ROWS:-2000000}" 'BEGIN { print "x1,x2,x3,x4,group,y,label"; srand(2)
   for (i = 0; i < n; i++) { a = rand(); b = rand(); c = rand(); d = rand()
     printf "%.6f,%.6f,%.6f,%.6f,g%d,%.6f,%s\n", a, b, c, d, i % 5, 3 * a - b + c * d + rand(), (a + b > 1 ? "yes" : "no") } }' > "$work/big.csv"
 cd "$work"
-MODELSH="$modelsh" REPEATS="${REPEATS:-3}" DELAY="${DELAY:-0.3}" python3 - <<'PY'
+MODELSH="$modelsh" ONLY="${ONLY:-}" REPEATS="${REPEATS:-3}" DELAY="${DELAY:-0.3}" python3 - <<'PY'
 import os, pty, select, statistics, sys, time
 
 modelsh = os.environ["MODELSH"]
@@ -25,6 +26,8 @@ commands = [
     ("cv",     'cv forest big target=y folds=5 trees=50 seed=1'),
     ("tune",   'tune forest big target=y trees=20,40 folds=5 seed=1 as slow'),
 ]
+if os.environ["ONLY"]:
+    commands = [c for c in commands if c[0] in os.environ["ONLY"].split(",")]
 
 def start():
     pid, fd = pty.fork()
