@@ -74,14 +74,20 @@ public struct NumberProfile: Codable, Sendable, Equatable {
         // fraction of the cost of selecting among millions.
         let spaced = values.count <= Self.quantileRowLimit ? values
             : (0 ..< Self.quantileRowLimit).map { values[$0 * values.count / Self.quantileRowLimit] }
+        // One sort of the spaced values serves the deciles and the whole sample (a selection
+        // per quantile cost several times as much for a thousand of them).
+        let sorted = spaced.sorted()
         var distinct: [Double] = []
-        for edge in Quantile.type7(unsorted: spaced, (1 ... 9).map { Double($0) / 10 }) where distinct.last != edge { distinct.append(edge) }
+        for decile in 1 ... 9 {
+            let edge = Quantile.type7(sorted: sorted, Double(decile) / 10)
+            if distinct.last != edge { distinct.append(edge) }
+        }
         edges = distinct
         binCounts = PopulationStability.counts(values, edges: distinct)
         if let limit = sampleLimit, values.count > limit {
-            sample = Quantile.type7(unsorted: spaced, (0 ..< limit).map { Double($0) / Double(limit - 1) })
+            sample = (0 ..< limit).map { Quantile.type7(sorted: sorted, Double($0) / Double(limit - 1)) }
         } else {
-            sample = values.sorted()
+            sample = sorted
         }
     }
 

@@ -24,15 +24,25 @@ public enum PopulationStability {
     /// Bin i of `edges` (ascending) holds the values in (edges[i − 1], edges[i]]; the first bin
     /// everything up to edges[0], the last everything above the last edge.
     public static func counts(_ values: [Double], edges: [Double]) -> [Double] {
-        var counts = [Double](repeating: 0, count: edges.count + 1)
+        var counts = [Int](repeating: 0, count: edges.count + 1)
         // A value's bin is the number of edges below it (the edges ascend): counted without
-        // branches, which a binary search's unpredictable ones make several times slower.
-        for value in values where !value.isNaN {
-            var bin = 0
-            for edge in edges { bin &+= value > edge ? 1 : 0 }
-            counts[bin] += 1
+        // branches, which a binary search's unpredictable ones make several times slower, against
+        // eight edges at a time (padded with +∞, which no value exceeds).
+        let lanes = SIMD8<Double>.scalarCount
+        let groups = (0 ..< (edges.count + lanes - 1) / lanes).map { group in
+            SIMD8<Double>((0 ..< lanes).map { lane in group * lanes + lane < edges.count ? edges[group * lanes + lane] : .infinity })
         }
-        return counts
+        counts.withUnsafeMutableBufferPointer { counts in
+            values.withUnsafeBufferPointer { values in
+                for value in values where !value.isNaN {
+                    let spread = SIMD8<Double>(repeating: value)
+                    var bin = 0
+                    for group in groups { bin &+= Int(SIMD8<Int64>.zero.replacing(with: 1, where: spread .> group).wrappedSum()) }
+                    counts[bin] &+= 1
+                }
+            }
+        }
+        return counts.map(Double.init)
     }
 }
 

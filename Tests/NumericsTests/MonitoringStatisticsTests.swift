@@ -88,4 +88,20 @@ final class MonitoringStatisticsTests: XCTestCase {
         assertRelative(distance.squaredDistance([3, 4]), 9 + 4)
         XCTAssertTrue(distance.squaredDistance([.nan, 1]).isNaN)
     }
+
+    /// Bin counts against any number of edges (none, fewer than eight, several groups of
+    /// eight), ties with an edge going below it, missing values not counted: as a plain count.
+    func testBinCountsEqualAPlainCountForAnyNumberOfEdges() {
+        var generator = Xoshiro256StarStar(seed: 7)
+        let values = (0 ..< 5000).map { row -> Double in row % 97 == 0 ? .nan : Double(generator.bounded(200)) / 4 }
+        for edgeCount in [0, 1, 7, 8, 9, 17] {
+            let edges: [Double] = (0 ..< edgeCount).map { index in
+                let step = Double(index * 50 / max(edgeCount, 1))
+                return step + (index % 2 == 1 ? 0.25 : 0)
+            }
+            var expected = [Double](repeating: 0, count: edgeCount + 1)
+            for value in values where !value.isNaN { expected[edges.filter { value > $0 }.count] += 1 }
+            XCTAssertEqual(PopulationStability.counts(values, edges: edges), expected, "\(edgeCount) edges")
+        }
+    }
 }
