@@ -40,7 +40,7 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
         let coded = try concurrentMap(features.count, threads: threads) { f in
             if Interruption.isRequested { throw interrupted }
             switch features[f] {
-            case .numbers(let values): return Self.numeric(values, maximumBins: maximumBins)
+            case .numbers(let values): return try Self.numeric(values, maximumBins: maximumBins)
             case .levels(let levels, let count):
                 return (levels.map { $0 < 0 ? Code(count) : Code($0) }, count, true, [Double](), [Double]())
             }
@@ -59,9 +59,9 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
     }
 
     /// A numeric feature's bins and each row's bin (binary search over the bins' largest values).
-    private static func numeric(_ values: [Double], maximumBins: Int?)
+    private static func numeric(_ values: [Double], maximumBins: Int?) throws
         -> (codes: [Code], count: Int, categorical: Bool, lowest: [Double], highest: [Double]) {
-        let (lowest, highest) = bins(values, maximumBins: maximumBins)
+        let (lowest, highest) = try bins(values, maximumBins: maximumBins)
         let missing = Code(highest.count)
         let codes = values.map { value -> Code in
             guard !value.isNaN else { return missing }
@@ -79,8 +79,8 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
     /// when there are at most `maximumBins` of them (or no maximum); otherwise bin b closes at
     /// the first distinct value where the count of values so far reaches b · n / maximumBins, so
     /// bins hold about n / maximumBins values each and a value is never split across two.
-    static func bins(_ values: [Double], maximumBins: Int?) -> (lowest: [Double], highest: [Double]) {
-        let sorted = values.filter { !$0.isNaN }.sorted()
+    static func bins(_ values: [Double], maximumBins: Int?) throws -> (lowest: [Double], highest: [Double]) {
+        let sorted = try interruptiblySorted(values.filter { !$0.isNaN })
         var distinct: [Double] = [], counts: [Int] = []
         for value in sorted {
             if value == distinct.last { counts[counts.count - 1] += 1 } else { distinct.append(value); counts.append(1) }
@@ -97,6 +97,37 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
             while quantile * sorted.count <= cumulative * maximumBins { quantile += 1 }
         }
         return (lowest, highest)
+    }
+
+    /// `values` (no NaN) in ascending order, sorted in runs of 2^16 and merged pairwise, with
+    /// Ctrl-C checked between runs and merges: one sort of millions of values would otherwise
+    /// keep a forest from answering it for a quarter of a second or more.
+    static func interruptiblySorted(_ values: [Double]) throws -> [Double] {
+        let run = 1 << 16, n = values.count
+        var source = values
+        for start in stride(from: 0, to: n, by: run) {
+            if Interruption.isRequested { throw interrupted }
+            source[start ..< min(start + run, n)].sort()
+        }
+        guard n > run else { return source }
+        var target = [Double](repeating: 0, count: n)
+        var width = run
+        while width < n {
+            for start in stride(from: 0, to: n, by: 2 * width) {
+                if Interruption.isRequested { throw interrupted }
+                let middle = min(start + width, n), end = min(start + 2 * width, n)
+                var (i, j, k) = (start, middle, start)
+                while i < middle && j < end {
+                    if source[j] < source[i] { target[k] = source[j]; j += 1 } else { target[k] = source[i]; i += 1 }
+                    k += 1
+                }
+                while i < middle { target[k] = source[i]; i += 1; k += 1 }
+                while j < end { target[k] = source[j]; j += 1; k += 1 }
+            }
+            swap(&source, &target)
+            width *= 2
+        }
+        return source
     }
 
     /// The threshold of a split between numeric bins `left` and `right` (right > left, with no
