@@ -87,7 +87,8 @@ public struct NumberProfile: Codable, Sendable, Equatable {
         if let limit = sampleLimit, values.count > limit {
             sample = (0 ..< limit).map { Quantile.type7(sorted: sorted, Double($0) / Double(limit - 1)) }
         } else {
-            sample = sorted
+            // Every value: the spaced ones are all of them only up to quantileRowLimit.
+            sample = spaced.count == values.count ? sorted : values.sorted()
         }
     }
 

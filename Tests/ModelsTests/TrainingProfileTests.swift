@@ -23,4 +23,19 @@ final class TrainingProfileTests: XCTestCase {
         XCTAssertEqual(profileOfX.count, n, "ranges and counts still see every row")
         XCTAssertEqual(profileOfX.maximum, x.max())
     }
+
+    /// Without a sample limit (drift's exact KS test) a profile keeps every value, sorted, even
+    /// past the 100,000 values its deciles come from; with the limit, that many quantiles.
+    func testAProfileWithoutASampleLimitKeepsEveryValue() {
+        let n = NumberProfile.quantileRowLimit + 1234
+        let values = (0 ..< n).map { Double(($0 * 7919) % n) }
+        let column = Column.numeric("x", values)
+        let every = ColumnProfile(column, sampleLimit: nil).numbers
+        XCTAssertEqual(every?.sample, values.sorted())
+        XCTAssertEqual(every?.sampleIsComplete, true)
+        let limited = ColumnProfile(column).numbers
+        XCTAssertEqual(limited?.sample.count, NumberProfile.sampleLimit)
+        XCTAssertEqual(limited?.sample.first, 0)
+        XCTAssertEqual(limited?.binCounts.reduce(0, +), Double(n))
+    }
 }
