@@ -35,15 +35,6 @@ final class ExpressionParserTests: XCTestCase {
         }
     }
 
-    private func parseError(_ source: String) -> ModelshError? {
-        do {
-            _ = try Parser.parse(source)
-            return nil
-        } catch {
-            return error as? ModelshError
-        }
-    }
-
     func testPrecedenceFollowsR() throws {
         XCTAssertEqual(try grouped("a + b * c - d"), "((a + (b * c)) - d)")
         XCTAssertEqual(try grouped("-2^2"), "(-(2 ^ 2))")

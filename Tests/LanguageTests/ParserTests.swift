@@ -11,15 +11,6 @@ final class ParserTests: XCTestCase {
         return statements
     }
 
-    private func parseError(_ source: String) -> ModelshError? {
-        do {
-            _ = try Parser.parse(source)
-            return nil
-        } catch {
-            return error as? ModelshError
-        }
-    }
-
     func testVerbPositionalsOptionsAndOutputs() throws {
         let command = try XCTUnwrap(statements("split iris test=0.2 seed=42 as train, test").first)
         XCTAssertEqual(command.verb, "split")

@@ -207,7 +207,7 @@ enum OptimisationCommands {
             OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed for folds and candidates (default 42)"),
             OptionSpec("time", .duration, "time budget on estimated times, e.g. 30s or 2m (default 60s)"),
-            OptionSpec("task", .choice(["regression", "classification"]), "regression or classification (default: from the target's type, as fit)"),
+            OptionSpec("task", .choice([ModelTask.regression, .classification].map(\.rawValue)), "regression or classification (default: from the target's type, as fit)"),
         ], outputs: .model("NAME")) { invocation, context in
             let budget = invocation.seconds("time") ?? 60
             guard budget > 0, budget.isFinite else { throw ModelshError.usage("time= must be a duration > 0, like 30s or 2m", at: invocation.location("time")) }
