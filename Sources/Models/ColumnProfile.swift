@@ -65,18 +65,15 @@ public struct NumberProfile: Codable, Sendable, Equatable {
 
     init(_ values: [Double], sampleLimit: Int?) {
         count = values.count
-        minimum = values.min()!
-        maximum = values.max()!
-        let mean = values.reduce(0, +) / Double(values.count)
-        self.mean = mean
-        deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+        let moments = ValueMoments(values)
+        (minimum, maximum, mean, deviation) = (moments.minimum, moments.maximum, moments.mean, moments.deviation)
         // Quantiles of a large column from evenly spaced values: as good for drift, at a
         // fraction of the cost of selecting among millions.
         let spaced = values.count <= Self.quantileRowLimit ? values
             : (0 ..< Self.quantileRowLimit).map { values[$0 * values.count / Self.quantileRowLimit] }
         // One sort of the spaced values serves the deciles and the whole sample (a selection
         // per quantile cost several times as much for a thousand of them).
-        let sorted = spaced.sorted()
+        let sorted = RadixSort.sorted(spaced)
         var distinct: [Double] = []
         for decile in 1 ... 9 {
             let edge = Quantile.type7(sorted: sorted, Double(decile) / 10)
@@ -88,7 +85,7 @@ public struct NumberProfile: Codable, Sendable, Equatable {
             sample = (0 ..< limit).map { Quantile.type7(sorted: sorted, Double($0) / Double(limit - 1)) }
         } else {
             // Every value: the spaced ones are all of them only up to quantileRowLimit.
-            sample = spaced.count == values.count ? sorted : values.sorted()
+            sample = spaced.count == values.count ? sorted : RadixSort.sorted(values)
         }
     }
 

@@ -1,4 +1,5 @@
 import Diagnostics
+import Numerics
 import Tabular
 
 /// One option a model kind accepts (`key=value` after `fit KIND`), for help and tab completion.
@@ -105,13 +106,17 @@ public struct ModelKind: Sendable {
         prepareFit = { try Self.prepare(L.self, $0, parameters: own, settings: settings).prepared }
         fitModel = { request in
             let (prepared, parameters) = try Self.prepare(L.self, request, parameters: own, settings: settings)
-            let state = try L.fit(prepared.problem, parameters)
             let frame = prepared.frame
+            // What the training data looked like needs no model: it is measured on the other
+            // core while the model learns (on a large dataset it costs as much as a linear fit).
+            let (state, (fingerprint, dataProfile)) = try concurrently({ try L.fit(prepared.problem, parameters) }, {
+                (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
+            })
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
-                                    valuesImputed: frame.valuesImputed, fingerprint: frame.data.fingerprint, options: request.options)
+                                    valuesImputed: frame.valuesImputed, fingerprint: fingerprint, options: request.options)
             var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
-            try model.checkAndProfile(source: request.data, used: frame.data)
+            try model.checkAndProfile(data: dataProfile, used: frame.data)
             return model
         }
     }

@@ -305,6 +305,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         // Every element is written below (ones, a copy or a product), so the buffer starts
         // uninitialised: zeroing a large design first would cost a pass of its own.
         let values = [Double](unsafeUninitializedCapacity: n * width) { out, initialised in
+            LargeBuffers.adviseHugePages(UnsafeMutableRawBufferPointer(out))
             if onesColumn { UnsafeMutableBufferPointer(rebasing: out[0 ..< n]).initialize(repeating: 1) }
             for (index, term) in terms.enumerated() {
                 let j = index + first
@@ -385,7 +386,7 @@ enum FeatureInput {
         guard column.type.isNumeric, let values = column.numbers else {
             throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was \(feature.type.rawValue) in training")
         }
-        if column.missingCount == 0, feature.type != .boolean, values[rows].allSatisfy(\.isFinite) {
+        if column.missingCount == 0, feature.type != .boolean, LargeBuffers.allFinite(values[rows]) {
             return rows == values.indices ? values : Array(values[rows])  // all rows: shared, not copied
         }
         var result = [Double](repeating: 0, count: rows.count)

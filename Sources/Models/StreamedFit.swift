@@ -99,7 +99,7 @@ public enum StreamedFit {
                                 valuesImputed: 0, fingerprint: scan.fingerprint, options: options)
         var model = Model(kind: kind.name, task: scan.task, schema: scan.schema, preprocessing: preprocessing,
                           parameters: parameters, state: state, training: info)
-        try model.checkAndProfile(source: scan.sample, used: scan.usedSample)
+        try model.checkAndProfile(data: TrainingDataProfile(schema: scan.schema, source: scan.sample), used: scan.usedSample)
         return model
     }
 

@@ -193,7 +193,7 @@ struct TrainingFrame {
     /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
     /// the same) for the message.
     private static func requireFinite(_ column: Column, originalRows: [Int]?) throws {
-        guard let values = column.numbers else { return }
+        guard let values = column.numbers, !LargeBuffers.allFinite(values[...]) else { return }
         let noneMissing = column.missingCount == 0
         guard let row = values.indices.first(where: { !values[$0].isFinite && (noneMissing || !column.isMissing($0)) }) else { return }
         throw ModelshError.data("column '\(column.name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \((originalRows?[row] ?? row) + 1)")

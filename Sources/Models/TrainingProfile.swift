@@ -24,20 +24,18 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
     /// spaced), so profiling stays cheap for kinds whose prediction is slow (k nearest neighbours).
     public static let scoredRowLimit = 10_000
 
-    /// Profiles a freshly fitted model: `source` is the training dataset, `used` the rows and
-    /// columns the fit used (target first, as TrainingFrame keeps them).
-    init(model: Model, source: Dataset, used: Dataset) throws {
-        // Columns are profiled independently, so on every core.
-        let columns = model.schema.features.map { source.column(named: $0.name)! }
-        features = try concurrentMap(columns.count, threads: everyCore) { ColumnProfile(columns[$0]) }
-        target = model.schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
+    /// Profiles a freshly fitted model: `data` profiles its training dataset, `used` holds the
+    /// rows and columns the fit used (target first, as TrainingFrame keeps them).
+    init(model: Model, data: TrainingDataProfile, used: Dataset) throws {
+        features = data.features
+        target = data.target
+        outliers = data.outliers
         let n = used.rowCount
         let rows = n <= Self.scoredRowLimit ? nil : (0 ..< Self.scoredRowLimit).map { $0 * n / Self.scoredRowLimit }
         let scored = rows.map { used.selecting(rows: $0) } ?? used
         scoredRows = scored.rowCount
         prediction = try Self.predictionColumn(model.predict(on: scored)).map { ColumnProfile($0) }
         metrics = try model.evaluate(on: scored).metrics
-        outliers = OutlierProfile(features: model.schema.features, source: source)
     }
 
     /// A model's predictions as a column: numbers for regression, the class or cluster as a
@@ -56,14 +54,37 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
     }
 }
 
+/// The part of a training profile that needs the training data alone, not the model: each
+/// feature's and the target's profile and the outlier moments. A fit computes it while the
+/// model learns (it is a pass over every training value, as costly as a linear fit on a large
+/// dataset).
+struct TrainingDataProfile: Sendable {
+    let features: [ColumnProfile]
+    let target: ColumnProfile?
+    let outliers: OutlierProfile?
+
+    /// Profiles the columns `schema` names in `source`, the training dataset.
+    init(schema: TrainingSchema, source: Dataset) throws {
+        // Columns are profiled independently, so on every core.
+        let columns = schema.features.map { source.column(named: $0.name)! }
+        features = try concurrentMap(columns.count, threads: everyCore) { index in
+            // A column is a pass over every row: on millions, Ctrl-C is seen between them.
+            try Interruption.check()
+            return ColumnProfile(columns[index])
+        }
+        target = schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
+        outliers = OutlierProfile(features: schema.features, source: source)
+    }
+}
+
 extension Model {
-    /// Checks a fresh fit's invariants and attaches its training profile (`source`: the training
-    /// dataset, or a sample of it; `used`: the rows and columns the fit used). An inconsistency
-    /// in a model just fitted means its numbers overflowed.
-    mutating func checkAndProfile(source: Dataset, used: Dataset) throws {
+    /// Checks a fresh fit's invariants and attaches its training profile (`data`: the profile
+    /// of the training dataset, or of a sample of it; `used`: the rows and columns the fit
+    /// used). An inconsistency in a model just fitted means its numbers overflowed.
+    mutating func checkAndProfile(data: TrainingDataProfile, used: Dataset) throws {
         do {
             try check()
-            profile = try TrainingProfile(model: self, source: source, used: used)
+            profile = try TrainingProfile(model: self, data: data, used: used)
             try profile?.check(in: self)
         } catch let problem as Inconsistency {
             throw ModelshError.data("the fit overflows (\(problem.message)); rescale the data")

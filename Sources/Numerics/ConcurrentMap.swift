@@ -22,3 +22,18 @@ package func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sen
     // not a success is a failure.
     return try results.map { try $0!.get() }
 }
+
+/// `first()` and `second()` at the same time, on two threads: both results, or the error of
+/// `first` if both fail. Each runs to its end even when the other fails.
+package func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
+    let results = try concurrentMap(2, threads: 2) { index -> Either<A, B> in
+        index == 0 ? .first(try first()) : .second(try second())
+    }
+    guard case .first(let a) = results[0], case .second(let b) = results[1] else { preconditionFailure("concurrently: results out of order") }
+    return (a, b)
+}
+
+private enum Either<A: Sendable, B: Sendable>: Sendable {
+    case first(A)
+    case second(B)
+}

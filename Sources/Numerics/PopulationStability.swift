@@ -22,27 +22,36 @@ public enum PopulationStability {
     }
 
     /// Bin i of `edges` (ascending) holds the values in (edges[i − 1], edges[i]]; the first bin
-    /// everything up to edges[0], the last everything above the last edge.
+    /// everything up to edges[0], the last everything above the last edge. NaNs are in none.
     public static func counts(_ values: [Double], edges: [Double]) -> [Double] {
-        var counts = [Int](repeating: 0, count: edges.count + 1)
-        // A value's bin is the number of edges below it (the edges ascend): counted without
-        // branches, which a binary search's unpredictable ones make several times slower, against
-        // eight edges at a time (padded with +∞, which no value exceeds).
-        let lanes = SIMD8<Double>.scalarCount
-        let groups = (0 ..< (edges.count + lanes - 1) / lanes).map { group in
-            SIMD8<Double>((0 ..< lanes).map { lane in group * lanes + lane < edges.count ? edges[group * lanes + lane] : .infinity })
-        }
-        counts.withUnsafeMutableBufferPointer { counts in
-            values.withUnsafeBufferPointer { values in
-                for value in values where !value.isNaN {
-                    let spread = SIMD8<Double>(repeating: value)
-                    var bin = 0
-                    for group in groups { bin &+= Int(SIMD8<Int64>.zero.replacing(with: 1, where: spread .> group).wrappedSum()) }
-                    counts[bin] &+= 1
+        // How many values exceed each edge, eight values at a time and without branches (a
+        // binary search's unpredictable ones cost several times as much); a bin's count is then
+        // the difference between its edges' counts.
+        typealias Lanes = SIMD8<Double>
+        let lanes = Lanes.scalarCount
+        var above = [SIMD8<Int64>](repeating: .zero, count: edges.count)
+        var numbers = SIMD8<Int64>.zero
+        let whole = values.count / lanes * lanes
+        values.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeRawPointer(buffer.baseAddress)
+            above.withUnsafeMutableBufferPointer { above in
+                for start in stride(from: 0, to: whole, by: lanes) {
+                    let chunk = raw!.loadUnaligned(fromByteOffset: start * MemoryLayout<Double>.stride, as: Lanes.self)
+                    numbers &+= SIMD8<Int64>.zero.replacing(with: 1, where: chunk .== chunk)
+                    for (index, edge) in edges.enumerated() {
+                        above[index] &+= SIMD8<Int64>.zero.replacing(with: 1, where: chunk .> Lanes(repeating: edge))
+                    }
                 }
             }
         }
-        return counts.map(Double.init)
+        var exceeding = above.map { Int($0.wrappedSum()) }
+        var present = Int(numbers.wrappedSum())
+        for value in values[whole...] where !value.isNaN {
+            present += 1
+            for (index, edge) in edges.enumerated() where value > edge { exceeding[index] += 1 }
+        }
+        let bounds = [present] + exceeding + [0]
+        return (0 ... edges.count).map { Double(bounds[$0] - bounds[$0 + 1]) }
     }
 }
 
