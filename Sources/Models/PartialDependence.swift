@@ -33,7 +33,7 @@ public struct PartialDependence: Sendable {
             if distinct.count <= points {
                 numbers = distinct
             } else {
-                let ends = Self.mquantiles(values.sorted(), [0.05, 0.95])
+                let ends = Self.mquantiles(RadixSort.sorted(values), [0.05, 0.95])
                 numbers = (0 ..< points).map { ends[0] + (ends[1] - ends[0]) * Double($0) / Double(points - 1) }
             }
             grid = numbers.map { NumberFormat.significant($0, digits: 4) }

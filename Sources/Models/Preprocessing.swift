@@ -245,10 +245,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
         switch method {
         case .mean: return present.reduce(0, +) / Double(present.count)
-        case .median: return Quantile.type7(sorted: present.sorted(), 0.5)
+        case .median: return Quantile.type7(unsorted: present, [0.5])[0]
         case .mode, .drop, .keep:
             // The most frequent value; ties go to the smallest.
-            let sorted = present.sorted()
+            let sorted = RadixSort.sorted(present)
             var best = sorted[0], bestCount = 0, start = 0
             while start < sorted.count {
                 var end = start

@@ -31,20 +31,23 @@ public struct NumericSummary: Sendable, Equatable {
 
     /// Summarises `values`, which must not contain NaN.
     public init(values: [Double]) {
-        let sorted = values.sorted()
-        let n = sorted.count
-        count = n
-        guard n > 0 else {
+        count = values.count
+        guard !values.isEmpty else {
             mean = .nan; standardDeviation = .nan
             minimum = .nan; firstQuartile = .nan; median = .nan; thirdQuartile = .nan; maximum = .nan
             return
         }
         (mean, standardDeviation) = Self.moments(values)
-        minimum = sorted[0]
-        firstQuartile = Self.quantile(sorted: sorted, 0.25)
-        median = Self.quantile(sorted: sorted, 0.5)
-        thirdQuartile = Self.quantile(sorted: sorted, 0.75)
-        maximum = sorted[n - 1]
+        // Selection finds the five order statistics without sorting every value.
+        let probabilities = [0, 0.25, 0.5, 0.75, 1]
+        var quantiles = Quantile.type7(unsorted: values, probabilities)
+        // Interpolating between order statistics whose difference overflows (-1e308 and 1e308)
+        // gives ±Inf; between their halves it does not.
+        if quantiles[0].isFinite, quantiles[4].isFinite, quantiles.contains(where: { !$0.isFinite }) {
+            let halved = Quantile.type7(unsorted: values.map { $0 / 2 }, probabilities)
+            quantiles = quantiles.indices.map { quantiles[$0].isFinite ? quantiles[$0] : 2 * halved[$0] }
+        }
+        (minimum, firstQuartile, median, thirdQuartile, maximum) = (quantiles[0], quantiles[1], quantiles[2], quantiles[3], quantiles[4])
     }
 
     /// Magnitudes whose sums, residuals and squared residuals neither overflow nor underflow.
@@ -68,13 +71,5 @@ public struct NumericSummary: Sendable, Equatable {
         if mean.isFinite { mean += values.reduce(0) { $0 + ($1 - mean) } / n }
         let standardDeviation = values.count < 2 ? .nan : (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
         return (mean, standardDeviation)
-    }
-
-    /// The type 7 quantile, interpolating between halved order statistics when their difference
-    /// overflows (as between -1e308 and 1e308), so finite data gives a finite quantile.
-    private static func quantile(sorted: [Double], _ p: Double) -> Double {
-        let q = Quantile.type7(sorted: sorted, p)
-        guard !q.isFinite, let first = sorted.first, let last = sorted.last, first.isFinite, last.isFinite else { return q }
-        return 2 * Quantile.type7(sorted: sorted.map { $0 / 2 }, p)
     }
 }
