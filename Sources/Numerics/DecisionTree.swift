@@ -30,7 +30,7 @@ import Foundation
 /// The nodes are stored as parallel arrays (node 0 is the root; a split node's children are
 /// `leftChildren[i]` and `leftChildren[i] + 1`, both after it), the form a model file stores and
 /// a summary renders from. Cost: O(p n log n) per level of the tree for exact splits, O(p n) with bins.
-public struct DecisionTree: Codable, Sendable, Equatable {
+public struct DecisionTree: Sendable, Equatable {
     /// K for classification, 0 for regression.
     public let classCount: Int
     /// Per training feature: nil for a numeric feature, its level count for a categorical one.

@@ -33,7 +33,7 @@ public struct NeighbourLists: Sendable, Equatable {
 /// Cost: 2 m n (p + 1) flops in dgemm plus m n comparisons for m queries, n training rows and
 /// p features; memory: a copy of the training matrix, and O(m k) for the result. Measured:
 /// 10,000 queries against 100,000 rows × 20 features take 1.5 s of CPU on one core.
-public struct NearestNeighbours: Codable, Sendable, Equatable {
+public struct NearestNeighbours: Sendable, Equatable {
     public let k: Int
     public let weighting: NeighbourWeighting
     public let trainingRows: Int
@@ -209,7 +209,7 @@ struct CandidateList {
 
 /// k-nearest-neighbour classification: a query's class probabilities are its neighbours'
 /// weighted vote shares.
-public struct NearestNeighboursClassifier: Codable, Sendable, Equatable {
+public struct NearestNeighboursClassifier: Sendable, Equatable {
     public let neighbours: NearestNeighbours
     /// The training rows' class indices, in 0 ..< classCount.
     public let classes: [Int]
@@ -247,7 +247,7 @@ public struct NearestNeighboursClassifier: Codable, Sendable, Equatable {
 }
 
 /// k-nearest-neighbour regression: a query's prediction is its neighbours' weighted mean target.
-public struct NearestNeighboursRegressor: Codable, Sendable, Equatable {
+public struct NearestNeighboursRegressor: Sendable, Equatable {
     public let neighbours: NearestNeighbours
     public let targets: [Double]
 

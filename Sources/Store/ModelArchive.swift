@@ -9,7 +9,7 @@ import Models
 ///   "checksum" : "3f1c…",
 ///   "createdBy" : "modelsh 0.1.0",
 ///   "format" : "modelsh-model",
-///   "formatVersion" : 2,
+///   "formatVersion" : 3,
 ///   "model" : { … },
 ///   "name" : "m"
 /// }
@@ -32,19 +32,31 @@ import Models
 /// `oldestReadable` (format 1 predates stored preprocessing and hyper-parameters).
 public enum ModelArchive {
     public static let format = "modelsh-model"
-    public static let formatVersion = 2
+    /// 3: arrays longer than `packedArrayInlineLimit` may be packed (a tree's nodes, k nearest
+    /// neighbours' training rows); 2 wrote every number in JSON.
+    public static let formatVersion = 3
     public static let oldestReadable = 2
 
     /// The archive as UTF-8 JSON, ending with a newline.
     public static func encode(_ model: Model, name: String) throws -> Data {
-        var envelope = Envelope(format: format, formatVersion: formatVersion, createdBy: modelshCreatedBy,
+        let envelope = Envelope(format: format, formatVersion: formatVersion, createdBy: modelshCreatedBy,
                                 name: name, model: model)
+        let unsummed: Data
         do {
-            envelope.checksum = try checksum(of: envelope)
-            return try jsonEncoder().encode(envelope) + Data("\n".utf8)
+            unsummed = try jsonEncoder().encode(envelope)
         } catch {
             throw ModelshError(.software, "cannot encode model '\(name)' (\(error))")
         }
+        // The checksum is of this text. With sorted keys its own field comes first, so it is
+        // written as the first line after the opening brace, exactly where the encoder would put
+        // it: the model is encoded once, not again with the checksum (a large forest's
+        // encoding is most of the time a save takes).
+        let opening = Data("{\n".utf8)
+        guard unsummed.starts(with: opening) else {
+            throw ModelshError(.software, "cannot encode model '\(name)' (the encoder did not open an object)")
+        }
+        let checksumLine = Data("  \"checksum\" : \"\(unsummed.withUnsafeBytes { Checksum.hex(of: $0) })\",\n".utf8)
+        return opening + checksumLine + unsummed.dropFirst(opening.count) + Data("\n".utf8)
     }
 
     /// Reads an archive; `source` names it in errors (a path, or "w.msw (model 'm')").

@@ -169,7 +169,7 @@ final class HostileFileTests: StoreTestCase {
             (unsummed.replacingOccurrences(of: "\"rowsUsed\" : 12", with: "\"rowsUsed\" : 800000000000"), "observations but training used 800000000000 rows"),
             (unsummed.replacingOccurrences(of: "\"kind\" : \"linear\"", with: "\"kind\" : \"../../bin/sh\""), "unknown model kind '../../bin/sh'"),
             (unsummed.replacingOccurrences(of: "\"name\" : \"m\"\n}", with: "\"name\" : \"m'); DROP TABLE models; --\"\n}"), "is not a name"),
-            (unsummed.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : \"2\""), "not a modelsh model file"),
+            (unsummed.replacingOccurrences(of: "\"formatVersion\" : 3", with: "\"formatVersion\" : \"3\""), "not a modelsh model file"),
         ]
         for (tampered, fragment) in cases {
             XCTAssertNotEqual(tampered, text)

@@ -49,7 +49,7 @@ final class ModelArchiveTests: StoreTestCase {
         XCTAssertTrue(lines[1].hasPrefix("  \"checksum\" : \""))
         XCTAssertEqual(lines[2], "  \"createdBy\" : \"\(modelshCreatedBy)\",")
         XCTAssertEqual(lines[3], "  \"format\" : \"modelsh-model\",")
-        XCTAssertEqual(lines[4], "  \"formatVersion\" : 2,")
+        XCTAssertEqual(lines[4], "  \"formatVersion\" : 3,")
         XCTAssertEqual(lines[5], "  \"model\" : {")
         XCTAssertTrue(text.hasSuffix("  \"name\" : \"m\"\n}\n"))
     }
@@ -158,15 +158,15 @@ final class ModelArchiveTests: StoreTestCase {
     }
 
     func testNewerFormatVersionIsRefusedBeforeTheModelIsRead() throws {
-        let text = #"{"format": "modelsh-model", "formatVersion": 3, "model": {"from": "the future"}}"#
-        assertModelshError(.data, containing: ["m.json was written by a newer modelsh (format 3; this build reads up to 2)"]) {
+        let text = #"{"format": "modelsh-model", "formatVersion": 4, "model": {"from": "the future"}}"#
+        assertModelshError(.data, containing: ["m.json was written by a newer modelsh (format 4; this build reads up to 3)"]) {
             try ModelArchive.decode(Data(text.utf8), source: "m.json")
         }
     }
 
     func testFormatOneFromModelsh01IsRefusedWithAReason() throws {
         let text = #"{"format": "modelsh-model", "formatVersion": 1, "model": {"kind": "linear"}}"#
-        assertModelshError(.data, containing: ["m.json was written by modelsh 0.1 (model format 1); this build reads formats 2 to 2: refit the model"]) {
+        assertModelshError(.data, containing: ["m.json was written by modelsh 0.1 (model format 1); this build reads formats 2 to 3: refit the model"]) {
             try ModelArchive.decode(Data(text.utf8), source: "m.json")
         }
     }
