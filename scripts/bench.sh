@@ -3,6 +3,7 @@
 # numeric columns + a 3-level category), with the release build. A measurement, not a test:
 #   scripts/bench.sh [ROWS]
 set -euo pipefail
+shopt -s inherit_errexit  # a failing modelsh run inside $(…) stops the script, not prints a time
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 work=$(mktemp -d)
@@ -38,3 +39,22 @@ printf "%-40s %8s s\n" "load + describe" "$(time_of "load \"$work/data.csv\" as 
 printf "%-40s %8s s\n" "load + fit linear (21 features)" "$(time_of "load \"$work/data.csv\" as d; fit linear d target=y as m")"
 printf "%-40s %8s s\n" "load + save workspace" "$(time_of "load \"$work/data.csv\" as d; save workspace \"$work/w.msw\"")"
 printf "%-40s %8s s\n" "open workspace" "$(time_of "open \"$work/w.msw\"")"
+
+# The issue's workspace figure: the dataset and 10 models of several kinds, saved and opened, the
+# time of the command alone (`set timer on`), medians and min–max of 3 runs.
+models='fit linear d target=y as m1; fit ridge d target=y alpha=1 as m2; fit ridge d target=y alpha=10 as m3;
+fit lasso d target=y alpha=0.1 as m4; fit elasticnet d target=y alpha=0.1 l1_ratio=0.5 as m5;
+fit linear d target=y features=x1,x2,x3,g as m6; fit tree d target=y max_depth=6 as m7;
+fit boost d target=y rounds=20 as m8; fit logistic d target=g as m9; fit naivebayes d target=g as m10'
+command_times() {  # the `time:` figures of one modelsh -c run, one per line
+  "$bin" -c "$1" 2>&1 >/dev/null | sed -n 's/^time: \([0-9.]*\) s$/\1/p'
+}
+summary() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f (%.3f–%.3f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+"$bin" -c "load \"$work/data.csv\" as d; $models; save workspace \"$work/w10.msw\"" >/dev/null
+save_times=$(for run in 1 2 3; do
+  command_times "open \"$work/w10.msw\"; set timer on; save workspace \"$work/w10-copy.msw\"" | tail -1
+done | summary)
+open_times=$(for run in 1 2 3; do command_times "set timer on; open \"$work/w10.msw\"" | tail -1; done | summary)
+printf "%-40s %s s (%s MB)\n" "save workspace: data + 10 models" "$save_times" "$(du -m "$work/w10.msw" | cut -f1)"
+printf "%-40s %s s\n" "open workspace: data + 10 models" "$open_times"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
