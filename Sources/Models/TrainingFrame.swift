@@ -151,15 +151,16 @@ struct TrainingFrame {
                 throw ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
             }
             // One representative row per distinct value, in ascending value order; each is
-            // named as the column prints it (false/true, 3).
-            var firstRow: [Double: Int] = [:]
-            for row in present where firstRow[values[row]] == nil {
-                firstRow[values[row]] = row
-                guard firstRow.count <= maximumClasses else {
+            // named as the column prints it (false/true, 3). The distinct values are few (at most
+            // maximumClasses), so a scan of them per row beats hashing every row.
+            var distinct: [(value: Double, row: Int)] = []
+            for row in present where !distinct.contains(where: { $0.value == values[row] }) {
+                distinct.append((values[row], row))
+                guard distinct.count <= maximumClasses else {
                     throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
                 }
             }
-            ordered = firstRow.sorted { $0.key < $1.key }.compactMap { target.text(at: $0.value) }
+            ordered = distinct.sorted { $0.value < $1.value }.compactMap { target.text(at: $0.row) }
         case .strings(let strings):
             ordered = Set(present.map { strings[$0] }).sorted()
         }
@@ -243,13 +244,11 @@ struct ClassLabels {
         }
         if case .numbers(let values) = column.storage {
             // Labels of numeric classes are the values as printed: whole numbers, false, true.
-            var classOfValue: [Double: Int] = [:]
-            for (position, label) in labels.enumerated() {
-                if let value = label == "true" ? 1 : label == "false" ? 0 : Double(label) { classOfValue[value] = position }
-            }
+            // The classes are few, so a scan of their values per row beats hashing every row.
+            let classValues = labels.map { label -> Double? in label == "true" ? 1 : label == "false" ? 0 : Double(label) }
             return try values.enumerated().map { row, value in
                 if column.isMissing(row) { return -1 }
-                return try classOfValue[value] ?? lookUp(column, row)
+                return try classValues.firstIndex(of: value) ?? lookUp(column, row)
             }
         }
         return try (0 ..< column.count).map { row in try lookUp(column, row) }

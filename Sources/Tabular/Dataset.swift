@@ -1,10 +1,15 @@
 import Diagnostics
+import Synchronization
 
 /// A table of equally long, uniquely named columns. A value type: commands that change a
 /// dataset make a new one, so a failed command leaves the session's datasets as they were.
 public struct Dataset: Sendable, Equatable {
     public private(set) var columns: [Column]
     public let rowCount: Int
+    /// The content fingerprint, once computed (a pass over every value: fits, evaluations and
+    /// saves all record it). A dataset's columns never change after it is made — every
+    /// transformation makes a new dataset — so its copies share it.
+    let fingerprintMemo = Memo<String>()
 
     /// Fails when columns differ in length or names repeat.
     public init(columns: [Column]) throws {
@@ -25,6 +30,10 @@ public struct Dataset: Sendable, Equatable {
     private init(checked columns: [Column], rowCount: Int) {
         self.columns = columns
         self.rowCount = rowCount
+    }
+
+    public static func == (left: Dataset, right: Dataset) -> Bool {
+        left.rowCount == right.rowCount && left.columns == right.columns
     }
 
     public var columnCount: Int { columns.count }
@@ -50,5 +59,18 @@ public struct Dataset: Sendable, Equatable {
         var newColumns = columns
         if let i = index(of: column.name) { newColumns[i] = column } else { newColumns.append(column) }
         return try Dataset(columns: newColumns)
+    }
+}
+
+/// A value computed at most once and then shared by every copy of what holds it.
+final class Memo<Value: Sendable>: Sendable {
+    private let stored = Mutex<Value?>(nil)
+
+    func value(_ compute: () -> Value) -> Value {
+        if let value = stored.withLock({ $0 }) { return value }
+        // Two threads may both compute it; they compute the same value.
+        let value = compute()
+        stored.withLock { $0 = value }
+        return value
     }
 }

@@ -112,7 +112,8 @@ private struct JSONDataParser {
             let key = try parser.key()
             guard seen.insert(key).inserted else { throw parser.failure("column \"\(TerminalText.escaped(key))\" appears twice") }
             guard parser.peek() == UInt8(ascii: "[") else {
-                let hint = key == "format" ? " (a model file is read with `load model`)" : ""
+                // A model file's first key is its checksum, or its format when it has none.
+                let hint = key == "checksum" || key == "format" ? " (a model file is read with `load model`)" : ""
                 throw parser.failure("column \"\(TerminalText.escaped(key))\" must be an array of values\(hint)")
             }
             var values: [String?] = []

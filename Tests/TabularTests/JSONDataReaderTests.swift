@@ -46,5 +46,7 @@ final class JSONDataReaderTests: XCTestCase {
         assertError(try read(#"[{"a": "x"}] x"#), .data, "t.json:1: unexpected text after the data")
         assertError(try read(#"[{"a": "\ud800"}]"#), .data, "t.json:1: \\ud800 is half of a surrogate pair")
         assertError(try read(#"{"format": "modelsh-model"}"#), .data, "t.json:1: column \"format\" must be an array of values (a model file is read with `load model`)")
+        assertError(try read(#"{"checksum": "3f1c", "format": "modelsh-model"}"#), .data,
+                    "t.json:1: column \"checksum\" must be an array of values (a model file is read with `load model`)")
     }
 }
