@@ -17,6 +17,8 @@ public final class CSVStream {
     public let fileSize: Int
     /// Data rows read so far in this pass.
     public private(set) var rowsRead = 0
+    /// Passes begun over the file: 1, and one more at each `rewind`.
+    public private(set) var passes = 1
 
     private var source: FileByteSource
     private var block: CSVBlock
@@ -69,6 +71,7 @@ public final class CSVStream {
         reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.buffer.count))
         start = try reading.startStreaming(&block, from: &source)
         rowsRead = 0
+        passes += 1
     }
 
     /// The column as the fixed kind has it, or an error at the first value that does not fit.
