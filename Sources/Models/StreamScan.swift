@@ -230,6 +230,8 @@ fileprivate struct RowSampler {
     private var numbers: [[Double]]
     private var texts: [[String?]]
     private var stride = 1
+    /// Rows sampled: every column holds one value for each.
+    private var count = 0
     let limit: Int
 
     init(columns: Int, limit: Int) {
@@ -254,9 +256,11 @@ fileprivate struct RowSampler {
                     texts[index].append(column.text(at: row))
                 }
             }
-            if max(numbers.map(\.count).max() ?? 0, texts.map(\.count).max() ?? 0) >= 2 * limit {
+            count += 1
+            if count >= 2 * limit {
                 numbers = numbers.map { Self.everyOther($0) }
                 texts = texts.map { Self.everyOther($0) }
+                count = (count + 1) / 2
                 stride *= 2
                 row = (firstRow + row + stride) / stride * stride - firstRow
             } else {

@@ -70,7 +70,7 @@ public enum StreamedFit {
         if let logistic = parameters as? LogisticModel.Parameters, logistic.penalty != .none {
             throw ModelshError.usage("a streamed logistic fit is unpenalised (R's glm); load the file for penalty=", argument: "penalty")
         }
-        let stream = try CSVStream(path: request.path, options: request.csv, blockSize: request.blockSize)
+        let stream = try CSVStream(path: request.path, options: request.csv, blockSize: request.blockSize, readsAhead: true)
         var scanner = try StreamScanner(names: stream.names, request: request, kind: kind)
         // The scan's pass folds the rows too, with the plan the first block makes: the whole
         // file's plan unless a later block brings a level, a class or a type the first did not

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// A CSV file read block by block, each block a dataset of its own, so that a file far larger
 /// than memory can be passed over (and passed over again after `rewind`) with memory for one
@@ -26,6 +27,11 @@ public final class CSVStream {
     private var start: Int?
     private let options: CSVOptions
     private var kinds: [ValueKind?]
+    /// Rows read by `read()`, which may be a block ahead of `rowsRead`.
+    private var rowsParsed = 0
+    /// Whether the next block is read (in the background) while the caller works on this one.
+    private let readsAhead: Bool
+    private var ahead: ReadAhead?
 
     /// What a column holds, as fixed by the first block with a value in it.
     enum ValueKind: Equatable {
@@ -33,7 +39,11 @@ public final class CSVStream {
     }
 
     /// Opens `path` and reads its header. `blockSize`: bytes per block (tests use tiny ones).
-    public init(path: String, options: CSVOptions = CSVOptions(), blockSize: Int = 16 << 20) throws {
+    /// `readsAhead`: read and parse the next block on another thread while the caller works on
+    /// the one `next()` returned (a pass costs the longer of the two, not their sum; memory for
+    /// one block more).
+    public init(path: String, options: CSVOptions = CSVOptions(), blockSize: Int = 16 << 20, readsAhead: Bool = false) throws {
+        self.readsAhead = readsAhead
         source = try FileByteSource(path: path)
         self.path = path
         self.options = options
@@ -51,26 +61,51 @@ public final class CSVStream {
         kinds = [ValueKind?](repeating: nil, count: names.count)
     }
 
-    deinit { source.close() }
+    deinit {
+        ahead?.wait()
+        source.close()
+    }
 
     /// Text with at most this many distinct values among `valueCount` is categorical, as on load.
     public static func maximumLevelCount(valueCount: Int) -> Int { ColumnBuilder.maximumLevelCount(valueCount: valueCount) }
 
     /// The next block's rows, or nil at the end of the file.
     public func next() throws -> CSVChunk? {
+        let chunk: CSVChunk?
+        if let ahead {
+            self.ahead = nil
+            chunk = try ahead.wait().get()
+        } else {
+            chunk = try read()
+        }
+        guard let chunk else { return nil }
+        rowsRead = chunk.firstRow + chunk.data.rowCount
+        if readsAhead {
+            // The reader's state is the other thread's until `wait` returns: this thread touches
+            // none of it meanwhile (`next`, `rewind` and deinit wait first).
+            nonisolated(unsafe) let stream = self
+            ahead = ReadAhead { try stream.read() }
+        }
+        return chunk
+    }
+
+    private func read() throws -> CSVChunk? {
         guard let (data, firstLine, oneLinePerRecord) = try reading.nextBlock(&block, from: &source, start: &start) else { return nil }
-        let chunk = CSVChunk(data: data, firstRow: rowsRead, firstLine: oneLinePerRecord ? firstLine : nil)
+        let chunk = CSVChunk(data: data, firstRow: rowsParsed, firstLine: oneLinePerRecord ? firstLine : nil)
         let columns = try data.columns.enumerated().map { index, column in try conforming(column, index: index, in: chunk) }
-        rowsRead += data.rowCount
+        rowsParsed += data.rowCount
         return CSVChunk(data: try Dataset(columns: columns), firstRow: chunk.firstRow, firstLine: chunk.firstLine)
     }
 
     /// Starts again from the first record (the types fixed so far stay).
     public func rewind() throws {
+        _ = ahead?.wait()
+        ahead = nil
         try block.rewind(&source)
         reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.buffer.count))
         start = try reading.startStreaming(&block, from: &source)
         rowsRead = 0
+        rowsParsed = 0
         passes += 1
     }
 
@@ -109,6 +144,31 @@ public final class CSVStream {
         case .booleans: ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text)
         case .text: true
         }
+    }
+}
+
+/// A block being read on another thread.
+private final class ReadAhead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written by the reading thread before it signals `done`, read only after.
+    private var result: Result<CSVChunk?, any Error> = .success(nil)
+    private var finished = false
+
+    init(_ read: @escaping @Sendable () throws -> CSVChunk?) {
+        DispatchQueue.global().async { [self] in
+            result = Result { try read() }
+            done.signal()
+        }
+    }
+
+    /// The block, once read; at once when waited for before.
+    @discardableResult
+    func wait() -> Result<CSVChunk?, any Error> {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return result
     }
 }
 
