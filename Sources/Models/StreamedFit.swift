@@ -15,9 +15,13 @@ public struct StreamedFitRequest: Sendable {
     public let chunkRows: Int?
     /// Bytes of the file read at a time.
     public let blockSize: Int
+    /// Told after each block how far the fit has read.
+    public let progress: (@Sendable (StreamedFitProgress) -> Void)?
 
     public init(path: String, csv: CSVOptions = CSVOptions(), kind: String, target: String?, features: [String]?,
-                options: [String: String], chunkRows: Int? = nil, blockSize: Int = 16 << 20) {
+                options: [String: String], chunkRows: Int? = nil, blockSize: Int = 16 << 20,
+                progress: (@Sendable (StreamedFitProgress) -> Void)? = nil) {
+        self.progress = progress
         self.path = path
         self.csv = csv
         self.kind = kind
@@ -27,6 +31,15 @@ public struct StreamedFitRequest: Sendable {
         self.chunkRows = chunkRows
         self.blockSize = blockSize
     }
+}
+
+/// How far a streamed fit has read: its pass over the file (1 the first) and the rows and bytes
+/// of the file read in that pass.
+public struct StreamedFitProgress: Sendable, Equatable {
+    public let pass: Int
+    public let rows: Int
+    public let bytes: Int
+    public let fileSize: Int
 }
 
 /// Fits linear, ridge and logistic models on a CSV file in chunks, with memory for one block of
@@ -79,6 +92,7 @@ public enum StreamedFit {
         var guess: (plan: StreamedPlan, pass: StreamedPass)?
         var guessError: (any Error)?
         while let chunk = try stream.next() {
+            defer { report(stream, to: request) }
             try scanner.add(chunk)
             if chunk.firstRow == 0 {
                 guess = (try? StreamScan(scanner)).flatMap { scan in
@@ -103,7 +117,7 @@ public enum StreamedFit {
             pass = guess.pass
         } else {
             pass = StreamedPass(plan: plan)
-            try plan.forEach(stream) { x, y in try pass.add(x, y) }
+            try passOver(stream, plan, request) { x, y in try pass.add(x, y) }
         }
 
         let state: any LearnedState
@@ -121,7 +135,7 @@ public enum StreamedFit {
             try irls.endPass()
             while !irls.isFinished {
                 irls.beginPass()
-                try plan.forEach(stream) { x, y in try irls.add(x, y) }
+                try passOver(stream, plan, request) { x, y in try irls.add(x, y) }
                 try irls.endPass()
             }
             state = logisticState(irls, scan: scan, hasIntercept: plan.hasIntercept, terms: plan.termNames)
@@ -132,6 +146,20 @@ public enum StreamedFit {
                           parameters: parameters, state: state, training: info)
         try model.checkAndProfile(source: scan.sample, used: scan.usedSample)
         return (model, stream.passes)
+    }
+
+    /// A pass over the whole file after the first: each block's used rows as designs.
+    private static func passOver(_ stream: CSVStream, _ plan: StreamedPlan, _ request: StreamedFitRequest,
+                             _ body: (Matrix, [Double]) throws -> Void) throws {
+        try stream.rewind()
+        while let chunk = try stream.next() {
+            try plan.chunks(of: chunk, body)
+            report(stream, to: request)
+        }
+    }
+
+    private static func report(_ stream: CSVStream, to request: StreamedFitRequest) {
+        request.progress?(StreamedFitProgress(pass: stream.passes, rows: stream.rowsRead, bytes: stream.bytesRead, fileSize: stream.fileSize))
     }
 
     private static func logisticState(_ irls: StreamedBinaryIRLS, scan: StreamScan, hasIntercept: Bool, terms: [String]) -> LogisticState {
@@ -197,12 +225,6 @@ struct StreamedPlan {
     func matches(_ other: StreamedPlan) -> Bool {
         scan.schema == other.scan.schema && scan.task == other.scan.task && preprocessing == other.preprocessing
             && (isLogistic, onesColumn, centred) == (other.isLogistic, other.onesColumn, other.centred)
-    }
-
-    /// A pass over the whole file: each block's used rows as designs.
-    func forEach(_ stream: CSVStream, _ body: (Matrix, [Double]) throws -> Void) throws {
-        try stream.rewind()
-        while let chunk = try stream.next() { try chunks(of: chunk, body) }
     }
 
     /// A block's used rows as a design (prepared as `predict` prepares rows) and a target, in

@@ -18,6 +18,8 @@ public final class CSVStream {
     public let fileSize: Int
     /// Data rows read so far in this pass.
     public private(set) var rowsRead = 0
+    /// Bytes of the file up to the end of the last block `next()` returned, in this pass.
+    public private(set) var bytesRead = 0
     /// Passes begun over the file: 1, and one more at each `rewind`.
     public private(set) var passes = 1
 
@@ -80,6 +82,7 @@ public final class CSVStream {
         }
         guard let chunk else { return nil }
         rowsRead = chunk.firstRow + chunk.data.rowCount
+        bytesRead = chunk.endOffset
         if readsAhead {
             // The reader's state is the other thread's until `wait` returns: this thread touches
             // none of it meanwhile (`next`, `rewind` and deinit wait first).
@@ -91,21 +94,22 @@ public final class CSVStream {
 
     private func read() throws -> CSVChunk? {
         guard let (data, firstLine, oneLinePerRecord) = try reading.nextBlock(&block, from: &source, start: &start) else { return nil }
-        let chunk = CSVChunk(data: data, firstRow: rowsParsed, firstLine: oneLinePerRecord ? firstLine : nil)
+        let end = start.map { block.fileOffset + $0 } ?? fileSize
+        let chunk = CSVChunk(data: data, firstRow: rowsParsed, firstLine: oneLinePerRecord ? firstLine : nil, endOffset: end)
         let columns = try data.columns.enumerated().map { index, column in try conforming(column, index: index, in: chunk) }
         rowsParsed += data.rowCount
-        return CSVChunk(data: try Dataset(columns: columns), firstRow: chunk.firstRow, firstLine: chunk.firstLine)
+        return CSVChunk(data: try Dataset(columns: columns), firstRow: chunk.firstRow, firstLine: chunk.firstLine, endOffset: end)
     }
 
     /// Starts again from the first record (the types fixed so far stay).
     public func rewind() throws {
-        _ = ahead?.wait()
+        // A block read ahead is dropped, but not a Ctrl-C its reading met.
+        if case .failure(let error as ModelshError)? = ahead?.wait(), error.category == .interrupted { throw error }
         ahead = nil
         try block.rewind(&source)
         reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.buffer.count))
         start = try reading.startStreaming(&block, from: &source)
-        rowsRead = 0
-        rowsParsed = 0
+        (rowsRead, rowsParsed, bytesRead) = (0, 0, 0)
         passes += 1
     }
 
@@ -179,6 +183,8 @@ public struct CSVChunk: Sendable {
     public let firstRow: Int
     /// The line of its first record, when every record of the block takes one line.
     public let firstLine: Int?
+    /// Where in the file the record after its last one starts (the file's size after the last block).
+    public let endOffset: Int
 
     /// "file:LINE" for a row of the block, or "file, row N" when lines and records differ.
     public func place(ofRow row: Int, in path: String) -> String {
