@@ -45,14 +45,15 @@ public struct StreamedFitProgress: Sendable, Equatable {
 /// Fits linear, ridge and logistic models on a CSV file in chunks, with memory for one block of
 /// the file and a (p+1) × (p+1) triangle, however many rows the file has.
 ///
-/// A first pass (`StreamScan`) fixes what the in-memory fit learns from all rows before it
-/// solves: the target's task and classes, the levels of categorical features in the rows used,
-/// which columns are free text, the row counts, and a bounded sample for the training profile.
-/// Then least squares folds each chunk's design into the factor of [X y] (`ScatterFactor`, TSQR:
+/// The scan (`StreamScan`) fixes what the in-memory fit learns from all rows before it solves:
+/// the target's task and classes, the levels of categorical features in the rows used, which
+/// columns are free text, the row counts, and a bounded sample for the training profile. Least
+/// squares folds each chunk's design into the factor of [X y] (`ScatterFactor`, TSQR:
 /// a QR per chunk, never XᵀX) — the factor `update` keeps, so the model is an ordinary one that
 /// saves, predicts, summarises and updates — and logistic regression runs R's IRLS with one pass
-/// over the file per iteration (`StreamedBinaryIRLS`). Coefficients, standard errors and
-/// deviances equal the in-memory fit's to rounding.
+/// over the file per iteration (`StreamedBinaryIRLS`); the scan's pass makes the first fold or
+/// IRLS pass too (see `fitCountingPasses`). Coefficients, standard errors and deviances equal
+/// the in-memory fit's to rounding.
 ///
 /// Limits, each refused by name: rows with a missing value are dropped (impute=drop), features
 /// are not rescaled (scale=none: the design's means would need a pass of their own), and
