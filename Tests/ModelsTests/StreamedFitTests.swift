@@ -186,4 +186,25 @@ final class StreamedFitTests: XCTestCase {
             assertClose(try Self.fitted(streamed), try Self.fitted(reference), "block \(blockSize)")
         }
     }
+
+    /// Ctrl-C in the middle of a pass stops the fit, whichever thread (the fold's or the one
+    /// reading ahead) sees it first, in the scan's pass and in a later IRLS pass.
+    func testCtrlCStopsAStreamedFitInAnyPass() throws {
+        Interruption.installHandler()
+        final class Once: @unchecked Sendable { var done = false }
+        for (kind, target, pass) in [("linear", "y", 1), ("logistic", "b", 1), ("logistic", "b", 3)] {
+            let once = Once()  // told on the fitting thread only
+            let request = StreamedFitRequest(path: path, kind: kind, target: target, features: ["x1", "x2"], options: [:],
+                                             blockSize: 700) { read in
+                if read.pass == pass, read.rows > 500, !once.done {
+                    once.done = true
+                    raise(SIGINT)
+                }
+            }
+            XCTAssertThrowsError(try StreamedFit.fit(request), "\(kind), pass \(pass)") { error in
+                XCTAssertEqual((error as? ModelshError)?.category, .interrupted)
+            }
+            XCTAssertFalse(Interruption.isRequested)
+        }
+    }
 }
