@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Streamed fits (fit linear|logistic "file.csv") on seeded CSV files of the sizes given in GB
-# (default 1 2 4 8): wall time and peak RSS per size, seconds per GB, linearity, and on the first
+# (default 1 2 4 8 10): wall time and peak RSS per size, seconds per GB, linearity, and on the first
 # size the largest relative difference to the in-memory fit. A measurement, not a test:
 #   scripts/bench-stream.sh [GB ...]
 # BENCH_LOGISTIC_MAX_GB=N skips logistic above N GB. Files are written to ${BENCH_DIR:-/tmp/modelsh-bench} one at a time and deleted after use.

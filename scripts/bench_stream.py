@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 modelsh, generator, directory = sys.argv[1], sys.argv[2], sys.argv[3]
-sizes = [float(s) for s in sys.argv[4:]] or [1, 2, 4, 8]
+sizes = [float(s) for s in sys.argv[4:]] or [1, 2, 4, 8, 10]
 # Logistic makes a pass per IRLS iteration: on a busy machine the largest files may skip it.
 logistic_max = float(os.environ.get("BENCH_LOGISTIC_MAX_GB", "inf"))
 features = ",".join(f"x{j}" for j in range(1, 21))
@@ -45,7 +45,7 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 memory = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 1024 ** 2
 print(f"machine: {os.cpu_count()} cores, {cpu}, {memory:.1f} GiB RAM, {platform.system()} {platform.release()}")
 print(subprocess.run([modelsh, "--version"], capture_output=True, text=True).stdout.strip())
-print(f"{'GB':>5} {'rows':>12} {'linear s':>9} {'s/GB':>6} {'RSS MiB':>8} {'logistic s':>10} {'s/GB':>6} {'RSS MiB':>8}")
+print(f"{'GB':>5} {'rows':>12} {'linear s':>9} {'s/GB':>6} {'RSS MiB':>8} {'logistic s':>10} {'s/GB':>6} {'RSS MiB':>8} {'load avg':>8}")
 points = []
 saved = tempfile.mkdtemp()  # two model files per kind, kept until the end
 for index, gb in enumerate(sizes):
@@ -63,7 +63,8 @@ for index, gb in enumerate(sizes):
     linear, logistic = fits["linear"], fits["logistic"]
     points.append((gb, linear[0], logistic[0] if logistic else None))
     logistic_text = f"{logistic[0]:10.1f} {logistic[0] / gb:6.1f} {logistic[1]:8.0f}" if logistic else f"{'skipped':>10} {'':6} {'':8}"
-    print(f"{gb:5g} {rows:12d} {linear[0]:9.1f} {linear[0] / gb:6.1f} {linear[1]:8.0f} {logistic_text}", flush=True)
+    # The 1-minute load average after the fits: the machine is shared, so the seconds are noisy.
+    print(f"{gb:5g} {rows:12d} {linear[0]:9.1f} {linear[0] / gb:6.1f} {linear[1]:8.0f} {logistic_text} {os.getloadavg()[0]:8.2f}", flush=True)
     if index == 0:
         # The same file loaded and fitted in memory, in one process (loaded once).
         files = {kind: os.path.join(saved, f"{kind}-loaded.json") for kind in ("linear", "logistic")}

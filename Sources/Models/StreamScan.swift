@@ -2,21 +2,21 @@ import Diagnostics
 import Numerics
 import Tabular
 
-/// The first pass of a streamed fit: what the in-memory fit learns from the whole dataset
-/// before solving (`TrainingFrame`), gathered block by block with memory independent of the
-/// rows — the task and classes, each categorical feature's levels in the rows used (sorted by
-/// their UTF-8 bytes, as `load` sorts them), which columns are free text (more distinct values
-/// than `load` allows a categorical column), row counts, a fingerprint, and a sample of at most
-/// `sampleLimit` rows spread evenly over the file, for the training profile.
+/// What a streamed fit learns from the whole file before it solves (`TrainingFrame`), gathered
+/// block by block with memory independent of the rows (`StreamScanner`) — the task and classes,
+/// each categorical feature's levels in the rows used (sorted by their UTF-8 bytes, as `load`
+/// sorts them), which columns are free text (more distinct values than `load` allows a
+/// categorical column), row counts, a fingerprint, and a sample of at most `sampleLimit` rows
+/// spread evenly over the file, for the training profile.
 struct StreamScan {
     let schema: TrainingSchema
     let task: ModelTask
-    private(set) var rowsRead = 0
-    private(set) var rowsUsed = 0
+    let rowsRead: Int
+    let rowsUsed: Int
     /// Classification: the used rows of the second class (for the null deviance).
     private(set) var secondClassRows = 0
     /// The combined fingerprints of the blocks' target and feature columns.
-    private(set) var fingerprint = ""
+    let fingerprint: String
     /// Sampled rows of the target and feature columns, and those of them the fit uses.
     let sample: Dataset
     let usedSample: Dataset
@@ -26,46 +26,15 @@ struct StreamScan {
     /// A text column with more distinct values than this is free text whatever the file's size.
     static let levelLimit = 1_000_000
 
-    init(_ stream: CSVStream, request: StreamedFitRequest, kind: ModelKind) throws {
-        let names = stream.names
-        guard let targetName = request.target else {
-            throw ModelshError.usage("'\(kind.name)' needs target=, the column to predict", argument: "target")
-        }
-        guard names.contains(targetName) else {
-            throw ModelshError.usage(EditDistance.unknown("column", targetName, in: "'\(request.path)'", among: names), argument: "target")
-        }
-        var candidates: [String]
-        if let features = request.features {
-            var seen = Set<String>()
-            for name in features {
-                guard names.contains(name) else {
-                    throw ModelshError.usage(EditDistance.unknown("column", name, in: "'\(request.path)'", among: names), argument: "features")
-                }
-                guard name != targetName else { throw ModelshError.usage("column '\(name)' is the target; it cannot also be a feature", argument: "features") }
-                guard seen.insert(name).inserted else { throw ModelshError.usage("feature '\(name)' is listed twice", argument: "features") }
-            }
-            candidates = features
-        } else {
-            candidates = names.filter { $0 != targetName }
-        }
-        let columnNames = [targetName] + candidates
-        var tallies = columnNames.map { ColumnTally(name: $0) }
-        var sampler = RowSampler(columns: columnNames.count, limit: Self.sampleLimit)
-        var fingerprint: String?
-        while let chunk = try stream.next() {
-            let columns = try columnNames.map { try FeatureInput.column($0, in: chunk.data) }
-            let n = chunk.data.rowCount
-            let used = (0 ..< n).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
-            for index in columns.indices {
-                try tallies[index].add(columns[index], usedRows: used, chunk: chunk, countsValues: index == 0 && kind.tasks.contains(.classification))
-            }
-            sampler.add(columns, firstRow: chunk.firstRow)
-            let blockPrint = try Dataset(columns: columns).fingerprint
-            fingerprint = fingerprint.map { Dataset.fingerprint(combining: $0, blockPrint) } ?? blockPrint
-            rowsRead += n
-            rowsUsed += used.count
-        }
-        self.fingerprint = fingerprint ?? ""
+    /// What the blocks added to `scanner` so far make of the file.
+    init(_ scanner: StreamScanner) throws {
+        let (request, kind, columnNames, targetName) = (scanner.request, scanner.kind, scanner.columnNames, scanner.columnNames[0])
+        var tallies = scanner.tallies
+        let (rowsRead, rowsUsed) = (scanner.rowsRead, scanner.rowsUsed)
+        self.rowsRead = rowsRead
+        self.rowsUsed = rowsUsed
+        let sampler = scanner.sampler
+        fingerprint = scanner.fingerprint ?? ""
         guard rowsRead > 0 else { throw ModelshError.data("'\(request.path)' has no rows") }
         let targetTally = tallies[0]
         guard targetTally.nonMissing > 0 else {
@@ -103,6 +72,62 @@ struct StreamScan {
     }
 }
 
+/// The scan's pass: each block's rows added to what is known of the target and feature columns.
+struct StreamScanner {
+    let request: StreamedFitRequest
+    let kind: ModelKind
+    /// The target, then the candidate features.
+    let columnNames: [String]
+    fileprivate private(set) var tallies: [ColumnTally]
+    fileprivate private(set) var sampler: RowSampler
+    private(set) var fingerprint: String?
+    private(set) var rowsRead = 0
+    private(set) var rowsUsed = 0
+
+    /// Checks the target and the features named in `request` against the file's column `names`.
+    init(names: [String], request: StreamedFitRequest, kind: ModelKind) throws {
+        guard let targetName = request.target else {
+            throw ModelshError.usage("'\(kind.name)' needs target=, the column to predict", argument: "target")
+        }
+        guard names.contains(targetName) else {
+            throw ModelshError.usage(EditDistance.unknown("column", targetName, in: "'\(request.path)'", among: names), argument: "target")
+        }
+        var candidates: [String]
+        if let features = request.features {
+            var seen = Set<String>()
+            for name in features {
+                guard names.contains(name) else {
+                    throw ModelshError.usage(EditDistance.unknown("column", name, in: "'\(request.path)'", among: names), argument: "features")
+                }
+                guard name != targetName else { throw ModelshError.usage("column '\(name)' is the target; it cannot also be a feature", argument: "features") }
+                guard seen.insert(name).inserted else { throw ModelshError.usage("feature '\(name)' is listed twice", argument: "features") }
+            }
+            candidates = features
+        } else {
+            candidates = names.filter { $0 != targetName }
+        }
+        self.request = request
+        self.kind = kind
+        columnNames = [targetName] + candidates
+        tallies = columnNames.map { ColumnTally(name: $0) }
+        sampler = RowSampler(columns: columnNames.count, limit: StreamScan.sampleLimit)
+    }
+
+    mutating func add(_ chunk: CSVChunk) throws {
+        let columns = try columnNames.map { try FeatureInput.column($0, in: chunk.data) }
+        let n = chunk.data.rowCount
+        let used = (0 ..< n).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        for index in columns.indices {
+            try tallies[index].add(columns[index], usedRows: used, chunk: chunk, countsValues: index == 0 && kind.tasks.contains(.classification))
+        }
+        sampler.add(columns, firstRow: chunk.firstRow)
+        let blockPrint = try Dataset(columns: columns).fingerprint
+        fingerprint = fingerprint.map { Dataset.fingerprint(combining: $0, blockPrint) } ?? blockPrint
+        rowsRead += n
+        rowsUsed += used.count
+    }
+}
+
 extension Dataset {
     /// The columns at `indices`, in that order.
     fileprivate func selectingColumns(_ indices: [Int]) throws -> Dataset {
@@ -111,7 +136,7 @@ extension Dataset {
 }
 
 /// What the scan learns of one column.
-private struct ColumnTally {
+fileprivate struct ColumnTally {
     let name: String
     /// Integer until a block holds a non-whole number; boolean; text for categorical or text.
     private(set) var type = ColumnType.numeric
@@ -201,10 +226,12 @@ private struct ColumnTally {
 
 /// Every k-th row of the file, k doubling whenever the sample reaches twice `limit`, so the
 /// sample stays between `limit` and twice it and evenly spread, whatever the file's length.
-private struct RowSampler {
+fileprivate struct RowSampler {
     private var numbers: [[Double]]
     private var texts: [[String?]]
     private var stride = 1
+    /// Rows sampled: every column holds one value for each.
+    private var count = 0
     let limit: Int
 
     init(columns: Int, limit: Int) {
@@ -229,9 +256,11 @@ private struct RowSampler {
                     texts[index].append(column.text(at: row))
                 }
             }
-            if max(numbers.map(\.count).max() ?? 0, texts.map(\.count).max() ?? 0) >= 2 * limit {
+            count += 1
+            if count >= 2 * limit {
                 numbers = numbers.map { Self.everyOther($0) }
                 texts = texts.map { Self.everyOther($0) }
+                count = (count + 1) / 2
                 stride *= 2
                 row = (firstRow + row + stride) / stride * stride - firstRow
             } else {

@@ -15,8 +15,10 @@ public struct StreamedBinaryIRLS: Sendable {
     public let columns: Int
     let epsilon: Double
     let maxIterations: Int
-    /// The mean the null deviance is measured at: ȳ with an intercept, ½ without.
-    let nullMean: Double
+    /// The mean the null deviance is measured at: ȳ with an intercept, ½ without. Needed from
+    /// the second pass on, which measures the null deviance, so a first pass may run before ȳ
+    /// is known (a streamed fit's first pass is its scan's).
+    public var nullMean: Double
 
     /// The coefficients the current pass evaluates; nil in the first pass, which starts from
     /// R's μ = (y + ½)/2.
@@ -32,8 +34,10 @@ public struct StreamedBinaryIRLS: Sendable {
     private var nullDeviance = 0.0
     private var observations = 0
     private var extremeProbability = false
-    /// The first pass's null deviance and row count (every pass sees the same rows).
-    private var firstPass: (nullDeviance: Double, observations: Int)?
+    /// The first pass's row count (every pass sees the same rows), and the second pass's null
+    /// deviance.
+    private var firstPassObservations: Int?
+    private var measuredNullDeviance: Double?
 
     public init(columns: Int, nullMean: Double, epsilon: Double = LogisticRegression.glmEpsilon,
                 maxIterations: Int = LogisticRegression.glmMaxIterations) {
@@ -79,7 +83,7 @@ public struct StreamedBinaryIRLS: Sendable {
             let (weight, residual) = Binomial.working(y[i], mu, derivative)
             roots[i] = weight.squareRoot()
             response[i] = (eta[i] + residual) * roots[i]
-            if firstPass == nil { nullDeviance += Binomial.devianceTerm(y[i], nullMean) }
+            if measuresNullDeviance { nullDeviance += Binomial.devianceTerm(y[i], nullMean) }
         }
         var scaled = x
         for j in 0 ..< columns { for i in 0 ..< n { scaled.values[j * n + i] *= roots[i] } }
@@ -87,11 +91,14 @@ public struct StreamedBinaryIRLS: Sendable {
         observations += n
     }
 
+    private var measuresNullDeviance: Bool { coefficients != nil && measuredNullDeviance == nil }
+
     /// Ends a pass: the stopping rule on the deviance at the pass's coefficients, then (unless
     /// finished) the next coefficients from the pass's triangle.
     public mutating func endPass() throws {
         guard let factor else { throw ModelshError.data("logistic regression needs at least one row") }
-        if firstPass == nil { firstPass = (nullDeviance, observations) }
+        if firstPassObservations == nil { firstPassObservations = observations }
+        if measuresNullDeviance { measuredNullDeviance = nullDeviance }
         if coefficients != nil {
             iterations += 1
             converged = abs(deviance - previousDeviance) / (abs(deviance) + 0.1) < epsilon
@@ -112,12 +119,12 @@ public struct StreamedBinaryIRLS: Sendable {
         let (zValues, pValues) = LogisticRegression.waldTests(reported, standardErrors)
         var warnings: [LogisticRegression.Warning] = converged ? [] : [.didNotConverge]
         if extremeProbability { warnings.append(.fittedProbabilitiesZeroOrOne) }
-        let n = firstPass?.observations ?? 0
+        let n = firstPassObservations ?? 0
         return LogisticRegression.BinaryFit(
             coefficients: reported, aliased: last.aliased, rank: last.rank, standardErrors: standardErrors,
             zValues: zValues, pValues: pValues, unscaledCovariance: last.unscaledCovariance,
             deviance: deviance, residualDegreesOfFreedom: n - last.rank,
-            nullDeviance: firstPass?.nullDeviance ?? 0, nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0),
+            nullDeviance: measuredNullDeviance ?? 0, nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0),
             aic: deviance + 2 * Double(last.rank), iterations: iterations, converged: converged,
             fittedProbabilities: [], warnings: warnings)
     }

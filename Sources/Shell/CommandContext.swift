@@ -37,6 +37,14 @@ public final class CommandContext {
         return try body { done, total in reporter.report(done, total) }
     }
 
+    /// As `withProgress`, for work that says with each report what it has done so far (a
+    /// streamed fit: its pass and rows).
+    func withProgress<T>(_ body: (@escaping @Sendable (_ what: String, _ done: Int, _ total: Int) -> Void) throws -> T) rethrows -> T {
+        let reporter = ProgressReporter(sink: session.sink, what: "")
+        defer { session.sink.progressEnded() }
+        return try body { what, done, total in reporter.report(done, total, as: what) }
+    }
+
     /// Binds a new dataset, or adds a model version, to the name after `as` number `index`.
     func define(output index: Int, of invocation: Invocation, as value: Variable) throws {
         switch value {
@@ -78,9 +86,9 @@ final class ProgressReporter: @unchecked Sendable {
         self.what = what
     }
 
-    func report(_ done: Int, _ total: Int) {
+    func report(_ done: Int, _ total: Int, as what: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        sink.progress(what, done: done, of: total)
+        sink.progress(what ?? self.what, done: done, of: total)
     }
 }

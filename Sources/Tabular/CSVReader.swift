@@ -207,6 +207,8 @@ struct CSVBlock {
     private(set) var reachedEnd = false
     /// Whether `buffer` begins at the file's first byte.
     private(set) var atFileStart = true
+    /// Where in the file `buffer` begins.
+    private(set) var fileOffset = 0
 
     init(size: Int) { buffer = [UInt8](repeating: 0, count: max(size, 1)) }
 
@@ -216,6 +218,7 @@ struct CSVBlock {
         if keepingFrom > 0 {
             buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + keepingFrom, byteCount: count - keepingFrom) }
             count -= keepingFrom
+            fileOffset += keepingFrom
             atFileStart = false
         }
         if grow { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
@@ -228,7 +231,7 @@ struct CSVBlock {
 
     mutating func rewind(_ source: inout some ByteSource) throws {
         try source.rewind()
-        (count, reachedEnd, atFileStart) = (0, false, true)
+        (count, reachedEnd, atFileStart, fileOffset) = (0, false, true, 0)
         try refill(from: &source)
     }
 }

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// A CSV file read block by block, each block a dataset of its own, so that a file far larger
 /// than memory can be passed over (and passed over again after `rewind`) with memory for one
@@ -17,6 +18,10 @@ public final class CSVStream {
     public let fileSize: Int
     /// Data rows read so far in this pass.
     public private(set) var rowsRead = 0
+    /// Bytes of the file up to the end of the last block `next()` returned, in this pass.
+    public private(set) var bytesRead = 0
+    /// Passes begun over the file: 1, and one more at each `rewind`.
+    public private(set) var passes = 1
 
     private var source: FileByteSource
     private var block: CSVBlock
@@ -24,6 +29,11 @@ public final class CSVStream {
     private var start: Int?
     private let options: CSVOptions
     private var kinds: [ValueKind?]
+    /// Rows read by `read()`, which may be a block ahead of `rowsRead`.
+    private var rowsParsed = 0
+    /// Whether the next block is read (in the background) while the caller works on this one.
+    private let readsAhead: Bool
+    private var ahead: ReadAhead?
 
     /// What a column holds, as fixed by the first block with a value in it.
     enum ValueKind: Equatable {
@@ -31,7 +41,11 @@ public final class CSVStream {
     }
 
     /// Opens `path` and reads its header. `blockSize`: bytes per block (tests use tiny ones).
-    public init(path: String, options: CSVOptions = CSVOptions(), blockSize: Int = 16 << 20) throws {
+    /// `readsAhead`: read and parse the next block on another thread while the caller works on
+    /// the one `next()` returned (a pass costs the longer of the two, not their sum; memory for
+    /// one block more).
+    public init(path: String, options: CSVOptions = CSVOptions(), blockSize: Int = 16 << 20, readsAhead: Bool = false) throws {
+        self.readsAhead = readsAhead
         source = try FileByteSource(path: path)
         self.path = path
         self.options = options
@@ -49,26 +63,54 @@ public final class CSVStream {
         kinds = [ValueKind?](repeating: nil, count: names.count)
     }
 
-    deinit { source.close() }
+    deinit {
+        ahead?.wait()
+        source.close()
+    }
 
     /// Text with at most this many distinct values among `valueCount` is categorical, as on load.
     public static func maximumLevelCount(valueCount: Int) -> Int { ColumnBuilder.maximumLevelCount(valueCount: valueCount) }
 
     /// The next block's rows, or nil at the end of the file.
     public func next() throws -> CSVChunk? {
+        let chunk: CSVChunk?
+        if let ahead {
+            self.ahead = nil
+            chunk = try ahead.wait().get()
+        } else {
+            chunk = try read()
+        }
+        guard let chunk else { return nil }
+        rowsRead = chunk.firstRow + chunk.data.rowCount
+        bytesRead = chunk.endOffset
+        if readsAhead {
+            // The reader's state is the other thread's until `wait` returns: this thread touches
+            // none of it meanwhile (`next`, `rewind` and deinit wait first).
+            nonisolated(unsafe) let stream = self
+            ahead = ReadAhead { try stream.read() }
+        }
+        return chunk
+    }
+
+    private func read() throws -> CSVChunk? {
         guard let (data, firstLine, oneLinePerRecord) = try reading.nextBlock(&block, from: &source, start: &start) else { return nil }
-        let chunk = CSVChunk(data: data, firstRow: rowsRead, firstLine: oneLinePerRecord ? firstLine : nil)
+        let end = start.map { block.fileOffset + $0 } ?? fileSize
+        let chunk = CSVChunk(data: data, firstRow: rowsParsed, firstLine: oneLinePerRecord ? firstLine : nil, endOffset: end)
         let columns = try data.columns.enumerated().map { index, column in try conforming(column, index: index, in: chunk) }
-        rowsRead += data.rowCount
-        return CSVChunk(data: try Dataset(columns: columns), firstRow: chunk.firstRow, firstLine: chunk.firstLine)
+        rowsParsed += data.rowCount
+        return CSVChunk(data: try Dataset(columns: columns), firstRow: chunk.firstRow, firstLine: chunk.firstLine, endOffset: end)
     }
 
     /// Starts again from the first record (the types fixed so far stay).
     public func rewind() throws {
+        // A block read ahead is dropped, but not a Ctrl-C its reading met.
+        if case .failure(let error as ModelshError)? = ahead?.wait(), error.category == .interrupted { throw error }
+        ahead = nil
         try block.rewind(&source)
         reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.buffer.count))
         start = try reading.startStreaming(&block, from: &source)
-        rowsRead = 0
+        (rowsRead, rowsParsed, bytesRead) = (0, 0, 0)
+        passes += 1
     }
 
     /// The column as the fixed kind has it, or an error at the first value that does not fit.
@@ -109,6 +151,31 @@ public final class CSVStream {
     }
 }
 
+/// A block being read on another thread.
+private final class ReadAhead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written by the reading thread before it signals `done`, read only after.
+    private var result: Result<CSVChunk?, any Error> = .success(nil)
+    private var finished = false
+
+    init(_ read: @escaping @Sendable () throws -> CSVChunk?) {
+        DispatchQueue.global().async { [self] in
+            result = Result { try read() }
+            done.signal()
+        }
+    }
+
+    /// The block, once read; at once when waited for before.
+    @discardableResult
+    func wait() -> Result<CSVChunk?, any Error> {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return result
+    }
+}
+
 /// One block of a `CSVStream`.
 public struct CSVChunk: Sendable {
     public let data: Dataset
@@ -116,6 +183,8 @@ public struct CSVChunk: Sendable {
     public let firstRow: Int
     /// The line of its first record, when every record of the block takes one line.
     public let firstLine: Int?
+    /// Where in the file the record after its last one starts (the file's size after the last block).
+    public let endOffset: Int
 
     /// "file:LINE" for a row of the block, or "file, row N" when lines and records differ.
     public func place(ofRow row: Int, in path: String) -> String {

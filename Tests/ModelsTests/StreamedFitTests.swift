@@ -131,4 +131,80 @@ final class StreamedFitTests: XCTestCase {
             try StreamedFit.fit(StreamedFitRequest(path: path, kind: "linear", target: "y", features: nil, options: [:], blockSize: 256))
         }
     }
+
+    /// A linear model's estimates and (XᵀX)⁻¹, or a ridge model's intercept and coefficients.
+    static func fitted(_ model: Model) throws -> [Double] {
+        if let linear = model.state as? LinearRegression.Learned { return linear.estimates + linear.unscaledCovariance }
+        let ridge = try XCTUnwrap(model.state as? PenalisedLinearState)
+        return [ridge.intercept] + ridge.coefficients
+    }
+
+    /// The file is read once for least squares (the scan's pass folds too) when the first block
+    /// shows every level; a level first seen later costs a second pass, with the same result as
+    /// in memory either way.
+    func testLeastSquaresReadsTheFileOnceUnlessALaterBlockBringsALevel() throws {
+        let features = ["x1", "x2", "k", "g"]
+        let once = try StreamedFit.fitCountingPasses(StreamedFitRequest(path: path, kind: "linear", target: "y", features: features,
+                                                                        options: [:], blockSize: 8 << 10))
+        XCTAssertEqual(once.passes, 1)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        for index in 1000 ..< lines.count { lines[index] = lines[index].replacingOccurrences(of: ",gamma,", with: ",delta,") }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        for kind in ["linear", "ridge"] {
+            let twice = try StreamedFit.fitCountingPasses(StreamedFitRequest(path: path, kind: kind, target: "y", features: features,
+                                                                             options: [:], blockSize: 8 << 10))
+            XCTAssertEqual(twice.passes, 2, kind)
+            XCTAssertEqual(twice.model.schema.features.last?.levels, ["alpha", "beta", "delta", "gamma"])
+            assertClose(try Self.fitted(twice.model), try Self.fitted(inMemory(kind, target: "y", features: features)), kind)
+        }
+    }
+
+    /// Logistic regression reads the file once per iteration: its first pass is the scan's.
+    func testLogisticReadsTheFileOncePerIteration() throws {
+        let (model, passes) = try StreamedFit.fitCountingPasses(StreamedFitRequest(path: path, kind: "logistic", target: "b",
+                                                                                   features: ["x1", "x2", "g"], options: [:], blockSize: 8 << 10))
+        let state = try XCTUnwrap(model.state as? LogisticState)
+        XCTAssertEqual(passes, state.iterations + 1)
+        let reference = try XCTUnwrap(inMemory("logistic", target: "b", features: ["x1", "x2", "g"]).state as? LogisticState)
+        assertClose([state.deviance, state.nullDeviance!], [reference.deviance, reference.nullDeviance!], "deviances")
+    }
+
+    /// Quoted fields with the separator and line ends in them, with blocks and the pieces read in
+    /// parallel (256 KiB and more) cut everywhere, inside quotes too.
+    func testQuotedFieldsAcrossBlockAndPieceBoundaries() throws {
+        let quoted = Self.generatedCSV(rows: 30000)
+            .replacingOccurrences(of: ",alpha,", with: ",\"al,\"\"pha\"\"\nfirst\",")
+            .replacingOccurrences(of: ",gamma,", with: ",\"gam\nma,\",")
+        try quoted.write(toFile: path, atomically: true, encoding: .utf8)
+        let features = ["x1", "x2", "k", "g"]
+        let reference = try inMemory("linear", target: "y", features: features)
+        XCTAssertEqual(reference.schema.features.last?.levels, ["al,\"pha\"\nfirst", "beta", "gam\nma,"])
+        for blockSize in [700, 600 << 10] {
+            let streamed = try StreamedFit.fit(StreamedFitRequest(path: path, kind: "linear", target: "y", features: features,
+                                                                  options: [:], chunkRows: 5, blockSize: blockSize))
+            XCTAssertEqual(streamed.schema, reference.schema)
+            assertClose(try Self.fitted(streamed), try Self.fitted(reference), "block \(blockSize)")
+        }
+    }
+
+    /// Ctrl-C in the middle of a pass stops the fit, whichever thread (the fold's or the one
+    /// reading ahead) sees it first, in the scan's pass and in a later IRLS pass.
+    func testCtrlCStopsAStreamedFitInAnyPass() throws {
+        Interruption.installHandler()
+        final class Once: @unchecked Sendable { var done = false }
+        for (kind, target, pass) in [("linear", "y", 1), ("logistic", "b", 1), ("logistic", "b", 3)] {
+            let once = Once()  // told on the fitting thread only
+            let request = StreamedFitRequest(path: path, kind: kind, target: target, features: ["x1", "x2"], options: [:],
+                                             blockSize: 700) { read in
+                if read.pass == pass, read.rows > 500, !once.done {
+                    once.done = true
+                    raise(SIGINT)
+                }
+            }
+            XCTAssertThrowsError(try StreamedFit.fit(request), "\(kind), pass \(pass)") { error in
+                XCTAssertEqual((error as? ModelshError)?.category, .interrupted)
+            }
+            XCTAssertFalse(Interruption.isRequested)
+        }
+    }
 }

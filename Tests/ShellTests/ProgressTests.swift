@@ -47,4 +47,21 @@ final class ProgressTests: ShellTestCase {
         XCTAssertEqual(load.last?.done, text.utf8.count >> 20)
         XCTAssertEqual(load.last?.total, text.utf8.count >> 20)
     }
+
+    /// A streamed fit tells its pass, the rows read in it and the MiB of the file.
+    func testAStreamedFitCountsPassesRowsAndMebibytes() throws {
+        let path = temporaryPath("stream.csv")
+        let lines = (0 ..< 200_000).map { "\($0 % 7).5,\($0 % 3),\(($0 / 3) % 2)" }
+        let text = "x,y,b\n" + lines.joined(separator: "\n") + "\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(session.execute("fit logistic \"\(path)\" target=b features=x as m"), .ok)
+        // "fit logistic "PATH" (pass N, ROWS rows; MiB)"
+        let fields = progressSink.reports.filter { $0.what.hasPrefix("fit logistic \"\(path)\" (pass ") }.map { $0.what.split(separator: " ") }
+        let passes = fields.map { Int($0[4].dropLast()) }, rows = fields.map { Int($0[5]) }
+        XCTAssertEqual(passes.first, 1)
+        XCTAssertGreaterThan(Set(passes).count, 2, "the scan's pass, then one per iteration")
+        XCTAssertEqual(rows.last, 200_000)
+        let mebibytes = progressSink.reports.filter { $0.what.hasPrefix("fit logistic") }.map { [$0.done, $0.total] }
+        XCTAssertEqual(mebibytes.last, [text.utf8.count >> 20, text.utf8.count >> 20])
+    }
 }

@@ -21,25 +21,33 @@ final class CSVStreamTests: XCTestCase {
         }
         try withFile(lines.joined(separator: "\n") + "\n") { path in
             let whole = try CSVReader.read(path: path)
-            let stream = try CSVStream(path: path, blockSize: 512)
-            XCTAssertEqual(stream.names, ["n", "x", "label", "flag"])
-            for _ in 0 ..< 2 {
-                var n: [Double] = [], x: [Double] = [], labels: [String?] = [], flags: [Double] = [], blocks = 0
-                while let chunk = try stream.next() {
-                    XCTAssertEqual(chunk.firstRow, n.count)
-                    n += chunk.data.columns[0].numbers!
-                    x += chunk.data.columns[1].numbers!
-                    labels += (0 ..< chunk.data.rowCount).map { chunk.data.columns[2].text(at: $0) }
-                    XCTAssertEqual(chunk.data.columns[3].type, .boolean)
-                    flags += chunk.data.columns[3].numbers!
-                    blocks += 1
+            for readsAhead in [false, true] {
+                let stream = try CSVStream(path: path, blockSize: 512, readsAhead: readsAhead)
+                XCTAssertEqual(stream.names, ["n", "x", "label", "flag"])
+                for _ in 0 ..< 2 {
+                    var n: [Double] = [], x: [Double] = [], labels: [String?] = [], flags: [Double] = [], blocks = 0
+                    while let chunk = try stream.next() {
+                        XCTAssertEqual(chunk.firstRow, n.count)
+                        n += chunk.data.columns[0].numbers!
+                        x += chunk.data.columns[1].numbers!
+                        labels += (0 ..< chunk.data.rowCount).map { chunk.data.columns[2].text(at: $0) }
+                        XCTAssertEqual(chunk.data.columns[3].type, .boolean)
+                        flags += chunk.data.columns[3].numbers!
+                        blocks += 1
+                    }
+                    XCTAssertGreaterThan(blocks, 10)
+                    XCTAssertEqual(n, whole.columns[0].numbers!)
+                    XCTAssertEqual(x.map(\.bitPattern), whole.columns[1].numbers!.map(\.bitPattern))
+                    XCTAssertEqual(labels, (0 ..< whole.rowCount).map { whole.columns[2].text(at: $0) })
+                    XCTAssertEqual(flags, whole.columns[3].numbers!)
+                    XCTAssertEqual(stream.rowsRead, whole.rowCount)
+                    try stream.rewind()
                 }
-                XCTAssertGreaterThan(blocks, 10)
-                XCTAssertEqual(n, whole.columns[0].numbers!)
-                XCTAssertEqual(x.map(\.bitPattern), whole.columns[1].numbers!.map(\.bitPattern))
-                XCTAssertEqual(labels, (0 ..< whole.rowCount).map { whole.columns[2].text(at: $0) })
-                XCTAssertEqual(flags, whole.columns[3].numbers!)
+                // A rewind in the middle of a pass (with a block read ahead) starts from the first row.
+                _ = try stream.next()
                 try stream.rewind()
+                XCTAssertEqual(try stream.next()?.firstRow, 0)
+                XCTAssertEqual(stream.passes, 4)
             }
         }
     }

@@ -64,9 +64,13 @@ enum ModelCommands {
                                                features: invocation.words("features"), options: invocation.modelOptions, progress: progress)
                     }
                 }
-                return try StreamedFit.fit(StreamedFitRequest(path: path, csv: csv, kind: kind, target: invocation.text("target"),
-                                                              features: invocation.words("features"), options: invocation.modelOptions,
-                                                              chunkRows: invocation.integer("chunk_rows")))
+                return try context.withProgress { report in
+                    try StreamedFit.fit(StreamedFitRequest(path: path, csv: csv, kind: kind, target: invocation.text("target"),
+                                                           features: invocation.words("features"), options: invocation.modelOptions,
+                                                           chunkRows: invocation.integer("chunk_rows")) { read in
+                        report("fit \(kind) \"\(path)\" (pass \(read.pass), \(read.rows) rows; MiB)", read.bytes >> 20, read.fileSize >> 20)
+                    })
+                }
             }
             try defineFitted(model, invocation, context)
         }])
