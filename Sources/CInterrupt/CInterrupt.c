@@ -54,4 +54,11 @@ void msh_clear_interrupt(void) {
     msh_drain_interrupt_fd();
 }
 
+void msh_request_interrupt(void) {
+    interrupt_requested = 1;
+    if (interrupt_pipe[1] >= 0 && write(interrupt_pipe[1], "", 1) < 0) {
+        // Full: the flag alone still ends the next wait.
+    }
+}
+
 int msh_interrupt_fd(void) { return interrupt_pipe[0]; }

@@ -16,6 +16,12 @@ public enum Interruption {
         msh_clear_interrupt()
     }
 
+    /// Sets the request again, for work that took it (`check()`) while other work running beside
+    /// it must stop too.
+    public static func request() {
+        msh_request_interrupt()
+    }
+
     /// Throws `ModelshError` (`.interrupted`) when Ctrl-C was pressed, clearing the request.
     public static func check() throws {
         guard isRequested else { return }

@@ -98,8 +98,12 @@ public struct AutoSelection: Sendable {
             let kind = try ModelCatalogue.requireKind(named: candidate.kind)
             let validation = try CrossValidation(kind: kind, data: data, datasetName: datasetName, target: target, features: features,
                                                  options: candidate.options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil)
-            guard let folds = try? validation.run(options: candidate.options) else {
-                try Interruption.check()
+            let folds: [[Metric]]
+            do {
+                folds = try validation.run(options: candidate.options)
+            } catch let error as ModelshError where error.category == .interrupted {
+                throw error  // Ctrl-C stops auto; any other failure only rules the candidate out
+            } catch {
                 failed.append(candidate)
                 continue
             }

@@ -109,9 +109,11 @@ public struct ModelKind: Sendable {
             let frame = prepared.frame
             // What the training data looked like needs no model: it is measured on the other
             // core while the model learns (on a large dataset it costs as much as a linear fit).
-            let (state, (fingerprint, dataProfile)) = try concurrently({ try L.fit(prepared.problem, parameters) }, {
-                (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
-            })
+            let (state, (fingerprint, dataProfile)) = try clearingInterruption {
+                try concurrently({ try L.fit(prepared.problem, parameters) }, {
+                    (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
+                })
+            }
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
                                     valuesImputed: frame.valuesImputed, fingerprint: fingerprint, options: request.options)
             var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,

@@ -145,7 +145,8 @@ public enum StreamedFit {
                                 valuesImputed: 0, fingerprint: scan.fingerprint, options: options)
         var model = Model(kind: kind.name, task: scan.task, schema: scan.schema, preprocessing: plan.preprocessing,
                           parameters: parameters, state: state, training: info)
-        try model.checkAndProfile(data: TrainingDataProfile(schema: scan.schema, source: scan.sample), used: scan.usedSample)
+        let dataProfile = try clearingInterruption { try TrainingDataProfile(schema: scan.schema, source: scan.sample) }
+        try model.checkAndProfile(data: dataProfile, used: scan.usedSample)
         return (model, stream.passes)
     }
 

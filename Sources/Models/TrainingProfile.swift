@@ -63,17 +63,24 @@ struct TrainingDataProfile: Sendable {
     let target: ColumnProfile?
     let outliers: OutlierProfile?
 
-    /// Profiles the columns `schema` names in `source`, the training dataset.
+    /// Profiles the columns `schema` names in `source`, the training dataset. A Ctrl-C it sees
+    /// is requested again before the error goes up, for the learner running beside it to see
+    /// too (a forest would otherwise grow all its trees first); the fit clears it.
     init(schema: TrainingSchema, source: Dataset) throws {
-        // Columns are profiled independently, so on every core.
-        let columns = schema.features.map { source.column(named: $0.name)! }
-        features = try concurrentMap(columns.count, threads: everyCore) { index in
-            // A column is a pass over every row: on millions, Ctrl-C is seen between them.
-            try Interruption.check()
-            return ColumnProfile(columns[index])
+        do {
+            // Columns are profiled independently, so on every core; each is a pass over every
+            // row, so Ctrl-C is seen between them.
+            let columns = schema.features.map { source.column(named: $0.name)! }
+            features = try concurrentMap(columns.count, threads: everyCore) { index in
+                try Interruption.check()
+                return ColumnProfile(columns[index])
+            }
+            target = schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
+            outliers = try OutlierProfile(features: schema.features, source: source)
+        } catch let error as ModelshError where error.category == .interrupted {
+            Interruption.request()
+            throw error
         }
-        target = schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
-        outliers = OutlierProfile(features: schema.features, source: source)
     }
 }
 
@@ -107,7 +114,9 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
     /// freedom) are far from the training data.
     public static let probability = 0.999
 
-    init?(features schema: [FeatureSchema], source: Dataset) {
+    /// nil when the moments cannot be measured (no usable feature, too few rows); throws only
+    /// when interrupted.
+    init?(features schema: [FeatureSchema], source: Dataset) throws {
         let columns = schema.filter { $0.type == .integer || $0.type == .numeric }.compactMap { source.column(named: $0.name) }
         // The rows with every column present; when none misses a value, all of them (nil), and
         // each column's values are used as they are rather than copied.
@@ -121,7 +130,7 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
             return values.contains { $0 != values.first }
         }
         guard !usable.isEmpty, complete?.count ?? source.rowCount > usable.count,
-              let moments = MahalanobisDistance.moments(of: usable.map(values)) else { return nil }
+              let moments = try MahalanobisDistance.moments(of: usable.map(values)) else { return nil }
         features = usable.map(\.name)
         (means, deviations, correlation) = moments
     }

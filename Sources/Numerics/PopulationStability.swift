@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The population stability index between two distributions over the same bins:
@@ -88,11 +89,19 @@ public struct MahalanobisDistance: Sendable {
 extension MahalanobisDistance {
     /// The means, population standard deviations and correlation matrix (p × p, column-major)
     /// of equal-length columns without missing values: what the distance needs, from one pass
-    /// of centred cross-products. Nil when a column is constant or holds a non-finite value.
-    public static func moments(of columns: [[Double]]) -> (means: [Double], deviations: [Double], correlation: [Double])? {
+    /// of centred cross-products. Nil when a column is constant or holds a non-finite value;
+    /// throws only when interrupted.
+    public static func moments(of columns: [[Double]]) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
         guard let n = columns.first?.count, n > 1 else { return nil }
         let p = columns.count
-        guard let products = try? CentredCrossProducts(Matrix(rows: n, columns: columns), [Double](repeating: 0, count: n), centred: true) else { return nil }
+        let products: CentredCrossProducts
+        do {
+            products = try CentredCrossProducts(Matrix(rows: n, columns: columns), [Double](repeating: 0, count: n), centred: true)
+        } catch let error as ModelshError where error.category == .interrupted {
+            throw error  // Ctrl-C stops the caller; only data without finite moments gives nil
+        } catch {
+            return nil
+        }
         let deviations = (0 ..< p).map { (products.gram[$0 * p + $0] / Double(n)).squareRoot() }
         guard deviations.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
         var correlation = [Double](repeating: 0, count: p * p)

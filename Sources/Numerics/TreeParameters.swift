@@ -146,7 +146,7 @@ func checkTreeInputs(_ features: [FeatureColumn], _ target: TreeTarget, _ parame
 
 /// Runs `body`; an interruption it reports (workers only look at the Ctrl-C flag, so that every
 /// worker sees it) is cleared here, once, before the error goes up.
-func clearingInterruption<T>(_ body: () throws -> T) throws -> T {
+package func clearingInterruption<T>(_ body: () throws -> T) throws -> T {
     do {
         let result = try body()
         try Interruption.check()

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Models
 import Tabular
 import XCTest
@@ -59,6 +60,17 @@ final class FeatureSelectionTests: XCTestCase {
         assertThrows(.usage, containing: ["sizes must be"], argument: "sizes") {
             try LearningCurve(validation: validation, options: [:], sizes: [400], metric: nil, seed: 1)
         }
+    }
+
+    /// Ctrl-C stops auto; it does not only rule out the candidate it met.
+    func testCtrlCStopsAuto() throws {
+        let iris = try TestData.iris()
+        Interruption.installHandler()
+        raise(SIGINT)
+        assertThrows(.interrupted, containing: ["interrupted"]) {
+            try AutoSelection(data: iris, datasetName: "iris", target: "Species", features: nil, folds: 3, seed: 7, budget: nil)
+        }
+        XCTAssertFalse(Interruption.isRequested)
     }
 
     /// Two runs give the same leaderboard; the budget is spent on estimated times, so what it

@@ -1,3 +1,5 @@
+import Diagnostics
+import Foundation
 @testable import Models
 import Tabular
 import XCTest
@@ -22,6 +24,18 @@ final class TrainingProfileTests: XCTestCase {
         let profileOfX = try XCTUnwrap(model.profile?.features.first?.numbers)
         XCTAssertEqual(profileOfX.count, n, "ranges and counts still see every row")
         XCTAssertEqual(profileOfX.maximum, x.max())
+    }
+
+    /// The data profile runs beside the learner: a Ctrl-C it sees must stay requested, or the
+    /// learner would never stop (a forest of 500 trees ran on after ^C when the profile took it).
+    func testCtrlCDuringTheDataProfileStaysRequestedForTheLearner() throws {
+        let data = try Dataset(columns: [Column.numeric("y", [1, 2, 3, 5]), Column.numeric("x", [1, 2, 3, 4])])
+        let schema = TrainingSchema(target: FeatureSchema(name: "y", type: .numeric), features: [FeatureSchema(name: "x", type: .numeric)])
+        Interruption.installHandler()
+        raise(SIGINT)
+        XCTAssertThrowsError(try TrainingDataProfile(schema: schema, source: data))
+        XCTAssertTrue(Interruption.isRequested, "left for the learner beside it to see")
+        Interruption.clear()
     }
 
     /// Without a sample limit (drift's exact KS test) a profile keeps every value, sorted, even

@@ -80,7 +80,7 @@ final class MonitoringStatisticsTests: XCTestCase {
     }
 
     func testMahalanobisDistanceOfUncorrelatedFeaturesIsSumOfSquaredScores() throws {
-        let moments = try XCTUnwrap(MahalanobisDistance.moments(of: [[1, 2, 3, 4], [1, -1, 1, -1]]))
+        let moments = try XCTUnwrap(try MahalanobisDistance.moments(of: [[1, 2, 3, 4], [1, -1, 1, -1]]))
         assertRelative(moments.means[0], 2.5)
         assertRelative(moments.deviations[0], (1.25).squareRoot())
         assertRelative(moments.correlation[1], -0.4472135954999579, 1e-13)  // numpy.corrcoef

@@ -14,6 +14,10 @@ int msh_interrupt_requested(void);
 
 void msh_clear_interrupt(void);
 
+/// Sets the request as Ctrl-C does (for work that saw and cleared it while other work running
+/// beside it still has to see it).
+void msh_request_interrupt(void);
+
 /// Becomes readable when an interrupt is requested (the self-pipe trick); -1 before the
 /// handler is installed.
 int msh_interrupt_fd(void);
