@@ -3,6 +3,7 @@
 # measurement, not a test:
 #   scripts/bench-models.sh [ROWS] [RUNS]               OLS, ridge, logistic (1,000,000 × 20)
 #   scripts/bench-models.sh --ensembles [ROWS] [RUNS]   forest and boost: time, accuracy, peak memory
+#   KINDS=boost scripts/bench-models.sh --ensembles …   one of them (scikit-learn's 1M forest takes an hour)
 # Installs numpy and scikit-learn into .venv (PyPI) on first use; the product never needs Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."

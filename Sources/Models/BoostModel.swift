@@ -23,6 +23,7 @@ public enum BoostModel: Learner {
         ModelOptionSpec(name: "seed", help: "seed for the validation split and the binning sample (default 42)"),
     ]
     public static let handlesMissingValues = true
+    public static let usesDesign = false
 
     public typealias Parameters = GradientBoostingParameters
 

@@ -142,7 +142,8 @@ public struct ModelKind: Sendable {
                                       impute: settings.impute)
         let onesColumn = settings.hasIntercept && L.wantsOnesColumn(parameters)
         try Interruption.check()
-        let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts)
+        let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts,
+                                                                  design: L.usesDesign)
         let problem = TrainingProblem(task: frame.task, design: inputs.design, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,

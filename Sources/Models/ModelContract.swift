@@ -77,6 +77,9 @@ public protocol Learner {
     /// Whether its solver can take the design's product terms as unevaluated double-double
     /// sums (`TrainingProblem.designLowParts`).
     static var usesDesignLowParts: Bool { get }
+    /// Whether it reads the training design (`TrainingProblem.design`); kinds that read only
+    /// `features` (trees) say no, and their design has no columns, which saves its memory.
+    static var usesDesign: Bool { get }
     /// Whether it routes missing feature values itself (trees): then `impute=keep` is offered
     /// and is the default, and missing values reach it as NaN (numbers) or -1 (levels).
     static var handlesMissingValues: Bool { get }
@@ -94,6 +97,7 @@ extension Learner {
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { false }
     public static var handlesMissingValues: Bool { false }
     public static var usesDesignLowParts: Bool { false }
+    public static var usesDesign: Bool { true }
 }
 
 /// The output of `LearnedState.predict` for a block of rows.
@@ -112,7 +116,8 @@ public enum RawPrediction: Sendable {
 public struct TrainingProblem: Sendable {
     public let task: ModelTask
     /// The encoded, imputed, expanded and scaled features (rows × terms); when the kind asked
-    /// (`Learner.wantsOnesColumn`) and the model has an intercept, a column of ones first.
+    /// (`Learner.wantsOnesColumn`) and the model has an intercept, a column of ones first; no
+    /// columns for kinds that do not read it (`Learner.usesDesign`).
     public let design: Matrix
     /// Whether `design` starts with the column of ones.
     public let designHasOnesColumn: Bool

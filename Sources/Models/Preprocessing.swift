@@ -204,7 +204,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     /// Learns fills, terms and scaling from `frame` and returns them with the training problem.
     /// `onesColumn`: the design starts with a column of ones (not a term, never scaled).
-    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool, lowParts: Bool) throws
+    /// `design` false: the design has no columns (a kind that reads only the features).
+    static func fit(_ frame: TrainingFrame, settings: PreprocessingSettings, onesColumn: Bool, lowParts: Bool, design: Bool = true) throws
         -> (Preprocessing, inputs: ModelInputs) {
         let schema = frame.schema
         let featureColumns = frame.featureColumns
@@ -215,7 +216,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let terms = try polynomialTerms(base, degree: settings.degree)
         try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
         let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
-        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts)
+        let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts,
+                                         design: design)
         guard settings.scale != .none else { return (unscaled, inputs) }
         var design = inputs.design
         let first = onesColumn ? 1 : 0
@@ -292,7 +294,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// `lowParts`: also return, for unscaled product terms of numeric features (x², x·z), the
     /// rounding error of each product, formed in double-double (`ColumnProduct`), so a solver
     /// can take the design as the products are exactly (NIST Filip needs it).
-    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false) throws -> ModelInputs {
+    /// `design` false: the features alone, with a design of no columns (`Learner.usesDesign`):
+    /// a design of a million rows × 20 is 160 MB that trees would never read.
+    func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false,
+                design wantsDesign: Bool = true) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
         let features = try schema.features.enumerated().map { index, feature in
             // A pass over every row per feature: on millions, Ctrl-C is seen between them.
@@ -300,6 +305,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             return try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
                         keepMissing: settings.impute == .keep, rows: rows, usable: &usable)
         }
+        guard wantsDesign else { return ModelInputs(design: Matrix(rows: rows.count, columns: 0), features: features, usable: usable, designLowParts: nil) }
         let base = Self.baseColumns(schema, settings: settings)
         let n = rows.count, first = onesColumn ? 1 : 0, width = terms.count + first
         // Every element is written below (ones, a copy or a product), so the buffer starts

@@ -63,6 +63,7 @@ public enum TreeModel: Learner {
     public static let preprocessing: [CommonOption] = [.impute, .task]
     public static let options = TreeOptions.specs
     public static let handlesMissingValues = true
+    public static let usesDesign = false
 
     public struct Parameters: ModelParameters {
         public let criterion: SplitCriterion?
@@ -180,6 +181,7 @@ public enum ForestModel: Learner {
         ModelOptionSpec(switch: "bootstrap", help: "grow each tree on a bootstrap sample (default yes; its left-out rows give the out-of-bag score)"),
     ]
     public static let handlesMissingValues = true
+    public static let usesDesign = false
 
     public struct Parameters: ModelParameters {
         public let tree: TreeModel.Parameters

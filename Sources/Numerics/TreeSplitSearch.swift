@@ -16,17 +16,20 @@ struct SplitChoice {
 extension TreeBuilder {
     /// The best split of the node among its features, or nil when none is allowed. Features are
     /// drawn without replacement (in a random order by a partial Fisher–Yates shuffle when
-    /// `shufflesFeatures`, else in index order) until `featuresPerSplit` of them have been found
-    /// not constant in the node (scikit-learn does not count a constant one either): the features
-    /// still needed are drawn as a batch, the batch's histograms filled in one pass over the
-    /// node's rows, and the features tried in the order drawn.
+    /// `shufflesFeatures`, else in index order), as scikit-learn's splitter draws them: every
+    /// feature drawn counts toward `featuresPerSplit`, a constant one in the node too, and
+    /// past that count features are drawn one at a time only until one is not constant
+    /// (`_splitter.pyx`: n_visited_features counts constants). Drawing on until that many were
+    /// not constant made deep nodes, whose rows often share a bin of a feature, choose among more
+    /// features than scikit-learn's. Features are drawn as a batch, the batch's histograms
+    /// filled in one pass over the node's rows, and the features tried in the order drawn.
     mutating func bestSplit(_ start: Int, _ end: Int, _ generator: inout Xoshiro256StarStar) -> SplitChoice? {
         var best = SplitChoice()
         let p = featureOrder.count
         var evaluated = 0, drawn = 0
-        while evaluated < featuresPerSplit && drawn < p {
-            let batchStart = drawn
-            while drawn < p && drawn - batchStart < featuresPerSplit - evaluated {
+        while drawn < p && (drawn < featuresPerSplit || evaluated == 0) {
+            let batchStart = drawn, batchSize = max(1, featuresPerSplit - drawn)
+            while drawn < p && drawn - batchStart < batchSize {
                 if shufflesFeatures { featureOrder.swapAt(drawn, drawn + Int(generator.bounded(UInt64(p - drawn)))) }
                 drawn += 1
             }

@@ -135,6 +135,22 @@ final class RandomForestTests: XCTestCase {
         XCTAssertEqual(try decoded.predict(mixed), try fit.forest.predict(mixed))
     }
 
+    /// As in scikit-learn's splitter, a constant feature drawn counts toward max_features: with
+    /// 2 of 3 features, one constant, a node that draws the constant one tries only one other, so
+    /// about a third of the roots split on the weaker feature (drawing on until two were not
+    /// constant, as modelsh did, always found the stronger one: no root on the weaker).
+    func testAConstantFeatureDrawnCountsTowardMaxFeatures() throws {
+        let n = 200
+        let constant = [Double](repeating: 1, count: n), weak = (0 ..< n).map { Double(($0 * 7) % n) }, strong = (0 ..< n).map(Double.init)
+        let parameters = RandomForestParameters(tree: TreeParameters(criterion: .gini, maxFeatures: .count(2)), trees: 30)
+        let forest = try RandomForest.fit(features: [.numbers(constant), .numbers(weak), .numbers(strong)],
+                                          target: .classes((0 ..< n).map { $0 < n / 2 ? 0 : 1 }, count: 2), parameters: parameters, seed: 0).forest
+        let roots = forest.trees.map { Int($0.splitFeatures[0]) }
+        XCTAssertEqual(roots.count { $0 == 0 }, 0)
+        XCTAssertGreaterThan(roots.count { $0 == 1 }, 3, "roots on the weaker feature of \(roots)")
+        XCTAssertGreaterThan(roots.count { $0 == 2 }, 10, "roots on the stronger feature of \(roots)")
+    }
+
     func testBadParametersAreRefused() throws {
         let (features, target) = try Self.iris()
         assertThrows(.usage, containing: ["trees"]) {
