@@ -33,7 +33,7 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
             categories = nil
         case .boolean, .categorical, .text:
             numbers = nil
-            categories = CategoryProfile(present().compactMap { column.text(at: $0) })
+            categories = CategoryProfile(column)
         }
     }
 }
@@ -101,9 +101,26 @@ public struct CategoryProfile: Codable, Sendable, Equatable {
     /// Text columns with more distinct values than this are names or notes, not categories.
     public static let levelLimit = 100
 
-    init?(_ values: [String]) {
+    /// The present values' counts; a categorical column's by its level codes (a string per row
+    /// cost most of a million-row fit).
+    init?(_ column: Column) {
         var counts: [String: Double] = [:]
-        for value in values { counts[value, default: 0] += 1 }
+        if case .categories(let codes, let levels) = column.storage {
+            var byCode = [Double](repeating: 0, count: levels.count)
+            for (row, code) in codes.enumerated() where levels.indices.contains(Int(code)) && !column.isMissing(row) { byCode[Int(code)] += 1 }
+            for (level, count) in zip(levels, byCode) where count > 0 { counts[level, default: 0] += count }
+        } else if column.type == .boolean, case .numbers(let values) = column.storage {
+            var falses = 0.0, trues = 0.0
+            for (row, value) in values.enumerated() where !column.isMissing(row) {
+                if value == 0 { falses += 1 } else if value == 1 { trues += 1 } else if let text = column.text(at: row) { counts[text, default: 0] += 1 }
+            }
+            if falses > 0 { counts["false", default: 0] += falses }
+            if trues > 0 { counts["true", default: 0] += trues }
+        } else {
+            for row in 0 ..< column.count where !column.isMissing(row) {
+                if let text = column.text(at: row) { counts[text, default: 0] += 1 }
+            }
+        }
         guard counts.count <= Self.levelLimit else { return nil }
         levels = counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.counts = levels.map { counts[$0]! }

@@ -95,20 +95,37 @@ public struct Ridge: Sendable {
         return Solution(coefficients: coefficients, degreesOfFreedom: degreesOfFreedom, solver: .gram)
     }
 
+    /// The SVD path. A tall X is first reduced to the triangle R of [Xc yc] by TSQR, and the SVD
+    /// taken of R (p × p), whose singular values and right vectors are Xc's, with Uᵀyc read from
+    /// R's last column: the same solution at the cost of one chunked pass (a million rows × 23
+    /// columns: 0.2 s against 1.2 s for the SVD of Xc itself).
     private func solveBySVD(_ x: Matrix, _ y: [Double], _ products: CentredCrossProducts) throws -> Solution {
-        let n = x.rows, p = x.columns, k = min(n, p)
-        var centred = subtractingColumnMeans(x, products.xMeans)
+        let n = x.rows, p = x.columns
+        let centred = Matrix(rows: n, columns: p, values: subtractingColumnMeans(x, products.xMeans))
         let yCentred = y.map { $0 - products.yMean }
-        var singular = [Double](repeating: 0, count: k)
-        var u = [Double](repeating: 0, count: n * k)
-        var vt = [Double](repeating: 0, count: k * p)
         try Interruption.check()
-        let status = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "S")), Int32(n), Int32(p), &centred, Int32(n),
-                                    &singular, &u, Int32(n), &vt, Int32(k))
+        guard n > 2 * (p + 1) else { return try solveBySVD(of: centred, rows: n, response: yCentred, residualRows: n) }
+        let triangle = try TallSkinnyQR.triangularFactor(centred, appending: yCentred)
+        // R (the first p columns, p + 1 rows of which the last is zero) and Qᵀyc (the last column).
+        let r = (0 ..< p).flatMap { j in triangle[j * (p + 1) ..< j * (p + 1) + p] }
+        let response = Array(triangle[p * (p + 1) ..< p * (p + 1) + p])
+        return try solveBySVD(of: Matrix(rows: p, columns: p, values: r), rows: p, response: response, residualRows: n)
+    }
+
+    /// Ridge by the SVD of `a` (rows × p) against `response`; `residualRows` (the data's row
+    /// count) sets the cutoff below which a singular value counts as zero.
+    private func solveBySVD(of a: Matrix, rows: Int, response: [Double], residualRows n: Int) throws -> Solution {
+        let p = a.columns, k = min(rows, p)
+        var values = a.values
+        var singular = [Double](repeating: 0, count: k)
+        var u = [Double](repeating: 0, count: rows * k)
+        var vt = [Double](repeating: 0, count: k * p)
+        let status = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "S")), Int32(rows), Int32(p), &values, Int32(rows),
+                                    &singular, &u, Int32(rows), &vt, Int32(k))
         guard status == 0 else { throw ModelshError.data("the singular value decomposition of X did not converge") }
         let cutoff = singular[0] * Double(max(n, p)) * Double.ulpOfOne
         var rotated = [Double](repeating: 0, count: k)
-        cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(k), 1, u, Int32(n), yCentred, 1, 0, &rotated, 1)
+        cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows), Int32(k), 1, u, Int32(rows), response, 1, 0, &rotated, 1)
         var degreesOfFreedom = 0.0
         for i in 0 ..< k {
             let d = singular[i]
