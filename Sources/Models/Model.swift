@@ -18,7 +18,13 @@ public struct Model: Sendable {
     public let training: TrainingInfo
     /// What the training data looked like, for monitoring (TrainingProfile.swift); nil for a
     /// model saved before profiles were kept.
-    public internal(set) var profile: TrainingProfile?
+    public internal(set) var profile: TrainingProfile? {
+        didSet { archiveSize = Memo() }
+    }
+    /// The size of the model's file without its name, once measured (`vars` lists it; a large
+    /// forest takes seconds to encode). A model's parts never change but its profile, which
+    /// starts the measure afresh.
+    public private(set) var archiveSize = Memo<Int>()
 
     public init(kind: String, task: ModelTask, schema: TrainingSchema, preprocessing: Preprocessing,
                 parameters: any ModelParameters, state: any LearnedState, training: TrainingInfo, profile: TrainingProfile? = nil) {

@@ -63,13 +63,15 @@ public struct Dataset: Sendable, Equatable {
 }
 
 /// A value computed at most once and then shared by every copy of what holds it.
-final class Memo<Value: Sendable>: Sendable {
+public final class Memo<Value: Sendable>: Sendable {
     private let stored = Mutex<Value?>(nil)
 
-    func value(_ compute: () -> Value) -> Value {
+    public init() {}
+
+    public func value(_ compute: () throws -> Value) rethrows -> Value {
         if let value = stored.withLock({ $0 }) { return value }
         // Two threads may both compute it; they compute the same value.
-        let value = compute()
+        let value = try compute()
         stored.withLock { $0 = value }
         return value
     }

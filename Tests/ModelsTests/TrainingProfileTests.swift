@@ -38,6 +38,19 @@ final class TrainingProfileTests: XCTestCase {
         Interruption.clear()
     }
 
+    /// `vars` measures a model's file once; a new profile (the one part of a model that is set
+    /// after it is made) measures it afresh.
+    func testTheArchiveSizeIsMeasuredOnceUntilTheProfileChanges() throws {
+        let data = try Dataset(columns: [Column.numeric("y", [1, 2, 3, 5, 4]), Column.numeric("x", [1, 2, 3, 4, 6])])
+        var model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: "y", features: nil, options: [:])
+        XCTAssertEqual(model.archiveSize.value { 100 }, 100)
+        XCTAssertEqual(model.archiveSize.value { 200 }, 100, "measured once")
+        let copy = model
+        XCTAssertEqual(copy.archiveSize.value { 300 }, 100, "copies share the measure")
+        model.profile = nil
+        XCTAssertEqual(model.archiveSize.value { 400 }, 400, "a new profile, a new measure")
+    }
+
     /// Without a sample limit (drift's exact KS test) a profile keeps every value, sorted, even
     /// past the 100,000 values its deciles come from; with the limit, that many quantiles.
     func testAProfileWithoutASampleLimitKeepsEveryValue() {

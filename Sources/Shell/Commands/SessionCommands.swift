@@ -25,7 +25,8 @@ enum SessionCommands {
                 if let data = variables.dataset(name) {
                     table.append([name, "dataset", NumberFormat.bytes(data.approximateByteCount), DatasetDescription.shape(of: data)])
                 } else if let model = variables.model(name) {
-                    let size = (try? ModelArchive.encode(model, name: name).count).map(NumberFormat.bytes) ?? ""
+                    // Names are identifiers, written as they are.
+                    let size = (try? model.archiveSize.value { try ModelArchive.encode(model, name: "").count }).map { NumberFormat.bytes($0 + name.utf8.count) } ?? ""
                     table.append([name, "model", size, ModelDescription.line(for: model)])
                 } else {
                     table.append([name, "model", "", "every version retired (models all lists them)"])
