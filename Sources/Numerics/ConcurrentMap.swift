@@ -33,6 +33,23 @@ package func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws
     return (a, b)
 }
 
+/// `background()` on another thread while `foreground()` runs on this one (which may use what
+/// cannot cross threads, such as a database connection): both results, or the error of
+/// `background` if both fail.
+package func concurrently<A: Sendable, B>(background: @escaping @Sendable () throws -> A, foreground: () throws -> B) throws -> (A, B) {
+    let outcome = BackgroundOutcome<A>()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { outcome.result = Result { try background() } }
+    let foregroundResult = Result { try foreground() }
+    group.wait()
+    return (try outcome.result!.get(), try foregroundResult.get())
+}
+
+/// Written once by the background work before its group is left, read after the wait.
+private final class BackgroundOutcome<A>: @unchecked Sendable {
+    var result: Result<A, any Error>?
+}
+
 private enum Either<A: Sendable, B: Sendable>: Sendable {
     case first(A)
     case second(B)
