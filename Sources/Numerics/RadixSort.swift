@@ -51,7 +51,35 @@ package enum RadixSort {
         return keys.map(value)
     }
 
-    private static func key(_ value: Double) -> UInt64 {
+    /// The indices of `keys` in ascending order of key, equal keys in index order (a stable
+    /// argsort): the same passes over (key, index) pairs.
+    package static func stableOrder(of keys: [UInt64]) -> [Int] {
+        guard keys.count > 256 else { return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 } }
+        let n = keys.count
+        var keys = keys, order = Array(0 ..< n)
+        var spareKeys = [UInt64](repeating: 0, count: n), spareOrder = [Int](repeating: 0, count: n)
+        for pass in 0 ..< passes {
+            let shift = UInt64(pass * digitBits)
+            var offsets = [Int](repeating: 0, count: digitCount)
+            for key in keys { offsets[Int((key >> shift) & UInt64(digitCount - 1))] += 1 }
+            // A digit every key shares orders nothing.
+            if offsets[Int((keys[0] >> shift) & UInt64(digitCount - 1))] == n { continue }
+            var total = 0
+            for digit in 0 ..< digitCount { (offsets[digit], total) = (total, total + offsets[digit]) }
+            for (key, index) in zip(keys, order) {
+                let digit = Int((key >> shift) & UInt64(digitCount - 1))
+                spareKeys[offsets[digit]] = key
+                spareOrder[offsets[digit]] = index
+                offsets[digit] += 1
+            }
+            swap(&keys, &spareKeys)
+            swap(&order, &spareOrder)
+        }
+        return order
+    }
+
+    /// A key that orders like the number: −0 as +0, every NaN above +∞.
+    package static func key(_ value: Double) -> UInt64 {
         let bits = value == 0 ? 0 : value.isNaN ? Double.nan.bitPattern : value.bitPattern
         return bits >> 63 == 0 ? bits | (1 << 63) : ~bits
     }

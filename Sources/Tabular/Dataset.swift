@@ -1,4 +1,5 @@
 import Diagnostics
+import Numerics
 import Synchronization
 
 /// A table of equally long, uniquely named columns. A value type: commands that change a
@@ -50,8 +51,12 @@ public struct Dataset: Sendable, Equatable {
 
     /// The rows at `rows`, in that order.
     public func selecting(rows: [Int]) -> Dataset {
-        // Every column gets the same number of rows and keeps its name.
-        Dataset(checked: columns.map { $0.selecting(rows: rows) }, rowCount: rows.count)
+        // Every column gets the same number of rows and keeps its name. A large selection is a
+        // gather from memory per column (most of a million-row sort or split): on every core.
+        let columns = self.columns
+        let selected = rows.count < 1 << 16 ? columns.map { $0.selecting(rows: rows) }
+            : try! concurrentMap(columns.count, threads: everyCore) { columns[$0].selecting(rows: rows) }
+        return Dataset(checked: selected, rowCount: rows.count)
     }
 
     /// This dataset with `column` appended, or replacing the column of the same name.

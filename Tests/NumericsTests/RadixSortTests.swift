@@ -47,3 +47,24 @@ final class ValueMomentsTests: XCTestCase {
         XCTAssertEqual(moments.mean, 2.55, accuracy: 1e-15)
     }
 }
+
+/// `sort` orders rows by radix passes; the order must be a stable sort's.
+final class RadixOrderTests: XCTestCase {
+    func testStableOrderEqualsAStableComparisonSort() {
+        var generator = Xoshiro256StarStar(seed: 9)
+        for count in [0, 1, 300, 5000] {
+            // Few distinct keys, so ties are many and their order is tested.
+            let keys = (0 ..< count).map { _ in generator.bounded(40) << (generator.bounded(2) == 0 ? 3 : 52) }
+            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+            XCTAssertEqual(RadixSort.stableOrder(of: keys), expected, "\(count) keys")
+        }
+    }
+
+    func testKeysOrderLikeTheNumbers() {
+        let values: [Double] = [-.infinity, -1e300, -2, -0.5, -0.0, 0, 1e-310, 0.5, 3, 1e300, .infinity]
+        let keys = values.map(RadixSort.key)
+        XCTAssertEqual(keys, keys.sorted())
+        XCTAssertEqual(RadixSort.key(-0.0), RadixSort.key(0))
+        XCTAssertGreaterThan(RadixSort.key(.nan), RadixSort.key(.infinity))
+    }
+}
