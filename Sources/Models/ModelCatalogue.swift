@@ -109,10 +109,12 @@ public struct ModelKind: Sendable {
             let frame = prepared.frame
             // What the training data looked like needs no model: it is measured on the other
             // core while the model learns (on a large dataset it costs as much as a linear fit).
-            let (state, (fingerprint, dataProfile)) = try clearingInterruption {
-                try concurrently({ try L.fit(prepared.problem, parameters) }, {
+            // The kind learns on this thread, so its own parallel work (a forest's trees) is not
+            // nested inside other parallel work, which would run it on one core.
+            let ((fingerprint, dataProfile), state) = try clearingInterruption {
+                try concurrently(background: {
                     (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
-                })
+                }, foreground: { try L.fit(prepared.problem, parameters) })
             }
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
                                     valuesImputed: frame.valuesImputed, fingerprint: fingerprint, options: request.options)

@@ -23,16 +23,6 @@ package func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sen
     return try results.map { try $0!.get() }
 }
 
-/// `first()` and `second()` at the same time, on two threads: both results, or the error of
-/// `first` if both fail. Each runs to its end even when the other fails.
-package func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
-    let results = try concurrentMap(2, threads: 2) { index -> Either<A, B> in
-        index == 0 ? .first(try first()) : .second(try second())
-    }
-    guard case .first(let a) = results[0], case .second(let b) = results[1] else { preconditionFailure("concurrently: results out of order") }
-    return (a, b)
-}
-
 /// `background()` on another thread while `foreground()` runs on this one (which may use what
 /// cannot cross threads, such as a database connection): both results, or the error of
 /// `background` if both fail.
@@ -48,9 +38,4 @@ package func concurrently<A: Sendable, B>(background: @escaping @Sendable () thr
 /// Written once by the background work before its group is left, read after the wait.
 private final class BackgroundOutcome<A>: @unchecked Sendable {
     var result: Result<A, any Error>?
-}
-
-private enum Either<A: Sendable, B: Sendable>: Sendable {
-    case first(A)
-    case second(B)
 }
