@@ -15,67 +15,62 @@ package enum RadixSort {
     /// `values` ascending; below a few hundred values the comparison sort is as fast.
     package static func sorted(_ values: [Double]) -> [Double] {
         guard values.count > 256 else { return values.sorted() }
-        var keys = values.map(key)
-        var spare = [UInt64](repeating: 0, count: keys.count)
-        // Every pass's digit counts in one read of the keys.
+        var keys = values.map(key), order: [Int]? = nil
+        sortByDigits(&keys, carrying: &order)
+        return keys.map(value)
+    }
+
+    /// The indices of `keys` in ascending order of key, equal keys in index order (a stable
+    /// argsort): the same passes, carrying each key's index.
+    package static func stableOrder(of keys: [UInt64]) -> [Int] {
+        guard keys.count > 256 else { return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 } }
+        var keys = keys, order: [Int]? = Array(keys.indices)
+        sortByDigits(&keys, carrying: &order)
+        return order!
+    }
+
+    /// Sorts `keys` by stable counting passes, one per 11-bit digit from the lowest, moving
+    /// `order` (when given) with them. Every pass's digit counts come from one read of the keys.
+    private static func sortByDigits(_ keys: inout [UInt64], carrying order: inout [Int]?) {
+        let n = keys.count
         var counts = [Int](repeating: 0, count: passes * digitCount)
         counts.withUnsafeMutableBufferPointer { counts in
             for key in keys {
                 for pass in 0 ..< passes { counts[pass * digitCount + Int((key >> UInt64(pass * digitBits)) & UInt64(digitCount - 1))] += 1 }
             }
         }
-        let n = keys.count
+        var spareKeys = [UInt64](repeating: 0, count: n), spareOrder = order.map { _ in [Int](repeating: 0, count: n) }
         for pass in 0 ..< passes {
             let base = pass * digitCount, shift = UInt64(pass * digitBits)
             // A digit every key shares orders nothing.
             if counts[base + Int((keys[0] >> shift) & UInt64(digitCount - 1))] == n { continue }
             var offsets = [Int](repeating: 0, count: digitCount)
             var total = 0
-            for digit in 0 ..< digitCount {
-                offsets[digit] = total
-                total += counts[base + digit]
-            }
+            for digit in 0 ..< digitCount { (offsets[digit], total) = (total, total + counts[base + digit]) }
             keys.withUnsafeBufferPointer { source in
-                spare.withUnsafeMutableBufferPointer { target in
+                spareKeys.withUnsafeMutableBufferPointer { target in
                     offsets.withUnsafeMutableBufferPointer { offsets in
-                        for key in source {
-                            let digit = Int((key >> shift) & UInt64(digitCount - 1))
-                            target[offsets[digit]] = key
-                            offsets[digit] += 1
+                        if let order, spareOrder != nil {
+                            spareOrder!.withUnsafeMutableBufferPointer { targetOrder in
+                                for (key, index) in zip(source, order) {
+                                    let digit = Int((key >> shift) & UInt64(digitCount - 1))
+                                    (target[offsets[digit]], targetOrder[offsets[digit]]) = (key, index)
+                                    offsets[digit] += 1
+                                }
+                            }
+                        } else {
+                            for key in source {
+                                let digit = Int((key >> shift) & UInt64(digitCount - 1))
+                                target[offsets[digit]] = key
+                                offsets[digit] += 1
+                            }
                         }
                     }
                 }
             }
-            swap(&keys, &spare)
-        }
-        return keys.map(value)
-    }
-
-    /// The indices of `keys` in ascending order of key, equal keys in index order (a stable
-    /// argsort): the same passes over (key, index) pairs.
-    package static func stableOrder(of keys: [UInt64]) -> [Int] {
-        guard keys.count > 256 else { return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 } }
-        let n = keys.count
-        var keys = keys, order = Array(0 ..< n)
-        var spareKeys = [UInt64](repeating: 0, count: n), spareOrder = [Int](repeating: 0, count: n)
-        for pass in 0 ..< passes {
-            let shift = UInt64(pass * digitBits)
-            var offsets = [Int](repeating: 0, count: digitCount)
-            for key in keys { offsets[Int((key >> shift) & UInt64(digitCount - 1))] += 1 }
-            // A digit every key shares orders nothing.
-            if offsets[Int((keys[0] >> shift) & UInt64(digitCount - 1))] == n { continue }
-            var total = 0
-            for digit in 0 ..< digitCount { (offsets[digit], total) = (total, total + offsets[digit]) }
-            for (key, index) in zip(keys, order) {
-                let digit = Int((key >> shift) & UInt64(digitCount - 1))
-                spareKeys[offsets[digit]] = key
-                spareOrder[offsets[digit]] = index
-                offsets[digit] += 1
-            }
             swap(&keys, &spareKeys)
-            swap(&order, &spareOrder)
+            if order != nil { swap(&order!, &spareOrder!) }
         }
-        return order
     }
 
     /// A key that orders like the number: −0 as +0, every NaN above +∞.
