@@ -55,34 +55,22 @@ enum DecimalParser {
             i += 1
         }
         let afterSign = i
+        // The digits accumulate with wrapping arithmetic: exact while there are at most 19
+        // significant ones, which is checked below only when there are more than 19 digits.
         var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var sawDigit = false
+        let integerStart = i
+        i = accumulateDigits(text, from: i, into: &mantissa)
+        let integerDigits = i - integerStart
         var fractionDigits = 0
         var isInteger = true
-
-        while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
-            sawDigit = true
-            if mantissa != 0 || digit != 0 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                significantDigits += 1
-            }
-            i += 1
-        }
         if i < count, text[i] == UInt8(ascii: ".") {
             isInteger = false
-            i += 1
-            while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
-                sawDigit = true
-                if mantissa != 0 || digit != 0 {
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    significantDigits += 1
-                }
-                fractionDigits += 1
-                i += 1
-            }
+            let fractionStart = i + 1
+            i = accumulateDigits(text, from: fractionStart, into: &mantissa)
+            fractionDigits = i - fractionStart
         }
-        guard sawDigit else { return .noDigits(afterSign: afterSign) }
+        guard integerDigits + fractionDigits > 0 else { return .noDigits(afterSign: afterSign) }
+        let mantissaIsExact = integerDigits + fractionDigits <= 19 || significantDigitCount(text, from: integerStart, to: i) <= 19
 
         var exponent = 0
         if i < count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
@@ -104,7 +92,7 @@ enum DecimalParser {
         }
 
         let decimalExponent = exponent - fractionDigits
-        if significantDigits <= 19, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
+        if mantissaIsExact, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
             var value = Double(mantissa)
             if mantissa != 0 {
                 if decimalExponent > 0 {
@@ -115,13 +103,73 @@ enum DecimalParser {
             }
             return .number(Number(value: negative ? -value : value, isInteger: isInteger), end: i)
         }
-        if significantDigits <= 19, let value = eiselLemire(mantissa, decimalExponent) {
+        if mantissaIsExact, let value = eiselLemire(mantissa, decimalExponent) {
             return .number(Number(value: negative ? -value : value, isInteger: false), end: i)
         }
         // Every byte was checked to be ASCII above, so this decoding cannot fail or repair. An
         // integer here has a mantissa above 2^53, which a Double may not hold exactly.
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: text[start..<i]), as: UTF8.self)) else { return .malformed }
         return .number(Number(value: value, isInteger: false), end: i)
+    }
+
+    /// Adds the digits from `start` on to `mantissa` (times ten per digit, wrapping) and returns
+    /// where they end. While eight bytes can be read they are taken as one word (Lemire's
+    /// fast_float SWAR test and conversion): the lowest byte that is not a digit ends the run, and
+    /// the digits below it are converted together; the last few bytes go one at a time.
+    @inline(__always)
+    private static func accumulateDigits(_ text: UnsafeBufferPointer<UInt8>, from start: Int, into mantissa: inout UInt64) -> Int {
+        var i = start
+        let count = text.count
+        if let base = UnsafeRawPointer(text.baseAddress) {
+            while i + 8 <= count {
+                let chunk = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                // A byte is '0'...'9' exactly when neither adding 0x46 nor subtracting 0x30 sets its
+                // top bit. Carries and borrows only move up, so the lowest flagged byte is exact.
+                let notDigits = ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+                if notDigits == 0 {
+                    mantissa = mantissa &* 100_000_000 &+ eightDigitsValue(chunk)
+                    i += 8
+                    continue
+                }
+                let digits = notDigits.trailingZeroBitCount >> 3
+                if digits > 0 {
+                    // The digits moved to the top bytes, '0's below them: the same value.
+                    let padded = chunk << UInt64(64 - 8 * digits) | allZeroDigits >> UInt64(8 * digits)
+                    mantissa = mantissa &* powersOfTenBelowHundredMillion[digits] &+ eightDigitsValue(padded)
+                }
+                return i + digits
+            }
+        }
+        while i < count, case let digit = text[i] &- UInt8(ascii: "0"), digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            i += 1
+        }
+        return i
+    }
+
+    private static let allZeroDigits: UInt64 = 0x3030_3030_3030_3030
+    private static let powersOfTenBelowHundredMillion: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000]
+
+    /// The value of eight ASCII digits, the first in the lowest byte: pairs, then fours, then
+    /// the eight combined by multiplications that keep the partial values in separate lanes.
+    @inline(__always)
+    private static func eightDigitsValue(_ chunk: UInt64) -> UInt64 {
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let hundredAndMillion: UInt64 = 100 + 1_000_000 << 32
+        let oneAndTenThousand: UInt64 = 1 + 10_000 << 32
+        var value = chunk &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        return ((value & mask) &* hundredAndMillion &+ ((value >> 16) & mask) &* oneAndTenThousand) >> 32
+    }
+
+    /// The digits from `start` to `end` (a mantissa with an optional point) after the leading
+    /// zeros: the ones that count toward the 19 a UInt64 holds exactly.
+    private static func significantDigitCount(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var significant = 0
+        for i in start..<end where text[i] != UInt8(ascii: ".") {
+            if significant > 0 || text[i] != UInt8(ascii: "0") { significant += 1 }
+        }
+        return significant
     }
 
     /// w × 10^q correctly rounded, for an exact mantissa w (at most 19 digits), by the

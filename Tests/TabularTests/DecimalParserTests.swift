@@ -75,4 +75,43 @@ final class DecimalParserTests: XCTestCase {
             "5e-324", "3e-324", "-0.0", "2.2250738585072012e-308", "4.4501477170144023e-308",
         ])
     }
+
+    /// Digits are read eight at a time while eight bytes remain: a number must end exactly at the
+    /// first byte that is not a digit, whatever its length, the point's place, leading zeros
+    /// (more than 19 digits of which at most 19 count) and whatever digits follow in the buffer.
+    func testNumbersOfEveryLengthEndWhereTheirDigitsEnd() {
+        var random = Xoshiro256StarStar(seed: 14)
+        var wrong: [String] = []
+        for length in 1...26 {
+            for _ in 0..<400 {
+                var digits = (0..<length).map { _ in Character(String(random.bounded(10))) }
+                if random.bounded(4) == 0 { for k in 0..<min(length, Int(random.bounded(12))) { digits[k] = "0" } }
+                var text = String(digits)
+                let point = Int(random.bounded(UInt64(length + 2)))
+                if point <= length { text.insert(".", at: text.index(text.startIndex, offsetBy: point)) }
+                if random.bounded(3) == 0 { text = "-" + text }
+                for follower in [",", "\n", "x", "", ",12345678", ";9"] {
+                    let bytes = Array((text + follower).utf8)
+                    let outcome = bytes.withUnsafeBufferPointer { DecimalParser.prefix(of: $0, from: 0) }
+                    let expectedEnd = text.utf8.count
+                    guard case .number(let number, let end) = outcome, end == expectedEnd,
+                          number.value.bitPattern == Double(text)!.bitPattern else {
+                        wrong.append("\(text)\(follower): \(outcome)")
+                        continue
+                    }
+                    XCTAssertEqual(number.isInteger, !text.contains(".") && abs(number.value) <= 0x1p53, text)
+                }
+            }
+        }
+        XCTAssertTrue(wrong.isEmpty, "\(wrong.count) wrong, e.g. \(wrong.prefix(5))")
+    }
+
+    /// A number whose digits run to the very end of the buffer, at every length.
+    func testNumbersThatEndTheBuffer() {
+        for length in 1...24 {
+            let text = String(repeating: "7", count: length) + ".25"
+            XCTAssertEqual(parsed(text), Double(text), text)
+            XCTAssertEqual(parsed("0." + String(repeating: "0", count: length) + "31"), Double("0." + String(repeating: "0", count: length) + "31"))
+        }
+    }
 }
