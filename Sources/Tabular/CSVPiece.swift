@@ -52,45 +52,56 @@ struct CSVPiece {
         var tokenizer = CSVTokenizer(bytes: bytes, separator: format.separator, start: from, line: 1,
                                      skipsByteOrderMark: from == 0 && format.atFileStart)
         let columnCount = builders.count
-        var piece = CSVPiece(readFrom: from, start: from, end: from, builders: builders)
+        var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
+        var columns = builders
         var scratch: [UInt8] = []
         let plainNumbers = !format.missingMarkers.includeNumbers
         var hasRecord = tokenizer.startRecord()
         piece.start = tokenizer.recordStart
         piece.skippedLines = tokenizer.recordLine - 1
-        do {
-            while hasRecord, tokenizer.recordStart < limit {
-                // Every 4096 records: cheap, and often enough for Ctrl-C to stop a large file at once.
-                if piece.rows & 0xFFF == 0 { try Interruption.check() }
-                for column in 0..<columnCount {
-                    if plainNumbers, piece.builders[column].takesNumbers, let number = tokenizer.plainNumber() {
-                        piece.builders[column].appendNumber(number)
-                    } else {
-                        let field = try tokenizer.field()
-                        do {
-                            try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(UnstorableValue) in
-                                try piece.builders[column].append(contents, missingMarkers: format.missingMarkers)
+        var rows = 0
+        // The builders are reached through a pointer for the whole loop, so a value does not pay
+        // for checking that the array of builders is not shared.
+        let problem = try columns.withUnsafeMutableBufferPointer { builders throws -> CSVProblem? in
+            do {
+                while hasRecord, tokenizer.recordStart < limit {
+                    // Every 4096 records: cheap, and often enough for Ctrl-C to stop a large file at once.
+                    if rows & 0xFFF == 0 { try Interruption.check() }
+                    for column in 0..<columnCount {
+                        if plainNumbers, builders[column].takesNumbers, let number = tokenizer.plainNumber() {
+                            builders[column].appendNumber(number)
+                        } else {
+                            let field = try tokenizer.field()
+                            do throws(UnstorableValue) {
+                                try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(UnstorableValue) in
+                                    try builders[column].append(contents, missingMarkers: format.missingMarkers)
+                                }
+                            } catch {
+                                throw CSVProblem.unstorable(error, line: tokenizer.recordLine, column: column)
                             }
-                        } catch {
-                            throw CSVProblem.unstorable(error, line: tokenizer.recordLine, column: column)
+                        }
+                        let more = try tokenizer.endField()
+                        if more, column == columnCount - 1 {
+                            throw CSVProblem.fieldCount(found: columnCount + (try tokenizer.skipRestOfRecord()), line: tokenizer.recordLine)
+                        }
+                        if !more, column < columnCount - 1 {
+                            throw CSVProblem.fieldCount(found: column + 1, line: tokenizer.recordLine)
                         }
                     }
-                    let more = try tokenizer.endField()
-                    if more, column == columnCount - 1 {
-                        throw CSVProblem.fieldCount(found: columnCount + (try tokenizer.skipRestOfRecord()), line: tokenizer.recordLine)
-                    }
-                    if !more, column < columnCount - 1 {
-                        throw CSVProblem.fieldCount(found: column + 1, line: tokenizer.recordLine)
-                    }
+                    rows += 1
+                    hasRecord = tokenizer.startRecord()
                 }
-                piece.rows += 1
-                hasRecord = tokenizer.startRecord()
+                return nil
+            } catch let problem as CSVProblem {
+                return problem
+            } catch let error as CSVSyntaxError {
+                return .syntax(error)
             }
-        } catch let problem as CSVProblem {
+        }
+        piece.builders = columns
+        piece.rows = rows
+        if let problem {
             piece.problem = problem
-            piece.problemRecordStart = tokenizer.recordStart
-        } catch let error as CSVSyntaxError {
-            piece.problem = .syntax(error)
             piece.problemRecordStart = tokenizer.recordStart
         }
         piece.end = tokenizer.recordStart

@@ -268,7 +268,15 @@ struct CSVReading {
         try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
         try backfill(&block, from: &source)
         // Names are unique and every column has one value per record, so this cannot fail.
-        return try Dataset(columns: zip(builders, names).map { $0.column(named: $1) })
+        return try Dataset(columns: finishedColumns())
+    }
+
+    /// The columns of the builders, made on every core when they are large (each scans its values
+    /// for missing ones).
+    private func finishedColumns() throws -> [Column] {
+        let threads = (builders.first?.rowCount ?? 0) * builders.count >= 1 << 16 ? everyCore : 1
+        let builders = builders, names = names
+        return try concurrentMap(builders.count, threads: threads) { builders[$0].column(named: names[$0]) }
     }
 
     /// Reads the records from `start` on, block by block, into the columns, until the end of the
@@ -343,7 +351,7 @@ struct CSVReading {
                 start = 0
             }
             guard rows > 0 else { continue }
-            let data = try Dataset(columns: zip(builders, names).map { $0.column(named: $1) })
+            let data = try Dataset(columns: finishedColumns())
             return (data, firstLine, line - firstLine == rows)
         }
         return nil
@@ -479,12 +487,23 @@ struct CSVReading {
         // Blank lines between a guessed start and the first record were counted by the piece before.
         let lineOfReadFrom = line - (readFromBoundary ? 0 : piece.skippedLines)
         if let problem = piece.problem { throw message(problem.shifted(by: lineOfReadFrom - 1)) }
-        for index in builders.indices {
-            do {
-                try builders[index].append(contentsOf: piece.builders[index])
-            } catch {
-                throw message(.unstorable(error, line: lineOfReadFrom + piece.lines - 1, column: index))
+        // Copying a large piece is mostly first writes to fresh pages of the columns: the
+        // columns are independent, so they take it on every core.
+        let threads = piece.rows * builders.count >= 1 << 16 ? everyCore : 1
+        let problems = try builders.withUnsafeMutableBufferPointer { columns in
+            nonisolated(unsafe) let columns = columns
+            let pieceColumns = piece.builders
+            return try concurrentMap(columns.count, threads: threads) { index -> UnstorableValue? in
+                do throws(UnstorableValue) {
+                    try columns[index].append(contentsOf: pieceColumns[index])
+                    return nil
+                } catch {
+                    return error
+                }
             }
+        }
+        if let index = problems.firstIndex(where: { $0 != nil }), let problem = problems[index] {
+            throw message(.unstorable(problem, line: lineOfReadFrom + piece.lines - 1, column: index))
         }
         line = lineOfReadFrom + piece.lines
     }
