@@ -310,19 +310,23 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let n = rows.count, first = onesColumn ? 1 : 0, width = terms.count + first
         // Every element is written below (ones, a copy or a product), so the buffer starts
         // uninitialised: zeroing a large design first would cost a pass of its own.
+        let terms = terms
         let values = [Double](unsafeUninitializedCapacity: n * width) { out, initialised in
             LargeBuffers.adviseHugePages(UnsafeMutableRawBufferPointer(out))
-            if onesColumn { UnsafeMutableBufferPointer(rebasing: out[0 ..< n]).initialize(repeating: 1) }
-            for (index, term) in terms.enumerated() {
-                let j = index + first
+            // Columns are filled on every core when the design is large: the copy is mostly
+            // first writes to fresh pages, and each column is its own.
+            let fill = { (j: Int) in
                 let column = UnsafeMutableBufferPointer(rebasing: out[j * n ..< (j + 1) * n])
+                guard j >= first else { return column.initialize(repeating: 1) }
+                let term = terms[j - first]
                 if term.count == 1, case .numbers(let values) = features[base[term[0]].feature] {
                     _ = column.initialize(fromContentsOf: values)  // the common case: one numeric feature, copied once
-                    continue
+                    return
                 }
                 column.initialize(repeating: 1)
                 for factor in term { Self.multiply(column, by: base[factor], features: features) }
             }
+            if n * width >= 1 << 16 { _ = mapConcurrently(count: width, fill) } else { (0 ..< width).forEach(fill) }
             initialised = n * width
         }
         var design = Matrix(rows: n, columns: width, values: values)

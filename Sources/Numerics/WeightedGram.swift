@@ -100,7 +100,7 @@ func weightedGram(_ x: Matrix, weights: [Double]) throws -> Matrix {
 /// body(0), …, body(count − 1) on all cores, returned in index order: a caller that combines
 /// them in that order gets the same rounding however many cores ran them. `body` runs
 /// concurrently, so it may write only to parts of shared buffers that no other index touches.
-func mapConcurrently<T>(count: Int, _ body: (Int) -> T) -> [T] {
+package func mapConcurrently<T>(count: Int, _ body: (Int) -> T) -> [T] {
     guard count > 1 else { return (0 ..< count).map(body) }
     // concurrentPerform returns once every index is done, and each index writes its own slot.
     nonisolated(unsafe) let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
