@@ -53,7 +53,7 @@ struct CSVPiece {
                                      skipsByteOrderMark: from == 0 && format.atFileStart)
         let columnCount = builders.count
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
-        var columns = builders
+        var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
         let plainNumbers = !format.missingMarkers.includeNumbers
         var hasRecord = tokenizer.startRecord()

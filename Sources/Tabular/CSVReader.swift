@@ -81,8 +81,10 @@ public enum CSVReader {
 
 /// How big the blocks and pieces of one reading are.
 struct CSVReadingPlan {
-    /// Bytes read at a time; a block grows when one record does not fit.
-    var blockSize = 16 << 20
+    /// Bytes read at a time; a block grows when one record does not fit. The reader's own memory
+    /// is about twice this (the block and its pieces' values): 4 MiB kept a 1M × 21 load at
+    /// 1.24× its columns' size (16 MiB: 1.38×) at the same speed.
+    var blockSize = 4 << 20
     /// Pieces a block is read in, in parallel.
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.

@@ -1,5 +1,3 @@
-import Numerics
-
 /// Why a field cannot be stored; the reader adds the file, line and column.
 enum UnstorableValue: Error {
     /// The field's bytes are not valid UTF-8.
@@ -78,13 +76,8 @@ struct ColumnBuilder {
     /// Whether a plain number (`CSVTokenizer.plainNumber`) can go straight to `appendNumber`.
     var takesNumbers: Bool { kind == .undetermined || kind == .integer || kind == .numeric }
 
-    /// Makes room for `rows` numbers, asking for huge pages: filling a column of a large file is
-    /// otherwise one page fault per 512 values.
     mutating func reserveCapacity(_ rows: Int) {
-        guard takesNumbers else { return }
-        numbers.reserveCapacity(rows)
-        let bytes = numbers.capacity * MemoryLayout<Double>.stride
-        numbers.withUnsafeMutableBufferPointer { LargeBuffers.adviseHugePages(UnsafeMutableRawBufferPointer(start: $0.baseAddress, count: bytes)) }
+        if takesNumbers { numbers.reserveCapacity(rows) }
     }
 
     mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(UnstorableValue) {
