@@ -124,14 +124,26 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
             : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
         let limit = NumberProfile.quantileRowLimit, count = complete?.count ?? source.rowCount
         if count > limit { complete = (0 ..< limit).map { complete?[$0 * count / limit] ?? $0 * count / limit } }
-        func values(_ column: Column) -> [Double] { complete.map { $0.map { column.numbers![$0] } } ?? column.numbers! }
-        let usable = columns.filter { column in
-            let values = values(column)
-            return values.contains { $0 != values.first }
+        // The rows' values, gathered once into the matrix the moments are taken of; the columns
+        // that are constant there are then dropped from it.
+        let n = complete?.count ?? source.rowCount
+        var values = [Double](unsafeUninitializedCapacity: n * columns.count) { out, initialised in
+            for (j, column) in columns.enumerated() {
+                let numbers = column.numbers!, target = out.baseAddress! + j * n
+                if let complete {
+                    for (i, row) in complete.enumerated() { target[i] = numbers[row] }
+                } else {
+                    numbers.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: n) }
+                }
+            }
+            initialised = n * columns.count
         }
-        guard !usable.isEmpty, complete?.count ?? source.rowCount > usable.count,
-              let moments = try MahalanobisDistance.moments(of: usable.map(values)) else { return nil }
-        features = usable.map(\.name)
+        let usable = columns.indices.filter { j in values[j * n ..< (j + 1) * n].contains { $0 != values[j * n] } }
+        for (k, j) in usable.enumerated() where k != j { values.replaceSubrange(k * n ..< (k + 1) * n, with: values[j * n ..< (j + 1) * n]) }
+        values.removeLast(values.count - usable.count * n)
+        guard !usable.isEmpty, n > usable.count,
+              let moments = try MahalanobisDistance.moments(of: Matrix(rows: n, columns: usable.count, values: values)) else { return nil }
+        features = usable.map { columns[$0].name }
         (means, deviations, correlation) = moments
     }
 

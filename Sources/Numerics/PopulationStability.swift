@@ -92,11 +92,17 @@ extension MahalanobisDistance {
     /// of centred cross-products. Nil when a column is constant or holds a non-finite value;
     /// throws only when interrupted.
     public static func moments(of columns: [[Double]]) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
-        guard let n = columns.first?.count, n > 1 else { return nil }
-        let p = columns.count
+        guard let n = columns.first?.count else { return nil }
+        return try moments(of: Matrix(rows: n, columns: columns))
+    }
+
+    /// The same of the columns of `x`.
+    public static func moments(of x: Matrix) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
+        let n = x.rows, p = x.columns
+        guard n > 1, p > 0 else { return nil }
         let products: CentredCrossProducts
         do {
-            products = try CentredCrossProducts(Matrix(rows: n, columns: columns), [Double](repeating: 0, count: n), centred: true)
+            products = try CentredCrossProducts(x, [Double](repeating: 0, count: n), centred: true)
         } catch let error as ModelshError where error.category == .interrupted {
             throw error  // Ctrl-C stops the caller; only data without finite moments gives nil
         } catch {
