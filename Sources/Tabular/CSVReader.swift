@@ -262,7 +262,7 @@ struct CSVReading {
     }
 
     mutating func dataset(from source: inout some ByteSource) throws -> Dataset {
-        // A small file gets a block its size (and a byte to see its end), not 16 MiB of zeros.
+        // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
         var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))
         try block.refill(from: &source)
         let start = try readNames(&block, from: &source)
