@@ -70,13 +70,16 @@ struct TrainingDataProfile: Sendable {
         do {
             // Columns are profiled independently, so on every core; each is a pass over every
             // row, so Ctrl-C is seen between them.
+            // A dataset's columns never change, so another fit on it (fit after fit on the same
+            // training data is common) finds them profiled already.
             let columns = schema.features.map { source.column(named: $0.name)! }
             features = try concurrentMap(columns.count, threads: everyCore) { index in
                 try Interruption.check()
-                return ColumnProfile(columns[index])
+                return source.derived.value("profile of column \(columns[index].name)") { ColumnProfile(columns[index]) }
             }
-            target = schema.target.map { ColumnProfile(source.column(named: $0.name)!) }
-            outliers = try OutlierProfile(features: schema.features, source: source)
+            target = schema.target.map { target in source.derived.value("profile of column \(target.name)") { ColumnProfile(source.column(named: target.name)!) } }
+            let numericNames = schema.features.filter { $0.type == .integer || $0.type == .numeric }.map(\.name)
+            outliers = try source.derived.value("outlier profile of columns \(numericNames)") { try OutlierProfile(features: schema.features, source: source) }
         } catch let error as ModelshError where error.category == .interrupted {
             Interruption.request()
             throw error

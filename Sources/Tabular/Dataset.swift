@@ -11,6 +11,9 @@ public struct Dataset: Sendable, Equatable {
     /// saves all record it). A dataset's columns never change after it is made — every
     /// transformation makes a new dataset — so its copies share it.
     let fingerprintMemo = Memo<String>()
+    /// Other figures measured from the dataset, by key (the training profile of a column, say,
+    /// which every fit on the dataset would otherwise measure again); shared by copies likewise.
+    public let derived = KeyedMemo()
 
     /// Fails when columns differ in length or names repeat.
     public init(columns: [Column]) throws {
@@ -78,6 +81,23 @@ public final class Memo<Value: Sendable>: Sendable {
         // Two threads may both compute it; they compute the same value.
         let value = try compute()
         stored.withLock { $0 = value }
+        return value
+    }
+}
+
+/// Values computed at most once per key and then shared by every copy of what holds them; a
+/// key names what is computed, so each key always gets values of one type.
+public final class KeyedMemo: Sendable {
+    private let stored = Mutex<[String: any Sendable]>([:])
+
+    public init() {}
+
+    public func value<Value: Sendable>(_ key: String, _ compute: () throws -> Value) rethrows -> Value {
+        // Unwrapped before the cast: a missing entry cast to an optional Value would succeed, as nil.
+        if let kept = stored.withLock({ $0[key] }), let value = kept as? Value { return value }
+        // Two threads may both compute it; they compute the same value.
+        let value = try compute()
+        stored.withLock { $0[key] = value }
         return value
     }
 }

@@ -26,6 +26,32 @@ final class TrainingProfileTests: XCTestCase {
         XCTAssertEqual(profileOfX.maximum, x.max())
     }
 
+    /// A dataset's columns never change, so a second fit on it takes the columns' profiles and
+    /// the outlier moments the first fit measured (kept with the dataset and its copies), and
+    /// gets the same profile; a dataset made from it measures its own.
+    func testASecondFitOnTheSameDatasetReusesItsProfile() throws {
+        let x = (0 ..< 500).map { Double($0 % 37) }, z = (0 ..< 500).map { cos(Double($0)) }
+        let data = try Dataset(columns: [Column.numeric("y", zip(x, z).map { $0 - 2 * $1 }), Column.numeric("x", x), Column.numeric("z", z)])
+        let first = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: "y", features: nil, options: [:])
+        let copy = data
+        var measuredAgain = false
+        let kept = copy.derived.value("profile of column x") { () -> ColumnProfile in
+            measuredAgain = true
+            return ColumnProfile(data.column(named: "x")!)
+        }
+        XCTAssertFalse(measuredAgain, "the first fit's profile of x is kept with the dataset")
+        XCTAssertEqual(kept, first.profile?.features.first)
+        let second = try ModelCatalogue.fit(kind: "ridge", data: copy, datasetName: "d", target: "y", features: nil, options: ["alpha": "1"])
+        XCTAssertEqual(second.profile?.features, first.profile?.features)
+        XCTAssertEqual(second.profile?.outliers, first.profile?.outliers)
+        let derived = try data.adding(Column.numeric("w", x))
+        derived.derived.value("profile of column x") { () -> ColumnProfile in
+            measuredAgain = true
+            return ColumnProfile(data.column(named: "x")!)
+        }
+        XCTAssertTrue(measuredAgain, "a new dataset has a memo of its own")
+    }
+
     /// The data profile runs beside the learner: a Ctrl-C it sees must stay requested, or the
     /// learner would never stop (a forest of 500 trees ran on after ^C when the profile took it).
     func testCtrlCDuringTheDataProfileStaysRequestedForTheLearner() throws {

@@ -25,4 +25,19 @@ final class DatasetFingerprintTests: XCTestCase {
         // x: 8·2 numbers + 1 mask word + name (1 + 16); c: 4·2 codes + 2 levels (1 + 16 each) + mask + name.
         XCTAssertEqual(data.approximateByteCount, (16 + 8 + 17) + (8 + 34 + 8 + 17))
     }
+
+    /// A dataset's keyed memo computes a value once per key, for every copy of the dataset, and
+    /// keeps a computed nil as nil (an optional value missing from it must still be computed).
+    func testKeyedMemoComputesOncePerKeyAndKeepsNil() throws {
+        let data = try Dataset(columns: [Column.numeric("x", [1, 2, 3])])
+        let copy = data
+        var computed = 0
+        let missing: Int? = data.derived.value("nothing") { computed += 1; return nil }
+        XCTAssertNil(missing)
+        let again: Int? = copy.derived.value("nothing") { computed += 1; return 7 }
+        XCTAssertNil(again, "the nil computed first is kept")
+        XCTAssertEqual(copy.derived.value("seven") { computed += 1; return 7 }, 7)
+        XCTAssertEqual(data.derived.value("seven") { computed += 1; return 8 }, 7)
+        XCTAssertEqual(computed, 2)
+    }
 }
