@@ -53,14 +53,15 @@ public enum LogisticModel: Learner {
             guard withOnes.columns > 0 else {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }
-            let fit = try LogisticRegression.fitBinary(withOnes, problem.target, hasIntercept: problem.hasIntercept)
+            let fit = try LogisticRegression.fitBinary(withOnes, problem.target, hasIntercept: problem.hasIntercept, wantsInformation: true)
             let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
             return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
                                  deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
                                  converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n,
-                                 information: fit.aliased.contains(true) ? nil : try updateInformation(withOnes, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
+                                 information: fit.aliased.contains(true) ? nil
+                                     : try fit.information?.values ?? updateInformation(withOnes, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
             let features = problem.designHasOnesColumn

@@ -28,13 +28,20 @@ struct BinaryIRLS {
     private(set) var step: WeightedStep?
     private(set) var iterations = 0
     private(set) var converged = false
+    /// XᵀWX at the final coefficients, when the last step was by normal equations: its pass
+    /// computes it beside the deviance, where a separate pass would read X again.
+    private(set) var finalInformation: Matrix?
+
+    /// Whether the last pass by normal equations keeps XᵀWX (`finalInformation`).
+    let wantsFinalInformation: Bool
 
     /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ.
-    init(_ x: Matrix, _ y: [Double], epsilon: Double, maxIterations: Int) {
+    init(_ x: Matrix, _ y: [Double], epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
         self.x = x
         self.y = y
         self.epsilon = epsilon
         self.maxIterations = maxIterations
+        self.wantsFinalInformation = wantsFinalInformation
         eta = y.map { Binomial.link(($0 + 0.5) / 2) }
         (mu, derivative) = Binomial.fittedValues(eta)
         deviance = Binomial.deviance(y, mu)
@@ -88,11 +95,12 @@ struct BinaryIRLS {
             let predictedDecrease = zip(solution, rightHandSide).reduce(0) { $0 + $1.0 * $1.1 }
             let likelyLast = step != nil && predictedDecrease < 0.1 * epsilon * (abs(deviance) + 0.1)
             let coefficients = step.map { zip($0.coefficients, solution).map { $0 + $1 } } ?? solution
-            let pass = try passAt(coefficients, withGram: !likelyLast)
+            let pass = try passAt(coefficients, withGram: !likelyLast || wantsFinalInformation)
             advance(to: WeightedStep(coefficients: coefficients, aliased: [Bool](repeating: false, count: p), rank: p,
                                      unscaledCovariance: factor.inverse()),
                     eta: pass.eta, mu: pass.mu, derivative: pass.derivative, deviance: pass.deviance)
             if !isFinished { gram = try pass.gram ?? gramAtCurrentState() }
+            finalInformation = isFinished ? pass.gram.map { gram in Matrix(rows: p, columns: p, values: (0 ..< p).flatMap { j in (0 ..< p).map { gram[$0, j] } }) } : nil
         }
     }
 

@@ -48,6 +48,9 @@ public enum LogisticRegression {
         public let converged: Bool
         public let fittedProbabilities: [Double]
         public let warnings: [Warning]
+        /// XᵀWX at the coefficients (`information`'s matrix with no ridge), when asked for and
+        /// the last step was by normal equations, whose last pass over X computed it.
+        public let information: Matrix?
     }
 
     /// The convergence tolerance and iteration limit of R's `glm.control()`.
@@ -70,21 +73,23 @@ public enum LogisticRegression {
     ///
     /// Throws `.data` when y is not 0/1 or X holds a non-finite value; Ctrl-C is checked once
     /// per iteration and every 64k rows of the passes over large designs.
+    /// `wantsInformation`: keep XᵀWX at the coefficients when the last pass computes it anyway.
     public static func fitBinary(_ x: Matrix, _ y: [Double], hasIntercept: Bool,
-                                 epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations) throws -> BinaryFit {
+                                 epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations,
+                                 wantsInformation: Bool = false) throws -> BinaryFit {
         try fitBinary(x, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
-                      normalEquationsFromWork: 33_554_432)
+                      normalEquationsFromWork: 33_554_432, wantsInformation: wantsInformation)
     }
 
     /// `fitBinary` solving by normal equations once rows × columns² reaches the given work
     /// (tests lower it to check that path against R on small data).
     static func fitBinary(_ x: Matrix, _ y: [Double], hasIntercept: Bool, epsilon: Double, maxIterations: Int,
-                          normalEquationsFromWork: Double) throws -> BinaryFit {
+                          normalEquationsFromWork: Double, wantsInformation: Bool = false) throws -> BinaryFit {
         try validateBinary(x, y)
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
         let n = x.rows
         try Interruption.check()  // the checks and the start are passes over every row
-        var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations)
+        var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations, wantsFinalInformation: wantsInformation)
         try Interruption.check()
         if Double(n) * Double(x.columns * x.columns) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
         try irls.iterateByQR()
@@ -101,7 +106,8 @@ public enum LogisticRegression {
                          deviance: irls.deviance, residualDegreesOfFreedom: n - last.rank,
                          nullDeviance: Binomial.deviance(y, [Double](repeating: mean, count: n)),
                          nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0), aic: irls.deviance + 2 * Double(last.rank),
-                         iterations: irls.iterations, converged: irls.converged, fittedProbabilities: irls.mu, warnings: warnings)
+                         iterations: irls.iterations, converged: irls.converged, fittedProbabilities: irls.mu, warnings: warnings,
+                         information: irls.finalInformation)
     }
 
     /// P(y = 1) = logistic(intercept + X b) for each row of X, with R's inverse link (which

@@ -126,6 +126,6 @@ public struct StreamedBinaryIRLS: Sendable {
             deviance: deviance, residualDegreesOfFreedom: n - last.rank,
             nullDeviance: measuredNullDeviance ?? 0, nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0),
             aic: deviance + 2 * Double(last.rank), iterations: iterations, converged: converged,
-            fittedProbabilities: [], warnings: warnings)
+            fittedProbabilities: [], warnings: warnings, information: nil)
     }
 }

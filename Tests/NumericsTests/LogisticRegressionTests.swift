@@ -159,6 +159,22 @@ final class LogisticRegressionTests: XCTestCase {
         assertMatches(duplicate, Self.duplicateColumn)
     }
 
+    /// The last pass by normal equations keeps XᵀWX at the coefficients for `update`: the same
+    /// matrix a separate pass computes (to rounding); the QR path keeps none.
+    func testTheLastNormalEquationsPassKeepsTheInformation() throws {
+        let (x, y) = try Self.diabetesData()
+        let fit = try LogisticRegression.fitBinary(x, y, hasIntercept: true, epsilon: 1e-8, maxIterations: 25,
+                                                   normalEquationsFromWork: 0, wantsInformation: true)
+        let kept = try XCTUnwrap(fit.information)
+        let separate = try LogisticRegression.information(x, coefficients: fit.coefficients, ridge: [Double](repeating: 0, count: x.columns))
+        XCTAssertEqual(kept.rows, x.columns)
+        XCTAssertEqual(kept.columns, x.columns)
+        for (a, b) in zip(kept.values, separate.values) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b))) }
+        XCTAssertNil(try LogisticRegression.fitBinary(x, y, hasIntercept: true, wantsInformation: true).information, "small data goes by QR")
+        XCTAssertNil(try LogisticRegression.fitBinary(x, y, hasIntercept: true, epsilon: 1e-8, maxIterations: 25,
+                                                      normalEquationsFromWork: 0).information, "not asked for")
+    }
+
     /// R: 25 iterations, not converged, both warnings; the coefficients run off (R's -245.8 and
     /// 44.70 at the limit) with standard errors in the hundred thousands.
     func testCompleteSeparationReportsBothWarnings() throws {
