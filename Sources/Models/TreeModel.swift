@@ -169,8 +169,8 @@ struct TreeRules {
 
 /// A random forest (scikit-learn's RandomForest*): bootstrap samples, a random subset of the
 /// features at each split, trees grown in parallel; the same forest for a seed on any number of
-/// cores. Numeric features are binned to at most 255 quantile bins once, which is what makes
-/// growing a hundred trees fast.
+/// cores. Numeric features are binned to at most 255 quantile bins once (`bins=`), which is
+/// what makes growing a hundred trees fast.
 public enum ForestModel: Learner {
     public static let name = "forest"
     public static let summary = "a random forest of CART trees (trees=, bootstrap, out-of-bag score), grown in parallel"
@@ -179,6 +179,7 @@ public enum ForestModel: Learner {
     public static let options = TreeOptions.specs + [
         ModelOptionSpec(name: "trees", help: "how many trees (default 100)"),
         ModelOptionSpec(switch: "bootstrap", help: "grow each tree on a bootstrap sample (default yes; its left-out rows give the out-of-bag score)"),
+        ModelOptionSpec(name: "bins", help: "quantile bins a numeric feature is cut into, 2 to 65535 (default 255), or exact: split between any two values (slower)"),
     ]
     public static let handlesMissingValues = true
     public static let usesDesign = false
@@ -187,13 +188,48 @@ public enum ForestModel: Learner {
         public let tree: TreeModel.Parameters
         public let trees: Int
         public let bootstrap: Bool
+        /// `RandomForestParameters.bins`: nil for `bins=exact`.
+        public let bins: Int?
+
+        static let binRange = 2 ... 65535
+
+        init(tree: TreeModel.Parameters, trees: Int, bootstrap: Bool, bins: Int?) {
+            self.tree = tree
+            self.trees = trees
+            self.bootstrap = bootstrap
+            self.bins = bins
+        }
+
+        /// A model saved before `bins=` existed has no `bins` key and was grown with 255 bins;
+        /// `exact` is written as null, so a missing key and exact stay apart.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            tree = try container.decode(TreeModel.Parameters.self, forKey: .tree)
+            trees = try container.decode(Int.self, forKey: .trees)
+            bootstrap = try container.decode(Bool.self, forKey: .bootstrap)
+            bins = container.contains(.bins) ? try container.decode(Int?.self, forKey: .bins) : RandomForestParameters.defaultBins
+            try decoder.requireConsistent { try require(bins.map(Self.binRange.contains) ?? true, "the forest's bins are not 2 to 65535") }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tree, forKey: .tree)
+            try container.encode(trees, forKey: .trees)
+            try container.encode(bootstrap, forKey: .bootstrap)
+            try container.encode(bins, forKey: .bins)
+        }
+
+        private enum CodingKeys: String, CodingKey { case tree, trees, bootstrap, bins }
     }
 
     public static func parameters(_ options: [String: String]) throws -> Parameters {
         let values = OptionValues(options)
-        return Parameters(tree: try TreeModel.parameters(options.filter { $0.key != "trees" && $0.key != "bootstrap" }),
+        return Parameters(tree: try TreeModel.parameters(options.filter { !["trees", "bootstrap", "bins"].contains($0.key) }),
                           trees: try values.integer("trees", default: 100, in: 1 ... 100_000, "a whole number from 1 to 100000"),
-                          bootstrap: values.flag("bootstrap", default: true))
+                          bootstrap: values.flag("bootstrap", default: true),
+                          bins: values.options["bins"] == "exact" ? nil
+                              : try values.integer("bins", default: RandomForestParameters.defaultBins, in: Parameters.binRange,
+                                                   "a whole number from 2 to 65535 or exact"))
     }
 
     public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .native }
@@ -204,7 +240,8 @@ public enum ForestModel: Learner {
                                   minSplit: parameters.tree.minSplit,
                                   maxFeatures: parameters.tree.maxFeatures ?? FeatureSampling.forestDefault(for: criterion))
         let (forest, outOfBag) = try RandomForest.fit(features: problem.features, target: TreeOptions.target(problem),
-                                                      parameters: RandomForestParameters(tree: tree, trees: parameters.trees, bootstrap: parameters.bootstrap),
+                                                      parameters: RandomForestParameters(tree: tree, trees: parameters.trees, bootstrap: parameters.bootstrap,
+                                                                                         bins: parameters.bins),
                                                       seed: parameters.tree.seed, progress: problem.progress)
         return ForestState(forest: forest, outOfBagScore: outOfBag?.score, outOfBagRows: outOfBag?.rowsScored)
     }

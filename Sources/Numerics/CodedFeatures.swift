@@ -81,7 +81,13 @@ struct CodedFeatures<Code: TreeCode>: Sendable {
     /// bins hold about n / maximumBins values each and a value is never split across two.
     static func bins(_ values: [Double], maximumBins: Int?) throws -> (lowest: [Double], highest: [Double]) {
         let sorted = try interruptiblySorted(values.filter { !$0.isNaN })
+        // Reserved to the exact count: grown by appending, an exact forest's distinct values
+        // (kept for the whole fit) would take up to twice their size.
+        var distinctCount = sorted.isEmpty ? 0 : 1
+        for i in sorted.indices.dropFirst() where sorted[i] != sorted[i - 1] { distinctCount += 1 }
         var distinct: [Double] = [], counts: [Int] = []
+        distinct.reserveCapacity(distinctCount)
+        counts.reserveCapacity(distinctCount)
         for value in sorted {
             if value == distinct.last { counts[counts.count - 1] += 1 } else { distinct.append(value); counts.append(1) }
         }

@@ -12,7 +12,9 @@ public struct RandomForestParameters: Codable, Sendable, Equatable {
     /// forest, and splits are sought between bins (as LightGBM and HistGradientBoosting do), so
     /// a node's histogram of a feature has at most 256 cells; nil seeks them between every two
     /// distinct values, as scikit-learn does, which sorts the codes of most nodes. With 255 bins
-    /// the test accuracy on 150,000 rows × 20 (RandomForestTests) is scikit-learn's to 0.0001.
+    /// the test accuracy on 150,000 rows × 20 (RandomForestTests) is scikit-learn's to 0.0001;
+    /// on 1,000,000 rows × 20, 1023, 4095 bins and exact were no better, within seed noise
+    /// (README, Speed), while exact took 60% more memory.
     public var bins: Int?
 
     public static let defaultBins = 255

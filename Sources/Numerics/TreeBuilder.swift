@@ -95,7 +95,7 @@ final class TreeScratch {
         spare = UnsafeMutableRawPointer(allocate(n, UInt64(0)))
         totalSums = allocate(width, 0)
         histogramCountsAndWeights = allocate(histogramCapacity * slots * width, 0)
-        histogramTargets = allocate(histogramCapacity * slots, 0)
+        histogramTargets = allocate(classification ? 0 : histogramCapacity * slots, 0)
         batchFeatures = allocate(p, 0)
         batchHistograms = allocate(p, 0)
         sortKeys = allocate(n, 0)

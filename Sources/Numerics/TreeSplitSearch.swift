@@ -68,7 +68,7 @@ extension TreeBuilder {
             histogramFeatures.append((s.batchFeatures[j], s.batchHistograms[j] * histogramSize, s.batchHistograms[j] * s.slots))
             let slots = features.codeCounts[s.batchFeatures[j]] + 1
             (s.histogramCountsAndWeights + s.batchHistograms[j] * histogramSize).update(repeating: 0, count: slots * width)
-            (s.histogramTargets + s.batchHistograms[j] * s.slots).update(repeating: 0, count: slots)
+            if classCount == 0 { (s.histogramTargets + s.batchHistograms[j] * s.slots).update(repeating: 0, count: slots) }
         }
         guard !histogramFeatures.isEmpty else { return }
         let rows = s.rows + start, m = end - start, cells = s.histogramCountsAndWeights

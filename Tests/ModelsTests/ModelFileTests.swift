@@ -127,6 +127,45 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(try edited.predict(on: data).numbers.map(\.bitPattern), try model.predict(on: data).numbers.map(\.bitPattern))
     }
 
+    /// A forest saved before `bins=` existed has no `bins` key: it loads as grown, with 255 bins,
+    /// and predicts as before; `bins=exact` (written as null) and a count round-trip.
+    func testForestSavedBeforeBinsLoadsWith255Bins() throws {
+        let data = try Self.irisData()
+        let model = try ModelCatalogue.fit(kind: "forest", data: data, datasetName: "iris", target: "Species",
+                                           features: ["Petal.Width", "Sepal.Width"], options: ["trees": "3"])
+        var object = try Self.object(model)
+        var parameters = try XCTUnwrap(object["parameters"] as? [String: Any])
+        XCTAssertEqual(parameters["bins"] as? Int, 255)
+        parameters["bins"] = nil
+        object["parameters"] = parameters
+        let old = try Self.decode(object)
+        XCTAssertEqual((old.parameters as? ForestModel.Parameters)?.bins, 255)
+        XCTAssertEqual(old, model)
+        XCTAssertEqual(try old.predict(on: data).numbers.map(\.bitPattern), try model.predict(on: data).numbers.map(\.bitPattern))
+
+        for (option, bins) in [("exact", nil), ("1023", 1023)] as [(String, Int?)] {
+            let fitted = try ModelCatalogue.fit(kind: "forest", data: data, datasetName: "iris", target: "Species",
+                                                features: ["Petal.Width", "Sepal.Width"], options: ["trees": "3", "bins": option])
+            let decoded = try Self.decode(try Self.object(fitted))
+            XCTAssertEqual((decoded.parameters as? ForestModel.Parameters)?.bins, bins)
+            XCTAssertEqual(decoded, fitted)
+        }
+        var edited = try Self.object(model)
+        edited = set(edited, ["parameters", "bins"], 1)
+        assertRefused(edited, "bins")
+    }
+
+    func testForestBinsOptionIsCheckedByName() throws {
+        for text in ["1", "65536", "fine", "2.5"] {
+            XCTAssertThrowsError(try ForestModel.parameters(["bins": text])) { error in
+                XCTAssertEqual((error as? ModelshError)?.message, "option 'bins' must be a whole number from 2 to 65535 or exact, not '\(text)'")
+            }
+        }
+        XCTAssertEqual(try ForestModel.parameters(["bins": "2"]).bins, 2)
+        XCTAssertNil(try ForestModel.parameters(["bins": "exact"]).bins)
+        XCTAssertEqual(try ForestModel.parameters([:]).bins, 255)
+    }
+
     // MARK: - Every edit
 
     /// Each number, string and array of real archives is replaced by values of every sort:
