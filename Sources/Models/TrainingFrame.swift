@@ -56,11 +56,7 @@ struct TrainingFrame {
         let all = [targetColumn] + features
         let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
         try blaming("target") { try Self.requireFinite(used.columns[0], originalRows: complete) }
-        for column in used.columns.dropFirst() {
-            // Each column is a pass over every row: on millions, Ctrl-C is seen between them.
-            try Interruption.check()
-            try blaming("features") { try Self.requireFinite(column, originalRows: complete) }
-        }
+        try blaming("features") { try Self.requireFinite(Array(used.columns.dropFirst()), originalRows: complete) }
         data = used
         rowsDropped = source.rowCount - used.rowCount
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
@@ -91,7 +87,7 @@ struct TrainingFrame {
             throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses a feature")
         }
         let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? Dataset(columns: features)
-        for column in used.columns { try blaming("features") { try Self.requireFinite(column, originalRows: complete) } }
+        try blaming("features") { try Self.requireFinite(used.columns, originalRows: complete) }
         self.task = task
         data = used
         rowsDropped = source.rowCount - used.rowCount
@@ -139,22 +135,24 @@ struct TrainingFrame {
     /// a categorical column's level order, false before true, integers in numeric order,
     /// text in code-point order.
     static func classes(of target: Column) throws -> [String] {
-        let present = (0 ..< target.count).filter { !target.isMissing($0) }
+        // All rows when none is missing (most targets): no list of a million row numbers.
+        let present: [Int]? = target.missingCount == 0 ? nil : (0 ..< target.count).filter { !target.isMissing($0) }
+        let rows = present.map(AnySequence.init) ?? AnySequence(0 ..< target.count)
         var ordered: [String]
         switch target.storage {
         case .categories(let codes, let levels):
             var seen = [Bool](repeating: false, count: levels.count)
-            for row in present where levels.indices.contains(Int(codes[row])) { seen[Int(codes[row])] = true }
+            for row in rows where levels.indices.contains(Int(codes[row])) { seen[Int(codes[row])] = true }
             ordered = levels.indices.filter { seen[$0] }.map { levels[$0] }
         case .numbers(let values):
-            if let row = present.first(where: { values[$0] != values[$0].rounded() || !values[$0].isFinite }) {
+            if let row = rows.first(where: { !isWholeNumber(values[$0]) }) {
                 throw ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
             }
             // One representative row per distinct value, in ascending value order; each is
             // named as the column prints it (false/true, 3). The distinct values are few (at most
             // maximumClasses), so a scan of them per row beats hashing every row.
             var distinct: [(value: Double, row: Int)] = []
-            for row in present where !distinct.contains(where: { $0.value == values[row] }) {
+            for row in rows where !distinct.contains(where: { $0.value == values[row] }) {
                 distinct.append((values[row], row))
                 guard distinct.count <= maximumClasses else {
                     throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
@@ -162,12 +160,18 @@ struct TrainingFrame {
             }
             ordered = distinct.sorted { $0.value < $1.value }.compactMap { target.text(at: $0.row) }
         case .strings(let strings):
-            ordered = Set(present.map { strings[$0] }).sorted()
+            ordered = Set(rows.map { strings[$0] }).sorted()
         }
         guard ordered.count >= 2 else {
             throw ModelshError.data("target '\(target.name)' has only one class\(ordered.first.map { " ('\($0)')" } ?? "") in the rows used; a classifier needs two or more")
         }
         return ordered
+    }
+
+    /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a
+    /// library call per row); every double of magnitude 2^53 or more is whole.
+    private static func isWholeNumber(_ value: Double) -> Bool {
+        abs(value) < 0x1p53 ? Double(Int64(value)) == value : value.isFinite
     }
 
     private static func features(of request: FitRequest, excluding target: String?, kind: String) throws -> [Column] {
@@ -193,6 +197,16 @@ struct TrainingFrame {
     /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing. `column`
     /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
     /// the same) for the message.
+    /// `requireFinite` for each column, the first failing one's error; each column is a pass over
+    /// every row, so large ones are checked on every core, and Ctrl-C is seen between them.
+    private static func requireFinite(_ columns: [Column], originalRows: [Int]?) throws {
+        let threads = (columns.first?.count ?? 0) * columns.count >= 1 << 20 ? everyCore : 1
+        _ = try concurrentMap(columns.count, threads: threads) { index in
+            try Interruption.check()
+            try requireFinite(columns[index], originalRows: originalRows)
+        }
+    }
+
     private static func requireFinite(_ column: Column, originalRows: [Int]?) throws {
         guard let values = column.numbers, !LargeBuffers.allFinite(values[...]) else { return }
         let noneMissing = column.missingCount == 0

@@ -42,9 +42,16 @@ struct BinaryIRLS {
         self.epsilon = epsilon
         self.maxIterations = maxIterations
         self.wantsFinalInformation = wantsFinalInformation
-        eta = y.map { Binomial.link(($0 + 0.5) / 2) }
-        (mu, derivative) = Binomial.fittedValues(eta)
-        deviance = Binomial.deviance(y, mu)
+        // y is 0 or 1, so the start takes two values: each computed once, not once per row.
+        let start = [0.0, 1.0].map { y in
+            let eta = Binomial.link((y + 0.5) / 2), (mu, derivative) = Binomial.fittedValue(eta)
+            return (eta: eta, mu: mu, derivative: derivative, term: Binomial.devianceTerm(y, mu))
+        }
+        let zero = start[0], one = start[1]
+        eta = y.map { $0 == 1 ? one.eta : zero.eta }
+        mu = y.map { $0 == 1 ? one.mu : zero.mu }
+        derivative = y.map { $0 == 1 ? one.derivative : zero.derivative }
+        deviance = y.reduce(0) { $0 + ($1 == 1 ? one.term : zero.term) }
     }
 
     var isFinished: Bool { converged || iterations == maxIterations }

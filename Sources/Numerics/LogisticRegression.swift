@@ -104,7 +104,7 @@ public enum LogisticRegression {
         return BinaryFit(coefficients: reported, aliased: last.aliased, rank: last.rank, standardErrors: standardErrors,
                          zValues: zValues, pValues: pValues, unscaledCovariance: last.unscaledCovariance,
                          deviance: irls.deviance, residualDegreesOfFreedom: n - last.rank,
-                         nullDeviance: Binomial.deviance(y, [Double](repeating: mean, count: n)),
+                         nullDeviance: Binomial.constantDeviance(y, mean),
                          nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0), aic: irls.deviance + 2 * Double(last.rank),
                          iterations: irls.iterations, converged: irls.converged, fittedProbabilities: irls.mu, warnings: warnings,
                          information: irls.finalInformation)
@@ -128,7 +128,7 @@ public enum LogisticRegression {
     }
 
     static func validateFinite(_ x: Matrix) throws {
-        guard x.values.allSatisfy(\.isFinite) else { throw ModelshError.data("the design holds a missing or infinite value") }
+        guard LargeBuffers.allFinite(x.values[...]) else { throw ModelshError.data("the design holds a missing or infinite value") }
     }
 
     /// √(diagonal) of a covariance matrix.
@@ -193,6 +193,12 @@ enum Binomial {
 
     static func deviance(_ y: [Double], _ mu: [Double]) -> Double {
         zip(y, mu).reduce(0) { $0 + devianceTerm($1.0, $1.1) }
+    }
+
+    /// `deviance` with μ the same for every row: its two terms computed once, summed in row order.
+    static func constantDeviance(_ y: [Double], _ mu: Double) -> Double {
+        let zero = devianceTerm(0, mu), one = devianceTerm(1, mu)
+        return y.reduce(0) { $0 + ($1 == 1 ? one : zero) }
     }
 
     /// log(1 + e^η) − yη, the negative log-likelihood of one 0/1 observation, computed from η

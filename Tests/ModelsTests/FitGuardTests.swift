@@ -113,6 +113,23 @@ final class FitGuardTests: XCTestCase {
 
     /// A boolean target is classes to a kind that can classify (documented in `help fit`), and
     /// a 0/1 quantity only to a kind that just regresses.
+    /// A numeric class target must hold whole numbers: the first row that does not is named
+    /// (before a count of distinct values), with or without missing rows; whole numbers past
+    /// 2^53 and −0 are whole; classes are in numeric order.
+    func testNumericClassesMustBeWholeNumbers() throws {
+        func classes(_ values: [Double]) throws -> [String] { try TrainingFrame.classes(of: Column.numeric("y", values)) }
+        XCTAssertEqual(try classes([2, -0.0, 2, 0x1p60, -7]), ["-7", "0", "2", "1.152921504606847e+18"])
+        XCTAssertEqual(try classes([1, .nan, 0, .nan]), ["0", "1"], "missing rows are skipped")
+        for (values, shown, row) in [([0, 1, 2.5, 0.5], "2.5", 3), ([1, .nan, 0, -.infinity], "-Inf", 4), ([0, 1, 1 + 0x1p-40], "1.0000000000009095", 3)] as [([Double], String, Int)] {
+            XCTAssertThrowsError(try classes(values)) { error in
+                XCTAssertTrue("\(error)".contains("holds \(shown) in row \(row);"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try classes((0 ..< 150).map(Double.init) + [0.5])) { error in
+            XCTAssertTrue("\(error)".contains("holds 0.5 in row 151"), "a measurement is named before the count of classes: \(error)")
+        }
+    }
+
     func testBooleanTargetIsClassesWhenTheKindCanClassify() throws {
         let data = try Dataset(columns: [Column.numeric("y", [0, 1, 0, 1, 1, 0, 1, 0], type: .boolean),
                                          Column.numeric("x", [1, 5, 2, 6, 7, 1, 8, 3])])
