@@ -135,9 +135,9 @@ struct TrainingFrame {
     /// a categorical column's level order, false before true, integers in numeric order,
     /// text in code-point order.
     static func classes(of target: Column) throws -> [String] {
-        // All rows when none is missing (most targets): no list of a million row numbers.
-        let present: [Int]? = target.missingCount == 0 ? nil : (0 ..< target.count).filter { !target.isMissing($0) }
-        let rows = present.map(AnySequence.init) ?? AnySequence(0 ..< target.count)
+        // Most targets miss no value: then no row needs its mask looked up.
+        let noneMissing = target.missingCount == 0
+        let rows = (0 ..< target.count).lazy.filter { noneMissing || !target.isMissing($0) }
         var ordered: [String]
         switch target.storage {
         case .categories(let codes, let levels):
