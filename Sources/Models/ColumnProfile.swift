@@ -63,6 +63,21 @@ public struct NumberProfile: Codable, Sendable, Equatable {
     /// Deciles and the sample of a longer column come from this many evenly spaced values.
     public static let quantileRowLimit = 100_000
 
+    /// Rows ⌊k · count / limit⌋ for k = 0 ..< limit (limit ≤ count), stepped by the whole part
+    /// of count / limit and its remainder rather than a division per row.
+    static func evenlySpacedRows(_ limit: Int, of count: Int) -> [Int] {
+        let (step, remainder) = count.quotientAndRemainder(dividingBy: limit)
+        var rows = [Int](repeating: 0, count: limit)
+        var row = 0, carried = 0
+        for k in rows.indices {
+            rows[k] = row
+            row += step
+            carried += remainder
+            if carried >= limit { row += 1; carried -= limit }
+        }
+        return rows
+    }
+
     init(_ values: [Double], sampleLimit: Int?) {
         count = values.count
         let moments = ValueMoments(values)
@@ -70,7 +85,7 @@ public struct NumberProfile: Codable, Sendable, Equatable {
         // Quantiles of a large column from evenly spaced values: as good for drift, at a
         // fraction of the cost of selecting among millions.
         let spaced = values.count <= Self.quantileRowLimit ? values
-            : (0 ..< Self.quantileRowLimit).map { values[$0 * values.count / Self.quantileRowLimit] }
+            : Self.evenlySpacedRows(Self.quantileRowLimit, of: values.count).map { values[$0] }
         // One sort of the spaced values serves the deciles and the whole sample (a selection
         // per quantile cost several times as much for a thousand of them).
         let sorted = RadixSort.sorted(spaced)

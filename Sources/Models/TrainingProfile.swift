@@ -126,7 +126,7 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
         var complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
             : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
         let limit = NumberProfile.quantileRowLimit, count = complete?.count ?? source.rowCount
-        if count > limit { complete = (0 ..< limit).map { complete?[$0 * count / limit] ?? $0 * count / limit } }
+        if count > limit { complete = NumberProfile.evenlySpacedRows(limit, of: count).map { complete?[$0] ?? $0 } }
         // The rows' values, gathered once into the matrix the moments are taken of; the columns
         // that are constant there are then dropped from it.
         let n = complete?.count ?? source.rowCount

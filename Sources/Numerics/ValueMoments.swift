@@ -21,8 +21,9 @@ package struct ValueMoments: Sendable {
             let raw = UnsafeRawPointer(buffer.baseAddress!)
             for start in stride(from: 0, to: whole, by: lanes) {
                 let chunk = raw.loadUnaligned(fromByteOffset: start * MemoryLayout<Double>.stride, as: Lanes.self)
-                low = pointwiseMin(low, chunk)
-                high = pointwiseMax(high, chunk)
+                // Swift.min and Swift.max lane by lane (the generic pointwiseMin/Max were calls).
+                low.replace(with: chunk, where: chunk .< low)
+                high.replace(with: chunk, where: chunk .>= high)
                 sum += chunk
             }
             var minimum = low.min(), maximum = high.max(), total = sum.sum()

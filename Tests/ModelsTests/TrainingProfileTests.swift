@@ -26,6 +26,13 @@ final class TrainingProfileTests: XCTestCase {
         XCTAssertEqual(profileOfX.maximum, x.max())
     }
 
+    /// The evenly spaced rows are ⌊k · count / limit⌋ exactly, stepped without a division per row.
+    func testEvenlySpacedRowsAreTheFloorOfTheirShare() {
+        for (limit, count) in [(1, 1), (1, 7), (7, 7), (7, 8), (100_000, 250_000), (100_000, 100_001), (3, 3_000_000_001), (1000, 999_999)] {
+            XCTAssertEqual(NumberProfile.evenlySpacedRows(limit, of: count), (0 ..< limit).map { $0 * count / limit }, "\(limit) of \(count)")
+        }
+    }
+
     /// A dataset's columns never change, so a second fit on it takes the columns' profiles and
     /// the outlier moments the first fit measured (kept with the dataset and its copies), and
     /// gets the same profile; a dataset made from it measures its own.

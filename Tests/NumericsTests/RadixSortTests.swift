@@ -40,6 +40,19 @@ final class ValueMomentsTests: XCTestCase {
         }
     }
 
+    /// The lanes' minimum and maximum are the values' wherever they fall (any lane, chunk or the tail).
+    func testRangeWhereverTheExtremesFall() {
+        var generator = Xoshiro256StarStar(seed: 21)
+        for count in [1, 8, 9, 63, 64, 1000] {
+            for _ in 0 ..< 20 {
+                let values = (0 ..< count).map { _ in Double(generator.bounded(2001)) - 1000 }
+                let moments = ValueMoments(values)
+                XCTAssertEqual(moments.minimum, values.min())
+                XCTAssertEqual(moments.maximum, values.max())
+            }
+        }
+    }
+
     func testRangeOfMixedSigns() {
         let moments = ValueMoments([3, -7.5, 2, 11, 0, 4, 4, 4, -1, 6])
         XCTAssertEqual(moments.minimum, -7.5)
