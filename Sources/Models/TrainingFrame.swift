@@ -194,9 +194,6 @@ struct TrainingFrame {
         }
     }
 
-    /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing. `column`
-    /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
-    /// the same) for the message.
     /// `requireFinite` for each column, the first failing one's error; each column is a pass over
     /// every row, so large ones are checked on every core, and Ctrl-C is seen between them.
     private static func requireFinite(_ columns: [Column], originalRows: [Int]?) throws {
@@ -207,6 +204,9 @@ struct TrainingFrame {
         }
     }
 
+    /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing. `column`
+    /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
+    /// the same) for the message.
     private static func requireFinite(_ column: Column, originalRows: [Int]?) throws {
         guard let values = column.numbers, !LargeBuffers.allFinite(values[...]) else { return }
         let noneMissing = column.missingCount == 0

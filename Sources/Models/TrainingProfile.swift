@@ -69,17 +69,15 @@ struct TrainingDataProfile: Sendable {
     init(schema: TrainingSchema, source: Dataset) throws {
         do {
             // Columns are profiled independently, so on every core; each is a pass over every
-            // row, so Ctrl-C is seen between them.
-            // A dataset's columns never change, so another fit on it (fit after fit on the same
-            // training data is common) finds them profiled already.
+            // row, so Ctrl-C is seen between them. A dataset's columns never change, so another
+            // fit on it (fit after fit on the same training data is common) finds them profiled.
             let columns = schema.features.map { source.column(named: $0.name)! }
             features = try concurrentMap(columns.count, threads: everyCore) { index in
                 try Interruption.check()
                 return source.derived.value("profile of column \(columns[index].name)") { ColumnProfile(columns[index]) }
             }
             target = schema.target.map { target in source.derived.value("profile of column \(target.name)") { ColumnProfile(source.column(named: target.name)!) } }
-            let numericNames = schema.features.filter { $0.type == .integer || $0.type == .numeric }.map(\.name)
-            outliers = try source.derived.value("outlier profile of columns \(numericNames)") { try OutlierProfile(features: schema.features, source: source) }
+            outliers = try source.derived.value("outlier profile of columns \(OutlierProfile.featureNames(schema.features))") { try OutlierProfile(features: schema.features, source: source) }
         } catch let error as ModelshError where error.category == .interrupted {
             Interruption.request()
             throw error
@@ -117,10 +115,15 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
     /// freedom) are far from the training data.
     public static let probability = 0.999
 
+    /// The features whose moments are taken: the numeric ones.
+    static func featureNames(_ schema: [FeatureSchema]) -> [String] {
+        schema.filter { $0.type == .integer || $0.type == .numeric }.map(\.name)
+    }
+
     /// nil when the moments cannot be measured (no usable feature, too few rows); throws only
     /// when interrupted.
     init?(features schema: [FeatureSchema], source: Dataset) throws {
-        let columns = schema.filter { $0.type == .integer || $0.type == .numeric }.compactMap { source.column(named: $0.name) }
+        let columns = Self.featureNames(schema).compactMap { source.column(named: $0) }
         // The rows with every column present; when none misses a value, all of them (nil), and
         // each column's values are used as they are rather than copied.
         var complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
@@ -142,7 +145,9 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
             initialised = n * columns.count
         }
         let usable = columns.indices.filter { j in values[j * n ..< (j + 1) * n].contains { $0 != values[j * n] } }
-        for (k, j) in usable.enumerated() where k != j { values.replaceSubrange(k * n ..< (k + 1) * n, with: values[j * n ..< (j + 1) * n]) }
+        values.withUnsafeMutableBufferPointer { buffer in
+            for (k, j) in usable.enumerated() where k != j { (buffer.baseAddress! + k * n).update(from: buffer.baseAddress! + j * n, count: n) }
+        }
         values.removeLast(values.count - usable.count * n)
         guard !usable.isEmpty, n > usable.count,
               let moments = try MahalanobisDistance.moments(of: Matrix(rows: n, columns: usable.count, values: values)) else { return nil }

@@ -94,9 +94,7 @@ struct BinaryIRLS {
         var gram = try gramAtCurrentState()
         while !isFinished {
             try Interruption.check()
-            var normal = Matrix(rows: p, columns: p)
-            for j in 0 ..< p { for i in 0 ..< p { normal[i, j] = gram[i, j] } }
-            guard let factor = Cholesky(normal, minimumReciprocalCondition: 1e-8) else { return }
+            guard let factor = Cholesky(Self.information(in: gram), minimumReciprocalCondition: 1e-8) else { return }
             let rightHandSide = (0 ..< p).map { gram[$0, p] }
             let solution = factor.solve(rightHandSide)
             let predictedDecrease = zip(solution, rightHandSide).reduce(0) { $0 + $1.0 * $1.1 }
@@ -107,8 +105,14 @@ struct BinaryIRLS {
                                      unscaledCovariance: factor.inverse()),
                     eta: pass.eta, mu: pass.mu, derivative: pass.derivative, deviance: pass.deviance)
             if !isFinished { gram = try pass.gram ?? gramAtCurrentState() }
-            finalInformation = isFinished ? pass.gram.map { gram in Matrix(rows: p, columns: p, values: (0 ..< p).flatMap { j in (0 ..< p).map { gram[$0, j] } }) } : nil
+            finalInformation = isFinished ? pass.gram.map(Self.information) : nil
         }
+    }
+
+    /// XᵀWX: the leading block of the Gram matrix of [√W X | √W r], without its last row and column.
+    private static func information(in gram: Matrix) -> Matrix {
+        let p = gram.columns - 1
+        return Matrix(rows: p, columns: p, values: (0 ..< p).flatMap { j in gram.values[j * gram.rows ..< j * gram.rows + p] })
     }
 
     /// The Gram matrix of [√W X | √W z] at the current state, z the working response (the

@@ -27,15 +27,34 @@ package func concurrentMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sen
 /// cannot cross threads, such as a database connection): both results, or the error of
 /// `background` if both fail.
 package func concurrently<A: Sendable, B>(background: @escaping @Sendable () throws -> A, foreground: () throws -> B) throws -> (A, B) {
-    let outcome = BackgroundOutcome<A>()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { outcome.result = Result { try background() } }
+    let work = BackgroundWork(background)
     let foregroundResult = Result { try foreground() }
-    group.wait()
-    return (try outcome.result!.get(), try foregroundResult.get())
+    return (try work.wait().get(), try foregroundResult.get())
 }
 
-/// Written once by the background work before its group is left, read after the wait.
-private final class BackgroundOutcome<A>: @unchecked Sendable {
-    var result: Result<A, any Error>?
+/// Work started on another thread when made, its outcome waited for later (a streamed file's
+/// next block, read while the caller folds this one).
+package final class BackgroundWork<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written by the working thread before it signals `done`, read only after.
+    private var result: Result<Value, any Error>?
+    private var finished = false
+
+    package init(_ work: @escaping @Sendable () throws -> Value) {
+        DispatchQueue.global().async { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+    }
+
+    /// The outcome, once the work is done; at once when waited for before. Waited for by one
+    /// thread at a time.
+    @discardableResult
+    package func wait() -> Result<Value, any Error> {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return result!
+    }
 }

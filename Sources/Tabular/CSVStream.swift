@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import Numerics
 
 /// A CSV file read block by block, each block a dataset of its own, so that a file far larger
 /// than memory can be passed over (and passed over again after `rewind`) with memory for one
@@ -33,7 +33,7 @@ public final class CSVStream {
     private var rowsParsed = 0
     /// Whether the next block is read (in the background) while the caller works on this one.
     private let readsAhead: Bool
-    private var ahead: ReadAhead?
+    private var ahead: BackgroundWork<CSVChunk?>?
 
     /// What a column holds, as fixed by the first block with a value in it.
     enum ValueKind: Equatable {
@@ -87,7 +87,7 @@ public final class CSVStream {
             // The reader's state is the other thread's until `wait` returns: this thread touches
             // none of it meanwhile (`next`, `rewind` and deinit wait first).
             nonisolated(unsafe) let stream = self
-            ahead = ReadAhead { try stream.read() }
+            ahead = BackgroundWork { try stream.read() }
         }
         return chunk
     }
@@ -148,31 +148,6 @@ public final class CSVStream {
         case .booleans: ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text)
         case .text: true
         }
-    }
-}
-
-/// A block being read on another thread.
-private final class ReadAhead: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    /// Written by the reading thread before it signals `done`, read only after.
-    private var result: Result<CSVChunk?, any Error> = .success(nil)
-    private var finished = false
-
-    init(_ read: @escaping @Sendable () throws -> CSVChunk?) {
-        DispatchQueue.global().async { [self] in
-            result = Result { try read() }
-            done.signal()
-        }
-    }
-
-    /// The block, once read; at once when waited for before.
-    @discardableResult
-    func wait() -> Result<CSVChunk?, any Error> {
-        if !finished {
-            done.wait()
-            finished = true
-        }
-        return result
     }
 }
 

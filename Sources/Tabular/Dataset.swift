@@ -7,12 +7,10 @@ import Synchronization
 public struct Dataset: Sendable, Equatable {
     public private(set) var columns: [Column]
     public let rowCount: Int
-    /// The content fingerprint, once computed (a pass over every value: fits, evaluations and
-    /// saves all record it). A dataset's columns never change after it is made — every
-    /// transformation makes a new dataset — so its copies share it.
-    let fingerprintMemo = Memo<String>()
-    /// Other figures measured from the dataset, by key (the training profile of a column, say,
-    /// which every fit on the dataset would otherwise measure again); shared by copies likewise.
+    /// Figures measured from the dataset, by key, each at most once: its fingerprint (a pass
+    /// over every value that fits, evaluations and saves all record), the training profile of
+    /// a column. A dataset's columns never change after it is made — every transformation
+    /// makes a new dataset — so its copies share them.
     public let derived = KeyedMemo()
 
     /// Fails when columns differ in length or names repeat.

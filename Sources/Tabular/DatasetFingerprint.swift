@@ -13,7 +13,7 @@ extension Dataset {
     /// One mix and one multiply per value: hashing a million-row table costs a few hundredths of
     /// a second, so every fit can record what it saw. Stable across machines: workspaces store it
     /// and check it on open (Tests/References/fingerprint.py implements it independently).
-    public var fingerprint: String { fingerprintMemo.value(computedFingerprint) }
+    public var fingerprint: String { derived.value("fingerprint", computedFingerprint) }
 
     private func computedFingerprint() -> String {
         var hasher = ContentHash()
