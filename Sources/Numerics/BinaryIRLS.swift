@@ -18,11 +18,13 @@ struct BinaryIRLS {
     let y: [Double]
     let epsilon: Double
     let maxIterations: Int
-    private(set) var eta: [Double]
-    private(set) var mu: [Double]
-    /// dμ/dη at eta.
-    private(set) var derivative: [Double]
-    /// At eta; R's `devold` between iterations.
+    /// R's start, μ = (y + ½)/2, at each of the two values of y: every row's η, μ and μ′ are
+    /// one of these until the first step, so they are made row by row only when an iteration
+    /// by QR needs them (the normal equations' first pass needs only the two).
+    private let start: [(eta: Double, mu: Double, derivative: Double)]
+    /// η, μ and dμ/dη per row, once made (at the start or after a step).
+    private var rowValues: (eta: [Double], mu: [Double], derivative: [Double])?
+    /// At η; R's `devold` between iterations.
     private(set) var deviance: Double
     /// The last weighted fit: eta = X · its coefficients.
     private(set) var step: WeightedStep?
@@ -43,15 +45,23 @@ struct BinaryIRLS {
         self.maxIterations = maxIterations
         self.wantsFinalInformation = wantsFinalInformation
         // y is 0 or 1, so the start takes two values: each computed once, not once per row.
-        let start = [0.0, 1.0].map { y in
+        start = [0.0, 1.0].map { y in
             let eta = Binomial.link((y + 0.5) / 2), (mu, derivative) = Binomial.fittedValue(eta)
-            return (eta: eta, mu: mu, derivative: derivative, term: Binomial.devianceTerm(y, mu))
+            return (eta: eta, mu: mu, derivative: derivative)
         }
-        let zero = start[0], one = start[1]
-        eta = y.map { $0 == 1 ? one.eta : zero.eta }
-        mu = y.map { $0 == 1 ? one.mu : zero.mu }
-        derivative = y.map { $0 == 1 ? one.derivative : zero.derivative }
-        deviance = y.reduce(0) { $0 + ($1 == 1 ? one.term : zero.term) }
+        deviance = Binomial.constantDeviance(y, atZero: start[0].mu, atOne: start[1].mu)
+    }
+
+    /// μ per row.
+    var mu: [Double] { rowValues?.mu ?? y.map { $0 == 1 ? start[1].mu : start[0].mu } }
+
+    /// Makes the start's rows when no step has made rows yet.
+    private mutating func makeRowValues() -> (eta: [Double], mu: [Double], derivative: [Double]) {
+        if let rowValues { return rowValues }
+        let (zero, one) = (start[0], start[1])
+        let made = (eta: y.map { $0 == 1 ? one.eta : zero.eta }, mu: mu, derivative: y.map { $0 == 1 ? one.derivative : zero.derivative })
+        rowValues = made
+        return made
     }
 
     var isFinished: Bool { converged || iterations == maxIterations }
@@ -63,6 +73,7 @@ struct BinaryIRLS {
         var roots = [Double](repeating: 0, count: n), response = roots
         while !isFinished {
             try Interruption.check()
+            let (eta, mu, derivative) = makeRowValues()
             for i in 0 ..< n {
                 let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
                 roots[i] = weight.squareRoot()
@@ -75,8 +86,8 @@ struct BinaryIRLS {
             let step = WeightedStep(coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
                                     rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
             let next = product(x, step.coefficients)
-            let (mu, derivative) = Binomial.fittedValues(next)
-            advance(to: step, eta: next, mu: mu, derivative: derivative, deviance: Binomial.deviance(y, mu))
+            let (nextMu, nextDerivative) = Binomial.fittedValues(next)
+            advance(to: step, eta: next, mu: nextMu, derivative: nextDerivative, deviance: Binomial.deviance(y, nextMu))
         }
     }
 
@@ -118,6 +129,7 @@ struct BinaryIRLS {
     /// The Gram matrix of [√W X | √W z] at the current state, z the working response (the
     /// working residual once η = X b).
     private func gramAtCurrentState() throws -> Matrix {
+        guard let (eta, mu, derivative) = rowValues else { return try gramAtStart() }
         var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
         _ = try accumulator.addRows(of: x) { block, roots, response in
             for (k, i) in block.enumerated() {
@@ -129,14 +141,23 @@ struct BinaryIRLS {
         return accumulator.result
     }
 
+    /// `gramAtCurrentState` at R's start, where the weight μ′²/V(μ) is 3/16 whether y is 0 or 1
+    /// (μ = ¼ or ¾, and μ′ = V(μ) = μ(1 − μ) for the logit link): the Gram matrix is then
+    /// (3/16) [X z]ᵀ[X z], a dsyrk over X in place, without weighing and copying every row.
+    /// (Row by row, the two weights come out an ulp apart; that difference in the first step
+    /// is far below what the iterations that follow settle to.)
+    private func gramAtStart() throws -> Matrix {
+        let response = start.enumerated().map { y, value in value.eta + Binomial.working(Double(y), value.mu, value.derivative).residual }
+        let gram = try GramFactor.augmentedGram(x, y.map { $0 == 1 ? response[1] : response[0] })
+        return Matrix(rows: x.columns + 1, columns: x.columns + 1, values: gram.map { $0 * (3.0 / 16) })
+    }
+
     /// Takes a step and applies glm's stopping rule |dev − dev_old| / (|dev| + 0.1) < ε.
     private mutating func advance(to step: WeightedStep, eta: [Double], mu: [Double], derivative: [Double], deviance: Double) {
         iterations += 1
         converged = abs(deviance - self.deviance) / (abs(deviance) + 0.1) < epsilon
         self.step = step
-        self.eta = eta
-        self.mu = mu
-        self.derivative = derivative
+        rowValues = (eta, mu, derivative)
         self.deviance = deviance
     }
 

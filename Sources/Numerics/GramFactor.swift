@@ -69,7 +69,7 @@ struct GramFactor: LeastSquaresFactor {
     /// [X y]ᵀ[X y], (p+1) × (p+1) column-major, both triangles filled: dsyrk and dgemv on
     /// chunks of rows read in place (a chunk of X is a submatrix with X's leading dimension),
     /// segments concurrently. Throws only when interrupted.
-    private static func augmentedGram(_ x: Matrix, _ y: [Double]) throws -> [Double] {
+    static func augmentedGram(_ x: Matrix, _ y: [Double]) throws -> [Double] {
         let n = x.rows, p = x.columns, width = p + 1, size = width * width
         let chunkRows = TallSkinnyQR.rowsPerChunk(width: width)
         let segments = RowSegments(rows: n, minimumRows: 4 * chunkRows)

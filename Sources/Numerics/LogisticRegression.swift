@@ -197,7 +197,12 @@ enum Binomial {
 
     /// `deviance` with μ the same for every row: its two terms computed once, summed in row order.
     static func constantDeviance(_ y: [Double], _ mu: Double) -> Double {
-        let zero = devianceTerm(0, mu), one = devianceTerm(1, mu)
+        constantDeviance(y, atZero: mu, atOne: mu)
+    }
+
+    /// `deviance` with μ one value where y is 0 and another where it is 1, summed in row order.
+    static func constantDeviance(_ y: [Double], atZero: Double, atOne: Double) -> Double {
+        let zero = devianceTerm(0, atZero), one = devianceTerm(1, atOne)
         return y.reduce(0) { $0 + ($1 == 1 ? one : zero) }
     }
 
