@@ -103,18 +103,26 @@ public struct ModelKind: Sendable {
         settingsFromOptions = settings
         decodeParameters = { try L.Parameters(from: $0) }
         decodeState = { try L.State(from: $0) }
-        prepareFit = { try Self.prepare(L.self, $0, parameters: own, settings: settings).prepared }
+        prepareFit = { request in
+            let (parameters, settings) = (try own(request.options), try settings(request.options))
+            return try Self.prepare(L.self, Self.frame(L.self, request, settings: settings), request, parameters: parameters, settings: settings)
+        }
         fitModel = { request in
-            let (prepared, parameters) = try Self.prepare(L.self, request, parameters: own, settings: settings)
-            let frame = prepared.frame
+            let (parameters, settings) = (try own(request.options), try settings(request.options))
+            let frame = try Self.frame(L.self, request, settings: settings)
             // What the training data looked like needs no model: it is measured on the other
-            // core while the model learns (on a large dataset it costs as much as a linear fit).
+            // core from the moment the rows are known, while the design is built and the model
+            // learns (on a large dataset it costs as much as a linear fit, and the serial steps
+            // before the learner's parallel passes leave a core free for it).
             // The kind learns on this thread, so its own parallel work (a forest's trees) is not
             // nested inside other parallel work, which would run it on one core.
-            let ((fingerprint, dataProfile), state) = try clearingInterruption {
+            let ((fingerprint, dataProfile), (prepared, state)) = try clearingInterruption {
                 try concurrently(background: {
                     (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
-                }, foreground: { try L.fit(prepared.problem, parameters) })
+                }, foreground: {
+                    let prepared = try Self.prepare(L.self, frame, request, parameters: parameters, settings: settings)
+                    return (prepared, try L.fit(prepared.problem, parameters))
+                })
             }
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
                                     valuesImputed: frame.valuesImputed, fingerprint: fingerprint, options: request.options)
@@ -134,14 +142,15 @@ public struct ModelKind: Sendable {
         let parameters: any ModelParameters
     }
 
-    private static func prepare<L: Learner>(_ learner: L.Type, _ request: FitRequest,
-                                            parameters own: ([String: String]) throws -> L.Parameters,
-                                            settings: ([String: String]) throws -> PreprocessingSettings) throws -> (prepared: PreparedFit, parameters: L.Parameters) {
-        let options = request.options
-        let parameters = try own(options)
-        let settings = try settings(options)
-        let frame = try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: options["task"].flatMap(ModelTask.init),
-                                      impute: settings.impute)
+    /// The rows and columns a fit of this kind uses.
+    private static func frame<L: Learner>(_ learner: L.Type, _ request: FitRequest, settings: PreprocessingSettings) throws -> TrainingFrame {
+        try TrainingFrame(request, kind: L.name, tasks: L.tasks, requestedTask: request.options["task"].flatMap(ModelTask.init),
+                          impute: settings.impute)
+    }
+
+    /// The preprocessing learned on `frame` and the training problem it makes.
+    private static func prepare<L: Learner>(_ learner: L.Type, _ frame: TrainingFrame, _ request: FitRequest,
+                                            parameters: L.Parameters, settings: PreprocessingSettings) throws -> PreparedFit {
         let onesColumn = settings.hasIntercept && L.wantsOnesColumn(parameters)
         try Interruption.check()
         let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts,
@@ -150,7 +159,7 @@ public struct ModelKind: Sendable {
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
                                       classes: frame.schema.classes, progress: request.progress)
-        return (PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters), parameters)
+        return PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters)
     }
 
     /// The training problem `request` makes for this kind, without fitting it (for `path`).

@@ -259,11 +259,14 @@ struct ClassLabels {
         if case .numbers(let values) = column.storage {
             // Labels of numeric classes are the values as printed: whole numbers, false, true.
             // The classes are few, so a scan of their values per row beats hashing every row.
-            let classValues = labels.map { label -> Double? in label == "true" ? 1 : label == "false" ? 0 : Double(label) }
-            return try values.enumerated().map { row, value in
-                if column.isMissing(row) { return -1 }
-                return try classValues.firstIndex(of: value) ?? lookUp(column, row)
+            // NaN (equal to nothing) for a label that is not a number.
+            let classValues = labels.map { label -> Double in label == "true" ? 1 : label == "false" ? 0 : Double(label) ?? .nan }
+            let noneMissing = column.missingCount == 0
+            var indices = [Int](repeating: -1, count: values.count)
+            for row in values.indices where noneMissing || !column.isMissing(row) {
+                indices[row] = try classValues.firstIndex(of: values[row]) ?? lookUp(column, row)
             }
+            return indices
         }
         return try (0 ..< column.count).map { row in try lookUp(column, row) }
     }

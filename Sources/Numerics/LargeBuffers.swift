@@ -3,9 +3,19 @@ import Glibc
 /// Passes over large arrays of doubles that the fits make before any arithmetic: checking that
 /// every value is finite, and asking the kernel for huge pages for a buffer about to be filled.
 package enum LargeBuffers {
+    /// Whether every value is finite; a long buffer is checked in pieces on every core.
+    package static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+        let pieceLength = 1 << 18
+        guard values.count >= 4 * pieceLength else { return allFiniteInOnePass(values) }
+        let pieces = (values.count + pieceLength - 1) / pieceLength
+        return mapConcurrently(count: pieces) { piece in
+            allFiniteInOnePass(UnsafeBufferPointer(rebasing: values[piece * pieceLength ..< min(values.count, (piece + 1) * pieceLength)]))
+        }.allSatisfy { $0 }
+    }
+
     /// Whether every value is finite, eight at a time: x · 0 is 0 for a finite x and NaN for an
     /// infinity or a NaN, and a sum holding one NaN stays NaN.
-    package static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    private static func allFiniteInOnePass(_ values: UnsafeBufferPointer<Double>) -> Bool {
         typealias Lanes = SIMD8<Double>
         let lanes = Lanes.scalarCount, whole = values.count / lanes * lanes
         var sum = Lanes()
