@@ -1,4 +1,4 @@
-import Numerics
+@testable import Numerics
 import XCTest
 
 final class QuantileTests: XCTestCase {
@@ -60,5 +60,34 @@ final class QuantileSelectionTests: XCTestCase {
         }
         XCTAssertEqual(Quantile.type7(unsorted: [Double](repeating: 2, count: 100_000), [0.5]), [2], "all equal")
         XCTAssertTrue(Quantile.type7(unsorted: [], [0.5])[0].isNaN)
+    }
+
+    /// Many values and few quantiles (a summary's residual quartiles) go by brackets: equal to
+    /// sorting whatever the order of the values, including orders that fool the evenly spaced
+    /// values the brackets come from (then selection takes over), ties, infinities; a NaN
+    /// leaves it to selection.
+    func testBracketingEqualsSortingInAnyOrder() {
+        var generator = Xoshiro256StarStar(seed: 11)
+        let quartiles = [0, 0.25, 0.5, 0.75, 1], n = 3 * Quantile.bracketingFromCount + 17
+        let random = (0 ..< n).map { _ in Double(generator.bounded(1 << 40)) / Double(1 << 20) - 5e5 }
+        let stride = n / 8192
+        let orders: [(String, [Double])] = [
+            ("random", random), ("ascending", random.sorted()), ("descending", random.sorted(by: >)),
+            // Every value the spacing picks is the smallest: the brackets miss, selection answers.
+            ("fooling", (0 ..< n).map { $0 % stride == 0 ? -1e9 + Double($0) : random[$0] }),
+            ("few distinct", (0 ..< n).map { _ in Double(generator.bounded(3)) }),
+            ("infinities", random.enumerated().map { $0 % 1000 == 7 ? .infinity : $0 % 1000 == 8 ? -.infinity : $1 }),
+        ]
+        for (name, values) in orders {
+            let sorted = values.sorted()
+            XCTAssertEqual(Quantile.type7(unsorted: values, quartiles), quartiles.map { Quantile.type7(sorted: sorted, $0) }, name)
+        }
+        let ranks = [0, n / 4, n / 4 + 1, n / 2, n - 1]
+        let found = Quantile.bracketedOrderStatistics(random, ranks)
+        XCTAssertEqual(ranks.map { found?[$0] }, ranks.map { random.sorted()[$0] }, "random order is bracketed, not selected")
+        XCTAssertNil(Quantile.bracketedOrderStatistics(orders[3].1, ranks), "a fooling order falls back to selection")
+        var withNaN = random
+        withNaN[n / 3] = .nan
+        XCTAssertNil(Quantile.bracketedOrderStatistics(withNaN, ranks))
     }
 }
