@@ -6,7 +6,7 @@ package enum LargeBuffers {
     /// Whether every value is finite; a long buffer is checked in pieces on every core.
     package static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
         let pieceLength = 1 << 18
-        guard values.count >= 4 * pieceLength else { return allFiniteInOnePass(values) }
+        guard values.count >= 2 * pieceLength else { return allFiniteInOnePass(values) }
         let pieces = (values.count + pieceLength - 1) / pieceLength
         return mapConcurrently(count: pieces) { piece in
             allFiniteInOnePass(UnsafeBufferPointer(rebasing: values[piece * pieceLength ..< min(values.count, (piece + 1) * pieceLength)]))
