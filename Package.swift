@@ -19,10 +19,13 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
+        // Hot loops of the extended-precision least-squares refinement, with an FMA variant
+        // chosen at run time (Swift code is built for a baseline CPU).
+        .target(name: "CKernels", path: "Sources/CKernels"),
         .target(name: "CEditLine", dependencies: ["CInterrupt"], path: "Sources/CEditLine", linkerSettings: [.linkedLibrary("edit")]),
 
         .target(name: "Diagnostics", dependencies: ["CInterrupt"]),
-        .target(name: "Numerics", dependencies: ["CLapack", "Diagnostics"]),
+        .target(name: "Numerics", dependencies: ["CLapack", "CKernels", "Diagnostics"]),
         .target(name: "Tabular", dependencies: ["Numerics", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         // ONNX's messages, generated from onnx-ml.proto: a target of its own, so the large
@@ -39,7 +42,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "CKernels"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular", "ONNXFormat"]),

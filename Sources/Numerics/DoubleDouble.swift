@@ -6,9 +6,10 @@
 /// Every operation is built from error-free transformations in plain double arithmetic (Knuth's
 /// two-sum, Dekker's product), following Hida, Li and Bailey's QD library ("accurate" addition).
 /// The product splits its factors (Veltkamp) rather than using a fused multiply-add: x86-64 Swift
-/// builds target a CPU without FMA, where `fma` is a library call, while the split is a few
-/// vectorisable multiplications. The split overflows for |x| > 2^996 (about 6.7e299): the
-/// factorisation scales its columns below 1 first; residuals of data that large come out NaN.
+/// builds target a CPU without FMA, where `fma` is a library call (the refinement's long loops are
+/// in CKernels, which has an FMA variant). The split overflows for |x| > 2^996 (about 6.7e299): the
+/// factorisation scales its columns below 1 first; residuals of data that large come out NaN (on a
+/// CPU without FMA).
 struct DoubleDouble: Sendable, Equatable, Comparable {
     let hi: Double
     let lo: Double
@@ -113,23 +114,11 @@ struct DoubleDouble: Sendable, Equatable, Comparable {
     }
 }
 
-/// Doubles, or SIMD vectors of them: what the error-free transformations work on, lane by lane,
-/// so that a long accumulation can run four lanes at a time.
-protocol DoubleLanes {
-    static func + (a: Self, b: Self) -> Self
-    static func - (a: Self, b: Self) -> Self
-    static func * (a: Self, b: Self) -> Self
-    static func * (a: Double, b: Self) -> Self
-}
-
-extension Double: DoubleLanes {}
-extension SIMD4: DoubleLanes where Scalar == Double {}
-
 /// Sums and products as a rounded result plus its exact rounding error.
 enum ErrorFree {
     /// a + b = sum + error exactly (Knuth: any magnitudes).
     @inline(__always)
-    static func sum<T: DoubleLanes>(_ a: T, _ b: T) -> (sum: T, error: T) {
+    static func sum(_ a: Double, _ b: Double) -> (sum: Double, error: Double) {
         let s = a + b
         let bb = s - a
         return (s, (a - (s - bb)) + (b - bb))
@@ -137,7 +126,7 @@ enum ErrorFree {
 
     /// Veltkamp's split of a into a high part of 26 bits and an exact remainder.
     @inline(__always)
-    static func split<T: DoubleLanes>(_ a: T) -> (high: T, low: T) {
+    static func split(_ a: Double) -> (high: Double, low: Double) {
         let c = 134_217_729 * a  // 2^27 + 1
         let high = c - (c - a)
         return (high, a - high)
@@ -145,7 +134,7 @@ enum ErrorFree {
 
     /// a · b = product + error exactly (Dekker).
     @inline(__always)
-    static func product<T: DoubleLanes>(_ a: T, _ b: T) -> (product: T, error: T) {
+    static func product(_ a: Double, _ b: Double) -> (product: Double, error: Double) {
         let p = a * b
         let (ah, al) = split(a), (bh, bl) = split(b)
         return (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)

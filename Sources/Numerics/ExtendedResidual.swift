@@ -1,3 +1,4 @@
+import CKernels
 import CLapack
 import Diagnostics
 
@@ -96,17 +97,11 @@ struct ExtendedResidual {
         lowCrossProducts = crossSize == 0 ? nil : Matrix(rows: k, columns: k, values: (k ..< stride).map { total($0).double })
     }
 
-    /// (h, l) −= column · b, row by row.
+    /// (h, l) −= column · b, row by row (CKernels: the product and the difference error-free).
     @inline(__always)
     private static func subtract(_ column: UnsafePointer<Double>, times b: DoubleDouble,
                                  from h: UnsafeMutablePointer<Double>, _ l: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0 ..< count {
-            let v = column[i]
-            let product = DoubleDouble.product(v, b.hi)
-            let difference = DoubleDouble.sum(h[i], -product.hi)
-            h[i] = difference.hi
-            l[i] += difference.lo - product.lo - v * b.lo
-        }
+        msh_dd_subtract(column, b.hi, b.lo, h, l, count)
     }
 
     /// l −= column · b in double: a low part's contribution to the residual.
@@ -173,31 +168,21 @@ struct ExtendedResidual {
     @inline(__always)
     private static func load(_ pointer: UnsafePointer<Double>) -> Lanes { UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self) }
 
-    /// Σ column · (h + l) with the products and the running sum of the h part error-free, four
-    /// lanes at a time (a single running sum would wait on each addition).
+    /// Σ column · (h + l) with the products and the running sum of the h part error-free, in
+    /// four lanes (a single running sum would wait on each addition) and the rows after them
+    /// (CKernels), the lanes then added in double-double.
     @inline(__always)
     private static func dot(_ column: UnsafePointer<Double>, _ h: UnsafePointer<Double>, _ l: UnsafePointer<Double>,
                             count: Int) -> DoubleDouble {
-        var lanes = (sum: Lanes(), error: Lanes())
-        var i = 0
-        while i + 4 <= count {
-            accumulate(&lanes, load(column + i), load(h + i), load(l + i))
-            i += 4
+        var sums = (0.0, 0.0, 0.0, 0.0, 0.0), errors = sums
+        withUnsafeMutableBytes(of: &sums) { sums in
+            withUnsafeMutableBytes(of: &errors) { errors in
+                msh_dd_dot(column, h, l, count, sums.baseAddress!.assumingMemoryBound(to: Double.self),
+                           errors.baseAddress!.assumingMemoryBound(to: Double.self))
+            }
         }
-        var rest = (sum: 0.0, error: 0.0)
-        while i < count {
-            accumulate(&rest, column[i], h[i], l[i])
-            i += 1
-        }
-        return (0 ..< 4).reduce(DoubleDouble.sum(rest.sum, rest.error)) { $0 + DoubleDouble.sum(lanes.sum[$1], lanes.error[$1]) }
-    }
-
-    /// (sum, error) += x · (h + l), the product x · h and the addition error-free (Dot2).
-    @inline(__always)
-    private static func accumulate<T: DoubleLanes>(_ state: inout (sum: T, error: T), _ x: T, _ h: T, _ l: T) {
-        let product = ErrorFree.product(x, h)
-        let partial = ErrorFree.sum(state.sum, product.product)
-        state = (partial.sum, state.error + (partial.error + product.error + x * l))
+        let lanes = [(sums.0, errors.0), (sums.1, errors.1), (sums.2, errors.2), (sums.3, errors.3)]
+        return lanes.reduce(DoubleDouble.sum(sums.4, errors.4)) { $0 + DoubleDouble.sum($1.0, $1.1) }
     }
 
     /// The residuals rounded to double.

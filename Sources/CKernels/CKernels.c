@@ -1,0 +1,92 @@
+#include "CKernels.h"
+
+
+// Every multiplication and addition is rounded on its own, as written: a fused multiply-add
+// formed by the compiler would change the low bits and differ between the two variants.
+#pragma clang fp contract(off)
+
+// Four doubles, one per row (or lane); unaligned loads and stores go through memcpy.
+typedef double Lanes __attribute__((vector_size(32)));
+// (Macros, not functions: a function returning Lanes would change its ABI with the variant.)
+#define LOAD(p) ({ Lanes v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
+#define STORE(p, v) do { Lanes w_ = (v); __builtin_memcpy((p), &w_, sizeof w_); } while (0)
+
+// a * b = p + error exactly: by a fused multiply-add, or by Dekker's product of Veltkamp's
+// 26-bit halves (exact unless a or b is beyond 2^996). For doubles and for Lanes alike.
+#define TWO_PRODUCT_FMA(a, b, p) __builtin_elementwise_fma((a), (b), -(p))
+#define TWO_PRODUCT_DEKKER(a, b, p) ({                                                         \
+    __typeof__(a) c_ = 134217729.0 * (a), ah_ = c_ - (c_ - (a)), al_ = (a) - ah_;             \
+    __typeof__(b) d_ = 134217729.0 * (b), bh_ = d_ - (d_ - (b)), bl_ = (b) - bh_;             \
+    ((ah_ * bh_ - (p)) + ah_ * bl_ + al_ * bh_) + al_ * bl_; })
+
+// The kernels' bodies, instantiated once per variant below. Each row's arithmetic is the same
+// whether it is done in a lane or alone.
+#define SUBTRACT_ROW(T, v, b_hi, b_lo, h, l, TWO_PRODUCT) do {                                  \
+        T p = (v) * (b_hi), product_error = TWO_PRODUCT((v), (b_hi), p);                         \
+        T a = (h), b = -p, s = a + b, bb = s - a, sum_error = (a - (s - bb)) + (b - bb);         \
+        (h) = s;                                                                                 \
+        (l) = (l) + ((sum_error - product_error) - (v) * (b_lo));                                \
+    } while (0)
+#define DOT_ROW(T, x, hv, lv, sum, error, TWO_PRODUCT) do {                                     \
+        T p = (x) * (hv), product_error = TWO_PRODUCT((x), (hv), p);                             \
+        T t = (sum) + p, bb = t - (sum), sum_error = ((sum) - (t - bb)) + (p - bb);              \
+        (error) = (error) + ((sum_error + product_error) + (x) * (lv));                          \
+        (sum) = t;                                                                               \
+    } while (0)
+#define DEFINE_KERNELS(SUFFIX, ATTRIBUTES, TWO_PRODUCT)                                                      \
+    ATTRIBUTES static void subtract_##SUFFIX(const double *column, double b_hi, double b_lo, double *h,      \
+                                             double *l, long count) {                                        \
+        long i = 0;                                                                                          \
+        Lanes high = {b_hi, b_hi, b_hi, b_hi}, low = {b_lo, b_lo, b_lo, b_lo};                               \
+        for (; i + 4 <= count; i += 4) {                                                                     \
+            Lanes v = LOAD(column + i), hv = LOAD(h + i), lv = LOAD(l + i);                                  \
+            SUBTRACT_ROW(Lanes, v, high, low, hv, lv, TWO_PRODUCT);                                          \
+            STORE(h + i, hv);                                                                                \
+            STORE(l + i, lv);                                                                                \
+        }                                                                                                    \
+        for (; i < count; i++) SUBTRACT_ROW(double, column[i], b_hi, b_lo, h[i], l[i], TWO_PRODUCT);         \
+    }                                                                                                        \
+    ATTRIBUTES static void dot_##SUFFIX(const double *column, const double *h, const double *l, long count, \
+                                        double sums[5], double errors[5]) {                                 \
+        Lanes s = {0, 0, 0, 0}, e = {0, 0, 0, 0};                                                            \
+        long i = 0;                                                                                          \
+        for (; i + 4 <= count; i += 4) {                                                                     \
+            Lanes x = LOAD(column + i), hv = LOAD(h + i), lv = LOAD(l + i);                                  \
+            DOT_ROW(Lanes, x, hv, lv, s, e, TWO_PRODUCT);                                                    \
+        }                                                                                                    \
+        double rest = 0, rest_error = 0;                                                                     \
+        for (; i < count; i++) DOT_ROW(double, column[i], h[i], l[i], rest, rest_error, TWO_PRODUCT);        \
+        for (int k = 0; k < 4; k++) { sums[k] = s[k]; errors[k] = e[k]; }                                    \
+        sums[4] = rest;                                                                                      \
+        errors[4] = rest_error;                                                                              \
+    }
+
+DEFINE_KERNELS(generic, , TWO_PRODUCT_DEKKER)
+#if defined(__x86_64__)
+DEFINE_KERNELS(fma, __attribute__((target("avx2,fma"))), TWO_PRODUCT_FMA)
+
+static int prefer_baseline = 0;
+
+int msh_kernels_use_fma(void) {
+    static int supported = -1;  // a benign race: every thread computes the same answer
+    if (supported < 0) supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return supported && !prefer_baseline;
+}
+
+void msh_kernels_prefer_baseline(int yes) { prefer_baseline = yes != 0; }
+#else
+int msh_kernels_use_fma(void) { return 0; }
+void msh_kernels_prefer_baseline(int yes) { (void)yes; }
+#define subtract_fma subtract_generic
+#define dot_fma dot_generic
+#endif
+
+void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, double *l, long count) {
+    if (msh_kernels_use_fma()) subtract_fma(column, b_hi, b_lo, h, l, count);
+    else subtract_generic(column, b_hi, b_lo, h, l, count);
+}
+
+void msh_dd_dot(const double *column, const double *h, const double *l, long count, double sums[5], double errors[5]) {
+    if (msh_kernels_use_fma()) dot_fma(column, h, l, count, sums, errors);
+    else dot_generic(column, h, l, count, sums, errors);
+}

@@ -1,0 +1,27 @@
+// Inner loops of the least-squares refinement in twice double's precision, in C so that one
+// source compiles both for any x86-64 (Dekker's product, as the Swift code did) and for CPUs with
+// FMA and AVX2, chosen at run time: Swift builds target a baseline CPU without FMA, where an
+// error-free product costs about fifteen operations instead of two. Both variants compute the
+// same exact products and round every other operation in the same order, so their results are
+// bit for bit the same (FP contraction is off in the source).
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+/// (h, l) -= column * (b_hi + b_lo), row by row: h - column * b_hi error-free into h and the
+/// error, the product's error and column * b_lo into l.
+void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, double *l, long count);
+
+/// Four lanes (rows i ≡ k mod 4 of the first count - count % 4) and the rest of
+/// Σ column · (h + l), each lane's running sum and its product and addition errors error-free
+/// (Ogita, Rump and Oishi's Dot2): sums[k], errors[k] for k < 4, then sums[4], errors[4] for
+/// the rows after the last whole group of four.
+void msh_dd_dot(const double *column, const double *h, const double *l, long count, double sums[5], double errors[5]);
+
+/// 1 when the FMA and AVX2 variants run.
+int msh_kernels_use_fma(void);
+
+/// Makes the kernels run their baseline variant (nonzero) or the best the CPU has (0), so that
+/// tests can check the two against each other on one machine.
+void msh_kernels_prefer_baseline(int yes);
+
+#endif

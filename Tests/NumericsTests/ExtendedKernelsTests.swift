@@ -1,0 +1,58 @@
+import CKernels
+@testable import Numerics
+import XCTest
+
+/// The refinement's C kernels (CKernels) against the same arithmetic written out with Swift's
+/// error-free transformations, bit for bit, in the variant for this CPU (FMA where it has it)
+/// and in the baseline one: the two must agree so that results do not depend on the machine.
+final class ExtendedKernelsTests: XCTestCase {
+    override func tearDown() {
+        msh_kernels_prefer_baseline(0)
+    }
+
+    private func data(_ count: Int, seed: UInt64) -> (column: [Double], h: [Double], l: [Double]) {
+        var generator = Xoshiro256StarStar(seed: seed)
+        func value(_ scale: Double) -> Double { (Double(generator.bounded(1 << 53)) / 0x1p53 - 0.5) * scale }
+        let column = (0 ..< count).map { _ in value(pow(10, Double(generator.bounded(9)) - 4)) }
+        let h = (0 ..< count).map { _ in value(100) }
+        return (column, h, h.map { $0 * 0x1p-60 })
+    }
+
+    func testSubtractIsErrorFreeInEveryVariant() {
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for count in [0, 1, 3, 4, 5, 8, 1001] {
+                let (column, h0, l0) = data(count, seed: UInt64(count))
+                let b = DoubleDouble(1.2345678901234567) + 3.3e-17
+                var (h, l) = (h0, l0)
+                msh_dd_subtract(column, b.hi, b.lo, &h, &l, count)
+                for i in 0 ..< count {
+                    let product = ErrorFree.product(column[i], b.hi), difference = ErrorFree.sum(h0[i], -product.product)
+                    XCTAssertEqual(h[i].bitPattern, difference.sum.bitPattern, "baseline \(baseline), row \(i) of \(count)")
+                    let expected = l0[i] + ((difference.error - product.error) - column[i] * b.lo)
+                    XCTAssertEqual(l[i].bitPattern, expected.bitPattern, "baseline \(baseline), row \(i) of \(count)")
+                }
+            }
+        }
+    }
+
+    func testDotLanesAreErrorFreeInEveryVariant() {
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for count in [0, 1, 3, 4, 7, 1003] {
+                let (column, h, l) = data(count, seed: 100 + UInt64(count))
+                var sums = [Double](repeating: .nan, count: 5), errors = sums
+                msh_dd_dot(column, h, l, count, &sums, &errors)
+                // Lane k takes rows k, k + 4, … of the whole groups of four; the rest the rows after.
+                var expected = [(sum: Double, error: Double)](repeating: (0, 0), count: 5)
+                for i in 0 ..< count {
+                    let lane = i < count / 4 * 4 ? i % 4 : 4
+                    let product = ErrorFree.product(column[i], h[i]), partial = ErrorFree.sum(expected[lane].sum, product.product)
+                    expected[lane] = (partial.sum, expected[lane].error + ((partial.error + product.error) + column[i] * l[i]))
+                }
+                XCTAssertEqual(sums.map(\.bitPattern), expected.map(\.sum.bitPattern), "baseline \(baseline), \(count) rows")
+                XCTAssertEqual(errors.map(\.bitPattern), expected.map(\.error.bitPattern), "baseline \(baseline), \(count) rows")
+            }
+        }
+    }
+}
