@@ -116,16 +116,16 @@ public struct ModelKind: Sendable {
             // before the learner's parallel passes leave a core free for it).
             // The kind learns on this thread, so its own parallel work (a forest's trees) is not
             // nested inside other parallel work, which would run it on one core.
-            let ((fingerprint, dataProfile), (prepared, state)) = try clearingInterruption {
+            let (dataProfile, (prepared, state)) = try clearingInterruption {
                 try concurrently(background: {
-                    (frame.data.fingerprint, try TrainingDataProfile(schema: frame.schema, source: request.data))
+                    try TrainingDataProfile(schema: frame.schema, source: request.data, fingerprinting: frame.data)
                 }, foreground: {
                     let prepared = try Self.prepare(L.self, frame, request, parameters: parameters, settings: settings)
                     return (prepared, try L.fit(prepared.problem, parameters))
                 })
             }
             let info = TrainingInfo(datasetName: request.datasetName, rowsUsed: frame.data.rowCount, rowsDropped: frame.rowsDropped,
-                                    valuesImputed: frame.valuesImputed, fingerprint: fingerprint, options: request.options)
+                                    valuesImputed: frame.valuesImputed, fingerprint: dataProfile.usedFingerprint!, options: request.options)
             var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
             try model.checkAndProfile(data: dataProfile, used: frame.data)

@@ -55,29 +55,60 @@ public struct TrainingProfile: Codable, Sendable, Equatable {
 }
 
 /// The part of a training profile that needs the training data alone, not the model: each
-/// feature's and the target's profile and the outlier moments. A fit computes it while the
-/// model learns (it is a pass over every training value, as costly as a linear fit on a large
-/// dataset).
+/// feature's and the target's profile and the outlier moments, and the fingerprint of the rows
+/// used. A fit computes it while the model learns (it is a pass over every training value, as
+/// costly as a linear fit on a large dataset).
 struct TrainingDataProfile: Sendable {
     let features: [ColumnProfile]
     let target: ColumnProfile?
     let outliers: OutlierProfile?
+    /// `Dataset.fingerprint` of the rows used, when asked for.
+    let usedFingerprint: String?
 
-    /// Profiles the columns `schema` names in `source`, the training dataset. A Ctrl-C it sees
-    /// is requested again before the error goes up, for the learner running beside it to see
-    /// too (a forest would otherwise grow all its trees first); the fit clears it.
-    init(schema: TrainingSchema, source: Dataset) throws {
+    /// One of the independent parts.
+    private enum Part: Sendable {
+        case column(ColumnProfile)
+        case outliers(OutlierProfile?)
+        case fingerprint(String)
+    }
+
+    /// Profiles the columns `schema` names in `source`, the training dataset, and takes the
+    /// fingerprint of `used`. A Ctrl-C it sees is requested again before the error goes up, for
+    /// the learner running beside it to see too (a forest would otherwise grow all its trees
+    /// first); the fit clears it.
+    init(schema: TrainingSchema, source: Dataset, fingerprinting used: Dataset? = nil) throws {
         do {
-            // Columns are profiled independently, so on every core; each is a pass over every
-            // row, so Ctrl-C is seen between them. A dataset's columns never change, so another
-            // fit on it (fit after fit on the same training data is common) finds them profiled.
-            let columns = schema.features.map { source.column(named: $0.name)! }
-            features = try concurrentMap(columns.count, threads: everyCore) { index in
-                try Interruption.check()
-                return source.derived.value("profile of column \(columns[index].name)") { ColumnProfile(columns[index]) }
+            // The parts are independent, so they are measured on every core, the longest (the
+            // fingerprint, one running hash; the outlier moments) first so that the rest fill in
+            // around them. Each is a pass over every row, so Ctrl-C is seen between them. A
+            // dataset's columns never change, so another fit on it (fit after fit on the same
+            // training data is common) finds them profiled.
+            let columns = schema.features.map { source.column(named: $0.name)! } + [schema.target.map { source.column(named: $0.name)! }].compactMap { $0 }
+            var work: [() throws -> Part] = used.map { used in [{ .fingerprint(used.fingerprint) }] } ?? []
+            work.append {
+                .outliers(try source.derived.value("outlier profile of columns \(OutlierProfile.featureNames(schema.features))") {
+                    try OutlierProfile(features: schema.features, source: source)
+                })
             }
-            target = schema.target.map { target in source.derived.value("profile of column \(target.name)") { ColumnProfile(source.column(named: target.name)!) } }
-            outliers = try source.derived.value("outlier profile of columns \(OutlierProfile.featureNames(schema.features))") { try OutlierProfile(features: schema.features, source: source) }
+            work += columns.map { column in { .column(source.derived.value("profile of column \(column.name)") { ColumnProfile(column) }) } }
+            let parts = try mapConcurrently(count: work.count) { index in
+                Result { () throws -> Part in
+                    try Interruption.check()
+                    return try work[index]()
+                }
+            }.map { try $0.get() }
+            var (profiles, outliers, fingerprint): ([ColumnProfile], OutlierProfile?, String?) = ([], nil, nil)
+            for part in parts {
+                switch part {
+                case .column(let profile): profiles.append(profile)
+                case .outliers(let profile): outliers = profile
+                case .fingerprint(let print): fingerprint = print
+                }
+            }
+            features = Array(profiles.prefix(schema.features.count))
+            target = schema.target == nil ? nil : profiles.last
+            self.outliers = outliers
+            usedFingerprint = fingerprint
         } catch let error as ModelshError where error.category == .interrupted {
             Interruption.request()
             throw error
