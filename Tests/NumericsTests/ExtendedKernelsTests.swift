@@ -56,3 +56,41 @@ final class ExtendedKernelsTests: XCTestCase {
         }
     }
 }
+
+/// Xᵀ diag(w) X by the Gram kernel in blocks and chunks, against the sums written out, for
+/// column counts on and off the kernel's multiple of four, row counts across blocks and chunks,
+/// with and without the extra column, in the CPU's variant and the baseline one.
+final class WeightedGramTests: XCTestCase {
+    override func tearDown() {
+        msh_kernels_prefer_baseline(0)
+    }
+
+    func testWeightedGramEqualsTheSumsWrittenOut() throws {
+        var generator = Xoshiro256StarStar(seed: 5)
+        func value() -> Double { Double(generator.bounded(1 << 30)) / Double(1 << 29) - 1 }
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for (rows, columns) in [(1, 1), (3, 2), (5, 3), (4097, 4), (4099, 5), (70_001, 6), (65_541, 8), (9000, 21)] {
+                let x = Matrix(rows: rows, columns: columns, values: (0 ..< rows * columns).map { _ in value() })
+                let weights = (0 ..< rows).map { _ in 1 + value() }
+                let extra = (0 ..< rows).map { _ in value() }
+                var accumulator = WeightedGramAccumulator(columns: columns, extraColumn: true, rows: rows)
+                _ = try accumulator.addRows(of: x) { block, roots, response in
+                    for (k, i) in block.enumerated() { roots[k] = weights[i].squareRoot(); response![k] = extra[i] }
+                }
+                let plain = try weightedGram(x, weights: weights), augmented = accumulator.result
+                let size = columns + 1
+                func column(_ j: Int) -> [Double] { j < columns ? Array(x.values[j * rows ..< (j + 1) * rows]) : extra }
+                for a in 0 ..< size {
+                    for b in 0 ..< size {
+                        let (u, v) = (column(a), column(b))
+                        let expected = (0 ..< rows).reduce(0.0) { $0 + weights[$1] * u[$1] * v[$1] }
+                        let scale = (0 ..< rows).reduce(0.0) { $0 + weights[$1] * abs(u[$1] * v[$1]) }
+                        XCTAssertEqual(augmented[a, b], expected, accuracy: 1e-13 * scale, "baseline \(baseline), \(rows)×\(columns) [\(a), \(b)]")
+                        if a < columns && b < columns { XCTAssertEqual(plain[a, b], expected, accuracy: 1e-13 * scale) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,9 +1,11 @@
-// Inner loops of the least-squares refinement in twice double's precision, in C so that one
-// source compiles both for any x86-64 (Dekker's product, as the Swift code did) and for CPUs with
-// FMA and AVX2, chosen at run time: Swift builds target a baseline CPU without FMA, where an
-// error-free product costs about fifteen operations instead of two. Both variants compute the
-// same exact products and round every other operation in the same order, so their results are
-// bit for bit the same (FP contraction is off in the source).
+// Inner loops in C so that one source compiles both for any x86-64 and for CPUs with FMA and
+// AVX2, chosen at run time: Swift builds target a baseline CPU without FMA, where an error-free
+// product costs about fifteen operations instead of two. The double-double kernels of the
+// least-squares refinement compute the same exact products in both variants and round every
+// other operation in the same order, so their results are bit for bit the same (FP contraction
+// is off in the source); the Gram kernel fuses its multiplications and additions where FMA is
+// there, so its sums differ in the last bits between the variants (as BLAS's kernels do
+// between CPUs).
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -16,6 +18,12 @@ void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, 
 /// (Ogita, Rump and Oishi's Dot2): sums[k], errors[k] for k < 4, then sums[4], errors[4] for
 /// the rows after the last whole group of four.
 void msh_dd_dot(const double *column, const double *h, const double *l, long count, double sums[5], double errors[5]);
+
+/// gram[a + b * size] += Σ_k s[k + a * leading] · s[k + b * leading] for a ≤ b < columns: the
+/// upper triangle (with the diagonal) of SᵀS for the rows × columns matrix S, column-major with
+/// leading dimension `leading`, added to `gram` (size × size, column-major). `columns` must be
+/// a multiple of 4 (pad S with zero columns); `size` ≥ columns.
+void msh_gram_add(const double *s, long leading, long rows, long columns, double *gram, long size);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
