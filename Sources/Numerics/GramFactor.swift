@@ -66,38 +66,17 @@ struct GramFactor: LeastSquaresFactor {
         return triangle
     }
 
-    /// [X y]ᵀ[X y], (p+1) × (p+1) column-major, both triangles filled: dsyrk and dgemv on
-    /// chunks of rows read in place (a chunk of X is a submatrix with X's leading dimension),
-    /// segments concurrently. Throws only when interrupted.
+    /// [X y]ᵀ[X y], (p+1) × (p+1) column-major, both triangles filled: the weighted Gram
+    /// matrix with unit weights (its blocks go through the cache once, and its kernel is several
+    /// times as fast as dsyrk on a few dozen columns). Throws only when interrupted.
     static func augmentedGram(_ x: Matrix, _ y: [Double]) throws -> [Double] {
-        let n = x.rows, p = x.columns, width = p + 1, size = width * width
-        let chunkRows = TallSkinnyQR.rowsPerChunk(width: width)
-        let segments = RowSegments(rows: n, minimumRows: 4 * chunkRows)
-        var partials = [Double](repeating: 0, count: segments.count * size)
-        partials.withUnsafeMutableBufferPointer { partials in
-            x.values.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in
-                    // Each segment writes only its own partial matrix.
-                    nonisolated(unsafe) let (partials, x, y) = (partials.baseAddress!, x.baseAddress!, y.baseAddress!)
-                    segments.forEach { segment, rows in
-                        let gram = partials + segment * size
-                        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: chunkRows) {
-                            if Interruption.isRequested { return }
-                            let m = Int32(min(chunkRows, rows.upperBound - start)), lda = Int32(n)
-                            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), m, 1, x + start, lda, 1, gram, Int32(width))
-                            cblas_dgemv(CblasColMajor, CblasTrans, m, Int32(p), 1, x + start, lda, y + start, 1, 1, gram + p * width, 1)
-                            gram[p * width + p] += cblas_ddot(m, y + start, 1, y + start, 1)
-                        }
-                    }
-                }
+        var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
+        _ = try accumulator.addRows(of: x) { block, roots, extra in
+            for (k, i) in block.enumerated() {
+                roots[k] = 1
+                extra![k] = y[i]
             }
         }
-        try Interruption.check()
-        var gram = Array(partials[0 ..< size])
-        for segment in 1 ..< segments.count {
-            for entry in 0 ..< size { gram[entry] += partials[segment * size + entry] }
-        }
-        for j in 0 ..< width { for i in j + 1 ..< width { gram[j * width + i] = gram[i * width + j] } }
-        return gram
+        return accumulator.result.values
     }
 }
