@@ -30,7 +30,7 @@ enum FreedMemory {
 
     #if canImport(Glibc)
     /// `malloc_trim`, which the Glibc module does not declare; nil where the C library has none.
-    private nonisolated(unsafe) static let mallocTrim: (@convention(c) (Int) -> Int32)? =
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? =
         dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
     #endif
 }
