@@ -83,8 +83,8 @@ public enum CSVReader {
 struct CSVReadingPlan {
     /// Bytes read at a time; a block grows when one record does not fit. The reader's own memory
     /// is about twice this (the block and its pieces' values): 4 MiB kept a 1M × 21 load at
-    /// 1.24× its columns' size (16 MiB: 1.38×) at the same speed.
-    var blockSize = 4 << 20
+    /// 1.24× its columns' size (16 MiB: 1.38×) at the same speed, 2 MiB at 1.21×.
+    var blockSize = 2 << 20
     /// Pieces a block is read in, in parallel.
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.
@@ -262,23 +262,51 @@ struct CSVReading {
     }
 
     mutating func dataset(from source: inout some ByteSource) throws -> Dataset {
-        // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
-        var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))
-        try block.refill(from: &source)
-        let start = try readNames(&block, from: &source)
-        builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
-        try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
-        try backfill(&block, from: &source)
+        do {
+            // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
+            var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))
+            try block.refill(from: &source)
+            let start = try readNames(&block, from: &source)
+            builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
+            try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
+            try backfill(&block, from: &source)
+        }
+        // The block and the pieces' builders go before the columns are finished, which is when
+        // memory peaks.
+        spareBuilders = []
         // Names are unique and every column has one value per record, so this cannot fail.
         return try Dataset(columns: finishedColumns())
     }
 
     /// The columns of the builders, made on every core when they are large (each scans its values
-    /// for missing ones).
-    private func finishedColumns() throws -> [Column] {
-        let threads = (builders.first?.rowCount ?? 0) * builders.count >= 1 << 16 ? everyCore : 1
-        let builders = builders, names = names
-        return try concurrentMap(builders.count, threads: threads) { builders[$0].column(named: names[$0]) }
+    /// for missing ones). Takes the builders, leaving none, so each column is made in its
+    /// builder's memory. Text columns come first, on their own: their strings are the largest
+    /// arrays made here, and the level strings they are made from go back to the system before
+    /// the other columns' masks are allocated.
+    private mutating func finishedColumns() throws -> [Column] {
+        let rowCount = builders.first?.rowCount ?? 0
+        let threads = rowCount * builders.count >= 1 << 16 ? everyCore : 1
+        var taken: [ColumnBuilder] = []
+        swap(&taken, &builders)
+        let names = names, noneMissing = MissingMask(count: rowCount)
+        var columns: [Column?] = Array(repeating: nil, count: taken.count)
+        func finish(_ indices: [Int]) throws {
+            let made = try taken.withUnsafeMutableBufferPointer { buffer in
+                // Each worker takes its own builder, so it holds the only reference to it.
+                nonisolated(unsafe) let slot = buffer.baseAddress!
+                return try concurrentMap(indices.count, threads: threads) { k in
+                    var builder = ColumnBuilder(kind: .ignored)
+                    swap(&builder, &slot[indices[k]])
+                    return (consume builder).column(named: names[indices[k]], noneMissing: noneMissing)
+                }
+            }
+            for (index, column) in zip(indices, made) { columns[index] = column }
+        }
+        let text = taken.indices.filter { taken[$0].kind == .text }
+        try finish(text)
+        FreedMemory.returnToSystem()
+        try finish(taken.indices.filter { !text.contains($0) })
+        return columns.map { $0! }
     }
 
     /// Reads the records from `start` on, block by block, into the columns, until the end of the

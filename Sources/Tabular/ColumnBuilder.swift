@@ -76,8 +76,14 @@ struct ColumnBuilder {
     /// Whether a plain number (`CSVTokenizer.plainNumber`) can go straight to `appendNumber`.
     var takesNumbers: Bool { kind == .undetermined || kind == .integer || kind == .numeric }
 
+    /// Makes room for `rows` rows in the storage of the builder's kind, so the column is not
+    /// copied as it grows (each copy left the old buffer in the allocator's memory).
     mutating func reserveCapacity(_ rows: Int) {
-        if takesNumbers { numbers.reserveCapacity(rows) }
+        switch kind {
+        case .text: codes.reserveCapacity(rows)
+        case .ignored: break
+        default: numbers.reserveCapacity(rows)
+        }
     }
 
     mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(UnstorableValue) {
@@ -181,31 +187,67 @@ struct ColumnBuilder {
 
     /// The finished column. Text with few distinct values becomes categorical, with its levels
     /// sorted by their UTF-8 bytes; a column with no values at all is numeric (all missing).
-    func column(named name: String) -> Column {
+    /// Consumes the builder, so its memory is the column's (numbers, and a categorical's codes
+    /// renumbered in place) or is freed as soon as it is no longer needed. `noneMissing`, a mask
+    /// with no row set, is the column's mask when it has no missing value (the columns of a
+    /// dataset share it, so it takes memory once).
+    consuming func column(named name: String, noneMissing: MissingMask? = nil) -> Column {
         guard kind == .text else {
             let type: ColumnType = switch kind {
             case .integer: .integer
             case .boolean: .boolean
             default: .numeric
             }
-            return Column.numeric(name, numbers, type: type)
+            let mask = Self.missingMask(numbers, noneMissing: noneMissing) { $0.isNaN }
+            return Column(name: name, type: type, storage: .numbers(numbers), missing: mask)
         }
-        var mask = MissingMask(count: codes.count)
-        for (row, code) in codes.enumerated() where code < 0 { mask[row] = true }
+        let mask = Self.missingMask(codes, noneMissing: noneMissing) { $0 < 0 }
         let valueCount = codes.count - mask.setCount
+        var codes: [Int32] = []
+        swap(&codes, &self.codes)
         guard levels.count <= Self.maximumLevelCount(valueCount: valueCount) else {
             let texts = levels.strings()
-            let strings = codes.map { $0 < 0 ? "" : texts[Int($0)] }
-            return Column(name: name, type: .text, storage: .strings(strings), missing: mask)
+            levels = LevelTable()
+            return Column(name: name, type: .text, storage: .strings(Self.strings(consuming: &codes, texts: texts)), missing: mask)
         }
         let sortedCodes = levels.codesInByteOrder()
         let texts = levels.strings()
-        var newCode = [Int32](repeating: 0, count: levels.count)
+        levels = LevelTable()
+        var newCode = [Int32](repeating: 0, count: texts.count)
         for (position, oldCode) in sortedCodes.enumerated() { newCode[oldCode] = Int32(position) }
-        let storage = ColumnStorage.categories(
-            codes: codes.map { $0 < 0 ? -1 : newCode[Int($0)] },
-            levels: sortedCodes.map { texts[$0] })
+        codes.withUnsafeMutableBufferPointer { codes in
+            for row in codes.indices where codes[row] >= 0 { codes[row] = newCode[Int(codes[row])] }
+        }
+        let storage = ColumnStorage.categories(codes: codes, levels: sortedCodes.map { texts[$0] })
         return Column(name: name, type: .categorical, storage: storage, missing: mask)
+    }
+
+    /// The rows of `values` where `isMissing` holds; `noneMissing` (when given) if there are none.
+    private static func missingMask<Value>(_ values: [Value], noneMissing: MissingMask?, isMissing: (Value) -> Bool) -> MissingMask {
+        guard let first = values.firstIndex(where: isMissing) else { return noneMissing ?? MissingMask(count: values.count) }
+        var mask = MissingMask(count: values.count)
+        for row in first..<values.count where isMissing(values[row]) { mask[row] = true }
+        return mask
+    }
+
+    /// The text of every row (missing ones empty). The strings are four times the codes' size, and
+    /// allocated when the column's memory peaks: the codes' pages go back to the system as soon as
+    /// they are read, and so does the memory freed before.
+    private static func strings(consuming codes: inout [Int32], texts: [String]) -> [String] {
+        FreedMemory.returnToSystem()
+        var strings: [String] = []
+        strings.reserveCapacity(codes.count)
+        codes.withUnsafeMutableBufferPointer { codes in
+            let stretch = 1 << 16
+            for start in stride(from: 0, to: codes.count, by: stretch) {
+                let end = min(start + stretch, codes.count)
+                for code in codes[start..<end] { strings.append(code < 0 ? "" : texts[Int(code)]) }
+                // From the first row, so that a page split between stretches goes back too.
+                FreedMemory.discard(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: codes[..<end])))
+            }
+        }
+        codes = []
+        return strings
     }
 
     /// Text with at most this many distinct values is categorical: 20, or one level per 20

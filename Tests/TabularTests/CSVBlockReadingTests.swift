@@ -57,6 +57,34 @@ final class CSVBlockReadingTests: XCTestCase {
                                         options: CSVOptions(missingMarkers: ["", "NA", "-999"]))
     }
 
+    /// Each piece numbers its texts in the order it meets them, and the pieces' levels are merged
+    /// into the column's: many levels, levels first met in a late piece, and missing values on
+    /// either side of a boundary must come out as when the file is read in one piece, with the
+    /// categorical levels in byte order and the text column's values in place.
+    func testLevelsMergedAcrossPieces() throws {
+        var text = "g,name,n\n"
+        var expectedGroups: [String?] = [], expectedNames: [String?] = []
+        for row in 0..<240 {
+            // 12 levels, four of them first met after row 180; a run of missing values every 25 rows.
+            let group: String? = row % 25 < 2 ? nil : row >= 180 && row % 3 == 0 ? "late\(row % 4)" : "g\((row * 7) % 8)"
+            // Distinct per row, so the column is text; missing every 9th row.
+            let name: String? = row % 9 == 4 ? nil : "\"n\(row), x\""
+            text += "\(group ?? (row % 2 == 0 ? "NA" : "")),\(name ?? ""),\(row)\n"
+            expectedGroups.append(group)
+            expectedNames.append(name.map { String($0.dropFirst().dropLast()) })
+        }
+        assertSameWhateverTheBoundaries(Array(text.utf8))
+        let plan = CSVReadingPlan(blockSize: 97, pieces: 3, minimumPieceSize: 1)
+        let data = try CSVReader.read(bytes: Array(text.utf8), sourceName: "t.csv", options: CSVOptions(), plan: plan)
+        XCTAssertEqual(data["g"].type, .categorical)
+        XCTAssertEqual(data["g"].levels, Set(expectedGroups.compactMap { $0 }).sorted())
+        XCTAssertEqual(data["g"].texts, expectedGroups)
+        XCTAssertEqual(data["name"].type, .text)
+        XCTAssertEqual(data["name"].texts, expectedNames)
+        XCTAssertEqual(data["n"].texts, (0..<240).map { String($0) })
+        XCTAssertEqual(data.columns.map(\.missingCount), [expectedGroups.filter { $0 == nil }.count, expectedNames.filter { $0 == nil }.count, 0])
+    }
+
     /// Random files with every kind of column, quoting, line end and blank line.
     func testRandomFiles() {
         var generator = SplitMix(seed: 7)

@@ -152,4 +152,18 @@ final class TypeInferenceTests: XCTestCase {
         XCTAssertEqual(wine["magnesium"].type, .integer)
         XCTAssertEqual(wine["alcohol"].type, .numeric)
     }
+
+    /// A text column's strings are made a stretch of 65,536 rows at a time, its codes given back
+    /// to the system behind them: every row must still get its own text, past the first stretch too.
+    func testLongTextColumnKeepsEveryValue() throws {
+        let rows = 70_000
+        let values: [String?] = (0..<rows).map { $0 % 1000 == 999 ? nil : "row \($0)" }
+        let data = try readCSV("t,k\n" + values.enumerated().map { "\($1 ?? "NA"),\($0 % 3)\n" }.joined())
+        XCTAssertEqual(data["t"].type, .text)
+        XCTAssertEqual(data["t"].texts, values)
+        XCTAssertEqual(data["t"].missingCount, rows / 1000)
+        // A column with no missing value has an empty mask of the right length.
+        XCTAssertEqual(data["k"].missing, MissingMask(count: rows))
+        XCTAssertEqual(data["k"].numbers?.prefix(4), [0, 1, 2, 0])
+    }
 }
