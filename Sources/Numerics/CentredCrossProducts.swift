@@ -1,3 +1,4 @@
+import CKernels
 import CLapack
 import Diagnostics
 
@@ -7,10 +8,12 @@ import Diagnostics
 ///
 /// Forming Xc would copy all of X; subtracting n μμᵀ from the raw XᵀX instead loses about
 /// log10(1 + μ²/σ²) digits to cancellation. So rows are taken in cache-sized blocks: each block is
-/// copied, centred on its own means, accumulated with dsyrk, and merged into the running totals by
-/// the pairwise update of Chan, Golub & LeVeque (1979):
+/// copied as [X y], centred on its own means, its Gram matrix taken (CKernels' kernel), and
+/// merged into the running totals by the pairwise update of Chan, Golub & LeVeque (1979):
 /// M ← M + M_B + (c m / (c + m)) δδᵀ with δ = μ_B − μ, for c rows so far and m in the block.
-/// Cost: n p² flops (dsyrk, half of XᵀX) plus one copy of X through the cache.
+/// Segments of rows (`RowSegments`: the split depends on the row count alone) run on every core,
+/// and their totals are merged by the same update, in segment order.
+/// Cost: n p² flops (half of XᵀX) plus one copy of X through the cache.
 struct CentredCrossProducts {
     let rows: Int
     let columns: Int
@@ -24,64 +27,83 @@ struct CentredCrossProducts {
     /// ycᵀyc.
     let yy: Double
 
+    /// Rows, the means of [X y] and the upper triangle of its centred Gram matrix (`size` =
+    /// p + 1 rounded up to a multiple of four, column-major; y is column p).
+    private struct Moments {
+        var count = 0
+        var means: [Double]
+        var gram: [Double]
+
+        init(size: Int) {
+            means = [Double](repeating: 0, count: size)
+            gram = [Double](repeating: 0, count: size * size)
+        }
+
+        /// Chan, Golub & LeVeque's merge of another part's moments into these.
+        mutating func merge(_ other: Moments, width: Int, centred: Bool) {
+            let size = means.count
+            if centred, count > 0 {
+                let delta = (0 ..< width).map { other.means[$0] - means[$0] }
+                let weight = Double(count) * Double(other.count) / Double(count + other.count)
+                cblas_dsyr(CblasColMajor, CblasUpper, Int32(width), weight, delta, 1, &gram, Int32(size))
+                let share = Double(other.count) / Double(count + other.count)
+                for j in 0 ..< width { means[j] += share * delta[j] }
+            } else if centred {
+                means = other.means
+            }
+            for j in 0 ..< width { for i in 0 ... j { gram[j * size + i] += other.gram[j * size + i] } }
+            count += other.count
+        }
+    }
+
     /// Throws `.data` when X or y holds a non-finite value, which shows up as a non-finite
     /// product, and `.interrupted` on Ctrl-C (checked once per block).
     init(_ x: Matrix, _ y: [Double], centred: Bool) throws {
-        let n = x.rows, p = x.columns
-        let blockRows = min(n, max(64, 65_536 / p))
-        var gram = [Double](repeating: 0, count: p * p)
-        var xty = [Double](repeating: 0, count: p)
-        var means = [Double](repeating: 0, count: p)
-        var yy = 0.0, yMean = 0.0
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * p)
-        let yBlock = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-        defer { block.deallocate(); yBlock.deallocate() }
-        let ones = [Double](repeating: 1, count: blockRows)
-        var delta = [Double](repeating: 0, count: p)  // the block's means, then less the running means
-
-        try x.values.withUnsafeBufferPointer { xs in
-            try y.withUnsafeBufferPointer { ys in
-                var start = 0
-                while start < n {
-                    try Interruption.check()
-                    let m = min(blockRows, n - start), m32 = Int32(m)
-                    // Each column's block mean (zero when not centring), then its centred copy.
-                    for j in 0 ..< p {
-                        let source = xs.baseAddress! + j * n + start, column = block + j * m
-                        let mean = centred ? cblas_ddot(m32, source, 1, ones, 1) / Double(m) : 0
-                        for i in 0 ..< m { column[i] = source[i] - mean }
-                        delta[j] = mean
+        let n = x.rows, p = x.columns, width = p + 1, size = (width + 3) / 4 * 4
+        let blockRows = min(n, max(64, 65_536 / width))
+        let segments = RowSegments(rows: n, minimumRows: 16 * blockRows)
+        let parts = x.values.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                nonisolated(unsafe) let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
+                return mapConcurrently(count: segments.count) { segment -> Moments in
+                    let rows = segments.ranges[segment]
+                    var total = Moments(size: size)
+                    // [X y] of a block, centred; the columns after y are padding the kernel reads.
+                    let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * size)
+                    defer { block.deallocate() }
+                    for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                        if Interruption.isRequested { break }
+                        let m = min(blockRows, rows.upperBound - start)
+                        var part = Moments(size: size)
+                        part.count = m
+                        for j in 0 ..< width {
+                            let source = j < p ? xs + j * n + start : ys + start, column = block + j * m
+                            let mean = centred ? (0 ..< m).reduce(0) { $0 + source[$1] } / Double(m) : 0
+                            for i in 0 ..< m { column[i] = source[i] - mean }
+                            part.means[j] = mean
+                        }
+                        msh_gram_add(block, m, m, size, &part.gram, size)
+                        total.merge(part, width: width, centred: centred)
                     }
-                    let ySource = ys.baseAddress! + start
-                    let yBlockMean = centred ? cblas_ddot(m32, ySource, 1, ones, 1) / Double(m) : 0
-                    for i in 0 ..< m { yBlock[i] = ySource[i] - yBlockMean }
-                    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), m32, 1, block, m32, 1, &gram, Int32(p))
-                    cblas_dgemv(CblasColMajor, CblasTrans, m32, Int32(p), 1, block, m32, yBlock, 1, 1, &xty, 1)
-                    yy += cblas_ddot(m32, yBlock, 1, yBlock, 1)
-                    if centred {
-                        // δ = block means − running means, then the pairwise merge.
-                        for j in 0 ..< p { delta[j] -= means[j] }
-                        let yDelta = yBlockMean - yMean
-                        let weight = Double(start) * Double(m) / Double(start + m)
-                        cblas_dsyr(CblasColMajor, CblasUpper, Int32(p), weight, delta, 1, &gram, Int32(p))
-                        cblas_daxpy(Int32(p), weight * yDelta, delta, 1, &xty, 1)
-                        yy += weight * yDelta * yDelta
-                        let share = Double(m) / Double(start + m)
-                        cblas_daxpy(Int32(p), share, delta, 1, &means, 1)
-                        yMean += share * yDelta
-                    }
-                    start += m
+                    return total
                 }
             }
         }
-        for j in 0 ..< p { for i in j + 1 ..< p { gram[j * p + i] = gram[i * p + j] } }
+        try Interruption.check()
+        var total = Moments(size: size)
+        for part in parts { total.merge(part, width: width, centred: centred) }
+        var gram = [Double](repeating: 0, count: p * p)
+        for j in 0 ..< p {
+            for i in 0 ... j { (gram[j * p + i], gram[i * p + j]) = (total.gram[j * size + i], total.gram[j * size + i]) }
+        }
+        let xty = (0 ..< p).map { total.gram[p * size + $0] }, yy = total.gram[p * size + p]
         guard yy.isFinite, xty.allSatisfy(\.isFinite), (0 ..< p).allSatisfy({ gram[$0 * p + $0].isFinite }) else {
             throw nonFiniteDataError
         }
         rows = n
         columns = p
-        xMeans = means
-        self.yMean = yMean
+        xMeans = centred ? Array(total.means.prefix(p)) : [Double](repeating: 0, count: p)
+        yMean = centred ? total.means[p] : 0
         self.gram = gram
         self.xty = xty
         self.yy = yy
