@@ -115,6 +115,7 @@ enum OptimisationCommands {
             }
             context.emit("learning curve of \(invocation.text("KIND")!) on \(invocation.name("DATA")!): \(validation.folds) folds (seed \(invocation.integer("seed") ?? 42))")
             context.emit(.table(table))
+            SelectionCommands.emitTargetWarning(validation, context)
         }])
 
     /// The options of `learning-curve` and `plot learning-curve`.
