@@ -45,6 +45,7 @@ enum DataCommands {
                 }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
+                for warning in NumberLikeColumns.warnings(for: data) { context.emit("warning: \(warning)") }
             },
         ])
 
