@@ -37,4 +37,11 @@ final class NumberLikeColumnsTests: XCTestCase {
             """)
         XCTAssertEqual(NumberLikeColumns.warnings(for: data), [])
     }
+
+    func testTextInRowOneOfSeveralColumnsIsOneWarningAboutAHeader() throws {
+        let data = try readCSV("a,b,c\n" + "kg,cm,x\n" + (1 ... 20).map { "\($0),\($0 + 1),\($0 % 2 == 0 ? "x" : "y")" }.joined(separator: "\n"))
+        XCTAssertEqual(NumberLikeColumns.warnings(for: data),
+                       ["row 1 holds text in 'a', 'b', whose other values are all numbers, so they were read as categories or text: "
+                        + "is row 1 a header line (header=no reads the first line as data)?"])
+    }
 }
