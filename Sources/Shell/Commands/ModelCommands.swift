@@ -56,7 +56,7 @@ enum ModelCommands {
             let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
             let csv = try DataCommands.csvOptions(invocation)
             let streams = invocation.text("stream").map { Switch.value($0)! } ?? true
-            let model = try invocation.at("PATH") {
+            let model = try invocation.at("PATH") { try DataCommands.hintingSeparator(path: path, options: csv) {
                 guard streams else {
                     let data = try DataCommands.readCSV(path: path, options: csv, context: context)
                     return try context.withProgress("fit \(kind)") { progress in
@@ -71,7 +71,7 @@ enum ModelCommands {
                         report("fit \(kind) \"\(path)\" (pass \(read.pass), \(read.rows) rows; MiB)", read.bytes >> 20, read.fileSize >> 20)
                     })
                 }
-            }
+            } }
             try defineFitted(model, invocation, context)
         }])
 
