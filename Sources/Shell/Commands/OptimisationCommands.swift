@@ -180,6 +180,7 @@ enum OptimisationCommands {
                 }
                 let id = try context.defineModel(model, of: invocation)
                 context.emit("\(id): \(ModelDescription.line(for: model))")
+                ModelCommands.emitWarnings(of: model, context)
             }
         }])
 
@@ -247,6 +248,7 @@ enum OptimisationCommands {
             let id = try context.defineModel(model, of: invocation, parent: previous)
             context.emit("best: \(best.candidate.kind) \(best.candidate.setting)")
             context.emit("\(id): \(ModelDescription.line(for: model))")
+            ModelCommands.emitWarnings(of: model, context)
         }])
 }
 

@@ -111,6 +111,7 @@ enum SelectionCommands {
             let setting = grid.varied.map { "\($0)=\(best[$0] ?? "")" }.joined(separator: " ")
             context.emit("best: \(setting.isEmpty ? "the one setting" : setting)")
             context.emit("\(id): \(ModelDescription.line(for: model))")
+            ModelCommands.emitWarnings(of: model, context)
             emitTargetWarning(validation, context)
         }])
 
