@@ -3,7 +3,7 @@ import Numerics
 
 /// A box plot's five figures and its outliers: quartiles by R's type 7 (numpy's default),
 /// whiskers to the furthest values within 1.5 IQR of the box (Tukey's rule, as matplotlib
-/// and R draw them), and the values beyond them.
+/// and R draw them) but never inside the box, and the values beyond them.
 public struct BoxSummary: Sendable, Equatable {
     public var lowerWhisker, lowerQuartile, median, upperQuartile, upperWhisker: Double
     public var outliers: [Double]
@@ -16,7 +16,10 @@ public struct BoxSummary: Sendable, Equatable {
         let (q1, q3) = (Quantile.type7(sorted: sorted, 0.25), Quantile.type7(sorted: sorted, 0.75))
         let reach = 1.5 * (q3 - q1)
         let inside = sorted.filter { $0 >= q1 - reach && $0 <= q3 + reach }
-        let (low, high) = (inside.first ?? q1, inside.last ?? q3)
+        // A quartile interpolated towards an outlier can lie beyond every value inside the fences
+        // (1, 2, 3, 100: Q3 = 27.25, the last value inside is 3): the whisker then stops at the
+        // box, as matplotlib's does, rather than pointing into it.
+        let (low, high) = (min(inside.first ?? q1, q1), max(inside.last ?? q3, q3))
         (lowerQuartile, upperQuartile, lowerWhisker, upperWhisker) = (q1, q3, low, high)
         median = Quantile.type7(sorted: sorted, 0.5)
         outliers = sorted.filter { $0 < low || $0 > high }

@@ -33,6 +33,20 @@ final class PlotStatisticsTests: XCTestCase {
         XCTAssertNil(BoxSummary([.nan]))
     }
 
+    func testAWhiskerStopsAtTheBoxWhenTheQuartileIsPulledPastEveryValueInside() throws {
+        // Q3 = 3 + 0.25 · 97 = 27.25, and 3 is the last value within the fence: the whisker
+        // stops at Q3 (a whisker below the box crashed the terminal renderer).
+        let box = try XCTUnwrap(BoxSummary([1, 2, 3, 100]))
+        XCTAssertEqual([box.lowerWhisker, box.lowerQuartile, box.median, box.upperQuartile, box.upperWhisker], [1, 1.75, 2.5, 27.25, 27.25])
+        XCTAssertEqual(box.outliers, [100])
+        let mirrored = try XCTUnwrap(BoxSummary([-100, -3, -2, -1]))
+        XCTAssertEqual([mirrored.lowerWhisker, mirrored.lowerQuartile], [-27.25, -27.25])
+        XCTAssertEqual(mirrored.outliers, [-100])
+        let figure = Figure(kind: .box, title: "Box", x: Axis("g", categories: ["a"]), y: Axis("v"),
+                            series: [Series("", .boxes([Box(position: 0, summary: box)]))])
+        XCTAssertTrue(TerminalRenderer.render(figure, style: TerminalStyle(characters: .ascii, width: 40, height: 8)).contains("Box"))
+    }
+
     func testNormalQuantileMatchesScipy() {
         let p = [1e-300, 1e-10, 0.001, 0.025, 0.25, 0.5, 0.75, 0.975, 0.999, 1 - 1e-10]
         let expected = [-37.0470962993612, -6.361340902404056, -3.090232306167813, -1.9599639845400545, -0.6744897501960817,
