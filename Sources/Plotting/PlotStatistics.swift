@@ -56,14 +56,24 @@ public struct Histogram: Sendable, Equatable {
         self.counts = counts
     }
 
+    /// Infinite and NaN values are left out (an infinite one made the default bins endless).
     public static func edges(_ values: [Double], bins: Int?) -> [Double] {
-        guard var low = values.min(), var high = values.max() else { return [0, 1] }
+        let finite = values.filter(\.isFinite)
+        guard var low = finite.min(), var high = finite.max() else { return [0, 1] }
         if low == high { (low, high) = (low - 0.5, high + 0.5) }
-        if let bins {
-            return (0 ... bins).map { $0 == bins ? high : low + (high - low) * Double($0) / Double(bins) }
-        }
-        let sturges = Int((log2(Double(values.count))).rounded(.up)) + 1
+        let sturges = Int((log2(Double(finite.count))).rounded(.up)) + 1
         let step = Ticks.step(span: high - low, count: sturges)
+        // Round edges need a finite span and a normal step (-1e308 to 1e308 spans more than a
+        // double holds; 1e-320 steps are subnormal); else equal bins, weighted so that no sum
+        // overflows.
+        guard bins == nil, (high - low).isFinite, step.isNormal else {
+            let count = bins ?? sturges
+            return (0 ... count).map { i in
+                guard i < count else { return high }
+                guard (high - low).isFinite else { return low * (1 - Double(i) / Double(count)) + high * (Double(i) / Double(count)) }
+                return low + (high - low) * Double(i) / Double(count)
+            }
+        }
         let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
         return stride(from: first, through: max(last, first + 1), by: 1).map { (index: Double) -> Double in
             let edge = index * step
