@@ -2,7 +2,8 @@ import Diagnostics
 
 /// Columns read as categories or text only because a few of their values are not numbers: a
 /// stray `?`, `n/a` or `oops` in 10,000 numbers makes the whole column text (as in R and pandas),
-/// and the user learns it only when a fit refuses the column as free text. `load` names them.
+/// and the user learns it only when a fit refuses the column as free text, or takes each number
+/// as a category. `load` names them.
 public enum NumberLikeColumns {
     /// At most this many distinct non-numbers, making up at most a tenth of the values, make a
     /// column number-like; more is a text column that happens to hold some numbers.
