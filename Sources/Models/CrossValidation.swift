@@ -18,6 +18,9 @@ public struct CrossValidation: Sendable {
     public let stratified: Bool
     /// Classification: how many classes the target has; 0 for regression.
     public let classCount: Int
+    /// `TrainingFrame.fewValuedTargetWarning` when the task was inferred (no `task=`): the
+    /// warning `fit` gives, so cross-validating a 0/1 integer target as a quantity says so too.
+    public let targetWarning: String?
 
     /// Assigns the folds (`Split.folds`). Stratified by class by default for classification,
     /// as scikit-learn's cross_val_score does; stratifying a regression is refused.
@@ -33,6 +36,7 @@ public struct CrossValidation: Sendable {
         task = try blaming("target") {
             try TrainingFrame.task(for: column, kind: kind.name, tasks: kind.tasks, requested: normalised["task"].flatMap(ModelTask.init))
         }
+        targetWarning = normalised["task"] == nil ? TrainingFrame.fewValuedTargetWarning(column, task: task, tasks: kind.tasks) : nil
         if stratified == true, task != .classification {
             throw ModelshError.usage("stratified folds need classes; '\(target)' is a regression target", argument: "stratified")
         }
@@ -48,12 +52,31 @@ public struct CrossValidation: Sendable {
             strata = groups
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
+        if task == .classification { try Self.requireEveryClassInTraining(usedTarget, classes: classes, foldOfRow: foldOfRow, folds: folds) }
         self.kind = kind
         self.data = used
         self.datasetName = datasetName
         self.target = target
         self.features = features
         self.folds = folds
+    }
+
+    /// Every fold's training rows must hold every class, or its fit cannot score the rows of the
+    /// class it never saw: a class whose rows all fall in one fold (a class of one row, as
+    /// stratification deals the others across folds) is refused up front, by name, rather than
+    /// failing in that fold on a row numbered within it.
+    private static func requireEveryClassInTraining(_ target: Column, classes: [String], foldOfRow: [Int], folds: Int) throws {
+        let indices = try ClassLabels(classes).indices(of: target)
+        var foldOfClass = [Int?](repeating: nil, count: classes.count), spread = [Bool](repeating: false, count: classes.count)
+        for (row, index) in indices.enumerated() {
+            if let fold = foldOfClass[index], fold != foldOfRow[row] { spread[index] = true }
+            foldOfClass[index] = foldOfClass[index] ?? foldOfRow[row]
+        }
+        guard let lonely = spread.firstIndex(of: false), let fold = foldOfClass[lonely] else { return }
+        let rows = indices.filter { $0 == lonely }.count
+        throw ModelshError.usage("class '\(classes[lonely])' of '\(target.name)' has \(rows == 1 ? "only 1 row" : "\(rows) rows, all") in fold \(fold + 1) of \(folds), "
+                                 + "so the model tested on that fold never sees it in training: filter it out or merge it into another class",
+                                 argument: "target")
     }
 
     /// Each fold's metrics (as `evaluate` gives them), fold by fold; `afterFold` hears how

@@ -96,20 +96,23 @@ public struct LearningCurve: Sendable {
     public let metric: String
     public let points: [Point]
 
-    /// sizes: fractions in (0, 1] of the largest training set, or whole counts above 1
-    /// (default 0.1, 0.325, 0.55, 0.775, 1, scikit-learn's).
+    /// sizes: fractions in (0, 1] of the largest training set (at least one row), or whole
+    /// counts above 1 (default 0.1, 0.325, 0.55, 0.775, 1, scikit-learn's).
     public init(validation: CrossValidation, options: [String: String], sizes: [Double]?, metric: String?, seed: UInt64) throws {
         let chosen = metric ?? (validation.task == .regression ? "r2" : "accuracy")
         // The smallest training set, so every fold can give each size (the largest fold held out).
         let n = validation.foldOfRow.count
         let largest = n - (0 ..< validation.folds).map { fold in validation.foldOfRow.filter { $0 == fold }.count }.max()!
-        let counts = try (sizes ?? [0.1, 0.325, 0.55, 0.775, 1]).map { size -> Int in
-            let count = size <= 1 ? Int((size * Double(largest)).rounded(.down)) : Int(size)
+        // As scikit-learn's: a fraction of the smallest training set rounds down but to at least
+        // one row (0.1 of 5 rows is 1, not a refusal of sizes= nobody gave), and repeated
+        // sizes are measured once, in ascending order.
+        let counts = try Set((sizes ?? [0.1, 0.325, 0.55, 0.775, 1]).map { size -> Int in
+            let count = size <= 1 ? max(1, Int((size * Double(largest)).rounded(.down))) : Int(size)
             guard size > 0, size == size.rounded() || size <= 1, count >= 1, count <= largest else {
                 throw ModelshError.usage("sizes must be fractions in (0, 1] or whole counts from 1 to \(largest), not \(NumberFormat.shortest(size))", argument: "sizes")
             }
             return count
-        }
+        }).sorted()
         let orders = Self.trainingOrders(validation, seed: seed)
         func score(_ model: Model, _ data: Dataset) throws -> Double {
             let evaluation = try model.evaluate(on: data)

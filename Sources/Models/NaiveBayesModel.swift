@@ -32,7 +32,8 @@ public enum NaiveBayesModel: Learner {
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> NaiveBayesState {
         let model = try NaiveBayes.fit(numeric: problem.design, categorical: NaiveBayesState.categorical(problem.features),
                                        classes: problem.classIndices, classCount: problem.classes.count,
-                                       varianceSmoothing: parameters.varianceSmoothing, alpha: parameters.alpha)
+                                       varianceSmoothing: parameters.varianceSmoothing, alpha: parameters.alpha,
+                                       names: (problem.terms, problem.classes))
         return NaiveBayesState(model: model)
     }
 }

@@ -49,6 +49,14 @@ public struct PenalisedLinearState: LearnedState {
         return report
     }
 
+    /// Coordinate descent that ran out of sweeps warns, as scikit-learn's ConvergenceWarning.
+    public var warnings: [String] {
+        guard !converged, let iterations else { return [] }
+        let gap = dualityGap.map { "; duality gap \(NumberFormat.significant($0, digits: 3))" } ?? ""
+        let tolerance = gapTolerance.map { " (tolerance \(NumberFormat.significant($0, digits: 3)))" } ?? ""
+        return ["coordinate descent stopped after \(iterations) sweep\(iterations == 1 ? "" : "s") without converging\(gap)\(tolerance): raise max_iter= or tol="]
+    }
+
     public func check(in model: Model) throws {
         try require(model.task == .regression, "a penalised linear model does regression")
         try require(coefficients.count == model.preprocessing.terms.count, "\(coefficients.count) coefficients for \(model.preprocessing.terms.count) design columns")

@@ -43,8 +43,11 @@ public struct NaiveBayes: Codable, Sendable, Equatable {
     /// Fits the model to n rows: `numeric` is n × (numeric features), possibly with no
     /// columns; `classes` are indices in 0 ..< `classCount`, and every class must occur (a
     /// class without rows has no prior or likelihood to estimate). O(n · features).
+    /// `names` (the numeric features' and the classes' names) word the error for a feature
+    /// without variance; without them it gives positions.
     public static func fit(numeric: Matrix, categorical: CategoricalFeatures, classes: [Int], classCount: Int,
-                           varianceSmoothing: Double = defaultVarianceSmoothing, alpha: Double = defaultAlpha) throws -> NaiveBayes {
+                           varianceSmoothing: Double = defaultVarianceSmoothing, alpha: Double = defaultAlpha,
+                           names: (features: [String], classes: [String])? = nil) throws -> NaiveBayes {
         guard varianceSmoothing >= 0, varianceSmoothing.isFinite else {
             throw ModelshError.usage("the variance smoothing must be a finite number ≥ 0, got \(varianceSmoothing)", argument: "smoothing")
         }
@@ -61,7 +64,7 @@ public struct NaiveBayes: Codable, Sendable, Equatable {
             throw ModelshError.data("class index \(empty) has no training rows; naive Bayes needs every class to occur")
         }
         let logPriors = rowsOfClass.map { log(Double($0.count) / Double(n)) }
-        let (means, variances) = try gaussianParameters(numeric, rowsOfClass: rowsOfClass, varianceSmoothing: varianceSmoothing)
+        let (means, variances) = try gaussianParameters(numeric, rowsOfClass: rowsOfClass, varianceSmoothing: varianceSmoothing, names: names)
         let levelLogProbabilities = try categorical.codes.indices.map { f in
             try Interruption.check()
             return smoothedLevelLogProbabilities(categorical.codes[f], levelCount: categorical.levelCounts[f], classes: classes,
@@ -72,7 +75,8 @@ public struct NaiveBayes: Codable, Sendable, Equatable {
 
     /// Per class, each numeric feature's mean and variance (two passes), the variance plus
     /// `varianceSmoothing` × the largest variance of a feature over all rows.
-    private static func gaussianParameters(_ numeric: Matrix, rowsOfClass: [[Int]], varianceSmoothing: Double) throws
+    private static func gaussianParameters(_ numeric: Matrix, rowsOfClass: [[Int]], varianceSmoothing: Double,
+                                           names: (features: [String], classes: [String])?) throws
         -> (means: [[Double]], variances: [[Double]]) {
         let allRows = Array(0 ..< numeric.rows)
         func meanAndVariance(_ column: [Double], _ rows: [Int]) -> (mean: Double, variance: Double) {
@@ -96,8 +100,11 @@ public struct NaiveBayes: Codable, Sendable, Equatable {
             for j in variances[k].indices {
                 variances[k][j] += epsilon
                 guard variances[k][j] > 0 else {
-                    throw ModelshError.data("numeric feature \(j + 1) is constant within class index \(k) and the smoothing adds "
-                        + "no variance (every numeric feature is constant, or the smoothing is 0)")
+                    let (feature, classLabel) = names.map { ("feature '\($0.features[j])'", "class '\($0.classes[k])'") }
+                        ?? ("numeric feature \(j + 1)", "class index \(k)")
+                    let reason = largestVariance == 0 ? "every numeric feature is constant" : "var_smoothing is 0 or too small"
+                    throw ModelshError.data("\(feature) is constant within \(classLabel), and no variance is added to it (\(reason)): "
+                        + "a Gaussian needs some spread")
                 }
             }
         }

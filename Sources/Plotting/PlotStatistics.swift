@@ -3,7 +3,7 @@ import Numerics
 
 /// A box plot's five figures and its outliers: quartiles by R's type 7 (numpy's default),
 /// whiskers to the furthest values within 1.5 IQR of the box (Tukey's rule, as matplotlib
-/// and R draw them), and the values beyond them.
+/// and R draw them) but never inside the box, and the values beyond them.
 public struct BoxSummary: Sendable, Equatable {
     public var lowerWhisker, lowerQuartile, median, upperQuartile, upperWhisker: Double
     public var outliers: [Double]
@@ -16,7 +16,10 @@ public struct BoxSummary: Sendable, Equatable {
         let (q1, q3) = (Quantile.type7(sorted: sorted, 0.25), Quantile.type7(sorted: sorted, 0.75))
         let reach = 1.5 * (q3 - q1)
         let inside = sorted.filter { $0 >= q1 - reach && $0 <= q3 + reach }
-        let (low, high) = (inside.first ?? q1, inside.last ?? q3)
+        // A quartile interpolated towards an outlier can lie beyond every value inside the fences
+        // (1, 2, 3, 100: Q3 = 27.25, the last value inside is 3): the whisker then stops at the
+        // box, as matplotlib's does, rather than pointing into it.
+        let (low, high) = (min(inside.first ?? q1, q1), max(inside.last ?? q3, q3))
         (lowerQuartile, upperQuartile, lowerWhisker, upperWhisker) = (q1, q3, low, high)
         median = Quantile.type7(sorted: sorted, 0.5)
         outliers = sorted.filter { $0 < low || $0 > high }
@@ -53,14 +56,24 @@ public struct Histogram: Sendable, Equatable {
         self.counts = counts
     }
 
+    /// Infinite and NaN values are left out (an infinite one made the default bins endless).
     public static func edges(_ values: [Double], bins: Int?) -> [Double] {
-        guard var low = values.min(), var high = values.max() else { return [0, 1] }
+        let finite = values.filter(\.isFinite)
+        guard var low = finite.min(), var high = finite.max() else { return [0, 1] }
         if low == high { (low, high) = (low - 0.5, high + 0.5) }
-        if let bins {
-            return (0 ... bins).map { $0 == bins ? high : low + (high - low) * Double($0) / Double(bins) }
-        }
-        let sturges = Int((log2(Double(values.count))).rounded(.up)) + 1
+        let sturges = Int((log2(Double(finite.count))).rounded(.up)) + 1
         let step = Ticks.step(span: high - low, count: sturges)
+        // Round edges need a finite span and a normal step (-1e308 to 1e308 spans more than a
+        // double holds; 1e-320 steps are subnormal); else equal bins, weighted so that no sum
+        // overflows.
+        guard bins == nil, (high - low).isFinite, step.isNormal else {
+            let count = bins ?? sturges
+            return (0 ... count).map { i in
+                guard i < count else { return high }
+                guard (high - low).isFinite else { return low * (1 - Double(i) / Double(count)) + high * (Double(i) / Double(count)) }
+                return low + (high - low) * Double(i) / Double(count)
+            }
+        }
         let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
         return stride(from: first, through: max(last, first + 1), by: 1).map { (index: Double) -> Double in
             let edge = index * step

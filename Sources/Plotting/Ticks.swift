@@ -18,7 +18,11 @@ public enum Ticks {
     /// The multiples of the nice step for about `count` intervals that lie in `low...high`.
     public static func values(from low: Double, to high: Double, count: Int) -> [Double] {
         guard low.isFinite, high.isFinite, high > low else { return low.isFinite ? [low] : [] }
-        let step = step(span: high - low, count: count)
+        // A span beyond the largest double (-1e308 to 1e308) is measured in halves; a step that
+        // underflows (subnormal data) would make endless multiples, so the ends stand alone.
+        let span = high - low
+        let step = span.isFinite ? step(span: span, count: count) : 2 * step(span: high / 2 - low / 2, count: count)
+        guard step.isNormal else { return [low, high] }
         // Whole multiples of the step, so 0.1 + 0.2 drift never shows in a label.
         let first = (low / step - 1e-9).rounded(.up), last = (high / step + 1e-9).rounded(.down)
         guard last >= first else { return [] }
@@ -62,18 +66,22 @@ struct AxisScale {
         if axis.range == nil {
             if axis.includesZero { (low, high) = (min(low, 0), max(high, 0)) }
             if high == low { (low, high) = (low - max(abs(low) * 0.1, 0.5), high + max(abs(high) * 0.1, 0.5)) }
-            let pad = (high - low) * axis.margin
-            // A bar's base at 0 stays on the axis.
-            if !(axis.includesZero && low == 0) { low -= pad }
-            if !(axis.includesZero && high == 0) { high += pad }
+            let span = high - low
+            let pad = span.isFinite ? span * axis.margin : (high / 2 - low / 2) * axis.margin * 2
+            // A bar's base at 0 stays on the axis; a pad past the largest double stops there.
+            if !(axis.includesZero && low == 0) { low = max(low - pad, -Double.greatestFiniteMagnitude) }
+            if !(axis.includesZero && high == 0) { high = min(high + pad, Double.greatestFiniteMagnitude) }
         }
         (self.low, self.high) = (low, high)
         ticks = Ticks.values(from: low, to: high, count: tickCount)
         labels = Ticks.labels(ticks)
     }
 
-    /// 0 at `low` to 1 at `high`.
-    func fraction(_ value: Double) -> Double { (value - low) / (high - low) }
+    /// 0 at `low` to 1 at `high` (in halves when the span is beyond the largest double).
+    func fraction(_ value: Double) -> Double {
+        let span = high - low
+        return span.isFinite ? (value - low) / span : (value / 2 - low / 2) / (high / 2 - low / 2)
+    }
 
     private static func extent(_ values: [Double]) -> (Double, Double) {
         let finite = values.filter(\.isFinite)

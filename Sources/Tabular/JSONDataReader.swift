@@ -113,13 +113,17 @@ private struct JSONDataParser {
             guard seen.insert(key).inserted else { throw parser.failure("column \"\(TerminalText.escaped(key))\" appears twice") }
             guard parser.peek() == UInt8(ascii: "[") else {
                 // A model file's first key is its checksum, or its format when it has none.
-                let hint = key == "checksum" || key == "format" ? " (a model file is read with `load model`)" : ""
+                let hint = key == "checksum" || key == "format" ? " (a model file is read with `load model`)"
+                    : parser.peek() == UInt8(ascii: "{") ? ""
+                    : " (this object is one record: a file of one record per line, JSON Lines, is not read; write the records as an array, [{…}, {…}])"
                 throw parser.failure("column \"\(TerminalText.escaped(key))\" must be an array of values\(hint)")
             }
             var values: [String?] = []
             try parser.list(closing: "]") { values.append(try $0.scalar(in: key)) }
             if let first = columns.first, first.values.count != values.count {
-                throw parser.failure("column \"\(TerminalText.escaped(key))\" has \(values.count) values, expected \(first.values.count) (as \"\(TerminalText.escaped(first.name))\")")
+                let split = Set([key, first.name]).isSubset(of: ["columns", "index", "data"])
+                    ? " (pandas' orient=\"split\" is not read: write orient=\"records\" or \"list\")" : ""
+                throw parser.failure("column \"\(TerminalText.escaped(key))\" has \(values.count) values, expected \(first.values.count) (as \"\(TerminalText.escaped(first.name))\")\(split)")
             }
             columns.append((key, values))
         }

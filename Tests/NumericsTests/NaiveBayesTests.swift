@@ -148,8 +148,12 @@ final class NaiveBayesTests: XCTestCase {
         assertThrows(.data, containing: ["numeric features", "nan", "row 2, column 1"]) {
             try NaiveBayes.fit(numeric: Matrix(rows: 4, columns: [[0, .nan, 5, 6]]), categorical: .none, classes: [0, 0, 1, 1], classCount: 2)
         }
-        assertThrows(.data, containing: ["numeric feature 1 is constant within class index 0"]) {
+        assertThrows(.data, containing: ["numeric feature 1 is constant within class index 0", "every numeric feature is constant"]) {
             try NaiveBayes.fit(numeric: Matrix(rows: 4, columns: [[2, 2, 2, 2]]), categorical: .none, classes: [0, 0, 1, 1], classCount: 2)
+        }
+        assertThrows(.data, containing: ["feature 'x' is constant within class 'b'", "var_smoothing is 0"]) {
+            try NaiveBayes.fit(numeric: Matrix(rows: 4, columns: [[1, 2, 3, 3]]), categorical: .none, classes: [0, 0, 1, 1], classCount: 2,
+                               varianceSmoothing: 0, names: (["x"], ["a", "b"]))
         }
         assertThrows(.usage, containing: ["alpha", "got 0"]) {
             try NaiveBayes.fit(numeric: numeric, categorical: .none, classes: [0, 0, 1, 1], classCount: 2, alpha: 0)

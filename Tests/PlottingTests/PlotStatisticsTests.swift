@@ -13,6 +13,38 @@ final class PlotStatisticsTests: XCTestCase {
         XCTAssertEqual(histogram.counts, [5, 2, 3, 1])
     }
 
+    func testBinsLeaveOutInfinitiesAndSurviveSpansBeyondADouble() {
+        // An infinite value made the round edges endless (a hang); it is left out.
+        XCTAssertEqual(Histogram.edges([1, -.infinity, 2, .nan], bins: nil), Histogram.edges([1, 2], bins: nil))
+        XCTAssertEqual(Histogram([1, .infinity, 2]).counts.reduce(0, +), 2)
+        // -1e308 to 1e308 and subnormal spans get equal bins, every edge finite and rising.
+        for values in [[-1e308, 0, 1e308], [5e-324, 1e-323, 2e-323], [-1.7e308, 1.7e308]] {
+            let edges = Histogram.edges(values, bins: nil)
+            XCTAssertTrue(edges.allSatisfy(\.isFinite) && zip(edges, edges.dropFirst()).allSatisfy { $0 < $1 }, "\(values): \(edges)")
+            XCTAssertEqual(Histogram(values, edges: edges).counts.reduce(0, +), values.count)
+        }
+        XCTAssertEqual(Histogram.edges([-1e308, 1e308], bins: 4), [-1e308, -5e307, 0, 5e307, 1e308])
+    }
+
+    func testTicksAndAxesSpanningMoreThanADoubleOrLessThanANormalOne() {
+        // The span -1e308…1e308 overflowed to Inf: a step of 1 from -1e308 (a hang), and NaN
+        // positions (a crash converting them to cells).
+        let ticks = Ticks.values(from: -1e308, to: 1e308, count: 5)
+        XCTAssertEqual(ticks.count, 5)
+        XCTAssertEqual(ticks[2], 0)
+        XCTAssertTrue(ticks.allSatisfy { $0.isFinite && abs($0) <= 1e308 } && zip(ticks, ticks.dropFirst()).allSatisfy { $0 < $1 })
+        XCTAssertEqual(Ticks.values(from: 5e-324, to: 2e-323, count: 5), [5e-324, 2e-323])
+        let points = [Point(-1e308, -1e308), Point(0, 0), Point(1e308, 1e308)]
+        let figure = Figure(kind: .scatter, title: "wide", x: Axis("x"), y: Axis("y"), series: [Series("", .points(points))])
+        XCTAssertEqual(TerminalRenderer.render(figure, style: TerminalStyle(characters: .ascii, width: 40, height: 8))
+            .filter { $0 == "*" }.count, 3)
+        let histogram = Histogram([-1e308, 0, 1e308])
+        let bars = histogram.counts.indices.map { Bar(x0: histogram.edges[$0], x1: histogram.edges[$0 + 1], y0: 0, y1: Double(histogram.counts[$0])) }
+        let bins = Figure(kind: .histogram, title: "bins", x: Axis("x", margin: 0), y: Axis("count", includesZero: true),
+                          series: [Series("", .bars(bars, horizontal: false))])
+        XCTAssertTrue(TerminalRenderer.render(bins, style: TerminalStyle(characters: .ascii, width: 40, height: 8)).contains("#"))
+    }
+
     func testDefaultBinsAreSturgesOnRoundEdges() {
         // 11 values: ceil(log2 11) + 1 = 5 bins over 3.6 → a step of 1 (3.6 / 5 = 0.72 rounds to 1).
         let histogram = Histogram(Self.values)
@@ -31,6 +63,20 @@ final class PlotStatisticsTests: XCTestCase {
         let plain = try XCTUnwrap(BoxSummary(Self.values))
         XCTAssertEqual([plain.lowerQuartile, plain.median, plain.upperQuartile], [5.0, 5.5, 6.199999999999999])
         XCTAssertNil(BoxSummary([.nan]))
+    }
+
+    func testAWhiskerStopsAtTheBoxWhenTheQuartileIsPulledPastEveryValueInside() throws {
+        // Q3 = 3 + 0.25 · 97 = 27.25, and 3 is the last value within the fence: the whisker
+        // stops at Q3 (a whisker below the box crashed the terminal renderer).
+        let box = try XCTUnwrap(BoxSummary([1, 2, 3, 100]))
+        XCTAssertEqual([box.lowerWhisker, box.lowerQuartile, box.median, box.upperQuartile, box.upperWhisker], [1, 1.75, 2.5, 27.25, 27.25])
+        XCTAssertEqual(box.outliers, [100])
+        let mirrored = try XCTUnwrap(BoxSummary([-100, -3, -2, -1]))
+        XCTAssertEqual([mirrored.lowerWhisker, mirrored.lowerQuartile], [-27.25, -27.25])
+        XCTAssertEqual(mirrored.outliers, [-100])
+        let figure = Figure(kind: .box, title: "Box", x: Axis("g", categories: ["a"]), y: Axis("v"),
+                            series: [Series("", .boxes([Box(position: 0, summary: box)]))])
+        XCTAssertTrue(TerminalRenderer.render(figure, style: TerminalStyle(characters: .ascii, width: 40, height: 8)).contains("Box"))
     }
 
     func testNormalQuantileMatchesScipy() {

@@ -41,6 +41,11 @@ final class JSONDataReaderTests: XCTestCase {
         assertError(try read("[\n{\"a\": [1]}]"), .data, "t.json:2: column \"a\" holds a nested array or object; values must be numbers, strings, true, false or null")
         assertError(try read(#"{"a": [1, 2], "b": [1]}"#), .data, "t.json:1: column \"b\" has 1 values, expected 2 (as \"a\")")
         assertError(try read(#"[{"a": 1, "a": 2}]"#), .data, "t.json:1: key \"a\" appears twice in one record")
+        // pandas' other layouts get a word on what is read instead.
+        assertError(try read("{\"a\": 1, \"b\": \"x\"}\n{\"a\": 2, \"b\": \"y\"}\n"), .data,
+                    "t.json:1: column \"a\" must be an array of values (this object is one record: a file of one record per line, JSON Lines, is not read; write the records as an array, [{…}, {…}])")
+        assertError(try read(#"{"columns": ["a", "b"], "index": [0, 1, 2], "data": [[1, 2], [3, 4], [5, 6]]}"#), .data,
+                    "t.json:1: column \"index\" has 3 values, expected 2 (as \"columns\") (pandas' orient=\"split\" is not read: write orient=\"records\" or \"list\")")
         assertError(try read(#"[{"a": NaN}]"#), .data, "t.json:1: 'NaN' is not a JSON value")
         assertError(try read(#"[{"a": 1}, {"a": 2,"#), .data, "t.json:1: expected a quoted column name, but the file ends here")
         assertError(try read(#"[{"a": "x"}] x"#), .data, "t.json:1: unexpected text after the data")

@@ -41,10 +41,14 @@ enum DataCommands {
                 }
                 let data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
-                        : try readCSV(path: path, options: options, context: context)
+                        : try hintingSeparator(path: path, options: options) { try readCSV(path: path, options: options, context: context) }
                 }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
+                if !isJSON, data.columns.count == 1, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
+                    context.emit("warning: one column was read, \(Identifier.quoted(data.columns[0].name)); \(hint)")
+                }
+                for warning in NumberLikeColumns.warnings(for: data) { context.emit("warning: \(warning)") }
             },
         ])
 
@@ -88,12 +92,27 @@ enum DataCommands {
         }
     }
 
+    /// Runs `body`, which reads the CSV file at `path` with `options`; an error it throws gets
+    /// `SeparatorGuess`'s hint when the file's first line suggests another separator (a
+    /// tab-separated file read with commas fails on a header "holding a control character").
+    static func hintingSeparator<T>(path: String, options: CSVOptions, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var error as ModelshError {
+            if error.category != .interrupted, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
+                error.message += "; \(hint)"
+            }
+            throw error
+        }
+    }
+
     static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
         var options = CSVOptions()
         if let separator = invocation.text("sep") {
             let bytes = Array(separator.utf8)
             guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != UInt8(ascii: "\n"), bytes[0] != UInt8(ascii: "\r") else {
-                throw ModelshError.usage("sep must be one ASCII character other than a quote or line break, found \(Identifier.written(separator))",
+                let tab = ["tab", "\\t", "TAB"].contains(separator) ? " (a tab is written sep=\"\\t\")" : ""
+                throw ModelshError.usage("sep must be one ASCII character other than a quote or line break, found \(Identifier.written(separator))\(tab)",
                                          at: invocation.location("sep"))
             }
             options.separator = bytes[0]

@@ -56,7 +56,7 @@ enum ModelCommands {
             let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
             let csv = try DataCommands.csvOptions(invocation)
             let streams = invocation.text("stream").map { Switch.value($0)! } ?? true
-            let model = try invocation.at("PATH") {
+            let model = try invocation.at("PATH") { try DataCommands.hintingSeparator(path: path, options: csv) {
                 guard streams else {
                     let data = try DataCommands.readCSV(path: path, options: csv, context: context)
                     return try context.withProgress("fit \(kind)") { progress in
@@ -71,7 +71,7 @@ enum ModelCommands {
                         report("fit \(kind) \"\(path)\" (pass \(read.pass), \(read.rows) rows; MiB)", read.bytes >> 20, read.fileSize >> 20)
                     })
                 }
-            }
+            } }
             try defineFitted(model, invocation, context)
         }])
 
@@ -80,10 +80,16 @@ enum ModelCommands {
     private static func defineFitted(_ model: Model, _ invocation: Invocation, _ context: CommandContext, trainingData: Dataset? = nil) throws {
         let id = try context.defineModel(model, of: invocation)
         context.emit("\(id): \(ModelDescription.line(for: model))")
-        for warning in model.state.warnings { context.emit("warning: \(warning)") }
+        emitWarnings(of: model, context)
         if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.fewValuedTargetWarning(trainingData: data) {
             context.emit("warning: \(warning)")
         }
+    }
+
+    /// The warnings a new model's fit left (did not converge, separated classes), a line each:
+    /// after `fit`, and after the refit that `tune`, `select` and `auto` keep.
+    static func emitWarnings(of model: Model, _ context: CommandContext) {
+        for warning in model.state.warnings { context.emit("warning: \(warning)") }
     }
 
     static let summary = CommandSpec(

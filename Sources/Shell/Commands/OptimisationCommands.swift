@@ -115,6 +115,7 @@ enum OptimisationCommands {
             }
             context.emit("learning curve of \(invocation.text("KIND")!) on \(invocation.name("DATA")!): \(validation.folds) folds (seed \(invocation.integer("seed") ?? 42))")
             context.emit(.table(table))
+            SelectionCommands.emitTargetWarning(validation, context)
         }])
 
     /// The options of `learning-curve` and `plot learning-curve`.
@@ -179,6 +180,7 @@ enum OptimisationCommands {
                 }
                 let id = try context.defineModel(model, of: invocation)
                 context.emit("\(id): \(ModelDescription.line(for: model))")
+                ModelCommands.emitWarnings(of: model, context)
             }
         }])
 
@@ -246,6 +248,7 @@ enum OptimisationCommands {
             let id = try context.defineModel(model, of: invocation, parent: previous)
             context.emit("best: \(best.candidate.kind) \(best.candidate.setting)")
             context.emit("\(id): \(ModelDescription.line(for: model))")
+            ModelCommands.emitWarnings(of: model, context)
         }])
 }
 

@@ -48,6 +48,7 @@ enum SelectionCommands {
             let setting = invocation.modelOptions.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
             context.emit("\(validation.folds)-fold cross-validation of \(invocation.text("KIND")!)\(setting) on \(invocation.name("DATA")!) (\(DatasetDescription.rows(validation.data.rowCount)), seed \(seed(invocation))\(validation.stratified ? ", stratified" : ""))")
             context.emit(.table(table))
+            emitTargetWarning(validation, context)
         }])
 
     static let tune = CommandSpec(
@@ -110,6 +111,8 @@ enum SelectionCommands {
             let setting = grid.varied.map { "\($0)=\(best[$0] ?? "")" }.joined(separator: " ")
             context.emit("best: \(setting.isEmpty ? "the one setting" : setting)")
             context.emit("\(id): \(ModelDescription.line(for: model))")
+            ModelCommands.emitWarnings(of: model, context)
+            emitTargetWarning(validation, context)
         }])
 
     static let path = CommandSpec(
@@ -169,6 +172,11 @@ enum SelectionCommands {
                                 target: invocation.text("target")!, features: invocation.words("features"), options: taskOption,
                                 folds: invocation.integer("folds") ?? 5, seed: seed(invocation), stratified: invocation.switchValue("stratified"))
         }
+    }
+
+    /// The warning `fit` gives when an integer target with few values is read as a quantity.
+    static func emitTargetWarning(_ validation: CrossValidation, _ context: CommandContext) {
+        if let warning = validation.targetWarning { context.emit("warning: \(warning)") }
     }
 
     private static func shownMetrics(_ validation: CrossValidation, _ folds: [[Metric]]) -> [String] {

@@ -17,8 +17,9 @@ enum DataFigures {
 
     static func histogram(_ values: [Double], column: String, bins: Int?, in sample: Sample) throws -> Figure {
         let groups = sample.groups
-        let used = groups.flatMap { $0.rows }.filter { !values[$0].isNaN }
-        guard !used.isEmpty else { throw ModelshError.data("'\(column)' has no values to plot") }
+        // Bins span finite values; an infinite one is left out, and counted out in the title.
+        let used = groups.flatMap { $0.rows }.filter { values[$0].isFinite }
+        guard !used.isEmpty else { throw ModelshError.data("'\(column)' has no finite values to plot") }
         let edges = Histogram.edges(used.map { values[$0] }, bins: bins)
         let series = groups.map { group in
             let counts = Histogram(group.rows.map { values[$0] }, edges: edges).counts
