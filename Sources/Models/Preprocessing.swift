@@ -290,7 +290,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     /// The inputs for `rows` of `data`, prepared as in training. Columns the schema does not
     /// name are ignored; a missing feature column, a column of the wrong type or an unseen
-    /// level is an error naming it.
+    /// level is an error naming it. An unseen level counts only in a row that is usable
+    /// otherwise: a row missing another feature gets no output anyway, and training may well
+    /// have dropped the only rows with that level for the same reason (the training data itself
+    /// then evaluates).
     /// `lowParts`: also return, for unscaled product terms of numeric features (x², x·z), the
     /// rounding error of each product, formed in double-double (`ColumnProduct`), so a solver
     /// can take the design as the products are exactly (NIST Filip needs it).
@@ -299,11 +302,20 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false,
                 design wantsDesign: Bool = true) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
+        var unseen: [(column: Column, levels: [String], positions: [Int])] = []
         let features = try schema.features.enumerated().map { index, feature in
             // A pass over every row per feature: on millions, Ctrl-C is seen between them.
             try Interruption.check()
-            return try prepare(FeatureInput.column(feature.name, in: data), as: feature, fill: fills.isEmpty ? nil : fills[index],
-                        keepMissing: settings.impute == .keep, rows: rows, usable: &usable)
+            let column = try FeatureInput.column(feature.name, in: data)
+            var unseenPositions: [Int] = []
+            defer { if !unseenPositions.isEmpty { unseen.append((column, feature.levels ?? [], unseenPositions)) } }
+            return try prepare(column, as: feature, fill: fills.isEmpty ? nil : fills[index],
+                               keepMissing: settings.impute == .keep, rows: rows, usable: &usable, unseen: &unseenPositions)
+        }
+        let firstUnseen = unseen.compactMap { feature in feature.positions.first { usable[$0] }.map { (feature, $0) } }.min { $0.1 < $1.1 }
+        if let (feature, position) = firstUnseen {
+            let row = rows.lowerBound + position
+            throw ModelshError.data("column '\(feature.column.name)' has level '\(feature.column.text(at: row) ?? "")' in row \(row + 1), not seen in training (levels: \(FeatureInput.listing(feature.levels)))")
         }
         guard wantsDesign else { return ModelInputs(design: Matrix(rows: rows.count, columns: 0), features: features, usable: usable, designLowParts: nil) }
         let base = Self.baseColumns(schema, settings: settings)
@@ -373,10 +385,12 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// One feature's values for `rows`: numbers (0 where unusable) or level indices (-1 where
     /// unusable), with missing values filled when a fill is given.
     /// `keepMissing`: a missing value stays missing (NaN, or level -1) and the row stays usable.
+    /// `unseen`: the positions of values of a level training never saw (left at -1, usable).
     private func prepare(_ column: Column, as feature: FeatureSchema, fill: Double?, keepMissing: Bool, rows: Range<Int>,
-                         usable: inout [Bool]) throws -> PreparedFeature {
+                         usable: inout [Bool], unseen: inout [Int]) throws -> PreparedFeature {
         if let levels = feature.levels {
-            return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: keepMissing ? -1 : fill.map { Int($0) }, usable: &usable),
+            return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: keepMissing ? -1 : fill.map { Int($0) },
+                                                         usable: &usable, unseen: &unseen),
                            count: levels.count)
         }
         return .numbers(try FeatureInput.numbers(column, as: feature, rows: rows, fill: keepMissing ? .nan : fill, usable: &usable))
@@ -418,10 +432,12 @@ enum FeatureInput {
     }
 
     /// Each row's index in `levels`; a missing value takes `fill`, or -1 with the row marked
-    /// unusable. Text columns are accepted too: a small file of new cases may well be read
-    /// as text where training saw categories. Levels are matched by name, so the new data's
-    /// own level order does not matter.
-    static func levelIndices(_ column: Column, levels: [String], rows: Range<Int>, fill: Int?, usable: inout [Bool]) throws -> [Int] {
+    /// unusable; a value of another level is -1 with its position appended to `unseen` (the
+    /// caller decides whether it is an error). Text columns are accepted too: a small file of
+    /// new cases may well be read as text where training saw categories. Levels are matched by
+    /// name, so the new data's own level order does not matter.
+    static func levelIndices(_ column: Column, levels: [String], rows: Range<Int>, fill: Int?, usable: inout [Bool],
+                             unseen: inout [Int]) throws -> [Int] {
         guard column.type == .categorical || column.type == .text else {
             throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was categorical in training")
         }
@@ -434,7 +450,8 @@ enum FeatureInput {
                 continue
             }
             guard let level = index[value] else {
-                throw ModelshError.data("column '\(column.name)' has level '\(value)' in row \(row + 1), not seen in training (levels: \(listing(levels)))")
+                unseen.append(i)
+                continue
             }
             result[i] = level
         }

@@ -218,6 +218,16 @@ final class LinearRegressionTests: XCTestCase {
         assertThrows(.data, containing: ["column 'Species' has level 'Bergen' in row 2, not seen in training (levels: setosa, versicolor, virginica)"]) {
             try model.predict(on: bergen).numbers
         }
+        // An unseen level in a row missing another feature is no error: the row gets no
+        // prediction anyway (training drops such rows, so the training data itself may hold it).
+        let bergenGap = try Dataset(columns: [Column.categorical("Species", ["setosa", "Bergen", "Oslo"]),
+                                              Column.numeric("Petal.Width", [1, .nan, 3])])
+        assertThrows(.data, containing: ["level 'Oslo' in row 3"]) { try model.predict(on: bergenGap).numbers }
+        let onlyGap = try Dataset(columns: [Column.categorical("Species", ["setosa", "Bergen"]),
+                                            Column.numeric("Petal.Width", [1, .nan])])
+        let gapPredictions = try model.predict(on: onlyGap).numbers
+        XCTAssertTrue(gapPredictions[0].isFinite)
+        XCTAssertTrue(gapPredictions[1].isNaN)
         let missing = try Dataset(columns: [Column.numeric("Petal.Widht", [1])])
         assertThrows(.usage, containing: ["'Species'"]) { try model.predict(on: missing).numbers }
         let wrongType = try Dataset(columns: [Column.categorical("Species", ["setosa"]), Column.categorical("Petal.Width", ["wide"])])
