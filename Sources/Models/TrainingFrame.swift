@@ -50,9 +50,7 @@ struct TrainingFrame {
         // Most data has no missing values: then every row is used and nothing is copied.
         let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
-        guard complete?.isEmpty != true else {
-            throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses the target or a feature")
-        }
+        guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "the target or a feature") }
         let all = [targetColumn] + features
         let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
         try blaming("target") { try Self.requireFinite(used.columns[0], originalRows: complete) }
@@ -83,9 +81,7 @@ struct TrainingFrame {
         let required = impute == .drop ? features : []
         let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
-        guard complete?.isEmpty != true else {
-            throw ModelshError.data("no complete rows: each of the \(source.rowCount) rows misses a feature")
-        }
+        guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "a feature") }
         let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? Dataset(columns: features)
         try blaming("features") { try Self.requireFinite(used.columns, originalRows: complete) }
         self.task = task
@@ -94,6 +90,15 @@ struct TrainingFrame {
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.reduce(0) { $0 + $1.missingCount }
         schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } })
         target = []
+    }
+
+    /// The error when every row misses one of the `required` columns, naming those that hold no
+    /// value at all (a trailing comma on every line of a file makes such a column).
+    private static func noCompleteRows(_ required: [Column], rowCount: Int, what: String) -> ModelshError {
+        let empty = required.filter { $0.missingCount == $0.count }.map { "'\($0.name)'" }
+        guard !empty.isEmpty else { return ModelshError.data("no complete rows: each of the \(rowCount) rows misses \(what)") }
+        let columns = empty.count == 1 ? "column \(empty[0]) has" : "columns \(empty.joined(separator: ", ")) have"
+        return ModelshError.data("no complete rows: \(columns) no value in any row; leave \(empty.count == 1 ? "it" : "them") out with features=")
     }
 
     /// The used rows of the feature columns, in schema order.
