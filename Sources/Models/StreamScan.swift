@@ -45,7 +45,9 @@ struct StreamScan {
         if request.features == nil {
             tallies = [targetTally] + tallies.dropFirst().filter { !$0.isText }
         } else if let index = isText.indices.dropFirst().first(where: { isText[$0] }) {
-            throw ModelshError.usage("column '\(columnNames[index])' is free text; '\(kind.name)' cannot use it as a feature (make it categorical)", argument: "features")
+            var error = TrainingFrame.freeTextFeature(columnNames[index], kind: kind.name)
+            error.argument = "features"
+            throw error
         }
         guard rowsUsed > 0 else {
             throw ModelshError.data("no complete rows: each of the \(rowsRead) rows misses the target or a feature")

@@ -92,6 +92,12 @@ struct TrainingFrame {
         target = []
     }
 
+    /// The error for a free-text column named as a feature (no command turns one into
+    /// categories: what it needs is to be left out).
+    static func freeTextFeature(_ name: String, kind: String) -> ModelshError {
+        ModelshError.usage("column '\(name)' is free text, too varied to be a category; '\(kind)' cannot use it as a feature (leave it out of features=)")
+    }
+
     /// The error when every row misses one of the `required` columns, naming those that hold no
     /// value at all (a trailing comma on every line of a file makes such a column).
     private static func noCompleteRows(_ required: [Column], rowCount: Int, what: String) -> ModelshError {
@@ -192,9 +198,7 @@ struct TrainingFrame {
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("feature '\(name)' is listed twice")
             }
-            guard column.type != .text else {
-                throw ModelshError.usage("column '\(name)' is free text; '\(kind)' cannot use it as a feature (make it categorical)")
-            }
+            guard column.type != .text else { throw freeTextFeature(name, kind: kind) }
             return column
         }
     }
