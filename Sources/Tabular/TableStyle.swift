@@ -135,12 +135,13 @@ enum MachineTable {
 }
 
 /// Column names as `load` makes them from a header: an empty name at position k (from 1)
-/// becomes `Vk`, a repeated one gets the first free `_2`, `_3`, … (as R's `make.unique`).
+/// becomes `Vk`, a repeated one gets the first free `_2`, `_3`, … (as R's `make.unique`). The
+/// names the header gives are settled first, so a made-up `Vk` never takes one of them (a header
+/// `,V1,a` keeps its V1 and names the empty one `V1_2`).
 public enum ColumnNames {
     public static func unique(_ names: [String]) -> [String] {
         var taken = Set<String>()
-        return names.enumerated().map { index, name in
-            let base = name.isEmpty ? "V\(index + 1)" : name
+        func claim(_ base: String) -> String {
             var unique = base
             var suffix = 2
             while taken.contains(unique) {
@@ -150,5 +151,9 @@ public enum ColumnNames {
             taken.insert(unique)
             return unique
         }
+        var result = names
+        for (index, name) in names.enumerated() where !name.isEmpty { result[index] = claim(name) }
+        for (index, name) in names.enumerated() where name.isEmpty { result[index] = claim("V\(index + 1)") }
+        return result
     }
 }

@@ -78,6 +78,8 @@ final class CSVReaderTests: XCTestCase {
     func testEmptyAndRepeatedHeaderNamesAreMadeUnique() throws {
         let data = try readCSV("x,x,,x_2,x\n1,2,3,4,5\n")
         XCTAssertEqual(data.columnNames, ["x", "x_2", "V3", "x_2_2", "x_3"])
+        // A name the header gives keeps it; the made-up name of an empty one steps aside.
+        XCTAssertEqual(try readCSV(",V1,a\n1,2,3\n").columnNames, ["V1_2", "V1", "a"])
     }
 
     func testHeaderOnlyFileHasNoRows() throws {
