@@ -1,6 +1,5 @@
 #include "CKernels.h"
 
-
 // Every multiplication and addition is rounded on its own, as written: a fused multiply-add
 // formed by the compiler would change the low bits and differ between the two variants.
 #pragma clang fp contract(off)

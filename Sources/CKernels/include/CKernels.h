@@ -22,7 +22,8 @@ void msh_dd_dot(const double *column, const double *h, const double *l, long cou
 /// gram[a + b * size] += Σ_k s[k + a * leading] · s[k + b * leading] for a ≤ b < columns: the
 /// upper triangle (with the diagonal) of SᵀS for the rows × columns matrix S, column-major with
 /// leading dimension `leading`, added to `gram` (size × size, column-major). `columns` must be
-/// a multiple of 4 (pad S with zero columns); `size` ≥ columns.
+/// a multiple of 4: pad S with columns of any values, whose entries are computed too and leave
+/// the others as they are; `size` ≥ columns.
 void msh_gram_add(const double *s, long leading, long rows, long columns, double *gram, long size);
 
 /// 1 when the FMA and AVX2 variants run.
