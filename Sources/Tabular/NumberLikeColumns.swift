@@ -46,24 +46,41 @@ public enum NumberLikeColumns {
         let present = column.count - column.missingCount
         guard column.type == .categorical || column.type == .text, present > 0 else { return nil }
         var strays: [(text: String, row: Int)] = [], strayCount = 0
-        for row in 0 ..< column.count where !column.isMissing(row) {
-            let text = column.text(at: row) ?? ""
-            guard !isNumber(text) else { continue }
-            strayCount += 1
-            if !strays.contains(where: { $0.text == text }) {
-                strays.append((text, row))
-                if strays.count > maximumStrayTexts { return nil }
+        if case .categories(let codes, let levels) = column.storage {
+            // A level at a time: its text is parsed once, its rows counted by code.
+            let strayLevels = levels.indices.filter { !isNumber(levels[$0]) }
+            guard !strayLevels.isEmpty, strayLevels.count <= maximumStrayTexts else { return nil }
+            var counts = [Int](repeating: 0, count: levels.count), firstRows = [Int?](repeating: nil, count: levels.count)
+            for (row, code) in codes.enumerated() where levels.indices.contains(Int(code)) && !column.isMissing(row) {
+                counts[Int(code)] += 1
+                if firstRows[Int(code)] == nil { firstRows[Int(code)] = row }
             }
-            if strayCount * 10 > present { return nil }
+            strays = strayLevels.compactMap { level in firstRows[level].map { (levels[level], $0) } }.sorted { $0.row < $1.row }
+            strayCount = strayLevels.reduce(0) { $0 + counts[$1] }
+        } else {
+            for row in 0 ..< column.count where !column.isMissing(row) {
+                let text = column.text(at: row) ?? ""
+                guard !isNumber(text) else { continue }
+                strayCount += 1
+                if !strays.contains(where: { $0.text == text }) {
+                    strays.append((text, row))
+                    if strays.count > maximumStrayTexts { return nil }
+                }
+                if strayCount * 10 > present { return nil }
+            }
         }
-        return strays.isEmpty ? nil : Finding(column: column, present: present, strayCount: strayCount, strays: strays)
+        guard !strays.isEmpty, strayCount * 10 <= present else { return nil }
+        return Finding(column: column, present: present, strayCount: strayCount, strays: strays)
     }
 
     /// Whether `text`, trimmed of spaces and tabs as `load` trims a field, reads as a number.
     private static func isNumber(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-        return Array(bytes).withUnsafeBufferPointer { DecimalParser.parse($0) != nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            var (start, end) = (bytes.startIndex, bytes.endIndex)
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[start ..< end])) != nil
+        }
     }
 }

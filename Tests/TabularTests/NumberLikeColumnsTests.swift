@@ -18,6 +18,16 @@ final class NumberLikeColumnsTests: XCTestCase {
                        ["column \"my x\" is text, though 30 of its 33 values are numbers: not 'n/a' (row 1), '-' (row 32)"])
     }
 
+    /// Few distinct values make a categorical column, looked at level by level: the strays
+    /// are listed in the order of their first rows, not of the levels.
+    func testCategoricalColumnIsLookedAtByLevel() throws {
+        let values = ["3", "n/a"] + (0 ..< 40).map { "\($0 % 3 + 1)" } + ["?", "n/a"]
+        let data = try readCSV("x\n" + values.joined(separator: "\n") + "\n")
+        XCTAssertEqual(data["x"].type, .categorical)
+        XCTAssertEqual(NumberLikeColumns.warnings(for: data),
+                       ["column 'x' is categorical, though 41 of its 44 values are numbers: not 'n/a' (row 2), '?' (row 43)"])
+    }
+
     func testTextColumnsAndNumberColumnsAreLeftAlone() throws {
         // Too many stray texts (more than a tenth of the values, or more than three kinds) make
         // a text column that holds some numbers; missing values do not count.
