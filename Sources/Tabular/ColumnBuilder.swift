@@ -242,8 +242,10 @@ struct ColumnBuilder {
             for start in stride(from: 0, to: codes.count, by: stretch) {
                 let end = min(start + stretch, codes.count)
                 for code in codes[start..<end] { strings.append(code < 0 ? "" : texts[Int(code)]) }
-                // From the first row, so that a page split between stretches goes back too.
-                FreedMemory.discard(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: codes[..<end])))
+                // From the previous stretch's first row, so that a page split between the two goes
+                // back too (each call covers two stretches, not every row read so far).
+                let from = max(0, start - stretch)
+                FreedMemory.discard(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: codes[from..<end])))
             }
         }
         codes = []
