@@ -60,22 +60,30 @@ typedef double Lanes __attribute__((vector_size(32)));
         errors[4] = rest_error;                                                                              \
     }
 
-// The upper triangle of SᵀS, in tiles of two columns by four, the tile's eight sums held in
-// lanes of four rows (sixteen registers with the loads, as AVX2 has) and added up at the end.
+// The upper triangle of Xᵀ diag(w) X, in tiles of two columns by four, the tile's eight sums
+// held in lanes of four rows (sixteen registers with the loads, as AVX2 has) and added up at
+// the end. The two columns of a tile are weighed as they are loaded (w · x_a, then times x_b),
+// so the rows are read where they lie, without a weighed copy.
 #define MULTIPLY_ADD_FMA(x, y, sum) __builtin_elementwise_fma((x), (y), (sum))
 #define MULTIPLY_ADD_SEPARATE(x, y, sum) ((sum) + (x) * (y))
-#define DEFINE_GRAM(SUFFIX, ATTRIBUTES, MULTIPLY_ADD)                                                        \
-    ATTRIBUTES static void gram_##SUFFIX(const double *s, long leading, long rows, long columns,            \
-                                         double *gram, long size) {                                          \
+#define DEFINE_GRAM(SUFFIX, ATTRIBUTES, MULTIPLY_ADD, WEIGHED)                                               \
+    ATTRIBUTES static void gram_##SUFFIX(const double *const *columns, const double *weights, long rows,    \
+                                         long count, double *gram, long size) {                              \
         long whole = rows / 4 * 4;                                                                           \
-        for (long a = 0; a < columns; a += 2) {                                                              \
-            for (long b = a / 4 * 4; b < columns; b += 4) {                                                  \
-                const double *x0 = s + a * leading, *x1 = x0 + leading, *y = s + b * leading;                \
+        for (long a = 0; a < count; a += 2) {                                                                \
+            for (long b = a / 4 * 4; b < count; b += 4) {                                                    \
+                const double *x0 = columns[a], *x1 = columns[a + 1];                                         \
+                const double *y[4] = {columns[b], columns[b + 1], columns[b + 2], columns[b + 3]};           \
                 Lanes sums[2][4] = {{0}};                                                                    \
                 for (long k = 0; k < whole; k += 4) {                                                        \
                     Lanes u = LOAD(x0 + k), v = LOAD(x1 + k);                                                \
+                    if (WEIGHED) {                                                                           \
+                        Lanes weight = LOAD(weights + k);                                                    \
+                        u = u * weight;                                                                      \
+                        v = v * weight;                                                                      \
+                    }                                                                                        \
                     for (int j = 0; j < 4; j++) {                                                            \
-                        Lanes w = LOAD(y + j * leading + k);                                                 \
+                        Lanes w = LOAD(y[j] + k);                                                            \
                         sums[0][j] = MULTIPLY_ADD(u, w, sums[0][j]);                                         \
                         sums[1][j] = MULTIPLY_ADD(v, w, sums[1][j]);                                         \
                     }                                                                                        \
@@ -83,9 +91,9 @@ typedef double Lanes __attribute__((vector_size(32)));
                 for (int i = 0; i < 2; i++) {                                                                \
                     for (int j = 0; j < 4; j++) {                                                            \
                         if (a + i > b + j) continue;                                                         \
-                        const double *x = i == 0 ? x0 : x1, *z = y + j * leading;                            \
+                        const double *x = i == 0 ? x0 : x1, *z = y[j];                                       \
                         double rest = 0;                                                                     \
-                        for (long k = whole; k < rows; k++) rest += x[k] * z[k];                             \
+                        for (long k = whole; k < rows; k++) rest += (WEIGHED ? x[k] * weights[k] : x[k]) * z[k]; \
                         Lanes t = sums[i][j];                                                                \
                         gram[(a + i) + (b + j) * size] += ((t[0] + t[1]) + (t[2] + t[3])) + rest;            \
                     }                                                                                        \
@@ -93,12 +101,13 @@ typedef double Lanes __attribute__((vector_size(32)));
             }                                                                                                \
         }                                                                                                    \
     }
-
 DEFINE_KERNELS(generic, , TWO_PRODUCT_DEKKER)
-DEFINE_GRAM(generic, , MULTIPLY_ADD_SEPARATE)
+DEFINE_GRAM(generic, , MULTIPLY_ADD_SEPARATE, 0)
+DEFINE_GRAM(weighed_generic, , MULTIPLY_ADD_SEPARATE, 1)
 #if defined(__x86_64__)
 DEFINE_KERNELS(fma, __attribute__((target("avx2,fma"))), TWO_PRODUCT_FMA)
-DEFINE_GRAM(fma, __attribute__((target("avx2,fma"))), MULTIPLY_ADD_FMA)
+DEFINE_GRAM(fma, __attribute__((target("avx2,fma"))), MULTIPLY_ADD_FMA, 0)
+DEFINE_GRAM(weighed_fma, __attribute__((target("avx2,fma"))), MULTIPLY_ADD_FMA, 1)
 
 static int prefer_baseline = 0;
 
@@ -115,6 +124,7 @@ void msh_kernels_prefer_baseline(int yes) { (void)yes; }
 #define subtract_fma subtract_generic
 #define dot_fma dot_generic
 #define gram_fma gram_generic
+#define gram_weighed_fma gram_weighed_generic
 #endif
 
 void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, double *l, long count) {
@@ -127,7 +137,8 @@ void msh_dd_dot(const double *column, const double *h, const double *l, long cou
     else dot_generic(column, h, l, count, sums, errors);
 }
 
-void msh_gram_add(const double *s, long leading, long rows, long columns, double *gram, long size) {
-    if (msh_kernels_use_fma()) gram_fma(s, leading, rows, columns, gram, size);
-    else gram_generic(s, leading, rows, columns, gram, size);
+void msh_gram_add(const double *const *columns, const double *weights, long rows, long count, double *gram, long size) {
+    int fma = msh_kernels_use_fma();
+    if (weights) (fma ? gram_weighed_fma : gram_weighed_generic)(columns, weights, rows, count, gram, size);
+    else (fma ? gram_fma : gram_generic)(columns, weights, rows, count, gram, size);
 }

@@ -63,14 +63,14 @@ public enum LinearRegression: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> Learned {
         let hasIntercept = problem.hasIntercept
-        guard problem.design.columns > 0 else {
+        guard problem.designColumns.count > 0 else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
-        let design = problem.design
         let y = problem.target
-        let solution = try QRLeastSquares.fit(design, y, lowParts: problem.designLowParts)
+        let solution = try QRLeastSquares.fit(problem.designColumns, y, lowParts: problem.designLowParts)
         // A tall design's fit formed the factor of [X y] on its way; a small one's costs little.
-        let factor = try solution.scatterTriangle.map { ScatterFactor(count: y.count, uncentredTriangle: $0) } ?? ScatterFactor(design, y, centred: false)
+        let factor = try solution.scatterTriangle.map { ScatterFactor(count: y.count, uncentredTriangle: $0) }
+            ?? ScatterFactor(problem.design, y, centred: false)
         return Learned(
             hasIntercept: hasIntercept,
             terms: (hasIntercept ? ["(Intercept)"] : []) + problem.terms,

@@ -46,14 +46,15 @@ public enum LogisticModel: Learner {
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> LogisticState {
         let classes = problem.classes.count
         let terms = (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms
-        let withOnes = problem.design  // with its column of ones when unpenalised (wantsOnesColumn)
+        // The design has its column of ones when unpenalised (wantsOnesColumn).
         let n = problem.target.count
         switch (parameters.penalty, classes) {
         case (.none, 2):
-            guard withOnes.columns > 0 else {
+            guard problem.designColumns.count > 0 else {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }
-            let fit = try LogisticRegression.fitBinary(withOnes, problem.target, hasIntercept: problem.hasIntercept, wantsInformation: true)
+            let fit = try LogisticRegression.fitBinary(problem.designColumns, problem.target, hasIntercept: problem.hasIntercept,
+                                                       wantsInformation: true)
             let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
             return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
@@ -61,7 +62,7 @@ public enum LogisticModel: Learner {
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
                                  converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n,
                                  information: fit.aliased.contains(true) ? nil
-                                     : try fit.information?.values ?? updateInformation(withOnes, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
+                                     : try fit.information?.values ?? updateInformation(problem.design, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
             let features = problem.designHasOnesColumn
@@ -74,10 +75,11 @@ public enum LogisticModel: Learner {
                                  standardErrors: nil, deviance: 2 * fit.logLoss, nullDeviance: nil, nullDegreesOfFreedom: nil,
                                  residualDegreesOfFreedom: nil, aic: nil, iterations: fit.iterations, converged: fit.converged,
                                  fitWarnings: fit.warnings.map(\.rawValue), observations: n,
-                                 information: try l2.map { try updateInformation(withOnes, coefficients, alpha: $0, hasIntercept: problem.hasIntercept) })
+                                 information: try l2.map { try updateInformation(problem.design, coefficients, alpha: $0, hasIntercept: problem.hasIntercept) })
         case (.l1, _):
             throw ModelshError.usage("penalty=l1 is for two classes; '\(problem.classes.count)' classes need penalty=l2 or none", argument: "penalty")
         case (.none, _), (.l2, _):
+            let withOnes = problem.design
             guard withOnes.columns > 0 else {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }

@@ -155,7 +155,7 @@ public struct ModelKind: Sendable {
         try Interruption.check()
         let (preprocessing, inputs) = try Preprocessing.fit(frame, settings: settings, onesColumn: onesColumn, lowParts: L.usesDesignLowParts,
                                                                   design: L.usesDesign)
-        let problem = TrainingProblem(task: frame.task, design: inputs.design, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
+        let problem = TrainingProblem(task: frame.task, designColumns: inputs.designColumns, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
                                       classes: frame.schema.classes, progress: request.progress)

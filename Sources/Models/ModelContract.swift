@@ -117,8 +117,12 @@ public struct TrainingProblem: Sendable {
     public let task: ModelTask
     /// The encoded, imputed, expanded and scaled features (rows × terms); when the kind asked
     /// (`Learner.wantsOnesColumn`) and the model has an intercept, a column of ones first; no
-    /// columns for kinds that do not read it (`Learner.usesDesign`).
-    public let design: Matrix
+    /// columns for kinds that do not read it (`Learner.usesDesign`). A numeric feature that
+    /// enters as it is shares the data's array: a kind whose solver reads columns in place
+    /// (least squares, IRLS) copies nothing.
+    public let designColumns: DesignColumns
+    /// `designColumns` as one column-major matrix, made on first use.
+    public var design: Matrix { designColumns.matrix }
     /// Whether `design` starts with the column of ones.
     public let designHasOnesColumn: Bool
     /// For kinds that ask (`Learner.usesDesignLowParts`), when poly= made products of numeric
@@ -158,7 +162,10 @@ public struct SummaryOptions: Sendable {
 
 /// The inputs for a block of rows at prediction time, prepared as in training.
 public struct ModelInputs: Sendable {
-    public let design: Matrix
+    /// The design's columns (see `TrainingProblem.designColumns`).
+    public let designColumns: DesignColumns
+    /// `designColumns` as one column-major matrix, made on first use.
+    public var design: Matrix { designColumns.matrix }
     public let features: [PreparedFeature]
     /// False where an input is missing (and not imputed) or not finite.
     public let usable: [Bool]

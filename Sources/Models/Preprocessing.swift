@@ -219,17 +219,12 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts,
                                          design: design)
         guard settings.scale != .none else { return (unscaled, inputs) }
-        var design = inputs.design
         let first = onesColumn ? 1 : 0
-        var centres: [Double] = [], scales: [Double] = []
-        for j in first ..< design.columns {
-            let (centre, scale) = scaling(design.values[j * design.rows ..< (j + 1) * design.rows], method: settings.scale)
-            centres.append(centre)
-            scales.append(scale)
-        }
+        let (centres, scales) = inputs.designColumns.columns.dropFirst(first).map { scaling($0[...], method: settings.scale) }
+            .reduce(into: ([Double](), [Double]())) { $0.0.append($1.centre); $0.1.append($1.scale) }
         let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: centres, scales: scales)
-        fitted.rescale(&design, firstColumn: first)
-        return (fitted, ModelInputs(design: design, features: inputs.features, usable: inputs.usable, designLowParts: nil))
+        return (fitted, ModelInputs(designColumns: fitted.rescaled(inputs.designColumns, firstColumn: first), features: inputs.features,
+                                    usable: inputs.usable, designLowParts: nil))
     }
 
     private static func fill(_ column: Column, as feature: FeatureSchema, method: ImputeMethod) throws -> Double {
@@ -276,14 +271,14 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
     }
 
-    /// Scales the term columns, which start at `firstColumn`.
-    private func rescale(_ design: inout Matrix, firstColumn: Int = 0) {
-        guard !centres.isEmpty else { return }
-        let n = design.rows
-        for j in firstColumn ..< design.columns {
+    /// The design with its term columns, which start at `firstColumn`, scaled.
+    private func rescaled(_ design: DesignColumns, firstColumn: Int = 0) -> DesignColumns {
+        guard !centres.isEmpty else { return design }
+        return DesignColumns(rows: design.rows, columns: design.columns.enumerated().map { j, column in
+            guard j >= firstColumn else { return column }
             let centre = centres[j - firstColumn], scale = scales[j - firstColumn]
-            for i in j * n ..< (j + 1) * n { design.values[i] = (design.values[i] - centre) / scale }
-        }
+            return column.map { ($0 - centre) / scale }
+        })
     }
 
     // MARK: - Applying to data
@@ -317,43 +312,35 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             let row = rows.lowerBound + position
             throw ModelshError.data("column '\(feature.column.name)' has level '\(feature.column.text(at: row) ?? "")' in row \(row + 1), not seen in training (levels: \(FeatureInput.listing(feature.levels)))")
         }
-        guard wantsDesign else { return ModelInputs(design: Matrix(rows: rows.count, columns: 0), features: features, usable: usable, designLowParts: nil) }
+        guard wantsDesign else { return ModelInputs(designColumns: DesignColumns(rows: rows.count, columns: []), features: features, usable: usable, designLowParts: nil) }
         let base = Self.baseColumns(schema, settings: settings)
-        let n = rows.count, first = onesColumn ? 1 : 0, width = terms.count + first
-        // Every element is written below (ones, a copy or a product), so the buffer starts
-        // uninitialised: zeroing a large design first would cost a pass of its own.
-        let terms = terms
-        let values = [Double](unsafeUninitializedCapacity: n * width) { out, initialised in
-            LargeBuffers.adviseHugePages(UnsafeMutableRawBufferPointer(out))
-            // Columns are filled on every core when the design is large: the copy is mostly
-            // first writes to fresh pages, and each column is its own.
-            let fill = { (j: Int) in
-                let column = UnsafeMutableBufferPointer(rebasing: out[j * n ..< (j + 1) * n])
-                guard j >= first else { return column.initialize(repeating: 1) }
-                let term = terms[j - first]
-                if term.count == 1, case .numbers(let values) = features[base[term[0]].feature] {
-                    _ = column.initialize(fromContentsOf: values)  // the common case: one numeric feature, copied once
-                    return
-                }
-                column.initialize(repeating: 1)
+        let n = rows.count, terms = terms
+        // A term that is one numeric feature is that feature's array, shared (the data's own
+        // when every row is used): no copy. Products are made on every core when large.
+        let make = { (index: Int) -> [Double] in
+            let term = terms[index]
+            if term.count == 1, case .numbers(let values) = features[base[term[0]].feature] { return values }
+            var column = [Double](repeating: 1, count: n)
+            column.withUnsafeMutableBufferPointer { column in
                 for factor in term { Self.multiply(column, by: base[factor], features: features) }
             }
-            if n * width >= 1 << 16 { _ = mapConcurrently(count: width, fill) } else { (0 ..< width).forEach(fill) }
-            initialised = n * width
+            return column
         }
-        var design = Matrix(rows: n, columns: width, values: values)
+        var columns = n * terms.count >= 1 << 16 ? mapConcurrently(count: terms.count, make) : terms.indices.map(make)
         try Interruption.check()
-        let low = lowParts && settings.scale == .none ? productLowParts(&design, base: base, features: features, firstColumn: first) : nil
-        rescale(&design, firstColumn: first)
-        return ModelInputs(design: design, features: features, usable: usable, designLowParts: low)
+        let low = lowParts && settings.scale == .none ? productLowParts(&columns, base: base, features: features) : nil
+        if onesColumn { columns.insert([Double](repeating: 1, count: n), at: 0) }
+        let design = rescaled(DesignColumns(rows: n, columns: columns), firstColumn: onesColumn ? 1 : 0)
+        return ModelInputs(designColumns: design, features: features, usable: usable,
+                           designLowParts: low.map { low in Matrix(rows: n, columns: (onesColumn ? [[Double](repeating: 0, count: n)] : []) + low) })
     }
 
     /// Re-forms each term that multiplies two or more numeric values in double-double: the
-    /// design keeps the nearest double, the returned matrix the remainder (nil when no term
-    /// has one). Indicator factors multiply exactly and are applied to both parts.
-    private func productLowParts(_ design: inout Matrix, base: [BaseColumn], features: [PreparedFeature], firstColumn: Int) -> Matrix? {
-        let n = design.rows
-        var low: Matrix?
+    /// term's column keeps the nearest double, the returned columns (one per term) the
+    /// remainder (nil when no term has one). Indicator factors multiply exactly and are applied
+    /// to both parts.
+    private func productLowParts(_ columns: inout [[Double]], base: [BaseColumn], features: [PreparedFeature]) -> [[Double]]? {
+        var low: [[Double]]?
         for (index, term) in terms.enumerated() {
             let numeric = term.compactMap { factor -> [Double]? in
                 if case .numbers(let values) = features[base[factor].feature] { return values }
@@ -363,12 +350,11 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             var (hi, lo) = ColumnProduct.of(numeric)
             for factor in term where base[factor].level != nil {
                 guard case .levels(let levels, _) = features[base[factor].feature] else { continue }
-                for i in 0 ..< n where levels[i] != base[factor].level { (hi[i], lo[i]) = (0, 0) }
+                for i in hi.indices where levels[i] != base[factor].level { (hi[i], lo[i]) = (0, 0) }
             }
-            let j = index + firstColumn
-            design.values.replaceSubrange(j * n ..< (j + 1) * n, with: hi)
-            if low == nil { low = Matrix(rows: n, columns: design.columns) }
-            low?.values.replaceSubrange(j * n ..< (j + 1) * n, with: lo)
+            columns[index] = hi
+            if low == nil { low = [[Double]](repeating: [Double](repeating: 0, count: hi.count), count: terms.count) }
+            low?[index] = lo
         }
         return low
     }

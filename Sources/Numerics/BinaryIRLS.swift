@@ -14,7 +14,8 @@ struct BinaryIRLS {
         let unscaledCovariance: Matrix
     }
 
-    let x: Matrix
+    /// The design's columns, read where they lie.
+    let x: ColumnPointers
     let y: [Double]
     let epsilon: Double
     let maxIterations: Int
@@ -38,7 +39,7 @@ struct BinaryIRLS {
     let wantsFinalInformation: Bool
 
     /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ.
-    init(_ x: Matrix, _ y: [Double], epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
+    init(_ x: ColumnPointers, _ y: [Double], epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
         self.x = x
         self.y = y
         self.epsilon = epsilon
@@ -79,13 +80,16 @@ struct BinaryIRLS {
                 roots[i] = weight.squareRoot()
                 response[i] = (eta[i] + residual) * roots[i]
             }
-            var scaled = x.values
-            for j in 0 ..< x.columns { for i in 0 ..< n { scaled[j * n + i] *= roots[i] } }
-            let fit = try QRLeastSquares.fit(Matrix(rows: n, columns: x.columns, values: scaled), response,
+            var scaled = [Double](repeating: 0, count: n * x.count)
+            for j in 0 ..< x.count {
+                let column = x[j, from: 0]
+                for i in 0 ..< n { scaled[j * n + i] = column[i] * roots[i] }
+            }
+            let fit = try QRLeastSquares.fit(Matrix(rows: n, columns: x.count, values: scaled), response,
                                              tolerance: min(1e-7, epsilon / 1000))
             let step = WeightedStep(coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
                                     rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
-            let next = product(x, step.coefficients)
+            let next = x.product(step.coefficients)
             let (nextMu, nextDerivative) = Binomial.fittedValues(next)
             advance(to: step, eta: next, mu: nextMu, derivative: nextDerivative, deviance: Binomial.deviance(y, nextMu))
         }
@@ -101,7 +105,7 @@ struct BinaryIRLS {
     /// leaving the state as it was, when the equilibrated XᵀWX has a reciprocal condition
     /// number below 1e-8 (the QR goes on from there).
     mutating func iterateByNormalEquations() throws {
-        let p = x.columns
+        let p = x.count
         var gram = try gramAtCurrentState()
         while !isFinished {
             try Interruption.check()
@@ -130,11 +134,11 @@ struct BinaryIRLS {
     /// working residual once η = X b).
     private func gramAtCurrentState() throws -> Matrix {
         guard let (eta, mu, derivative) = rowValues else { return try gramAtStart() }
-        var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
-        _ = try accumulator.addRows(of: x) { block, roots, response in
+        var accumulator = WeightedGramAccumulator(columns: x.count, extraColumn: true)
+        _ = try accumulator.addRows(of: x) { block, weights, response in
             for (k, i) in block.enumerated() {
                 let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
-                roots[k] = weight.squareRoot()
+                weights[k] = weight
                 response![k] = step == nil ? eta[i] + residual : residual
             }
         }
@@ -149,7 +153,7 @@ struct BinaryIRLS {
     private func gramAtStart() throws -> Matrix {
         let response = start.enumerated().map { y, value in value.eta + Binomial.working(Double(y), value.mu, value.derivative).residual }
         let gram = try GramFactor.augmentedGram(x, y.map { $0 == 1 ? response[1] : response[0] })
-        return Matrix(rows: x.columns + 1, columns: x.columns + 1, values: gram.map { $0 * (3.0 / 16) })
+        return Matrix(rows: x.count + 1, columns: x.count + 1, values: gram.map { $0 * (3.0 / 16) })
     }
 
     /// Takes a step and applies glm's stopping rule |dev − dev_old| / (|dev| + 0.1) < ε.
@@ -166,38 +170,34 @@ struct BinaryIRLS {
     /// working residuals.
     private func passAt(_ b: [Double], withGram: Bool) throws
         -> (eta: [Double], mu: [Double], derivative: [Double], deviance: Double, gram: Matrix?) {
-        let n = x.rows, p = x.columns, blockRows = WeightedGramAccumulator.blockRows
+        let n = x.rows, p = x.count, blockRows = WeightedGramAccumulator.blockRows
         var eta = [Double](repeating: 0, count: n), mu = eta, derivative = eta
-        var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true, rows: n) : nil
+        var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true) : nil
         let deviances = try eta.withUnsafeMutableBufferPointer { etaOut in
             try mu.withUnsafeMutableBufferPointer { muOut in
                 try derivative.withUnsafeMutableBufferPointer { derivativeOut in
-                    try x.values.withUnsafeBufferPointer { xs in
-                        let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
-                        // Fills the block's rows of η, μ, μ′ and, given buffers, √W and r; returns its deviance.
-                        let evaluate = { (block: Range<Int>, roots: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
-                            // η for the block, column by column while the block is in cache.
-                            for j in 0 ..< p {
-                                let column = xs.baseAddress! + j * n, coefficient = b[j]
-                                for i in block { etaOut[i] += column[i] * coefficient }
-                            }
-                            var deviance = 0.0
-                            for (k, i) in block.enumerated() {
-                                let (m, d) = Binomial.fittedValue(etaOut[i])
-                                (muOut[i], derivativeOut[i]) = (m, d)
-                                deviance += Binomial.devianceTerm(y[i], m)
-                                guard let roots, let residuals else { continue }
-                                let (weight, residual) = Binomial.working(y[i], m, d)
-                                roots[k] = weight.squareRoot()
-                                residuals[k] = residual
-                            }
-                            return deviance
+                    let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
+                    // Fills the block's rows of η, μ, μ′ and, given buffers, W and r; returns its deviance.
+                    let evaluate = { (block: Range<Int>, weights: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
+                        // η for the block, column by column while the block is in cache.
+                        for j in 0 ..< p {
+                            let column = x[j, from: 0], coefficient = b[j]
+                            for i in block { etaOut[i] += column[i] * coefficient }
                         }
-                        if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
-                        try Interruption.check()
-                        return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
-                            evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
+                        var deviance = 0.0
+                        for (k, i) in block.enumerated() {
+                            let (m, d) = Binomial.fittedValue(etaOut[i])
+                            (muOut[i], derivativeOut[i]) = (m, d)
+                            deviance += Binomial.devianceTerm(y[i], m)
+                            guard let weights, let residuals else { continue }
+                            (weights[k], residuals[k]) = Binomial.working(y[i], m, d)
                         }
+                        return deviance
+                    }
+                    if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
+                    try Interruption.check()
+                    return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
+                        evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
                     }
                 }
             }

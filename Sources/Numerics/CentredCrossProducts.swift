@@ -82,7 +82,8 @@ struct CentredCrossProducts {
                             for i in 0 ..< m { column[i] = source[i] - mean }
                             part.means[j] = mean
                         }
-                        msh_gram_add(block, m, m, size, &part.gram, size)
+                        let columns = (0 ..< size).map { Optional(UnsafePointer(block + $0 * m)) }
+                        msh_gram_add(columns, nil, m, size, &part.gram, size)
                         total.merge(part, width: width, centred: centred)
                     }
                     return total

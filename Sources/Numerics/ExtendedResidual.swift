@@ -42,7 +42,7 @@ struct ExtendedResidual {
     /// Rows per pass over the columns: a chunk of X stays in cache between the residual and the gradient.
     static let chunkRows = 2048
 
-    init(_ x: Matrix, plus lowParts: DesignLowParts? = nil, _ y: [Double], kept: [Int], coefficients b: [DoubleDouble],
+    init(_ x: ColumnPointers, plus lowParts: DesignLowParts? = nil, _ y: [Double], kept: [Int], coefficients b: [DoubleDouble],
          gradient withGradient: Bool, lowCrossProducts withCrossProducts: Bool = false) throws {
         precondition(withGradient || !withCrossProducts, "xᵀL is accumulated in the gradient's pass")
         let n = x.rows, k = kept.count
@@ -53,35 +53,33 @@ struct ExtendedResidual {
         var high = y, low = [Double](repeating: 0, count: n)
         let segments = RowSegments(rows: n, minimumRows: 8 * Self.chunkRows)
         var partials = [DoubleDouble](repeating: .zero, count: segments.count * stride)
-        x.values.withUnsafeBufferPointer { x in
-            (lowParts?.matrix.values ?? []).withUnsafeBufferPointer { lowParts in
-                high.withUnsafeMutableBufferPointer { high in
-                    low.withUnsafeMutableBufferPointer { low in
-                        partials.withUnsafeMutableBufferPointer { partials in
-                            // Each segment writes only its own rows of high and low, and its own partial sums.
-                            nonisolated(unsafe) let (x, high, low) = (x.baseAddress!, high.baseAddress!, low.baseAddress!)
-                            nonisolated(unsafe) let (lowParts, partials) = (lowParts.baseAddress, partials.baseAddress!)
-                            segments.forEach { segment, rows in
-                                let gradient = partials + segment * stride, cross = gradient + k
-                                for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Self.chunkRows) {
-                                    if Interruption.isRequested { return }
-                                    let m = min(Self.chunkRows, rows.upperBound - start)
-                                    let h = high + start, l = low + start
-                                    func lowColumn(_ j: Int) -> UnsafePointer<Double> { lowParts! + j * n + start }
-                                    for (position, j) in kept.enumerated() {
-                                        Self.subtract(x + j * n + start, times: b[position], from: h, l, count: m)
-                                    }
-                                    for (position, j) in lowKept { Self.subtract(lowColumn(j), times: b[position].hi, from: l, count: m) }
-                                    guard withGradient else { continue }
-                                    for (position, j) in kept.enumerated() {
-                                        gradient[position] += Self.dot(x + j * n + start, h, l, count: m)
-                                    }
-                                    for (position, j) in lowKept { gradient[position] += DoubleDouble(Self.dot(lowColumn(j), h, count: m)) }
-                                    guard crossSize > 0 else { continue }
-                                    let keptColumns = kept.map { x + $0 * n + start }
-                                    for (position, j) in lowKept {
-                                        Self.addDots(of: keptColumns, with: lowColumn(j), count: m, to: cross + position * k)
-                                    }
+        (lowParts?.matrix.values ?? []).withUnsafeBufferPointer { lowParts in
+            high.withUnsafeMutableBufferPointer { high in
+                low.withUnsafeMutableBufferPointer { low in
+                    partials.withUnsafeMutableBufferPointer { partials in
+                        // Each segment writes only its own rows of high and low, and its own partial sums.
+                        nonisolated(unsafe) let (high, low) = (high.baseAddress!, low.baseAddress!)
+                        nonisolated(unsafe) let (lowParts, partials) = (lowParts.baseAddress, partials.baseAddress!)
+                        segments.forEach { segment, rows in
+                            let gradient = partials + segment * stride, cross = gradient + k
+                            for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: Self.chunkRows) {
+                                if Interruption.isRequested { return }
+                                let m = min(Self.chunkRows, rows.upperBound - start)
+                                let h = high + start, l = low + start
+                                func lowColumn(_ j: Int) -> UnsafePointer<Double> { lowParts! + j * n + start }
+                                for (position, j) in kept.enumerated() {
+                                    Self.subtract(x[j, from: start], times: b[position], from: h, l, count: m)
+                                }
+                                for (position, j) in lowKept { Self.subtract(lowColumn(j), times: b[position].hi, from: l, count: m) }
+                                guard withGradient else { continue }
+                                for (position, j) in kept.enumerated() {
+                                    gradient[position] += Self.dot(x[j, from: start], h, l, count: m)
+                                }
+                                for (position, j) in lowKept { gradient[position] += DoubleDouble(Self.dot(lowColumn(j), h, count: m)) }
+                                guard crossSize > 0 else { continue }
+                                let keptColumns = kept.map { x[$0, from: start] }
+                                for (position, j) in lowKept {
+                                    Self.addDots(of: keptColumns, with: lowColumn(j), count: m, to: cross + position * k)
                                 }
                             }
                         }
@@ -191,12 +189,18 @@ struct ExtendedResidual {
     /// The residuals after the coefficients of `columns` change by `change`: y − X(b + δ) =
     /// (y − X b) − X δ, the small X δ in double by one matrix–vector product (x's low parts
     /// would change it by ε of itself, below its rounding).
-    func rounded(subtracting change: [DoubleDouble], columns: [Int], of x: Matrix) -> [Double] {
-        var delta = [Double](repeating: 0, count: x.columns)
-        for (position, column) in columns.enumerated() { delta[column] = change[position].double }
+    func rounded(subtracting change: [DoubleDouble], columns: [Int], of x: ColumnPointers) -> [Double] {
         var result = rounded
-        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(x.rows), Int32(x.columns), -1, x.values, Int32(x.rows),
-                    delta, 1, 1, &result, 1)
+        let segments = RowSegments(rows: x.rows, minimumRows: 8 * Self.chunkRows)
+        result.withUnsafeMutableBufferPointer { result in
+            nonisolated(unsafe) let result = result.baseAddress!
+            segments.forEach { _, rows in
+                for (position, column) in columns.enumerated() {
+                    let delta = change[position].double, values = x[column, from: 0]
+                    for i in rows { result[i] -= values[i] * delta }
+                }
+            }
+        }
         return result
     }
 }

@@ -32,8 +32,8 @@ struct GramFactor: LeastSquaresFactor {
     private let xty: [Double]
 
     /// Nil when XᵀX is too ill-conditioned (or not finite: squares that overflow).
-    init?(_ x: Matrix, _ y: [Double]) throws {
-        let p = x.columns
+    init?(_ x: ColumnPointers, _ y: [Double]) throws {
+        let p = x.count
         let gram = try Self.augmentedGram(x, y)
         var xtx = Matrix(rows: p, columns: p)
         for j in 0 ..< p { for i in 0 ..< p { xtx[i, j] = gram[j * (p + 1) + i] } }
@@ -69,13 +69,10 @@ struct GramFactor: LeastSquaresFactor {
     /// [X y]ᵀ[X y], (p+1) × (p+1) column-major, both triangles filled: the weighted Gram
     /// matrix with unit weights (its blocks go through the cache once, and its kernel is several
     /// times as fast as dsyrk on a few dozen columns). Throws only when interrupted.
-    static func augmentedGram(_ x: Matrix, _ y: [Double]) throws -> [Double] {
-        var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: true, rows: x.rows)
-        _ = try accumulator.addRows(of: x) { block, roots, extra in
-            for (k, i) in block.enumerated() {
-                roots[k] = 1
-                extra![k] = y[i]
-            }
+    static func augmentedGram(_ x: ColumnPointers, _ y: [Double]) throws -> [Double] {
+        var accumulator = WeightedGramAccumulator(columns: x.count, extraColumn: true, unitWeights: true)
+        _ = try accumulator.addRows(of: x) { block, _, extra in
+            for (k, i) in block.enumerated() { extra![k] = y[i] }
         }
         return accumulator.result.values
     }

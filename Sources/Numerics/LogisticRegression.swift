@@ -78,20 +78,42 @@ public enum LogisticRegression {
                                  epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations,
                                  wantsInformation: Bool = false) throws -> BinaryFit {
         try fitBinary(x, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
-                      normalEquationsFromWork: 33_554_432, wantsInformation: wantsInformation)
+                      normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation)
     }
+
+    /// `fitBinary` of a design held as columns, read where they lie.
+    public static func fitBinary(_ x: DesignColumns, _ y: [Double], hasIntercept: Bool,
+                                 epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations,
+                                 wantsInformation: Bool = false) throws -> BinaryFit {
+        try x.withPointers {
+            try fitBinary($0, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
+                          normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation)
+        }
+    }
+
+    /// Rows × columns² from which the steps are by normal equations.
+    static let normalEquationsWork = 33_554_432.0
 
     /// `fitBinary` solving by normal equations once rows × columns² reaches the given work
     /// (tests lower it to check that path against R on small data).
     static func fitBinary(_ x: Matrix, _ y: [Double], hasIntercept: Bool, epsilon: Double, maxIterations: Int,
                           normalEquationsFromWork: Double, wantsInformation: Bool = false) throws -> BinaryFit {
-        try validateBinary(x, y)
+        try x.withColumnPointers {
+            try fitBinary($0, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
+                          normalEquationsFromWork: normalEquationsFromWork, wantsInformation: wantsInformation)
+        }
+    }
+
+    static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, epsilon: Double, maxIterations: Int,
+                          normalEquationsFromWork: Double, wantsInformation: Bool) throws -> BinaryFit {
+        try validateBinary(rows: x.rows, y)
+        try validateFinite(x)
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
         let n = x.rows
         try Interruption.check()  // the checks and the start are passes over every row
         var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations, wantsFinalInformation: wantsInformation)
         try Interruption.check()
-        if Double(n) * Double(x.columns * x.columns) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
+        if Double(n) * Double(x.count * x.count) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
         try irls.iterateByQR()
         let last = irls.step!
         let reported = zip(last.coefficients, last.aliased).map { $1 ? .nan : $0 }
@@ -121,15 +143,26 @@ public enum LogisticRegression {
     // MARK: - Shared by the engines
 
     static func validateBinary(_ x: Matrix, _ y: [Double]) throws {
-        precondition(y.count == x.rows, "y must have one value per row of X")
-        guard x.rows > 0 else { throw ModelshError.data("logistic regression needs at least one row") }
-        guard y.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw ModelshError.data("a binary logistic response must be 0 or 1") }
+        try validateBinary(rows: x.rows, y)
         try validateFinite(x)
     }
 
-    static func validateFinite(_ x: Matrix) throws {
-        guard LargeBuffers.allFinite(x.values[...]) else { throw ModelshError.data("the design holds a missing or infinite value") }
+    /// A response of 0/1 values, one per row of a design of `rows` rows.
+    private static func validateBinary(rows: Int, _ y: [Double]) throws {
+        precondition(y.count == rows, "y must have one value per row of X")
+        guard rows > 0 else { throw ModelshError.data("logistic regression needs at least one row") }
+        guard y.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw ModelshError.data("a binary logistic response must be 0 or 1") }
     }
+
+    static func validateFinite(_ x: Matrix) throws {
+        guard LargeBuffers.allFinite(x.values[...]) else { throw nonFiniteDesign }
+    }
+
+    private static func validateFinite(_ x: ColumnPointers) throws {
+        for column in x.columns where !LargeBuffers.allFinite(UnsafeBufferPointer(start: column, count: x.rows)) { throw nonFiniteDesign }
+    }
+
+    private static var nonFiniteDesign: ModelshError { .data("the design holds a missing or infinite value") }
 
     /// √(diagonal) of a covariance matrix.
     static func diagonalRoots(_ covariance: Matrix) -> [Double] {

@@ -90,25 +90,39 @@ public enum QRLeastSquares {
     /// the fit of x. Low parts of another shape than x's are a programming error (precondition).
     public static func fit(_ x: Matrix, _ y: [Double], lowParts: Matrix? = nil,
                            tolerance: Double = defaultTolerance) throws -> LeastSquaresFit {
+        try x.withColumnPointers { try fit($0, contiguous: { x }, y, lowParts: lowParts, tolerance: tolerance) }
+    }
+
+    /// `fit` of a design held as columns: the passes over a tall one read its columns where
+    /// they lie, and only the routes that factor X itself (a design that is not tall, or whose
+    /// Gram matrix is ill-conditioned) make it contiguous.
+    public static func fit(_ x: DesignColumns, _ y: [Double], lowParts: Matrix? = nil,
+                           tolerance: Double = defaultTolerance) throws -> LeastSquaresFit {
+        try x.withPointers { try fit($0, contiguous: { x.matrix }, y, lowParts: lowParts, tolerance: tolerance) }
+    }
+
+    /// `fit` of the columns `x`, which `contiguous` gives as one matrix.
+    private static func fit(_ x: ColumnPointers, contiguous: () -> Matrix, _ y: [Double], lowParts: Matrix?,
+                            tolerance: Double) throws -> LeastSquaresFit {
         precondition(x.rows > 0 && y.count == x.rows, "y must have one value per row of X, and X at least one row")
-        precondition(lowParts.map { $0.rows == x.rows && $0.columns == x.columns } ?? true,
-                     "the low parts must have X's shape, \(x.rows) × \(x.columns), not \(lowParts!.rows) × \(lowParts!.columns)")
+        precondition(lowParts.map { $0.rows == x.rows && $0.columns == x.count } ?? true,
+                     "the low parts must have X's shape, \(x.rows) × \(x.count), not \(lowParts!.rows) × \(lowParts!.columns)")
         precondition(tolerance > 0, "the aliasing tolerance must be positive")
-        let n = x.rows, p = x.columns, low = DesignLowParts(lowParts)
+        let n = x.rows, p = x.count, low = DesignLowParts(lowParts)
         let extended = affordsExtended(rows: n, columns: p), reduces = !extended && n > 2 * (p + 1)
         let factor: any LeastSquaresFactor
         var scatterTriangle: [Double]?
         if reduces, tolerance <= GramFactor.largestTolerance, let gram = try GramFactor(x, y) {
             factor = gram
         } else if reduces {
-            let triangle = try TallSkinnyQR.triangularFactor(x, appending: y)
+            let triangle = try TallSkinnyQR.triangularFactor(contiguous(), appending: y)
             scatterTriangle = triangle
             factor = try triangle.withUnsafeBufferPointer { r in
                 try factorise(UnsafeBufferPointer(rebasing: r[0 ..< (p + 1) * p]), rows: p + 1, columns: p,
                               y: UnsafeBufferPointer(rebasing: r[(p + 1) * p ..< (p + 1) * (p + 1)]), tolerance: tolerance)
             }
         } else {
-            factor = try x.values.withUnsafeBufferPointer { x in
+            factor = try contiguous().values.withUnsafeBufferPointer { x in
                 try y.withUnsafeBufferPointer { y in
                     try factorise(x, low: low?.matrix.values, rows: n, columns: p, y: y, tolerance: tolerance)
                 }
@@ -164,7 +178,7 @@ public enum QRLeastSquares {
     /// The factor, and so `covariance`, is of x alone; with low parts L, the first pass also
     /// accumulates xᵀL and `covariance` becomes (XᵀX)⁻¹ of X = x + L (see `inverseGram`).
     private static func refine(_ b: inout [DoubleDouble], covariance: inout Matrix, factor: any LeastSquaresFactor,
-                               x: Matrix, plus low: DesignLowParts?, y: [Double]) throws -> [Double] {
+                               x: ColumnPointers, plus low: DesignLowParts?, y: [Double]) throws -> [Double] {
         let kept = factor.kept, norms = factor.keptNorms
         let bound = Double(kept.count) * kept.indices.reduce(0) { $0 + norms[$1] * norms[$1] * covariance[$1, $1] } * .ulpOfOne
         // A correction's size relative to each coefficient, or to ε times the largest for one near zero.

@@ -4,66 +4,59 @@ import Diagnostics
 import Dispatch
 
 /// Xᵀ diag(w) X for weights w ≥ 0 (the upper triangle only, half the flops of a general
-/// product), accumulated by chunks of up to 65,536 rows. A chunk's rows are scaled by √w into a
-/// buffer in blocks of 4,096 rows on all cores, each block's product taken by CKernels' Gram
-/// kernel in the same thread (for a few dozen columns, 2.4 times as fast as dsyrk, which
-/// packs its operands twice), and the blocks' products added in block order. A caller computes each block's weights as the block is
-/// scaled, so a pass that also needs per-row results (IRLS) reads X once. With an extra
-/// column v the result is the Gram matrix of [X v], whose last column holds Xᵀ diag(w) v.
+/// product), accumulated by chunks of up to 65,536 rows for Ctrl-C. A chunk's blocks of
+/// `blockRows` rows go on all cores, each block's product taken by CKernels' Gram kernel in
+/// the same thread, reading X where it lies and weighing its rows as it loads them (for a few
+/// dozen columns, 2.4 times as fast as dsyrk, which packs its operands twice); the blocks'
+/// products are added in block order. A caller computes each block's weights just before its
+/// product, so a pass that also needs per-row results (IRLS) finds the block's rows in cache.
+/// With an extra column v the result is the Gram matrix of [X v], whose last column holds
+/// Xᵀ diag(w) v.
 ///
-/// Cost: n p² flops for n rows and p columns; memory for one chunk of scaled rows.
+/// Cost: n p² flops for n rows and p columns; memory for a block's weights and extra values.
 struct WeightedGramAccumulator {
     static let blockRows = 4096
     static let chunkRows = 1 << 16
 
     /// Columns of the result: X's, plus one for the extra column.
     let size: Int
-    /// `size` rounded up to the Gram kernel's multiple of four. What the buffer's last columns
-    /// hold enters only the products with them, which are not kept.
+    /// `size` rounded up to the Gram kernel's multiple of four; the padding repeats the last
+    /// column, and its products are not kept.
     private let paddedSize: Int
     private var upper: [Double]
-    private var buffer: [Double]
+    /// Every weight is 1 (`weigh` leaves them): the kernel then skips the weighing.
+    private let unitWeights: Bool
 
-    init(columns: Int, extraColumn: Bool, rows: Int) {
+    init(columns: Int, extraColumn: Bool, unitWeights: Bool = false) {
         size = columns + (extraColumn ? 1 : 0)
+        self.unitWeights = unitWeights
         paddedSize = (size + 3) / 4 * 4
         upper = [Double](repeating: 0, count: size * size)
-        buffer = [Double](repeating: 0, count: min(rows, Self.chunkRows) * paddedSize)
     }
 
-    /// Adds the rows `chunk` (at most `chunkRows`) of X. For each block of them, on any
-    /// thread, `weigh(block, roots, extra)` fills roots[k] = √w and (with an extra column)
+    /// Adds the rows `chunk` of X. For each block of them, on any thread,
+    /// `weigh(block, weights, extra)` fills weights[k] = w (unless `unitWeights`) and (with an extra column)
     /// extra[k] = v for row block.lowerBound + k, and may write per-row results of its own for
     /// those rows; what it returns comes back in block order.
-    private mutating func add<T>(_ x: Matrix, rows chunk: Range<Int>,
+    private mutating func add<T>(_ x: ColumnPointers, rows chunk: Range<Int>,
                                  weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) -> [T] {
-        let n = x.rows, count = chunk.count, columns = x.columns, hasExtra = size > columns, paddedSize = paddedSize
-        precondition(count <= Self.chunkRows && count * paddedSize <= buffer.count, "a chunk of at most chunkRows rows")
-        let blocks = (count + Self.blockRows - 1) / Self.blockRows
-        let results = x.values.withUnsafeBufferPointer { xs in
-            buffer.withUnsafeMutableBufferPointer { scaled in
-                mapConcurrently(count: blocks) { index -> (T, [Double]) in
-                    let offset = index * Self.blockRows, rows = min(Self.blockRows, count - offset)
-                    let start = chunk.lowerBound + offset
-                    var roots = [Double](repeating: 0, count: rows), extra = roots
-                    let result = roots.withUnsafeMutableBufferPointer { r in
-                        extra.withUnsafeMutableBufferPointer { e in
-                            weigh(start ..< start + rows, r.baseAddress!, hasExtra ? e.baseAddress! : nil)
-                        }
-                    }
-                    for j in 0 ..< columns {
-                        let source = xs.baseAddress! + j * n + start, target = scaled.baseAddress! + j * count + offset
-                        for k in 0 ..< rows { target[k] = source[k] * roots[k] }
-                    }
-                    if hasExtra {
-                        let target = scaled.baseAddress! + columns * count + offset
-                        for k in 0 ..< rows { target[k] = extra[k] * roots[k] }
-                    }
-                    var product = [Double](repeating: 0, count: paddedSize * paddedSize)
-                    msh_gram_add(scaled.baseAddress! + offset, count, rows, paddedSize, &product, paddedSize)
-                    return (result, product)
+        let columns = x.count, hasExtra = size > columns, paddedSize = paddedSize, unitWeights = unitWeights
+        let blocks = size == 0 ? 0 : (chunk.count + Self.blockRows - 1) / Self.blockRows
+        let results = mapConcurrently(count: blocks) { index -> (T, [Double]) in
+            let start = chunk.lowerBound + index * Self.blockRows, rows = min(Self.blockRows, chunk.upperBound - start)
+            var weights = [Double](repeating: 0, count: rows), extra = [Double](repeating: 0, count: hasExtra ? rows : 0)
+            var product = [Double](repeating: 0, count: paddedSize * paddedSize)
+            let result = weights.withUnsafeMutableBufferPointer { w in
+                extra.withUnsafeMutableBufferPointer { e in
+                    let result = weigh(start ..< start + rows, w.baseAddress!, hasExtra ? e.baseAddress! : nil)
+                    var pointers = (0 ..< columns).map { Optional(x[$0, from: start]) }
+                    if hasExtra { pointers.append(UnsafePointer(e.baseAddress!)) }
+                    pointers += repeatElement(pointers[pointers.count - 1], count: paddedSize - pointers.count)
+                    pointers.withUnsafeBufferPointer { msh_gram_add($0.baseAddress!, unitWeights ? nil : w.baseAddress!, rows, paddedSize, &product, paddedSize) }
+                    return result
                 }
             }
+            return (result, product)
         }
         for (_, product) in results {
             for j in 0 ..< size { for i in 0 ... j { upper[j * size + i] += product[j * paddedSize + i] } }
@@ -73,7 +66,7 @@ struct WeightedGramAccumulator {
 
     /// Adds every row of X, chunk by chunk, checking for Ctrl-C between chunks; `weigh` as for
     /// `add`, its results in row order.
-    mutating func addRows<T>(of x: Matrix,
+    mutating func addRows<T>(of x: ColumnPointers,
                              weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) throws -> [T] {
         var results: [T] = []
         for start in stride(from: 0, to: x.rows, by: Self.chunkRows) {
@@ -94,9 +87,11 @@ struct WeightedGramAccumulator {
 /// Xᵀ diag(w) X for weights w ≥ 0.
 func weightedGram(_ x: Matrix, weights: [Double]) throws -> Matrix {
     precondition(weights.count == x.rows, "one weight per row")
-    var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: false, rows: x.rows)
-    _ = try accumulator.addRows(of: x) { block, roots, _ in
-        for (k, i) in block.enumerated() { roots[k] = weights[i].squareRoot() }
+    var accumulator = WeightedGramAccumulator(columns: x.columns, extraColumn: false)
+    _ = try x.withColumnPointers { x in
+        try accumulator.addRows(of: x) { block, blockWeights, _ in
+            for (k, i) in block.enumerated() { blockWeights[k] = weights[i] }
+        }
     }
     return accumulator.result
 }

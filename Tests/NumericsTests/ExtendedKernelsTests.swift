@@ -74,9 +74,11 @@ final class WeightedGramTests: XCTestCase {
                 let x = Matrix(rows: rows, columns: columns, values: (0 ..< rows * columns).map { _ in value() })
                 let weights = (0 ..< rows).map { _ in 1 + value() }
                 let extra = (0 ..< rows).map { _ in value() }
-                var accumulator = WeightedGramAccumulator(columns: columns, extraColumn: true, rows: rows)
-                _ = try accumulator.addRows(of: x) { block, roots, response in
-                    for (k, i) in block.enumerated() { roots[k] = weights[i].squareRoot(); response![k] = extra[i] }
+                var accumulator = WeightedGramAccumulator(columns: columns, extraColumn: true)
+                _ = try x.withColumnPointers { x in
+                    try accumulator.addRows(of: x) { block, blockWeights, response in
+                        for (k, i) in block.enumerated() { blockWeights[k] = weights[i]; response![k] = extra[i] }
+                    }
                 }
                 let plain = try weightedGram(x, weights: weights), augmented = accumulator.result
                 let size = columns + 1

@@ -19,12 +19,12 @@ void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, 
 /// the rows after the last whole group of four.
 void msh_dd_dot(const double *column, const double *h, const double *l, long count, double sums[5], double errors[5]);
 
-/// gram[a + b * size] += Σ_k s[k + a * leading] · s[k + b * leading] for a ≤ b < columns: the
-/// upper triangle (with the diagonal) of SᵀS for the rows × columns matrix S, column-major with
-/// leading dimension `leading`, added to `gram` (size × size, column-major). `columns` must be
-/// a multiple of 4: pad S with columns of any values, whose entries are computed too and leave
-/// the others as they are; `size` ≥ columns.
-void msh_gram_add(const double *s, long leading, long rows, long columns, double *gram, long size);
+/// gram[a + b * size] += Σ_k w[k] · x_a[k] · x_b[k] for a ≤ b < count, x_j = columns[j] (each
+/// `rows` values) and w = weights, or 1 for every row when weights is NULL: the upper triangle
+/// (with the diagonal) of Xᵀ diag(w) X added to `gram` (size × size, column-major). `count`
+/// must be a multiple of 4: pad with any columns (a pointer repeated will do), whose entries
+/// are computed too and leave the others as they are; `size` ≥ count.
+void msh_gram_add(const double *const *columns, const double *weights, long rows, long count, double *gram, long size);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
