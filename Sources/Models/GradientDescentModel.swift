@@ -108,7 +108,7 @@ public struct GradientDescentState: LearnedState {
     public let observations: Int
 
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
-        let z = LinearPredictor.apply(inputs.design, intercept: intercept, slopes: coefficients)
+        let z = LinearPredictor.apply(inputs.designColumns, intercept: intercept, slopes: coefficients)
         guard lossIsLogistic else { return .values(z) }
         var probabilities = Matrix(rows: z.count, columns: 2)
         for (row, value) in z.enumerated() {

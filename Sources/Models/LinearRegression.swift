@@ -52,7 +52,7 @@ public enum LinearRegression: Learner {
         /// R's predict.lm does (they are combinations of the other terms in training data).
         public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
             let slopes = zip(estimates, aliased).map { $1 ? 0 : $0 }
-            return .values(LinearPredictor.apply(inputs.design, intercept: hasIntercept ? slopes[0] : 0,
+            return .values(LinearPredictor.apply(inputs.designColumns, intercept: hasIntercept ? slopes[0] : 0,
                                                  slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0))))
         }
 
@@ -112,16 +112,11 @@ public enum LinearRegression: Learner {
     }
 }
 
-/// The linear predictor b + Xw that every linear kind predicts with (or passes through a link).
+/// The linear predictor b + Xw that every linear kind predicts with (or passes through a link),
+/// reading the design's columns where they lie.
 enum LinearPredictor {
-    static func apply(_ design: Matrix, intercept: Double, slopes: [Double]) -> [Double] {
-        var result = [Double](repeating: intercept, count: design.rows)
-        let n = design.rows
-        for (j, slope) in slopes.enumerated() where slope != 0 {
-            let start = j * n
-            for i in 0 ..< n { result[i] += slope * design.values[start + i] }
-        }
-        return result
+    static func apply(_ design: DesignColumns, intercept: Double, slopes: [Double]) -> [Double] {
+        design.product(slopes, plus: intercept)
     }
 }
 

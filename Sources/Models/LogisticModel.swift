@@ -140,7 +140,7 @@ public struct LogisticState: LearnedState {
         var logits = [[Double]](repeating: [Double](repeating: 0, count: n), count: classCount)
         for (c, coefficients) in zip(modelledClasses, self.coefficients) {
             let slopes = zip(coefficients, aliased).map { $1 ? 0 : $0 }
-            logits[c] = LinearPredictor.apply(inputs.design, intercept: hasIntercept ? slopes[0] : 0, slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0)))
+            logits[c] = LinearPredictor.apply(inputs.designColumns, intercept: hasIntercept ? slopes[0] : 0, slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0)))
         }
         var probabilities = Matrix(rows: n, columns: classCount)
         for row in 0 ..< n {

@@ -24,7 +24,7 @@ public struct PenalisedLinearState: LearnedState {
     public var factor: ScatterFactor? = nil
 
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
-        .values(LinearPredictor.apply(inputs.design, intercept: intercept, slopes: coefficients))
+        .values(LinearPredictor.apply(inputs.designColumns, intercept: intercept, slopes: coefficients))
     }
 
     public func summary(of model: Model, options: SummaryOptions) -> Report {
@@ -97,7 +97,7 @@ enum PenalisedRegression {
 
     /// The state from a coordinate-descent fit on `problem`.
     static func state(_ fit: ElasticNetFit, _ problem: TrainingProblem) -> PenalisedLinearState {
-        let fitted = LinearPredictor.apply(problem.design, intercept: fit.intercept, slopes: fit.coefficients)
+        let fitted = LinearPredictor.apply(problem.designColumns, intercept: fit.intercept, slopes: fit.coefficients)
         return PenalisedLinearState(intercept: fit.intercept, coefficients: fit.coefficients,
                                     residualSumOfSquares: zip(problem.target, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) },
                                     totalSumOfSquares: totalSumOfSquares(problem), observations: problem.target.count,
@@ -146,7 +146,7 @@ public enum RidgeRegression: Learner {
     public static func encoding(_ parameters: Parameters) -> CategoricalEncoding { .indicators }
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> PenalisedLinearState {
-        let fit = try Ridge(alpha: parameters.alpha, fitIntercept: problem.hasIntercept).fit(problem.design, problem.target)
+        let fit = try Ridge(alpha: parameters.alpha, fitIntercept: problem.hasIntercept).fit(problem.designColumns, problem.target)
         // The solver's cross-products give the factor when well-conditioned; else a QR of the rows.
         let factor = try fit.factor ?? ScatterFactor(problem.design, problem.target, centred: problem.hasIntercept)
         return PenalisedLinearState(intercept: fit.intercept, coefficients: fit.coefficients, residualSumOfSquares: fit.residualSumOfSquares,

@@ -59,35 +59,38 @@ struct CentredCrossProducts {
     /// Throws `.data` when X or y holds a non-finite value, which shows up as a non-finite
     /// product, and `.interrupted` on Ctrl-C (checked once per block).
     init(_ x: Matrix, _ y: [Double], centred: Bool) throws {
-        let n = x.rows, p = x.columns, width = p + 1, size = (width + 3) / 4 * 4
+        self = try x.withColumnPointers { try CentredCrossProducts($0, y, centred: centred) }
+    }
+
+    /// As for a matrix, reading the columns where they lie.
+    init(_ x: ColumnPointers, _ y: [Double], centred: Bool) throws {
+        let n = x.rows, p = x.count, width = p + 1, size = (width + 3) / 4 * 4
         let blockRows = min(n, max(64, 65_536 / width))
         let segments = RowSegments(rows: n, minimumRows: 16 * blockRows)
-        let parts = x.values.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                nonisolated(unsafe) let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
-                return mapConcurrently(count: segments.count) { segment -> Moments in
-                    let rows = segments.ranges[segment]
-                    var total = Moments(size: size)
-                    // [X y] of a block, centred; the columns after y are padding the kernel reads.
-                    let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * size)
-                    defer { block.deallocate() }
-                    for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                        if Interruption.isRequested { break }
-                        let m = min(blockRows, rows.upperBound - start)
-                        var part = Moments(size: size)
-                        part.count = m
-                        for j in 0 ..< width {
-                            let source = j < p ? xs + j * n + start : ys + start, column = block + j * m
-                            let mean = centred ? (0 ..< m).reduce(0) { $0 + source[$1] } / Double(m) : 0
-                            for i in 0 ..< m { column[i] = source[i] - mean }
-                            part.means[j] = mean
-                        }
-                        let columns = (0 ..< size).map { Optional(UnsafePointer(block + $0 * m)) }
-                        msh_gram_add(columns, nil, m, size, &part.gram, size)
-                        total.merge(part, width: width, centred: centred)
+        let parts = y.withUnsafeBufferPointer { ys in
+            nonisolated(unsafe) let ys = ys.baseAddress!
+            return mapConcurrently(count: segments.count) { segment -> Moments in
+                let rows = segments.ranges[segment]
+                var total = Moments(size: size)
+                // [X y] of a block, centred; the columns after y are padding the kernel reads.
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * size)
+                defer { block.deallocate() }
+                for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                    if Interruption.isRequested { break }
+                    let m = min(blockRows, rows.upperBound - start)
+                    var part = Moments(size: size)
+                    part.count = m
+                    for j in 0 ..< width {
+                        let source = j < p ? x[j, from: start] : ys + start, column = block + j * m
+                        let mean = centred ? (0 ..< m).reduce(0) { $0 + source[$1] } / Double(m) : 0
+                        for i in 0 ..< m { column[i] = source[i] - mean }
+                        part.means[j] = mean
                     }
-                    return total
+                    let columns = (0 ..< size).map { Optional(UnsafePointer(block + $0 * m)) }
+                    msh_gram_add(columns, nil, m, size, &part.gram, size)
+                    total.merge(part, width: width, centred: centred)
                 }
+                return total
             }
         }
         try Interruption.check()
@@ -135,7 +138,11 @@ let nonFiniteDataError = ModelshError.data("X or y holds a value that is not fin
 /// Checks what every penalised solver needs of its input: y has one value per row (a caller's
 /// bug otherwise), and there is at least one row and one column (the user's data otherwise).
 func checkDesign(_ x: Matrix, _ y: [Double]) throws {
-    precondition(y.count == x.rows, "y must have one value per row of X")
-    guard x.rows > 0 else { throw ModelshError.data("there are no rows to fit") }
-    guard x.columns > 0 else { throw ModelshError.data("there are no predictor columns to fit") }
+    try checkDesign(rows: x.rows, columns: x.columns, y)
+}
+
+func checkDesign(rows: Int, columns: Int, _ y: [Double]) throws {
+    precondition(y.count == rows, "y must have one value per row of X")
+    guard rows > 0 else { throw ModelshError.data("there are no rows to fit") }
+    guard columns > 0 else { throw ModelshError.data("there are no predictor columns to fit") }
 }

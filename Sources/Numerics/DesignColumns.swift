@@ -40,6 +40,11 @@ public struct DesignColumns: Sendable {
         }
     }
 
+    /// intercept + X b (see `ColumnPointers.product`).
+    public func product(_ b: [Double], plus intercept: Double = 0) -> [Double] {
+        withPointers { $0.product(b, plus: intercept) }
+    }
+
     /// `body` given a pointer to each column, valid while it runs. (Each array's storage is
     /// native, never mutated through this value and kept alive for the call, so the address
     /// its `withUnsafeBufferPointer` gives stays its storage's; nesting a call per column
@@ -79,17 +84,20 @@ struct ColumnPointers: @unchecked Sendable {
     /// Column j from row `start`.
     subscript(j: Int, from start: Int) -> UnsafePointer<Double> { columns[j] + start }
 
-    /// X b, by blocks of rows on every core; each row's terms added in column order.
-    func product(_ b: [Double]) -> [Double] {
+    /// intercept + X b, by blocks of rows on every core; each row's terms added in column
+    /// order, those of zero coefficients left out.
+    func product(_ b: [Double], plus intercept: Double = 0) -> [Double] {
         precondition(b.count == count, "one coefficient per column")
         let blockRows = 4096
-        var result = [Double](repeating: 0, count: rows)
+        var result = [Double](repeating: intercept, count: rows)
         result.withUnsafeMutableBufferPointer { result in
             nonisolated(unsafe) let result = result.baseAddress!
             RowSegments(rows: rows, minimumRows: 16 * blockRows).forEach { _, segment in
                 for start in stride(from: segment.lowerBound, to: segment.upperBound, by: blockRows) {
                     let block = start ..< min(segment.upperBound, start + blockRows)
-                    for (column, coefficient) in zip(columns, b) { for i in block { result[i] += column[i] * coefficient } }
+                    for (column, coefficient) in zip(columns, b) where coefficient != 0 {
+                        for i in block { result[i] += column[i] * coefficient }
+                    }
                 }
             }
         }

@@ -56,13 +56,23 @@ public struct Ridge: Sendable {
     /// Throws `.usage` for a negative or non-finite α, `.data` for empty or non-finite input,
     /// `.interrupted` on Ctrl-C.
     public func fit(_ x: Matrix, _ y: [Double]) throws -> RidgeFit {
+        try x.withColumnPointers { try fit($0, contiguous: { x }, y) }
+    }
+
+    /// `fit` of a design held as columns: the cross-products and residuals read them where they
+    /// lie; only the SVD route (an ill-conditioned X) makes the matrix.
+    public func fit(_ x: DesignColumns, _ y: [Double]) throws -> RidgeFit {
+        try x.withPointers { try fit($0, contiguous: { x.matrix }, y) }
+    }
+
+    private func fit(_ x: ColumnPointers, contiguous: () -> Matrix, _ y: [Double]) throws -> RidgeFit {
         guard alpha >= 0, alpha.isFinite else {
             throw ModelshError.usage("alpha must be a finite number ≥ 0, not \(alpha)", argument: "alpha")
         }
-        try checkDesign(x, y)
+        try checkDesign(rows: x.rows, columns: x.count, y)
         let products = try CentredCrossProducts(x, y, centred: fitIntercept)
-        let solution = try solveByGram(products) ?? solveBySVD(x, y, products)
-        let intercept = fitIntercept ? products.yMean - cblas_ddot(Int32(x.columns), products.xMeans, 1, solution.coefficients, 1) : 0
+        let solution = try solveByGram(products) ?? solveBySVD(contiguous(), y, products)
+        let intercept = fitIntercept ? products.yMean - cblas_ddot(Int32(x.count), products.xMeans, 1, solution.coefficients, 1) : 0
         return RidgeFit(coefficients: solution.coefficients, intercept: intercept,
                         effectiveDegreesOfFreedom: solution.degreesOfFreedom,
                         residualSumOfSquares: residualSumOfSquares(x, y, solution.coefficients, intercept),
@@ -140,16 +150,6 @@ public struct Ridge: Sendable {
 }
 
 /// ‖y − Xw − b‖² from the residuals themselves: one dgemv pass over X.
-private func residualSumOfSquares(_ x: Matrix, _ y: [Double], _ coefficients: [Double], _ intercept: Double) -> Double {
-    var residuals = y
-    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(x.rows), Int32(x.columns), -1, x.values, Int32(x.rows),
-                coefficients, 1, 1, &residuals, 1)
-    return residuals.withUnsafeBufferPointer { r in
-        var sum = 0.0
-        for value in r {
-            let e = value - intercept
-            sum += e * e
-        }
-        return sum
-    }
+private func residualSumOfSquares(_ x: ColumnPointers, _ y: [Double], _ coefficients: [Double], _ intercept: Double) -> Double {
+    zip(y, x.product(coefficients, plus: intercept)).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
 }
