@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
         // Hot loops of the extended-precision least-squares refinement, with an FMA variant
         // chosen at run time (Swift code is built for a baseline CPU).
-        .target(name: "CKernels", path: "Sources/CKernels"),
+        // libmvec: glibc's vector exp and log (part of libc6-dev), for the IRLS rows.
+        .target(name: "CKernels", path: "Sources/CKernels", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
         .target(name: "CEditLine", dependencies: ["CInterrupt"], path: "Sources/CEditLine", linkerSettings: [.linkedLibrary("edit")]),
 
         .target(name: "Diagnostics", dependencies: ["CInterrupt"]),

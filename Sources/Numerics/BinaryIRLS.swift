@@ -1,3 +1,4 @@
+import CKernels
 import CLapack
 import Diagnostics
 
@@ -173,31 +174,24 @@ struct BinaryIRLS {
         let n = x.rows, p = x.count, blockRows = WeightedGramAccumulator.blockRows
         var eta = [Double](repeating: 0, count: n), mu = eta, derivative = eta
         var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true) : nil
-        let deviances = try eta.withUnsafeMutableBufferPointer { etaOut in
-            try mu.withUnsafeMutableBufferPointer { muOut in
-                try derivative.withUnsafeMutableBufferPointer { derivativeOut in
-                    let (etaOut, muOut, derivativeOut) = (etaOut, muOut, derivativeOut)
-                    // Fills the block's rows of η, μ, μ′ and, given buffers, W and r; returns its deviance.
-                    let evaluate = { (block: Range<Int>, weights: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
-                        // η for the block, column by column while the block is in cache.
-                        for j in 0 ..< p {
-                            let column = x[j, from: 0], coefficient = b[j]
-                            for i in block { etaOut[i] += column[i] * coefficient }
+        let deviances = try y.withUnsafeBufferPointer { ys in
+            try eta.withUnsafeMutableBufferPointer { etaOut in
+                try mu.withUnsafeMutableBufferPointer { muOut in
+                    try derivative.withUnsafeMutableBufferPointer { derivativeOut in
+                        let (ys, etaOut, muOut, derivativeOut) = (ys.baseAddress!, etaOut.baseAddress!, muOut.baseAddress!, derivativeOut.baseAddress!)
+                        // Fills the block's rows of η, μ, μ′ and, given buffers, W and r; returns its deviance.
+                        let evaluate = { (block: Range<Int>, weights: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
+                            // η for the block, then μ, μ′, the deviance and the working values (CKernels).
+                            let first = block.lowerBound
+                            msh_add_products((0 ..< p).map { Optional(x[$0, from: first]) }, b, p, block.count, etaOut + first)
+                            return msh_binomial_rows(etaOut + first, ys + first, muOut + first, derivativeOut + first, weights, residuals,
+                                                     block.count)
                         }
-                        var deviance = 0.0
-                        for (k, i) in block.enumerated() {
-                            let (m, d) = Binomial.fittedValue(etaOut[i])
-                            (muOut[i], derivativeOut[i]) = (m, d)
-                            deviance += Binomial.devianceTerm(y[i], m)
-                            guard let weights, let residuals else { continue }
-                            (weights[k], residuals[k]) = Binomial.working(y[i], m, d)
+                        if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
+                        try Interruption.check()
+                        return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
+                            evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
                         }
-                        return deviance
-                    }
-                    if accumulator != nil { return try accumulator!.addRows(of: x, weigh: evaluate) }
-                    try Interruption.check()
-                    return mapConcurrently(count: (n + blockRows - 1) / blockRows) { index in
-                        evaluate(index * blockRows ..< min(n, (index + 1) * blockRows), nil, nil)
                     }
                 }
             }

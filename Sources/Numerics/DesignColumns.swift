@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 
 /// A design matrix held as its columns, each an array of `rows` values: a feature that enters
@@ -85,20 +86,16 @@ struct ColumnPointers: @unchecked Sendable {
     subscript(j: Int, from start: Int) -> UnsafePointer<Double> { columns[j] + start }
 
     /// intercept + X b, by blocks of rows on every core; each row's terms added in column
-    /// order, those of zero coefficients left out.
+    /// order, those of zero coefficients left out (CKernels).
     func product(_ b: [Double], plus intercept: Double = 0) -> [Double] {
         precondition(b.count == count, "one coefficient per column")
-        let blockRows = 4096
+        let used = b.indices.filter { b[$0] != 0 }, coefficients = used.map { b[$0] }
         var result = [Double](repeating: intercept, count: rows)
         result.withUnsafeMutableBufferPointer { result in
             nonisolated(unsafe) let result = result.baseAddress!
-            RowSegments(rows: rows, minimumRows: 16 * blockRows).forEach { _, segment in
-                for start in stride(from: segment.lowerBound, to: segment.upperBound, by: blockRows) {
-                    let block = start ..< min(segment.upperBound, start + blockRows)
-                    for (column, coefficient) in zip(columns, b) where coefficient != 0 {
-                        for i in block { result[i] += column[i] * coefficient }
-                    }
-                }
+            RowSegments(rows: rows, minimumRows: 1 << 16).forEach { _, segment in
+                let columns = used.map { Optional(self[$0, from: segment.lowerBound]) }
+                msh_add_products(columns, coefficients, used.count, segment.count, result + segment.lowerBound)
             }
         }
         return result

@@ -96,3 +96,64 @@ final class WeightedGramTests: XCTestCase {
         }
     }
 }
+
+/// The IRLS rows' kernels against the Swift they replaced: the linear predictor bit for bit in
+/// both variants; the binomial rows bit for bit in the baseline (libm's exp and log, as Swift's)
+/// and within a few ulps where libmvec's four-lane exp and log run.
+final class IRLSKernelsTests: XCTestCase {
+    override func tearDown() {
+        msh_kernels_prefer_baseline(0)
+    }
+
+    private static func values(_ count: Int, seed: UInt64, scale: Double) -> [Double] {
+        var generator = Xoshiro256StarStar(seed: seed)
+        return (0 ..< count).map { _ in (Double(generator.bounded(1 << 40)) / Double(1 << 39) - 1) * scale }
+    }
+
+    func testAddProductsIsTheLoopWrittenOut() {
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for (rows, count) in [(0, 3), (1, 1), (7, 2), (8, 5), (4099, 21)] {
+                let columns = (0 ..< count).map { Self.values(rows, seed: UInt64($0 + 1), scale: 3) }
+                let coefficients = Self.values(count, seed: 99, scale: 2)
+                var out = Self.values(rows, seed: 7, scale: 1), expected = out
+                for i in 0 ..< rows { for j in 0 ..< count { expected[i] = expected[i] + columns[j][i] * coefficients[j] } }
+                DesignColumns(rows: rows, columns: columns).withPointers { x in
+                    msh_add_products(x.columns.map(Optional.init), coefficients, count, rows, &out)
+                }
+                XCTAssertEqual(out, expected, "baseline \(baseline), \(rows) × \(count)")
+            }
+        }
+    }
+
+    func testBinomialRowsAreRsFamilyArithmetic() {
+        // η across the clamps at ±30, with y of both values.
+        let eta = Self.values(1027, seed: 5, scale: 40) + [-30, 30, -30.5, 30.5, 0]
+        let y = (0 ..< eta.count).map { Double($0 % 3 == 0 ? 1 : 0) }
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            let n = eta.count
+            var mu = [Double](repeating: 0, count: n), derivative = mu, weights = mu, residuals = mu
+            let deviance = msh_binomial_rows(eta, y, &mu, &derivative, &weights, &residuals, n)
+            var expectedDeviance = 0.0
+            for i in 0 ..< n {
+                let (m, d) = Binomial.fittedValue(eta[i])
+                expectedDeviance += Binomial.devianceTerm(y[i], m)
+                let ulps = baseline ? 0.0 : 8
+                for (got, want, what) in [(mu[i], m, "μ"), (derivative[i], d, "μ′")] {
+                    XCTAssertEqual(got, want, accuracy: ulps * want.ulp, "baseline \(baseline), \(what) at η = \(eta[i])")
+                }
+                // The working values are R's expressions of the row's μ and μ′ (which amplify
+                // their few ulps, so compare them with those of the kernel's own μ and μ′).
+                let (w, r) = Binomial.working(y[i], mu[i], derivative[i])
+                XCTAssertEqual(weights[i], w, "baseline \(baseline), w at η = \(eta[i])")
+                XCTAssertEqual(residuals[i], r, "baseline \(baseline), r at η = \(eta[i])")
+            }
+            XCTAssertEqual(deviance, expectedDeviance, accuracy: 1e-13 * expectedDeviance, "baseline \(baseline)")
+            // Without buffers for the working values, the rest is the same.
+            var mu2 = mu, derivative2 = derivative
+            XCTAssertEqual(msh_binomial_rows(eta, y, &mu2, &derivative2, nil, nil, n), deviance)
+            XCTAssertEqual(mu2, mu)
+        }
+    }
+}

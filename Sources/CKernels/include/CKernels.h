@@ -26,6 +26,20 @@ void msh_dd_dot(const double *column, const double *h, const double *l, long cou
 /// are computed too and leave the others as they are; `size` ≥ count.
 void msh_gram_add(const double *const *columns, const double *weights, long rows, long count, double *gram, long size);
 
+/// out[i] += Σ_j columns[j][i] · coefficients[j] for i < rows, each row's terms added in
+/// column order with every product and sum rounded (the loop written out, bit for bit, in
+/// both variants).
+void msh_add_products(const double *const *columns, const double *coefficients, long count, long rows, double *out);
+
+/// R's binomial IRLS (logit link) for `count` rows at η, y 0 or 1: μ and dμ/dη (clamped beyond
+/// |η| = 30 as R's family.c does) into mu and derivative, and, when weights is not NULL, the
+/// weight μ′²/(μ(1 − μ)) and working residual (y − μ)/μ′ into weights and residuals; returns
+/// the sum of the rows' deviance terms −2 log μ (y = 1) or −2 log(1 − μ). The AVX2 variant
+/// takes exp and log four rows at a time from glibc's libmvec (within 4 ulps, where the
+/// baseline's libm is within 1), so the variants may differ in the last bits.
+double msh_binomial_rows(const double *eta, const double *y, double *mu, double *derivative, double *weights, double *residuals,
+                         long count);
+
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
 
