@@ -51,7 +51,7 @@ enum ModelCommands {
             OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
             OptionSpec("sep", .text, "field separator, one character (default ,)"),
             OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
-            OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
+            OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
             let csv = try DataCommands.csvOptions(invocation)
