@@ -13,6 +13,8 @@ public struct CrossValidation: Sendable {
     public internal(set) var features: [String]?
     /// Each usable row's fold (rows missing the target are left out: no fit or score uses them).
     public let foldOfRow: [Int]
+    /// Each usable row's row in the dataset given (0-based), so errors name the user's rows.
+    public let sourceRows: [Int]
     public let folds: Int
     public let task: ModelTask
     public let stratified: Bool
@@ -53,6 +55,7 @@ public struct CrossValidation: Sendable {
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
         if task == .classification { try Self.requireEveryClassInTraining(usedTarget, classes: classes, foldOfRow: foldOfRow, folds: folds) }
+        sourceRows = present
         self.kind = kind
         self.data = used
         self.datasetName = datasetName
@@ -85,17 +88,26 @@ public struct CrossValidation: Sendable {
         try (0 ..< folds).map { fold in
             let train = foldOfRow.indices.filter { foldOfRow[$0] != fold }
             let test = foldOfRow.indices.filter { foldOfRow[$0] == fold }
-            do {
-                let model = try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
-                                                    features: features, options: options))
-                let metrics = try model.evaluate(on: data.selecting(rows: test)).metrics
-                try Interruption.check()
-                afterFold(fold + 1)
-                return metrics
-            } catch var error as ModelshError where error.category != .interrupted {
-                error.message = "fold \(fold + 1) of \(folds): " + error.message
-                throw error
+            let model = try inFold(fold, rows: train) {
+                try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
+                                        features: features, options: options))
             }
+            let metrics = try inFold(fold, rows: test) { try model.evaluate(on: data.selecting(rows: test)).metrics }
+            try Interruption.check()
+            afterFold(fold + 1)
+            return metrics
+        }
+    }
+
+    /// Runs `body` on `rows` (of `data`) of fold `fold`: an error it throws names the fold, and
+    /// the rows it names are the dataset's, not the 1st, 2nd, … of the subset `body` was given.
+    public func inFold<T>(_ fold: Int, rows: [Int], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelshError where error.category != .interrupted {
+            var renumbered = error.renumberingRows { $0 < rows.count ? sourceRows[rows[$0]] : nil }
+            renumbered.message = "fold \(fold + 1) of \(folds): " + renumbered.message
+            throw renumbered
         }
     }
 

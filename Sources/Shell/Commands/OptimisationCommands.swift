@@ -225,7 +225,8 @@ enum OptimisationCommands {
                     throw ModelshError.usage("the \(NumberFormat.shortest(budget))s budget is below every candidate's estimated time (the cheapest needs \(NumberFormat.significant(cheapest, digits: 2))s)",
                                              at: invocation.location("time"))
                 }
-                throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)", at: invocation.location("DATA"))
+                throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)"
+                                        + (auto.firstFailure.map { " (the first, \($0))" } ?? ""), at: invocation.location("DATA"))
             }
             var table = TextTable(headers: ["rank", "kind", "setting", "\(auto.metric) mean", "sd"], alignments: [.right, .left, .left, .right, .right])
             for (index, result) in auto.ranked.enumerated() {
