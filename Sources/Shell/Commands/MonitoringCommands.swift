@@ -132,7 +132,10 @@ enum MonitoringCommands {
         var metrics: [Metric] = []
         let label = invocation.text("label")
         if let label {
-            metrics = try invocation.at("label") { try model.evaluate(on: labelled(data, label: label, as: model)).metrics }
+            guard model.schema.target != nil else {
+                throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with", at: invocation.location("label"))
+            }
+            metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
         }
         let features = report.columns.filter { $0.role == "feature" && $0.verdict != .notCompared }
         let entry = MonitoringRecord(
@@ -143,15 +146,5 @@ enum MonitoringCommands {
         try context.state.variables.updateRegistry { try $0.appendMonitoring(entry, to: id) }
         let number = context.state.variables.registry.version(id)!.monitoring.count
         context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics))
-    }
-
-    /// `data` with the label column under the target's name, so evaluate finds it.
-    private static func labelled(_ data: Dataset, label: String, as model: Model) throws -> Dataset {
-        guard let target = model.schema.target?.name else {
-            throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with")
-        }
-        guard label != target else { return data }
-        let column = data.column(named: label)!
-        return try Dataset(columns: data.columns.filter { $0.name != target && $0.name != label } + [column.renamed(target)])
     }
 }
