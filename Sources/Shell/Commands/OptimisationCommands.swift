@@ -41,14 +41,18 @@ enum OptimisationCommands {
             let updated = try invocation.at("NEW") {
                 try model.updated(with: invocation.dataset("NEW"), datasetName: invocation.name("NEW")!, rounds: invocation.integer("rounds"))
             }
+            // Scored before the version is made, so a TEST the model cannot score fails the
+            // command without first announcing a version it does not keep.
+            let change = try invocation.has("TEST") ? invocation.at("TEST") {
+                let test = invocation.dataset("TEST")
+                return MetricChange.table(before: try model.evaluate(on: test).metrics, after: try updated.evaluate(on: test).metrics)
+            } : nil
             let id = try context.defineModel(updated, of: invocation, parent: invocation.modelVersion("MODEL"))
             let added = updated.training.rowsUsed - model.training.rowsUsed
             context.emit("\(id): \(ModelDescription.line(for: updated)); \(DatasetDescription.rows(added)) added")
-            if invocation.has("TEST") {
-                let test = invocation.dataset("TEST")
-                let (before, after) = try invocation.at("TEST") { (try model.evaluate(on: test).metrics, try updated.evaluate(on: test).metrics) }
+            if let change {
                 context.emit("on \(invocation.name("TEST")!):")
-                context.emit(.table(MetricChange.table(before: before, after: after)))
+                context.emit(.table(change))
             }
         }])
 
