@@ -302,13 +302,11 @@ enum ModelCommands {
                 func sizes(_ encode: (Model, String) throws -> Data) throws -> String {
                     "\(NumberFormat.bytes(try encode(model, invocation.name("MODEL")!).count)) → \(NumberFormat.bytes(try encode(small, name).count))"
                 }
+                let change = try MetricChange.table(invocation, on: "DATA", before: model, after: small,
+                                                    headers: ["metric", invocation.name("MODEL")!, name, "change"])
                 let id = try context.defineModel(small, of: invocation, parent: invocation.modelVersion("MODEL"))
                 context.emit("\(id): \(invocation.name("MODEL")!) compressed to \(precision.rawValue); model file \(try sizes(ModelArchive.encode)), ONNX \(try sizes(ONNXExport.encode))")
-                guard invocation.has("DATA") else { return }
-                let data = invocation.dataset("DATA")
-                let before = try invocation.at("DATA") { try model.evaluate(on: data) }, after = try invocation.at("DATA") { try small.evaluate(on: data) }
-                context.emit(.table(MetricChange.table(before: before.metrics, after: after.metrics,
-                                                       headers: ["metric", invocation.name("MODEL")!, name, "change"])))
+                if let change { context.emit(.table(change)) }
             },
         ])
 

@@ -41,12 +41,7 @@ enum OptimisationCommands {
             let updated = try invocation.at("NEW") {
                 try model.updated(with: invocation.dataset("NEW"), datasetName: invocation.name("NEW")!, rounds: invocation.integer("rounds"))
             }
-            // Scored before the version is made, so a TEST the model cannot score fails the
-            // command without first announcing a version it does not keep.
-            let change = try invocation.has("TEST") ? invocation.at("TEST") {
-                let test = invocation.dataset("TEST")
-                return MetricChange.table(before: try model.evaluate(on: test).metrics, after: try updated.evaluate(on: test).metrics)
-            } : nil
+            let change = try MetricChange.table(invocation, on: "TEST", before: model, after: updated)
             let id = try context.defineModel(updated, of: invocation, parent: invocation.modelVersion("MODEL"))
             let added = updated.training.rowsUsed - model.training.rowsUsed
             context.emit("\(id): \(ModelDescription.line(for: updated)); \(DatasetDescription.rows(added)) added")
@@ -265,5 +260,17 @@ enum MetricChange {
             table.append([old.name, MetricFormat.text(old), MetricFormat.text(new), NumberFormat.significant(new.value - old.value, digits: 4)])
         }
         return table
+    }
+
+    /// Both models' metrics on the dataset in `slot`, when the command has it: measured before
+    /// the new model is defined, so data the models cannot score fails the command without it
+    /// first announcing a version it does not keep.
+    static func table(_ invocation: Invocation, on slot: String, before: Model, after: Model,
+                      headers: [String] = ["metric", "before", "after", "change"]) throws -> TextTable? {
+        guard invocation.has(slot) else { return nil }
+        let data = invocation.dataset(slot)
+        return try invocation.at(slot) {
+            table(before: try before.evaluate(on: data).metrics, after: try after.evaluate(on: data).metrics, headers: headers)
+        }
     }
 }
