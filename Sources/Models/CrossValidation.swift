@@ -13,7 +13,7 @@ public struct CrossValidation: Sendable {
     public internal(set) var features: [String]?
     /// Each usable row's fold (rows missing the target are left out: no fit or score uses them).
     public let foldOfRow: [Int]
-    /// Each usable row's row in the dataset given (0-based), so errors name the user's rows.
+    /// Each usable row's row in the user's dataset (0-based), so errors name the user's rows.
     public let sourceRows: [Int]
     public let folds: Int
     public let task: ModelTask
@@ -26,8 +26,9 @@ public struct CrossValidation: Sendable {
 
     /// Assigns the folds (`Split.folds`). Stratified by class by default for classification,
     /// as scikit-learn's cross_val_score does; stratifying a regression is refused.
+    /// `rowsInSource`: where `data`'s rows are in the user's dataset, when `data` is a subset of it.
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?,
-                options: [String: String], folds: Int, seed: UInt64, stratified: Bool?) throws {
+                options: [String: String], folds: Int, seed: UInt64, stratified: Bool?, rowsInSource: [Int]? = nil) throws {
         guard kind.tasks.contains(where: \.hasTarget) else {
             throw ModelshError.usage("cross-validation scores predictions of a target; '\(kind.name)' learns without one", argument: "target")
         }
@@ -55,7 +56,7 @@ public struct CrossValidation: Sendable {
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
         if task == .classification { try Self.requireEveryClassInTraining(usedTarget, classes: classes, foldOfRow: foldOfRow, folds: folds) }
-        sourceRows = present
+        sourceRows = rowsInSource.map { source in present.map { source[$0] } } ?? present
         self.kind = kind
         self.data = used
         self.datasetName = datasetName
