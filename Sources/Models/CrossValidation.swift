@@ -126,7 +126,7 @@ public struct CrossValidation: Sendable {
 /// Whether a larger value of the metric is better (R², accuracy) or worse (errors, losses).
 public enum MetricDirection {
     public static func higherIsBetter(_ name: String) -> Bool {
-        !["mse", "rmse", "mae", "mape", "log_loss", "brier"].contains(name)
+        !["mse", "rmse", "mae", "mape", "log_loss", "brier", "inertia", "inertia_per_row", "reconstruction_mse"].contains(name)
     }
 }
 
