@@ -90,8 +90,7 @@ enum MonitoringCommands {
                         options: [OptionSpec("drop", .number, "flag the key metric where it fell more than this below training's")]) { invocation, context in
                 let id = invocation.modelVersion("MODEL")
                 let version = context.state.variables.registry.version(id)!
-                let drop = invocation.number("drop") ?? context.state.settings.monitorDrop
-                context.emit(MonitoringReports.history(version, id: id, drop: drop))
+                context.emit(MonitoringReports.history(version, id: id, drop: try drop(invocation, context)))
             },
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
                         options: [OptionSpec("label", .column(of: "DATA"), "the column holding the true values (default: none, no metrics)")]
@@ -121,6 +120,12 @@ enum MonitoringCommands {
             thresholds.p = try invocation.at("p") { try Settings.parsePositive(NumberFormat.shortest(p), name: "p", below: 1) }
         }
         return thresholds
+    }
+
+    /// drop= as `set monitor_drop` takes it (above 0), else the setting.
+    static func drop(_ invocation: Invocation, _ context: CommandContext) throws -> Double {
+        guard let drop = invocation.number("drop") else { return context.state.settings.monitorDrop }
+        return try invocation.at("drop") { try Settings.parsePositive(NumberFormat.shortest(drop), name: "drop") }
     }
 
     private static func record(_ invocation: Invocation, _ context: CommandContext) throws {
