@@ -189,13 +189,21 @@ public enum ModelArchive {
             return "field '\(fieldPath(context.codingPath))' is null"
         case .typeMismatch(_, let context):
             return "field '\(fieldPath(context.codingPath))' has the wrong type"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "not valid JSON"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? "not valid JSON"
-                : "field '\(fieldPath(context.codingPath))': \(context.debugDescription)"
+            return "field '\(fieldPath(context.codingPath))': \(choiceProblem(context.debugDescription) ?? context.debugDescription)"
         @unknown default:
             return "\(error)"
         }
+    }
+
+    /// The standard library's words for a text that is none of an enum's values ("Cannot
+    /// initialize ImputeMethod from invalid String value banana") name a Swift type the user
+    /// never saw: say what the file holds instead.
+    private static func choiceProblem(_ description: String) -> String? {
+        guard description.hasPrefix("Cannot initialize "), let value = description.firstRange(of: " from invalid String value ") else { return nil }
+        return "'\(description[value.upperBound...])' is not one of its values"
     }
 
     private static func fieldPath(_ path: [CodingKey]) -> String {
