@@ -63,6 +63,7 @@ public enum ModelArchive {
     /// `verifyingChecksum` is false where the bytes were checked already (a workspace's
     /// archive has its own checksum), which saves encoding the model again.
     public static func decode(_ data: Data, source: String, verifyingChecksum: Bool = true) throws -> (name: String, model: Model) {
+        guard !data.isEmpty else { throw notAnArchive(source, reason: "the file is empty") }
         let decoder = jsonDecoder()
         // The header is checked on its own first: a newer format's model may not decode at all,
         // and its version is then the useful thing to report.
