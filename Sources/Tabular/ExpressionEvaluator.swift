@@ -42,8 +42,8 @@ extension ColumnExpression {
             for (index, level) in order.enumerated() { position[level] = Int32(index) }
             var mask = MissingMask(count: codes.count)
             for (i, code) in codes.enumerated() where code < 0 { mask[i] = true }
-            column = Column(name: name, type: .categorical, storage: .categories(codes: codes.map { $0 < 0 ? -1 : position[Int($0)] }, levels: order.map { levels[$0] }),
-                            missing: mask)
+            let sortedCodes = codes.map { $0 < 0 ? -1 : position[Int($0)] }
+            column = Column(name: name, type: .categorical, storage: .categories(codes: sortedCodes, levels: order.map { levels[$0] }), missing: mask)
         }
         var undefined = 0
         if let flags = evaluator.undefined {

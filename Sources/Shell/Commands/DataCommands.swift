@@ -14,10 +14,11 @@ enum DataCommands {
         details: """
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
-        fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A ragged row or an unreadable value is an error naming the
-        line. A file whose name ends in .json is read as JSON instead: an array of records or
-        an object of columns, as `write` makes them, each value typed as a CSV field would be.
-        With `model`, reads a model saved by `save MODEL to "file.json"`.
+        fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
+        ragged row or an unreadable value is an error naming the line. A file whose name ends
+        in .json is read as JSON instead: an array of records or an object of columns, as
+        `write` makes them, each value typed as a CSV field would be. With `model`, reads a
+        model saved by `save MODEL to "file.json"`.
         """,
         example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as passengers\nload model \"m.json\" as m",
         changesState: true,
