@@ -54,3 +54,27 @@ public struct ModelshError: Error, Sendable, CustomStringConvertible, Equatable 
 
     public var description: String { message }
 }
+
+extension ModelshError {
+    /// The same error with every row it names renumbered by `row`, which maps a 0-based row of
+    /// the data the thrower was given to a 0-based row of the data the user named. Errors about
+    /// a row of data say "in row N" (1-based) by convention, so an error from a subset of rows
+    /// (a cross-validation fold) can point at the user's row without each thrower knowing where
+    /// its rows came from. A number `row` does not map is left as it was.
+    public func renumberingRows(_ row: (Int) -> Int?) -> ModelshError {
+        let marker = "in row "
+        var text = Substring(message), renumbered = ""
+        while let found = text.firstRange(of: marker) {
+            renumbered += text[..<found.upperBound]
+            text = text[found.upperBound...]
+            let digits = text.prefix(while: \.isASCII).prefix(while: \.isNumber)
+            if let number = Int(digits), number >= 1, let mapped = row(number - 1) {
+                renumbered += String(mapped + 1)
+                text = text.dropFirst(digits.count)
+            }
+        }
+        var copy = self
+        copy.message = renumbered + text
+        return copy
+    }
+}

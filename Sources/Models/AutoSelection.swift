@@ -39,6 +39,8 @@ public struct AutoSelection: Sendable {
     public let skippedForTime: [Candidate]
     /// Candidates that could not be fitted on these data (e.g. too few rows for k), in order.
     public let failed: [Candidate]
+    /// Why the first failed candidate failed (its error's message), so a failure of them all says why.
+    public let firstFailure: String?
     /// The estimated seconds of the candidates that ran.
     public let estimatedSeconds: Double
     /// The smallest estimate among the candidates skipped for time, if any was.
@@ -88,6 +90,7 @@ public struct AutoSelection: Sendable {
         self.metric = metric
         let size = ProblemSize(rows: data.rowCount, features: features?.count ?? data.columnCount - 1, folds: folds)
         var results: [Result] = [], skipped: [Candidate] = [], failed: [Candidate] = [], spent = 0.0
+        var firstFailure: String?
         for candidate in candidates {
             let estimate = Self.estimatedSeconds(candidate, size)
             if let budget, spent + estimate > budget {
@@ -105,6 +108,7 @@ public struct AutoSelection: Sendable {
                 throw error  // Ctrl-C stops auto; any other failure only rules the candidate out
             } catch {
                 failed.append(candidate)
+                firstFailure = firstFailure ?? "\(candidate.kind) \(candidate.setting): \((error as? ModelshError)?.message ?? String(describing: error))"
                 continue
             }
             let values = folds.compactMap { $0.first { $0.name == metric }?.value }
@@ -114,6 +118,7 @@ public struct AutoSelection: Sendable {
         skippedForTime = skipped
         cheapestSkippedEstimate = skipped.map { Self.estimatedSeconds($0, size) }.min()
         self.failed = failed
+        self.firstFailure = firstFailure
         estimatedSeconds = spent
         let better = MetricDirection.higherIsBetter(metric)
         ranked = results.enumerated().sorted { a, b in

@@ -13,6 +13,8 @@ public struct CrossValidation: Sendable {
     public internal(set) var features: [String]?
     /// Each usable row's fold (rows missing the target are left out: no fit or score uses them).
     public let foldOfRow: [Int]
+    /// Each usable row's row in the user's dataset (0-based), so errors name the user's rows.
+    public let sourceRows: [Int]
     public let folds: Int
     public let task: ModelTask
     public let stratified: Bool
@@ -24,8 +26,9 @@ public struct CrossValidation: Sendable {
 
     /// Assigns the folds (`Split.folds`). Stratified by class by default for classification,
     /// as scikit-learn's cross_val_score does; stratifying a regression is refused.
+    /// `rowsInSource`: where `data`'s rows are in the user's dataset, when `data` is a subset of it.
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?,
-                options: [String: String], folds: Int, seed: UInt64, stratified: Bool?) throws {
+                options: [String: String], folds: Int, seed: UInt64, stratified: Bool?, rowsInSource: [Int]? = nil) throws {
         guard kind.tasks.contains(where: \.hasTarget) else {
             throw ModelshError.usage("cross-validation scores predictions of a target; '\(kind.name)' learns without one", argument: "target")
         }
@@ -53,6 +56,7 @@ public struct CrossValidation: Sendable {
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
         if task == .classification { try Self.requireEveryClassInTraining(usedTarget, classes: classes, foldOfRow: foldOfRow, folds: folds) }
+        sourceRows = rowsInSource.map { source in present.map { source[$0] } } ?? present
         self.kind = kind
         self.data = used
         self.datasetName = datasetName
@@ -85,17 +89,26 @@ public struct CrossValidation: Sendable {
         try (0 ..< folds).map { fold in
             let train = foldOfRow.indices.filter { foldOfRow[$0] != fold }
             let test = foldOfRow.indices.filter { foldOfRow[$0] == fold }
-            do {
-                let model = try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
-                                                    features: features, options: options))
-                let metrics = try model.evaluate(on: data.selecting(rows: test)).metrics
-                try Interruption.check()
-                afterFold(fold + 1)
-                return metrics
-            } catch var error as ModelshError where error.category != .interrupted {
-                error.message = "fold \(fold + 1) of \(folds): " + error.message
-                throw error
+            let model = try inFold(fold, rows: train) {
+                try kind.fit(FitRequest(data: data.selecting(rows: train), datasetName: datasetName, target: target,
+                                        features: features, options: options))
             }
+            let metrics = try inFold(fold, rows: test) { try model.evaluate(on: data.selecting(rows: test)).metrics }
+            try Interruption.check()
+            afterFold(fold + 1)
+            return metrics
+        }
+    }
+
+    /// Runs `body` on `rows` (of `data`) of fold `fold`: an error it throws names the fold, and
+    /// the rows it names are the dataset's, not the 1st, 2nd, … of the subset `body` was given.
+    public func inFold<T>(_ fold: Int, rows: [Int], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelshError where error.category != .interrupted {
+            var renumbered = error.renumberingRows { $0 < rows.count ? sourceRows[rows[$0]] : nil }
+            renumbered.message = "fold \(fold + 1) of \(folds): " + renumbered.message
+            throw renumbered
         }
     }
 
@@ -113,7 +126,7 @@ public struct CrossValidation: Sendable {
 /// Whether a larger value of the metric is better (R², accuracy) or worse (errors, losses).
 public enum MetricDirection {
     public static func higherIsBetter(_ name: String) -> Bool {
-        !["mse", "rmse", "mae", "mape", "log_loss", "brier"].contains(name)
+        !["mse", "rmse", "mae", "mape", "log_loss", "brier", "inertia", "inertia_per_row", "reconstruction_mse"].contains(name)
     }
 }
 

@@ -126,10 +126,13 @@ public struct LearningCurve: Sendable {
             for fold in 0 ..< validation.folds {
                 let rows = Array(orders[fold].prefix(count)).sorted()
                 let subset = validation.data.selecting(rows: rows)
-                let model = try validation.kind.fit(FitRequest(data: subset, datasetName: validation.datasetName, target: validation.target,
-                                                               features: validation.features, options: options))
-                train.append(try score(model, subset))
-                held.append(try score(model, validation.data.selecting(rows: validation.foldOfRow.indices.filter { validation.foldOfRow[$0] == fold })))
+                let model = try validation.inFold(fold, rows: rows) {
+                    try validation.kind.fit(FitRequest(data: subset, datasetName: validation.datasetName, target: validation.target,
+                                                       features: validation.features, options: options))
+                }
+                train.append(try validation.inFold(fold, rows: rows) { try score(model, subset) })
+                let heldOut = validation.foldOfRow.indices.filter { validation.foldOfRow[$0] == fold }
+                held.append(try validation.inFold(fold, rows: heldOut) { try score(model, validation.data.selecting(rows: heldOut)) })
                 try Interruption.check()
             }
             return Point(size: count, train: MetricSummary(train), validation: MetricSummary(held))

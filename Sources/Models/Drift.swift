@@ -63,7 +63,7 @@ public struct ColumnDrift: Sendable {
                 let psi = PopulationStability.index(expected: e, actual: a)
                 result = ("chi2", psi, test.statistic, test.pValue, Self.verdict(psi, test.pValue, thresholds), "")
             } else if reference.numbers == nil && reference.categories == nil {
-                result = skipped("no values in the reference")
+                result = skipped(reference.missing == reference.rows ? "no values in the reference" : "too many distinct values in the reference")
             } else if profile.numbers == nil && profile.categories == nil {
                 result = skipped(current.count == current.missingCount ? "no values" : "too many distinct values")
             } else {

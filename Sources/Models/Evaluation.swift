@@ -20,10 +20,12 @@ extension Model {
     /// prediction is missing are skipped and counted in the "skipped" metric. `threshold`: for
     /// a binary classifier, the probability of the second class from which it is predicted
     /// (default: the more probable class); it changes the label metrics, not the probability ones.
-    public func evaluate(on data: Dataset, threshold: Double? = nil) throws -> Evaluation {
+    /// `actual`: the column holding the true values, when it is not the target's (monitor's
+    /// label=), so an error about them names that column.
+    public func evaluate(on data: Dataset, threshold: Double? = nil, actual label: String? = nil) throws -> Evaluation {
         let (prediction, inputsPresent, squaredErrors) = try scored(data)
         guard schema.target != nil else { return try unsupervisedEvaluation(squaredErrors) }
-        let column = try targetColumn(in: data)
+        let column = try label.map { try data.requireColumn($0) } ?? targetColumn(in: data)
         switch prediction {
         case .values(let predicted):
             let actual = try targetNumbers(column)

@@ -58,7 +58,7 @@ public struct FeatureSelection: Sendable {
         }
         let validation = criterion == .cv
             ? try CrossValidation(kind: kind, data: used, datasetName: datasetName, target: target, features: nil,
-                                  options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil)
+                                  options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil, rowsInSource: complete)
             : nil
         // The criterion to minimise for a feature set, and the value printed.
         func score(_ set: [String]) throws -> (minimised: Double, shown: Double) {

@@ -153,7 +153,14 @@ public struct LogisticState: LearnedState {
         return .probabilities(probabilities)
     }
 
+    /// The fit's warnings, and aliased terms (which the summary shows as NA rows instead), as a
+    /// linear fit reports them.
     public var warnings: [String] {
+        explainedFitWarnings + (SingularityWarning.text(terms: terms, aliased: aliased).map { [$0] } ?? [])
+    }
+
+    /// R's warnings, with what the separation one means.
+    var explainedFitWarnings: [String] {
         fitWarnings.map { warning in
             warning == LogisticRegression.Warning.fittedProbabilitiesZeroOrOne.rawValue
                 ? warning + ": the classes are (quasi-)separated, so the estimates and standard errors are not to be trusted"
@@ -220,7 +227,7 @@ struct LogisticSummary {
         let method = state.modelledClasses.count == 1 && state.standardErrors != nil && !updated ? "Fisher Scoring" : "Newton"
         report.add("Number of \(method) iterations: \(state.iterations)\(state.converged ? "" : " (did not converge)")")
         report.add("Penalty: \(penaltyText)")
-        for warning in state.warnings { report.add("Warning: \(warning)") }
+        for warning in state.explainedFitWarnings { report.add("Warning: \(warning)") }
         return report
     }
 

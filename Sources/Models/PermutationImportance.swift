@@ -21,10 +21,11 @@ public struct PermutationImportance: Sendable {
 
     /// Shuffles each feature `repeats` times with `Xoshiro256StarStar(seed)` (one generator,
     /// features in schema order, repeats in turn), scoring with `metric` (default: R² for
-    /// regression, accuracy for classification, as scikit-learn's estimator.score).
+    /// regression, accuracy for classification, as scikit-learn's estimator.score; the inertia
+    /// per row for k-means and the reconstruction error for PCA, the figures `evaluate` gives).
     public init(model: Model, data: Dataset, metric: String?, repeats: Int, seed: UInt64) throws {
         guard repeats >= 1 else { throw ModelshError.usage("repeats must be at least 1", argument: "repeats") }
-        let chosen = metric ?? (model.task == .regression ? "r2" : "accuracy")
+        let chosen = metric ?? Self.defaultMetric(for: model.task)
         func score(_ data: Dataset) throws -> Double {
             let evaluation = try model.evaluate(on: data)
             guard let value = evaluation.metric(chosen) else {
@@ -52,5 +53,14 @@ public struct PermutationImportance: Sendable {
         self.metric = chosen
         self.baseline = baseline
         self.features = features.enumerated().sorted { ($1.element.mean, $0.offset) < ($0.element.mean, $1.offset) }.map(\.element)
+    }
+
+    static func defaultMetric(for task: ModelTask) -> String {
+        switch task {
+        case .regression: "r2"
+        case .classification: "accuracy"
+        case .clustering: "inertia_per_row"
+        case .components: "reconstruction_mse"
+        }
     }
 }

@@ -17,7 +17,7 @@ struct TreeOptions {
     /// The tree parameters the options give; the criterion is checked against the task at fit.
     static func parse(_ values: OptionValues) throws -> (criterion: SplitCriterion?, maxDepth: Int?, minLeaf: Int, minSplit: Int,
                                                        maxFeatures: FeatureSampling?, seed: UInt64) {
-        let maxDepth = values.options["max_depth"] == nil ? nil : try values.integer("max_depth", default: 0, in: 0 ... 10_000, "a whole number ≥ 0")
+        let maxDepth = values.options["max_depth"] == nil ? nil : try values.integer("max_depth", default: 1, in: 1 ... 10_000, "a whole number ≥ 1")
         return (values.options["criterion"].flatMap(SplitCriterion.init), maxDepth,
                 try values.integer("min_leaf", default: 1, in: 1 ... Int(Int32.max), "a whole number ≥ 1"),
                 try values.integer("min_split", default: 2, in: 2 ... Int(Int32.max), "a whole number ≥ 2"),

@@ -73,7 +73,13 @@ public struct KMeansState: LearnedState {
     }
 
     public var warnings: [String] {
-        model.converged ? [] : ["k-means stopped after \(model.iterations) iterations without converging (raise max_iter=)"]
+        var warnings = model.converged ? [] : ["k-means stopped after \(model.iterations) iterations without converging (raise max_iter=)"]
+        // As scikit-learn's ConvergenceWarning: with fewer distinct rows than clusters some stay empty.
+        let empty = model.sizes.filter { $0 == 0 }.count
+        if empty > 0 {
+            warnings.append("\(empty) of the \(model.clusterCount) clusters \(empty == 1 ? "is" : "are") empty: the rows used have fewer distinct points than k=\(model.clusterCount)")
+        }
+        return warnings
     }
 
     public func check(in model: Model) throws {

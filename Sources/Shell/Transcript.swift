@@ -52,7 +52,8 @@ public enum Transcript {
             let firstLine = entry.source.split(separator: "\n").first.map(String.init) ?? entry.source
             guard let actual = run.outputs[index] else {
                 if let error = run.stoppedBy {
-                    let at = error.location.map { " on line \($0.line)" } ?? ""
+                    // An error in a script this one ran (`run`) is on a line of that script.
+                    let at = error.location.map { " on line \($0.line)" + ($0.file.map { $0 == file ? "" : " of \($0)" } ?? "") } ?? ""
                     differences.append("\(file):\(entry.line): not run (the script stopped at the error\(at)): \(firstLine)")
                 } else if let line = run.quitAt, !entry.expected.isEmpty {
                     differences.append("\(file):\(entry.line): not run (the script quit on line \(line)): \(firstLine)")

@@ -63,6 +63,7 @@ public enum ModelArchive {
     /// `verifyingChecksum` is false where the bytes were checked already (a workspace's
     /// archive has its own checksum), which saves encoding the model again.
     public static func decode(_ data: Data, source: String, verifyingChecksum: Bool = true) throws -> (name: String, model: Model) {
+        guard !data.isEmpty else { throw notAnArchive(source, reason: "the file is empty") }
         let decoder = jsonDecoder()
         // The header is checked on its own first: a newer format's model may not decode at all,
         // and its version is then the useful thing to report.
@@ -189,13 +190,21 @@ public enum ModelArchive {
             return "field '\(fieldPath(context.codingPath))' is null"
         case .typeMismatch(_, let context):
             return "field '\(fieldPath(context.codingPath))' has the wrong type"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "not valid JSON"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? "not valid JSON"
-                : "field '\(fieldPath(context.codingPath))': \(context.debugDescription)"
+            return "field '\(fieldPath(context.codingPath))': \(choiceProblem(context.debugDescription) ?? context.debugDescription)"
         @unknown default:
             return "\(error)"
         }
+    }
+
+    /// The standard library's words for a text that is none of an enum's values ("Cannot
+    /// initialize ImputeMethod from invalid String value banana") name a Swift type the user
+    /// never saw: say what the file holds instead.
+    private static func choiceProblem(_ description: String) -> String? {
+        guard description.hasPrefix("Cannot initialize "), let value = description.firstRange(of: " from invalid String value ") else { return nil }
+        return "'\(description[value.upperBound...])' is not one of its values"
     }
 
     private static func fieldPath(_ path: [CodingKey]) -> String {

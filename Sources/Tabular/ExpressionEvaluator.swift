@@ -34,9 +34,16 @@ extension ColumnExpression {
             }
             column = .numeric(name, numbers, type: type)
         case .labels(let codes, let levels):
+            // Levels in UTF-8 byte order, as `load` orders a categorical's: the first is R's
+            // reference level (as R's factor() of ifelse()), and the column written and loaded
+            // back has the same levels in the same order, so a model fits alike on both.
+            let order = levels.indices.sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
+            var position = [Int32](repeating: -1, count: levels.count)
+            for (index, level) in order.enumerated() { position[level] = Int32(index) }
             var mask = MissingMask(count: codes.count)
             for (i, code) in codes.enumerated() where code < 0 { mask[i] = true }
-            column = Column(name: name, type: .categorical, storage: .categories(codes: codes, levels: levels), missing: mask)
+            let sortedCodes = codes.map { $0 < 0 ? -1 : position[Int($0)] }
+            column = Column(name: name, type: .categorical, storage: .categories(codes: sortedCodes, levels: order.map { levels[$0] }), missing: mask)
         }
         var undefined = 0
         if let flags = evaluator.undefined {

@@ -97,3 +97,23 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertEqual(Identifier.quoted("x-1"), "\"x-1\"")
     }
 }
+
+/// Errors from a subset of rows (a cross-validation fold) renumbered to the user's rows.
+final class RowRenumberingTests: XCTestCase {
+    func testEveryRowNamedIsRenumberedAndTheRestKept() {
+        let error = ModelshError.data("column 'g' has level 'x' in row 3, not seen in training; first in row 12.", argument: "DATA")
+        let renumbered = error.renumberingRows { [10, 20, 30][safe: $0].map { $0 + 100 } }
+        XCTAssertEqual(renumbered.message, "column 'g' has level 'x' in row 131, not seen in training; first in row 12.")
+        XCTAssertEqual(renumbered.category, .data)
+        XCTAssertEqual(renumbered.argument, "DATA")
+    }
+
+    func testOnlyTheWordsInRowFollowedByANumberCount() {
+        let error = ModelshError.data("row 2 in row 1 (in row x, in rows 5, in row ")
+        XCTAssertEqual(error.renumberingRows { $0 + 40 }.message, "row 2 in row 41 (in row x, in rows 5, in row ")
+    }
+}
+
+private extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

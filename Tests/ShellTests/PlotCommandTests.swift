@@ -72,7 +72,7 @@ final class PlotCommandTests: ShellTestCase {
         XCTAssertEqual(run("plot learning_curve linear train target=Y sizes=0.5,1"), run("plot learning-curve linear train target=Y sizes=0.5,1"),
                        "the old spelling is an alias")
         run("fit linear train target=Y as m; monitor m on test")
-        XCTAssertEqual(fail("plot monitor m").error?.message, "no monitoring entry of m@1 has a r2 (record one with labels: monitor m on NEW label=COLUMN)")
+        XCTAssertEqual(fail("plot monitor m").error?.message, "no monitoring entry of m@1 measured r2 (record one with labels: monitor m on NEW label=COLUMN)")
         run("monitor m on test label=Y; monitor m on train label=Y")
         XCTAssertTrue(run("plot monitor m").contains("Monitoring history of m@1 (r2)"))
         let history = try XCTUnwrap(session.figures[session.figures.keys.max()!]?.first)

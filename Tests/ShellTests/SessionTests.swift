@@ -2,7 +2,7 @@ import Glibc
 import Diagnostics
 import Foundation
 @testable import Shell
-import Store
+@testable import Store
 import XCTest
 
 final class SessionTests: ShellTestCase {
@@ -160,6 +160,24 @@ final class SessionTests: ShellTestCase {
         XCTAssertEqual(other.nextCellNumber, savedCells.count + 2)
         let reopened = try other.state.variables.model("m")!.predict(on: other.state.variables.dataset("test")!).numbers
         XCTAssertEqual(reopened.map(\.bitPattern), predictions.map(\.bitPattern))
+    }
+
+    /// A setting edited by hand in the file is the file's fault: one line naming the file, and
+    /// the session as it was (it was "drift_p must be …" at the command, naming no file).
+    func testAHandEditedSettingIsADamagedWorkspaceAndChangesNothing() throws {
+        let path = temporaryPath("w.msw")
+        run("load \"data/iris.csv\" as iris; set drift_p 0.05; save workspace \"\(path)\"")
+        let database = try SQLiteDatabase(path: path, displayPath: path, fileKind: "test file", mode: .readWrite)
+        try database.execute("UPDATE settings SET value = 'banana' WHERE key = 'drift_p'")
+        try database.close()
+        run("drop iris; set drift_p 0.02")
+        let before = session.state
+        let (error, _) = fail("open \"\(path)\"")
+        XCTAssertEqual(error?.message, "\(path): damaged workspace (drift_p must be a number above 0 and below 1, found 'banana')")
+        XCTAssertEqual(error?.category, .data)
+        XCTAssertEqual(error?.location?.column, 6, "the caret is under the path")
+        XCTAssertEqual(session.state.variables, before.variables)
+        XCTAssertEqual(session.state.settings.drift.p, 0.02)
     }
 
     func testOpeningAWorkspaceKeepsTheScriptSettings() {

@@ -104,3 +104,16 @@ final class TranscriptTests: ShellTestCase {
         XCTAssertEqual(Transcript.check(Script.parse(fixed), file: "t.msh"), [])
     }
 }
+
+final class NestedScriptStopTests: ShellTestCase {
+    /// A script stopped by an error in a script it ran names that script's line as that
+    /// script's (it said "on line 3", a line of the checked file that had run fine).
+    func testCommandsNotRunNameTheFileOfTheErrorThatStoppedThem() {
+        let recorded = "run \"data/bad/fails_midway.msh\"\n#> x\nvars\n#> y\n"
+        let differences = Transcript.check(Script.parse(recorded), file: "t.msh")
+        XCTAssertEqual(differences.count, 2, differences.joined(separator: "\n"))
+        XCTAssertEqual(differences.last, "t.msh:3: not run (the script stopped at the error on line 3 of data/bad/fails_midway.msh): vars")
+        let own = Transcript.check(Script.parse("vars\ndescribe nothing\nvars\n#> y\n"), file: "t.msh")
+        XCTAssertEqual(own.last, "t.msh:3: not run (the script stopped at the error on line 2): vars")
+    }
+}

@@ -31,6 +31,25 @@ final class TransformCommandTests: ShellTestCase {
         XCTAssertNotNil(session.state.variables.dataset("iris")?.column(named: "ratio"))
     }
 
+    /// A derived categorical has its levels in byte order, as `load` gives them: the first is the
+    /// reference level (R's factor(ifelse(…)): "long" before "short"), and the column written and
+    /// loaded back is the same column, so a model fits alike on both (it was levels in the
+    /// branches' order: "short" the reference, coefficients of the other sign after a round trip).
+    func testDerivedLevelsAreInByteOrderAndSurviveWriteAndLoad() {
+        run("derive iris size = if(Petal.Length < 4, \"short\", if(Petal.Length < 5, \"mid\", \"long\")) as sized")
+        XCTAssertEqual(session.state.variables.dataset("sized")?.column(named: "size")?.levels, ["long", "mid", "short"])
+        let path = temporaryPath("sized.csv")
+        run("write sized to \"\(path)\"")
+        run("load \"\(path)\" as loaded")
+        XCTAssertEqual(session.state.variables.dataset("loaded")?.column(named: "size")?.levels, ["long", "mid", "short"])
+        run("fit linear sized target=Sepal.Length features=size as derived_fit")
+        run("fit linear loaded target=Sepal.Length features=size as loaded_fit")
+        let derived = run("summary derived_fit").split(separator: "\n").filter { $0.hasPrefix("size") }
+        let loaded = run("summary loaded_fit").split(separator: "\n").filter { $0.hasPrefix("size") }
+        XCTAssertEqual(derived, loaded)
+        XCTAssertEqual(derived.first?.split(separator: " ").first, "sizemid", "long is the reference level")
+    }
+
     func testDivisionByZeroIsMissingAndCounted() {
         XCTAssertEqual(run("derive iris z = rownames / (rownames - 2) as d"),
                        "d: added z (numeric, 1 missing, 1 from undefined arithmetic: x/0, log(0), sqrt(-1), overflow)")

@@ -14,12 +14,13 @@ enum DataCommands {
         details: """
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
-        fields and NA are missing. A ragged row or an unreadable value is an error naming the
-        line. A file whose name ends in .json is read as JSON instead: an array of records or
-        an object of columns, as `write` makes them, each value typed as a CSV field would be.
-        With `model`, reads a model saved by `save MODEL to "file.json"`.
+        fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
+        ragged row or an unreadable value is an error naming the line. A file whose name ends
+        in .json is read as JSON instead: an array of records or an object of columns, as
+        `write` makes them, each value typed as a CSV field would be. With `model`, reads a
+        model saved by `save MODEL to "file.json"`.
         """,
-        example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload model \"m.json\" as m",
+        example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as passengers\nload model \"m.json\" as m",
         changesState: true,
         forms: [
             CommandForm([.keyword("model"), .value(name: "PATH", kind: .path)], outputs: .model("NAME")) { invocation, context in
@@ -31,7 +32,7 @@ enum DataCommands {
             CommandForm([.value(name: "PATH", kind: .path)], options: [
                 OptionSpec("sep", .text, "field separator, one character (default ,)"),
                 OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
-                OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
+                OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
@@ -118,7 +119,7 @@ enum DataCommands {
             options.separator = bytes[0]
         }
         if let header = invocation.text("header") { options.header = Switch.value(header)! }
-        if let marker = invocation.text("na") { options.missingMarkers.append(marker) }
+        options.missingMarkers += invocation.words("na") ?? []
         return options
     }
 

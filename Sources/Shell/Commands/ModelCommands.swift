@@ -51,7 +51,7 @@ enum ModelCommands {
             OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
             OptionSpec("sep", .text, "field separator, one character (default ,)"),
             OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
-            OptionSpec("na", .text, "an extra text that marks a missing value (empty fields and NA always do)"),
+            OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
             let csv = try DataCommands.csvOptions(invocation)
@@ -302,13 +302,11 @@ enum ModelCommands {
                 func sizes(_ encode: (Model, String) throws -> Data) throws -> String {
                     "\(NumberFormat.bytes(try encode(model, invocation.name("MODEL")!).count)) → \(NumberFormat.bytes(try encode(small, name).count))"
                 }
+                let change = try MetricChange.table(invocation, on: "DATA", before: model, after: small,
+                                                    headers: ["metric", invocation.name("MODEL")!, name, "change"])
                 let id = try context.defineModel(small, of: invocation, parent: invocation.modelVersion("MODEL"))
                 context.emit("\(id): \(invocation.name("MODEL")!) compressed to \(precision.rawValue); model file \(try sizes(ModelArchive.encode)), ONNX \(try sizes(ONNXExport.encode))")
-                guard invocation.has("DATA") else { return }
-                let data = invocation.dataset("DATA")
-                let before = try invocation.at("DATA") { try model.evaluate(on: data) }, after = try invocation.at("DATA") { try small.evaluate(on: data) }
-                context.emit(.table(MetricChange.table(before: before.metrics, after: after.metrics,
-                                                       headers: ["metric", invocation.name("MODEL")!, name, "change"])))
+                if let change { context.emit(.table(change)) }
             },
         ])
 

@@ -90,8 +90,7 @@ enum MonitoringCommands {
                         options: [OptionSpec("drop", .number, "flag the key metric where it fell more than this below training's")]) { invocation, context in
                 let id = invocation.modelVersion("MODEL")
                 let version = context.state.variables.registry.version(id)!
-                let drop = invocation.number("drop") ?? context.state.settings.monitorDrop
-                context.emit(MonitoringReports.history(version, id: id, drop: drop))
+                context.emit(MonitoringReports.history(version, id: id, drop: try drop(invocation, context)))
             },
             CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
                         options: [OptionSpec("label", .column(of: "DATA"), "the column holding the true values (default: none, no metrics)")]
@@ -123,6 +122,12 @@ enum MonitoringCommands {
         return thresholds
     }
 
+    /// drop= as `set monitor_drop` takes it (above 0), else the setting.
+    static func drop(_ invocation: Invocation, _ context: CommandContext) throws -> Double {
+        guard let drop = invocation.number("drop") else { return context.state.settings.monitorDrop }
+        return try invocation.at("drop") { try Settings.parsePositive(NumberFormat.shortest(drop), name: "drop") }
+    }
+
     private static func record(_ invocation: Invocation, _ context: CommandContext) throws {
         let (model, profile) = try profiled(invocation)
         let id = invocation.modelVersion("MODEL")
@@ -132,7 +137,10 @@ enum MonitoringCommands {
         var metrics: [Metric] = []
         let label = invocation.text("label")
         if let label {
-            metrics = try invocation.at("label") { try model.evaluate(on: labelled(data, label: label, as: model)).metrics }
+            guard model.schema.target != nil else {
+                throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with", at: invocation.location("label"))
+            }
+            metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
         }
         let features = report.columns.filter { $0.role == "feature" && $0.verdict != .notCompared }
         let entry = MonitoringRecord(
@@ -143,15 +151,5 @@ enum MonitoringCommands {
         try context.state.variables.updateRegistry { try $0.appendMonitoring(entry, to: id) }
         let number = context.state.variables.registry.version(id)!.monitoring.count
         context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics))
-    }
-
-    /// `data` with the label column under the target's name, so evaluate finds it.
-    private static func labelled(_ data: Dataset, label: String, as model: Model) throws -> Dataset {
-        guard let target = model.schema.target?.name else {
-            throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with")
-        }
-        guard label != target else { return data }
-        let column = data.column(named: label)!
-        return try Dataset(columns: data.columns.filter { $0.name != target && $0.name != label } + [column.renamed(target)])
     }
 }

@@ -41,14 +41,13 @@ enum OptimisationCommands {
             let updated = try invocation.at("NEW") {
                 try model.updated(with: invocation.dataset("NEW"), datasetName: invocation.name("NEW")!, rounds: invocation.integer("rounds"))
             }
+            let change = try MetricChange.table(invocation, on: "TEST", before: model, after: updated)
             let id = try context.defineModel(updated, of: invocation, parent: invocation.modelVersion("MODEL"))
             let added = updated.training.rowsUsed - model.training.rowsUsed
             context.emit("\(id): \(ModelDescription.line(for: updated)); \(DatasetDescription.rows(added)) added")
-            if invocation.has("TEST") {
-                let test = invocation.dataset("TEST")
-                let (before, after) = try invocation.at("TEST") { (try model.evaluate(on: test).metrics, try updated.evaluate(on: test).metrics) }
+            if let change {
                 context.emit("on \(invocation.name("TEST")!):")
-                context.emit(.table(MetricChange.table(before: before, after: after)))
+                context.emit(.table(change))
             }
         }])
 
@@ -225,7 +224,8 @@ enum OptimisationCommands {
                     throw ModelshError.usage("the \(NumberFormat.shortest(budget))s budget is below every candidate's estimated time (the cheapest needs \(NumberFormat.significant(cheapest, digits: 2))s)",
                                              at: invocation.location("time"))
                 }
-                throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)", at: invocation.location("DATA"))
+                throw ModelshError.data("no candidate could be cross-validated on \(invocation.name("DATA")!)"
+                                        + (auto.firstFailure.map { " (the first, \($0))" } ?? ""), at: invocation.location("DATA"))
             }
             var table = TextTable(headers: ["rank", "kind", "setting", "\(auto.metric) mean", "sd"], alignments: [.right, .left, .left, .right, .right])
             for (index, result) in auto.ranked.enumerated() {
@@ -260,5 +260,17 @@ enum MetricChange {
             table.append([old.name, MetricFormat.text(old), MetricFormat.text(new), NumberFormat.significant(new.value - old.value, digits: 4)])
         }
         return table
+    }
+
+    /// Both models' metrics on the dataset in `slot`, when the command has it: measured before
+    /// the new model is defined, so data the models cannot score fails the command without it
+    /// first announcing a version it does not keep.
+    static func table(_ invocation: Invocation, on slot: String, before: Model, after: Model,
+                      headers: [String] = ["metric", "before", "after", "change"]) throws -> TextTable? {
+        guard invocation.has(slot) else { return nil }
+        let data = invocation.dataset(slot)
+        return try invocation.at(slot) {
+            table(before: try before.evaluate(on: data).metrics, after: try after.evaluate(on: data).metrics, headers: headers)
+        }
     }
 }

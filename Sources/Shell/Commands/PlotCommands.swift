@@ -82,7 +82,7 @@ enum PlotCommands {
                         options: [OptionSpec("drop", .number, "the fall below training's key metric that monitor history flags")]) { invocation, context in
                 let id = invocation.modelVersion("MODEL")
                 let version = context.state.variables.registry.version(id)!
-                let drop = invocation.number("drop") ?? context.state.settings.monitorDrop
+                let drop = try MonitoringCommands.drop(invocation, context)
                 try draw(invocation, context) { try CurveFigures.monitoringHistory(version, id: id, drop: drop) }
             },
         ])

@@ -84,7 +84,12 @@ enum WorkspaceCommands {
         forms: [CommandForm([.value(name: "PATH", kind: .path)]) { invocation, context in
             let path = invocation.text("PATH")!
             let contents = try invocation.at("PATH") { try Workspace.open(path: path) }
-            try context.session.restore(contents, into: context)
+            do {
+                try context.session.restore(contents, into: context)
+            } catch let error as ModelshError where error.category != .interrupted {
+                // What the file holds was refused (a setting edited by hand): the file is at fault.
+                throw ModelshError.data("\(path): damaged workspace (\(error.message))", at: invocation.location("PATH"))
+            }
             context.session.markSaved(as: path)
             context.emit("opened \"\(path)\": \(WorkspaceDescription.counts(contents))")
         }])

@@ -29,7 +29,7 @@ enum CurveFigures {
         let key = ModelVersion.headlineMetric(for: version.model.task)
         let measured = version.monitoring.enumerated().compactMap { index, entry in entry.metric(key).map { Point(Double(index + 1), $0) } }
         guard !measured.isEmpty else {
-            throw ModelshError.usage("no monitoring entry of \(id) has a \(key) (record one with labels: monitor \(id.name) on NEW label=COLUMN)")
+            throw ModelshError.usage("no monitoring entry of \(id) measured \(key) (record one with labels: monitor \(id.name) on NEW label=COLUMN)")
         }
         var series = [Series(key, .line(measured)), Series("entries", .points(measured))]
         if let trained = version.model.profile?.metrics.first(where: { $0.name == key })?.value {
