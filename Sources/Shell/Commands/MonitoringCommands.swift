@@ -78,7 +78,8 @@ enum MonitoringCommands {
         `monitor m on new` measures drift as `drift m on new` does and counts outlying rows as
         `validate` does, and keeps an entry with the model version in the registry: the time,
         the data's name, fingerprint and rows, the drift verdict and counts, the largest
-        feature PSI and the predictions' PSI. With label=COL (the column of new holding the
+        feature PSI and the predictions' PSI. Data that validate fails (a feature missing, of
+        a type the model cannot read, or with unseen categories) gets the verdict fails. With label=COL (the column of new holding the
         true values) it also evaluates the model and keeps the metrics, shown beside training's.
         `monitor history m` lists a version's entries; the key metric (r2, accuracy) is flagged
         where it fell more than drop= (default: set monitor_drop, 0.05) below training's.
@@ -145,11 +146,14 @@ enum MonitoringCommands {
         let features = report.columns.filter { $0.role == "feature" && $0.verdict != .notCompared }
         let entry = MonitoringRecord(
             dataset: dataName, fingerprint: data.fingerprint, time: RegistryTime.wholeSeconds(context.session.clock()), rows: data.rowCount,
-            verdict: report.verdict.rawValue, compared: report.columns.count - report.count(.notCompared), moderate: report.count(.moderate),
+            // Data predict would refuse (a feature missing, unreadable or with unseen levels)
+            // fails, as validate says, whatever drift found in the columns it could compare.
+            verdict: validation.severity == .failure ? MonitoringRecord.failedVerdict : report.verdict.rawValue, compared: report.columns.count - report.count(.notCompared), moderate: report.count(.moderate),
             drifted: report.count(.drifted), maxPSI: features.map(\.psi).max() ?? .nan, predictionPSI: report.prediction?.psi ?? .nan,
             farRows: validation.farRows, outsideRows: validation.outsideRows, label: label, metrics: metrics)
         try context.state.variables.updateRegistry { try $0.appendMonitoring(entry, to: id) }
         let number = context.state.variables.registry.version(id)!.monitoring.count
-        context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics))
+        context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics,
+                                             failing: validation.features.filter { $0.severity == .failure }.map(\.name)))
     }
 }
