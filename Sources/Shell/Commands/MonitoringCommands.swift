@@ -141,7 +141,10 @@ enum MonitoringCommands {
             guard model.schema.target != nil else {
                 throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with", at: invocation.location("label"))
             }
-            metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
+            // Data predict would refuse has no predictions to score: its entry fails, without metrics.
+            if validation.severity != .failure {
+                metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
+            }
         }
         let features = report.columns.filter { $0.role == "feature" && $0.verdict != .notCompared }
         let entry = MonitoringRecord(
