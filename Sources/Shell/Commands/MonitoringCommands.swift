@@ -78,9 +78,10 @@ enum MonitoringCommands {
         `monitor m on new` measures drift as `drift m on new` does and counts outlying rows as
         `validate` does, and keeps an entry with the model version in the registry: the time,
         the data's name, fingerprint and rows, the drift verdict and counts, the largest
-        feature PSI and the predictions' PSI. Data that validate fails (a feature missing, of
-        a type the model cannot read, or with unseen categories) gets the verdict fails. With label=COL (the column of new holding the
+        feature PSI and the predictions' PSI. With label=COL (the column of new holding the
         true values) it also evaluates the model and keeps the metrics, shown beside training's.
+        Data that validate fails (a feature missing, of a type the model cannot read, or with
+        unseen categories) gets the verdict fails, and no metrics: predict would refuse it.
         `monitor history m` lists a version's entries; the key metric (r2, accuracy) is flagged
         where it fell more than drop= (default: set monitor_drop, 0.05) below training's.
         """,
