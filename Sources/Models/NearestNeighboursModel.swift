@@ -32,7 +32,8 @@ public enum NearestNeighboursModel: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> NearestNeighboursState {
         guard parameters.k <= problem.target.count else {
-            throw ModelshError.usage("k=\(parameters.k) is more than the \(problem.target.count) training rows", argument: "k")
+            let rows = problem.target.count
+            throw ModelshError.usage("k=\(parameters.k) is more than the \(rows) training row\(rows == 1 ? "" : "s")", argument: "k")
         }
         guard problem.design.columns > 0 else { throw ModelshError.usage("knn needs at least one feature", argument: "features") }
         if problem.task == .classification {

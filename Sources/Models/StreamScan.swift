@@ -38,7 +38,7 @@ struct StreamScan {
         guard rowsRead > 0 else { throw ModelshError.data("'\(request.path)' has no rows") }
         let targetTally = tallies[0]
         guard targetTally.nonMissing > 0 else {
-            throw ModelshError.data("target '\(targetName)' has no values: all \(rowsRead) rows are missing", argument: "target")
+            throw ModelshError.data("target '\(targetName)' has no values: \(rowsRead == 1 ? "its one row is" : "all \(rowsRead) rows are") missing", argument: "target")
         }
         // Default features leave out free text, as in memory; named ones may not be free text.
         let isText = tallies.map { $0.isText }
@@ -50,7 +50,7 @@ struct StreamScan {
             throw error
         }
         guard rowsUsed > 0 else {
-            throw ModelshError.data("no complete rows: each of the \(rowsRead) rows misses the target or a feature")
+            throw ModelshError.data("no complete rows: \(rowsRead == 1 ? "the one row" : "each of the \(rowsRead) rows") misses the target or a feature")
         }
         let requested = request.options["task"].flatMap(ModelTask.init)
         let task = try blaming(requested == nil ? "target" : "task") {

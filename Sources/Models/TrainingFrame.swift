@@ -41,7 +41,7 @@ struct TrainingFrame {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
         guard targetColumn.missingCount < source.rowCount else {
-            throw ModelshError.data("target '\(targetColumn.name)' has no values: all \(source.rowCount) rows are missing", argument: "target")
+            throw ModelshError.data("target '\(targetColumn.name)' has no values: \(source.rowCount == 1 ? "its one row is" : "all \(source.rowCount) rows are") missing", argument: "target")
         }
         task = try blaming(requestedTask == nil ? "target" : "task") {
             try Self.task(for: targetColumn, kind: kind, tasks: tasks, requested: requestedTask)
@@ -102,7 +102,7 @@ struct TrainingFrame {
     /// value at all (a trailing comma on every line of a file makes such a column).
     private static func noCompleteRows(_ required: [Column], rowCount: Int, what: String) -> ModelshError {
         let empty = required.filter { $0.missingCount == $0.count }.map { "'\($0.name)'" }
-        guard !empty.isEmpty else { return ModelshError.data("no complete rows: each of the \(rowCount) rows misses \(what)") }
+        guard !empty.isEmpty else { return ModelshError.data("no complete rows: \(rowCount == 1 ? "the one row" : "each of the \(rowCount) rows") misses \(what)") }
         let columns = empty.count == 1 ? "column \(empty[0]) has" : "columns \(empty.joined(separator: ", ")) have"
         return ModelshError.data("no complete rows: \(columns) no value in any row; leave \(empty.count == 1 ? "it" : "them") out with features=")
     }

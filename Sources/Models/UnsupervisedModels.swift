@@ -34,7 +34,8 @@ public enum KMeansModel: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: KMeansOptions) throws -> KMeansState {
         guard parameters.clusterCount <= problem.design.rows else {
-            throw ModelshError.usage("k=\(parameters.clusterCount) is more than the \(problem.design.rows) rows", argument: "k")
+            let rows = problem.design.rows
+            throw ModelshError.usage("k=\(parameters.clusterCount) is more than the \(rows) row\(rows == 1 ? "" : "s")", argument: "k")
         }
         return KMeansState(model: try KMeans.fit(problem.design, options: parameters, progress: problem.progress).model)
     }
@@ -122,7 +123,8 @@ public enum PCAModel: Learner {
 
     public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> PCAState {
         if case .count(let k) = parameters.keeping, k > min(problem.design.rows, problem.design.columns) {
-            throw ModelshError.usage("k=\(k) is more than the \(min(problem.design.rows, problem.design.columns)) components the data has", argument: "k")
+            let components = min(problem.design.rows, problem.design.columns)
+            throw ModelshError.usage("k=\(k) is more than the \(components) component\(components == 1 ? "" : "s") the data has", argument: "k")
         }
         return PCAState(model: try PCA(fitting: problem.design, keeping: parameters.keeping))
     }

@@ -27,7 +27,7 @@ enum MonitoringReports {
             report.add("not used by the model: " + validation.extraColumns.map(TerminalText.escaped).joined(separator: ", "))
         }
         let far = validation.distanceThreshold.map { threshold in
-            "\(validation.farRows) far from the training data (Mahalanobis d² > \(NumberFormat.significant(threshold, digits: 4)) on \(validation.distanceFeatures.count) numeric features)"
+            "\(validation.farRows) far from the training data (Mahalanobis d² > \(NumberFormat.significant(threshold, digits: 4)) on \(DatasetDescription.counted(validation.distanceFeatures.count, "numeric feature")))"
         } ?? "distance not measured (a numeric feature it needs is absent or not numeric)"
         report.add("outlying rows of \(validation.rows): \(far), \(validation.outsideRows) outside a training range or with an unseen category")
         if listRows, !validation.outlying.isEmpty {
@@ -50,7 +50,7 @@ enum MonitoringReports {
         switch validation.severity {
         case .failure: return "fails (\(names(.failure))): predict would refuse this data"
         case .warning: return "warnings (\(names(.warning))): predict will run; check these features"
-        case .ok: return validation.outlying.isEmpty ? "ok" : "ok, but \(validation.outlying.count) outlying rows"
+        case .ok: return validation.outlying.isEmpty ? "ok" : "ok, but \(DatasetDescription.counted(validation.outlying.count, "outlying row"))"
         }
     }
 
@@ -73,12 +73,15 @@ enum MonitoringReports {
         return report
     }
 
-    static func entry(_ entry: MonitoringRecord, number: Int, id: ModelVersionID, training: [Metric]) -> Report {
+    /// `failing`: the features validate failed, named after a `fails` verdict.
+    static func entry(_ entry: MonitoringRecord, number: Int, id: ModelVersionID, training: [Metric], failing: [String]) -> Report {
         var report = Report()
         let prediction = entry.predictionPSI.isNaN ? "not compared" : NumberFormat.significant(entry.predictionPSI, digits: 4)
-        report.add("\(id) on \(TerminalText.escaped(entry.dataset)) (\(entry.rows) rows): \(entry.verdict), \(entry.drifted) drifted and "
+        let verdict = failing.isEmpty ? entry.verdict
+            : "\(entry.verdict) (\(failing.map(TerminalText.escaped).joined(separator: ", ")): predict would refuse this data)"
+        report.add("\(id) on \(TerminalText.escaped(entry.dataset)) (\(DatasetDescription.rows(entry.rows))): \(verdict), \(entry.drifted) drifted and "
                    + "\(entry.moderate) moderate of \(entry.compared) compared; prediction PSI \(prediction); "
-                   + "\(entry.farRows) rows far, \(entry.outsideRows) outside training ranges")
+                   + "\(DatasetDescription.rows(entry.farRows)) far, \(entry.outsideRows) outside training ranges")
         if !entry.metrics.isEmpty {
             var table = TextTable(headers: ["metric", "training", "here", "change"], alignments: [.left, .right, .right, .right])
             for metric in entry.metrics {

@@ -9,7 +9,7 @@ public struct MonitoringRecord: Sendable, Equatable {
     public var fingerprint: String
     public var time: Date
     public var rows: Int
-    /// The overall drift verdict (DriftVerdict's raw value).
+    /// The overall drift verdict (DriftVerdict's raw value), or `failedVerdict`.
     public var verdict: String
     public var compared: Int
     public var moderate: Int
@@ -34,7 +34,9 @@ public struct MonitoringRecord: Sendable, Equatable {
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
 
     /// The verdicts a record may hold.
-    static let verdicts: Set<String> = ["stable", "moderate", "drifted", "not compared"]
+    static let verdicts: Set<String> = ["stable", "moderate", "drifted", "not compared", failedVerdict]
+    /// The verdict on data that `validate` fails (predict would refuse it), whatever its drift.
+    public static let failedVerdict = "fails"
 }
 
 /// Writes and reads the tables `monitoring` and `monitoring_metrics` (format 4), checking

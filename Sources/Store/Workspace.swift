@@ -85,7 +85,8 @@ public struct WorkspaceContents: Sendable, Equatable {
 /// only catch accidents (anyone can recompute them), so opening also checks what the shell relies
 /// on: `application_id` and `user_version`; every value against its column type; dataset and
 /// model names that the shell can type, unique across both; column names that are not empty
-/// and hold no control characters; cell numbers from 1 to 2^31 - 1, increasing; no column
+/// and hold no control characters; cell numbers from 1 to 2^31 - 1, increasing, and (format 6)
+/// the cell log against its checksum in meta; no column
 /// rows of unlisted datasets; settings as text with unique keys.
 ///
 /// The schema, with its documentation, is `Workspace.schema` below; the file carries the same
@@ -95,7 +96,10 @@ public enum Workspace {
     /// 3: the model registry (every version of a model, its origin, evaluations and aliases).
     /// 4: monitoring entries (`monitor`) with each version.
     /// 5: a checksum (`Checksum`, XXH64) on every column, model archive and cell, checked on open.
-    public static let formatVersion = 5
+    /// 6: a checksum over the whole cell log in meta, so a cell deleted, added or renumbered
+    /// by hand is caught on open (each cell's own checksum covers only its text); the
+    /// monitoring verdict `fails`.
+    public static let formatVersion = 6
     /// Format 1 stored models without their preprocessing and hyper-parameters. Format 2 kept
     /// one model per name; opening one makes each model version 1 of its name.
     public static let oldestReadable = 2
@@ -122,16 +126,30 @@ public enum Workspace {
 
     /// The first format whose columns, versions and cells carry a checksum.
     static let firstWithChecksums = 5
+    /// The first format whose meta row carries the cell log's checksum.
+    static let firstWithCellLogChecksum = 6
 
-    /// Format version 5. Every table is STRICT, so SQLite itself rejects a value of the
+    /// The cell log's checksum: for each cell in order, its number, succeeded (0 or 1) and its
+    /// own checksum, each followed by a NUL byte.
+    static func cellLogChecksum(_ cells: [CellRecord]) -> String {
+        var checksum = Checksum()
+        for cell in cells {
+            checksum.add("\(cell.number)\u{0}\(cell.succeeded ? 1 : 0)\u{0}\(Checksum.hex(joining: cell.input, cell.output))\u{0}")
+        }
+        return checksum.hex
+    }
+
+    /// Format version 6. Every table is STRICT, so SQLite itself rejects a value of the
     /// wrong type when the file is written. A checksum is XXH64 (seed 0) as 16 lowercase hex
     /// digits; it detects a damaged file, not a forged one (anyone can recompute it).
     static let schema = """
         CREATE TABLE meta (
             -- One row: what this file is and which format version wrote it.
             format          TEXT NOT NULL,      -- always 'modelsh-workspace'
-            format_version  INTEGER NOT NULL,   -- 5; readers refuse versions newer than theirs
-            created_by      TEXT NOT NULL       -- e.g. 'modelsh 0.1.0'
+            format_version  INTEGER NOT NULL,   -- 6; readers refuse versions newer than theirs
+            created_by      TEXT NOT NULL,      -- e.g. 'modelsh 0.1.0'
+            cells_checksum  TEXT NOT NULL       -- XXH64 of each cell's number, succeeded and
+                                                -- checksum in order, a NUL byte after each
         ) STRICT;
 
         CREATE TABLE datasets (
@@ -243,7 +261,8 @@ public enum Workspace {
             fingerprint   TEXT NOT NULL,      -- and its Dataset.fingerprint
             time          TEXT NOT NULL,      -- UTC, '2026-11-30T12:00:00Z'
             rows          INTEGER NOT NULL,
-            verdict       TEXT NOT NULL,      -- stable, moderate, drifted or 'not compared': the worst column's
+            verdict       TEXT NOT NULL,      -- stable, moderate, drifted or 'not compared': the worst column's;
+                                              -- fails (format 6) where validate failed the data
             compared      INTEGER NOT NULL,   -- columns compared (features, target, prediction)
             moderate      INTEGER NOT NULL,   -- of which moderate
             drifted       INTEGER NOT NULL,   -- of which drifted

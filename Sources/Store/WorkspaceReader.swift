@@ -54,7 +54,7 @@ struct WorkspaceReader {
             version >= 3 ? try registryReader.read(formatVersion: version) : try registryReader.readFormat2()
         })
         try checkOneNamespace(datasets.map(\.name) + registry.names)
-        return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(checkingSums: hasChecksums), settings: try readSettings())
+        return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(formatVersion: version), settings: try readSettings())
     }
 
     private func pragma(_ name: String) throws -> Int {
@@ -197,7 +197,8 @@ struct WorkspaceReader {
 
     /// Cells in the order stored, which must be by increasing number: the shell numbers the
     /// next cell after the last one.
-    private func readCells(checkingSums: Bool) throws -> [CellRecord] {
+    private func readCells(formatVersion: Int) throws -> [CellRecord] {
+        let checkingSums = formatVersion >= Workspace.firstWithChecksums
         let query = try database.prepare("SELECT number, input, output, succeeded\(checkingSums ? ", checksum" : "") FROM cells",
                                          reading: "cells")
         var cells: [CellRecord] = []
@@ -218,6 +219,13 @@ struct WorkspaceReader {
                 try database.checkSum(try query.text(at: 4), Checksum.hex(joining: input, output), of: "cell \(number)")
             }
             cells.append(CellRecord(number: number, input: input, output: output, succeeded: succeeded == 1))
+        }
+        if formatVersion >= Workspace.firstWithCellLogChecksum {
+            let query = try database.prepare("SELECT cells_checksum FROM meta", reading: "meta")
+            guard try query.step() else { throw database.failure(message: "meta has no row") }
+            guard try query.text(at: 0) == Workspace.cellLogChecksum(cells) else {
+                throw database.failure(message: "the cell log does not match its checksum (a cell deleted, added or renumbered?)")
+            }
         }
         return cells
     }

@@ -24,7 +24,7 @@ enum WorkspaceWriter {
                 PRAGMA application_id = \(Workspace.applicationID);
                 PRAGMA user_version = \(Workspace.formatVersion);
                 """)
-            try writeMeta(database)
+            try writeMeta(database, cells: contents.cells)
             try writeDatasets(contents.datasets, database)
             try RegistryWriter.write(contents.registry, to: database)
             try writeCells(contents.cells, database)
@@ -51,11 +51,12 @@ enum WorkspaceWriter {
         }
     }
 
-    private static func writeMeta(_ database: SQLiteDatabase) throws {
-        let insert = try database.prepare("INSERT INTO meta (format, format_version, created_by) VALUES (?1, ?2, ?3)")
+    private static func writeMeta(_ database: SQLiteDatabase, cells: [CellRecord]) throws {
+        let insert = try database.prepare("INSERT INTO meta (format, format_version, created_by, cells_checksum) VALUES (?1, ?2, ?3, ?4)")
         try insert.bind(Workspace.format, at: 1)
         try insert.bind(Workspace.formatVersion, at: 2)
         try insert.bind(modelshCreatedBy, at: 3)
+        try insert.bind(Workspace.cellLogChecksum(cells), at: 4)
         try insert.step()
     }
 

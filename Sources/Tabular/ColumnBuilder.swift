@@ -186,12 +186,17 @@ struct ColumnBuilder {
     }
 
     /// The finished column. Text with few distinct values becomes categorical, with its levels
-    /// sorted by their UTF-8 bytes; a column with no values at all is numeric (all missing).
+    /// sorted by their UTF-8 bytes; a column with no values at all is numeric (all missing),
+    /// unless it has no rows either: then nothing shows a type, and it is text (as pandas'
+    /// object and DuckDB's VARCHAR), which claims nothing about values it has not seen.
     /// Consumes the builder, so its memory is the column's (numbers, and a categorical's codes
     /// renumbered in place) or is freed as soon as it is no longer needed. `noneMissing`, a mask
     /// with no row set, is the column's mask when it has no missing value (the columns of a
     /// dataset share it, so it takes memory once).
     consuming func column(named name: String, noneMissing: MissingMask? = nil) -> Column {
+        if kind == .undetermined, numbers.isEmpty {
+            return Column(name: name, type: .text, storage: .strings([]), missing: MissingMask(count: 0))
+        }
         guard kind == .text else {
             let type: ColumnType = switch kind {
             case .integer: .integer

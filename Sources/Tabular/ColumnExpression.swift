@@ -110,15 +110,25 @@ public indirect enum ColumnExpression: Sendable {
         return .negate(operand)
     }
 
+    /// `==` and `!=` compare numbers with numbers and text with text; `< <= > >=` compare
+    /// numbers, or text as ISO 8601 dates and times (`ISODateTime`): a text literal must be one,
+    /// and a column's value that is not one is missing in the comparison.
     public static func comparing(_ op: ComparisonOperator, _ left: Self, _ right: Self) throws(ExpressionTypeError) -> Self {
-        guard op.isEquality else {
-            try require([left, right], \.isNumber, "\(op.rawValue) needs numbers")
-            return .comparison(op, left, right)
-        }
         guard left.type.isNumber == right.type.isNumber else {
-            throw ExpressionTypeError(operand: 1, requirement: "\(op.rawValue) compares text with text and numbers with numbers", other: 0)
+            let requirement = op.isEquality ? "compares text with text and numbers with numbers" : "compares numbers with numbers, or dates with dates"
+            throw ExpressionTypeError(operand: 1, requirement: "\(op.rawValue) \(requirement)", other: 0)
+        }
+        if !op.isEquality, let index = [left, right].firstIndex(where: { !$0.type.isNumber && !$0.mayBeDate }) {
+            throw ExpressionTypeError(operand: index, requirement: "\(op.rawValue) compares numbers, or text that is a date written as ISO 8601 (\"2024-03-01\", \"2024-03-01 14:30\")",
+                                      other: nil)
         }
         return .comparison(op, left, right)
+    }
+
+    /// Text that may be a date: a column (its values are checked row by row), or a literal that is one.
+    private var mayBeDate: Bool {
+        guard case .text(let text) = self else { return type == .text }
+        return ISODateTime.sortKey(text) != nil
     }
 
     public static func logical(and isAnd: Bool, _ left: Self, _ right: Self) throws(ExpressionTypeError) -> Self {

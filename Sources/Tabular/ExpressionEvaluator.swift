@@ -240,6 +240,8 @@ struct ExpressionEvaluator {
             case .greaterOrEqual: test = (>=)
             }
             return Self.zip(a, b) { x, y in x.isNaN || y.isNaN ? .nan : (test(x, y) ? 1 : 0) }
+        case (.labels(let codesA, let levelsA), .labels(let codesB, let levelsB)) where !op.isEquality:
+            return dateComparison(op, codesA, levelsA, codesB, levelsB)
         case (.labels(let codesA, let levelsA), .labels(let codesB, let levelsB)):
             // Right-hand levels as left-hand codes (-2 where the left has no such level).
             let index = Dictionary(levelsA.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
@@ -252,6 +254,18 @@ struct ExpressionEvaluator {
         default:
             preconditionFailure("comparisons are bound between like kinds")
         }
+    }
+
+    /// Text ordered as ISO 8601 dates and times (`ISODateTime`): each level's rank among both
+    /// sides' moments, so a row is one numeric test; a value that is not a date is missing.
+    private func dateComparison(_ op: ComparisonOperator, _ codesA: [Int32], _ levelsA: [String],
+                                _ codesB: [Int32], _ levelsB: [String]) -> [Double] {
+        let keysA = levelsA.map(ISODateTime.sortKey), keysB = levelsB.map(ISODateTime.sortKey)
+        let moments = Set((keysA + keysB).compactMap { $0 }).sorted()
+        let rank = Dictionary(uniqueKeysWithValues: moments.enumerated().map { ($1, Double($0)) })
+        let ranksA = keysA.map { $0.map { rank[$0]! } ?? .nan }, ranksB = keysB.map { $0.map { rank[$0]! } ?? .nan }
+        let numbersA = codesA.map { $0 < 0 ? .nan : ranksA[Int($0)] }, numbersB = codesB.map { $0 < 0 ? .nan : ranksB[Int($0)] }
+        return comparison(op, .numbers(numbersA), .numbers(numbersB))
     }
 
     private func choose(_ condition: [Double], _ yes: Values, _ no: Values) -> Values {

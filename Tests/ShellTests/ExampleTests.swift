@@ -5,11 +5,12 @@ import XCTest
 /// Every command's help example runs: each command's example lines, in a fresh session that
 /// has run `preamble`, in a folder holding the sample data and the tour, must not fail.
 final class ExampleTests: ShellTestCase {
-    /// What the examples assume: the names they use (iris, diabetes, train, test, m with two
-    /// versions and the alias production, m2, small, flowers, p, scored) and the files they read
-    /// (m.json, diabetes.msw).
+    /// What the examples assume: the names they use (iris, diabetes, sales, train, test, m with
+    /// two versions and the alias production, m2, small, flowers, p, scored) and the files they
+    /// read (m.json, diabetes.msw).
     static let preamble = """
         load "data/iris.csv" as iris
+        load "data/sales.csv" as sales
         load "data/diabetes.csv" as diabetes
         split diabetes test=0.2 seed=42 as train, test
         fit linear train target=Y as m

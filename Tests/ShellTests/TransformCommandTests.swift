@@ -73,9 +73,13 @@ final class TransformCommandTests: ShellTestCase {
         let unknown = fail("filter iris where Sepal.Lenght > 3").error
         XCTAssertEqual(unknown?.message, "unknown column 'Sepal.Lenght' in dataset 'iris'; did you mean 'Sepal.Length'?")
         XCTAssertEqual(unknown?.location?.column, 19)
+        // Text orders only as ISO 8601 dates (`date < "2024-03-01"`), so a text that is not one
+        // is refused, with the caret under it.
         let ordering = fail("filter iris where Species > \"a\"").error
-        XCTAssertEqual(ordering?.message, "'Species' is categorical; > needs numbers")
-        XCTAssertEqual(ordering?.location?.length, 7)
+        XCTAssertEqual(ordering?.message, "\"a\" is text; > compares numbers, or text that is a date written as ISO 8601 (\"2024-03-01\", \"2024-03-01 14:30\")")
+        XCTAssertEqual(ordering?.location?.length, 3)
+        XCTAssertEqual(fail("filter iris where Species > 3").error?.message,
+                       "'Species' is categorical and '3' is integer; > compares numbers with numbers, or dates with dates")
         XCTAssertEqual(fail("filter iris where Species == 3").error?.message,
                        "'Species' is categorical and '3' is integer; == compares text with text and numbers with numbers")
         XCTAssertEqual(fail("filter iris where Petal.Length * 2").error?.message,

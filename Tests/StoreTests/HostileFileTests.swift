@@ -126,8 +126,8 @@ final class HostileFileTests: StoreTestCase {
     }
 
     func testANewerFormatIsRefusedByVersion() throws {
-        try assertRefused(try sample(after: "UPDATE meta SET format_version = 6; PRAGMA user_version = 6"),
-                          ["was written by a newer modelsh (format 6; this build reads up to 5)"])
+        try assertRefused(try sample(after: "UPDATE meta SET format_version = 7; PRAGMA user_version = 7"),
+                          ["was written by a newer modelsh (format 7; this build reads up to 6)"])
     }
 
     // MARK: - Model files

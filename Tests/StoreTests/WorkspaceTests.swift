@@ -186,12 +186,12 @@ final class WorkspaceTests: StoreTestCase {
     }
 
     func testNewerFormatVersionIsRefusedClearly() throws {
-        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 6", containing: [" was written by a newer modelsh (format 6; this build reads up to 5)"])
+        try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 7", containing: [" was written by a newer modelsh (format 7; this build reads up to 6)"])
     }
 
     func testFormatOneFromModelsh01IsRefusedWithAReason() throws {
         try assertOpenFails(afterRunning: "UPDATE meta SET format_version = 1; PRAGMA user_version = 1",
-                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 5"])
+                            containing: [" was written by modelsh 0.1 (workspace format 1); this build reads formats 2 to 6"])
     }
 
     func testTamperedBlobLengthNamesDatasetAndColumn() throws {
@@ -266,7 +266,7 @@ final class WorkspaceTests: StoreTestCase {
         process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0)
-        XCTAssertEqual(text, "ok\nmodelsh-workspace|5\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
+        XCTAssertEqual(text, "ok\nmodelsh-workspace|6\nhouses|6\nlong|130\nno_rows|0\nno_columns|0\n3\n")
     }
 }
 

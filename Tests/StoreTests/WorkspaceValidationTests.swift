@@ -15,9 +15,30 @@ final class WorkspaceValidationTests: StoreTestCase {
             try assertOpenFails(afterRunning: "UPDATE cells SET number = \(number) WHERE number = 3",
                                 containing: [": damaged workspace (cell numbers", "found \(number)"])
         }
+        // The largest is accepted (with the cell log's checksum made again, as a forger could).
+        var cells = try WorkspaceTests.sampleContents().cells
+        cells[cells.count - 1].number = 2_147_483_647
         let path = try savedSample()
-        try modify(path) { try $0.execute("UPDATE cells SET number = 2147483647 WHERE number = 3") }
+        try modify(path) {
+            try $0.execute("UPDATE cells SET number = 2147483647 WHERE number = 3; UPDATE meta SET cells_checksum = '\(Workspace.cellLogChecksum(cells))'")
+        }
         XCTAssertEqual(try Workspace.open(path: path).cells.last?.number, 2_147_483_647)
+    }
+
+    /// Each cell's checksum covers its text only: the cell log's checksum in meta catches a
+    /// cell deleted (the last one too, which no numbering gap shows), renumbered or added.
+    func testCellsDeletedRenumberedOrAddedAreCaught() throws {
+        let sample = try WorkspaceTests.sampleContents().cells
+        XCTAssertEqual(sample.map(\.number), [1, 2, 3])
+        let added = "INSERT INTO cells VALUES (4, 'x', '', 1, '\(Checksum.hex(joining: "x", ""))')"
+        for edit in ["DELETE FROM cells WHERE number = 2", "DELETE FROM cells WHERE number = 3", "UPDATE cells SET number = 5 WHERE number = 3",
+                     "UPDATE cells SET succeeded = 1 - succeeded WHERE number = 1", added] {
+            try assertOpenFails(afterRunning: edit, containing: [": damaged workspace (the cell log does not match its checksum (a cell deleted, added or renumbered?))"])
+        }
+        // A format-5 file has no such checksum, and still opens.
+        let path = try savedSample()
+        try modify(path) { try $0.execute("UPDATE meta SET format_version = 5; PRAGMA user_version = 5; DELETE FROM cells WHERE number = 2") }
+        XCTAssertEqual(try Workspace.open(path: path).cells.map(\.number), [1, 3])
     }
 
     func testCellNumbersMustIncreaseInFileOrder() throws {
@@ -180,7 +201,7 @@ final class WorkspaceValidationTests: StoreTestCase {
         try assertOpenFails(afterRunning: "PRAGMA application_id = 1",
                             containing: [": not a modelsh workspace (application_id is 0x1, expected 0x4D534857)"])
         try assertOpenFails(afterRunning: "PRAGMA user_version = 7",
-                            containing: [": damaged workspace (user_version is 7 but meta says format version 5)"])
+                            containing: [": damaged workspace (user_version is 7 but meta says format version 6)"])
     }
 
     func testColumnsOfADatasetThatIsNotListedAreAnError() throws {

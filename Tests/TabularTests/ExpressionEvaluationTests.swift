@@ -90,8 +90,12 @@ final class ExpressionEvaluationTests: XCTestCase {
     func testTypeRulesNameTheOperandAtFault() {
         XCTAssertThrowsError(try ColumnExpression.comparing(.greater, city, .number(3))) { error in
             let typeError = error as! ExpressionTypeError
-            XCTAssertEqual(typeError.operand, 0)
-            XCTAssertEqual(typeError.requirement, "> needs numbers")
+            XCTAssertEqual(typeError.operand, 1)
+            XCTAssertEqual(typeError.other, 0)
+            XCTAssertEqual(typeError.requirement, "> compares numbers with numbers, or dates with dates")
+        }
+        XCTAssertThrowsError(try ColumnExpression.comparing(.less, city, .text("Oslo"))) { error in
+            XCTAssertEqual((error as! ExpressionTypeError).operand, 1)
         }
         XCTAssertThrowsError(try ColumnExpression.comparing(.equal, x, .text("a"))) { error in
             XCTAssertEqual((error as! ExpressionTypeError).other, 0)
@@ -101,6 +105,34 @@ final class ExpressionEvaluationTests: XCTestCase {
         }
         XCTAssertThrowsError(try ColumnExpression.choice(flag, x, .text("a")))
         XCTAssertThrowsError(try ColumnExpression.combining(.add, city, x))
+    }
+
+    /// `< <= > >=` order text as ISO 8601 moments: a date alone is midnight, T or a space
+    /// before the time, fractions without trailing zeros; anything else is missing.
+    func testTextOrdersAsISODatesAndOtherTextIsMissing() throws {
+        let when = ["2024-03-01", "2024-02-29 23:59", "2024-03-01T00:00:00.000", "03/01/2024", "", "2024-03-01 00:00:01Z"]
+        var mask = MissingMask(count: when.count)
+        mask[4] = true
+        let dates = try Dataset(columns: [Column(name: "when", type: .text, storage: .strings(when), missing: mask),
+                                          .categorical("day", ["2024-01-02", nil, "2023-12-31", "2024-01-01", "soon", "2024-01-01"])])
+        func truth(_ op: ComparisonOperator, _ left: ColumnExpression, _ right: ColumnExpression) throws -> [Double?] {
+            let column = try ColumnExpression.comparing(op, left, right).evaluate(on: dates, name: "r").column
+            return (0..<column.count).map { column.isMissing($0) ? nil : column.numbers![$0] }
+        }
+        let whenColumn = ColumnExpression.column("when", .text), day = ColumnExpression.column("day", .categorical)
+        XCTAssertEqual(try truth(.less, whenColumn, .text("2024-03-01")), [0, 1, 0, nil, nil, 0])
+        XCTAssertEqual(try truth(.lessOrEqual, whenColumn, .text("2024-03-01")), [1, 1, 1, nil, nil, 0])
+        XCTAssertEqual(try truth(.greater, day, .text("2024-01-01")), [1, nil, 0, 0, nil, 0])
+        XCTAssertEqual(try truth(.greaterOrEqual, .text("2024-01-01T12:00"), day), [0, nil, 1, 1, nil, 1])
+        XCTAssertEqual(try truth(.less, day, whenColumn), [1, nil, 1, nil, nil, 1])
+
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01"), "2024-03-01T00:00:00")
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01 14:30"), "2024-03-01T14:30:00")
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01T14:30:05.250Z"), "2024-03-01T14:30:05.25")
+        for text in ["2024-3-1", "2024-13-01", "2024-02-00", "2024-03-01T25:00", "2024-03-01T14:3", "2024-03-01+01:00",
+                     "2024-03-01T14:30:05+01:00", "03/01/2024", "soon", "2024-03-01Z", "2024-03-01T14:30:05.", "2024-03-01  14:30"] {
+            XCTAssertNil(ISODateTime.sortKey(text), text)
+        }
     }
 
     func testFilterCountsFalseAndMissingRows() throws {

@@ -49,6 +49,9 @@ enum DataCommands {
                 if !isJSON, data.columns.count == 1, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
                     context.emit("warning: one column was read, \(Identifier.quoted(data.columns[0].name)); \(hint)")
                 }
+                if data.rowCount == 0, data.columnCount > 0 {
+                    context.emit("warning: \"\(path)\" has no rows, so no column's type can be inferred: every column is text")
+                }
                 for warning in NumberLikeColumns.warnings(for: data) { context.emit("warning: \(warning)") }
             },
         ])
@@ -60,7 +63,8 @@ enum DataCommands {
         The file's extension picks the format: .csv (RFC 4180, missing values as NA) or .json
         (layout=records: an array with one object per row, the default; layout=columns: an
         object with one array per column; missing values as null). Numeric columns keep a point
-        (2.0) so `load` reads every column back with its type. The file is replaced atomically:
+        (2.0) so `load` reads every column back with its type. A dataset with no rows is written
+        as columns only (records would be `[]`, with no names). The file is replaced atomically:
         a failure leaves the old one as it was.
         """,
         example: "write iris to \"iris.csv\"\nwrite iris to \"iris.json\" layout=columns",
@@ -77,7 +81,13 @@ enum DataCommands {
             case "csv":
                 throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
             case "json":
-                text = DataWriter.json(data, layout: invocation.text("layout").flatMap(DataWriter.JSONLayout.init) ?? .records)
+                let layout = invocation.text("layout").flatMap(DataWriter.JSONLayout.init) ?? .records
+                // Records of no rows are `[]`, which load could not read back: the names would be lost.
+                if layout == .records, data.rowCount == 0, data.columnCount > 0 {
+                    throw ModelshError.usage("'\(invocation.name("DATA")!)' has no rows, so as records (`[]`) it would keep no column names; write it with layout=columns",
+                                             at: invocation.location(invocation.has("layout") ? "layout" : "PATH"))
+                }
+                text = DataWriter.json(data, layout: layout)
             default:
                 throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
@@ -181,6 +191,10 @@ enum DataCommands {
             let data = invocation.dataset("DATA")
             let fraction = invocation.number("test") ?? 0.2
             let seed = UInt64(invocation.integer("seed") ?? 42)
+            // The data is at fault here, not test= (where Split's other errors belong).
+            guard data.rowCount > 0 else {
+                throw ModelshError.data("'\(invocation.name("DATA")!)' has no rows to split", at: invocation.location("DATA"))
+            }
             let parts = try invocation.at("test") {
                 try Split.trainTest(data, testFraction: fraction, seed: seed, stratify: invocation.text("stratify"))
             }
@@ -195,7 +209,10 @@ enum DataCommands {
 /// One-line descriptions of datasets, shared by the commands that make or list them.
 enum DatasetDescription {
     /// "1 row", "150 rows".
-    static func rows(_ count: Int) -> String { "\(count) row\(count == 1 ? "" : "s")" }
+    static func rows(_ count: Int) -> String { counted(count, "row") }
+
+    /// "1 feature", "3 features": a count and its noun, plural unless the count is one.
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     /// "150 rows × 6 columns (1 integer, 4 numeric, 1 categorical)".
     static func shape(of data: Dataset) -> String {

@@ -80,6 +80,8 @@ enum MonitoringCommands {
         the data's name, fingerprint and rows, the drift verdict and counts, the largest
         feature PSI and the predictions' PSI. With label=COL (the column of new holding the
         true values) it also evaluates the model and keeps the metrics, shown beside training's.
+        Data that validate fails (a feature missing, of a type the model cannot read, or with
+        unseen categories) gets the verdict fails, and no metrics: predict would refuse it.
         `monitor history m` lists a version's entries; the key metric (r2, accuracy) is flagged
         where it fell more than drop= (default: set monitor_drop, 0.05) below training's.
         """,
@@ -140,16 +142,22 @@ enum MonitoringCommands {
             guard model.schema.target != nil else {
                 throw ModelshError.usage("a \(model.task.rawValue) model has no target to compare labels with", at: invocation.location("label"))
             }
-            metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
+            // Data predict would refuse has no predictions to score: its entry fails, without metrics.
+            if validation.severity != .failure {
+                metrics = try invocation.at("label") { try model.evaluate(on: data, actual: label).metrics }
+            }
         }
         let features = report.columns.filter { $0.role == "feature" && $0.verdict != .notCompared }
         let entry = MonitoringRecord(
             dataset: dataName, fingerprint: data.fingerprint, time: RegistryTime.wholeSeconds(context.session.clock()), rows: data.rowCount,
-            verdict: report.verdict.rawValue, compared: report.columns.count - report.count(.notCompared), moderate: report.count(.moderate),
+            // Data predict would refuse (a feature missing, unreadable or with unseen levels)
+            // fails, as validate says, whatever drift found in the columns it could compare.
+            verdict: validation.severity == .failure ? MonitoringRecord.failedVerdict : report.verdict.rawValue, compared: report.columns.count - report.count(.notCompared), moderate: report.count(.moderate),
             drifted: report.count(.drifted), maxPSI: features.map(\.psi).max() ?? .nan, predictionPSI: report.prediction?.psi ?? .nan,
             farRows: validation.farRows, outsideRows: validation.outsideRows, label: label, metrics: metrics)
         try context.state.variables.updateRegistry { try $0.appendMonitoring(entry, to: id) }
         let number = context.state.variables.registry.version(id)!.monitoring.count
-        context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics))
+        context.emit(MonitoringReports.entry(entry, number: number, id: id, training: profile.metrics,
+                                             failing: validation.features.filter { $0.severity == .failure }.map(\.name)))
     }
 }

@@ -12,6 +12,9 @@ enum TransformCommands {
     floor ceil round(x[, digits]) min(a, b) max(a, b) if(condition, yes, no) lower upper.
     A missing value makes arithmetic and comparisons missing (false and missing is false,
     true or missing is true); x/0, log(0), sqrt(-1) and overflow are missing too, and counted.
+    < <= > >= compare numbers, or dates written as ISO 8601 text ("2024-03-01",
+    "2024-03-01 14:30"), in time order: date < "2024-03-01" splits by time, and a value that
+    is not such a date is missing.
     """
 
     static let filter = CommandSpec(
@@ -22,7 +25,7 @@ enum TransformCommands {
         missing goes, and the output says how many went for each reason. Without 'as', DATA
         itself is replaced (undo brings it back).
         """ + "\n\n" + expressionHelp,
-        example: "filter iris where Petal.Length > 4 and Species != \"virginica\" as big",
+        example: "filter iris where Petal.Length > 4 and Species != \"virginica\" as big\nfilter sales where date < \"2024-03-01\" as train",
         changesState: true,
         forms: [CommandForm([.value(name: "DATA", kind: .dataset), .keyword("where"), .value(name: "CONDITION", kind: .condition(of: "DATA"))],
                             outputs: .dataset("NAME", optional: true)) { invocation, context in
