@@ -47,9 +47,7 @@ public enum Split {
         }
         var isTest = [Bool](repeating: false, count: n)
         for row in testRows { isTest[row] = true }
-        let train = (0..<n).filter { !isTest[$0] }
-        let test = (0..<n).filter { isTest[$0] }
-        return (data.selecting(rows: train), data.selecting(rows: test))
+        return data.partitioned(by: isTest)
     }
 
     /// The test rows per stratum, allocated by largest remainder (see the type's documentation).

@@ -136,3 +136,25 @@ final class FoldTests: XCTestCase {
         XCTAssertThrowsError(try Split.folds(rowCount: 3, count: 1, seed: 1))
     }
 }
+
+extension SplitTests {
+    /// The split's one-pass partition is `selecting` of each part's rows, for every storage
+    /// (numbers, categories, strings) with missing values, large enough to run on every core.
+    func testPartitionEqualsSelectingTheRowsOfEachPart() throws {
+        let n = 70_001
+        let flags = (0 ..< n).map { ($0 &* 2_654_435_761) % 97 < 20 }  // an irregular fifth
+        // Missing numbers hold 0 here (Column.numeric's NaN would never compare equal).
+        var holes = MissingMask(count: n)
+        for row in stride(from: 0, to: n, by: 7) { holes[row] = true }
+        let numbers = Column(name: "x", type: .numeric, storage: .numbers((0 ..< n).map { $0 % 7 == 0 ? 0 : Double($0) / 3 }), missing: holes)
+        let categories = Column.categorical("c", (0 ..< n).map { $0 % 11 == 0 ? nil : ["a", "b", "c"][$0 % 3] })
+        let strings = Column(name: "s", type: .text, storage: .strings((0 ..< n).map { "row \($0)" }), missing: MissingMask(count: n))
+        let data = try Dataset(columns: [numbers, categories, strings])
+        let (first, second) = data.partitioned(by: flags)
+        XCTAssertEqual(first, data.selecting(rows: (0 ..< n).filter { !flags[$0] }))
+        XCTAssertEqual(second, data.selecting(rows: (0 ..< n).filter { flags[$0] }))
+        let (none, all) = data.partitioned(by: [Bool](repeating: true, count: n))
+        XCTAssertEqual(none.rowCount, 0)
+        XCTAssertEqual(all, data)
+    }
+}
