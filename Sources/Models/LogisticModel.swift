@@ -65,8 +65,9 @@ public enum LogisticModel: Learner {
                                      : try fit.information?.values ?? updateInformation(problem.design, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
+            // The penalised solver adds its own intercept: the design without its column of ones.
             let features = problem.designHasOnesColumn
-                ? Matrix(rows: problem.design.rows, columns: problem.design.columns - 1, values: Array(problem.design.values.dropFirst(problem.design.rows)))
+                ? DesignColumns(rows: problem.designColumns.rows, columns: Array(problem.designColumns.columns.dropFirst())).matrix
                 : problem.design
             let fit = try LogisticRegression.fitPenalizedBinary(features, problem.target, penalty: penalty, fitIntercept: problem.hasIntercept)
             let coefficients = (problem.hasIntercept ? [fit.intercept] : []) + fit.coefficients

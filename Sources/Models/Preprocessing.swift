@@ -220,9 +220,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
                                          design: design)
         guard settings.scale != .none else { return (unscaled, inputs) }
         let first = onesColumn ? 1 : 0
-        let (centres, scales) = inputs.designColumns.columns.dropFirst(first).map { scaling($0[...], method: settings.scale) }
-            .reduce(into: ([Double](), [Double]())) { $0.0.append($1.centre); $0.1.append($1.scale) }
-        let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: centres, scales: scales)
+        let scalings = inputs.designColumns.columns.dropFirst(first).map { scaling($0[...], method: settings.scale) }
+        let fitted = Preprocessing(settings: settings, fills: fills, terms: terms, centres: scalings.map(\.centre), scales: scalings.map(\.scale))
         return (fitted, ModelInputs(designColumns: fitted.rescaled(inputs.designColumns, firstColumn: first), features: inputs.features,
                                     usable: inputs.usable, designLowParts: nil))
     }

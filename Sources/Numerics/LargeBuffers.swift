@@ -1,7 +1,5 @@
-import Glibc
-
 /// Passes over large arrays of doubles that the fits make before any arithmetic: checking that
-/// every value is finite, and asking the kernel for huge pages for a buffer about to be filled.
+/// every value is finite.
 package enum LargeBuffers {
     /// Whether every value is finite; a long buffer is checked in pieces on every core.
     package static func allFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
@@ -30,18 +28,5 @@ package enum LargeBuffers {
 
     package static func allFinite(_ values: ArraySlice<Double>) -> Bool {
         values.withUnsafeBufferPointer(allFinite)
-    }
-
-    /// Asks for transparent huge pages over the whole 2 MiB pages inside `buffer`, before it is
-    /// first written: filling a design of hundreds of megabytes then takes one page fault per
-    /// 2 MiB instead of per 4 KiB (the faults cost as much as the copy). Only advice: where the
-    /// kernel does not give huge pages, nothing changes.
-    package static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-        let hugePage = 1 << 21
-        guard let base = buffer.baseAddress, buffer.count >= 2 * hugePage else { return }
-        let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-        let end = (Int(bitPattern: base) + buffer.count) & ~(hugePage - 1)
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
     }
 }

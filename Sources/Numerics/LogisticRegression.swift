@@ -155,14 +155,14 @@ public enum LogisticRegression {
     }
 
     static func validateFinite(_ x: Matrix) throws {
-        guard LargeBuffers.allFinite(x.values[...]) else { throw nonFiniteDesign }
+        try x.withColumnPointers(validateFinite)
     }
 
     private static func validateFinite(_ x: ColumnPointers) throws {
-        for column in x.columns where !LargeBuffers.allFinite(UnsafeBufferPointer(start: column, count: x.rows)) { throw nonFiniteDesign }
+        for column in x.columns where !LargeBuffers.allFinite(UnsafeBufferPointer(start: column, count: x.rows)) {
+            throw ModelshError.data("the design holds a missing or infinite value")
+        }
     }
-
-    private static var nonFiniteDesign: ModelshError { .data("the design holds a missing or infinite value") }
 
     /// √(diagonal) of a covariance matrix.
     static func diagonalRoots(_ covariance: Matrix) -> [Double] {

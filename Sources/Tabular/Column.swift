@@ -141,45 +141,41 @@ public struct Column: Sendable, Equatable {
         }
     }
 
-    /// The rows where `inSecond` is false, and those where it is true, each part in row order:
-    /// `selecting` of both row lists, in one pass over the column's values.
-    public func partitioned(by inSecond: [Bool]) -> (Column, Column) {
+    /// The rows where `inSecond` is false, and those where it is true (`secondCount` of them),
+    /// each part in row order: `selecting` of both row lists, in one pass over the values.
+    func partitioned(by inSecond: [Bool], secondCount: Int) -> (Column, Column) {
         precondition(inSecond.count == count, "one flag per row")
-        let secondCount = inSecond.reduce(0) { $0 + ($1 ? 1 : 0) }, firstCount = count - secondCount
-        var masks = (MissingMask(count: firstCount), MissingMask(count: secondCount))
+        let counts = (count - secondCount, secondCount)
+        var masks = (MissingMask(count: counts.0), MissingMask(count: counts.1))
         if missing.words.contains(where: { $0 != 0 }) {
             var (first, second) = (0, 0)
             for (row, flag) in inSecond.enumerated() {
                 if flag { masks.1[second] = missing[row]; second += 1 } else { masks.0[first] = missing[row]; first += 1 }
             }
         }
-        func split<Value>(_ values: [Value]) -> ([Value], [Value]) { Self.partition(values, by: inSecond, counts: (firstCount, secondCount)) }
+        let storages: (ColumnStorage, ColumnStorage)
         switch storage {
         case .numbers(let values):
-            let (first, second) = split(values)
-            return (Column(name: name, type: type, storage: .numbers(first), missing: masks.0),
-                    Column(name: name, type: type, storage: .numbers(second), missing: masks.1))
+            let parts = Self.partition(values, by: inSecond, counts: counts)
+            storages = (.numbers(parts.0), .numbers(parts.1))
         case .categories(let codes, let levels):
-            let (first, second) = split(codes)
-            return (Column(name: name, type: type, storage: .categories(codes: first, levels: levels), missing: masks.0),
-                    Column(name: name, type: type, storage: .categories(codes: second, levels: levels), missing: masks.1))
+            let parts = Self.partition(codes, by: inSecond, counts: counts)
+            storages = (.categories(codes: parts.0, levels: levels), .categories(codes: parts.1, levels: levels))
         case .strings(let values):
-            let (first, second) = split(values)
-            return (Column(name: name, type: type, storage: .strings(first), missing: masks.0),
-                    Column(name: name, type: type, storage: .strings(second), missing: masks.1))
-        }
-    }
-
-    /// Plain values are written to both parts and the part's position advanced by the flag
-    /// (no branch to mispredict on a random split); others go to their part alone.
-    private static func partition<Value>(_ values: [Value], by inSecond: [Bool], counts: (Int, Int)) -> ([Value], [Value]) {
-        guard _isPOD(Value.self), let filler = values.first else {
-            var parts: ([Value], [Value]) = ([], [])
+            var parts: ([String], [String]) = ([], [])
             parts.0.reserveCapacity(counts.0)
             parts.1.reserveCapacity(counts.1)
             for (value, flag) in zip(values, inSecond) { if flag { parts.1.append(value) } else { parts.0.append(value) } }
-            return parts
+            storages = (.strings(parts.0), .strings(parts.1))
         }
+        return (Column(name: name, type: type, storage: storages.0, missing: masks.0),
+                Column(name: name, type: type, storage: storages.1, missing: masks.1))
+    }
+
+    /// Each value written to both parts and the part's position advanced by the flag: no
+    /// branch to mispredict on a random split.
+    private static func partition<Value: BitwiseCopyable>(_ values: [Value], by inSecond: [Bool], counts: (Int, Int)) -> ([Value], [Value]) {
+        guard let filler = values.first else { return ([], []) }
         // One slot of slack in each: the last value written to a part may land one past its end.
         var first = [Value](repeating: filler, count: counts.0 + 1), second = [Value](repeating: filler, count: counts.1 + 1)
         first.withUnsafeMutableBufferPointer { first in

@@ -63,10 +63,9 @@ public struct Dataset: Sendable, Equatable {
     /// The rows where `inSecond` is false, and those where it is true, each in row order (a
     /// split): every column read once, on every core when large.
     public func partitioned(by inSecond: [Bool]) -> (Dataset, Dataset) {
-        let columns = self.columns
-        let parts = rowCount < 1 << 16 ? columns.map { $0.partitioned(by: inSecond) }
-            : try! concurrentMap(columns.count, threads: everyCore) { columns[$0].partitioned(by: inSecond) }
-        let secondCount = inSecond.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let columns = self.columns, secondCount = inSecond.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let parts = rowCount < 1 << 16 ? columns.map { $0.partitioned(by: inSecond, secondCount: secondCount) }
+            : try! concurrentMap(columns.count, threads: everyCore) { columns[$0].partitioned(by: inSecond, secondCount: secondCount) }
         return (Dataset(checked: parts.map(\.0), rowCount: rowCount - secondCount), Dataset(checked: parts.map(\.1), rowCount: secondCount))
     }
 

@@ -5,7 +5,7 @@
 // other operation in the same order, so their results are bit for bit the same (FP contraction
 // is off in the source); the Gram kernel fuses its multiplications and additions where FMA is
 // there, so its sums differ in the last bits between the variants (as BLAS's kernels do
-// between CPUs).
+// between CPUs), and the binomial rows take libmvec's vector exp and log in the AVX2 variant.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
