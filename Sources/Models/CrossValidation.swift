@@ -48,14 +48,17 @@ public struct CrossValidation: Sendable {
         let usedTarget = try used.requireColumn(target)
         let classes = task == .classification ? try blaming("target") { try TrainingFrame.classes(of: usedTarget) } : []
         classCount = classes.count
+        // Each row's class, found once for the strata and the check that every fold trains on every class.
+        let classOfRow = task == .classification ? try ClassLabels(classes).indices(of: usedTarget) : []
         if self.stratified {
-            let indices = try ClassLabels(classes).indices(of: usedTarget)
             var groups = [[Int]](repeating: [], count: classes.count)
-            for (row, index) in indices.enumerated() { groups[index].append(row) }
+            for (row, index) in classOfRow.enumerated() { groups[index].append(row) }
             strata = groups
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
-        if task == .classification { try Self.requireEveryClassInTraining(usedTarget, classes: classes, foldOfRow: foldOfRow, folds: folds) }
+        if task == .classification {
+            try Self.requireEveryClassInTraining(classOfRow, of: target, classes: classes, foldOfRow: foldOfRow, folds: folds)
+        }
         sourceRows = rowsInSource.map { source in present.map { source[$0] } } ?? present
         self.kind = kind
         self.data = used
@@ -69,8 +72,7 @@ public struct CrossValidation: Sendable {
     /// class it never saw: a class whose rows all fall in one fold (a class of one row, as
     /// stratification deals the others across folds) is refused up front, by name, rather than
     /// failing in that fold on a row numbered within it.
-    private static func requireEveryClassInTraining(_ target: Column, classes: [String], foldOfRow: [Int], folds: Int) throws {
-        let indices = try ClassLabels(classes).indices(of: target)
+    private static func requireEveryClassInTraining(_ indices: [Int], of target: String, classes: [String], foldOfRow: [Int], folds: Int) throws {
         var foldOfClass = [Int?](repeating: nil, count: classes.count), spread = [Bool](repeating: false, count: classes.count)
         for (row, index) in indices.enumerated() {
             if let fold = foldOfClass[index], fold != foldOfRow[row] { spread[index] = true }
@@ -78,7 +80,7 @@ public struct CrossValidation: Sendable {
         }
         guard let lonely = spread.firstIndex(of: false), let fold = foldOfClass[lonely] else { return }
         let rows = indices.filter { $0 == lonely }.count
-        throw ModelshError.usage("class '\(classes[lonely])' of '\(target.name)' has \(rows == 1 ? "only 1 row" : "\(rows) rows, all") in fold \(fold + 1) of \(folds), "
+        throw ModelshError.usage("class '\(classes[lonely])' of '\(target)' has \(rows == 1 ? "only 1 row" : "\(rows) rows, all") in fold \(fold + 1) of \(folds), "
                                  + "so the model tested on that fold never sees it in training: filter it out or merge it into another class",
                                  argument: "target")
     }

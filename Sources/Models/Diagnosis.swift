@@ -121,6 +121,9 @@ public struct LearningCurve: Sendable {
             }
             return value
         }
+        // Each fold's held-out rows, the same at every size, selected once.
+        let heldOutRows = (0 ..< validation.folds).map { fold in validation.foldOfRow.indices.filter { validation.foldOfRow[$0] == fold } }
+        let heldOutData = heldOutRows.map { validation.data.selecting(rows: $0) }
         points = try counts.map { count in
             var train: [Double] = [], held: [Double] = []
             for fold in 0 ..< validation.folds {
@@ -131,8 +134,7 @@ public struct LearningCurve: Sendable {
                                                        features: validation.features, options: options))
                 }
                 train.append(try validation.inFold(fold, rows: rows) { try score(model, subset) })
-                let heldOut = validation.foldOfRow.indices.filter { validation.foldOfRow[$0] == fold }
-                held.append(try validation.inFold(fold, rows: heldOut) { try score(model, validation.data.selecting(rows: heldOut)) })
+                held.append(try validation.inFold(fold, rows: heldOutRows[fold]) { try score(model, heldOutData[fold]) })
                 try Interruption.check()
             }
             return Point(size: count, train: MetricSummary(train), validation: MetricSummary(held))

@@ -65,10 +65,13 @@ struct Binder {
             if case .subcommand(let word, _)? = form.slots.first { return word }
             return nil
         }
-        if !subcommands.isEmpty {
-            guard let given = positionals.first.map({ Invocation.text(of: $0.value) }) else {
-                return ModelshError.usage("\(spec.name) needs one of \(subcommands.joined(separator: ", "))", at: location)
-            }
+        // With nothing given, "needs one of" only when every form starts with a subcommand:
+        // `monitor` alone is also `monitor MODEL on DATA`, so it gets every form's usage.
+        let given = positionals.first.map { Invocation.text(of: $0.value) }
+        if given == nil, !subcommands.isEmpty, subcommands.count == spec.forms.count {
+            return ModelshError.usage("\(spec.name) needs one of \(subcommands.joined(separator: ", "))", at: location)
+        }
+        if !subcommands.isEmpty, let given {
             guard spec.forms.contains(where: { $0.slots.first?.accepts(given) ?? false }) else {
                 return ModelshError.usage(EditDistance.unknown("\(spec.name) kind", given, among: subcommands,
                                                                listing: "kinds: " + subcommands.joined(separator: ", ")), at: location)

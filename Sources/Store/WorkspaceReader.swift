@@ -224,7 +224,7 @@ struct WorkspaceReader {
             let query = try database.prepare("SELECT cells_checksum FROM meta", reading: "meta")
             guard try query.step() else { throw database.failure(message: "meta has no row") }
             guard try query.text(at: 0) == Workspace.cellLogChecksum(cells) else {
-                throw database.failure(message: "the cell log does not match its checksum (a cell deleted, added or renumbered?)")
+                throw database.failure(message: "the cell log does not match its checksum: a cell was deleted, added or renumbered")
             }
         }
         return cells

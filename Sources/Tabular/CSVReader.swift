@@ -302,10 +302,11 @@ struct CSVReading {
             }
             for (index, column) in zip(indices, made) { columns[index] = column }
         }
-        let text = taken.indices.filter { taken[$0].kind == .text }
+        // Partitioned before finishing, which leaves each builder taken (of no kind).
+        let text = taken.indices.filter { taken[$0].kind == .text }, others = taken.indices.filter { taken[$0].kind != .text }
         try finish(text)
         FreedMemory.returnToSystem()
-        try finish(taken.indices.filter { !text.contains($0) })
+        try finish(others)
         return columns.map { $0! }
     }
 

@@ -101,6 +101,8 @@ final class MonitoringCommandTests: ShellTestCase {
         XCTAssertTrue(run("drift reference vs batch2 features=BP").contains("verdict: drifted"))
         XCTAssertTrue(run("drift reference vs batch2 features=BP psi=0.5").contains("verdict: stable"))
         XCTAssertEqual(fail("drift reference vs batch2 p=2").error?.message, "p must be a number above 0 and below 1, found '2'")
+        // `monitor` alone is also `monitor MODEL on DATA`: both forms, not "needs one of history".
+        XCTAssertEqual(fail("monitor").error?.message, "monitor is written 'monitor history MODEL [drop=…]' or 'monitor MODEL on DATA [label=…] [psi=…] [p=…]'")
     }
 
     func testHistoryFlagsAFallFromTraining() {

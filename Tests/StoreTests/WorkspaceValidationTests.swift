@@ -33,7 +33,7 @@ final class WorkspaceValidationTests: StoreTestCase {
         let added = "INSERT INTO cells VALUES (4, 'x', '', 1, '\(Checksum.hex(joining: "x", ""))')"
         for edit in ["DELETE FROM cells WHERE number = 2", "DELETE FROM cells WHERE number = 3", "UPDATE cells SET number = 5 WHERE number = 3",
                      "UPDATE cells SET succeeded = 1 - succeeded WHERE number = 1", added] {
-            try assertOpenFails(afterRunning: edit, containing: [": damaged workspace (the cell log does not match its checksum (a cell deleted, added or renumbered?))"])
+            try assertOpenFails(afterRunning: edit, containing: [": damaged workspace (the cell log does not match its checksum: a cell was deleted, added or renumbered)"])
         }
         // A format-5 file has no such checksum, and still opens.
         let path = try savedSample()

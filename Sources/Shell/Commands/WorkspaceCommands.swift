@@ -109,7 +109,7 @@ enum WorkspaceCommands {
 enum WorkspaceDescription {
     /// "2 datasets, 1 model, 12 cells".
     static func counts(_ contents: WorkspaceContents) -> String {
-        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let plural = DatasetDescription.counted
         let versions = contents.registry.allVersions.count
         let models = plural(contents.registry.names.count, "model") + (versions == contents.registry.names.count ? "" : " (\(plural(versions, "version")))")
         return [plural(contents.datasets.count, "dataset"), models, plural(contents.cells.count, "cell")].joined(separator: ", ")
