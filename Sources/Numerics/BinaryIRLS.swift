@@ -116,10 +116,15 @@ struct BinaryIRLS {
             let predictedDecrease = zip(solution, rightHandSide).reduce(0) { $0 + $1.0 * $1.1 }
             let likelyLast = step != nil && predictedDecrease < 0.1 * epsilon * (abs(deviance) + 0.1)
             let coefficients = step.map { zip($0.coefficients, solution).map { $0 + $1 } } ?? solution
-            let pass = try passAt(coefficients, withGram: !likelyLast || wantsFinalInformation)
+            // The pass writes the new rows over the current ones, which the step makes dead:
+            // fresh arrays would cost a first touch of every page at each iteration, more than
+            // the pass's arithmetic. (A pass throws only when interrupted, and the fit then ends.)
+            var rows = rowValues ?? Self.unfilledRows(x.rows)
+            rowValues = nil
+            let pass = try passAt(coefficients, withGram: !likelyLast || wantsFinalInformation, into: &rows)
             advance(to: WeightedStep(coefficients: coefficients, aliased: [Bool](repeating: false, count: p), rank: p,
                                      unscaledCovariance: factor.inverse()),
-                    eta: pass.eta, mu: pass.mu, derivative: pass.derivative, deviance: pass.deviance)
+                    eta: rows.eta, mu: rows.mu, derivative: rows.derivative, deviance: pass.deviance)
             if !isFinished { gram = try pass.gram ?? gramAtCurrentState() }
             finalInformation = isFinished ? pass.gram.map(Self.information) : nil
         }
@@ -166,23 +171,29 @@ struct BinaryIRLS {
         self.deviance = deviance
     }
 
-    /// One pass over X at coefficients b, by blocks of rows on all cores: η = X b, μ, μ′, the
-    /// deviance, and (`withGram`) the Gram matrix of [√W X | √W r] at those weights and
-    /// working residuals.
-    private func passAt(_ b: [Double], withGram: Bool) throws
-        -> (eta: [Double], mu: [Double], derivative: [Double], deviance: Double, gram: Matrix?) {
+    /// Room for n rows' η, μ and μ′, every one of them written by the pass that fills it.
+    private static func unfilledRows(_ n: Int) -> (eta: [Double], mu: [Double], derivative: [Double]) {
+        let unfilled = { [Double](unsafeUninitializedCapacity: n) { _, count in count = n } }
+        return (unfilled(), unfilled(), unfilled())
+    }
+
+    /// One pass over X at coefficients b, by blocks of rows on all cores: η = X b, μ, μ′ (into
+    /// `rows`), the deviance, and (`withGram`) the Gram matrix of [√W X | √W r] at those
+    /// weights and working residuals.
+    private func passAt(_ b: [Double], withGram: Bool, into rows: inout (eta: [Double], mu: [Double], derivative: [Double])) throws
+        -> (deviance: Double, gram: Matrix?) {
         let n = x.rows, p = x.count, blockRows = WeightedGramAccumulator.blockRows
-        var eta = [Double](repeating: 0, count: n), mu = eta, derivative = eta
         var accumulator = withGram ? WeightedGramAccumulator(columns: p, extraColumn: true) : nil
         let deviances = try y.withUnsafeBufferPointer { ys in
-            try eta.withUnsafeMutableBufferPointer { etaOut in
-                try mu.withUnsafeMutableBufferPointer { muOut in
-                    try derivative.withUnsafeMutableBufferPointer { derivativeOut in
+            try rows.eta.withUnsafeMutableBufferPointer { etaOut in
+                try rows.mu.withUnsafeMutableBufferPointer { muOut in
+                    try rows.derivative.withUnsafeMutableBufferPointer { derivativeOut in
                         let (ys, etaOut, muOut, derivativeOut) = (ys.baseAddress!, etaOut.baseAddress!, muOut.baseAddress!, derivativeOut.baseAddress!)
                         // Fills the block's rows of η, μ, μ′ and, given buffers, W and r; returns its deviance.
                         let evaluate = { (block: Range<Int>, weights: UnsafeMutablePointer<Double>?, residuals: UnsafeMutablePointer<Double>?) -> Double in
                             // η for the block, then μ, μ′, the deviance and the working values (CKernels).
                             let first = block.lowerBound
+                            (etaOut + first).update(repeating: 0, count: block.count)
                             msh_add_products((0 ..< p).map { Optional(x[$0, from: first]) }, b, p, block.count, etaOut + first)
                             return msh_binomial_rows(etaOut + first, ys + first, muOut + first, derivativeOut + first, weights, residuals,
                                                      block.count)
@@ -196,6 +207,6 @@ struct BinaryIRLS {
                 }
             }
         }
-        return (eta, mu, derivative, deviances.reduce(0, +), accumulator?.result)
+        return (deviances.reduce(0, +), accumulator?.result)
     }
 }
