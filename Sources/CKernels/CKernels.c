@@ -169,11 +169,35 @@ typedef long long Mask __attribute__((vector_size(32)));
         }                                                                                                            \
     }
 
+// How many of the values exceed each edge, and how many are not NaN: each comparison's mask
+// (all ones, that is −1, where true) subtracted from a lane's count, four values at a time.
+// Counts are exact, so both variants give the same.
+typedef long Counts __attribute__((vector_size(32)));
+#define DEFINE_COUNT_ABOVE(SUFFIX, ATTRIBUTES)                                                                       \
+    ATTRIBUTES static void count_above_##SUFFIX(const double *values, long count, const double *edges,              \
+                                                long edgeCount, long *above, long *present) {                       \
+        Counts lanes[edgeCount > 0 ? edgeCount : 1], numbers = {0, 0, 0, 0};                                        \
+        for (long k = 0; k < edgeCount; k++) lanes[k] = (Counts){0, 0, 0, 0};                                       \
+        long i = 0;                                                                                                  \
+        for (; i + 4 <= count; i += 4) {                                                                             \
+            Lanes v = LOAD(values + i);                                                                              \
+            numbers -= (Counts)(v == v);                                                                             \
+            for (long k = 0; k < edgeCount; k++) lanes[k] -= (Counts)(v > edges[k]);                                 \
+        }                                                                                                            \
+        for (long k = 0; k < edgeCount; k++) above[k] = lanes[k][0] + lanes[k][1] + lanes[k][2] + lanes[k][3];       \
+        *present = numbers[0] + numbers[1] + numbers[2] + numbers[3];                                                \
+        for (; i < count; i++) {                                                                                     \
+            *present += values[i] == values[i];                                                                      \
+            for (long k = 0; k < edgeCount; k++) above[k] += values[i] > edges[k];                                   \
+        }                                                                                                            \
+    }
+
 DEFINE_KERNELS(generic, , TWO_PRODUCT_DEKKER)
 DEFINE_GRAM(generic, , MULTIPLY_ADD_SEPARATE, 0)
 DEFINE_GRAM(weighed_generic, , MULTIPLY_ADD_SEPARATE, 1)
 DEFINE_BINOMIAL(generic, , LANEWISE_EXP, LANEWISE_LOG)
 DEFINE_ADD_PRODUCTS(generic, )
+DEFINE_COUNT_ABOVE(generic, )
 #if defined(__x86_64__)
 DEFINE_KERNELS(fma, __attribute__((target("avx2,fma"))), TWO_PRODUCT_FMA)
 DEFINE_GRAM(fma, __attribute__((target("avx2,fma"))), MULTIPLY_ADD_FMA, 0)
@@ -183,6 +207,7 @@ __attribute__((target("avx2"))) extern Lanes _ZGVdN4v_exp(Lanes);
 __attribute__((target("avx2"))) extern Lanes _ZGVdN4v_log(Lanes);
 DEFINE_BINOMIAL(fma, __attribute__((target("avx2,fma"))), _ZGVdN4v_exp, _ZGVdN4v_log)
 DEFINE_ADD_PRODUCTS(fma, __attribute__((target("avx2,fma"))))
+DEFINE_COUNT_ABOVE(fma, __attribute__((target("avx2,fma"))))
 
 static int prefer_baseline = 0;
 
@@ -202,6 +227,7 @@ void msh_kernels_prefer_baseline(int yes) { (void)yes; }
 #define gram_weighed_fma gram_weighed_generic
 #define binomial_fma binomial_generic
 #define add_products_fma add_products_generic
+#define count_above_fma count_above_generic
 #endif
 
 void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, double *l, long count) {
@@ -229,4 +255,24 @@ double msh_binomial_rows(const double *eta, const double *y, double *mu, double 
 void msh_add_products(const double *const *columns, const double *coefficients, long count, long rows, double *out) {
     if (msh_kernels_use_fma()) add_products_fma(columns, coefficients, count, rows, out);
     else add_products_generic(columns, coefficients, count, rows, out);
+}
+
+void msh_count_above(const double *values, long count, const double *edges, long edgeCount, long *above, long *present) {
+    if (msh_kernels_use_fma()) count_above_fma(values, count, edges, edgeCount, above, present);
+    else count_above_generic(values, count, edges, edgeCount, above, present);
+}
+
+double msh_centre(const double *values, long count, double *out) {
+    Lanes a = {0, 0, 0, 0}, b = a;
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        a = a + LOAD(values + i);
+        b = b + LOAD(values + i + 4);
+    }
+    a = a + b;
+    double sum = (a[0] + a[1]) + (a[2] + a[3]);
+    for (; i < count; i++) sum = sum + values[i];
+    double mean = count > 0 ? sum / (double)count : 0;
+    for (i = 0; i < count; i++) out[i] = values[i] - mean;
+    return mean;
 }

@@ -84,7 +84,7 @@ struct TrainingDataProfile: Sendable {
             // dataset's columns never change, so another fit on it (fit after fit on the same
             // training data is common) finds them profiled.
             let columns = schema.features.map { source.column(named: $0.name)! } + [schema.target.map { source.column(named: $0.name)! }].compactMap { $0 }
-            var work: [() throws -> Part] = used.map { used in [{ .fingerprint(used.fingerprint) }] } ?? []
+            var work: [() throws -> Part] = used.map { used in [{ .fingerprint(Self.fingerprint(of: used, in: source)) }] } ?? []
             work.append {
                 .outliers(try source.derived.value("outlier profile of columns \(OutlierProfile.featureNames(schema.features))") {
                     try OutlierProfile(features: schema.features, source: source)
@@ -116,6 +116,19 @@ struct TrainingDataProfile: Sendable {
     }
 }
 
+extension TrainingDataProfile {
+    /// `used.fingerprint`; kept with `source` when `used` is some of its columns over all its
+    /// rows (a fit takes them as they are), so that a refit on the same data, common, takes it
+    /// rather than hashing every value again: the hash is one running sum, so it cannot be
+    /// shared out over the cores and would take longer than the rest of the fit.
+    static func fingerprint(of used: Dataset, in source: Dataset) -> String {
+        guard used.rowCount == source.rowCount, used.columns.allSatisfy({ source.column(named: $0.name) != nil }) else {
+            return used.fingerprint
+        }
+        return source.derived.value("fingerprint of the columns \(used.columnNames)") { used.fingerprint }
+    }
+}
+
 extension Model {
     /// Checks a fresh fit's invariants and attaches its training profile (`data`: the profile
     /// of the training dataset, or of a sample of it; `used`: the rows and columns the fit
@@ -132,10 +145,10 @@ extension Model {
 }
 
 /// The training moments of the numeric features, for the Mahalanobis distance of new rows
-/// (`MahalanobisDistance`): over the training rows with all of them present (at most
-/// `NumberProfile.quantileRowLimit` of them, evenly spaced: a threshold on a distance needs no
-/// more, and the moments' accurate cross-products would otherwise cost most of a large fit);
-/// features that are constant there are left out.
+/// (`MahalanobisDistance`): over the training rows with all of them present (every row, read in
+/// place, when none misses a value; else at most `NumberProfile.quantileRowLimit` of them,
+/// evenly spaced: a threshold on a distance needs no more); features that are constant there
+/// are left out.
 public struct OutlierProfile: Codable, Sendable, Equatable {
     public let features: [String]
     public let means: [Double]
@@ -155,33 +168,24 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
     /// when interrupted.
     init?(features schema: [FeatureSchema], source: Dataset) throws {
         let columns = Self.featureNames(schema).compactMap { source.column(named: $0) }
-        // The rows with every column present; when none misses a value, all of them (nil), and
-        // each column's values are used as they are rather than copied.
-        var complete = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
-            : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
-        let limit = NumberProfile.quantileRowLimit, count = complete?.count ?? source.rowCount
-        if count > limit { complete = NumberProfile.evenlySpacedRows(limit, of: count).map { complete?[$0] ?? $0 } }
-        // The rows' values, gathered once into the matrix the moments are taken of; the columns
-        // that are constant there are then dropped from it.
-        let n = complete?.count ?? source.rowCount
-        var values = [Double](unsafeUninitializedCapacity: n * columns.count) { out, initialised in
-            for (j, column) in columns.enumerated() {
-                let numbers = column.numbers!, target = out.baseAddress! + j * n
-                if let complete {
-                    for (i, row) in complete.enumerated() { target[i] = numbers[row] }
-                } else {
-                    numbers.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: n) }
-                }
+        let values: [[Double]]
+        if columns.allSatisfy({ $0.missingCount == 0 }) {
+            // Every row is complete: the columns' own values, read where they lie.
+            values = columns.map { $0.numbers! }
+        } else {
+            // The complete rows are gathered, at most `quantileRowLimit` of them, evenly spaced:
+            // a copy of millions of rows would cost more than the fit it describes.
+            var complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+            let limit = NumberProfile.quantileRowLimit
+            if complete.count > limit { complete = NumberProfile.evenlySpacedRows(limit, of: complete.count).map { complete[$0] } }
+            values = columns.map { column in
+                let numbers = column.numbers!
+                return complete.map { numbers[$0] }
             }
-            initialised = n * columns.count
         }
-        let usable = columns.indices.filter { j in values[j * n ..< (j + 1) * n].contains { $0 != values[j * n] } }
-        values.withUnsafeMutableBufferPointer { buffer in
-            for (k, j) in usable.enumerated() where k != j { (buffer.baseAddress! + k * n).update(from: buffer.baseAddress! + j * n, count: n) }
-        }
-        values.removeLast(values.count - usable.count * n)
-        guard !usable.isEmpty, n > usable.count,
-              let moments = try MahalanobisDistance.moments(of: Matrix(rows: n, columns: usable.count, values: values)) else { return nil }
+        let usable = columns.indices.filter { j in values[j].first.map { first in values[j].contains { $0 != first } } ?? false }
+        guard let n = values.first?.count, !usable.isEmpty, n > usable.count,
+              let moments = try MahalanobisDistance.moments(of: usable.map { values[$0] }) else { return nil }
         features = usable.map { columns[$0].name }
         (means, deviations, correlation) = moments
     }

@@ -82,9 +82,11 @@ struct CentredCrossProducts {
                     part.count = m
                     for j in 0 ..< width {
                         let source = j < p ? x[j, from: start] : ys + start, column = block + j * m
-                        let mean = centred ? (0 ..< m).reduce(0) { $0 + source[$1] } / Double(m) : 0
-                        for i in 0 ..< m { column[i] = source[i] - mean }
-                        part.means[j] = mean
+                        if centred {
+                            part.means[j] = msh_centre(source, m, column)
+                        } else {
+                            column.update(from: source, count: m)
+                        }
                     }
                     let columns = (0 ..< size).map { Optional(UnsafePointer(block + $0 * m)) }
                     msh_gram_add(columns, nil, m, size, &part.gram, size)

@@ -1,3 +1,4 @@
+import CKernels
 import Diagnostics
 import Foundation
 
@@ -25,32 +26,11 @@ public enum PopulationStability {
     /// Bin i of `edges` (ascending) holds the values in (edges[i − 1], edges[i]]; the first bin
     /// everything up to edges[0], the last everything above the last edge. NaNs are in none.
     public static func counts(_ values: [Double], edges: [Double]) -> [Double] {
-        // How many values exceed each edge, eight values at a time and without branches (a
-        // binary search's unpredictable ones cost several times as much); a bin's count is then
-        // the difference between its edges' counts.
-        typealias Lanes = SIMD8<Double>
-        let lanes = Lanes.scalarCount
-        var above = [SIMD8<Int64>](repeating: .zero, count: edges.count)
-        var numbers = SIMD8<Int64>.zero
-        let whole = values.count / lanes * lanes
-        values.withUnsafeBufferPointer { buffer in
-            let raw = UnsafeRawPointer(buffer.baseAddress)
-            above.withUnsafeMutableBufferPointer { above in
-                for start in stride(from: 0, to: whole, by: lanes) {
-                    let chunk = raw!.loadUnaligned(fromByteOffset: start * MemoryLayout<Double>.stride, as: Lanes.self)
-                    numbers &+= SIMD8<Int64>.zero.replacing(with: 1, where: chunk .== chunk)
-                    for (index, edge) in edges.enumerated() {
-                        above[index] &+= SIMD8<Int64>.zero.replacing(with: 1, where: chunk .> Lanes(repeating: edge))
-                    }
-                }
-            }
-        }
-        var exceeding = above.map { Int($0.wrappedSum()) }
-        var present = Int(numbers.wrappedSum())
-        for value in values[whole...] where !value.isNaN {
-            present += 1
-            for (index, edge) in edges.enumerated() where value > edge { exceeding[index] += 1 }
-        }
+        // How many values exceed each edge, without branches (a binary search's unpredictable
+        // ones cost several times as much; CKernels); a bin's count is then the difference
+        // between its edges' counts.
+        var exceeding = [Int](repeating: 0, count: edges.count), present = 0
+        msh_count_above(values, values.count, edges, edges.count, &exceeding, &present)
         let bounds = [present] + exceeding + [0]
         return (0 ... edges.count).map { Double(bounds[$0] - bounds[$0 + 1]) }
     }
@@ -89,31 +69,35 @@ public struct MahalanobisDistance: Sendable {
 extension MahalanobisDistance {
     /// The means, population standard deviations and correlation matrix (p × p, column-major)
     /// of equal-length columns without missing values: what the distance needs, from one pass
-    /// of centred cross-products. Nil when a column is constant or holds a non-finite value;
-    /// throws only when interrupted.
+    /// of centred cross-products over the columns where they lie (the last one in the place of
+    /// the response, so nothing is copied). Nil when a column is constant or holds a
+    /// non-finite value; throws only when interrupted.
     public static func moments(of columns: [[Double]]) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
-        guard let n = columns.first?.count else { return nil }
-        return try moments(of: Matrix(rows: n, columns: columns))
-    }
-
-    /// The same of the columns of `x`.
-    public static func moments(of x: Matrix) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
-        let n = x.rows, p = x.columns
-        guard n > 1, p > 0 else { return nil }
+        guard let last = columns.last, last.count > 1 else { return nil }
+        let n = last.count, p = columns.count, leading = DesignColumns(rows: n, columns: Array(columns.dropLast()))
         let products: CentredCrossProducts
         do {
-            products = try CentredCrossProducts(x, [Double](repeating: 0, count: n), centred: true)
+            products = try leading.withPointers { try CentredCrossProducts($0, last, centred: true) }
         } catch let error as ModelshError where error.category == .interrupted {
             throw error  // Ctrl-C stops the caller; only data without finite moments gives nil
         } catch {
             return nil
         }
-        let deviations = (0 ..< p).map { (products.gram[$0 * p + $0] / Double(n)).squareRoot() }
+        // The cross-products of every pair of columns, the last one's from X'y and y'y.
+        let crossProduct = { (i: Int, j: Int) -> Double in
+            switch (i < p - 1, j < p - 1) {
+            case (true, true): products.gram[j * (p - 1) + i]
+            case (true, false): products.xty[i]
+            case (false, true): products.xty[j]
+            case (false, false): products.yy
+            }
+        }
+        let deviations = (0 ..< p).map { (crossProduct($0, $0) / Double(n)).squareRoot() }
         guard deviations.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
         var correlation = [Double](repeating: 0, count: p * p)
         for j in 0 ..< p {
-            for i in 0 ..< p { correlation[j * p + i] = i == j ? 1 : products.gram[j * p + i] / Double(n) / (deviations[i] * deviations[j]) }
+            for i in 0 ..< p { correlation[j * p + i] = i == j ? 1 : crossProduct(i, j) / Double(n) / (deviations[i] * deviations[j]) }
         }
-        return (products.xMeans, deviations, correlation)
+        return (products.xMeans + [products.yMean], deviations, correlation)
     }
 }

@@ -157,3 +157,55 @@ final class IRLSKernelsTests: XCTestCase {
         }
     }
 }
+
+/// The profile's and the cross-products' kernels against the loops written out.
+final class ProfileKernelsTests: XCTestCase {
+    override func tearDown() {
+        msh_kernels_prefer_baseline(0)
+    }
+
+    /// Counts above each edge and of the values present, exact in both variants, at ragged
+    /// lengths, with NaN (in no count), ties at the edges and infinities.
+    func testCountsAboveEachEdgeAreExactInEveryVariant() {
+        var generator = Xoshiro256StarStar(seed: 11)
+        let edges: [Double] = [-1, 0, 0.5, 2]
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for count in [0, 1, 3, 4, 5, 9, 1003] {
+                let values = (0 ..< count).map { _ -> Double in
+                    switch generator.bounded(10) {
+                    case 0: .nan
+                    case 1: edges[Int(generator.bounded(4))]
+                    case 2: generator.bounded(2) == 0 ? .infinity : -.infinity
+                    default: Double(generator.bounded(1000)) / 200 - 2.5
+                    }
+                }
+                var above = [Int](repeating: -1, count: edges.count), present = -1
+                msh_count_above(values, count, edges, edges.count, &above, &present)
+                XCTAssertEqual(present, values.filter { !$0.isNaN }.count, "\(count) values")
+                XCTAssertEqual(above, edges.map { edge in values.filter { $0 > edge }.count }, "\(count) values")
+                msh_count_above(values, count, [], 0, &above, &present)
+                XCTAssertEqual(present, values.filter { !$0.isNaN }.count)
+            }
+        }
+    }
+
+    /// The centred copy subtracts the mean of the values summed in eight lanes, lane k taking
+    /// values k, k + 8, … of the whole eights, then the rest in order.
+    func testCentreSubtractsTheLaneSummedMean() {
+        var generator = Xoshiro256StarStar(seed: 5)
+        for count in [0, 1, 7, 8, 9, 17, 1003] {
+            let values = (0 ..< count).map { _ in Double(generator.bounded(1 << 40)) / 0x1p20 - 1e6 }
+            var lanes = [Double](repeating: 0, count: 8)
+            let whole = count / 8 * 8
+            for i in 0 ..< whole { lanes[i % 8] += values[i] }
+            let paired = (0 ..< 4).map { lanes[$0] + lanes[$0 + 4] }
+            var sum = (paired[0] + paired[1]) + (paired[2] + paired[3])
+            for value in values[whole...] { sum += value }
+            let mean = count > 0 ? sum / Double(count) : 0
+            var out = [Double](repeating: .nan, count: count)
+            XCTAssertEqual(msh_centre(values, count, &out), mean, "\(count) values")
+            XCTAssertEqual(out, values.map { $0 - mean })
+        }
+    }
+}

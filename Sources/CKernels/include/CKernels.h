@@ -31,6 +31,14 @@ void msh_gram_add(const double *const *columns, const double *weights, long rows
 /// both variants).
 void msh_add_products(const double *const *columns, const double *coefficients, long count, long rows, double *out);
 
+/// above[k] = how many of the values exceed edges[k] (k < edgeCount), and *present = how many
+/// are not NaN; exact, so the same in both variants.
+void msh_count_above(const double *values, long count, const double *edges, long edgeCount, long *above, long *present);
+
+/// out[i] = values[i] − mean for i < count, where mean is their sum (taken in eight lanes: a
+/// single running sum waits on each addition) over count; returns the mean (0 for no values).
+double msh_centre(const double *values, long count, double *out);
+
 /// R's binomial IRLS (logit link) for `count` rows at η, y 0 or 1: μ and dμ/dη (clamped beyond
 /// |η| = 30 as R's family.c does) into mu and derivative, and, when weights is not NULL, the
 /// weight μ′²/(μ(1 − μ)) and working residual (y − μ)/μ′ into weights and residuals; returns
