@@ -41,7 +41,7 @@ extension Model {
         let column = try targetColumn(in: data)
         let values: [Double] = switch task {
         case .regression: try targetNumbers(column)
-        default: try ClassLabels(schema.classes).indices(of: column).map(Double.init)
+        default: try ClassLabels(schema.classes).numberedIndices(of: column)
         }
         let withTarget = (0 ..< data.rowCount).filter { !column.isMissing($0) }
         let inputs = try preprocessing.inputs(data.selecting(rows: withTarget), schema: schema, rows: 0 ..< withTarget.count)

@@ -303,7 +303,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             let column = try FeatureInput.column(feature.name, in: data)
             var unseenPositions: [Int] = []
             defer { if !unseenPositions.isEmpty { unseen.append((column, feature.levels ?? [], unseenPositions)) } }
-            return try prepare(column, as: feature, fill: fills.isEmpty ? nil : fills[index],
+            return try prepare(column, of: data, as: feature, fill: fills.isEmpty ? nil : fills[index],
                                keepMissing: settings.impute == .keep, rows: rows, usable: &usable, unseen: &unseenPositions)
         }
         let firstUnseen = unseen.compactMap { feature in feature.positions.first { usable[$0] }.map { (feature, $0) } }.min { $0.1 < $1.1 }
@@ -329,7 +329,11 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         try Interruption.check()
         let low = lowParts && settings.scale == .none ? productLowParts(&columns, base: base, features: features) : nil
         if onesColumn { columns.insert([Double](repeating: 1, count: n), at: 0) }
-        let design = rescaled(DesignColumns(rows: n, columns: columns), firstColumn: onesColumn ? 1 : 0)
+        // Each feature's values are finite (one not finite makes its row unusable, with a 0
+        // in its place) unless missing values are kept as NaN; a product or a scaled value may
+        // overflow.
+        let knownFinite = settings.impute != .keep && terms.allSatisfy { $0.count == 1 } && centres.isEmpty
+        let design = rescaled(DesignColumns(rows: n, columns: columns, knownFinite: knownFinite), firstColumn: onesColumn ? 1 : 0)
         return ModelInputs(designColumns: design, features: features, usable: usable,
                            designLowParts: low.map { low in Matrix(rows: n, columns: (onesColumn ? [[Double](repeating: 0, count: n)] : []) + low) })
     }
@@ -371,14 +375,14 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// unusable), with missing values filled when a fill is given.
     /// `keepMissing`: a missing value stays missing (NaN, or level -1) and the row stays usable.
     /// `unseen`: the positions of values of a level training never saw (left at -1, usable).
-    private func prepare(_ column: Column, as feature: FeatureSchema, fill: Double?, keepMissing: Bool, rows: Range<Int>,
+    private func prepare(_ column: Column, of data: Dataset, as feature: FeatureSchema, fill: Double?, keepMissing: Bool, rows: Range<Int>,
                          usable: inout [Bool], unseen: inout [Int]) throws -> PreparedFeature {
         if let levels = feature.levels {
             return .levels(try FeatureInput.levelIndices(column, levels: levels, rows: rows, fill: keepMissing ? -1 : fill.map { Int($0) },
                                                          usable: &usable, unseen: &unseen),
                            count: levels.count)
         }
-        return .numbers(try FeatureInput.numbers(column, as: feature, rows: rows, fill: keepMissing ? .nan : fill, usable: &usable))
+        return .numbers(try FeatureInput.numbers(column, of: data, as: feature, rows: rows, fill: keepMissing ? .nan : fill, usable: &usable))
     }
 }
 
@@ -389,13 +393,15 @@ enum FeatureInput {
         throw ModelshError.usage("column '\(name)' used by the model is not in the data" + EditDistance.didYouMean(name, among: data.columnNames))
     }
 
-    /// The feature's numbers for `rows`; a missing value takes `fill`, or 0 with the row
-    /// marked unusable, as does a value that is not finite.
-    static func numbers(_ column: Column, as feature: FeatureSchema, rows: Range<Int>, fill: Double?, usable: inout [Bool]) throws -> [Double] {
+    /// The feature's numbers for `rows` (`column` is one of `data`'s); a missing value takes
+    /// `fill`, or 0 with the row marked unusable, as does a value that is not finite.
+    static func numbers(_ column: Column, of data: Dataset, as feature: FeatureSchema, rows: Range<Int>, fill: Double?,
+                        usable: inout [Bool]) throws -> [Double] {
         guard column.type.isNumeric, let values = column.numbers else {
             throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was \(feature.type.rawValue) in training")
         }
-        if column.missingCount == 0, feature.type != .boolean, LargeBuffers.allFinite(values[rows]) {
+        if column.missingCount == 0, feature.type != .boolean,
+           rows == values.indices ? data.numbersAreFinite(column) : LargeBuffers.allFinite(values[rows]) {
             return rows == values.indices ? values : Array(values[rows])  // all rows: shared, not copied
         }
         var result = [Double](repeating: 0, count: rows.count)

@@ -238,7 +238,7 @@ struct StreamedPlan {
         let size = max(1, min(chunkRows ?? .max, Self.chunkBytes / (8 * max(width, 1))))
         let data = chunk.data
         let targetColumn = try FeatureInput.column(schema.target!.name, in: data)
-        let target = try labels.map { try $0.indices(of: targetColumn).map(Double.init) } ?? (targetColumn.numbers ?? [])
+        let target = try labels.map { try $0.numberedIndices(of: targetColumn) } ?? (targetColumn.numbers ?? [])
         for start in stride(from: 0, to: data.rowCount, by: size) {
             let rows = start ..< min(start + size, data.rowCount)
             let inputs = try preprocessing.inputs(data, schema: schema, rows: rows, onesColumn: onesColumn)

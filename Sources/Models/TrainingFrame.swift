@@ -53,8 +53,8 @@ struct TrainingFrame {
         guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "the target or a feature") }
         let all = [targetColumn] + features
         let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
-        try blaming("target") { try Self.requireFinite(used.columns[0], originalRows: complete) }
-        try blaming("features") { try Self.requireFinite(Array(used.columns.dropFirst()), originalRows: complete) }
+        try blaming("target") { try Self.requireFinite(used.columns[0], of: used, originalRows: complete) }
+        try blaming("features") { try Self.requireFinite(Array(used.columns.dropFirst()), of: used, originalRows: complete) }
         data = used
         rowsDropped = source.rowCount - used.rowCount
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
@@ -67,7 +67,7 @@ struct TrainingFrame {
         case .classification:
             let classes = try blaming("target") { try Self.classes(of: usedTarget) }
             schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type, levels: classes), features: featureSchemas)
-            target = try ClassLabels(classes).indices(of: usedTarget).map(Double.init)
+            target = try ClassLabels(classes).numberedIndices(of: usedTarget)
         }
     }
 
@@ -83,7 +83,7 @@ struct TrainingFrame {
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
         guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "a feature") }
         let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? Dataset(columns: features)
-        try blaming("features") { try Self.requireFinite(used.columns, originalRows: complete) }
+        try blaming("features") { try Self.requireFinite(used.columns, of: used, originalRows: complete) }
         self.task = task
         data = used
         rowsDropped = source.rowCount - used.rowCount
@@ -205,19 +205,19 @@ struct TrainingFrame {
 
     /// `requireFinite` for each column, the first failing one's error; each column is a pass over
     /// every row, so large ones are checked on every core, and Ctrl-C is seen between them.
-    private static func requireFinite(_ columns: [Column], originalRows: [Int]?) throws {
+    private static func requireFinite(_ columns: [Column], of data: Dataset, originalRows: [Int]?) throws {
         let threads = (columns.first?.count ?? 0) * columns.count >= 1 << 20 ? everyCore : 1
         _ = try concurrentMap(columns.count, threads: threads) { index in
             try Interruption.check()
-            try requireFinite(columns[index], originalRows: originalRows)
+            try requireFinite(columns[index], of: data, originalRows: originalRows)
         }
     }
 
     /// Infinity has no place in a fit (R's lm refuses it too); NaN is already missing. `column`
-    /// holds the used rows; `originalRows` maps them back to the source's row numbers (nil:
-    /// the same) for the message.
-    private static func requireFinite(_ column: Column, originalRows: [Int]?) throws {
-        guard let values = column.numbers, !LargeBuffers.allFinite(values[...]) else { return }
+    /// (one of `data`'s) holds the used rows; `originalRows` maps them back to the source's row
+    /// numbers (nil: the same) for the message.
+    private static func requireFinite(_ column: Column, of data: Dataset, originalRows: [Int]?) throws {
+        guard let values = column.numbers, !data.numbersAreFinite(column) else { return }
         let noneMissing = column.missingCount == 0
         guard let row = values.indices.first(where: { !values[$0].isFinite && (noneMissing || !column.isMissing($0)) }) else { return }
         throw ModelshError.data("column '\(column.name)' has a non-finite value (\(NumberFormat.shortest(values[row]))) in row \((originalRows?[row] ?? row) + 1)")
@@ -252,6 +252,24 @@ struct ClassLabels {
         index = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The number each label names when a numeric column holds it (false 0, true 1); NaN,
+    /// equal to nothing, for a label that is not a number.
+    private var numericValues: [Double] {
+        labels.map { label -> Double in label == "true" ? 1 : label == "false" ? 0 : Double(label) ?? .nan }
+    }
+
+    /// `indices(of:)` as numbers, the form a fit's target takes. A numeric column that misses
+    /// nothing and whose classes are 0, 1, … in order (a 0/1 or false/true target) holds its
+    /// own class indices: its array is shared, not remade twice over.
+    func numberedIndices(of column: Column) throws -> [Double] {
+        if case .numbers(let values) = column.storage, column.missingCount == 0,
+           numericValues.enumerated().allSatisfy({ $1 == Double($0) }),
+           values.allSatisfy({ $0 >= 0 && $0 < Double(labels.count) && Double(Int($0)) == $0 }) {
+            return values
+        }
+        return try indices(of: column).map(Double.init)
+    }
+
     /// Each row's class index, -1 where the value is missing; a class training never saw is
     /// an error naming it. A categorical column is mapped level by level, not row by row.
     func indices(of column: Column) throws -> [Int] {
@@ -269,7 +287,7 @@ struct ClassLabels {
             // Labels of numeric classes are the values as printed: whole numbers, false, true.
             // The classes are few, so a scan of their values per row beats hashing every row.
             // NaN (equal to nothing) for a label that is not a number.
-            let classValues = labels.map { label -> Double in label == "true" ? 1 : label == "false" ? 0 : Double(label) ?? .nan }
+            let classValues = numericValues
             let noneMissing = column.missingCount == 0
             var indices = [Int](repeating: -1, count: values.count)
             for row in values.indices where noneMissing || !column.isMissing(row) {
@@ -298,5 +316,15 @@ func blaming<T>(_ argument: String, _ body: () throws -> T) throws -> T {
     } catch var error as ModelshError {
         if error.argument == nil { error.argument = argument }
         throw error
+    }
+}
+
+extension Dataset {
+    /// Whether every number `column` (one of this dataset's) stores is finite: a pass over
+    /// it, remembered with the dataset, so that a fit's check of its columns and the
+    /// preparation of its design that follows read them once.
+    func numbersAreFinite(_ column: Column) -> Bool {
+        guard let values = column.numbers else { return false }
+        return derived.value("finite numbers in column \(column.name)") { LargeBuffers.allFinite(values[...]) }
     }
 }

@@ -10,12 +10,16 @@ import Synchronization
 public struct DesignColumns: Sendable {
     public let rows: Int
     public let columns: [[Double]]
+    /// Every value is known to be finite (its maker checked them), so a solver that refuses
+    /// NaN and infinity need not read every value again to find none.
+    public let knownFinite: Bool
     private let contiguous = ContiguousCopy()
 
-    public init(rows: Int, columns: [[Double]]) {
+    public init(rows: Int, columns: [[Double]], knownFinite: Bool = false) {
         precondition(columns.allSatisfy { $0.count == rows }, "every column must have \(rows) values")
         self.rows = rows
         self.columns = columns
+        self.knownFinite = knownFinite
     }
 
     /// The matrix's columns (copied out of it).

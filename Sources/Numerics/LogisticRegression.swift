@@ -87,7 +87,7 @@ public enum LogisticRegression {
                                  wantsInformation: Bool = false) throws -> BinaryFit {
         try x.withPointers {
             try fitBinary($0, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
-                          normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation)
+                          normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation, knownFinite: x.knownFinite)
         }
     }
 
@@ -105,9 +105,9 @@ public enum LogisticRegression {
     }
 
     static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, epsilon: Double, maxIterations: Int,
-                          normalEquationsFromWork: Double, wantsInformation: Bool) throws -> BinaryFit {
+                          normalEquationsFromWork: Double, wantsInformation: Bool, knownFinite: Bool = false) throws -> BinaryFit {
         try validateBinary(rows: x.rows, y)
-        try validateFinite(x)
+        if !knownFinite { try validateFinite(x) }
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
         let n = x.rows
         try Interruption.check()  // the checks and the start are passes over every row

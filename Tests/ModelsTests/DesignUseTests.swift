@@ -43,4 +43,25 @@ final class DesignUseTests: XCTestCase {
         XCTAssertEqual(scaled.designColumns.columns[position].reduce(0, +) / 150, 0, accuracy: 1e-14)
         XCTAssertEqual(try XCTUnwrap(data.columns.first { $0.name == "Petal.Width" }?.numbers).first, 0.2)
     }
+
+    /// A 0/1 target is its own class indices: the fit's target is the data's array. Other
+    /// numbered classes are mapped to their indices.
+    func testA01TargetIsSharedAndOtherClassesAreIndexed() throws {
+        let y: [Double] = [0, 1, 1, 0, 1, 0, 0, 1], x: [Double] = [1, 4, 2, 3, 7, 2, 1, 5]
+        let data = try Dataset(columns: [Column.numeric("y", y, type: .integer), Column.numeric("x", x)])
+        let problem = try prepared("logistic", data: data, target: "y")
+        XCTAssertEqual(problem.target, y)
+        XCTAssertEqual(Self.address(problem.target), Self.address(try XCTUnwrap(data.columns[0].numbers)))
+        let shifted = try Dataset(columns: [Column.numeric("y", y.map { $0 + 1 }, type: .integer), Column.numeric("x", x)])
+        XCTAssertEqual(try prepared("logistic", data: shifted, target: "y").target, y, "classes 1 and 2 are indices 0 and 1")
+    }
+
+    /// A design whose columns are the features as they are (or indicators, or ones) is known to
+    /// be finite; products and scaled columns may overflow, so they are checked by the solver.
+    func testTheDesignIsKnownFiniteOnlyWhenNothingCouldOverflow() throws {
+        let data = try TestData.iris()
+        XCTAssertTrue(try prepared("logistic", data: data, target: "Species").designColumns.knownFinite)
+        XCTAssertFalse(try prepared("logistic", data: data, target: "Species", options: ["poly": "2"]).designColumns.knownFinite)
+        XCTAssertFalse(try prepared("logistic", data: data, target: "Species", options: ["scale": "standard"]).designColumns.knownFinite)
+    }
 }
