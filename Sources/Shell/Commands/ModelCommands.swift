@@ -81,7 +81,7 @@ enum ModelCommands {
         let id = try context.defineModel(model, of: invocation)
         context.emit("\(id): \(ModelDescription.line(for: model))")
         emitWarnings(of: model, context)
-        if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.fewValuedTargetWarning(trainingData: data) {
+        if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.integerTargetWarning(trainingData: data) {
             context.emit("warning: \(warning)")
         }
     }
