@@ -22,7 +22,19 @@ final class LevelOrderTests: XCTestCase {
         let tension = Column.categorical("tension", ["H", "L", "M"])
         assertError(try tension.reorderingLevels(first: ["l"]), .usage, "column 'tension' has no level 'l'; did you mean 'L'? (levels: H, L, M)")
         assertError(try tension.reorderingLevels(first: ["M", "M"]), .usage, "level 'M' is given twice")
-        assertError(try Column.numeric("breaks", [26, 30]).reorderingLevels(first: ["26"]), .usage,
-                    "column 'breaks' is numeric; only a categorical column has levels to order")
+        let text = Column(name: "note", type: .text, storage: .strings(["a", "b"]), missing: MissingMask(count: 2))
+        assertError(try text.reorderingLevels(first: ["a"]), .usage,
+                    "column 'note' is text; only a categorical column or one of numbers has levels to order")
+    }
+
+    /// A column of numbers becomes categorical, its levels in numeric order (R's factor(cyl):
+    /// 4, 6, 8, 10 rather than the bytes' 10, 4, 6, 8), missing values kept.
+    func testNumbersBecomeCategoriesInNumericOrder() throws {
+        let cylinders = Column.numeric("cyl", [6, 4, 10, .nan, 8, 4], type: .integer)
+        let factor = try cylinders.reorderingLevels(first: [])
+        XCTAssertEqual(factor.type, .categorical)
+        XCTAssertEqual(factor.levels, ["4", "6", "8", "10"])
+        XCTAssertEqual(factor.texts, ["6", "4", "10", nil, "8", "4"])
+        XCTAssertEqual(try Column.numeric("dose", [0.5, 1, 2, 0.5]).reorderingLevels(first: ["2"]).levels, ["2", "0.5", "1"])
     }
 }

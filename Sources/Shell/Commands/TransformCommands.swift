@@ -99,7 +99,8 @@ enum TransformCommands {
         so this gives back a level order the file could not keep (warpbreaks' tension L, M, H; an
         ordered factor's). Values do not change, only the order: treatment contrasts compare
         each level with the first, classes are listed in it, and a binary model's second class
-        is the one modelled. Without 'as', DATA itself changes (undo brings it back).
+        is the one modelled. A column of numbers becomes categorical, its values the levels in
+        numeric order, as R's factor(cyl). Without 'as', DATA itself changes (undo brings it back).
         """,
         example: "levels iris Species order=virginica as iris2",
         changesState: true,
@@ -112,7 +113,8 @@ enum TransformCommands {
             let reordered = try invocation.at("order") { try column.reorderingLevels(first: invocation.words("order")!) }
             let name = try store(try data.adding(reordered), invocation, context)
             let listed = (reordered.levels ?? []).map(TerminalText.escaped).joined(separator: ", ")
-            context.emit("\(name): \(TerminalText.escaped(column.name)) levels \(listed) (the first is the reference)")
+            let made = column.type == .categorical ? "" : "categorical (was \(column.type.rawValue)), "
+            context.emit("\(name): \(TerminalText.escaped(column.name)) \(made)levels \(listed) (the first is the reference)")
         }])
 
     /// Binds `data` to the name after 'as', or else to the input dataset's own name; returns the name.
