@@ -91,7 +91,7 @@ enum TransformCommands {
 
     static let levels = CommandSpec(
         "levels", category: .data,
-        summary: "Reorder a categorical column's levels, choosing its reference level (R's relevel)",
+        summary: "Order a column's levels, choosing the reference level (R's relevel), or make numbers categorical (R's factor)",
         details: """
         The levels given in order= come first, in that order, and the others after them as they
         were: order=L makes L the reference level, as R's relevel(f, ref = "L"); every level
