@@ -57,7 +57,13 @@ public struct CrossValidation: Sendable {
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
         if task == .classification {
-            try Self.requireEveryClassInTraining(classOfRow, of: target, classes: classes, foldOfRow: foldOfRow, folds: folds)
+            do {
+                try Self.requireEveryClassInTraining(classOfRow, of: target, classes: classes, foldOfRow: foldOfRow, folds: folds)
+            } catch var error as ModelshError {
+                // A class of one row is most often a value of a quantity taken for classes: say so.
+                if let targetWarning { error.message += "; \(targetWarning)" }
+                throw error
+            }
         }
         sourceRows = rowsInSource.map { source in present.map { source[$0] } } ?? present
         self.kind = kind
