@@ -30,7 +30,7 @@ public struct AutoSelection: Sendable {
 
     public let metric: String
     public let task: ModelTask
-    /// `TrainingFrame.fewValuedTargetWarning` when the task was inferred.
+    /// `TrainingFrame.integerTargetWarning` when the task was inferred.
     public let targetWarning: String?
     /// Best first (ties keep the candidates' order).
     public let ranked: [Result]
@@ -78,7 +78,7 @@ public struct AutoSelection: Sendable {
         let tasks: [ModelTask] = [.regression, .classification]
         let task = try blaming("target") { try TrainingFrame.task(for: column, kind: "auto", tasks: tasks, requested: requested) }
         self.task = task
-        targetWarning = requested == nil ? TrainingFrame.fewValuedTargetWarning(column, task: task, tasks: tasks) : nil
+        targetWarning = requested == nil ? TrainingFrame.integerTargetWarning(column, task: task, tasks: tasks) : nil
         // A kind that would read the target otherwise (an integer target is a quantity to a
         // forest) is told the task, so every candidate answers the same question.
         let candidates = try Self.candidates(for: task, seed: seed).map { candidate in

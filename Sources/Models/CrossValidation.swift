@@ -20,7 +20,7 @@ public struct CrossValidation: Sendable {
     public let stratified: Bool
     /// Classification: how many classes the target has; 0 for regression.
     public let classCount: Int
-    /// `TrainingFrame.fewValuedTargetWarning` when the task was inferred (no `task=`): the
+    /// `TrainingFrame.integerTargetWarning` when the task was inferred (no `task=`): the
     /// warning `fit` gives, so cross-validating a 0/1 integer target as a quantity says so too.
     public let targetWarning: String?
 
@@ -39,7 +39,7 @@ public struct CrossValidation: Sendable {
         task = try blaming("target") {
             try TrainingFrame.task(for: column, kind: kind.name, tasks: kind.tasks, requested: normalised["task"].flatMap(ModelTask.init))
         }
-        targetWarning = normalised["task"] == nil ? TrainingFrame.fewValuedTargetWarning(column, task: task, tasks: kind.tasks) : nil
+        targetWarning = normalised["task"] == nil ? TrainingFrame.integerTargetWarning(column, task: task, tasks: kind.tasks) : nil
         if stratified == true, task != .classification {
             throw ModelshError.usage("stratified folds need classes; '\(target)' is a regression target", argument: "stratified")
         }
@@ -57,7 +57,13 @@ public struct CrossValidation: Sendable {
         }
         foldOfRow = try Split.folds(rowCount: used.rowCount, count: folds, seed: seed, strata: strata)
         if task == .classification {
-            try Self.requireEveryClassInTraining(classOfRow, of: target, classes: classes, foldOfRow: foldOfRow, folds: folds)
+            do {
+                try Self.requireEveryClassInTraining(classOfRow, of: target, classes: classes, foldOfRow: foldOfRow, folds: folds)
+            } catch var error as ModelshError {
+                // A class of one row is most often a value of a quantity taken for classes: say so.
+                if let targetWarning { error.message += "; \(targetWarning)" }
+                throw error
+            }
         }
         sourceRows = rowsInSource.map { source in present.map { source[$0] } } ?? present
         self.kind = kind

@@ -38,6 +38,11 @@ public struct FeatureSelection: Sendable {
     public let label: String
     /// The rows every candidate saw.
     public let rows: Int
+    /// For a linear kind by AIC or BIC: how much summary's AIC or BIC (R's `AIC()`, `BIC()`)
+    /// exceeds the extractAIC printed here, as step() prints it: n·(log 2π + 1) + k, the
+    /// Gaussian likelihood's constant and the variance's parameter. Nil otherwise (logistic's
+    /// extractAIC is its AIC).
+    public let summaryOffset: Double?
 
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String],
                 method: Method, criterion: Criterion, folds: Int, seed: UInt64, metric: String?) throws {
@@ -56,6 +61,9 @@ public struct FeatureSelection: Sendable {
         case .bic: label = "BIC"
         case .cv: label = "cv \(chosenMetric)"
         }
+        let n = Double(rows)
+        summaryOffset = criterion == .cv || kind.name != LinearRegression.name ? nil
+            : n * (log(2 * Double.pi) + 1) + (criterion == .aic ? 2 : log(n))
         let validation = criterion == .cv
             ? try CrossValidation(kind: kind, data: used, datasetName: datasetName, target: target, features: nil,
                                   options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil, rowsInSource: complete)

@@ -24,7 +24,9 @@ struct LinearSummary {
         report.add(coefficientTable(inference.coefficients))
         report.add("Residual standard error: \(NumberFormat.significant(inference.residualStandardError)) on \(inference.residualDegreesOfFreedom) degrees of freedom")
         if let r2 = inference.rSquared, let adjusted = inference.adjustedRSquared, let f = inference.fTest {
-            report.add("Multiple R-squared: \(NumberFormat.significant(r2)), Adjusted R-squared: \(NumberFormat.significant(adjusted))")
+            // Without an intercept R measures R² about 0, not the mean; evaluate's r2 (scikit-learn's) is about the mean.
+            let about = learned.hasIntercept ? "" : " (about 0, as R's without an intercept; evaluate's r2 is about the mean)"
+            report.add("Multiple R-squared: \(NumberFormat.significant(r2)), Adjusted R-squared: \(NumberFormat.significant(adjusted))\(about)")
             report.add("F-statistic: \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
         }
         report.add("Log-likelihood: \(NumberFormat.significant(inference.logLikelihood)) (df=\(inference.parameterCount)), AIC: \(NumberFormat.significant(inference.aic)), BIC: \(NumberFormat.significant(inference.bic))")

@@ -216,6 +216,9 @@ struct LogisticSummary {
         let aliasedCount = state.aliased.filter { $0 }.count
         report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
         report.add(coefficientTable(classes))
+        if let errors = state.standardErrors, errors.contains(where: { classErrors in classErrors.indices.contains { !state.aliased[$0] && classErrors[$0] == 0 } }) {
+            report.add("(NaN: a standard error that could not be computed, the information matrix being singular)")
+        }
         if let null = state.nullDeviance, let nullDF = state.nullDegreesOfFreedom, let df = state.residualDegreesOfFreedom {
             report.add("(Dispersion parameter for binomial family taken to be 1)")
             report.add("    Null deviance: \(NumberFormat.significant(null)) on \(nullDF) degrees of freedom")
@@ -254,6 +257,10 @@ struct LogisticSummary {
                 var row = multinomial ? [TerminalText.escaped(classes[c]), term] : [term]
                 if state.aliased[j] {
                     row += withErrors ? ["NA", "NA", "NA", "NA", ""] : ["NA"]
+                } else if let errors = state.standardErrors, errors[k][j] == 0 {
+                    // A stored 0 is a standard error that could not be computed (a singular
+                    // information matrix): no test, rather than z = ±Inf flagged '***'.
+                    row += [NumberFormat.significant(coefficients[j]), "NaN", "NaN", "NA", ""]
                 } else if let errors = state.standardErrors {
                     let z = coefficients[j] / errors[k][j]
                     let p = Normal.twoSidedPValue(z)

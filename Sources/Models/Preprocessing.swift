@@ -430,7 +430,8 @@ enum FeatureInput {
     static func levelIndices(_ column: Column, levels: [String], rows: Range<Int>, fill: Int?, usable: inout [Bool],
                              unseen: inout [Int]) throws -> [Int] {
         guard column.type == .categorical || column.type == .text else {
-            throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was categorical in training")
+            let hint = column.type == .integer || column.type == .numeric ? " (levels DATA \(column.name) order=… makes numbers categorical)" : ""
+            throw ModelshError.data("column '\(column.name)' is \(column.type.rawValue) here but was categorical in training\(hint)")
         }
         var index: [String: Int] = [:]
         for (position, level) in levels.enumerated() where index[level] == nil { index[level] = position }

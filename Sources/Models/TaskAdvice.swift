@@ -6,28 +6,41 @@ extension TrainingFrame {
     /// randomForest warns at the same count).
     static let fewTargetValues = 5
 
-    /// A warning for a regression chosen by inference on an integer target with so few values
-    /// that they are probably class codes (0/1, 1/2/3), when the kind (or `auto`) could have
-    /// classified and the user did not say `task=`. nil when nothing looks amiss.
-    public static func fewValuedTargetWarning(_ target: Column, task: ModelTask, tasks: [ModelTask]) -> String? {
-        guard task == .regression, tasks.contains(.classification), target.type == .integer,
-              case .numbers(let values) = target.storage else { return nil }
+    /// More distinct whole numbers than this in a target fitted as classes look like a quantity
+    /// (load's threshold for a categorical column of text, at small n).
+    static let manyTargetClasses = 20
+
+    /// A warning for a task chosen by inference (the user did not say `task=`) on an integer
+    /// target that looks like the other task's: a regression on so few values that they are
+    /// probably class codes (0/1, 1/2/3) when the kind could have classified, or classes on so
+    /// many values (a count, a measurement: airquality's Ozone to logistic) that it is probably
+    /// a quantity. nil when nothing looks amiss.
+    public static func integerTargetWarning(_ target: Column, task: ModelTask, tasks: [ModelTask]) -> String? {
+        guard target.type == .integer, case .numbers(let values) = target.storage else { return nil }
+        // A regression needs only to know whether there are few; classes are counted whole.
+        let enough = task == .regression ? fewTargetValues + 1 : Int.max
         var distinct = Set<Double>()
         for row in 0 ..< target.count where !target.isMissing(row) {
             distinct.insert(values[row])
-            if distinct.count > fewTargetValues { return nil }
+            if distinct.count == enough { break }
         }
-        guard distinct.count > 1 else { return nil }
-        let listed = distinct.sorted().map { NumberFormat.shortest($0) }.joined(separator: ", ")
-        return "target '\(target.name)' is an integer with only \(distinct.count) values (\(listed)), fitted as a quantity; task=classification fits classes"
+        switch task {
+        case .regression where tasks.contains(.classification) && (2 ... fewTargetValues).contains(distinct.count):
+            let listed = distinct.sorted().map { NumberFormat.shortest($0) }.joined(separator: ", ")
+            return "target '\(target.name)' is an integer with only \(distinct.count) values (\(listed)), fitted as a quantity; task=classification fits classes"
+        case .classification where distinct.count > manyTargetClasses:
+            return "target '\(target.name)' is an integer with \(distinct.count) values, fitted as \(distinct.count) classes (one per value); a regression kind such as linear fits a quantity"
+        default:
+            return nil
+        }
     }
 }
 
 extension Model {
-    /// `TrainingFrame.fewValuedTargetWarning` for this fit, its target read from `data`.
-    public func fewValuedTargetWarning(trainingData data: Dataset) -> String? {
+    /// `TrainingFrame.integerTargetWarning` for this fit, its target read from `data`.
+    public func integerTargetWarning(trainingData data: Dataset) -> String? {
         guard let name = schema.target?.name, let column = data.column(named: name),
               let tasks = ModelCatalogue.kind(named: kind)?.tasks else { return nil }
-        return TrainingFrame.fewValuedTargetWarning(column, task: task, tasks: tasks)
+        return TrainingFrame.integerTargetWarning(column, task: task, tasks: tasks)
     }
 }

@@ -159,6 +159,12 @@ public struct PCAState: LearnedState {
         }
         report.add("Principal components: \(pca.componentCount) of \(pca.featureCount) (variance with n − 1)")
         report.add(variance)
+        if model.preprocessing.settings.scale == .standard {
+            // StandardScaler's population sd, then variance with n − 1 (scikit-learn's pipeline); R's prcomp scales by the sample sd.
+            let n = Double(model.training.rowsUsed)
+            report.add("(scale=standard divides by the population sd, as scikit-learn's StandardScaler: these sds are √(n/(n−1)) = "
+                       + "\(NumberFormat.significant((n / (n - 1)).squareRoot(), digits: 5)) times R's prcomp(scale. = TRUE); shares are the same, loadings up to sign)")
+        }
         let shown = min(pca.componentCount, 6)
         var loadings = TextTable(headers: ["term"] + (0 ..< shown).map { "PC\($0 + 1)" }, alignments: [.left] + Array(repeating: .right, count: shown))
         let matrix = pca.componentMatrix

@@ -228,7 +228,11 @@ struct Binder {
             guard !path.isEmpty else { throw ModelshError.usage("\(name) is an empty path", at: value.location) }
         case .column(let slot):
             // Quoted too: CSV headers need not be identifiers ("my x", "y-val").
-            guard let column = columnName(value.value) else { throw fail("a column name") }
+            guard let column = columnName(value.value) else {
+                // R's formulas take log(y); here a model's columns are data, made first by derive.
+                guard case .expression = value.value else { throw fail("a column name") }
+                throw ModelshError.usage("\(name) must be a column name, found an expression '\(value.value.display)': make it a column first (derive DATA NEWNAME = \(value.value.display))", at: value.location)
+            }
             try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
         case .columns(let slot):
             let items: [LocatedValue]

@@ -5,7 +5,8 @@
 /// - integer columns are written as whole numbers, numeric columns always with a point or an
 ///   exponent (`2.0`, `1e-05`), in the shortest form that reads back as the same Double, so an
 ///   all-whole numeric column stays numeric; infinities are `Inf` and `-Inf` (strings in JSON);
-/// - booleans are `true`/`false`; categorical and text values are the text itself, quoted where
+/// - booleans are `TRUE`/`FALSE` in CSV (the one spelling R's read.csv, pandas and `load` all read
+///   as logical: read.csv keeps `true` as text) and `true`/`false` in JSON; categorical and text values are the text itself, quoted where
 ///   CSV needs it (separator, quote, line break, space at either end).
 ///
 /// What no CSV can say is lost in JSON too, since `load` reads both by the same rules: a text
@@ -26,6 +27,7 @@ public enum DataWriter {
         for row in 0..<data.rowCount {
             lines.append(data.columns.map { column in
                 guard let value = value(of: column, at: row) else { return "NA" }
+                if column.type == .boolean, let logical = ["true": "TRUE", "false": "FALSE"][value.text] { return logical }
                 return value.isText ? CSVText.field(value.text) : value.text
             }.joined(separator: ","))
         }

@@ -146,12 +146,12 @@ final class FitGuardTests: XCTestCase {
                                          Column.numeric("x", codes.indices.map { Double($0) })])
         let tree = try ModelCatalogue.fit(kind: "tree", data: data, datasetName: "d", target: "class", features: nil, options: [:])
         XCTAssertEqual(tree.task, .regression)
-        XCTAssertEqual(tree.fewValuedTargetWarning(trainingData: data),
+        XCTAssertEqual(tree.integerTargetWarning(trainingData: data),
                        "target 'class' is an integer with only 3 values (1, 2, 3), fitted as a quantity; task=classification fits classes")
-        XCTAssertNil(try fit(data, target: "class").fewValuedTargetWarning(trainingData: data), "linear cannot classify")
+        XCTAssertNil(try fit(data, target: "class").integerTargetWarning(trainingData: data), "linear cannot classify")
         let counts = try Dataset(columns: [Column.numeric("n", (0 ..< 10).map { Double($0) }, type: .integer),
                                            Column.numeric("x", (0 ..< 10).map { Double($0 * $0) })])
         let many = try ModelCatalogue.fit(kind: "tree", data: counts, datasetName: "d", target: "n", features: nil, options: [:])
-        XCTAssertNil(many.fewValuedTargetWarning(trainingData: counts))
+        XCTAssertNil(many.integerTargetWarning(trainingData: counts))
     }
 }

@@ -129,7 +129,9 @@ final class WriteLoadRoundTripTests: ShellTestCase {
     func testWriteThenLoadKeepsTypesValuesAndMissingValues() throws {
         let original = try awkwardDataset()
         let source = temporaryPath("source.csv")
-        try DataWriter.csv(original).write(toFile: source, atomically: true, encoding: .utf8)
+        let csv = DataWriter.csv(original)
+        XCTAssertTrue(csv.contains(",FALSE,") && csv.contains(",TRUE,") && !csv.contains("true"), "R's read.csv reads only TRUE/FALSE as logical")
+        try csv.write(toFile: source, atomically: true, encoding: .utf8)
         run("load \"\(source)\" as d")
         assertSame(try XCTUnwrap(session.state.variables.dataset("d")), original, "the CSV writer's file")
 

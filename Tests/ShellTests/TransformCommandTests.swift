@@ -31,6 +31,28 @@ final class TransformCommandTests: ShellTestCase {
         XCTAssertNotNil(session.state.variables.dataset("iris")?.column(named: "ratio"))
     }
 
+    /// `levels` puts the given levels first (R's relevel): the reference of treatment contrasts
+    /// changes, so the coefficients are the other levels against it; values stay, undo restores.
+    func testLevelsChoosesTheReferenceLevelAndUndoPutsItBack() throws {
+        XCTAssertEqual(run("levels iris Species order=virginica"), "iris: Species levels virginica, setosa, versicolor (the first is the reference)")
+        run("fit linear iris target=Sepal.Length features=Species as m")
+        let terms = try XCTUnwrap(session.state.variables.model("m")).terms
+        XCTAssertEqual(terms, ["Speciessetosa", "Speciesversicolor"], "virginica is the reference")
+        XCTAssertEqual(session.state.variables.dataset("iris")?.column(named: "Species")?.text(at: 0), "setosa")
+        run("undo")
+        run("undo")
+        XCTAssertEqual(session.state.variables.dataset("iris")?.column(named: "Species")?.levels, ["setosa", "versicolor", "virginica"])
+        XCTAssertEqual(fail("levels iris Species order=Virginica").error?.message,
+                       "column 'Species' has no level 'Virginica'; did you mean 'virginica'? (levels: setosa, versicolor, virginica)")
+    }
+
+    /// Without features= a fit leaves free-text columns out (a name per row), and says which.
+    func testAFitWithoutFeaturesNamesTheFreeTextItLeftOut() {
+        run("load \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as p")
+        XCTAssertTrue(run("fit linear p target=fare as m").hasSuffix("\nnote: left out free text (too varied to be a category): 'passenger'"))
+        XCTAssertFalse(run("fit linear p target=fare features=age as m").contains("note:"))
+    }
+
     /// A derived categorical has its levels in byte order, as `load` gives them: the first is the
     /// reference level (R's factor(ifelse(…)): "long" before "short"), and the column written and
     /// loaded back is the same column, so a model fits alike on both (it was levels in the

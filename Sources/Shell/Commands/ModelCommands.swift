@@ -81,8 +81,16 @@ enum ModelCommands {
         let id = try context.defineModel(model, of: invocation)
         context.emit("\(id): \(ModelDescription.line(for: model))")
         emitWarnings(of: model, context)
-        if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.fewValuedTargetWarning(trainingData: data) {
+        if invocation.modelOptions["task"] == nil, let data = trainingData, let warning = model.integerTargetWarning(trainingData: data) {
             context.emit("warning: \(warning)")
+        }
+        // Without features= every column is a feature but free text (R's lm would take a row-name
+        // column as a factor with a level per row): say which were left out, so none goes unnoticed.
+        if invocation.words("features") == nil, let data = trainingData {
+            let freeText = data.columns.filter { $0.type == .text && $0.name != model.schema.target?.name }.map { "'\(TerminalText.escaped($0.name))'" }
+            if !freeText.isEmpty {
+                context.emit("note: left out free text (too varied to be a category): \(freeText.joined(separator: ", "))")
+            }
         }
     }
 

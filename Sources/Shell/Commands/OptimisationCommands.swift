@@ -171,6 +171,9 @@ enum OptimisationCommands {
             }
             context.emit("\(method.rawValue) selection for \(kind.name) on \(invocation.name("DATA")!) by \(selection.label) (\(DatasetDescription.rows(selection.rows)))")
             context.emit(.table(table))
+            if let offset = selection.summaryOffset {
+                context.emit("(\(selection.label) as R's step prints it, extractAIC: n·log(RSS/n) + k·p; summary's, R's \(selection.label)(), is \(NumberFormat.significant(offset)) more)")
+            }
             context.emit("chosen: \(selection.chosen.isEmpty ? "no features (the intercept alone)" : selection.chosen.joined(separator: ", "))")
             if !invocation.outputs.isEmpty {
                 let model = try invocation.at("DATA") {

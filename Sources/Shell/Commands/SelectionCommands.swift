@@ -48,6 +48,12 @@ enum SelectionCommands {
             let setting = invocation.modelOptions.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
             context.emit("\(validation.folds)-fold cross-validation of \(invocation.text("KIND")!)\(setting) on \(invocation.name("DATA")!) (\(DatasetDescription.rows(validation.data.rowCount)), seed \(seed(invocation))\(validation.stratified ? ", stratified" : ""))")
             context.emit(.table(table))
+            // The header counts the rows with a target; a held-out row missing a feature has no prediction.
+            let skipped = folds.compactMap { value("skipped", in: $0) }.reduce(0, +)
+            if skipped > 0 {
+                let rows = skipped == 1 ? "1 held-out row not scored: it misses" : "\(Int(skipped)) held-out rows not scored: each misses"
+                context.emit("\(rows) a feature (impute=drop; impute=mean or median scores them)")
+            }
             emitTargetWarning(validation, context)
         }])
 

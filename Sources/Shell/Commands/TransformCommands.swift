@@ -3,7 +3,7 @@ import Tabular
 
 /// Commands that compute new datasets from expressions over a dataset's columns.
 enum TransformCommands {
-    static let all: [CommandSpec] = [filter, derive, sort]
+    static let all: [CommandSpec] = [filter, derive, sort, levels]
 
     private static let expressionHelp = """
     Expressions: numbers, "text", true, false, column names (`my col` in backquotes for one
@@ -87,6 +87,34 @@ enum TransformCommands {
             let data = try invocation.at("COLUMNS") { try invocation.dataset("DATA").sorted(by: keys, descending: descending) }
             let name = try store(data, invocation, context)
             context.emit("\(name): \(DatasetDescription.rows(data.rowCount)) by \(keys.joined(separator: ", "))\(descending ? ", descending" : "")")
+        }])
+
+    static let levels = CommandSpec(
+        "levels", category: .data,
+        summary: "Order a column's levels, choosing the reference level (R's relevel), or make numbers categorical (R's factor)",
+        details: """
+        The levels given in order= come first, in that order, and the others after them as they
+        were: order=L makes L the reference level, as R's relevel(f, ref = "L"); every level
+        listed is R's factor(f, levels = …). load sorts levels by their bytes, as read.csv does,
+        so this gives back a level order the file could not keep (warpbreaks' tension L, M, H; an
+        ordered factor's). Values do not change, only the order: treatment contrasts compare
+        each level with the first, classes are listed in it, and a binary model's second class
+        is the one modelled. A column of numbers becomes categorical, its values the levels in
+        numeric order, as R's factor(cyl). Without 'as', DATA itself changes (undo brings it back).
+        """,
+        example: "levels iris Species order=virginica as iris2",
+        changesState: true,
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset), .value(name: "COLUMN", kind: .column(of: "DATA"))],
+                            options: [OptionSpec("order", .list(.text), "the levels to put first, in this order (quoted when not a name: \"12+ yrs\")",
+                                                 required: true)],
+                            outputs: .dataset("NAME", optional: true)) { invocation, context in
+            let data = invocation.dataset("DATA")
+            let column = try invocation.at("COLUMN") { try data.requireColumn(invocation.text("COLUMN")!) }
+            let reordered = try invocation.at("order") { try column.reorderingLevels(first: invocation.words("order")!) }
+            let name = try store(try data.adding(reordered), invocation, context)
+            let listed = (reordered.levels ?? []).map(TerminalText.escaped).joined(separator: ", ")
+            let made = column.type == .categorical ? "" : "categorical (was \(column.type.rawValue)), "
+            context.emit("\(name): \(TerminalText.escaped(column.name)) \(made)levels \(listed) (the first is the reference)")
         }])
 
     /// Binds `data` to the name after 'as', or else to the input dataset's own name; returns the name.
