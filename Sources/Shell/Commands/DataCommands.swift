@@ -17,8 +17,10 @@ enum DataCommands {
         fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
         ragged row or an unreadable value is an error naming the line. A file whose name ends
         in .json is read as JSON instead: an array of records or an object of columns, as
-        `write` makes them, each value typed as a CSV field would be. With `model`, reads a
-        model saved by `save MODEL to "file.json"`.
+        `write` makes them, each value typed as a CSV field would be. decimal="," reads numbers
+        written with a decimal comma (1,5), as spreadsheets in European locales save them,
+        separated by semicolons (sep=";"). With `model`, reads a model saved by
+        `save MODEL to "file.json"`.
         """,
         example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as passengers\nload model \"m.json\" as m",
         changesState: true,
@@ -33,17 +35,20 @@ enum DataCommands {
                 OptionSpec("sep", .text, "field separator, one character (default ,)"),
                 OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
                 OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
+                OptionSpec("decimal", .choice([".", ","]), "the decimal mark, . (default) or , as European spreadsheets write numbers (1,5) in ;-separated files"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
                 let isJSON = path.lowercased().hasSuffix(".json")
-                if isJSON, let option = ["sep", "header"].first(where: invocation.has) {
+                if isJSON, let option = ["sep", "header", "decimal"].first(where: invocation.has) {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
-                let data = try invocation.at("PATH") {
+                var data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
                         : try hintingSeparator(path: path, options: options) { try readCSV(path: path, options: options, context: context) }
                 }
+                let decimalComma = invocation.text("decimal") == ","
+                if decimalComma { data = try DecimalComma.converted(data) }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
                 if !isJSON, data.columns.count == 1, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
@@ -52,7 +57,15 @@ enum DataCommands {
                 if data.rowCount == 0, data.columnCount > 0 {
                     context.emit("warning: \"\(path)\" has no rows, so no column's type can be inferred: every column is text")
                 }
-                for warning in NumberLikeColumns.warnings(for: data) { context.emit("warning: \(warning)") }
+                // A comma-separated file's quoted "1,234" is more likely a thousands separator.
+                let commaColumns = decimalComma || isJSON || options.separator == UInt8(ascii: ",") ? [] : DecimalComma.columns(in: data)
+                if !commaColumns.isEmpty {
+                    let names = commaColumns.prefix(5).map(Identifier.quoted).joined(separator: ", ") + (commaColumns.count > 5 ? " and \(commaColumns.count - 5) more" : "")
+                    context.emit("warning: \(names) \(commaColumns.count == 1 ? "holds numbers" : "hold numbers") with a decimal comma (1,5), read as text: decimal=\",\" reads them as numbers")
+                }
+                if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
+                let others = try Dataset(columns: data.columns.filter { !commaColumns.contains($0.name) })
+                for warning in NumberLikeColumns.warnings(for: others) { context.emit("warning: \(warning)") }
             },
         ])
 
