@@ -1,8 +1,8 @@
 import Tabular
 import XCTest
 
-/// CSV as spreadsheets and pandas write it: decimal commas (`DecimalComma`, `load … decimal=","`)
-/// and a row index column (`RowIndexColumn`).
+/// CSV as spreadsheets and pandas write it: decimal commas (`DecimalComma`, `load … decimal=","`),
+/// a row index column (`RowIndexColumn`) and pandas' texts for a missing value (`PandasMissingTexts`).
 final class SpreadsheetCSVTests: XCTestCase {
     private let semicolons = CSVOptions(separator: UInt8(ascii: ";"), missingMarkers: ["", "NA", "-"])
 
@@ -22,6 +22,14 @@ final class SpreadsheetCSVTests: XCTestCase {
         XCTAssertEqual(converted["b"], data["b"])
         XCTAssertEqual(converted["c"], data["c"])
         XCTAssertEqual(converted["d"], data["d"])
+    }
+
+    func testTextsPandasReadsAsMissingAreNamedWithTheirMarker() throws {
+        let data = try readCSV("name,code,x\nNone,1,nan\nann,null,2\nnull,3,3\nbob,4,4\n")
+        XCTAssertEqual(data["x"].missingCount, 1, "nan among numbers is missing already")
+        XCTAssertEqual(PandasMissingTexts.warnings(for: data),
+                       ["column 'name' holds 'None', 'null', which pandas reads as missing and load as a level: na=\"None\",\"null\" reads them as missing"])
+        XCTAssertEqual(PandasMissingTexts.warnings(for: try readCSV("name\nann\nbob\n")), [])
     }
 
     func testRowIndexWithoutANameIsNamed() throws {

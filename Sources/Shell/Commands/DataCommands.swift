@@ -65,7 +65,7 @@ enum DataCommands {
                 }
                 if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
                 let others = try Dataset(columns: data.columns.filter { !commaColumns.contains($0.name) })
-                for warning in NumberLikeColumns.warnings(for: others) { context.emit("warning: \(warning)") }
+                for warning in NumberLikeColumns.warnings(for: others) + PandasMissingTexts.warnings(for: others) { context.emit("warning: \(warning)") }
             },
         ])
 
