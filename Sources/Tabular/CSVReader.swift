@@ -561,7 +561,7 @@ struct CSVReading {
 
     /// What invalid UTF-8 most likely is, and the fix: Excel's "CSV (comma delimited)" is saved
     /// in the Windows code page (1252 in western Europe), which pandas reads with `encoding=`.
-    static let otherEncoding = "(is the file in another encoding, such as Excel's Windows-1252 or Latin-1? iconv -f cp1252 -t utf-8 converts it)"
+    static let otherEncoding = "(is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)"
 
     /// Column names from the header record: empty ones become `Vk`, repeats get `_2`, `_3`, ….
     /// A nil field is one that is not valid UTF-8.

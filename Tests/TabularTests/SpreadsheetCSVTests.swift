@@ -32,6 +32,18 @@ final class SpreadsheetCSVTests: XCTestCase {
         XCTAssertEqual(PandasMissingTexts.warnings(for: try readCSV("name\nann\nbob\n")), [])
     }
 
+    /// Excel's "CSV" on Windows: Windows-1252, whose 0x80–0x9F are € and typographic quotes
+    /// (pandas' encoding="cp1252"), where Latin-1 has C1 controls.
+    func testSingleByteEncodingsAreReadAsUTF8() throws {
+        let bytes: [UInt8] = Array("name;Gr".utf8) + [0xF6, 0xDF] + Array("e\n".utf8) + [0x93, 0x41, 0x94, 0x3B, 0x80, 0x0A]
+        let data = try CSVReader.read(bytes: SingleByteEncoding.cp1252.utf8(bytes), sourceName: "t.csv", options: CSVOptions(separator: UInt8(ascii: ";")))
+        XCTAssertEqual(data.columnNames, ["name", "Größe"])
+        XCTAssertEqual(data["name"].texts, ["\u{201C}A\u{201D}"])
+        XCTAssertEqual(data["Größe"].texts, ["€"])
+        XCTAssertEqual(String(decoding: SingleByteEncoding.latin1.utf8([0x80, 0xE9, 0x41]), as: UTF8.self), "\u{80}éA")
+        XCTAssertEqual(String(decoding: SingleByteEncoding.cp1252.utf8([0x81, 0x9F]), as: UTF8.self), "\u{81}Ÿ", "undefined bytes stay C1 controls")
+    }
+
     func testRowIndexWithoutANameIsNamed() throws {
         XCTAssertEqual(RowIndexColumn.warning(for: try readCSV(",x\n0,5\n1,6\n2,7\n")),
                        "column 'V1' has no name and numbers the rows 0 to 2: a row index (as pandas' to_csv writes without index=False), "

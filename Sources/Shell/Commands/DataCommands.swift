@@ -36,16 +36,20 @@ enum DataCommands {
                 OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
                 OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
                 OptionSpec("decimal", .choice([".", ","]), "the decimal mark, . (default) or , as European spreadsheets write numbers (1,5) in ;-separated files"),
+                OptionSpec("encoding", .choice(["utf-8"] + SingleByteEncoding.allCases.map(\.rawValue)),
+                           "the file's text encoding: utf-8 (default), cp1252 (Excel's \"CSV\" on Windows) or latin1"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
                 let isJSON = path.lowercased().hasSuffix(".json")
-                if isJSON, let option = ["sep", "header", "decimal"].first(where: invocation.has) {
+                if isJSON, let option = ["sep", "header", "decimal", "encoding"].first(where: invocation.has) {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
                 var data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
-                        : try hintingSeparator(path: path, options: options) { try readCSV(path: path, options: options, context: context) }
+                        : try hintingSeparator(path: path, options: options) {
+                            try readCSV(path: path, options: options, encoding: invocation.text("encoding").flatMap(SingleByteEncoding.init), context: context)
+                        }
                 }
                 let decimalComma = invocation.text("decimal") == ","
                 if decimalComma { data = try DecimalComma.converted(data) }
@@ -108,9 +112,11 @@ enum DataCommands {
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
-    /// Reads a CSV file into memory, after checking that it fits in `set memory`.
-    static func readCSV(path: String, options: CSVOptions, context: CommandContext) throws -> Dataset {
+    /// Reads a CSV file into memory, after checking that it fits in `set memory`; a file in a
+    /// single-byte `encoding` is transcoded whole first.
+    static func readCSV(path: String, options: CSVOptions, encoding: SingleByteEncoding? = nil, context: CommandContext) throws -> Dataset {
         try MemoryCheck.requireLoadable(path: path, options: options, limit: context.state.settings.memory)
+        if let encoding { return try CSVReader.read(path: path, encoding: encoding, options: options) }
         return try context.withProgress("load \"\(path)\" (MiB)") { progress in
             try CSVReader.read(path: path, options: options) { done, total in progress(done >> 20, total >> 20) }
         }
