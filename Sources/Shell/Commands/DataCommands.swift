@@ -205,7 +205,7 @@ enum DataCommands {
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("test", .number, "fraction of rows for the test part, in (0, 1) (default 0.2)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed (default 42)"),
-            OptionSpec("stratify", .column(of: "DATA"), "a categorical column whose level shares both parts keep"),
+            OptionSpec("stratify", .column(of: "DATA"), "a column of classes (categorical, integer, boolean or whole numbers) whose shares both parts keep"),
         ], outputs: .dataset("TRAIN", "TEST")) { invocation, context in
             let data = invocation.dataset("DATA")
             let fraction = invocation.number("test") ?? 0.2
