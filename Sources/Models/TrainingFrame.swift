@@ -182,14 +182,14 @@ struct TrainingFrame {
         return ordered
     }
 
-    /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a
-    /// library call per row); every double of magnitude 2^53 or more is whole.
     /// Whether every value of a number column is a whole number (and there is one).
     static func holdsWholeNumbers(_ column: Column) -> Bool {
         guard case .numbers(let values) = column.storage, column.missingCount < column.count else { return false }
         return (0 ..< column.count).allSatisfy { column.isMissing($0) || isWholeNumber(values[$0]) }
     }
 
+    /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a
+    /// library call per row); every double of magnitude 2^53 or more is whole.
     private static func isWholeNumber(_ value: Double) -> Bool {
         abs(value) < 0x1p53 ? Double(Int64(value)) == value : value.isFinite
     }

@@ -21,7 +21,12 @@ public enum SingleByteEncoding: String, CaseIterable, Sendable {
         for byte in bytes {
             guard byte >= 0x80 else { result.append(byte); continue }
             let code = self == .cp1252 && byte < 0xA0 ? Self.windows1252High[Int(byte - 0x80)] : UInt32(byte)
-            result.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
+            // Every code here is below U+10000: two UTF-8 bytes below U+0800, three above.
+            if code < 0x800 {
+                result += [UInt8(0xC0 | code >> 6), UInt8(0x80 | code & 0x3F)]
+            } else {
+                result += [UInt8(0xE0 | code >> 12), UInt8(0x80 | (code >> 6) & 0x3F), UInt8(0x80 | code & 0x3F)]
+            }
         }
         return result
     }
