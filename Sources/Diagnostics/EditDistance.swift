@@ -1,3 +1,5 @@
+import Foundation
+
 /// Suggestions for misspelt names, from the Damerau–Levenshtein (optimal string alignment)
 /// distance, compared case-insensitively so `bmi` finds `BMI`.
 public enum EditDistance {
@@ -23,8 +25,13 @@ public enum EditDistance {
     }
 
     /// The closest candidate within a distance that grows with the name's length, or nil.
-    /// An exact case-insensitive match wins outright.
+    /// An exact case-insensitive match wins outright, and so does one that differs only by
+    /// spaces around it (a CSV header ` a , b` keeps them, as pandas does: `a` finds ` a `).
     public static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+        let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+        if let padded = candidates.first(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == trimmed }) {
+            return padded
+        }
         let limit = max(1, min(3, name.count / 3 + 1))
         var best: (name: String, distance: Int)?
         for candidate in candidates {

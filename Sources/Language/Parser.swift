@@ -70,6 +70,10 @@ public struct Parser {
                 guard let names = try parseValueOrList() else { return nil }
                 outputs = try outputNames(names, after: asToken)
                 guard isAtStatementEnd else {
+                    // `predict m on t as p probabilities=yes`: an option written last, as in pandas' keyword arguments.
+                    if case .word(let key) = current.kind, next.isSymbol("=") {
+                        throw ModelshError.usage("option \(key)= after the names following 'as': options go before 'as'", at: current.location)
+                    }
                     throw ModelshError.usage("unexpected '\(current.display)' after the names following 'as'", at: current.location)
                 }
                 break

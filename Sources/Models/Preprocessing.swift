@@ -39,7 +39,7 @@ public enum CommonOption: String, Sendable, CaseIterable {
                             values: ImputeMethod.allCases.map(\.rawValue))
         case .impute: ModelOptionSpec(name: "impute", help: "missing feature values: drop the row (default), or fill with the training mean, median or mode",
                                       values: ImputeMethod.allCases.filter { $0 != .keep }.map(\.rawValue))
-        case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none (default none; standard for knn and sgd)",
+        case .scale: ModelOptionSpec(name: "scale", help: "rescale features with training figures: standard, minmax or none (default none; standard for knn, sgd and kmeans, which scikit-learn leaves to the user)",
                                      values: ScaleMethod.allCases.map(\.rawValue))
         case .poly: ModelOptionSpec(name: "poly", help: "add polynomial and interaction terms up to this degree (default 1: none)",
                                     values: nil)

@@ -11,12 +11,14 @@ extension TrainingFrame {
     static let manyTargetClasses = 20
 
     /// A warning for a task chosen by inference (the user did not say `task=`) on an integer
-    /// target that looks like the other task's: a regression on so few values that they are
-    /// probably class codes (0/1, 1/2/3) when the kind could have classified, or classes on so
-    /// many values (a count, a measurement: airquality's Ozone to logistic) that it is probably
-    /// a quantity. nil when nothing looks amiss.
+    /// target (or a numeric one of whole numbers, `1.0`) that looks like the other task's: a
+    /// regression on so few values that they are probably class codes (0/1, 1/2/3) when the
+    /// kind could have classified, or classes on so many values (a count, a measurement:
+    /// airquality's Ozone to logistic) that it is probably a quantity. nil when nothing looks
+    /// amiss.
     public static func integerTargetWarning(_ target: Column, task: ModelTask, tasks: [ModelTask]) -> String? {
-        guard target.type == .integer, case .numbers(let values) = target.storage else { return nil }
+        guard target.type == .integer || (target.type == .numeric && holdsWholeNumbers(target)),
+              case .numbers(let values) = target.storage else { return nil }
         // A regression needs only to know whether there are few; classes are counted whole.
         let enough = task == .regression ? fewTargetValues + 1 : Int.max
         var distinct = Set<Double>()
@@ -27,9 +29,9 @@ extension TrainingFrame {
         switch task {
         case .regression where tasks.contains(.classification) && (2 ... fewTargetValues).contains(distinct.count):
             let listed = distinct.sorted().map { NumberFormat.shortest($0) }.joined(separator: ", ")
-            return "target '\(target.name)' is an integer with only \(distinct.count) values (\(listed)), fitted as a quantity; task=classification fits classes"
+            return "target '\(target.name)' is \(target.type == .integer ? "an integer" : "numeric") with only \(distinct.count) values (\(listed)), fitted as a quantity; task=classification fits classes"
         case .classification where distinct.count > manyTargetClasses:
-            return "target '\(target.name)' is an integer with \(distinct.count) values, fitted as \(distinct.count) classes (one per value); a regression kind such as linear fits a quantity"
+            return "target '\(target.name)' is \(target.type == .integer ? "an integer" : "numeric") with \(distinct.count) values, fitted as \(distinct.count) classes (one per value); a regression kind such as linear fits a quantity"
         default:
             return nil
         }

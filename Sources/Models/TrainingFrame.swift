@@ -113,7 +113,9 @@ struct TrainingFrame {
     /// The task the target allows among the kind's: a categorical, boolean or text target is
     /// classes (a boolean one a 0/1 quantity to a kind that only regresses); a numeric one is a
     /// quantity; an integer one is a quantity to a kind that can regress, classes to a kind
-    /// that only classifies.
+    /// that only classifies, and so is a numeric one of whole numbers (`1.0`, `2.0`: pandas
+    /// writes an integer column so once it has held a missing value, and scikit-learn takes
+    /// such labels as classes).
     static func task(for target: Column, kind: String, tasks: [ModelTask], requested: ModelTask?) throws -> ModelTask {
         if let requested {
             guard tasks.contains(requested) else {
@@ -136,7 +138,8 @@ struct TrainingFrame {
             return tasks[0]
         case .numeric:
             guard tasks.contains(.regression) else {
-                throw ModelshError.data("target '\(target.name)' is numeric; '\(kind)' needs classes (a categorical, boolean or integer target)")
+                if holdsWholeNumbers(target) { return .classification }
+                throw ModelshError.data("target '\(target.name)' holds measurements, not whole numbers; '\(kind)' needs classes (a categorical, boolean or integer target)")
             }
             return .regression
         }
@@ -177,6 +180,12 @@ struct TrainingFrame {
             throw ModelshError.data("target '\(target.name)' has only one class\(ordered.first.map { " ('\($0)')" } ?? "") in the rows used; a classifier needs two or more")
         }
         return ordered
+    }
+
+    /// Whether every value of a number column is a whole number (and there is one).
+    static func holdsWholeNumbers(_ column: Column) -> Bool {
+        guard case .numbers(let values) = column.storage, column.missingCount < column.count else { return false }
+        return (0 ..< column.count).allSatisfy { column.isMissing($0) || isWholeNumber(values[$0]) }
     }
 
     /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a

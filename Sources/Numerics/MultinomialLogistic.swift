@@ -39,7 +39,8 @@ extension LogisticRegression {
     /// on X, tolerance 1e-7) are aliased and left out. Under (quasi-)complete separation the
     /// likelihood has no maximum: the separated part's steps shrink with its vanishing share of
     /// the deviance until the stopping rule below holds, or the Hessian turns singular
-    /// (`.didNotConverge`); either way `.fittedProbabilitiesZeroOrOne` is reported.
+    /// (`.didNotConverge`); either way `.fittedProbabilitiesZeroOrOne` is reported (never for
+    /// a penalised fit, whose estimates stay finite).
     ///
     /// With `l2Penalty: α`: minimises Σ −log P(yᵢ) + (α/2)·Σ over classes and non-intercept
     /// columns of the squared coefficients, one coefficient vector per class (the symmetric
@@ -91,7 +92,11 @@ extension LogisticRegression {
         }
         let tolerance = 10 * Double.ulpOfOne
         var warnings: [Warning] = result.converged ? [] : [.didNotConverge]
-        if probabilities.values.contains(where: { $0 < tolerance || $0 > 1 - tolerance }) { warnings.append(.fittedProbabilitiesZeroOrOne) }
+        // Only maximum likelihood can run off under separation; a penalised fit stays finite
+        // however sure it is (as the binary penalised fit, which never warns of it).
+        if l2Penalty == nil, probabilities.values.contains(where: { $0 < tolerance || $0 > 1 - tolerance }) {
+            warnings.append(.fittedProbabilitiesZeroOrOne)
+        }
         return MultinomialFit(classCount: classCount, modelledClasses: model.modelledClasses, coefficients: expand(result.parameters),
                               aliased: aliased, standardErrors: standardErrors, zValues: zValues, pValues: pValues,
                               deviance: deviance, aic: aic, iterations: result.iterations, converged: result.converged,

@@ -230,7 +230,7 @@ struct Binder {
             // Quoted too: CSV headers need not be identifiers ("my x", "y-val").
             guard let column = columnName(value.value) else {
                 // R's formulas take log(y); here a model's columns are data, made first by derive.
-                guard case .expression = value.value else { throw fail("a column name") }
+                guard case .expression = value.value else { throw notAColumn(value, for: name, expected: "a column name") }
                 throw ModelshError.usage("\(name) must be a column name, found an expression '\(value.value.display)': make it a column first (derive DATA NEWNAME = \(value.value.display))", at: value.location)
             }
             try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
@@ -238,7 +238,7 @@ struct Binder {
             let items: [LocatedValue]
             if case .list(let list) = value.value { items = list } else { items = [value] }
             for item in items {
-                guard let column = columnName(item.value) else { throw fail("column names") }
+                guard let column = columnName(item.value) else { throw notAColumn(item, for: name, expected: "column names") }
                 try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location)
             }
         case .number:
@@ -325,6 +325,20 @@ struct Binder {
             throw ModelshError.usage("'\(word)' is a \(other), not a \(kind)", at: location)
         }
         throw ModelshError.usage(EditDistance.unknown(kind, word, among: names), at: location)
+    }
+
+    /// The error for `item`, in place of a column name: one written with an operator or as a
+    /// number (`od280/od315`, `2024`, the headers scikit-learn and spreadsheets make) is shown
+    /// quoted, which is how such a name is written.
+    private func notAColumn(_ item: LocatedValue, for name: String, expected: String) -> ModelshError {
+        let quoted: String
+        switch item.value {
+        case .expression, .number, .range, .duration, .versioned:
+            quoted = ": a column name that is not one word is quoted, \"\(item.value.display)\""
+        default:
+            quoted = ""
+        }
+        return ModelshError.usage("\(name) must be \(expected), found \(item.value.kindName) '\(item.value.display)'\(quoted)", at: item.location)
     }
 
     private func columnName(_ value: Value) -> String? {

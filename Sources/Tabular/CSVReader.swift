@@ -559,13 +559,17 @@ struct CSVReading {
         }
     }
 
+    /// What invalid UTF-8 most likely is, and the fix: Excel's "CSV (comma delimited)" is saved
+    /// in the Windows code page (1252 in western Europe), which pandas reads with `encoding=`.
+    static let otherEncoding = "(is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)"
+
     /// Column names from the header record: empty ones become `Vk`, repeats get `_2`, `_3`, ….
     /// A nil field is one that is not valid UTF-8.
     private func headerNames(_ fields: [String?], line: Int) throws -> [String] {
         var names: [String] = []
         for (index, field) in fields.enumerated() {
             guard let decoded = field else {
-                throw ModelshError.data("\(sourceName):\(line): invalid UTF-8 in the name of column \(index + 1)")
+                throw ModelshError.data("\(sourceName):\(line): invalid UTF-8 in the name of column \(index + 1) \(Self.otherEncoding)")
             }
             // A name with a control character (a quoted line break, say) could be neither typed
             // nor saved in a workspace: refuse it here, where the file and line are known.
@@ -596,7 +600,7 @@ struct CSVReading {
             let expectation = options.header ? "header has \(expected) column\(plural)" : "first row has \(expected) field\(plural)"
             return .data("\(sourceName):\(line): row has \(found) field\(found == 1 ? "" : "s"), expected \(expected) (\(expectation))")
         case .unstorable(.invalidUTF8, let line, let column):
-            return .data("\(sourceName):\(line): invalid UTF-8 in column '\(names[column])' (is the file in another encoding, such as Latin-1?)")
+            return .data("\(sourceName):\(line): invalid UTF-8 in column '\(names[column])' \(Self.otherEncoding)")
         case .unstorable(.nulByte, let line, let column):
             return .data("\(sourceName):\(line): a NUL byte in column '\(names[column])' (is it a binary file, or text in UTF-16?)")
         case .unstorable(.tooManyDistinctValues, let line, let column):

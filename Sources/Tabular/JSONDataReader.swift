@@ -4,7 +4,9 @@ import Diagnostics
 /// `orient="records"` or `orient="list"`):
 /// - records, `[{"x": 1, "g": "a"}, …]`: columns in the order their keys first appear; a key a
 ///   record lacks is a missing value there;
-/// - columns, `{"x": [1, …], "g": ["a", …]}`: every array as long as the first.
+/// - columns, `{"x": [1, …], "g": ["a", …]}`: every array as long as the first; or, as pandas'
+///   default `to_json()` writes them, `{"x": {"0": 1, …}, …}`: the row labels are not kept, and
+///   must be the same, in the same order, for every column.
 ///
 /// Each value is read as a CSV field would be (`CSVReader`'s type rules, after the same
 /// missing-value markers): a number as its digits, so `2.0` makes a column numeric and `2`
@@ -108,18 +110,32 @@ private struct JSONDataParser {
     private mutating func arrays() throws -> [(name: String, values: [String?])] {
         var columns: [(name: String, values: [String?])] = []
         var seen = Set<String>()
+        var rowLabels: [String]?
         try list(closing: "}") { parser in
             let key = try parser.key()
             guard seen.insert(key).inserted else { throw parser.failure("column \"\(TerminalText.escaped(key))\" appears twice") }
-            guard parser.peek() == UInt8(ascii: "[") else {
+            guard parser.peek() == UInt8(ascii: "[") || parser.peek() == UInt8(ascii: "{") else {
                 // A model file's first key is its checksum, or its format when it has none.
                 let hint = key == "checksum" || key == "format" ? " (a model file is read with `load model`)"
-                    : parser.peek() == UInt8(ascii: "{") ? ""
                     : " (this object is one record: a file of one record per line, JSON Lines, is not read; write the records as an array, [{…}, {…}])"
                 throw parser.failure("column \"\(TerminalText.escaped(key))\" must be an array of values\(hint)")
             }
             var values: [String?] = []
-            try parser.list(closing: "]") { values.append(try $0.scalar(in: key)) }
+            if parser.peek() == UInt8(ascii: "{") {
+                // pandas' default `to_json()` (orient="columns"): each column an object from row
+                // label to value, every column with the same labels in the same order.
+                var labels: [String] = []
+                try parser.list(closing: "}") { parser in
+                    labels.append(try parser.key())
+                    values.append(try parser.scalar(in: key))
+                }
+                if let first = columns.first, let expected = rowLabels, labels != expected {
+                    throw parser.failure("column \"\(TerminalText.escaped(key))\" has other row labels than \"\(TerminalText.escaped(first.name))\"")
+                }
+                rowLabels = labels
+            } else {
+                try parser.list(closing: "]") { values.append(try $0.scalar(in: key)) }
+            }
             if let first = columns.first, first.values.count != values.count {
                 let split = Set([key, first.name]).isSubset(of: ["columns", "index", "data"])
                     ? " (pandas' orient=\"split\" is not read: write orient=\"records\" or \"list\")" : ""

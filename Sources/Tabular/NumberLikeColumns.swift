@@ -74,7 +74,7 @@ public enum NumberLikeColumns {
     }
 
     /// Whether `text`, trimmed of spaces and tabs as `load` trims a field, reads as a number.
-    private static func isNumber(_ text: String) -> Bool {
+    static func isNumber(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             var (start, end) = (bytes.startIndex, bytes.endIndex)

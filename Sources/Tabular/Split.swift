@@ -100,10 +100,13 @@ public enum Split {
         return fold
     }
 
-    /// Row indices grouped by the column's value, groups in ascending value (or level) order.
+    /// Row indices grouped by the column's value, groups in ascending value (or level) order. A
+    /// numeric column of whole numbers (class codes written `1.0`, as pandas writes integers once
+    /// a column held a missing value) is grouped as an integer one.
     static func strata(of column: Column) throws -> [[Int]] {
-        guard column.type != .numeric, column.type != .text else {
-            throw ModelshError.usage("cannot stratify on \(column.type.rawValue) column '\(column.name)': use a categorical, integer or boolean column")
+        let wholeNumbers = column.numbers?.allSatisfy { $0.isNaN || $0 == $0.rounded() } ?? false
+        guard column.type != .text, column.type != .numeric || wholeNumbers else {
+            throw ModelshError.usage("cannot stratify on \(column.type.rawValue) column '\(column.name)': use a categorical, integer or boolean column, or whole numbers")
         }
         // A NaN not marked missing comes only from a hand-edited workspace; it is missing all the same.
         var isMissing = column.isMissing

@@ -13,6 +13,8 @@ final class DiagnosticsTests: XCTestCase {
     func testSuggestionIgnoresCaseAndRejectsFarNames() {
         XCTAssertEqual(EditDistance.suggestion(for: "bmi", among: ["AGE", "BMI", "BP"]), "BMI")
         XCTAssertNil(EditDistance.suggestion(for: "zzzzzz", among: ["load", "show"]))
+        // A CSV header " a , b ,y" keeps its spaces (as pandas does): 'a' means ' a ', not 'y'.
+        XCTAssertEqual(EditDistance.suggestion(for: "a", among: [" a ", " b ", "y"]), " a ")
         XCTAssertEqual(EditDistance.didYouMean("shwo", among: ["show", "split"]), "; did you mean 'show'?")
         XCTAssertEqual(EditDistance.didYouMean("q", among: ["load"]), "")
     }

@@ -78,6 +78,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(missing?.location?.column, 11)
         XCTAssertEqual(parseError("load \"x\" as 3")?.message, "expected a name after 'as', found a number")
         XCTAssertEqual(parseError("load \"x\" as a b")?.message, "unexpected 'b' after the names following 'as'")
+        XCTAssertEqual(parseError("predict m on t as p probabilities=yes")?.message,
+                       "option probabilities= after the names following 'as': options go before 'as'")
         // An unquoted path reads as a division; the binder says a path is quoted (TransformCommandTests).
         XCTAssertNil(parseError("load data/iris.csv as d"))
         XCTAssertEqual(parseError("x a=[b, [c]]")?.message, "lists cannot be nested")

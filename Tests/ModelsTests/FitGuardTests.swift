@@ -154,4 +154,26 @@ final class FitGuardTests: XCTestCase {
         let many = try ModelCatalogue.fit(kind: "tree", data: counts, datasetName: "d", target: "n", features: nil, options: [:])
         XCTAssertNil(many.integerTargetWarning(trainingData: counts))
     }
+
+    /// Class codes written with a point (`1.0`, `2.0`: pandas writes an integer column so once it
+    /// has held a missing value, and scikit-learn classifies such labels) are classes to a kind
+    /// that only classifies, as integers are; a regression warns as for integers; measurements
+    /// are refused by name.
+    func testWholeNumberedNumericTargetIsClassesToAClassifier() throws {
+        let codes: [Double] = [1, 2, 1, 2, 2, 1, 1, 2, .nan, 2]
+        let data = try Dataset(columns: [Column.numeric("sex", codes),
+                                         Column.numeric("x", [3, 1, 4, 1, 5, 9, 2, 6, 5, 3]),
+                                         Column.numeric("bmi", [21.5, 30, 27.25, 19, 24, 26, 31, 22, 23, 25])])
+        let logistic = try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "d", target: "sex", features: ["x"], options: [:])
+        XCTAssertEqual(logistic.task, .classification)
+        XCTAssertEqual(try ModelCatalogue.fit(kind: "naivebayes", data: data, datasetName: "d", target: "sex", features: ["x"], options: [:]).task,
+                       .classification)
+        let knn = try ModelCatalogue.fit(kind: "knn", data: data, datasetName: "d", target: "sex", features: ["x"], options: [:])
+        XCTAssertEqual(knn.integerTargetWarning(trainingData: data),
+                       "target 'sex' is numeric with only 2 values (1, 2), fitted as a quantity; task=classification fits classes")
+        XCTAssertThrowsError(try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "d", target: "bmi", features: ["x"], options: [:])) {
+            XCTAssertEqual(($0 as? ModelshError)?.message,
+                           "target 'bmi' holds measurements, not whole numbers; 'logistic' needs classes (a categorical, boolean or integer target)")
+        }
+    }
 }

@@ -61,7 +61,7 @@ final class LogisticModelTests: XCTestCase {
     }
 
     func testNumericTargetIsRefusedWithAHint() throws {
-        assertThrows(.data, containing: ["target 'Sepal.Length' is numeric; 'logistic' needs classes"], argument: "target") {
+        assertThrows(.data, containing: ["target 'Sepal.Length' holds measurements, not whole numbers; 'logistic' needs classes"], argument: "target") {
             try ModelCatalogue.fit(kind: "logistic", data: TestData.iris(), datasetName: "iris", target: "Sepal.Length", features: nil, options: [:])
         }
     }

@@ -376,6 +376,19 @@ final class LogisticRegressionTests: XCTestCase {
         XCTAssertGreaterThan(fit.standardErrors![0, 0], 1e4)
     }
 
+    /// A penalised fit stays finite under separation, so it does not say its estimates are not to
+    /// be trusted, even where (α small) its fitted probabilities are 0 or 1 to rounding: as the
+    /// binary penalised fit. (Digits with α = 1 gave the warning to an L2 fit.)
+    func testPenalisedMultinomialDoesNotReportSeparation() throws {
+        let table = try SampleTable("iris")
+        let species = ["setosa", "versicolor", "virginica"]
+        let classes = table.strings("Species").map { species.firstIndex(of: $0)! }
+        let fit = try LogisticRegression.fitMultinomial(table.design(Self.irisFeatures, intercept: true), classes: classes,
+                                                        classCount: 3, hasIntercept: true, l2Penalty: 1e-6)
+        XCTAssertTrue(fit.probabilities.values.contains { $0 < 10 * Double.ulpOfOne }, "the case the warning would be given for")
+        XCTAssertEqual(fit.warnings, [])
+    }
+
     // MARK: - Speed
 
     /// 1,000,000 × 20 rows written by Tests/References/logistic_bench.py, which also times

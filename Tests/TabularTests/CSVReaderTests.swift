@@ -119,19 +119,19 @@ final class CSVReaderTests: XCTestCase {
     func testInvalidUTF8NamesLineAndColumn() {
         let bytes = Array("name,n\nok,1\n".utf8) + [0x43, 0x61, 0x66, 0xE9] + Array(",2\n".utf8)
         assertError(try CSVReader.read(bytes: bytes, sourceName: "t.csv"), .data,
-                    "t.csv:3: invalid UTF-8 in column 'name' (is the file in another encoding, such as Latin-1?)")
+                    "t.csv:3: invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
     }
 
     func testInvalidUTF8IsFoundInRowsReadAgainAsText() {
         // Row 2 is read as a number-looking column first, then again when row 3 makes it text.
         let bytes = Array("v\n1\n".utf8) + [0xFF] + Array("\nx\n".utf8)
         assertError(try CSVReader.read(bytes: bytes, sourceName: "t.csv"), .data,
-                    "t.csv:3: invalid UTF-8 in column 'v' (is the file in another encoding, such as Latin-1?)")
+                    "t.csv:3: invalid UTF-8 in column 'v' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
     }
 
     func testInvalidUTF8InHeader() {
         assertError(try CSVReader.read(bytes: [0x61, 0x2C, 0xC3, 0x0A, 0x31, 0x2C, 0x32, 0x0A], sourceName: "t.csv"), .data,
-                    "t.csv:1: invalid UTF-8 in the name of column 2")
+                    "t.csv:1: invalid UTF-8 in the name of column 2 (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
     }
 
     func testHeaderNamesWithControlCharactersAreRefused() {

@@ -35,6 +35,16 @@ final class JSONDataReaderTests: XCTestCase {
         XCTAssertEqual(data["t"].texts, ["q\"\\/\n\t😀"])
     }
 
+    /// pandas' default `df.to_json()` (orient="columns"): an object per column from row label to value.
+    func testPandasDefaultColumnsOfRowLabelsAreRead() throws {
+        let data = try read(#"{"a":{"0":1.5,"1":2.5,"2":null},"b":{"0":"x","1":"y","2":"z"},"c":{"0":1,"1":2,"2":3}}"#)
+        XCTAssertEqual(data.columnNames, ["a", "b", "c"])
+        XCTAssertEqual(data["a"].texts, ["1.5", "2.5", nil])
+        XCTAssertEqual(data["c"].type, .integer)
+        assertError(try read(#"{"a":{"0":1,"1":2},"b":{"0":3,"2":4}}"#), .data, "t.json:1: column \"b\" has other row labels than \"a\"")
+        assertError(try read(#"{"a":{"0":1,"1":2},"b":{"0":3}}"#), .data, "t.json:1: column \"b\" has other row labels than \"a\"")
+    }
+
     func testBadInputIsRefusedWithTheFileAndLine() {
         assertError(try read(""), .data, "t.json:1: the file is empty")
         assertError(try read("[]"), .data, "t.json:1: no columns")

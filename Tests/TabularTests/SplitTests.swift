@@ -82,7 +82,13 @@ final class SplitTests: XCTestCase {
         assertError(try Split.trainTest(iris, testFraction: 0.999, seed: 1, stratify: nil), .data,
                     "a test fraction of 0.999 of 150 rows leaves no rows for training")
         assertError(try Split.trainTest(iris, testFraction: 0.2, seed: 1, stratify: "Sepal.Length"), .usage,
-                    "cannot stratify on numeric column 'Sepal.Length': use a categorical, integer or boolean column")
+                    "cannot stratify on numeric column 'Sepal.Length': use a categorical, integer or boolean column, or whole numbers")
+        // Class codes written 1.0/2.0 (pandas' integers once a column held a NaN) stratify as integers do.
+        let codes = (0 ..< 20).map { "\($0 % 4 == 0 ? 2 : 1).0,\($0)" }.joined(separator: "\n")
+        let written = try readCSV("sex,x\n" + codes + "\n"), asIntegers = try readCSV("sex,x\n" + codes.replacingOccurrences(of: ".0,", with: ",") + "\n")
+        XCTAssertEqual(written["sex"].type, .numeric)
+        XCTAssertEqual(try Split.trainTest(written, testFraction: 0.25, seed: 3, stratify: "sex").test["x"].texts,
+                       try Split.trainTest(asIntegers, testFraction: 0.25, seed: 3, stratify: "sex").test["x"].texts)
         let gappy = try readCSV("g,x\na,1\nNA,2\nb,3\n,4\n")
         assertError(try Split.trainTest(gappy, testFraction: 0.5, seed: 1, stratify: "g"), .data,
                     "cannot stratify on column 'g': it has 2 missing values (first in row 2)")

@@ -17,8 +17,10 @@ enum DataCommands {
         fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
         ragged row or an unreadable value is an error naming the line. A file whose name ends
         in .json is read as JSON instead: an array of records or an object of columns, as
-        `write` makes them, each value typed as a CSV field would be. With `model`, reads a
-        model saved by `save MODEL to "file.json"`.
+        `write` makes them, each value typed as a CSV field would be. decimal="," reads numbers
+        written with a decimal comma (1,5), as spreadsheets in European locales save them,
+        separated by semicolons (sep=";"). With `model`, reads a model saved by
+        `save MODEL to "file.json"`.
         """,
         example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as passengers\nload model \"m.json\" as m",
         changesState: true,
@@ -33,17 +35,24 @@ enum DataCommands {
                 OptionSpec("sep", .text, "field separator, one character (default ,)"),
                 OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
                 OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
+                OptionSpec("decimal", .choice([".", ","]), "the decimal mark, . (default) or , as European spreadsheets write numbers (1,5) in ;-separated files"),
+                OptionSpec("encoding", .choice(["utf-8"] + SingleByteEncoding.allCases.map(\.rawValue)),
+                           "the file's text encoding: utf-8 (default), cp1252 (Excel's \"CSV\" on Windows) or latin1"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
                 let isJSON = path.lowercased().hasSuffix(".json")
-                if isJSON, let option = ["sep", "header"].first(where: invocation.has) {
+                if isJSON, let option = ["sep", "header", "decimal", "encoding"].first(where: invocation.has) {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
-                let data = try invocation.at("PATH") {
+                var data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
-                        : try hintingSeparator(path: path, options: options) { try readCSV(path: path, options: options, context: context) }
+                        : try hintingSeparator(path: path, options: options) {
+                            try readCSV(path: path, options: options, encoding: invocation.text("encoding").flatMap(SingleByteEncoding.init), context: context)
+                        }
                 }
+                let decimalComma = invocation.text("decimal") == ","
+                if decimalComma { data = try DecimalComma.converted(data) }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
                 if !isJSON, data.columns.count == 1, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
@@ -52,7 +61,15 @@ enum DataCommands {
                 if data.rowCount == 0, data.columnCount > 0 {
                     context.emit("warning: \"\(path)\" has no rows, so no column's type can be inferred: every column is text")
                 }
-                for warning in NumberLikeColumns.warnings(for: data) { context.emit("warning: \(warning)") }
+                // A comma-separated file's quoted "1,234" is more likely a thousands separator.
+                let commaColumns = decimalComma || isJSON || options.separator == UInt8(ascii: ",") ? [] : DecimalComma.columns(in: data)
+                if !commaColumns.isEmpty {
+                    let names = commaColumns.prefix(5).map(Identifier.quoted).joined(separator: ", ") + (commaColumns.count > 5 ? " and \(commaColumns.count - 5) more" : "")
+                    context.emit("warning: \(names) \(commaColumns.count == 1 ? "holds numbers" : "hold numbers") with a decimal comma (1,5), read as text: decimal=\",\" reads them as numbers")
+                }
+                if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
+                let others = try Dataset(columns: data.columns.filter { !commaColumns.contains($0.name) })
+                for warning in NumberLikeColumns.warnings(for: others) + PandasMissingTexts.warnings(for: others) { context.emit("warning: \(warning)") }
             },
         ])
 
@@ -95,9 +112,11 @@ enum DataCommands {
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
-    /// Reads a CSV file into memory, after checking that it fits in `set memory`.
-    static func readCSV(path: String, options: CSVOptions, context: CommandContext) throws -> Dataset {
+    /// Reads a CSV file into memory, after checking that it fits in `set memory`; a file in a
+    /// single-byte `encoding` is transcoded whole first.
+    static func readCSV(path: String, options: CSVOptions, encoding: SingleByteEncoding? = nil, context: CommandContext) throws -> Dataset {
         try MemoryCheck.requireLoadable(path: path, options: options, limit: context.state.settings.memory)
+        if let encoding { return try CSVReader.read(path: path, encoding: encoding, options: options) }
         return try context.withProgress("load \"\(path)\" (MiB)") { progress in
             try CSVReader.read(path: path, options: options) { done, total in progress(done >> 20, total >> 20) }
         }
@@ -186,7 +205,7 @@ enum DataCommands {
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("test", .number, "fraction of rows for the test part, in (0, 1) (default 0.2)"),
             OptionSpec("seed", .integer(minimum: 0), "random seed (default 42)"),
-            OptionSpec("stratify", .column(of: "DATA"), "a categorical column whose level shares both parts keep"),
+            OptionSpec("stratify", .column(of: "DATA"), "a column of classes (categorical, integer, boolean or whole numbers) whose shares both parts keep"),
         ], outputs: .dataset("TRAIN", "TEST")) { invocation, context in
             let data = invocation.dataset("DATA")
             let fraction = invocation.number("test") ?? 0.2

@@ -17,7 +17,8 @@ enum ModelCommands {
         column but free text). The task follows the target: classes for a categorical, boolean
         or text target, a quantity for a numeric one, and for an integer one a quantity to
         kinds that can regress (with a warning when it has 5 values or fewer: task=classification
-        makes them classes). Preprocessing is learned from these rows
+        makes them classes), classes to kinds that only classify, as for whole numbers written
+        1.0, 2.0. Preprocessing is learned from these rows
         and kept with the model: rows with a missing target are dropped, rows with a missing
         feature too unless impute= fills it; categorical features become indicators (the first
         level the reference for unpenalised kinds); poly= adds products of features; scale=

@@ -1,0 +1,32 @@
+import Diagnostics
+
+/// Texts that pandas' `read_csv` reads as missing by default and `load` (as R's `read.csv`)
+/// reads as text: `nan` and `None` are what pandas writes for a missing value of a column made
+/// strings (`astype(str)`), `NULL` and `null` what databases export. A name may be `None`, so
+/// `load` keeps them, but a user comparing `describe` with pandas' would see a level where
+/// pandas sees a gap: `load` names them with the `na=` that reads them as missing. (`NaN` among
+/// numbers is missing already; a few stray texts among numbers get `NumberLikeColumns`' warning.)
+public enum PandasMissingTexts {
+    static let texts: Set<String> = ["nan", "NaN", "-nan", "-NaN", "None", "NULL", "null", "<NA>"]
+
+    /// One warning per categorical or text column holding any of `texts` among values that are
+    /// not all numbers.
+    public static func warnings(for data: Dataset) -> [String] {
+        data.columns.compactMap { column in
+            var found = Set<String>(), hasText = false
+            func look(_ value: String) {
+                if texts.contains(value) { found.insert(value) } else if !hasText, !NumberLikeColumns.isNumber(value) { hasText = true }
+            }
+            switch column.storage {
+            case .categories(_, let levels): levels.forEach(look)
+            case .strings: for row in 0 ..< column.count { if let value = column.text(at: row) { look(value) } }
+            case .numbers: return nil
+            }
+            guard !found.isEmpty, hasText else { return nil }
+            let sorted = found.sorted()
+            return "column \(Identifier.quoted(column.name)) holds \(sorted.map { "'\($0)'" }.joined(separator: ", ")), which pandas reads as missing "
+                + "and load as \(column.type == .text ? "text" : "a level"): na=\(sorted.map { "\"\($0)\"" }.joined(separator: ",")) "
+                + "reads \(sorted.count == 1 ? "it" : "them") as missing"
+        }
+    }
+}
