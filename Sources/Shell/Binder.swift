@@ -231,7 +231,7 @@ struct Binder {
             guard let column = columnName(value.value) else {
                 // R's formulas take log(y); here a model's columns are data, made first by derive.
                 guard case .expression = value.value else { throw notAColumn(value, for: name, expected: "a column name") }
-                throw ModelshError.usage("\(name) must be a column name, found an expression '\(value.value.display)': make it a column first (derive DATA NEWNAME = \(value.value.display))", at: value.location)
+                throw ModelshError.usage("\(name) must be a column name, found an expression '\(value.value.display)': quote a name that is not one word (\"\(value.value.display)\"), or make the expression a column first (derive DATA NEWNAME = \(value.value.display))", at: value.location)
             }
             try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
         case .columns(let slot):
