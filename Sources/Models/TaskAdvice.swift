@@ -17,7 +17,9 @@ extension TrainingFrame {
     /// airquality's Ozone to logistic) that it is probably a quantity. nil when nothing looks
     /// amiss.
     public static func integerTargetWarning(_ target: Column, task: ModelTask, tasks: [ModelTask]) -> String? {
-        guard target.type == .integer || (target.type == .numeric && holdsWholeNumbers(target)),
+        // Only a kind that could have taken the other task is warned (and the numbers read).
+        guard task == .classification || tasks.contains(.classification),
+              target.type == .integer || (target.type == .numeric && holdsWholeNumbers(target)),
               case .numbers(let values) = target.storage else { return nil }
         // A regression needs only to know whether there are few; classes are counted whole.
         let enough = task == .regression ? fewTargetValues + 1 : Int.max
