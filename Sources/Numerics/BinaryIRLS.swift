@@ -72,6 +72,8 @@ struct BinaryIRLS {
     /// pivoted QR (tolerance min(1e-7, ε/1000)) until the deviance settles or the limit.
     mutating func iterateByQR() throws {
         let n = x.rows
+        // Made only when a step remains: after the normal equations, none usually does.
+        guard !isFinished else { return }
         var roots = [Double](repeating: 0, count: n), response = roots
         while !isFinished {
             try Interruption.check()
