@@ -52,7 +52,7 @@ struct TrainingFrame {
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
         guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "the target or a feature") }
         let all = [targetColumn] + features
-        let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? Dataset(columns: all)
+        let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? source.columns(named: all.map(\.name))
         try blaming("target") { try Self.requireFinite(used.columns[0], of: used, originalRows: complete) }
         try blaming("features") { try Self.requireFinite(Array(used.columns.dropFirst()), of: used, originalRows: complete) }
         data = used
@@ -82,7 +82,7 @@ struct TrainingFrame {
         let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
         guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "a feature") }
-        let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? Dataset(columns: features)
+        let used = try complete.map { try Dataset(columns: features).selecting(rows: $0) } ?? source.columns(named: features.map(\.name))
         try blaming("features") { try Self.requireFinite(used.columns, of: used, originalRows: complete) }
         self.task = task
         data = used
@@ -330,10 +330,11 @@ func blaming<T>(_ argument: String, _ body: () throws -> T) throws -> T {
 
 extension Dataset {
     /// Whether every number `column` (one of this dataset's) stores is finite: a pass over
-    /// it, remembered with the dataset, so that a fit's check of its columns and the
-    /// preparation of its design that follows read them once.
+    /// it, remembered with the dataset's column facts, so that a fit's check of its columns,
+    /// the preparation of its design that follows and every refit on the same columns read
+    /// them once.
     func numbersAreFinite(_ column: Column) -> Bool {
         guard let values = column.numbers else { return false }
-        return derived.value("finite numbers in column \(column.name)") { LargeBuffers.allFinite(values[...]) }
+        return columnFacts.value("finite numbers in column \(column.name)") { LargeBuffers.allFinite(values[...]) }
     }
 }

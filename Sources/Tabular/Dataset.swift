@@ -12,6 +12,11 @@ public struct Dataset: Sendable, Equatable {
     /// a column. A dataset's columns never change after it is made — every transformation
     /// makes a new dataset — so its copies share them.
     public let derived = KeyedMemo()
+    /// Figures measured from one column, by key and column name (whether its numbers are all
+    /// finite): shared with the datasets made of some of these columns over every row
+    /// (`columns(named:)`), which hold the same values under the same names, so a refit
+    /// measures none of them again.
+    public let columnFacts: KeyedMemo
 
     /// Fails when columns differ in length or names repeat.
     public init(columns: [Column]) throws {
@@ -29,9 +34,21 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// Columns already known to be equally long and uniquely named.
-    private init(checked columns: [Column], rowCount: Int) {
+    private init(checked columns: [Column], rowCount: Int, columnFacts: KeyedMemo = KeyedMemo()) {
         self.columns = columns
         self.rowCount = rowCount
+        self.columnFacts = columnFacts
+    }
+
+    /// The columns called `names`, in that order, every row; it shares this dataset's
+    /// `columnFacts`.
+    public func columns(named names: [String]) throws -> Dataset {
+        var seen = Set<String>()
+        let chosen = try names.map { name in
+            guard seen.insert(name).inserted else { throw ModelshError.data("duplicate column name '\(name)'") }
+            return try requireColumn(name)
+        }
+        return Dataset(checked: chosen, rowCount: rowCount, columnFacts: columnFacts)
     }
 
     public static func == (left: Dataset, right: Dataset) -> Bool {

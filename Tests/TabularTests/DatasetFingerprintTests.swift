@@ -40,4 +40,19 @@ final class DatasetFingerprintTests: XCTestCase {
         XCTAssertEqual(data.derived.value("seven") { computed += 1; return 8 }, 7)
         XCTAssertEqual(computed, 2)
     }
+
+    /// Some of a dataset's columns over every row share its column facts (a fit's frame, so a
+    /// refit finds them measured) but not its whole-dataset figures; a dataset with other rows
+    /// or another column under a name shares neither.
+    func testColumnsNamedShareColumnFactsOnly() throws {
+        let data = try Dataset(columns: [Column.numeric("x", [1, 2, 3]), Column.numeric("y", [4, 5, 6])])
+        let some = try data.columns(named: ["y", "x"])
+        XCTAssertEqual(some.columnNames, ["y", "x"])
+        XCTAssertTrue(some.columnFacts === data.columnFacts)
+        XCTAssertFalse(some.derived === data.derived, "the fingerprint of some columns is not the whole dataset's")
+        XCTAssertFalse(data.selecting(rows: [0, 1]).columnFacts === data.columnFacts)
+        XCTAssertFalse(try data.adding(Column.numeric("x", [7, 8, 9])).columnFacts === data.columnFacts)
+        XCTAssertThrowsError(try data.columns(named: ["x", "x"]))
+        XCTAssertThrowsError(try data.columns(named: ["z"]))
+    }
 }
