@@ -150,7 +150,7 @@ public enum RidgeRegression: Learner {
         // The solver's cross-products give the factor when well-conditioned; else a QR of the rows.
         let factor = try fit.factor ?? ScatterFactor(problem.design, problem.target, centred: problem.hasIntercept)
         return PenalisedLinearState(intercept: fit.intercept, coefficients: fit.coefficients, residualSumOfSquares: fit.residualSumOfSquares,
-                                    totalSumOfSquares: PenalisedRegression.totalSumOfSquares(problem), observations: problem.target.count,
+                                    totalSumOfSquares: fit.totalSumOfSquares, observations: problem.target.count,
                                     effectiveDegreesOfFreedom: fit.effectiveDegreesOfFreedom, iterations: nil, dualityGap: nil,
                                     gapTolerance: nil, converged: true,
                                     factor: factor)

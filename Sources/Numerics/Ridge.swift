@@ -10,8 +10,10 @@ public struct RidgeFit: Sendable, Equatable {
     /// d of the (centred) X: p at α = 0 for full-rank X, falling towards 0 as α grows. A fitted
     /// intercept adds one more.
     public let effectiveDegreesOfFreedom: Double
-    /// ‖y − Xw − b‖², computed from the residuals (not from the cross-products, which cancel).
+    /// ‖y − Xw − b‖² (`residualSumOfSquares(_:_:)`).
     public let residualSumOfSquares: Double
+    /// ‖y − ȳ‖² with the intercept, ‖y‖² without: the cross-products' ycᵀyc.
+    public let totalSumOfSquares: Double
     /// Which factorisation produced the fit.
     public let solver: Ridge.Solver
     /// The factor of [X y] (centred when the intercept is fitted) from the cross-products, when
@@ -75,8 +77,26 @@ public struct Ridge: Sendable {
         let intercept = fitIntercept ? products.yMean - cblas_ddot(Int32(x.count), products.xMeans, 1, solution.coefficients, 1) : 0
         return RidgeFit(coefficients: solution.coefficients, intercept: intercept,
                         effectiveDegreesOfFreedom: solution.degreesOfFreedom,
-                        residualSumOfSquares: residualSumOfSquares(x, y, solution.coefficients, intercept),
+                        residualSumOfSquares: Self.residualSumOfSquares(products, solution.coefficients)
+                            ?? summedSquaredResiduals(x, y, solution.coefficients, intercept),
+                        totalSumOfSquares: products.yy,
                         solver: solution.solver, factor: ScatterFactor(products, centred: fitIntercept))
+    }
+
+    /// ‖yc − Xc w‖² = ycᵀyc − 2wᵀXcᵀyc + wᵀXcᵀXc w from the cross-products, which saves a
+    /// pass over X; nil when it may cancel too far to trust. Each product is rounded by at most
+    /// about (block rows + blocks)·ε ≤ 4096ε of the scale of its entry (‖a‖·‖b‖ for aᵀb), so
+    /// the sum's error is at most 4096ε·(‖yc‖ + Σ|wⱼ|·‖xcⱼ‖)²; the residuals are summed
+    /// instead unless that bound is below 1e-9 of the result (a summary prints six digits).
+    static func residualSumOfSquares(_ products: CentredCrossProducts, _ w: [Double]) -> Double? {
+        let p = products.columns
+        var gw = [Double](repeating: 0, count: p)
+        cblas_dsymv(CblasColMajor, CblasUpper, Int32(p), 1, products.gram, Int32(p), w, 1, 0, &gw, 1)
+        let quadratic = cblas_ddot(Int32(p), w, 1, gw, 1), cross = cblas_ddot(Int32(p), w, 1, products.xty, 1)
+        let rss = products.yy - 2 * cross + quadratic
+        let scale = products.yy.squareRoot() + (0 ..< p).reduce(0) { $0 + abs(w[$1]) * products.gram[$1 * p + $1].squareRoot() }
+        let bound = 4096 * Double.ulpOfOne * scale * scale
+        return rss.isFinite && bound <= 1e-9 * rss ? rss : nil
     }
 
     private struct Solution {
@@ -150,6 +170,6 @@ public struct Ridge: Sendable {
 }
 
 /// ‖y − Xw − b‖² from the residuals themselves: one dgemv pass over X.
-private func residualSumOfSquares(_ x: ColumnPointers, _ y: [Double], _ coefficients: [Double], _ intercept: Double) -> Double {
+private func summedSquaredResiduals(_ x: ColumnPointers, _ y: [Double], _ coefficients: [Double], _ intercept: Double) -> Double {
     zip(y, x.product(coefficients, plus: intercept)).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
 }

@@ -120,6 +120,28 @@ final class PenalisedRegressionTests: XCTestCase {
         }
     }
 
+    /// The residual sum of squares comes from the cross-products when they cannot cancel
+    /// (saving a pass over X) and from the residuals when they would: either way it is the
+    /// sum of the fit's own squared residuals. On a nearly exact fit the cross-products' form
+    /// would be rounding noise (ycᵀyc ≈ 5e5 against an RSS of 5e-11). The total sum of squares
+    /// is the cross-products' ycᵀyc, centred only with an intercept.
+    func testRidgeSumsOfSquaresAreTheResidualsAndDeviationsSummed() throws {
+        var random = Xoshiro256StarStar(seed: 7)
+        let n = 5000, p = 5
+        let x = Matrix(rows: n, columns: p, values: (0 ..< n * p).map { _ in random.uniform() * 10 })
+        for (noise, tolerance) in [(1.0, 1e-12), (1e-7, 1e-6)] {
+            let y = (0 ..< n).map { i in (0 ..< p).reduce(3 + noise * (random.uniform() - 0.5)) { $0 + Double($1 + 1) * x[i, $1] } }
+            for intercept in [true, false] {
+                let fit = try Ridge(alpha: 1e-9, fitIntercept: intercept).fit(x, y)
+                let residuals = (0 ..< n).map { i in y[i] - (0 ..< p).reduce(fit.intercept) { $0 + fit.coefficients[$1] * x[i, $1] } }
+                let label = "noise \(noise), intercept \(intercept)"
+                assertRelative(fit.residualSumOfSquares, residuals.reduce(0) { $0 + $1 * $1 }, tolerance, label)
+                let mean = intercept ? y.reduce(0, +) / Double(n) : 0
+                assertRelative(fit.totalSumOfSquares, y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }, 1e-12, label)
+            }
+        }
+    }
+
     // MARK: - Lasso and elastic net
 
     static let lasso = [-0.034222792605315931, -22.318880533782139, 5.6282349349000143, 1.1138766959005204,
