@@ -159,16 +159,24 @@ struct TrainingFrame {
             for row in rows where levels.indices.contains(Int(codes[row])) { seen[Int(codes[row])] = true }
             ordered = levels.indices.filter { seen[$0] }.map { levels[$0] }
         case .numbers(let values):
-            if let row = rows.first(where: { !isWholeNumber(values[$0]) }) {
-                throw ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
+            let notWhole = { (row: Int) in
+                ModelshError.data("target '\(target.name)' holds \(NumberFormat.shortest(values[row])) in row \(row + 1); classes are categories, booleans or whole numbers, not measurements")
             }
             // One representative row per distinct value, in ascending value order; each is
             // named as the column prints it (false/true, 3). The distinct values are few (at most
-            // maximumClasses), so a scan of them per row beats hashing every row.
+            // maximumClasses), so a scan of them per row beats hashing every row, and most rows
+            // repeat the value just seen. A value is checked to be whole when first seen.
             var distinct: [(value: Double, row: Int)] = []
-            for row in rows where !distinct.contains(where: { $0.value == values[row] }) {
-                distinct.append((values[row], row))
+            var recent = Double.nan
+            for row in rows where values[row] != recent {
+                let value = values[row]
+                recent = value
+                guard !distinct.contains(where: { $0.value == value }) else { continue }
+                guard isWholeNumber(value) else { throw notWhole(row) }
+                distinct.append((value, row))
                 guard distinct.count <= maximumClasses else {
+                    // A value that is not whole, anywhere, is the more telling error.
+                    if let row = rows.first(where: { !isWholeNumber(values[$0]) }) { throw notWhole(row) }
                     throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
                 }
             }

@@ -151,7 +151,10 @@ public enum LogisticRegression {
     private static func validateBinary(rows: Int, _ y: [Double]) throws {
         precondition(y.count == rows, "y must have one value per row of X")
         guard rows > 0 else { throw ModelshError.data("logistic regression needs at least one row") }
-        guard y.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw ModelshError.data("a binary logistic response must be 0 or 1") }
+        // y(y − 1) is 0 exactly for 0 and 1 (NaN and ±∞ give NaN or ∞): counted without a
+        // branch, so the loop runs in vector lanes.
+        let others = y.withUnsafeBufferPointer { $0.reduce(0) { $0 &+ ($1 * ($1 - 1) == 0 ? 0 : 1) } }
+        guard others == 0 else { throw ModelshError.data("a binary logistic response must be 0 or 1") }
     }
 
     static func validateFinite(_ x: Matrix) throws {
