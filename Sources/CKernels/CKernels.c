@@ -71,10 +71,14 @@ typedef double Lanes __attribute__((vector_size(32)));
     ATTRIBUTES static void gram_##SUFFIX(const double *const *columns, const double *weights, long rows,    \
                                          long count, double *gram, long size) {                              \
         long whole = rows / 4 * 4;                                                                           \
+        /* Tiles of two columns a, a + 1 by four b, …, b + 3 with b from a: columns past the last */        \
+        /* repeat it, and their entries (and those below the diagonal) are not stored. */                    \
+        const double *column[count + 5];                                                                     \
+        for (long j = 0; j < count + 5; j++) column[j] = columns[j < count ? j : count - 1];                 \
         for (long a = 0; a < count; a += 2) {                                                                \
-            for (long b = a / 4 * 4; b < count; b += 4) {                                                    \
-                const double *x0 = columns[a], *x1 = columns[a + 1];                                         \
-                const double *y[4] = {columns[b], columns[b + 1], columns[b + 2], columns[b + 3]};           \
+            for (long b = a; b < count; b += 4) {                                                            \
+                const double *x0 = column[a], *x1 = column[a + 1];                                           \
+                const double *y[4] = {column[b], column[b + 1], column[b + 2], column[b + 3]};               \
                 Lanes sums[2][4] = {{0}};                                                                    \
                 for (long k = 0; k < whole; k += 4) {                                                        \
                     Lanes u = LOAD(x0 + k), v = LOAD(x1 + k);                                                \
@@ -91,7 +95,7 @@ typedef double Lanes __attribute__((vector_size(32)));
                 }                                                                                            \
                 for (int i = 0; i < 2; i++) {                                                                \
                     for (int j = 0; j < 4; j++) {                                                            \
-                        if (a + i > b + j) continue;                                                         \
+                        if (a + i > b + j || b + j >= count) continue;                                       \
                         const double *x = i == 0 ? x0 : x1, *z = y[j];                                       \
                         double rest = 0;                                                                     \
                         for (long k = whole; k < rows; k++) rest += (WEIGHED ? x[k] * weights[k] : x[k]) * z[k]; \

@@ -27,8 +27,8 @@ struct CentredCrossProducts {
     /// ycᵀyc.
     let yy: Double
 
-    /// Rows, the means of [X y] and the upper triangle of its centred Gram matrix (`size` =
-    /// p + 1 rounded up to a multiple of four, column-major; y is column p).
+    /// Rows, the means of [X y] and the upper triangle of its centred Gram matrix (p + 1
+    /// columns, column-major; y is column p).
     private struct Moments {
         var count = 0
         var means: [Double]
@@ -40,18 +40,18 @@ struct CentredCrossProducts {
         }
 
         /// Chan, Golub & LeVeque's merge of another part's moments into these.
-        mutating func merge(_ other: Moments, width: Int, centred: Bool) {
-            let size = means.count
+        mutating func merge(_ other: Moments, centred: Bool) {
+            let width = means.count
             if centred, count > 0 {
                 let delta = (0 ..< width).map { other.means[$0] - means[$0] }
                 let weight = Double(count) * Double(other.count) / Double(count + other.count)
-                cblas_dsyr(CblasColMajor, CblasUpper, Int32(width), weight, delta, 1, &gram, Int32(size))
+                cblas_dsyr(CblasColMajor, CblasUpper, Int32(width), weight, delta, 1, &gram, Int32(width))
                 let share = Double(other.count) / Double(count + other.count)
                 for j in 0 ..< width { means[j] += share * delta[j] }
             } else if centred {
                 means = other.means
             }
-            for j in 0 ..< width { for i in 0 ... j { gram[j * size + i] += other.gram[j * size + i] } }
+            for j in 0 ..< width { for i in 0 ... j { gram[j * width + i] += other.gram[j * width + i] } }
             count += other.count
         }
     }
@@ -64,21 +64,21 @@ struct CentredCrossProducts {
 
     /// As for a matrix, reading the columns where they lie.
     init(_ x: ColumnPointers, _ y: [Double], centred: Bool) throws {
-        let n = x.rows, p = x.count, width = p + 1, size = (width + 3) / 4 * 4
+        let n = x.rows, p = x.count, width = p + 1
         let blockRows = min(n, max(64, 65_536 / width))
         let segments = RowSegments(rows: n, minimumRows: 16 * blockRows)
         let parts = y.withUnsafeBufferPointer { ys in
             nonisolated(unsafe) let ys = ys.baseAddress!
             return mapConcurrently(count: segments.count) { segment -> Moments in
                 let rows = segments.ranges[segment]
-                var total = Moments(size: size)
-                // [X y] of a block, centred; the columns after y are padding the kernel reads.
-                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * size)
+                var total = Moments(size: width)
+                // [X y] of a block, centred.
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * width)
                 defer { block.deallocate() }
                 for start in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
                     if Interruption.isRequested { break }
                     let m = min(blockRows, rows.upperBound - start)
-                    var part = Moments(size: size)
+                    var part = Moments(size: width)
                     part.count = m
                     for j in 0 ..< width {
                         let source = j < p ? x[j, from: start] : ys + start, column = block + j * m
@@ -88,21 +88,21 @@ struct CentredCrossProducts {
                             column.update(from: source, count: m)
                         }
                     }
-                    let columns = (0 ..< size).map { Optional(UnsafePointer(block + $0 * m)) }
-                    msh_gram_add(columns, nil, m, size, &part.gram, size)
-                    total.merge(part, width: width, centred: centred)
+                    let columns = (0 ..< width).map { Optional(UnsafePointer(block + $0 * m)) }
+                    msh_gram_add(columns, nil, m, width, &part.gram, width)
+                    total.merge(part, centred: centred)
                 }
                 return total
             }
         }
         try Interruption.check()
-        var total = Moments(size: size)
-        for part in parts { total.merge(part, width: width, centred: centred) }
+        var total = Moments(size: width)
+        for part in parts { total.merge(part, centred: centred) }
         var gram = [Double](repeating: 0, count: p * p)
         for j in 0 ..< p {
-            for i in 0 ... j { (gram[j * p + i], gram[i * p + j]) = (total.gram[j * size + i], total.gram[j * size + i]) }
+            for i in 0 ... j { (gram[j * p + i], gram[i * p + j]) = (total.gram[j * width + i], total.gram[j * width + i]) }
         }
-        let xty = (0 ..< p).map { total.gram[p * size + $0] }, yy = total.gram[p * size + p]
+        let xty = (0 ..< p).map { total.gram[p * width + $0] }, yy = total.gram[p * width + p]
         guard yy.isFinite, xty.allSatisfy(\.isFinite), (0 ..< p).allSatisfy({ gram[$0 * p + $0].isFinite }) else {
             throw nonFiniteDataError
         }

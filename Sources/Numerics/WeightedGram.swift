@@ -20,9 +20,6 @@ struct WeightedGramAccumulator {
 
     /// Columns of the result: X's, plus one for the extra column.
     let size: Int
-    /// `size` rounded up to the Gram kernel's multiple of four; the padding repeats the last
-    /// column, and its products are not kept.
-    private let paddedSize: Int
     private var upper: [Double]
     /// Every weight is 1 (`weigh` leaves them): the kernel then skips the weighing.
     private let unitWeights: Bool
@@ -30,7 +27,6 @@ struct WeightedGramAccumulator {
     init(columns: Int, extraColumn: Bool, unitWeights: Bool = false) {
         size = columns + (extraColumn ? 1 : 0)
         self.unitWeights = unitWeights
-        paddedSize = (size + 3) / 4 * 4
         upper = [Double](repeating: 0, count: size * size)
     }
 
@@ -40,26 +36,25 @@ struct WeightedGramAccumulator {
     /// those rows; what it returns comes back in block order.
     private mutating func add<T>(_ x: ColumnPointers, rows chunk: Range<Int>,
                                  weigh: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>?) -> T) -> [T] {
-        let columns = x.count, hasExtra = size > columns, paddedSize = paddedSize, unitWeights = unitWeights
+        let columns = x.count, hasExtra = size > columns, size = size, unitWeights = unitWeights
         let blocks = size == 0 ? 0 : (chunk.count + Self.blockRows - 1) / Self.blockRows
         let results = mapConcurrently(count: blocks) { index -> (T, [Double]) in
             let start = chunk.lowerBound + index * Self.blockRows, rows = min(Self.blockRows, chunk.upperBound - start)
             var weights = [Double](repeating: 0, count: rows), extra = [Double](repeating: 0, count: hasExtra ? rows : 0)
-            var product = [Double](repeating: 0, count: paddedSize * paddedSize)
+            var product = [Double](repeating: 0, count: size * size)
             let result = weights.withUnsafeMutableBufferPointer { w in
                 extra.withUnsafeMutableBufferPointer { e in
                     let result = weigh(start ..< start + rows, w.baseAddress!, hasExtra ? e.baseAddress! : nil)
                     var pointers = (0 ..< columns).map { Optional(x[$0, from: start]) }
                     if hasExtra { pointers.append(UnsafePointer(e.baseAddress!)) }
-                    pointers += repeatElement(pointers[pointers.count - 1], count: paddedSize - pointers.count)
-                    pointers.withUnsafeBufferPointer { msh_gram_add($0.baseAddress!, unitWeights ? nil : w.baseAddress!, rows, paddedSize, &product, paddedSize) }
+                    pointers.withUnsafeBufferPointer { msh_gram_add($0.baseAddress!, unitWeights ? nil : w.baseAddress!, rows, size, &product, size) }
                     return result
                 }
             }
             return (result, product)
         }
         for (_, product) in results {
-            for j in 0 ..< size { for i in 0 ... j { upper[j * size + i] += product[j * paddedSize + i] } }
+            for j in 0 ..< size { for i in 0 ... j { upper[j * size + i] += product[j * size + i] } }
         }
         return results.map(\.0)
     }

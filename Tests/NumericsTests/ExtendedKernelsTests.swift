@@ -97,6 +97,50 @@ final class WeightedGramTests: XCTestCase {
     }
 }
 
+/// The Gram kernel itself, for any column count and in both variants: each upper-triangle
+/// entry gets its weighted sum of products (small integers keep every sum exact, so the
+/// kernel's order must give it exactly), and no other entry of the matrix is touched.
+final class GramKernelTests: XCTestCase {
+    override func tearDown() {
+        msh_kernels_prefer_baseline(0)
+    }
+
+    func testEntriesAreLaneSumsAndNothingElseIsWritten() {
+        var generator = Xoshiro256StarStar(seed: 11)
+        for baseline in [true, false] {
+            msh_kernels_prefer_baseline(baseline ? 1 : 0)
+            for (rows, count) in [(0, 1), (3, 1), (9, 2), (13, 3), (4099, 5), (17, 6), (21, 7), (64, 9)] {
+                let columns = (0 ..< count).map { _ in (0 ..< rows).map { _ in Double(generator.bounded(64)) - 32 } }
+                let weights = (0 ..< rows).map { _ in Double(generator.bounded(8)) }
+                let size = count + 2, sentinel = 0.5
+                for weighed in [false, true] {
+                    var gram = [Double](repeating: sentinel, count: size * size)
+                    DesignColumns(rows: rows, columns: columns).withPointers { x in
+                        weights.withUnsafeBufferPointer { w in
+                            msh_gram_add(x.columns.map(Optional.init), weighed ? w.baseAddress : nil, rows, count, &gram, size)
+                        }
+                    }
+                    for b in 0 ..< size {
+                        for a in 0 ..< size {
+                            guard a <= b, b < count else {
+                                XCTAssertEqual(gram[a + b * size], sentinel, "\(rows)×\(count) [\(a), \(b)] written")
+                                continue
+                            }
+                            var lanes = [0.0, 0, 0, 0], rest = 0.0
+                            for k in 0 ..< rows {
+                                let term = (weighed ? weights[k] : 1) * columns[a][k] * columns[b][k]
+                                if k < rows / 4 * 4 { lanes[k % 4] += term } else { rest += term }
+                            }
+                            XCTAssertEqual(gram[a + b * size], sentinel + (((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + rest),
+                                           "baseline \(baseline), weighed \(weighed), \(rows)×\(count) [\(a), \(b)]")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The IRLS rows' kernels against the Swift they replaced: the linear predictor bit for bit in
 /// both variants; the binomial rows bit for bit in the baseline (libm's exp and log, as Swift's)
 /// and within a few ulps where libmvec's four-lane exp and log run.

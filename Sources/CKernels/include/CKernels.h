@@ -21,9 +21,9 @@ void msh_dd_dot(const double *column, const double *h, const double *l, long cou
 
 /// gram[a + b * size] += Σ_k w[k] · x_a[k] · x_b[k] for a ≤ b < count, x_j = columns[j] (each
 /// `rows` values) and w = weights, or 1 for every row when weights is NULL: the upper triangle
-/// (with the diagonal) of Xᵀ diag(w) X added to `gram` (size × size, column-major). `count`
-/// must be a multiple of 4: pad with any columns (a pointer repeated will do), whose entries
-/// are computed too and leave the others as they are; `size` ≥ count.
+/// (with the diagonal) of Xᵀ diag(w) X added to `gram` (size × size, column-major), count ≥ 1
+/// and size ≥ count. Each entry is summed in four lanes (rows k ≡ 0, 1, 2, 3 mod 4 of the first
+/// rows - rows % 4), added as ((0 + 1) + (2 + 3)) + the rest, whatever the count.
 void msh_gram_add(const double *const *columns, const double *weights, long rows, long count, double *gram, long size);
 
 /// out[i] += Σ_j columns[j][i] · coefficients[j] for i < rows, each row's terms added in
