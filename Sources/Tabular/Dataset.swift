@@ -70,9 +70,10 @@ public struct Dataset: Sendable, Equatable {
     /// The rows at `rows`, in that order.
     public func selecting(rows: [Int]) -> Dataset {
         // Every column gets the same number of rows and keeps its name. A large selection is a
-        // gather from memory per column (most of a million-row sort or split): on every core.
+        // gather from memory per column (most of a million-row sort or split; spaced rows of a
+        // large table miss the cache at every value): on every core.
         let columns = self.columns
-        let selected = rows.count < 1 << 16 ? columns.map { $0.selecting(rows: rows) }
+        let selected = rows.count * columns.count < 1 << 16 ? columns.map { $0.selecting(rows: rows) }
             : try! concurrentMap(columns.count, threads: everyCore) { columns[$0].selecting(rows: rows) }
         return Dataset(checked: selected, rowCount: rows.count)
     }
