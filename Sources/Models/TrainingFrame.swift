@@ -335,14 +335,3 @@ func blaming<T>(_ argument: String, _ body: () throws -> T) throws -> T {
         throw error
     }
 }
-
-extension Dataset {
-    /// Whether every number `column` (one of this dataset's) stores is finite: a pass over
-    /// it, remembered with the dataset's column facts, so that a fit's check of its columns,
-    /// the preparation of its design that follows and every refit on the same columns read
-    /// them once.
-    func numbersAreFinite(_ column: Column) -> Bool {
-        guard let values = column.numbers else { return false }
-        return columnFacts.value("finite numbers in column \(column.name)") { LargeBuffers.allFinite(values[...]) }
-    }
-}

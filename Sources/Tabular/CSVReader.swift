@@ -274,8 +274,16 @@ struct CSVReading {
         // The block and the pieces' builders go before the columns are finished, which is when
         // memory peaks.
         spareBuilders = []
-        // Names are unique and every column has one value per record, so this cannot fail.
-        return try Dataset(columns: finishedColumns())
+        return try finishedDataset()
+    }
+
+    /// The dataset of the builders' columns (`finishedColumns`), knowing which hold only finite
+    /// numbers. Names are unique and every column has one value per record, so this cannot fail.
+    private mutating func finishedDataset() throws -> Dataset {
+        let finished = try finishedColumns()
+        let dataset = try Dataset(columns: finished.map(\.column))
+        dataset.noteFiniteNumbers(inColumnsNamed: finished.filter(\.numbersAreFinite).map(\.column.name))
+        return dataset
     }
 
     /// The columns of the builders, made on every core when they are large (each scans its values
@@ -283,13 +291,13 @@ struct CSVReading {
     /// builder's memory. Text columns come first, on their own: their strings are the largest
     /// arrays made here, and the level strings they are made from go back to the system before
     /// the other columns' masks are allocated.
-    private mutating func finishedColumns() throws -> [Column] {
+    private mutating func finishedColumns() throws -> [(column: Column, numbersAreFinite: Bool)] {
         let rowCount = builders.first?.rowCount ?? 0
         let threads = rowCount * builders.count >= 1 << 16 ? everyCore : 1
         var taken: [ColumnBuilder] = []
         swap(&taken, &builders)
         let names = names, noneMissing = MissingMask(count: rowCount)
-        var columns: [Column?] = Array(repeating: nil, count: taken.count)
+        var columns: [(column: Column, numbersAreFinite: Bool)?] = Array(repeating: nil, count: taken.count)
         func finish(_ indices: [Int]) throws {
             let made = try taken.withUnsafeMutableBufferPointer { buffer in
                 // Each worker takes its own builder, so it holds the only reference to it.
@@ -382,7 +390,7 @@ struct CSVReading {
                 start = 0
             }
             guard rows > 0 else { continue }
-            let data = try Dataset(columns: finishedColumns())
+            let data = try finishedDataset()
             return (data, firstLine, line - firstLine == rows)
         }
         return nil

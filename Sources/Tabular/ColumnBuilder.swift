@@ -192,10 +192,11 @@ struct ColumnBuilder {
     /// Consumes the builder, so its memory is the column's (numbers, and a categorical's codes
     /// renumbered in place) or is freed as soon as it is no longer needed. `noneMissing`, a mask
     /// with no row set, is the column's mask when it has no missing value (the columns of a
-    /// dataset share it, so it takes memory once).
-    consuming func column(named name: String, noneMissing: MissingMask? = nil) -> Column {
+    /// dataset share it, so it takes memory once). `numbersAreFinite`: a number column whose
+    /// every value is finite (so none is missing), which the scan for missing values sees.
+    consuming func column(named name: String, noneMissing: MissingMask? = nil) -> (column: Column, numbersAreFinite: Bool) {
         if kind == .undetermined, numbers.isEmpty {
-            return Column(name: name, type: .text, storage: .strings([]), missing: MissingMask(count: 0))
+            return (Column(name: name, type: .text, storage: .strings([]), missing: MissingMask(count: 0)), false)
         }
         guard kind == .text else {
             let type: ColumnType = switch kind {
@@ -203,17 +204,22 @@ struct ColumnBuilder {
             case .boolean: .boolean
             default: .numeric
             }
-            let mask = Self.missingMask(numbers, noneMissing: noneMissing) { $0.isNaN }
-            return Column(name: name, type: type, storage: .numbers(numbers), missing: mask)
+            // NaN is missing; a scan for any value that is not finite finds it as soon, and
+            // when there is none, a fit need not look for infinities again.
+            guard let first = numbers.firstIndex(where: { !$0.isFinite }) else {
+                return (Column(name: name, type: type, storage: .numbers(numbers), missing: noneMissing ?? MissingMask(count: numbers.count)), true)
+            }
+            let mask = Self.missingMask(numbers, from: first, noneMissing: noneMissing) { $0.isNaN }
+            return (Column(name: name, type: type, storage: .numbers(numbers), missing: mask), false)
         }
-        let mask = Self.missingMask(codes, noneMissing: noneMissing) { $0 < 0 }
+        let mask = Self.missingMask(codes, from: 0, noneMissing: noneMissing) { $0 < 0 }
         let valueCount = codes.count - mask.setCount
         var codes: [Int32] = []
         swap(&codes, &self.codes)
         guard levels.count <= Self.maximumLevelCount(valueCount: valueCount) else {
             let texts = levels.strings()
             levels = LevelTable()
-            return Column(name: name, type: .text, storage: .strings(Self.strings(consuming: &codes, texts: texts)), missing: mask)
+            return (Column(name: name, type: .text, storage: .strings(Self.strings(consuming: &codes, texts: texts)), missing: mask), false)
         }
         let sortedCodes = levels.codesInByteOrder()
         let texts = levels.strings()
@@ -224,12 +230,13 @@ struct ColumnBuilder {
             for row in codes.indices where codes[row] >= 0 { codes[row] = newCode[Int(codes[row])] }
         }
         let storage = ColumnStorage.categories(codes: codes, levels: sortedCodes.map { texts[$0] })
-        return Column(name: name, type: .categorical, storage: storage, missing: mask)
+        return (Column(name: name, type: .categorical, storage: storage, missing: mask), false)
     }
 
-    /// The rows of `values` where `isMissing` holds; `noneMissing` (when given) if there are none.
-    private static func missingMask<Value>(_ values: [Value], noneMissing: MissingMask?, isMissing: (Value) -> Bool) -> MissingMask {
-        guard let first = values.firstIndex(where: isMissing) else { return noneMissing ?? MissingMask(count: values.count) }
+    /// The rows of `values` where `isMissing` holds, none before `start`; `noneMissing` (when
+    /// given) if there are none.
+    private static func missingMask<Value>(_ values: [Value], from start: Int, noneMissing: MissingMask?, isMissing: (Value) -> Bool) -> MissingMask {
+        guard let first = values[start...].firstIndex(where: isMissing) else { return noneMissing ?? MissingMask(count: values.count) }
         var mask = MissingMask(count: values.count)
         for row in first..<values.count where isMissing(values[row]) { mask[row] = true }
         return mask

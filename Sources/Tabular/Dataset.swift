@@ -87,6 +87,22 @@ public struct Dataset: Sendable, Equatable {
         return (Dataset(checked: parts.map(\.0), rowCount: rowCount - secondCount), Dataset(checked: parts.map(\.1), rowCount: secondCount))
     }
 
+    /// Whether every number `column` (one of this dataset's) stores is finite: a pass over it,
+    /// remembered with the dataset's column facts (or noted by the reader that made it), so
+    /// that a fit's check of its columns, the preparation of its design that follows and every
+    /// refit on the same columns read them once.
+    public func numbersAreFinite(_ column: Column) -> Bool {
+        guard let values = column.numbers else { return false }
+        return columnFacts.value(Self.finiteNumbersKey(column.name)) { LargeBuffers.allFinite(values[...]) }
+    }
+
+    /// Notes columns a reader saw hold only finite numbers.
+    func noteFiniteNumbers(inColumnsNamed names: [String]) {
+        for name in names { _ = columnFacts.value(Self.finiteNumbersKey(name)) { true } }
+    }
+
+    private static func finiteNumbersKey(_ name: String) -> String { "finite numbers in column \(name)" }
+
     /// This dataset with `column` appended, or replacing the column of the same name.
     public func adding(_ column: Column) throws -> Dataset {
         var newColumns = columns

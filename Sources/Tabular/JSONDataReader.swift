@@ -35,7 +35,7 @@ public enum JSONDataReader {
             } catch {
                 throw ModelshError.data("\(sourceName): column '\(TerminalText.escaped(name))' has more distinct values than a column can hold")
             }
-            built.append(builder.column(named: name))
+            built.append(builder.column(named: name).column)
         }
         return try Dataset(columns: built)
     }

@@ -55,4 +55,13 @@ final class DatasetFingerprintTests: XCTestCase {
         XCTAssertThrowsError(try data.columns(named: ["x", "x"]))
         XCTAssertThrowsError(try data.columns(named: ["z"]))
     }
+
+    /// The reader notes which columns hold only finite numbers (its scan for missing values sees
+    /// it); what it notes must be what a pass over the column finds.
+    func testReaderNotesFiniteColumnsAsAPassFindsThem() throws {
+        let data = try readCSV("plain,gap,infinite,flag,text\n1.5,1,Inf,true,a\n2,,3,false,b\n-4e300,5,-inf,true,a\n")
+        XCTAssertEqual(data.columns.map { data.numbersAreFinite($0) }, [true, false, false, true, false])
+        let copied = try Dataset(columns: data.columns)
+        XCTAssertEqual(copied.columns.map { copied.numbersAreFinite($0) }, [true, false, false, true, false])
+    }
 }
