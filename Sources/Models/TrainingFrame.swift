@@ -167,17 +167,19 @@ struct TrainingFrame {
             // maximumClasses), so a scan of them per row beats hashing every row, and most rows
             // repeat the value just seen. A value is checked to be whole when first seen.
             var distinct: [(value: Double, row: Int)] = []
-            var recent = Double.nan
-            for row in rows where values[row] != recent {
-                let value = values[row]
-                recent = value
-                guard !distinct.contains(where: { $0.value == value }) else { continue }
-                guard isWholeNumber(value) else { throw notWhole(row) }
-                distinct.append((value, row))
-                guard distinct.count <= maximumClasses else {
-                    // A value that is not whole, anywhere, is the more telling error.
-                    if let row = rows.first(where: { !isWholeNumber(values[$0]) }) { throw notWhole(row) }
-                    throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
+            try values.withUnsafeBufferPointer { values in
+                var recent = Double.nan
+                for row in values.indices where values[row] != recent && (noneMissing || !target.isMissing(row)) {
+                    let value = values[row]
+                    recent = value
+                    guard !distinct.contains(where: { $0.value == value }) else { continue }
+                    guard isWholeNumber(value) else { throw notWhole(row) }
+                    distinct.append((value, row))
+                    guard distinct.count <= maximumClasses else {
+                        // A value that is not whole, anywhere, is the more telling error.
+                        if let row = rows.first(where: { !isWholeNumber(values[$0]) }) { throw notWhole(row) }
+                        throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
+                    }
                 }
             }
             ordered = distinct.sorted { $0.value < $1.value }.compactMap { target.text(at: $0.row) }
