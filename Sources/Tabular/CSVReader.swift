@@ -485,7 +485,9 @@ struct CSVReading {
                 return try concurrentMap(guesses.count, threads: guesses.count) { k in
                     var builders: [ColumnBuilder] = []
                     swap(&builders, &slot[k])
-                    return try CSVPiece.read(shared, from: guesses[k], limit: limits[k], format: format, builders: builders)
+                    // Consumed, not copied: a second reference would make the piece copy every
+                    // builder's memory on its first append, fresh pages at each block.
+                    return try CSVPiece.read(shared, from: guesses[k], limit: limits[k], format: format, builders: consume builders)
                 }
             }
             defer { spareBuilders = pieces.map(\.builders) }
