@@ -145,10 +145,9 @@ extension Model {
 }
 
 /// The training moments of the numeric features, for the Mahalanobis distance of new rows
-/// (`MahalanobisDistance`): over the training rows with all of them present (every row, read in
-/// place, when none misses a value; else at most `NumberProfile.quantileRowLimit` of them,
-/// evenly spaced: a threshold on a distance needs no more); features that are constant there
-/// are left out.
+/// (`MahalanobisDistance`): over the training rows with all of them present, at most
+/// `NumberProfile.quantileRowLimit` of them, evenly spaced (a threshold on a distance needs no
+/// more); features that are constant there are left out.
 public struct OutlierProfile: Codable, Sendable, Equatable {
     public let features: [String]
     public let means: [Double]
@@ -168,24 +167,23 @@ public struct OutlierProfile: Codable, Sendable, Equatable {
     /// when interrupted.
     init?(features schema: [FeatureSchema], source: Dataset) throws {
         let columns = Self.featureNames(schema).compactMap { source.column(named: $0) }
-        let values: [[Double]]
-        if columns.allSatisfy({ $0.missingCount == 0 }) {
-            // Every row is complete: the columns' own values, read where they lie.
-            values = columns.map { $0.numbers! }
-        } else {
-            // The complete rows are gathered, at most `quantileRowLimit` of them, evenly spaced:
-            // a copy of millions of rows would cost more than the fit it describes.
-            var complete = (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
-            let limit = NumberProfile.quantileRowLimit
-            if complete.count > limit { complete = NumberProfile.evenlySpacedRows(limit, of: complete.count).map { complete[$0] } }
-            values = columns.map { column in
-                let numbers = column.numbers!
-                return complete.map { numbers[$0] }
-            }
+        // At most `quantileRowLimit` complete rows, evenly spaced, read where they lie: a
+        // threshold on a distance needs no more, and moments over millions of rows would cost
+        // as much as the fit they describe.
+        let limit = NumberProfile.quantileRowLimit
+        var complete: [Int]? = columns.allSatisfy({ $0.missingCount == 0 }) ? nil
+            : (0 ..< source.rowCount).filter { row in columns.allSatisfy { !$0.isMissing(row) } }
+        let n = complete?.count ?? source.rowCount
+        if n > limit { complete = NumberProfile.evenlySpacedRows(limit, of: n).map { complete?[$0] ?? $0 } }
+        let rows = complete, values = columns.map { $0.numbers! }
+        // A feature constant over the rows used has no distance along it.
+        let usable = columns.indices.filter { j in
+            let numbers = values[j]
+            if let rows { return rows.first.map { first in rows.contains { numbers[$0] != numbers[first] } } ?? false }
+            return numbers.first.map { first in numbers.contains { $0 != first } } ?? false
         }
-        let usable = columns.indices.filter { j in values[j].first.map { first in values[j].contains { $0 != first } } ?? false }
-        guard let n = values.first?.count, !usable.isEmpty, n > usable.count,
-              let moments = try MahalanobisDistance.moments(of: usable.map { values[$0] }) else { return nil }
+        guard !usable.isEmpty, (rows?.count ?? n) > usable.count,
+              let moments = try MahalanobisDistance.moments(of: usable.map { values[$0] }, selected: rows) else { return nil }
         features = usable.map { columns[$0].name }
         (means, deviations, correlation) = moments
     }

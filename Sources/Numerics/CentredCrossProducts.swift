@@ -62,9 +62,10 @@ struct CentredCrossProducts {
         self = try x.withColumnPointers { try CentredCrossProducts($0, y, centred: centred) }
     }
 
-    /// As for a matrix, reading the columns where they lie.
-    init(_ x: ColumnPointers, _ y: [Double], centred: Bool) throws {
-        let n = x.rows, p = x.count, width = p + 1
+    /// As for a matrix, reading the columns where they lie; of the rows `selected` (ascending
+    /// row numbers) only, when given, gathered a block at a time.
+    init(_ x: ColumnPointers, _ y: [Double], centred: Bool, selected: [Int]? = nil) throws {
+        let n = selected?.count ?? x.rows, p = x.count, width = p + 1
         let blockRows = min(n, max(64, 65_536 / width))
         let segments = RowSegments(rows: n, minimumRows: 16 * blockRows)
         let parts = y.withUnsafeBufferPointer { ys in
@@ -81,10 +82,16 @@ struct CentredCrossProducts {
                     var part = Moments(size: width)
                     part.count = m
                     for j in 0 ..< width {
-                        let source = j < p ? x[j, from: start] : ys + start, column = block + j * m
+                        var source = j < p ? x[j, from: start] : ys + start
+                        let column = block + j * m
+                        if let selected {
+                            let values = j < p ? x[j, from: 0] : ys
+                            for k in 0 ..< m { column[k] = values[selected[start + k]] }
+                            source = UnsafePointer(column)
+                        }
                         if centred {
                             part.means[j] = msh_centre(source, m, column)
-                        } else {
+                        } else if selected == nil {
                             column.update(from: source, count: m)
                         }
                     }

@@ -68,16 +68,19 @@ public struct MahalanobisDistance: Sendable {
 
 extension MahalanobisDistance {
     /// The means, population standard deviations and correlation matrix (p × p, column-major)
-    /// of equal-length columns without missing values: what the distance needs, from one pass
-    /// of centred cross-products over the columns where they lie (the last one in the place of
-    /// the response, so nothing is copied). Nil when a column is constant or holds a
-    /// non-finite value; throws only when interrupted.
-    public static func moments(of columns: [[Double]]) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
-        guard let last = columns.last, last.count > 1 else { return nil }
-        let n = last.count, p = columns.count, leading = DesignColumns(rows: n, columns: Array(columns.dropLast()))
+    /// of equal-length columns over the rows `selected` (ascending; every row when nil), none
+    /// of them missing a value: what the distance needs, from one pass of centred
+    /// cross-products over the columns where they lie (the last one in the place of the
+    /// response, so nothing is copied). Nil when a column is constant or holds a non-finite
+    /// value; throws only when interrupted.
+    public static func moments(of columns: [[Double]], selected: [Int]? = nil) throws -> (means: [Double], deviations: [Double], correlation: [Double])? {
+        guard let last = columns.last else { return nil }
+        let n = selected?.count ?? last.count, p = columns.count
+        guard n > 1 else { return nil }
+        let leading = DesignColumns(rows: last.count, columns: Array(columns.dropLast()))
         let products: CentredCrossProducts
         do {
-            products = try leading.withPointers { try CentredCrossProducts($0, last, centred: true) }
+            products = try leading.withPointers { try CentredCrossProducts($0, last, centred: true, selected: selected) }
         } catch let error as ModelshError where error.category == .interrupted {
             throw error  // Ctrl-C stops the caller; only data without finite moments gives nil
         } catch {

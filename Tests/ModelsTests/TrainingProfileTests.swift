@@ -6,23 +6,25 @@ import XCTest
 
 /// How a training profile stays cheap on a large training set without losing what monitoring needs.
 final class TrainingProfileTests: XCTestCase {
-    /// On complete data the out-of-distribution moments cover every row (read in place); when
-    /// some rows miss a value, the complete ones are gathered, and over 100,000 of them only
-    /// 100,000 evenly spaced ones (deterministically). Ranges and counts cover every row.
+    /// Over 100,000 complete rows, the out-of-distribution moments take 100,000 evenly spaced
+    /// ones (deterministically), read where they lie, whether or not other rows miss a value.
+    /// Ranges and counts cover every row.
     func testOutlierMomentsOfALargeTrainingSet() throws {
-        let n = 130_000
+        let n = 130_000, limit = NumberProfile.quantileRowLimit
         let x = (0 ..< n).map { Double(($0 * 7919) % 1000) / 10 }
         let z = (0 ..< n).map { sin(Double($0)) * 3 }
         let y = zip(x, z).map { 2 * $0 - $1 + 1 }
         let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
+        let spacedAmong = { (rows: [Int]) in (0 ..< limit).map { rows[$0 * rows.count / limit] } }
         let data = try Dataset(columns: [Column.numeric("y", y), Column.numeric("x", x), Column.numeric("z", z)])
         let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: "y", features: nil, options: [:])
         let outliers = try XCTUnwrap(model.profile?.outliers)
         XCTAssertEqual(outliers.features, ["x", "z"])
-        XCTAssertEqual(outliers.means[0], mean(x), accuracy: 1e-9)
-        XCTAssertEqual(outliers.means[1], mean(z), accuracy: 1e-9)
-        let meanOfZ = mean(z)
-        XCTAssertEqual(outliers.deviations[1], (z.map { pow($0 - meanOfZ, 2) }.reduce(0, +) / Double(n)).squareRoot(), accuracy: 1e-9)
+        let spaced = spacedAmong(Array(0 ..< n)), spacedZ = spaced.map { z[$0] }
+        XCTAssertEqual(outliers.means[0], mean(spaced.map { x[$0] }), accuracy: 1e-9)
+        XCTAssertEqual(outliers.means[1], mean(spacedZ), accuracy: 1e-9)
+        let meanOfZ = mean(spacedZ)
+        XCTAssertEqual(outliers.deviations[1], (spacedZ.map { pow($0 - meanOfZ, 2) }.reduce(0, +) / Double(limit)).squareRoot(), accuracy: 1e-9)
         let profileOfX = try XCTUnwrap(model.profile?.features.first?.numbers)
         XCTAssertEqual(profileOfX.count, n, "ranges and counts still see every row")
         XCTAssertEqual(profileOfX.maximum, x.max())
@@ -32,10 +34,9 @@ final class TrainingProfileTests: XCTestCase {
                                           Column.numeric("z", z.indices.map { $0 % 5 == 4 ? .nan : z[$0] })])
         let imputed = try ModelCatalogue.fit(kind: "linear", data: gappy, datasetName: "d", target: "y", features: nil, options: ["impute": "mean"])
         let gappyOutliers = try XCTUnwrap(imputed.profile?.outliers)
-        let complete = x.indices.filter { $0 % 5 != 4 }, limit = NumberProfile.quantileRowLimit
-        let spaced = (0 ..< limit).map { complete[$0 * complete.count / limit] }
-        XCTAssertEqual(gappyOutliers.means[0], mean(spaced.map { x[$0] }), accuracy: 1e-9)
-        XCTAssertEqual(gappyOutliers.means[1], mean(spaced.map { z[$0] }), accuracy: 1e-9)
+        let spacedComplete = spacedAmong(x.indices.filter { $0 % 5 != 4 })
+        XCTAssertEqual(gappyOutliers.means[0], mean(spacedComplete.map { x[$0] }), accuracy: 1e-9)
+        XCTAssertEqual(gappyOutliers.means[1], mean(spacedComplete.map { z[$0] }), accuracy: 1e-9)
     }
 
     /// The evenly spaced rows are ⌊k · count / limit⌋ exactly, stepped without a division per row.

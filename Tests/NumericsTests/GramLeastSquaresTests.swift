@@ -134,4 +134,21 @@ final class GramLeastSquaresTests: XCTestCase {
         XCTAssertNil(ScatterFactor(try CentredCrossProducts(x, exact, centred: true), centred: true))
         XCTAssertNil(try Ridge(alpha: 1).fit(x, exact).factor)
     }
+
+    /// Cross-products over selected rows, gathered a block at a time, are those of the selected
+    /// rows copied out first, bit for bit, centred or not.
+    func testCrossProductsOverSelectedRowsAreThoseOfTheRowsCopied() throws {
+        let (full, y) = Self.modularDesign()
+        let selected = (0 ..< full.rows).filter { $0 % 3 != 1 }
+        let copied = Matrix(rows: selected.count, columns: full.columns, values: (0 ..< full.columns).flatMap { j in selected.map { full[$0, j] } })
+        for centred in [true, false] {
+            let gathered = try full.withColumnPointers { try CentredCrossProducts($0, y, centred: centred, selected: selected) }
+            let reference = try CentredCrossProducts(copied, selected.map { y[$0] }, centred: centred)
+            XCTAssertEqual(gathered.rows, reference.rows)
+            XCTAssertEqual(gathered.gram, reference.gram, "centred \(centred)")
+            XCTAssertEqual(gathered.xty, reference.xty, "centred \(centred)")
+            XCTAssertEqual(gathered.yy, reference.yy, "centred \(centred)")
+            XCTAssertEqual(gathered.xMeans, reference.xMeans, "centred \(centred)")
+        }
+    }
 }
