@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Language", "Store", "Models", "Tabular", "Plotting", "Numerics", "Diagnostics"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "Diagnostics"]),
         .executableTarget(name: "modelsh", dependencies: [
-            "Shell", "Store", "LineEditor", "Language", "Diagnostics",
+            "Shell", "Store", "Tabular", "LineEditor", "Language", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

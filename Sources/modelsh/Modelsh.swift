@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import Shell
+import Tabular
 
 /// The command line: flags, subcommands and exit codes. Everything else lives in the modules.
 @main
@@ -56,6 +57,7 @@ struct Start: ParsableCommand {
     }
 
     func run() throws {
+        FreedMemory.keepForReuse()
         let sink = TerminalSink()
         let session = Session(sink: sink)
         if !commands.isEmpty {

@@ -4,6 +4,7 @@ import Foundation
 import Language
 import LineEditor
 import Shell
+import Tabular
 
 /// The interactive loop: prompt with the cell number, continuation lines until a statement is
 /// complete, one history entry per statement, Ctrl-C to abandon a line, Ctrl-D to leave.
@@ -57,6 +58,8 @@ struct REPL {
         reading: while true {
             pending.text = statement
             let prompt = statement.isEmpty ? "modelsh [\(session.nextCellNumber)]> " : "   ...> "
+            // What the last command freed goes back while the user thinks.
+            FreedMemory.returnToSystem()
             switch reader.readLine(prompt: prompt) {
             case .interrupted:
                 statement = ""  // the reader has already cleared the interrupt request
