@@ -26,7 +26,8 @@ public struct CSVOptions: Sendable, Equatable {
 /// Reads RFC 4180 CSV into a `Dataset`, inferring each column's type.
 ///
 /// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
-/// LF, CRLF or CR line ends; an optional UTF-8 byte order mark; blank lines skipped (so a one-column
+/// LF, CRLF or CR line ends; an optional UTF-8 byte order mark; a first line `sep=X` (Excel's)
+/// sets the separator; blank lines (empty, or only spaces and tabs) skipped (so a one-column
 /// file writes a missing value as `NA` or `""`, not as an empty line). Every record
 /// must have as many fields as the header. Text must be valid UTF-8.
 ///
@@ -241,7 +242,8 @@ struct CSVBlock {
 /// One reading of a file: the header, then block after block of records.
 struct CSVReading {
     let sourceName: String
-    let options: CSVOptions
+    /// The options as given, but for a separator the file's first line declares (`sep=;`).
+    private(set) var options: CSVOptions
     let plan: CSVReadingPlan
     let missingMarkers: MissingMarkers
     private var names: [String] = []
@@ -419,8 +421,14 @@ struct CSVReading {
     /// records start.
     private mutating func readNames(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
         while true {
+            // Excel writes "CSV" in some locales with a first line `sep=;` that names the
+            // separator: it sets the separator and is no record.
+            let declared = block.buffer.withUnsafeBufferPointer { Self.declaredSeparator(in: UnsafeBufferPointer(rebasing: $0[0..<block.count]), complete: block.reachedEnd) }
+            if let declared { options.separator = declared.separator }
+            let firstLine = declared == nil ? 1 : 2, start = declared?.end ?? 0
+            let separator = options.separator
             let outcome = try block.buffer.withUnsafeBufferPointer { buffer -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in
-                var tokenizer = CSVTokenizer(bytes: UnsafeBufferPointer(rebasing: buffer[0..<block.count]), separator: options.separator)
+                var tokenizer = CSVTokenizer(bytes: UnsafeBufferPointer(rebasing: buffer[0..<block.count]), separator: separator, start: start, line: firstLine)
                 var fields: [CSVField] = []
                 var scratch: [UInt8] = []
                 let hasRecord: Bool
@@ -453,7 +461,26 @@ struct CSVReading {
                 return outcome.end
             }
             names = (1...outcome.fields.count).map { "V\($0)" }
-            return 0
+            line = firstLine
+            return start
+        }
+    }
+
+    /// The separator a first line `sep=X` declares (after an optional byte order mark), and
+    /// where the line after it starts; nil when there is no such line (or, `complete` false,
+    /// its end is not read yet).
+    static func declaredSeparator(in bytes: UnsafeBufferPointer<UInt8>, complete: Bool) -> (separator: UInt8, end: Int)? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard bytes.count >= start + 5, Array(bytes[start ..< start + 4]) == Array("sep=".utf8) else { return nil }
+        let separator = bytes[start + 4], after = start + 5
+        guard separator < 0x80, ![UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(separator) else { return nil }
+        if after == bytes.count { return complete ? (separator, after) : nil }
+        switch bytes[after] {
+        case UInt8(ascii: "\n"): return (separator, after + 1)
+        case UInt8(ascii: "\r"):
+            if after + 1 < bytes.count { return (separator, bytes[after + 1] == UInt8(ascii: "\n") ? after + 2 : after + 1) }
+            return complete ? (separator, after + 1) : nil
+        default: return nil
         }
     }
 

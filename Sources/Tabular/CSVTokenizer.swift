@@ -39,6 +39,7 @@ struct CSVTokenizer {
     private var fieldsInRecord = 0
 
     private static let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 
     /// A tokenizer over `bytes` from `start` (a record boundary), whose first line is `line`.
     /// With `skipsByteOrderMark` (the start of a file), a UTF-8 byte order mark there is skipped.
@@ -174,9 +175,18 @@ struct CSVTokenizer {
         return nil
     }
 
+    /// Skips empty lines and lines of nothing but spaces (and tabs, unless tab separates the
+    /// fields): a hand-edited file often ends with one, which is no record.
     private mutating func skipBlankLines() {
-        while position < bytes.count, let length = lineEndLength(at: position) {
-            position += length
+        while position < bytes.count {
+            var i = position
+            while i < bytes.count, bytes[i] == Self.space || (bytes[i] == Self.tab && separator != Self.tab) { i += 1 }
+            if i == bytes.count, i > position {
+                position = i
+                return
+            }
+            guard i < bytes.count, let length = lineEndLength(at: i) else { return }
+            position = i + length
             line += 1
         }
     }

@@ -33,6 +33,12 @@ final class CSVBlockReadingTests: XCTestCase {
         assertSameWhateverTheBoundaries(Array("id,note,x\n1,\"a\nb\",2.5\n2,\"\"\"q\"\"\r\nz\",3\n\n3,plain,NA\r4,\"x,y\",-1e3\r\n".utf8))
     }
 
+    /// Excel's separator line and lines of only spaces read the same at every boundary.
+    func testSeparatorLineAndBlankLinesAcrossBoundaries() {
+        assertSameWhateverTheBoundaries(Array("sep=;\r\na;b\r\n1;2\r\n   \r\n3;x\r\n \t\n4;5\n  ".utf8))
+        assertSameWhateverTheBoundaries(Array("sep=;\n1;2\n  \n3;4\n5\n".utf8), options: CSVOptions(header: false))
+    }
+
     func testColumnsThatTurnToTextLateAreReadAgain() {
         var text = "a,b,c\n"
         for i in 0..<40 { text += "\(i),\(i % 2 == 0 ? "true" : "false"),\(i)\n" }

@@ -54,6 +54,33 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try readCSV("a\n1\n\n\n").rowCount, 1)
     }
 
+    /// A line of nothing but spaces (a hand-edited file's last line, often) is blank, as in R;
+    /// with tabs too, except where tab separates the fields and such a line is a record of
+    /// empty fields.
+    func testLinesOfOnlySpacesAreBlank() throws {
+        let data = try readCSV("a,b\n1,2\n  \t \n3,4\n   \n \t")
+        XCTAssertEqual(data["a"].texts, ["1", "3"])
+        assertError(try readCSV("a,b\n1,2\n  \n3\n"), .data, "t.csv:4: row has 1 field, expected 2 (header has 2 columns)")
+        let tabbed = try readCSV("a\tb\n1\t2\n  \n\t\n", options: CSVOptions(separator: UInt8(ascii: "\t")))
+        XCTAssertEqual(tabbed["a"].texts, ["1", nil])
+    }
+
+    /// Excel's "CSV" from some locales begins with `sep=;`: that line sets the separator, is no
+    /// record, and counts in the line numbers; with a byte order mark before it or without a
+    /// header after it alike.
+    func testExcelSeparatorLineSetsTheSeparator() throws {
+        let data = try readCSV("sep=;\r\na;b\r\n1,5;x\r\n")
+        XCTAssertEqual(data.columnNames, ["a", "b"])
+        XCTAssertEqual(data["a"].texts, ["1,5"])
+        XCTAssertEqual(try CSVReader.read(bytes: [0xEF, 0xBB, 0xBF] + Array("sep=|\nx|y\n1|2\n".utf8), sourceName: "t.csv").columnNames, ["x", "y"])
+        let headless = try readCSV("sep=;\n1;2\n3;4\n", options: CSVOptions(header: false))
+        XCTAssertEqual(headless.columnNames, ["V1", "V2"])
+        XCTAssertEqual(headless["V1"].texts, ["1", "3"])
+        assertError(try readCSV("sep=;\na;b\n1;2\n3\n"), .data, "t.csv:4: row has 1 field, expected 2 (header has 2 columns)")
+        // Only a line of exactly that form: a column named "sep=;x" is a header.
+        XCTAssertEqual(try readCSV("sep=;x,b\n1,2\n").columnNames, ["sep=;x", "b"])
+    }
+
     func testTrailingSeparatorMakesAnEmptyLastField() throws {
         let data = try readCSV("a,b\n1,\n2,3\n")
         XCTAssertEqual(data["b"].texts, [nil, "3"])
