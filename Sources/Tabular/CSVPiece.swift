@@ -55,7 +55,8 @@ struct CSVPiece {
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
         var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
-        let plainNumbers = !format.missingMarkers.includeNumbers
+        // The fast path reads numbers written with a point and no grouping.
+        let plainNumbers = !format.missingMarkers.includeNumbers && format.numberMarks == NumberMarks()
         var hasRecord = tokenizer.startRecord()
         piece.start = tokenizer.recordStart
         piece.skippedLines = tokenizer.recordLine - 1
@@ -74,7 +75,7 @@ struct CSVPiece {
                             let field = try tokenizer.field()
                             do throws(UnstorableValue) {
                                 try tokenizer.withContents(of: field, scratch: &scratch) { (contents) throws(UnstorableValue) in
-                                    try builders[column].append(contents, missingMarkers: format.missingMarkers)
+                                    try builders[column].append(contents, missingMarkers: format.missingMarkers, numberMarks: format.numberMarks)
                                 }
                             } catch {
                                 throw CSVProblem.unstorable(error, line: tokenizer.recordLine, column: column)
@@ -114,6 +115,7 @@ struct CSVPiece {
 struct CSVFormat: Sendable {
     var separator: UInt8
     var missingMarkers: MissingMarkers
+    var numberMarks: NumberMarks
     /// Whether the bytes a piece reads from offset 0 are the file's first (where a byte order
     /// mark may stand).
     var atFileStart: Bool

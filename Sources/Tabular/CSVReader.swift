@@ -15,11 +15,15 @@ public struct CSVOptions: Sendable, Equatable {
     /// Field contents read as a missing value in any column type, compared after trimming spaces
     /// and tabs, quoted or not (a quoted `""` is missing too).
     public var missingMarkers: [String]
+    /// How numbers are written: the decimal mark and a thousands separator.
+    public var numberMarks: NumberMarks
 
-    public init(separator: UInt8 = UInt8(ascii: ","), header: Bool = true, missingMarkers: [String] = ["", "NA"]) {
+    public init(separator: UInt8 = UInt8(ascii: ","), header: Bool = true, missingMarkers: [String] = ["", "NA"],
+                numberMarks: NumberMarks = NumberMarks()) {
         self.separator = separator
         self.header = header
         self.missingMarkers = missingMarkers
+        self.numberMarks = numberMarks
     }
 }
 
@@ -403,7 +407,8 @@ struct CSVReading {
     private mutating func backfillWithinBlock(_ block: CSVBlock, from start: Int, to end: Int) throws {
         let needed = builders.map { $0.rowsToBackfill > 0 }
         guard needed.contains(true) else { return }
-        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, atFileStart: block.atFileStart)
+        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
+                               atFileStart: block.atFileStart)
         let template = needed.map { ColumnBuilder(kind: $0 ? .text : .ignored) }
         let piece = try block.buffer.withUnsafeBufferPointer {
             try CSVPiece.read(UnsafeBufferPointer(rebasing: $0[0..<end]), from: start, limit: end, format: format, builders: template)
@@ -488,7 +493,8 @@ struct CSVReading {
     /// file) in parallel pieces, appends them to the columns, and returns where reading stopped
     /// (before a record that goes on past `end`) and how many rows it read.
     private mutating func readRecords(_ block: CSVBlock, from start: Int, to end: Int) throws -> (reached: Int, rows: Int) {
-        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, atFileStart: block.atFileStart)
+        let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
+                               atFileStart: block.atFileStart)
         // Columns already known to be text stay text in every piece; the rest infer afresh.
         let template = builders.map { ColumnBuilder(kind: $0.kind == .text ? .text : .undetermined) }
         return try block.buffer.withUnsafeBufferPointer { whole in

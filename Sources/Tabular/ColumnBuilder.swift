@@ -86,7 +86,8 @@ struct ColumnBuilder {
         }
     }
 
-    mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers) throws(UnstorableValue) {
+    mutating func append(_ field: UnsafeBufferPointer<UInt8>, missingMarkers: MissingMarkers,
+                         numberMarks: NumberMarks = NumberMarks()) throws(UnstorableValue) {
         let trimmed = Self.trimmingBlanks(field)
         if missingMarkers.matches(trimmed) {
             switch kind {
@@ -98,7 +99,7 @@ struct ColumnBuilder {
         }
         switch kind {
         case .undetermined, .integer, .numeric:
-            if let number = DecimalParser.parse(trimmed) {
+            if let number = numberMarks.number(trimmed) {
                 appendNumber(number)
                 return
             }

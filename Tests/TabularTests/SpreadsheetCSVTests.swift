@@ -1,27 +1,61 @@
 import Tabular
 import XCTest
 
-/// CSV as spreadsheets and pandas write it: decimal commas (`DecimalComma`, `load … decimal=","`),
+/// CSV as spreadsheets and pandas write it: decimal commas and grouped digits (`NumberMarks`,
+/// `load … decimal=","`, `thousands=","`),
 /// a row index column (`RowIndexColumn`) and pandas' texts for a missing value (`PandasMissingTexts`).
 final class SpreadsheetCSVTests: XCTestCase {
     private let semicolons = CSVOptions(separator: UInt8(ascii: ";"), missingMarkers: ["", "NA", "-"])
 
     /// A column of decimal commas (with a plain integer, a sign, an exponent, spaces and a
-    /// missing mark among them) becomes numeric, exactly as the same numbers written with points;
-    /// text and a point with a comma (a thousands separator) are left as they are.
+    /// missing mark among them) reads as numbers, exactly as the same numbers written with points;
+    /// text and a point with a comma (grouped digits) stay text. Read with the default marks,
+    /// the column is named as one a decimal comma would read.
     func testDecimalCommaColumnsBecomeNumbers() throws {
-        let data = try readCSV("a;b;c;d\n1,5;x;1.234,5;7\n-0,25e1;y;2,5;8\n 3 ;x;1,5;9\n-;y;-;10\n", options: semicolons)
-        XCTAssertEqual(DecimalComma.columns(in: data), ["a"])
-        let converted = try DecimalComma.converted(data)
+        let text = "a;b;c;d\n1,5;x;1.234,5;7\n-0,25e1;y;2,5;8\n 3 ;x;1,5;9\n-;y;-;10\n"
+        let decimalComma = NumberMarks(decimal: UInt8(ascii: ","))
+        XCTAssertEqual(decimalComma.columns(in: try readCSV(text, options: semicolons)), ["a"])
+        var options = semicolons
+        options.numberMarks = decimalComma
+        let converted = try readCSV(text, options: options)
         XCTAssertEqual(converted["a"].type, .numeric)
         XCTAssertEqual(converted["a"].numbers!.prefix(3), [1.5, -2.5, 3])
         XCTAssertTrue(converted["a"].isMissing(3))
         let pointed = try readCSV("a\n1.5\n-0.25e1\n3\nNA\n")
         XCTAssertEqual(converted["a"].type, pointed["a"].type)
         XCTAssertEqual(converted["a"].texts, pointed["a"].texts)
-        XCTAssertEqual(converted["b"], data["b"])
-        XCTAssertEqual(converted["c"], data["c"])
-        XCTAssertEqual(converted["d"], data["d"])
+        XCTAssertEqual(converted["b"].texts, ["x", "y", "x", "y"])
+        XCTAssertEqual(converted["c"].texts, ["1.234,5", "2,5", "1,5", nil])
+        XCTAssertEqual(converted["d"].type, .integer)
+    }
+
+    /// Digits grouped by threes read as numbers with thousands= (pandas' `thousands`): integers
+    /// stay integers; a point with a decimal comma, a space, an
+    /// apostrophe. Groups that are not of three, a separator in the fraction, or a second
+    /// decimal mark leave the column text.
+    func testGroupedDigitsBecomeNumbers() throws {
+        let text = "a,b,c,d,e\n\"1,234.5\",\"12,000\",\"1,23,456\",\"1.234,5\",\"1,000\"\n\"-12\",\"7\",\"1,234\",\"2,5\",\"2,000.0,1\"\n\"999,999,999.25e1\",NA,x,\"-0,5\",\"3\"\n"
+        let thousands = NumberMarks(thousands: UInt8(ascii: ","))
+        XCTAssertEqual(thousands.columns(in: try readCSV(text)), ["a", "b"])
+        let grouped = try readCSV(text, options: CSVOptions(numberMarks: thousands))
+        XCTAssertEqual(grouped["a"].type, .numeric)
+        XCTAssertEqual(grouped["a"].numbers!, [1234.5, -12, 9_999_999_992.5])
+        XCTAssertEqual(grouped["b"].type, .integer)
+        XCTAssertEqual(grouped["b"].numbers!.prefix(2), [12000, 7])
+        XCTAssertTrue(grouped["b"].isMissing(2))
+        XCTAssertEqual(grouped["c"].type, .categorical)
+        XCTAssertEqual(grouped["e"].type, .categorical)
+        let european = try readCSV(text, options: CSVOptions(numberMarks: NumberMarks(decimal: UInt8(ascii: ","), thousands: UInt8(ascii: "."))))
+        XCTAssertEqual(european["d"].numbers!, [1234.5, 2.5, -0.5])
+        XCTAssertEqual(try readCSV("n\n1.200\n850\n", options: CSVOptions(numberMarks: NumberMarks(decimal: UInt8(ascii: ","), thousands: UInt8(ascii: "."))))["n"].numbers!,
+                       [1200, 850], "a point that groups digits is no decimal point")
+        for (mark, text) in [(" ", "12 345 678"), ("'", "12'345'678"), ("_", "12_345_678")] {
+            let column = try readCSV("n\n\"\(text)\"\n\"1\"\n", options: CSVOptions(numberMarks: NumberMarks(thousands: Array(mark.utf8)[0])))["n"]
+            XCTAssertEqual(column.numbers, [12_345_678, 1], mark)
+        }
+        for text in ["1,2345", ",123", "1,,234", "12,34,567"] {
+            XCTAssertEqual(thousands.columns(in: try readCSV("n\n\"\(text)\"\n\"1,000\"\n")), [], text)
+        }
     }
 
     func testTextsPandasReadsAsMissingAreNamedWithTheirMarker() throws {

@@ -19,7 +19,8 @@ enum DataCommands {
         in .json is read as JSON instead: an array of records or an object of columns, as
         `write` makes them, each value typed as a CSV field would be. decimal="," reads numbers
         written with a decimal comma (1,5), as spreadsheets in European locales save them,
-        separated by semicolons (sep=";"). With `model`, reads a model saved by
+        separated by semicolons (sep=";"); thousands="," reads numbers with their digits
+        grouped ("1,234.5"; thousands="." with decimal=",": 1.234,5). With `model`, reads a model saved by
         `save MODEL to "file.json"`.
         """,
         example: "load \"data/iris.csv\" as iris\nload \"data/scores.csv\" sep=\";\" na=\"-\" as scores\nload \"data/passengers.csv\" na=\"-\",\"?\",\"n/a\" as passengers\nload model \"m.json\" as m",
@@ -36,23 +37,22 @@ enum DataCommands {
                 OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
                 OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
                 OptionSpec("decimal", .choice([".", ","]), "the decimal mark, . (default) or , as European spreadsheets write numbers (1,5) in ;-separated files"),
+                OptionSpec("thousands", .choice([",", ".", " ", "'", "_"]), "the separator between groups of three digits, as in \"1,234.5\" (default none)"),
                 OptionSpec("encoding", .choice(["utf-8"] + SingleByteEncoding.allCases.map(\.rawValue)),
                            "the file's text encoding: utf-8 (default), cp1252 (Excel's \"CSV\" on Windows) or latin1"),
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
                 let isJSON = path.lowercased().hasSuffix(".json")
-                if isJSON, let option = ["sep", "header", "decimal", "encoding"].first(where: invocation.has) {
+                if isJSON, let option = ["sep", "header", "decimal", "thousands", "encoding"].first(where: invocation.has) {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
-                var data = try invocation.at("PATH") {
+                let data = try invocation.at("PATH") {
                     isJSON ? try JSONDataReader.read(path: path, missingMarkers: options.missingMarkers)
                         : try hintingSeparator(path: path, options: options) {
                             try readCSV(path: path, options: options, encoding: invocation.text("encoding").flatMap(SingleByteEncoding.init), context: context)
                         }
                 }
-                let decimalComma = invocation.text("decimal") == ","
-                if decimalComma { data = try DecimalComma.converted(data) }
                 try context.define(output: 0, of: invocation, as: .dataset(data))
                 context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: data))")
                 if !isJSON, data.columns.count == 1, let hint = SeparatorGuess.hint(path: path, separator: options.separator) {
@@ -61,14 +61,18 @@ enum DataCommands {
                 if data.rowCount == 0, data.columnCount > 0 {
                     context.emit("warning: \"\(path)\" has no rows, so no column's type can be inferred: every column is text")
                 }
-                // A comma-separated file's quoted "1,234" is more likely a thousands separator.
-                let commaColumns = decimalComma || isJSON || options.separator == UInt8(ascii: ",") ? [] : DecimalComma.columns(in: data)
-                if !commaColumns.isEmpty {
-                    let names = commaColumns.prefix(5).map(Identifier.quoted).joined(separator: ", ") + (commaColumns.count > 5 ? " and \(commaColumns.count - 5) more" : "")
-                    context.emit("warning: \(names) \(commaColumns.count == 1 ? "holds numbers" : "hold numbers") with a decimal comma (1,5), read as text: decimal=\",\" reads them as numbers")
+                // Columns of numbers in a locale's writing, read as text, with the options that read
+                // them. A comma-separated file's quoted "1,234" is more likely grouped digits.
+                var claimed: [String] = []
+                for (candidate, how, option) in localeNumberHints(options.numberMarks, separator: options.separator) where !isJSON {
+                    let columns = candidate.columns(in: data).filter { !claimed.contains($0) }
+                    guard !columns.isEmpty else { continue }
+                    claimed += columns
+                    let names = columns.prefix(5).map(Identifier.quoted).joined(separator: ", ") + (columns.count > 5 ? " and \(columns.count - 5) more" : "")
+                    context.emit("warning: \(names) \(columns.count == 1 ? "holds numbers" : "hold numbers") \(how), read as text: \(option) reads them as numbers")
                 }
                 if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
-                let others = try Dataset(columns: data.columns.filter { !commaColumns.contains($0.name) })
+                let others = try Dataset(columns: data.columns.filter { !claimed.contains($0.name) })
                 for warning in NumberLikeColumns.warnings(for: others) + PandasMissingTexts.warnings(for: others) { context.emit("warning: \(warning)") }
             },
         ])
@@ -112,6 +116,32 @@ enum DataCommands {
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
+    /// Other ways of writing numbers than `marks` to look for in the columns read as text, each
+    /// with how it writes them and the options that read it: a decimal comma (not in a
+    /// comma-separated file, whose quoted "1,5" is more likely 15 with grouped digits), digits
+    /// grouped by the other of comma and point, and both together (1.234,5).
+    static func localeNumberHints(_ marks: NumberMarks, separator: UInt8) -> [(NumberMarks, String, String)] {
+        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
+        guard marks.thousands == nil else { return [] }
+        if marks.decimal == comma { return [(NumberMarks(decimal: comma, thousands: point), "with digits grouped (1.234,5)", "thousands=\".\"")] }
+        var hints: [(NumberMarks, String, String)] = []
+        if separator != comma { hints.append((NumberMarks(decimal: comma), "with a decimal comma (1,5)", "decimal=\",\"")) }
+        hints.append((NumberMarks(thousands: comma), "with digits grouped (1,234.5)", "thousands=\",\""))
+        hints.append((NumberMarks(decimal: comma, thousands: point), "with digits grouped and a decimal comma (1.234,5)", "decimal=\",\" thousands=\".\""))
+        return hints
+    }
+
+    /// The decimal mark and thousands separator `load`'s options give; they must differ.
+    static func numberMarks(_ invocation: Invocation) throws -> NumberMarks {
+        let decimal = invocation.text("decimal") == "," ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        let thousands = invocation.text("thousands").map { Array($0.utf8)[0] }
+        guard thousands != decimal else {
+            throw ModelshError.usage("thousands= and decimal= must differ: thousands=\",\" reads 1,234.5; thousands=\".\" decimal=\",\" reads 1.234,5",
+                                     at: invocation.location("thousands"))
+        }
+        return NumberMarks(decimal: decimal, thousands: thousands)
+    }
+
     /// Reads a CSV file into memory, after checking that it fits in `set memory`; a file in a
     /// single-byte `encoding` is transcoded whole first.
     static func readCSV(path: String, options: CSVOptions, encoding: SingleByteEncoding? = nil, context: CommandContext) throws -> Dataset {
@@ -149,6 +179,7 @@ enum DataCommands {
         }
         if let header = invocation.text("header") { options.header = Switch.value(header)! }
         options.missingMarkers += invocation.words("na") ?? []
+        options.numberMarks = try numberMarks(invocation)
         return options
     }
 
