@@ -13,6 +13,24 @@ public struct Evaluation: Sendable {
     public let confusion: [[Int]]
 
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+
+    /// The metrics `evaluate` gives a model of the task, in its order, besides the rows scored
+    /// and skipped (`n`, `skipped`): what a command that ranks by metric= can check it against
+    /// before it fits anything. roc_auc_weighted is for three classes or more (`classes` nil:
+    /// named either way).
+    public static func metricNames(for task: ModelTask, classes: Int? = nil) -> [String] {
+        switch task {
+        case .regression:
+            return ["mse", "rmse", "mae", "mape", "r2", "adj_r2", "explained_variance"]
+        case .classification:
+            return ["accuracy", "balanced_accuracy", "precision_macro", "recall_macro", "f1_macro", "f1_weighted", "roc_auc"]
+                + (classes.map { $0 > 2 } ?? true ? ["roc_auc_weighted"] : []) + ["log_loss", "brier"]
+        case .clustering:
+            return ["inertia", "inertia_per_row"]
+        case .components:
+            return ["reconstruction_mse"]
+        }
+    }
 }
 
 extension Model {

@@ -74,6 +74,12 @@ enum SelectionCommands {
             let validation = try crossValidation(invocation)
             let grid = try invocation.at("KIND") { try Grid(invocation.modelOptions, kind: validation.kind) }
             let metric = invocation.text("metric") ?? (validation.task == .regression ? "rmse" : "accuracy")
+            // Checked before any fit: a misspelt metric= should not cost a grid of them.
+            let known = Evaluation.metricNames(for: validation.task)
+            guard known.contains(metric) else {
+                throw ModelshError.usage("unknown metric '\(metric)' for \(validation.task.rawValue)" + EditDistance.didYouMean(metric, among: known)
+                                         + " (metrics: \(known.joined(separator: ", ")))", at: invocation.location("metric"))
+            }
             var results: [(options: [String: String], summary: MetricSummary)] = []
             let fits = grid.settings.count * validation.folds
             try context.withProgress("tune \(invocation.text("KIND")!) (fits)") { progress in
@@ -81,9 +87,7 @@ enum SelectionCommands {
                     let folds = try invocation.at("DATA") { try validation.run(options: options) { progress(index * validation.folds + $0, fits) } }
                     let values = folds.compactMap { value(metric, in: $0) }
                     guard values.count == folds.count else {
-                        let known = folds.first?.map(\.name).filter { $0 != "n" && $0 != "skipped" } ?? []
-                        throw ModelshError.usage("unknown metric '\(metric)' for \(validation.task.rawValue)" + EditDistance.didYouMean(metric, among: known)
-                                                 + " (metrics: \(known.joined(separator: ", ")))", at: invocation.location("metric"))
+                        throw ModelshError.usage("metric '\(metric)' is for three classes or more", at: invocation.location("metric"))
                     }
                     results.append((options, MetricSummary(values)))
                 }
