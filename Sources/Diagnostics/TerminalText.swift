@@ -2,6 +2,13 @@
 /// escapes (so a CSV value cannot recolour the screen, set the window title or break a table's
 /// lines), and widths count terminal columns rather than characters.
 public enum TerminalText {
+    /// "a, b, c", or the first ten and a count when there are more: the levels or names an
+    /// error lists stay on a line or two however many there are.
+    public static func listing(_ items: [String]) -> String {
+        guard items.count > 10 else { return items.joined(separator: ", ") }
+        return items.prefix(10).joined(separator: ", ") + ", … (\(items.count) in all)"
+    }
+
     /// `text` with every character a terminal would act on instead of print spelt out:
     /// - `\n`, `\r`, `\t` as those two characters;
     /// - other C0 controls and DEL as `\xHH` (ESC is `\x1b`);

@@ -309,7 +309,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let firstUnseen = unseen.compactMap { feature in feature.positions.first { usable[$0] }.map { (feature, $0) } }.min { $0.1 < $1.1 }
         if let (feature, position) = firstUnseen {
             let row = rows.lowerBound + position
-            throw ModelshError.data("column '\(feature.column.name)' has level '\(feature.column.text(at: row) ?? "")' in row \(row + 1), not seen in training (levels: \(FeatureInput.listing(feature.levels)))")
+            throw ModelshError.data("column '\(feature.column.name)' has level '\(feature.column.text(at: row) ?? "")' in row \(row + 1), not seen in training (levels: \(TerminalText.listing(feature.levels)))")
         }
         guard wantsDesign else { return ModelInputs(designColumns: DesignColumns(rows: rows.count, columns: []), features: features, usable: usable, designLowParts: nil) }
         let base = Self.baseColumns(schema, settings: settings)
@@ -448,11 +448,5 @@ enum FeatureInput {
             result[i] = level
         }
         return result
-    }
-
-    /// "a, b, c", or the first ten and a count when there are more.
-    static func listing(_ levels: [String]) -> String {
-        guard levels.count > 10 else { return levels.joined(separator: ", ") }
-        return levels.prefix(10).joined(separator: ", ") + ", … (\(levels.count) in all)"
     }
 }

@@ -297,7 +297,7 @@ struct ClassLabels {
             return try codes.enumerated().map { row, code in
                 if column.isMissing(row) { return -1 }
                 guard levels.indices.contains(Int(code)), let position = classOfLevel[Int(code)] else {
-                    throw ModelshError.data("target '\(column.name)' has class '\(column.text(at: row) ?? "")' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+                    throw ModelshError.data("target '\(column.name)' has class '\(column.text(at: row) ?? "")' in row \(row + 1), not seen in training (classes: \(TerminalText.listing(labels)))")
                 }
                 return position
             }
@@ -321,7 +321,7 @@ struct ClassLabels {
     private func lookUp(_ column: Column, _ row: Int) throws -> Int {
         guard let text = column.text(at: row) else { return -1 }
         guard let position = index[text] else {
-            throw ModelshError.data("target '\(column.name)' has class '\(text)' in row \(row + 1), not seen in training (classes: \(FeatureInput.listing(labels)))")
+            throw ModelshError.data("target '\(column.name)' has class '\(text)' in row \(row + 1), not seen in training (classes: \(TerminalText.listing(labels)))")
         }
         return position
     }

@@ -19,7 +19,7 @@ extension Column {
             guard position[level] != nil else {
                 throw ModelshError.usage("column '\(TerminalText.escaped(name))' has no level '\(TerminalText.escaped(level))'"
                                          + EditDistance.didYouMean(level, among: levels)
-                                         + " (levels: \(levels.map(TerminalText.escaped).joined(separator: ", ")))")
+                                         + " (levels: \(TerminalText.listing(levels.map(TerminalText.escaped))))")
             }
             guard chosen.insert(level).inserted else {
                 throw ModelshError.usage("level '\(TerminalText.escaped(level))' is given twice")

@@ -22,6 +22,10 @@ final class LevelOrderTests: XCTestCase {
         let tension = Column.categorical("tension", ["H", "L", "M"])
         assertError(try tension.reorderingLevels(first: ["l"]), .usage, "column 'tension' has no level 'l'; did you mean 'L'? (levels: H, L, M)")
         assertError(try tension.reorderingLevels(first: ["M", "M"]), .usage, "level 'M' is given twice")
+        // Many levels (a column of numbers, a level per value) are listed ten and a count.
+        let lengths = Column.numeric("length", (0 ..< 35).map { 4 + Double($0) / 10 })
+        assertError(try lengths.reorderingLevels(first: ["none"]), .usage,
+                    "column 'length' has no level 'none' (levels: 4, 4.1, 4.2, 4.3, 4.4, 4.5, 4.6, 4.7, 4.8, 4.9, … (35 in all))")
         let text = Column(name: "note", type: .text, storage: .strings(["a", "b"]), missing: MissingMask(count: 2))
         assertError(try text.reorderingLevels(first: ["a"]), .usage,
                     "column 'note' is text; only a categorical column or one of numbers has levels to order")
