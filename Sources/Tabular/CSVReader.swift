@@ -268,6 +268,10 @@ struct CSVReading {
     }
 
     mutating func dataset(from source: inout some ByteSource) throws -> Dataset {
+        try FreedMemory.givenBackAtOnce { try readDataset(from: &source) }
+    }
+
+    private mutating func readDataset(from source: inout some ByteSource) throws -> Dataset {
         do {
             // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
             var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))

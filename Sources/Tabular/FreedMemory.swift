@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// What the process does with the memory it frees: kept for the next command to reuse while
-/// commands run, given back to the system when the shell waits for the user, and in the middle
-/// of a load, so that its peak is the columns' size rather than the columns plus what reading
-/// them freed.
+/// commands run, given back to the system when the shell waits for the user, and during a
+/// load, so that its peak is the columns' size rather than the columns plus what reading them
+/// freed.
 public enum FreedMemory {
     /// Has the C allocator keep freed arrays of up to 64 MiB for reuse (glibc's mallopt), rather
     /// than give each back to the system as it is freed: on this kind of machine a page touched
@@ -15,11 +16,28 @@ public enum FreedMemory {
     /// of the heap is kept; `returnToSystem` gives the rest back.
     public static func keepForReuse() {
         #if canImport(Glibc)
-        // glibc's M_TRIM_THRESHOLD and M_MMAP_THRESHOLD (malloc.h, which Glibc does not import).
-        _ = mallopt?(-3, 64 << 20)
-        _ = mallopt?(-1, 128 << 20)
+        _ = mallopt?(mmapThreshold, 64 << 20)
+        _ = mallopt?(trimThreshold, Int32(keptAtTop))
         #endif
+        keeping.withLock { $0 = true }
     }
+
+    /// Runs `body`, a load, with what it frees given back to the system at once (glibc's trim
+    /// threshold at its default): a load is when memory peaks, and what it frees (its pieces,
+    /// level tables) is not what the columns it makes can reuse. Kept for reuse again after.
+    static func givenBackAtOnce<T>(_ body: () throws -> T) rethrows -> T {
+        guard keeping.withLock({ $0 }) else { return try body() }
+        #if canImport(Glibc)
+        _ = mallopt?(trimThreshold, 128 << 10)
+        defer { _ = mallopt?(trimThreshold, Int32(keptAtTop)) }
+        #endif
+        return try body()
+    }
+
+    /// Whether `keepForReuse` set the process's policy.
+    private static let keeping = Mutex(false)
+    /// Free memory at the top of the heap kept for reuse.
+    private static let keptAtTop = 128 << 20
 
     /// Returns the freed memory that the C allocator keeps for reuse (glibc's `malloc_trim`).
     /// Reading frees megabytes in small arrays (its pieces' values, level tables outgrown) that a
@@ -51,5 +69,7 @@ public enum FreedMemory {
         dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
     private static let mallopt: (@convention(c) (Int32, Int32) -> Int32)? =
         dlsym(nil, "mallopt").map { unsafeBitCast($0, to: (@convention(c) (Int32, Int32) -> Int32).self) }
+    /// glibc's M_TRIM_THRESHOLD and M_MMAP_THRESHOLD (malloc.h, which Glibc does not import).
+    private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
     #endif
 }
