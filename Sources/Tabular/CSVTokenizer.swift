@@ -175,12 +175,13 @@ struct CSVTokenizer {
         return nil
     }
 
-    /// Skips empty lines and lines of nothing but spaces (and tabs, unless tab separates the
-    /// fields): a hand-edited file often ends with one, which is no record.
+    /// Skips empty lines and lines of nothing but spaces and tabs (unless that one separates
+    /// the fields: then such a line is a record of empty fields): a hand-edited file often ends
+    /// with one, which is no record.
     private mutating func skipBlankLines() {
         while position < bytes.count {
             var i = position
-            while i < bytes.count, bytes[i] == Self.space || (bytes[i] == Self.tab && separator != Self.tab) { i += 1 }
+            while i < bytes.count, bytes[i] != separator, bytes[i] == Self.space || bytes[i] == Self.tab { i += 1 }
             if i == bytes.count, i > position {
                 position = i
                 return

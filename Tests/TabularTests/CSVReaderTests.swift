@@ -54,15 +54,16 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try readCSV("a\n1\n\n\n").rowCount, 1)
     }
 
-    /// A line of nothing but spaces (a hand-edited file's last line, often) is blank, as in R;
-    /// with tabs too, except where tab separates the fields and such a line is a record of
-    /// empty fields.
+    /// A line of nothing but spaces and tabs (a hand-edited file's last line, often) is blank,
+    /// as in R, unless the separator is among them: then it is a record of empty fields.
     func testLinesOfOnlySpacesAreBlank() throws {
         let data = try readCSV("a,b\n1,2\n  \t \n3,4\n   \n \t")
         XCTAssertEqual(data["a"].texts, ["1", "3"])
         assertError(try readCSV("a,b\n1,2\n  \n3\n"), .data, "t.csv:4: row has 1 field, expected 2 (header has 2 columns)")
         let tabbed = try readCSV("a\tb\n1\t2\n  \n\t\n", options: CSVOptions(separator: UInt8(ascii: "\t")))
         XCTAssertEqual(tabbed["a"].texts, ["1", nil])
+        let spaced = try readCSV("a b\n1 2\n\t\n \n", options: CSVOptions(separator: UInt8(ascii: " ")))
+        XCTAssertEqual(spaced["a"].texts, ["1", nil])
     }
 
     /// Excel's "CSV" from some locales begins with `sep=;`: that line sets the separator, is no

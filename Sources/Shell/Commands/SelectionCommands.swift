@@ -87,7 +87,8 @@ enum SelectionCommands {
                     let folds = try invocation.at("DATA") { try validation.run(options: options) { progress(index * validation.folds + $0, fits) } }
                     let values = folds.compactMap { value(metric, in: $0) }
                     guard values.count == folds.count else {
-                        throw ModelshError.usage("metric '\(metric)' is for three classes or more", at: invocation.location("metric"))
+                        throw ModelshError.usage("metric '\(metric)' is not given for this data (roc_auc_weighted needs three classes or more)",
+                                                 at: invocation.location("metric"))
                     }
                     results.append((options, MetricSummary(values)))
                 }
