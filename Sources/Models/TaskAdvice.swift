@@ -21,7 +21,7 @@ extension TrainingFrame {
     public static func integerTargetWarning(_ target: Column, task: ModelTask, tasks: [ModelTask], fittedClasses: Int? = nil) -> String? {
         // Only a kind that could have taken the other task is warned (and the numbers read).
         guard task == .classification || tasks.contains(.classification),
-              target.type == .integer || (target.type == .numeric && holdsWholeNumbers(target)),
+              target.type == .integer || (target.type == .numeric && target.holdsWholeNumbers),
               case .numbers(let values) = target.storage else { return nil }
         let kind = target.type == .integer ? "an integer" : "numeric"
         switch task {

@@ -138,7 +138,7 @@ struct TrainingFrame {
             return tasks[0]
         case .numeric:
             guard tasks.contains(.regression) else {
-                if holdsWholeNumbers(target) { return .classification }
+                if target.holdsWholeNumbers { return .classification }
                 throw ModelshError.data("target '\(target.name)' holds measurements, not whole numbers; '\(kind)' needs classes (a categorical, boolean or integer target)")
             }
             return .regression
@@ -173,11 +173,11 @@ struct TrainingFrame {
                     let value = values[row]
                     recent = value
                     guard !distinct.contains(where: { $0.value == value }) else { continue }
-                    guard isWholeNumber(value) else { throw notWhole(row) }
+                    guard Column.isWholeNumber(value) else { throw notWhole(row) }
                     distinct.append((value, row))
                     guard distinct.count <= maximumClasses else {
                         // A value that is not whole, anywhere, is the more telling error.
-                        if let row = rows.first(where: { !isWholeNumber(values[$0]) }) { throw notWhole(row) }
+                        if let row = rows.first(where: { !Column.isWholeNumber(values[$0]) }) { throw notWhole(row) }
                         throw ModelshError.data("target '\(target.name)' has more than \(maximumClasses) distinct values; a classifier takes at most \(maximumClasses) classes (is it a quantity? use a regression kind)")
                     }
                 }
@@ -192,17 +192,6 @@ struct TrainingFrame {
         return ordered
     }
 
-    /// Whether every value of a number column is a whole number (and there is one).
-    static func holdsWholeNumbers(_ column: Column) -> Bool {
-        guard case .numbers(let values) = column.storage, column.missingCount < column.count else { return false }
-        return (0 ..< column.count).allSatisfy { column.isMissing($0) || isWholeNumber(values[$0]) }
-    }
-
-    /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a
-    /// library call per row); every double of magnitude 2^53 or more is whole.
-    private static func isWholeNumber(_ value: Double) -> Bool {
-        abs(value) < 0x1p53 ? Double(Int64(value)) == value : value.isFinite
-    }
 
     private static func features(of request: FitRequest, excluding target: String?, kind: String) throws -> [Column] {
         guard let names = request.features else {

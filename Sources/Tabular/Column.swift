@@ -205,3 +205,19 @@ public struct Column: Sendable, Equatable {
         return copy
     }
 }
+
+extension Column {
+    /// Whether every present value of a number column is a whole number, and there is one:
+    /// class codes written `1.0`, `2.0`, as pandas writes integers once a column held a missing
+    /// value.
+    public var holdsWholeNumbers: Bool {
+        guard case .numbers(let values) = storage, missingCount < count else { return false }
+        return (0 ..< count).allSatisfy { isMissing($0) || Self.isWholeNumber(values[$0]) }
+    }
+
+    /// Whether `value` is finite and whole, by a conversion to Int64 and back (`rounded()` is a
+    /// library call per row); every double of magnitude 2^53 or more is whole.
+    public static func isWholeNumber(_ value: Double) -> Bool {
+        abs(value) < 0x1p53 ? Double(Int64(value)) == value : value.isFinite
+    }
+}

@@ -104,8 +104,7 @@ public enum Split {
     /// numeric column of whole numbers (class codes written `1.0`, as pandas writes integers once
     /// a column held a missing value) is grouped as an integer one.
     static func strata(of column: Column) throws -> [[Int]] {
-        let wholeNumbers = column.numbers?.allSatisfy { $0.isNaN || $0 == $0.rounded() } ?? false
-        guard column.type != .text, column.type != .numeric || wholeNumbers else {
+        guard column.type != .text, column.type != .numeric || column.holdsWholeNumbers else {
             throw ModelshError.usage("cannot stratify on \(column.type.rawValue) column '\(column.name)': use a categorical, integer or boolean column, or whole numbers")
         }
         // A NaN not marked missing comes only from a hand-edited workspace; it is missing all the same.
