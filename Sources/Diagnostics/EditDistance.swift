@@ -24,15 +24,16 @@ public enum EditDistance {
         return previous[t.count]
     }
 
-    /// The closest candidate within a distance that grows with the name's length, or nil.
+    /// The closest candidate within a distance that grows with the name's length, or nil;
+    /// never one that would need every character of the name changed (`9` does not suggest `4`).
     /// An exact case-insensitive match wins outright, and so does one that differs only by
     /// spaces around it (a CSV header ` a , b` keeps them, as pandas does: `a` finds ` a `).
-    public static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+    public static func suggestion(for name: String, among candidates: some Collection<String>) -> String? {
         let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
         if let padded = candidates.first(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == trimmed }) {
             return padded
         }
-        let limit = max(1, min(3, name.count / 3 + 1))
+        let limit = min(name.count - 1, 3, name.count / 3 + 1)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let d = distance(name, candidate)
@@ -43,7 +44,7 @@ public enum EditDistance {
 
     /// "; did you mean 'X'?" or the empty string, ready to append to a message. A name that
     /// must be typed quoted is shown quoted, so the suggestion can be typed as shown.
-    public static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String {
+    public static func didYouMean(_ name: String, among candidates: some Collection<String>) -> String {
         guard let match = suggestion(for: name, among: candidates) else { return "" }
         return "; did you mean \(Identifier.quoted(match))?"
     }
