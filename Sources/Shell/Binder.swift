@@ -264,7 +264,8 @@ struct Binder {
         case .choice(let choices):
             let text = Invocation.text(of: value.value)
             guard choices.contains(text) else {
-                throw ModelshError.usage("\(name) must be one of \(choices.joined(separator: ", ")), found '\(text)'"
+                // Written as they are typed: `thousands=","`, not a bare comma in a list of them.
+                throw ModelshError.usage("\(name) must be one of \(choices.map(Identifier.written).joined(separator: ", ")), found \(Identifier.written(text))"
                                          + EditDistance.didYouMean(text, among: choices), at: value.location)
             }
         case .switch:

@@ -56,6 +56,9 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(run("split iris seed=4294967296 as a, b"), "a: 120 rows, b: 30 rows (seed 4294967296)")
         XCTAssertEqual(message("load \"data/iris.csv\" header=maybe as x"), "header is a switch: true or false (also yes/no, on/off), found 'maybe'")
         XCTAssertTrue(run("load \"data/iris.csv\" header=true as x; load \"data/iris.csv\" header=on as y").contains("x: 150 rows"))
+        // Choices are listed as they are typed: punctuation quoted, words bare.
+        XCTAssertEqual(message("load \"data/iris.csv\" thousands=\";\" as x"), "thousands must be one of \",\", \".\", \" \", \"'\", _, found \";\"")
+        XCTAssertEqual(message("load \"data/iris.csv\" decimal=comma as x"), "decimal must be one of \".\", \",\", found comma")
         XCTAssertEqual(message("fit linear iris as m"), "'linear' needs target=, the column to predict")
         XCTAssertEqual(message("fit kmeans iris target=Species as m"), "'kmeans' learns without a target; leave out target=")
         XCTAssertEqual(message("cv kmeans iris target=Species"), "cross-validation scores predictions of a target; 'kmeans' learns without one")
