@@ -129,6 +129,10 @@ struct TrainingFrame {
         switch target.type {
         case .categorical, .text:
             guard tasks.contains(.classification) else {
+                // Numbers in another writing (1.234,5) were read as text: the fix is in load.
+                if let alternative = NumberMarks().alternatives(separator: nil).first(where: { $0.marks.holdsNumbers(target) }) {
+                    throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue), but its values are numbers \(alternative.writing): load … \(alternative.options) reads them as numbers")
+                }
                 throw ModelshError.data("target '\(target.name)' is \(target.type.rawValue); '\(kind)' needs a numeric target (try a classifier such as logistic)")
             }
             return .classification

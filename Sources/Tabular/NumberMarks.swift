@@ -24,7 +24,31 @@ public struct NumberMarks: Sendable, Equatable {
         data.columns.filter(holdsNumbers).map(\.name)
     }
 
-    private func holdsNumbers(_ column: Column) -> Bool {
+    /// Another way of writing numbers than a reading's: its marks, how it writes them, and the
+    /// `load` options that read it.
+    public struct Alternative: Sendable {
+        public let marks: NumberMarks
+        public let writing: String
+        public let options: String
+    }
+
+    /// The other writings to look for in the columns a reading with these marks took for text:
+    /// a decimal comma (not in a comma-separated file, whose quoted "1,5" is more likely 15
+    /// with grouped digits; `separator` nil: unknown), digits grouped by the other of comma and
+    /// point, and both together (1.234,5). None once a thousands separator is given.
+    public func alternatives(separator: UInt8?) -> [Alternative] {
+        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
+        guard thousands == nil else { return [] }
+        let european = Alternative(marks: NumberMarks(decimal: comma, thousands: point), writing: "with digits grouped and a decimal comma (1.234,5)",
+                                   options: "decimal=\",\" thousands=\".\"")
+        guard decimal == point else { return [Alternative(marks: european.marks, writing: "with digits grouped (1.234,5)", options: "thousands=\".\"")] }
+        return (separator == comma ? [] : [Alternative(marks: NumberMarks(decimal: comma), writing: "with a decimal comma (1,5)", options: "decimal=\",\"")])
+            + [Alternative(marks: NumberMarks(thousands: comma), writing: "with digits grouped (1,234.5)", options: "thousands=\",\""), european]
+    }
+
+    /// Whether `column` is categorical or text, has a value, and every value is a number
+    /// written with these marks.
+    public func holdsNumbers(_ column: Column) -> Bool {
         guard column.count > column.missingCount else { return false }
         switch column.storage {
         case .categories(let codes, let levels):

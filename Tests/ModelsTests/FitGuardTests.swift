@@ -10,6 +10,20 @@ final class FitGuardTests: XCTestCase {
         try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: target, features: features, options: options)
     }
 
+    /// A target read as text because its numbers are written another way (grouped digits, a
+    /// decimal comma) gets the load options that read it, not the advice to classify it.
+    func testATargetOfNumbersWrittenAnotherWayNamesTheLoadOptions() throws {
+        let data = try Dataset(columns: [Column.categorical("revenue", ["59.880,00", "169.150,00", "1.234,50"]),
+                                         Column.numeric("units", [1, 2, 3])])
+        assertThrows(.data, containing: ["target 'revenue' is categorical, but its values are numbers with digits grouped and a decimal comma (1.234,5): load … decimal=\",\" thousands=\".\" reads them as numbers"]) {
+            try fit(data, target: "revenue")
+        }
+        let words = try Dataset(columns: [Column.categorical("kind", ["a", "b", "a"]), Column.numeric("units", [1, 2, 3])])
+        assertThrows(.data, containing: ["target 'kind' is categorical; 'linear' needs a numeric target (try a classifier such as logistic)"]) {
+            try fit(words, target: "kind")
+        }
+    }
+
     // MARK: - Switch options
 
     func testSwitchesAcceptTrueFalseYesNoOnOffInAnyCase() throws {

@@ -62,15 +62,14 @@ enum DataCommands {
                 if data.rowCount == 0, data.columnCount > 0 {
                     context.emit("warning: \"\(path)\" has no rows, so no column's type can be inferred: every column is text")
                 }
-                // Columns of numbers in a locale's writing, read as text, with the options that read
-                // them. A comma-separated file's quoted "1,234" is more likely grouped digits.
+                // Columns of numbers in another writing, read as text, with the options that read them.
                 var claimed: [String] = []
-                for (candidate, how, option) in localeNumberHints(options.numberMarks, separator: options.separator) where !isJSON {
-                    let columns = candidate.columns(in: data).filter { !claimed.contains($0) }
+                for alternative in options.numberMarks.alternatives(separator: options.separator) where !isJSON {
+                    let columns = alternative.marks.columns(in: data).filter { !claimed.contains($0) }
                     guard !columns.isEmpty else { continue }
                     claimed += columns
                     let names = columns.prefix(5).map(Identifier.quoted).joined(separator: ", ") + (columns.count > 5 ? " and \(columns.count - 5) more" : "")
-                    context.emit("warning: \(names) \(columns.count == 1 ? "holds numbers" : "hold numbers") \(how), read as text: \(option) reads them as numbers")
+                    context.emit("warning: \(names) \(columns.count == 1 ? "holds numbers" : "hold numbers") \(alternative.writing), read as text: \(alternative.options) reads them as numbers")
                 }
                 if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
                 let others = try Dataset(columns: data.columns.filter { !claimed.contains($0.name) })
@@ -116,21 +115,6 @@ enum DataCommands {
             try invocation.at("PATH") { try AtomicFile.write(Data(text.utf8), to: path) }
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
-
-    /// Other ways of writing numbers than `marks` to look for in the columns read as text, each
-    /// with how it writes them and the options that read it: a decimal comma (not in a
-    /// comma-separated file, whose quoted "1,5" is more likely 15 with grouped digits), digits
-    /// grouped by the other of comma and point, and both together (1.234,5).
-    static func localeNumberHints(_ marks: NumberMarks, separator: UInt8) -> [(NumberMarks, String, String)] {
-        let comma = UInt8(ascii: ","), point = UInt8(ascii: ".")
-        guard marks.thousands == nil else { return [] }
-        if marks.decimal == comma { return [(NumberMarks(decimal: comma, thousands: point), "with digits grouped (1.234,5)", "thousands=\".\"")] }
-        var hints: [(NumberMarks, String, String)] = []
-        if separator != comma { hints.append((NumberMarks(decimal: comma), "with a decimal comma (1,5)", "decimal=\",\"")) }
-        hints.append((NumberMarks(thousands: comma), "with digits grouped (1,234.5)", "thousands=\",\""))
-        hints.append((NumberMarks(decimal: comma, thousands: point), "with digits grouped and a decimal comma (1.234,5)", "decimal=\",\" thousands=\".\""))
-        return hints
-    }
 
     /// The decimal mark and thousands separator `load`'s options give; they must differ.
     static func numberMarks(_ invocation: Invocation) throws -> NumberMarks {
