@@ -287,13 +287,10 @@ struct CSVReading {
         return try finishedDataset()
     }
 
-    /// The dataset of the builders' columns (`finishedColumns`), knowing which hold only finite
-    /// numbers. Names are unique and every column has one value per record, so this cannot fail.
+    /// The dataset of the builders' columns (`finishedColumns`). Names are unique and every
+    /// column has one value per record, so this cannot fail.
     private mutating func finishedDataset() throws -> Dataset {
-        let finished = try finishedColumns()
-        let dataset = try Dataset(columns: finished.map(\.column))
-        dataset.noteFiniteNumbers(inColumnsNamed: finished.filter(\.numbersAreFinite).map(\.column.name))
-        return dataset
+        try Dataset.read(finishedColumns())
     }
 
     /// The columns of the builders, made on every core when they are large (each scans its values

@@ -96,9 +96,12 @@ public struct Dataset: Sendable, Equatable {
         return columnFacts.value(Self.finiteNumbersKey(column.name)) { LargeBuffers.allFinite(values[...]) }
     }
 
-    /// Notes columns a reader saw hold only finite numbers.
-    func noteFiniteNumbers(inColumnsNamed names: [String]) {
-        for name in names { _ = columnFacts.value(Self.finiteNumbersKey(name)) { true } }
+    /// The dataset of a reader's finished columns (`ColumnBuilder.column(named:)`), noting
+    /// which hold only finite numbers, as the reader saw.
+    static func read(_ finished: [(column: Column, numbersAreFinite: Bool)]) throws -> Dataset {
+        let dataset = try Dataset(columns: finished.map(\.column))
+        for (column, finite) in finished where finite { _ = dataset.columnFacts.value(finiteNumbersKey(column.name)) { true } }
+        return dataset
     }
 
     private static func finiteNumbersKey(_ name: String) -> String { "finite numbers in column \(name)" }

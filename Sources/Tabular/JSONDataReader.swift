@@ -21,7 +21,7 @@ public enum JSONDataReader {
         var parser = JSONDataParser(bytes: bytes, sourceName: sourceName)
         let columns = try parser.columns()
         let markers = MissingMarkers(missingMarkers)
-        var built: [Column] = []
+        var built: [(column: Column, numbersAreFinite: Bool)] = []
         for (name, values) in zip(ColumnNames.unique(columns.map(\.name)), columns.map(\.values)) {
             var builder = ColumnBuilder()
             do {
@@ -35,9 +35,9 @@ public enum JSONDataReader {
             } catch {
                 throw ModelshError.data("\(sourceName): column '\(TerminalText.escaped(name))' has more distinct values than a column can hold")
             }
-            built.append(builder.column(named: name).column)
+            built.append(builder.column(named: name))
         }
-        return try Dataset(columns: built)
+        return try Dataset.read(built)
     }
 
     private static func append(_ value: String?, to builder: inout ColumnBuilder, markers: MissingMarkers) throws(UnstorableValue) {

@@ -56,12 +56,14 @@ final class DatasetFingerprintTests: XCTestCase {
         XCTAssertThrowsError(try data.columns(named: ["z"]))
     }
 
-    /// The reader notes which columns hold only finite numbers (its scan for missing values sees
-    /// it); what it notes must be what a pass over the column finds.
+    /// The readers (CSV and JSON) note which columns hold only finite numbers (their scan for
+    /// missing values sees it); what they note must be what a pass over the column finds.
     func testReaderNotesFiniteColumnsAsAPassFindsThem() throws {
         let data = try readCSV("plain,gap,infinite,flag,text\n1.5,1,Inf,true,a\n2,,3,false,b\n-4e300,5,-inf,true,a\n")
         XCTAssertEqual(data.columns.map { data.numbersAreFinite($0) }, [true, false, false, true, false])
         let copied = try Dataset(columns: data.columns)
         XCTAssertEqual(copied.columns.map { copied.numbersAreFinite($0) }, [true, false, false, true, false])
+        let json = try JSONDataReader.read(bytes: Array("[{\"a\": 1, \"b\": \"Inf\"}, {\"a\": 2, \"b\": 3}]".utf8), sourceName: "t.json")
+        XCTAssertEqual(json.columns.map { json.numbersAreFinite($0) }, [true, false])
     }
 }
