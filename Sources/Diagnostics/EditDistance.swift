@@ -24,22 +24,27 @@ public enum EditDistance {
         return previous[t.count]
     }
 
-    /// The closest candidate within a distance that grows with the name's length, or nil;
-    /// never one that would need every character of the name changed (`9` does not suggest `4`).
-    /// An exact case-insensitive match wins outright, and so does one that differs only by
-    /// spaces around it (a CSV header ` a , b` keeps them, as pandas does: `a` finds ` a `).
+    /// The closest candidate within a distance that grows with the name's length, or nil. One
+    /// that would need every character of the name changed is a guess, offered only when no
+    /// other candidate is as close (`n` suggests the one model `m`; `9` among levels 4, 5, …
+    /// suggests none). An exact case-insensitive match wins outright, and so does one that
+    /// differs only by spaces around it (a CSV header ` a , b` keeps them, as pandas does: `a`
+    /// finds ` a `).
     public static func suggestion(for name: String, among candidates: some Collection<String>) -> String? {
         let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
         if let padded = candidates.first(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == trimmed }) {
             return padded
         }
-        let limit = min(name.count - 1, 3, name.count / 3 + 1)
-        var best: (name: String, distance: Int)?
+        let limit = max(1, min(3, name.count / 3 + 1))
+        var best: (name: String, distance: Int)?, tied = false
         for candidate in candidates {
             let d = distance(name, candidate)
-            if d <= limit, best == nil || d < best!.distance { best = (candidate, d) }
+            guard d <= limit, best == nil || d <= best!.distance else { continue }
+            tied = best?.distance == d
+            if !tied { best = (candidate, d) }
         }
-        return best?.name
+        guard let best, !(tied && best.distance >= name.count) else { return nil }
+        return best.name
     }
 
     /// "; did you mean 'X'?" or the empty string, ready to append to a message. A name that

@@ -17,9 +17,11 @@ final class DiagnosticsTests: XCTestCase {
         XCTAssertEqual(EditDistance.suggestion(for: "a", among: [" a ", " b ", "y"]), " a ")
         XCTAssertEqual(EditDistance.didYouMean("shwo", among: ["show", "split"]), "; did you mean 'show'?")
         XCTAssertEqual(EditDistance.didYouMean("q", among: ["load"]), "")
-        // A one-character name shares nothing with another one-character name: no suggestion.
+        // A candidate sharing no character with the name is a guess, offered only when it is
+        // the one as close.
         XCTAssertNil(EditDistance.suggestion(for: "z", among: ["x", "y"]))
-        XCTAssertNil(EditDistance.suggestion(for: "9", among: ["4", "4.1"]))
+        XCTAssertNil(EditDistance.suggestion(for: "9", among: ["4", "5", "4.1"]))
+        XCTAssertEqual(EditDistance.suggestion(for: "n", among: ["m", "train"]), "m")
         XCTAssertEqual(EditDistance.suggestion(for: "Y", among: ["x", "y"]), "y")
         XCTAssertEqual(EditDistance.suggestion(for: "ag", among: ["age", "sex"]), "age")
     }

@@ -118,7 +118,7 @@ final class StreamedFitTests: XCTestCase {
         assertThrows(.usage, containing: ["impute=drop"], argument: "impute") { try streamed("linear", target: "y", features: ["x1"], options: ["impute": "mean"]) }
         assertThrows(.usage, containing: ["scale=none"], argument: "scale") { try streamed("ridge", target: "y", features: ["x1"], options: ["scale": "standard"]) }
         assertThrows(.usage, containing: ["two classes, not 10"], argument: "target") { try streamed("logistic", target: "k", features: ["x1"]) }
-        assertThrows(.usage, containing: ["column 'z'", "did you mean"], argument: "features") { try streamed("linear", target: "y", features: ["z"]) }
+        assertThrows(.usage, containing: ["column 'x11'", "did you mean 'x1'"], argument: "features") { try streamed("linear", target: "y", features: ["x11"]) }
         assertThrows(.usage, containing: ["'note' is free text"], argument: "features") { try streamed("linear", target: "y", features: ["note"]) }
     }
 
