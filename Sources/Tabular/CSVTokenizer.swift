@@ -85,7 +85,9 @@ struct CSVTokenizer {
     /// caller then reads with `field`.
     @inline(__always)
     mutating func plainNumber() -> DecimalParser.Number? {
-        guard case .number(let number, let end) = DecimalParser.prefix(of: bytes, from: position) else { return nil }
+        guard let (number, end) = DecimalParser.shortPrefix(of: bytes, from: position) ?? Self.longNumber(in: bytes, from: position) else {
+            return nil
+        }
         if end < bytes.count {
             let next = bytes[end]
             guard next == separator || next == Self.lineFeed || next == Self.carriageReturn else { return nil }
@@ -93,6 +95,14 @@ struct CSVTokenizer {
         position = end
         fieldsInRecord += 1
         return number
+    }
+
+    /// The number `DecimalParser.prefix` reads at `start`, out of line so that the short path
+    /// stays small enough to be inlined into the reader's loop.
+    @inline(never)
+    private static func longNumber(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (DecimalParser.Number, Int)? {
+        guard case .number(let number, let end) = DecimalParser.prefix(of: bytes, from: start) else { return nil }
+        return (number, end)
     }
 
     /// Consumes what ends a field: true after a separator (another field follows), false after a

@@ -106,6 +106,49 @@ final class DecimalParserTests: XCTestCase {
         XCTAssertTrue(wrong.isEmpty, "\(wrong.count) wrong, e.g. \(wrong.prefix(5))")
     }
 
+    /// The short path reads what `prefix` reads wherever it reads anything, and reads the
+    /// common shapes (up to seven digits each side of the point, a minus sign) itself, so a data
+    /// file's usual numbers do not fall through to the longer path.
+    func testShortPathReadsTheCommonShapesAsTheLongPathDoes() {
+        var random = Xoshiro256StarStar(seed: 15)
+        var wrong: [String] = []
+        var shortCount = 0
+        let followers = [",", "\n", "\r\n", ";", "e5,", "E-3\n", ".5,", "x", "+1", " ", "\"", "\u{0E}"]
+        for _ in 0..<60_000 {
+            let integerDigits = Int(random.bounded(10)), fractionDigits = Int(random.bounded(10))
+            var text = String((0..<integerDigits).map { _ in Character(String(random.bounded(10))) })
+            if random.bounded(4) != 0 { text += "." + String((0..<fractionDigits).map { _ in Character(String(random.bounded(10))) }) }
+            switch random.bounded(6) {
+            case 0: text = "-" + text
+            case 1: text = "+" + text
+            default: break
+            }
+            let follower = followers[Int(random.bounded(UInt64(followers.count)))]
+            let bytes = Array((text + follower + String(repeating: "9", count: 20)).utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let short = DecimalParser.shortPrefix(of: buffer, from: 0) else { return }
+                shortCount += 1
+                guard case .number(let long, let end) = DecimalParser.prefix(of: buffer, from: 0), end == short.end,
+                      long.value.bitPattern == short.number.value.bitPattern, long.isInteger == short.number.isInteger else {
+                    wrong.append(text + follower)
+                    return
+                }
+            }
+        }
+        XCTAssertTrue(wrong.isEmpty, "\(wrong.count) differ, e.g. \(wrong.prefix(5))")
+        XCTAssertGreaterThan(shortCount, 10_000)
+        for common in ["-12.345678,", "0.5\n", "7,", "123.4567\r\n", "-0,", ".25;", "5.,"] {
+            let bytes = Array((common + String(repeating: "0", count: 20)).utf8)
+            XCTAssertNotNil(bytes.withUnsafeBufferPointer { DecimalParser.shortPrefix(of: $0, from: 0) }, common)
+        }
+        for other in ["1e5,", "+1,", "12345678.5,", "1.12345678,", "-,", ".,", "1.2.3,"] {
+            let bytes = Array((other + String(repeating: "0", count: 20)).utf8)
+            XCTAssertNil(bytes.withUnsafeBufferPointer { DecimalParser.shortPrefix(of: $0, from: 0) }, other)
+        }
+        // Fewer than 17 bytes to read: the long path's.
+        XCTAssertNil(Array("1.5,2".utf8).withUnsafeBufferPointer { DecimalParser.shortPrefix(of: $0, from: 0) })
+    }
+
     /// A number whose digits run to the very end of the buffer, at every length.
     func testNumbersThatEndTheBuffer() {
         for length in 1...24 {
