@@ -8,6 +8,9 @@ import Diagnostics
 /// numbers is missing already; a few stray texts among numbers get `NumberLikeColumns`' warning.)
 public enum PandasMissingTexts {
     static let texts: Set<String> = ["nan", "NaN", "-nan", "-NaN", "None", "NULL", "null", "<NA>"]
+    /// The longest of `texts` in bytes: a longer value is none of them, found without hashing
+    /// it (a text column's million values cost a serial 50 ms when each was hashed).
+    private static let longest = texts.map(\.utf8.count).max()!
 
     /// One warning per categorical or text column holding any of `texts` among values that are
     /// not all numbers.
@@ -15,11 +18,11 @@ public enum PandasMissingTexts {
         data.columns.compactMap { column in
             var found = Set<String>(), hasText = false
             func look(_ value: String) {
-                if texts.contains(value) { found.insert(value) } else if !hasText, !NumberLikeColumns.isNumber(value) { hasText = true }
+                if value.utf8.count <= longest, texts.contains(value) { found.insert(value) } else if !hasText, !NumberLikeColumns.isNumber(value) { hasText = true }
             }
             switch column.storage {
             case .categories(_, let levels): levels.forEach(look)
-            case .strings: for row in 0 ..< column.count { if let value = column.text(at: row) { look(value) } }
+            case .strings(let values): for (row, value) in values.enumerated() where !column.isMissing(row) { look(value) }
             case .numbers: return nil
             }
             guard !found.isEmpty, hasText else { return nil }

@@ -64,6 +64,11 @@ final class SpreadsheetCSVTests: XCTestCase {
         XCTAssertEqual(PandasMissingTexts.warnings(for: data),
                        ["column 'name' holds 'None', 'null', which pandas reads as missing and load as a level: na=\"None\",\"null\" reads them as missing"])
         XCTAssertEqual(PandasMissingTexts.warnings(for: try readCSV("name\nann\nbob\n")), [])
+        // A text column (more distinct values than a categorical keeps), with a missing value.
+        let text = try readCSV("name\n" + ((1...30).map { "person number \($0)" } + ["NULL", "NA"]).joined(separator: "\n") + "\n")
+        XCTAssertEqual(text["name"].type, .text)
+        XCTAssertEqual(PandasMissingTexts.warnings(for: text),
+                       ["column 'name' holds 'NULL', which pandas reads as missing and load as text: na=\"NULL\" reads it as missing"])
     }
 
     /// Excel's "CSV" on Windows: Windows-1252, whose 0x80–0x9F are € and typographic quotes
