@@ -5,7 +5,7 @@
 PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev sqlite3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps clean fuzz
+.PHONY: run test build deps clean fuzz bench
 
 run: build
 	cd sessions && ../.build/release/modelsh $(ARGS)
@@ -30,6 +30,12 @@ deps:
 
 clean:
 	swift package clean
+
+# The performance figures of the README's Speed section: CSV ingest beside pandas, polars and
+# fread, the whole script, start-up, then workspace save and open (each script prints the machine).
+bench: build
+	scripts/bench-ingest.sh
+	scripts/bench.sh
 
 # libFuzzer targets (Fuzz/): FUZZ_SECONDS per target, 600 unless given.
 FUZZ_SECONDS ?= 600

@@ -12,7 +12,7 @@ if [ "${1:-}" = "--ensembles" ]; then
   script=scripts/bench_ensembles.py
   shift
 fi
-swift build -c release --product modelsh >/dev/null
+make --no-print-directory build >/dev/null  # the Debian packages it links against, then the release build
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet numpy scikit-learn

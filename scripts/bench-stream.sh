@@ -6,7 +6,7 @@
 # BENCH_LOGISTIC_MAX_GB=N skips logistic above N GB. Files are written to ${BENCH_DIR:-/tmp/modelsh-bench} one at a time and deleted after use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product modelsh >/dev/null
+make --no-print-directory build >/dev/null  # the Debian packages it links against, then the release build
 directory="${BENCH_DIR:-/tmp/modelsh-bench}"
 mkdir -p "$directory"
 cc -O2 -o "$directory/gen_stream_csv" scripts/gen_stream_csv.c -lm

@@ -9,7 +9,7 @@ rows=${1:-1000000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product modelsh >/dev/null
+make --no-print-directory build >/dev/null  # the Debian packages it links against, then the release build
 bin=.build/release/modelsh
 
 # Deterministic data: y depends linearly on x1..x20 plus the category, with noise from a fixed LCG.
