@@ -90,8 +90,25 @@ struct LevelTable {
         let start = start(of: index)
         guard ends[index] - start == text.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
-            text.isEmpty || memcmp(all.baseAddress! + start, text.baseAddress!, text.count) == 0
+            text.isEmpty || Self.sameBytes(UnsafeRawPointer(all.baseAddress! + start), UnsafeRawPointer(text.baseAddress!), count: text.count)
         }
+    }
+
+    /// Whether `count` bytes at `a` and `b` are the same: a word at a time for the short texts
+    /// most levels are (a call to memcmp cost more than the comparison), memcmp for long ones.
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        guard count <= 32 else { return memcmp(a, b, count) == 0 }
+        var offset = 0
+        while offset + 8 <= count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard a.load(fromByteOffset: offset, as: UInt8.self) == b.load(fromByteOffset: offset, as: UInt8.self) else { return false }
+            offset += 1
+        }
+        return true
     }
 
     private mutating func grow() {
