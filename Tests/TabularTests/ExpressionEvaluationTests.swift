@@ -130,9 +130,19 @@ final class ExpressionEvaluationTests: XCTestCase {
         XCTAssertEqual(ISODateTime.sortKey("2024-03-01 14:30"), "2024-03-01T14:30:00")
         XCTAssertEqual(ISODateTime.sortKey("2024-03-01T14:30:05.250Z"), "2024-03-01T14:30:05.25")
         for text in ["2024-3-1", "2024-13-01", "2024-02-00", "2024-03-01T25:00", "2024-03-01T14:3", "2024-03-01+01:00",
-                     "2024-03-01T14:30:05+01:00", "03/01/2024", "soon", "2024-03-01Z", "2024-03-01T14:30:05.", "2024-03-01  14:30"] {
+                     "03/01/2024", "soon", "2024-03-01Z", "2024-03-01T14:30:05.", "2024-03-01  14:30", "2023-02-29", "2024-04-31",
+                     "2024-03-01T14:30+1:00", "2024-03-01T14:30+24:00", "2024-03-01T14:30+01:60", "2024-03-01T14:30Z+01:00",
+                     "2024-03-01T14:30+01:", "0000-01-01T00:30+01:00"] {
             XCTAssertNil(ISODateTime.sortKey(text), text)
         }
+        XCTAssertEqual(ISODateTime.sortKey("2024-02-29"), "2024-02-29T00:00:00", "a leap day")
+        // An offset east of UTC is subtracted, west added, across days, months and years.
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01T10:00+01:00"), "2024-03-01T09:00:00")
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01T00:30:15.5+0100"), "2024-02-29T23:30:15.5")
+        XCTAssertEqual(ISODateTime.sortKey("2023-12-31 22:00:00-05"), "2024-01-01T03:00:00")
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01T14:30:05-05:30"), "2024-03-01T20:00:05")
+        XCTAssertEqual(ISODateTime.sortKey("2100-03-01T00:00+00:01"), "2100-02-28T23:59:00", "2100 is no leap year")
+        XCTAssertEqual(ISODateTime.sortKey("2024-03-01T09:00Z"), ISODateTime.sortKey("2024-03-01T10:00+01:00"))
     }
 
     func testFilterCountsFalseAndMissingRows() throws {

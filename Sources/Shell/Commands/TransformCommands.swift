@@ -13,8 +13,9 @@ enum TransformCommands {
     A missing value makes arithmetic and comparisons missing (false and missing is false,
     true or missing is true); x/0, log(0), sqrt(-1) and overflow are missing too, and counted.
     < <= > >= compare numbers, or dates written as ISO 8601 text ("2024-03-01",
-    "2024-03-01 14:30"), in time order: date < "2024-03-01" splits by time, and a value that
-    is not such a date is missing.
+    "2024-03-01 14:30", "2024-03-01T14:30+01:00"), in time order (a time with an offset from
+    UTC as its instant in UTC): date < "2024-03-01" splits by time, and a value that is not
+    such a date is missing.
     """
 
     static let filter = CommandSpec(
