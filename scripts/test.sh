@@ -11,6 +11,10 @@ trap 'rm -f "$log"' EXIT
 
 # The executable first: the pseudo-terminal test drives it.
 swift build --product modelsh || exit 1
+# The unit tests run the OpenBLAS kernels the shell picks for this CPU (BLASThreads), which
+# OpenBLAS would not pick itself for a CPU newer than the library: the last "Core:" it reports.
+OPENBLAS_CORETYPE=$(OPENBLAS_VERBOSE=2 .build/debug/modelsh -c quit 2>&1 | sed -n 's/^Core: //p' | tail -1)
+export OPENBLAS_CORETYPE
 swift test --disable-swift-testing 2>&1 | tee "$log"
 unit_status=${PIPESTATUS[0]}
 

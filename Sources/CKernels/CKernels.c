@@ -222,7 +222,14 @@ int msh_kernels_use_fma(void) {
 }
 
 void msh_kernels_prefer_baseline(int yes) { prefer_baseline = yes != 0; }
+
+int msh_cpu_vector_class(void) {
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) return 2;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+}
 #else
+int msh_cpu_vector_class(void) { return 0; }
 int msh_kernels_use_fma(void) { return 0; }
 void msh_kernels_prefer_baseline(int yes) { (void)yes; }
 #define subtract_fma subtract_generic

@@ -1,3 +1,4 @@
+import CKernels
 import CLapack
 import Foundation
 
@@ -13,9 +14,40 @@ public enum BLASThreads {
     /// thread timeout), about 80 ms of a core taken from every process's start, a fifth of a
     /// million-row load's parsing on two cores. With one thread no call needs the pool.
     public static func runInCallerThread() {
+        _ = kernelsChosen
         guard ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil else { return }
         openblas_set_num_threads(1)
         _ = shutDownPool?()
+    }
+
+    /// OpenBLAS picks its kernels by the CPU models it knows. A newer model falls back to the
+    /// generic SSE3 kernels (Debian 12's 0.3.21 takes Intel's Emerald Rapids for a Prescott),
+    /// which are slower and round their sums differently from the same data's on a machine it
+    /// knows, so a transcript recorded there would not check here. So the kernels are chosen by
+    /// the instructions the CPU has: SkylakeX's with AVX-512, Haswell's with AVX2 and FMA (the
+    /// ones OpenBLAS picks for the CPUs it knows of each class), else OpenBLAS's choice.
+    /// OPENBLAS_CORETYPE, when set, is respected. Done once, before any BLAS call.
+    private static let kernelsChosen: Void = {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil else { return }
+        let wanted: String
+        switch msh_cpu_vector_class() {
+        case 2: wanted = "SkylakeX"
+        case 1: wanted = "Haswell"
+        default: return
+        }
+        guard let current = openblas_get_corename(), String(cString: current).lowercased() != wanted.lowercased(),
+              let quit = openBLASFunction("gotoblas_dynamic_quit"), let initialise = openBLASFunction("gotoblas_dynamic_init") else { return }
+        // The library reads the core type from the environment when it initialises, which
+        // the dynamic build can do again; the variable is removed after, for child processes.
+        setenv("OPENBLAS_CORETYPE", wanted, 1)
+        quit()
+        initialise()
+        unsetenv("OPENBLAS_CORETYPE")
+    }()
+
+    /// A function of OpenBLAS's that its headers do not declare; nil where the library has none.
+    private static func openBLASFunction(_ name: String) -> (@convention(c) () -> Void)? {
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: (@convention(c) () -> Void).self) }
     }
 
     /// OpenBLAS's `blas_thread_shutdown_`, which its headers do not declare; nil where the

@@ -55,4 +55,9 @@ int msh_kernels_use_fma(void);
 /// tests can check the two against each other on one machine.
 void msh_kernels_prefer_baseline(int yes);
 
+/// The class of vector instructions the CPU has (and the system saves the registers of):
+/// 2 for AVX-512 (F, CD, BW, DQ and VL, what OpenBLAS's SkylakeX kernels use), 1 for AVX2 with
+/// FMA, 0 for less or another architecture.
+int msh_cpu_vector_class(void);
+
 #endif
