@@ -35,8 +35,8 @@ public enum BLASThreads {
         case 1: wanted = "Haswell"
         default: return
         }
-        guard let current = openblas_get_corename(), String(cString: current).lowercased() != wanted.lowercased(),
-              let quit = openBLASFunction("gotoblas_dynamic_quit"), let initialise = openBLASFunction("gotoblas_dynamic_init") else { return }
+        guard runningKernels.lowercased() != wanted.lowercased(), let quit = openBLASFunction("gotoblas_dynamic_quit"),
+              let initialise = openBLASFunction("gotoblas_dynamic_init") else { return }
         // The library reads the core type from the environment when it initialises, which
         // the dynamic build can do again; the variable is removed after, for child processes.
         setenv("OPENBLAS_CORETYPE", wanted, 1)
@@ -44,6 +44,9 @@ public enum BLASThreads {
         initialise()
         unsetenv("OPENBLAS_CORETYPE")
     }()
+
+    /// The name of the kernels OpenBLAS runs (`SkylakeX`, `Haswell`, `Prescott`, …).
+    static var runningKernels: String { openblas_get_corename().map { String(cString: $0) } ?? "" }
 
     /// A function of OpenBLAS's that its headers do not declare; nil where the library has none.
     private static func openBLASFunction(_ name: String) -> (@convention(c) () -> Void)? {
