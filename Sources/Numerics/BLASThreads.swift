@@ -35,8 +35,9 @@ public enum BLASThreads {
         case 1: wanted = "Haswell"
         default: return
         }
-        guard runningKernels.lowercased() != wanted.lowercased(), let quit = openBLASFunction("gotoblas_dynamic_quit"),
-              let initialise = openBLASFunction("gotoblas_dynamic_init") else { return }
+        typealias Step = @convention(c) () -> Void
+        guard runningKernels.lowercased() != wanted.lowercased(), let quit = openBLASFunction("gotoblas_dynamic_quit", as: Step.self),
+              let initialise = openBLASFunction("gotoblas_dynamic_init", as: Step.self) else { return }
         // The library reads the core type from the environment when it initialises, which
         // the dynamic build can do again; the variable is removed after, for child processes.
         setenv("OPENBLAS_CORETYPE", wanted, 1)
@@ -49,12 +50,11 @@ public enum BLASThreads {
     static var runningKernels: String { openblas_get_corename().map { String(cString: $0) } ?? "" }
 
     /// A function of OpenBLAS's that its headers do not declare; nil where the library has none.
-    private static func openBLASFunction(_ name: String) -> (@convention(c) () -> Void)? {
-        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: (@convention(c) () -> Void).self) }
+    private static func openBLASFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: type) }
     }
 
     /// OpenBLAS's `blas_thread_shutdown_`, which its headers do not declare; nil where the
     /// library has none.
-    private static let shutDownPool: (@convention(c) () -> Int32)? =
-        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_").map { unsafeBitCast($0, to: (@convention(c) () -> Int32).self) }
+    private static let shutDownPool = openBLASFunction("blas_thread_shutdown_", as: (@convention(c) () -> Int32).self)
 }
