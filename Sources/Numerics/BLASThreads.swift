@@ -14,7 +14,6 @@ public enum BLASThreads {
     /// thread timeout), about 80 ms of a core taken from every process's start, a fifth of a
     /// million-row load's parsing on two cores. With one thread no call needs the pool.
     public static func runInCallerThread() {
-        _ = kernelsChosen
         guard ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil else { return }
         openblas_set_num_threads(1)
         _ = shutDownPool?()
@@ -26,7 +25,11 @@ public enum BLASThreads {
     /// knows, so a transcript recorded there would not check here. So the kernels are chosen by
     /// the instructions the CPU has: SkylakeX's with AVX-512, Haswell's with AVX2 and FMA (the
     /// ones OpenBLAS picks for the CPUs it knows of each class), else OpenBLAS's choice.
-    /// OPENBLAS_CORETYPE, when set, is respected. Done once, before any BLAS call.
+    /// OPENBLAS_CORETYPE, when set, is respected. Call at start-up, before any BLAS call and
+    /// after `runInCallerThread` (the pool's idle workers spin until it is stopped); only the
+    /// first call does anything.
+    public static func chooseKernels() { _ = kernelsChosen }
+
     private static let kernelsChosen: Void = {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil else { return }
         let wanted: String

@@ -58,6 +58,7 @@ public final class Session {
 
     public init(sink: OutputSink, clock: @escaping @Sendable () -> Date = { Date() }) {
         BLASThreads.runInCallerThread()
+        BLASThreads.chooseKernels()
         self.sink = sink
         self.clock = clock
     }
