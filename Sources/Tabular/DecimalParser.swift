@@ -180,20 +180,14 @@ enum DecimalParser {
         if let base = UnsafeRawPointer(text.baseAddress) {
             while i + 8 <= count {
                 let chunk = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                // A byte is '0'...'9' exactly when neither adding 0x46 nor subtracting 0x30 sets its
-                // top bit. Carries and borrows only move up, so the lowest flagged byte is exact.
-                let notDigits = ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+                let notDigits = nonDigitBytes(chunk)
                 if notDigits == 0 {
                     mantissa = mantissa &* 100_000_000 &+ eightDigitsValue(chunk)
                     i += 8
                     continue
                 }
                 let digits = notDigits.trailingZeroBitCount >> 3
-                if digits > 0 {
-                    // The digits moved to the top bytes, '0's below them: the same value.
-                    let padded = chunk << UInt64(64 - 8 * digits) | allZeroDigits >> UInt64(8 * digits)
-                    mantissa = mantissa &* powersOfTenBelowHundredMillion[digits] &+ eightDigitsValue(padded)
-                }
+                if digits > 0 { mantissa = mantissa &* powersOfTenBelowHundredMillion[digits] &+ leadingDigitsValue(chunk, count: digits) }
                 return i + digits
             }
         }
