@@ -20,6 +20,20 @@ public enum StudentT {
         upperTail(-t, degreesOfFreedom: nu)
     }
 
+    /// The t ≥ 0 with P(|T| > t) = `alpha` (R's qt(1 − alpha/2, ν)), for a two-sided interval
+    /// at level 1 − alpha; NaN unless 0 < alpha ≤ 1. Bisection on the p-value, which falls
+    /// as t grows: as accurate as the p-value itself (about 14 digits), at any ν.
+    public static func twoSidedCriticalValue(_ alpha: Double, degreesOfFreedom nu: Double) -> Double {
+        guard alpha > 0, alpha <= 1, nu > 0 else { return .nan }
+        var low = 0.0, high = max(1, -2 * Normal.quantile(alpha / 4))
+        while twoSidedPValue(high, degreesOfFreedom: nu) > alpha { (low, high) = (high, high * 2) }
+        while true {
+            let middle = low + (high - low) / 2
+            guard middle > low, middle < high else { return middle }
+            if twoSidedPValue(middle, degreesOfFreedom: nu) > alpha { low = middle } else { high = middle }
+        }
+    }
+
     /// I_x(ν/2, ½) with x = ν/(ν+t²) and its complement, x and 1 − x each computed directly.
     private static func tails(_ t: Double, _ nu: Double) -> (lower: Double, upper: Double) {
         if t.isInfinite { return (0, 1) }

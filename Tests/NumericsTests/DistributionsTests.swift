@@ -24,6 +24,25 @@ final class DistributionsTests: XCTestCase {
         assertRelative(StudentT.twoSidedPValue(5, degreesOfFreedom: 1e6), 5.7339978708907416e-7, 1e-10)
     }
 
+    /// R's qt(1 − α/2, ν) (R 4.2, printed to 17 digits), the half-width of confint's intervals in
+    /// standard errors.
+    func testTwoSidedCriticalValuesMatchR() {
+        let cases: [(alpha: Double, df: Double, t: Double)] = [
+            (0.05, 1, 12.706204736174694), (0.05, 2.5, 3.5746548420036919), (0.05, 5, 2.5705818356363137),
+            (0.05, 30, 2.0422724563012378), (0.05, 144, 1.9765750658304366), (0.05, 1e6, 1.9599663568141066),
+            (0.01, 1, 63.656741162871526), (0.01, 5, 4.0321429835552287), (0.01, 144, 2.6104021496066894),
+            (0.1, 2.5, 2.5582186141359453), (0.1, 30, 1.6972608865939569), (0.5, 1, 1), (0.5, 144, 0.67619729657932748),
+        ]
+        for (alpha, df, expected) in cases {
+            // The p-value's documented loss of accuracy at a million degrees of freedom carries over.
+            assertRelative(StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: df), expected, df > 1e5 ? 1e-10 : 1e-12, "alpha=\(alpha) df=\(df)")
+        }
+        XCTAssertEqual(StudentT.twoSidedCriticalValue(1, degreesOfFreedom: 4), 0)
+        for (alpha, df) in [(0.0, 5.0), (1.5, 5), (-0.1, 5), (0.05, 0), (.nan, 5)] {
+            XCTAssertTrue(StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: df).isNaN, "alpha=\(alpha) df=\(df)")
+        }
+    }
+
     func testTCumulativeDistribution() {
         assertRelative(StudentT.cdf(-2.0, degreesOfFreedom: 5), 0.050969739414929178, 1e-14)
         assertRelative(StudentT.cdf(1.5, degreesOfFreedom: 7), 0.91135075650501498, 1e-14)
