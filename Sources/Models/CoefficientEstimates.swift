@@ -1,3 +1,4 @@
+import Numerics
 import Tabular
 
 /// One set of a linear kind's coefficients, as its summary table lists them.
@@ -10,11 +11,30 @@ public struct CoefficientEstimates: Sendable, Equatable {
     public let estimates: [Double]
     /// nil for fits without standard errors (penalised ones).
     public let standardErrors: [Double]?
+    /// The residual degrees of freedom of a least-squares fit, on which its estimates are t
+    /// distributed; nil where they are taken as normal (a logistic fit's Wald statistics).
+    public var residualDegreesOfFreedom: Int? = nil
+
+    /// Each estimate's interval at `level` (0 < level < 1) as R's confint.lm gives it, estimate
+    /// ± t(ν) standard errors on the residual degrees of freedom ν, or where the estimates are
+    /// taken as normal as R's confint.default gives it, estimate ± z standard errors; NaN for
+    /// an aliased term. nil without standard errors.
+    public func intervals(level: Double) -> [(lower: Double, upper: Double)]? {
+        guard let standardErrors else { return nil }
+        let alpha = 1 - level
+        let halfWidth = residualDegreesOfFreedom.map { StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double($0)) }
+            ?? -Normal.quantile(alpha / 2)
+        return zip(estimates, standardErrors).map { estimate, error in
+            (estimate - halfWidth * error, estimate + halfWidth * error)
+        }
+    }
 }
 
 extension LinearRegression.Learned {
     public func coefficientEstimates(in model: Model) -> [CoefficientEstimates] {
-        [CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError))]
+        let inference = inference
+        return [CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError),
+                                     residualDegreesOfFreedom: inference.residualDegreesOfFreedom)]
     }
 }
 

@@ -7,7 +7,7 @@ import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, evaluate, predict, transform, explain, compress]
+    static let all: [CommandSpec] = [fit, summary, confint, evaluate, predict, transform, explain, compress]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -115,6 +115,51 @@ enum ModelCommands {
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
                             options: [OptionSpec("depth", .integer(minimum: 0, maximum: 1000), "tree levels printed as rules (default 3)")]) { invocation, context in
             context.emit(invocation.model("MODEL").summary(SummaryOptions(depth: invocation.integer("depth") ?? 3)))
+        }])
+
+    static let confint = CommandSpec(
+        "confint", category: .models,
+        summary: "Confidence intervals for a linear or logistic model's coefficients",
+        details: """
+        As R's confint: for linear models each estimate ± t standard errors on the residual
+        degrees of freedom (confint.lm); for logistic ones Wald intervals, estimate ± z standard
+        errors (R's confint.default: R's confint itself profiles the likelihood, which gives
+        intervals a little off centre). level= sets the confidence (default 0.95). An aliased
+        term's interval is NA. Penalised and gradient-descent fits have no standard errors, so no
+        intervals.
+        """,
+        example: "confint m\nconfint m level=0.99",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model)],
+                            options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)")]) { invocation, context in
+            let model = invocation.model("MODEL")
+            let level = invocation.number("level") ?? 0.95
+            guard level > 0, level < 1 else {
+                throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
+            }
+            let sets = model.state.coefficientEstimates(in: model)
+            guard let first = sets.first else {
+                throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear and logistic models", at: invocation.location("MODEL"))
+            }
+            guard first.standardErrors != nil else {
+                throw ModelshError.usage("a \(model.kind) fit has no standard errors, so no confidence intervals (a linear or logistic fit has them)",
+                                         at: invocation.location("MODEL"))
+            }
+            let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
+            let grouped = sets.count > 1
+            var table = TextTable(headers: (grouped ? ["class"] : []) + ["term", percent((1 - level) / 2), percent(1 - (1 - level) / 2)],
+                                  alignments: (grouped ? [.left] : []) + [.left, .right, .right])
+            for set in sets {
+                for (term, interval) in zip(set.terms, set.intervals(level: level) ?? []) {
+                    table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.significant(interval.lower), NumberFormat.significant(interval.upper)])
+                }
+            }
+            if let df = first.residualDegreesOfFreedom {
+                context.emit("t intervals on \(df) residual degrees of freedom (R's confint)")
+            } else {
+                context.emit("Wald intervals: estimate ± \(NumberFormat.significant(-Normal.quantile((1 - level) / 2), digits: 4)) standard errors (R's confint.default)")
+            }
+            context.emit(.table(table))
         }])
 
     static let evaluate = CommandSpec(
