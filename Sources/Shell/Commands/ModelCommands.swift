@@ -7,7 +7,7 @@ import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, confint, evaluate, predict, transform, explain, compress]
+    static let all: [CommandSpec] = [fit, summary, confint, anova, evaluate, predict, transform, explain, compress]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -159,6 +159,39 @@ enum ModelCommands {
             } else {
                 context.emit("Wald intervals: estimate ± \(NumberFormat.significant(-Normal.quantile((1 - level) / 2), digits: 4)) standard errors (R's confint.default)")
             }
+            context.emit(.table(table))
+        }])
+
+    static let anova = CommandSpec(
+        "anova", category: .models,
+        summary: "Test whether a model's extra terms improve on a model within it",
+        details: """
+        As R's anova(smaller, larger) for two fits of one target on the same rows, the smaller's
+        terms among the larger's (in either order): for linear models the F test of the fall in
+        the residual sum of squares per extra degree of freedom (anova.lm); for binary logistic
+        ones the χ² test of the fall in deviance (anova.glm with test = "Chisq"). The smaller
+        model is listed first.
+        """,
+        example: "anova m m@1",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model)]) { invocation, context in
+            let names = (invocation.name("MODEL")!, invocation.name("OTHER")!)
+            let test: NestedModelTest
+            do {
+                test = try NestedModelTest(invocation.model("MODEL"), named: names.0, invocation.model("OTHER"), named: names.1)
+            } catch let error as ModelshError {
+                throw error.argument == names.0 ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("OTHER"))
+            }
+            let (smaller, larger) = test.givenLargerFirst ? (names.1, names.0) : names
+            var table = TextTable(headers: test.isLinear ? ["model", "res.df", "rss", "df", "sum of sq", "F", "Pr(>F)"]
+                                                         : ["model", "res.df", "res.dev", "df", "deviance", "Pr(>Chi)"],
+                                  alignments: [.left] + Array(repeating: .right, count: test.isLinear ? 6 : 5))
+            table.append([smaller, String(test.smaller.residualDegreesOfFreedom), NumberFormat.significant(test.smaller.residual)]
+                         + Array(repeating: "", count: test.isLinear ? 4 : 3))
+            table.append([larger, String(test.larger.residualDegreesOfFreedom), NumberFormat.significant(test.larger.residual),
+                          String(test.degreesOfFreedom), NumberFormat.significant(test.reduction)]
+                         + (test.isLinear ? [NumberFormat.significant(test.statistic, digits: 5)] : []) + [NumberFormat.pValue(test.pValue)])
+            context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(test.isLinear ? "" : ", test = \"Chisq\""))")
             context.emit(.table(table))
         }])
 

@@ -1,0 +1,78 @@
+import Diagnostics
+import Numerics
+
+/// R's anova(smaller, larger) for two fits of one target on the same rows, one's terms among the
+/// other's: for linear models the F test of the residual sums of squares (anova.lm), for binary
+/// logistic ones the χ² test of the deviances (anova.glm with test = "Chisq").
+public struct NestedModelTest: Sendable, Equatable {
+    /// What a fit leaves unexplained: its residual degrees of freedom and its residual sum of
+    /// squares (linear) or deviance (logistic).
+    public struct Fit: Sendable, Equatable {
+        public let residualDegreesOfFreedom: Int
+        public let residual: Double
+    }
+
+    /// Whether the fits are linear (an F test) or logistic (a χ² test, with no statistic shown
+    /// but the deviance).
+    public let isLinear: Bool
+    /// The fit with fewer terms first.
+    public let smaller: Fit, larger: Fit
+    /// Whether the models were given larger first (R lists them as given).
+    public let givenLargerFirst: Bool
+    public let degreesOfFreedom: Int
+    /// The fall in the residual sum of squares or the deviance.
+    public let reduction: Double
+    /// F (linear); NaN for logistic.
+    public let statistic: Double
+    public let pValue: Double
+
+    /// The test of `first` against `second`, in either order. Throws, naming the model, for
+    /// fits of other kinds, targets or rows, and for fits neither of which lies within the other.
+    public init(_ first: Model, named firstName: String, _ second: Model, named secondName: String) throws {
+        func fit(_ model: Model, _ name: String) throws -> (fit: Fit, terms: [String], linear: Bool) {
+            switch model.state {
+            case let linear as LinearRegression.Learned:
+                return (Fit(residualDegreesOfFreedom: linear.residualDegreesOfFreedom, residual: linear.residualSumOfSquares), linear.terms, true)
+            case let logistic as LogisticState where logistic.modelledClasses.count == 1:
+                guard let df = logistic.residualDegreesOfFreedom else { break }
+                return (Fit(residualDegreesOfFreedom: df, residual: logistic.deviance), logistic.terms, false)
+            default: break
+            }
+            throw ModelshError.usage("anova compares two linear models, or two binary logistic ones; '\(name)' is a \(model.kind) model", argument: name)
+        }
+        let a = try fit(first, firstName), b = try fit(second, secondName)
+        guard a.linear == b.linear else {
+            throw ModelshError.usage("'\(firstName)' is a \(first.kind) model and '\(secondName)' a \(second.kind) one: anova compares two of one kind", argument: secondName)
+        }
+        guard first.schema.target?.name == second.schema.target?.name else {
+            throw ModelshError.usage("'\(firstName)' models \(first.schema.target?.name ?? "nothing") and '\(secondName)' \(second.schema.target?.name ?? "nothing"): anova compares fits of one target",
+                                     argument: secondName)
+        }
+        guard first.training.rowsUsed == second.training.rowsUsed else {
+            throw ModelshError.usage("'\(firstName)' was fitted on \(first.training.rowsUsed) rows and '\(secondName)' on \(second.training.rowsUsed): anova compares fits to the same rows",
+                                     argument: secondName)
+        }
+        givenLargerFirst = a.fit.residualDegreesOfFreedom < b.fit.residualDegreesOfFreedom
+        let (small, large) = givenLargerFirst ? (b, a) : (a, b)
+        let (smallName, largeName) = givenLargerFirst ? (secondName, firstName) : (firstName, secondName)
+        guard small.fit.residualDegreesOfFreedom > large.fit.residualDegreesOfFreedom else {
+            throw ModelshError.usage("'\(firstName)' and '\(secondName)' have as many residual degrees of freedom (\(large.fit.residualDegreesOfFreedom)): neither has terms the other lacks",
+                                     argument: secondName)
+        }
+        if let missing = small.terms.first(where: { !large.terms.contains($0) }) {
+            throw ModelshError.usage("'\(smallName)' is not within '\(largeName)': its term '\(missing)' is not among the larger model's, so the two are not nested",
+                                     argument: smallName)
+        }
+        isLinear = a.linear
+        (smaller, larger) = (small.fit, large.fit)
+        degreesOfFreedom = small.fit.residualDegreesOfFreedom - large.fit.residualDegreesOfFreedom
+        reduction = small.fit.residual - large.fit.residual
+        if isLinear {
+            statistic = (reduction / Double(degreesOfFreedom)) / (large.fit.residual / Double(large.fit.residualDegreesOfFreedom))
+            pValue = FDistribution.upperTail(statistic, numerator: Double(degreesOfFreedom), denominator: Double(large.fit.residualDegreesOfFreedom))
+        } else {
+            statistic = .nan
+            pValue = ChiSquare.upperTail(reduction, degreesOfFreedom: Double(degreesOfFreedom))
+        }
+    }
+}
