@@ -1,5 +1,5 @@
 import Diagnostics
-import Models
+@testable import Models
 import Tabular
 import XCTest
 
@@ -54,5 +54,48 @@ final class NestedModelTestTests: XCTestCase {
                 XCTAssertTrue((error as? ModelshError)?.message.contains(reason) == true, "\(error)")
             }
         }
+    }
+}
+
+/// anova of one linear model against R 4.2: anova(lm(mpg ~ wt + hp + am, mtcars)), and
+/// Species' two indicators as one row (anova(lm(Sepal.Length ~ Species + Petal.Width, iris))).
+final class SequentialAnovaTests: XCTestCase {
+    private func fit(_ file: String, _ target: String, _ features: [String], _ options: [String: String] = [:]) throws -> Model {
+        let data = try CSVReader.read(path: TestData.directory.appendingPathComponent(file).path)
+        return try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "d", target: target, features: features, options: options)
+    }
+
+    func testSequentialSumsOfSquaresAreRsAnovaLm() throws {
+        let anova = try SequentialAnova(try fit("mtcars.csv", "mpg", ["wt", "hp", "am"]), named: "m")
+        XCTAssertEqual(anova.rows.map(\.term), ["wt", "hp", "am"])
+        XCTAssertEqual(anova.rows.map(\.degreesOfFreedom), [1, 1, 1])
+        for (row, (ss, f, p)) in zip(anova.rows, [(847.725249956656057, 131.6554767739827980, 4.2556492136841627e-12),
+                                                  (83.274182801877117, 12.9328485146637924, 1.2263301437190545e-03),
+                                                  (14.756683071616681, 2.2917780796261407, 1.4126823673653241e-01)]) {
+            XCTAssertEqual(row.sumOfSquares, ss, accuracy: ss * 1e-10, row.term)
+            XCTAssertEqual(row.fValue, f, accuracy: f * 1e-10, row.term)
+            XCTAssertEqual(row.pValue, p, accuracy: p * 1e-8, row.term)
+        }
+        XCTAssertEqual(anova.residualDegreesOfFreedom, 28)
+        XCTAssertEqual(anova.residualSumOfSquares, 180.291071669849714, accuracy: 1e-9)
+    }
+
+    func testACategoricalFeatureIsOneRowAndPolynomialTermsAreRowsOfTheirOwn() throws {
+        let species = try SequentialAnova(try fit("iris.csv", "Sepal.Length", ["Species", "Petal.Width"]), named: "m")
+        XCTAssertEqual(species.rows.map(\.term), ["Species", "Petal.Width"])
+        XCTAssertEqual(species.rows.map(\.degreesOfFreedom), [2, 1])
+        XCTAssertEqual(species.rows[0].sumOfSquares, 63.21213, accuracy: 1e-5)
+        // The rows add up to the model sum of squares whatever the terms.
+        let model = try fit("mtcars.csv", "mpg", ["wt", "hp"], ["poly": "2"])
+        let poly = try SequentialAnova(model, named: "p")
+        XCTAssertEqual(poly.rows.map(\.term), ["wt", "hp", "wt^2", "wt:hp", "hp^2"])
+        let learned = try XCTUnwrap(model.state as? LinearRegression.Learned)
+        XCTAssertEqual(poly.rows.map(\.sumOfSquares).reduce(0, +), learned.modelSumOfSquares, accuracy: learned.modelSumOfSquares * 1e-10)
+    }
+
+    func testOnlyLinearModelsHaveOne() throws {
+        let data = try CSVReader.read(path: TestData.directory.appendingPathComponent("mtcars.csv").path)
+        let logistic = try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "d", target: "am", features: ["wt"], options: [:])
+        XCTAssertThrowsError(try SequentialAnova(logistic, named: "g"))
     }
 }

@@ -164,36 +164,63 @@ enum ModelCommands {
 
     static let anova = CommandSpec(
         "anova", category: .models,
-        summary: "Test whether a model's extra terms improve on a model within it",
+        summary: "Analysis of variance: a linear model's terms in turn, or a model against one within it",
         details: """
-        As R's anova(smaller, larger) for two fits of one target on the same rows, the smaller's
-        terms among the larger's (in either order): for linear models the F test of the fall in
-        the residual sum of squares per extra degree of freedom (anova.lm); for binary logistic
-        ones the χ² test of the fall in deviance (anova.glm with test = "Chisq"). The smaller
-        model is listed first.
+        With one linear model, R's anova(fit): each feature's sum of squares after the features
+        before it (sequential, type I), its F test against the residual mean square, then the
+        residuals; a categorical feature's indicators make one row, and with poly= each design
+        term is a row. With two models, R's anova(smaller, larger) for two fits of one target on
+        the same rows, the smaller's terms among the larger's (in either order): for linear
+        models the F test of the fall in the residual sum of squares per extra degree of
+        freedom (anova.lm); for binary logistic ones the χ² test of the fall in deviance
+        (anova.glm with test = "Chisq"). The smaller model is listed first.
         """,
-        example: "anova m m@1",
+        example: "anova m\nanova m m@1",
         changesState: false,
-        forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model)]) { invocation, context in
-            let names = (invocation.name("MODEL")!, invocation.name("OTHER")!)
-            let test: NestedModelTest
-            do {
-                test = try NestedModelTest(invocation.model("MODEL"), named: names.0, invocation.model("OTHER"), named: names.1)
-            } catch let error as ModelshError {
-                throw error.argument == names.0 ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("OTHER"))
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model, optional: true)]) { invocation, context in
+            if invocation.name("OTHER") == nil {
+                try sequentialAnova(invocation, context)
+            } else {
+                try nestedAnova(invocation, context)
             }
-            let (smaller, larger) = test.givenLargerFirst ? (names.1, names.0) : names
-            var table = TextTable(headers: test.isLinear ? ["model", "res.df", "rss", "df", "sum of sq", "F", "Pr(>F)"]
-                                                         : ["model", "res.df", "res.dev", "df", "deviance", "Pr(>Chi)"],
-                                  alignments: [.left] + Array(repeating: .right, count: test.isLinear ? 6 : 5))
-            table.append([smaller, String(test.smaller.residualDegreesOfFreedom), NumberFormat.significant(test.smaller.residual)]
-                         + Array(repeating: "", count: test.isLinear ? 4 : 3))
-            table.append([larger, String(test.larger.residualDegreesOfFreedom), NumberFormat.significant(test.larger.residual),
-                          String(test.degreesOfFreedom), NumberFormat.significant(test.reduction)]
-                         + (test.isLinear ? [NumberFormat.significant(test.statistic, digits: 5)] : []) + [NumberFormat.pValue(test.pValue)])
-            context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(test.isLinear ? "" : ", test = \"Chisq\""))")
-            context.emit(.table(table))
         }])
+
+    /// `anova MODEL`: R's anova(fit) of one linear model.
+    private static func sequentialAnova(_ invocation: Invocation, _ context: CommandContext) throws {
+        let name = invocation.name("MODEL")!
+        let anova = try invocation.at("MODEL") { try SequentialAnova(invocation.model("MODEL"), named: name) }
+        var table = TextTable(headers: ["term", "df", "sum of sq", "mean sq", "F", "Pr(>F)"], alignments: [.left] + Array(repeating: .right, count: 5))
+        for row in anova.rows {
+            table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.sumOfSquares), NumberFormat.significant(row.meanSquare),
+                          NumberFormat.significant(row.fValue, digits: 5), NumberFormat.pValue(row.pValue)])
+        }
+        table.append(["Residuals", String(anova.residualDegreesOfFreedom), NumberFormat.significant(anova.residualSumOfSquares),
+                      NumberFormat.significant(anova.residualSumOfSquares / Double(anova.residualDegreesOfFreedom)), "", ""])
+        context.emit("Analysis of variance of '\(name)': each term after those above it (R's anova)")
+        context.emit(.table(table))
+    }
+
+    /// `anova MODEL OTHER`: R's anova(smaller, larger).
+    private static func nestedAnova(_ invocation: Invocation, _ context: CommandContext) throws {
+        let names = (invocation.name("MODEL")!, invocation.name("OTHER")!)
+        let test: NestedModelTest
+        do {
+            test = try NestedModelTest(invocation.model("MODEL"), named: names.0, invocation.model("OTHER"), named: names.1)
+        } catch let error as ModelshError {
+            throw error.argument == names.0 ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("OTHER"))
+        }
+        let (smaller, larger) = test.givenLargerFirst ? (names.1, names.0) : names
+        var table = TextTable(headers: test.isLinear ? ["model", "res.df", "rss", "df", "sum of sq", "F", "Pr(>F)"]
+                                                     : ["model", "res.df", "res.dev", "df", "deviance", "Pr(>Chi)"],
+                              alignments: [.left] + Array(repeating: .right, count: test.isLinear ? 6 : 5))
+        table.append([smaller, String(test.smaller.residualDegreesOfFreedom), NumberFormat.significant(test.smaller.residual)]
+                     + Array(repeating: "", count: test.isLinear ? 4 : 3))
+        table.append([larger, String(test.larger.residualDegreesOfFreedom), NumberFormat.significant(test.larger.residual),
+                      String(test.degreesOfFreedom), NumberFormat.significant(test.reduction)]
+                     + (test.isLinear ? [NumberFormat.significant(test.statistic, digits: 5)] : []) + [NumberFormat.pValue(test.pValue)])
+        context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(test.isLinear ? "" : ", test = \"Chisq\""))")
+        context.emit(.table(table))
+    }
 
     static let evaluate = CommandSpec(
         "evaluate", category: .evaluation,

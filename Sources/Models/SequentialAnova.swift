@@ -1,0 +1,53 @@
+import Diagnostics
+import Numerics
+
+/// R's anova(fit) for one linear model: each feature's fall in the residual sum of squares
+/// after the features before it (sequential, type I, sums of squares), its F test against the
+/// residual mean square, then the residuals. A categorical feature's indicators make one row;
+/// with poly= each design term is a row of its own, as R lists x, I(x^2) and x:z. Aliased
+/// columns bring nothing and count no degree of freedom.
+public struct SequentialAnova: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public let term: String
+        public let degreesOfFreedom: Int
+        public let sumOfSquares: Double
+        public var meanSquare: Double { sumOfSquares / Double(degreesOfFreedom) }
+        /// NaN when no residual degree of freedom remains.
+        public let fValue: Double
+        public let pValue: Double
+    }
+
+    public let rows: [Row]
+    public let residualDegreesOfFreedom: Int
+    public let residualSumOfSquares: Double
+
+    public init(_ model: Model, named name: String) throws {
+        guard let fit = model.state as? LinearRegression.Learned else {
+            throw ModelshError.usage("anova of one model is for linear models, '\(name)' is a \(model.kind) model: anova SMALLER LARGER compares two fits", argument: name)
+        }
+        let kept = fit.estimates.indices.filter { !fit.aliased[$0] }
+        guard let effects = SequentialEffects.effects(unscaledCovariance: fit.unscaledCovariance, estimates: kept.map { fit.estimates[$0] }) else {
+            throw ModelshError.data("'\(name)''s design is too close to singular for its sums of squares to be separated")
+        }
+        // The design terms after the intercept, named as rows: by feature, or one per term with poly=.
+        let offset = fit.hasIntercept ? 1 : 0
+        let features = model.preprocessing.termFeatureNames(model.schema)
+        let rowNames = model.preprocessing.settings.degree == 1 ? features : Array(fit.terms.dropFirst(offset))
+        var order: [String] = [], sums: [String: (df: Int, ss: Double)] = [:]
+        for (position, index) in kept.enumerated() where index >= offset {
+            let row = rowNames[index - offset]
+            if sums[row] == nil { order.append(row) }
+            sums[row, default: (0, 0)].df += 1
+            sums[row, default: (0, 0)].ss += effects[position] * effects[position]
+        }
+        residualDegreesOfFreedom = fit.residualDegreesOfFreedom
+        residualSumOfSquares = fit.residualSumOfSquares
+        let residualMeanSquare = fit.residualSumOfSquares / Double(fit.residualDegreesOfFreedom)
+        rows = order.map { term in
+            let (df, ss) = sums[term]!
+            let f = fit.residualDegreesOfFreedom > 0 ? ss / Double(df) / residualMeanSquare : .nan
+            return Row(term: term, degreesOfFreedom: df, sumOfSquares: ss, fValue: f,
+                       pValue: FDistribution.upperTail(f, numerator: Double(df), denominator: Double(fit.residualDegreesOfFreedom)))
+        }
+    }
+}
