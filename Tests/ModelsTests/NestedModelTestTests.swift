@@ -91,6 +91,11 @@ final class SequentialAnovaTests: XCTestCase {
         XCTAssertEqual(poly.rows.map(\.term), ["wt", "hp", "wt^2", "wt:hp", "hp^2"])
         let learned = try XCTUnwrap(model.state as? LinearRegression.Learned)
         XCTAssertEqual(poly.rows.map(\.sumOfSquares).reduce(0, +), learned.modelSumOfSquares, accuracy: learned.modelSumOfSquares * 1e-10)
+        // So they do for a cubic in hp (up to 335³ ≈ 3.8e7, unscaled): R's anova(lm(mpg ~ hp + I(hp^2) + I(hp^3))).
+        let cubic = try SequentialAnova(try fit("mtcars.csv", "mpg", ["hp"], ["poly": "3"]), named: "c")
+        for (row, ss) in zip(cubic.rows, [678.3728739553976084, 173.0426520703546771, 5.0260860418986093]) {
+            XCTAssertEqual(row.sumOfSquares, ss, accuracy: max(ss * 1e-8, 1e-9), row.term)
+        }
     }
 
     func testOnlyLinearModelsHaveOne() throws {
