@@ -33,6 +33,9 @@ public struct SequentialAnova: Sendable, Equatable {
         let offset = fit.hasIntercept ? 1 : 0
         let features = model.preprocessing.termFeatureNames(model.schema)
         let rowNames = model.preprocessing.settings.degree == 1 ? features : Array(fit.terms.dropFirst(offset))
+        guard rowNames.count == fit.terms.count - offset else {
+            throw ModelshError.data("'\(name)''s terms do not match its features (\(fit.terms.count - offset) terms, \(rowNames.count) names)")
+        }
         var order: [String] = [], sums: [String: (df: Int, ss: Double)] = [:]
         for (position, index) in kept.enumerated() where index >= offset {
             let row = rowNames[index - offset]
