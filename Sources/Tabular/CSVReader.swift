@@ -10,6 +10,9 @@ import Darwin
 public struct CSVOptions: Sendable, Equatable {
     /// The byte between fields: `,` by default; `;` and tab are common too.
     public var separator: UInt8
+    /// Whether the user named the separator, which then wins over a first line `sep=X` (that
+    /// line is still no record).
+    public var separatorIsGiven = false
     /// Whether the first record names the columns; without one they are `V1`, `V2`, … as in R.
     public var header: Bool
     /// Field contents read as a missing value in any column type, compared after trimming spaces
@@ -31,7 +34,7 @@ public struct CSVOptions: Sendable, Equatable {
 ///
 /// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
 /// LF, CRLF or CR line ends; an optional UTF-8 byte order mark; a first line `sep=X` (Excel's)
-/// sets the separator; blank lines (empty, or only spaces and tabs) skipped (so a one-column
+/// sets the separator unless the options name one; blank lines (empty, or only spaces and tabs) skipped (so a one-column
 /// file writes a missing value as `NA` or `""`, not as an empty line). Every record
 /// must have as many fields as the header. Text must be valid UTF-8.
 ///
@@ -430,7 +433,7 @@ struct CSVReading {
             // Excel writes "CSV" in some locales with a first line `sep=;` that names the
             // separator: it sets the separator and is no record.
             let declared = block.buffer.withUnsafeBufferPointer { Self.declaredSeparator(in: UnsafeBufferPointer(rebasing: $0[0..<block.count]), complete: block.reachedEnd) }
-            if let declared { options.separator = declared.separator }
+            if let declared, !options.separatorIsGiven { options.separator = declared.separator }
             let firstLine = declared == nil ? 1 : 2, start = declared?.end ?? 0
             let separator = options.separator
             let outcome = try block.buffer.withUnsafeBufferPointer { buffer -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in

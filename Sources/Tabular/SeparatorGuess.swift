@@ -28,7 +28,9 @@ public enum SeparatorGuess {
     /// `hint(path:separator:)` for the file's first bytes.
     static func hint(firstBytes: [UInt8], separator: UInt8) -> String? {
         var counts = [UInt8: Int](), quoted = false
-        for byte in firstBytes {
+        // The first line of records: after Excel's `sep=X` line, when there is one.
+        let start = firstBytes.withUnsafeBufferPointer { CSVReading.declaredSeparator(in: $0, complete: true)?.end } ?? 0
+        for byte in firstBytes[start...] {
             if byte == UInt8(ascii: "\"") {
                 quoted.toggle()
             } else if !quoted {

@@ -78,6 +78,12 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(headless.columnNames, ["V1", "V2"])
         XCTAssertEqual(headless["V1"].texts, ["1", "3"])
         assertError(try readCSV("sep=;\na;b\n1;2\n3\n"), .data, "t.csv:4: row has 1 field, expected 2 (header has 2 columns)")
+        // A separator the user names wins; the line is still no record.
+        var given = CSVOptions(separator: UInt8(ascii: ","))
+        given.separatorIsGiven = true
+        let named = try readCSV("sep=;\na,b\n1;5,x\n", options: given)
+        XCTAssertEqual(named.columnNames, ["a", "b"])
+        XCTAssertEqual(named["a"].texts, ["1;5"])
         // Only a line of exactly that form: a column named "sep=;x" is a header.
         XCTAssertEqual(try readCSV("sep=;x,b\n1,2\n").columnNames, ["sep=;x", "b"])
     }

@@ -12,6 +12,8 @@ final class SeparatorGuessTests: XCTestCase {
         XCTAssertEqual(hint("a\tb\tc\n1,5\t2\t3\n"), "the file's first line has no commas but 2 tabs: sep=\"\\t\" reads it")
         XCTAssertEqual(hint("a;b\r\n1;2\n"), "the file's first line has no commas but 1 semicolon: sep=\";\" reads it")
         XCTAssertEqual(hint("a,b,c|d\n", ";"), "the file's first line has no semicolons but 2 commas: sep=\",\" reads it")
+        // Excel's sep= line is no record: the header after it is looked at.
+        XCTAssertEqual(hint("sep=;\r\na;b;c\r\n1,5;2;3\r\n"), "the file's first line has no commas but 2 semicolons: sep=\";\" reads it")
     }
 
     func testNoHintWhenTheSeparatorIsThereOrNoOtherIs() {

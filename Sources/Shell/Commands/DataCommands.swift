@@ -13,7 +13,7 @@ enum DataCommands {
         summary: "Read a CSV file into a dataset, or a saved model file",
         details: """
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM,
-        Excel's first line sep=; (which sets the separator); blank lines are skipped.
+        Excel's first line sep=; (which sets the separator unless sep= gives one); blank lines are skipped.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
         fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
         ragged row or an unreadable value is an error naming the line. A file whose name ends
@@ -161,6 +161,7 @@ enum DataCommands {
                                          at: invocation.location("sep"))
             }
             options.separator = bytes[0]
+            options.separatorIsGiven = true
         }
         if let header = invocation.text("header") { options.header = Switch.value(header)! }
         options.missingMarkers += invocation.words("na") ?? []
