@@ -38,7 +38,8 @@ public struct NestedModelTest: Sendable, Equatable {
                 return (Fit(residualDegreesOfFreedom: df, residual: logistic.deviance), logistic.terms, false)
             default: break
             }
-            throw ModelshError.usage("anova compares two linear models, or two binary logistic ones; '\(name)' is a \(model.kind) model", argument: name)
+            let kind = model.state is LogisticState ? "multinomial logistic" : model.kind
+            throw ModelshError.usage("anova compares two linear models, or two binary logistic ones; '\(name)' is a \(kind) model", argument: name)
         }
         let a = try fit(first, firstName), b = try fit(second, secondName)
         guard a.linear == b.linear else {

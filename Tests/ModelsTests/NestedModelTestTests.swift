@@ -48,6 +48,7 @@ final class NestedModelTestTests: XCTestCase {
             (try fit("linear", "y", ["x1"]), try fit("linear", "x2", ["x1", "b"]), "one target"),
             (try fit("linear", "y", ["x1"]), try fit("linear", "y", ["x1"]), "as many residual degrees of freedom"),
             (try fit("tree", "y", ["x1"]), try fit("linear", "y", ["x1"]), "two linear models"),
+            (try fit("logistic", "x2", ["x1"]), try fit("logistic", "x2", ["x1", "y"]), "is a multinomial logistic model"),
         ]
         for (first, second, reason) in wrong {
             XCTAssertThrowsError(try NestedModelTest(first, named: "a", second, named: "b")) { error in
