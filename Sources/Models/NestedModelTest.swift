@@ -68,7 +68,10 @@ public struct NestedModelTest: Sendable, Equatable {
         (smaller, larger) = (small.fit, large.fit)
         degreesOfFreedom = small.fit.residualDegreesOfFreedom - large.fit.residualDegreesOfFreedom
         reduction = small.fit.residual - large.fit.residual
-        if isLinear {
+        if large.fit.residualDegreesOfFreedom == 0 {
+            // An exact fit leaves no residual variance to test against.
+            (statistic, pValue) = (.nan, .nan)
+        } else if isLinear {
             statistic = (reduction / Double(degreesOfFreedom)) / (large.fit.residual / Double(large.fit.residualDegreesOfFreedom))
             pValue = FDistribution.upperTail(statistic, numerator: Double(degreesOfFreedom), denominator: Double(large.fit.residualDegreesOfFreedom))
         } else {

@@ -20,6 +20,10 @@ public struct SequentialAnova: Sendable, Equatable {
     public let rows: [Row]
     public let residualDegreesOfFreedom: Int
     public let residualSumOfSquares: Double
+    /// NaN when no residual degree of freedom remains.
+    public var residualMeanSquare: Double {
+        residualDegreesOfFreedom > 0 ? residualSumOfSquares / Double(residualDegreesOfFreedom) : .nan
+    }
 
     public init(_ model: Model, named name: String) throws {
         guard let fit = model.state as? LinearRegression.Learned else {
@@ -45,10 +49,10 @@ public struct SequentialAnova: Sendable, Equatable {
         }
         residualDegreesOfFreedom = fit.residualDegreesOfFreedom
         residualSumOfSquares = fit.residualSumOfSquares
-        let residualMeanSquare = fit.residualSumOfSquares / Double(fit.residualDegreesOfFreedom)
+        let residualMeanSquare = fit.residualDegreesOfFreedom > 0 ? fit.residualSumOfSquares / Double(fit.residualDegreesOfFreedom) : .nan
         rows = order.map { term in
             let (df, ss) = sums[term]!
-            let f = fit.residualDegreesOfFreedom > 0 ? ss / Double(df) / residualMeanSquare : .nan
+            let f = ss / Double(df) / residualMeanSquare
             return Row(term: term, degreesOfFreedom: df, sumOfSquares: ss, fValue: f,
                        pValue: FDistribution.upperTail(f, numerator: Double(df), denominator: Double(fit.residualDegreesOfFreedom)))
         }

@@ -23,6 +23,12 @@ public enum NumberFormat {
         return String(format: "%.\(digits)g", x)
     }
 
+    /// `significant`, but R's NA for a figure that is not defined (NaN), as R prints an
+    /// aliased term's estimate or a test without residual degrees of freedom.
+    public static func figure(_ x: Double, digits: Int = NumberFormat.defaultDigits) -> String {
+        x.isNaN ? "NA" : significant(x, digits: digits)
+    }
+
     /// A fixed number of decimals, as `%.Nf`.
     public static func fixed(_ x: Double, decimals: Int) -> String {
         if x.isNaN { return "NaN" }

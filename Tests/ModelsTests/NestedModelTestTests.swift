@@ -41,6 +41,19 @@ final class NestedModelTestTests: XCTestCase {
         XCTAssertEqual(test.pValue, 0.23951248387353813, accuracy: 1e-7)
     }
 
+    /// An exact fit leaves no residual variance: no F, no p-value (R's NA), not a false 0.
+    func testNoTestAgainstAnExactFit() throws {
+        let three = try Dataset(columns: [.numeric("x", [1, 2, 3]), .numeric("z", [2, 1, 5]), .numeric("y", [3, 5, 4])])
+        let small = try ModelCatalogue.fit(kind: "linear", data: three, datasetName: "t", target: "y", features: ["x"], options: [:])
+        let exact = try ModelCatalogue.fit(kind: "linear", data: three, datasetName: "t", target: "y", features: ["x", "z"], options: [:])
+        let test = try NestedModelTest(small, named: "s", exact, named: "e")
+        XCTAssertEqual(test.larger.residualDegreesOfFreedom, 0)
+        XCTAssertTrue(test.statistic.isNaN && test.pValue.isNaN)
+        let anova = try SequentialAnova(exact, named: "e")
+        XCTAssertTrue(anova.residualMeanSquare.isNaN)
+        XCTAssertTrue(anova.rows.allSatisfy { $0.fValue.isNaN && $0.pValue.isNaN })
+    }
+
     func testOnlyNestedFitsOfOneKindAndTargetCompare() throws {
         let wrong: [(Model, Model, String)] = [
             (try fit("linear", "y", ["x1"]), try fit("linear", "y", ["x2", "b"]), "not within"),

@@ -151,7 +151,7 @@ enum ModelCommands {
                                   alignments: (grouped ? [.left] : []) + [.left, .right, .right])
             for set in sets {
                 for (term, interval) in zip(set.terms, set.intervals(level: level) ?? []) {
-                    table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.significant(interval.lower), NumberFormat.significant(interval.upper)])
+                    table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
                 }
             }
             if let df = first.residualDegreesOfFreedom {
@@ -192,13 +192,16 @@ enum ModelCommands {
         var table = TextTable(headers: ["term", "df", "sum of sq", "mean sq", "F", "Pr(>F)"], alignments: [.left] + Array(repeating: .right, count: 5))
         for row in anova.rows {
             table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.sumOfSquares), NumberFormat.significant(row.meanSquare),
-                          NumberFormat.significant(row.fValue, digits: 5), NumberFormat.pValue(row.pValue)])
+                          NumberFormat.figure(row.fValue, digits: 5), pValue(row.pValue)])
         }
         table.append(["Residuals", String(anova.residualDegreesOfFreedom), NumberFormat.significant(anova.residualSumOfSquares),
-                      NumberFormat.significant(anova.residualSumOfSquares / Double(anova.residualDegreesOfFreedom)), "", ""])
+                      NumberFormat.figure(anova.residualMeanSquare), "", ""])
         context.emit("Analysis of variance of '\(name)': each term after those above it (R's anova)")
         context.emit(.table(table))
     }
+
+    /// A test's p-value as R prints it, NA where the test is not defined.
+    private static func pValue(_ p: Double) -> String { p.isNaN ? "NA" : NumberFormat.pValue(p) }
 
     /// `anova MODEL OTHER`: R's anova(smaller, larger).
     private static func nestedAnova(_ invocation: Invocation, _ context: CommandContext) throws {
@@ -217,7 +220,7 @@ enum ModelCommands {
                      + Array(repeating: "", count: test.isLinear ? 4 : 3))
         table.append([larger, String(test.larger.residualDegreesOfFreedom), NumberFormat.significant(test.larger.residual),
                       String(test.degreesOfFreedom), NumberFormat.significant(test.reduction)]
-                     + (test.isLinear ? [NumberFormat.significant(test.statistic, digits: 5)] : []) + [NumberFormat.pValue(test.pValue)])
+                     + (test.isLinear ? [NumberFormat.figure(test.statistic, digits: 5)] : []) + [pValue(test.pValue)])
         context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(test.isLinear ? "" : ", test = \"Chisq\""))")
         context.emit(.table(table))
     }
