@@ -15,15 +15,20 @@ public struct CoefficientEstimates: Sendable, Equatable {
     /// distributed; nil where they are taken as normal (a logistic fit's Wald statistics).
     public var residualDegreesOfFreedom: Int? = nil
 
+    /// The standard errors either side of an estimate that make its interval at `level`: t(ν)
+    /// on the residual degrees of freedom, or z where the estimates are taken as normal.
+    public func criticalValue(level: Double) -> Double {
+        let alpha = 1 - level
+        return residualDegreesOfFreedom.map { StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double($0)) } ?? -Normal.quantile(alpha / 2)
+    }
+
     /// Each estimate's interval at `level` (0 < level < 1) as R's confint.lm gives it, estimate
     /// ± t(ν) standard errors on the residual degrees of freedom ν, or where the estimates are
     /// taken as normal as R's confint.default gives it, estimate ± z standard errors; NaN for
     /// an aliased term. nil without standard errors.
     public func intervals(level: Double) -> [(lower: Double, upper: Double)]? {
         guard let standardErrors else { return nil }
-        let alpha = 1 - level
-        let halfWidth = residualDegreesOfFreedom.map { StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double($0)) }
-            ?? -Normal.quantile(alpha / 2)
+        let halfWidth = criticalValue(level: level)
         return zip(estimates, standardErrors).map { estimate, error in
             (estimate - halfWidth * error, estimate + halfWidth * error)
         }

@@ -157,7 +157,7 @@ enum ModelCommands {
             if let df = first.residualDegreesOfFreedom {
                 context.emit("t intervals on \(df) residual degrees of freedom (R's confint)")
             } else {
-                context.emit("Wald intervals: estimate ± \(NumberFormat.significant(-Normal.quantile((1 - level) / 2), digits: 4)) standard errors (R's confint.default)")
+                context.emit("Wald intervals: estimate ± \(NumberFormat.significant(first.criticalValue(level: level), digits: 4)) standard errors (R's confint.default)")
             }
             context.emit(.table(table))
         }])
