@@ -11,7 +11,7 @@ public struct SequentialAnova: Sendable, Equatable {
         public let term: String
         public let degreesOfFreedom: Int
         public let sumOfSquares: Double
-        public var meanSquare: Double { sumOfSquares / Double(degreesOfFreedom) }
+        public var meanSquare: Double { SequentialAnova.meanSquare(sumOfSquares, degreesOfFreedom) }
         /// NaN when no residual degree of freedom remains.
         public let fValue: Double
         public let pValue: Double
@@ -21,8 +21,11 @@ public struct SequentialAnova: Sendable, Equatable {
     public let residualDegreesOfFreedom: Int
     public let residualSumOfSquares: Double
     /// NaN when no residual degree of freedom remains.
-    public var residualMeanSquare: Double {
-        residualDegreesOfFreedom > 0 ? residualSumOfSquares / Double(residualDegreesOfFreedom) : .nan
+    public var residualMeanSquare: Double { Self.meanSquare(residualSumOfSquares, residualDegreesOfFreedom) }
+
+    /// A sum of squares per degree of freedom; NaN without any.
+    static func meanSquare(_ sumOfSquares: Double, _ degreesOfFreedom: Int) -> Double {
+        degreesOfFreedom > 0 ? sumOfSquares / Double(degreesOfFreedom) : .nan
     }
 
     public init(_ model: Model, named name: String) throws {
@@ -49,10 +52,10 @@ public struct SequentialAnova: Sendable, Equatable {
         }
         residualDegreesOfFreedom = fit.residualDegreesOfFreedom
         residualSumOfSquares = fit.residualSumOfSquares
-        let residualMeanSquare = fit.residualDegreesOfFreedom > 0 ? fit.residualSumOfSquares / Double(fit.residualDegreesOfFreedom) : .nan
+        let residualMeanSquare = Self.meanSquare(fit.residualSumOfSquares, fit.residualDegreesOfFreedom)
         rows = order.map { term in
             let (df, ss) = sums[term]!
-            let f = ss / Double(df) / residualMeanSquare
+            let f = Self.meanSquare(ss, df) / residualMeanSquare
             return Row(term: term, degreesOfFreedom: df, sumOfSquares: ss, fValue: f,
                        pValue: FDistribution.upperTail(f, numerator: Double(df), denominator: Double(fit.residualDegreesOfFreedom)))
         }
