@@ -1,3 +1,5 @@
+import Foundation
+
 /// Dates and times written as ISO 8601 (`2024-03-01`, `2024-03-01 14:30`,
 /// `2024-03-01T14:30:05.25Z`), the text that `<`, `<=`, `>` and `>=` order in expressions.
 ///
@@ -58,23 +60,19 @@ public enum ISODateTime {
     }
 
     /// The key `key` (of a date and time) for the moment `minutes` earlier: local time at an
-    /// offset east of UTC, made UTC. Nil when the year leaves 0000–9999, which keys cannot order.
+    /// offset east of UTC, made UTC by the C library's calendar (timegm and gmtime_r, as
+    /// registry times are written). Nil when the year leaves 0000–9999, which keys cannot order.
     private static func shifted(_ key: String, byMinutes minutes: Int) -> String? {
         let bytes = Array(key.utf8)
         guard let year = field(bytes, 0, 4), let month = field(bytes, 5, 2), let day = field(bytes, 8, 2),
               let hour = field(bytes, 11, 2), let minute = field(bytes, 14, 2) else { return nil }
-        let total = daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute - minutes
-        let days = total >= 0 ? total / 1440 : (total - 1439) / 1440
-        let minuteOfDay = total - days * 1440
-        let date = civilDate(daysSinceEpoch: days)
-        guard (0...9999).contains(date.year) else { return nil }
-        return padded(date.year, 4) + "-" + padded(date.month, 2) + "-" + padded(date.day, 2) + "T"
-            + padded(minuteOfDay / 60, 2) + ":" + padded(minuteOfDay % 60, 2) + String(decoding: bytes[16...], as: UTF8.self)
-    }
-
-    private static func padded(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var parts = tm()
+        (parts.tm_year, parts.tm_mon, parts.tm_mday) = (Int32(year - 1900), Int32(month - 1), Int32(day))
+        (parts.tm_hour, parts.tm_min) = (Int32(hour), Int32(minute))
+        var instant = timegm(&parts) - time_t(minutes * 60)
+        guard gmtime_r(&instant, &parts) != nil, (0 ... 9999).contains(Int(parts.tm_year) + 1900) else { return nil }
+        return String(format: "%04d-%02d-%02dT%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min)) + String(decoding: bytes[16...], as: UTF8.self)
     }
 
     private static func daysIn(_ month: Int, of year: Int) -> Int {
@@ -83,29 +81,6 @@ public enum ISODateTime {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days from 1970-01-01 in the proleptic Gregorian calendar (Hinnant's days_from_civil).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date `days` after 1970-01-01 (Hinnant's civil_from_days).
-    private static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
