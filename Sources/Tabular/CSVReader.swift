@@ -34,9 +34,9 @@ public struct CSVOptions: Sendable, Equatable {
 ///
 /// Syntax (see `CSVTokenizer`): quoted fields with `""` escapes, separators and line breaks;
 /// LF, CRLF or CR line ends; an optional UTF-8 byte order mark; a first line `sep=X` (Excel's)
-/// sets the separator unless the options name one; blank lines (empty, or only spaces and tabs) skipped (so a one-column
-/// file writes a missing value as `NA` or `""`, not as an empty line). Every record
-/// must have as many fields as the header. Text must be valid UTF-8.
+/// sets the separator unless the options name one; blank lines (empty, or only spaces and
+/// tabs) skipped (so a one-column file writes a missing value as `NA` or `""`, not as an empty
+/// line). Every record must have as many fields as the header. Text must be valid UTF-8.
 ///
 /// Header: an empty name at field k becomes `Vk`; a repeated name gets `_2`, `_3`, … (the first
 /// free suffix), so `x,x,` reads as `x`, `x_2`, `V3`.
@@ -431,7 +431,7 @@ struct CSVReading {
     private mutating func readNames(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
         while true {
             // Excel writes "CSV" in some locales with a first line `sep=;` that names the
-            // separator: it sets the separator and is no record.
+            // separator: it sets the separator (unless the user named one) and is no record.
             let declared = block.buffer.withUnsafeBufferPointer { Self.declaredSeparator(in: UnsafeBufferPointer(rebasing: $0[0..<block.count]), complete: block.reachedEnd) }
             if let declared, !options.separatorIsGiven { options.separator = declared.separator }
             let firstLine = declared == nil ? 1 : 2, start = declared?.end ?? 0
