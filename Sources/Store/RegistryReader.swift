@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Models
+import Numerics
 
 /// Reads the registry's tables without trusting them: every version decodes and matches the
 /// columns copied from it, numbers are in range and unique, and every evaluation, metric and
@@ -11,12 +12,14 @@ struct RegistryReader {
     /// Largest version, cell or position number a file may hold, as for cells.
     static let numberLimit = 1 << 31
 
-    /// Format 3 and later: the registry tables (with monitoring entries from format 4).
-    func read(formatVersion: Int) throws -> ModelRegistry {
+    /// Format 3 and later: the registry tables (with monitoring entries from format 4). A
+    /// version whose archive is in `decoded` with the same text takes the model decoded there;
+    /// any other is decoded here.
+    func read(formatVersion: Int, decoded: DecodedArchives = DecodedArchives()) throws -> ModelRegistry {
         let names = try readNames()
         var entries: [String: RegisteredModel] = [:]
         for (name, lastNumber) in names { entries[name] = RegisteredModel(lastNumber: lastNumber) }
-        try readVersions(into: &entries, checkingSums: formatVersion >= Workspace.firstWithChecksums)
+        try readVersions(into: &entries, checkingSums: formatVersion >= Workspace.firstWithChecksums, decoded: decoded)
         for (name, _) in names where entries[name]!.versions.isEmpty {
             throw failure("model '\(name)' has no versions")
         }
@@ -36,7 +39,7 @@ struct RegistryReader {
             let name = try query.text(at: 0)
             try checkIdentifier(name, of: "model")
             guard !registry.contains(name) else { throw failure("model '\(name)' appears twice") }
-            let model = try decodeArchive(try query.text(at: 2), name: name)
+            let model = try archivedModel(try Self.decodeArchive(try query.text(at: 2), name: name, source: database.displayPath), name: name)
             let kind = try query.text(at: 1)
             guard model.kind == kind else {
                 throw failure("model '\(name)' is listed as \(StoredNames.quoted(kind)) but its archive holds \(StoredNames.quoted(model.kind))")
@@ -64,7 +67,36 @@ struct RegistryReader {
         return names
     }
 
-    private func readVersions(into entries: inout [String: RegisteredModel], checkingSums: Bool) throws {
+    /// Every version's archive text, for `decodedArchives` to decode before `read` checks
+    /// them (decoding the JSON is most of the time a registry takes to read, and can run beside
+    /// the datasets' reading). Nothing is checked here: a table that cannot be read gives no
+    /// archives, and `read` meets and reports the problem in its place.
+    func archiveTexts() -> [ArchiveText] {
+        guard let query = try? database.prepare("SELECT model, version, archive FROM versions", reading: "versions") else { return [] }
+        var texts: [ArchiveText] = []
+        while (try? query.step()) == true {
+            guard let name = try? query.text(at: 0), let number = try? query.int(at: 1), let archive = try? query.text(at: 2) else { return [] }
+            texts.append(ArchiveText(name: name, number: number, archive: archive))
+        }
+        return texts
+    }
+
+    /// The archives decoded on every core, each with its outcome; `source` is the file's name
+    /// for errors. After Ctrl-C the rest are left undecoded, and the request is left for the
+    /// thread reading the file to take.
+    static func decodedArchives(_ texts: [ArchiveText], source: String) -> DecodedArchives {
+        let outcomes = try! concurrentMap(texts.count, threads: everyCore) { k in
+            Interruption.isRequested ? .failure(ModelshError(.interrupted, "interrupted"))
+                : Result { try decodeArchive(texts[k].archive, name: texts[k].name, source: source) }
+        }
+        var decoded = DecodedArchives()
+        for (text, outcome) in zip(texts, outcomes) {
+            decoded.byVersion[DecodedArchives.key(text.name, text.number)] = (text.archive, outcome)
+        }
+        return decoded
+    }
+
+    private func readVersions(into entries: inout [String: RegisteredModel], checkingSums: Bool, decoded: DecodedArchives) throws {
         let query = try database.prepare("""
             SELECT model, version, kind, task, target, features, parameters, data_name, data_fingerprint, data_rows,
                    data_columns, created, cell, command, parent_model, parent_version, grid, retired, archive\(checkingSums ? ", checksum" : "")
@@ -84,7 +116,7 @@ struct RegistryReader {
             if checkingSums {
                 try database.checkSum(try query.text(at: 19), Checksum.hex(joining: archive), of: "the archive of version \(id)")
             }
-            let model = try decodeArchive(archive, name: name)
+            let model = try decodedModel(archive, name: name, number: number, decoded: decoded)
             let stored = VersionSummaryColumns(
                 kind: try query.text(at: 2), task: try query.text(at: 3), target: try query.optionalText(at: 4),
                 features: try query.text(at: 5), parameters: try query.text(at: 6), dataName: try query.text(at: 7),
@@ -207,15 +239,25 @@ struct RegistryReader {
         return index
     }
 
-    private func decodeArchive(_ archive: String, name: String) throws -> Model {
+    private static func decodeArchive(_ archive: String, name: String, source: String) throws -> (name: String, model: Model) {
         // From format 5 the versions table's checksum covers the archive's bytes, so its own
         // checksum need not be checked again; older formats' archives carry none.
-        let (archivedName, model) = try ModelArchive.decode(Data(archive.utf8), source: "\(database.displayPath) (model '\(name)')",
-                                                            verifyingChecksum: false)
-        guard archivedName == name else {
-            throw failure("model '\(name)' holds the archive of a model named '\(archivedName)'")
+        try ModelArchive.decode(Data(archive.utf8), source: "\(source) (model '\(name)')", verifyingChecksum: false)
+    }
+
+    /// The model of a version's archive: decoded ahead when `decoded` has this very text for it.
+    private func decodedModel(_ archive: String, name: String, number: Int, decoded: DecodedArchives) throws -> Model {
+        if let ahead = decoded.byVersion[DecodedArchives.key(name, number)], ahead.archive == archive {
+            return try archivedModel(try ahead.outcome.get(), name: name)
         }
-        return model
+        return try archivedModel(try Self.decodeArchive(archive, name: name, source: database.displayPath), name: name)
+    }
+
+    private func archivedModel(_ archived: (name: String, model: Model), name: String) throws -> Model {
+        guard archived.name == name else {
+            throw failure("model '\(name)' holds the archive of a model named '\(archived.name)'")
+        }
+        return archived.model
     }
 
     func checkIdentifier(_ name: String, of kind: String) throws {
@@ -223,4 +265,20 @@ struct RegistryReader {
     }
 
     func failure(_ message: String) -> ModelshError { database.failure(message: message) }
+}
+
+/// One version's archive as the versions table holds it.
+struct ArchiveText: Sendable {
+    let name: String
+    let number: Int
+    let archive: String
+}
+
+/// Archives decoded ahead of `RegistryReader.read`, by version, with the text each came from:
+/// `read` takes a model from here only for the same text, so what it returns does not depend
+/// on what was decoded ahead.
+struct DecodedArchives: Sendable {
+    fileprivate var byVersion: [String: (archive: String, outcome: Result<(name: String, model: Model), any Error>)] = [:]
+
+    fileprivate static func key(_ name: String, _ number: Int) -> String { "\(name)@\(number)" }
 }

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Models
+import Numerics
 
 /// The registry's columns that are copied from a version's model for queries
 /// (`Workspace.schema`, table `versions`), computed in one place for writing and checking.
@@ -43,7 +44,22 @@ struct VersionSummaryColumns: Equatable {
 
 /// Writes the registry's tables (models, versions, evaluations, metrics, aliases).
 enum RegistryWriter {
-    static func write(_ registry: ModelRegistry, to database: SQLiteDatabase) throws {
+    /// Every version's archive text, by name and then in version order, encoded on every core:
+    /// encoding the JSON is most of the time the registry takes to save, and runs beside the
+    /// datasets' writing. After Ctrl-C the rest are left unencoded, and the request is left
+    /// for the thread writing the file to take.
+    static func encodedArchives(_ registry: ModelRegistry) throws -> [String: [String]] {
+        let versions = registry.names.flatMap { name in registry[name]!.versions.map { (name, $0) } }
+        let texts = try concurrentMap(versions.count, threads: everyCore) { k in
+            guard !Interruption.isRequested else { throw ModelshError(.interrupted, "interrupted") }
+            let (name, version) = versions[k]
+            return String(decoding: try ModelArchive.encode(version.model, name: name), as: UTF8.self)
+        }
+        return Dictionary(grouping: zip(versions, texts), by: { $0.0.0 }).mapValues { $0.map(\.1) }
+    }
+
+    /// Writes the registry, with `archives` from `encodedArchives` of the same registry.
+    static func write(_ registry: ModelRegistry, archives: [String: [String]], to database: SQLiteDatabase) throws {
         let insertModel = try database.prepare("INSERT INTO models (name, position, last_version) VALUES (?1, ?2, ?3)")
         let insertVersion = try database.prepare("""
             INSERT INTO versions (model, version, kind, task, target, features, parameters, data_name, data_fingerprint,
@@ -58,9 +74,9 @@ enum RegistryWriter {
             try insertModel.bind(entry.lastNumber, at: 3)
             try insertModel.step()
             try insertModel.reset()
-            for version in entry.versions {
+            for (version, archive) in zip(entry.versions, archives[name]!) {
                 try Interruption.check()
-                try writeVersion(version, of: name, using: insertVersion)
+                try writeVersion(version, of: name, archive: archive, using: insertVersion)
                 try writeEvaluations(version, of: name, database: database)
                 try MonitoringTables.write(version, of: name, database: database)
             }
@@ -74,7 +90,7 @@ enum RegistryWriter {
         }
     }
 
-    private static func writeVersion(_ version: ModelVersion, of name: String, using insert: SQLiteStatement) throws {
+    private static func writeVersion(_ version: ModelVersion, of name: String, archive: String, using insert: SQLiteStatement) throws {
         let columns = try VersionSummaryColumns(version.model)
         let origin = version.origin
         try insert.bind(name, at: 1)
@@ -95,7 +111,6 @@ enum RegistryWriter {
         try insert.bind(origin.parent?.version, at: 16)
         try insert.bind(try origin.grid.map(VersionSummaryColumns.json), at: 17)
         try insert.bind(version.retired, at: 18)
-        let archive = String(decoding: try ModelArchive.encode(version.model, name: name), as: UTF8.self)
         try insert.bind(archive, at: 19)
         try insert.bind(Checksum.hex(joining: archive), at: 20)
         try insert.step()

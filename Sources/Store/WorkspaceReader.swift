@@ -42,16 +42,24 @@ struct WorkspaceReader {
             throw database.failure(message: found)
         }
         let hasChecksums = version >= Workspace.firstWithChecksums
-        let (datasets, fingerprints) = try readDatasets(checkingSums: hasChecksums)
+        let registryReader = RegistryReader(database: database)
+        // Decoding the models' JSON is most of the time the registry takes: the archives are
+        // decoded on other threads while the datasets' columns are read on this one (which
+        // keeps the connection). The registry's checks come after, in their usual order.
+        let archiveTexts = version >= 3 ? registryReader.archiveTexts() : []
+        let source = path
+        let decoding = BackgroundWork { RegistryReader.decodedArchives(archiveTexts, source: source) }
+        let datasetsRead = Result { try readDatasets(checkingSums: hasChecksums) }
+        let decoded = try decoding.wait().get()
+        let (datasets, fingerprints) = try datasetsRead.get()
         try checkEveryColumnBelongs(to: Set(datasets.map(\.name)))
         // Each dataset's fingerprint is a serial pass over its values (~30 ms a million rows ×
-        // 20): checked on another thread while the models are read and decoded.
+        // 20): checked on another thread while the registry's tables are read.
         let mismatches = datasets.map { database.failure(message: "dataset '\($0.name)' does not match its fingerprint (changed outside modelsh?)") }
-        let registryReader = RegistryReader(database: database)
         let (_, registry) = try concurrently(background: {
             for (index, named) in datasets.enumerated() where named.dataset.fingerprint != fingerprints[index] { throw mismatches[index] }
         }, foreground: {
-            version >= 3 ? try registryReader.read(formatVersion: version) : try registryReader.readFormat2()
+            version >= 3 ? try registryReader.read(formatVersion: version, decoded: decoded) : try registryReader.readFormat2()
         })
         try checkOneNamespace(datasets.map(\.name) + registry.names)
         return WorkspaceContents(datasets: datasets, registry: registry, cells: try readCells(formatVersion: version), settings: try readSettings())

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Models
+import Numerics
 import Tabular
 
 /// Writes a workspace file; see `Workspace` for the format and the crash-safety argument.
@@ -13,6 +14,11 @@ enum WorkspaceWriter {
     /// throw to show that a save failing that late still leaves the old file intact.
     static func save(_ contents: WorkspaceContents, to path: String, beforeCommit: () throws -> Void) throws {
         try checkNames(contents, path: path)
+        // The models' archives are encoded on other threads while the datasets are written.
+        let registry = contents.registry
+        let encoding = BackgroundWork { try RegistryWriter.encodedArchives(registry) }
+        // Waited for on every path, so no encoding outlives the save.
+        defer { encoding.wait() }
         try AtomicFile.replace(path) { temporaryPath in
             let database = try SQLiteDatabase(path: temporaryPath, displayPath: path, fileKind: "workspace", mode: .readWrite)
             // A failed save deletes the temporary file, so a rollback journal would only cost
@@ -26,7 +32,7 @@ enum WorkspaceWriter {
                 """)
             try writeMeta(database, cells: contents.cells)
             try writeDatasets(contents.datasets, database)
-            try RegistryWriter.write(contents.registry, to: database)
+            try RegistryWriter.write(contents.registry, archives: try encoding.wait().get(), to: database)
             try writeCells(contents.cells, database)
             try writeSettings(contents.settings, database)
             try beforeCommit()

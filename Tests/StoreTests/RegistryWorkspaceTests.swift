@@ -51,6 +51,43 @@ final class RegistryWorkspaceTests: StoreTestCase {
         XCTAssertNil(opened.registry.version(ModelVersionID(name: "m", version: 2)))
     }
 
+    /// Archives are encoded and decoded on several threads: each version must still get its
+    /// own model back, in its name's order, whatever the order the work finished in.
+    func testEveryVersionKeepsItsOwnModelThroughASave() throws {
+        let data = try ModelArchiveTests.trainingData()
+        var registry = ModelRegistry()
+        var expected: [(String, Model)] = []
+        for (name, kind) in [("m", "linear"), ("n", "ridge"), ("m", "ridge"), ("n", "tree"), ("m", "tree")] {
+            let model = try ModelCatalogue.fit(kind: kind, data: data, datasetName: "train", target: "y", features: nil, options: [:])
+            registry.add(model, as: name, origin: VersionOrigin(created: ModelRegistryTests.time))
+            expected.append((name, model))
+        }
+        let path = scratchFile(UUID().uuidString + ".msw")
+        try Workspace.save(WorkspaceContents(datasets: [NamedDataset(name: "d", dataset: data)], registry: registry), to: path)
+        let opened = try Workspace.open(path: path).registry
+        XCTAssertEqual(opened["m"]?.versions.map(\.model.kind), ["linear", "ridge", "tree"])
+        XCTAssertEqual(opened["n"]?.versions.map(\.model.kind), ["ridge", "tree"])
+        XCTAssertEqual(opened.allVersions.map(\.version.model), registry.allVersions.map(\.version.model))
+    }
+
+    /// A model decoded ahead of the registry's checks is taken only for the very text the
+    /// table holds, so what opening gives cannot depend on what was decoded ahead.
+    func testAModelDecodedAheadIsTakenOnlyForTheSameText() throws {
+        let path = try savedRegistry()
+        let reader = RegistryReader(database: try SQLiteDatabase(path: path, displayPath: path, fileKind: "workspace", mode: .readOnly))
+        let texts = reader.archiveTexts()
+        XCTAssertEqual(texts.map { "\($0.name)@\($0.number)" }.sorted(), ["m@1", "m@3", "other@1", "tuned@1"])
+        // m@3 "decoded ahead" from tuned's archive: a different model under m@3's key.
+        let tuned = try XCTUnwrap(texts.first { $0.name == "tuned" })
+        let stale = texts.map { $0.name == "m" && $0.number == 3 ? ArchiveText(name: "m", number: 3, archive: tuned.archive) : $0 }
+        XCTAssertNotEqual(tuned.archive, texts.first { $0.name == "m" && $0.number == 3 }?.archive)
+        let registry = try reader.read(formatVersion: Workspace.formatVersion, decoded: RegistryReader.decodedArchives(stale, source: path))
+        let expected = try Self.richRegistry()
+        for (name, version) in expected.allVersions {
+            XCTAssertEqual(registry.version(ModelVersionID(name: name, version: version.number))?.model, version.model)
+        }
+    }
+
     func testAFormatThreeWorkspaceOpensWithoutMonitoringEntries() throws {
         let path = try savedRegistry()
         try modify(path) {
