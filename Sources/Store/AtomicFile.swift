@@ -52,6 +52,35 @@ public enum AtomicFile {
         }
     }
 
+    /// Starts the disk writes of a file being filled while more of it is written, so that the
+    /// sync before the rename waits for little: filling a 180 MB file and syncing it took
+    /// 0.19–0.39 s here, 0.12–0.18 s when writeback began after every 8 MB (the sync itself
+    /// 0.08–0.15 s → 0.005 s). Only where the C library has `sync_file_range` (Linux's);
+    /// elsewhere `start()` does nothing.
+    final class Writeback {
+        /// glibc declares it only with _GNU_SOURCE, which the Glibc module is built without.
+        private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? =
+            dlsym(nil, "sync_file_range").map { unsafeBitCast($0, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self) }
+        /// SYNC_FILE_RANGE_WRITE (fcntl.h): start writing the range's dirty pages, wait for nothing.
+        private static let startWriting: UInt32 = 2
+
+        private let descriptor: Int32
+
+        init(path: String) {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        }
+
+        deinit {
+            if descriptor >= 0 { close(descriptor) }
+        }
+
+        /// Begins writing the file's dirty pages, without waiting for them. A failure changes
+        /// nothing: the sync before the rename writes what this did not.
+        func start() {
+            if descriptor >= 0, let syncFileRange = Self.syncFileRange { _ = syncFileRange(descriptor, 0, 0, Self.startWriting) }
+        }
+    }
+
     // MARK: - The target
 
     /// The file a write replaces: `path` with every symbolic link followed, and what is there

@@ -31,7 +31,8 @@ enum WorkspaceWriter {
                 PRAGMA user_version = \(Workspace.formatVersion);
                 """)
             try writeMeta(database, cells: contents.cells)
-            try writeDatasets(contents.datasets, database)
+            let writeback = AtomicFile.Writeback(path: temporaryPath)
+            try writeDatasets(contents.datasets, database, afterEachColumn: writeback.start)
             try RegistryWriter.write(contents.registry, archives: try encoding.wait().get(), to: database)
             try writeCells(contents.cells, database)
             try writeSettings(contents.settings, database)
@@ -66,7 +67,7 @@ enum WorkspaceWriter {
         try insert.step()
     }
 
-    private static func writeDatasets(_ datasets: [NamedDataset], _ database: SQLiteDatabase) throws {
+    private static func writeDatasets(_ datasets: [NamedDataset], _ database: SQLiteDatabase, afterEachColumn: () -> Void) throws {
         let insertDataset = try database.prepare(
             "INSERT INTO datasets (name, position, row_count, fingerprint) VALUES (?1, ?2, ?3, ?4)")
         let insertColumn = try database.prepare("""
@@ -83,6 +84,7 @@ enum WorkspaceWriter {
             for (columnPosition, column) in named.dataset.columns.enumerated() {
                 try Interruption.check()
                 try writeColumn(column, at: columnPosition, of: named.name, using: insertColumn, database: database)
+                afterEachColumn()
             }
         }
     }
