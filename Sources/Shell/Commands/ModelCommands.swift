@@ -164,31 +164,45 @@ enum ModelCommands {
 
     static let anova = CommandSpec(
         "anova", category: .models,
-        summary: "Analysis of variance: a linear model's terms in turn, or a model against one within it",
+        summary: "Analysis of variance or deviance: a model's terms in turn, or a model against one within it",
         details: """
         With one linear model, R's anova(fit): each feature's sum of squares after the features
         before it (sequential, type I), its F test against the residual mean square, then the
         residuals; a categorical feature's indicators make one row, and with poly= each design
-        term is a row. With two models, R's anova(smaller, larger) for two fits of one target on
-        the same rows, the smaller's terms among the larger's (in either order): for linear
-        models the F test of the fall in the residual sum of squares per extra degree of
-        freedom (anova.lm); for binary logistic ones the χ² test of the fall in deviance
-        (anova.glm with test = "Chisq"). The smaller model is listed first.
+        term is a row. With one binary logistic model, R's anova(fit, test = "Chisq"): from the
+        null model, each feature's fall in deviance after those before it and its χ² test. A
+        model keeps no rows, so these fits are made again on the dataset the model was fitted
+        on (train=, by default the dataset of that name), which must still hold its rows. With
+        two models, R's anova(smaller, larger) for two fits of one target on the same rows, the
+        smaller's terms among the larger's (in either order): for linear models the F test of
+        the fall in the residual sum of squares per extra degree of freedom (anova.lm); for
+        binary logistic ones the χ² test of the fall in deviance (anova.glm with
+        test = "Chisq"). The smaller model is listed first.
         """,
         example: "anova m\nanova m m@1",
         changesState: false,
-        forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model, optional: true)]) { invocation, context in
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model, optional: true)], options: [
+            OptionSpec("train", .dataset, "one logistic model: the data it was fitted on (default: the dataset of that name)"),
+        ]) { invocation, context in
             if invocation.name("OTHER") == nil {
                 try sequentialAnova(invocation, context)
             } else {
+                guard !invocation.has("train") else {
+                    throw ModelshError.usage("train= is for the anova of one logistic model; two models are compared by their own fits", at: invocation.location("train"))
+                }
                 try nestedAnova(invocation, context)
             }
         }])
 
-    /// `anova MODEL`: R's anova(fit) of one linear model.
+    /// `anova MODEL`: R's anova(fit) of one linear model, or of one binary logistic model.
     private static func sequentialAnova(_ invocation: Invocation, _ context: CommandContext) throws {
         let name = invocation.name("MODEL")!
-        let anova = try invocation.at("MODEL") { try SequentialAnova(invocation.model("MODEL"), named: name) }
+        let model = invocation.model("MODEL")
+        if model.state is LogisticState {
+            try sequentialDeviance(model, named: name, invocation, context)
+            return
+        }
+        let anova = try invocation.at("MODEL") { try SequentialAnova(model, named: name) }
         var table = TextTable(headers: ["term", "df", "sum of sq", "mean sq", "F", "Pr(>F)"], alignments: [.left] + Array(repeating: .right, count: 5))
         for row in anova.rows {
             table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.sumOfSquares), NumberFormat.significant(row.meanSquare),
@@ -198,6 +212,31 @@ enum ModelCommands {
                       NumberFormat.figure(anova.residualMeanSquare), "", ""])
         context.emit("Analysis of variance of '\(name)': each term after those above it (R's anova)")
         context.emit(.table(table))
+    }
+
+    /// `anova MODEL` of a binary logistic model: R's anova(fit, test = "Chisq"), from fits
+    /// made again on its training data.
+    private static func sequentialDeviance(_ model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext) throws {
+        let trainName = invocation.name("train") ?? model.training.datasetName
+        guard let training = context.state.variables.dataset(trainName) else {
+            throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(name) was fitted on; give train=DATA"),
+                                     at: invocation.location(invocation.has("train") ? "train" : "MODEL"))
+        }
+        let anova: SequentialDeviance
+        do {
+            anova = try SequentialDeviance(model, named: name, trainingData: training, dataName: trainName)
+        } catch let error as ModelshError {
+            throw error.argument == name || !invocation.has("train") ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("train"))
+        }
+        var table = TextTable(headers: ["term", "df", "deviance", "resid. df", "resid. dev", "Pr(>Chi)"], alignments: [.left] + Array(repeating: .right, count: 5))
+        table.append(["NULL", "", "", String(anova.nullDegreesOfFreedom), NumberFormat.significant(anova.nullDeviance), ""])
+        for row in anova.rows {
+            table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.deviance), String(row.residualDegreesOfFreedom),
+                          NumberFormat.significant(row.residualDeviance), pValue(row.pValue)])
+        }
+        context.emit("Analysis of deviance of '\(name)': each term after those above it, fitted again on \(trainName) (R's anova, test = \"Chisq\")")
+        context.emit(.table(table))
+        for warning in anova.warnings { context.emit("warning: \(warning)") }
     }
 
     /// A test's p-value as R prints it, NA where the test is not defined.

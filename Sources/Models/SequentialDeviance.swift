@@ -1,0 +1,84 @@
+import Diagnostics
+import Numerics
+import Tabular
+
+/// R's anova(fit) for one binary logistic model (anova.glm, with test = "Chisq"): the null
+/// model, then the model's features added one at a time in their order, each row the fall in
+/// deviance it brings, its degrees of freedom and the χ² test of that fall. A categorical
+/// feature's indicators make one row; a feature that adds only aliased columns brings 0
+/// degrees of freedom and no test.
+///
+/// A model keeps no rows, so the fits come from its training data, as R's come from the
+/// model frame the glm object keeps: the model is fitted again on the rows it used, with its
+/// options, which must give back the model's own fingerprint (the dataset still holds the
+/// same rows), and then once per shorter list of features on those same rows.
+public struct SequentialDeviance: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public let term: String
+        public let degreesOfFreedom: Int
+        /// The fall in deviance from the row above.
+        public let deviance: Double
+        public let residualDegreesOfFreedom: Int
+        public let residualDeviance: Double
+        /// NaN where the term brings no degree of freedom.
+        public let pValue: Double
+    }
+
+    public let nullDegreesOfFreedom: Int
+    public let nullDeviance: Double
+    public let rows: [Row]
+    /// The warnings of the shorter fits (not converged, separated), each naming its features,
+    /// as R repeats glm.fit's; aliased columns show as rows of 0 degrees of freedom instead.
+    public let warnings: [String]
+
+    /// The table of `model` (named `name` in errors) from `data`, the dataset it was fitted on,
+    /// known in the session as `dataName`.
+    public init(_ model: Model, named name: String, trainingData data: Dataset, dataName: String) throws {
+        guard let state = model.state as? LogisticState, state.modelledClasses.count == 1,
+              let nullDeviance = state.nullDeviance, let nullDegreesOfFreedom = state.nullDegreesOfFreedom,
+              state.residualDegreesOfFreedom != nil else {
+            let kind = model.state is LogisticState ? "penalised or multinomial logistic" : model.kind
+            throw ModelshError.usage("anova of one model is for linear and unpenalised binary logistic models, '\(name)' is a \(kind) model: anova SMALLER LARGER compares two fits", argument: name)
+        }
+        guard model.preprocessing.settings.degree == 1 else {
+            throw ModelshError.usage("anova of one logistic model adds features one at a time; '\(name)' was fitted with poly=, whose terms cannot be added so (compare two fits with anova SMALLER LARGER)", argument: name)
+        }
+        guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
+        let features = model.schema.features.map(\.name)
+        // The rows the model used: those with the target, and with every feature unless it imputed.
+        let required = try ([target] + (model.preprocessing.settings.impute == .drop ? features : [])).map {
+            try data.requireColumn($0, datasetName: dataName)
+        }
+        let usedRows = (0 ..< data.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
+        let used = usedRows.count == data.rowCount ? data : data.selecting(rows: usedRows)
+        let options = model.training.options
+        func fitted(_ features: [String]) throws -> Model {
+            try ModelCatalogue.fit(kind: model.kind, data: used, datasetName: dataName, target: target, features: features, options: options)
+        }
+        let full = try fitted(features)
+        guard full.training.fingerprint == model.training.fingerprint else {
+            throw ModelshError.data("dataset '\(dataName)' no longer holds the rows '\(name)' was fitted on (their fingerprint differs), so its fits cannot be repeated; train= names the data it was fitted on")
+        }
+        var warnings: [String] = []
+        var previous = (df: nullDegreesOfFreedom, deviance: nullDeviance)
+        var rows: [Row] = []
+        for count in stride(from: 1, through: features.count, by: 1) {
+            let fit = count == features.count ? full : try fitted(Array(features.prefix(count)))
+            guard let logistic = fit.state as? LogisticState, let df = logistic.residualDegreesOfFreedom else {
+                throw ModelshError(.software, "the refit of '\(name)' on its first \(count) features is not a binary logistic fit")
+            }
+            if count < features.count {
+                warnings += logistic.explainedFitWarnings.map { "with \(features.prefix(count).joined(separator: ", ")) alone: \($0)" }
+            }
+            let termDF = previous.df - df, fall = previous.deviance - logistic.deviance
+            rows.append(Row(term: features[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
+                            residualDeviance: logistic.deviance,
+                            pValue: termDF > 0 ? ChiSquare.upperTail(max(fall, 0), degreesOfFreedom: Double(termDF)) : .nan))
+            previous = (df, logistic.deviance)
+        }
+        self.nullDegreesOfFreedom = nullDegreesOfFreedom
+        self.nullDeviance = nullDeviance
+        self.rows = rows
+        self.warnings = warnings
+    }
+}
