@@ -132,7 +132,7 @@ extension LinearRegression.Learned: CompressibleState {
         let (intercepts, slopes) = compressedLinear(intercepts: Array(estimates.prefix(offset)), slopes: [Array(estimates.dropFirst(offset))], compression)
         return Self(hasIntercept: hasIntercept, terms: terms, estimates: intercepts + slopes[0], aliased: aliased, unscaledCovariance: unscaledCovariance,
                     residualSumOfSquares: residualSumOfSquares, modelSumOfSquares: modelSumOfSquares, observations: observations, rank: rank,
-                    residualQuantiles: residualQuantiles, factor: nil)
+                    residualQuantiles: residualQuantiles, factor: nil, logWeightSum: logWeightSum)
     }
 }
 

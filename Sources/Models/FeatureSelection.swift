@@ -40,16 +40,18 @@ public struct FeatureSelection: Sendable {
     public let rows: Int
     /// For a linear kind by AIC or BIC: how much summary's AIC or BIC (R's `AIC()`, `BIC()`)
     /// exceeds the extractAIC printed here, as step() prints it: n·(log 2π + 1) + k, the
-    /// Gaussian likelihood's constant and the variance's parameter. Nil otherwise (logistic's
-    /// extractAIC is its AIC).
+    /// Gaussian likelihood's constant and the variance's parameter, less Σ log w with case
+    /// weights. Nil otherwise (logistic's extractAIC is its AIC).
     public let summaryOffset: Double?
 
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String],
                 method: Method, criterion: Criterion, folds: Int, seed: UInt64, metric: String?) throws {
+        // The case weights (weight=) are no candidate, and a row without one is left out too.
+        let weight = options["weight"]
         let candidates = try features ?? data.columns.map(\.name).filter { name in
-            try name != target && data.requireColumn(name).type != .text
+            try name != target && name != weight && data.requireColumn(name).type != .text
         }
-        let needed = try ([target] + candidates).map { try data.requireColumn($0, datasetName: datasetName) }
+        let needed = try ([target] + candidates + (weight.map { [$0] } ?? [])).map { try data.requireColumn($0, datasetName: datasetName) }
         let complete = (0 ..< data.rowCount).filter { row in needed.allSatisfy { !$0.isMissing(row) } }
         let used = data.selecting(rows: complete)
         rows = complete.count
@@ -62,8 +64,10 @@ public struct FeatureSelection: Sendable {
         case .cv: label = "cv \(chosenMetric)"
         }
         let n = Double(rows)
+        // With case weights AIC() also has −Σ log w (logLik.lm), which extractAIC leaves out.
+        let logWeightSum = try weight.map { name in try used.requireColumn(name).numbers!.reduce(0) { $0 + ($1 > 0 ? log($1) : 0) } } ?? 0
         summaryOffset = criterion == .cv || kind.name != LinearRegression.name ? nil
-            : n * (log(2 * Double.pi) + 1) + (criterion == .aic ? 2 : log(n))
+            : n * (log(2 * Double.pi) + 1) + (criterion == .aic ? 2 : log(n)) - logWeightSum
         let validation = criterion == .cv
             ? try CrossValidation(kind: kind, data: used, datasetName: datasetName, target: target, features: nil,
                                   options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil, rowsInSource: complete)
@@ -113,6 +117,7 @@ public struct FeatureSelection: Sendable {
             chosen = current
         case .lasso:
             guard task == .regression else { throw ModelshError.usage("method=lasso selects for regression; use forward or backward", argument: "method") }
+            guard weight == nil else { throw ModelshError.usage("method=lasso orders features by an unweighted lasso path; with weight= use forward or backward", argument: "method") }
             let lasso = try ModelCatalogue.requireKind(named: LassoRegression.name)
             let path = try RegularisationPath(kind: lasso, request: FitRequest(data: used, datasetName: datasetName, target: target,
                                                                                features: candidates, options: ["scale": "standard"]),

@@ -63,7 +63,8 @@ public struct LinearInference: Sendable, Equatable {
         residualDegreesOfFreedom = df
         let n = Double(learned.observations)
         observations = learned.observations
-        logLikelihood = -n / 2 * (log(2 * Double.pi) + 1 - log(n) + log(learned.residualSumOfSquares))
+        // With weights R adds ½ Σ log w (logLik.lm); the sum of squares is then the weighted one.
+        logLikelihood = (learned.logWeightSum ?? 0) / 2 - n / 2 * (log(2 * Double.pi) + 1 - log(n) + log(learned.residualSumOfSquares))
         parameterCount = k + 1
 
         let interceptDF = learned.hasIntercept ? 1 : 0

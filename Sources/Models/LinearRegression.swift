@@ -1,14 +1,18 @@
 import Diagnostics
+import Foundation
 import Numerics
 import Tabular
 
 /// Ordinary least squares, R's `lm`: a QR fit with R's rank rule, aliased coefficients
-/// reported as NA, and what `summary` needs for standard errors, t tests, R² and F.
+/// reported as NA, and what `summary` needs for standard errors, t tests, R² and F. With case
+/// weights (`weight=`) it is R's weighted lm: least squares on the rows scaled by √w, so the
+/// sums of squares, residuals and standard errors are R's weighted ones, and rows of weight 0
+/// count in no degree of freedom.
 public enum LinearRegression: Learner {
     public static let name = "linear"
     public static let summary = "ordinary least squares (R's lm): coefficients, standard errors, t tests, R², F"
     public static let tasks: [ModelTask] = [.regression]
-    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
 
     /// Least squares has no hyper-parameters of its own.
     public struct Parameters: ModelParameters {}
@@ -40,6 +44,9 @@ public enum LinearRegression: Learner {
         public let residualQuantiles: [Double]
         /// The factor of [X y] that `update` folds new rows into (nil in files written before it).
         public let factor: ScatterFactor?
+        /// With case weights, Σ log w over the rows of weight > 0, which R's logLik adds
+        /// (logLik.lm); nil for an unweighted fit.
+        public var logWeightSum: Double? = nil
 
         /// The estimates with NaN (R's NA) for aliased terms.
         public var coefficients: [Double] {
@@ -66,6 +73,7 @@ public enum LinearRegression: Learner {
         guard problem.designColumns.count > 0 else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
+        if let weights = problem.weights { return try weightedFit(problem, weights) }
         let y = problem.target
         let solution = try QRLeastSquares.fit(problem.designColumns, y, lowParts: problem.designLowParts)
         // A tall design's fit formed the factor of [X y] on its way; a small one's costs little.
@@ -83,6 +91,37 @@ public enum LinearRegression: Learner {
             rank: solution.rank,
             residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]),
             factor: factor)
+    }
+
+    /// R's lm with weights: least squares on √w X and √w y. The residuals it keeps are R's
+    /// weighted residuals √w (y − ŷ) (0 for a row of weight 0, as summary.lm shows them); only
+    /// the rows of weight > 0 count as observations; the model sum of squares is Σ w (ŷ − ȳ_w)²
+    /// about the weighted mean of the fitted values (Σ w ŷ² without an intercept), as
+    /// summary.lm computes it. poly='s exact products are not used: scaling them by √w rounds
+    /// them anyway.
+    private static func weightedFit(_ problem: TrainingProblem, _ weights: [Double]) throws -> Learned {
+        let roots = weights.map { $0.squareRoot() }
+        let design = problem.designColumns
+        let scaled = DesignColumns(rows: design.rows, columns: design.columns.map { zip($0, roots).map { $0 * $1 } }, knownFinite: design.knownFinite)
+        let solution = try QRLeastSquares.fit(scaled, zip(problem.target, roots).map { $0 * $1 })
+        let counted = weights.indices.filter { weights[$0] > 0 }
+        let fitted = counted.map { solution.fitted[$0] / roots[$0] }
+        let counts = counted.map { weights[$0] }
+        let mean = problem.hasIntercept ? zip(counts, fitted).reduce(0) { $0 + $1.0 * $1.1 } / counts.reduce(0, +) : 0
+        let residuals = solution.residuals
+        return Learned(
+            hasIntercept: problem.hasIntercept,
+            terms: (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms,
+            estimates: solution.coefficients.map { $0.isNaN ? 0 : $0 },
+            aliased: solution.aliased,
+            unscaledCovariance: solution.unscaledCovariance.values,
+            residualSumOfSquares: residuals.reduce(0) { $0 + $1 * $1 },
+            modelSumOfSquares: zip(counts, fitted).reduce(0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) },
+            observations: counted.count,
+            rank: solution.rank,
+            residualQuantiles: Quantile.type7(unsorted: residuals, [0, 0.25, 0.5, 0.75, 1]),
+            factor: nil,
+            logWeightSum: counts.reduce(0) { $0 + log($1) })
     }
 
     /// The fit of every row `factor` holds, from the factor alone (`update`): least squares on its
@@ -137,11 +176,12 @@ extension LinearRegression.Learned {
         rank = try container.decode(Int.self, forKey: .rank)
         residualQuantiles = try container.decode([Double].self, forKey: .residualQuantiles)
         factor = try container.decodeIfPresent(ScatterFactor.self, forKey: .factor)
+        logWeightSum = try container.decodeIfPresent(Double.self, forKey: .logWeightSum)
         try decoder.requireConsistent(check)
     }
 
     private enum CodingKeys: String, CodingKey {
         case hasIntercept, terms, estimates, aliased, unscaledCovariance, residualSumOfSquares, modelSumOfSquares
-        case observations, rank, residualQuantiles, factor
+        case observations, rank, residualQuantiles, factor, logWeightSum
     }
 }

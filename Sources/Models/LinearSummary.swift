@@ -15,7 +15,7 @@ struct LinearSummary {
         if learned.residualQuantiles.isEmpty {
             report.add("Residuals: not kept (an updated or streamed fit does not store every row's residual)")
         } else {
-            report.add("Residuals:")
+            report.add(learned.logWeightSum == nil ? "Residuals:" : "Weighted residuals:")
             report.add(TextTable(headers: ["Min", "1Q", "Median", "3Q", "Max"], alignments: Array(repeating: .right, count: 5),
                                  rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
         }

@@ -98,7 +98,7 @@ public struct Model: Sendable {
     /// kind's own account, as R's `summary()` would give it.
     public func summary(_ options: SummaryOptions = SummaryOptions()) -> Report {
         var report = Report()
-        report.add("Call: \(kind)(\(formula), data = \(training.datasetName))")
+        report.add("Call: \(kind)(\(formula), data = \(training.datasetName)\(training.options["weight"].map { ", weights = \($0)" } ?? ""))")
         report.add(state.summary(of: self, options: options))
         report.add("Preprocessing: \(preprocessing.settings.description)")
         let imputed = training.valuesImputed == 0 ? "" : ", \(training.valuesImputed) missing values imputed"

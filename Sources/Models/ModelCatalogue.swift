@@ -11,12 +11,15 @@ public struct ModelOptionSpec: Sendable, Equatable {
     public let values: [String]?
     /// A switch takes true/false, yes/no or on/off in any case, and is stored as "true" or "false".
     public let isSwitch: Bool
+    /// Its value is a column of the data being fitted (`weight=`), for completion.
+    public let namesAColumn: Bool
 
     public init(name: String, help: String, values: [String]? = nil) {
         self.name = name
         self.help = help
         self.values = values
         isSwitch = false
+        namesAColumn = false
     }
 
     /// An on/off option such as `intercept=`.
@@ -25,6 +28,16 @@ public struct ModelOptionSpec: Sendable, Equatable {
         self.help = help
         values = ["true", "false"]
         isSwitch = true
+        namesAColumn = false
+    }
+
+    /// An option whose value is a column of the data, such as `weight=`.
+    public init(column name: String, help: String) {
+        self.name = name
+        self.help = help
+        values = nil
+        isSwitch = false
+        namesAColumn = true
     }
 
     /// `value` as it is stored: a switch's spelling as "true" or "false"; a usage error naming
@@ -118,7 +131,7 @@ public struct ModelKind: Sendable {
             // nested inside other parallel work, which would run it on one core.
             let (dataProfile, (prepared, state)) = try clearingInterruption {
                 try concurrently(background: {
-                    try TrainingDataProfile(schema: frame.schema, source: request.data, fingerprinting: frame.data)
+                    try TrainingDataProfile(schema: frame.schema, source: request.data, fingerprinting: frame.fingerprinted)
                 }, foreground: {
                     let prepared = try Self.prepare(L.self, frame, request, parameters: parameters, settings: settings)
                     return (prepared, try L.fit(prepared.problem, parameters))
@@ -158,7 +171,7 @@ public struct ModelKind: Sendable {
         let problem = TrainingProblem(task: frame.task, designColumns: inputs.designColumns, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
-                                      classes: frame.schema.classes, progress: request.progress)
+                                      weights: frame.weights, classes: frame.schema.classes, progress: request.progress)
         return PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters)
     }
 

@@ -176,6 +176,7 @@ extension LinearRegression.Learned {
                     "residual sum of squares is \(NumberFormat.shortest(residualSumOfSquares))")
         try require(modelSumOfSquares.isFinite && modelSumOfSquares >= 0,
                     "model sum of squares is \(NumberFormat.shortest(modelSumOfSquares))")
+        try require(logWeightSum?.isFinite ?? true, "the weights' log sum is \(NumberFormat.shortest(logWeightSum ?? 0))")
         try require(residualQuantiles.count == 5 || (residualQuantiles.isEmpty && factor != nil),
                     "linear state has \(residualQuantiles.count) residual quantiles, needs 5")
         try require(factor.map { $0.isConsistent && !$0.centred && $0.columns == p && $0.count == observations } ?? true,
@@ -196,6 +197,10 @@ extension LinearRegression.Learned {
         if let index = terms.indices.first(where: { terms[$0] != expected[$0] }) {
             throw Inconsistency(message: "term \(index + 1) is '\(TerminalText.escaped(terms[index]))' where the schema makes '\(TerminalText.escaped(expected[index]))'")
         }
-        try require(observations == model.training.rowsUsed, "linear state has \(observations) observations but training used \(model.training.rowsUsed) rows")
+        // With case weights, the rows of weight 0 are no observations.
+        let weighted = model.training.options["weight"] != nil
+        try require(weighted == (logWeightSum != nil), weighted ? "a weighted linear state lacks its weights' log sum" : "an unweighted linear state has a weights' log sum")
+        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
+                    "linear state has \(observations) observations but training used \(model.training.rowsUsed) rows")
     }
 }

@@ -136,6 +136,9 @@ public struct TrainingProblem: Sendable {
     public let features: [PreparedFeature]
     /// Regression: the target values. Classification: each row's class index as a Double.
     public let target: [Double]
+    /// Each row's case weight (`weight=`), finite and ≥ 0, for the kinds that take one; nil:
+    /// every row counts once.
+    public var weights: [Double]? = nil
     /// Classification: the class labels, in index order; empty for regression.
     public let classes: [String]
     /// For long fits: report (units done, units in all), from any thread.

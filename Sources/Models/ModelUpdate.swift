@@ -35,6 +35,9 @@ extension Model {
         guard let updatable = state as? any UpdatableState else {
             throw ModelshError.usage("a \(kind) model cannot be updated; refit it on all the rows (update works for \(Self.updatableKinds.joined(separator: ", ")))")
         }
+        if let weight = training.options["weight"] {
+            throw ModelshError.usage("a model fitted with case weights (weight=\(weight)) cannot be updated yet; refit it on all the rows")
+        }
         if rounds != nil, !(state is BoostState) {
             throw ModelshError.usage("rounds= adds boosting rounds; a \(kind) model has none", argument: "rounds")
         }

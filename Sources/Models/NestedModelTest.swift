@@ -49,6 +49,11 @@ public struct NestedModelTest: Sendable, Equatable {
             throw ModelshError.usage("'\(firstName)' models \(first.schema.target?.name ?? "nothing") and '\(secondName)' \(second.schema.target?.name ?? "nothing"): anova compares fits of one target",
                                      argument: secondName)
         }
+        guard first.training.options["weight"] == second.training.options["weight"] else {
+            func weighting(_ model: Model) -> String { model.training.options["weight"].map { "weight=\($0)" } ?? "no weights" }
+            throw ModelshError.usage("'\(firstName)' was fitted with \(weighting(first)) and '\(secondName)' with \(weighting(second)): anova compares fits with the same case weights",
+                                     argument: secondName)
+        }
         guard first.training.rowsUsed == second.training.rowsUsed else {
             throw ModelshError.usage("'\(firstName)' was fitted on \(first.training.rowsUsed) rows and '\(secondName)' on \(second.training.rowsUsed): anova compares fits to the same rows",
                                      argument: secondName)

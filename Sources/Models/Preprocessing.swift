@@ -28,7 +28,7 @@ public enum CategoricalEncoding: String, Codable, Sendable {
 /// The options every kind may share, parsed and checked. Which of them a kind accepts is its
 /// `Learner.preprocessing` list.
 public enum CommonOption: String, Sendable, CaseIterable {
-    case intercept, impute, scale, poly, task
+    case intercept, impute, scale, poly, task, weight
 
     /// The option as a kind offers it; `handlesMissing`: the kind routes missing values itself.
     func spec(handlesMissing: Bool) -> ModelOptionSpec {
@@ -45,6 +45,7 @@ public enum CommonOption: String, Sendable, CaseIterable {
                                     values: nil)
         case .task: ModelOptionSpec(name: "task", help: "regression or classification (default: from the target's type)",
                                     values: ModelTask.allCases.map(\.rawValue))
+        case .weight: ModelOptionSpec(column: "weight", help: "a column of case weights ≥ 0 (R's lm(weights =)): each row counts its weight times; a row missing it is dropped")
         }
     }
 }

@@ -20,6 +20,11 @@ struct TrainingFrame {
     let valuesImputed: Int
     /// Regression: the target's values; classification: each row's class index.
     let target: [Double]
+    /// The used rows' case weights (`weight=`), each finite and ≥ 0; nil without weights.
+    let weights: [Double]?
+    /// `data` with the weight column last, when there is one: what the fit's fingerprint is
+    /// of, so fits with other weights on the same rows are told apart.
+    let fingerprinted: Dataset
 
     /// Fits of a classification kind accept an integer target as classes, up to this many.
     static let maximumClasses = 100
@@ -36,7 +41,12 @@ struct TrainingFrame {
             return
         }
         let targetColumn = try blaming("target") { try source.requireColumn(targetName, datasetName: request.datasetName) }
-        let features = try blaming("features") { try Self.features(of: request, excluding: targetColumn.name, kind: kind) }
+        let weightColumn = try request.options["weight"].map { name in
+            try blaming("weight") { try Self.weightColumn(named: name, of: request, target: targetColumn.name) }
+        }
+        let features = try blaming("features") {
+            try Self.features(of: request, excluding: [targetColumn.name] + (weightColumn.map { [$0.name] } ?? []), kind: kind)
+        }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
@@ -46,7 +56,7 @@ struct TrainingFrame {
         task = try blaming(requestedTask == nil ? "target" : "task") {
             try Self.task(for: targetColumn, kind: kind, tasks: tasks, requested: requestedTask)
         }
-        let required = impute == .drop ? [targetColumn] + features : [targetColumn]
+        let required = (impute == .drop ? [targetColumn] + features : [targetColumn]) + (weightColumn.map { [$0] } ?? [])
         // Most data has no missing values: then every row is used and nothing is copied.
         let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
@@ -56,6 +66,11 @@ struct TrainingFrame {
         try blaming("target") { try Self.requireFinite(used.columns[0], of: used, originalRows: complete) }
         try blaming("features") { try Self.requireFinite(Array(used.columns.dropFirst()), of: used, originalRows: complete) }
         data = used
+        let usedWeights = try weightColumn.map { column in
+            try blaming("weight") { try Self.checkedWeights(complete.map { column.selecting(rows: $0) } ?? column, originalRows: complete) }
+        }
+        weights = usedWeights?.numbers
+        fingerprinted = try usedWeights.map { try Dataset(columns: used.columns + [$0]) } ?? used
         rowsDropped = source.rowCount - used.rowCount
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
         let featureSchemas = try blaming("features") { try used.columns.dropFirst().map { try Self.featureSchema($0, originalRows: complete) } }
@@ -75,7 +90,7 @@ struct TrainingFrame {
     /// feature is missing unless imputed.
     private init(unsupervised request: FitRequest, kind: String, task: ModelTask, impute: ImputeMethod) throws {
         let source = request.data
-        let features = try blaming("features") { try Self.features(of: request, excluding: nil, kind: kind) }
+        let features = try blaming("features") { try Self.features(of: request, excluding: [], kind: kind) }
         guard source.rowCount > 0 else { throw ModelshError.data("dataset '\(request.datasetName)' has no rows") }
         guard !features.isEmpty else { throw ModelshError.usage("'\(kind)' needs at least one feature", argument: "features") }
         let required = impute == .drop ? features : []
@@ -90,6 +105,31 @@ struct TrainingFrame {
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.reduce(0) { $0 + $1.missingCount }
         schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } })
         target = []
+        weights = nil
+        fingerprinted = used
+    }
+
+    /// The column `weight=` names: numbers, and not the target.
+    private static func weightColumn(named name: String, of request: FitRequest, target: String) throws -> Column {
+        let column = try request.data.requireColumn(name, datasetName: request.datasetName)
+        guard name != target else { throw ModelshError.usage("column '\(name)' is the target; it cannot also be the weight") }
+        guard column.numbers != nil, column.type != .boolean else {
+            throw ModelshError.data("column '\(name)' is \(column.type.rawValue); case weights are numbers")
+        }
+        return column
+    }
+
+    /// The used rows' weights (`column`, none missing), each finite and ≥ 0 and not all 0, as R's
+    /// lm insists; `originalRows` maps them back to the source's rows for the message.
+    private static func checkedWeights(_ column: Column, originalRows: [Int]?) throws -> Column {
+        let values = column.numbers ?? []
+        if let row = values.indices.first(where: { !(values[$0] >= 0) || !values[$0].isFinite }) {
+            throw ModelshError.data("column '\(column.name)' has weight \(NumberFormat.shortest(values[row])) in row \((originalRows?[row] ?? row) + 1); case weights are finite and ≥ 0")
+        }
+        guard values.contains(where: { $0 > 0 }) else {
+            throw ModelshError.data("every weight in column '\(column.name)' is 0 in the rows used")
+        }
+        return column
     }
 
     /// The error for a free-text column named as a feature (no command turns one into
@@ -197,15 +237,17 @@ struct TrainingFrame {
     }
 
 
-    private static func features(of request: FitRequest, excluding target: String?, kind: String) throws -> [Column] {
+    /// The features: those named, or every column but the target (and the weight, `excluded`
+    /// after the target) that the kind can use.
+    private static func features(of request: FitRequest, excluding excluded: [String], kind: String) throws -> [Column] {
         guard let names = request.features else {
-            return request.data.columns.filter { $0.name != target && $0.type != .text }
+            return request.data.columns.filter { !excluded.contains($0.name) && $0.type != .text }
         }
         var seen = Set<String>()
         return try names.map { name in
             let column = try request.data.requireColumn(name, datasetName: request.datasetName)
-            guard name != target else {
-                throw ModelshError.usage("column '\(name)' is the target; it cannot also be a feature")
+            if let role = excluded.firstIndex(of: name) {
+                throw ModelshError.usage("column '\(name)' is the \(role == 0 ? "target" : "weight"); it cannot also be a feature")
             }
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("feature '\(name)' is listed twice")

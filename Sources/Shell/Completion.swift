@@ -197,6 +197,10 @@ private struct Completer {
             }
             if let slot = form.modelKindOptionsFrom, let kindName = value(of: slot, in: form, positionals: positionals),
                let option = ModelCatalogue.kind(named: kindName)?.options.first(where: { $0.name == key }) {
+                // A column-valued kind option names a column of the data the form's own column options (target=) name.
+                if option.namesAColumn, let columns = form.options.first(where: { if case .column = $0.kind { true } else { false } }) {
+                    return values(of: columns.kind, typed: (form, positionals))
+                }
                 return option.values ?? []
             }
         }

@@ -84,6 +84,8 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=Petal.Width,Sp").candidates,
                        ["features=Petal.Width,Species"])
         XCTAssertEqual(complete("split iris stratify=Spe").candidates, ["stratify=Species"])
+        // A kind's option that names a column (weight=) completes the data's columns too.
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length weight=Petal.W").candidates, ["weight=Petal.Width"])
     }
 
     func testOptionNamesAndKeywords() {
