@@ -11,7 +11,7 @@ public enum LogisticModel: Learner {
     public static let name = "logistic"
     public static let summary = "logistic regression (R's glm binomial; multinomial for 3+ classes; penalty=l2|l1 alpha=)"
     public static let tasks: [ModelTask] = [.classification]
-    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
     public static let options = [
         ModelOptionSpec(name: "penalty", help: "none (default, maximum likelihood), l2 or l1 (binary only)", values: Penalty.allCases.map(\.rawValue)),
         ModelOptionSpec(name: "alpha", help: "penalty strength α > 0 (default 1): minimises Σ log-loss + (α/2)‖w‖² or α‖w‖₁, i.e. scikit-learn's C = 1/α"),
@@ -48,20 +48,27 @@ public enum LogisticModel: Learner {
         let terms = (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms
         // The design has its column of ones when unpenalised (wantsOnesColumn).
         let n = problem.target.count
+        if problem.weights != nil, parameters.penalty != .none || classes != 2 {
+            throw ModelshError.usage("weight= is for unpenalised binary logistic fits (R's glm with weights =), not \(parameters.penalty == .none ? "\(classes) classes" : "penalty=\(parameters.penalty.rawValue)")",
+                                     argument: "weight")
+        }
         switch (parameters.penalty, classes) {
         case (.none, 2):
             guard problem.designColumns.count > 0 else {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }
             let fit = try LogisticRegression.fitBinary(problem.designColumns, problem.target, hasIntercept: problem.hasIntercept,
-                                                       wantsInformation: true)
+                                                       priorWeights: problem.weights, wantsInformation: true)
             let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
+            // A weighted model is not updated (ModelUpdate), so it keeps no information matrix;
+            // its rows of weight 0 are no observations.
             return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
                                  deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
-                                 converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue), observations: n,
-                                 information: fit.aliased.contains(true) ? nil
+                                 converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue),
+                                 observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? n,
+                                 information: fit.aliased.contains(true) || problem.weights != nil ? nil
                                      : try fit.information?.values ?? updateInformation(problem.design, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
@@ -192,7 +199,10 @@ public struct LogisticState: LearnedState {
                         "the information matrix has the wrong size or a non-finite value")
         }
         try require(deviance.isFinite && deviance >= 0, "the deviance is not a finite number ≥ 0")
-        try require(observations == model.training.rowsUsed, "\(observations) observations but training used \(model.training.rowsUsed) rows")
+        // With case weights, the rows of weight 0 are no observations.
+        let weighted = model.training.options["weight"] != nil
+        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
+                    "\(observations) observations but training used \(model.training.rowsUsed) rows")
     }
 }
 

@@ -45,7 +45,7 @@ public enum CommonOption: String, Sendable, CaseIterable {
                                     values: nil)
         case .task: ModelOptionSpec(name: "task", help: "regression or classification (default: from the target's type)",
                                     values: ModelTask.allCases.map(\.rawValue))
-        case .weight: ModelOptionSpec(column: "weight", help: "a column of case weights ≥ 0 (R's lm(weights =)): each row counts its weight times; a row missing it is dropped")
+        case .weight: ModelOptionSpec(column: "weight", help: "a column of case weights ≥ 0 (R's lm and glm weights =): each row counts its weight times; a row missing it is dropped")
         }
     }
 }

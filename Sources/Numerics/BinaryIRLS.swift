@@ -5,6 +5,8 @@ import Diagnostics
 /// R's iteratively reweighted least squares for the binomial family (glm.fit), as a state that
 /// two kinds of iteration advance: R's own, each step a pivoted QR of √W X, and, for large
 /// designs, one by normal equations that the QR takes over from when XᵀWX is ill-conditioned.
+/// With prior (case) weights, R's weighted glm: its start, each row's IRLS weight and deviance
+/// times its prior weight; such fits iterate by QR only.
 struct BinaryIRLS {
     /// One weighted least-squares solution.
     struct WeightedStep {
@@ -18,6 +20,8 @@ struct BinaryIRLS {
     /// The design's columns, read where they lie.
     let x: ColumnPointers
     let y: [Double]
+    /// Each row's prior weight (≥ 0), or nil for 1 each.
+    let priorWeights: [Double]?
     let epsilon: Double
     let maxIterations: Int
     /// R's start, μ = (y + ½)/2, at each of the two values of y: every row's η, μ and μ′ are
@@ -39,10 +43,12 @@ struct BinaryIRLS {
     /// Whether the last pass by normal equations keeps XᵀWX (`finalInformation`).
     let wantsFinalInformation: Bool
 
-    /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ.
-    init(_ x: ColumnPointers, _ y: [Double], epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
+    /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ; with prior weights w,
+    /// μ = (w·y + ½)/(w + 1) (binomial()$initialize).
+    init(_ x: ColumnPointers, _ y: [Double], priorWeights: [Double]? = nil, epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
         self.x = x
         self.y = y
+        self.priorWeights = priorWeights
         self.epsilon = epsilon
         self.maxIterations = maxIterations
         self.wantsFinalInformation = wantsFinalInformation
@@ -52,6 +58,13 @@ struct BinaryIRLS {
             return (eta: eta, mu: mu, derivative: derivative)
         }
         deviance = Binomial.constantDeviance(y, atZero: start[0].mu, atOne: start[1].mu)
+        if let priorWeights {
+            // The start depends on each row's weight: made row by row.
+            let eta = zip(y, priorWeights).map { y, w in Binomial.link((w * y + 0.5) / (w + 1)) }
+            let (mu, derivative) = Binomial.fittedValues(eta)
+            rowValues = (eta, mu, derivative)
+            deviance = Binomial.deviance(y, mu, priorWeights: priorWeights)
+        }
     }
 
     /// μ per row.
@@ -80,7 +93,7 @@ struct BinaryIRLS {
             let (eta, mu, derivative) = makeRowValues()
             for i in 0 ..< n {
                 let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
-                roots[i] = weight.squareRoot()
+                roots[i] = (weight * (priorWeights?[i] ?? 1)).squareRoot()
                 response[i] = (eta[i] + residual) * roots[i]
             }
             var scaled = [Double](repeating: 0, count: n * x.count)
@@ -94,7 +107,7 @@ struct BinaryIRLS {
                                     rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
             let next = x.product(step.coefficients)
             let (nextMu, nextDerivative) = Binomial.fittedValues(next)
-            advance(to: step, eta: next, mu: nextMu, derivative: nextDerivative, deviance: Binomial.deviance(y, nextMu))
+            advance(to: step, eta: next, mu: nextMu, derivative: nextDerivative, deviance: Binomial.deviance(y, nextMu, priorWeights: priorWeights))
         }
     }
 
@@ -108,6 +121,8 @@ struct BinaryIRLS {
     /// leaving the state as it was, when the equilibrated XᵀWX has a reciprocal condition
     /// number below 1e-8 (the QR goes on from there).
     mutating func iterateByNormalEquations() throws {
+        // Its passes (CKernels) weigh rows by the working weights alone.
+        precondition(priorWeights == nil, "prior weights iterate by QR")
         let p = x.count
         var gram = try gramAtCurrentState()
         while !isFinished {

@@ -19,6 +19,8 @@ public enum LogisticRegression {
         /// Some fitted probability is within 10·ε of 0 or 1: the classes are (quasi-)completely
         /// separated, so some coefficients run off to ±∞ and their standard errors are meaningless.
         case fittedProbabilitiesZeroOrOne = "fitted probabilities numerically 0 or 1 occurred"
+        /// Prior weights that make a row's count of successes w·y not a whole number.
+        case nonIntegerSuccesses = "non-integer #successes in a binomial glm!"
     }
 
     /// The result of `fitBinary`, with the fields R's `summary.glm` prints.
@@ -41,7 +43,8 @@ public enum LogisticRegression {
         /// The deviance of the intercept-only model (of p = ½ for every row without intercept).
         public let nullDeviance: Double
         public let nullDegreesOfFreedom: Int
-        /// Deviance + 2·rank, as R's for 0/1 responses.
+        /// Deviance + 2·rank, as R's for 0/1 responses (with prior weights, the deviance with
+        /// each weight rounded, as R's binomial AIC).
         public let aic: Double
         /// Fisher scoring iterations, as R's `iter`.
         public let iterations: Int
@@ -81,12 +84,13 @@ public enum LogisticRegression {
                       normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation)
     }
 
-    /// `fitBinary` of a design held as columns, read where they lie.
-    public static func fitBinary(_ x: DesignColumns, _ y: [Double], hasIntercept: Bool,
+    /// `fitBinary` of a design held as columns, read where they lie; `priorWeights` (each ≥ 0,
+    /// not all 0) make it R's glm with `weights =`.
+    public static func fitBinary(_ x: DesignColumns, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil,
                                  epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations,
                                  wantsInformation: Bool = false) throws -> BinaryFit {
         try x.withPointers {
-            try fitBinary($0, y, hasIntercept: hasIntercept, epsilon: epsilon, maxIterations: maxIterations,
+            try fitBinary($0, y, hasIntercept: hasIntercept, priorWeights: priorWeights, epsilon: epsilon, maxIterations: maxIterations,
                           normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation, knownFinite: x.knownFinite)
         }
     }
@@ -104,30 +108,46 @@ public enum LogisticRegression {
         }
     }
 
-    static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, epsilon: Double, maxIterations: Int,
+    static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil, epsilon: Double, maxIterations: Int,
                           normalEquationsFromWork: Double, wantsInformation: Bool, knownFinite: Bool = false) throws -> BinaryFit {
         try validateBinary(rows: x.rows, y)
         if !knownFinite { try validateFinite(x) }
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
+        precondition(priorWeights.map { $0.count == y.count && $0.allSatisfy { $0 >= 0 } && $0.contains { $0 > 0 } } ?? true,
+                     "prior weights are one per row, ≥ 0 and not all 0")
         let n = x.rows
         try Interruption.check()  // the checks and the start are passes over every row
-        var irls = BinaryIRLS(x, y, epsilon: epsilon, maxIterations: maxIterations, wantsFinalInformation: wantsInformation)
+        var irls = BinaryIRLS(x, y, priorWeights: priorWeights, epsilon: epsilon, maxIterations: maxIterations, wantsFinalInformation: wantsInformation)
         try Interruption.check()
-        if Double(n) * Double(x.count * x.count) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
+        if priorWeights == nil, Double(n) * Double(x.count * x.count) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
         try irls.iterateByQR()
         let last = irls.step!
         let reported = zip(last.coefficients, last.aliased).map { $1 ? .nan : $0 }
         let standardErrors = spread(diagonalRoots(last.unscaledCovariance), over: last.aliased)
         let (zValues, pValues) = waldTests(reported, standardErrors)
-        let mean = hasIntercept ? y.reduce(0, +) / Double(n) : 0.5
         let tolerance = 10 * Double.ulpOfOne
         var warnings: [Warning] = irls.converged ? [] : [.didNotConverge]
         if irls.mu.contains(where: { $0 > 1 - tolerance || $0 < tolerance }) { warnings.append(.fittedProbabilitiesZeroOrOne) }
+        let (nullDeviance, observations, aic): (Double, Int, Double)
+        if let priorWeights {
+            // R: the null model's μ is the weighted mean of y; rows of weight 0 are no
+            // observations; the AIC is binomial()$aic, −2 Σ log dbinom(round(w·y), round(w), μ),
+            // which for a 0/1 y is the deviance with each weight rounded.
+            let total = priorWeights.reduce(0, +)
+            let mean = hasIntercept ? zip(priorWeights, y).reduce(0) { $0 + $1.0 * $1.1 } / total : 0.5
+            nullDeviance = Binomial.deviance(y, [Double](repeating: mean, count: n), priorWeights: priorWeights)
+            observations = priorWeights.filter { $0 > 0 }.count
+            aic = Binomial.deviance(y, irls.mu, priorWeights: priorWeights.map { $0.rounded() }) + 2 * Double(last.rank)
+            if zip(priorWeights, y).contains(where: { abs($0 * $1 - ($0 * $1).rounded()) > 0.001 }) { warnings.append(.nonIntegerSuccesses) }
+        } else {
+            nullDeviance = Binomial.constantDeviance(y, hasIntercept ? y.reduce(0, +) / Double(n) : 0.5)
+            (observations, aic) = (n, irls.deviance + 2 * Double(last.rank))
+        }
         return BinaryFit(coefficients: reported, aliased: last.aliased, rank: last.rank, standardErrors: standardErrors,
                          zValues: zValues, pValues: pValues, unscaledCovariance: last.unscaledCovariance,
-                         deviance: irls.deviance, residualDegreesOfFreedom: n - last.rank,
-                         nullDeviance: Binomial.constantDeviance(y, mean),
-                         nullDegreesOfFreedom: n - (hasIntercept ? 1 : 0), aic: irls.deviance + 2 * Double(last.rank),
+                         deviance: irls.deviance, residualDegreesOfFreedom: observations - last.rank,
+                         nullDeviance: nullDeviance,
+                         nullDegreesOfFreedom: observations - (hasIntercept ? 1 : 0), aic: aic,
                          iterations: irls.iterations, converged: irls.converged, fittedProbabilities: irls.mu, warnings: warnings,
                          information: irls.finalInformation)
     }
@@ -229,6 +249,13 @@ enum Binomial {
 
     static func deviance(_ y: [Double], _ mu: [Double]) -> Double {
         zip(y, mu).reduce(0) { $0 + devianceTerm($1.0, $1.1) }
+    }
+
+    /// `deviance` with each row's term times its prior weight (none: 1 each); a row of
+    /// weight 0 adds nothing, whatever its μ.
+    static func deviance(_ y: [Double], _ mu: [Double], priorWeights: [Double]?) -> Double {
+        guard let priorWeights else { return deviance(y, mu) }
+        return y.indices.reduce(0) { $0 + (priorWeights[$1] > 0 ? priorWeights[$1] * devianceTerm(y[$1], mu[$1]) : 0) }
     }
 
     /// `deviance` with μ the same for every row: its two terms computed once, summed in row order.
