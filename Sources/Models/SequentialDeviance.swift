@@ -58,9 +58,7 @@ public struct SequentialDeviance: Sendable, Equatable {
             try ModelCatalogue.fit(kind: model.kind, data: used, datasetName: dataName, target: target, features: features, options: options)
         }
         let full = try fitted(features)
-        guard full.training.fingerprint == model.training.fingerprint else {
-            throw ModelshError.data("dataset '\(dataName)' no longer holds the rows '\(name)' was fitted on (their fingerprint differs), so its fits cannot be repeated; train= names the data it was fitted on")
-        }
+        try TrainingReplay.requireSameRows(full.training.fingerprint, of: model, named: name, dataName: dataName)
         var warnings: [String] = []
         var previous = (df: nullDegreesOfFreedom, deviance: nullDeviance)
         var rows: [Row] = []

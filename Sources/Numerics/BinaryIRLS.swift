@@ -6,7 +6,9 @@ import Diagnostics
 /// two kinds of iteration advance: R's own, each step a pivoted QR of √W X, and, for large
 /// designs, one by normal equations that the QR takes over from when XᵀWX is ill-conditioned.
 /// With prior (case) weights, R's weighted glm: its start, each row's IRLS weight and deviance
-/// times its prior weight; such fits iterate by QR only.
+/// times its prior weight. With an offset (η = X b + offset) and a start for η, R's glm.fit
+/// with `offset =` and `etastart =`, as profiling the likelihood calls it. Fits with any of
+/// these iterate by QR only.
 struct BinaryIRLS {
     /// One weighted least-squares solution.
     struct WeightedStep {
@@ -22,6 +24,8 @@ struct BinaryIRLS {
     let y: [Double]
     /// Each row's prior weight (≥ 0), or nil for 1 each.
     let priorWeights: [Double]?
+    /// Added to X b in each row's linear predictor; nil for none.
+    let offset: [Double]?
     let epsilon: Double
     let maxIterations: Int
     /// R's start, μ = (y + ½)/2, at each of the two values of y: every row's η, μ and μ′ are
@@ -44,11 +48,13 @@ struct BinaryIRLS {
     let wantsFinalInformation: Bool
 
     /// R's start for 0/1 responses: μ = (y + ½)/2, η = logit μ; with prior weights w,
-    /// μ = (w·y + ½)/(w + 1) (binomial()$initialize).
-    init(_ x: ColumnPointers, _ y: [Double], priorWeights: [Double]? = nil, epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
+    /// μ = (w·y + ½)/(w + 1) (binomial()$initialize); or η = `etaStart` when given.
+    init(_ x: ColumnPointers, _ y: [Double], priorWeights: [Double]? = nil, offset: [Double]? = nil, etaStart: [Double]? = nil,
+         epsilon: Double, maxIterations: Int, wantsFinalInformation: Bool = false) {
         self.x = x
         self.y = y
         self.priorWeights = priorWeights
+        self.offset = offset
         self.epsilon = epsilon
         self.maxIterations = maxIterations
         self.wantsFinalInformation = wantsFinalInformation
@@ -58,9 +64,9 @@ struct BinaryIRLS {
             return (eta: eta, mu: mu, derivative: derivative)
         }
         deviance = Binomial.constantDeviance(y, atZero: start[0].mu, atOne: start[1].mu)
-        if let priorWeights {
-            // The start depends on each row's weight: made row by row.
-            let eta = zip(y, priorWeights).map { y, w in Binomial.link((w * y + 0.5) / (w + 1)) }
+        if etaStart != nil || priorWeights != nil {
+            // The start depends on each row: made row by row.
+            let eta = etaStart ?? zip(y, priorWeights!).map { y, w in Binomial.link((w * y + 0.5) / (w + 1)) }
             let (mu, derivative) = Binomial.fittedValues(eta)
             rowValues = (eta, mu, derivative)
             deviance = Binomial.deviance(y, mu, priorWeights: priorWeights)
@@ -94,7 +100,7 @@ struct BinaryIRLS {
             for i in 0 ..< n {
                 let (weight, residual) = Binomial.working(y[i], mu[i], derivative[i])
                 roots[i] = (weight * (priorWeights?[i] ?? 1)).squareRoot()
-                response[i] = (eta[i] + residual) * roots[i]
+                response[i] = (eta[i] - (offset?[i] ?? 0) + residual) * roots[i]
             }
             var scaled = [Double](repeating: 0, count: n * x.count)
             for j in 0 ..< x.count {
@@ -105,7 +111,8 @@ struct BinaryIRLS {
                                              tolerance: min(1e-7, epsilon / 1000))
             let step = WeightedStep(coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
                                     rank: fit.rank, unscaledCovariance: fit.unscaledCovariance)
-            let next = x.product(step.coefficients)
+            var next = x.product(step.coefficients)
+            if let offset { for i in 0 ..< n { next[i] += offset[i] } }
             let (nextMu, nextDerivative) = Binomial.fittedValues(next)
             advance(to: step, eta: next, mu: nextMu, derivative: nextDerivative, deviance: Binomial.deviance(y, nextMu, priorWeights: priorWeights))
         }
@@ -121,8 +128,8 @@ struct BinaryIRLS {
     /// leaving the state as it was, when the equilibrated XᵀWX has a reciprocal condition
     /// number below 1e-8 (the QR goes on from there).
     mutating func iterateByNormalEquations() throws {
-        // Its passes (CKernels) weigh rows by the working weights alone.
-        precondition(priorWeights == nil, "prior weights iterate by QR")
+        // Its passes (CKernels) weigh rows by the working weights alone, without an offset.
+        precondition(priorWeights == nil && offset == nil, "prior weights and offsets iterate by QR")
         let p = x.count
         var gram = try gramAtCurrentState()
         while !isFinished {

@@ -1,4 +1,5 @@
 @testable import Models
+import Tabular
 import XCTest
 
 /// confint's intervals: estimate ± t(ν) standard errors on a least-squares fit's residual degrees
@@ -20,5 +21,28 @@ final class CoefficientIntervalsTests: XCTestCase {
         XCTAssertEqual(z[0].upper, 3 + 2.5758293035488999 * 2, accuracy: 1e-12)
 
         XCTAssertNil(CoefficientEstimates(group: nil, terms: ["x"], estimates: [3], standardErrors: nil).intervals(level: 0.95))
+    }
+
+    /// A logistic model's profile intervals come from its design made again on its data (R:
+    /// confint(glm(b ~ x1 + x2, binomial)) as in LogisticProfileTests), and data without the
+    /// model's rows, or a model without a likelihood to profile, are refused.
+    func testProfileIntervalsComeFromTheModelsRowsOnly() throws {
+        let data = try Dataset(columns: [
+            .numeric("x1", (1 ... 10).map(Double.init)), .numeric("x2", (1 ... 10).map { Double($0 * $0 % 7) }),
+            .numeric("b", [0, 0, 1, 0, 1, 1, 0, 1, 1, 1], type: .integer),
+        ])
+        let fit = { (options: [String: String]) in
+            try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "d", target: "b", features: ["x1", "x2"], options: options)
+        }
+        let profile = try ProfileIntervals(try fit([:]), named: "m", trainingData: data, dataName: "d", level: 0.95)
+        XCTAssertEqual(profile.terms, ["(Intercept)", "x1", "x2"])
+        XCTAssertEqual(profile.intervals[1].lower, 0.050031265501893941, accuracy: 1e-7)
+        XCTAssertEqual(profile.intervals[2].upper, 3.5260904530278019, accuracy: 1e-6)
+        XCTAssertThrowsError(try ProfileIntervals(try fit([:]), named: "m", trainingData: data.selecting(rows: Array(0 ..< 9)), dataName: "d", level: 0.95)) {
+            XCTAssertTrue("\($0)".contains("no longer holds the rows 'm' was fitted on"), "\($0)")
+        }
+        XCTAssertThrowsError(try ProfileIntervals(try fit(["penalty": "l2"]), named: "m", trainingData: data, dataName: "d", level: 0.95)) {
+            XCTAssertTrue("\($0)".contains("for unpenalised binary logistic models"), "\($0)")
+        }
     }
 }

@@ -122,16 +122,21 @@ enum ModelCommands {
         summary: "Confidence intervals for a linear or logistic model's coefficients",
         details: """
         As R's confint: for linear models each estimate ± t standard errors on the residual
-        degrees of freedom (confint.lm); for logistic ones Wald intervals, estimate ± z standard
-        errors (R's confint.default: R's confint itself profiles the likelihood, which gives
-        intervals a little off centre). level= sets the confidence (default 0.95). An aliased
-        term's interval is NA. Penalised and gradient-descent fits have no standard errors, so no
-        intervals.
+        degrees of freedom (confint.lm). For unpenalised binary logistic ones the profile
+        likelihood's intervals, computed as R's confint(glm) does (a little off centre where
+        the likelihood is not symmetric); a model keeps no rows, so these come from fits on the
+        dataset it was fitted on (train=, by default the dataset of that name), which must
+        still hold its rows. method=wald gives Wald intervals instead, estimate ± z standard
+        errors (R's confint.default), which multinomial fits always get. level= sets the
+        confidence (default 0.95). An aliased term's interval is NA. Penalised and
+        gradient-descent fits have no standard errors, so no intervals.
         """,
         example: "confint m\nconfint m level=0.99",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
-                            options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)")]) { invocation, context in
+                            options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)"),
+                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic: profile likelihood (default, R's confint) or wald (R's confint.default)"),
+                                      OptionSpec("train", .dataset, "profile intervals: the data the model was fitted on (default: the dataset of that name)")]) { invocation, context in
             let model = invocation.model("MODEL")
             let level = invocation.number("level") ?? 0.95
             guard level > 0, level < 1 else {
@@ -146,8 +151,32 @@ enum ModelCommands {
                                          at: invocation.location("MODEL"))
             }
             let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
+            let headers = [percent((1 - level) / 2), percent(1 - (1 - level) / 2)]
+            let isLogistic = model.state is LogisticState
+            guard isLogistic || !invocation.has("method") && !invocation.has("train") else {
+                throw ModelshError.usage("a linear model's intervals are exact t intervals; method= and train= are for logistic models",
+                                         at: invocation.location(invocation.has("method") ? "method" : "train"))
+            }
+            let method = invocation.text("method") ?? (isLogistic && sets.count == 1 ? "profile" : "wald")
+            if isLogistic, method == "profile" {
+                let name = invocation.name("MODEL")!
+                let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
+                let profile = try onTrainingData(invocation, model: name) {
+                    try ProfileIntervals(model, named: name, trainingData: training, dataName: trainName, level: level)
+                }
+                var table = TextTable(headers: ["term"] + headers, alignments: [.left, .right, .right])
+                for (term, interval) in zip(profile.terms, profile.intervals) {
+                    table.append([term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
+                }
+                context.emit("Profile-likelihood intervals, from fits on \(trainName) (R's confint)")
+                context.emit(.table(table))
+                return
+            }
+            guard !invocation.has("train") else {
+                throw ModelshError.usage("train= is for profile-likelihood intervals; Wald intervals need no data", at: invocation.location("train"))
+            }
             let grouped = sets.count > 1
-            var table = TextTable(headers: (grouped ? ["class"] : []) + ["term", percent((1 - level) / 2), percent(1 - (1 - level) / 2)],
+            var table = TextTable(headers: (grouped ? ["class"] : []) + ["term"] + headers,
                                   alignments: (grouped ? [.left] : []) + [.left, .right, .right])
             for set in sets {
                 for (term, interval) in zip(set.terms, set.intervals(level: level) ?? []) {
@@ -217,16 +246,9 @@ enum ModelCommands {
     /// `anova MODEL` of a binary logistic model: R's anova(fit, test = "Chisq"), from fits
     /// made again on its training data.
     private static func sequentialDeviance(_ model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext) throws {
-        let trainName = invocation.name("train") ?? model.training.datasetName
-        guard let training = context.state.variables.dataset(trainName) else {
-            throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(name) was fitted on; give train=DATA"),
-                                     at: invocation.location(invocation.has("train") ? "train" : "MODEL"))
-        }
-        let anova: SequentialDeviance
-        do {
-            anova = try SequentialDeviance(model, named: name, trainingData: training, dataName: trainName)
-        } catch let error as ModelshError {
-            throw error.argument == name || !invocation.has("train") ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("train"))
+        let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
+        let anova = try onTrainingData(invocation, model: name) {
+            try SequentialDeviance(model, named: name, trainingData: training, dataName: trainName)
         }
         var table = TextTable(headers: ["term", "df", "deviance", "resid. df", "resid. dev", "Pr(>Chi)"], alignments: [.left] + Array(repeating: .right, count: 5))
         table.append(["NULL", "", "", String(anova.nullDegreesOfFreedom), NumberFormat.significant(anova.nullDeviance), ""])
@@ -237,6 +259,27 @@ enum ModelCommands {
         context.emit("Analysis of deviance of '\(name)': each term after those above it, fitted again on \(trainName) (R's anova, test = \"Chisq\")")
         context.emit(.table(table))
         for warning in anova.warnings { context.emit("warning: \(warning)") }
+    }
+
+    /// The dataset `train=` names, or else the one of the name the model was fitted on, for
+    /// what fits the model again on its rows.
+    private static func trainingData(of model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext) throws -> (String, Dataset) {
+        let trainName = invocation.name("train") ?? model.training.datasetName
+        guard let training = context.state.variables.dataset(trainName) else {
+            throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(name) was fitted on; give train=DATA"),
+                                     at: invocation.location(invocation.has("train") ? "train" : "MODEL"))
+        }
+        return (trainName, training)
+    }
+
+    /// `body`, which fits a model again on its training data, with its errors placed: at the
+    /// model when they name it or no train= was given, else at train= (the data was wrong).
+    private static func onTrainingData<T>(_ invocation: Invocation, model name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ModelshError {
+            throw error.located(at: invocation.location(error.argument == name || !invocation.has("train") ? "MODEL" : "train"))
+        }
     }
 
     /// A test's p-value as R prints it, NA where the test is not defined.
