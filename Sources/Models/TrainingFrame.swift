@@ -44,9 +44,7 @@ struct TrainingFrame {
         let weightColumn = try request.options["weight"].map { name in
             try blaming("weight") { try Self.weightColumn(named: name, of: request, target: targetColumn.name) }
         }
-        let features = try blaming("features") {
-            try Self.features(of: request, excluding: [targetColumn.name] + (weightColumn.map { [$0.name] } ?? []), kind: kind)
-        }
+        let features = try blaming("features") { try Self.features(of: request, target: targetColumn.name, weight: weightColumn?.name, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
@@ -90,7 +88,7 @@ struct TrainingFrame {
     /// feature is missing unless imputed.
     private init(unsupervised request: FitRequest, kind: String, task: ModelTask, impute: ImputeMethod) throws {
         let source = request.data
-        let features = try blaming("features") { try Self.features(of: request, excluding: [], kind: kind) }
+        let features = try blaming("features") { try Self.features(of: request, target: nil, weight: nil, kind: kind) }
         guard source.rowCount > 0 else { throw ModelshError.data("dataset '\(request.datasetName)' has no rows") }
         guard !features.isEmpty else { throw ModelshError.usage("'\(kind)' needs at least one feature", argument: "features") }
         let required = impute == .drop ? features : []
@@ -237,17 +235,17 @@ struct TrainingFrame {
     }
 
 
-    /// The features: those named, or every column but the target (and the weight, `excluded`
-    /// after the target) that the kind can use.
-    private static func features(of request: FitRequest, excluding excluded: [String], kind: String) throws -> [Column] {
+    /// The features: those named, or every column but the target and the weight that the kind
+    /// can use.
+    private static func features(of request: FitRequest, target: String?, weight: String?, kind: String) throws -> [Column] {
         guard let names = request.features else {
-            return request.data.columns.filter { !excluded.contains($0.name) && $0.type != .text }
+            return request.data.columns.filter { $0.name != target && $0.name != weight && $0.type != .text }
         }
         var seen = Set<String>()
         return try names.map { name in
             let column = try request.data.requireColumn(name, datasetName: request.datasetName)
-            if let role = excluded.firstIndex(of: name) {
-                throw ModelshError.usage("column '\(name)' is the \(role == 0 ? "target" : "weight"); it cannot also be a feature")
+            if name == target || name == weight {
+                throw ModelshError.usage("column '\(name)' is the \(name == target ? "target" : "weight"); it cannot also be a feature")
             }
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("feature '\(name)' is listed twice")

@@ -63,13 +63,14 @@ struct BinaryIRLS {
             let eta = Binomial.link((y + 0.5) / 2), (mu, derivative) = Binomial.fittedValue(eta)
             return (eta: eta, mu: mu, derivative: derivative)
         }
-        deviance = Binomial.constantDeviance(y, atZero: start[0].mu, atOne: start[1].mu)
         if etaStart != nil || priorWeights != nil {
             // The start depends on each row: made row by row.
             let eta = etaStart ?? zip(y, priorWeights!).map { y, w in Binomial.link((w * y + 0.5) / (w + 1)) }
             let (mu, derivative) = Binomial.fittedValues(eta)
             rowValues = (eta, mu, derivative)
             deviance = Binomial.deviance(y, mu, priorWeights: priorWeights)
+        } else {
+            deviance = Binomial.constantDeviance(y, atZero: start[0].mu, atOne: start[1].mu)
         }
     }
 
