@@ -160,7 +160,8 @@ enum ModelCommands {
             let method = invocation.text("method") ?? (isLogistic && sets.count == 1 ? "profile" : "wald")
             if isLogistic, method == "profile" {
                 let name = invocation.name("MODEL")!
-                let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
+                let (trainName, training) = try trainingData(of: model, named: name, invocation, context,
+                                                             otherwise: "method=wald gives Wald intervals, which need no data")
                 let profile = try onTrainingData(invocation, model: name) {
                     try ProfileIntervals(model, named: name, trainingData: training, dataName: trainName, level: level)
                 }
@@ -263,10 +264,13 @@ enum ModelCommands {
 
     /// The dataset `train=` names, or else the one of the name the model was fitted on, for
     /// what fits the model again on its rows.
-    private static func trainingData(of model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext) throws -> (String, Dataset) {
+    /// `otherwise` says what needs no data, for the message when there is none.
+    private static func trainingData(of model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext,
+                                     otherwise: String? = nil) throws -> (String, Dataset) {
         let trainName = invocation.name("train") ?? model.training.datasetName
         guard let training = context.state.variables.dataset(trainName) else {
-            throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(name) was fitted on; give train=DATA"),
+            throw ModelshError.usage("no dataset '\(trainName)'" + (invocation.has("train") ? "" : ", which \(name) was fitted on; give train=DATA")
+                                     + (otherwise.map { " (\($0))" } ?? ""),
                                      at: invocation.location(invocation.has("train") ? "train" : "MODEL"))
         }
         return (trainName, training)
