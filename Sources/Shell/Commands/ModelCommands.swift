@@ -357,17 +357,40 @@ enum ModelCommands {
         otherwise; an existing column is never replaced). A classifier's column holds the predicted
         class; probabilities=yes adds one column per class, named COLUMN_CLASS, and threshold= sets
         the probability of the second class at which a binary classifier predicts it (default: the
-        most probable class). Rows with a missing input get a missing prediction.
+        most probable class). For a linear model, interval=confidence or interval=prediction adds
+        COLUMN_lower and COLUMN_upper, R's predict.lm interval at level= (default 0.95): for the
+        mean response, or for a new observation (a weighted fit's new observation has weight
+        1, as R assumes). Rows with a missing input get a missing prediction.
         """,
-        example: "predict m on test as scored",
+        example: "predict m on test as scored\npredict m on test interval=prediction as bands",
         changesState: true,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
                             options: [OptionSpec("column", .newName, "the name of the prediction column (default predicted)"),
                                       OptionSpec("probabilities", .switch, "a classifier also adds each class's probability"),
-                                      OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability")],
+                                      OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability"),
+                                      OptionSpec("interval", .choice(PredictionInterval.allCases.map(\.rawValue)), "a linear model adds an interval's ends: confidence (mean response) or prediction (new observation)"),
+                                      OptionSpec("level", .number, "the interval's confidence, in (0, 1) (default 0.95)")],
                             outputs: .dataset("NAME")) { invocation, context in
             let data = invocation.dataset("DATA")
-            let (added, prediction) = try predictionColumns(invocation)
+            var (added, prediction) = try predictionColumns(invocation)
+            let model = invocation.model("MODEL")
+            if let interval = invocation.text("interval").flatMap(PredictionInterval.init) {
+                let level = invocation.number("level") ?? 0.95
+                guard level > 0, level < 1 else {
+                    throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
+                }
+                guard model.state is LinearRegression.Learned else {
+                    throw ModelshError.usage("interval= is for linear models (R's predict.lm); '\(invocation.name("MODEL")!)' is a \(model.kind) model",
+                                             at: invocation.location("interval"))
+                }
+                let bounds = try invocation.at("DATA") { try model.intervals(on: data, interval, level: level) }
+                added += [Column.numeric(added[0].name + "_lower", bounds.lower), Column.numeric(added[0].name + "_upper", bounds.upper)]
+                if interval == .prediction, model.training.options["weight"] != nil {
+                    context.emit("warning: assuming constant prediction variance even though the fit is weighted (each new observation of weight 1, as R)")
+                }
+            } else if invocation.has("level") {
+                throw ModelshError.usage("level= sets interval='s confidence; give interval=confidence or interval=prediction", at: invocation.location("level"))
+            }
             let column = added[0].name
             var scored = data
             for new in added {
@@ -380,8 +403,12 @@ enum ModelCommands {
             try context.define(output: 0, of: invocation, as: .dataset(scored))
             let missing = prediction.rowCount - (0 ..< prediction.rowCount).filter { !added[0].isMissing($0) }.count
             let note = missing == 0 ? "" : "; \(missing) missing"
-            let names = added.count > 1 && !invocation.has("probabilities") ? "\(added[0].name)…\(added[added.count - 1].name)" : column
-            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(names)'\(note)")
+            let names = added.count > 1 && !invocation.has("probabilities") && !invocation.has("interval")
+                ? "\(added[0].name)…\(added[added.count - 1].name)" : column
+            let interval = invocation.text("interval").map { kind in
+                ", the \(NumberFormat.significant((invocation.number("level") ?? 0.95) * 100, digits: 4)) % \(kind) interval in '\(column)_lower' and '\(column)_upper'"
+            } ?? ""
+            context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(names)'\(interval)\(note)")
         }])
 
     static let transform = CommandSpec(
