@@ -176,8 +176,9 @@ enum SelectionCommands {
 
     static func crossValidation(_ invocation: Invocation) throws -> CrossValidation {
         let kind = try invocation.at("KIND") { try ModelCatalogue.requireKind(named: invocation.text("KIND")!) }
-        // The fold assignment reads only the task from the options; a grid's lists are fine here.
-        let taskOption = invocation.modelOptions.filter { $0.key == "task" }
+        // The fold assignment reads only the task (and checks the weight column) from the
+        // options; a grid's lists are fine here.
+        let taskOption = invocation.modelOptions.filter { $0.key == "task" || $0.key == "weight" }
         return try invocation.at("DATA") {
             try CrossValidation(kind: kind, data: invocation.dataset("DATA"), datasetName: invocation.name("DATA")!,
                                 target: invocation.text("target")!, features: invocation.words("features"), options: taskOption,
