@@ -144,6 +144,7 @@ CASES = [
     ("tree", "reg", "target=Y", "max_depth=6", "regression"),
     ("forest", "reg", "target=Y", "trees=20", "regression"),
     ("boost", "reg", "target=Y", "rounds=30", "regression"),
+    ("poisson", "reg", "target=Y", "features=AGE,BMI,BP,S5,band scale=standard impute=mean", "regression"),
     ("logistic", "bin", "target=diagnosis", "features=mean_radius,mean_texture,mean_smoothness,band impute=mean", "classification"),
     ("logistic_l2", "bin", "target=diagnosis", "penalty=l2 alpha=1 scale=standard impute=median", "classification"),
     ("logistic_l1", "bin", "target=diagnosis", "penalty=l1 alpha=2 scale=standard impute=mean", "classification"),
@@ -169,6 +170,7 @@ CASES = [
     ("tree_binary_float16", "bin", "target=diagnosis", "max_depth=6", "classification", "precision=float16"),
     ("forest_multiclass_int8", "multi", "target=class", "task=classification trees=15", "classification", "precision=int8"),
     ("boost_int8", "reg", "target=Y", "rounds=30", "regression", "precision=int8 prune=0.5"),
+    ("poisson_float32", "reg", "target=Y", "scale=standard impute=mean poly=2", "regression", "precision=float32"),
     ("kmeans_float16", "multi", "", "k=4 impute=mean poly=2", "clustering", "precision=float16"),
     ("pca_int8", "reg", "", "k=4 impute=mean scale=standard poly=2", "components", "precision=int8 prune=0.05"),
 ]

@@ -173,6 +173,18 @@ extension LogisticState: CompressibleState {
     }
 }
 
+extension PoissonState: CompressibleState {
+    static var prunes: Bool { true }
+
+    func compressed(_ compression: Compression) throws -> Self {
+        let offset = hasIntercept ? 1 : 0
+        let (intercepts, slopes) = compressedLinear(intercepts: Array(coefficients.prefix(offset)), slopes: [Array(coefficients.dropFirst(offset))], compression)
+        return Self(terms: terms, coefficients: intercepts + slopes[0], aliased: aliased, standardErrors: standardErrors, deviance: deviance,
+                    nullDeviance: nullDeviance, nullDegreesOfFreedom: nullDegreesOfFreedom, residualDegreesOfFreedom: residualDegreesOfFreedom,
+                    aic: aic, iterations: iterations, converged: converged, fitWarnings: fitWarnings, observations: observations)
+    }
+}
+
 extension NaiveBayesState: CompressibleState {
     static var prunes: Bool { false }
 

@@ -201,6 +201,7 @@ public enum ModelCatalogue {
         ModelKind(LassoRegression.self),
         ModelKind(ElasticNetRegression.self),
         ModelKind(LogisticModel.self),
+        ModelKind(PoissonModel.self),
         ModelKind(GradientDescentModel.self),
         ModelKind(NaiveBayesModel.self),
         ModelKind(NearestNeighboursModel.self),

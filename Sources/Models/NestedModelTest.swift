@@ -33,16 +33,16 @@ public struct NestedModelTest: Sendable, Equatable {
             switch model.state {
             case let linear as LinearRegression.Learned:
                 return (Fit(residualDegreesOfFreedom: linear.residualDegreesOfFreedom, residual: linear.residualSumOfSquares), linear.terms, true)
-            case let logistic as LogisticState where logistic.modelledClasses.count == 1:
-                guard let df = logistic.residualDegreesOfFreedom else { break }
-                return (Fit(residualDegreesOfFreedom: df, residual: logistic.deviance), logistic.terms, false)
+            case let glm as any DevianceFit:
+                guard let df = glm.residualDevianceDegreesOfFreedom else { break }
+                return (Fit(residualDegreesOfFreedom: df, residual: glm.deviance), glm.terms, false)
             default: break
             }
-            let kind = model.state is LogisticState ? "multinomial logistic" : model.kind
-            throw ModelshError.usage("anova compares two linear models, or two binary logistic ones; '\(name)' is a \(kind) model", argument: name)
+            let kind = model.state is LogisticState ? "penalised or multinomial logistic" : model.kind
+            throw ModelshError.usage("anova compares two linear models, two binary logistic ones or two Poisson ones; '\(name)' is a \(kind) model", argument: name)
         }
         let a = try fit(first, firstName), b = try fit(second, secondName)
-        guard a.linear == b.linear else {
+        guard first.kind == second.kind else {
             throw ModelshError.usage("'\(firstName)' is a \(first.kind) model and '\(secondName)' a \(second.kind) one: anova compares two of one kind", argument: secondName)
         }
         guard first.schema.target?.name == second.schema.target?.name else {

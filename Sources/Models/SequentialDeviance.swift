@@ -2,7 +2,7 @@ import Diagnostics
 import Numerics
 import Tabular
 
-/// R's anova(fit) for one binary logistic model (anova.glm, with test = "Chisq"): the null
+/// R's anova(fit) for one binary logistic or Poisson model (anova.glm, with test = "Chisq"): the null
 /// model, then the model's features added one at a time in their order, each row the fall in
 /// deviance it brings, its degrees of freedom and the χ² test of that fall. A categorical
 /// feature's indicators make one row; a feature that adds only aliased columns brings 0
@@ -34,14 +34,13 @@ public struct SequentialDeviance: Sendable, Equatable {
     /// The table of `model` (named `name` in errors) from `data`, the dataset it was fitted on,
     /// known in the session as `dataName`.
     public init(_ model: Model, named name: String, trainingData data: Dataset, dataName: String) throws {
-        guard let state = model.state as? LogisticState, state.modelledClasses.count == 1,
-              let nullDeviance = state.nullDeviance, let nullDegreesOfFreedom = state.nullDegreesOfFreedom,
-              state.residualDegreesOfFreedom != nil else {
+        guard let state = model.state as? any DevianceFit, let (nullDeviance, nullDegreesOfFreedom) = state.null,
+              state.residualDevianceDegreesOfFreedom != nil else {
             let kind = model.state is LogisticState ? "penalised or multinomial logistic" : model.kind
-            throw ModelshError.usage("anova of one model is for linear and unpenalised binary logistic models, '\(name)' is a \(kind) model: anova SMALLER LARGER compares two fits", argument: name)
+            throw ModelshError.usage("anova of one model is for linear, unpenalised binary logistic and Poisson models, '\(name)' is a \(kind) model: anova SMALLER LARGER compares two fits", argument: name)
         }
         guard model.preprocessing.settings.degree == 1 else {
-            throw ModelshError.usage("anova of one logistic model adds features one at a time; '\(name)' was fitted with poly=, whose terms cannot be added so (compare two fits with anova SMALLER LARGER)", argument: name)
+            throw ModelshError.usage("anova of one \(model.kind) model adds features one at a time; '\(name)' was fitted with poly=, whose terms cannot be added so (compare two fits with anova SMALLER LARGER)", argument: name)
         }
         guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
         let features = model.schema.features.map(\.name)
@@ -64,21 +63,48 @@ public struct SequentialDeviance: Sendable, Equatable {
         var rows: [Row] = []
         for count in stride(from: 1, through: features.count, by: 1) {
             let fit = count == features.count ? full : try fitted(Array(features.prefix(count)))
-            guard let logistic = fit.state as? LogisticState, let df = logistic.residualDegreesOfFreedom else {
-                throw ModelshError(.software, "the refit of '\(name)' on its first \(count) features is not a binary logistic fit")
+            guard let glm = fit.state as? any DevianceFit, let df = glm.residualDevianceDegreesOfFreedom else {
+                throw ModelshError(.software, "the refit of '\(name)' on its first \(count) features is not a fit of its kind")
             }
             if count < features.count {
-                warnings += logistic.explainedFitWarnings.map { "with \(features.prefix(count).joined(separator: ", ")) alone: \($0)" }
+                warnings += glm.fitWarningsExplained.map { "with \(features.prefix(count).joined(separator: ", ")) alone: \($0)" }
             }
-            let termDF = previous.df - df, fall = previous.deviance - logistic.deviance
+            let termDF = previous.df - df, fall = previous.deviance - glm.deviance
             rows.append(Row(term: features[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
-                            residualDeviance: logistic.deviance,
+                            residualDeviance: glm.deviance,
                             pValue: termDF > 0 ? ChiSquare.upperTail(max(fall, 0), degreesOfFreedom: Double(termDF)) : .nan))
-            previous = (df, logistic.deviance)
+            previous = (df, glm.deviance)
         }
         self.nullDegreesOfFreedom = nullDegreesOfFreedom
         self.nullDeviance = nullDeviance
         self.rows = rows
         self.warnings = warnings
     }
+}
+
+/// A maximum-likelihood fit whose deviance anova compares, as R's glm: unpenalised binary
+/// logistic and Poisson fits (nil degrees of freedom for the other logistic fits).
+protocol DevianceFit {
+    var terms: [String] { get }
+    var deviance: Double { get }
+    var residualDevianceDegreesOfFreedom: Int? { get }
+    /// The intercept-only (or μ fixed) model's deviance and degrees of freedom.
+    var null: (deviance: Double, degreesOfFreedom: Int)? { get }
+    /// R's glm.fit warnings, explained where they need it.
+    var fitWarningsExplained: [String] { get }
+}
+
+extension LogisticState: DevianceFit {
+    var residualDevianceDegreesOfFreedom: Int? { modelledClasses.count == 1 ? residualDegreesOfFreedom : nil }
+    var null: (deviance: Double, degreesOfFreedom: Int)? {
+        guard modelledClasses.count == 1, let nullDeviance, let nullDegreesOfFreedom else { return nil }
+        return (nullDeviance, nullDegreesOfFreedom)
+    }
+    var fitWarningsExplained: [String] { explainedFitWarnings }
+}
+
+extension PoissonState: DevianceFit {
+    var residualDevianceDegreesOfFreedom: Int? { residualDegreesOfFreedom }
+    var null: (deviance: Double, degreesOfFreedom: Int)? { (nullDeviance, nullDegreesOfFreedom) }
+    var fitWarningsExplained: [String] { fitWarnings }
 }

@@ -42,7 +42,7 @@ final class CoefficientIntervalsTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("no longer holds the rows 'm' was fitted on"), "\($0)")
         }
         XCTAssertThrowsError(try ProfileIntervals(try fit(["penalty": "l2"]), named: "m", trainingData: data, dataName: "d", level: 0.95)) {
-            XCTAssertTrue("\($0)".contains("for unpenalised binary logistic models"), "\($0)")
+            XCTAssertTrue("\($0)".contains("for unpenalised binary logistic and Poisson models"), "\($0)")
         }
     }
 }

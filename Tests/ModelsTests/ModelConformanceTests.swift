@@ -10,7 +10,7 @@ final class ModelConformanceTests: XCTestCase {
     /// A dataset and target each kind can fit (no target for the unsupervised kinds).
     static func fixture(for kind: String) throws -> (data: Dataset, target: String?)? {
         switch kind {
-        case "linear", "ridge", "lasso", "elasticnet", "sgd": return (try TestData.iris(), "Sepal.Length")
+        case "linear", "ridge", "lasso", "elasticnet", "sgd", "poisson": return (try TestData.iris(), "Sepal.Length")
         case "logistic", "naivebayes", "knn", "tree", "forest", "boost": return (try TestData.iris(), "Species")
         case "kmeans", "pca": return (try Dataset(columns: TestData.iris().columns.filter { $0.type.isNumeric }), nil)
         default: return nil

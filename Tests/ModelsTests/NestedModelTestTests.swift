@@ -61,7 +61,8 @@ final class NestedModelTestTests: XCTestCase {
             (try fit("linear", "y", ["x1"]), try fit("linear", "x2", ["x1", "b"]), "one target"),
             (try fit("linear", "y", ["x1"]), try fit("linear", "y", ["x1"]), "as many residual degrees of freedom"),
             (try fit("tree", "y", ["x1"]), try fit("linear", "y", ["x1"]), "two linear models"),
-            (try fit("logistic", "x2", ["x1"]), try fit("logistic", "x2", ["x1", "y"]), "is a multinomial logistic model"),
+            (try fit("logistic", "x2", ["x1"]), try fit("logistic", "x2", ["x1", "y"]), "is a penalised or multinomial logistic model"),
+            (try fit("poisson", "b", ["x1"]), try fit("logistic", "b", ["x1", "x2"]), "of one kind"),
         ]
         for (first, second, reason) in wrong {
             XCTAssertThrowsError(try NestedModelTest(first, named: "a", second, named: "b")) { error in

@@ -119,23 +119,23 @@ enum ModelCommands {
 
     static let confint = CommandSpec(
         "confint", category: .models,
-        summary: "Confidence intervals for a linear or logistic model's coefficients",
+        summary: "Confidence intervals for a linear, logistic or Poisson model's coefficients",
         details: """
         As R's confint: for linear models each estimate ± t standard errors on the residual
-        degrees of freedom (confint.lm). For unpenalised binary logistic ones the profile
-        likelihood's intervals, computed as R's confint(glm) does (a little off centre where
-        the likelihood is not symmetric); a model keeps no rows, so these come from fits on the
-        dataset it was fitted on (train=, by default the dataset of that name), which must
-        still hold its rows. method=wald gives Wald intervals instead, estimate ± z standard
-        errors (R's confint.default), which multinomial fits always get. level= sets the
-        confidence (default 0.95). An aliased term's interval is NA. Penalised and
+        degrees of freedom (confint.lm). For unpenalised binary logistic and Poisson ones the
+        profile likelihood's intervals, computed as R's confint(glm) does (a little off centre
+        where the likelihood is not symmetric); a model keeps no rows, so these come from fits
+        on the dataset it was fitted on (train=, by default the dataset of that name), which
+        must still hold its rows. method=wald gives Wald intervals instead, estimate ± z
+        standard errors (R's confint.default), which multinomial fits always get. level= sets
+        the confidence (default 0.95). An aliased term's interval is NA. Penalised and
         gradient-descent fits have no standard errors, so no intervals.
         """,
         example: "confint m\nconfint m level=0.99",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
                             options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)"),
-                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic: profile likelihood (default, R's confint) or wald (R's confint.default)"),
+                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic and poisson: profile likelihood (default, R's confint) or wald (R's confint.default)"),
                                       OptionSpec("train", .dataset, "profile intervals: the data the model was fitted on (default: the dataset of that name)")]) { invocation, context in
             let model = invocation.model("MODEL")
             let level = invocation.number("level") ?? 0.95
@@ -144,7 +144,7 @@ enum ModelCommands {
             }
             let sets = model.state.coefficientEstimates(in: model)
             guard let first = sets.first else {
-                throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear and logistic models", at: invocation.location("MODEL"))
+                throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear, logistic and Poisson models", at: invocation.location("MODEL"))
             }
             guard first.standardErrors != nil else {
                 throw ModelshError.usage("a \(model.kind) fit has no standard errors, so no confidence intervals (a linear or logistic fit has them)",
@@ -152,13 +152,14 @@ enum ModelCommands {
             }
             let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
             let headers = [percent((1 - level) / 2), percent(1 - (1 - level) / 2)]
-            let isLogistic = model.state is LogisticState
-            guard isLogistic || !invocation.has("method") && !invocation.has("train") else {
-                throw ModelshError.usage("a linear model's intervals are exact t intervals; method= and train= are for logistic models",
+            guard !(model.state is LinearRegression.Learned) || !invocation.has("method") && !invocation.has("train") else {
+                throw ModelshError.usage("a linear model's intervals are exact t intervals; method= and train= are for logistic and Poisson models",
                                          at: invocation.location(invocation.has("method") ? "method" : "train"))
             }
-            let method = invocation.text("method") ?? (isLogistic && sets.count == 1 ? "profile" : "wald")
-            if isLogistic, method == "profile" {
+            // R's confint profiles a glm's likelihood; a multinomial fit has Wald intervals.
+            let profiles = model.state is LogisticState && sets.count == 1 || model.state is PoissonState
+            let method = invocation.text("method") ?? (profiles ? "profile" : "wald")
+            if !(model.state is LinearRegression.Learned), method == "profile" {
                 let name = invocation.name("MODEL")!
                 let (trainName, training) = try trainingData(of: model, named: name, invocation, context,
                                                              otherwise: "method=wald gives Wald intervals, which need no data")
@@ -199,14 +200,14 @@ enum ModelCommands {
         With one linear model, R's anova(fit): each feature's sum of squares after the features
         before it (sequential, type I), its F test against the residual mean square, then the
         residuals; a categorical feature's indicators make one row, and with poly= each design
-        term is a row. With one binary logistic model, R's anova(fit, test = "Chisq"): from the
-        null model, each feature's fall in deviance after those before it and its χ² test. A
+        term is a row. With one binary logistic or Poisson model, R's anova(fit, test = "Chisq"):
+        from the null model, each feature's fall in deviance after those before it and its χ² test. A
         model keeps no rows, so these fits are made again on the dataset the model was fitted
         on (train=, by default the dataset of that name), which must still hold its rows. With
         two models, R's anova(smaller, larger) for two fits of one target on the same rows, the
         smaller's terms among the larger's (in either order): for linear models the F test of
         the fall in the residual sum of squares per extra degree of freedom (anova.lm); for
-        binary logistic ones the χ² test of the fall in deviance (anova.glm with
+        binary logistic and Poisson ones the χ² test of the fall in deviance (anova.glm with
         test = "Chisq"). The smaller model is listed first.
         """,
         example: "anova m\nanova m m@1",
@@ -228,7 +229,7 @@ enum ModelCommands {
     private static func sequentialAnova(_ invocation: Invocation, _ context: CommandContext) throws {
         let name = invocation.name("MODEL")!
         let model = invocation.model("MODEL")
-        if model.state is LogisticState {
+        if model.state is LogisticState || model.state is PoissonState {
             try sequentialDeviance(model, named: name, invocation, context)
             return
         }

@@ -48,6 +48,15 @@ extension LogisticState: ONNXExpressible {
     }
 }
 
+extension PoissonState: ONNXExpressible {
+    /// e^(b + Xw), floored at machine ε as predict's inverse link is.
+    func exportONNX(_ features: inout ONNXFeatures) throws -> ONNXPrediction {
+        let (intercept, slopes) = predictor
+        let eta = try features.linear(weights: [slopes], intercepts: [intercept])
+        return .values(features.graph.node("Max", [features.graph.node("Exp", [eta]), features.graph.reals([Double.ulpOfOne], shape: [], "epsilon")]))
+    }
+}
+
 extension NaiveBayesState: ONNXExpressible {
     /// log prior − ½ Σ log(2πσ²) − Σ (x − μ)²/(2σ²) + Σ log P(level | class), then a softmax,
     /// as `NaiveBayes.jointLogLikelihood` and `probabilities` compute it.

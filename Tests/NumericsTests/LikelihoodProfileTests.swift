@@ -6,7 +6,7 @@ import XCTest
 ///   confint(glm(b ~ x1 + x2, binomial))
 ///   w <- c(1, 2, 0, 1, 3, 1, 1, 2, 0.5, 1); confint(glm(b ~ x1, binomial, weights = w), level = 0.9)
 /// and the spline and interpolation they read the ends from against R's spline and approx.
-final class LogisticProfileTests: XCTestCase {
+final class LikelihoodProfileTests: XCTestCase {
     private let x1 = (1 ... 10).map(Double.init)
     private let x2 = (1 ... 10).map { Double($0 * $0 % 7) }
     private let b: [Double] = [0, 0, 1, 0, 1, 1, 0, 1, 1, 1]
@@ -14,7 +14,7 @@ final class LogisticProfileTests: XCTestCase {
     private func intervals(_ columns: [[Double]], weights: [Double]? = nil, level: Double) throws -> [(lower: Double, upper: Double)] {
         let x = Matrix(rows: 10, columns: [[Double](repeating: 1, count: 10)] + columns)
         let fit = try LogisticRegression.fitBinary(DesignColumns(x), b, hasIntercept: true, priorWeights: weights)
-        return try LogisticProfile.intervals(x, b, priorWeights: weights, coefficients: fit.coefficients, standardErrors: fit.standardErrors,
+        return try LikelihoodProfile.intervals(.binomial, x, b, priorWeights: weights, coefficients: fit.coefficients, standardErrors: fit.standardErrors,
                                              deviance: fit.deviance, level: level)
     }
 

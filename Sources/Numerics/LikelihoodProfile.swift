@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 
-/// Profile-likelihood confidence intervals of a binary logistic fit, computed as R's
+/// Profile-likelihood confidence intervals of a binary logistic or Poisson fit, computed as R's
 /// `confint(glm)` computes them (MASS's profile.glm and confint.profile.glm, which stats took
 /// over in R 4.4), so the figures are R's and not only the same quantity:
 ///
@@ -16,11 +16,17 @@ import Foundation
 ///
 /// The likelihood is not symmetric about the estimate, so where Wald's estimate ± 1.96 SE
 /// misplaces the interval (a small sample, a coefficient near separation) this one does not.
-public enum LogisticProfile {
-    /// The intervals of each coefficient of the fit of `y` (0/1) on `x` (with its column of
-    /// ones when the model has one) with `priorWeights`, whose estimates (NaN where aliased),
-    /// standard errors and deviance are given; (NaN, NaN) for an aliased coefficient.
-    public static func intervals(_ x: Matrix, _ y: [Double], priorWeights: [Double]?, coefficients: [Double],
+public enum LikelihoodProfile {
+    /// The families whose fits are profiled (dispersion 1, so the signed root deviance is z).
+    public enum Family: Sendable {
+        case binomial, poisson
+    }
+
+    /// The intervals of each coefficient of the `family` fit of `y` (0/1, or counts) on `x`
+    /// (with its column of ones when the model has one) with `priorWeights`, whose estimates
+    /// (NaN where aliased), standard errors and deviance are given; (NaN, NaN) for an aliased
+    /// coefficient.
+    public static func intervals(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, coefficients: [Double],
                                  standardErrors: [Double], deviance: Double, level: Double) throws -> [(lower: Double, upper: Double)] {
         precondition(coefficients.count == x.columns && standardErrors.count == x.columns, "one estimate and standard error per column")
         let zmax = -Normal.quantile((1 - level) / 8)  // √χ²₁(1 − α) with α = (1 − level)/4
@@ -41,7 +47,7 @@ public enum LogisticProfile {
                     try Interruption.check()
                     let b = coefficients[i] + sign * Double(taken) * step * standardErrors[i]
                     let offset = column.map { $0 * b }
-                    let fit = try fitWithOffset(design, y, priorWeights: priorWeights, offset: offset, etaStart: eta)
+                    let fit = try fitWithOffset(family, design, y, priorWeights: priorWeights, offset: offset, etaStart: eta)
                     eta = fit.eta
                     let rise = fit.deviance - deviance
                     guard rise > -1e-3 else {
@@ -60,8 +66,15 @@ public enum LogisticProfile {
 
     /// R's glm.fit with `offset =` and `etastart =`: the deviance and the linear predictor
     /// (offset included) at its solution. Without columns, the offset alone.
-    private static func fitWithOffset(_ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset: [Double],
+    private static func fitWithOffset(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset: [Double],
                                       etaStart: [Double]) throws -> (deviance: Double, eta: [Double]) {
+        if case .poisson = family {
+            guard x.columns > 0 else {
+                return (PoissonRegression.deviance(y, offset.map(PoissonRegression.inverseLink), priorWeights ?? y.map { _ in 1 }), offset)
+            }
+            let fit = try PoissonRegression.fit(x, y, hasIntercept: false, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
+            return (fit.deviance, fit.linearPredictor)
+        }
         guard x.columns > 0 else {
             return (Binomial.deviance(y, offset.map(Binomial.inverseLink), priorWeights: priorWeights), offset)
         }

@@ -1,0 +1,156 @@
+import Diagnostics
+import Foundation
+import Numerics
+import Tabular
+
+/// Poisson regression, R's `glm(family = poisson)` with the log link: counts (or, with
+/// weights, counts of weighted rows) modelled as e^(Xb), fitted by R's IRLS, with
+/// summary.glm's z tests, deviances and AIC. Predictions are expected counts.
+public enum PoissonModel: Learner {
+    public static let name = "poisson"
+    public static let summary = "Poisson regression of counts (R's glm family = poisson, log link): z tests, deviance, AIC"
+    public static let tasks: [ModelTask] = [.regression]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
+
+    /// R's glm has no hyper-parameters to set here.
+    public struct Parameters: ModelParameters {}
+
+    public static func parameters(_ options: [String: String]) throws -> Parameters { Parameters() }
+
+    public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { true }
+
+    public static func fit(_ problem: TrainingProblem, _ parameters: Parameters) throws -> PoissonState {
+        guard problem.designColumns.count > 0 else {
+            throw ModelshError.usage("a Poisson model without an intercept needs at least one feature", argument: "intercept")
+        }
+        if let row = problem.target.firstIndex(where: { $0 < 0 }) {
+            throw ModelshError.data("the target has a negative value (\(NumberFormat.shortest(problem.target[row]))): Poisson regression models counts ≥ 0",
+                                    argument: "target")
+        }
+        let fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights)
+        return PoissonState(terms: (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms,
+                            coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
+                            standardErrors: fit.standardErrors.map { $0.isFinite ? $0 : 0 }, deviance: fit.deviance,
+                            nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
+                            residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic.isFinite ? fit.aic : nil, iterations: fit.iterations,
+                            converged: fit.converged, fitWarnings: fit.warnings,
+                            observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count)
+    }
+}
+
+/// What a Poisson fit learned: a coefficient per term (intercept first), aliased ones stored as
+/// 0 and flagged, their standard errors, and the deviances R's summary prints.
+public struct PoissonState: LearnedState {
+    public let terms: [String]
+    public let coefficients: [Double]
+    public let aliased: [Bool]
+    public let standardErrors: [Double]
+    public let deviance: Double
+    public let nullDeviance: Double
+    public let nullDegreesOfFreedom: Int
+    public let residualDegreesOfFreedom: Int
+    /// nil where R's is Inf: a count that is not whole has no Poisson probability (every stored
+    /// number is finite, so the state encodes as plain JSON).
+    public let aic: Double?
+    public let iterations: Int
+    public let converged: Bool
+    /// R's warnings, word for word.
+    public let fitWarnings: [String]
+    /// The rows of weight > 0.
+    public let observations: Int
+
+    public var hasIntercept: Bool { terms.first == "(Intercept)" }
+
+    /// The slopes and intercept with aliased terms at 0, as R's predict drops them.
+    public var predictor: (intercept: Double, slopes: [Double]) {
+        let kept = zip(coefficients, aliased).map { $1 ? 0 : $0 }
+        return (hasIntercept ? kept[0] : 0, Array(kept.dropFirst(hasIntercept ? 1 : 0)))
+    }
+
+    /// The expected count e^(b + Xw) (R's predict type = "response").
+    public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
+        let (intercept, slopes) = predictor
+        return .values(LinearPredictor.apply(inputs.designColumns, intercept: intercept, slopes: slopes).map(PoissonRegression.inverseLink))
+    }
+
+    public var warnings: [String] {
+        fitWarnings + (SingularityWarning.text(terms: terms, aliased: aliased).map { [$0] } ?? [])
+    }
+
+    public func coefficientEstimates(in model: Model) -> [CoefficientEstimates] {
+        [CoefficientEstimates(group: nil, terms: terms, estimates: zip(coefficients, aliased).map { $1 ? .nan : $0 }, standardErrors: standardErrors)]
+    }
+
+    /// R's summary.glm: the coefficients with z tests, the dispersion, null and residual
+    /// deviance, AIC and the Fisher scoring iterations.
+    public func summary(of model: Model, options: SummaryOptions) -> Report {
+        var report = Report()
+        let aliasedCount = aliased.filter { $0 }.count
+        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
+        var table = TextTable(headers: ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", ""],
+                              alignments: [.left, .right, .right, .right, .right, .left],
+                              footer: "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        for (j, term) in terms.enumerated() {
+            if aliased[j] {
+                table.append([term, "NA", "NA", "NA", "NA", ""])
+            } else {
+                let z = coefficients[j] / standardErrors[j], p = Normal.twoSidedPValue(z)
+                table.append([term, NumberFormat.significant(coefficients[j]), NumberFormat.significant(standardErrors[j]),
+                              NumberFormat.significant(z, digits: 4), NumberFormat.pValue(p), LinearSummary.stars(p)])
+            }
+        }
+        report.add(table)
+        report.add("(Dispersion parameter for poisson family taken to be 1)")
+        report.add("    Null deviance: \(NumberFormat.significant(nullDeviance)) on \(nullDegreesOfFreedom) degrees of freedom")
+        report.add("Residual deviance: \(NumberFormat.significant(deviance)) on \(residualDegreesOfFreedom) degrees of freedom")
+        report.add("AIC: \(aic.map { NumberFormat.significant($0) } ?? "Inf (a count that is not whole has no Poisson probability)")")
+        report.add("Number of Fisher Scoring iterations: \(iterations)\(converged ? "" : " (did not converge)")")
+        for warning in fitWarnings { report.add("Warning: \(warning)") }
+        return report
+    }
+
+    /// What the state must satisfy on its own and against its model.
+    public func check(in model: Model) throws {
+        let p = terms.count
+        try require(p > 0, "Poisson state has no terms")
+        try require(coefficients.count == p && aliased.count == p && standardErrors.count == p,
+                    "Poisson state has \(coefficients.count) coefficients, \(aliased.count) aliased flags and \(standardErrors.count) standard errors for \(p) terms")
+        try require(coefficients.allSatisfy(\.isFinite) && standardErrors.allSatisfy { $0.isFinite && $0 >= 0 },
+                    "Poisson state has a non-finite coefficient or standard error")
+        try require(deviance.isFinite && deviance >= 0 && nullDeviance.isFinite && nullDeviance >= 0, "a deviance is not a finite number ≥ 0")
+        try require(aic?.isFinite ?? true, "the AIC is not a finite number")
+        try require(observations > 0 && residualDegreesOfFreedom <= observations && nullDegreesOfFreedom <= observations,
+                    "Poisson state has \(observations) observations for \(residualDegreesOfFreedom) and \(nullDegreesOfFreedom) degrees of freedom")
+        try require(model.task == .regression, "a Poisson model does regression")
+        let expected = (model.preprocessing.settings.hasIntercept ? ["(Intercept)"] : []) + model.terms
+        try require(terms == expected, "Poisson state's terms are not the design's (\(expected.count) columns)")
+        let weighted = model.training.options["weight"] != nil
+        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
+                    "\(observations) observations but training used \(model.training.rowsUsed) rows")
+    }
+}
+
+// Decoding in an extension keeps the memberwise initialiser the fit uses.
+extension PoissonState {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        terms = try container.decode([String].self, forKey: .terms)
+        coefficients = try container.decode([Double].self, forKey: .coefficients)
+        aliased = try container.decode([Bool].self, forKey: .aliased)
+        standardErrors = try container.decode([Double].self, forKey: .standardErrors)
+        deviance = try container.decode(Double.self, forKey: .deviance)
+        nullDeviance = try container.decode(Double.self, forKey: .nullDeviance)
+        nullDegreesOfFreedom = try container.decode(Int.self, forKey: .nullDegreesOfFreedom)
+        residualDegreesOfFreedom = try container.decode(Int.self, forKey: .residualDegreesOfFreedom)
+        aic = try container.decodeIfPresent(Double.self, forKey: .aic)
+        iterations = try container.decode(Int.self, forKey: .iterations)
+        converged = try container.decode(Bool.self, forKey: .converged)
+        fitWarnings = try container.decode([String].self, forKey: .fitWarnings)
+        observations = try container.decode(Int.self, forKey: .observations)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case terms, coefficients, aliased, standardErrors, deviance, nullDeviance, nullDegreesOfFreedom, residualDegreesOfFreedom
+        case aic, iterations, converged, fitWarnings, observations
+    }
+}

@@ -1,0 +1,126 @@
+import Diagnostics
+import Foundation
+
+/// Poisson regression with the log link as R's `glm(family = poisson)` computes it (glm.fit and
+/// the poisson family, src/library/stats/R/family.R), so the iterates, stopping point, aliased
+/// columns and every printed figure are R's: start from μ = y + 0.1, regress the working
+/// response z = η + (y − μ)/μ on X with weights w·μ by pivoted QR (R's rank rule, tolerance
+/// min(1e-7, ε/1000)), stop when |dev − dev_old| / (|dev| + 0.1) < ε, halving a step whose
+/// deviance is not finite. μ = max(e^η, machine ε), as R's inverse link.
+public enum PoissonRegression {
+    public struct Fit: Sendable, Equatable {
+        /// One per design column; NaN where aliased (R's NA).
+        public let coefficients: [Double]
+        public let aliased: [Bool]
+        public let rank: Int
+        /// From the last weighted QR (dispersion 1); NaN where aliased.
+        public let standardErrors: [Double]
+        public let deviance: Double
+        public let residualDegreesOfFreedom: Int
+        /// Of the intercept-only model (of μ = 1 for every row without an intercept).
+        public let nullDeviance: Double
+        public let nullDegreesOfFreedom: Int
+        /// −2 Σ w log P(y; μ) + 2·rank; +∞ when a count is not whole (R's dpois gives 0).
+        public let aic: Double
+        public let iterations: Int
+        public let converged: Bool
+        public let fitted: [Double]
+        /// η = Xb (+ the offset) at the solution.
+        public let linearPredictor: [Double]
+        /// R's warnings: "algorithm did not converge", "fitted rates numerically 0 occurred".
+        public let warnings: [String]
+    }
+
+    /// The fit of the counts `y` (each ≥ 0) on `x` (with its column of ones when the model has
+    /// an intercept), each row weighted by `priorWeights` (≥ 0, not all 0) when given; with an
+    /// `offset` added to every linear predictor and a start for η, R's glm.fit with `offset =`
+    /// and `etastart =` (as profiling the likelihood calls it).
+    public static func fit(_ x: Matrix, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil,
+                           offset: [Double]? = nil, etaStart: [Double]? = nil,
+                           epsilon: Double = LogisticRegression.glmEpsilon, maxIterations: Int = LogisticRegression.glmMaxIterations) throws -> Fit {
+        let n = x.rows
+        precondition(y.count == n, "y must have one value per row of X")
+        guard n > 0 else { throw ModelshError.data("Poisson regression needs at least one row") }
+        guard y.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelshError.data("Poisson regression needs counts ≥ 0") }
+        let weights = priorWeights ?? [Double](repeating: 1, count: n)
+        var eta = etaStart ?? y.map { log($0 + 0.1) }
+        let offset = offset ?? [Double](repeating: 0, count: n)
+        // The linear predictor of coefficients b, offset included.
+        func predictor(_ b: [Double]) -> [Double] { zip(product(x, b), offset).map { $0 + $1 } }
+        var mu = eta.map(inverseLink)
+        var previous = deviance(y, mu, weights)
+        var coefficients: [Double]? = nil
+        var last: LeastSquaresFit?
+        var iterations = 0, converged = false
+        while iterations < maxIterations {
+            try Interruption.check()
+            iterations += 1
+            var roots = [Double](repeating: 0, count: n), response = roots
+            for i in 0 ..< n {
+                let derivative = inverseLink(eta[i])  // dμ/dη = e^η, held at ε as μ is
+                roots[i] = (weights[i] * derivative * derivative / mu[i]).squareRoot()
+                response[i] = (eta[i] - offset[i] + (y[i] - mu[i]) / derivative) * roots[i]
+            }
+            let scaled = Matrix(rows: n, columns: (0 ..< x.columns).map { j in zip(x.column(j), roots).map { $0 * $1 } })
+            let fit = try QRLeastSquares.fit(scaled, response, tolerance: min(1e-7, epsilon / 1000))
+            var next = fit.coefficients.map { $0.isNaN ? 0 : $0 }
+            eta = predictor(next)
+            mu = eta.map(inverseLink)
+            var current = deviance(y, mu, weights)
+            // R halves a step whose deviance is not finite, back towards the last coefficients.
+            var halvings = 0
+            while !current.isFinite, let old = coefficients {
+                halvings += 1
+                guard halvings <= maxIterations else {
+                    throw ModelshError.data("Poisson regression: no valid set of coefficients has been found (the rates overflow); rescale the features")
+                }
+                next = zip(next, old).map { ($0 + $1) / 2 }
+                eta = predictor(next)
+                mu = eta.map(inverseLink)
+                current = deviance(y, mu, weights)
+            }
+            guard current.isFinite else {
+                throw ModelshError.data("Poisson regression: the first step's rates overflow; rescale the features")
+            }
+            coefficients = next
+            last = fit
+            converged = abs(current - previous) / (abs(current) + 0.1) < epsilon
+            previous = current
+            if converged { break }
+        }
+        let fit = last!
+        let reported = zip(coefficients!, fit.aliased).map { $1 ? .nan : $0 }
+        let standardErrors = LogisticRegression.spread(LogisticRegression.diagonalRoots(fit.unscaledCovariance), over: fit.aliased)
+        let counted = weights.filter { $0 > 0 }.count
+        let total = weights.reduce(0, +)
+        let mean = hasIntercept ? zip(weights, y).reduce(0) { $0 + $1.0 * $1.1 } / total : 1
+        let logLikelihood = zip(zip(y, mu), weights).reduce(0.0) { sum, row in
+            let ((count, rate), weight) = row
+            guard weight > 0 else { return sum }
+            // dpois(y, μ, log = TRUE) is −∞ for a count that is not whole.
+            guard count.rounded() == count else { return -.infinity }
+            return sum + weight * (count * log(rate) - rate - lgamma(count + 1))
+        }
+        var warnings = converged ? [] : ["algorithm did not converge"]
+        if mu.contains(where: { $0 < 10 * Double.ulpOfOne }) { warnings.append("fitted rates numerically 0 occurred") }
+        return Fit(coefficients: reported, aliased: fit.aliased, rank: fit.rank, standardErrors: standardErrors, deviance: previous,
+                   residualDegreesOfFreedom: counted - fit.rank, nullDeviance: deviance(y, [Double](repeating: mean, count: n), weights),
+                   nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: -2 * logLikelihood + 2 * Double(fit.rank),
+                   iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, warnings: warnings)
+    }
+
+    /// R's poisson()$linkinv: e^η, no smaller than machine ε.
+    public static func inverseLink(_ eta: Double) -> Double {
+        max(exp(eta), Double.ulpOfOne)
+    }
+
+    /// Σ w · 2 (y log(y/μ) − (y − μ)), with y log(y/μ) = 0 at y = 0 (R's dev.resids).
+    static func deviance(_ y: [Double], _ mu: [Double], _ weights: [Double]) -> Double {
+        var total = 0.0
+        for i in y.indices where weights[i] > 0 {
+            let ratio = y[i] == 0 ? 0 : y[i] * log(y[i] / mu[i])
+            total += 2 * weights[i] * (ratio - (y[i] - mu[i]))
+        }
+        return total
+    }
+}

@@ -1,0 +1,96 @@
+import Diagnostics
+@testable import Models
+@testable import Numerics
+import Tabular
+import XCTest
+
+/// The poisson kind against R 4.2's glm(family = poisson) on warpbreaks (its levels in R's
+/// order, L M H, as the fixture reader keeps them):
+///   m <- glm(breaks ~ wool + tension, poisson, warpbreaks)
+///   glm(…, weights = rep(c(1, 2, 0), 18)); anova(glm(breaks ~ wool, poisson, warpbreaks), m, test = "Chisq")
+final class PoissonModelTests: XCTestCase {
+    private func warpbreaks(weights: [Double]? = nil) throws -> Dataset {
+        let data = try TestData.csv("warpbreaks.csv")
+        guard let weights else { return data }
+        return try Dataset(columns: data.columns + [.numeric("w", weights)])
+    }
+
+    private func fit(_ data: Dataset, features: [String] = ["\"wool\"", "\"tension\""], options: [String: String] = [:]) throws -> PoissonState {
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: features, options: options)
+        return try XCTUnwrap(model.state as? PoissonState)
+    }
+
+    private func assertR(_ state: PoissonState, _ coefficients: [Double], _ errors: [Double], deviance: Double, null: Double, aic: Double,
+                         df: Int, nullDF: Int, file: StaticString = #filePath, line: UInt = #line) {
+        for (found, wanted) in zip(state.coefficients, coefficients) { XCTAssertEqual(found, wanted, accuracy: 1e-10, file: file, line: line) }
+        for (found, wanted) in zip(state.standardErrors, errors) { XCTAssertEqual(found, wanted, accuracy: 1e-10, file: file, line: line) }
+        XCTAssertEqual(state.deviance, deviance, accuracy: 1e-9, file: file, line: line)
+        XCTAssertEqual(state.nullDeviance, null, accuracy: 1e-9, file: file, line: line)
+        XCTAssertEqual(state.aic ?? .nan, aic, accuracy: 1e-9, file: file, line: line)
+        XCTAssertEqual(state.residualDegreesOfFreedom, df, file: file, line: line)
+        XCTAssertEqual(state.nullDegreesOfFreedom, nullDF, file: file, line: line)
+        XCTAssertEqual(state.iterations, 4, file: file, line: line)
+    }
+
+    func testTheFitIsRsGlmPoisson() throws {
+        let data = try warpbreaks()
+        let state = try fit(data)
+        assertR(state, [3.6919631449537964, -0.20598844264886393, -0.32132043160019141, -0.5184884965173443],
+                [0.045410692599177439, 0.051571168646442234, 0.060265801934335311, 0.06395944331271966],
+                deviance: 210.39188876245382, null: 297.37221180460534, aic: 493.05596641795762, df: 50, nullDF: 53)
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: ["\"wool\"", "\"tension\""], options: [:])
+        guard case .values(let expected) = try model.predict(on: data) else { return XCTFail("a Poisson model predicts values") }
+        for (row, wanted) in [(0, 40.12353801221763), (19, 23.890350877365435), (53, 19.442982456081548)] {
+            XCTAssertEqual(expected[row], wanted, accuracy: 1e-10)
+        }
+    }
+
+    func testWeightsAreRsPriorWeights() throws {
+        let state = try fit(try warpbreaks(weights: (0 ..< 54).map { [1, 2, 0][$0 % 3] }), options: ["weight": "w"])
+        assertR(state, [3.5009901004062081, -0.10474683053631477, -0.16034265012015811, -0.55346192243275616],
+                [0.04917424704131345, 0.053990144008127607, 0.061919502154138488, 0.069506300081535147],
+                deviance: 225.82346789247481, null: 297.36635685464194, aic: 502.76381441238311, df: 32, nullDF: 35)
+        XCTAssertEqual(state.observations, 36)
+    }
+
+    func testNestedFitsCompareByTheirDeviance() throws {
+        let data = try warpbreaks()
+        let fit = { (features: [String]) in
+            try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: features, options: [:])
+        }
+        let test = try NestedModelTest(try fit(["\"wool\""]), named: "small", try fit(["\"wool\"", "\"tension\""]), named: "large")
+        XCTAssertEqual(test.reduction, 70.941570508043498, accuracy: 1e-9)
+        XCTAssertEqual(test.pValue, 3.9376190313658552e-16, accuracy: 1e-20)
+    }
+
+    /// Counts are ≥ 0; a count that is not whole has no Poisson probability, so the AIC is
+    /// +∞ as R's; the deviance inverse link never gives a rate of 0.
+    func testCountsAndRates() throws {
+        let x: [Double] = [1, 2, 3, 4, 5, 6]
+        let whole = Matrix(rows: 6, columns: [[Double](repeating: 1, count: 6), x])
+        XCTAssertThrowsError(try PoissonRegression.fit(whole, [1, 0, -2, 3, 4, 5], hasIntercept: true))
+        let fractional = try PoissonRegression.fit(whole, [1, 0.5, 2, 3, 4, 5], hasIntercept: true)
+        XCTAssertEqual(fractional.aic, .infinity)
+        XCTAssertTrue(fractional.deviance.isFinite)
+        XCTAssertEqual(PoissonRegression.inverseLink(-1000), Double.ulpOfOne)
+        let data = try Dataset(columns: [.numeric("x", x), .numeric("y", [1, 0, -2, 3, 4, 5])])
+        XCTAssertThrowsError(try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "d", target: "y", features: nil, options: [:])) { error in
+            XCTAssertTrue("\(error)".contains("Poisson regression models counts ≥ 0"), "\(error)")
+            XCTAssertEqual((error as? ModelshError)?.argument, "target")
+        }
+    }
+
+    /// R 4.2 + MASS: confint(glm(breaks ~ wool + tension, poisson, warpbreaks, weights = w), level = 0.9).
+    func testProfileIntervalsAreRsConfintGlm() throws {
+        let data = try warpbreaks(weights: (0 ..< 54).map { [1, 2, 0][$0 % 3] })
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"",
+                                           features: ["\"wool\"", "\"tension\""], options: ["weight": "w"])
+        let profile = try ProfileIntervals(model, named: "m", trainingData: data, dataName: "warpbreaks", level: 0.9)
+        let lower = [3.4192597248983181, -0.19363664677711642, -0.26235242089761024, -0.66841105986203553]
+        let upper = [3.5810431263722338, -0.015994829824952712, -0.058610027379536016, -0.4396908936873018]
+        for k in 0 ..< 4 {
+            XCTAssertEqual(profile.intervals[k].lower, lower[k], accuracy: 1e-7)
+            XCTAssertEqual(profile.intervals[k].upper, upper[k], accuracy: 1e-7)
+        }
+    }
+}
