@@ -89,9 +89,8 @@ public struct FeatureSelection: Sendable {
             let value = try Self.extractAIC(model, k: criterion == .aic ? 2 : log(Double(model.training.rowsUsed)))
             return (value, value)
         }
-        if criterion != .cv, ![LinearRegression.name, LogisticModel.name].contains(kind.name) {
-            throw ModelshError.usage("criterion aic and bic are R's extractAIC, for linear and logistic models; use criterion=cv for '\(kind.name)'",
-                                     argument: "criterion")
+        if criterion != .cv, ![LinearRegression.name, LogisticModel.name, PoissonModel.name].contains(kind.name) {
+            throw Self.noExtractAIC(kind.name)
         }
         var steps: [Step] = []
         switch method {
@@ -141,18 +140,30 @@ public struct FeatureSelection: Sendable {
         self.steps = steps
     }
 
-    /// R's extractAIC: linear n·log(RSS/n) + k·edf; logistic (binary, unpenalised) deviance + k·edf.
+    /// R's extractAIC: linear n·log(RSS/n) + k·edf; a glm's (binary unpenalised logistic,
+    /// Poisson) AIC + (k − 2)·edf, its AIC being the family's (the deviance + 2·edf for 0/1
+    /// responses with whole weights).
     static func extractAIC(_ model: Model, k: Double) throws -> Double {
         switch model.state {
         case let linear as LinearRegression.Learned:
             let n = Double(linear.observations)
             return n * log(linear.residualSumOfSquares / n) + k * Double(linear.rank)
         case let logistic as LogisticState where logistic.coefficients.count == 1:
-            return logistic.deviance + k * Double(logistic.aliased.filter { !$0 }.count)
+            let edf = Double(logistic.aliased.filter { !$0 }.count)
+            return (logistic.aic ?? logistic.deviance + 2 * edf) + (k - 2) * edf
+        case let poisson as PoissonState:
+            guard let aic = poisson.aic else {
+                throw ModelshError.usage("the AIC is R's Inf for counts that are not whole; use criterion=cv", argument: "criterion")
+            }
+            return aic + (k - 2) * Double(poisson.aliased.filter { !$0 }.count)
         default:
-            throw ModelshError.usage("criterion aic and bic are R's extractAIC, for linear and binary logistic models; use criterion=cv for '\(model.kind)'",
-                                     argument: "criterion")
+            throw noExtractAIC(model.kind)
         }
+    }
+
+    private static func noExtractAIC(_ kind: String) -> ModelshError {
+        ModelshError.usage("criterion aic and bic are R's extractAIC, for linear, binary logistic and Poisson models; use criterion=cv for '\(kind)'",
+                           argument: "criterion")
     }
 
     /// Which feature each of the lasso's design terms comes from (a categorical feature gives several).
