@@ -40,6 +40,28 @@ final class FeatureSelectionTests: XCTestCase {
                    chosen: ["mean_radius", "mean_smoothness", "mean_texture", "mean_symmetry"])
     }
 
+    /// A glm's extractAIC is its AIC + (k − 2)·edf, which with weights that are not whole is R's
+    /// rounded-weight AIC, not the deviance (R 4.2: d <- as.data.frame(Titanic); d$w <- d$Freq / 3;
+    /// extractAIC(glm(Survived ~ Sex + …, binomial, d, weights = w))); and a Poisson path is step()'s.
+    func testGlmPathsUseTheFamilysAIC() throws {
+        let counts: [Double] = [0, 0, 35, 0, 0, 0, 17, 0, 118, 154, 387, 670, 4, 13, 89, 3, 5, 11, 13, 0, 1, 13, 14, 0, 57, 14, 75, 192, 140, 80, 76, 20]
+        func factor(_ levels: [String], every: Int) -> [String?] { (0 ..< 32).map { levels[($0 / every) % levels.count] } }
+        let titanic = try Dataset(columns: [
+            .categorical("Class", factor(["1st", "2nd", "3rd", "Crew"], every: 1)), .categorical("Sex", factor(["Male", "Female"], every: 4)),
+            .categorical("Age", factor(["Child", "Adult"], every: 8)), .categorical("Survived", factor(["No", "Yes"], every: 16)),
+            .numeric("w", counts.map { $0 / 3 }),
+        ])
+        let weighted = try FeatureSelection(kind: ModelCatalogue.requireKind(named: "logistic"), data: titanic, datasetName: "t", target: "Survived",
+                                            features: ["Class", "Sex", "Age"], options: ["weight": "w"], method: .forward, criterion: .aic,
+                                            folds: 5, seed: 1, metric: nil)
+        assertPath(weighted, [("start", 926.89205134651036), ("+ Sex", 784.28777753890358), ("+ Class", 752.60783966196971), ("+ Age", 748.62389613405094)],
+                   chosen: ["Class", "Sex", "Age"])
+        // step(glm(breaks ~ 1, poisson, warpbreaks), scope = ~ wool + tension, direction = "forward")
+        assertPath(try selection("poisson", try TestData.csv("warpbreaks.csv"), "\"breaks\"", features: ["\"wool\"", "\"tension\""], .forward, .aic),
+                   [("start", 574.03628946011), ("+ \"tension\"", 507.09471895207), ("+ \"wool\"", 493.05596641795762)],
+                   chosen: ["\"wool\"", "\"tension\""])
+    }
+
     func testLassoOrderAndRefusals() throws {
         let diabetes = try TestData.csv("diabetes.csv")
         let lasso = try selection("linear", diabetes, "Y", .lasso, .bic)
