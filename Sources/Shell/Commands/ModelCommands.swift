@@ -147,7 +147,7 @@ enum ModelCommands {
                 throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear, logistic and Poisson models", at: invocation.location("MODEL"))
             }
             guard first.standardErrors != nil else {
-                throw ModelshError.usage("a \(model.kind) fit has no standard errors, so no confidence intervals (a linear or logistic fit has them)",
+                throw ModelshError.usage("a \(model.kind) fit has no standard errors, so no confidence intervals (a linear, logistic or Poisson fit has them)",
                                          at: invocation.location("MODEL"))
             }
             let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
@@ -160,18 +160,7 @@ enum ModelCommands {
             let profiles = model.state is LogisticState && sets.count == 1 || model.state is PoissonState
             let method = invocation.text("method") ?? (profiles ? "profile" : "wald")
             if !(model.state is LinearRegression.Learned), method == "profile" {
-                let name = invocation.name("MODEL")!
-                let (trainName, training) = try trainingData(of: model, named: name, invocation, context,
-                                                             otherwise: "method=wald gives Wald intervals, which need no data")
-                let profile = try onTrainingData(invocation, model: name) {
-                    try ProfileIntervals(model, named: name, trainingData: training, dataName: trainName, level: level)
-                }
-                var table = TextTable(headers: ["term"] + headers, alignments: [.left, .right, .right])
-                for (term, interval) in zip(profile.terms, profile.intervals) {
-                    table.append([term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
-                }
-                context.emit("Profile-likelihood intervals, from fits on \(trainName) (R's confint)")
-                context.emit(.table(table))
+                try profileIntervals(model, level: level, headers: headers, invocation, context)
                 return
             }
             guard !invocation.has("train") else {
@@ -192,6 +181,23 @@ enum ModelCommands {
             }
             context.emit(.table(table))
         }])
+
+    /// `confint MODEL` of a glm: R's confint(glm), the profile likelihood's intervals from fits
+    /// on the model's training data.
+    private static func profileIntervals(_ model: Model, level: Double, headers: [String], _ invocation: Invocation, _ context: CommandContext) throws {
+        let name = invocation.name("MODEL")!
+        let (trainName, training) = try trainingData(of: model, named: name, invocation, context,
+                                                     otherwise: "method=wald gives Wald intervals, which need no data")
+        let profile = try onTrainingData(invocation, model: name) {
+            try ProfileIntervals(model, named: name, trainingData: training, dataName: trainName, level: level)
+        }
+        var table = TextTable(headers: ["term"] + headers, alignments: [.left, .right, .right])
+        for (term, interval) in zip(profile.terms, profile.intervals) {
+            table.append([term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
+        }
+        context.emit("Profile-likelihood intervals, from fits on \(trainName) (R's confint)")
+        context.emit(.table(table))
+    }
 
     static let anova = CommandSpec(
         "anova", category: .models,
