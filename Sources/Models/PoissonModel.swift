@@ -34,7 +34,8 @@ public enum PoissonModel: Learner {
                             nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                             residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic.isFinite ? fit.aic : nil, iterations: fit.iterations,
                             converged: fit.converged, fitWarnings: fit.warnings,
-                            observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count)
+                            observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count,
+                            unscaledCovariance: fit.unscaledCovariance.values)  // symmetric: row- and column-major agree
     }
 }
 
@@ -58,6 +59,9 @@ public struct PoissonState: LearnedState {
     public let fitWarnings: [String]
     /// The rows of weight > 0.
     public let observations: Int
+    /// (XᵀWX)⁻¹ over the terms not aliased, row-major (rank × rank), for intervals around
+    /// predictions.
+    public let unscaledCovariance: [Double]
 
     public var hasIntercept: Bool { terms.first == "(Intercept)" }
 
@@ -119,6 +123,9 @@ public struct PoissonState: LearnedState {
                     "Poisson state has a non-finite coefficient or standard error")
         try require(deviance.isFinite && deviance >= 0 && nullDeviance.isFinite && nullDeviance >= 0, "a deviance is not a finite number ≥ 0")
         try require(aic?.isFinite ?? true, "the AIC is not a finite number")
+        let rank = aliased.filter { !$0 }.count
+        try require(unscaledCovariance.count == rank * rank && unscaledCovariance.allSatisfy(\.isFinite),
+                    "Poisson state has \(unscaledCovariance.count) covariance entries for rank \(rank)")
         try require(observations > 0 && residualDegreesOfFreedom <= observations && nullDegreesOfFreedom <= observations,
                     "Poisson state has \(observations) observations for \(residualDegreesOfFreedom) and \(nullDegreesOfFreedom) degrees of freedom")
         try require(model.task == .regression, "a Poisson model does regression")
@@ -147,10 +154,11 @@ extension PoissonState {
         converged = try container.decode(Bool.self, forKey: .converged)
         fitWarnings = try container.decode([String].self, forKey: .fitWarnings)
         observations = try container.decode(Int.self, forKey: .observations)
+        unscaledCovariance = try container.decode([Double].self, forKey: .unscaledCovariance)
     }
 
     private enum CodingKeys: String, CodingKey {
         case terms, coefficients, aliased, standardErrors, deviance, nullDeviance, nullDegreesOfFreedom, residualDegreesOfFreedom
-        case aic, iterations, converged, fitWarnings, observations
+        case aic, iterations, converged, fitWarnings, observations, unscaledCovariance
     }
 }

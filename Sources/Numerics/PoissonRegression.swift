@@ -15,6 +15,8 @@ public enum PoissonRegression {
         public let rank: Int
         /// From the last weighted QR (dispersion 1); NaN where aliased.
         public let standardErrors: [Double]
+        /// (XᵀWX)⁻¹ over the non-aliased columns in their order (rank × rank), R's `vcov`.
+        public let unscaledCovariance: Matrix
         public let deviance: Double
         public let residualDegreesOfFreedom: Int
         /// Of the intercept-only model (of μ = 1 for every row without an intercept).
@@ -103,7 +105,8 @@ public enum PoissonRegression {
         }
         var warnings = converged ? [] : ["algorithm did not converge"]
         if mu.contains(where: { $0 < 10 * Double.ulpOfOne }) { warnings.append("fitted rates numerically 0 occurred") }
-        return Fit(coefficients: reported, aliased: fit.aliased, rank: fit.rank, standardErrors: standardErrors, deviance: previous,
+        return Fit(coefficients: reported, aliased: fit.aliased, rank: fit.rank, standardErrors: standardErrors,
+                   unscaledCovariance: fit.unscaledCovariance, deviance: previous,
                    residualDegreesOfFreedom: counted - fit.rank, nullDeviance: deviance(y, [Double](repeating: mean, count: n), weights),
                    nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: -2 * logLikelihood + 2 * Double(fit.rank),
                    iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, warnings: warnings)

@@ -367,7 +367,9 @@ enum ModelCommands {
         most probable class). For a linear model, interval=confidence or interval=prediction adds
         COLUMN_lower and COLUMN_upper, R's predict.lm interval at level= (default 0.95): for the
         mean response, or for a new observation (a weighted fit's new observation has weight
-        1, as R assumes). Rows with a missing input get a missing prediction.
+        1, as R assumes). For a Poisson model, interval=confidence gives the expected count's
+        interval, e^(η ± z·se(η)) on the link scale. Rows with a missing input get a missing
+        prediction.
         """,
         example: "predict m on test as scored\npredict m on test interval=prediction as bands",
         changesState: true,
@@ -386,13 +388,13 @@ enum ModelCommands {
                 guard level > 0, level < 1 else {
                     throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
                 }
-                guard model.state is LinearRegression.Learned else {
-                    throw ModelshError.usage("interval= is for linear models (R's predict.lm); '\(invocation.name("MODEL")!)' is a \(model.kind) model",
+                guard model.state is LinearRegression.Learned || model.state is PoissonState else {
+                    throw ModelshError.usage("interval= is for linear models (R's predict.lm) and Poisson ones; '\(invocation.name("MODEL")!)' is a \(model.kind) model",
                                              at: invocation.location("interval"))
                 }
-                let bounds = try invocation.at("DATA") { try model.intervals(on: data, interval, level: level) }
+                let bounds = try invocation.at("interval") { try model.intervals(on: data, interval, level: level) }
                 added += [Column.numeric(added[0].name + "_lower", bounds.lower), Column.numeric(added[0].name + "_upper", bounds.upper)]
-                if interval == .prediction, model.training.options["weight"] != nil {
+                if interval == .prediction, model.state is LinearRegression.Learned, model.training.options["weight"] != nil {
                     context.emit("warning: assuming constant prediction variance even though the fit is weighted (each new observation of weight 1, as R)")
                 }
             } else if invocation.has("level") {

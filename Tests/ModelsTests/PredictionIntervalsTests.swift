@@ -9,7 +9,7 @@ import XCTest
 ///   y <- c(3.1, 4.5, 4.9, 7.2, 8.8, 9.1, 11.5, 12.2, 14.9, 15.1, 17.3, 18.0); z2 <- 2 * z
 ///   m <- lm(y ~ x + z + z2); nd <- data.frame(x = c(0, 6.5, 20), z = c(1, 3, 7)); nd$z2 <- 2 * nd$z
 ///   predict(m, nd, interval = "confidence"); predict(m, nd, interval = "prediction", level = 0.8)
-final class LinearPredictionIntervalsTests: XCTestCase {
+final class PredictionIntervalsTests: XCTestCase {
     private let z = [2.5, 1.0, 4.2, 3.3, 0.7, 5.1, 2.2, 6.0, 3.9, 1.8, 4.4, 2.9]
 
     private func model() throws -> Model {
@@ -49,5 +49,21 @@ final class LinearPredictionIntervalsTests: XCTestCase {
         let tree = try ModelCatalogue.fit(kind: "tree", data: try Dataset(columns: [.numeric("x", [1, 2, 3, 4]), .numeric("y", [3, 5, 4, 6])]),
                                           datasetName: "t", target: "y", features: nil, options: [:])
         XCTAssertThrowsError(try tree.intervals(on: new, .confidence, level: 0.95)) { XCTAssertTrue("\($0)".contains("for linear models"), "\($0)") }
+    }
+
+    /// R 4.2: p <- predict(glm(breaks ~ wool + tension, poisson, warpbreaks), nd, type = "link", se.fit = TRUE);
+    /// exp(p$fit ± qnorm(0.975) · p$se.fit) for (A, L) and (B, H); no interval for a new count.
+    func testAPoissonModelsIntervalIsTheLinkScalesCarriedThrough() throws {
+        let data = try TestData.csv("warpbreaks.csv")
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "w", target: "\"breaks\"", features: ["\"wool\"", "\"tension\""], options: [:])
+        let found = try model.intervals(on: data.selecting(rows: [0, 53]), .confidence, level: 0.95)
+        let expected: [(Double, Double, Double)] = [(40.12353801221763, 36.70671920642792, 43.858408962246749),
+                                                    (19.442982456081548, 17.351259748460507, 21.786865753135626)]
+        for (row, (fit, lower, upper)) in expected.enumerated() {
+            XCTAssertEqual(found.fit[row], fit, accuracy: 1e-10)
+            XCTAssertEqual(found.lower[row], lower, accuracy: 1e-10)
+            XCTAssertEqual(found.upper[row], upper, accuracy: 1e-10)
+        }
+        XCTAssertThrowsError(try model.intervals(on: data, .prediction, level: 0.95)) { XCTAssertTrue("\($0)".contains("expected count"), "\($0)") }
     }
 }
