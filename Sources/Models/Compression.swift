@@ -166,10 +166,12 @@ extension LogisticState: CompressibleState {
         let (intercepts, slopes) = compressedLinear(intercepts: coefficients.compactMap { hasIntercept ? $0[0] : nil },
                                                     slopes: coefficients.map { Array($0.dropFirst(offset)) }, compression)
         let vectors = slopes.indices.map { (hasIntercept ? [intercepts[$0]] : []) + slopes[$0] }
-        return Self(terms: terms, modelledClasses: modelledClasses, coefficients: vectors, aliased: aliased, standardErrors: standardErrors,
-                    deviance: deviance, nullDeviance: nullDeviance, nullDegreesOfFreedom: nullDegreesOfFreedom,
-                    residualDegreesOfFreedom: residualDegreesOfFreedom, aic: aic, iterations: iterations, converged: converged,
-                    fitWarnings: fitWarnings, observations: observations)
+        var compressed = Self(terms: terms, modelledClasses: modelledClasses, coefficients: vectors, aliased: aliased, standardErrors: standardErrors,
+                              deviance: deviance, nullDeviance: nullDeviance, nullDegreesOfFreedom: nullDegreesOfFreedom,
+                              residualDegreesOfFreedom: residualDegreesOfFreedom, aic: aic, iterations: iterations, converged: converged,
+                              fitWarnings: fitWarnings, observations: observations)
+        compressed.covariance = covariance
+        return compressed
     }
 }
 

@@ -62,7 +62,7 @@ public enum LogisticModel: Learner {
             let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
             // A weighted model is not updated (ModelUpdate), so it keeps no information matrix;
             // its rows of weight 0 are no observations.
-            return LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
+            var state = LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
                                  deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
@@ -70,6 +70,8 @@ public enum LogisticModel: Learner {
                                  observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? n,
                                  information: fit.aliased.contains(true) || problem.weights != nil ? nil
                                      : try fit.information?.values ?? updateInformation(problem.design, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
+            state.covariance = fit.unscaledCovariance.values  // symmetric: row- and column-major agree
+            return state
         case (.l2, 2), (.l1, 2):
             let penalty: LogisticRegression.Penalty = parameters.penalty == .l2 ? .l2(parameters.alpha) : .l1(parameters.alpha)
             // The penalised solver adds its own intercept: the design without its column of ones.
@@ -138,6 +140,9 @@ public struct LogisticState: LearnedState {
     /// estimates (terms × terms, column-major), which `update` takes as the old rows' summary.
     /// Nil in files written before update existed and in compressed models.
     public internal(set) var information: [Double]? = nil
+    /// Binary unpenalised fits: (XᵀWX)⁻¹ over the terms not aliased, row-major (rank × rank),
+    /// for intervals around predictions. Nil in files written before it and after `update`.
+    public internal(set) var covariance: [Double]? = nil
 
     public var hasIntercept: Bool { terms.first == "(Intercept)" }
 
@@ -199,6 +204,11 @@ public struct LogisticState: LearnedState {
                         "the information matrix has the wrong size or a non-finite value")
         }
         try require(deviance.isFinite && deviance >= 0, "the deviance is not a finite number ≥ 0")
+        if let covariance {
+            let rank = aliased.filter { !$0 }.count
+            try require(modelledClasses.count == 1 && covariance.count == rank * rank && covariance.allSatisfy(\.isFinite),
+                        "the covariance has \(covariance.count) entries for rank \(rank), or a non-finite one")
+        }
         // With case weights, the rows of weight 0 are no observations.
         let weighted = model.training.options["weight"] != nil
         try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,

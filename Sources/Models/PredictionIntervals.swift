@@ -19,8 +19,9 @@ extension Model {
     /// - linear, R's predict.lm(newdata, interval =): ŷ ± t·√(xᵀVx·σ²), plus σ² inside the root
     ///   for a new observation (whose weight a weighted fit takes as 1, as R); t on the residual
     ///   degrees of freedom, σ² the residual mean square;
-    /// - poisson, for the expected count: e^(η ± z·√(xᵀVx)), the interval on the link scale
-    ///   (R's predict(type = "link", se.fit = TRUE)) carried through the inverse link.
+    /// - poisson, for the expected count, and binary logistic, for the modelled class's
+    ///   probability: g⁻¹(η ± z·√(xᵀVx)), the interval on the link scale (R's
+    ///   predict(type = "link", se.fit = TRUE)) carried through the inverse link.
     public func intervals(on data: Dataset, _ interval: PredictionInterval, level: Double) throws
         -> (fit: [Double], lower: [Double], upper: [Double]) {
         let terms: (coefficients: [Double], aliased: [Bool], covariance: [Double], hasIntercept: Bool)
@@ -50,8 +51,21 @@ extension Model {
                 let spread = z * quadratic.squareRoot()
                 return (PoissonRegression.inverseLink(eta - spread), PoissonRegression.inverseLink(eta + spread))
             }
+        case let fit as LogisticState where fit.modelledClasses.count == 1 && fit.standardErrors != nil:
+            guard interval == .confidence else {
+                throw ModelshError.usage("a logistic model's intervals are for the probability (interval=confidence); a new observation is a class, not a number in an interval")
+            }
+            guard let covariance = fit.covariance else {
+                throw ModelshError.usage("this logistic model keeps no covariance (saved before intervals existed, or updated); refit it")
+            }
+            let z = -Normal.quantile((1 - level) / 2)
+            terms = (fit.coefficients[0], fit.aliased, covariance, fit.hasIntercept)
+            ends = { _, eta, quadratic in
+                let spread = z * quadratic.squareRoot()
+                return (LogisticRegression.probability(eta - spread), LogisticRegression.probability(eta + spread))
+            }
         default:
-            throw ModelshError.usage("intervals around predictions are for linear models (R's predict.lm) and Poisson ones; this is a \(kind) model")
+            throw ModelshError.usage("intervals around predictions are for linear models (R's predict.lm), unpenalised binary logistic and Poisson ones; this is a \(kind) model")
         }
         let kept = terms.aliased.indices.filter { !terms.aliased[$0] }
         let rank = kept.count
@@ -61,9 +75,13 @@ extension Model {
         repeat {
             let rows = start ..< min(start + Self.blockRows, data.rowCount)
             let inputs = try preprocessing.inputs(data, schema: schema, rows: rows)
-            // The predictions as `predict` makes them, so the interval is centred on that column.
-            guard case .values(let predictions) = try state.predict(inputs) else {
-                throw ModelshError(.software, "a \(kind) model predicted other than values")
+            // The predictions as `predict` makes them (a classifier's: the modelled class's
+            // probability), so the interval is centred on that column.
+            let predictions: [Double]
+            switch try state.predict(inputs) {
+            case .values(let values): predictions = values
+            case .probabilities(let probabilities) where probabilities.columns == 2: predictions = probabilities.column(1)
+            default: throw ModelshError(.software, "a \(kind) model predicted other than values or two probabilities")
             }
             let columns = inputs.designColumns.columns
             // The row's value of term k: 1 for the intercept, else its design column's.

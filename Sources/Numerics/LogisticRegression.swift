@@ -160,6 +160,12 @@ public enum LogisticRegression {
         product(x, coefficients.map { $0.isNaN ? 0 : $0 }).map { Binomial.inverseLink(intercept + $0) }
     }
 
+    /// The logistic function e^η/(1 + e^η) as R's plogis computes it, without the clamp to
+    /// [ε, 1 − ε] of binomial()$linkinv (an interval's end far in a tail keeps its digits).
+    public static func probability(_ eta: Double) -> Double {
+        eta >= 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
+    }
+
     // MARK: - Shared by the engines
 
     static func validateBinary(_ x: Matrix, _ y: [Double]) throws {

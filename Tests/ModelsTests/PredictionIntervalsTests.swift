@@ -66,4 +66,21 @@ final class PredictionIntervalsTests: XCTestCase {
         }
         XCTAssertThrowsError(try model.intervals(on: data, .prediction, level: 0.95)) { XCTAssertTrue("\($0)".contains("expected count"), "\($0)") }
     }
+
+    /// R 4.2: m <- glm(am ~ wt + hp, binomial, mtcars); p <- predict(m, h, type = "link", se.fit = TRUE);
+    /// plogis(p$fit ± qnorm(0.975) · p$se.fit) for h = mtcars[mtcars$wt > 5 | mtcars$wt < 1.7, ]:
+    /// the modelled class's probability and its interval, far into the tails without a clamp.
+    func testABinaryLogisticModelsIntervalIsTheProbabilitys() throws {
+        let cars = try TestData.csv("mtcars.csv")
+        let model = try ModelCatalogue.fit(kind: "logistic", data: cars, datasetName: "m", target: "\"am\"", features: ["\"wt\"", "\"hp\""], options: [:])
+        let wt = try XCTUnwrap(cars.column(named: "\"wt\"")?.numbers)
+        let found = try model.intervals(on: cars.selecting(rows: wt.indices.filter { wt[$0] > 5 || wt[$0] < 1.7 }), .confidence, level: 0.95)
+        let expected: [(Double, Double, Double)] = [(9.787752432e-08, 5.002353026e-13, 0.01879114137), (3.445824454e-08, 7.990577938e-14, 0.01464205913),
+                                                    (1.124126742e-07, 5.935882881e-13, 0.02084475934), (0.9995459174, 0.7831311496, 0.9999992548),
+                                                    (0.9999781848, 0.9252286484, 0.9999999941)]
+        for (row, (fit, lower, upper)) in expected.enumerated() {
+            for (a, b) in [(found.fit[row], fit), (found.lower[row], lower), (found.upper[row], upper)] { XCTAssertEqual(a, b, accuracy: 1e-9 * b) }
+        }
+        XCTAssertThrowsError(try model.intervals(on: cars, .prediction, level: 0.95)) { XCTAssertTrue("\($0)".contains("for the probability"), "\($0)") }
+    }
 }

@@ -368,8 +368,9 @@ enum ModelCommands {
         COLUMN_lower and COLUMN_upper, R's predict.lm interval at level= (default 0.95): for the
         mean response, or for a new observation (a weighted fit's new observation has weight
         1, as R assumes). For a Poisson model, interval=confidence gives the expected count's
-        interval, e^(η ± z·se(η)) on the link scale. Rows with a missing input get a missing
-        prediction.
+        interval, e^(η ± z·se(η)) on the link scale; for a binary logistic one, the modelled
+        class's probability (COLUMN_CLASS) and its interval, likewise through the logistic
+        function. Rows with a missing input get a missing prediction.
         """,
         example: "predict m on test as scored\npredict m on test interval=prediction as bands",
         changesState: true,
@@ -377,29 +378,14 @@ enum ModelCommands {
                             options: [OptionSpec("column", .newName, "the name of the prediction column (default predicted)"),
                                       OptionSpec("probabilities", .switch, "a classifier also adds each class's probability"),
                                       OptionSpec("threshold", .number, "a binary classifier predicts the second class from this probability"),
-                                      OptionSpec("interval", .choice(PredictionInterval.allCases.map(\.rawValue)), "a linear model adds an interval's ends: confidence (mean response) or prediction (new observation)"),
+                                      OptionSpec("interval", .choice(PredictionInterval.allCases.map(\.rawValue)), "adds an interval's ends: confidence (mean response; linear, binary logistic, poisson) or prediction (new observation; linear)"),
                                       OptionSpec("level", .number, "the interval's confidence, in (0, 1) (default 0.95)")],
                             outputs: .dataset("NAME")) { invocation, context in
             let data = invocation.dataset("DATA")
-            var (added, prediction) = try predictionColumns(invocation)
+            let (columns, prediction) = try predictionColumns(invocation)
+            var added = columns
             let model = invocation.model("MODEL")
-            if let interval = invocation.text("interval").flatMap(PredictionInterval.init) {
-                let level = invocation.number("level") ?? 0.95
-                guard level > 0, level < 1 else {
-                    throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
-                }
-                guard model.state is LinearRegression.Learned || model.state is PoissonState else {
-                    throw ModelshError.usage("interval= is for linear models (R's predict.lm) and Poisson ones; '\(invocation.name("MODEL")!)' is a \(model.kind) model",
-                                             at: invocation.location("interval"))
-                }
-                let bounds = try invocation.at("interval") { try model.intervals(on: data, interval, level: level) }
-                added += [Column.numeric(added[0].name + "_lower", bounds.lower), Column.numeric(added[0].name + "_upper", bounds.upper)]
-                if interval == .prediction, model.state is LinearRegression.Learned, model.training.options["weight"] != nil {
-                    context.emit("warning: assuming constant prediction variance even though the fit is weighted (each new observation of weight 1, as R)")
-                }
-            } else if invocation.has("level") {
-                throw ModelshError.usage("level= sets interval='s confidence; give interval=confidence or interval=prediction", at: invocation.location("level"))
-            }
+            let intervalBase = try intervalColumns(model, on: data, after: &added, invocation, context)
             let column = added[0].name
             var scored = data
             for new in added {
@@ -414,11 +400,43 @@ enum ModelCommands {
             let note = missing == 0 ? "" : "; \(missing) missing"
             let names = added.count > 1 && !invocation.has("probabilities") && !invocation.has("interval")
                 ? "\(added[0].name)…\(added[added.count - 1].name)" : column
-            let interval = invocation.text("interval").map { kind in
-                ", the \(NumberFormat.significant((invocation.number("level") ?? 0.95) * 100, digits: 4)) % \(kind) interval in '\(column)_lower' and '\(column)_upper'"
+            let interval = intervalBase.map { base in
+                ", the \(NumberFormat.significant((invocation.number("level") ?? 0.95) * 100, digits: 4)) % \(invocation.text("interval")!) interval in '\(base)_lower' and '\(base)_upper'"
             } ?? ""
             context.emit("\(invocation.output(0).name): \(DatasetDescription.shape(of: scored)), predictions in '\(names)'\(interval)\(note)")
         }])
+
+    /// predict's `interval=`: appends to `added` (predict's columns) the interval's ends, named
+    /// after the prediction (a classifier's: after its modelled class's probability, added too
+    /// unless probabilities= added it), and returns that name; nil without interval=.
+    private static func intervalColumns(_ model: Model, on data: Dataset, after added: inout [Column],
+                                        _ invocation: Invocation, _ context: CommandContext) throws -> String? {
+        guard let interval = invocation.text("interval").flatMap(PredictionInterval.init) else {
+            if invocation.has("level") {
+                throw ModelshError.usage("level= sets interval='s confidence; give interval=confidence or interval=prediction", at: invocation.location("level"))
+            }
+            return nil
+        }
+        let level = invocation.number("level") ?? 0.95
+        guard level > 0, level < 1 else {
+            throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
+        }
+        guard model.state is LinearRegression.Learned || model.state is PoissonState || model.task == .classification && model.schema.classes.count == 2 else {
+            throw ModelshError.usage("interval= is for linear models (R's predict.lm), binary logistic and Poisson ones; '\(invocation.name("MODEL")!)' is a \(model.kind) model",
+                                     at: invocation.location("interval"))
+        }
+        let bounds = try invocation.at("interval") { try model.intervals(on: data, interval, level: level) }
+        var base = added[0].name
+        if model.task == .classification {
+            base += "_\(model.schema.classes[1])"
+            if !added.contains(where: { $0.name == base }) { added.append(Column.numeric(base, bounds.fit)) }
+        }
+        added += [Column.numeric(base + "_lower", bounds.lower), Column.numeric(base + "_upper", bounds.upper)]
+        if interval == .prediction, model.state is LinearRegression.Learned, model.training.options["weight"] != nil {
+            context.emit("warning: assuming constant prediction variance even though the fit is weighted (each new observation of weight 1, as R)")
+        }
+        return base
+    }
 
     static let transform = CommandSpec(
         "transform", category: .models,
