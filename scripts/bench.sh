@@ -51,10 +51,13 @@ command_times() {  # the `time:` figures of one modelsh -c run, one per line
 }
 summary() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f (%.3f–%.3f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 "$bin" -c "load \"$work/data.csv\" as d; $models; save workspace \"$work/w10.msw\"" >/dev/null
-save_times=$(for run in 1 2 3; do
+# Each timed save starts once the disk has written what came before (`sync`): otherwise it
+# waits behind the previous file's 175 MB of writeback, which measures the disk, not the save.
+save_times=$(for run in 1 2 3 4 5; do
+  sync
   command_times "open \"$work/w10.msw\"; set timer on; save workspace \"$work/w10-copy.msw\"" | tail -1
 done | summary)
-open_times=$(for run in 1 2 3; do command_times "set timer on; open \"$work/w10.msw\"" | tail -1; done | summary)
+open_times=$(for run in 1 2 3 4 5; do command_times "set timer on; open \"$work/w10.msw\"" | tail -1; done | summary)
 printf "%-40s %s s (%s MB)\n" "save workspace: data + 10 models" "$save_times" "$(du -m "$work/w10.msw" | cut -f1)"
 printf "%-40s %s s\n" "open workspace: data + 10 models" "$open_times"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
