@@ -220,7 +220,9 @@ public enum ModelCatalogue {
     public static func requireKind(named name: String) throws -> ModelKind {
         if let kind = kind(named: name) { return kind }
         if let (call, kind) = rFunctionKinds[name] {
-            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here (fit \(kind) DATA target=… as NAME)")
+            // glm is two kinds here, by its family.
+            let poisson = name == "glm" ? " and glm(family = poisson) is 'poisson'" : ""
+            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here\(poisson) (fit \(kind) DATA target=… as NAME)")
         }
         let names = kinds.map(\.name)
         throw ModelshError.usage(EditDistance.unknown("model kind", name, among: names, listing: "kinds: " + names.joined(separator: ", ")))

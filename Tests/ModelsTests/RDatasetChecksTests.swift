@@ -46,6 +46,6 @@ final class RDatasetChecksTests: XCTestCase {
     /// R's fitting functions, typed as a kind, are answered with modelsh's kind.
     func testRFunctionNamesSuggestTheKind() {
         assertThrows(.usage, containing: ["unknown model kind 'lm': R's lm is 'linear' here"]) { _ = try ModelCatalogue.requireKind(named: "lm") }
-        assertThrows(.usage, containing: ["R's glm(family = binomial) is 'logistic' here"]) { _ = try ModelCatalogue.requireKind(named: "glm") }
+        assertThrows(.usage, containing: ["R's glm(family = binomial) is 'logistic' here and glm(family = poisson) is 'poisson'"]) { _ = try ModelCatalogue.requireKind(named: "glm") }
     }
 }
