@@ -74,9 +74,15 @@ private func withIntercept(_ intercept: Double, _ slopes: [Double], in model: Mo
 }
 
 extension Model {
+    /// The scale of a linear kind's coefficients when it is a link's rather than the
+    /// response's: "log-odds" for classifiers, "log-rate" for Poisson regression; nil otherwise.
+    public var coefficientScale: String? {
+        state is PoissonState ? "log-rate" : task == .classification ? "log-odds" : nil
+    }
+
     /// A linear kind's coefficients (one set: single-output kinds) with each standardised by
-    /// the spread of its design column on `data`: b·sd(x)/sd(y) for regression (lm.beta's
-    /// beta), b·sd(x) for classification (the change in log-odds per sd). nil for other kinds.
+    /// the spread of its design column on `data`: b·sd(x)/sd(y) on the response's scale (lm.beta's
+    /// beta), b·sd(x) on a link's (the change in log-odds or log-rate per sd). nil for other kinds.
     public func standardisedCoefficients(on data: Dataset) throws -> [(term: String, estimate: Double, standardised: Double)]? {
         let sets = state.coefficientEstimates(in: self)
         guard sets.count == 1, let estimates = sets.first else { return nil }
@@ -88,7 +94,7 @@ extension Model {
             return (present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)).squareRoot()
         }
         var ySD = 1.0
-        if task == .regression { ySD = sd(try targetNumbers(targetColumn(in: data))) }
+        if coefficientScale == nil { ySD = sd(try targetNumbers(targetColumn(in: data))) }
         let offset = estimates.terms.first == "(Intercept)" ? 1 : 0
         return (0 ..< inputs.design.columns).map { j in
             let b = estimates.estimates[j + offset]

@@ -467,7 +467,7 @@ enum ModelCommands {
         is averaged; larger means the model leans on it more. The model's own importances
         (trees: impurity decrease) are shown beside them when the kind has them, and alone
         without on DATA. Linear kinds also get standardised coefficients: b·sd(x)/sd(y) on
-        DATA (b·sd(x), in log-odds, for classifiers). With feature=X, instead the partial
+        DATA (b·sd(x), in log-odds for classifiers, in log-rate for poisson). With feature=X, instead the partial
         dependence on X (scikit-learn's, brute): X set to each grid value (grid= points from
         its 5th to 95th percentile, or its levels) for every row, the predictions averaged.
         """,
@@ -504,8 +504,8 @@ enum ModelCommands {
                     for row in standardised {
                         coefficients.append([row.term, NumberFormat.significant(row.estimate, digits: 4), NumberFormat.significant(row.standardised, digits: 4)])
                     }
-                    context.emit(model.task == .regression ? "standardised coefficients (b·sd(x)/sd(y) on \(invocation.name("DATA")!)):"
-                                 : "standardised coefficients (b·sd(x) on \(invocation.name("DATA")!), log-odds per sd):")
+                    context.emit(model.coefficientScale.map { "standardised coefficients (b·sd(x) on \(invocation.name("DATA")!), \($0) per sd):" }
+                                 ?? "standardised coefficients (b·sd(x)/sd(y) on \(invocation.name("DATA")!)):")
                     context.emit(.table(coefficients))
                 }
             },
