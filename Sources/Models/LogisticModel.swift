@@ -209,10 +209,7 @@ public struct LogisticState: LearnedState {
             try require(modelledClasses.count == 1 && covariance.count == rank * rank && covariance.allSatisfy(\.isFinite),
                         "the covariance has \(covariance.count) entries for rank \(rank), or a non-finite one")
         }
-        // With case weights, the rows of weight 0 are no observations.
-        let weighted = model.training.options["weight"] != nil
-        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
-                    "\(observations) observations but training used \(model.training.rowsUsed) rows")
+        try requireObservations(observations, of: "logistic state", in: model)
     }
 }
 

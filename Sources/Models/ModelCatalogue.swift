@@ -219,21 +219,20 @@ public enum ModelCatalogue {
     /// The kind called `name`, or the one message for an unknown kind (listing the kinds).
     public static func requireKind(named name: String) throws -> ModelKind {
         if let kind = kind(named: name) { return kind }
-        if let (call, kind) = rFunctionKinds[name] {
-            // glm is two kinds here, by its family.
-            let poisson = name == "glm" ? " and glm(family = poisson) is 'poisson'" : ""
-            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here\(poisson) (fit \(kind) DATA target=… as NAME)")
+        if let (call, kind, also) = rFunctionKinds[name] {
+            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here\(also.map { " and \($0)" } ?? "") (fit \(kind) DATA target=… as NAME)")
         }
         let names = kinds.map(\.name)
         throw ModelshError.usage(EditDistance.unknown("model kind", name, among: names, listing: "kinds: " + names.joined(separator: ", ")))
     }
 
     /// The kind an R user's first guess means: R's fitting function named as a kind (`fit lm …`).
-    static let rFunctionKinds: [String: (call: String, kind: String)] = [
-        "lm": ("lm", "linear"), "glm": ("glm(family = binomial)", "logistic"), "multinom": ("nnet::multinom", "logistic"),
-        "glmnet": ("glmnet", "elasticnet"), "rpart": ("rpart", "tree"), "randomForest": ("randomForest", "forest"),
-        "ranger": ("ranger", "forest"), "gbm": ("gbm", "boost"), "xgboost": ("xgboost", "boost"),
-        "naiveBayes": ("e1071::naiveBayes", "naivebayes"), "prcomp": ("prcomp", "pca")]
+    /// `also`: another kind the same function is, by its arguments (glm's family).
+    static let rFunctionKinds: [String: (call: String, kind: String, also: String?)] = [
+        "lm": ("lm", "linear", nil), "glm": ("glm(family = binomial)", "logistic", "glm(family = poisson) is 'poisson'"),
+        "multinom": ("nnet::multinom", "logistic", nil), "glmnet": ("glmnet", "elasticnet", nil), "rpart": ("rpart", "tree", nil),
+        "randomForest": ("randomForest", "forest", nil), "ranger": ("ranger", "forest", nil), "gbm": ("gbm", "boost", nil),
+        "xgboost": ("xgboost", "boost", nil), "naiveBayes": ("e1071::naiveBayes", "naivebayes", nil), "prcomp": ("prcomp", "pca", nil)]
 
     /// Fits a model of `kind`, after checking the kind and option names exist.
     public static func fit(kind: String, data: Dataset, datasetName: String, target: String?,

@@ -12,6 +12,15 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
     if !condition { throw Inconsistency(message: message()) }
 }
 
+/// A state's observation count against the rows its model was trained on (`what` names the
+/// state in the message): equal, or with case weights at most that, since rows of weight 0
+/// are no observations.
+func requireObservations(_ observations: Int, of what: String, in model: Model) throws {
+    let rows = model.training.rowsUsed
+    try require(model.training.options["weight"] != nil ? observations <= rows : observations == rows,
+                "\(what) has \(observations) observations but training used \(rows) rows")
+}
+
 /// Runs an engine's own validation, its error becoming the model's inconsistency.
 func engineCheck(_ validate: () throws -> Void) throws {
     do {
@@ -197,10 +206,8 @@ extension LinearRegression.Learned {
         if let index = terms.indices.first(where: { terms[$0] != expected[$0] }) {
             throw Inconsistency(message: "term \(index + 1) is '\(TerminalText.escaped(terms[index]))' where the schema makes '\(TerminalText.escaped(expected[index]))'")
         }
-        // With case weights, the rows of weight 0 are no observations.
         let weighted = model.training.options["weight"] != nil
         try require(weighted == (logWeightSum != nil), weighted ? "a weighted linear state lacks its weights' log sum" : "an unweighted linear state has a weights' log sum")
-        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
-                    "linear state has \(observations) observations but training used \(model.training.rowsUsed) rows")
+        try requireObservations(observations, of: "linear state", in: model)
     }
 }

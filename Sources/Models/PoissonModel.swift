@@ -131,9 +131,7 @@ public struct PoissonState: LearnedState {
         try require(model.task == .regression, "a Poisson model does regression")
         let expected = (model.preprocessing.settings.hasIntercept ? ["(Intercept)"] : []) + model.terms
         try require(terms == expected, "Poisson state's terms are not the design's (\(expected.count) columns)")
-        let weighted = model.training.options["weight"] != nil
-        try require(weighted ? observations <= model.training.rowsUsed : observations == model.training.rowsUsed,
-                    "\(observations) observations but training used \(model.training.rowsUsed) rows")
+        try requireObservations(observations, of: "Poisson state", in: model)
     }
 }
 
