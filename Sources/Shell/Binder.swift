@@ -296,6 +296,11 @@ struct Binder {
         case .command: try locating(at: location) { _ = try table.requireCommand(named: word) }
         case .helpSubject where HelpText.topicWords(table).contains(word): return
         case .helpSubject where table.command(named: word) == nil:
+            // Model kinds and their options are documented by the commands that take them.
+            if ModelCatalogue.kind(named: word) != nil || ModelCatalogue.kinds.contains(where: { $0.options.contains { $0.name == word } }) {
+                let what = ModelCatalogue.kind(named: word) != nil ? "a model kind" : "a model option"
+                throw ModelshError.usage("'\(word)' is \(what): 'help fit' lists the kinds and their options", at: location)
+            }
             throw ModelshError.usage(EditDistance.unknown("command or topic", word, among: table.allNames + HelpText.topicWords(table),
                                                           listing: "type 'help' for the list"), at: location)
         case .setting: try locating(at: location) { _ = try Settings.requireEntry(named: word) }

@@ -29,6 +29,8 @@ final class HelpTests: ShellTestCase {
           split DATA [test=…] [seed=…] [stratify=…] as TRAIN, TEST
         """)
         XCTAssertEqual(fail("help splt").error?.message, "unknown command or topic 'splt'; did you mean 'split'? (type 'help' for the list)")
+        XCTAssertEqual(fail("help poisson").error?.message, "'poisson' is a model kind: 'help fit' lists the kinds and their options")
+        XCTAssertEqual(fail("help weight").error?.message, "'weight' is a model option: 'help fit' lists the kinds and their options")
     }
 
     func testTheReadmeCarriesTheGeneratedCommandReference() throws {
