@@ -36,8 +36,10 @@ public struct CrossValidation: Sendable {
         let present = (0 ..< data.rowCount).filter { !column.isMissing($0) }
         let used = data.selecting(rows: present)
         let normalised = try kind.normalisedOptions(options)
-        // A weight column that is not there would otherwise fail in every fold, named as fold 1's error.
-        if let weight = normalised["weight"] { _ = try blaming("weight") { try data.requireColumn(weight, datasetName: datasetName) } }
+        // A weight or offset column that is not there would otherwise fail in every fold, named as fold 1's error.
+        for role in ColumnRole.allCases {
+            if let name = normalised[role.rawValue] { _ = try blaming(role.rawValue) { try data.requireColumn(name, datasetName: datasetName) } }
+        }
         task = try blaming("target") {
             try TrainingFrame.task(for: column, kind: kind.name, tasks: kind.tasks, requested: normalised["task"].flatMap(ModelTask.init))
         }

@@ -58,12 +58,12 @@ public struct DataValidation: Sendable {
     /// Checks `data` against `model`, whose profile is `profile`.
     public init(_ model: Model, profile: TrainingProfile, data: Dataset) {
         rows = data.rowCount
-        let used = Set(model.schema.features.map(\.name))
+        let used = Set(model.schema.features.map(\.name) + [model.schema.offset].compactMap { $0 })
         extraColumns = data.columnNames.filter { !used.contains($0) }
         var outside = [[String]](repeating: [], count: data.rowCount)
         features = zip(model.schema.features, profile.features).map { feature, reference in
             Self.check(feature, reference, data.column(named: feature.name), outside: &outside)
-        }
+        } + [model.schema.offset].compactMap { $0 }.map { Self.checkOffset($0, data.column(named: $0)) }
         var squared = [Double](repeating: .nan, count: data.rowCount)
         if let outliers = profile.outliers, let distance = outliers.distance,
            let columns = Optional(outliers.features.compactMap { data.column(named: $0) }),
@@ -81,6 +81,25 @@ public struct DataValidation: Sendable {
         let threshold = distanceThreshold ?? .infinity
         outlying = (0 ..< data.rowCount).filter { squared[$0] > threshold || !outside[$0].isEmpty }
             .map { OutlyingRow(row: $0, squaredDistance: squared[$0], outside: outside[$0]) }
+    }
+
+    /// The model's offset column (`offset=`), named "NAME (offset)": it must be there, as
+    /// numbers, for any prediction; a row missing it gets none (training used none such).
+    private static func checkOffset(_ name: String, _ column: Column?) -> FeatureCheck {
+        let missingRate = column.map { $0.count == 0 ? 0 : Double($0.missingCount) / Double($0.count) }
+        var findings: [String] = [], severity = Severity.ok
+        if let column, !column.type.isNumeric || column.type == .boolean {
+            findings.append("\(column.type.rawValue), was numeric")
+            severity = .failure
+        } else if column == nil {
+            findings.append("column missing")
+            severity = .failure
+        } else if let missingRate, missingRate > missingRateJump {
+            findings.append("more missing")
+            severity = .warning
+        }
+        return FeatureCheck(name: "\(name) (offset)", trainingType: .numeric, currentType: column?.type, trainingMissingRate: 0,
+                            currentMissingRate: missingRate, outOfRange: nil, unseen: nil, unseenExamples: [], findings: findings, severity: severity)
     }
 
     private static func check(_ feature: FeatureSchema, _ reference: ColumnProfile, _ column: Column?, outside: inout [[String]]) -> FeatureCheck {

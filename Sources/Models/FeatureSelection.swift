@@ -46,12 +46,14 @@ public struct FeatureSelection: Sendable {
 
     public init(kind: ModelKind, data: Dataset, datasetName: String, target: String, features: [String]?, options: [String: String],
                 method: Method, criterion: Criterion, folds: Int, seed: UInt64, metric: String?) throws {
-        // The case weights (weight=) are no candidate, and a row without one is left out too.
+        // The case weights (weight=) and the offset (offset=) are no candidates, and a row
+        // without them is left out too.
         let weight = options["weight"]
+        let roles = ColumnRole.allCases.compactMap { options[$0.rawValue] }
         let candidates = try features ?? data.columns.map(\.name).filter { name in
-            try name != target && name != weight && data.requireColumn(name).type != .text
+            try name != target && !roles.contains(name) && data.requireColumn(name).type != .text
         }
-        let needed = try ([target] + candidates + (weight.map { [$0] } ?? [])).map { try data.requireColumn($0, datasetName: datasetName) }
+        let needed = try ([target] + candidates + roles).map { try data.requireColumn($0, datasetName: datasetName) }
         let complete = (0 ..< data.rowCount).filter { row in needed.allSatisfy { !$0.isMissing(row) } }
         let used = data.selecting(rows: complete)
         rows = complete.count
@@ -70,7 +72,7 @@ public struct FeatureSelection: Sendable {
             : n * (log(2 * Double.pi) + 1) + (criterion == .aic ? 2 : log(n)) - logWeightSum
         let validation = criterion == .cv
             ? try CrossValidation(kind: kind, data: used, datasetName: datasetName, target: target, features: nil,
-                                  options: options.filter { $0.key == "task" }, folds: folds, seed: seed, stratified: nil, rowsInSource: complete)
+                                  options: options.filter { $0.key == "task" || $0.key == "offset" }, folds: folds, seed: seed, stratified: nil, rowsInSource: complete)
             : nil
         // The criterion to minimise for a feature set, and the value printed.
         func score(_ set: [String]) throws -> (minimised: Double, shown: Double) {

@@ -98,7 +98,8 @@ public struct Model: Sendable {
     /// kind's own account, as R's `summary()` would give it.
     public func summary(_ options: SummaryOptions = SummaryOptions()) -> Report {
         var report = Report()
-        report.add("Call: \(kind)(\(formula), data = \(training.datasetName)\(training.options["weight"].map { ", weights = \($0)" } ?? ""))")
+        let roles = (training.options["weight"].map { ", weights = \($0)" } ?? "") + (schema.offset.map { ", offset = \($0)" } ?? "")
+        report.add("Call: \(kind)(\(formula), data = \(training.datasetName)\(roles))")
         report.add(state.summary(of: self, options: options))
         report.add("Preprocessing: \(preprocessing.settings.description)")
         let imputed = training.valuesImputed == 0 ? "" : ", \(training.valuesImputed) missing values imputed"
@@ -276,10 +277,14 @@ public struct TrainingSchema: Codable, Sendable, Equatable {
     /// nil for the kinds that learn without one (clustering, components).
     public let target: FeatureSchema?
     public let features: [FeatureSchema]
+    /// The column added to the linear predictor (`offset=`), which predictions read too; nil
+    /// without one (and absent from the files of such models).
+    public let offset: String?
 
-    public init(target: FeatureSchema?, features: [FeatureSchema]) {
+    public init(target: FeatureSchema?, features: [FeatureSchema], offset: String? = nil) {
         self.target = target
         self.features = features
+        self.offset = offset
     }
 
     /// A classification model's class labels; empty for regression.

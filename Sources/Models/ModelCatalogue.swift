@@ -141,7 +141,7 @@ public struct ModelKind: Sendable {
                                     valuesImputed: frame.valuesImputed, fingerprint: dataProfile.usedFingerprint!, options: request.options)
             var model = Model(kind: L.name, task: frame.task, schema: frame.schema, preprocessing: prepared.preprocessing,
                               parameters: parameters, state: state, training: info)
-            try model.checkAndProfile(data: dataProfile, used: frame.data)
+            try model.checkAndProfile(data: dataProfile, used: frame.fingerprinted)
             return model
         }
     }
@@ -171,7 +171,7 @@ public struct ModelKind: Sendable {
         let problem = TrainingProblem(task: frame.task, designColumns: inputs.designColumns, designHasOnesColumn: onesColumn, designLowParts: inputs.designLowParts,
                                       terms: preprocessing.termNames(frame.schema),
                                       hasIntercept: settings.hasIntercept, features: inputs.features, target: frame.target,
-                                      weights: frame.weights, classes: frame.schema.classes, progress: request.progress)
+                                      weights: frame.weights, offset: frame.offsets, classes: frame.schema.classes, progress: request.progress)
         return PreparedFit(frame: frame, preprocessing: preprocessing, problem: problem, parameters: parameters)
     }
 

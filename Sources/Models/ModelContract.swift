@@ -139,6 +139,9 @@ public struct TrainingProblem: Sendable {
     /// Each row's case weight (`weight=`), finite and ≥ 0, for the kinds that take one; nil:
     /// every row counts once.
     public var weights: [Double]? = nil
+    /// Each row's offset (`offset=`), added to the linear predictor, for the kinds that take
+    /// one; nil: none.
+    public var offset: [Double]? = nil
     /// Classification: the class labels, in index order; empty for regression.
     public let classes: [String]
     /// For long fits: report (units done, units in all), from any thread.
@@ -170,9 +173,11 @@ public struct ModelInputs: Sendable {
     /// `designColumns` as one column-major matrix, made on first use.
     public var design: Matrix { designColumns.matrix }
     public let features: [PreparedFeature]
-    /// False where an input is missing (and not imputed) or not finite.
+    /// False where an input is missing (and not imputed) or not finite, the offset included.
     public let usable: [Bool]
     /// In training, for kinds that ask: the rounding errors of the design's product terms.
     public let designLowParts: Matrix?
+    /// The rows' offsets (0 where missing) when the model has one (`TrainingSchema.offset`).
+    public var offset: [Double]? = nil
     public var rowCount: Int { usable.count }
 }

@@ -38,6 +38,9 @@ extension Model {
         if let weight = training.options["weight"] {
             throw ModelshError.usage("a model fitted with case weights (weight=\(weight)) cannot be updated yet; refit it on all the rows")
         }
+        if let offset = schema.offset {
+            throw ModelshError.usage("a model fitted with an offset (offset=\(offset)) cannot be updated yet; refit it on all the rows")
+        }
         if rounds != nil, !(state is BoostState) {
             throw ModelshError.usage("rounds= adds boosting rounds; a \(kind) model has none", argument: "rounds")
         }

@@ -49,9 +49,9 @@ public struct NestedModelTest: Sendable, Equatable {
             throw ModelshError.usage("'\(firstName)' models \(first.schema.target?.name ?? "nothing") and '\(secondName)' \(second.schema.target?.name ?? "nothing"): anova compares fits of one target",
                                      argument: secondName)
         }
-        guard first.training.options["weight"] == second.training.options["weight"] else {
-            func weighting(_ model: Model) -> String { model.training.options["weight"].map { "weight=\($0)" } ?? "no weights" }
-            throw ModelshError.usage("'\(firstName)' was fitted with \(weighting(first)) and '\(secondName)' with \(weighting(second)): anova compares fits with the same case weights",
+        for role in ColumnRole.allCases where first.training.options[role.rawValue] != second.training.options[role.rawValue] {
+            func setting(_ model: Model) -> String { model.training.options[role.rawValue].map { "\(role.rawValue)=\($0)" } ?? "no \(role.rawValue)" }
+            throw ModelshError.usage("'\(firstName)' was fitted with \(setting(first)) and '\(secondName)' with \(setting(second)): anova compares fits with the same \(role == .weight ? "case weights" : "offset")",
                                      argument: secondName)
         }
         guard first.training.rowsUsed == second.training.rowsUsed else {

@@ -10,7 +10,7 @@ public enum PoissonModel: Learner {
     public static let name = "poisson"
     public static let summary = "Poisson regression of counts (R's glm family = poisson, log link): z tests, deviance, AIC"
     public static let tasks: [ModelTask] = [.regression]
-    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
 
     /// R's glm has no hyper-parameters to set here.
     public struct Parameters: ModelParameters {}
@@ -27,13 +27,20 @@ public enum PoissonModel: Learner {
             throw ModelshError.data("the target has a negative value (\(NumberFormat.shortest(problem.target[row]))): Poisson regression models counts ≥ 0",
                                     argument: "target")
         }
-        let fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights)
+        let fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights,
+                                            offset: problem.offset)
+        var nullDeviance = fit.nullDeviance, warnings = fit.warnings
+        if let offset = problem.offset, problem.hasIntercept {
+            let null = try PoissonRegression.nullDeviance(problem.target, offset: offset, priorWeights: problem.weights, etaStart: fit.linearPredictor)
+            nullDeviance = null.deviance
+            if !null.converged { warnings.append("fitting to calculate the null deviance did not converge -- increase 'maxit'?") }
+        }
         return PoissonState(terms: (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms,
                             coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
                             standardErrors: fit.standardErrors.map { $0.isFinite ? $0 : 0 }, deviance: fit.deviance,
-                            nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
+                            nullDeviance: nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                             residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic.isFinite ? fit.aic : nil, iterations: fit.iterations,
-                            converged: fit.converged, fitWarnings: fit.warnings,
+                            converged: fit.converged, fitWarnings: warnings,
                             observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count,
                             unscaledCovariance: fit.unscaledCovariance.values)  // symmetric: row- and column-major agree
     }
@@ -71,10 +78,12 @@ public struct PoissonState: LearnedState {
         return (hasIntercept ? kept[0] : 0, Array(kept.dropFirst(hasIntercept ? 1 : 0)))
     }
 
-    /// The expected count e^(b + Xw) (R's predict type = "response").
+    /// The expected count e^(b + Xw + offset) (R's predict type = "response").
     public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
         let (intercept, slopes) = predictor
-        return .values(LinearPredictor.apply(inputs.designColumns, intercept: intercept, slopes: slopes).map(PoissonRegression.inverseLink))
+        var eta = LinearPredictor.apply(inputs.designColumns, intercept: intercept, slopes: slopes)
+        if let offset = inputs.offset { eta = zip(eta, offset).map { $0 + $1 } }
+        return .values(eta.map(PoissonRegression.inverseLink))
     }
 
     public var warnings: [String] {

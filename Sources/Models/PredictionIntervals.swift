@@ -69,7 +69,7 @@ extension Model {
         }
         let kept = terms.aliased.indices.filter { !terms.aliased[$0] }
         let rank = kept.count
-        let offset = terms.hasIntercept ? 1 : 0
+        let firstTerm = terms.hasIntercept ? 1 : 0
         var values: [Double] = [], lower: [Double] = [], upper: [Double] = []
         var start = 0
         repeat {
@@ -85,14 +85,14 @@ extension Model {
             }
             let columns = inputs.designColumns.columns
             // The row's value of term k: 1 for the intercept, else its design column's.
-            func term(_ k: Int, _ row: Int) -> Double { k < offset ? 1 : columns[k - offset][row] }
+            func term(_ k: Int, _ row: Int) -> Double { k < firstTerm ? 1 : columns[k - firstTerm][row] }
             var x = [Double](repeating: 0, count: rank)
             for row in 0 ..< rows.count {
                 guard inputs.usable[row] else {
                     values.append(.nan); lower.append(.nan); upper.append(.nan)
                     continue
                 }
-                var eta = 0.0
+                var eta = inputs.offset?[row] ?? 0
                 for (position, k) in kept.enumerated() {
                     x[position] = term(k, row)
                     eta += terms.coefficients[k] * x[position]

@@ -28,7 +28,7 @@ public enum CategoricalEncoding: String, Codable, Sendable {
 /// The options every kind may share, parsed and checked. Which of them a kind accepts is its
 /// `Learner.preprocessing` list.
 public enum CommonOption: String, Sendable, CaseIterable {
-    case intercept, impute, scale, poly, task, weight
+    case intercept, impute, scale, poly, task, weight, offset
 
     /// The option as a kind offers it; `handlesMissing`: the kind routes missing values itself.
     func spec(handlesMissing: Bool) -> ModelOptionSpec {
@@ -46,6 +46,7 @@ public enum CommonOption: String, Sendable, CaseIterable {
         case .task: ModelOptionSpec(name: "task", help: "regression or classification (default: from the target's type)",
                                     values: ModelTask.allCases.map(\.rawValue))
         case .weight: ModelOptionSpec(column: "weight", help: "a column of case weights ≥ 0 (R's lm and glm weights =): each row counts its weight times; a row missing it is dropped")
+        case .offset: ModelOptionSpec(column: "offset", help: "a column added to the linear predictor with coefficient 1 (R's offset(), as log exposure for rates): predictions read it too; a row missing it is dropped")
         }
     }
 }
@@ -218,7 +219,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
         let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
         let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts,
-                                         design: design)
+                                         design: design, offset: false)
         guard settings.scale != .none else { return (unscaled, inputs) }
         let first = onesColumn ? 1 : 0
         let scalings = inputs.designColumns.columns.dropFirst(first).map { scaling($0[...], method: settings.scale) }
@@ -294,9 +295,13 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     /// can take the design as the products are exactly (NIST Filip needs it).
     /// `design` false: the features alone, with a design of no columns (`Learner.usesDesign`):
     /// a design of a million rows × 20 is 160 MB that trees would never read.
+    /// `offset` false: leave the model's offset column (`TrainingSchema.offset`) unread, as
+    /// training does, whose frame holds the offsets apart; otherwise a row missing it, or whose
+    /// offset is not finite, is not usable.
     func inputs(_ data: Dataset, schema: TrainingSchema, rows: Range<Int>, onesColumn: Bool = false, lowParts: Bool = false,
-                design wantsDesign: Bool = true) throws -> ModelInputs {
+                design wantsDesign: Bool = true, offset readsOffset: Bool = true) throws -> ModelInputs {
         var usable = [Bool](repeating: true, count: rows.count)
+        let offset = try schema.offset.flatMap { name in readsOffset ? try Self.offsets(name, of: data, rows: rows, usable: &usable) : nil }
         var unseen: [(column: Column, levels: [String], positions: [Int])] = []
         let features = try schema.features.enumerated().map { index, feature in
             // A pass over every row per feature: on millions, Ctrl-C is seen between them.
@@ -312,7 +317,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             let row = rows.lowerBound + position
             throw ModelshError.data("column '\(feature.column.name)' has level '\(feature.column.text(at: row) ?? "")' in row \(row + 1), not seen in training (levels: \(TerminalText.listing(feature.levels)))")
         }
-        guard wantsDesign else { return ModelInputs(designColumns: DesignColumns(rows: rows.count, columns: []), features: features, usable: usable, designLowParts: nil) }
+        guard wantsDesign else {
+            return ModelInputs(designColumns: DesignColumns(rows: rows.count, columns: []), features: features, usable: usable, designLowParts: nil,
+                               offset: offset)
+        }
         let base = Self.baseColumns(schema, settings: settings)
         let n = rows.count, terms = terms
         // A term that is one numeric feature is that feature's array, shared (the data's own
@@ -336,7 +344,27 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let knownFinite = settings.impute != .keep && terms.allSatisfy { $0.count == 1 } && centres.isEmpty
         let design = rescaled(DesignColumns(rows: n, columns: columns, knownFinite: knownFinite), firstColumn: onesColumn ? 1 : 0)
         return ModelInputs(designColumns: design, features: features, usable: usable,
-                           designLowParts: low.map { low in Matrix(rows: n, columns: (onesColumn ? [[Double](repeating: 0, count: n)] : []) + low) })
+                           designLowParts: low.map { low in Matrix(rows: n, columns: (onesColumn ? [[Double](repeating: 0, count: n)] : []) + low) },
+                           offset: offset)
+    }
+
+    /// The offsets in column `name` of `data` for `rows` (0 where missing or not finite, and
+    /// the row marked not usable).
+    private static func offsets(_ name: String, of data: Dataset, rows: Range<Int>, usable: inout [Bool]) throws -> [Double] {
+        guard let column = data.column(named: name) else {
+            throw ModelshError.data("no column '\(name)', the model's offset: predictions add it to the linear predictor")
+        }
+        guard let numbers = column.numbers, column.type != .boolean else {
+            throw ModelshError.data("column '\(name)' is \(column.type.rawValue); the model's offset is numbers")
+        }
+        return rows.enumerated().map { position, row in
+            let value = numbers[row]
+            guard value.isFinite, !column.isMissing(row) else {
+                usable[position] = false
+                return 0
+            }
+            return value
+        }
     }
 
     /// Re-forms each term that multiplies two or more numeric values in double-double: the

@@ -23,7 +23,7 @@ public struct ProfileIntervals: Sendable {
         }
         let problem = try TrainingReplay(model, named: name, data: data, dataName: dataName).prepared.problem
         terms = estimates.terms
-        intervals = try LikelihoodProfile.intervals(family, problem.design, problem.target, priorWeights: problem.weights,
+        intervals = try LikelihoodProfile.intervals(family, problem.design, problem.target, priorWeights: problem.weights, offset: problem.offset,
                                                     coefficients: estimates.estimates, standardErrors: errors.map { $0.isFinite ? $0 : 0 },
                                                     deviance: fit.deviance, level: level)
     }

@@ -44,10 +44,10 @@ public struct SequentialDeviance: Sendable, Equatable {
         }
         guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
         let features = model.schema.features.map(\.name)
-        // The rows the model used: those with the target (and weight), and with every feature
-        // unless it imputed.
-        let weight = model.training.options["weight"].map { [$0] } ?? []
-        let required = try ([target] + weight + (model.preprocessing.settings.impute == .drop ? features : [])).map {
+        // The rows the model used: those with the target (and weight and offset), and with
+        // every feature unless it imputed.
+        let roles = ColumnRole.allCases.compactMap { model.training.options[$0.rawValue] }
+        let required = try ([target] + roles + (model.preprocessing.settings.impute == .drop ? features : [])).map {
             try data.requireColumn($0, datasetName: dataName)
         }
         let usedRows = (0 ..< data.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }

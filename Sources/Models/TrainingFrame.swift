@@ -2,6 +2,14 @@ import Diagnostics
 import Numerics
 import Tabular
 
+/// A column with a part in a fit other than target or feature, named by the option of its name.
+enum ColumnRole: String, CaseIterable {
+    /// Case weights (`weight=`).
+    case weight
+    /// A term added to the linear predictor with coefficient 1 (`offset=`, R's offset()).
+    case offset
+}
+
 /// The rows and columns a fit uses, as R's model frame: the target and features resolved by
 /// name, rows with a missing target dropped, and rows with a missing feature dropped too
 /// unless the fit imputes; categorical levels narrowed to those present in the rows used
@@ -22,8 +30,10 @@ struct TrainingFrame {
     let target: [Double]
     /// The used rows' case weights (`weight=`), each finite and ≥ 0; nil without weights.
     let weights: [Double]?
-    /// `data` with the weight column last, when there is one: what the fit's fingerprint is
-    /// of, so fits with other weights on the same rows are told apart.
+    /// The used rows' offsets (`offset=`), each finite; nil without one.
+    let offsets: [Double]?
+    /// `data` with the weight and offset columns last, when there are any: what the fit's
+    /// fingerprint is of, so fits with other weights or offsets on the same rows are told apart.
     let fingerprinted: Dataset
 
     /// Fits of a classification kind accept an integer target as classes, up to this many.
@@ -41,10 +51,17 @@ struct TrainingFrame {
             return
         }
         let targetColumn = try blaming("target") { try source.requireColumn(targetName, datasetName: request.datasetName) }
-        let weightColumn = try request.options["weight"].map { name in
-            try blaming("weight") { try Self.weightColumn(named: name, of: request, target: targetColumn.name) }
+        let roleColumns = try ColumnRole.allCases.compactMap { role in
+            try request.options[role.rawValue].map { name in
+                try blaming(role.rawValue) { (role, try Self.roleColumn(named: name, as: role, of: request, target: targetColumn.name)) }
+            }
         }
-        let features = try blaming("features") { try Self.features(of: request, target: targetColumn.name, weight: weightColumn?.name, kind: kind) }
+        let weightColumn = roleColumns.first { $0.0 == .weight }?.1, offsetColumn = roleColumns.first { $0.0 == .offset }?.1
+        if let weightColumn, weightColumn.name == offsetColumn?.name {
+            throw ModelshError.usage("column '\(weightColumn.name)' is the weight; it cannot also be the offset", argument: "offset")
+        }
+        let roles = Dictionary(roleColumns.map { ($0.1.name, $0.0) }, uniquingKeysWith: { first, _ in first })
+        let features = try blaming("features") { try Self.features(of: request, target: targetColumn.name, roles: roles, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
@@ -54,11 +71,11 @@ struct TrainingFrame {
         task = try blaming(requestedTask == nil ? "target" : "task") {
             try Self.task(for: targetColumn, kind: kind, tasks: tasks, requested: requestedTask)
         }
-        let required = (impute == .drop ? [targetColumn] + features : [targetColumn]) + (weightColumn.map { [$0] } ?? [])
+        let required = (impute == .drop ? [targetColumn] + features : [targetColumn]) + roleColumns.map(\.1)
         // Most data has no missing values: then every row is used and nothing is copied.
         let complete: [Int]? = required.allSatisfy { $0.missingCount == 0 } ? nil
             : (0 ..< source.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
-        guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "the target or a feature") }
+        guard complete?.isEmpty != true else { throw Self.noCompleteRows(required, rowCount: source.rowCount, what: "the target or a feature", roles: roles) }
         let all = [targetColumn] + features
         let used = try complete.map { try Dataset(columns: all).selecting(rows: $0) } ?? source.columns(named: all.map(\.name))
         try blaming("target") { try Self.requireFinite(used.columns[0], of: used, originalRows: complete) }
@@ -67,19 +84,26 @@ struct TrainingFrame {
         let usedWeights = try weightColumn.map { column in
             try blaming("weight") { try Self.checkedWeights(complete.map { column.selecting(rows: $0) } ?? column, originalRows: complete) }
         }
+        let usedOffsets = try offsetColumn.map { column in
+            try blaming("offset") { try Self.checkedOffsets(complete.map { column.selecting(rows: $0) } ?? column, originalRows: complete) }
+        }
         weights = usedWeights?.numbers
-        fingerprinted = try usedWeights.map { try Dataset(columns: used.columns + [$0]) } ?? used
+        offsets = usedOffsets?.numbers
+        let roleValues = [usedWeights, usedOffsets].compactMap { $0 }
+        fingerprinted = roleValues.isEmpty ? used : try Dataset(columns: used.columns + roleValues)
         rowsDropped = source.rowCount - used.rowCount
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.dropFirst().reduce(0) { $0 + $1.missingCount }
         let featureSchemas = try blaming("features") { try used.columns.dropFirst().map { try Self.featureSchema($0, originalRows: complete) } }
         let usedTarget = used.columns[0]
         switch task {
         case .regression, .clustering, .components:
-            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas)
+            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas,
+                                    offset: offsetColumn?.name)
             target = usedTarget.numbers ?? []
         case .classification:
             let classes = try blaming("target") { try Self.classes(of: usedTarget) }
-            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type, levels: classes), features: featureSchemas)
+            schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type, levels: classes), features: featureSchemas,
+                                    offset: offsetColumn?.name)
             target = try ClassLabels(classes).numberedIndices(of: usedTarget)
         }
     }
@@ -88,7 +112,7 @@ struct TrainingFrame {
     /// feature is missing unless imputed.
     private init(unsupervised request: FitRequest, kind: String, task: ModelTask, impute: ImputeMethod) throws {
         let source = request.data
-        let features = try blaming("features") { try Self.features(of: request, target: nil, weight: nil, kind: kind) }
+        let features = try blaming("features") { try Self.features(of: request, target: nil, roles: [:], kind: kind) }
         guard source.rowCount > 0 else { throw ModelshError.data("dataset '\(request.datasetName)' has no rows") }
         guard !features.isEmpty else { throw ModelshError.usage("'\(kind)' needs at least one feature", argument: "features") }
         let required = impute == .drop ? features : []
@@ -104,15 +128,26 @@ struct TrainingFrame {
         schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } })
         target = []
         weights = nil
+        offsets = nil
         fingerprinted = used
     }
 
-    /// The column `weight=` names: numbers, and not the target.
-    private static func weightColumn(named name: String, of request: FitRequest, target: String) throws -> Column {
+    /// The column `weight=` or `offset=` names: numbers, and not the target.
+    private static func roleColumn(named name: String, as role: ColumnRole, of request: FitRequest, target: String) throws -> Column {
         let column = try request.data.requireColumn(name, datasetName: request.datasetName)
-        guard name != target else { throw ModelshError.usage("column '\(name)' is the target; it cannot also be the weight") }
+        guard name != target else { throw ModelshError.usage("column '\(name)' is the target; it cannot also be the \(role.rawValue)") }
         guard column.numbers != nil, column.type != .boolean else {
-            throw ModelshError.data("column '\(name)' is \(column.type.rawValue); case weights are numbers")
+            throw ModelshError.data("column '\(name)' is \(column.type.rawValue); \(role == .weight ? "case weights are" : "an offset is") numbers")
+        }
+        return column
+    }
+
+    /// The used rows' offsets (`column`, none missing), each finite; `originalRows` maps them
+    /// back to the source's rows for the message.
+    private static func checkedOffsets(_ column: Column, originalRows: [Int]?) throws -> Column {
+        let values = column.numbers ?? []
+        if let row = values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelshError.data("column '\(column.name)' has offset \(NumberFormat.shortest(values[row])) in row \((originalRows?[row] ?? row) + 1); an offset is finite (the log of an exposure of 0?)")
         }
         return column
     }
@@ -138,7 +173,10 @@ struct TrainingFrame {
 
     /// The error when every row misses one of the `required` columns, naming those that hold no
     /// value at all (a trailing comma on every line of a file makes such a column).
-    private static func noCompleteRows(_ required: [Column], rowCount: Int, what: String) -> ModelshError {
+    private static func noCompleteRows(_ required: [Column], rowCount: Int, what: String, roles: [String: ColumnRole] = [:]) -> ModelshError {
+        if let column = required.first(where: { roles[$0.name] != nil && $0.missingCount == $0.count }) {
+            return ModelshError.data("no complete rows: column '\(column.name)', the \(roles[column.name]!.rawValue), has no value in any row", argument: roles[column.name]!.rawValue)
+        }
         let empty = required.filter { $0.missingCount == $0.count }.map { "'\($0.name)'" }
         guard !empty.isEmpty else { return ModelshError.data("no complete rows: \(rowCount == 1 ? "the one row" : "each of the \(rowCount) rows") misses \(what)") }
         let columns = empty.count == 1 ? "column \(empty[0]) has" : "columns \(empty.joined(separator: ", ")) have"
@@ -235,17 +273,17 @@ struct TrainingFrame {
     }
 
 
-    /// The features: those named, or every column but the target and the weight that the kind
-    /// can use.
-    private static func features(of request: FitRequest, target: String?, weight: String?, kind: String) throws -> [Column] {
+    /// The features: those named, or every column but the target, the weight and the offset
+    /// (`roles`) that the kind can use.
+    private static func features(of request: FitRequest, target: String?, roles: [String: ColumnRole], kind: String) throws -> [Column] {
         guard let names = request.features else {
-            return request.data.columns.filter { $0.name != target && $0.name != weight && $0.type != .text }
+            return request.data.columns.filter { $0.name != target && roles[$0.name] == nil && $0.type != .text }
         }
         var seen = Set<String>()
         return try names.map { name in
             let column = try request.data.requireColumn(name, datasetName: request.datasetName)
-            if name == target || name == weight {
-                throw ModelshError.usage("column '\(name)' is the \(name == target ? "target" : "weight"); it cannot also be a feature")
+            if name == target || roles[name] != nil {
+                throw ModelshError.usage("column '\(name)' is the \(roles[name]?.rawValue ?? "target"); it cannot also be a feature")
             }
             guard seen.insert(name).inserted else {
                 throw ModelshError.usage("feature '\(name)' is listed twice")

@@ -23,17 +23,19 @@ public enum LikelihoodProfile {
     }
 
     /// The intervals of each coefficient of the `family` fit of `y` (0/1, or counts) on `x`
-    /// (with its column of ones when the model has one) with `priorWeights`, whose estimates
-    /// (NaN where aliased), standard errors and deviance are given; (NaN, NaN) for an aliased
-    /// coefficient.
-    public static func intervals(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, coefficients: [Double],
-                                 standardErrors: [Double], deviance: Double, level: Double) throws -> [(lower: Double, upper: Double)] {
+    /// (with its column of ones when the model has one) with `priorWeights` and the model's
+    /// `offset`, whose estimates (NaN where aliased), standard errors and deviance are given;
+    /// (NaN, NaN) for an aliased coefficient.
+    public static func intervals(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset modelOffset: [Double]? = nil,
+                                 coefficients: [Double], standardErrors: [Double], deviance: Double,
+                                 level: Double) throws -> [(lower: Double, upper: Double)] {
         precondition(coefficients.count == x.columns && standardErrors.count == x.columns, "one estimate and standard error per column")
         let zmax = -Normal.quantile((1 - level) / 8)  // √χ²₁(1 − α) with α = (1 − level)/4
         let step = zmax / 5, maxSteps = 10
         let cutoffs = [Normal.quantile((1 - level) / 2), -Normal.quantile((1 - level) / 2)]
         let kept = coefficients.indices.filter { !coefficients[$0].isNaN }
-        let start = product(Matrix(rows: x.rows, columns: kept.map { x.column($0) }), kept.map { coefficients[$0] })
+        let modelOffset = modelOffset ?? [Double](repeating: 0, count: x.rows)
+        let start = zip(product(Matrix(rows: x.rows, columns: kept.map { x.column($0) }), kept.map { coefficients[$0] }), modelOffset).map { $0 + $1 }
         return try coefficients.indices.map { i in
             guard !coefficients[i].isNaN else { return (.nan, .nan) }
             let others = kept.filter { $0 != i }
@@ -46,7 +48,7 @@ public enum LikelihoodProfile {
                     taken += 1
                     try Interruption.check()
                     let b = coefficients[i] + sign * Double(taken) * step * standardErrors[i]
-                    let offset = column.map { $0 * b }
+                    let offset = zip(column, modelOffset).map { $0 * b + $1 }
                     let fit = try fitWithOffset(family, design, y, priorWeights: priorWeights, offset: offset, etaStart: eta)
                     eta = fit.eta
                     let rise = fit.deviance - deviance

@@ -19,7 +19,8 @@ public enum PoissonRegression {
         public let unscaledCovariance: Matrix
         public let deviance: Double
         public let residualDegreesOfFreedom: Int
-        /// Of the intercept-only model (of μ = 1 for every row without an intercept).
+        /// R's glm.fit's: of μ = the weighted mean count with an intercept, of μ = e^offset
+        /// without (`nullDeviance(…)` is glm's with an offset and an intercept).
         public let nullDeviance: Double
         public let nullDegreesOfFreedom: Int
         /// −2 Σ w log P(y; μ) + 2·rank; +∞ when a count is not whole (R's dpois gives 0).
@@ -95,7 +96,7 @@ public enum PoissonRegression {
         let standardErrors = LogisticRegression.spread(LogisticRegression.diagonalRoots(fit.unscaledCovariance), over: fit.aliased)
         let counted = weights.filter { $0 > 0 }.count
         let total = weights.reduce(0, +)
-        let mean = hasIntercept ? zip(weights, y).reduce(0) { $0 + $1.0 * $1.1 } / total : 1
+        let mean = hasIntercept ? zip(weights, y).reduce(0) { $0 + $1.0 * $1.1 } / total : .nan
         let logLikelihood = zip(zip(y, mu), weights).reduce(0.0) { sum, row in
             let ((count, rate), weight) = row
             guard weight > 0 else { return sum }
@@ -107,9 +108,20 @@ public enum PoissonRegression {
         if mu.contains(where: { $0 < 10 * Double.ulpOfOne }) { warnings.append("fitted rates numerically 0 occurred") }
         return Fit(coefficients: reported, aliased: fit.aliased, rank: fit.rank, standardErrors: standardErrors,
                    unscaledCovariance: fit.unscaledCovariance, deviance: previous,
-                   residualDegreesOfFreedom: counted - fit.rank, nullDeviance: deviance(y, [Double](repeating: mean, count: n), weights),
+                   residualDegreesOfFreedom: counted - fit.rank,
+                   nullDeviance: deviance(y, hasIntercept ? [Double](repeating: mean, count: n) : offset.map(inverseLink), weights),
                    nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: -2 * logLikelihood + 2 * Double(fit.rank),
                    iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, warnings: warnings)
+    }
+
+    /// The null deviance R's glm gives a fit with an offset and an intercept: the deviance of
+    /// the intercept-only fit with the same offset, started from the full fit's linear
+    /// predictor `etaStart` (glm's second call of glm.fit, with `mustart` its fitted values),
+    /// and whether that fit converged.
+    public static func nullDeviance(_ y: [Double], offset: [Double], priorWeights: [Double]?, etaStart: [Double]) throws -> (deviance: Double, converged: Bool) {
+        let ones = Matrix(rows: y.count, columns: [[Double](repeating: 1, count: y.count)])
+        let fit = try fit(ones, y, hasIntercept: true, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
+        return (fit.deviance, fit.converged)
     }
 
     /// R's poisson()$linkinv: e^η, no smaller than machine ε.

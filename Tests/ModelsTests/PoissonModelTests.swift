@@ -63,6 +63,47 @@ final class PoissonModelTests: XCTestCase {
         XCTAssertEqual(test.pValue, 3.9376190313658552e-16, accuracy: 1e-20)
     }
 
+    /// offset= is R's offset(): glm(breaks ~ wool + tension + offset(e), poisson, w) with
+    /// e = log(rep(c(1, 2, 3), 18)), and the same without an intercept, whose null deviance is
+    /// of μ = e^offset; predictions read the offset from the new rows (predict(m, nd, type =
+    /// "response") with e = log(c(10, 0.5, 1))).
+    func testOffsetIsRsOffset() throws {
+        let offsets = (0 ..< 54).map { log(Double([1, 2, 3][$0 % 3])) }
+        let data = try Dataset(columns: try warpbreaks().columns + [.numeric("e", offsets)])
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"",
+                                           features: ["\"wool\"", "\"tension\""], options: ["offset": "e"])
+        XCTAssertEqual(model.schema.offset, "e")
+        assertR(try XCTUnwrap(model.state as? PoissonState),
+                [2.99881596439256137, -0.20598844245985332, -0.32132042983722248, -0.51848849610240844],
+                [0.045410409163722416, 0.051570381751134708, 0.060264685428171774, 0.063958728511256294],
+                deviance: 381.40841834611024, null: 468.38874138826191, aic: 664.07249600161413, df: 50, nullDF: 53)
+        let throughOrigin = try fit(data, options: ["offset": "e", "intercept": "no"])
+        XCTAssertEqual(throughOrigin.nullDeviance, 5683.16527700521237, accuracy: 1e-8)
+        XCTAssertEqual(throughOrigin.nullDegreesOfFreedom, 54)
+        XCTAssertEqual(throughOrigin.deviance, 381.40841834611024, accuracy: 1e-9)
+
+        let rows = data.selecting(rows: [0, 19, 53])
+        let newOffsets = try Dataset(columns: rows.columns.filter { $0.name != "e" } + [.numeric("e", [log(10), log(0.5), .nan])])
+        guard case .values(let counts) = try model.predict(on: newOffsets) else { return XCTFail("a Poisson model predicts values") }
+        XCTAssertEqual(counts[0], 200.6176900608295455, accuracy: 1e-10)
+        XCTAssertEqual(counts[1], 5.9725877218118946, accuracy: 1e-12)
+        XCTAssertTrue(counts[2].isNaN, "a row missing its offset has no prediction")
+        XCTAssertThrowsError(try model.predict(on: try Dataset(columns: rows.columns.filter { $0.name != "e" }))) { error in
+            XCTAssertTrue("\(error)".contains("no column 'e', the model's offset"), "\(error)")
+        }
+        // The offset is neither a feature nor a weight, and its rows count in the fingerprint.
+        XCTAssertThrowsError(try fit(data, features: ["\"wool\"", "e"], options: ["offset": "e"])) { error in
+            XCTAssertTrue("\(error)".contains("column 'e' is the offset; it cannot also be a feature"), "\(error)")
+        }
+        XCTAssertThrowsError(try fit(data, options: ["offset": "e", "weight": "e"])) { error in
+            XCTAssertTrue("\(error)".contains("is the weight; it cannot also be the offset"), "\(error)")
+        }
+        let plain = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"",
+                                           features: ["\"wool\"", "\"tension\""], options: [:])
+        XCTAssertNotEqual(plain.training.fingerprint, model.training.fingerprint)
+        XCTAssertNil(plain.schema.offset)
+    }
+
     /// Counts are ≥ 0; a count that is not whole has no Poisson probability, so the AIC is
     /// +∞ as R's; the deviance inverse link never gives a rate of 0.
     func testCountsAndRates() throws {

@@ -42,6 +42,20 @@ final class ModelArchiveTests: StoreTestCase {
         XCTAssertEqual(try ModelArchive.encode(decoded, name: "m"), archive, "re-encoding gives the same bytes")
     }
 
+    /// A Poisson model's offset column is part of its schema, so a loaded model still reads it;
+    /// a model without one has no such key, so its file is what it was before offsets.
+    func testAnOffsetSurvivesTheArchive() throws {
+        let data = try Dataset(columns: [.numeric("x", [1, 2, 3, 4, 5, 6]), .numeric("y", [1, 3, 2, 6, 8, 12]),
+                                         .numeric("exposure", [0, 0.5, 0.1, 1, 0.7, 1.2])])
+        let model = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "d", target: "y", features: ["x"], options: ["offset": "exposure"])
+        let archive = try ModelArchive.encode(model, name: "m")
+        let decoded = try ModelArchive.decode(archive, source: "m.json").model
+        XCTAssertEqual(decoded.schema.offset, "exposure")
+        XCTAssertEqual(try decoded.predict(on: data).numbers.map(\.bitPattern), try model.predict(on: data).numbers.map(\.bitPattern))
+        let plain = try ModelArchive.encode(try Self.fittedModel(), name: "m")
+        XCTAssertFalse(String(decoding: plain, as: UTF8.self).contains("\"offset\""))
+    }
+
     func testArchiveIsVersionedSortedIndentedJSON() throws {
         let text = String(decoding: try ModelArchive.encode(try Self.fittedModel(), name: "m"), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

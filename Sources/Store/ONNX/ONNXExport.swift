@@ -122,7 +122,7 @@ struct ONNXFeatures {
             } else {
                 let input = try self.graph.input(feature.name, .double, columns: 1)
                 inputs.append(input)
-                var value = self.graph.real == .double ? input : self.graph.node("Cast", [input], [.int("to", Int(self.graph.real.rawValue))])
+                var value = Self.real(input, in: &self.graph)
                 if let fill, settings.imputes {
                     value = self.graph.node("Where", [self.graph.node("IsNaN", [value]), self.graph.reals([fill], shape: [], "fill"), value])
                 }
@@ -143,6 +143,17 @@ struct ONNXFeatures {
 
     /// Feature `index`'s value (rows × 1): its number, or its level's index.
     func value(_ index: Int) -> String { values[index] }
+
+    /// A numeric input that is no feature (a Poisson model's offset), rows × 1 in the graph's
+    /// real type.
+    mutating func numberInput(_ name: String) throws -> String {
+        Self.real(try graph.input(name, .double, columns: 1), in: &graph)
+    }
+
+    /// A double input in `graph`'s real type.
+    private static func real(_ input: String, in graph: inout ONNXGraph) -> String {
+        graph.real == .double ? input : graph.node("Cast", [input], [.int("to", Int(graph.real.rawValue))])
+    }
 
     /// Categorical feature `index`'s level codes, int64, one per row (not rows × 1).
     mutating func levelCodes(_ index: Int) -> String {

@@ -49,11 +49,16 @@ extension LogisticState: ONNXExpressible {
 }
 
 extension PoissonState: ONNXExpressible {
-    /// e^(b + Xw), floored at machine ε as predict's inverse link is.
+    /// e^(b + Xw + offset), floored at machine ε as predict's inverse link is. The offset is an
+    /// input of its own, and a row missing it predicts NaN, as modelsh gives it no prediction.
     func exportONNX(_ features: inout ONNXFeatures) throws -> ONNXPrediction {
         let (intercept, slopes) = predictor
-        let eta = try features.linear(weights: [slopes], intercepts: [intercept])
-        return .values(features.graph.node("Max", [features.graph.node("Exp", [eta]), features.graph.reals([Double.ulpOfOne], shape: [], "epsilon")]))
+        var eta = try features.linear(weights: [slopes], intercepts: [intercept])
+        let offset = try features.model.schema.offset.map { try features.numberInput($0) }
+        if let offset { eta = features.graph.node("Add", [eta, offset]) }
+        let rate = features.graph.node("Max", [features.graph.node("Exp", [eta]), features.graph.reals([Double.ulpOfOne], shape: [], "epsilon")])
+        // offset − offset is 0, or NaN where the offset is missing (whatever Max makes of NaN).
+        return .values(offset.map { features.graph.node("Add", [rate, features.graph.node("Sub", [$0, $0])]) } ?? rate)
     }
 }
 
