@@ -154,6 +154,9 @@ public struct FeatureSelection: Sendable {
             let edf = Double(logistic.aliased.filter { !$0 }.count)
             return (logistic.aic ?? logistic.deviance + 2 * edf) + (k - 2) * edf
         case let poisson as PoissonState:
+            guard poisson.dispersion == nil else {
+                throw ModelshError.usage("a quasipoisson fit has no likelihood, so no AIC (R's NA, and step() refuses it); use criterion=cv", argument: "criterion")
+            }
             guard let aic = poisson.aic else {
                 throw ModelshError.usage("the AIC is R's Inf for counts that are not whole; use criterion=cv", argument: "criterion")
             }

@@ -98,7 +98,8 @@ public struct Model: Sendable {
     /// kind's own account, as R's `summary()` would give it.
     public func summary(_ options: SummaryOptions = SummaryOptions()) -> Report {
         var report = Report()
-        let roles = (training.options["weight"].map { ", weights = \($0)" } ?? "") + (schema.offset.map { ", offset = \($0)" } ?? "")
+        let roles = (training.options["family"].map { ", family = \($0)" } ?? "") + (training.options["weight"].map { ", weights = \($0)" } ?? "")
+            + (schema.offset.map { ", offset = \($0)" } ?? "")
         report.add("Call: \(kind)(\(formula), data = \(training.datasetName)\(roles))")
         report.add(state.summary(of: self, options: options))
         report.add("Preprocessing: \(preprocessing.settings.description)")

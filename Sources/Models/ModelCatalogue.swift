@@ -229,7 +229,7 @@ public enum ModelCatalogue {
     /// The kind an R user's first guess means: R's fitting function named as a kind (`fit lm …`).
     /// `also`: another kind the same function is, by its arguments (glm's family).
     static let rFunctionKinds: [String: (call: String, kind: String, also: String?)] = [
-        "lm": ("lm", "linear", nil), "glm": ("glm(family = binomial)", "logistic", "glm(family = poisson) is 'poisson'"),
+        "lm": ("lm", "linear", nil), "glm": ("glm(family = binomial)", "logistic", "glm(family = poisson) is 'poisson', and family = quasipoisson is 'poisson family=quasipoisson'"),
         "multinom": ("nnet::multinom", "logistic", nil), "glmnet": ("glmnet", "elasticnet", nil), "rpart": ("rpart", "tree", nil),
         "randomForest": ("randomForest", "forest", nil), "ranger": ("ranger", "forest", nil), "gbm": ("gbm", "boost", nil),
         "xgboost": ("xgboost", "boost", nil), "naiveBayes": ("e1071::naiveBayes", "naivebayes", nil), "prcomp": ("prcomp", "pca", nil)]

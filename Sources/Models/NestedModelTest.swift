@@ -10,6 +10,9 @@ public struct NestedModelTest: Sendable, Equatable {
     public struct Fit: Sendable, Equatable {
         public let residualDegreesOfFreedom: Int
         public let residual: Double
+        /// What a glm's deviance is divided by in the test (the larger fit's counts): 1, or a
+        /// quasi-Poisson fit's estimated dispersion.
+        public var dispersion: Double = 1
     }
 
     /// Whether the fits are linear (an F test) or logistic (a χ² test, with no statistic shown
@@ -35,7 +38,7 @@ public struct NestedModelTest: Sendable, Equatable {
                 return (Fit(residualDegreesOfFreedom: linear.residualDegreesOfFreedom, residual: linear.residualSumOfSquares), linear.terms, true)
             case let glm as any DevianceFit:
                 guard let df = glm.residualDevianceDegreesOfFreedom else { break }
-                return (Fit(residualDegreesOfFreedom: df, residual: glm.deviance), glm.terms, false)
+                return (Fit(residualDegreesOfFreedom: df, residual: glm.deviance, dispersion: glm.dispersionScale), glm.terms, false)
             default: break
             }
             let kind = model.state is LogisticState ? "penalised or multinomial logistic" : model.kind
@@ -44,6 +47,11 @@ public struct NestedModelTest: Sendable, Equatable {
         let a = try fit(first, firstName), b = try fit(second, secondName)
         guard first.kind == second.kind else {
             throw ModelshError.usage("'\(firstName)' is a \(first.kind) model and '\(secondName)' a \(second.kind) one: anova compares two of one kind", argument: secondName)
+        }
+        func isQuasiPoisson(_ model: Model) -> Bool { (model.state as? PoissonState)?.dispersion != nil }
+        guard isQuasiPoisson(first) == isQuasiPoisson(second) else {
+            throw ModelshError.usage("'\(firstName)' and '\(secondName)' are fits of different families (poisson and quasipoisson): anova compares two of one family",
+                                     argument: secondName)
         }
         guard first.schema.target?.name == second.schema.target?.name else {
             throw ModelshError.usage("'\(firstName)' models \(first.schema.target?.name ?? "nothing") and '\(secondName)' \(second.schema.target?.name ?? "nothing"): anova compares fits of one target",
@@ -81,7 +89,7 @@ public struct NestedModelTest: Sendable, Equatable {
             pValue = FDistribution.upperTail(statistic, numerator: Double(degreesOfFreedom), denominator: Double(large.fit.residualDegreesOfFreedom))
         } else {
             statistic = .nan
-            pValue = ChiSquare.upperTail(reduction, degreesOfFreedom: Double(degreesOfFreedom))
+            pValue = ChiSquare.upperTail(reduction / large.fit.dispersion, degreesOfFreedom: Double(degreesOfFreedom))
         }
     }
 }

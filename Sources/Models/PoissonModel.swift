@@ -6,16 +6,46 @@ import Tabular
 /// Poisson regression, R's `glm(family = poisson)` with the log link: counts (or, with
 /// weights, counts of weighted rows) modelled as e^(Xb), fitted by R's IRLS, with
 /// summary.glm's z tests, deviances and AIC. Predictions are expected counts.
+/// `family=quasipoisson` is R's quasi-Poisson: the same fit, with the dispersion estimated
+/// from the Pearson residuals, so standard errors grow by its root, tests are t tests and
+/// there is no AIC.
 public enum PoissonModel: Learner {
     public static let name = "poisson"
-    public static let summary = "Poisson regression of counts (R's glm family = poisson, log link): z tests, deviance, AIC"
+    public static let summary = "Poisson regression of counts (R's glm family = poisson or quasipoisson, log link): tests, deviance, AIC"
     public static let tasks: [ModelTask] = [.regression]
     public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
+    public static let options = [
+        ModelOptionSpec(name: "family", help: "poisson (default: dispersion 1, z tests, AIC) or quasipoisson (R's: the dispersion estimated from the Pearson residuals, t tests, no AIC)",
+                        values: Family.allCases.map(\.rawValue)),
+    ]
 
-    /// R's glm has no hyper-parameters to set here.
-    public struct Parameters: ModelParameters {}
+    /// R's family names: the variance is the mean (poisson) or a multiple of it (quasipoisson).
+    public enum Family: String, Codable, Sendable, CaseIterable {
+        case poisson, quasipoisson
+    }
 
-    public static func parameters(_ options: [String: String]) throws -> Parameters { Parameters() }
+    public struct Parameters: ModelParameters {
+        public let family: Family
+
+        public init(family: Family = .poisson) { self.family = family }
+
+        // Models saved before family= have no key: they are Poisson fits.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            family = try container.decodeIfPresent(Family.self, forKey: .family) ?? .poisson
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if family != .poisson { try container.encode(family, forKey: .family) }
+        }
+
+        private enum CodingKeys: String, CodingKey { case family }
+    }
+
+    public static func parameters(_ options: [String: String]) throws -> Parameters {
+        Parameters(family: OptionValues(options).choice("family", default: Family.poisson))
+    }
 
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { true }
 
@@ -35,14 +65,35 @@ public enum PoissonModel: Learner {
             nullDeviance = null.deviance
             if !null.converged { warnings.append("fitting to calculate the null deviance did not converge -- increase 'maxit'?") }
         }
+        let dispersion = parameters.family == .quasipoisson
+            ? try pearsonDispersion(problem.target, fit.fitted, workingWeights: fit.workingWeights, residualDegreesOfFreedom: fit.residualDegreesOfFreedom) : nil
+        let scale = (dispersion ?? 1).squareRoot()
         return PoissonState(terms: (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms,
                             coefficients: fit.coefficients.map { $0.isNaN ? 0 : $0 }, aliased: fit.aliased,
-                            standardErrors: fit.standardErrors.map { $0.isFinite ? $0 : 0 }, deviance: fit.deviance,
+                            standardErrors: fit.standardErrors.map { $0.isFinite ? $0 * scale : 0 }, deviance: fit.deviance,
                             nullDeviance: nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
-                            residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic.isFinite ? fit.aic : nil, iterations: fit.iterations,
+                            residualDegreesOfFreedom: fit.residualDegreesOfFreedom,
+                            aic: dispersion == nil && fit.aic.isFinite ? fit.aic : nil, dispersion: dispersion, iterations: fit.iterations,
                             converged: fit.converged, fitWarnings: warnings,
                             observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count,
                             unscaledCovariance: fit.unscaledCovariance.values)  // symmetric: row- and column-major agree
+    }
+
+    /// R's summary.glm dispersion for a quasi family: the working weights (of the last
+    /// iteration's start, as glm.fit keeps them) times the squared working residuals
+    /// ((y − μ)/μ′ at the solution, μ′ = μ for the log link), summed over the rows of working
+    /// weight > 0, over the residual degrees of freedom.
+    static func pearsonDispersion(_ y: [Double], _ mu: [Double], workingWeights: [Double], residualDegreesOfFreedom: Int) throws -> Double {
+        guard residualDegreesOfFreedom > 0 else {
+            throw ModelshError.data("family=quasipoisson estimates the dispersion from the residuals, and this fit has none left (as many coefficients as rows)",
+                                    argument: "family")
+        }
+        var sum = 0.0
+        for i in y.indices where workingWeights[i] > 0 {
+            let residual = (y[i] - mu[i]) / mu[i]
+            sum += workingWeights[i] * residual * residual
+        }
+        return sum / Double(residualDegreesOfFreedom)
     }
 }
 
@@ -58,8 +109,11 @@ public struct PoissonState: LearnedState {
     public let nullDegreesOfFreedom: Int
     public let residualDegreesOfFreedom: Int
     /// nil where R's is Inf: a count that is not whole has no Poisson probability (every stored
-    /// number is finite, so the state encodes as plain JSON).
+    /// number is finite, so the state encodes as plain JSON); nil too for quasi-Poisson (R's NA).
     public let aic: Double?
+    /// The estimated dispersion of a quasi-Poisson fit (`standardErrors` are already scaled by
+    /// its root); nil for a Poisson fit, whose dispersion is 1.
+    public let dispersion: Double?
     public let iterations: Int
     public let converged: Bool
     /// R's warnings, word for word.
@@ -94,29 +148,32 @@ public struct PoissonState: LearnedState {
         [CoefficientEstimates(group: nil, terms: terms, estimates: zip(coefficients, aliased).map { $1 ? .nan : $0 }, standardErrors: standardErrors)]
     }
 
-    /// R's summary.glm: the coefficients with z tests, the dispersion, null and residual
-    /// deviance, AIC and the Fisher scoring iterations.
+    /// R's summary.glm: the coefficients with z tests (t tests for quasi-Poisson), the
+    /// dispersion, null and residual deviance, AIC and the Fisher scoring iterations.
     public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         let aliasedCount = aliased.filter { $0 }.count
         report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
-        var table = TextTable(headers: ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", ""],
+        let test = dispersion == nil ? "z" : "t"
+        var table = TextTable(headers: ["", "Estimate", "Std. Error", "\(test) value", "Pr(>|\(test)|)", ""],
                               alignments: [.left, .right, .right, .right, .right, .left],
                               footer: "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
         for (j, term) in terms.enumerated() {
             if aliased[j] {
                 table.append([term, "NA", "NA", "NA", "NA", ""])
             } else {
-                let z = coefficients[j] / standardErrors[j], p = Normal.twoSidedPValue(z)
+                let z = coefficients[j] / standardErrors[j]
+                let p = dispersion == nil ? Normal.twoSidedPValue(z) : StudentT.twoSidedPValue(z, degreesOfFreedom: Double(residualDegreesOfFreedom))
                 table.append([term, NumberFormat.significant(coefficients[j]), NumberFormat.significant(standardErrors[j]),
                               NumberFormat.significant(z, digits: 4), NumberFormat.pValue(p), LinearSummary.stars(p)])
             }
         }
         report.add(table)
-        report.add("(Dispersion parameter for poisson family taken to be 1)")
+        report.add(dispersion.map { "(Dispersion parameter for quasipoisson family taken to be \(NumberFormat.significant($0)))" }
+                   ?? "(Dispersion parameter for poisson family taken to be 1)")
         report.add("    Null deviance: \(NumberFormat.significant(nullDeviance)) on \(nullDegreesOfFreedom) degrees of freedom")
         report.add("Residual deviance: \(NumberFormat.significant(deviance)) on \(residualDegreesOfFreedom) degrees of freedom")
-        report.add("AIC: \(aic.map { NumberFormat.significant($0) } ?? "Inf (a count that is not whole has no Poisson probability)")")
+        report.add("AIC: \(aic.map { NumberFormat.significant($0) } ?? (dispersion == nil ? "Inf (a count that is not whole has no Poisson probability)" : "NA"))")
         report.add("Number of Fisher Scoring iterations: \(iterations)\(converged ? "" : " (did not converge)")")
         for warning in fitWarnings { report.add("Warning: \(warning)") }
         return report
@@ -132,6 +189,7 @@ public struct PoissonState: LearnedState {
                     "Poisson state has a non-finite coefficient or standard error")
         try require(deviance.isFinite && deviance >= 0 && nullDeviance.isFinite && nullDeviance >= 0, "a deviance is not a finite number ≥ 0")
         try require(aic?.isFinite ?? true, "the AIC is not a finite number")
+        try require(dispersion.map { $0.isFinite && $0 >= 0 && aic == nil } ?? true, "a quasi-Poisson state's dispersion is not a finite number ≥ 0, or it has an AIC")
         let rank = aliased.filter { !$0 }.count
         try require(unscaledCovariance.count == rank * rank && unscaledCovariance.allSatisfy(\.isFinite),
                     "Poisson state has \(unscaledCovariance.count) covariance entries for rank \(rank)")
@@ -157,6 +215,7 @@ extension PoissonState {
         nullDegreesOfFreedom = try container.decode(Int.self, forKey: .nullDegreesOfFreedom)
         residualDegreesOfFreedom = try container.decode(Int.self, forKey: .residualDegreesOfFreedom)
         aic = try container.decodeIfPresent(Double.self, forKey: .aic)
+        dispersion = try container.decodeIfPresent(Double.self, forKey: .dispersion)
         iterations = try container.decode(Int.self, forKey: .iterations)
         converged = try container.decode(Bool.self, forKey: .converged)
         fitWarnings = try container.decode([String].self, forKey: .fitWarnings)
@@ -166,6 +225,6 @@ extension PoissonState {
 
     private enum CodingKeys: String, CodingKey {
         case terms, coefficients, aliased, standardErrors, deviance, nullDeviance, nullDegreesOfFreedom, residualDegreesOfFreedom
-        case aic, iterations, converged, fitWarnings, observations, unscaledCovariance
+        case aic, dispersion, iterations, converged, fitWarnings, observations, unscaledCovariance
     }
 }

@@ -46,9 +46,12 @@ extension Model {
                 throw ModelshError.usage("a Poisson model's intervals are for the expected count (interval=confidence); a new count is not normally distributed")
             }
             let z = -Normal.quantile((1 - level) / 2)
+            // A quasi-Poisson fit's standard errors are scaled by √dispersion (predict.glm's
+            // residual.scale).
+            let dispersion = fit.dispersion ?? 1
             terms = (fit.coefficients, fit.aliased, fit.unscaledCovariance, fit.hasIntercept)
             ends = { _, eta, quadratic in
-                let spread = z * quadratic.squareRoot()
+                let spread = z * (quadratic * dispersion).squareRoot()
                 return (PoissonRegression.inverseLink(eta - spread), PoissonRegression.inverseLink(eta + spread))
             }
         case let fit as LogisticState where fit.modelledClasses.count == 1 && fit.standardErrors != nil:

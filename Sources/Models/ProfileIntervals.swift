@@ -25,6 +25,6 @@ public struct ProfileIntervals: Sendable {
         terms = estimates.terms
         intervals = try LikelihoodProfile.intervals(family, problem.design, problem.target, priorWeights: problem.weights, offset: problem.offset,
                                                     coefficients: estimates.estimates, standardErrors: errors.map { $0.isFinite ? $0 : 0 },
-                                                    deviance: fit.deviance, level: level)
+                                                    deviance: fit.deviance, dispersion: (model.state as? PoissonState)?.dispersion, level: level)
     }
 }

@@ -72,7 +72,7 @@ public struct SequentialDeviance: Sendable, Equatable {
             let termDF = previous.df - df, fall = previous.deviance - glm.deviance
             rows.append(Row(term: features[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
                             residualDeviance: glm.deviance,
-                            pValue: termDF > 0 ? ChiSquare.upperTail(max(fall, 0), degreesOfFreedom: Double(termDF)) : .nan))
+                            pValue: termDF > 0 ? ChiSquare.upperTail(max(fall, 0) / state.dispersionScale, degreesOfFreedom: Double(termDF)) : .nan))
             previous = (df, glm.deviance)
         }
         self.nullDegreesOfFreedom = nullDegreesOfFreedom
@@ -92,6 +92,9 @@ protocol DevianceFit {
     var null: (deviance: Double, degreesOfFreedom: Int)? { get }
     /// R's glm.fit warnings, explained where they need it.
     var fitWarningsExplained: [String] { get }
+    /// The dispersion tests divide deviances by: 1 for binomial and Poisson fits, the
+    /// estimate for quasi-Poisson ones.
+    var dispersionScale: Double { get }
 }
 
 extension LogisticState: DevianceFit {
@@ -101,10 +104,12 @@ extension LogisticState: DevianceFit {
         return (nullDeviance, nullDegreesOfFreedom)
     }
     var fitWarningsExplained: [String] { explainedFitWarnings }
+    var dispersionScale: Double { 1 }
 }
 
 extension PoissonState: DevianceFit {
     var residualDevianceDegreesOfFreedom: Int? { residualDegreesOfFreedom }
     var null: (deviance: Double, degreesOfFreedom: Int)? { (nullDeviance, nullDegreesOfFreedom) }
     var fitWarningsExplained: [String] { fitWarnings }
+    var dispersionScale: Double { dispersion ?? 1 }
 }

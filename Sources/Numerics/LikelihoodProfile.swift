@@ -25,12 +25,16 @@ public enum LikelihoodProfile {
     /// The intervals of each coefficient of the `family` fit of `y` (0/1, or counts) on `x`
     /// (with its column of ones when the model has one) with `priorWeights` and the model's
     /// `offset`, whose estimates (NaN where aliased), standard errors and deviance are given;
-    /// (NaN, NaN) for an aliased coefficient.
+    /// (NaN, NaN) for an aliased coefficient. An estimated `dispersion` (quasi-Poisson) divides
+    /// the rises in deviance, and the steps then go to √F(1 − α; 1, n − p) as R's do.
     public static func intervals(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset modelOffset: [Double]? = nil,
-                                 coefficients: [Double], standardErrors: [Double], deviance: Double,
+                                 coefficients: [Double], standardErrors: [Double], deviance: Double, dispersion: Double? = nil,
                                  level: Double) throws -> [(lower: Double, upper: Double)] {
         precondition(coefficients.count == x.columns && standardErrors.count == x.columns, "one estimate and standard error per column")
-        let zmax = -Normal.quantile((1 - level) / 8)  // √χ²₁(1 − α) with α = (1 − level)/4
+        let alpha = (1 - level) / 4
+        // √χ²₁(1 − α), or √F(1 − α; 1, n − p), which is Student's t quantile at 1 − α/2.
+        let zmax = dispersion == nil ? -Normal.quantile(alpha / 2)
+            : StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double(x.rows - x.columns))
         let step = zmax / 5, maxSteps = 10
         let cutoffs = [Normal.quantile((1 - level) / 2), -Normal.quantile((1 - level) / 2)]
         let kept = coefficients.indices.filter { !coefficients[$0].isNaN }
@@ -51,7 +55,7 @@ public enum LikelihoodProfile {
                     let offset = zip(column, modelOffset).map { $0 * b + $1 }
                     let fit = try fitWithOffset(family, design, y, priorWeights: priorWeights, offset: offset, etaStart: eta)
                     eta = fit.eta
-                    let rise = fit.deviance - deviance
+                    let rise = (fit.deviance - deviance) / (dispersion ?? 1)
                     guard rise > -1e-3 else {
                         throw ModelshError.data("profiling found a better fit than the model's, so the model's fit had not converged")
                     }

@@ -30,6 +30,9 @@ public enum PoissonRegression {
         public let fitted: [Double]
         /// η = Xb (+ the offset) at the solution.
         public let linearPredictor: [Double]
+        /// The last iteration's working weights, w·μ′²/μ at the μ it started from (R's
+        /// `fit$weights`, which summary.glm's dispersion takes).
+        public let workingWeights: [Double]
         /// R's warnings: "algorithm did not converge", "fitted rates numerically 0 occurred".
         public let warnings: [String]
     }
@@ -54,6 +57,7 @@ public enum PoissonRegression {
         var previous = deviance(y, mu, weights)
         var coefficients: [Double]? = nil
         var last: LeastSquaresFit?
+        var workingWeights = [Double](repeating: 0, count: n)
         var iterations = 0, converged = false
         while iterations < maxIterations {
             try Interruption.check()
@@ -64,6 +68,7 @@ public enum PoissonRegression {
                 roots[i] = (weights[i] * derivative * derivative / mu[i]).squareRoot()
                 response[i] = (eta[i] - offset[i] + (y[i] - mu[i]) / derivative) * roots[i]
             }
+            workingWeights = roots.map { $0 * $0 }
             let scaled = Matrix(rows: n, columns: (0 ..< x.columns).map { j in zip(x.column(j), roots).map { $0 * $1 } })
             let fit = try QRLeastSquares.fit(scaled, response, tolerance: min(1e-7, epsilon / 1000))
             var next = fit.coefficients.map { $0.isNaN ? 0 : $0 }
@@ -111,7 +116,7 @@ public enum PoissonRegression {
                    residualDegreesOfFreedom: counted - fit.rank,
                    nullDeviance: deviance(y, hasIntercept ? [Double](repeating: mean, count: n) : offset.map(inverseLink), weights),
                    nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: -2 * logLikelihood + 2 * Double(fit.rank),
-                   iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, warnings: warnings)
+                   iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, workingWeights: workingWeights, warnings: warnings)
     }
 
     /// The null deviance R's glm gives a fit with an offset and an intercept: the deviance of

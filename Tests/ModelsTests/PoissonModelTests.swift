@@ -104,6 +104,48 @@ final class PoissonModelTests: XCTestCase {
         XCTAssertNil(plain.schema.offset)
     }
 
+    /// family=quasipoisson is R's quasipoisson: m <- glm(breaks ~ wool + tension, quasipoisson,
+    /// warpbreaks); summary(m)$dispersion, its standard errors and t tests, confint(m) (profiles in units
+    /// of the dispersion, to √F(1 − α; 1, n − p)), and anova(glm(breaks ~ wool, quasipoisson, w),
+    /// m, test = "Chisq") (the fall in deviance over the larger fit's dispersion).
+    func testQuasiPoissonIsRsQuasipoisson() throws {
+        let data = try warpbreaks()
+        let fit = { (features: [String]) in
+            try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: features,
+                                   options: ["family": "quasipoisson"])
+        }
+        let model = try fit(["\"wool\"", "\"tension\""])
+        let state = try XCTUnwrap(model.state as? PoissonState)
+        XCTAssertEqual(state.dispersion ?? .nan, 4.2615371099597681, accuracy: 1e-12)
+        for (found, wanted) in zip(state.standardErrors, [0.093743521333784066, 0.106460894373223106, 0.124409652572251284, 0.132034617740921567]) {
+            XCTAssertEqual(found, wanted, accuracy: 1e-12)
+        }
+        XCTAssertNil(state.aic)
+        XCTAssertEqual(state.deviance, 210.39188876245385, accuracy: 1e-9)
+        let summary = model.summary().blocks.description
+        XCTAssertTrue(summary.contains("t value") && summary.contains("taken to be 4.261537") && summary.contains("AIC: NA"), summary)
+        XCTAssertTrue(summary.contains("family = quasipoisson"), summary)
+
+        let profile = try ProfileIntervals(model, named: "m", trainingData: data, dataName: "warpbreaks", level: 0.95)
+        let lower = [3.50374433950189301, -0.41558383143638622, -0.56704547233246505, -0.78047813630646623]
+        let upper = [3.8713797528559430461, 0.0021157082790487303, -0.0787579391477622875, -0.2621713943248088485]
+        for k in 0 ..< 4 {
+            XCTAssertEqual(profile.intervals[k].lower, lower[k], accuracy: 1e-7)
+            XCTAssertEqual(profile.intervals[k].upper, upper[k], accuracy: 1e-7)
+        }
+        let test = try NestedModelTest(try fit(["\"wool\""]), named: "small", model, named: "large")
+        XCTAssertEqual(test.pValue, ChiSquare.upperTail(70.941570508043498 / 4.2615371099597681, degreesOfFreedom: 2), accuracy: 1e-12)
+        XCTAssertEqual(test.pValue, 0.0002428, accuracy: 5e-8)
+        let poisson = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: ["\"wool\""], options: [:])
+        XCTAssertThrowsError(try NestedModelTest(poisson, named: "p", model, named: "q")) { error in
+            XCTAssertTrue("\(error)".contains("different families"), "\(error)")
+        }
+        // Parameters saved before family= decode as Poisson; a Poisson fit's encode as before.
+        let old = try JSONDecoder().decode(PoissonModel.Parameters.self, from: Data("{}".utf8))
+        XCTAssertEqual(old.family, .poisson)
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode(old), as: UTF8.self), "{}")
+    }
+
     /// Counts are ≥ 0; a count that is not whole has no Poisson probability, so the AIC is
     /// +∞ as R's; the deviance inverse link never gives a rate of 0.
     func testCountsAndRates() throws {
