@@ -183,7 +183,7 @@ extension PoissonState: CompressibleState {
         let (intercepts, slopes) = compressedLinear(intercepts: Array(coefficients.prefix(offset)), slopes: [Array(coefficients.dropFirst(offset))], compression)
         return Self(terms: terms, coefficients: intercepts + slopes[0], aliased: aliased, standardErrors: standardErrors, deviance: deviance,
                     nullDeviance: nullDeviance, nullDegreesOfFreedom: nullDegreesOfFreedom, residualDegreesOfFreedom: residualDegreesOfFreedom,
-                    aic: aic, dispersion: dispersion, iterations: iterations, converged: converged, fitWarnings: fitWarnings, observations: observations,
+                    aic: aic, dispersion: dispersion, negativeBinomial: negativeBinomial, iterations: iterations, converged: converged, fitWarnings: fitWarnings, observations: observations,
                     unscaledCovariance: unscaledCovariance)
     }
 }

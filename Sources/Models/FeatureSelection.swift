@@ -154,6 +154,10 @@ public struct FeatureSelection: Sendable {
             let edf = Double(logistic.aliased.filter { !$0 }.count)
             return (logistic.aic ?? logistic.deviance + 2 * edf) + (k - 2) * edf
         case let poisson as PoissonState:
+            if let negativeBinomial = poisson.negativeBinomial {
+                // MASS's extractAIC.negbin: −2 log L + k · rank (θ not counted).
+                return -negativeBinomial.twiceLogLikelihood + k * Double(poisson.aliased.filter { !$0 }.count)
+            }
             guard poisson.dispersion == nil else {
                 throw ModelshError.usage("a quasipoisson fit has no likelihood, so no AIC (R's NA, and step() refuses it); use criterion=cv", argument: "criterion")
             }

@@ -220,19 +220,23 @@ public enum ModelCatalogue {
     public static func requireKind(named name: String) throws -> ModelKind {
         if let kind = kind(named: name) { return kind }
         if let (call, kind, also) = rFunctionKinds[name] {
-            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here\(also.map { " and \($0)" } ?? "") (fit \(kind) DATA target=… as NAME)")
+            // A kind with options ("poisson family=negbin") is written with them after the target.
+            let words = kind.split(separator: " ")
+            let example = (["fit", words[0], "DATA", "target=…"] + words.dropFirst() + ["as", "NAME"]).joined(separator: " ")
+            throw ModelshError.usage("unknown model kind '\(name)': R's \(call) is '\(kind)' here\(also.map { " and \($0)" } ?? "") (\(example))")
         }
         let names = kinds.map(\.name)
         throw ModelshError.usage(EditDistance.unknown("model kind", name, among: names, listing: "kinds: " + names.joined(separator: ", ")))
     }
 
     /// The kind an R user's first guess means: R's fitting function named as a kind (`fit lm …`).
-    /// `also`: another kind the same function is, by its arguments (glm's family).
+    /// `also`: another kind the same function is, by its arguments (glm's family). A kind may
+    /// carry the options that make it the function (`poisson family=negbin`).
     static let rFunctionKinds: [String: (call: String, kind: String, also: String?)] = [
         "lm": ("lm", "linear", nil), "glm": ("glm(family = binomial)", "logistic", "glm(family = poisson) is 'poisson', and family = quasipoisson is 'poisson family=quasipoisson'"),
         "multinom": ("nnet::multinom", "logistic", nil), "glmnet": ("glmnet", "elasticnet", nil), "rpart": ("rpart", "tree", nil),
         "randomForest": ("randomForest", "forest", nil), "ranger": ("ranger", "forest", nil), "gbm": ("gbm", "boost", nil),
-        "xgboost": ("xgboost", "boost", nil), "naiveBayes": ("e1071::naiveBayes", "naivebayes", nil), "prcomp": ("prcomp", "pca", nil)]
+        "xgboost": ("xgboost", "boost", nil), "glm.nb": ("MASS::glm.nb", "poisson family=negbin", nil), "naiveBayes": ("e1071::naiveBayes", "naivebayes", nil), "prcomp": ("prcomp", "pca", nil)]
 
     /// Fits a model of `kind`, after checking the kind and option names exist.
     public static func fit(kind: String, data: Dataset, datasetName: String, target: String?,

@@ -48,6 +48,10 @@ public struct NestedModelTest: Sendable, Equatable {
         guard first.kind == second.kind else {
             throw ModelshError.usage("'\(firstName)' is a \(first.kind) model and '\(secondName)' a \(second.kind) one: anova compares two of one kind", argument: secondName)
         }
+        for (model, name) in [(first, firstName), (second, secondName)] where (model.state as? PoissonState)?.negativeBinomial != nil {
+            throw ModelshError.usage("'\(name)' is a negative binomial fit: two of them are compared by a likelihood-ratio test with θ estimated in each (MASS's anova.negbin), not done yet; their AICs compare them",
+                                     argument: name)
+        }
         func isQuasiPoisson(_ model: Model) -> Bool { (model.state as? PoissonState)?.dispersion != nil }
         guard isQuasiPoisson(first) == isQuasiPoisson(second) else {
             throw ModelshError.usage("'\(firstName)' and '\(secondName)' are fits of different families (poisson and quasipoisson): anova compares two of one family",

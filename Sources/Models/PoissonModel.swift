@@ -15,36 +15,53 @@ public enum PoissonModel: Learner {
     public static let tasks: [ModelTask] = [.regression]
     public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
     public static let options = [
-        ModelOptionSpec(name: "family", help: "poisson (default: dispersion 1, z tests, AIC) or quasipoisson (R's: the dispersion estimated from the Pearson residuals, t tests, no AIC)",
+        ModelOptionSpec(name: "family", help: "poisson (default: dispersion 1, z tests, AIC), quasipoisson (R's: the dispersion estimated from the Pearson residuals, t tests, no AIC) or negbin (MASS's glm.nb: variance μ + μ²/θ, θ estimated)",
                         values: Family.allCases.map(\.rawValue)),
+        ModelOptionSpec(name: "theta", help: "family=negbin with θ fixed at this number > 0 instead of estimated (MASS's negative.binomial(theta))"),
     ]
 
-    /// R's family names: the variance is the mean (poisson) or a multiple of it (quasipoisson).
+    /// R's family names: the variance is the mean (poisson), a multiple of it (quasipoisson),
+    /// or μ + μ²/θ (negbin, MASS's negative binomial).
     public enum Family: String, Codable, Sendable, CaseIterable {
-        case poisson, quasipoisson
+        case poisson, quasipoisson, negbin
     }
 
     public struct Parameters: ModelParameters {
         public let family: Family
+        /// A fixed θ for family=negbin; nil: estimated.
+        public let theta: Double?
 
-        public init(family: Family = .poisson) { self.family = family }
+        public init(family: Family = .poisson, theta: Double? = nil) {
+            self.family = family
+            self.theta = theta
+        }
 
         // Models saved before family= have no key: they are Poisson fits.
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             family = try container.decodeIfPresent(Family.self, forKey: .family) ?? .poisson
+            theta = try container.decodeIfPresent(Double.self, forKey: .theta)
         }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             if family != .poisson { try container.encode(family, forKey: .family) }
+            try container.encodeIfPresent(theta, forKey: .theta)
         }
 
-        private enum CodingKeys: String, CodingKey { case family }
+        private enum CodingKeys: String, CodingKey { case family, theta }
     }
 
     public static func parameters(_ options: [String: String]) throws -> Parameters {
-        Parameters(family: OptionValues(options).choice("family", default: Family.poisson))
+        let values = OptionValues(options)
+        let family = values.choice("family", default: Family.poisson)
+        guard options["theta"] == nil || family == .negbin else {
+            throw ModelshError.usage("theta= fixes a negative binomial's θ; give family=negbin too", argument: "theta")
+        }
+        let theta = try options["theta"].map { _ in
+            try values.number("theta", default: 1, in: Double.leastNonzeroMagnitude ... Double.greatestFiniteMagnitude, "a number > 0")
+        }
+        return Parameters(family: family, theta: theta)
     }
 
     public static func wantsOnesColumn(_ parameters: Parameters) -> Bool { true }
@@ -57,13 +74,24 @@ public enum PoissonModel: Learner {
             throw ModelshError.data("the target has a negative value (\(NumberFormat.shortest(problem.target[row]))): Poisson regression models counts ≥ 0",
                                     argument: "target")
         }
-        let fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights,
+        let fit: PoissonRegression.Fit, negativeBinomial: NegativeBinomialTheta?
+        var nullDeviance: Double, aic: Double?, warnings: [String]
+        if parameters.family == .negbin {
+            let nb = try NegativeBinomialRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights,
+                                                        offset: problem.offset, theta: parameters.theta)
+            (fit, nullDeviance, aic, warnings) = (nb.glm, nb.nullDeviance, nb.aic, nb.warnings)
+            negativeBinomial = NegativeBinomialTheta(theta: nb.theta, familyTheta: nb.familyTheta, standardError: nb.thetaStandardError,
+                                                     twiceLogLikelihood: nb.twiceLogLikelihood)
+        } else {
+            fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights,
                                             offset: problem.offset)
-        var nullDeviance = fit.nullDeviance, warnings = fit.warnings
-        if let offset = problem.offset, problem.hasIntercept {
-            let null = try PoissonRegression.nullDeviance(problem.target, offset: offset, priorWeights: problem.weights, etaStart: fit.linearPredictor)
-            nullDeviance = null.deviance
-            if !null.converged { warnings.append("fitting to calculate the null deviance did not converge -- increase 'maxit'?") }
+            (nullDeviance, warnings, negativeBinomial) = (fit.nullDeviance, fit.warnings, nil)
+            aic = parameters.family == .poisson && fit.aic.isFinite ? fit.aic : nil
+            if let offset = problem.offset, problem.hasIntercept {
+                let null = try PoissonRegression.nullDeviance(problem.target, offset: offset, priorWeights: problem.weights, etaStart: fit.linearPredictor)
+                nullDeviance = null.deviance
+                if !null.converged { warnings.append("fitting to calculate the null deviance did not converge -- increase 'maxit'?") }
+            }
         }
         let dispersion = parameters.family == .quasipoisson
             ? try pearsonDispersion(problem.target, fit.fitted, workingWeights: fit.workingWeights, residualDegreesOfFreedom: fit.residualDegreesOfFreedom) : nil
@@ -73,7 +101,7 @@ public enum PoissonModel: Learner {
                             standardErrors: fit.standardErrors.map { $0.isFinite ? $0 * scale : 0 }, deviance: fit.deviance,
                             nullDeviance: nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                             residualDegreesOfFreedom: fit.residualDegreesOfFreedom,
-                            aic: dispersion == nil && fit.aic.isFinite ? fit.aic : nil, dispersion: dispersion, iterations: fit.iterations,
+                            aic: aic, dispersion: dispersion, negativeBinomial: negativeBinomial, iterations: fit.iterations,
                             converged: fit.converged, fitWarnings: warnings,
                             observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? problem.target.count,
                             unscaledCovariance: fit.unscaledCovariance.values)  // symmetric: row- and column-major agree
@@ -97,6 +125,18 @@ public enum PoissonModel: Learner {
     }
 }
 
+/// θ of a negative binomial fit and what MASS's summary.negbin reports with it.
+public struct NegativeBinomialTheta: Codable, Sendable, Equatable {
+    public let theta: Double
+    /// The θ the coefficients were last fitted with (the estimate before the last, glm.nb's
+    /// `fit$family`): the family its summary names, and that anova and confint hold θ at.
+    public let familyTheta: Double
+    /// nil when theta= fixed θ.
+    public let standardError: Double?
+    /// 2 log L at the fit.
+    public let twiceLogLikelihood: Double
+}
+
 /// What a Poisson fit learned: a coefficient per term (intercept first), aliased ones stored as
 /// 0 and flagged, their standard errors, and the deviances R's summary prints.
 public struct PoissonState: LearnedState {
@@ -114,6 +154,8 @@ public struct PoissonState: LearnedState {
     /// The estimated dispersion of a quasi-Poisson fit (`standardErrors` are already scaled by
     /// its root); nil for a Poisson fit, whose dispersion is 1.
     public let dispersion: Double?
+    /// A negative binomial fit's θ; nil for the Poisson families.
+    public let negativeBinomial: NegativeBinomialTheta?
     public let iterations: Int
     public let converged: Bool
     /// R's warnings, word for word.
@@ -169,12 +211,18 @@ public struct PoissonState: LearnedState {
             }
         }
         report.add(table)
+        let family = negativeBinomial.map { "Negative Binomial(\(NumberFormat.significant(($0.familyTheta * 10000).rounded() / 10000)))" } ?? "poisson"
         report.add(dispersion.map { "(Dispersion parameter for quasipoisson family taken to be \(NumberFormat.significant($0)))" }
-                   ?? "(Dispersion parameter for poisson family taken to be 1)")
+                   ?? "(Dispersion parameter for \(family) family taken to be 1)")
         report.add("    Null deviance: \(NumberFormat.significant(nullDeviance)) on \(nullDegreesOfFreedom) degrees of freedom")
         report.add("Residual deviance: \(NumberFormat.significant(deviance)) on \(residualDegreesOfFreedom) degrees of freedom")
         report.add("AIC: \(aic.map { NumberFormat.significant($0) } ?? (dispersion == nil ? "Inf (a count that is not whole has no Poisson probability)" : "NA"))")
         report.add("Number of Fisher Scoring iterations: \(iterations)\(converged ? "" : " (did not converge)")")
+        if let negativeBinomial {
+            report.add("              Theta: \(NumberFormat.significant(negativeBinomial.theta))\(negativeBinomial.standardError == nil ? " (fixed by theta=)" : "")")
+            if let error = negativeBinomial.standardError { report.add("          Std. Err.: \(NumberFormat.significant(error))") }
+            report.add(" 2 x log-likelihood: \(NumberFormat.significant(negativeBinomial.twiceLogLikelihood))")
+        }
         for warning in fitWarnings { report.add("Warning: \(warning)") }
         return report
     }
@@ -190,6 +238,8 @@ public struct PoissonState: LearnedState {
         try require(deviance.isFinite && deviance >= 0 && nullDeviance.isFinite && nullDeviance >= 0, "a deviance is not a finite number ≥ 0")
         try require(aic?.isFinite ?? true, "the AIC is not a finite number")
         try require(dispersion.map { $0.isFinite && $0 >= 0 && aic == nil } ?? true, "a quasi-Poisson state's dispersion is not a finite number ≥ 0, or it has an AIC")
+        try require(negativeBinomial.map { $0.theta.isFinite && $0.theta > 0 && $0.twiceLogLikelihood.isFinite && dispersion == nil } ?? true,
+                    "a negative binomial state's θ is not a finite number > 0, or it has a dispersion")
         let rank = aliased.filter { !$0 }.count
         try require(unscaledCovariance.count == rank * rank && unscaledCovariance.allSatisfy(\.isFinite),
                     "Poisson state has \(unscaledCovariance.count) covariance entries for rank \(rank)")
@@ -216,6 +266,7 @@ extension PoissonState {
         residualDegreesOfFreedom = try container.decode(Int.self, forKey: .residualDegreesOfFreedom)
         aic = try container.decodeIfPresent(Double.self, forKey: .aic)
         dispersion = try container.decodeIfPresent(Double.self, forKey: .dispersion)
+        negativeBinomial = try container.decodeIfPresent(NegativeBinomialTheta.self, forKey: .negativeBinomial)
         iterations = try container.decode(Int.self, forKey: .iterations)
         converged = try container.decode(Bool.self, forKey: .converged)
         fitWarnings = try container.decode([String].self, forKey: .fitWarnings)
@@ -225,6 +276,6 @@ extension PoissonState {
 
     private enum CodingKeys: String, CodingKey {
         case terms, coefficients, aliased, standardErrors, deviance, nullDeviance, nullDegreesOfFreedom, residualDegreesOfFreedom
-        case aic, dispersion, iterations, converged, fitWarnings, observations, unscaledCovariance
+        case aic, dispersion, negativeBinomial, iterations, converged, fitWarnings, observations, unscaledCovariance
     }
 }

@@ -13,7 +13,7 @@ public struct ProfileIntervals: Sendable {
         let family: LikelihoodProfile.Family
         switch model.state {
         case let state as LogisticState where state.residualDevianceDegreesOfFreedom != nil: family = .binomial
-        case is PoissonState: family = .poisson
+        case let state as PoissonState: family = state.negativeBinomial.map { .negativeBinomial(theta: $0.familyTheta) } ?? .poisson
         default:
             throw ModelshError.usage("profile-likelihood intervals are for unpenalised binary logistic and Poisson models; '\(name)' is a \(model.kind) model (method=wald gives Wald intervals)", argument: name)
         }

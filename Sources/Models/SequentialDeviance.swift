@@ -52,13 +52,16 @@ public struct SequentialDeviance: Sendable, Equatable {
         }
         let usedRows = (0 ..< data.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
         let used = usedRows.count == data.rowCount ? data : data.selecting(rows: usedRows)
-        let options = model.training.options
+        // A negative binomial's θ stays the model's in the shorter fits, as MASS's anova.negbin
+        // keeps it (and says so).
+        let estimatedTheta = (model.state as? PoissonState)?.negativeBinomial.flatMap { $0.standardError == nil ? nil : $0.familyTheta }
+        let options = model.training.options.merging(estimatedTheta.map { ["theta": "\($0)"] } ?? [:]) { _, fixed in fixed }
         func fitted(_ features: [String]) throws -> Model {
             try ModelCatalogue.fit(kind: model.kind, data: used, datasetName: dataName, target: target, features: features, options: options)
         }
         let full = try fitted(features)
         try TrainingReplay.requireSameRows(full.training.fingerprint, of: model, named: name, dataName: dataName)
-        var warnings: [String] = []
+        var warnings: [String] = estimatedTheta == nil ? [] : ["tests made without re-estimating 'theta'"]
         var previous = (df: nullDegreesOfFreedom, deviance: nullDeviance)
         var rows: [Row] = []
         for count in stride(from: 1, through: features.count, by: 1) {

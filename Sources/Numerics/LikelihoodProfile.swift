@@ -20,21 +20,27 @@ public enum LikelihoodProfile {
     /// The families whose fits are profiled (dispersion 1, so the signed root deviance is z).
     public enum Family: Sendable {
         case binomial, poisson
+        /// θ held at the model's, as MASS profiles a glm.nb fit.
+        case negativeBinomial(theta: Double)
     }
 
     /// The intervals of each coefficient of the `family` fit of `y` (0/1, or counts) on `x`
     /// (with its column of ones when the model has one) with `priorWeights` and the model's
     /// `offset`, whose estimates (NaN where aliased), standard errors and deviance are given;
     /// (NaN, NaN) for an aliased coefficient. An estimated `dispersion` (quasi-Poisson) divides
-    /// the rises in deviance, and the steps then go to √F(1 − α; 1, n − p) as R's do.
+    /// the rises in deviance, and the steps then go to √F(1 − α; 1, n − p) as R's do (as they
+    /// do for a negative binomial).
     public static func intervals(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset modelOffset: [Double]? = nil,
                                  coefficients: [Double], standardErrors: [Double], deviance: Double, dispersion: Double? = nil,
                                  level: Double) throws -> [(lower: Double, upper: Double)] {
         precondition(coefficients.count == x.columns && standardErrors.count == x.columns, "one estimate and standard error per column")
         let alpha = (1 - level) / 4
-        // √χ²₁(1 − α), or √F(1 − α; 1, n − p), which is Student's t quantile at 1 − α/2.
-        let zmax = dispersion == nil ? -Normal.quantile(alpha / 2)
-            : StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double(x.rows - x.columns))
+        // √χ²₁(1 − α), or √F(1 − α; 1, n − p), which is Student's t quantile at 1 − α/2: MASS
+        // takes χ² for the families named exactly binomial and poisson, and F for the others,
+        // a negative binomial among them (its family is named "Negative Binomial(θ)").
+        var boundedByF = dispersion != nil
+        if case .negativeBinomial = family { boundedByF = true }
+        let zmax = boundedByF ? StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double(x.rows - x.columns)) : -Normal.quantile(alpha / 2)
         let step = zmax / 5, maxSteps = 10
         let cutoffs = [Normal.quantile((1 - level) / 2), -Normal.quantile((1 - level) / 2)]
         let kept = coefficients.indices.filter { !coefficients[$0].isNaN }
@@ -74,11 +80,16 @@ public enum LikelihoodProfile {
     /// (offset included) at its solution. Without columns, the offset alone.
     private static func fitWithOffset(_ family: Family, _ x: Matrix, _ y: [Double], priorWeights: [Double]?, offset: [Double],
                                       etaStart: [Double]) throws -> (deviance: Double, eta: [Double]) {
-        if case .poisson = family {
+        let countFamily: PoissonRegression.Family? = switch family {
+        case .poisson: .poisson
+        case .negativeBinomial(let theta): .negativeBinomial(theta: theta)
+        case .binomial: nil
+        }
+        if let countFamily {
             guard x.columns > 0 else {
-                return (PoissonRegression.deviance(y, offset.map(PoissonRegression.inverseLink), priorWeights ?? y.map { _ in 1 }), offset)
+                return (PoissonRegression.deviance(y, offset.map(PoissonRegression.inverseLink), priorWeights ?? y.map { _ in 1 }, family: countFamily), offset)
             }
-            let fit = try PoissonRegression.fit(x, y, hasIntercept: false, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
+            let fit = try PoissonRegression.fit(x, y, hasIntercept: false, family: countFamily, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
             return (fit.deviance, fit.linearPredictor)
         }
         guard x.columns > 0 else {

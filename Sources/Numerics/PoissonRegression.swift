@@ -6,8 +6,56 @@ import Foundation
 /// columns and every printed figure are R's: start from μ = y + 0.1, regress the working
 /// response z = η + (y − μ)/μ on X with weights w·μ by pivoted QR (R's rank rule, tolerance
 /// min(1e-7, ε/1000)), stop when |dev − dev_old| / (|dev| + 0.1) < ε, halving a step whose
-/// deviance is not finite. μ = max(e^η, machine ε), as R's inverse link.
+/// deviance is not finite. μ = max(e^η, machine ε), as R's inverse link. With
+/// `family: .negativeBinomial(theta:)` the same IRLS fits MASS's `negative.binomial(θ)` family
+/// (variance μ + μ²/θ, its start, deviance and AIC), which `NegativeBinomialRegression` alternates
+/// with estimating θ.
 public enum PoissonRegression {
+    /// The families fitted with the log link: the variance is μ (Poisson) or μ + μ²/θ (the
+    /// negative binomial with a known θ, MASS's `negative.binomial(theta)`).
+    public enum Family: Sendable, Equatable {
+        case poisson
+        case negativeBinomial(theta: Double)
+
+        func variance(_ mu: Double) -> Double {
+            switch self {
+            case .poisson: mu
+            case .negativeBinomial(let theta): mu + mu * mu / theta
+            }
+        }
+
+        /// R's `mustart` from `initialize`: y + 0.1, or y + 1/6 where y = 0.
+        func start(_ y: Double) -> Double {
+            switch self {
+            case .poisson: y + 0.1
+            case .negativeBinomial: y == 0 ? 1.0 / 6 : y
+            }
+        }
+
+        /// R's dev.resids for one row of weight 1: 2 (y log(y/μ) − (y − μ)), or
+        /// 2 (y log(max(1, y)/μ) − (y + θ) log((y + θ)/(μ + θ))).
+        func deviance(_ y: Double, _ mu: Double) -> Double {
+            switch self {
+            case .poisson: 2 * ((y == 0 ? 0 : y * log(y / mu)) - (y - mu))
+            case .negativeBinomial(let theta): 2 * (y * log(max(1, y) / mu) - (y + theta) * log((y + theta) / (mu + theta)))
+            }
+        }
+
+        /// −2 log P(y; μ) for one row of weight 1 (R's family `aic` term); +∞ for a count that
+        /// is not whole under the Poisson (dpois gives 0).
+        func minusTwiceLogProbability(_ y: Double, _ mu: Double) -> Double {
+            switch self {
+            case .poisson:
+                guard y.rounded() == y else { return .infinity }
+                return -2 * (y * log(mu) - mu - lgamma(y + 1))
+            case .negativeBinomial(let theta):
+                let countTerm: Double = y == 0 ? 0 : y * log(mu)
+                let gammas: Double = lgamma(y + 1) + lgamma(theta) - lgamma(theta + y)
+                return 2 * ((y + theta) * log(mu + theta) - countTerm - theta * log(theta) + gammas)
+            }
+        }
+    }
+
     public struct Fit: Sendable, Equatable {
         /// One per design column; NaN where aliased (R's NA).
         public let coefficients: [Double]
@@ -41,7 +89,7 @@ public enum PoissonRegression {
     /// an intercept), each row weighted by `priorWeights` (≥ 0, not all 0) when given; with an
     /// `offset` added to every linear predictor and a start for η, R's glm.fit with `offset =`
     /// and `etastart =` (as profiling the likelihood calls it).
-    public static func fit(_ x: Matrix, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil,
+    public static func fit(_ x: Matrix, _ y: [Double], hasIntercept: Bool, family: Family = .poisson, priorWeights: [Double]? = nil,
                            offset: [Double]? = nil, etaStart: [Double]? = nil,
                            epsilon: Double = LogisticRegression.glmEpsilon, maxIterations: Int = LogisticRegression.glmMaxIterations) throws -> Fit {
         let n = x.rows
@@ -49,12 +97,12 @@ public enum PoissonRegression {
         guard n > 0 else { throw ModelshError.data("Poisson regression needs at least one row") }
         guard y.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelshError.data("Poisson regression needs counts ≥ 0") }
         let weights = priorWeights ?? [Double](repeating: 1, count: n)
-        var eta = etaStart ?? y.map { log($0 + 0.1) }
+        var eta = etaStart ?? y.map { log(family.start($0)) }
         let offset = offset ?? [Double](repeating: 0, count: n)
         // The linear predictor of coefficients b, offset included.
         func predictor(_ b: [Double]) -> [Double] { zip(product(x, b), offset).map { $0 + $1 } }
         var mu = eta.map(inverseLink)
-        var previous = deviance(y, mu, weights)
+        var previous = deviance(y, mu, weights, family: family)
         var coefficients: [Double]? = nil
         var last: LeastSquaresFit?
         var workingWeights = [Double](repeating: 0, count: n)
@@ -65,7 +113,7 @@ public enum PoissonRegression {
             var roots = [Double](repeating: 0, count: n), response = roots
             for i in 0 ..< n {
                 let derivative = inverseLink(eta[i])  // dμ/dη = e^η, held at ε as μ is
-                roots[i] = (weights[i] * derivative * derivative / mu[i]).squareRoot()
+                roots[i] = (weights[i] * derivative * derivative / family.variance(mu[i])).squareRoot()
                 response[i] = (eta[i] - offset[i] + (y[i] - mu[i]) / derivative) * roots[i]
             }
             workingWeights = roots.map { $0 * $0 }
@@ -74,7 +122,7 @@ public enum PoissonRegression {
             var next = fit.coefficients.map { $0.isNaN ? 0 : $0 }
             eta = predictor(next)
             mu = eta.map(inverseLink)
-            var current = deviance(y, mu, weights)
+            var current = deviance(y, mu, weights, family: family)
             // R halves a step whose deviance is not finite, back towards the last coefficients.
             var halvings = 0
             while !current.isFinite, let old = coefficients {
@@ -85,7 +133,7 @@ public enum PoissonRegression {
                 next = zip(next, old).map { ($0 + $1) / 2 }
                 eta = predictor(next)
                 mu = eta.map(inverseLink)
-                current = deviance(y, mu, weights)
+                current = deviance(y, mu, weights, family: family)
             }
             guard current.isFinite else {
                 throw ModelshError.data("Poisson regression: the first step's rates overflow; rescale the features")
@@ -102,20 +150,17 @@ public enum PoissonRegression {
         let counted = weights.filter { $0 > 0 }.count
         let total = weights.reduce(0, +)
         let mean = hasIntercept ? zip(weights, y).reduce(0) { $0 + $1.0 * $1.1 } / total : .nan
-        let logLikelihood = zip(zip(y, mu), weights).reduce(0.0) { sum, row in
+        let minusTwiceLogLikelihood = zip(zip(y, mu), weights).reduce(0.0) { sum, row in
             let ((count, rate), weight) = row
-            guard weight > 0 else { return sum }
-            // dpois(y, μ, log = TRUE) is −∞ for a count that is not whole.
-            guard count.rounded() == count else { return -.infinity }
-            return sum + weight * (count * log(rate) - rate - lgamma(count + 1))
+            return weight > 0 ? sum + weight * family.minusTwiceLogProbability(count, rate) : sum
         }
         var warnings = converged ? [] : ["algorithm did not converge"]
-        if mu.contains(where: { $0 < 10 * Double.ulpOfOne }) { warnings.append("fitted rates numerically 0 occurred") }
+        if family == .poisson, mu.contains(where: { $0 < 10 * Double.ulpOfOne }) { warnings.append("fitted rates numerically 0 occurred") }
         return Fit(coefficients: reported, aliased: fit.aliased, rank: fit.rank, standardErrors: standardErrors,
                    unscaledCovariance: fit.unscaledCovariance, deviance: previous,
                    residualDegreesOfFreedom: counted - fit.rank,
-                   nullDeviance: deviance(y, hasIntercept ? [Double](repeating: mean, count: n) : offset.map(inverseLink), weights),
-                   nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: -2 * logLikelihood + 2 * Double(fit.rank),
+                   nullDeviance: deviance(y, hasIntercept ? [Double](repeating: mean, count: n) : offset.map(inverseLink), weights, family: family),
+                   nullDegreesOfFreedom: counted - (hasIntercept ? 1 : 0), aic: minusTwiceLogLikelihood + 2 * Double(fit.rank),
                    iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, workingWeights: workingWeights, warnings: warnings)
     }
 
@@ -123,9 +168,10 @@ public enum PoissonRegression {
     /// the intercept-only fit with the same offset, started from the full fit's linear
     /// predictor `etaStart` (glm's second call of glm.fit, with `mustart` its fitted values),
     /// and whether that fit converged.
-    public static func nullDeviance(_ y: [Double], offset: [Double], priorWeights: [Double]?, etaStart: [Double]) throws -> (deviance: Double, converged: Bool) {
+    public static func nullDeviance(_ y: [Double], family: Family = .poisson, offset: [Double], priorWeights: [Double]?,
+                                    etaStart: [Double]?) throws -> (deviance: Double, converged: Bool) {
         let ones = Matrix(rows: y.count, columns: [[Double](repeating: 1, count: y.count)])
-        let fit = try fit(ones, y, hasIntercept: true, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
+        let fit = try fit(ones, y, hasIntercept: true, family: family, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
         return (fit.deviance, fit.converged)
     }
 
@@ -134,12 +180,11 @@ public enum PoissonRegression {
         max(exp(eta), Double.ulpOfOne)
     }
 
-    /// Σ w · 2 (y log(y/μ) − (y − μ)), with y log(y/μ) = 0 at y = 0 (R's dev.resids).
-    static func deviance(_ y: [Double], _ mu: [Double], _ weights: [Double]) -> Double {
+    /// Σ w · the family's deviance of each row (R's dev.resids summed).
+    static func deviance(_ y: [Double], _ mu: [Double], _ weights: [Double], family: Family = .poisson) -> Double {
         var total = 0.0
         for i in y.indices where weights[i] > 0 {
-            let ratio = y[i] == 0 ? 0 : y[i] * log(y[i] / mu[i])
-            total += 2 * weights[i] * (ratio - (y[i] - mu[i]))
+            total += weights[i] * family.deviance(y[i], mu[i])
         }
         return total
     }

@@ -25,6 +25,40 @@ public enum SpecialFunctions {
         return lgamma(p) + lgamma(q) - lgamma(p + q)
     }
 
+    /// ψ(x) = d/dx log Γ(x) for x > 0: moved up to x ≥ 12 by ψ(x) = ψ(x + 1) − 1/x, then its
+    /// asymptotic series log x − 1/(2x) − Σ B₂ₖ/(2k x²ᵏ) (truncation below 1e-17 there).
+    public static func digamma(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x == .infinity ? .infinity : .nan }
+        var x = x, shift = 0.0
+        while x < 12 {
+            shift -= 1 / x
+            x += 1
+        }
+        let inverseSquared = 1 / (x * x)
+        // B₂ₖ / (2k), k = 1…7, by Horner in 1/x².
+        let coefficients: [Double] = [1 / 12.0, -1 / 120.0, 1 / 252.0, -1 / 240.0, 1 / 132.0, -691 / 32760.0, 1 / 12.0]
+        var sum = 0.0
+        for c in coefficients.reversed() { sum = sum * inverseSquared + c }
+        return shift + log(x) - 0.5 / x - sum * inverseSquared
+    }
+
+    /// ψ′(x) for x > 0: moved up to x ≥ 12 by ψ′(x) = ψ′(x + 1) + 1/x², then its asymptotic
+    /// series 1/x + 1/(2x²) + Σ B₂ₖ/x²ᵏ⁺¹ (truncation below 1e-17 there).
+    public static func trigamma(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x == .infinity ? 0 : .nan }
+        var x = x, shift = 0.0
+        while x < 12 {
+            shift += 1 / (x * x)
+            x += 1
+        }
+        let inverse = 1 / x, inverseSquared = inverse * inverse
+        // B₂ₖ, k = 1…7, by Horner in 1/x².
+        let coefficients: [Double] = [1 / 6.0, -1 / 30.0, 1 / 42.0, -1 / 30.0, 5 / 66.0, -691 / 2730.0, 7 / 6.0]
+        var sum = 0.0
+        for c in coefficients.reversed() { sum = sum * inverseSquared + c }
+        return shift + inverse + 0.5 * inverseSquared + sum * inverseSquared * inverse
+    }
+
     /// log Γ(x) − [(x − ½) log x − x + ½ log 2π] for x ≥ 10, by its asymptotic series
     /// (truncation error below 1e-16 there).
     static func stirlingCorrection(_ x: Double) -> Double {

@@ -32,6 +32,15 @@ final class PoissonModelTests: XCTestCase {
         XCTAssertEqual(state.iterations, 4, file: file, line: line)
     }
 
+    private func assertIntervals(_ profile: ProfileIntervals, lower: [Double], upper: [Double], accuracy: Double,
+                                 file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(profile.intervals.count, lower.count, file: file, line: line)
+        for (k, interval) in profile.intervals.enumerated() {
+            XCTAssertEqual(interval.lower, lower[k], accuracy: accuracy, file: file, line: line)
+            XCTAssertEqual(interval.upper, upper[k], accuracy: accuracy, file: file, line: line)
+        }
+    }
+
     func testTheFitIsRsGlmPoisson() throws {
         let data = try warpbreaks()
         let state = try fit(data)
@@ -129,10 +138,7 @@ final class PoissonModelTests: XCTestCase {
         let profile = try ProfileIntervals(model, named: "m", trainingData: data, dataName: "warpbreaks", level: 0.95)
         let lower = [3.50374433950189301, -0.41558383143638622, -0.56704547233246505, -0.78047813630646623]
         let upper = [3.8713797528559430461, 0.0021157082790487303, -0.0787579391477622875, -0.2621713943248088485]
-        for k in 0 ..< 4 {
-            XCTAssertEqual(profile.intervals[k].lower, lower[k], accuracy: 1e-7)
-            XCTAssertEqual(profile.intervals[k].upper, upper[k], accuracy: 1e-7)
-        }
+        assertIntervals(profile, lower: lower, upper: upper, accuracy: 1e-7)
         let test = try NestedModelTest(try fit(["\"wool\""]), named: "small", model, named: "large")
         XCTAssertEqual(test.pValue, ChiSquare.upperTail(70.941570508043498 / 4.2615371099597681, degreesOfFreedom: 2), accuracy: 1e-12)
         XCTAssertEqual(test.pValue, 0.0002428, accuracy: 5e-8)
@@ -144,6 +150,55 @@ final class PoissonModelTests: XCTestCase {
         let old = try JSONDecoder().decode(PoissonModel.Parameters.self, from: Data("{}".utf8))
         XCTAssertEqual(old.family, .poisson)
         XCTAssertEqual(String(decoding: try JSONEncoder().encode(old), as: UTF8.self), "{}")
+    }
+
+    /// family=negbin is MASS's glm.nb (R 4.2, MASS 7.3-58): m <- glm.nb(breaks ~ wool + tension,
+    /// warpbreaks): θ, its standard error, 2 log L, AIC, the deviances and coefficients;
+    /// anova(m) (θ held); confint(m); step(glm.nb(breaks ~ 1, warpbreaks), scope = ~ wool +
+    /// tension)'s extractAIC; theta=10 is glm(…, family = negative.binomial(10)).
+    func testNegativeBinomialIsMASSGlmNb() throws {
+        let data = try warpbreaks()
+        let fit = { (features: [String], options: [String: String]) in
+            try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: features,
+                                   options: options.merging(["family": "negbin"]) { $1 })
+        }
+        let model = try fit(["\"wool\"", "\"tension\""], [:])
+        let state = try XCTUnwrap(model.state as? PoissonState)
+        let nb = try XCTUnwrap(state.negativeBinomial)
+        XCTAssertEqual(nb.theta, 9.9443854356987309, accuracy: 1e-6)
+        XCTAssertEqual(nb.standardError ?? .nan, 2.5613264792298400, accuracy: 1e-6)
+        XCTAssertEqual(nb.twiceLogLikelihood, -398.7638077780067078, accuracy: 1e-8)
+        XCTAssertEqual(state.aic ?? .nan, 408.7638077780067078, accuracy: 1e-8)
+        XCTAssertEqual(state.deviance, 53.7225707100621435, accuracy: 1e-8)
+        XCTAssertEqual(state.nullDeviance, 75.4639791161504689, accuracy: 1e-7)
+        for (found, wanted) in zip(state.coefficients, [3.67335456661592508, -0.18621105238957830, -0.29922723866808659, -0.51139551520470372]) {
+            XCTAssertEqual(found, wanted, accuracy: 1e-8)
+        }
+        for (found, wanted) in zip(state.standardErrors, [0.097903047285196956, 0.100961399421221995, 0.121728496792204863, 0.123739864457787743]) {
+            XCTAssertEqual(found, wanted, accuracy: 1e-8)
+        }
+        let table = try SequentialDeviance(model, named: "m", trainingData: data, dataName: "warpbreaks")
+        XCTAssertEqual(table.rows.map(\.deviance)[0], 4.196545583660594, accuracy: 1e-7)
+        XCTAssertEqual(table.rows.map(\.deviance)[1], 17.544862822427731, accuracy: 1e-7)
+        XCTAssertEqual(table.warnings, ["tests made without re-estimating 'theta'"])
+        let profile = try ProfileIntervals(model, named: "m", trainingData: data, dataName: "warpbreaks", level: 0.95)
+        let lower = [3.48907404273544541, -0.38516646340020810, -0.53919764355757438, -0.75412814426757058]
+        let upper = [3.863105665765609320, 0.012708689039003032, -0.059368206739427366, -0.268994714201563234]
+        assertIntervals(profile, lower: lower, upper: upper, accuracy: 1e-6)
+        XCTAssertEqual(try FeatureSelection.extractAIC(model, k: 2), 406.76380777800682, accuracy: 1e-8)
+        XCTAssertThrowsError(try NestedModelTest(try fit(["\"wool\""], [:]), named: "small", model, named: "large")) { error in
+            XCTAssertTrue("\(error)".contains("likelihood-ratio test"), "\(error)")
+        }
+
+        let fixed = try XCTUnwrap(try fit(["\"wool\"", "\"tension\""], ["theta": "10"]).state as? PoissonState)
+        XCTAssertNil(fixed.negativeBinomial?.standardError)
+        XCTAssertEqual(fixed.aic ?? .nan, 406.764276436927730, accuracy: 1e-8)
+        XCTAssertEqual(fixed.deviance, 53.941867090670719, accuracy: 1e-8)
+        XCTAssertEqual(fixed.nullDeviance, 75.773797558376799, accuracy: 1e-8)
+        XCTAssertThrowsError(try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"",
+                                                    features: nil, options: ["theta": "10"])) { error in
+            XCTAssertTrue("\(error)".contains("give family=negbin too"), "\(error)")
+        }
     }
 
     /// Counts are ≥ 0; a count that is not whole has no Poisson probability, so the AIC is
@@ -171,9 +226,6 @@ final class PoissonModelTests: XCTestCase {
         let profile = try ProfileIntervals(model, named: "m", trainingData: data, dataName: "warpbreaks", level: 0.9)
         let lower = [3.4192597248983181, -0.19363664677711642, -0.26235242089761024, -0.66841105986203553]
         let upper = [3.5810431263722338, -0.015994829824952712, -0.058610027379536016, -0.4396908936873018]
-        for k in 0 ..< 4 {
-            XCTAssertEqual(profile.intervals[k].lower, lower[k], accuracy: 1e-7)
-            XCTAssertEqual(profile.intervals[k].upper, upper[k], accuracy: 1e-7)
-        }
+        assertIntervals(profile, lower: lower, upper: upper, accuracy: 1e-7)
     }
 }

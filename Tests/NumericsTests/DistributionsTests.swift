@@ -114,4 +114,20 @@ final class DistributionsTests: XCTestCase {
             assertRelative(SpecialFunctions.logBeta(a, b), expected, 1e-14, "logB(\(a), \(b))")
         }
     }
+
+    /// digamma and trigamma against R 4.2 (print(digamma(x), digits = 17)), below 12 (the
+    /// recurrence) and above (the series alone).
+    func testDigammaAndTrigammaAreRs() {
+        let cases: [(x: Double, digamma: Double, trigamma: Double)] = [
+            (0.1, -10.423754940411076, 101.43329915079275), (1, -0.57721566490153231, 1.6449340668482264),
+            (3.7, 1.1671535393615113, 0.31003785767003833), (50.25, 3.9070272970062794, 0.020099825840728044),
+            (1e6, 13.815510057964190, 1.0000005000001672e-06),
+        ]
+        for (x, digamma, trigamma) in cases {
+            XCTAssertEqual(SpecialFunctions.digamma(x), digamma, accuracy: 2e-15 * abs(digamma), "ψ(\(x))")
+            XCTAssertEqual(SpecialFunctions.trigamma(x), trigamma, accuracy: 2e-15 * abs(trigamma), "ψ′(\(x))")
+        }
+        XCTAssertTrue(SpecialFunctions.digamma(0).isNaN)
+        XCTAssertTrue(SpecialFunctions.trigamma(-1).isNaN)
+    }
 }
