@@ -3,7 +3,9 @@ import Numerics
 
 /// R's anova(smaller, larger) for two fits of one target on the same rows, one's terms among the
 /// other's: for linear models the F test of the residual sums of squares (anova.lm), for binary
-/// logistic ones the χ² test of the deviances (anova.glm with test = "Chisq").
+/// logistic and Poisson ones the χ² test of the deviances (anova.glm with test = "Chisq"), and
+/// for negative binomial ones with θ estimated the likelihood-ratio test of MASS's anova.negbin
+/// (each fit's own θ, so −2 log L rather than a deviance of one family).
 public struct NestedModelTest: Sendable, Equatable {
     /// What a fit leaves unexplained: its residual degrees of freedom and its residual sum of
     /// squares (linear) or deviance (logistic).
@@ -13,11 +15,16 @@ public struct NestedModelTest: Sendable, Equatable {
         /// What a glm's deviance is divided by in the test (the larger fit's counts): 1, or a
         /// quasi-Poisson fit's estimated dispersion.
         public var dispersion: Double = 1
+        /// A negative binomial's θ (its `residual` is then −2 log L).
+        public var theta: Double? = nil
     }
 
     /// Whether the fits are linear (an F test) or logistic (a χ² test, with no statistic shown
     /// but the deviance).
     public let isLinear: Bool
+    /// Whether the fits are negative binomial ones compared by their likelihoods (`reduction`
+    /// is then the likelihood-ratio statistic).
+    public let isLikelihoodRatio: Bool
     /// The fit with fewer terms first.
     public let smaller: Fit, larger: Fit
     /// Whether the models were given larger first (R lists them as given).
@@ -36,6 +43,9 @@ public struct NestedModelTest: Sendable, Equatable {
             switch model.state {
             case let linear as LinearRegression.Learned:
                 return (Fit(residualDegreesOfFreedom: linear.residualDegreesOfFreedom, residual: linear.residualSumOfSquares), linear.terms, true)
+            case let poisson as PoissonState where poisson.negativeBinomial?.standardError != nil:
+                let nb = poisson.negativeBinomial!
+                return (Fit(residualDegreesOfFreedom: poisson.residualDegreesOfFreedom, residual: -nb.twiceLogLikelihood, theta: nb.theta), poisson.terms, false)
             case let glm as any DevianceFit:
                 guard let df = glm.residualDevianceDegreesOfFreedom else { break }
                 return (Fit(residualDegreesOfFreedom: df, residual: glm.deviance, dispersion: glm.dispersionScale), glm.terms, false)
@@ -48,13 +58,11 @@ public struct NestedModelTest: Sendable, Equatable {
         guard first.kind == second.kind else {
             throw ModelshError.usage("'\(firstName)' is a \(first.kind) model and '\(secondName)' a \(second.kind) one: anova compares two of one kind", argument: secondName)
         }
-        for (model, name) in [(first, firstName), (second, secondName)] where (model.state as? PoissonState)?.negativeBinomial != nil {
-            throw ModelshError.usage("'\(name)' is a negative binomial fit: two of them are compared by a likelihood-ratio test with θ estimated in each (MASS's anova.negbin), not done yet; their AICs compare them",
-                                     argument: name)
-        }
-        func isQuasiPoisson(_ model: Model) -> Bool { (model.state as? PoissonState)?.dispersion != nil }
-        guard isQuasiPoisson(first) == isQuasiPoisson(second) else {
-            throw ModelshError.usage("'\(firstName)' and '\(secondName)' are fits of different families (poisson and quasipoisson): anova compares two of one family",
+        // The family and a fixed θ must agree (an estimated θ may differ: that is the test).
+        let families = [first, second].map { model in (model.parameters as? PoissonModel.Parameters).map { ($0.family.rawValue, $0.theta) } }
+        guard families[0]?.0 == families[1]?.0, families[0]?.1 == families[1]?.1 else {
+            func family(_ index: Int) -> String { families[index].map { $0.0 + ($0.1.map { " θ = \(NumberFormat.significant($0))" } ?? "") } ?? "" }
+            throw ModelshError.usage("'\(firstName)' and '\(secondName)' are fits of different families (\(family(0)) and \(family(1))): anova compares two of one family",
                                      argument: secondName)
         }
         guard first.schema.target?.name == second.schema.target?.name else {
@@ -82,6 +90,7 @@ public struct NestedModelTest: Sendable, Equatable {
                                      argument: smallName)
         }
         isLinear = a.linear
+        isLikelihoodRatio = a.fit.theta != nil
         (smaller, larger) = (small.fit, large.fit)
         degreesOfFreedom = small.fit.residualDegreesOfFreedom - large.fit.residualDegreesOfFreedom
         reduction = small.fit.residual - large.fit.residual

@@ -154,7 +154,7 @@ final class PoissonModelTests: XCTestCase {
 
     /// family=negbin is MASS's glm.nb (R 4.2, MASS 7.3-58): m <- glm.nb(breaks ~ wool + tension,
     /// warpbreaks): θ, its standard error, 2 log L, AIC, the deviances and coefficients;
-    /// anova(m) (θ held); confint(m); step(glm.nb(breaks ~ 1, warpbreaks), scope = ~ wool +
+    /// anova(m) (θ held); anova of two glm.nb fits; confint(m); step(glm.nb(breaks ~ 1, warpbreaks), scope = ~ wool +
     /// tension)'s extractAIC; theta=10 is glm(…, family = negative.binomial(10)).
     func testNegativeBinomialIsMASSGlmNb() throws {
         let data = try warpbreaks()
@@ -186,15 +186,21 @@ final class PoissonModelTests: XCTestCase {
         let upper = [3.863105665765609320, 0.012708689039003032, -0.059368206739427366, -0.268994714201563234]
         assertIntervals(profile, lower: lower, upper: upper, accuracy: 1e-6)
         XCTAssertEqual(try FeatureSelection.extractAIC(model, k: 2), 406.76380777800682, accuracy: 1e-8)
-        XCTAssertThrowsError(try NestedModelTest(try fit(["\"wool\""], [:]), named: "small", model, named: "large")) { error in
-            XCTAssertTrue("\(error)".contains("likelihood-ratio test"), "\(error)")
-        }
+        // anova(glm.nb(breaks ~ wool, warpbreaks), m): MASS's likelihood-ratio test, θ estimated in each.
+        let test = try NestedModelTest(try fit(["\"wool\""], [:]), named: "small", model, named: "large")
+        XCTAssertTrue(test.isLikelihoodRatio)
+        XCTAssertEqual(test.smaller.theta ?? .nan, 6.9607972793191077, accuracy: 1e-6)
+        XCTAssertEqual(test.reduction, 15.210909438689328, accuracy: 1e-7)
+        XCTAssertEqual(test.pValue, 0.000497729043013595, accuracy: 1e-11)
 
         let fixed = try XCTUnwrap(try fit(["\"wool\"", "\"tension\""], ["theta": "10"]).state as? PoissonState)
         XCTAssertNil(fixed.negativeBinomial?.standardError)
         XCTAssertEqual(fixed.aic ?? .nan, 406.764276436927730, accuracy: 1e-8)
         XCTAssertEqual(fixed.deviance, 53.941867090670719, accuracy: 1e-8)
         XCTAssertEqual(fixed.nullDeviance, 75.773797558376799, accuracy: 1e-8)
+        XCTAssertThrowsError(try NestedModelTest(try fit(["\"wool\""], ["theta": "10"]), named: "fixed", model, named: "estimated")) { error in
+            XCTAssertTrue("\(error)".contains("different families"), "\(error)")
+        }
         XCTAssertThrowsError(try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"",
                                                     features: nil, options: ["theta": "10"])) { error in
             XCTAssertTrue("\(error)".contains("give family=negbin too"), "\(error)")

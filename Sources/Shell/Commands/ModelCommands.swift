@@ -306,6 +306,18 @@ enum ModelCommands {
             throw error.argument == names.0 ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("OTHER"))
         }
         let (smaller, larger) = test.givenLargerFirst ? (names.1, names.0) : names
+        if test.isLikelihoodRatio {
+            // MASS's anova.negbin: each fit's θ and 2 log L, and the likelihood-ratio statistic.
+            var table = TextTable(headers: ["model", "theta", "res.df", "2 x log-lik.", "df", "LR stat.", "Pr(Chi)"],
+                                  alignments: [.left] + Array(repeating: .right, count: 6))
+            for (name, fit) in [(smaller, test.smaller), (larger, test.larger)] {
+                table.append([name, NumberFormat.significant(fit.theta ?? .nan), String(fit.residualDegreesOfFreedom), NumberFormat.significant(-fit.residual)]
+                             + (fit == test.smaller ? ["", "", ""] : [String(test.degreesOfFreedom), NumberFormat.significant(test.reduction), pValue(test.pValue)]))
+            }
+            context.emit("Likelihood ratio test of negative binomial models: '\(smaller)' within '\(larger)' (MASS's anova)")
+            context.emit(.table(table))
+            return
+        }
         var table = TextTable(headers: test.isLinear ? ["model", "res.df", "rss", "df", "sum of sq", "F", "Pr(>F)"]
                                                      : ["model", "res.df", "res.dev", "df", "deviance", "Pr(>Chi)"],
                               alignments: [.left] + Array(repeating: .right, count: test.isLinear ? 6 : 5))
