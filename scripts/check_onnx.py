@@ -147,6 +147,7 @@ CASES = [
     ("poisson", "reg", "target=Y", "features=AGE,BMI,BP,S5,band scale=standard impute=mean", "regression"),
     ("poisson_offset", "reg", "target=Y", "features=AGE,BMI,BP,band offset=S5 impute=mean", "regression"),
     ("logistic", "bin", "target=diagnosis", "features=mean_radius,mean_texture,mean_smoothness,band impute=mean", "classification"),
+    ("logistic_offset", "bin", "target=diagnosis", "features=mean_radius,mean_texture,band offset=mean_smoothness impute=mean", "classification"),
     ("logistic_l2", "bin", "target=diagnosis", "penalty=l2 alpha=1 scale=standard impute=median", "classification"),
     ("logistic_l1", "bin", "target=diagnosis", "penalty=l1 alpha=2 scale=standard impute=mean", "classification"),
     ("sgd_binary", "bin", "target=diagnosis", "impute=mean alpha=0.01", "classification"),

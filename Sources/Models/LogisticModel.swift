@@ -11,7 +11,7 @@ public enum LogisticModel: Learner {
     public static let name = "logistic"
     public static let summary = "logistic regression (R's glm binomial; multinomial for 3+ classes; penalty=l2|l1 alpha=)"
     public static let tasks: [ModelTask] = [.classification]
-    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
     public static let options = [
         ModelOptionSpec(name: "penalty", help: "none (default, maximum likelihood), l2 or l1 (binary only)", values: Penalty.allCases.map(\.rawValue)),
         ModelOptionSpec(name: "alpha", help: "penalty strength α > 0 (default 1): minimises Σ log-loss + (α/2)‖w‖² or α‖w‖₁, i.e. scikit-learn's C = 1/α"),
@@ -48,9 +48,10 @@ public enum LogisticModel: Learner {
         let terms = (problem.hasIntercept ? ["(Intercept)"] : []) + problem.terms
         // The design has its column of ones when unpenalised (wantsOnesColumn).
         let n = problem.target.count
-        if problem.weights != nil, parameters.penalty != .none || classes != 2 {
-            throw ModelshError.usage("weight= is for unpenalised binary logistic fits (R's glm with weights =), not \(parameters.penalty == .none ? "\(classes) classes" : "penalty=\(parameters.penalty.rawValue)")",
-                                     argument: "weight")
+        for (option, given, call) in [("weight", problem.weights != nil, "weights ="), ("offset", problem.offset != nil, "offset()")]
+            where given && (parameters.penalty != .none || classes != 2) {
+            throw ModelshError.usage("\(option)= is for unpenalised binary logistic fits (R's glm with \(call)), not \(parameters.penalty == .none ? "\(classes) classes" : "penalty=\(parameters.penalty.rawValue)")",
+                                     argument: option)
         }
         switch (parameters.penalty, classes) {
         case (.none, 2):
@@ -58,17 +59,17 @@ public enum LogisticModel: Learner {
                 throw ModelshError.usage("a logistic model without an intercept needs at least one feature", argument: "intercept")
             }
             let fit = try LogisticRegression.fitBinary(problem.designColumns, problem.target, hasIntercept: problem.hasIntercept,
-                                                       priorWeights: problem.weights, wantsInformation: true)
+                                                       priorWeights: problem.weights, offset: problem.offset, wantsInformation: true)
             let coefficients = fit.coefficients.map { $0.isNaN ? 0 : $0 }
-            // A weighted model is not updated (ModelUpdate), so it keeps no information matrix;
-            // its rows of weight 0 are no observations.
+            // A weighted model or one with an offset is not updated (ModelUpdate), so it keeps
+            // no information matrix; rows of weight 0 are no observations.
             var state = LogisticState(terms: terms, modelledClasses: [1], coefficients: [coefficients],
                                  aliased: fit.aliased, standardErrors: [fit.standardErrors.map { $0.isFinite ? $0 : 0 }],
                                  deviance: fit.deviance, nullDeviance: fit.nullDeviance, nullDegreesOfFreedom: fit.nullDegreesOfFreedom,
                                  residualDegreesOfFreedom: fit.residualDegreesOfFreedom, aic: fit.aic, iterations: fit.iterations,
                                  converged: fit.converged, fitWarnings: fit.warnings.map(\.rawValue),
                                  observations: problem.weights.map { $0.filter { $0 > 0 }.count } ?? n,
-                                 information: fit.aliased.contains(true) || problem.weights != nil ? nil
+                                 information: fit.aliased.contains(true) || problem.weights != nil || problem.offset != nil ? nil
                                      : try fit.information?.values ?? updateInformation(problem.design, coefficients, alpha: 0, hasIntercept: problem.hasIntercept))
             state.covariance = fit.unscaledCovariance.values  // symmetric: row- and column-major agree
             return state
@@ -154,6 +155,8 @@ public struct LogisticState: LearnedState {
         for (c, coefficients) in zip(modelledClasses, self.coefficients) {
             let slopes = zip(coefficients, aliased).map { $1 ? 0 : $0 }
             logits[c] = LinearPredictor.apply(inputs.designColumns, intercept: hasIntercept ? slopes[0] : 0, slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0)))
+            // Only a binary fit takes an offset (R's glm): it adds to the modelled class's logit.
+            if let offset = inputs.offset { logits[c] = zip(logits[c], offset).map { $0 + $1 } }
         }
         var probabilities = Matrix(rows: n, columns: classCount)
         for row in 0 ..< n {

@@ -21,6 +21,8 @@ public enum LogisticRegression {
         case fittedProbabilitiesZeroOrOne = "fitted probabilities numerically 0 or 1 occurred"
         /// Prior weights that make a row's count of successes w·y not a whole number.
         case nonIntegerSuccesses = "non-integer #successes in a binomial glm!"
+        /// With an offset, the intercept-only fit for the null deviance did not settle.
+        case nullDevianceDidNotConverge = "fitting to calculate the null deviance did not converge -- increase 'maxit'?"
     }
 
     /// The result of `fitBinary`, with the fields R's `summary.glm` prints.
@@ -85,12 +87,12 @@ public enum LogisticRegression {
     }
 
     /// `fitBinary` of a design held as columns, read where they lie; `priorWeights` (each ≥ 0,
-    /// not all 0) make it R's glm with `weights =`.
-    public static func fitBinary(_ x: DesignColumns, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil,
+    /// not all 0) make it R's glm with `weights =`, and an `offset` R's glm with `offset()`.
+    public static func fitBinary(_ x: DesignColumns, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil, offset: [Double]? = nil,
                                  epsilon: Double = glmEpsilon, maxIterations: Int = glmMaxIterations,
                                  wantsInformation: Bool = false) throws -> BinaryFit {
         try x.withPointers {
-            try fitBinary($0, y, hasIntercept: hasIntercept, priorWeights: priorWeights, epsilon: epsilon, maxIterations: maxIterations,
+            try fitBinary($0, y, hasIntercept: hasIntercept, priorWeights: priorWeights, offset: offset, epsilon: epsilon, maxIterations: maxIterations,
                           normalEquationsFromWork: normalEquationsWork, wantsInformation: wantsInformation, knownFinite: x.knownFinite)
         }
     }
@@ -108,8 +110,9 @@ public enum LogisticRegression {
         }
     }
 
-    static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil, epsilon: Double, maxIterations: Int,
-                          normalEquationsFromWork: Double, wantsInformation: Bool, knownFinite: Bool = false) throws -> BinaryFit {
+    static func fitBinary(_ x: ColumnPointers, _ y: [Double], hasIntercept: Bool, priorWeights: [Double]? = nil, offset: [Double]? = nil,
+                          epsilon: Double, maxIterations: Int, normalEquationsFromWork: Double, wantsInformation: Bool,
+                          knownFinite: Bool = false) throws -> BinaryFit {
         try validateBinary(rows: x.rows, y)
         if !knownFinite { try validateFinite(x) }
         precondition(epsilon > 0 && maxIterations > 0, "glm control values must be positive")
@@ -117,9 +120,11 @@ public enum LogisticRegression {
                      "prior weights are one per row, ≥ 0 and not all 0")
         let n = x.rows
         try Interruption.check()  // the checks and the start are passes over every row
-        var irls = BinaryIRLS(x, y, priorWeights: priorWeights, epsilon: epsilon, maxIterations: maxIterations, wantsFinalInformation: wantsInformation)
+        var irls = BinaryIRLS(x, y, priorWeights: priorWeights, offset: offset, epsilon: epsilon, maxIterations: maxIterations,
+                              wantsFinalInformation: wantsInformation)
         try Interruption.check()
-        if priorWeights == nil, Double(n) * Double(x.count * x.count) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
+        // The normal-equations kernels take neither prior weights nor an offset.
+        if priorWeights == nil, offset == nil, Double(n) * Double(x.count * x.count) >= normalEquationsFromWork { try irls.iterateByNormalEquations() }
         try irls.iterateByQR()
         let last = irls.step!
         let reported = zip(last.coefficients, last.aliased).map { $1 ? .nan : $0 }
@@ -128,7 +133,7 @@ public enum LogisticRegression {
         let tolerance = 10 * Double.ulpOfOne
         var warnings: [Warning] = irls.converged ? [] : [.didNotConverge]
         if irls.mu.contains(where: { $0 > 1 - tolerance || $0 < tolerance }) { warnings.append(.fittedProbabilitiesZeroOrOne) }
-        let (nullDeviance, observations, aic): (Double, Int, Double)
+        var (nullDeviance, observations, aic): (Double, Int, Double)
         if let priorWeights {
             // R: the null model's μ is the weighted mean of y; rows of weight 0 are no
             // observations; the AIC is binomial()$aic, −2 Σ log dbinom(round(w·y), round(w), μ),
@@ -142,6 +147,22 @@ public enum LogisticRegression {
         } else {
             nullDeviance = Binomial.constantDeviance(y, hasIntercept ? y.reduce(0, +) / Double(n) : 0.5)
             (observations, aic) = (n, irls.deviance + 2 * Double(last.rank))
+        }
+        if let offset {
+            // R's glm: without an intercept the null model is μ = logistic(offset); with one, the
+            // intercept-only fit with the same offset, started from the full fit's means.
+            if hasIntercept {
+                var ones = [Double](repeating: 1, count: n)
+                nullDeviance = try ones.withUnsafeMutableBufferPointer { column in
+                    var null = BinaryIRLS(ColumnPointers(rows: n, columns: [UnsafePointer(column.baseAddress!)]), y, priorWeights: priorWeights,
+                                          offset: offset, etaStart: irls.mu.map { log($0 / (1 - $0)) }, epsilon: epsilon, maxIterations: maxIterations)
+                    try null.iterateByQR()
+                    if !null.converged { warnings.append(.nullDevianceDidNotConverge) }
+                    return null.deviance
+                }
+            } else {
+                nullDeviance = Binomial.deviance(y, offset.map(Binomial.inverseLink), priorWeights: priorWeights)
+            }
         }
         return BinaryFit(coefficients: reported, aliased: last.aliased, rank: last.rank, standardErrors: standardErrors,
                          zValues: zValues, pValues: pValues, unscaledCovariance: last.unscaledCovariance,

@@ -65,4 +65,34 @@ final class LogisticModelTests: XCTestCase {
             try ModelCatalogue.fit(kind: "logistic", data: TestData.iris(), datasetName: "iris", target: "Sepal.Length", features: nil, options: [:])
         }
     }
+
+    /// offset= is R's glm(am ~ wt + offset(o), binomial, mtcars) with o = hp/100 (R 4.2): the
+    /// coefficients, standard errors, deviances (the null one refitted with the offset), AIC,
+    /// the null deviance without an intercept (of μ = logistic(offset)), and probabilities on
+    /// rows with other offsets (predict(m, nd, type = "response"), nd$o = c(0, 1, 2)).
+    func testOffsetIsRsOffset() throws {
+        let mtcars = try CSVReader.read(path: TestData.directory.appendingPathComponent("mtcars.csv").path)
+        let data = try Dataset(columns: mtcars.columns + [.numeric("o", try XCTUnwrap(mtcars.column(named: "hp")?.numbers).map { $0 / 100 })])
+        let fit = { (options: [String: String]) in
+            try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "mt", target: "am", features: ["wt"], options: options)
+        }
+        let model = try fit(["offset": "o"])
+        let state = try XCTUnwrap(model.state as? LogisticState)
+        for (found, wanted) in zip(state.coefficients[0], [13.0777959694611106, -4.8329085700336734]) { XCTAssertEqual(found, wanted, accuracy: 1e-9) }
+        for (found, wanted) in zip(state.standardErrors?[0] ?? [], [4.5955442938115887, 1.4583035102448054]) { XCTAssertEqual(found, wanted, accuracy: 1e-9) }
+        XCTAssertEqual(state.deviance, 14.128867030790843, accuracy: 1e-10)
+        XCTAssertEqual(state.nullDeviance ?? .nan, 51.823812829716395, accuracy: 1e-9)
+        XCTAssertEqual(state.aic ?? .nan, 18.128867030790843, accuracy: 1e-10)
+        let throughOrigin = try XCTUnwrap(try fit(["offset": "o", "intercept": "no"]).state as? LogisticState)
+        XCTAssertEqual(throughOrigin.nullDeviance ?? .nan, 76.204912984648104, accuracy: 1e-9)
+        XCTAssertEqual(throughOrigin.deviance, 37.126301876442689, accuracy: 1e-9)
+
+        let rows = data.selecting(rows: [0, 1, 2])
+        let others = try Dataset(columns: rows.columns.filter { $0.name != "o" } + [.numeric("o", [0, 1, 2])])
+        guard case .classes(let prediction) = try model.predict(on: others) else { return XCTFail("a logistic model predicts classes") }
+        for (found, wanted) in zip(prediction.probabilities[1], [0.60242402644922532, 0.54566832396001497, 0.97947650829779731]) {
+            XCTAssertEqual(found, wanted, accuracy: 1e-12)
+        }
+        assertThrows(.usage, containing: ["offset= is for unpenalised binary logistic fits"], argument: "offset") { try fit(["offset": "o", "penalty": "l2"]) }
+    }
 }

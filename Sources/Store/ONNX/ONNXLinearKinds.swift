@@ -43,7 +43,14 @@ extension LogisticState: ONNXExpressible {
             weights[c] = Array(slopes.dropFirst(offset))
             intercepts[c] = hasIntercept ? slopes[0] : 0
         }
-        let logits = try features.linear(weights: weights, intercepts: intercepts)
+        var logits = try features.linear(weights: weights, intercepts: intercepts)
+        if let name = features.model.schema.offset {
+            // A binary fit's offset adds to the modelled (second) class's logit; offset − offset
+            // is 0, or NaN where the offset is missing, which the row then predicts.
+            let offset = try features.numberInput(name)
+            let shift = features.graph.columns([features.graph.node("Sub", [offset, offset]), offset])
+            logits = features.graph.node("Add", [logits, shift])
+        }
         return .probabilities(features.graph.node("Softmax", [logits], [.int("axis", 1)]))
     }
 }
