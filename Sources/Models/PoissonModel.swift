@@ -8,10 +8,11 @@ import Tabular
 /// summary.glm's z tests, deviances and AIC. Predictions are expected counts.
 /// `family=quasipoisson` is R's quasi-Poisson: the same fit, with the dispersion estimated
 /// from the Pearson residuals, so standard errors grow by its root, tests are t tests and
-/// there is no AIC.
+/// there is no AIC. `family=negbin` is MASS's glm.nb: the variance μ + μ²/θ with θ estimated
+/// (or fixed by `theta=`), z tests and a likelihood.
 public enum PoissonModel: Learner {
     public static let name = "poisson"
-    public static let summary = "Poisson regression of counts (R's glm family = poisson or quasipoisson, log link): tests, deviance, AIC"
+    public static let summary = "regression of counts, log link: R's glm family = poisson or quasipoisson, MASS's glm.nb (family=negbin): tests, deviance, AIC"
     public static let tasks: [ModelTask] = [.regression]
     public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
     public static let options = [

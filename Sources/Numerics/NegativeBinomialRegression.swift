@@ -45,7 +45,7 @@ public enum NegativeBinomialRegression {
         var fit = try PoissonRegression.fit(x, y, hasIntercept: hasIntercept, priorWeights: priorWeights, offset: offset,
                                             epsilon: epsilon, maxIterations: maxIterations)
         var mu = fit.fitted
-        var estimate = thetaML(y, mu, weights, limit: maxIterations)
+        var estimate = try thetaML(y, mu, weights, limit: maxIterations)
         let scale = (2 * Double(max(1, fit.residualDegreesOfFreedom))).squareRoot()
         var change = 1.0
         var logL = logLikelihood(estimate.theta, mu, y, weights)
@@ -59,7 +59,7 @@ public enum NegativeBinomialRegression {
             let before = estimate.theta
             familyTheta = before
             // At the means the fit started from, as glm.nb does.
-            estimate = thetaML(y, mu, weights, limit: maxIterations)
+            estimate = try thetaML(y, mu, weights, limit: maxIterations)
             mu = fit.fitted
             change = before - estimate.theta
             previousLogL = logL
@@ -84,7 +84,9 @@ public enum NegativeBinomialRegression {
     /// MASS's theta.ml: θ maximising the likelihood at the means `mu`, by Newton's method from
     /// the moment estimate n / Σ w (y/μ − 1)², n = Σ w, to steps below ε^¼; its standard error
     /// from the information at the last step.
-    static func thetaML(_ y: [Double], _ mu: [Double], _ weights: [Double], limit: Int) -> (theta: Double, standardError: Double, warnings: [String]) {
+    /// Throws where the likelihood has no maximum to step to (R's theta.ml stops on a missing
+    /// value there): fitted means equal to the counts, or counts all 0.
+    static func thetaML(_ y: [Double], _ mu: [Double], _ weights: [Double], limit: Int) throws -> (theta: Double, standardError: Double, warnings: [String]) {
         let n = weights.reduce(0, +)
         var theta = n / zip(zip(y, mu), weights).reduce(0.0) { sum, row in
             let ((count, mean), weight) = row
@@ -106,6 +108,9 @@ public enum NegativeBinomialRegression {
             }
             step = score / information
             theta += step
+            guard theta.isFinite else {
+                throw ModelshError.data("the negative binomial's θ has no estimate here (the fitted means equal the counts, or every count is 0), as in MASS's glm.nb; family=poisson fits these counts")
+            }
         }
         var warnings: [String] = []
         if theta < 0 {

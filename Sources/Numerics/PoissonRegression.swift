@@ -33,11 +33,14 @@ public enum PoissonRegression {
         }
 
         /// R's dev.resids for one row of weight 1: 2 (y log(y/μ) − (y − μ)), or
-        /// 2 (y log(max(1, y)/μ) − (y + θ) log((y + θ)/(μ + θ))).
+        /// 2 (y log(max(1, y)/μ) − (y + θ) log((y + θ)/(μ + θ))), with y log(·) = 0 at y = 0
+        /// (where R's negative binomial gives NaN for a μ of 0, a null model of zero counts).
+        /// Never below 0, which only rounding reaches, at an exact fit.
         func deviance(_ y: Double, _ mu: Double) -> Double {
-            switch self {
-            case .poisson: 2 * ((y == 0 ? 0 : y * log(y / mu)) - (y - mu))
-            case .negativeBinomial(let theta): 2 * (y * log(max(1, y) / mu) - (y + theta) * log((y + theta) / (mu + theta)))
+            let count: Double = y == 0 ? 0 : y * log(self == .poisson ? y / mu : max(1, y) / mu)
+            return switch self {
+            case .poisson: max(0, 2 * (count - (y - mu)))
+            case .negativeBinomial(let theta): max(0, 2 * (count - (y + theta) * log((y + theta) / (mu + theta))))
             }
         }
 

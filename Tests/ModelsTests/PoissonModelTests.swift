@@ -207,6 +207,20 @@ final class PoissonModelTests: XCTestCase {
         }
     }
 
+    /// Where the likelihood has no maximum in θ (every count 0, or means that equal the
+    /// counts), MASS's theta.ml stops on a missing value; here a one-line error says why. With θ
+    /// given, zero counts fit (their deviance is 0, not R's NaN for the null model's μ of 0).
+    func testNegativeBinomialWithoutAnEstimateOfTheta() throws {
+        let zeros = try Dataset(columns: [.numeric("x", [1, 2, 3, 4, 5]), .numeric("y", [0, 0, 0, 0, 0])])
+        XCTAssertThrowsError(try ModelCatalogue.fit(kind: "poisson", data: zeros, datasetName: "d", target: "y", features: nil, options: ["family": "negbin"])) { error in
+            XCTAssertTrue("\(error)".contains("θ has no estimate here"), "\(error)")
+        }
+        let fixed = try ModelCatalogue.fit(kind: "poisson", data: zeros, datasetName: "d", target: "y", features: nil, options: ["family": "negbin", "theta": "0.5"])
+        let state = try XCTUnwrap(fixed.state as? PoissonState)
+        XCTAssertEqual(state.nullDeviance, 0)
+        XCTAssertLessThan(state.deviance, 1e-8)
+    }
+
     /// Counts are ≥ 0; a count that is not whole has no Poisson probability, so the AIC is
     /// +∞ as R's; the deviance inverse link never gives a rate of 0.
     func testCountsAndRates() throws {
