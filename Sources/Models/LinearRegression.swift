@@ -7,12 +7,14 @@ import Tabular
 /// reported as NA, and what `summary` needs for standard errors, t tests, R² and F. With case
 /// weights (`weight=`) it is R's weighted lm: least squares on the rows scaled by √w, so the
 /// sums of squares, residuals and standard errors are R's weighted ones, and rows of weight 0
-/// count in no degree of freedom.
+/// count in no degree of freedom. With an offset (`offset=`) it is R's lm with offset(): least
+/// squares of y − offset; predictions add the offset back, and R² and F take the fitted values
+/// with it, as R 4.2's summary.lm does.
 public enum LinearRegression: Learner {
     public static let name = "linear"
     public static let summary = "ordinary least squares (R's lm): coefficients, standard errors, t tests, R², F"
     public static let tasks: [ModelTask] = [.regression]
-    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight]
+    public static let preprocessing: [CommonOption] = [.intercept, .impute, .scale, .poly, .weight, .offset]
 
     /// Least squares has no hyper-parameters of its own.
     public struct Parameters: ModelParameters {}
@@ -59,8 +61,9 @@ public enum LinearRegression: Learner {
         /// R's predict.lm does (they are combinations of the other terms in training data).
         public func predict(_ inputs: ModelInputs) throws -> RawPrediction {
             let slopes = zip(estimates, aliased).map { $1 ? 0 : $0 }
-            return .values(LinearPredictor.apply(inputs.designColumns, intercept: hasIntercept ? slopes[0] : 0,
-                                                 slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0))))
+            let values = LinearPredictor.apply(inputs.designColumns, intercept: hasIntercept ? slopes[0] : 0,
+                                               slopes: Array(slopes.dropFirst(hasIntercept ? 1 : 0)))
+            return .values(inputs.offset.map { zip(values, $0).map { $0 + $1 } } ?? values)
         }
 
         public func summary(of model: Model, options: SummaryOptions) -> Report {
@@ -73,8 +76,9 @@ public enum LinearRegression: Learner {
         guard problem.designColumns.count > 0 else {
             throw ModelshError.usage("a linear model without an intercept needs at least one feature", argument: "intercept")
         }
-        if let weights = problem.weights { return try weightedFit(problem, weights) }
-        let y = problem.target
+        // The offset's part of y is known: the least squares are of the rest.
+        let y = problem.offset.map { zip(problem.target, $0).map { $0 - $1 } } ?? problem.target
+        if let weights = problem.weights { return try weightedFit(problem, y, weights) }
         let solution = try QRLeastSquares.fit(problem.designColumns, y, lowParts: problem.designLowParts)
         // A tall design's fit formed the factor of [X y] on its way; a small one's costs little.
         let factor = try solution.scatterTriangle.map { ScatterFactor(count: y.count, uncentredTriangle: $0) }
@@ -86,7 +90,7 @@ public enum LinearRegression: Learner {
             aliased: solution.aliased,
             unscaledCovariance: solution.unscaledCovariance.values,  // symmetric: row- and column-major agree
             residualSumOfSquares: solution.residuals.reduce(0) { $0 + $1 * $1 },
-            modelSumOfSquares: modelSumOfSquares(solution.fitted, centred: hasIntercept),
+            modelSumOfSquares: modelSumOfSquares(withOffset(solution.fitted, problem.offset), centred: hasIntercept),
             observations: y.count,
             rank: solution.rank,
             residualQuantiles: Quantile.type7(unsorted: solution.residuals, [0, 0.25, 0.5, 0.75, 1]),
@@ -99,13 +103,18 @@ public enum LinearRegression: Learner {
     /// about the weighted mean of the fitted values (Σ w ŷ² without an intercept), as
     /// summary.lm computes it. poly='s exact products are not used: scaling them by √w rounds
     /// them anyway.
-    private static func weightedFit(_ problem: TrainingProblem, _ weights: [Double]) throws -> Learned {
+    /// The fitted values with the offset added back, as lm's `fitted.values` are.
+    private static func withOffset(_ fitted: [Double], _ offset: [Double]?) -> [Double] {
+        offset.map { zip(fitted, $0).map { $0 + $1 } } ?? fitted
+    }
+
+    private static func weightedFit(_ problem: TrainingProblem, _ y: [Double], _ weights: [Double]) throws -> Learned {
         let roots = weights.map { $0.squareRoot() }
         let design = problem.designColumns
         let scaled = DesignColumns(rows: design.rows, columns: design.columns.map { zip($0, roots).map { $0 * $1 } }, knownFinite: design.knownFinite)
-        let solution = try QRLeastSquares.fit(scaled, zip(problem.target, roots).map { $0 * $1 })
+        let solution = try QRLeastSquares.fit(scaled, zip(y, roots).map { $0 * $1 })
         let counted = weights.indices.filter { weights[$0] > 0 }
-        let fitted = counted.map { solution.fitted[$0] / roots[$0] }
+        let fitted = counted.map { solution.fitted[$0] / roots[$0] + (problem.offset?[$0] ?? 0) }
         let counts = counted.map { weights[$0] }
         let mean = problem.hasIntercept ? zip(counts, fitted).reduce(0) { $0 + $1.0 * $1.1 } / counts.reduce(0, +) : 0
         let residuals = solution.residuals

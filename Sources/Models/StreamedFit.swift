@@ -81,8 +81,8 @@ public enum StreamedFit {
         guard settings.scale == .none else {
             throw ModelshError.usage("a streamed fit does not rescale (scale=none); load the file to rescale", argument: "scale")
         }
-        guard options["weight"] == nil else {
-            throw ModelshError.usage("a streamed fit takes no case weights yet; load the file to fit with weight=", argument: "weight")
+        for (option, what) in [("weight", "case weights"), ("offset", "offset")] where options[option] != nil {
+            throw ModelshError.usage("a streamed fit takes no \(what) yet; load the file to fit with \(option)=", argument: option)
         }
         if let logistic = parameters as? LogisticModel.Parameters, logistic.penalty != .none {
             throw ModelshError.usage("a streamed logistic fit is unpenalised (R's glm); load the file for penalty=", argument: "penalty")

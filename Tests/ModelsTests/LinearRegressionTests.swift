@@ -1,5 +1,5 @@
 import Diagnostics
-import Models
+@testable import Models
 import Tabular
 import XCTest
 
@@ -255,5 +255,24 @@ final class LinearRegressionTests: XCTestCase {
             case .table(let table): return table.rendered()
             }
         }.joined(separator: "\n")
+    }
+
+    /// offset= is R 4.2's lm(mpg ~ wt + qsec + offset(o), mtcars) with o = hp/30: least squares
+    /// of y − o, R² and F about the fitted values with the offset (as its summary.lm takes them),
+    /// AIC, and predictions that add the new rows' offsets (o = 0 and 10).
+    func testOffsetIsRsLmOffset() throws {
+        let mtcars = try CSVReader.read(path: TestData.directory.appendingPathComponent("mtcars.csv").path)
+        let data = try Dataset(columns: mtcars.columns + [.numeric("o", try XCTUnwrap(mtcars.column(named: "hp")?.numbers).map { $0 / 30 })])
+        let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "mt", target: "mpg", features: ["wt", "qsec"], options: ["offset": "o"])
+        let fit = try XCTUnwrap(model.state as? LinearRegression.Learned)
+        for (found, wanted) in zip(fit.estimates, [5.0374648582549728, -6.3369773812866930, 1.7116726542954723]) { XCTAssertEqual(found, wanted, accuracy: 1e-10) }
+        let inference = LinearInference(fit)
+        XCTAssertEqual(inference.rSquared ?? .nan, 0.78522020230042822, accuracy: 1e-12)
+        XCTAssertEqual(inference.fTest?.statistic ?? .nan, 53.01100501678565990, accuracy: 1e-9)
+        let rows = data.selecting(rows: [0, 1])
+        let others = try Dataset(columns: rows.columns.filter { $0.name != "o" } + [.numeric("o", [0, 10])])
+        let predicted = try model.predict(on: others).numbers
+        XCTAssertEqual(predicted[0], 16.608716008987308, accuracy: 1e-10)
+        XCTAssertEqual(predicted[1], 25.951323463164670, accuracy: 1e-10)
     }
 }

@@ -10,8 +10,11 @@ extension LinearRegression.Learned: ONNXExpressible {
     func exportONNX(_ features: inout ONNXFeatures) throws -> ONNXPrediction {
         // Aliased terms count as zero, as in predict.
         let slopes = zip(estimates, aliased).map { $1 ? 0 : $0 }
-        let offset = hasIntercept ? 1 : 0
-        return .values(try features.linear(weights: [Array(slopes.dropFirst(offset))], intercepts: [hasIntercept ? slopes[0] : 0]))
+        let first = hasIntercept ? 1 : 0
+        let values = try features.linear(weights: [Array(slopes.dropFirst(first))], intercepts: [hasIntercept ? slopes[0] : 0])
+        // An offset (an input of its own) adds to the prediction; a missing one makes it NaN.
+        guard let name = features.model.schema.offset else { return .values(values) }
+        return .values(features.graph.node("Add", [values, try features.numberInput(name)]))
     }
 }
 
