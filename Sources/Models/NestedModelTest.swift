@@ -32,13 +32,13 @@ public struct NestedModelTest: Sendable, Equatable {
     public let degreesOfFreedom: Int
     /// The fall in the residual sum of squares or the deviance.
     public let reduction: Double
-    /// F (linear); NaN for logistic.
+    /// F (linear, or a glm with test=f); NaN for a χ² test.
     public let statistic: Double
     public let pValue: Double
 
     /// The test of `first` against `second`, in either order. Throws, naming the model, for
     /// fits of other kinds, targets or rows, and for fits neither of which lies within the other.
-    public init(_ first: Model, named firstName: String, _ second: Model, named secondName: String) throws {
+    public init(_ first: Model, named firstName: String, _ second: Model, named secondName: String, test: DevianceTest = .chiSquare) throws {
         func fit(_ model: Model, _ name: String) throws -> (fit: Fit, terms: [String], linear: Bool) {
             switch model.state {
             case let linear as LinearRegression.Learned:
@@ -89,6 +89,10 @@ public struct NestedModelTest: Sendable, Equatable {
             throw ModelshError.usage("'\(smallName)' is not within '\(largeName)': its term '\(missing)' is not among the larger model's, so the two are not nested",
                                      argument: smallName)
         }
+        if test == .f {
+            guard !a.linear else { throw ModelshError.usage("two linear models are compared by their F test already; test= is for glms", argument: "test") }
+            for (model, name) in [(first, firstName), (second, secondName)] { try test.requireEstimatedDispersion(in: model, named: name) }
+        }
         isLinear = a.linear
         isLikelihoodRatio = a.fit.theta != nil
         (smaller, larger) = (small.fit, large.fit)
@@ -101,8 +105,8 @@ public struct NestedModelTest: Sendable, Equatable {
             statistic = (reduction / Double(degreesOfFreedom)) / (large.fit.residual / Double(large.fit.residualDegreesOfFreedom))
             pValue = FDistribution.upperTail(statistic, numerator: Double(degreesOfFreedom), denominator: Double(large.fit.residualDegreesOfFreedom))
         } else {
-            statistic = .nan
-            pValue = ChiSquare.upperTail(reduction / large.fit.dispersion, degreesOfFreedom: Double(degreesOfFreedom))
+            (statistic, pValue) = test.statistic(fall: reduction, degreesOfFreedom: degreesOfFreedom, dispersion: large.fit.dispersion,
+                                                 residualDegreesOfFreedom: large.fit.residualDegreesOfFreedom)
         }
     }
 }

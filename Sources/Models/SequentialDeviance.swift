@@ -20,6 +20,8 @@ public struct SequentialDeviance: Sendable, Equatable {
         public let deviance: Double
         public let residualDegreesOfFreedom: Int
         public let residualDeviance: Double
+        /// With test=f: (fall / df) / dispersion; NaN otherwise.
+        public let fValue: Double
         /// NaN where the term brings no degree of freedom.
         public let pValue: Double
     }
@@ -33,7 +35,7 @@ public struct SequentialDeviance: Sendable, Equatable {
 
     /// The table of `model` (named `name` in errors) from `data`, the dataset it was fitted on,
     /// known in the session as `dataName`.
-    public init(_ model: Model, named name: String, trainingData data: Dataset, dataName: String) throws {
+    public init(_ model: Model, named name: String, trainingData data: Dataset, dataName: String, test: DevianceTest = .chiSquare) throws {
         guard let state = model.state as? any DevianceFit, let (nullDeviance, nullDegreesOfFreedom) = state.null,
               state.residualDevianceDegreesOfFreedom != nil else {
             let kind = model.state is LogisticState ? "penalised or multinomial logistic" : model.kind
@@ -43,6 +45,8 @@ public struct SequentialDeviance: Sendable, Equatable {
             throw ModelshError.usage("anova of one \(model.kind) model adds features one at a time; '\(name)' was fitted with poly=, whose terms cannot be added so (compare two fits with anova SMALLER LARGER)", argument: name)
         }
         guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
+        try test.requireEstimatedDispersion(in: model, named: name)
+        let residualDegreesOfFreedom = state.residualDevianceDegreesOfFreedom ?? 0
         let features = model.schema.features.map(\.name)
         // The rows the model used: those with the target (and weight and offset), and with
         // every feature unless it imputed.
@@ -73,15 +77,39 @@ public struct SequentialDeviance: Sendable, Equatable {
                 warnings += glm.fitWarningsExplained.map { "with \(features.prefix(count).joined(separator: ", ")) alone: \($0)" }
             }
             let termDF = previous.df - df, fall = previous.deviance - glm.deviance
+            let (f, p) = termDF > 0 ? test.statistic(fall: max(fall, 0), degreesOfFreedom: termDF, dispersion: state.dispersionScale,
+                                                     residualDegreesOfFreedom: residualDegreesOfFreedom) : (.nan, .nan)
             rows.append(Row(term: features[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
-                            residualDeviance: glm.deviance,
-                            pValue: termDF > 0 ? ChiSquare.upperTail(max(fall, 0) / state.dispersionScale, degreesOfFreedom: Double(termDF)) : .nan))
+                            residualDeviance: glm.deviance, fValue: f, pValue: p))
             previous = (df, glm.deviance)
         }
         self.nullDegreesOfFreedom = nullDegreesOfFreedom
         self.nullDeviance = nullDeviance
         self.rows = rows
         self.warnings = warnings
+    }
+}
+
+/// How a fall in deviance is tested, R's anova.glm `test =`: χ² of the fall over the
+/// dispersion, or, for a fit whose dispersion is estimated (quasi-Poisson), F = (fall / df) /
+/// dispersion on (df, the larger fit's residual df), which R advises there.
+public enum DevianceTest: String, Sendable, CaseIterable {
+    case chiSquare = "chisq"
+    case f
+
+    /// The F statistic (NaN for χ²) and the p-value of a fall in deviance.
+    func statistic(fall: Double, degreesOfFreedom: Int, dispersion: Double, residualDegreesOfFreedom: Int) -> (f: Double, p: Double) {
+        guard self == .f else { return (.nan, ChiSquare.upperTail(fall / dispersion, degreesOfFreedom: Double(degreesOfFreedom))) }
+        let f = fall / Double(degreesOfFreedom) / dispersion
+        return (f, FDistribution.upperTail(f, numerator: Double(degreesOfFreedom), denominator: Double(residualDegreesOfFreedom)))
+    }
+
+    /// The F test is for an estimated dispersion: R warns that it is inappropriate for the
+    /// binomial and Poisson families, whose dispersion is 1.
+    func requireEstimatedDispersion(in model: Model, named name: String) throws {
+        guard self == .f, (model.state as? PoissonState)?.dispersion == nil else { return }
+        throw ModelshError.usage("test=f is for a fit whose dispersion is estimated (poisson family=quasipoisson); the dispersion of '\(name)' is 1, so its test is χ² (R warns the F test is inappropriate there)",
+                                 argument: "test")
     }
 }
 

@@ -142,7 +142,17 @@ final class PoissonModelTests: XCTestCase {
         let test = try NestedModelTest(try fit(["\"wool\""]), named: "small", model, named: "large")
         XCTAssertEqual(test.pValue, ChiSquare.upperTail(70.941570508043498 / 4.2615371099597681, degreesOfFreedom: 2), accuracy: 1e-12)
         XCTAssertEqual(test.pValue, 0.0002428, accuracy: 5e-8)
+        // test = "F": (fall / df) / dispersion on (df, 50), R's anova(…, test = "F").
+        let fTest = try NestedModelTest(try fit(["\"wool\""]), named: "small", model, named: "large", test: .f)
+        XCTAssertEqual(fTest.statistic, 70.941570508043498 / 2 / 4.2615371099597681, accuracy: 1e-10)
+        XCTAssertEqual(fTest.pValue, 0.0007581, accuracy: 5e-8)
+        let sequential = try SequentialDeviance(model, named: "m", trainingData: data, dataName: "warpbreaks", test: .f)
+        XCTAssertEqual(sequential.rows.map(\.fValue)[0], 3.7636, accuracy: 5e-5)
+        XCTAssertEqual(sequential.rows.map(\.pValue)[0], 0.0580302, accuracy: 5e-8)
         let poisson = try ModelCatalogue.fit(kind: "poisson", data: data, datasetName: "warpbreaks", target: "\"breaks\"", features: ["\"wool\""], options: [:])
+        XCTAssertThrowsError(try SequentialDeviance(poisson, named: "p", trainingData: data, dataName: "warpbreaks", test: .f)) { error in
+            XCTAssertEqual((error as? ModelshError)?.argument, "test")
+        }
         XCTAssertThrowsError(try NestedModelTest(poisson, named: "p", model, named: "q")) { error in
             XCTAssertTrue("\(error)".contains("different families"), "\(error)")
         }

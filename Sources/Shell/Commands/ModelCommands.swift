@@ -214,12 +214,15 @@ enum ModelCommands {
         smaller's terms among the larger's (in either order): for linear models the F test of
         the fall in the residual sum of squares per extra degree of freedom (anova.lm); for
         binary logistic and Poisson ones the χ² test of the fall in deviance (anova.glm with
-        test = "Chisq"). The smaller model is listed first.
+        test = "Chisq"). The smaller model is listed first. test=f gives R's test = "F" instead, (fall /
+        df) / dispersion against the larger fit's residual degrees of freedom, for quasi-Poisson
+        fits, whose dispersion is estimated.
         """,
         example: "anova m\nanova m m@1",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model, optional: true)], options: [
             OptionSpec("train", .dataset, "one logistic model: the data it was fitted on (default: the dataset of that name)"),
+            OptionSpec("test", .choice(DevianceTest.allCases.map(\.rawValue)), "glms: chisq (default, R's test = \"Chisq\") or f (R's test = \"F\", for family=quasipoisson)"),
         ]) { invocation, context in
             if invocation.name("OTHER") == nil {
                 try sequentialAnova(invocation, context)
@@ -239,6 +242,9 @@ enum ModelCommands {
             try sequentialDeviance(model, named: name, invocation, context)
             return
         }
+        guard !invocation.has("test") else {
+            throw ModelshError.usage("test= is for glms: a linear model's anova is its F test", at: invocation.location("test"))
+        }
         let anova = try invocation.at("MODEL") { try SequentialAnova(model, named: name) }
         var table = TextTable(headers: ["term", "df", "sum of sq", "mean sq", "F", "Pr(>F)"], alignments: [.left] + Array(repeating: .right, count: 5))
         for row in anova.rows {
@@ -256,15 +262,22 @@ enum ModelCommands {
     private static func sequentialDeviance(_ model: Model, named name: String, _ invocation: Invocation, _ context: CommandContext) throws {
         let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
         let anova = try onTrainingData(invocation, model: name) {
-            try SequentialDeviance(model, named: name, trainingData: training, dataName: trainName)
+            do {
+                return try SequentialDeviance(model, named: name, trainingData: training, dataName: trainName, test: devianceTest(invocation))
+            } catch let error as ModelshError where error.argument == "test" {
+                throw error.located(at: invocation.location("test"))
+            }
         }
-        var table = TextTable(headers: ["term", "df", "deviance", "resid. df", "resid. dev", "Pr(>Chi)"], alignments: [.left] + Array(repeating: .right, count: 5))
-        table.append(["NULL", "", "", String(anova.nullDegreesOfFreedom), NumberFormat.significant(anova.nullDeviance), ""])
+        let isF = devianceTest(invocation) == .f
+        var table = TextTable(headers: ["term", "df", "deviance", "resid. df", "resid. dev"] + (isF ? ["F", "Pr(>F)"] : ["Pr(>Chi)"]),
+                              alignments: [.left] + Array(repeating: .right, count: isF ? 6 : 5))
+        table.append(["NULL", "", "", String(anova.nullDegreesOfFreedom), NumberFormat.significant(anova.nullDeviance), ""] + (isF ? [""] : []))
         for row in anova.rows {
             table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.deviance), String(row.residualDegreesOfFreedom),
-                          NumberFormat.significant(row.residualDeviance), pValue(row.pValue)])
+                          NumberFormat.significant(row.residualDeviance)] + (isF ? [row.fValue.isNaN ? "" : NumberFormat.figure(row.fValue, digits: 5)] : [])
+                         + [pValue(row.pValue)])
         }
-        context.emit("Analysis of deviance of '\(name)': each term after those above it, fitted again on \(trainName) (R's anova, test = \"Chisq\")")
+        context.emit("Analysis of deviance of '\(name)': each term after those above it, fitted again on \(trainName) (R's anova, test = \"\(isF ? "F" : "Chisq")\")")
         context.emit(.table(table))
         for warning in anova.warnings { context.emit("warning: \(warning)") }
     }
@@ -293,6 +306,11 @@ enum ModelCommands {
         }
     }
 
+    /// The test= a glm's anova asked for (χ² by default).
+    private static func devianceTest(_ invocation: Invocation) -> DevianceTest {
+        invocation.text("test").flatMap(DevianceTest.init(rawValue:)) ?? .chiSquare
+    }
+
     /// A test's p-value as R prints it, NA where the test is not defined.
     private static func pValue(_ p: Double) -> String { p.isNaN ? "NA" : NumberFormat.pValue(p) }
 
@@ -301,9 +319,10 @@ enum ModelCommands {
         let names = (invocation.name("MODEL")!, invocation.name("OTHER")!)
         let test: NestedModelTest
         do {
-            test = try NestedModelTest(invocation.model("MODEL"), named: names.0, invocation.model("OTHER"), named: names.1)
+            test = try NestedModelTest(invocation.model("MODEL"), named: names.0, invocation.model("OTHER"), named: names.1, test: devianceTest(invocation))
         } catch let error as ModelshError {
-            throw error.argument == names.0 ? error.located(at: invocation.location("MODEL")) : error.located(at: invocation.location("OTHER"))
+            let at = error.argument == "test" ? "test" : error.argument == names.0 ? "MODEL" : "OTHER"
+            throw error.located(at: invocation.location(at))
         }
         let (smaller, larger) = test.givenLargerFirst ? (names.1, names.0) : names
         if test.isLikelihoodRatio {
@@ -318,15 +337,17 @@ enum ModelCommands {
             context.emit(.table(table))
             return
         }
+        let hasF = test.isLinear || !test.statistic.isNaN
         var table = TextTable(headers: test.isLinear ? ["model", "res.df", "rss", "df", "sum of sq", "F", "Pr(>F)"]
-                                                     : ["model", "res.df", "res.dev", "df", "deviance", "Pr(>Chi)"],
-                              alignments: [.left] + Array(repeating: .right, count: test.isLinear ? 6 : 5))
+                                                     : ["model", "res.df", "res.dev", "df", "deviance"] + (hasF ? ["F", "Pr(>F)"] : ["Pr(>Chi)"]),
+                              alignments: [.left] + Array(repeating: .right, count: hasF ? 6 : 5))
         table.append([smaller, String(test.smaller.residualDegreesOfFreedom), NumberFormat.significant(test.smaller.residual)]
-                     + Array(repeating: "", count: test.isLinear ? 4 : 3))
+                     + Array(repeating: "", count: hasF ? 4 : 3))
         table.append([larger, String(test.larger.residualDegreesOfFreedom), NumberFormat.significant(test.larger.residual),
                       String(test.degreesOfFreedom), NumberFormat.significant(test.reduction)]
-                     + (test.isLinear ? [NumberFormat.figure(test.statistic, digits: 5)] : []) + [pValue(test.pValue)])
-        context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(test.isLinear ? "" : ", test = \"Chisq\""))")
+                     + (hasF ? [NumberFormat.figure(test.statistic, digits: 5)] : []) + [pValue(test.pValue)])
+        let rTest = test.isLinear ? "" : hasF ? ", test = \"F\"" : ", test = \"Chisq\""
+        context.emit("Analysis of \(test.isLinear ? "variance" : "deviance"): '\(smaller)' within '\(larger)' (R's anova\(rTest))")
         context.emit(.table(table))
     }
 
