@@ -86,13 +86,12 @@ public enum PoissonModel: Learner {
         } else {
             fit = try PoissonRegression.fit(problem.design, problem.target, hasIntercept: problem.hasIntercept, priorWeights: problem.weights,
                                             offset: problem.offset)
-            (nullDeviance, warnings, negativeBinomial) = (fit.nullDeviance, fit.warnings, nil)
+            (warnings, negativeBinomial) = (fit.warnings, nil)
             aic = parameters.family == .poisson && fit.aic.isFinite ? fit.aic : nil
-            if let offset = problem.offset, problem.hasIntercept {
-                let null = try PoissonRegression.nullDeviance(problem.target, offset: offset, priorWeights: problem.weights, etaStart: fit.linearPredictor)
-                nullDeviance = null.deviance
-                if !null.converged { warnings.append("fitting to calculate the null deviance did not converge -- increase 'maxit'?") }
-            }
+            let null = try PoissonRegression.reportedNullDeviance(of: fit, problem.target, family: .poisson, hasIntercept: problem.hasIntercept,
+                                                                  priorWeights: problem.weights, offset: problem.offset, etaStart: fit.linearPredictor)
+            nullDeviance = null.deviance
+            if let warning = null.warning { warnings.append(warning) }
         }
         let dispersion = parameters.family == .quasipoisson
             ? try pearsonDispersion(problem.target, fit.fitted, workingWeights: fit.workingWeights, residualDegreesOfFreedom: fit.residualDegreesOfFreedom) : nil

@@ -38,9 +38,10 @@ public enum NegativeBinomialRegression {
         if let theta = givenTheta {
             let fit = try PoissonRegression.fit(x, y, hasIntercept: hasIntercept, family: .negativeBinomial(theta: theta), priorWeights: priorWeights,
                                                 offset: offset, epsilon: epsilon, maxIterations: maxIterations)
-            let nullDeviance = try nullDeviance(fit, y, theta: theta, hasIntercept: hasIntercept, priorWeights: priorWeights, offset: offset)
+            let null = try PoissonRegression.reportedNullDeviance(of: fit, y, family: .negativeBinomial(theta: theta), hasIntercept: hasIntercept,
+                                                                  priorWeights: priorWeights, offset: offset, etaStart: nil)
             return Fit(glm: fit, theta: theta, familyTheta: theta, thetaStandardError: nil, twiceLogLikelihood: 2 * logLikelihood(theta, fit.fitted, y, weights),
-                       aic: fit.aic, nullDeviance: nullDeviance, warnings: fit.warnings)
+                       aic: fit.aic, nullDeviance: null.deviance, warnings: fit.warnings + [null.warning].compactMap { $0 })
         }
         var fit = try PoissonRegression.fit(x, y, hasIntercept: hasIntercept, priorWeights: priorWeights, offset: offset,
                                             epsilon: epsilon, maxIterations: maxIterations)
@@ -67,18 +68,12 @@ public enum NegativeBinomialRegression {
         }
         var warnings = fit.warnings + estimate.warnings
         if alternations >= maxIterations, abs(previousLogL - logL) / scale + abs(change) > epsilon { warnings.append("alternation limit reached") }
-        let nullDeviance = try nullDeviance(fit, y, theta: estimate.theta, hasIntercept: hasIntercept, priorWeights: priorWeights, offset: offset)
+        // With an offset and an intercept, under the final θ from the family's start, as glm.nb refits it.
+        let null = try PoissonRegression.reportedNullDeviance(of: fit, y, family: .negativeBinomial(theta: estimate.theta), hasIntercept: hasIntercept,
+                                                              priorWeights: priorWeights, offset: offset, etaStart: nil)
+        if let warning = null.warning { warnings.append(warning) }
         return Fit(glm: fit, theta: estimate.theta, familyTheta: familyTheta, thetaStandardError: estimate.standardError, twiceLogLikelihood: 2 * logL,
-                   aic: -2 * logL + 2 * Double(fit.rank) + 2, nullDeviance: nullDeviance, warnings: warnings)
-    }
-
-    /// glm.nb's null deviance: glm.fit's (of the weighted mean count under the last fit's
-    /// family), or with an offset and an intercept the intercept-only fit's under the final θ.
-    private static func nullDeviance(_ fit: PoissonRegression.Fit, _ y: [Double], theta: Double, hasIntercept: Bool,
-                                     priorWeights: [Double]?, offset: [Double]?) throws -> Double {
-        guard let offset, hasIntercept else { return fit.nullDeviance }
-        return try PoissonRegression.nullDeviance(y, family: .negativeBinomial(theta: theta), offset: offset, priorWeights: priorWeights,
-                                                  etaStart: nil).deviance
+                   aic: -2 * logL + 2 * Double(fit.rank) + 2, nullDeviance: null.deviance, warnings: warnings)
     }
 
     /// MASS's theta.ml: θ maximising the likelihood at the means `mu`, by Newton's method from

@@ -71,7 +71,7 @@ public enum PoissonRegression {
         public let deviance: Double
         public let residualDegreesOfFreedom: Int
         /// R's glm.fit's: of μ = the weighted mean count with an intercept, of μ = e^offset
-        /// without (`nullDeviance(…)` is glm's with an offset and an intercept).
+        /// without (`reportedNullDeviance` is glm's with an offset and an intercept).
         public let nullDeviance: Double
         public let nullDegreesOfFreedom: Int
         /// −2 Σ w log P(y; μ) + 2·rank; +∞ when a count is not whole (R's dpois gives 0).
@@ -167,15 +167,16 @@ public enum PoissonRegression {
                    iterations: iterations, converged: converged, fitted: mu, linearPredictor: eta, workingWeights: workingWeights, warnings: warnings)
     }
 
-    /// The null deviance R's glm gives a fit with an offset and an intercept: the deviance of
-    /// the intercept-only fit with the same offset, started from the full fit's linear
-    /// predictor `etaStart` (glm's second call of glm.fit, with `mustart` its fitted values),
-    /// and whether that fit converged.
-    public static func nullDeviance(_ y: [Double], family: Family = .poisson, offset: [Double], priorWeights: [Double]?,
-                                    etaStart: [Double]?) throws -> (deviance: Double, converged: Bool) {
+    /// The null deviance R reports for `fit` (of `y` with `family`): glm.fit's, or, with an
+    /// offset and an intercept, the deviance of the intercept-only fit with the same offset, as
+    /// glm (started from `etaStart`, its `mustart`) and glm.nb (from the family's start) fit it
+    /// again; with R's warning when that fit does not converge.
+    public static func reportedNullDeviance(of fit: Fit, _ y: [Double], family: Family, hasIntercept: Bool, priorWeights: [Double]?,
+                                            offset: [Double]?, etaStart: [Double]?) throws -> (deviance: Double, warning: String?) {
+        guard let offset, hasIntercept else { return (fit.nullDeviance, nil) }
         let ones = Matrix(rows: y.count, columns: [[Double](repeating: 1, count: y.count)])
-        let fit = try fit(ones, y, hasIntercept: true, family: family, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
-        return (fit.deviance, fit.converged)
+        let null = try self.fit(ones, y, hasIntercept: true, family: family, priorWeights: priorWeights, offset: offset, etaStart: etaStart)
+        return (null.deviance, null.converged ? nil : "fitting to calculate the null deviance did not converge -- increase 'maxit'?")
     }
 
     /// R's poisson()$linkinv: e^η, no smaller than machine ε.
