@@ -137,6 +137,7 @@ def compare(kind_task, outputs, predicted_csv, tolerance):
 CASES = [
     ("linear", "reg", "target=Y", "", "regression"),
     ("linear_poly_mean", "reg", "target=Y", "features=AGE,BMI,BP,band impute=mean poly=2", "regression"),
+    ("linear_interactions", "reg", "target=Y", "features=AGE*band,BMI:band,BMI:BP impute=mean", "regression"),
     ("linear_offset", "reg", "target=Y", "features=AGE,BMI,band offset=S5 impute=mean", "regression"),
     ("ridge", "reg", "target=Y", "alpha=0.5 scale=standard impute=median", "regression"),
     ("lasso", "reg", "target=Y", "alpha=0.1 impute=mean scale=minmax", "regression"),
@@ -148,6 +149,7 @@ CASES = [
     ("poisson", "reg", "target=Y", "features=AGE,BMI,BP,S5,band scale=standard impute=mean", "regression"),
     ("poisson_offset", "reg", "target=Y", "features=AGE,BMI,BP,band offset=S5 impute=mean", "regression"),
     ("logistic", "bin", "target=diagnosis", "features=mean_radius,mean_texture,mean_smoothness,band impute=mean", "classification"),
+    ("logistic_interactions", "bin", "target=diagnosis", "features=band,band:mean_radius,mean_texture*mean_smoothness impute=mean", "classification"),
     ("logistic_offset", "bin", "target=diagnosis", "features=mean_radius,mean_texture,band offset=mean_smoothness impute=mean", "classification"),
     ("logistic_l2", "bin", "target=diagnosis", "penalty=l2 alpha=1 scale=standard impute=median", "classification"),
     ("logistic_l1", "bin", "target=diagnosis", "penalty=l1 alpha=2 scale=standard impute=mean", "classification"),

@@ -100,6 +100,12 @@ public struct Lexer {
                 text.append("-")
                 advance()
             }
+            // `wt:hp`: a ':' between names, without spaces, joins one word, an interaction of
+            // columns as R's formulas write it (features= reads it).
+            if peek() == ":", let next = peek(at: 1), Identifier.starts(next) {
+                text.append(":")
+                advance()
+            }
         }
         guard peek() == "@" else { return (.word(text), spanning(start, text.count)) }
         // `m@2` or `m@production`: a version number or an alias, right after the '@'.

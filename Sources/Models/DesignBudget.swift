@@ -26,6 +26,9 @@ enum DesignBudget {
         for term in terms {
             for feature in Set(term.map { base[$0].feature }) { columnsOf[feature] += 1 }
         }
+        if schema.terms != nil {
+            throw ModelshError.data("the interaction terms make \(size); drop some, or merge the levels of their categorical features", argument: "features")
+        }
         if terms.contains(where: { $0.count > 1 }) {
             throw ModelshError.data("the polynomial terms make \(size); lower poly= or use fewer features", argument: "poly")
         }

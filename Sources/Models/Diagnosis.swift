@@ -35,7 +35,7 @@ public struct Diagnosis: Sendable {
         }
         let kind = try ModelCatalogue.requireKind(named: model.kind)
         let validation = try CrossValidation(kind: kind, data: data, datasetName: datasetName, target: target.name,
-                                             features: model.schema.features.map(\.name), options: model.training.options,
+                                             features: model.schema.termLabels, options: model.training.options,
                                              folds: folds, seed: seed, stratified: nil)
         let foldMetrics = try validation.run(options: model.training.options)
         let trainingMetrics = try model.evaluate(on: data).metrics, testMetrics = try model.evaluate(on: testData).metrics

@@ -11,7 +11,9 @@ import Tabular
 /// the change that lowers the criterion most, stopping when none lowers it (by more than 1e-7,
 /// as step). lasso orders the features by where they enter the lasso path (standardised
 /// features, scikit-learn's alphas) and scores each nested set the path makes. A categorical
-/// feature is one term, as in R's formula.
+/// feature is one term, as in R's formula; with interactions (a*b) the candidates are the
+/// terms, and forward and backward keep R's marginality (an interaction enters after its
+/// features and leaves before them, as step()'s add1 and drop1).
 ///
 /// aic and bic are R's extractAIC, so the numbers equal step()'s: for linear n·log(RSS/n) + k·edf,
 /// for logistic deviance + k·edf, edf the coefficients estimated (not aliased), k 2 or log n.
@@ -50,10 +52,12 @@ public struct FeatureSelection: Sendable {
         // without them is left out too.
         let weight = options["weight"]
         let roles = ColumnRole.allCases.compactMap { options[$0.rawValue] }
-        let candidates = try features ?? data.columns.map(\.name).filter { name in
+        // With interactions the candidates are the terms, and a step keeps R's marginality.
+        let listed = try features.map { items in try ModelTerms.parse(items) { data.column(named: $0) != nil } }
+        let candidates = try listed?.labels ?? data.columns.map(\.name).filter { name in
             try name != target && !roles.contains(name) && data.requireColumn(name).type != .text
         }
-        let needed = try ([target] + candidates + roles).map { try data.requireColumn($0, datasetName: datasetName) }
+        let needed = try ([target] + (listed?.variables ?? candidates) + roles).map { try data.requireColumn($0, datasetName: datasetName) }
         let complete = (0 ..< data.rowCount).filter { row in needed.allSatisfy { !$0.isMissing(row) } }
         let used = data.selecting(rows: complete)
         rows = complete.count
@@ -102,7 +106,12 @@ public struct FeatureSelection: Sendable {
             var best = current.isEmpty && criterion == .cv ? ((try? score(current)) ?? (.infinity, .nan)) : try score(current)
             steps.append(Step(change: "start", features: current, value: best.shown, alpha: nil))
             while true {
-                let moves = method == .forward ? candidates.filter { !current.contains($0) } : current
+                let moves = (method == .forward ? candidates.filter { !current.contains($0) } : current).filter { move in
+                    guard let listed, listed.hasInteractions else { return true }
+                    let term = { (label: String) in listed.terms[candidates.firstIndex(of: label)!] }
+                    let currentTerms = current.map(term)
+                    return method == .forward ? listed.canAdd(term(move), to: currentTerms) : ModelTerms.canDrop(term(move), from: currentTerms)
+                }
                 var bestMove: (feature: String, set: [String], score: (minimised: Double, shown: Double))?
                 for feature in moves {
                     let set = method == .forward ? candidates.filter { current.contains($0) || $0 == feature } : current.filter { $0 != feature }
@@ -119,6 +128,9 @@ public struct FeatureSelection: Sendable {
         case .lasso:
             guard task == .regression else { throw ModelshError.usage("method=lasso selects for regression; use forward or backward", argument: "method") }
             guard weight == nil else { throw ModelshError.usage("method=lasso orders features by an unweighted lasso path; with weight= use forward or backward", argument: "method") }
+            guard listed?.hasInteractions != true else {
+                throw ModelshError.usage("method=lasso orders columns by where they enter the lasso path, which can take an interaction before its features; with interaction terms use forward or backward (which keep R's marginality)", argument: "method")
+            }
             let lasso = try ModelCatalogue.requireKind(named: LassoRegression.name)
             let path = try RegularisationPath(kind: lasso, request: FitRequest(data: used, datasetName: datasetName, target: target,
                                                                                features: candidates, options: ["scale": "standard"]),
@@ -178,7 +190,7 @@ public struct FeatureSelection: Sendable {
     /// Which feature each of the lasso's design terms comes from (a categorical feature gives several).
     private static func termFeatures(_ kind: ModelKind, _ data: Dataset, _ name: String, _ target: String, _ features: [String]) throws -> [String] {
         let prepared = try kind.prepare(FitRequest(data: data, datasetName: name, target: target, features: features, options: ["scale": "standard"]))
-        return prepared.preprocessing.termFeatureNames(prepared.frame.schema)
+        return prepared.preprocessing.termLabels(prepared.frame.schema)
     }
 }
 

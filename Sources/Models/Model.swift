@@ -123,7 +123,7 @@ public struct Model: Sendable {
     /// `Y ~ a + b`, with `- 1` when there is no intercept, as R writes it; with poly=D,
     /// `Y ~ poly(a, b, degree = D, raw = TRUE)`, R's spelling of the same terms.
     var formula: String {
-        let names = schema.features.map(\.name)
+        let names = schema.termLabels
         let degree = preprocessing.settings.degree
         var rhs = names.isEmpty ? "1" : degree > 1 ? "poly(\(names.joined(separator: ", ")), degree = \(degree), raw = TRUE)" : names.joined(separator: " + ")
         if !preprocessing.settings.hasIntercept { rhs += " - 1" }
@@ -281,15 +281,29 @@ public struct TrainingSchema: Codable, Sendable, Equatable {
     /// The column added to the linear predictor (`offset=`), which predictions read too; nil
     /// without one (and absent from the files of such models).
     public let offset: String?
+    /// The model's terms when features= named interactions (`ModelTerms`), each as indices into
+    /// `features`; nil when each feature is a main effect, in order (and absent from the files
+    /// of such models).
+    public let terms: [[Int]]?
 
-    public init(target: FeatureSchema?, features: [FeatureSchema], offset: String? = nil) {
+    public init(target: FeatureSchema?, features: [FeatureSchema], offset: String? = nil, terms: [[Int]]? = nil) {
         self.target = target
         self.features = features
         self.offset = offset
+        self.terms = terms
     }
 
     /// A classification model's class labels; empty for regression.
     public var classes: [String] { target?.levels ?? [] }
+
+    /// The model's terms: its features one by one, or those features= made.
+    public var modelTerms: ModelTerms {
+        ModelTerms(variables: features.map(\.name), terms: terms ?? features.indices.map { [$0] })
+    }
+
+    /// What features= takes to fit these terms again (the feature names when there are no
+    /// interactions): refits (anova, confint's profiles, select) go through it.
+    public var termLabels: [String] { modelTerms.labels }
 }
 
 /// Where a model came from: enough to tell whether two fits saw the same data and settings.

@@ -109,7 +109,7 @@ extension Preprocessing {
         }
         let expected: [[Int]]
         do {
-            expected = try Self.polynomialTerms(Self.baseColumns(schema, settings: settings), degree: settings.degree)
+            expected = try Self.designTerms(schema, base: Self.baseColumns(schema, settings: settings), settings: settings)
         } catch let error as ModelshError {
             throw Inconsistency(message: error.message)
         }
@@ -133,6 +133,18 @@ extension TrainingSchema {
             try require(feature.name != target?.name, "feature '\(feature.name)' is also the target")
             try feature.check()
         }
+        guard let terms else { return }
+        try require(!terms.isEmpty, "the model's terms are empty")
+        for term in terms {
+            try require(!term.isEmpty && term.allSatisfy(features.indices.contains), "a term names a feature the schema does not have")
+            try require(zip(term, term.dropFirst()).allSatisfy { $0 < $1 }, "a term's features are not distinct and in order")
+        }
+        try require(Set(terms).count == terms.count, "a term is listed twice")
+        try require(zip(terms, terms.dropFirst()).allSatisfy { $0.count <= $1.count }, "the terms are not in order of degree")
+        try require(Set(terms.joined()).count == features.count, "a feature is in no term")
+        let reread = try? ModelTerms.parse(termLabels, isColumn: { _ in false })
+        try require(reread?.hasInteractions == true && reread?.variables == features.map(\.name) && reread?.terms == terms,
+                    "the terms are not those their labels make")
     }
 }
 

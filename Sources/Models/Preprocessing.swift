@@ -129,7 +129,9 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public let centres: [Double]
     public let scales: [Double]
 
-    /// The base columns the schema's features encode to under this encoding.
+    /// The base columns the schema's features encode to under this encoding. With interaction
+    /// terms (`TrainingSchema.terms`) a categorical feature gives every level, and each term
+    /// takes the levels R's coding rule gives it (`designTerms`).
     public static func baseColumns(_ schema: TrainingSchema, settings: PreprocessingSettings) -> [BaseColumn] {
         let firstCategorical = schema.features.firstIndex { $0.levels != nil }
         return schema.features.enumerated().flatMap { index, feature -> [BaseColumn] in
@@ -141,6 +143,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             switch settings.encoding {
             case .native: return []
             case .indicators: dropped = 0
+            case .treatment where schema.terms != nil: dropped = 0
             // Without an intercept the first factor keeps every level, as R's model.matrix does:
             // the full set is then identifiable and stands in for the intercept.
             case .treatment: dropped = !settings.hasIntercept && index == firstCategorical ? 0 : 1
@@ -149,6 +152,38 @@ public struct Preprocessing: Codable, Sendable, Equatable {
                 BaseColumn(feature: index, level: $0, name: feature.name + levels[$0], isBinary: true)
             }
         }
+    }
+
+    /// The design columns as products of `base` (the schema's base columns): poly='s, or those
+    /// of the model's terms when features= named interactions.
+    static func designTerms(_ schema: TrainingSchema, base: [BaseColumn], settings: PreprocessingSettings) throws -> [[Int]] {
+        guard let modelTerms = schema.terms else { return try polynomialTerms(base, degree: settings.degree) }
+        guard settings.degree == 1 else {
+            throw ModelshError.usage("poly= and interaction terms (a:b, a*b) do not go together: write the products wanted as terms, or use poly= on plain features", argument: "poly")
+        }
+        guard settings.encoding != .native else {
+            throw ModelshError.usage("interaction terms (a:b, a*b) are columns of a design, which this kind does not use (trees split on the columns themselves and find their interactions; naive Bayes models each column alone): list plain columns", argument: "features")
+        }
+        // R's coding rule (model.matrix): a factor in a term is coded by contrasts (its first
+        // level dropped) when the term without it is in the model before it — the empty term
+        // being the intercept — and by every level otherwise; without an intercept, the first
+        // factor coded by every level stands in for it.
+        var present: Set<[Int]> = settings.hasIntercept ? [[]] : []
+        var design: [[Int]] = []
+        for term in modelTerms {
+            let factors = term.map { feature -> [Int] in
+                let columns = base.indices.filter { base[$0].feature == feature }
+                guard base[columns[0]].level != nil, settings.encoding == .treatment else { return columns }
+                return present.contains(term.filter { $0 != feature }) ? Array(columns.dropFirst()) : columns
+            }
+            if term.count == 1, base[factors[0][0]].level == 0 { present.insert([]) }
+            present.insert(term)
+            // Every product of one column per factor, the first factor's varying fastest (R's order).
+            var products: [[Int]] = [[]]
+            for columns in factors { products = columns.flatMap { column in products.map { $0 + [column] } } }
+            design += products
+        }
+        return design
     }
 
     /// Every product of at most `degree` base columns, by degree, as scikit-learn's
@@ -196,10 +231,14 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         }
     }
 
-    /// The feature each design term comes from (its first factor's, for a product term).
-    func termFeatureNames(_ schema: TrainingSchema) -> [String] {
-        let base = Self.baseColumns(schema, settings: settings)
-        return terms.map { schema.features[base[$0[0]].feature].name }
+    /// The model term each design column belongs to, as its label (`Type`, `Type:hp`); with
+    /// poly=, the feature of the column's first factor.
+    func termLabels(_ schema: TrainingSchema) -> [String] {
+        let base = Self.baseColumns(schema, settings: settings), modelTerms = schema.modelTerms
+        return terms.map { term in
+            guard schema.terms != nil else { return schema.features[base[term[0]].feature].name }
+            return modelTerms.label(of: Set(term.map { base[$0].feature }).sorted())
+        }
     }
 
     // MARK: - Learning from the training rows
@@ -215,7 +254,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             try fill(featureColumns[index], as: schema.features[index], method: settings.impute)
         }
         let base = baseColumns(schema, settings: settings)
-        let terms = try polynomialTerms(base, degree: settings.degree)
+        let terms = try designTerms(schema, base: base, settings: settings)
         try DesignBudget.check(schema: schema, base: base, terms: terms, intercept: settings.hasIntercept, rows: frame.data.rowCount)
         let unscaled = Preprocessing(settings: settings, fills: fills, terms: terms, centres: [], scales: [])
         let inputs = try unscaled.inputs(frame.data, schema: schema, rows: 0 ..< frame.data.rowCount, onesColumn: onesColumn, lowParts: lowParts,

@@ -1,9 +1,10 @@
 import Diagnostics
 import Numerics
 
-/// R's anova(fit) for one linear model: each feature's fall in the residual sum of squares
-/// after the features before it (sequential, type I, sums of squares), its F test against the
-/// residual mean square, then the residuals. A categorical feature's indicators make one row;
+/// R's anova(fit) for one linear model: each term's fall in the residual sum of squares
+/// after the terms before it (sequential, type I, sums of squares), its F test against the
+/// residual mean square, then the residuals. A categorical feature's indicators make one row,
+/// as do an interaction's columns (main effects first, as R orders terms);
 /// with poly= each design term is a row of its own, as R lists x, I(x^2) and x:z. Aliased
 /// columns bring nothing and count no degree of freedom.
 public struct SequentialAnova: Sendable, Equatable {
@@ -36,10 +37,10 @@ public struct SequentialAnova: Sendable, Equatable {
         guard let effects = SequentialEffects.effects(unscaledCovariance: fit.unscaledCovariance, estimates: kept.map { fit.estimates[$0] }) else {
             throw ModelshError.data("'\(name)''s design is too close to singular for its sums of squares to be separated")
         }
-        // The design terms after the intercept, named as rows: by feature, or one per term with poly=.
+        // The design terms after the intercept, named as rows: by model term (a feature, or an
+        // interaction's), or one per design column with poly=.
         let offset = fit.hasIntercept ? 1 : 0
-        let features = model.preprocessing.termFeatureNames(model.schema)
-        let rowNames = model.preprocessing.settings.degree == 1 ? features : Array(fit.terms.dropFirst(offset))
+        let rowNames = model.preprocessing.settings.degree == 1 ? model.preprocessing.termLabels(model.schema) : Array(fit.terms.dropFirst(offset))
         guard rowNames.count == fit.terms.count - offset else {
             throw ModelshError.data("'\(name)''s terms do not match its features (\(fit.terms.count - offset) terms, \(rowNames.count) names)")
         }

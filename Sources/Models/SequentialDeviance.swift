@@ -3,15 +3,15 @@ import Numerics
 import Tabular
 
 /// R's anova(fit) for one binary logistic or Poisson model (anova.glm, with test = "Chisq"): the null
-/// model, then the model's features added one at a time in their order, each row the fall in
-/// deviance it brings, its degrees of freedom and the χ² test of that fall. A categorical
-/// feature's indicators make one row; a feature that adds only aliased columns brings 0
-/// degrees of freedom and no test.
+/// model, then the model's terms (its features, then any interactions) added one at a time in
+/// their order, each row the fall in deviance it brings, its degrees of freedom and the χ² test
+/// of that fall. A categorical feature's indicators make one row, as do an interaction's
+/// columns; a term that adds only aliased columns brings 0 degrees of freedom and no test.
 ///
 /// A model keeps no rows, so the fits come from its training data, as R's come from the
 /// model frame the glm object keeps: the model is fitted again on the rows it used, with its
 /// options, which must give back the model's own fingerprint (the dataset still holds the
-/// same rows), and then once per shorter list of features on those same rows.
+/// same rows), and then once per shorter list of terms on those same rows.
 public struct SequentialDeviance: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public let term: String
@@ -47,7 +47,7 @@ public struct SequentialDeviance: Sendable, Equatable {
         guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
         try test.requireEstimatedDispersion(in: model, named: name)
         let residualDegreesOfFreedom = state.residualDevianceDegreesOfFreedom ?? 0
-        let features = model.schema.features.map(\.name)
+        let features = model.schema.features.map(\.name), terms = model.schema.termLabels
         // The rows the model used: those with the target (and weight and offset), and with
         // every feature unless it imputed.
         let roles = ColumnRole.allCases.compactMap { model.training.options[$0.rawValue] }
@@ -63,23 +63,23 @@ public struct SequentialDeviance: Sendable, Equatable {
         func fitted(_ features: [String]) throws -> Model {
             try ModelCatalogue.fit(kind: model.kind, data: used, datasetName: dataName, target: target, features: features, options: options)
         }
-        let full = try fitted(features)
+        let full = try fitted(terms)
         try TrainingReplay.requireSameRows(full.training.fingerprint, of: model, named: name, dataName: dataName)
         var warnings: [String] = estimatedTheta == nil ? [] : ["tests made without re-estimating 'theta'"]
         var previous = (df: nullDegreesOfFreedom, deviance: nullDeviance)
         var rows: [Row] = []
-        for count in stride(from: 1, through: features.count, by: 1) {
-            let fit = count == features.count ? full : try fitted(Array(features.prefix(count)))
+        for count in stride(from: 1, through: terms.count, by: 1) {
+            let fit = count == terms.count ? full : try fitted(Array(terms.prefix(count)))
             guard let glm = fit.state as? any DevianceFit, let df = glm.residualDevianceDegreesOfFreedom else {
-                throw ModelshError(.software, "the refit of '\(name)' on its first \(count) features is not a fit of its kind")
+                throw ModelshError(.software, "the refit of '\(name)' on its first \(count) terms is not a fit of its kind")
             }
-            if count < features.count {
-                warnings += glm.fitWarningsExplained.map { "with \(features.prefix(count).joined(separator: ", ")) alone: \($0)" }
+            if count < terms.count {
+                warnings += glm.fitWarningsExplained.map { "with \(terms.prefix(count).joined(separator: ", ")) alone: \($0)" }
             }
             let termDF = previous.df - df, fall = previous.deviance - glm.deviance
             let (f, p) = termDF > 0 ? test.statistic(fall: max(fall, 0), degreesOfFreedom: termDF, dispersion: state.dispersionScale,
                                                      residualDegreesOfFreedom: residualDegreesOfFreedom) : (.nan, .nan)
-            rows.append(Row(term: features[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
+            rows.append(Row(term: terms[count - 1], degreesOfFreedom: termDF, deviance: fall, residualDegreesOfFreedom: df,
                             residualDeviance: glm.deviance, fValue: f, pValue: p))
             previous = (df, glm.deviance)
         }

@@ -61,7 +61,7 @@ struct TrainingFrame {
             throw ModelshError.usage("column '\(weightColumn.name)' is the weight; it cannot also be the offset", argument: "offset")
         }
         let roles = Dictionary(roleColumns.map { ($0.1.name, $0.0) }, uniquingKeysWith: { first, _ in first })
-        let features = try blaming("features") { try Self.features(of: request, target: targetColumn.name, roles: roles, kind: kind) }
+        let (features, terms) = try blaming("features") { try Self.features(of: request, target: targetColumn.name, roles: roles, kind: kind) }
         guard source.rowCount > 0 else {
             throw ModelshError.data("dataset '\(request.datasetName)' has no rows")
         }
@@ -98,12 +98,12 @@ struct TrainingFrame {
         switch task {
         case .regression, .clustering, .components:
             schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type), features: featureSchemas,
-                                    offset: offsetColumn?.name)
+                                    offset: offsetColumn?.name, terms: terms)
             target = usedTarget.numbers ?? []
         case .classification:
             let classes = try blaming("target") { try Self.classes(of: usedTarget) }
             schema = TrainingSchema(target: FeatureSchema(name: targetColumn.name, type: targetColumn.type, levels: classes), features: featureSchemas,
-                                    offset: offsetColumn?.name)
+                                    offset: offsetColumn?.name, terms: terms)
             target = try ClassLabels(classes).numberedIndices(of: usedTarget)
         }
     }
@@ -112,7 +112,7 @@ struct TrainingFrame {
     /// feature is missing unless imputed.
     private init(unsupervised request: FitRequest, kind: String, task: ModelTask, impute: ImputeMethod) throws {
         let source = request.data
-        let features = try blaming("features") { try Self.features(of: request, target: nil, roles: [:], kind: kind) }
+        let (features, terms) = try blaming("features") { try Self.features(of: request, target: nil, roles: [:], kind: kind) }
         guard source.rowCount > 0 else { throw ModelshError.data("dataset '\(request.datasetName)' has no rows") }
         guard !features.isEmpty else { throw ModelshError.usage("'\(kind)' needs at least one feature", argument: "features") }
         let required = impute == .drop ? features : []
@@ -125,7 +125,8 @@ struct TrainingFrame {
         data = used
         rowsDropped = source.rowCount - used.rowCount
         valuesImputed = impute == .drop || impute == .keep ? 0 : used.columns.reduce(0) { $0 + $1.missingCount }
-        schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } })
+        schema = TrainingSchema(target: nil, features: try blaming("features") { try used.columns.map { try Self.featureSchema($0, originalRows: complete) } },
+                                terms: terms)
         target = []
         weights = nil
         offsets = nil
@@ -275,22 +276,25 @@ struct TrainingFrame {
 
     /// The features: those named, or every column but the target, the weight and the offset
     /// (`roles`) that the kind can use.
-    private static func features(of request: FitRequest, target: String?, roles: [String: ColumnRole], kind: String) throws -> [Column] {
-        guard let names = request.features else {
-            return request.data.columns.filter { $0.name != target && roles[$0.name] == nil && $0.type != .text }
+    /// The feature columns and, when features= names interactions, the model's terms over them
+    /// (`ModelTerms`, as indices into the columns).
+    private static func features(of request: FitRequest, target: String?, roles: [String: ColumnRole], kind: String) throws
+        -> (columns: [Column], terms: [[Int]]?) {
+        guard let items = request.features else {
+            return (request.data.columns.filter { $0.name != target && roles[$0.name] == nil && $0.type != .text }, nil)
         }
         var seen = Set<String>()
-        return try names.map { name in
+        for item in items where !seen.insert(item).inserted { throw ModelshError.usage("feature '\(item)' is listed twice") }
+        let terms = try ModelTerms.parse(items) { request.data.column(named: $0) != nil }
+        let columns = try terms.variables.map { name in
             let column = try request.data.requireColumn(name, datasetName: request.datasetName)
             if name == target || roles[name] != nil {
                 throw ModelshError.usage("column '\(name)' is the \(roles[name]?.rawValue ?? "target"); it cannot also be a feature")
             }
-            guard seen.insert(name).inserted else {
-                throw ModelshError.usage("feature '\(name)' is listed twice")
-            }
             guard column.type != .text else { throw freeTextFeature(name, kind: kind) }
             return column
         }
+        return (columns, terms.hasInteractions ? terms.terms : nil)
     }
 
     /// `requireFinite` for each column, the first failing one's error; each column is a pass over

@@ -13,7 +13,7 @@ struct TrainingReplay {
     init(_ model: Model, named name: String, data: Dataset, dataName: String) throws {
         let kind = try ModelCatalogue.requireKind(named: model.kind)
         prepared = try kind.prepare(FitRequest(data: data, datasetName: dataName, target: model.schema.target?.name,
-                                               features: model.schema.features.map(\.name), options: model.training.options))
+                                               features: model.schema.termLabels, options: model.training.options))
         try Self.requireSameRows(prepared.frame.fingerprinted.fingerprint, of: model, named: name, dataName: dataName)
     }
 

@@ -134,7 +134,7 @@ struct Binder {
             }
             if let option = form.options.first(where: { $0.name == key }) {
                 try check(value, as: option.kind, for: key, values: values, resolved: resolved)
-                values[key] = value
+                values[key] = option.kind.isTerms ? Self.termWords(value) : value
             } else if kindOptions.contains(key) {
                 if case .expression = value.value {
                     throw ModelshError.usage("\(key) must be a single value, found an expression '\(value.value.display)'", at: value.location)
@@ -241,6 +241,17 @@ struct Binder {
                 guard let column = columnName(item.value) else { throw notAColumn(item, for: name, expected: "column names") }
                 try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location)
             }
+        case .terms(let slot):
+            for item in Self.items(of: value) {
+                // A word `a:b` is the column of that name when the data has one, else an interaction.
+                if let column = columnName(item.value), isColumn(column, ofSlot: slot, resolved: resolved) { continue }
+                guard let columns = termColumns(item.value) else {
+                    var message = "\(name) must be columns or their interactions (a:b, a*b), found \(item.value.kindName) '\(item.value.display)'"
+                    if case .expression = item.value { message += ": make it a column first (derive DATA NEWNAME = \(item.value.display))" }
+                    throw ModelshError.usage(message, at: item.location)
+                }
+                for column in columns { try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location) }
+            }
         case .number:
             guard case .number = value.value else { throw fail("a number") }
         case .duration:
@@ -345,6 +356,47 @@ struct Binder {
             quoted = ""
         }
         return ModelshError.usage("\(name) must be \(expected), found \(item.value.kindName) '\(item.value.display)'\(quoted)", at: item.location)
+    }
+
+    private static func items(of value: LocatedValue) -> [LocatedValue] {
+        if case .list(let list) = value.value { return list }
+        return [value]
+    }
+
+    /// The columns a term names (`a`, `a:b`, `a*b:c`), or nil for what is no term (`log(a)`).
+    private func termColumns(_ value: Value) -> [String]? {
+        if case .expression(let expression) = value { return Self.termColumns(expression) }
+        return columnName(value).map { name in name.split(separator: ":").map(String.init) }
+    }
+
+    private static func termColumns(_ expression: ExpressionSyntax) -> [String]? {
+        switch expression.kind {
+        case .name(let name): return name.split(separator: ":").map(String.init)
+        case .binary(.multiply, let left, let right):
+            guard let left = termColumns(left), let right = termColumns(right) else { return nil }
+            return left + right
+        default: return nil
+        }
+    }
+
+    /// A terms value as words, `a*b` written without spaces, so the model layer reads each alike.
+    private static func termWords(_ value: LocatedValue) -> LocatedValue {
+        func written(_ expression: ExpressionSyntax) -> String {
+            switch expression.kind {
+            case .binary(.multiply, let left, let right): return written(left) + "*" + written(right)
+            case .name(let name): return name
+            default: return expression.text
+            }
+        }
+        return LocatedValue(.list(items(of: value).map { item in
+            guard case .expression(let expression) = item.value else { return item }
+            return LocatedValue(.word(written(expression)), at: item.location)
+        }), at: value.location)
+    }
+
+    private func isColumn(_ name: String, ofSlot slot: String, resolved: [String: Variable]) -> Bool {
+        guard case .dataset(let data)? = resolved[slot] else { return false }
+        return data.column(named: name) != nil
     }
 
     private func columnName(_ value: Value) -> String? {

@@ -15,6 +15,9 @@ public indirect enum ValueKind: Sendable, Equatable {
     case column(of: String)
     /// One or more columns of the dataset bound to the named slot.
     case columns(of: String)
+    /// A model's terms over the columns of the dataset bound to the named slot: columns,
+    /// interactions `a:b` and crossings `a*b` (R's formula terms), bound as a list of words.
+    case terms(of: String)
     case number
     /// A length of time: `500ms`, `60s`, `2m`, `1h`, or a bare number of seconds.
     case duration
@@ -42,6 +45,11 @@ public indirect enum ValueKind: Sendable, Equatable {
     /// A true/false expression over the columns of the dataset bound to the named slot
     /// (`age > 30 and city == "Oslo"`), type-checked by the binder.
     case condition(of: String)
+
+    var isTerms: Bool {
+        if case .terms = self { return true }
+        return false
+    }
 }
 
 /// One position after the verb: a fixed keyword (`on`, `to`, `workspace`) or a value.
@@ -103,6 +111,10 @@ public struct OptionSpec: Sendable {
         self.help = help
         self.required = required
     }
+
+    /// features= of the commands that fit a model kind on DATA: columns and R's interaction terms.
+    static let modelFeatures = OptionSpec("features", .terms(of: "DATA"),
+                                          "the columns to predict from, and interactions: a:b (the product), a*b (a, b and a:b) (default: all others)")
 }
 
 /// What `as …` names: nothing, or so many new datasets or models.

@@ -220,7 +220,7 @@ private struct Completer {
         case .choice(let choices): return choices
         case .switch: return ["yes", "no"]
         case .list(let element): return values(of: element, typed: typed)
-        case .column(let slot), .columns(let slot), .condition(let slot):
+        case .column(let slot), .columns(let slot), .terms(let slot), .condition(let slot):
             guard let (form, positionals) = typed, let name = value(of: slot, in: form, positionals: positionals),
                   let data = variables.dataset(name) else { return [] }
             return data.columnNames.map(Identifier.written)

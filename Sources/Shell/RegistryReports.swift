@@ -25,7 +25,8 @@ struct VersionFacts {
     }
 
     var features: String {
-        let names = model.schema.features.map { Identifier.written($0.name) }
+        // With interactions, the terms (`wt, hp, wt:hp`), as the fit named them.
+        let names = model.schema.terms == nil ? model.schema.features.map { Identifier.written($0.name) } : model.schema.termLabels
         return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 

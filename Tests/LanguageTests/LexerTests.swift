@@ -102,6 +102,17 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(tokens[1].location.length, 14)
     }
 
+    /// A ':' between names, without spaces, joins one word: an interaction as R writes it
+    /// (`features=wt:hp`); elsewhere it is no symbol of the language.
+    func testColonJoinsNamesIntoAnInteraction() throws {
+        XCTAssertEqual(try kinds("features=wt:hp,a:b:c"), [.word("features"), .symbol("="), .word("wt:hp"), .symbol(","), .word("a:b:c"), .end])
+        XCTAssertEqual(try kinds("x*y:z"), [.word("x"), .symbol("*"), .word("y:z"), .end])
+        XCTAssertThrowsError(try Lexer.tokenize("wt :hp")) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "unexpected character ':'")
+        }
+        XCTAssertThrowsError(try Lexer.tokenize("wt:1"))
+    }
+
     /// A number with a unit of time right after it is a duration, in seconds.
     func testDurations() throws {
         XCTAssertEqual(try kinds("time=500ms 60s 2m 1.5h 1e2s"), [

@@ -25,10 +25,11 @@ final class ModelFileTests: XCTestCase {
             .adding(Column.numeric("copy", width.map { 2 * $0 }))
     }
 
-    static func irisModel(options: [String: String] = [:]) throws -> (object: [String: Any], data: Dataset) {
+    static func irisModel(options: [String: String] = [:], features: [String] = ["Species", "Petal.Width", "wide", "copy"]) throws
+        -> (object: [String: Any], data: Dataset) {
         let data = try irisData()
         let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "iris", target: "Sepal.Length",
-                                           features: ["Species", "Petal.Width", "wide", "copy"], options: options)
+                                           features: features, options: options)
         return (try object(model), data)
     }
 
@@ -60,7 +61,8 @@ final class ModelFileTests: XCTestCase {
     // MARK: - Specific inconsistencies
 
     func testFixturesDecodeUnchanged() throws {
-        for (object, data) in [try Self.tourModel(), try Self.irisModel(), try Self.irisModel(options: ["intercept": "false"])] {
+        for (object, data) in [try Self.tourModel(), try Self.irisModel(), try Self.irisModel(options: ["intercept": "false"]),
+                               try Self.irisModel(features: ["Species*Petal.Width", "wide:Species"])] {
             let model = try Self.decode(object)
             XCTAssertEqual(try Self.object(model) as NSDictionary, object as NSDictionary)
             XCTAssertEqual(try model.evaluate(on: data).metrics.first?.value, Double(data.rowCount))

@@ -22,7 +22,11 @@ enum ModelCommands {
         and kept with the model: rows with a missing target are dropped, rows with a missing
         feature too unless impute= fills it; categorical features become indicators (the first
         level the reference for unpenalised kinds); poly= adds products of features; scale=
-        rescales them. Warnings (no convergence, separated classes) follow the model's line.
+        rescales them. features= takes R's interaction terms too: a:b is the product of a and
+        b (per level of a categorical one), a*b is a, b and a:b; terms are ordered main effects
+        first and coded as R's model.matrix codes them, and anova, select and confint treat
+        each term as one, as R does (trees and forests find interactions themselves and take
+        plain columns). Warnings (no convergence, separated classes) follow the model's line.
         With a quoted file path instead of DATA, linear, ridge and logistic fit from the CSV file
         in chunks, in memory that does not grow with its rows (streaming): the same model as
         loading it and fitting, to rounding, for files larger than memory. A first pass learns
@@ -31,11 +35,11 @@ enum ModelCommands {
         does not rescale, and fits binary unpenalised logistic models; the types of the columns
         are those of the file's first block.
         """,
-        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species,Petal.Width as m2\nfit linear \"data/diabetes.csv\" target=Y as streamed",
+        example: "fit linear train target=Y as m\nfit linear iris target=Sepal.Length features=Species*Petal.Width as m2\nfit linear \"data/diabetes.csv\" target=Y as streamed",
         changesState: true,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict (not for kmeans and pca, which learn without one)"),
-            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+            .modelFeatures,
         ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let model = try invocation.at("DATA") {
                 try context.withProgress("fit \(invocation.text("KIND")!)") { progress in
@@ -47,7 +51,7 @@ enum ModelCommands {
             try defineFitted(model, invocation, context, trainingData: invocation.dataset("DATA"))
         }, CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "PATH", kind: .path)], options: [
             OptionSpec("target", .column(of: "PATH"), "the column to predict"),
-            OptionSpec("features", .columns(of: "PATH"), "the columns to predict from (default: all others but free text)"),
+            OptionSpec("features", .terms(of: "PATH"), "the columns to predict from (default: all others but free text)"),
             OptionSpec("stream", .switch, "fit from the file in chunks, in constant memory (default yes: linear, ridge, logistic); no loads it first"),
             OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
             OptionSpec("sep", .text, "field separator, one character (default ,)"),

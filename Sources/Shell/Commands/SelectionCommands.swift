@@ -11,7 +11,7 @@ enum SelectionCommands {
 
     static let foldOptions: [OptionSpec] = [
         OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
-        OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+        .modelFeatures,
         OptionSpec("folds", .integer(minimum: 2, maximum: 1000), "how many folds (default 5)"),
         OptionSpec("stratified", .switch, "keep class proportions in every fold (default: yes for classification)"),
         OptionSpec("seed", .integer(minimum: 0), "random seed for the fold assignment (default 42)"),
@@ -140,7 +140,7 @@ enum SelectionCommands {
         changesState: false,
         forms: [CommandForm([.value(name: "KIND", kind: .modelKind), .value(name: "DATA", kind: .dataset)], options: [
             OptionSpec("target", .column(of: "DATA"), "the column to predict", required: true),
-            OptionSpec("features", .columns(of: "DATA"), "the columns to predict from (default: all others)"),
+            .modelFeatures,
             OptionSpec("alphas", .list(.number), "the alphas to fit at (default: count= alphas down from the largest useful one)"),
             OptionSpec("count", .integer(minimum: 1, maximum: 1000), "how many alphas when alphas= is not given (default 20)"),
         ], modelKindOptionsFrom: "KIND") { invocation, context in
