@@ -235,9 +235,7 @@ struct Binder {
             }
             try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: value.location)
         case .columns(let slot):
-            let items: [LocatedValue]
-            if case .list(let list) = value.value { items = list } else { items = [value] }
-            for item in items {
+            for item in Self.items(of: value) {
                 guard let column = columnName(item.value) else { throw notAColumn(item, for: name, expected: "column names") }
                 try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location)
             }
@@ -246,9 +244,9 @@ struct Binder {
                 // A word `a:b` is the column of that name when the data has one, else an interaction.
                 if let column = columnName(item.value), isColumn(column, ofSlot: slot, resolved: resolved) { continue }
                 guard let columns = termColumns(item.value) else {
-                    var message = "\(name) must be columns or their interactions (a:b, a*b), found \(item.value.kindName) '\(item.value.display)'"
-                    if case .expression = item.value { message += ": make it a column first (derive DATA NEWNAME = \(item.value.display))" }
-                    throw ModelshError.usage(message, at: item.location)
+                    var error = notAColumn(item, for: name, expected: "columns or their interactions (a:b, a*b)")
+                    if case .expression = item.value { error.message += "; an expression is made a column first (derive DATA NEWNAME = \(item.value.display))" }
+                    throw error
                 }
                 for column in columns { try checkColumn(column, ofSlot: slot, values: values, resolved: resolved, at: item.location) }
             }

@@ -97,6 +97,14 @@ private struct Completer {
 
     private var variables: Variables { session.state.variables }
 
+    /// The part of an option's value before the item being typed: up to a list's last ',' or
+    /// '[', and for model terms also an interaction's last ':' or '*' (`features=wt:h`).
+    private func itemPrefix(_ text: String, key: String, spec: CommandSpec) -> String {
+        let joinsTerms = spec.forms.contains { form in form.options.contains { $0.name == key && $0.kind.isTerms } }
+        let separators: Set<Character> = joinsTerms ? [",", "[", ":", "*"] : [",", "["]
+        return text.lastIndex(where: separators.contains).map { String(text[...$0]) } ?? ""
+    }
+
     func candidates(for word: String) -> [String] {
         guard let verb = chunks.words.first else { return session.table.allNames }
         guard let spec = session.table.command(named: verb) else { return [] }
@@ -104,13 +112,12 @@ private struct Completer {
         if let equals = word.firstIndex(of: "=") {
             let key = String(word[..<equals])
             let value = String(word[word.index(after: equals)...])
-            let listPrefix = value.lastIndex(where: { $0 == "," || $0 == "[" }).map { String(value[...$0]) } ?? ""
+            let listPrefix = itemPrefix(value, key: key, spec: spec)
             return optionValues(spec, key: key).map { "\(key)=\(listPrefix)\($0)" }
         }
         // A later item of a bracketed list still open: `features=[a, partial`.
         if let key = chunks.openListKey {
-            let listPrefix = word.lastIndex(where: { $0 == "," || $0 == "[" }).map { String(word[...$0]) } ?? ""
-            return optionValues(spec, key: key).map { listPrefix + $0 }
+            return optionValues(spec, key: key).map { itemPrefix(word, key: key, spec: spec) + $0 }
         }
         if chunks.words.last == "as" { return [] }
         let positionals = chunks.words.dropFirst().filter { !$0.contains("=") }

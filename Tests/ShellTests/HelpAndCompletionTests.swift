@@ -85,6 +85,11 @@ final class CompletionTests: ShellTestCase {
         XCTAssertEqual(complete("fit linear iris target=Pe"), Completion(replacing: 9, candidates: ["target=Petal.Length", "target=Petal.Width"]))
         XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=Petal.Width,Sp").candidates,
                        ["features=Petal.Width,Species"])
+        // An interaction's next column, after its ':' or '*'.
+        XCTAssertEqual(complete("fit linear iris target=Sepal.Length features=Petal.Width:Sp").candidates,
+                       ["features=Petal.Width:Species"])
+        XCTAssertEqual(complete("cv linear iris target=Sepal.Length features=Species*Petal.W").candidates,
+                       ["features=Species*Petal.Width"])
         XCTAssertEqual(complete("split iris stratify=Spe").candidates, ["stratify=Species"])
         // A kind's option that names a column (weight=) completes the data's columns too.
         XCTAssertEqual(complete("fit linear iris target=Sepal.Length weight=Petal.W").candidates, ["weight=Petal.Width"])
