@@ -37,9 +37,14 @@ public struct CoefficientEstimates: Sendable, Equatable {
 
 extension LinearRegression.Learned {
     public func coefficientEstimates(in model: Model) -> [CoefficientEstimates] {
-        let inference = inference
-        return [CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError),
-                                     residualDegreesOfFreedom: inference.residualDegreesOfFreedom)]
+        [coefficientEstimates(robust: nil)]
+    }
+
+    /// The estimates with standard errors from `robust` when given (for confint's intervals).
+    public func coefficientEstimates(robust: RobustCovariance?) -> CoefficientEstimates {
+        let inference = inference(robust: robust)
+        return CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError),
+                                     residualDegreesOfFreedom: inference.residualDegreesOfFreedom)
     }
 }
 

@@ -41,7 +41,10 @@ public struct LinearInference: Sendable, Equatable {
     public var bic: Double { -2 * logLikelihood + log(Double(observations)) * Double(parameterCount) }
     private let observations: Int
 
-    init(_ learned: LinearRegression.Learned) {
+    /// `robust`: standard errors from that covariance, t tests on the residual degrees of
+    /// freedom as lmtest::coeftest takes them, and the F test the Wald test of every term but
+    /// the intercept (lmtest::waldtest; Stata's F after vce(robust)).
+    init(_ learned: LinearRegression.Learned, robust: RobustCovariance? = nil) {
         let df = learned.residualDegreesOfFreedom
         let variance = learned.residualSumOfSquares / Double(df)
         let k = learned.rank
@@ -52,7 +55,7 @@ public struct LinearInference: Sendable, Equatable {
                 coefficients.append(Coefficient(term: term, estimate: .nan, standardError: .nan, tValue: .nan, pValue: .nan, aliased: true))
                 continue
             }
-            let standardError = (learned.unscaledCovariance[position * k + position] * variance).squareRoot()
+            let standardError = (robust.map { $0.matrix[position * k + position] } ?? learned.unscaledCovariance[position * k + position] * variance).squareRoot()
             position += 1
             let t = estimate / standardError
             coefficients.append(Coefficient(term: term, estimate: estimate, standardError: standardError, tValue: t,
@@ -77,12 +80,26 @@ public struct LinearInference: Sendable, Equatable {
         let r2 = mss / (mss + rss)
         rSquared = r2
         adjustedRSquared = 1 - (1 - r2) * (Double(learned.observations - interceptDF) / Double(df))
-        let f = (mss / Double(numeratorDF)) / variance
+        let f = robust.map { Self.waldF($0.matrix, of: learned, testing: numeratorDF) } ?? (mss / Double(numeratorDF)) / variance
         fTest = FTest(statistic: f, numeratorDegreesOfFreedom: numeratorDF, denominatorDegreesOfFreedom: df,
                       pValue: FDistribution.upperTail(f, numerator: Double(numeratorDF), denominator: Double(df)))
     }
 }
 
+extension LinearInference {
+    /// The Wald F of the estimated coefficients after the intercept under `covariance` (over
+    /// the estimated coefficients, row-major): NaN when that covariance is singular.
+    private static func waldF(_ covariance: [Double], of learned: LinearRegression.Learned, testing count: Int) -> Double {
+        let k = learned.rank, first = k - count
+        let estimates = learned.estimates.indices.filter { !learned.aliased[$0] }.map { learned.estimates[$0] }
+        let block = (first ..< k).flatMap { i in (first ..< k).map { j in covariance[i * k + j] } }
+        return (SandwichCovariance.waldStatistic(Array(estimates[first...]), covariance: block) ?? .nan) / Double(count)
+    }
+}
+
 extension LinearRegression.Learned {
     public var inference: LinearInference { LinearInference(self) }
+
+    /// The inference with standard errors from `robust` when given.
+    public func inference(robust: RobustCovariance?) -> LinearInference { LinearInference(self, robust: robust) }
 }

@@ -67,7 +67,7 @@ public enum LinearRegression: Learner {
         }
 
         public func summary(of model: Model, options: SummaryOptions) -> Report {
-            LinearSummary(learned: self).report()
+            LinearSummary(learned: self, robust: options.robust).report()
         }
     }
 

@@ -8,9 +8,10 @@ import Tabular
 /// the same on every machine. Unlike R, residuals are always shown as quantiles.
 struct LinearSummary {
     let learned: LinearRegression.Learned
+    var robust: RobustCovariance? = nil
 
     func report() -> Report {
-        let inference = learned.inference
+        let inference = learned.inference(robust: robust)
         var report = Report()
         if learned.residualQuantiles.isEmpty {
             report.add("Residuals: not kept (an updated or streamed fit does not store every row's residual)")
@@ -20,14 +21,20 @@ struct LinearSummary {
                                  rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
         }
         let aliasedCount = learned.aliased.filter { $0 }.count
-        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
+        let heading = aliasedCount == 0 ? "Coefficients" : "Coefficients: (\(aliasedCount) not defined because of singularities)"
+        report.add(heading + (robust.map { ", with standard errors \($0.label) (R's lmtest::coeftest with sandwich's \($0.clusters == nil ? "vcovHC" : "vcovCL")):" }
+            ?? (aliasedCount == 0 ? ":" : "")))
         report.add(coefficientTable(inference.coefficients))
         report.add("Residual standard error: \(NumberFormat.significant(inference.residualStandardError)) on \(inference.residualDegreesOfFreedom) degrees of freedom")
         if let r2 = inference.rSquared, let adjusted = inference.adjustedRSquared, let f = inference.fTest {
             // Without an intercept R measures R² about 0, not the mean; evaluate's r2 (scikit-learn's) is about the mean.
             let about = learned.hasIntercept ? "" : " (about 0, as R's without an intercept; evaluate's r2 is about the mean)"
             report.add("Multiple R-squared: \(NumberFormat.significant(r2)), Adjusted R-squared: \(NumberFormat.significant(adjusted))\(about)")
-            report.add("F-statistic: \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
+            if let robust, f.statistic.isNaN {
+                report.add("Wald F-statistic (\(robust.label)): not defined, the robust covariance of the \(f.numeratorDegreesOfFreedom) coefficients tested being singular (as with fewer clusters than coefficients)")
+            } else {
+                report.add("\(robust.map { "Wald F-statistic (\($0.label))" } ?? "F-statistic"): \(NumberFormat.significant(f.statistic)) on \(f.numeratorDegreesOfFreedom) and \(f.denominatorDegreesOfFreedom) DF, p-value: \(NumberFormat.pValue(f.pValue))")
+            }
         }
         report.add("Log-likelihood: \(NumberFormat.significant(inference.logLikelihood)) (df=\(inference.parameterCount)), AIC: \(NumberFormat.significant(inference.aic)), BIC: \(NumberFormat.significant(inference.bic))")
         return report

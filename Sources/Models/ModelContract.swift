@@ -160,9 +160,12 @@ public typealias PreparedFeature = FeatureColumn
 public struct SummaryOptions: Sendable {
     /// The deepest tree level printed as rules.
     public let depth: Int
+    /// A linear model's robust covariance, whose standard errors the table then shows.
+    public let robust: RobustCovariance?
 
-    public init(depth: Int = 3) {
+    public init(depth: Int = 3, robust: RobustCovariance? = nil) {
         self.depth = depth
+        self.robust = robust
     }
 }
 

@@ -47,14 +47,8 @@ public struct SequentialDeviance: Sendable, Equatable {
         guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
         try test.requireEstimatedDispersion(in: model, named: name)
         let residualDegreesOfFreedom = state.residualDevianceDegreesOfFreedom ?? 0
-        let features = model.schema.features.map(\.name), terms = model.schema.termLabels
-        // The rows the model used: those with the target (and weight and offset), and with
-        // every feature unless it imputed.
-        let roles = ColumnRole.allCases.compactMap { model.training.options[$0.rawValue] }
-        let required = try ([target] + roles + (model.preprocessing.settings.impute == .drop ? features : [])).map {
-            try data.requireColumn($0, datasetName: dataName)
-        }
-        let usedRows = (0 ..< data.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
+        let terms = model.schema.termLabels
+        let usedRows = try TrainingReplay.usedRows(of: model, in: data, dataName: dataName)
         let used = usedRows.count == data.rowCount ? data : data.selecting(rows: usedRows)
         // A negative binomial's θ stays the model's in the shorter fits, as MASS's anova.negbin
         // keeps it (and says so).

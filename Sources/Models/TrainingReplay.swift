@@ -17,6 +17,17 @@ struct TrainingReplay {
         try Self.requireSameRows(prepared.frame.fingerprinted.fingerprint, of: model, named: name, dataName: dataName)
     }
 
+    /// The rows of `data` a fit of `model` uses: those with the target (and weight and offset),
+    /// and with every feature unless it imputed.
+    static func usedRows(of model: Model, in data: Dataset, dataName: String) throws -> [Int] {
+        let roles = ColumnRole.allCases.compactMap { model.training.options[$0.rawValue] }
+        let features = model.preprocessing.settings.impute == .drop ? model.schema.features.map(\.name) : []
+        let required = try ([model.schema.target?.name].compactMap { $0 } + roles + features).map {
+            try data.requireColumn($0, datasetName: dataName)
+        }
+        return (0 ..< data.rowCount).filter { row in required.allSatisfy { !$0.isMissing(row) } }
+    }
+
     /// Refuses data whose rows for the model (fingerprinted as `fingerprint`) are not the ones
     /// it was fitted on.
     static func requireSameRows(_ fingerprint: String, of model: Model, named name: String, dataName: String) throws {

@@ -111,18 +111,7 @@ extension LogisticRegression {
         precondition(coefficients.rows == x.columns, "one coefficient row per design column")
         precondition(coefficients.columns == classCount - 1 || coefficients.columns == classCount, "coefficients for K − 1 or K classes")
         let cleaned = Matrix(rows: coefficients.rows, columns: coefficients.columns, values: coefficients.values.map { $0.isNaN ? 0 : $0 })
-        return softmax(logits: multiply(x, cleaned), classCount: classCount).probabilities
-    }
-
-    /// X B by dgemm.
-    static func multiply(_ x: Matrix, _ b: Matrix) -> Matrix {
-        precondition(x.columns == b.rows, "inner dimensions must agree")
-        var result = Matrix(rows: x.rows, columns: b.columns)
-        if x.rows > 0 && b.columns > 0 && x.columns > 0 {
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(x.rows), Int32(b.columns), Int32(x.columns), 1,
-                        x.values, Int32(x.rows), b.values, Int32(b.rows), 0, &result.values, Int32(x.rows))
-        }
-        return result
+        return softmax(logits: x.multiplied(by: cleaned), classCount: classCount).probabilities
     }
 
     /// Row-wise softmax of logits with one column per class, or K − 1 columns for classes
@@ -173,7 +162,7 @@ private struct SoftmaxModel {
 
     func probabilities(_ theta: [Double]) -> (Matrix, negativeLogLikelihood: Double) {
         let p = design.columns, offset = classCount - modelledClasses.count
-        let logits = LogisticRegression.multiply(design, Matrix(rows: p, columns: modelledClasses.count, values: theta))
+        let logits = design.multiplied(by: Matrix(rows: p, columns: modelledClasses.count, values: theta))
         let (probabilities, logSumExp) = LogisticRegression.softmax(logits: logits, classCount: classCount)
         var sum = 0.0
         for (i, k) in classes.enumerated() { sum += logSumExp[i] - (k < offset ? 0 : logits[i, k - offset]) }

@@ -105,6 +105,19 @@ package func mapConcurrently<T>(count: Int, _ body: (Int) -> T) -> [T] {
     return results.map { $0! }
 }
 
+extension Matrix {
+    /// X B, by dgemm.
+    func multiplied(by b: Matrix) -> Matrix {
+        precondition(columns == b.rows, "inner dimensions must agree")
+        var result = Matrix(rows: rows, columns: b.columns)
+        if rows > 0 && b.columns > 0 && columns > 0 {
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(b.columns), Int32(columns), 1,
+                        values, Int32(rows), b.values, Int32(b.rows), 0, &result.values, Int32(rows))
+        }
+        return result
+    }
+}
+
 /// X b, by dgemv.
 func product(_ x: Matrix, _ b: [Double]) -> [Double] {
     precondition(b.count == x.columns, "one coefficient per column")

@@ -113,13 +113,49 @@ enum ModelCommands {
         (residual quantiles, estimates with standard errors, t values and p-values, residual
         standard error, R², adjusted R², the F test); for logistic R's summary(glm); for trees
         their size and rules, depth= levels deep (default 3). Then the preprocessing and the rows.
+        A linear model's vcov=hc0|hc1|hc2|hc3 takes the standard errors, t tests and F test
+        (then a Wald test) from a heteroskedasticity-consistent covariance, as R's
+        lmtest::coeftest(m, vcov = sandwich::vcovHC(m, type = "HC3")); hc1 is Stata's
+        vce(robust). cluster=COLUMN clusters them by that column of the training data (Stata's
+        vce(cluster), sandwich's vcovCL). These need the rows again: train=, by default the
+        dataset the model was fitted on.
         """,
-        example: "summary m",
+        example: "summary m\nsummary m vcov=hc1\nsummary m cluster=SEX",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
-                            options: [OptionSpec("depth", .integer(minimum: 0, maximum: 1000), "tree levels printed as rules (default 3)")]) { invocation, context in
-            context.emit(invocation.model("MODEL").summary(SummaryOptions(depth: invocation.integer("depth") ?? 3)))
+                            options: [OptionSpec("depth", .integer(minimum: 0, maximum: 1000), "tree levels printed as rules (default 3)")] + robustOptions) { invocation, context in
+            let model = invocation.model("MODEL")
+            guard !invocation.has("train") || invocation.has("vcov") || invocation.has("cluster") else {
+                throw ModelshError.usage("train= names the data for robust standard errors (vcov=, cluster=)", at: invocation.location("train"))
+            }
+            let robust = try robustCovariance(model, invocation, context)
+            context.emit(model.summary(SummaryOptions(depth: invocation.integer("depth") ?? 3, robust: robust)))
         }])
+
+    /// summary's and confint's options for a linear model's robust standard errors.
+    static let robustOptions = [
+        OptionSpec("vcov", .choice(SandwichCovariance.Estimator.allCases.map(\.rawValue)),
+                   "linear: robust standard errors, hc0, hc1 (Stata's vce(robust)), hc2 or hc3 (R's sandwich default)"),
+        OptionSpec("cluster", .text, "linear: standard errors clustered by this column of the training data (Stata's vce(cluster); hc1 unless vcov=hc0)"),
+        OptionSpec("train", .dataset, "the data the model was fitted on, for robust standard errors or profile intervals (default: the dataset of that name)"),
+    ]
+
+    /// The robust covariance vcov= and cluster= ask for, from the model's training data; nil
+    /// without either.
+    private static func robustCovariance(_ model: Model, _ invocation: Invocation, _ context: CommandContext) throws -> RobustCovariance? {
+        guard invocation.has("vcov") || invocation.has("cluster") else { return nil }
+        let name = invocation.name("MODEL")!
+        let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
+        let estimator = invocation.text("vcov").flatMap(SandwichCovariance.Estimator.init(rawValue:)) ?? .hc1
+        return try onTrainingData(invocation, model: name) {
+            do {
+                return try RobustCovariance(model, named: name, trainingData: training, dataName: trainName, estimator: estimator,
+                                            cluster: invocation.text("cluster"))
+            } catch let error as ModelshError where ["vcov", "cluster"].contains(error.argument) {
+                throw error.located(at: invocation.location(error.argument!))
+            }
+        }
+    }
 
     static let confint = CommandSpec(
         "confint", category: .models,
@@ -133,20 +169,24 @@ enum ModelCommands {
         must still hold its rows. method=wald gives Wald intervals instead, estimate ± z
         standard errors (R's confint.default), which multinomial fits always get. level= sets
         the confidence (default 0.95). An aliased term's interval is NA. Penalised and
-        gradient-descent fits have no standard errors, so no intervals.
+        gradient-descent fits have no standard errors, so no intervals. A linear model's
+        vcov= and cluster= take the standard errors from a robust covariance, as summary's
+        (R's lmtest::coefci).
         """,
         example: "confint m\nconfint m level=0.99",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
                             options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)"),
-                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic and poisson: profile likelihood (default, R's confint) or wald (R's confint.default)"),
-                                      OptionSpec("train", .dataset, "profile intervals: the data the model was fitted on (default: the dataset of that name)")]) { invocation, context in
+                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic and poisson: profile likelihood (default, R's confint) or wald (R's confint.default)")]
+                                + robustOptions) { invocation, context in
             let model = invocation.model("MODEL")
             let level = invocation.number("level") ?? 0.95
             guard level > 0, level < 1 else {
                 throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
             }
-            let sets = model.state.coefficientEstimates(in: model)
+            let robust = try robustCovariance(model, invocation, context)
+            let sets = robust == nil ? model.state.coefficientEstimates(in: model)
+                : [(model.state as! LinearRegression.Learned).coefficientEstimates(robust: robust)]
             guard let first = sets.first else {
                 throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear, logistic and Poisson models", at: invocation.location("MODEL"))
             }
@@ -156,8 +196,8 @@ enum ModelCommands {
             }
             let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
             let headers = [percent((1 - level) / 2), percent(1 - (1 - level) / 2)]
-            guard !(model.state is LinearRegression.Learned) || !invocation.has("method") && !invocation.has("train") else {
-                throw ModelshError.usage("a linear model's intervals are exact t intervals; method= and train= are for logistic and Poisson models",
+            guard !(model.state is LinearRegression.Learned) || !invocation.has("method") && (!invocation.has("train") || robust != nil) else {
+                throw ModelshError.usage("a linear model's intervals are exact t intervals; method= is for logistic and Poisson models, train= for them and robust standard errors (vcov=, cluster=)",
                                          at: invocation.location(invocation.has("method") ? "method" : "train"))
             }
             // R's confint profiles a glm's likelihood; a multinomial fit has Wald intervals.
@@ -178,7 +218,9 @@ enum ModelCommands {
                     table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
                 }
             }
-            if let df = first.residualDegreesOfFreedom {
+            if let robust, let df = first.residualDegreesOfFreedom {
+                context.emit("t intervals on \(df) residual degrees of freedom with \(robust.label) standard errors (R's lmtest::coefci)")
+            } else if let df = first.residualDegreesOfFreedom {
                 context.emit("t intervals on \(df) residual degrees of freedom (R's confint)")
             } else {
                 context.emit("Wald intervals: estimate ± \(NumberFormat.significant(first.criticalValue(level: level), digits: 4)) standard errors (R's confint.default)")
