@@ -22,6 +22,13 @@ public struct CoefficientEstimates: Sendable, Equatable {
         return residualDegreesOfFreedom.map { StudentT.twoSidedCriticalValue(alpha, degreesOfFreedom: Double($0)) } ?? -Normal.quantile(alpha / 2)
     }
 
+    /// These estimates with `robust`'s standard errors: t distributed on the residual degrees of
+    /// freedom for least squares, normal for a glm, as lmtest's coeftest and coefci take them.
+    public func withStandardErrors(of robust: RobustCovariance, leastSquares: Bool) -> CoefficientEstimates {
+        CoefficientEstimates(group: group, terms: terms, estimates: estimates, standardErrors: robust.standardErrors(aliased: estimates.map(\.isNaN)),
+                             residualDegreesOfFreedom: leastSquares ? residualDegreesOfFreedom : nil)
+    }
+
     /// Each estimate's interval at `level` (0 < level < 1) as R's confint.lm gives it, estimate
     /// ± t(ν) standard errors on the residual degrees of freedom ν, or where the estimates are
     /// taken as normal as R's confint.default gives it, estimate ± z standard errors; NaN for
@@ -37,14 +44,9 @@ public struct CoefficientEstimates: Sendable, Equatable {
 
 extension LinearRegression.Learned {
     public func coefficientEstimates(in model: Model) -> [CoefficientEstimates] {
-        [coefficientEstimates(robust: nil)]
-    }
-
-    /// The estimates with standard errors from `robust` when given (for confint's intervals).
-    public func coefficientEstimates(robust: RobustCovariance?) -> CoefficientEstimates {
-        let inference = inference(robust: robust)
-        return CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError),
-                                     residualDegreesOfFreedom: inference.residualDegreesOfFreedom)
+        let inference = inference
+        return [CoefficientEstimates(group: nil, terms: terms, estimates: coefficients, standardErrors: inference.coefficients.map(\.standardError),
+                                     residualDegreesOfFreedom: inference.residualDegreesOfFreedom)]
     }
 }
 

@@ -80,17 +80,20 @@ public struct LinearInference: Sendable, Equatable {
         let r2 = mss / (mss + rss)
         rSquared = r2
         adjustedRSquared = 1 - (1 - r2) * (Double(learned.observations - interceptDF) / Double(df))
-        let f = robust.map { Self.waldF($0.matrix, of: learned, testing: numeratorDF) } ?? (mss / Double(numeratorDF)) / variance
+        let f = robust.map { Self.waldF($0, of: learned, testing: numeratorDF) } ?? (mss / Double(numeratorDF)) / variance
         fTest = FTest(statistic: f, numeratorDegreesOfFreedom: numeratorDF, denominatorDegreesOfFreedom: df,
                       pValue: FDistribution.upperTail(f, numerator: Double(numeratorDF), denominator: Double(df)))
     }
 }
 
 extension LinearInference {
-    /// The Wald F of the estimated coefficients after the intercept under `covariance` (over
+    /// The Wald F of the estimated coefficients after the intercept under `robust`'s covariance (over
     /// the estimated coefficients, row-major): NaN when that covariance is singular.
-    private static func waldF(_ covariance: [Double], of learned: LinearRegression.Learned, testing count: Int) -> Double {
-        let k = learned.rank, first = k - count
+    private static func waldF(_ robust: RobustCovariance, of learned: LinearRegression.Learned, testing count: Int) -> Double {
+        // G clusters' scores sum to XᵀWe = 0, so a clustered covariance has rank G − 1 at most
+        // (Stata then reports no F either).
+        if let clusters = robust.clusters, clusters - 1 < count { return .nan }
+        let covariance = robust.matrix, k = learned.rank, first = k - count
         let estimates = learned.estimates.indices.filter { !learned.aliased[$0] }.map { learned.estimates[$0] }
         let block = (first ..< k).flatMap { i in (first ..< k).map { j in covariance[i * k + j] } }
         return (SandwichCovariance.waldStatistic(Array(estimates[first...]), covariance: block) ?? .nan) / Double(count)

@@ -21,9 +21,7 @@ struct LinearSummary {
                                  rows: [learned.residualQuantiles.map { NumberFormat.significant($0) }]))
         }
         let aliasedCount = learned.aliased.filter { $0 }.count
-        let heading = aliasedCount == 0 ? "Coefficients" : "Coefficients: (\(aliasedCount) not defined because of singularities)"
-        report.add(heading + (robust.map { ", with standard errors \($0.label) (R's lmtest::coeftest with sandwich's \($0.clusters == nil ? "vcovHC" : "vcovCL")):" }
-            ?? (aliasedCount == 0 ? ":" : "")))
+        report.add(RobustCovariance.coefficientsHeading(aliasedCount: aliasedCount, robust: robust))
         report.add(coefficientTable(inference.coefficients))
         report.add("Residual standard error: \(NumberFormat.significant(inference.residualStandardError)) on \(inference.residualDegreesOfFreedom) degrees of freedom")
         if let r2 = inference.rSquared, let adjusted = inference.adjustedRSquared, let f = inference.fTest {

@@ -185,7 +185,7 @@ public struct LogisticState: LearnedState {
     }
 
     public func summary(of model: Model, options: SummaryOptions) -> Report {
-        LogisticSummary(state: self, model: model).report()
+        LogisticSummary(state: self, model: model, robust: options.robust).report()
     }
 
     public func check(in model: Model) throws {
@@ -222,6 +222,13 @@ public struct LogisticState: LearnedState {
 struct LogisticSummary {
     let state: LogisticState
     let model: Model
+    /// Robust standard errors to show instead of the fit's (a binary unpenalised fit's).
+    var robust: RobustCovariance? = nil
+
+    /// The standard errors shown: the fit's, or `robust`'s.
+    private var standardErrors: [[Double]]? {
+        robust.map { [$0.standardErrors(aliased: state.aliased)] } ?? state.standardErrors
+    }
 
     func report() -> Report {
         var report = Report()
@@ -234,9 +241,9 @@ struct LogisticSummary {
             report.add("Multinomial, one coefficient vector per class (symmetric, penalised)")
         }
         let aliasedCount = state.aliased.filter { $0 }.count
-        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
+        report.add(RobustCovariance.coefficientsHeading(aliasedCount: aliasedCount, robust: robust))
         report.add(coefficientTable(classes))
-        if let errors = state.standardErrors, errors.contains(where: { classErrors in classErrors.indices.contains { !state.aliased[$0] && classErrors[$0] == 0 } }) {
+        if let errors = standardErrors, errors.contains(where: { classErrors in classErrors.indices.contains { !state.aliased[$0] && classErrors[$0] == 0 } }) {
             report.add("(NaN: a standard error that could not be computed, the information matrix being singular)")
         }
         if let null = state.nullDeviance, let nullDF = state.nullDegreesOfFreedom, let df = state.residualDegreesOfFreedom {
@@ -267,7 +274,7 @@ struct LogisticSummary {
 
     private func coefficientTable(_ classes: [String]) -> TextTable {
         let multinomial = state.modelledClasses.count > 1
-        let withErrors = state.standardErrors != nil
+        let withErrors = standardErrors != nil
         var headers = multinomial ? ["class", ""] : [""]
         headers += withErrors ? ["Estimate", "Std. Error", "z value", "Pr(>|z|)", ""] : ["Estimate"]
         var table = TextTable(headers: headers, alignments: headers.indices.map { $0 < (multinomial ? 2 : 1) || (withErrors && $0 == headers.count - 1) ? .left : .right },
@@ -277,11 +284,11 @@ struct LogisticSummary {
                 var row = multinomial ? [TerminalText.escaped(classes[c]), term] : [term]
                 if state.aliased[j] {
                     row += withErrors ? ["NA", "NA", "NA", "NA", ""] : ["NA"]
-                } else if let errors = state.standardErrors, errors[k][j] == 0 {
+                } else if let errors = standardErrors, errors[k][j] == 0 {
                     // A stored 0 is a standard error that could not be computed (a singular
                     // information matrix): no test, rather than z = ±Inf flagged '***'.
                     row += [NumberFormat.significant(coefficients[j]), "NaN", "NaN", "NA", ""]
-                } else if let errors = state.standardErrors {
+                } else if let errors = standardErrors {
                     let z = coefficients[j] / errors[k][j]
                     let p = Normal.twoSidedPValue(z)
                     row += [NumberFormat.significant(coefficients[j]), NumberFormat.significant(errors[k][j]),

@@ -195,8 +195,11 @@ public struct PoissonState: LearnedState {
     public func summary(of model: Model, options: SummaryOptions) -> Report {
         var report = Report()
         let aliasedCount = aliased.filter { $0 }.count
-        report.add(aliasedCount == 0 ? "Coefficients:" : "Coefficients: (\(aliasedCount) not defined because of singularities)")
-        let test = dispersion == nil ? "z" : "t"
+        report.add(RobustCovariance.coefficientsHeading(aliasedCount: aliasedCount, robust: options.robust))
+        // Robust errors are tested as normal, as lmtest's coeftest does for every glm.
+        let standardErrors = options.robust?.standardErrors(aliased: aliased) ?? standardErrors
+        let normal = dispersion == nil || options.robust != nil
+        let test = normal ? "z" : "t"
         var table = TextTable(headers: ["", "Estimate", "Std. Error", "\(test) value", "Pr(>|\(test)|)", ""],
                               alignments: [.left, .right, .right, .right, .right, .left],
                               footer: "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
@@ -205,7 +208,7 @@ public struct PoissonState: LearnedState {
                 table.append([term, "NA", "NA", "NA", "NA", ""])
             } else {
                 let z = coefficients[j] / standardErrors[j]
-                let p = dispersion == nil ? Normal.twoSidedPValue(z) : StudentT.twoSidedPValue(z, degreesOfFreedom: Double(residualDegreesOfFreedom))
+                let p = normal ? Normal.twoSidedPValue(z) : StudentT.twoSidedPValue(z, degreesOfFreedom: Double(residualDegreesOfFreedom))
                 table.append([term, NumberFormat.significant(coefficients[j]), NumberFormat.significant(standardErrors[j]),
                               NumberFormat.significant(z, digits: 4), NumberFormat.pValue(p), LinearSummary.stars(p)])
             }

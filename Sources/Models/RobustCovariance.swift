@@ -1,17 +1,24 @@
 import Diagnostics
+import Foundation
 import Numerics
 import Tabular
 
-/// A linear model's coefficient covariance that does not assume one error variance for every
-/// row: heteroskedasticity-consistent (R's sandwich::vcovHC, Stata's vce(robust) = HC1) or
-/// clustered (sandwich::vcovCL, Stata's vce(cluster)). `summary` and `confint` then take their
-/// standard errors from it, as R's lmtest::coeftest(m, vcov = …) and coefci do.
+/// A model's coefficient covariance that does not assume the model's variance for every row:
+/// heteroskedasticity-consistent (R's sandwich::vcovHC; Stata's vce(robust) is HC1 for
+/// regress) or clustered (sandwich::vcovCL, Stata's vce(cluster)), for linear, unpenalised
+/// binary logistic and Poisson-family fits. `summary` and `confint` then take their standard
+/// errors from it, as R's lmtest::coeftest(m, vcov = …) and coefci do.
+///
+/// The sandwich is B M B with B = (XᵀWX)⁻¹, the fit's own unscaled covariance, and M the sum of
+/// the rows' score products sᵢsᵢᵀ, sᵢ = wᵢ (yᵢ − μᵢ) μ'(ηᵢ)/V(μᵢ) xᵢ (wᵢ the case weight): the
+/// residual times x for least squares and the canonical links (logit, Poisson's log), and
+/// (y − μ)/(1 + μ/θ) times x for the negative binomial's log link. A dispersion cancels, as in
+/// sandwich, so a quasi-Poisson fit's robust errors are its Poisson fit's.
 ///
 /// A model keeps no rows, so the design and residuals come from its training data, as
 /// `confint`'s profiles do; the data must still hold the very rows (`TrainingReplay`).
 public struct RobustCovariance: Sendable, Equatable {
-    /// Over the estimated (non-aliased) coefficients, row-major, as
-    /// `LinearRegression.Learned.unscaledCovariance` (which is this without the meat).
+    /// Over the estimated (non-aliased) coefficients, row-major.
     public let matrix: [Double]
     /// How it was made: "HC1", or "clustered by firm (50 clusters), HC1".
     public let label: String
@@ -22,12 +29,7 @@ public struct RobustCovariance: Sendable, Equatable {
     /// hc1 (Stata's, the default) or hc0.
     public init(_ model: Model, named name: String, trainingData data: Dataset, dataName: String,
                 estimator: SandwichCovariance.Estimator, cluster: String?) throws {
-        guard let fit = model.state as? LinearRegression.Learned else {
-            throw ModelshError.usage("robust standard errors (vcov=, cluster=) are for linear models; '\(name)' is a \(model.kind) model", argument: name)
-        }
-        guard !fit.residualQuantiles.isEmpty else {
-            throw ModelshError.usage("'\(name)' was updated or fitted from a file in chunks, so its rows cannot be gone through again for robust standard errors; fit it on the data", argument: name)
-        }
+        let fit = try SandwichFit(model, named: name)
         if cluster != nil, estimator == .hc2 || estimator == .hc3 {
             throw ModelshError.usage("clustered standard errors take vcov=hc1 (Stata's vce(cluster), the default) or hc0", argument: "vcov")
         }
@@ -36,30 +38,56 @@ public struct RobustCovariance: Sendable, Equatable {
         let problem = try TrainingReplay(model, named: name, data: used, dataName: dataName).prepared.problem
         let kept = fit.aliased.indices.filter { !fit.aliased[$0] }
         let n = problem.designColumns.rows
-        // The weighted rows √w·x and residuals √w·(y − offset − x b), as sandwich takes a weighted lm.
-        let root = problem.weights?.map { $0.squareRoot() }
-        var residuals = problem.target
-        if let offset = problem.offset { for i in 0 ..< n { residuals[i] -= offset[i] } }
         var design = Matrix(rows: n, columns: kept.count)
+        var eta = problem.offset ?? [Double](repeating: 0, count: n)
         for (position, column) in kept.enumerated() {
             let values = problem.designColumns.columns[column], estimate = fit.estimates[column]
-            for i in 0 ..< n {
-                residuals[i] -= values[i] * estimate
-                design.values[position * n + i] = values[i] * (root?[i] ?? 1)
+            for i in 0 ..< n { eta[i] += values[i] * estimate }
+            design.values.withUnsafeMutableBufferPointer { target in
+                for i in 0 ..< n { target[position * n + i] = values[i] }
             }
         }
-        if let root { for i in 0 ..< n { residuals[i] *= root[i] } }
+        // Each row's score factor (sᵢ = factor · xᵢ) and working weight (for the leverages).
+        var scores = [Double](repeating: 0, count: n), workingWeights = [Double](repeating: 0, count: n)
+        for i in 0 ..< n {
+            let weight = problem.weights?[i] ?? 1
+            let (score, working) = fit.rowTerms(problem.target[i], eta[i])
+            (scores[i], workingWeights[i]) = (weight * score, weight * working)
+        }
+        // A glm's stored (XᵀWX)⁻¹ has the weights IRLS started its last step from; the sandwich
+        // takes them at the estimates, as sandwich does once the fit has converged.
+        guard let bread = try fit.bread ?? SandwichCovariance.bread(design: design, workingWeights: workingWeights) else {
+            throw ModelshError.data("'\(name)''s information matrix XᵀWX is singular at its estimates, so it has no robust standard errors")
+        }
         if let cluster {
             let (indices, count) = try Self.clusterIndices(cluster, of: used, rows: rows, dataName: dataName)
-            matrix = try SandwichCovariance.clustered(design: design, residuals: residuals, bread: fit.unscaledCovariance, cluster: indices,
+            matrix = try SandwichCovariance.clustered(design: design, scores: scores, bread: bread, cluster: indices,
                                                       clusterCount: count, smallSample: estimator == .hc1)
             label = "clustered by \(cluster) (\(count) clusters), \(estimator.rawValue.uppercased())"
             clusters = count
         } else {
-            matrix = try SandwichCovariance.heteroskedasticityConsistent(design: design, residuals: residuals, bread: fit.unscaledCovariance,
+            matrix = try SandwichCovariance.heteroskedasticityConsistent(design: design, scores: scores, workingWeights: workingWeights, bread: bread,
                                                                          estimator: estimator, rowNumbers: rows)
             label = estimator.rawValue.uppercased()
             clusters = nil
+        }
+    }
+
+    /// A summary's "Coefficients:" line, with `robust`'s label when its standard errors are shown.
+    static func coefficientsHeading(aliasedCount: Int, robust: RobustCovariance?) -> String {
+        let heading = aliasedCount == 0 ? "Coefficients" : "Coefficients: (\(aliasedCount) not defined because of singularities)"
+        guard let robust else { return heading + (aliasedCount == 0 ? ":" : "") }
+        return heading + ", with standard errors \(robust.label) (R's lmtest::coeftest with sandwich's \(robust.clusters == nil ? "vcovHC" : "vcovCL")):"
+    }
+
+    /// The standard errors of every term, NaN for an aliased one (`aliased` the model's flags).
+    public func standardErrors(aliased: [Bool]) -> [Double] {
+        let k = aliased.filter { !$0 }.count
+        var position = 0
+        return aliased.map { isAliased in
+            guard !isAliased else { return .nan }
+            defer { position += 1 }
+            return matrix[position * k + position].squareRoot()
         }
     }
 
@@ -79,5 +107,43 @@ public struct RobustCovariance: Sendable, Equatable {
             throw ModelshError.data("column '\(name)' has \(index.count) value in the rows the model used; clustering needs two clusters or more", argument: "cluster")
         }
         return (indices, index.count)
+    }
+}
+
+/// What the sandwich needs from a fit of a kind that has one: its estimates, which are aliased,
+/// a least squares fit's bread (XᵀX)⁻¹ over the estimated ones (a glm's is formed at its
+/// estimates), and for a row its score factor and working weight from its target y and linear
+/// predictor η (before case weights).
+private struct SandwichFit {
+    let estimates: [Double]
+    let aliased: [Bool]
+    let bread: [Double]?
+    let rowTerms: @Sendable (_ y: Double, _ eta: Double) -> (score: Double, workingWeight: Double)
+
+    init(_ model: Model, named name: String) throws {
+        switch model.state {
+        case let linear as LinearRegression.Learned:
+            guard !linear.residualQuantiles.isEmpty else {
+                throw ModelshError.usage("'\(name)' was updated or fitted from a file in chunks, so its rows cannot be gone through again for robust standard errors; fit it on the data", argument: name)
+            }
+            (estimates, aliased, bread) = (linear.estimates, linear.aliased, linear.unscaledCovariance)
+            rowTerms = { y, eta in (y - eta, 1) }
+        case let logistic as LogisticState where logistic.modelledClasses.count == 1 && logistic.standardErrors != nil:
+            (estimates, aliased, bread) = (logistic.coefficients[0], logistic.aliased, nil)
+            rowTerms = { y, eta in
+                let mu = 1 / (1 + exp(-eta))
+                return (y - mu, mu * (1 - mu))
+            }
+        case let poisson as PoissonState:
+            (estimates, aliased, bread) = (poisson.coefficients, poisson.aliased, nil)
+            // The negative binomial's log link is not its canonical one: the score carries μ'/V.
+            let theta = poisson.negativeBinomial?.familyTheta
+            rowTerms = { y, eta in
+                let mu = exp(eta), shrink = theta.map { 1 + mu / $0 } ?? 1
+                return ((y - mu) / shrink, mu / shrink)
+            }
+        default:
+            throw ModelshError.usage("robust standard errors (vcov=, cluster=) are for linear, unpenalised binary logistic and Poisson models; '\(name)' is \(model.state is LogisticState ? "a penalised or multinomial logistic" : "a \(model.kind)") model", argument: name)
+        }
     }
 }

@@ -5,7 +5,7 @@ import Numerics
 import Tabular
 import XCTest
 
-/// Robust standard errors of linear fits against R 4.2 with sandwich 3.0-2 and lmtest 0.9-40
+/// Robust standard errors against R 4.2 with sandwich 3.0-2 and lmtest 0.9-40
 /// (Debian's r-cran-sandwich, r-cran-lmtest), m <- lm(mpg ~ wt + hp + am, mtcars).
 final class RobustCovarianceTests: XCTestCase {
     private func mtcars() throws -> Dataset {
@@ -65,7 +65,7 @@ final class RobustCovarianceTests: XCTestCase {
         let data = try mtcars()
         let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "mtcars", target: "mpg", features: ["wt", "hp", "am"], options: [:])
         let robust = try RobustCovariance(model, named: "m", trainingData: data, dataName: "mtcars", estimator: .hc0, cluster: nil)
-        let intervals = try XCTUnwrap(try XCTUnwrap(model.state as? LinearRegression.Learned).coefficientEstimates(robust: robust).intervals(level: 0.95))
+        let intervals = try XCTUnwrap(model.state.coefficientEstimates(in: model)[0].withStandardErrors(of: robust, leastSquares: true).intervals(level: 0.95))
         let wanted: [(Double, Double)] = [(29.02740915832465873, 38.97834108750348037), (-4.58731428294049515, -1.16983654467387899),
                                           (-0.05255841322502737, -0.02239903868173679), (-0.49899057033970484, 4.66641083098628506)]
         for (found, value) in zip(intervals, wanted) {
@@ -74,11 +74,51 @@ final class RobustCovarianceTests: XCTestCase {
         }
     }
 
+    /// glms: the sandwich at the estimates, as sandwich's for a converged fit (R's figures from
+    /// glm.control(epsilon = 1e-15), which moves them by 2e-8 at most), z tests as coeftest's.
+    func testGlmSandwichesAreSandwichs() throws {
+        func errors(_ kind: String, _ data: Dataset, _ target: String, _ features: [String], _ estimator: SandwichCovariance.Estimator,
+                    options: [String: String] = [:], cluster: String? = nil) throws -> [Double] {
+            let model = try ModelCatalogue.fit(kind: kind, data: data, datasetName: "d", target: target, features: features, options: options)
+            return try RobustCovariance(model, named: "g", trainingData: data, dataName: "d", estimator: estimator, cluster: cluster)
+                .standardErrors(aliased: model.state.coefficientEstimates(in: model)[0].estimates.map(\.isNaN))
+        }
+        func assertClose(_ found: [Double], _ wanted: [Double], file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertEqual(found.count, wanted.count, file: file, line: line)
+            for (a, b) in zip(found, wanted) { assertRelative(a, b, 1e-7, file: file, line: line) }
+        }
+        let cars = try mtcars()
+        // l <- glm(am ~ wt + hp, binomial, mtcars); vcovHC(l, type = "HC0"); vcovCL(l, cluster = ~cyl, type = "HC1")
+        assertClose(try errors("logistic", cars, "am", ["wt", "hp"], .hc0), [8.2429180731, 2.7674874840, 0.0083212477])
+        assertClose(try errors("logistic", cars, "am", ["wt", "hp"], .hc1, cluster: "cyl"), [8.664554019380, 3.131919817183, 0.009735704931])
+        let warpbreaks = try CSVReader.read(path: TestData.directory.appendingPathComponent("warpbreaks.csv").path)
+        // glm(breaks ~ wool + tension, poisson | quasipoisson, w): HC1 and HC0; MASS's glm.nb: HC0.
+        assertClose(try errors("poisson", warpbreaks, "breaks", ["wool", "tension"], .hc1), [0.1076112800, 0.1084139366, 0.1298252409, 0.1262054556])
+        assertClose(try errors("poisson", warpbreaks, "breaks", ["wool", "tension"], .hc0, options: ["family": "quasipoisson"]),
+                    [0.1035490024, 0.1043213592, 0.1249243963, 0.1214412562])
+        assertClose(try errors("poisson", warpbreaks, "breaks", ["wool", "tension"], .hc0, options: ["family": "negbin"]),
+                    [0.1043634227, 0.1008502825, 0.1227753269, 0.1190243229])
+        // coefci(l, vcov = vcovHC(l, type = "HC3")): z intervals.
+        let logistic = try ModelCatalogue.fit(kind: "logistic", data: cars, datasetName: "d", target: "am", features: ["wt", "hp"], options: [:])
+        let robust = try RobustCovariance(logistic, named: "l", trainingData: cars, dataName: "d", estimator: .hc3, cluster: nil)
+        let estimates = logistic.state.coefficientEstimates(in: logistic)[0].withStandardErrors(of: robust, leastSquares: false)
+        XCTAssertNil(estimates.residualDegreesOfFreedom)
+        let wanted: [(Double, Double)] = [(-0.27292037746, 38.00551781187), (-14.54008045363, -1.62686991126), (0.01308478953, 0.05942640263)]
+        for (found, value) in zip(try XCTUnwrap(estimates.intervals(level: 0.95)), wanted) {
+            XCTAssertEqual(found.lower, value.0, accuracy: 1e-6 * max(1, abs(value.0)))
+            XCTAssertEqual(found.upper, value.1, accuracy: 1e-6 * max(1, abs(value.1)))
+        }
+    }
+
     func testOtherKindsAndChangedDataAreRefused() throws {
         let data = try mtcars()
-        let logistic = try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "mtcars", target: "am", features: ["wt"], options: [:])
-        assertThrows(.usage, containing: ["are for linear models"]) {
-            try RobustCovariance(logistic, named: "l", trainingData: data, dataName: "mtcars", estimator: .hc1, cluster: nil)
+        let penalised = try ModelCatalogue.fit(kind: "logistic", data: data, datasetName: "mtcars", target: "am", features: ["wt"], options: ["penalty": "l2"])
+        assertThrows(.usage, containing: ["a penalised or multinomial logistic model"]) {
+            try RobustCovariance(penalised, named: "l", trainingData: data, dataName: "mtcars", estimator: .hc1, cluster: nil)
+        }
+        let tree = try ModelCatalogue.fit(kind: "tree", data: data, datasetName: "mtcars", target: "mpg", features: ["wt"], options: [:])
+        assertThrows(.usage, containing: ["is a tree model"]) {
+            try RobustCovariance(tree, named: "t", trainingData: data, dataName: "mtcars", estimator: .hc1, cluster: nil)
         }
         let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "mtcars", target: "mpg", features: ["wt"], options: [:])
         let fewer = data.selecting(rows: Array(0 ..< 20))

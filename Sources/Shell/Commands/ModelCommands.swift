@@ -113,10 +113,11 @@ enum ModelCommands {
         (residual quantiles, estimates with standard errors, t values and p-values, residual
         standard error, R², adjusted R², the F test); for logistic R's summary(glm); for trees
         their size and rules, depth= levels deep (default 3). Then the preprocessing and the rows.
-        A linear model's vcov=hc0|hc1|hc2|hc3 takes the standard errors, t tests and F test
-        (then a Wald test) from a heteroskedasticity-consistent covariance, as R's
-        lmtest::coeftest(m, vcov = sandwich::vcovHC(m, type = "HC3")); hc1 is Stata's
-        vce(robust). cluster=COLUMN clusters them by that column of the training data (Stata's
+        vcov=hc0|hc1|hc2|hc3 takes a linear, binary logistic or Poisson model's standard errors
+        and tests (a linear model's F test then a Wald test; a glm's tests z tests) from a
+        heteroskedasticity-consistent covariance, as R's lmtest::coeftest(m, vcov =
+        sandwich::vcovHC(m, type = "HC3")); hc1 is Stata's vce(robust) for regress.
+        cluster=COLUMN clusters them by that column of the training data (Stata's
         vce(cluster), sandwich's vcovCL). These need the rows again: train=, by default the
         dataset the model was fitted on.
         """,
@@ -132,11 +133,11 @@ enum ModelCommands {
             context.emit(model.summary(SummaryOptions(depth: invocation.integer("depth") ?? 3, robust: robust)))
         }])
 
-    /// summary's and confint's options for a linear model's robust standard errors.
+    /// summary's and confint's options for robust standard errors.
     static let robustOptions = [
         OptionSpec("vcov", .choice(SandwichCovariance.Estimator.allCases.map(\.rawValue)),
-                   "linear: robust standard errors, hc0, hc1 (Stata's vce(robust)), hc2 or hc3 (R's sandwich default)"),
-        OptionSpec("cluster", .text, "linear: standard errors clustered by this column of the training data (Stata's vce(cluster); hc1 unless vcov=hc0)"),
+                   "linear, logistic, poisson: robust standard errors, hc0, hc1 (Stata's vce(robust) for regress), hc2 or hc3 (R's sandwich default)"),
+        OptionSpec("cluster", .text, "linear, logistic, poisson: standard errors clustered by this column of the training data (Stata's vce(cluster); hc1 unless vcov=hc0)"),
         OptionSpec("train", .dataset, "the data the model was fitted on, for robust standard errors or profile intervals (default: the dataset of that name)"),
     ]
 
@@ -169,8 +170,8 @@ enum ModelCommands {
         must still hold its rows. method=wald gives Wald intervals instead, estimate ± z
         standard errors (R's confint.default), which multinomial fits always get. level= sets
         the confidence (default 0.95). An aliased term's interval is NA. Penalised and
-        gradient-descent fits have no standard errors, so no intervals. A linear model's
-        vcov= and cluster= take the standard errors from a robust covariance, as summary's
+        gradient-descent fits have no standard errors, so no intervals. vcov= and cluster=
+        take the standard errors from a robust covariance, as summary's, for Wald intervals
         (R's lmtest::coefci).
         """,
         example: "confint m\nconfint m level=0.99",
@@ -185,8 +186,10 @@ enum ModelCommands {
                 throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
             }
             let robust = try robustCovariance(model, invocation, context)
-            let sets = robust == nil ? model.state.coefficientEstimates(in: model)
-                : [(model.state as! LinearRegression.Learned).coefficientEstimates(robust: robust)]
+            let leastSquares = model.state is LinearRegression.Learned
+            let sets = robust.map { robust in
+                model.state.coefficientEstimates(in: model).map { $0.withStandardErrors(of: robust, leastSquares: leastSquares) }
+            } ?? model.state.coefficientEstimates(in: model)
             guard let first = sets.first else {
                 throw ModelshError.usage("a \(model.kind) model has no coefficients; confint is for linear, logistic and Poisson models", at: invocation.location("MODEL"))
             }
@@ -200,15 +203,19 @@ enum ModelCommands {
                 throw ModelshError.usage("a linear model's intervals are exact t intervals; method= is for logistic and Poisson models, train= for them and robust standard errors (vcov=, cluster=)",
                                          at: invocation.location(invocation.has("method") ? "method" : "train"))
             }
-            // R's confint profiles a glm's likelihood; a multinomial fit has Wald intervals.
+            // R's confint profiles a glm's likelihood; a multinomial fit has Wald intervals, as
+            // do robust standard errors (lmtest's coefci).
             let profiles = model.state is LogisticState && sets.count == 1 || model.state is PoissonState
-            let method = invocation.text("method") ?? (profiles ? "profile" : "wald")
+            let method = invocation.text("method") ?? (profiles && robust == nil ? "profile" : "wald")
+            if robust != nil, method == "profile" {
+                throw ModelshError.usage("robust standard errors give Wald intervals (R's lmtest::coefci); leave out method=profile", at: invocation.location("method"))
+            }
             if !(model.state is LinearRegression.Learned), method == "profile" {
                 try profileIntervals(model, level: level, headers: headers, invocation, context)
                 return
             }
-            guard !invocation.has("train") else {
-                throw ModelshError.usage("train= is for profile-likelihood intervals; Wald intervals need no data", at: invocation.location("train"))
+            guard !invocation.has("train") || robust != nil else {
+                throw ModelshError.usage("train= is for profile-likelihood intervals and robust standard errors; Wald intervals need no data", at: invocation.location("train"))
             }
             let grouped = sets.count > 1
             var table = TextTable(headers: (grouped ? ["class"] : []) + ["term"] + headers,
@@ -218,12 +225,11 @@ enum ModelCommands {
                     table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
                 }
             }
-            if let robust, let df = first.residualDegreesOfFreedom {
-                context.emit("t intervals on \(df) residual degrees of freedom with \(robust.label) standard errors (R's lmtest::coefci)")
-            } else if let df = first.residualDegreesOfFreedom {
-                context.emit("t intervals on \(df) residual degrees of freedom (R's confint)")
+            let robustly = robust.map { " with \($0.label) standard errors" } ?? ""
+            if let df = first.residualDegreesOfFreedom {
+                context.emit("t intervals on \(df) residual degrees of freedom\(robustly) (R's \(robust == nil ? "confint" : "lmtest::coefci"))")
             } else {
-                context.emit("Wald intervals: estimate ± \(NumberFormat.significant(first.criticalValue(level: level), digits: 4)) standard errors (R's confint.default)")
+                context.emit("Wald intervals\(robustly): estimate ± \(NumberFormat.significant(first.criticalValue(level: level), digits: 4)) standard errors (R's \(robust == nil ? "confint.default" : "lmtest::coefci"))")
             }
             context.emit(.table(table))
         }])
