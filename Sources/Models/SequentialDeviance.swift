@@ -44,26 +44,16 @@ public struct SequentialDeviance: Sendable, Equatable {
         guard model.preprocessing.settings.degree == 1 else {
             throw ModelshError.usage("anova of one \(model.kind) model adds features one at a time; '\(name)' was fitted with poly=, whose terms cannot be added so (compare two fits with anova SMALLER LARGER)", argument: name)
         }
-        guard let target = model.schema.target?.name else { throw ModelshError.usage("'\(name)' has no target", argument: name) }
         try test.requireEstimatedDispersion(in: model, named: name)
         let residualDegreesOfFreedom = state.residualDevianceDegreesOfFreedom ?? 0
-        let terms = model.schema.termLabels
-        let usedRows = try TrainingReplay.usedRows(of: model, in: data, dataName: dataName)
-        let used = usedRows.count == data.rowCount ? data : data.selecting(rows: usedRows)
-        // A negative binomial's θ stays the model's in the shorter fits, as MASS's anova.negbin
-        // keeps it (and says so).
-        let estimatedTheta = (model.state as? PoissonState)?.negativeBinomial.flatMap { $0.standardError == nil ? nil : $0.familyTheta }
-        let options = model.training.options.merging(estimatedTheta.map { ["theta": "\($0)"] } ?? [:]) { _, fixed in fixed }
-        func fitted(_ features: [String]) throws -> Model {
-            try ModelCatalogue.fit(kind: model.kind, data: used, datasetName: dataName, target: target, features: features, options: options)
-        }
-        let full = try fitted(terms)
-        try TrainingReplay.requireSameRows(full.training.fingerprint, of: model, named: name, dataName: dataName)
-        var warnings: [String] = estimatedTheta == nil ? [] : ["tests made without re-estimating 'theta'"]
+        let refits = try TermRefits(model, named: name, data: data, dataName: dataName)
+        let terms = refits.terms
+        let full = try refits.full(of: model, named: name)
+        var warnings: [String] = refits.holdsTheta ? ["tests made without re-estimating 'theta'"] : []
         var previous = (df: nullDegreesOfFreedom, deviance: nullDeviance)
         var rows: [Row] = []
         for count in stride(from: 1, through: terms.count, by: 1) {
-            let fit = count == terms.count ? full : try fitted(Array(terms.prefix(count)))
+            let fit = count == terms.count ? full : try refits.fit(Array(terms.prefix(count)))
             guard let glm = fit.state as? any DevianceFit, let df = glm.residualDevianceDegreesOfFreedom else {
                 throw ModelshError(.software, "the refit of '\(name)' on its first \(count) terms is not a fit of its kind")
             }

@@ -268,15 +268,26 @@ enum ModelCommands {
         binary logistic and Poisson ones the χ² test of the fall in deviance (anova.glm with
         test = "Chisq"). The smaller model is listed first. test=f gives R's test = "F" instead, (fall /
         df) / dispersion against the larger fit's residual degrees of freedom, for quasi-Poisson
-        fits, whose dispersion is estimated.
+        fits, whose dispersion is estimated. type=2 gives car's Anova(fit, type = 2) for one
+        model: each term after every other term that does not contain it (type II), its sum of
+        squares and F test, or a glm's likelihood-ratio χ², from fits on the training data.
         """,
-        example: "anova m\nanova m m@1",
+        example: "anova m\nanova m type=2\nanova m m@1",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model), .value(name: "OTHER", kind: .model, optional: true)], options: [
             OptionSpec("train", .dataset, "one logistic model: the data it was fitted on (default: the dataset of that name)"),
             OptionSpec("test", .choice(DevianceTest.allCases.map(\.rawValue)), "glms: chisq (default, R's test = \"Chisq\") or f (R's test = \"F\", for family=quasipoisson)"),
+            OptionSpec("type", .choice(["1", "2"]), "one model: 1, each term after those before it (default, R's anova), or 2, after all others not containing it (car's Anova type II)"),
         ]) { invocation, context in
-            if invocation.name("OTHER") == nil {
+            if invocation.text("type") == "2" {
+                guard invocation.name("OTHER") == nil else {
+                    throw ModelshError.usage("type=2 tests the terms of one model; two models are compared by their own fits", at: invocation.location("type"))
+                }
+                guard !invocation.has("test") else {
+                    throw ModelshError.usage("type=2 tests are car's: F for a linear model, likelihood-ratio χ² for a glm; test= is for the sequential table", at: invocation.location("test"))
+                }
+                try partialAnova(invocation, context)
+            } else if invocation.name("OTHER") == nil {
                 try sequentialAnova(invocation, context)
             } else {
                 guard !invocation.has("train") else {
@@ -307,6 +318,33 @@ enum ModelCommands {
                       NumberFormat.figure(anova.residualMeanSquare), "", ""])
         context.emit("Analysis of variance of '\(name)': each term after those above it (R's anova)")
         context.emit(.table(table))
+    }
+
+    /// `anova MODEL type=2`: car's Anova(fit, type = 2), from fits made again on its training data.
+    private static func partialAnova(_ invocation: Invocation, _ context: CommandContext) throws {
+        let name = invocation.name("MODEL")!
+        let model = invocation.model("MODEL")
+        let (trainName, training) = try trainingData(of: model, named: name, invocation, context)
+        let anova = try onTrainingData(invocation, model: name) {
+            try PartialAnova(model, named: name, trainingData: training, dataName: trainName)
+        }
+        var table: TextTable
+        if let residualDegreesOfFreedom = anova.residualDegreesOfFreedom, let residualSumOfSquares = anova.residualSumOfSquares {
+            table = TextTable(headers: ["term", "df", "sum of sq", "F", "Pr(>F)"], alignments: [.left] + Array(repeating: .right, count: 4))
+            for row in anova.rows {
+                table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.statistic), NumberFormat.figure(row.fValue, digits: 5), pValue(row.pValue)])
+            }
+            table.append(["Residuals", String(residualDegreesOfFreedom), NumberFormat.significant(residualSumOfSquares), "", ""])
+        } else {
+            table = TextTable(headers: ["term", "df", "LR chisq", "Pr(>Chisq)"], alignments: [.left] + Array(repeating: .right, count: 3))
+            for row in anova.rows {
+                table.append([row.term, String(row.degreesOfFreedom), NumberFormat.significant(row.statistic), pValue(row.pValue)])
+            }
+        }
+        let scaled = anova.dispersion.map { ", the falls in deviance over the dispersion \(NumberFormat.significant($0))" } ?? ""
+        context.emit("Type II tests of '\(name)': each term after all others that do not contain it, fitted again on \(trainName)\(scaled) (car's Anova, type = 2)")
+        context.emit(.table(table))
+        for warning in anova.warnings { context.emit("warning: \(warning)") }
     }
 
     /// `anova MODEL` of a binary logistic model: R's anova(fit, test = "Chisq"), from fits
