@@ -7,7 +7,7 @@ import Tabular
 
 /// Commands that fit, inspect, evaluate and apply models.
 enum ModelCommands {
-    static let all: [CommandSpec] = [fit, summary, confint, anova, evaluate, predict, transform, explain, compress]
+    static let all: [CommandSpec] = [fit, summary, confint, anova, margins, evaluate, predict, transform, explain, compress]
 
     static let fit = CommandSpec(
         "fit", category: .models,
@@ -317,6 +317,64 @@ enum ModelCommands {
         table.append(["Residuals", String(anova.residualDegreesOfFreedom), NumberFormat.significant(anova.residualSumOfSquares),
                       NumberFormat.figure(anova.residualMeanSquare), "", ""])
         context.emit("Analysis of variance of '\(name)': each term after those above it (R's anova)")
+        context.emit(.table(table))
+    }
+
+    static let margins = CommandSpec(
+        "margins", category: .models,
+        summary: "Average marginal effects of a linear, logistic or Poisson model's features (Stata's margins, dydx(*))",
+        details: """
+        For each numeric feature, the mean over DATA's rows of the derivative of the prediction
+        (the mean response, the modelled class's probability, the expected count) with respect
+        to it; for each level of a categorical feature (and a boolean's true), the mean change
+        in the prediction from the reference level, every row set to each in turn. Interaction
+        and poly= terms are taken into account. Standard errors by the delta method from the
+        coefficients' covariance (vcov= and cluster= take a robust one, as summary's), with t
+        tests on a linear model's residual degrees of freedom and z tests for a glm, and
+        intervals at level= (default 0.95). Without on DATA, over the rows of the dataset the
+        model was fitted on (train=, by default the dataset of that name), Stata's estimation
+        sample.
+        """,
+        example: "margins m\nmargins m on test vcov=hc1",
+        changesState: false,
+        forms: [CommandForm([.value(name: "MODEL", kind: .model), .keyword("on"), .value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("level", .number, "the intervals' confidence, in (0, 1) (default 0.95)")] + robustOptions) { invocation, context in
+                    try marginalEffects(invocation, context)
+                },
+                CommandForm([.value(name: "MODEL", kind: .model)],
+                            options: [OptionSpec("level", .number, "the intervals' confidence, in (0, 1) (default 0.95)")] + robustOptions) { invocation, context in
+                    try marginalEffects(invocation, context)
+                }])
+
+    /// `margins MODEL [on DATA]`: the average marginal effects table.
+    private static func marginalEffects(_ invocation: Invocation, _ context: CommandContext) throws {
+        let name = invocation.name("MODEL")!
+        let model = invocation.model("MODEL")
+        let level = invocation.number("level") ?? 0.95
+        guard level > 0, level < 1 else {
+            throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
+        }
+        let robust = try robustCovariance(model, invocation, context)
+        let (dataName, data) = try invocation.name("DATA").map { ($0, invocation.dataset("DATA")) } ?? trainingData(of: model, named: name, invocation, context)
+        let margins = try invocation.at(invocation.name("DATA") == nil ? "MODEL" : "DATA") {
+            try MarginalEffects(model, named: name, data: data, robust: robust)
+        }
+        let df = margins.residualDegreesOfFreedom
+        let test = df == nil ? "z" : "t"
+        let critical = df.map { StudentT.twoSidedCriticalValue(1 - level, degreesOfFreedom: Double($0)) } ?? -Normal.quantile((1 - level) / 2)
+        let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
+        var table = TextTable(headers: ["term", "dy/dx", "Std. Error", "\(test) value", "Pr(>|\(test)|)", percent((1 - level) / 2), percent(1 - (1 - level) / 2)],
+                              alignments: [.left] + Array(repeating: .right, count: 6))
+        for effect in margins.effects {
+            let statistic = effect.estimate / effect.standardError
+            let p = df.map { StudentT.twoSidedPValue(statistic, degreesOfFreedom: Double($0)) } ?? Normal.twoSidedPValue(statistic)
+            let term = effect.level.map { "\(effect.feature): \($0)" } ?? effect.feature
+            table.append([term, NumberFormat.significant(effect.estimate), NumberFormat.significant(effect.standardError),
+                          NumberFormat.significant(statistic, digits: 4), pValue(p), NumberFormat.significant(effect.estimate - critical * effect.standardError),
+                          NumberFormat.significant(effect.estimate + critical * effect.standardError)])
+        }
+        let errors = robust.map { ", \($0.label) standard errors" } ?? ""
+        context.emit("Average marginal effects on \(margins.response) over \(dataName) (\(margins.rows) rows)\(errors): per unit of a numeric feature, from the reference level for a category (Stata's margins, dydx(*))")
         context.emit(.table(table))
     }
 
