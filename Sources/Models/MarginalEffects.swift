@@ -32,6 +32,16 @@ public struct MarginalEffects: Sendable {
     /// nil where they are taken as normal (a glm's).
     public let residualDegreesOfFreedom: Int?
 
+    /// The rows of `data`, the model's training data (known as `dataName`), that the model was
+    /// fitted on: Stata's estimation sample, which the effects average over by default (rows
+    /// without the target, say, have their features and would count otherwise).
+    public static func estimationSample(of model: Model, in data: Dataset, dataName: String) throws -> Dataset {
+        let rows = try TrainingReplay.usedRows(of: model, in: data, dataName: dataName)
+        return rows.count == data.rowCount ? data : data.selecting(rows: rows)
+    }
+
+    /// The effects averaged over the rows of `data` that have every feature (an unweighted
+    /// mean, also for a model fitted with weights).
     public init(_ model: Model, named name: String, data: Dataset, robust: RobustCovariance? = nil) throws {
         let fit = try LinearPredictorFit(model, named: name)
         let covariance = robust?.matrix ?? fit.covariance

@@ -274,10 +274,9 @@ struct TrainingFrame {
     }
 
 
-    /// The features: those named, or every column but the target, the weight and the offset
-    /// (`roles`) that the kind can use.
-    /// The feature columns and, when features= names interactions, the model's terms over them
-    /// (`ModelTerms`, as indices into the columns).
+    /// The feature columns: those named (the columns of the terms, when features= names
+    /// interactions, with the terms over them as indices into the columns: `ModelTerms`), or
+    /// every column but the target, the weight and the offset (`roles`) that the kind can use.
     private static func features(of request: FitRequest, target: String?, roles: [String: ColumnRole], kind: String) throws
         -> (columns: [Column], terms: [[Int]]?) {
         guard let items = request.features else {

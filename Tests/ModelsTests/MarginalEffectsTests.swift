@@ -53,6 +53,20 @@ final class MarginalEffectsTests: XCTestCase {
         assertRelative(try XCTUnwrap(robust.effects.first).standardError, 2.80727819284, 1e-8)
     }
 
+    /// By default the effects average over the rows the model was fitted on (Stata's e(sample),
+    /// R's model frame): airquality's rows without Ozone have every feature but do not count.
+    func testTheEstimationSampleLeavesOutRowsTheFitDidNotUse() throws {
+        let data = try sample("airquality.csv")
+        let model = try ModelCatalogue.fit(kind: "linear", data: data, datasetName: "aq", target: "Ozone", features: ["Solar.R*Wind", "Temp"], options: [:])
+        let fitted = try MarginalEffects.estimationSample(of: model, in: data, dataName: "aq")
+        XCTAssertEqual(fitted.rowCount, 111)
+        let effects = try MarginalEffects(model, named: "m", data: fitted)
+        // lm(Ozone ~ Solar.R*Wind + Temp, airquality): b_Solar.R + b_Solar.R:Wind · mean(model.frame(m)$Wind)
+        assertRelative(try XCTUnwrap(effects.effects.first).estimate, 0.0819691317168, 1e-7)
+        assertRelative(try XCTUnwrap(effects.effects.first).standardError, 0.0231542128425, 1e-7)
+        XCTAssertEqual(try MarginalEffects(model, named: "m", data: data).rows, 146)
+    }
+
     func testOtherKindsAreRefused() throws {
         assertThrows(.usage, containing: ["is a ridge model"]) { try self.margins("ridge", "mtcars.csv", "mpg", ["wt"]) }
     }

@@ -331,9 +331,9 @@ enum ModelCommands {
         and poly= terms are taken into account. Standard errors by the delta method from the
         coefficients' covariance (vcov= and cluster= take a robust one, as summary's), with t
         tests on a linear model's residual degrees of freedom and z tests for a glm, and
-        intervals at level= (default 0.95). Without on DATA, over the rows of the dataset the
-        model was fitted on (train=, by default the dataset of that name), Stata's estimation
-        sample.
+        intervals at level= (default 0.95). Without on DATA, over the rows the model was fitted
+        on, from its training data (train=, by default the dataset of that name): Stata's
+        estimation sample.
         """,
         example: "margins m\nmargins m on test vcov=hc1",
         changesState: false,
@@ -355,7 +355,10 @@ enum ModelCommands {
             throw ModelshError.usage("level must be in (0, 1), found \(NumberFormat.significant(level))", at: invocation.location("level"))
         }
         let robust = try robustCovariance(model, invocation, context)
-        let (dataName, data) = try invocation.name("DATA").map { ($0, invocation.dataset("DATA")) } ?? trainingData(of: model, named: name, invocation, context)
+        var (dataName, data) = try invocation.name("DATA").map { ($0, invocation.dataset("DATA")) } ?? trainingData(of: model, named: name, invocation, context)
+        if invocation.name("DATA") == nil {
+            data = try onTrainingData(invocation, model: name) { try MarginalEffects.estimationSample(of: model, in: data, dataName: dataName) }
+        }
         let margins = try invocation.at(invocation.name("DATA") == nil ? "MODEL" : "DATA") {
             try MarginalEffects(model, named: name, data: data, robust: robust)
         }
