@@ -4,11 +4,12 @@ import Diagnostics
 /// effect, `a:b` the interaction of its columns (their product), `a*b` the columns and every
 /// interaction among them (`a + b + a:b`; `a*b*c` goes up to `a:b:c`).
 ///
-/// As R's `terms()`: repeated terms count once, terms are ordered by how many columns they
-/// join (main effects, then two-way interactions, …), each degree in the order written, and
-/// the columns of a term are named in the order the columns first appear in that list, so
-/// `hp:wt, wt` becomes `wt`, `wt:hp`. Writing the labels back (`labels`) gives the same terms
-/// in the same order, which is how a model's fit is repeated.
+/// As R's `terms()`: repeated terms count once, and terms are ordered by how many columns they
+/// join (main effects, then two-way interactions, …), each degree in the order written. The
+/// columns of a term are named in the order the columns first appear once the terms are so
+/// ordered, so `hp:wt, wt` becomes `wt`, `wt:hp` (R keeps the written order, `hp:wt`: the same
+/// column under another name): then the labels (`labels`) read back as the same terms with
+/// the columns in the same order, which is how a model's fit is repeated.
 public struct ModelTerms: Sendable, Equatable {
     /// The columns, in order of first appearance in the ordered terms.
     public let variables: [String]

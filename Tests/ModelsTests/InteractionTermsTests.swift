@@ -16,7 +16,8 @@ final class InteractionTermsTests: XCTestCase {
         XCTAssertEqual(crossed.variables, ["wt", "hp"])
         XCTAssertEqual(crossed.labels, ["wt", "hp", "wt:hp"])
         XCTAssertTrue(crossed.hasInteractions)
-        // R: terms(y ~ hp:wt + wt) has labels "wt", "wt:hp".
+        // Main effects first, as R's terms(y ~ hp:wt + wt), whose labels are "wt", "hp:wt": here
+        // the columns are named in their order once the terms are ordered, so the labels read back.
         XCTAssertEqual(try terms(["hp:wt", "wt"]).labels, ["wt", "wt:hp"])
         // `:` binds tighter than `*`: a*b:c is a + b:c + a:b:c.
         XCTAssertEqual(try terms(["a*b:c"]).labels, ["a", "b:c", "a:b:c"])
