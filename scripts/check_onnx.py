@@ -137,7 +137,7 @@ def compare(kind_task, outputs, predicted_csv, tolerance):
 CASES = [
     ("linear", "reg", "target=Y", "", "regression"),
     ("linear_poly_mean", "reg", "target=Y", "features=AGE,BMI,BP,band impute=mean poly=2", "regression"),
-    ("linear_interactions", "reg", "target=Y", "features=AGE*band,BMI:band,BMI:BP impute=mean", "regression"),
+    ("linear_interactions", "reg", "target=Y", "features=AGE*band,BMI:band,BMI:BP,BP^2 impute=mean", "regression"),
     ("linear_offset", "reg", "target=Y", "features=AGE,BMI,band offset=S5 impute=mean", "regression"),
     ("ridge", "reg", "target=Y", "alpha=0.5 scale=standard impute=median", "regression"),
     ("lasso", "reg", "target=Y", "alpha=0.1 impute=mean scale=minmax", "regression"),

@@ -107,7 +107,7 @@ public struct FeatureSelection: Sendable {
             steps.append(Step(change: "start", features: current, value: best.shown, alpha: nil))
             while true {
                 let moves = (method == .forward ? candidates.filter { !current.contains($0) } : current).filter { move in
-                    guard let listed, listed.hasInteractions else { return true }
+                    guard let listed, !listed.isPlain else { return true }
                     let term = { (label: String) in listed.terms[candidates.firstIndex(of: label)!] }
                     let currentTerms = current.map(term)
                     return method == .forward ? listed.canAdd(term(move), to: currentTerms) : ModelTerms.canDrop(term(move), from: currentTerms)
@@ -128,8 +128,8 @@ public struct FeatureSelection: Sendable {
         case .lasso:
             guard task == .regression else { throw ModelshError.usage("method=lasso selects for regression; use forward or backward", argument: "method") }
             guard weight == nil else { throw ModelshError.usage("method=lasso orders features by an unweighted lasso path; with weight= use forward or backward", argument: "method") }
-            guard listed?.hasInteractions != true else {
-                throw ModelshError.usage("method=lasso orders columns by where they enter the lasso path, which can take an interaction before its features; with interaction terms use forward or backward (which keep R's marginality)", argument: "method")
+            guard listed?.isPlain != false else {
+                throw ModelshError.usage("method=lasso orders columns by where they enter the lasso path, which can take an interaction before its features; with interaction or power terms use forward or backward (which keep R's marginality)", argument: "method")
             }
             let lasso = try ModelCatalogue.requireKind(named: LassoRegression.name)
             let path = try RegularisationPath(kind: lasso, request: FitRequest(data: used, datasetName: datasetName, target: target,

@@ -137,13 +137,18 @@ extension TrainingSchema {
         try require(!terms.isEmpty, "the model's terms are empty")
         for term in terms {
             try require(!term.isEmpty && term.allSatisfy(features.indices.contains), "a term names a feature the schema does not have")
-            try require(zip(term, term.dropFirst()).allSatisfy { $0 < $1 }, "a term's features are not distinct and in order")
+            try require(zip(term, term.dropFirst()).allSatisfy { $0 <= $1 }, "a term's features are not in order")
+            for factor in ModelTerms.factors(term) where factor.power > 1 {
+                let feature = features[factor.column]
+                try require(feature.levels == nil && feature.type != .boolean && factor.power <= PreprocessingSettings.maximumDegree,
+                            "a term raises '\(feature.name)' to a power it cannot take")
+            }
         }
         try require(Set(terms).count == terms.count, "a term is listed twice")
-        try require(zip(terms, terms.dropFirst()).allSatisfy { $0.count <= $1.count }, "the terms are not in order of degree")
+        try require(zip(terms, terms.dropFirst()).allSatisfy { ModelTerms.factors($0).count <= ModelTerms.factors($1).count }, "the terms are not in order of degree")
         try require(Set(terms.joined()).count == features.count, "a feature is in no term")
         let reread = try? ModelTerms.parse(termLabels, isColumn: { _ in false })
-        try require(reread?.hasInteractions == true && reread?.variables == features.map(\.name) && reread?.terms == terms,
+        try require(reread?.isPlain == false && reread?.variables == features.map(\.name) && reread?.terms == terms,
                     "the terms are not those their labels make")
     }
 }

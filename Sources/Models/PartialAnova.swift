@@ -63,7 +63,7 @@ public struct PartialAnova: Sendable, Equatable {
         rows = try terms.terms.enumerated().map { index, term in
             try Interruption.check()
             // The terms that neither are this one nor contain it, in the model's order.
-            let others = terms.terms.indices.filter { $0 != index && !Set(term).isSubset(of: terms.terms[$0]) }
+            let others = terms.terms.indices.filter { $0 != index && !ModelTerms.contains(terms.terms[$0], term) }
             let without = try refits.fit(others.map { labels[$0] })
             let with = others.count == terms.terms.count - 1 ? full : try refits.fit((others + [index]).sorted().map { labels[$0] })
             for (fit, described) in [(without, "without \(labels[index])"), (with, "with \(labels[index])")] {

@@ -237,7 +237,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let base = Self.baseColumns(schema, settings: settings), modelTerms = schema.modelTerms
         return terms.map { term in
             guard schema.terms != nil else { return schema.features[base[term[0]].feature].name }
-            return modelTerms.label(of: Set(term.map { base[$0].feature }).sorted())
+            return modelTerms.label(of: term.map { base[$0].feature })
         }
     }
 

@@ -98,8 +98,8 @@ struct StreamScanner {
         if let features = request.features {
             var seen = Set<String>()
             for name in features {
-                if !names.contains(name), (name.contains(":") || name.contains("*")) {
-                    throw ModelshError.usage("'\(name)' is an interaction term; a streamed fit takes plain columns (load the file and fit the dataset, or stream=no)", argument: "features")
+                if !names.contains(name), name.contains(where: { ":*^".contains($0) }) {
+                    throw ModelshError.usage("'\(name)' is an interaction or power term; a streamed fit takes plain columns (load the file and fit the dataset, or stream=no)", argument: "features")
                 }
                 guard names.contains(name) else {
                     throw ModelshError.usage(EditDistance.unknown("column", name, in: "'\(request.path)'", among: names), argument: "features")

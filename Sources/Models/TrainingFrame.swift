@@ -293,7 +293,13 @@ struct TrainingFrame {
             guard column.type != .text else { throw freeTextFeature(name, kind: kind) }
             return column
         }
-        return (columns, terms.hasInteractions ? terms.terms : nil)
+        // A power of a category or a boolean is the column itself (R's I(f^2) fails on a factor).
+        for term in terms.terms {
+            for factor in ModelTerms.factors(term) where factor.power > 1 && (columns[factor.column].type == .categorical || columns[factor.column].type == .boolean) {
+                throw ModelshError.usage("'\(terms.label(of: term))' raises \(columns[factor.column].type.rawValue) column '\(columns[factor.column].name)' to a power, which leaves it as it is; powers are of numbers")
+            }
+        }
+        return (columns, terms.isPlain ? nil : terms.terms)
     }
 
     /// `requireFinite` for each column, the first failing one's error; each column is a pass over

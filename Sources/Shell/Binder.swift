@@ -244,7 +244,7 @@ struct Binder {
                 // A word `a:b` is the column of that name when the data has one, else an interaction.
                 if let column = columnName(item.value), isColumn(column, ofSlot: slot, resolved: resolved) { continue }
                 guard let columns = termColumns(item.value) else {
-                    var error = notAColumn(item, for: name, expected: "columns or their interactions (a:b, a*b)")
+                    var error = notAColumn(item, for: name, expected: "columns, their powers (a^2) or interactions (a:b, a*b)")
                     if case .expression = item.value { error.message += "; an expression is made a column first (derive DATA NEWNAME = \(item.value.display))" }
                     throw error
                 }
@@ -361,7 +361,7 @@ struct Binder {
         return [value]
     }
 
-    /// The columns a term names (`a`, `a:b`, `a*b:c`), or nil for what is no term (`log(a)`).
+    /// The columns a term names (`a`, `a^2`, `a:b`, `a*b:c`), or nil for what is no term (`log(a)`).
     private func termColumns(_ value: Value) -> [String]? {
         if case .expression(let expression) = value { return Self.termColumns(expression) }
         return columnName(value).map { name in name.split(separator: ":").map(String.init) }
@@ -373,6 +373,10 @@ struct Binder {
         case .binary(.multiply, let left, let right):
             guard let left = termColumns(left), let right = termColumns(right) else { return nil }
             return left + right
+        // A power of a column, as R's I(x^2); the model layer checks the exponent.
+        case .binary(.power, let base, let exponent):
+            guard case .name(let name) = base.kind, case .number = exponent.kind else { return nil }
+            return [name]
         default: return nil
         }
     }
@@ -382,6 +386,7 @@ struct Binder {
         func written(_ expression: ExpressionSyntax) -> String {
             switch expression.kind {
             case .binary(.multiply, let left, let right): return written(left) + "*" + written(right)
+            case .binary(.power, let base, let exponent): return written(base) + "^" + exponent.text
             case .name(let name): return name
             default: return expression.text
             }

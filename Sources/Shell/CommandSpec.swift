@@ -114,7 +114,7 @@ public struct OptionSpec: Sendable {
 
     /// features= of the commands that fit a model kind on DATA: columns and R's interaction terms.
     static let modelFeatures = OptionSpec("features", .terms(of: "DATA"),
-                                          "the columns to predict from, and interactions: a:b (the product), a*b (a, b and a:b) (default: all others)")
+                                          "the columns to predict from, and terms: a:b (the product), a*b (a, b and a:b), a^2 (default: all others)")
 }
 
 /// What `as …` names: nothing, or so many new datasets or models.

@@ -15,7 +15,7 @@ final class InteractionTermsTests: XCTestCase {
         let crossed = try terms(["wt*hp"])
         XCTAssertEqual(crossed.variables, ["wt", "hp"])
         XCTAssertEqual(crossed.labels, ["wt", "hp", "wt:hp"])
-        XCTAssertTrue(crossed.hasInteractions)
+        XCTAssertFalse(crossed.isPlain)
         // Main effects first, as R's terms(y ~ hp:wt + wt), whose labels are "wt", "hp:wt": here
         // the columns are named in their order once the terms are ordered, so the labels read back.
         XCTAssertEqual(try terms(["hp:wt", "wt"]).labels, ["wt", "wt:hp"])
@@ -24,8 +24,8 @@ final class InteractionTermsTests: XCTestCase {
         XCTAssertEqual(try terms(["a*b*c"]).labels, ["a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"])
         // Repeats count once, in either order; a:a is a.
         XCTAssertEqual(try terms(["a", "b", "b:a", "a:b", "a:a"]).labels, ["a", "b", "a:b"])
-        XCTAssertFalse(try terms(["a", "b"]).hasInteractions)
-        XCTAssertFalse(try terms(["a*a"]).hasInteractions)
+        XCTAssertTrue(try terms(["a", "b"]).isPlain)
+        XCTAssertTrue(try terms(["a*a"]).isPlain)
         // Labels read back give the same terms, which is how anova and confint fit them again.
         for items in [["hp:wt", "wt"], ["c", "a*b", "b:c"], ["x:A", "A"]] {
             let parsed = try terms(items)
@@ -36,6 +36,32 @@ final class InteractionTermsTests: XCTestCase {
         assertThrows(.usage, containing: ["'a::b' is not a term"]) { try terms(["a::b"]) }
         assertThrows(.usage, containing: ["crosses 9 terms"]) { try terms(["a*b*c*d*e*f*g*h*i"]) }
         assertThrows(.usage, containing: ["column 'a:b' has ':'"]) { try ModelTerms.parse(["a:b", "a:b:c"]) { $0 == "a:b" } }
+    }
+
+    /// A power is one variable, as R's I(x^2): ordered with the main effects, not containing
+    /// its column, and written back as x^2.
+    func testPowersAreVariablesOfTheirOwn() throws {
+        let parsed = try terms(["wt", "wt^2", "hp", "wt^2*qsec"])
+        XCTAssertEqual(parsed.labels, ["wt", "wt^2", "hp", "qsec", "wt^2:qsec"])
+        XCTAssertEqual(parsed.terms, [[0], [0, 0], [1], [2], [0, 0, 2]])
+        XCTAssertFalse(parsed.isPlain)
+        XCTAssertEqual(try terms(parsed.labels), parsed)
+        XCTAssertTrue(ModelTerms.canDrop([0], from: [[0], [0, 0]]), "wt may go while wt^2 stays, as step() lets it")
+        XCTAssertFalse(ModelTerms.canDrop([0, 0], from: [[0, 0], [0, 0, 2]]))
+        assertThrows(.usage, containing: ["multiplies 'wt' by a power of itself"]) { try self.terms(["wt*wt^2"]) }
+        assertThrows(.usage, containing: ["'wt^1' is not a power"]) { try self.terms(["wt^1"]) }
+        assertThrows(.usage, containing: ["'wt^x' is not a power"]) { try self.terms(["wt^x"]) }
+        // lm(mpg ~ wt + I(wt^2) + hp, mtcars), and its sequential anova.
+        let (model, fit) = try linear(try mtcars(), "mpg", ["wt", "wt^2", "hp"])
+        XCTAssertEqual(model.terms, ["wt", "wt^2", "hp"])
+        for (found, wanted) in zip(fit.estimates, [47.83728322401, -10.82217297907, 0.98181098181, -0.02728277471]) { assertRelative(found, wanted, 1e-10) }
+        let anova = try SequentialAnova(model, named: "q")
+        XCTAssertEqual(anova.rows.map(\.term), ["wt", "wt^2", "hp"])
+        for (found, wanted) in zip(anova.rows.map(\.sumOfSquares), [847.72525, 74.57649, 59.45246]) { XCTAssertEqual(found, wanted, accuracy: 5e-5) }
+        let iris = try TestData.iris()
+        assertThrows(.usage, containing: ["raises categorical column 'Species' to a power"]) {
+            try ModelCatalogue.fit(kind: "linear", data: iris, datasetName: "iris", target: "Sepal.Length", features: ["Species^2"], options: [:])
+        }
     }
 
     func testMarginality() throws {
@@ -157,7 +183,7 @@ final class InteractionTermsTests: XCTestCase {
         let forward = try selection(.forward)
         XCTAssertEqual(forward.steps.map(\.change), ["start", "+ wt", "+ cyl", "+ hp", "+ wt:hp"])
         assertRelative(try XCTUnwrap(forward.steps.last).value, 54.193396595888707, 1e-10)
-        assertThrows(.usage, containing: ["with interaction terms use forward or backward"], argument: "method") {
+        assertThrows(.usage, containing: ["with interaction or power terms use forward or backward"], argument: "method") {
             try FeatureSelection(kind: ModelCatalogue.requireKind(named: "linear"), data: try self.mtcars(), datasetName: "d", target: "mpg",
                                  features: ["wt*hp"], options: [:], method: .lasso, criterion: .aic, folds: 5, seed: 1, metric: nil)
         }

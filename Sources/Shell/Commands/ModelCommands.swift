@@ -23,10 +23,10 @@ enum ModelCommands {
         feature too unless impute= fills it; categorical features become indicators (the first
         level the reference for unpenalised kinds); poly= adds products of features; scale=
         rescales them. features= takes R's interaction terms too: a:b is the product of a and
-        b (per level of a categorical one), a*b is a, b and a:b; terms are ordered main effects
-        first and coded as R's model.matrix codes them, and anova, select and confint treat
-        each term as one, as R does (trees and forests find interactions themselves and take
-        plain columns). Warnings (no convergence, separated classes) follow the model's line.
+        b (per level of a categorical one), a*b is a, b and a:b, and a^2 a power (R's I(a^2));
+        terms are ordered main effects first and coded as R's model.matrix codes them, and
+        anova, select and confint treat each term as one, as R does (trees and forests find
+        interactions themselves and take plain columns). Warnings (no convergence, separated classes) follow the model's line.
         With a quoted file path instead of DATA, linear, ridge and logistic fit from the CSV file
         in chunks, in memory that does not grow with its rows (streaming): the same model as
         loading it and fitting, to rounding, for files larger than memory. A first pass learns
