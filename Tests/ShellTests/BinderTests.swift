@@ -42,7 +42,7 @@ final class BinderTests: ShellTestCase {
         XCTAssertEqual(Completion.candidates(for: "fit linear odd target=m", in: session).candidates, ["target=\"my x\""])
         // scikit-learn's wine has a column 'od280/od315_of_diluted_wines': the item is named, and how to write it.
         XCTAssertEqual(message("fit linear odd target=\"y-val\" features=[\"my x\", od280/od315] as m3"),
-                       "features must be columns or their interactions (a:b, a*b), found an expression 'od280/od315': a column name that is not one word is quoted, \"od280/od315\"; an expression is made a column first (derive DATA NEWNAME = od280/od315)")
+                       "features must be columns, their powers (a^2) or interactions (a:b, a*b), found an expression 'od280/od315': a column name that is not one word is quoted, \"od280/od315\"; an expression is made a column first (derive DATA NEWNAME = od280/od315)")
         XCTAssertEqual(message("fit linear odd target=2024 as m3"),
                        "target must be a column name, found a number '2024': a column name that is not one word is quoted, \"2024\"")
     }
