@@ -172,13 +172,16 @@ enum ModelCommands {
         the confidence (default 0.95). An aliased term's interval is NA. Penalised and
         gradient-descent fits have no standard errors, so no intervals. vcov= and cluster=
         take the standard errors from a robust covariance, as summary's, for Wald intervals
-        (R's lmtest::coefci).
+        (R's lmtest::coefci). exp=yes gives a logistic or Poisson model's estimates and
+        intervals exponentiated: odds ratios (relative risk ratios for a multinomial fit) or
+        rate ratios, as R's exp(cbind(coef(m), confint(m))) and Stata's or, rrr and irr.
         """,
-        example: "confint m\nconfint m level=0.99",
+        example: "confint m\nconfint m level=0.99\nconfint flowers exp=yes",
         changesState: false,
         forms: [CommandForm([.value(name: "MODEL", kind: .model)],
                             options: [OptionSpec("level", .number, "the confidence, in (0, 1) (default 0.95)"),
-                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic and poisson: profile likelihood (default, R's confint) or wald (R's confint.default)")]
+                                      OptionSpec("method", .choice(["profile", "wald"]), "logistic and poisson: profile likelihood (default, R's confint) or wald (R's confint.default)"),
+                                      OptionSpec("exp", .switch, "logistic and poisson: estimates and intervals exponentiated, as odds or rate ratios (default no)")]
                                 + robustOptions) { invocation, context in
             let model = invocation.model("MODEL")
             let level = invocation.number("level") ?? 0.95
@@ -199,6 +202,7 @@ enum ModelCommands {
             }
             let percent = { (p: Double) in NumberFormat.significant(p * 100, digits: 4) + " %" }
             let headers = [percent((1 - level) / 2), percent(1 - (1 - level) / 2)]
+            let ratio = try invocation.switchValue("exp") == true ? ratioName(of: model, at: invocation.location("exp")) : nil
             guard !(model.state is LinearRegression.Learned) || !invocation.has("method") && (!invocation.has("train") || robust != nil) else {
                 throw ModelshError.usage("a linear model's intervals are exact t intervals; method= is for logistic and Poisson models, train= for them and robust standard errors (vcov=, cluster=)",
                                          at: invocation.location(invocation.has("method") ? "method" : "train"))
@@ -211,20 +215,17 @@ enum ModelCommands {
                 throw ModelshError.usage("robust standard errors give Wald intervals (R's lmtest::coefci); leave out method=profile", at: invocation.location("method"))
             }
             if !(model.state is LinearRegression.Learned), method == "profile" {
-                try profileIntervals(model, level: level, headers: headers, invocation, context)
+                try profileIntervals(model, level: level, headers: headers, ratio: ratio, invocation, context)
                 return
             }
             guard !invocation.has("train") || robust != nil else {
                 throw ModelshError.usage("train= is for profile-likelihood intervals and robust standard errors; Wald intervals need no data", at: invocation.location("train"))
             }
-            let grouped = sets.count > 1
-            var table = TextTable(headers: (grouped ? ["class"] : []) + ["term"] + headers,
-                                  alignments: (grouped ? [.left] : []) + [.left, .right, .right])
-            for set in sets {
-                for (term, interval) in zip(set.terms, set.intervals(level: level) ?? []) {
-                    table.append((grouped ? [set.group ?? ""] : []) + [term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
+            let table = intervalTable(sets.flatMap { set in
+                zip(set.terms, zip(set.estimates, set.intervals(level: level) ?? [])).map { term, pair in
+                    (group: sets.count > 1 ? set.group : nil, term: term, estimate: pair.0, interval: pair.1)
                 }
-            }
+            }, headers: headers, ratio: ratio)
             let robustly = robust.map { " with \($0.label) standard errors" } ?? ""
             if let df = first.residualDegreesOfFreedom {
                 context.emit("t intervals on \(df) residual degrees of freedom\(robustly) (R's \(robust == nil ? "confint" : "lmtest::coefci"))")
@@ -236,19 +237,46 @@ enum ModelCommands {
 
     /// `confint MODEL` of a glm: R's confint(glm), the profile likelihood's intervals from fits
     /// on the model's training data.
-    private static func profileIntervals(_ model: Model, level: Double, headers: [String], _ invocation: Invocation, _ context: CommandContext) throws {
+    private static func profileIntervals(_ model: Model, level: Double, headers: [String], ratio: String?, _ invocation: Invocation,
+                                         _ context: CommandContext) throws {
         let name = invocation.name("MODEL")!
         let (trainName, training) = try trainingData(of: model, named: name, invocation, context,
                                                      otherwise: "method=wald gives Wald intervals, which need no data")
         let profile = try onTrainingData(invocation, model: name) {
             try ProfileIntervals(model, named: name, trainingData: training, dataName: trainName, level: level)
         }
-        var table = TextTable(headers: ["term"] + headers, alignments: [.left, .right, .right])
-        for (term, interval) in zip(profile.terms, profile.intervals) {
-            table.append([term, NumberFormat.figure(interval.lower), NumberFormat.figure(interval.upper)])
-        }
+        let estimates = model.state.coefficientEstimates(in: model)[0]
+        let table = intervalTable(zip(profile.terms, profile.intervals).map { term, interval in
+            (group: nil, term: term, estimate: estimates.terms.firstIndex(of: term).map { estimates.estimates[$0] } ?? .nan, interval: interval)
+        }, headers: headers, ratio: ratio)
         context.emit("Profile-likelihood intervals, from fits on \(trainName) (R's confint)")
         context.emit(.table(table))
+    }
+
+    /// What exp=yes makes of a model's coefficients: odds ratios, relative risk ratios or rate
+    /// ratios; an error for a model whose coefficients are on the response's scale.
+    private static func ratioName(of model: Model, at location: SourceLocation?) throws -> String {
+        switch model.state {
+        case let logistic as LogisticState: return logistic.modelledClasses.count > 1 ? "relative risk ratio" : "odds ratio"
+        case is PoissonState: return "rate ratio"
+        default:
+            throw ModelshError.usage("exp=yes exponentiates a logistic or Poisson model's coefficients (odds or rate ratios); a \(model.kind) model's are on the response's scale", at: location)
+        }
+    }
+
+    /// confint's table: per term its interval or, with a ratio's name (exp=yes), the
+    /// exponentiated estimate and interval, as R's exp(cbind(coef(m), confint(m))).
+    private static func intervalTable(_ rows: [(group: String?, term: String, estimate: Double, interval: (lower: Double, upper: Double))],
+                                      headers: [String], ratio: String?) -> TextTable {
+        let grouped = rows.contains { $0.group != nil }
+        var table = TextTable(headers: (grouped ? ["class"] : []) + ["term"] + (ratio.map { [$0] } ?? []) + headers,
+                              alignments: (grouped ? [.left] : []) + [.left] + Array(repeating: .right, count: ratio == nil ? 2 : 3))
+        let shown = { (x: Double) in NumberFormat.figure(ratio == nil ? x : exp(x)) }
+        for row in rows {
+            table.append((grouped ? [row.group ?? ""] : []) + [row.term] + (ratio == nil ? [] : [shown(row.estimate)])
+                         + [shown(row.interval.lower), shown(row.interval.upper)])
+        }
+        return table
     }
 
     static let anova = CommandSpec(
