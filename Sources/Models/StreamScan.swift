@@ -96,11 +96,13 @@ struct StreamScanner {
         }
         var candidates: [String]
         if let features = request.features {
+            // Read as a loaded fit reads them, so a term (wt:hp, wt^2) is told from an odd column name.
+            let terms = try ModelTerms.parse(features) { names.contains($0) }
+            if let term = terms.terms.first(where: { $0 != [$0[0]] }) {
+                throw ModelshError.usage("'\(terms.label(of: term))' is an interaction or power term; a streamed fit takes plain columns (load the file and fit the dataset, or stream=no)", argument: "features")
+            }
             var seen = Set<String>()
             for name in features {
-                if !names.contains(name), name.contains(where: { ":*^".contains($0) }) {
-                    throw ModelshError.usage("'\(name)' is an interaction or power term; a streamed fit takes plain columns (load the file and fit the dataset, or stream=no)", argument: "features")
-                }
                 guard names.contains(name) else {
                     throw ModelshError.usage(EditDistance.unknown("column", name, in: "'\(request.path)'", among: names), argument: "features")
                 }

@@ -119,6 +119,8 @@ final class StreamedFitTests: XCTestCase {
         assertThrows(.usage, containing: ["scale=none"], argument: "scale") { try streamed("ridge", target: "y", features: ["x1"], options: ["scale": "standard"]) }
         assertThrows(.usage, containing: ["two classes, not 10"], argument: "target") { try streamed("logistic", target: "k", features: ["x1"]) }
         assertThrows(.usage, containing: ["column 'x11'", "did you mean 'x1'"], argument: "features") { try streamed("linear", target: "y", features: ["x11"]) }
+        assertThrows(.usage, containing: ["'x1:x2' is an interaction or power term", "stream=no"], argument: "features") { try streamed("linear", target: "y", features: ["x1*x2"]) }
+        assertThrows(.usage, containing: ["'x1^2' is an interaction or power term"], argument: "features") { try streamed("linear", target: "y", features: ["x1", "x1^2"]) }
         assertThrows(.usage, containing: ["'note' is free text"], argument: "features") { try streamed("linear", target: "y", features: ["note"]) }
     }
 
