@@ -27,7 +27,7 @@ let package = Package(
 
         .target(name: "Diagnostics", dependencies: ["CInterrupt"]),
         .target(name: "Numerics", dependencies: ["CLapack", "CKernels", "Diagnostics"]),
-        .target(name: "Tabular", dependencies: ["Numerics", "Diagnostics"]),
+        .target(name: "Tabular", dependencies: ["Numerics", "CKernels", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         // ONNX's messages, generated from onnx-ml.proto: a target of its own, so the large
         // generated file is compiled once, not with every change to Store.
@@ -44,7 +44,7 @@ let package = Package(
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "CKernels"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "Diagnostics"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CKernels", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular", "ONNXFormat"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),

@@ -55,8 +55,10 @@ struct CSVPiece {
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
         var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
-        // The fast path reads numbers written with a point and no grouping.
+        // The fast paths read numbers written with a point and no grouping: whole runs of records
+        // of nothing else, or one such field at a time.
         let plainNumbers = !format.missingMarkers.includeNumbers && format.numberMarks == NumberMarks()
+        var numberRecords = CSVNumberRecords(columns: columnCount, format: format)
         var hasRecord = tokenizer.startRecord()
         piece.start = tokenizer.recordStart
         piece.skippedLines = tokenizer.recordLine - 1
@@ -65,9 +67,18 @@ struct CSVPiece {
         // for checking that the array of builders is not shared.
         let problem = try columns.withUnsafeMutableBufferPointer { builders throws -> CSVProblem? in
             do {
+                var nextCheck = 0
                 while hasRecord, tokenizer.recordStart < limit {
-                    // Every 4096 records: cheap, and often enough for Ctrl-C to stop a large file at once.
-                    if rows & 0xFFF == 0 { try Interruption.check() }
+                    // Every 4096 records or so: cheap, and often enough for Ctrl-C to stop a large file at once.
+                    if rows >= nextCheck {
+                        try Interruption.check()
+                        nextCheck = rows + 4096
+                    }
+                    if let read = numberRecords?.read(&tokenizer, into: builders, limit: limit), read > 0 {
+                        rows += read
+                        hasRecord = tokenizer.startRecord()
+                        continue
+                    }
                     for column in 0..<columnCount {
                         if plainNumbers, builders[column].takesNumbers, let number = tokenizer.plainNumber() {
                             builders[column].appendNumber(number)
@@ -119,4 +130,6 @@ struct CSVFormat: Sendable {
     /// Whether the bytes a piece reads from offset 0 are the file's first (where a byte order
     /// mark may stand).
     var atFileStart: Bool
+    /// Whether runs of plain-number records may be read by `CSVNumberRecords`.
+    var readsNumberRuns = true
 }

@@ -72,6 +72,13 @@ struct CSVTokenizer {
         return position < bytes.count
     }
 
+    /// Moves past `count` records that each took one line and end at `end` (read by
+    /// `CSVNumberRecords`); a record is to be started next.
+    mutating func skipOneLineRecords(to end: Int, count: Int) {
+        position = end
+        line += count
+    }
+
     /// Reads one field, quoted or not, leaving `position` at what follows it.
     @inline(__always)
     mutating func field() throws(CSVSyntaxError) -> CSVField {

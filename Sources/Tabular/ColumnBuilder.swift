@@ -135,6 +135,14 @@ struct ColumnBuilder {
         }
     }
 
+    /// Appends numbers, none missing, to a column that `takesNumbers`; `anyHasPoint` when one of
+    /// them was written with a point (so the column is not one of integers).
+    mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, anyHasPoint: Bool) {
+        guard !values.isEmpty else { return }
+        numbers.append(contentsOf: values)
+        if kind == .undetermined || anyHasPoint { kind = anyHasPoint ? .numeric : .integer }
+    }
+
     /// Appends the rows of `piece`, the builder of the rows that follow in the file, with the
     /// type both together would have had: a column that was numbers in one and text (or
     /// booleans) in the other becomes text, and its rows stored as numbers are to be read again.

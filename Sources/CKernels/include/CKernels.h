@@ -48,6 +48,18 @@ double msh_centre(const double *values, long count, double *out);
 double msh_binomial_rows(const double *eta, const double *y, double *mu, double *derivative, double *weights, double *residuals,
                          long count);
 
+/// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
+/// before `limit` and holds `columns` fields that are all plain decimal numbers (an optional '-',
+/// at most 15 digits with at most one '.' among them, at most 24 bytes; fields split by
+/// `separator`, records ended by LF or CRLF), at most `capacity` of them: field j of the r-th
+/// record into values[j * capacity + r] (correctly rounded), has_point[j] set to 1 when one of
+/// column j's fields has a point. Stops before the first record that is not such; reads no byte
+/// at or past `count`, and so leaves the records of the last few kilobytes (a window of 4160
+/// bytes) to the caller. Returns where it stopped, the records read in *rows_read. The
+/// separator is none of '0'-'9', '.', '-', LF and CR.
+long msh_csv_number_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator,
+                            long columns, long capacity, double *values, unsigned char *has_point, long *rows_read);
+
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
 

@@ -1,0 +1,206 @@
+// The CSV reader's fast path for records whose every field is a plain decimal number: the bytes
+// of a window are classified 64 at a time by vector compares (field ends, points, minus signs,
+// anything else but a digit), so each field's length and shape come from bit masks and every
+// byte is checked without a branch per byte; a field's digits are then converted together (16
+// at a time in vector registers where the CPU has SSE4.1, as simdjson converts, else eight at a
+// time in a word, as Lemire's fast_float) and divided once by an exact power of ten.
+#include "CKernels.h"
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+typedef char Block __attribute__((ext_vector_type(64)));
+typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
+
+// A window is 64 words of 64 bytes, classified at once; the word after them is classified too,
+// so that a field starting in the window's last word can be measured. Fields longer than
+// LONGEST_FIELD bytes, or with more than MOST_DIGITS digits, are left to the reader's own parse.
+enum { WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, LONGEST_FIELD = 24, MOST_DIGITS = 15 };
+
+// The classes of a window's bytes, a bit per byte.
+typedef struct {
+    uint64_t ends[WINDOW_WORDS + 1];    // the separator, LF or CR
+    uint64_t points[WINDOW_WORDS + 1];  // '.'
+    uint64_t minus[WINDOW_WORDS + 1];   // '-'
+    uint64_t other[WINDOW_WORDS + 1];   // anything else that is not a digit
+} Classes;
+
+static inline uint64_t bits_of(BlockBits b) {
+    uint64_t m;
+    memcpy(&m, &b, sizeof m);
+    return m;
+}
+
+// Bits [s, s + length) of a window's mask, length ≤ 56 (one unaligned load of the mask's bytes).
+static inline uint64_t range_bits(const uint64_t *mask, long s, long length) {
+    uint64_t v;
+    memcpy(&v, (const unsigned char *)mask + (s >> 3), sizeof v);
+    return (v >> (s & 7)) & ((1ULL << length) - 1);
+}
+
+static const uint64_t powers_of_ten[MOST_DIGITS + 1] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
+    1000000000000, 10000000000000, 100000000000000, 1000000000000000};
+static const double exact_powers_of_ten[MOST_DIGITS + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// m (below 2^52) as a double by its bits: no conversion instruction, which would wait on
+// whatever last wrote its register.
+static inline double exact_double(uint64_t m) {
+    uint64_t bits = 0x4330000000000000ULL | m;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d - 4503599627370496.0;
+}
+
+static inline uint64_t load_word(const unsigned char *p) {
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+// The value of eight ASCII digits, the first in the lowest byte (Lemire's SWAR conversion).
+static inline uint64_t eight_digits(uint64_t chunk) {
+    const uint64_t mask = 0x000000FF000000FFULL;
+    uint64_t v = chunk - 0x3030303030303030ULL;
+    v = v * 10 + (v >> 8);
+    return ((v & mask) * (100 + (1000000ULL << 32)) + ((v >> 16) & mask) * (1 + (10000ULL << 32))) >> 32;
+}
+
+// The value of the first n (≤ 8) digits of word: moved to its top bytes, '0's below them.
+static inline uint64_t leading_digits(uint64_t word, long n) {
+    if (n <= 0) return 0;
+    if (n >= 8) return eight_digits(word);
+    unsigned shift = (unsigned)(8 * n);
+    return eight_digits((word << (64 - shift)) | (0x3030303030303030ULL >> shift));
+}
+
+// The value of the first n (≤ 16) digits of low then high.
+static inline uint64_t words_digits(uint64_t low, uint64_t high, long n) {
+    return n <= 8 ? leading_digits(low, n) : eight_digits(low) * powers_of_ten[n - 8] + leading_digits(high, n - 8);
+}
+
+// The value of the `digits` digits at p, a point after the first `point` of them (point ==
+// digits: none), converted in words.
+static inline uint64_t mantissa_by_words(const unsigned char *p, long digits, long point) {
+    uint64_t low = load_word(p), high = load_word(p + 8);
+    if (point == digits) return words_digits(low, high, digits);
+    unsigned shift = (unsigned)(8 * (point + 1));
+    uint64_t fraction_low = shift < 64 ? (low >> shift) | (high << (64 - shift)) : high >> (shift - 64);
+    uint64_t fraction_high = shift < 64 ? high >> shift : 0;
+    long fraction = digits - point;
+    return words_digits(low, high, point) * powers_of_ten[fraction] + words_digits(fraction_low, fraction_high, fraction);
+}
+
+#if defined(__x86_64__)
+// The same in vector registers: one shuffle moves the digits right-aligned into 16 lanes (lanes
+// before them zero, the point skipped), then pairs, fours and eights are summed by multiply-adds.
+__attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vector(const unsigned char *p, long digits, long point) {
+    __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // The digit each lane takes (negative, so zeroed by the shuffle, before the first), one byte
+    // further from the point on.
+    __m128i digit = _mm_sub_epi8(lane, _mm_set1_epi8((char)(16 - digits)));
+    __m128i control = _mm_sub_epi8(digit, _mm_cmpgt_epi8(digit, _mm_set1_epi8((char)(point - 1))));
+    __m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)p), _mm_set1_epi8('0'));
+    v = _mm_shuffle_epi8(v, control);
+    v = _mm_maddubs_epi16(v, _mm_set_epi8(1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10));
+    v = _mm_madd_epi16(v, _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
+    v = _mm_packus_epi32(v, v);
+    v = _mm_madd_epi16(v, _mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000));
+    uint64_t both = (uint64_t)_mm_cvtsi128_si64(v);
+    return (both & 0xFFFFFFFF) * 100000000ULL + (both >> 32);
+}
+#endif
+
+// One variant of the kernel: NAME, its target attribute and how it converts digits. The body is
+// the same for every variant, so they read the same records into the same values.
+#define DEFINE_NUMBER_RECORDS(NAME, TARGET, MANTISSA)                                                              \
+    TARGET static void classify_window_##NAME(const unsigned char *bytes, char separator, Classes *c) {         \
+        for (long word = 0; word <= WINDOW_WORDS; word++) {                                                       \
+            Block v;                                                                                              \
+            memcpy(&v, bytes + 64 * word, sizeof v);                                                              \
+            __typeof__(v == v) end = (v == separator) | (v == '\n') | (v == '\r');                               \
+            __typeof__(v == v) point = v == '.', minus = v == '-', digit = (v >= '0') & (v <= '9');               \
+            c->ends[word] = bits_of(__builtin_convertvector(end, BlockBits));                                     \
+            c->points[word] = bits_of(__builtin_convertvector(point, BlockBits));                                 \
+            c->minus[word] = bits_of(__builtin_convertvector(minus, BlockBits));                                  \
+            c->other[word] = ~bits_of(__builtin_convertvector(end | point | minus | digit, BlockBits));           \
+        }                                                                                                         \
+    }                                                                                                             \
+    TARGET static long number_records_##NAME(const unsigned char *bytes, long count, long start, long limit,     \
+                                             unsigned char separator, long columns, long capacity, double *values, \
+                                             unsigned char *has_point, long *rows_read) {                        \
+        Classes classes;                                                                                          \
+        long window = -1; /* the window's first byte; none yet */                                                 \
+        long position = start, rows = 0;                                                                          \
+        while (rows < capacity && position < limit) {                                                             \
+            long record = position;                                                                               \
+            for (long column = 0; column < columns; column++) {                                                   \
+                long s = position - window;                                                                       \
+                if (window < 0 || s >= WINDOW_BYTES - 64) {                                                       \
+                    window = position & ~63L;                                                                     \
+                    if (window + WINDOW_BYTES + 64 > count) goto stop;                                            \
+                    classify_window_##NAME(bytes + window, (char)separator, &classes);                            \
+                    s = position - window;                                                                        \
+                }                                                                                                 \
+                uint64_t ahead = range_bits(classes.ends, s, LONGEST_FIELD + 1);                                  \
+                if (!ahead) goto stop;                                                                            \
+                long length = __builtin_ctzll(ahead);                                                             \
+                if (length < 1 || range_bits(classes.other, s, length)) goto stop;                                \
+                uint64_t minus = range_bits(classes.minus, s, length), points = range_bits(classes.points, s, length); \
+                /* A minus sign only first, at most one point. */                                                 \
+                if ((minus & ~1ULL) || (points & (points - 1))) goto stop;                                        \
+                long negative = (long)minus, digits = length - negative - (points != 0);                          \
+                if (digits < 1 || digits > MOST_DIGITS) goto stop;                                                \
+                long point = points ? __builtin_ctzll(points) - negative : digits;                                \
+                /* Below 10^15 < 2^53 over at most 10^15: exact operands, so one correctly rounded division. */ \
+                double value = exact_double(MANTISSA(bytes + position + negative, digits, point))                 \
+                               / exact_powers_of_ten[digits - point];                                             \
+                if (points) has_point[column] = 1;                                                                \
+                values[column * capacity + rows] = negative ? -value : value;                                     \
+                long end = position + length;                                                                     \
+                unsigned char next = bytes[end];                                                                  \
+                if (column < columns - 1) {                                                                       \
+                    if (next != separator) goto stop;                                                             \
+                    position = end + 1;                                                                           \
+                } else if (next == '\n') {                                                                        \
+                    position = end + 1;                                                                           \
+                } else if (next == '\r' && bytes[end + 1] == '\n') {                                              \
+                    position = end + 2;                                                                           \
+                } else {                                                                                          \
+                    goto stop;                                                                                    \
+                }                                                                                                 \
+            }                                                                                                     \
+            rows++;                                                                                               \
+            continue;                                                                                             \
+        stop:                                                                                                     \
+            position = record;                                                                                    \
+            break;                                                                                                \
+        }                                                                                                         \
+        *rows_read = rows;                                                                                        \
+        return position;                                                                                          \
+    }
+
+DEFINE_NUMBER_RECORDS(generic, , mantissa_by_words)
+#if defined(__x86_64__)
+DEFINE_NUMBER_RECORDS(avx2, __attribute__((target("avx2,sse4.1,ssse3"))), mantissa_by_vector)
+DEFINE_NUMBER_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3"))), mantissa_by_vector)
+#endif
+
+long msh_csv_number_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator,
+                            long columns, long capacity, double *values, unsigned char *has_point, long *rows_read) {
+#if defined(__x86_64__)
+    // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
+    // makes tests run the word variant on any machine).
+    if (msh_kernels_use_fma()) {
+        static int vector_class = -1;  // a benign race: every thread computes the same answer
+        if (vector_class < 0) vector_class = msh_cpu_vector_class();
+        if (vector_class == 2)
+            return number_records_avx512(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
+        return number_records_avx2(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
+    }
+#endif
+    return number_records_generic(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
+}
