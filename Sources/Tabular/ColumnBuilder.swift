@@ -47,6 +47,9 @@ struct ColumnBuilder {
     private(set) var kind: Kind
     /// One slot per row until the column turns to text; NaN marks a missing value.
     private var numbers: [Double] = []
+    /// Whether a value that is not finite (NaN, a missing value, or an infinity) may be among
+    /// `numbers`: without one, the finished column need not scan them for missing values.
+    private var mayHoldNonFinite = false
     /// Text rows as codes into `levels` (first-seen order); -1 is missing.
     private var codes: [Int32] = []
     private var levels = LevelTable()
@@ -66,6 +69,7 @@ struct ColumnBuilder {
     mutating func reset(to kind: Kind) {
         self.kind = kind
         numbers.removeAll(keepingCapacity: true)
+        mayHoldNonFinite = false
         codes.removeAll(keepingCapacity: true)
         levels.removeAll()
         rowsToBackfill = 0
@@ -93,7 +97,9 @@ struct ColumnBuilder {
             switch kind {
             case .text: codes.append(-1)
             case .ignored: break
-            default: numbers.append(.nan)
+            default:
+                numbers.append(.nan)
+                mayHoldNonFinite = true
             }
             return
         }
@@ -127,7 +133,10 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func appendNumber(_ number: DecimalParser.Number) {
         numbers.append(number.value)
-        if number.value.isNaN { return }
+        if !number.value.isFinite {
+            mayHoldNonFinite = true
+            if number.value.isNaN { return }
+        }
         if kind == .undetermined {
             kind = number.isInteger ? .integer : .numeric
         } else if kind == .integer, !number.isInteger {
@@ -135,7 +144,7 @@ struct ColumnBuilder {
         }
     }
 
-    /// Appends numbers, none missing, to a column that `takesNumbers`; `anyHasPoint` when one of
+    /// Appends finite numbers (none missing) to a column that `takesNumbers`; `anyHasPoint` when one of
     /// them was written with a point (so the column is not one of integers).
     mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, anyHasPoint: Bool) {
         guard !values.isEmpty else { return }
@@ -152,6 +161,7 @@ struct ColumnBuilder {
         if let both = Self.numberKind(kind, piece.kind) {
             kind = both
             numbers.append(contentsOf: piece.numbers)
+            mayHoldNonFinite = mayHoldNonFinite || piece.mayHoldNonFinite
             return
         }
         if kind != .text { turnToText() }
@@ -215,7 +225,7 @@ struct ColumnBuilder {
             }
             // NaN is missing; a scan for any value that is not finite finds it as soon, and
             // when there is none, a fit need not look for infinities again.
-            guard let first = numbers.firstIndex(where: { !$0.isFinite }) else {
+            guard mayHoldNonFinite, let first = numbers.firstIndex(where: { !$0.isFinite }) else {
                 return (Column(name: name, type: type, storage: .numbers(numbers), missing: noneMissing ?? MissingMask(count: numbers.count)), true)
             }
             let mask = Self.missingMask(numbers, from: first, noneMissing: noneMissing) { $0.isNaN }

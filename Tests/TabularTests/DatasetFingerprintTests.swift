@@ -1,4 +1,4 @@
-import Tabular
+@testable import Tabular
 import XCTest
 
 final class DatasetFingerprintTests: XCTestCase {
@@ -61,6 +61,12 @@ final class DatasetFingerprintTests: XCTestCase {
     func testReaderNotesFiniteColumnsAsAPassFindsThem() throws {
         let data = try readCSV("plain,gap,infinite,flag,text\n1.5,1,Inf,true,a\n2,,3,false,b\n-4e300,5,-inf,true,a\n")
         XCTAssertEqual(data.columns.map { data.numbersAreFinite($0) }, [true, false, false, true, false])
+        // Read in many small blocks and pieces, a value that is not finite in the last one only.
+        let text = "a,b,c\n" + String(repeating: "1,2.5,3\n", count: 40) + "4,NaN,inf\n"
+        let pieces = try CSVReader.read(bytes: Array(text.utf8), sourceName: "t.csv", options: CSVOptions(),
+                                        plan: CSVReadingPlan(blockSize: 64, pieces: 3, minimumPieceSize: 1))
+        XCTAssertEqual(pieces.columns.map { pieces.numbersAreFinite($0) }, [true, false, false])
+        XCTAssertEqual(pieces.columns[1].missingCount, 1)
         let copied = try Dataset(columns: data.columns)
         XCTAssertEqual(copied.columns.map { copied.numbersAreFinite($0) }, [true, false, false, true, false])
         let json = try JSONDataReader.read(bytes: Array("[{\"a\": 1, \"b\": \"Inf\"}, {\"a\": 2, \"b\": 3}]".utf8), sourceName: "t.json")
