@@ -213,4 +213,20 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(data.rowCount, 150)
         XCTAssertEqual(data.columnCount, 6)
     }
+
+    /// A file of several blocks, each read from disk in halves at once: every row comes back in
+    /// its place, across block boundaries and the halves' seams.
+    func testReadsAFileOfManyBlocksInOrder() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rows = 300_000
+        var text = "i,half,label\n"
+        for i in 0..<rows { text += "\(i),\(Double(i) / 2),L\(i % 7)\n" }
+        try text.write(toFile: folder + "/big.csv", atomically: true, encoding: .utf8)
+        let data = try CSVReader.read(path: folder + "/big.csv")
+        XCTAssertEqual(data.rowCount, rows)
+        let index = try XCTUnwrap(data.column(named: "i")?.numbers), half = try XCTUnwrap(data.column(named: "half")?.numbers)
+        XCTAssertEqual(index.indices.filter { index[$0] != Double($0) || half[$0] != Double($0) / 2 }.count, 0)
+        XCTAssertEqual(data.column(named: "label")?.text(at: rows - 1), "L\((rows - 1) % 7)")
+    }
 }
