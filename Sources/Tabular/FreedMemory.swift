@@ -53,27 +53,31 @@ public enum FreedMemory {
     /// (on Linux the pages read as zeros, and are allocated afresh when written).
     static func discard(_ bytes: UnsafeMutableRawBufferPointer) {
         #if canImport(Glibc)
-        let page = Int(getpagesize())
-        guard let base = bytes.baseAddress else { return }
-        let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
-        let end = (Int(bitPattern: base) + bytes.count) & ~(page - 1)
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_DONTNEED)
+        advise(MADV_DONTNEED, wholePagesIn: bytes)
         #endif
     }
 
     /// Has the system allocate the whole pages inside `bytes` now, in one call, rather than at a
-    /// fault on each page's first write (Linux's MADV_POPULATE_WRITE; nothing elsewhere).
+    /// fault on each page's first write (Linux's MADV_POPULATE_WRITE, since 5.14; nothing on
+    /// older systems, whose pages are then allocated as they are written).
     static func populate(_ bytes: UnsafeMutableRawBufferPointer) {
         #if canImport(Glibc)
+        advise(23 /* MADV_POPULATE_WRITE, which Glibc does not declare */, wholePagesIn: bytes)
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// `madvise` over the pages that lie wholly inside `bytes` (a page partly outside may hold
+    /// other data).
+    private static func advise(_ advice: Int32, wholePagesIn bytes: UnsafeMutableRawBufferPointer) {
         let page = Int(getpagesize())
         guard let base = bytes.baseAddress else { return }
         let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
         let end = (Int(bitPattern: base) + bytes.count) & ~(page - 1)
         guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, 23 /* MADV_POPULATE_WRITE */)
-        #endif
+        _ = madvise(pointer, end - start, advice)
     }
+    #endif
 
     #if canImport(Glibc)
     /// `malloc_trim` and `mallopt`, which the Glibc module does not declare; nil where the C
