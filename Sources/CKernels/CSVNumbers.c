@@ -1,9 +1,11 @@
-// The CSV reader's fast path for records whose every field is a plain decimal number: the bytes
-// of a window are classified 64 at a time by vector compares (field ends, points, minus signs,
-// anything else but a digit), so each field's length and shape come from bit masks and every
-// byte is checked without a branch per byte; a field's digits are then converted together (16
-// at a time in vector registers where the CPU has SSE4.1, as simdjson converts, else eight at a
-// time in a word, as Lemire's fast_float) and divided once by an exact power of ten.
+// The CSV reader's fast path for runs of one-line records: the bytes of a window are classified
+// 64 at a time by vector compares (field ends outside quotes, quotes, line breaks, points, minus
+// signs, anything else but a digit), so each field's length and shape come from bit masks and
+// every byte is checked without a branch per byte. A field of a number column is converted (its
+// digits together: 16 at a time in vector registers where the CPU has SSE4.1, as simdjson
+// converts, else eight at a time in a word, as Lemire's fast_float) and divided once by an exact
+// power of ten; a field of any other column is only delimited, for the reader to take a column
+// at a time.
 #include "CKernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -17,15 +19,30 @@ typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 // A window is 64 words of 64 bytes, classified at once; the word after them is classified too,
 // so that a field starting in the window's last word can be measured. Fields longer than
 // LONGEST_FIELD bytes, or with more than MOST_DIGITS digits, are left to the reader's own parse.
-enum { WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, LONGEST_FIELD = 24, MOST_DIGITS = 15 };
+// LONGEST_NUMBER bytes, or with more than MOST_DIGITS digits, are left to the reader's own parse,
+// as are other fields longer than LONGEST_TEXT bytes (quotes included).
+enum { WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, LONGEST_NUMBER = 24, LONGEST_TEXT = 56, MOST_DIGITS = 15 };
 
 // The classes of a window's bytes, a bit per byte.
 typedef struct {
-    uint64_t ends[WINDOW_WORDS + 1];    // the separator, LF or CR
+    uint64_t ends[WINDOW_WORDS + 1];    // the separator, LF or CR, outside quotes
+    uint64_t quotes[WINDOW_WORDS + 1];  // '"' (none before the window's first field)
+    uint64_t breaks[WINDOW_WORDS + 1];  // LF or CR, inside quotes or not
     uint64_t points[WINDOW_WORDS + 1];  // '.'
     uint64_t minus[WINDOW_WORDS + 1];   // '-'
     uint64_t other[WINDOW_WORDS + 1];   // anything else that is not a digit
 } Classes;
+
+// The bits from each odd quote up to the next, as simdjson finds what lies inside quotes.
+static inline uint64_t prefix_xor(uint64_t x) {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
 
 static inline uint64_t bits_of(BlockBits b) {
     uint64_t m;
@@ -33,7 +50,7 @@ static inline uint64_t bits_of(BlockBits b) {
     return m;
 }
 
-// Bits [s, s + length) of a window's mask, length ≤ 56 (one unaligned load of the mask's bytes).
+// Bits [s, s + length) of a window's mask, length ≤ 57 (one unaligned load of the mask's bytes).
 static inline uint64_t range_bits(const uint64_t *mask, long s, long length) {
     uint64_t v;
     memcpy(&v, (const unsigned char *)mask + (s >> 3), sizeof v);
@@ -116,23 +133,47 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
 
 // One variant of the kernel: NAME, its target attribute and how it converts digits. The body is
 // the same for every variant, so they read the same records into the same values.
-#define DEFINE_NUMBER_RECORDS(NAME, TARGET, MANTISSA)                                                              \
-    TARGET static void classify_window_##NAME(const unsigned char *bytes, char separator, Classes *c) {         \
+#define DEFINE_RECORDS(NAME, TARGET, MANTISSA)                                                                     \
+    /* The window from `bytes`, whose first `skip` bytes (before the field reached) are not read for   \
+       quotes; WITH_QUOTES (a constant) 0 when every column is a number column, which a quote stops. */   \
+    TARGET __attribute__((always_inline)) static inline void classify_##NAME(const unsigned char *bytes, long skip, \
+                                                                             char separator, Classes *c,        \
+                                                                             int with_quotes) {                 \
+        uint64_t inside = 0; /* all ones while inside quotes at the end of the word before */                    \
         for (long word = 0; word <= WINDOW_WORDS; word++) {                                                       \
             Block v;                                                                                              \
             memcpy(&v, bytes + 64 * word, sizeof v);                                                              \
-            __typeof__(v == v) end = (v == separator) | (v == '\n') | (v == '\r');                               \
+            __typeof__(v == v) line = (v == '\n') | (v == '\r'), end = (v == separator) | line;                  \
             __typeof__(v == v) point = v == '.', minus = v == '-', digit = (v >= '0') & (v <= '9');               \
-            c->ends[word] = bits_of(__builtin_convertvector(end, BlockBits));                                     \
+            uint64_t ends = bits_of(__builtin_convertvector(end, BlockBits));                                     \
+            if (with_quotes) {                                                                                    \
+                uint64_t quotes = bits_of(__builtin_convertvector(v == '"', BlockBits));                         \
+                if (word == 0) quotes &= ~((1ULL << skip) - 1);                                                   \
+                uint64_t quoted = prefix_xor(quotes) ^ inside;                                                    \
+                inside = (uint64_t)((int64_t)quoted >> 63);                                                       \
+                ends &= ~quoted;                                                                                  \
+                c->quotes[word] = quotes;                                                                         \
+                c->breaks[word] = bits_of(__builtin_convertvector(line, BlockBits));                              \
+            }                                                                                                     \
+            c->ends[word] = ends;                                                                                 \
             c->points[word] = bits_of(__builtin_convertvector(point, BlockBits));                                 \
             c->minus[word] = bits_of(__builtin_convertvector(minus, BlockBits));                                  \
             c->other[word] = ~bits_of(__builtin_convertvector(end | point | minus | digit, BlockBits));           \
         }                                                                                                         \
     }                                                                                                             \
-    TARGET static long number_records_##NAME(const unsigned char *bytes, long count, long start, long limit,     \
-                                             unsigned char separator, long columns, long capacity, double *values, \
-                                             unsigned char *has_point, long *rows_read) {                        \
+    TARGET static void classify_window_##NAME(const unsigned char *bytes, long skip, char separator, Classes *c) { \
+        classify_##NAME(bytes, skip, separator, c, 1);                                                            \
+    }                                                                                                             \
+    TARGET static void classify_numbers_window_##NAME(const unsigned char *bytes, char separator, Classes *c) {   \
+        classify_##NAME(bytes, 0, separator, c, 0);                                                               \
+    }                                                                                                             \
+    TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
+                                      unsigned char separator, long columns, const unsigned char *numeric,        \
+                                      int empty_is_missing, long capacity, double *values, long *spans,          \
+                                      unsigned char *flags, long *rows_read) {                                   \
         Classes classes;                                                                                          \
+        int all_numeric = 1;                                                                                      \
+        for (long column = 0; column < columns; column++) all_numeric &= numeric[column] != 0;                    \
         long window = -1; /* the window's first byte; none yet */                                                 \
         long position = start, rows = 0;                                                                          \
         while (rows < capacity && position < limit) {                                                             \
@@ -142,24 +183,51 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
                 if (window < 0 || s >= WINDOW_BYTES - 64) {                                                       \
                     window = position & ~63L;                                                                     \
                     if (window + WINDOW_BYTES + 64 > count) goto stop;                                            \
-                    classify_window_##NAME(bytes + window, (char)separator, &classes);                            \
+                    if (all_numeric) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);   \
+                    else classify_window_##NAME(bytes + window, position - window, (char)separator, &classes);    \
                     s = position - window;                                                                        \
                 }                                                                                                 \
-                uint64_t ahead = range_bits(classes.ends, s, LONGEST_FIELD + 1);                                  \
-                if (!ahead) goto stop;                                                                            \
-                long length = __builtin_ctzll(ahead);                                                             \
-                if (length < 1 || range_bits(classes.other, s, length)) goto stop;                                \
-                uint64_t minus = range_bits(classes.minus, s, length), points = range_bits(classes.points, s, length); \
-                /* A minus sign only first, at most one point. */                                                 \
-                if ((minus & ~1ULL) || (points & (points - 1))) goto stop;                                        \
-                long negative = (long)minus, digits = length - negative - (points != 0);                          \
-                if (digits < 1 || digits > MOST_DIGITS) goto stop;                                                \
-                long point = points ? __builtin_ctzll(points) - negative : digits;                                \
-                /* Below 10^15 < 2^53 over at most 10^15: exact operands, so one correctly rounded division. */ \
-                double value = exact_double(MANTISSA(bytes + position + negative, digits, point))                 \
-                               / exact_powers_of_ten[digits - point];                                             \
-                if (points) has_point[column] = 1;                                                                \
-                values[column * capacity + rows] = negative ? -value : value;                                     \
+                long slot = column * capacity + rows, length;                                                     \
+                if (numeric[column]) {                                                                            \
+                    uint64_t ahead = range_bits(classes.ends, s, LONGEST_NUMBER + 1);                             \
+                    if (!ahead) goto stop;                                                                        \
+                    length = __builtin_ctzll(ahead);                                                              \
+                    if (length == 0) {                                                                            \
+                        if (!empty_is_missing) goto stop;                                                         \
+                        values[slot] = __builtin_nan("");                                                         \
+                        flags[column] |= MSH_CSV_MISSING;                                                         \
+                    } else {                                                                                      \
+                        if (range_bits(classes.other, s, length)) goto stop;                                      \
+                        uint64_t minus = range_bits(classes.minus, s, length);                                    \
+                        uint64_t points = range_bits(classes.points, s, length);                                  \
+                        /* A minus sign only first, at most one point. */                                         \
+                        if ((minus & ~1ULL) || (points & (points - 1))) goto stop;                                \
+                        long negative = (long)minus, digits = length - negative - (points != 0);                  \
+                        if (digits < 1 || digits > MOST_DIGITS) goto stop;                                        \
+                        long point = points ? __builtin_ctzll(points) - negative : digits;                        \
+                        /* Below 10^15 < 2^53 over at most 10^15: exact operands, one correctly rounded division. */ \
+                        double value = exact_double(MANTISSA(bytes + position + negative, digits, point))         \
+                                       / exact_powers_of_ten[digits - point];                                     \
+                        values[slot] = negative ? -value : value;                                                 \
+                        flags[column] |= points ? MSH_CSV_NUMBER | MSH_CSV_POINT : MSH_CSV_NUMBER;                \
+                    }                                                                                             \
+                } else {                                                                                          \
+                    uint64_t ahead = range_bits(classes.ends, s, LONGEST_TEXT + 1);                               \
+                    if (!ahead) goto stop;                                                                        \
+                    length = __builtin_ctzll(ahead);                                                              \
+                    uint64_t quotes = range_bits(classes.quotes, s, length);                                      \
+                    if (!quotes) {                                                                                \
+                        spans[2 * slot] = position;                                                               \
+                        spans[2 * slot + 1] = length;                                                             \
+                    } else if (length >= 2 && quotes == (1ULL | 1ULL << (length - 1))                            \
+                               && !range_bits(classes.breaks, s, length)) {                                      \
+                        /* Quoted, without "" or a line break inside: its contents. */                            \
+                        spans[2 * slot] = position + 1;                                                           \
+                        spans[2 * slot + 1] = length - 2;                                                         \
+                    } else {                                                                                      \
+                        goto stop;                                                                                \
+                    }                                                                                             \
+                }                                                                                                 \
                 long end = position + length;                                                                     \
                 unsigned char next = bytes[end];                                                                  \
                 if (column < columns - 1) {                                                                       \
@@ -183,14 +251,15 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
         return position;                                                                                          \
     }
 
-DEFINE_NUMBER_RECORDS(generic, , mantissa_by_words)
+DEFINE_RECORDS(generic, , mantissa_by_words)
 #if defined(__x86_64__)
-DEFINE_NUMBER_RECORDS(avx2, __attribute__((target("avx2,sse4.1,ssse3"))), mantissa_by_vector)
-DEFINE_NUMBER_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3"))), mantissa_by_vector)
+DEFINE_RECORDS(avx2, __attribute__((target("avx2,sse4.1,ssse3"))), mantissa_by_vector)
+DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3"))), mantissa_by_vector)
 #endif
 
-long msh_csv_number_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator,
-                            long columns, long capacity, double *values, unsigned char *has_point, long *rows_read) {
+long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
+                     const unsigned char *numeric, int empty_is_missing, long capacity, double *values, long *spans,
+                     unsigned char *flags, long *rows_read) {
 #if defined(__x86_64__)
     // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
     // makes tests run the word variant on any machine).
@@ -198,9 +267,12 @@ long msh_csv_number_records(const unsigned char *bytes, long count, long start, 
         static int vector_class = -1;  // a benign race: every thread computes the same answer
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
-            return number_records_avx512(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
-        return number_records_avx2(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
+            return records_avx512(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values,
+                                  spans, flags, rows_read);
+        return records_avx2(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values, spans,
+                            flags, rows_read);
     }
 #endif
-    return number_records_generic(bytes, count, start, limit, separator, columns, capacity, values, has_point, rows_read);
+    return records_generic(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values, spans,
+                           flags, rows_read);
 }

@@ -55,10 +55,10 @@ struct CSVPiece {
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
         var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
-        // The fast paths read numbers written with a point and no grouping: whole runs of records
-        // of nothing else, or one such field at a time.
+        // The fast paths read numbers written with a point and no grouping: in runs of one-line
+        // records, or one such field at a time.
         let plainNumbers = !format.missingMarkers.includeNumbers && format.numberMarks == NumberMarks()
-        var numberRecords = CSVNumberRecords(columns: columnCount, format: format)
+        var recordRuns = CSVRecordRuns(columns: columnCount, format: format)
         var hasRecord = tokenizer.startRecord()
         piece.start = tokenizer.recordStart
         piece.skippedLines = tokenizer.recordLine - 1
@@ -74,7 +74,7 @@ struct CSVPiece {
                         try Interruption.check()
                         nextCheck = rows + 4096
                     }
-                    if let read = numberRecords?.read(&tokenizer, into: builders, limit: limit), read > 0 {
+                    if let read = try recordRuns?.read(&tokenizer, into: builders, limit: limit), read > 0 {
                         rows += read
                         hasRecord = tokenizer.startRecord()
                         continue
@@ -130,6 +130,6 @@ struct CSVFormat: Sendable {
     /// Whether the bytes a piece reads from offset 0 are the file's first (where a byte order
     /// mark may stand).
     var atFileStart: Bool
-    /// Whether runs of plain-number records may be read by `CSVNumberRecords`.
-    var readsNumberRuns = true
+    /// Whether runs of one-line records may be read by `CSVRecordRuns`.
+    var readsRecordRuns = true
 }

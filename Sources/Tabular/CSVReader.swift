@@ -56,7 +56,7 @@ public struct CSVOptions: Sendable, Equatable {
 /// The file is read in blocks (so memory holds the columns and one block, not the file), and
 /// each block in pieces on all cores, each piece into builders of its own that are then appended
 /// in file order; plain numbers are parsed in the same pass that finds their end, and runs of
-/// records of nothing else by a vector kernel (`CSVNumberRecords`).
+/// one-line records go to a vector kernel (`CSVRecordRuns`).
 public enum CSVReader {
     /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
     /// directories, devices and FIFOs throw `.noInput`; bad content `.data`. `progress` hears
@@ -98,9 +98,9 @@ struct CSVReadingPlan {
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.
     var minimumPieceSize = 256 << 10
-    /// Whether runs of records of plain numbers go to the vector kernel (`CSVNumberRecords`);
+    /// Whether runs of one-line records go to the vector kernel (`CSVRecordRuns`);
     /// tests turn it off to check the kernel against the field-by-field path.
-    var readsNumberRuns = true
+    var readsRecordRuns = true
 }
 
 /// Where the reader's bytes come from, a block at a time.
@@ -524,7 +524,7 @@ struct CSVReading {
     /// (before a record that goes on past `end`) and how many rows it read.
     private mutating func readRecords(_ block: CSVBlock, from start: Int, to end: Int) throws -> (reached: Int, rows: Int) {
         let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
-                               atFileStart: block.atFileStart, readsNumberRuns: plan.readsNumberRuns)
+                               atFileStart: block.atFileStart, readsRecordRuns: plan.readsRecordRuns)
         // Columns already known to be text stay text in every piece; the rest infer afresh.
         let template = builders.map { ColumnBuilder(kind: $0.kind == .text ? .text : .undetermined) }
         return try block.buffer.withUnsafeBufferPointer { whole in

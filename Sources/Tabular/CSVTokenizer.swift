@@ -73,7 +73,7 @@ struct CSVTokenizer {
     }
 
     /// Moves past `count` records that each took one line and end at `end` (read by
-    /// `CSVNumberRecords`); a record is to be started next.
+    /// `CSVRecordRuns`); a record is to be started next.
     mutating func skipOneLineRecords(to end: Int, count: Int) {
         position = end
         line += count

@@ -144,11 +144,13 @@ struct ColumnBuilder {
         }
     }
 
-    /// Appends finite numbers (none missing) to a column that `takesNumbers`; `anyHasPoint` when one of
-    /// them was written with a point (so the column is not one of integers).
-    mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, anyHasPoint: Bool) {
-        guard !values.isEmpty else { return }
+    /// Appends numbers (NaN for a missing value) to a column that `takesNumbers`: `anyNumber`
+    /// when one of them is not missing, `anyHasPoint` when one was written with a point (so the
+    /// column is not one of integers), `anyMissing` when one is missing.
+    mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, anyNumber: Bool, anyHasPoint: Bool, anyMissing: Bool) {
         numbers.append(contentsOf: values)
+        if anyMissing { mayHoldNonFinite = true }
+        guard anyNumber else { return }
         if kind == .undetermined || anyHasPoint { kind = anyHasPoint ? .numeric : .integer }
     }
 

@@ -48,17 +48,25 @@ double msh_centre(const double *values, long count, double *out);
 double msh_binomial_rows(const double *eta, const double *y, double *mu, double *derivative, double *weights, double *residuals,
                          long count);
 
+/// What `msh_csv_records` met in a number column's fields (bits of flags[j]).
+enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
+
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
-/// before `limit` and holds `columns` fields that are all plain decimal numbers (an optional '-',
-/// at most 15 digits with at most one '.' among them, at most 24 bytes; fields split by
-/// `separator`, records ended by LF or CRLF), at most `capacity` of them: field j of the r-th
-/// record into values[j * capacity + r] (correctly rounded), has_point[j] set to 1 when one of
-/// column j's fields has a point. Stops before the first record that is not such; reads no byte
-/// at or past `count`, and so leaves the records of the last few kilobytes (a window of 4160
-/// bytes) to the caller. Returns where it stopped, the records read in *rows_read. The
-/// separator is none of '0'-'9', '.', '-', LF and CR.
-long msh_csv_number_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator,
-                            long columns, long capacity, double *values, unsigned char *has_point, long *rows_read);
+/// before `limit`, takes one line (LF or CRLF) and holds `columns` fields split by `separator`,
+/// at most `capacity` of them. A field of a column j with numeric[j] != 0 must be a plain
+/// decimal number (an optional '-', at most 15 digits with at most one '.' among them, at most 24
+/// bytes), read correctly rounded into values[j * capacity + r] for the r-th record, or empty when
+/// `empty_is_missing` (NaN there); flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
+/// and MSH_CSV_MISSING as met. A field of another column, at most 56 bytes, unquoted (without a
+/// quote) or quoted (without "" or a line break inside), is delimited: the offset and length of
+/// its contents, quotes excluded, in spans[2 (j * capacity + r)] and the entry after. Stops
+/// before the first record that is not such; reads no byte at or past `count`, and so leaves the
+/// records of the last few kilobytes (a window of 4160 bytes) to the caller. Returns where it
+/// stopped, the records read in *rows_read. The separator is none of '0'-'9', '.', '-', '"', LF
+/// and CR.
+long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
+                     const unsigned char *numeric, int empty_is_missing, long capacity, double *values, long *spans,
+                     unsigned char *flags, long *rows_read);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);

@@ -3,11 +3,12 @@ import Numerics
 @testable import Tabular
 import XCTest
 
-/// The reader's vector kernel for runs of plain-number records (`msh_csv_number_records`, driven
-/// by `CSVNumberRecords`) must take exactly the records it documents, read each number as a
-/// correctly rounded parse does, and leave the rest to the field-by-field path so that a file
-/// reads the same with it as without it — in its vector variant and in its word variant.
-final class CSVNumberRecordsTests: XCTestCase {
+/// The reader's vector kernel for runs of one-line records (`msh_csv_records`, driven by
+/// `CSVRecordRuns`) must take exactly the records it documents, read each number as a correctly
+/// rounded parse does, delimit other fields as the tokenizer does, and leave the rest to the
+/// field-by-field path, so that a file reads the same with it as without it — in its vector
+/// variant and in its word variant.
+final class CSVRecordRunsTests: XCTestCase {
     override func tearDown() {
         msh_kernels_prefer_baseline(0)
     }
@@ -22,19 +23,33 @@ final class CSVNumberRecordsTests: XCTestCase {
 
     /// The kernel on one record of two fields followed by enough plain records for a window:
     /// the record's values and which columns had a point, or nil when it stops before it.
-    private func firstRecord(_ record: String) -> (values: [Double], hasPoint: [Bool])? {
-        let bytes = Array((record + String(repeating: "7,8\n", count: 2000)).utf8)
-        var values = [Double](repeating: .nan, count: 2)
-        var hasPoint = [UInt8](repeating: 0, count: 2)
+    private func firstRecord(_ record: String, emptyIsMissing: Bool = true) -> (values: [Double], hasPoint: [Bool])? {
+        guard let read = kernel(record, numeric: [1, 1], emptyIsMissing: emptyIsMissing) else { return nil }
+        return (read.values, read.flags.map { $0 & UInt8(MSH_CSV_POINT) != 0 })
+    }
+
+    /// The kernel on `record` (of as many fields as `numeric` has columns) and the records after it.
+    private func kernel(_ record: String, numeric: [UInt8], emptyIsMissing: Bool = true)
+        -> (values: [Double], texts: [String?], flags: [UInt8])? {
+        let filler = numeric.map { _ in "7" }.joined(separator: ",") + "\n"
+        let bytes = Array((record + String(repeating: filler, count: 2000)).utf8)
+        let columns = numeric.count
+        var values = [Double](repeating: 0, count: columns)
+        var spans = [Int](repeating: -1, count: 2 * columns)
+        var flags = [UInt8](repeating: 0, count: columns)
         var rows = 0
-        let end = msh_csv_number_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, 1, &values, &hasPoint, &rows)
+        let end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, emptyIsMissing ? 1 : 0, 1,
+                                  &values, &spans, &flags, &rows)
         if rows == 0 {
             XCTAssertEqual(end, 0, "a stop leaves the position at the record: \(record.debugDescription)")
             return nil
         }
         XCTAssertEqual(rows, 1)
         XCTAssertEqual(end, record.utf8.count, "the position after \(record.debugDescription)")
-        return (values, hasPoint.map { $0 != 0 })
+        let texts = (0..<columns).map { column in
+            numeric[column] != 0 ? nil : String(decoding: bytes[spans[2 * column] ..< spans[2 * column] + spans[2 * column + 1]], as: UTF8.self)
+        }
+        return (values, texts, flags)
     }
 
     func testTakesPlainNumbersExactlyAsWritten() {
@@ -66,7 +81,7 @@ final class CSVNumberRecordsTests: XCTestCase {
         inEveryVariant { variant in
             let refused = [
                 "1e5,1\n", "+1,2\n", " 1,2\n", "1,2 \n", "1234567890123456,1\n", "0.0000000000000001,1\n", "-,1\n", ".,1\n",
-                "-.,1\n", "1.2.3,1\n", "1-2,1\n", "--1,2\n", "\"1\",2\n", ",2\n", "1,\n", "1,2\r7,8\n", "1,2,3\n", "1\n", "NaN,1\n",
+                "-.,1\n", "1.2.3,1\n", "1-2,1\n", "--1,2\n", "\"1\",2\n", "1,2\r7,8\n", "1,2,3\n", "1\n", "NaN,1\n",
                 "1,2x\n", "inf,1\n", "\n1,2\n", "1;2\n", "12345678901234567890123456,1\n",
             ]
             for record in refused {
@@ -75,18 +90,56 @@ final class CSVNumberRecordsTests: XCTestCase {
         }
     }
 
+    func testEmptyNumberFieldsAreMissingWhereEmptyMarksMissing() throws {
+        let read = try XCTUnwrap(kernel(",2.5\n", numeric: [1, 1]))
+        XCTAssertTrue(read.values[0].isNaN)
+        XCTAssertEqual(read.values[0].bitPattern, Double.nan.bitPattern, "the NaN the field-by-field path stores")
+        XCTAssertEqual(read.flags, [UInt8(MSH_CSV_MISSING), UInt8(MSH_CSV_NUMBER | MSH_CSV_POINT)])
+        XCTAssertNil(firstRecord(",2\n", emptyIsMissing: false))
+    }
+
+    /// Fields of other columns are delimited as the tokenizer delimits them: quotes excluded,
+    /// separators inside quotes kept; anything the tokenizer would collapse, join across lines
+    /// or refuse is left to it.
+    func testDelimitsOtherFieldsAsTheTokenizerDoes() {
+        inEveryVariant { variant in
+            let taken: [(String, String)] = [
+                ("abc,1\n", "abc"), ("\"New York, NY\",1\n", "New York, NY"), (",1\n", ""), ("\"\",1\n", ""),
+                ("  padded ,1\n", "  padded "), ("é ü,1\n", "é ü"), ("NA,1\n", "NA"), ("\"a\tb\",1\r\n", "a\tb"),
+                (String(repeating: "x", count: 56) + ",1\n", String(repeating: "x", count: 56)),
+            ]
+            for (record, text) in taken {
+                let read = kernel(record, numeric: [0, 1])
+                XCTAssertEqual(read?.texts.first ?? nil, text, "\(variant): \(record.debugDescription)")
+                XCTAssertEqual(read?.values.last, 1, "\(variant): \(record.debugDescription)")
+            }
+            let refused = [
+                "\"say \"\"hi\"\"\",1\n", "\"two\nlines\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
+                String(repeating: "x", count: 57) + ",1\n", "\"" + String(repeating: "x", count: 55) + "\",1\n",
+            ]
+            for record in refused {
+                XCTAssertNil(kernel(record, numeric: [0, 1]), "\(variant): \(record.debugDescription)")
+            }
+            // A quoted field's separators and line breaks do not end the fields after it early.
+            let read = kernel("\"a,b\",\"c\",3\n", numeric: [0, 0, 1])
+            XCTAssertEqual(read?.texts.prefix(2).map { $0 ?? "" }, ["a,b", "c"], variant)
+        }
+    }
+
     /// Records within a window's reach of the end of the bytes are left to the field-by-field
     /// path, and none past `limit` is started.
     func testKeepsWithinItsBytesAndLimit() {
         let bytes = Array(String(repeating: "1.5,2\n", count: 1000).utf8)  // 6000 bytes
         var values = [Double](repeating: 0, count: 2 * 2000)
-        var hasPoint = [UInt8](repeating: 0, count: 2)
+        var spans = [Int](repeating: 0, count: 2 * 2 * 2000)
+        var flags = [UInt8](repeating: 0, count: 2)
         var rows = 0
-        var end = msh_csv_number_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, 2000, &values, &hasPoint, &rows)
+        let numeric: [UInt8] = [1, 1]
+        var end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, 2000, &values, &spans, &flags, &rows)
         XCTAssertGreaterThan(rows, 500)
         XCTAssertLessThan(end, bytes.count, "leaves the last records, within a window of the end")
         XCTAssertEqual(end, rows * 6)
-        end = msh_csv_number_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, 2000, &values, &hasPoint, &rows)
+        end = msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, 2000, &values, &spans, &flags, &rows)
         XCTAssertEqual(rows, 101, "records starting at 0, 6, …, 600")
         XCTAssertEqual(end, 606)
     }
@@ -97,12 +150,12 @@ final class CSVNumberRecordsTests: XCTestCase {
         let bytes = Array(text.utf8)
         let format = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["", "NA"]), numberMarks: NumberMarks(),
                                atFileStart: true)
-        var records = try XCTUnwrap(CSVNumberRecords(columns: 2, format: format))
+        var records = try XCTUnwrap(CSVRecordRuns(columns: 2, format: format))
         var builders = [ColumnBuilder(), ColumnBuilder()]
-        bytes.withUnsafeBufferPointer { bytes in
+        try bytes.withUnsafeBufferPointer { bytes in
             var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: 4, line: 2)
             XCTAssertTrue(tokenizer.startRecord())
-            let read = builders.withUnsafeMutableBufferPointer { records.read(&tokenizer, into: $0, limit: bytes.count) }
+            let read = try builders.withUnsafeMutableBufferPointer { try records.read(&tokenizer, into: $0, limit: bytes.count) }
             XCTAssertGreaterThan(read, 1000)
             XCTAssertEqual(tokenizer.position, 4 + read * 6)
             XCTAssertEqual(tokenizer.line, 2 + read)
@@ -111,40 +164,50 @@ final class CSVNumberRecordsTests: XCTestCase {
         }
         let without = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["-99"]), numberMarks: NumberMarks(),
                                 atFileStart: true)
-        XCTAssertNil(CSVNumberRecords(columns: 2, format: without), "a number as a missing marker is for the field-by-field path")
+        XCTAssertNil(CSVRecordRuns(columns: 2, format: without), "a number as a missing marker is for the field-by-field path")
     }
 
-    /// A generated file of every shape of number, with exponents, long mantissas, missing values,
-    /// blank lines, CRLF and a column that turns to text late, reads the same with the kernel as
-    /// without it, and every number equals Swift's correctly rounded `Double(String)`.
+    /// A generated file of every shape of number (exponents, long mantissas, missing values),
+    /// quoted and unquoted text (with separators, escaped quotes, line breaks, long fields),
+    /// booleans, blank lines, CRLF and a column that turns to text late, reads the same with the
+    /// kernel as without it, and every number equals Swift's correctly rounded `Double(String)`.
     func testFilesReadTheSameWithAndWithoutTheKernel() throws {
         var random = Xoshiro256StarStar(seed: 2026)
-        func number(_ column: Int, _ row: Int) -> String {
+        func draw(_ count: Int) -> Int { Int(random.nextUInt64() % UInt64(count)) }
+        func number(_ column: Int, _ row: Int, burst: Bool) -> String {
             // Long runs of what the kernel takes (up to 15 digits), then bursts of what it leaves.
-            let burst = row % 1000 >= 900
-            let digits = Int(random.nextUInt64() % (burst ? 16 : 15)) + 1
-            var text = String((0..<digits).map { _ in Character(String(random.nextUInt64() % 10)) })
-            let shape = burst ? random.nextUInt64() % 100 : 10 + random.nextUInt64() % 90
+            let digits = draw(burst ? 16 : 15) + 1
+            var text = String((0..<digits).map { _ in Character(String(draw(10))) })
+            let shape = burst ? draw(100) : 10 + draw(90)
             if column == 1 { return String(row * 7 - 30_000) }  // integers throughout
             if column == 2, row < 15_000 { return String(row % 1000) }  // integers until a late decimal
             if shape < 2 { return "NA" }
-            if shape < 4 { text += "e-\(random.nextUInt64() % 30)" }
+            if shape < 4 { text += "e-\(draw(30))" }
             if shape < 6 { text = "12345678901234567\(text)" }
-            if shape >= 10 { text.insert(".", at: text.index(text.startIndex, offsetBy: Int(random.nextUInt64() % UInt64(digits + 1)))) }
+            if shape >= 10 { text.insert(".", at: text.index(text.startIndex, offsetBy: draw(digits + 1))) }
             if shape % 3 == 0 { text = "-" + text }
+            if shape == 97 { return "" }
             return text
         }
-        var lines = ["a,b,c,d,e"]
+        func text(_ row: Int, burst: Bool) -> String {
+            let plain = ["Oslo", "\"New York, NY\"", "\"Paris, FR\"", "", "\"\"", "Lima", "  Cairo "][draw(7)]
+            guard burst else { return plain }
+            return ["\"say \"\"hi\"\"\"", "\"two\nlines\"", "5'11\"", String(repeating: "long ", count: 15), plain][draw(5)]
+        }
+        let names = ["a", "b", "c", "d", "e", "city", "flag", "grade"]
+        var lines = [names.joined(separator: ",")]
         var fields: [[String]] = []
         for row in 0..<20_000 {
-            var record = (0..<5).map { number($0, row) }
+            let burst = row % 1000 >= 900
+            var record = (0..<5).map { number($0, row, burst: burst) }
             if row == 19_000 { record[3] = "late text" }
+            record += [text(row, burst: burst), ["true", "false", "TRUE", ""][draw(4)], ["A", "B", "NA", "\"C\""][draw(4)]]
             fields.append(record)
             lines.append(record.joined(separator: ",") + (row % 97 == 0 ? "\r" : ""))
             if row % 4999 == 0 { lines.append("") }
         }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let plain = CSVReadingPlan(readsNumberRuns: false)
+        let plain = CSVReadingPlan(readsRecordRuns: false)
         let reference = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: plain)
         try inEveryVariant { variant in
             let data = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: CSVReadingPlan())
@@ -154,19 +217,23 @@ final class CSVNumberRecordsTests: XCTestCase {
                 XCTAssertEqual(got.missing, expected.missing, "\(variant): \(name)")
                 XCTAssertEqual(got.numbers?.map(\.bitPattern), expected.numbers?.map(\.bitPattern), "\(variant): \(name)")
                 XCTAssertEqual(got.levels, expected.levels, "\(variant): \(name)")
+                XCTAssertEqual((0..<got.count).map { got.text(at: $0) }, (0..<expected.count).map { expected.text(at: $0) }, "\(variant): \(name)")
             }
         }
+        XCTAssertEqual(reference.columnNames, names)
         XCTAssertEqual(reference.column(named: "b")?.type, .integer)
         XCTAssertEqual(reference.column(named: "c")?.type, .numeric)
         XCTAssertEqual(reference.column(named: "d")?.type, .text)
         XCTAssertEqual(reference.column(named: "d")?.text(at: 19_000), "late text")
         XCTAssertEqual(reference.column(named: "d")?.text(at: 7), fields[7][3], "a backfilled number keeps its text")
+        XCTAssertEqual(reference.column(named: "flag")?.type, .boolean)
+        XCTAssertEqual(reference.column(named: "grade")?.levels, ["A", "B", "C"])
         var wrong = 0
         for (row, record) in fields.enumerated() {
             for (index, name) in ["a", "c", "e"].enumerated() {
                 let text = record[[0, 2, 4][index]]
                 let value = reference.column(named: name)!.numbers![row]
-                if text == "NA" ? !value.isNaN : value.bitPattern != Double(text)!.bitPattern { wrong += 1 }
+                if text == "NA" || text.isEmpty ? !value.isNaN : value.bitPattern != Double(text)!.bitPattern { wrong += 1 }
             }
         }
         XCTAssertEqual(wrong, 0)

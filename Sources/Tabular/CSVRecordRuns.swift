@@ -1,0 +1,99 @@
+import CKernels
+
+/// The reader's fast path for runs of one-line records, the bulk of most data files: a C kernel
+/// (`msh_csv_records`) classifies the bytes 64 at a time by vector compares, converts the fields
+/// of number columns (their digits together) and delimits the others, which are then taken a
+/// column at a time (one column's levels in cache at a time). It reads the same values as the
+/// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
+/// `DecimalParser`, and every other field through the same `append`. It stops before any record
+/// it does not take whole (a number column's field that is not a plain number of at most 15
+/// digits, a quoted field with `""` or a line break, a field of more than 56 bytes, a lone CR, the
+/// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
+/// stopping early it rests, so a file it does not suit costs it little.
+struct CSVRecordRuns {
+    private let columns: Int
+    /// Records per call: a batch's values and spans (column after column) stay in the core's cache.
+    private let capacity: Int
+    private var values: [Double]
+    /// Each field's contents (offset, length) in a column that does not take numbers.
+    private var spans: [Int]
+    private var flags: [UInt8]
+    private var numeric: [UInt8]
+    private let emptyIsMissing: Bool
+    private let missingMarkers: MissingMarkers
+    /// Records to leave to the field-by-field path before trying again, and how long the last rest was.
+    private var rest = 0, lastRest = 0
+
+    /// Nil where the kernel cannot read the file (other number marks, numbers as missing
+    /// markers, or a separator that could be part of a number, a quote or a line end) or is not to.
+    init?(columns: Int, format: CSVFormat) {
+        let separator = format.separator
+        guard format.readsRecordRuns, columns > 0, !format.missingMarkers.includeNumbers, format.numberMarks == NumberMarks(),
+              !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(separator),
+              ![UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(separator) else { return nil }
+        self.columns = columns
+        capacity = min(1024, max(16, 32768 / columns))
+        values = [Double](repeating: 0, count: columns * capacity)
+        spans = [Int](repeating: 0, count: 2 * columns * capacity)
+        flags = [UInt8](repeating: 0, count: columns)
+        numeric = [UInt8](repeating: 0, count: columns)
+        missingMarkers = format.missingMarkers
+        emptyIsMissing = format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// Reads one-line records from the tokenizer's current record on (not past `limit`) into
+    /// `builders`, leaving the tokenizer after them with no record started; returns how many it
+    /// read. Throws what a field cannot be stored as (`UnstorableValue`) at its line.
+    mutating func read(_ tokenizer: inout CSVTokenizer, into builders: UnsafeMutableBufferPointer<ColumnBuilder>,
+                       limit: Int) throws(CSVProblem) -> Int {
+        if rest > 0 {
+            rest -= 1
+            return 0
+        }
+        for column in 0..<columns { numeric[column] = builders[column].takesNumbers ? 1 : 0 }
+        var rows = 0
+        let bytes = tokenizer.bytes
+        let (capacity, columns, emptyIsMissing) = (capacity, columns, emptyIsMissing)
+        let end = values.withUnsafeMutableBufferPointer { values in
+            spans.withUnsafeMutableBufferPointer { spans in
+                flags.withUnsafeMutableBufferPointer { flags in
+                    flags.update(repeating: 0)
+                    return msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
+                                           numeric, emptyIsMissing ? 1 : 0, capacity, values.baseAddress, spans.baseAddress,
+                                           flags.baseAddress, &rows)
+                }
+            }
+        }
+        // A run that stops within a few records is not worth the window's classification: rest
+        // longer each time, up to 4096 records.
+        if rows < 64 {
+            lastRest = min(4096, max(1, 2 * lastRest))
+            rest = lastRest
+        } else {
+            lastRest = 0
+        }
+        guard rows > 0 else { return 0 }
+        for column in 0..<columns {
+            let first = column * capacity
+            if numeric[column] != 0 {
+                let met = Int(flags[column])
+                values.withUnsafeBufferPointer { values in
+                    builders[column].appendNumbers(UnsafeBufferPointer(rebasing: values[first ..< first + rows]),
+                                                   anyNumber: met & MSH_CSV_NUMBER != 0, anyHasPoint: met & MSH_CSV_POINT != 0,
+                                                   anyMissing: met & MSH_CSV_MISSING != 0)
+                }
+                continue
+            }
+            for row in 0..<rows {
+                let span = UnsafeBufferPointer(rebasing: bytes[spans[2 * (first + row)] ..< spans[2 * (first + row)] + spans[2 * (first + row) + 1]])
+                do throws(UnstorableValue) {
+                    try builders[column].append(span, missingMarkers: missingMarkers)
+                } catch {
+                    throw .unstorable(error, line: tokenizer.recordLine + row, column: column)
+                }
+            }
+        }
+        tokenizer.skipOneLineRecords(to: end, count: rows)
+        return rows
+    }
+}
