@@ -16,12 +16,15 @@
 typedef char Block __attribute__((ext_vector_type(64)));
 typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 
-// A window is 64 words of 64 bytes, classified at once; the word after them is classified too,
-// so that a field starting in the window's last word can be measured. Fields longer than
-// LONGEST_FIELD bytes, or with more than MOST_DIGITS digits, are left to the reader's own parse.
-// LONGEST_NUMBER bytes, or with more than MOST_DIGITS digits, are left to the reader's own parse,
-// as are other fields longer than LONGEST_TEXT bytes (quotes included).
-enum { WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, LONGEST_NUMBER = 24, LONGEST_TEXT = 56, MOST_DIGITS = 15 };
+// A window is 64 words of 64 bytes, classified at once, and the word after them, so that a field
+// starting before its last RESERVE bytes can be measured whole (a window is classified anew at
+// the first field that starts later). Number fields longer than LONGEST_NUMBER bytes, or with
+// more than MOST_DIGITS digits, are left to the reader's own parse, as are other fields longer
+// than LONGEST_TEXT bytes (quotes included).
+enum {
+    WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, RESERVE = 192,
+    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, MOST_DIGITS = 15
+};
 
 // The classes of a window's bytes, a bit per byte.
 typedef struct {
@@ -55,6 +58,55 @@ static inline uint64_t range_bits(const uint64_t *mask, long s, long length) {
     uint64_t v;
     memcpy(&v, (const unsigned char *)mask + (s >> 3), sizeof v);
     return (v >> (s & 7)) & ((1ULL << length) - 1);
+}
+
+// The first set bit of a window's mask in [s, s + length) as an offset from s, or -1.
+static inline long first_bit(const uint64_t *mask, long s, long length) {
+    long word = s >> 6, end = s + length;
+    uint64_t bits = mask[word] & (~0ULL << (s & 63));
+    for (;;) {
+        if (bits) {
+            long p = (word << 6) + __builtin_ctzll(bits);
+            return p < end ? p - s : -1;
+        }
+        if (++word << 6 >= end) return -1;
+        bits = mask[word];
+    }
+}
+
+// How many bits of a window's mask are set in [s, s + length).
+static inline long bit_count(const uint64_t *mask, long s, long length) {
+    long count = 0, end = s + length;
+    for (long word = s >> 6; word << 6 < end; word++) {
+        uint64_t bits = mask[word];
+        if (word == s >> 6) bits &= ~0ULL << (s & 63);
+        if (end - (word << 6) < 64) bits &= (1ULL << (end - (word << 6))) - 1;
+        count += __builtin_popcountll(bits);
+    }
+    return count;
+}
+
+static inline int bit_at(const uint64_t *mask, long p) { return (int)((mask[p >> 6] >> (p & 63)) & 1); }
+
+// The shape of the text field at bit s of a window: its length in *length, and 0 when it is
+// unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between, no line
+// break), -1 for anything else (or no end within LONGEST_TEXT bytes). Short fields, the common
+// case, are read from one load of each mask.
+static inline int text_field(const Classes *c, long s, long *length) {
+    uint64_t ahead = range_bits(c->ends, s, 57);
+    if (ahead) {
+        long n = __builtin_ctzll(ahead);
+        uint64_t quotes = range_bits(c->quotes, s, n);
+        *length = n;
+        if (!quotes) return 0;
+        return n >= 2 && quotes == (1ULL | 1ULL << (n - 1)) && !range_bits(c->breaks, s, n) ? 1 : -1;
+    }
+    long n = first_bit(c->ends, s, LONGEST_TEXT + 1);
+    if (n < 0) return -1;
+    *length = n;
+    long quotes = bit_count(c->quotes, s, n);
+    if (!quotes) return 0;
+    return quotes == 2 && bit_at(c->quotes, s) && bit_at(c->quotes, s + n - 1) && !bit_count(c->breaks, s, n) ? 1 : -1;
 }
 
 static const uint64_t powers_of_ten[MOST_DIGITS + 1] = {
@@ -180,7 +232,7 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
             long record = position;                                                                               \
             for (long column = 0; column < columns; column++) {                                                   \
                 long s = position - window;                                                                       \
-                if (window < 0 || s >= WINDOW_BYTES - 64) {                                                       \
+                if (window < 0 || s >= WINDOW_BYTES + 64 - RESERVE) {                                                       \
                     window = position & ~63L;                                                                     \
                     if (window + WINDOW_BYTES + 64 > count) goto stop;                                            \
                     if (all_numeric) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);   \
@@ -212,15 +264,11 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
                         flags[column] |= points ? MSH_CSV_NUMBER | MSH_CSV_POINT : MSH_CSV_NUMBER;                \
                     }                                                                                             \
                 } else {                                                                                          \
-                    uint64_t ahead = range_bits(classes.ends, s, LONGEST_TEXT + 1);                               \
-                    if (!ahead) goto stop;                                                                        \
-                    length = __builtin_ctzll(ahead);                                                              \
-                    uint64_t quotes = range_bits(classes.quotes, s, length);                                      \
-                    if (!quotes) {                                                                                \
+                    int shape = text_field(&classes, s, &length);                                                 \
+                    if (shape == 0) {                                                                             \
                         spans[2 * slot] = position;                                                               \
                         spans[2 * slot + 1] = length;                                                             \
-                    } else if (length >= 2 && quotes == (1ULL | 1ULL << (length - 1))                            \
-                               && !range_bits(classes.breaks, s, length)) {                                      \
+                    } else if (shape == 1) {                                                                      \
                         /* Quoted, without "" or a line break inside: its contents. */                            \
                         spans[2 * slot] = position + 1;                                                           \
                         spans[2 * slot + 1] = length - 2;                                                         \
@@ -253,8 +301,8 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
 
 DEFINE_RECORDS(generic, , mantissa_by_words)
 #if defined(__x86_64__)
-DEFINE_RECORDS(avx2, __attribute__((target("avx2,sse4.1,ssse3"))), mantissa_by_vector)
-DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3"))), mantissa_by_vector)
+DEFINE_RECORDS(avx2, __attribute__((target("avx2,sse4.1,ssse3,popcnt"))), mantissa_by_vector)
+DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3,popcnt"))), mantissa_by_vector)
 #endif
 
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,

@@ -7,7 +7,7 @@ import CKernels
 /// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
-/// digits, a quoted field with `""` or a line break, a field of more than 56 bytes, a lone CR, the
+/// digits, a quoted field with `""` or a line break, a field of more than 255 bytes, a lone CR, the
 /// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
 /// stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {

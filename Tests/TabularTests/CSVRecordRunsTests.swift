@@ -106,7 +106,8 @@ final class CSVRecordRunsTests: XCTestCase {
             let taken: [(String, String)] = [
                 ("abc,1\n", "abc"), ("\"New York, NY\",1\n", "New York, NY"), (",1\n", ""), ("\"\",1\n", ""),
                 ("  padded ,1\n", "  padded "), ("é ü,1\n", "é ü"), ("NA,1\n", "NA"), ("\"a\tb\",1\r\n", "a\tb"),
-                (String(repeating: "x", count: 56) + ",1\n", String(repeating: "x", count: 56)),
+                (String(repeating: "x", count: 255) + ",1\n", String(repeating: "x", count: 255)),
+                ("\"" + String(repeating: "a, b; ", count: 42) + "c\",1\n", String(repeating: "a, b; ", count: 42) + "c"),
             ]
             for (record, text) in taken {
                 let read = kernel(record, numeric: [0, 1])
@@ -115,7 +116,8 @@ final class CSVRecordRunsTests: XCTestCase {
             }
             let refused = [
                 "\"say \"\"hi\"\"\",1\n", "\"two\nlines\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
-                String(repeating: "x", count: 57) + ",1\n", "\"" + String(repeating: "x", count: 55) + "\",1\n",
+                String(repeating: "x", count: 256) + ",1\n", "\"" + String(repeating: "x", count: 254) + "\",1\n",
+                "\"" + String(repeating: "x", count: 100) + "\"\"" + String(repeating: "y", count: 100) + "\",1\n",
             ]
             for record in refused {
                 XCTAssertNil(kernel(record, numeric: [0, 1]), "\(variant): \(record.debugDescription)")
@@ -192,7 +194,8 @@ final class CSVRecordRunsTests: XCTestCase {
         func text(_ row: Int, burst: Bool) -> String {
             let plain = ["Oslo", "\"New York, NY\"", "\"Paris, FR\"", "", "\"\"", "Lima", "  Cairo "][draw(7)]
             guard burst else { return plain }
-            return ["\"say \"\"hi\"\"\"", "\"two\nlines\"", "5'11\"", String(repeating: "long ", count: 15), plain][draw(5)]
+            return ["\"say \"\"hi\"\"\"", "\"two\nlines\"", "5'11\"", String(repeating: "long ", count: draw(60)),
+                    "\"" + String(repeating: "quoted, long ", count: draw(30)) + "\"", plain][draw(6)]
         }
         let names = ["a", "b", "c", "d", "e", "city", "flag", "grade"]
         var lines = [names.joined(separator: ",")]

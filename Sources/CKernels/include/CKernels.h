@@ -57,7 +57,7 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// decimal number (an optional '-', at most 15 digits with at most one '.' among them, at most 24
 /// bytes), read correctly rounded into values[j * capacity + r] for the r-th record, or empty when
 /// `empty_is_missing` (NaN there); flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
-/// and MSH_CSV_MISSING as met. A field of another column, at most 56 bytes, unquoted (without a
+/// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
 /// quote) or quoted (without "" or a line break inside), is delimited: the offset and length of
 /// its contents, quotes excluded, in spans[2 (j * capacity + r)] and the entry after. Stops
 /// before the first record that is not such; reads no byte at or past `count`, and so leaves the
