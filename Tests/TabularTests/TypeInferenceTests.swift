@@ -20,6 +20,15 @@ final class TypeInferenceTests: XCTestCase {
         XCTAssertEqual(data["e"].numbers, [1000, 2, 3])
     }
 
+    /// Booleans are spelled as R's read.csv and pandas read them: true, True, TRUE and false,
+    /// False, FALSE (blanks around them trimmed); any other casing, yes/no or T/F is a category.
+    func testBooleanSpellingsAreExactlyTheThreeOfEach() throws {
+        let data = try readCSV("a,b,c,d,e,f,g,h\ntrue,True,TRUE, false ,tRUE,truE,yes,T\nFALSE,False,false,TRUE,false,false,no,F\n")
+        XCTAssertEqual(data.columns.map(\.type), [.boolean, .boolean, .boolean, .boolean, .categorical, .categorical, .categorical, .categorical])
+        XCTAssertEqual(data.columns[3].numbers, [0, 1])
+        XCTAssertEqual(data.columns[0].numbers, [1, 0])
+    }
+
     func testAPointMakesANumberNumeric() throws {
         XCTAssertEqual(try readCSV("x\n1\n2.0\n")["x"].type, .numeric)
         XCTAssertEqual(try readCSV("x\n5.\n")["x"].numbers, [5])
