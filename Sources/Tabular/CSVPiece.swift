@@ -55,9 +55,8 @@ struct CSVPiece {
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
         var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
-        // The fast paths read numbers written with a point and no grouping: in runs of one-line
-        // records, or one such field at a time.
-        let plainNumbers = !format.missingMarkers.includeNumbers && format.numberMarks == NumberMarks()
+        // The fast paths: runs of one-line records, or one plain number at a time.
+        let plainNumbers = format.numbersArePlain
         var recordRuns = CSVRecordRuns(columns: columnCount, format: format)
         var hasRecord = tokenizer.startRecord()
         piece.start = tokenizer.recordStart
@@ -132,4 +131,9 @@ struct CSVFormat: Sendable {
     var atFileStart: Bool
     /// Whether runs of one-line records may be read by `CSVRecordRuns`.
     var readsRecordRuns = true
+
+    /// Whether a number is written plainly, with a point and no grouping, and none is a missing
+    /// marker: what the fast paths read (`CSVTokenizer.plainNumber`, `CSVRecordRuns`) without
+    /// comparing the field with the markers.
+    var numbersArePlain: Bool { !missingMarkers.includeNumbers && numberMarks == NumberMarks() }
 }

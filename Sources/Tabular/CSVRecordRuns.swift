@@ -28,7 +28,7 @@ struct CSVRecordRuns {
     /// markers, or a separator that could be part of a number, a quote or a line end) or is not to.
     init?(columns: Int, format: CSVFormat) {
         let separator = format.separator
-        guard format.readsRecordRuns, columns > 0, !format.missingMarkers.includeNumbers, format.numberMarks == NumberMarks(),
+        guard format.readsRecordRuns, columns > 0, format.numbersArePlain,
               !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(separator),
               ![UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(separator) else { return nil }
         self.columns = columns
@@ -73,23 +73,25 @@ struct CSVRecordRuns {
             lastRest = 0
         }
         guard rows > 0 else { return 0 }
-        for column in 0..<columns {
-            let first = column * capacity
-            if numeric[column] != 0 {
-                let met = Int(flags[column])
-                values.withUnsafeBufferPointer { values in
-                    builders[column].appendNumbers(UnsafeBufferPointer(rebasing: values[first ..< first + rows]),
-                                                   anyNumber: met & MSH_CSV_NUMBER != 0, anyHasPoint: met & MSH_CSV_POINT != 0,
-                                                   anyMissing: met & MSH_CSV_MISSING != 0)
-                }
-                continue
-            }
-            for row in 0..<rows {
-                let span = UnsafeBufferPointer(rebasing: bytes[spans[2 * (first + row)] ..< spans[2 * (first + row)] + spans[2 * (first + row) + 1]])
-                do throws(UnstorableValue) {
-                    try builders[column].append(span, missingMarkers: missingMarkers)
-                } catch {
-                    throw .unstorable(error, line: tokenizer.recordLine + row, column: column)
+        try values.withUnsafeBufferPointer { (values) throws(CSVProblem) in
+            try spans.withUnsafeBufferPointer { (spans) throws(CSVProblem) in
+                for column in 0..<columns {
+                    let first = column * capacity
+                    if numeric[column] != 0 {
+                        let met = Int(flags[column])
+                        builders[column].appendNumbers(UnsafeBufferPointer(rebasing: values[first ..< first + rows]),
+                                                       anyNumber: met & MSH_CSV_NUMBER != 0, anyHasPoint: met & MSH_CSV_POINT != 0,
+                                                       anyMissing: met & MSH_CSV_MISSING != 0)
+                        continue
+                    }
+                    for row in 0..<rows {
+                        let start = spans[2 * (first + row)], count = spans[2 * (first + row) + 1]
+                        do throws(UnstorableValue) {
+                            try builders[column].append(UnsafeBufferPointer(rebasing: bytes[start ..< start + count]), missingMarkers: missingMarkers)
+                        } catch {
+                            throw .unstorable(error, line: tokenizer.recordLine + row, column: column)
+                        }
+                    }
                 }
             }
         }
