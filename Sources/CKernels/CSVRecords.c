@@ -16,14 +16,17 @@
 typedef char Block __attribute__((ext_vector_type(64)));
 typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 
-// A window is 64 words of 64 bytes, classified at once, and the word after them, so that a field
-// starting before its last RESERVE bytes can be measured whole (a window is classified anew at
-// the first field that starts later). Number fields longer than LONGEST_NUMBER bytes, or with
-// more than MOST_DIGITS digits, are left to the reader's own parse, as are other fields longer
-// than LONGEST_TEXT bytes (quotes included).
+// A window is 64 words of 64 bytes, classified at once, and the word after them. Number fields
+// longer than LONGEST_NUMBER bytes, or with more than MOST_DIGITS digits, are left to the
+// reader's own parse, as are other fields longer than LONGEST_TEXT bytes (quotes included). A
+// field is measured in a window only when the end of its longest allowed length lies among the
+// bytes classified (beyond them the masks hold nothing of these bytes): a number field that
+// starts before the last NUMBER_RESERVE bytes, another field before the last TEXT_RESERVE; at
+// the first field that starts later the window is classified anew from it.
 enum {
-    WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, RESERVE = 192,
-    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, MOST_DIGITS = 15
+    WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, CLASSIFIED_BYTES = WINDOW_BYTES + 64,
+    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, MOST_DIGITS = 15,
+    NUMBER_RESERVE = 192, TEXT_RESERVE = LONGEST_TEXT + 1
 };
 
 // The classes of a window's bytes, a bit per byte.
@@ -232,9 +235,9 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
             long record = position;                                                                               \
             for (long column = 0; column < columns; column++) {                                                   \
                 long s = position - window;                                                                       \
-                if (window < 0 || s >= WINDOW_BYTES + 64 - RESERVE) {                                                       \
+                if (window < 0 || s >= CLASSIFIED_BYTES - (numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE)) {              \
                     window = position & ~63L;                                                                     \
-                    if (window + WINDOW_BYTES + 64 > count) goto stop;                                            \
+                    if (window + CLASSIFIED_BYTES > count) goto stop;                                                \
                     if (all_numeric) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);   \
                     else classify_window_##NAME(bytes + window, position - window, (char)separator, &classes);    \
                     s = position - window;                                                                        \

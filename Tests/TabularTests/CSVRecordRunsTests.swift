@@ -128,6 +128,36 @@ final class CSVRecordRunsTests: XCTestCase {
         }
     }
 
+    /// A long text field that starts near the end of a classified window is measured only within
+    /// the bytes classified: here a quoted field starting at 3950 (window 0, 4160 bytes
+    /// classified) holds a separator at 4164 and a line break after it, and beyond the window
+    /// the masks must not be read (the quote and line break at 4 and 3, in the window's first
+    /// word, once made the field look closed at 4164 and its record `…,7` taken whole).
+    func testMeasuresLongFieldsOnlyWithinTheClassifiedWindow() {
+        inEveryVariant { variant in
+            var text = "a,1\n\"q\",1\n" + String(repeating: "b,1\n", count: 985)
+            XCTAssertEqual(text.utf8.count, 3950)
+            text += "\"" + String(repeating: "x", count: 213) + ",7\n" + String(repeating: "y", count: 10) + "\",2\n"
+            text += String(repeating: "c,3\n", count: 2000)
+            let bytes = Array(text.utf8)
+            let (columns, capacity) = (2, 4000)
+            var values = [Double](repeating: 0, count: columns * capacity)
+            var spans = [Int](repeating: 0, count: 2 * columns * capacity)
+            var flags = [UInt8](repeating: 0, count: columns)
+            var rows = 0
+            let numeric: [UInt8] = [0, 1]
+            var end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, capacity,
+                                      &values, &spans, &flags, &rows)
+            XCTAssertEqual(rows, 987, variant)
+            XCTAssertEqual(end, 3950, "\(variant): stops before the two-line record")
+            // From the record itself, its field is measured whole: a line break inside quotes.
+            end = msh_csv_records(bytes, bytes.count, 3950, bytes.count, UInt8(ascii: ","), columns, numeric, 1, capacity,
+                                  &values, &spans, &flags, &rows)
+            XCTAssertEqual(rows, 0, variant)
+            XCTAssertEqual(end, 3950, variant)
+        }
+    }
+
     /// Records within a window's reach of the end of the bytes are left to the field-by-field
     /// path, and none past `limit` is started.
     func testKeepsWithinItsBytesAndLimit() {
