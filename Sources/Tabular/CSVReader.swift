@@ -91,9 +91,11 @@ public enum CSVReader {
 /// How big the blocks and pieces of one reading are.
 struct CSVReadingPlan {
     /// Bytes read at a time; a block grows when one record does not fit. The reader's own memory
-    /// is about twice this (the block and its pieces' values): 4 MiB kept a 1M × 21 load at
-    /// 1.24× its columns' size (16 MiB: 1.38×) at the same speed, 2 MiB at 1.21×.
-    var blockSize = 2 << 20
+    /// is about twice this (the block and its pieces' values). Each block costs the cores a
+    /// meeting or three (read, pieces, appends), which the vector kernel made a larger share:
+    /// against 2 MiB, 4 MiB loads a 1M × 21 file in 0.27 s, not 0.30 (the mixed file 0.46, not
+    /// 0.51; medians of 9) at 1.26× its columns' size, not 1.22×; 8 MiB is no faster, at 1.35×.
+    var blockSize = 4 << 20
     /// Pieces a block is read in, in parallel.
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.
