@@ -91,11 +91,10 @@ public enum CSVReader {
 /// How big the blocks and pieces of one reading are.
 struct CSVReadingPlan {
     /// Bytes read at a time; a block grows when one record does not fit. The reader's own memory
-    /// is about twice this (the block and its pieces' values). Each block costs the cores a
-    /// meeting or three (read, pieces, appends), which the vector kernel made a larger share:
-    /// against 2 MiB, 4 MiB loads a 1M × 21 file in 0.27 s, not 0.30 (the mixed file 0.46, not
-    /// 0.51; medians of 9) at 1.26× its columns' size, not 1.22×; 8 MiB is no faster, at 1.35×.
-    var blockSize = 4 << 20
+    /// is about three times this (the block, and the values of its pieces and of the last
+    /// block's, appended meanwhile). 2 MiB: the mixed 1M-row file at 1.29× its columns' size in
+    /// 0.41 s; 4 MiB: 1.35× (over the 1.3 aimed at) in 0.39 s (medians of 9, interleaved).
+    var blockSize = 2 << 20
     /// Pieces a block is read in, in parallel.
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.
@@ -364,6 +363,10 @@ struct CSVReading {
         var start = start
         var rows = 0
         var bytesRead = start
+        // A block's pieces are appended to the columns while the next block's are read, in the
+        // same meeting of the cores (one a block, not two), the appends filling the cores the
+        // pieces leave idle; the first block's are appended at once, to size the columns.
+        var pending: PiecesRead?
         while rows < rowLimit {
             let end: Int
             if block.reachedEnd {
@@ -375,18 +378,24 @@ struct CSVReading {
                 start = 0
                 continue
             }
-            let (reached, blockRows) = try readRecords(block, from: start, to: end)
-            if rows == 0, let fileSize, blockRows > 0 {
-                let estimate = Double(blockRows) * Double(fileSize) / Double(reached - start) * 1.05
+            let read = try readPieces(block, from: start, to: end, appending: pending)
+            pending = read
+            if rows == 0 || read.problem != nil {
+                pending = nil
+                try append(read)
+            }
+            if rows == 0, let fileSize, read.rows > 0 {
+                let estimate = Double(read.rows) * Double(fileSize) / Double(read.reached - start) * 1.05
                 for index in builders.indices { builders[index].reserveCapacity(Int(estimate)) }
             }
-            rows += blockRows
-            bytesRead += reached - start
+            rows += read.rows
+            bytesRead += read.reached - start
             if let fileSize { progress?(bytesRead, fileSize) }
-            if block.reachedEnd { return }
-            try block.refill(from: &source, keepingFrom: reached, grow: reached == 0)
+            if block.reachedEnd { break }
+            try block.refill(from: &source, keepingFrom: read.reached, grow: read.reached == 0)
             start = 0
         }
+        if let pending { try append(pending) }
     }
 
     // MARK: - Streaming (CSVStream)
@@ -525,6 +534,31 @@ struct CSVReading {
     /// file) in parallel pieces, appends them to the columns, and returns where reading stopped
     /// (before a record that goes on past `end`) and how many rows it read.
     private mutating func readRecords(_ block: CSVBlock, from start: Int, to end: Int) throws -> (reached: Int, rows: Int) {
+        let read = try readPieces(block, from: start, to: end)
+        try append(read)
+        return (read.reached, read.rows)
+    }
+
+    /// The pieces of a block, read and checked, whose rows are yet to be appended to the columns.
+    private struct PiecesRead {
+        /// In file order; each starts where the one before it ended.
+        var pieces: [CSVPiece] = []
+        /// The line of each piece's last record, where a problem appending it is reported.
+        var lastLines: [Int] = []
+        /// The problem met in the piece after the last one, thrown once the pieces before it are appended.
+        var problem: (any Error)?
+        /// Where reading stopped, and the rows of the pieces.
+        var reached = 0, rows = 0
+        /// Builders of pieces read but not kept (read from a wrong guess), for reuse.
+        var unused: [[ColumnBuilder]] = []
+    }
+
+    /// Reads the records of `block` from `start` to `end` in parallel pieces and checks them in
+    /// order: a piece that started at a wrong guess is read again from where the one before it
+    /// ended; a record that goes on past `end` is left for the next block.
+    /// `appending`: pieces of the block before, appended to the columns meanwhile, on the cores
+    /// the pieces leave idle (a problem appending them is thrown after).
+    private mutating func readPieces(_ block: CSVBlock, from start: Int, to end: Int, appending earlier: PiecesRead? = nil) throws -> PiecesRead {
         let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
                                atFileStart: block.atFileStart, readsRecordRuns: plan.readsRecordRuns)
         // Columns already known to be text stay text in every piece; the rest infer afresh.
@@ -543,36 +577,66 @@ struct CSVReading {
             var slots = reusableBuilders(count: starts.count, template: template)
             nonisolated(unsafe) let shared = bytes
             let guesses = starts
-            let pieces = try slots.withUnsafeMutableBufferPointer { buffer in
-                // Each worker takes its own slot's builders, leaving the slot empty, so the piece
-                // holds the only reference to them.
-                nonisolated(unsafe) let slot = buffer.baseAddress!
-                return try concurrentMap(guesses.count, threads: guesses.count) { k in
-                    var builders: [ColumnBuilder] = []
-                    swap(&builders, &slot[k])
-                    // Consumed, not copied: a second reference would make the piece copy every
-                    // builder's memory on its first append, fresh pages at each block.
-                    return try CSVPiece.read(shared, from: guesses[k], limit: limits[k], format: format, builders: consume builders)
+            let earlierPieces = earlier?.pieces ?? []
+            let appendTasks = earlierPieces.isEmpty ? 0 : builders.count
+            let done = try slots.withUnsafeMutableBufferPointer { buffer in
+                try builders.withUnsafeMutableBufferPointer { columns in
+                    // Each worker takes its own slot's builders, leaving the slot empty, so the
+                    // piece holds the only reference to them; each column is appended to by one.
+                    nonisolated(unsafe) let (slot, columns) = (buffer.baseAddress!, columns)
+                    // The pieces first: the longest tasks, started at once; then the columns.
+                    return try concurrentMap(guesses.count + appendTasks, threads: guesses.count + appendTasks) { task -> BlockTask in
+                        guard task < guesses.count else {
+                            let index = task - guesses.count
+                            return .appended(Self.append(column: index, of: earlierPieces, to: &columns[index]))
+                        }
+                        var builders: [ColumnBuilder] = []
+                        swap(&builders, &slot[task])
+                        // Consumed, not copied: a second reference would make the piece copy every
+                        // builder's memory on its first append, fresh pages at each block.
+                        return .read(try CSVPiece.read(shared, from: guesses[task], limit: limits[task], format: format, builders: consume builders))
+                    }
                 }
             }
-            defer { spareBuilders = pieces.map(\.builders) }
-            var position = start
-            var rows = 0
+            if let earlier {
+                try finishAppending(earlier, done[guesses.count...].map { if case .appended(let problem) = $0 { problem } else { nil } })
+            }
+            let pieces = done.prefix(guesses.count).map { if case .read(let piece) = $0 { piece } else { preconditionFailure("a piece task reads a piece") } }
+            var read = PiecesRead(reached: start)
             for (k, guessed) in pieces.enumerated() {
                 // A guess inside a quoted field starts elsewhere than the piece before it ended.
-                var piece = guessed.start == position ? guessed : try CSVPiece.read(bytes, from: position, limit: limits[k], format: format, builders: template)
+                var piece = guessed
+                if guessed.start != read.reached {
+                    read.unused.append(guessed.builders)
+                    piece = try CSVPiece.read(bytes, from: read.reached, limit: limits[k], format: format, builders: template)
+                }
+                var cut: Int?
                 if case .syntax(.unterminatedQuote)? = piece.problem, !block.reachedEnd {
                     // The record goes on past `end`: read up to it and leave it for the next block.
-                    let cut = piece.problemRecordStart
-                    piece = try CSVPiece.read(UnsafeBufferPointer(rebasing: bytes[0..<cut]), from: position, limit: cut, format: format, builders: template)
-                    try append(piece, readFromBoundary: true)
-                    return (cut, rows + piece.rows)
+                    cut = piece.problemRecordStart
+                    read.unused.append(piece.builders)
+                    piece = try CSVPiece.read(UnsafeBufferPointer(rebasing: bytes[0..<cut!]), from: read.reached, limit: cut!,
+                                              format: format, builders: template)
                 }
-                try append(piece, readFromBoundary: piece.readFrom == position)
-                position = piece.end
-                rows += piece.rows
+                // Blank lines between a guessed start and the first record were counted by the piece before.
+                let lineOfReadFrom = line - (piece.readFrom == read.reached ? 0 : piece.skippedLines)
+                if let problem = piece.problem {
+                    read.problem = message(problem.shifted(by: lineOfReadFrom - 1))
+                    read.unused.append(piece.builders)
+                    read.unused += pieces[(k + 1)...].map(\.builders)
+                    return read
+                }
+                line = lineOfReadFrom + piece.lines
+                read.lastLines.append(line - 1)
+                read.reached = piece.end
+                read.rows += piece.rows
+                read.pieces.append(piece)
+                if cut != nil {
+                    read.unused += pieces[(k + 1)...].map(\.builders)
+                    return read
+                }
             }
-            return (position, rows)
+            return read
         }
     }
 
@@ -588,30 +652,53 @@ struct CSVReading {
         return slots
     }
 
-    /// Appends a piece that starts where reading has reached, or throws its problem at its line.
-    private mutating func append(_ piece: CSVPiece, readFromBoundary: Bool) throws {
-        // Blank lines between a guessed start and the first record were counted by the piece before.
-        let lineOfReadFrom = line - (readFromBoundary ? 0 : piece.skippedLines)
-        if let problem = piece.problem { throw message(problem.shifted(by: lineOfReadFrom - 1)) }
-        // Copying a large piece is mostly first writes to fresh pages of the columns: the
+    /// What a task of a block's meeting of the cores did: read a piece, or appended a column of
+    /// the pieces before (with the first piece whose rows it could not store, and why).
+    private enum BlockTask {
+        case read(CSVPiece)
+        case appended(AppendProblem?)
+    }
+
+    private typealias AppendProblem = (piece: Int, problem: UnstorableValue)
+
+    /// Appends the rows of pieces read to the columns, then throws the problem met after them if
+    /// any; their builders are kept for the next block's pieces.
+    private mutating func append(_ read: PiecesRead) throws {
+        let rows = read.pieces.reduce(0) { $0 + $1.rows }
+        // Copying large pieces is mostly first writes to fresh pages of the columns: the
         // columns are independent, so they take it on every core.
-        let threads = piece.rows * builders.count >= 1 << 16 ? everyCore : 1
+        let threads = rows * builders.count >= 1 << 16 ? everyCore : 1
         let problems = try builders.withUnsafeMutableBufferPointer { columns in
             nonisolated(unsafe) let columns = columns
-            let pieceColumns = piece.builders
-            return try concurrentMap(columns.count, threads: threads) { index -> UnstorableValue? in
-                do throws(UnstorableValue) {
-                    try columns[index].append(contentsOf: pieceColumns[index])
-                    return nil
-                } catch {
-                    return error
-                }
+            let pieces = read.pieces
+            return try concurrentMap(columns.count, threads: threads) { index in Self.append(column: index, of: pieces, to: &columns[index]) }
+        }
+        try finishAppending(read, problems)
+    }
+
+    /// Column `index` of `pieces` appended to `column` in order, up to the first piece whose rows
+    /// it cannot store.
+    private static func append(column index: Int, of pieces: [CSVPiece], to column: inout ColumnBuilder) -> AppendProblem? {
+        for (k, piece) in pieces.enumerated() {
+            do throws(UnstorableValue) {
+                try column.append(contentsOf: piece.builders[index])
+            } catch {
+                return (k, error)
             }
         }
-        if let index = problems.firstIndex(where: { $0 != nil }), let problem = problems[index] {
-            throw message(.unstorable(problem, line: lineOfReadFrom + piece.lines - 1, column: index))
+        return nil
+    }
+
+    /// After `read`'s pieces are appended (with `problems`, one a column): keeps their builders
+    /// for the next block's pieces and throws the first problem in the file, if any — appending
+    /// (in the earliest piece, then the leftmost column), else the one met after the pieces.
+    private mutating func finishAppending(_ read: PiecesRead, _ problems: [AppendProblem?]) throws {
+        spareBuilders += read.pieces.map(\.builders) + read.unused
+        if let (index, found) = problems.enumerated().compactMap({ entry in entry.element.map { (entry.offset, $0) } })
+            .min(by: { $0.1.piece < $1.1.piece }) {
+            throw message(.unstorable(found.problem, line: read.lastLines[found.piece], column: index))
         }
-        line = lineOfReadFrom + piece.lines
+        if let problem = read.problem { throw problem }
     }
 
     /// Reads again, up to the last row any column needs, the rows read before a column turned to

@@ -219,7 +219,7 @@ final class CSVReaderTests: XCTestCase {
     func testReadsAFileOfManyBlocksInOrder() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rows = 500_000  // 8.7 MB: three blocks
+        let rows = 500_000  // 8.7 MB: several blocks
         var text = "i,half,label\n"
         for i in 0..<rows { text += "\(i),\(Double(i) / 2),L\(i % 7)\n" }
         try text.write(toFile: folder + "/big.csv", atomically: true, encoding: .utf8)
