@@ -4,8 +4,9 @@
 // every byte is checked without a branch per byte. A field of a number column is converted (its
 // digits together: 16 at a time in vector registers where the CPU has SSE4.1, as simdjson
 // converts, else eight at a time in a word, as Lemire's fast_float) and divided once by an exact
-// power of ten; a field of any other column is only delimited, for the reader to take a column
-// at a time.
+// power of ten (at most EXACT_DIGITS digits), or, longer and with a point, rounded as the
+// reader's DecimalParser does (Eisel-Lemire above 2^53); a field of any other column is only
+// delimited, for the reader to take a column at a time.
 #include "CKernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -17,15 +18,16 @@ typedef char Block __attribute__((ext_vector_type(64)));
 typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 
 // A window is 64 words of 64 bytes, classified at once, and the word after them. Number fields
-// longer than LONGEST_NUMBER bytes, or with more than MOST_DIGITS digits, are left to the
-// reader's own parse, as are other fields longer than LONGEST_TEXT bytes (quotes included). A
+// longer than LONGEST_NUMBER bytes, with more than SIGNIFICANT_DIGITS significant digits, or
+// integers of more than EXACT_DIGITS digits are left to the reader's own parse, as are other
+// fields longer than LONGEST_TEXT bytes (quotes included). A
 // field is measured in a window only when the end of its longest allowed length lies among the
 // bytes classified (beyond them the masks hold nothing of these bytes): a number field that
 // starts before the last NUMBER_RESERVE bytes, another field before the last TEXT_RESERVE; at
 // the first field that starts later the window is classified anew from it.
 enum {
     WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, CLASSIFIED_BYTES = WINDOW_BYTES + 64,
-    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, MOST_DIGITS = 15,
+    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, EXACT_DIGITS = 15, SIGNIFICANT_DIGITS = 19, LEAST_EXPONENT = -23,
     NUMBER_RESERVE = 192, TEXT_RESERVE = LONGEST_TEXT + 1
 };
 
@@ -112,11 +114,13 @@ static inline int text_field(const Classes *c, long s, long *length) {
     return quotes == 2 && bit_at(c->quotes, s) && bit_at(c->quotes, s + n - 1) && !bit_count(c->breaks, s, n) ? 1 : -1;
 }
 
-static const uint64_t powers_of_ten[MOST_DIGITS + 1] = {
+static const uint64_t powers_of_ten[SIGNIFICANT_DIGITS + 1] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
-    1000000000000, 10000000000000, 100000000000000, 1000000000000000};
-static const double exact_powers_of_ten[MOST_DIGITS + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+    1000000000000000000ULL, 10000000000000000000ULL};
+// The powers of ten a double holds exactly.
+static const double exact_powers_of_ten[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 // m (below 2^52) as a double by its bits: no conversion instruction, which would wait on
 // whatever last wrote its register.
@@ -164,6 +168,86 @@ static inline uint64_t mantissa_by_words(const unsigned char *p, long digits, lo
     uint64_t fraction_high = shift < 64 ? high >> shift : 0;
     long fraction = digits - point;
     return words_digits(low, high, point) * powers_of_ten[fraction] + words_digits(fraction_low, fraction_high, fraction);
+}
+
+// The value of the first n (≤ 19) digits at p (which has 24 bytes to read).
+static inline uint64_t digits_value(const unsigned char *p, long n) {
+    if (n <= 16) return words_digits(load_word(p), load_word(p + 8), n);
+    return words_digits(load_word(p), load_word(p + 8), 16) * powers_of_ten[n - 16] + leading_digits(load_word(p + 16), n - 16);
+}
+
+// w × 10^q correctly rounded into *value, for an exact mantissa w > 0 and LEAST_EXPONENT ≤ q ≤ 0,
+// by the Eisel-Lemire algorithm exactly as DecimalParser.eiselLemire computes it (w times a
+// 128-bit approximation of 5^q gives the significand's bits and enough below them to round);
+// five holds 5^LEAST_EXPONENT … 5^0 as (high, low) words. 0 where the product cannot settle
+// the rounding.
+static inline int eisel_lemire(uint64_t w, long q, const uint64_t *five, double *value) {
+    int leading_zeros = __builtin_clzll(w);
+    uint64_t normalised = w << leading_zeros;
+    const uint64_t *power = five + 2 * (q - LEAST_EXPONENT);
+    __uint128_t product = (__uint128_t)normalised * power[0];
+    uint64_t high = (uint64_t)(product >> 64), low = (uint64_t)product;
+    const uint64_t below_precision = ~0ULL >> 55;
+    if ((high & below_precision) == below_precision) {
+        uint64_t second = (uint64_t)(((__uint128_t)normalised * power[1]) >> 64);
+        uint64_t sum = low + second;
+        if (sum < low) high++;
+        low = sum;
+    }
+    if (low == ~0ULL && (q < -27 || q > 55)) return 0;
+    int upper_bit = (int)(high >> 63);
+    int shift = upper_bit + 9;
+    uint64_t significand = high >> shift;
+    long power2 = (((152170L + 65536L) * q) >> 16) + 63 + upper_bit - leading_zeros + 1023;
+    if (power2 <= 0) return 0;
+    if (low <= 1 && q >= -4 && q <= 23 && (significand & 3) == 1 && (significand << shift) == high) significand &= ~1ULL;
+    significand += significand & 1;
+    significand >>= 1;
+    if (significand >= (2ULL << 52)) {
+        significand = 1ULL << 52;
+        power2++;
+    }
+    significand &= ~(1ULL << 52);
+    if (power2 >= 0x7FF) return 0;
+    uint64_t bits = significand | ((uint64_t)power2 << 52);
+    memcpy(value, &bits, sizeof bits);
+    return 1;
+}
+
+// How many of the first n (≤ 24) bytes at p are '0's before any other.
+static inline long leading_zeros(const unsigned char *p, long n) {
+    for (long zeros = 0; zeros < n; zeros += 8) {
+        uint64_t others = load_word(p + zeros) ^ 0x3030303030303030ULL;
+        if (others) return zeros + (__builtin_ctzll(others) >> 3) < n ? zeros + (__builtin_ctzll(others) >> 3) : n;
+    }
+    return n;
+}
+
+// The value of more than EXACT_DIGITS digits at p with a point after the first `point` (< digits)
+// of them, correctly rounded into *value: at most 19 significant digits (more only as zeros
+// leading the fraction of a number below 1), exact in 64 bits; up to 2^53, over an exact power
+// of ten, one division rounds them, above it Eisel-Lemire. 0 where it cannot say.
+static inline int long_decimal(const unsigned char *p, long digits, long point, const uint64_t *five, double *value) {
+    long fraction = digits - point;
+    uint64_t m;
+    if (digits <= SIGNIFICANT_DIGITS) {
+        m = digits_value(p, point) * powers_of_ten[fraction] + digits_value(p + point + 1, fraction);
+    } else {
+        if (point > 1 || (point == 1 && p[0] != '0')) return 0;
+        const unsigned char *first = p + point + 1;
+        long zeros = leading_zeros(first, fraction);
+        if (fraction - zeros > SIGNIFICANT_DIGITS) return 0;
+        m = digits_value(first + zeros, fraction - zeros);
+    }
+    if (m <= 1ULL << 53 && fraction <= 22) {
+        *value = (double)m / exact_powers_of_ten[fraction];
+        return 1;
+    }
+    if (m == 0) {
+        *value = 0;
+        return 1;
+    }
+    return eisel_lemire(m, -fraction, five, value);
 }
 
 #if defined(__x86_64__)
@@ -224,8 +308,8 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
     }                                                                                                             \
     TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
                                       unsigned char separator, long columns, const unsigned char *numeric,        \
-                                      int empty_is_missing, long capacity, double *values, long *spans,          \
-                                      unsigned char *flags, long *rows_read) {                                   \
+                                      int empty_is_missing, const uint64_t *five, long capacity, double *values, \
+                                      long *spans, unsigned char *flags, long *rows_read) {                      \
         Classes classes;                                                                                          \
         int all_numeric = 1;                                                                                      \
         for (long column = 0; column < columns; column++) all_numeric &= numeric[column] != 0;                    \
@@ -258,11 +342,18 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
                         /* A minus sign only first, at most one point. */                                         \
                         if ((minus & ~1ULL) || (points & (points - 1))) goto stop;                                \
                         long negative = (long)minus, digits = length - negative - (points != 0);                  \
-                        if (digits < 1 || digits > MOST_DIGITS) goto stop;                                        \
+                        if (digits < 1) goto stop;                                                                \
                         long point = points ? __builtin_ctzll(points) - negative : digits;                        \
-                        /* Below 10^15 < 2^53 over at most 10^15: exact operands, one correctly rounded division. */ \
-                        double value = exact_double(MANTISSA(bytes + position + negative, digits, point))         \
-                                       / exact_powers_of_ten[digits - point];                                     \
+                        double value;                                                                             \
+                        if (digits <= EXACT_DIGITS) {                                                             \
+                            /* Below 10^15 < 2^53 over at most 10^15: exact operands, one correctly rounded division. */ \
+                            value = exact_double(MANTISSA(bytes + position + negative, digits, point))            \
+                                    / exact_powers_of_ten[digits - point];                                        \
+                        } else if (point == digits || !long_decimal(bytes + position + negative, digits, point,  \
+                                                                    five, &value)) {                              \
+                            /* A long integer (whose type the reader judges) or a rounding left open. */          \
+                            goto stop;                                                                            \
+                        }                                                                                         \
                         values[slot] = negative ? -value : value;                                                 \
                         flags[column] |= points ? MSH_CSV_NUMBER | MSH_CSV_POINT : MSH_CSV_NUMBER;                \
                     }                                                                                             \
@@ -309,8 +400,8 @@ DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3,popc
 #endif
 
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
-                     const unsigned char *numeric, int empty_is_missing, long capacity, double *values, long *spans,
-                     unsigned char *flags, long *rows_read) {
+                     const unsigned char *numeric, int empty_is_missing, const uint64_t *powers_of_five, long capacity,
+                     double *values, long *spans, unsigned char *flags, long *rows_read) {
 #if defined(__x86_64__)
     // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
     // makes tests run the word variant on any machine).
@@ -318,12 +409,12 @@ long msh_csv_records(const unsigned char *bytes, long count, long start, long li
         static int vector_class = -1;  // a benign race: every thread computes the same answer
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
-            return records_avx512(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values,
+            return records_avx512(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values,
                                   spans, flags, rows_read);
-        return records_avx2(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values, spans,
+        return records_avx2(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values, spans,
                             flags, rows_read);
     }
 #endif
-    return records_generic(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, capacity, values, spans,
+    return records_generic(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values, spans,
                            flags, rows_read);
 }

@@ -7,7 +7,7 @@ import CKernels
 /// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
-/// digits, a quoted field with `""` or a line break, a field of more than 255 bytes, a lone CR, the
+/// digits or a decimal of at most 19 significant ones, a quoted field with `""` or a line break, a field of more than 255 bytes, a lone CR, the
 /// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
 /// stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
@@ -41,6 +41,12 @@ struct CSVRecordRuns {
         emptyIsMissing = format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0))
     }
 
+    /// `body` with the kernel's powers of five: 5^-23 … 5^0 from `PowersOfFive`, the table
+    /// `DecimalParser` rounds long numbers with.
+    static func withPowersOfFive<R>(_ body: (UnsafePointer<UInt64>) -> R) -> R {
+        PowersOfFive.significands.withUnsafeBufferPointer { table in body(table.baseAddress! + 2 * (-23 - PowersOfFive.smallestExponent)) }
+    }
+
     /// Reads one-line records from the tokenizer's current record on (not past `limit`) into
     /// `builders`, leaving the tokenizer after them with no record started; returns how many it
     /// read. Throws what a field cannot be stored as (`UnstorableValue`) at its line.
@@ -58,9 +64,11 @@ struct CSVRecordRuns {
             spans.withUnsafeMutableBufferPointer { spans in
                 flags.withUnsafeMutableBufferPointer { flags in
                     flags.update(repeating: 0)
-                    return msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
-                                           numeric, emptyIsMissing ? 1 : 0, capacity, values.baseAddress, spans.baseAddress,
-                                           flags.baseAddress, &rows)
+                    return Self.withPowersOfFive { five in
+                        msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
+                                        numeric, emptyIsMissing ? 1 : 0, five, capacity, values.baseAddress, spans.baseAddress,
+                                        flags.baseAddress, &rows)
+                    }
                 }
             }
         }

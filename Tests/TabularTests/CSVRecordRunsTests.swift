@@ -38,8 +38,10 @@ final class CSVRecordRunsTests: XCTestCase {
         var spans = [Int](repeating: -1, count: 2 * columns)
         var flags = [UInt8](repeating: 0, count: columns)
         var rows = 0
-        let end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, emptyIsMissing ? 1 : 0, 1,
-                                  &values, &spans, &flags, &rows)
+        let end = CSVRecordRuns.withPowersOfFive { five in
+            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, emptyIsMissing ? 1 : 0, five, 1,
+                            &values, &spans, &flags, &rows)
+        }
         if rows == 0 {
             XCTAssertEqual(end, 0, "a stop leaves the position at the record: \(record.debugDescription)")
             return nil
@@ -63,6 +65,10 @@ final class CSVRecordRunsTests: XCTestCase {
                 ("1.23456789012345,-99999.9999999999\n", [1.23456789012345, -99999.9999999999], [true, true]),
                 ("-0.00000000000001,007\n", [-0.00000000000001, 7], [true, false]),
                 ("3.14159,2.71828\r\n", [3.14159, 2.71828], [true, true]),
+                // 16 to 19 digits with a point: Python's and pandas' shortest round trip of a double.
+                ("0.30000000000000004,-1.303157231604361\n", [0.30000000000000004, -1.303157231604361], [true, true]),
+                ("9007199254740993.0,1.000000000000000000\n", [9_007_199_254_740_992, 1], [true, true]),
+                ("0.0000000000000001,-0.000000000000000001\n", [1e-16, -1e-18], [true, true]),
             ]
             for (record, values, hasPoint) in cases {
                 guard let read = firstRecord(record) else {
@@ -77,10 +83,53 @@ final class CSVRecordRunsTests: XCTestCase {
         }
     }
 
+    /// Decimals of 16 to 19 digits (rounded by Eisel-Lemire above 2^53) read bit for bit as
+    /// Swift's correctly rounded `Double(String)` reads them, in one run of the kernel.
+    func testRoundsLongDecimalsCorrectly() {
+        var random = Xoshiro256StarStar(seed: 16)
+        var texts = ["9007199254740993.0", "9007199254740995.0", "9999999999999999.999", "-0.000000000000000000",
+                     "0.100000000000000005", "1797693134862315.7", "4.940656458412465442", "0.0000000000000000000000",
+                     "-.0000000000000000000001", "0.00012345678901234567", ".0000099999999999999999"]
+        while texts.count < 40_000 {
+            // Below 1 with zeros leading the fraction, as Python writes small numbers, or not; at most 24 bytes.
+            let digits = 16 + Int(random.nextUInt64() % 4)
+            let zeros = random.nextUInt64() % 3 == 0 ? 1 + Int(random.nextUInt64() % UInt64(21 - digits)) : 0
+            let point = zeros > 0 ? 0 : Int(random.nextUInt64() % UInt64(digits))
+            var text = String((0..<digits).map { _ in Character(String(random.nextUInt64() % 10)) })
+            text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+            if zeros > 0 { text = "0." + String(repeating: "0", count: zeros) + text.dropFirst() }
+            texts.append(random.nextUInt64() % 2 == 0 ? "-" + text : text)
+        }
+        let records: [String] = stride(from: 0, to: texts.count, by: 2).map { (first: Int) -> String in
+            texts[first] + "," + texts[first + 1] + "\n"
+        }
+        let bytes = Array((records.joined() + String(repeating: "7,7\n", count: 2000)).utf8)
+        let rows = records.count
+        inEveryVariant { variant in
+            var values = [Double](repeating: 0, count: 2 * rows)
+            var spans = [Int](repeating: 0, count: 4 * rows)
+            var flags: [UInt8] = [0, 0]
+            var read = 0
+            let numeric: [UInt8] = [1, 1]
+            _ = CSVRecordRuns.withPowersOfFive { five in
+                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, &read)
+            }
+            XCTAssertEqual(read, rows, variant)
+            var wrong: [String] = []
+            for row in 0..<rows {
+                for column in 0..<2 {
+                    let text = texts[2 * row + column]
+                    if values[column * rows + row].bitPattern != Double(text)!.bitPattern { wrong.append(text) }
+                }
+            }
+            XCTAssertEqual(wrong.count, 0, "\(variant): \(wrong.prefix(3))")
+        }
+    }
+
     func testStopsBeforeWhatItDoesNotTake() {
         inEveryVariant { variant in
             let refused = [
-                "1e5,1\n", "+1,2\n", " 1,2\n", "1,2 \n", "1234567890123456,1\n", "0.0000000000000001,1\n", "-,1\n", ".,1\n",
+                "1e5,1\n", "+1,2\n", " 1,2\n", "1,2 \n", "1234567890123456,1\n", "0.10000000000000000001,1\n", "12345678901234567.,1\n", "10.000000000000000001,1\n", "-,1\n", ".,1\n",
                 "-.,1\n", "1.2.3,1\n", "1-2,1\n", "--1,2\n", "\"1\",2\n", "1,2\r7,8\n", "1,2,3\n", "1\n", "NaN,1\n",
                 "1,2x\n", "inf,1\n", "\n1,2\n", "1;2\n", "12345678901234567890123456,1\n",
             ]
@@ -146,13 +195,17 @@ final class CSVRecordRunsTests: XCTestCase {
             var flags = [UInt8](repeating: 0, count: columns)
             var rows = 0
             let numeric: [UInt8] = [0, 1]
-            var end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, capacity,
-                                      &values, &spans, &flags, &rows)
+            var end = CSVRecordRuns.withPowersOfFive { five in
+                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
+                                &values, &spans, &flags, &rows)
+            }
             XCTAssertEqual(rows, 987, variant)
             XCTAssertEqual(end, 3950, "\(variant): stops before the two-line record")
             // From the record itself, its field is measured whole: a line break inside quotes.
-            end = msh_csv_records(bytes, bytes.count, 3950, bytes.count, UInt8(ascii: ","), columns, numeric, 1, capacity,
-                                  &values, &spans, &flags, &rows)
+            end = CSVRecordRuns.withPowersOfFive { five in
+                msh_csv_records(bytes, bytes.count, 3950, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
+                                &values, &spans, &flags, &rows)
+            }
             XCTAssertEqual(rows, 0, variant)
             XCTAssertEqual(end, 3950, variant)
         }
@@ -167,11 +220,15 @@ final class CSVRecordRunsTests: XCTestCase {
         var flags = [UInt8](repeating: 0, count: 2)
         var rows = 0
         let numeric: [UInt8] = [1, 1]
-        var end = msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, 2000, &values, &spans, &flags, &rows)
+        var end = CSVRecordRuns.withPowersOfFive { five in
+            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
+        }
         XCTAssertGreaterThan(rows, 500)
         XCTAssertLessThan(end, bytes.count, "leaves the last records, within a window of the end")
         XCTAssertEqual(end, rows * 6)
-        end = msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, 2000, &values, &spans, &flags, &rows)
+        end = CSVRecordRuns.withPowersOfFive { five in
+            msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
+        }
         XCTAssertEqual(rows, 101, "records starting at 0, 6, …, 600")
         XCTAssertEqual(end, 606)
     }

@@ -9,6 +9,8 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
+#include <stdint.h>
+
 /// (h, l) -= column * (b_hi + b_lo), row by row: h - column * b_hi error-free into h and the
 /// error, the product's error and column * b_lo into l.
 void msh_dd_subtract(const double *column, double b_hi, double b_lo, double *h, double *l, long count);
@@ -54,9 +56,12 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
 /// before `limit`, takes one line (LF or CRLF) and holds `columns` fields split by `separator`,
 /// at most `capacity` of them. A field of a column j with numeric[j] != 0 must be a plain
-/// decimal number (an optional '-', at most 15 digits with at most one '.' among them, at most 24
-/// bytes), read correctly rounded into values[j * capacity + r] for the r-th record, or empty when
-/// `empty_is_missing` (NaN there); flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
+/// decimal number (an optional '-', at most 15 digits with at most one '.' among them, or more
+/// with one '.' of which at most 19 are significant, at most 24 bytes), read correctly rounded
+/// into values[j * capacity + r] for the r-th record (the longer ones as DecimalParser rounds
+/// them, with `powers_of_five` holding 5^-23 … 5^0 as 128-bit significands, high word first),
+/// or empty when `empty_is_missing` (NaN there);
+/// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
 /// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
 /// quote) or quoted (without "" or a line break inside), is delimited: the offset and length of
 /// its contents, quotes excluded, in spans[2 (j * capacity + r)] and the entry after. Stops
@@ -65,8 +70,8 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// stopped, the records read in *rows_read. The separator is none of '0'-'9', '.', '-', '"', LF
 /// and CR.
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
-                     const unsigned char *numeric, int empty_is_missing, long capacity, double *values, long *spans,
-                     unsigned char *flags, long *rows_read);
+                     const unsigned char *numeric, int empty_is_missing, const uint64_t *powers_of_five, long capacity,
+                     double *values, long *spans, unsigned char *flags, long *rows_read);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
