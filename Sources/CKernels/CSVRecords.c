@@ -308,11 +308,13 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
     }                                                                                                             \
     TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
                                       unsigned char separator, long columns, const unsigned char *numeric,        \
-                                      int empty_is_missing, const uint64_t *five, long capacity, double *values, \
+                                      int options, const uint64_t *five, long capacity, double *values,          \
                                       long *spans, unsigned char *flags, long *rows_read) {                      \
         Classes classes;                                                                                          \
         int all_numeric = 1;                                                                                      \
         for (long column = 0; column < columns; column++) all_numeric &= numeric[column] != 0;                    \
+        /* Records of numbers alone are classified without quotes, unless numbers may be quoted. */               \
+        int quote_masks = !all_numeric || (options & MSH_CSV_QUOTED_NUMBERS);                                     \
         long window = -1; /* the window's first byte; none yet */                                                 \
         long position = start, rows = 0;                                                                          \
         while (rows < capacity && position < limit) {                                                             \
@@ -322,7 +324,7 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
                 if (window < 0 || s >= CLASSIFIED_BYTES - (numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE)) {              \
                     window = position & ~63L;                                                                     \
                     if (window + CLASSIFIED_BYTES > count) goto stop;                                                \
-                    if (all_numeric) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);   \
+                    if (!quote_masks) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);  \
                     else classify_window_##NAME(bytes + window, position - window, (char)separator, &classes);    \
                     s = position - window;                                                                        \
                 }                                                                                                 \
@@ -331,26 +333,36 @@ __attribute__((target("sse4.1,ssse3"))) static inline uint64_t mantissa_by_vecto
                     uint64_t ahead = range_bits(classes.ends, s, LONGEST_NUMBER + 1);                             \
                     if (!ahead) goto stop;                                                                        \
                     length = __builtin_ctzll(ahead);                                                              \
-                    if (length == 0) {                                                                            \
-                        if (!empty_is_missing) goto stop;                                                         \
+                    /* The number's bytes: [first, first + n) of the window, a quoted one's quotes excluded. */   \
+                    long first = s, n = length;                                                                   \
+                    if (quote_masks && n >= 2 && bytes[position] == '"') {                                        \
+                        /* No quote between, and no separator or line break (which end no field inside quotes). */ \
+                        if (range_bits(classes.quotes, s, n) != (1ULL | 1ULL << (n - 1))                           \
+                            || range_bits(classes.breaks, s, n) || memchr(bytes + position, separator, (size_t)n))  \
+                            goto stop;                                                                            \
+                        first++;                                                                                  \
+                        n -= 2;                                                                                   \
+                    }                                                                                             \
+                    const unsigned char *number = bytes + window + first;                                         \
+                    if (n == 0 || (n == 2 && number[0] == 'N' && number[1] == 'A')) {                             \
+                        if (!(options & (n == 0 ? MSH_CSV_EMPTY_IS_MISSING : MSH_CSV_NA_IS_MISSING))) goto stop;  \
                         values[slot] = __builtin_nan("");                                                         \
                         flags[column] |= MSH_CSV_MISSING;                                                         \
                     } else {                                                                                      \
-                        if (range_bits(classes.other, s, length)) goto stop;                                      \
-                        uint64_t minus = range_bits(classes.minus, s, length);                                    \
-                        uint64_t points = range_bits(classes.points, s, length);                                  \
+                        if (range_bits(classes.other, first, n)) goto stop;                                       \
+                        uint64_t minus = range_bits(classes.minus, first, n);                                     \
+                        uint64_t points = range_bits(classes.points, first, n);                                   \
                         /* A minus sign only first, at most one point. */                                         \
                         if ((minus & ~1ULL) || (points & (points - 1))) goto stop;                                \
-                        long negative = (long)minus, digits = length - negative - (points != 0);                  \
+                        long negative = (long)minus, digits = n - negative - (points != 0);                       \
                         if (digits < 1) goto stop;                                                                \
                         long point = points ? __builtin_ctzll(points) - negative : digits;                        \
                         double value;                                                                             \
                         if (digits <= EXACT_DIGITS) {                                                             \
                             /* Below 10^15 < 2^53 over at most 10^15: exact operands, one correctly rounded division. */ \
-                            value = exact_double(MANTISSA(bytes + position + negative, digits, point))            \
+                            value = exact_double(MANTISSA(number + negative, digits, point))                      \
                                     / exact_powers_of_ten[digits - point];                                        \
-                        } else if (point == digits || !long_decimal(bytes + position + negative, digits, point,  \
-                                                                    five, &value)) {                              \
+                        } else if (point == digits || !long_decimal(number + negative, digits, point, five, &value)) { \
                             /* A long integer (whose type the reader judges) or a rounding left open. */          \
                             goto stop;                                                                            \
                         }                                                                                         \
@@ -400,7 +412,7 @@ DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3,popc
 #endif
 
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
-                     const unsigned char *numeric, int empty_is_missing, const uint64_t *powers_of_five, long capacity,
+                     const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
                      double *values, long *spans, unsigned char *flags, long *rows_read) {
 #if defined(__x86_64__)
     // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
@@ -409,12 +421,12 @@ long msh_csv_records(const unsigned char *bytes, long count, long start, long li
         static int vector_class = -1;  // a benign race: every thread computes the same answer
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
-            return records_avx512(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values,
+            return records_avx512(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
                                   spans, flags, rows_read);
-        return records_avx2(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values, spans,
+        return records_avx2(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values, spans,
                             flags, rows_read);
     }
 #endif
-    return records_generic(bytes, count, start, limit, separator, columns, numeric, empty_is_missing, powers_of_five, capacity, values, spans,
+    return records_generic(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values, spans,
                            flags, rows_read);
 }

@@ -19,7 +19,11 @@ struct CSVRecordRuns {
     private var spans: [Int]
     private var flags: [UInt8]
     private var numeric: [UInt8]
-    private let emptyIsMissing: Bool
+    /// How the kernel reads number columns: which of an empty field and `NA` are missing.
+    private let options: Int32
+    /// Whether a record has held a quote where the kernel stopped: from then on its number
+    /// fields may be quoted (which costs the classification of quotes in records of numbers alone).
+    private var quotedNumbers = false
     private let missingMarkers: MissingMarkers
     /// Records to leave to the field-by-field path before trying again, and how long the last rest was.
     private var rest = 0, lastRest = 0
@@ -38,7 +42,18 @@ struct CSVRecordRuns {
         flags = [UInt8](repeating: 0, count: columns)
         numeric = [UInt8](repeating: 0, count: columns)
         missingMarkers = format.missingMarkers
-        emptyIsMissing = format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0))
+        let na = Array("NA".utf8)
+        options = (format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0)) ? Int32(MSH_CSV_EMPTY_IS_MISSING) : 0)
+            | (na.withUnsafeBufferPointer { format.missingMarkers.matches($0) } ? Int32(MSH_CSV_NA_IS_MISSING) : 0)
+    }
+
+    /// Whether the line from `start` holds a quote (looked for in its first kilobyte).
+    private static func lineHoldsQuote(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        for byte in bytes[start ..< min(bytes.count, start + 1024)] {
+            if byte == UInt8(ascii: "\"") { return true }
+            if byte == UInt8(ascii: "\n") { return false }
+        }
+        return false
     }
 
     /// `body` with the kernel's powers of five: 5^-23 … 5^0 from `PowersOfFive`, the table
@@ -59,18 +74,27 @@ struct CSVRecordRuns {
         for column in 0..<columns { numeric[column] = builders[column].takesNumbers ? 1 : 0 }
         var rows = 0
         let bytes = tokenizer.bytes
-        let (capacity, columns, emptyIsMissing) = (capacity, columns, emptyIsMissing)
-        let end = values.withUnsafeMutableBufferPointer { values in
-            spans.withUnsafeMutableBufferPointer { spans in
-                flags.withUnsafeMutableBufferPointer { flags in
-                    flags.update(repeating: 0)
-                    return Self.withPowersOfFive { five in
-                        msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
-                                        numeric, emptyIsMissing ? 1 : 0, five, capacity, values.baseAddress, spans.baseAddress,
-                                        flags.baseAddress, &rows)
+        let (capacity, columns) = (capacity, columns)
+        var end: Int
+        while true {
+            let options = options | (quotedNumbers ? Int32(MSH_CSV_QUOTED_NUMBERS) : 0)
+            end = values.withUnsafeMutableBufferPointer { values in
+                spans.withUnsafeMutableBufferPointer { spans in
+                    flags.withUnsafeMutableBufferPointer { flags in
+                        flags.update(repeating: 0)
+                        return Self.withPowersOfFive { five in
+                            msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
+                                            numeric, options, five, capacity, values.baseAddress, spans.baseAddress,
+                                            flags.baseAddress, &rows)
+                        }
                     }
                 }
             }
+            // Stopped by a quote it did not look for: quoted numbers from here on (from this
+            // record again when it read none).
+            guard rows < capacity, !quotedNumbers, Self.lineHoldsQuote(bytes, from: end) else { break }
+            quotedNumbers = true
+            if rows > 0 { break }
         }
         // A run that stops within a few records is not worth the window's classification: rest
         // longer each time, up to 4096 records.

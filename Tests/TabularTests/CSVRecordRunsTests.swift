@@ -29,8 +29,9 @@ final class CSVRecordRunsTests: XCTestCase {
     }
 
     /// The kernel on `record` (of as many fields as `numeric` has columns) and the records after it.
-    private func kernel(_ record: String, numeric: [UInt8], emptyIsMissing: Bool = true)
+    private func kernel(_ record: String, numeric: [UInt8], emptyIsMissing: Bool = true, options: Int32? = nil)
         -> (values: [Double], texts: [String?], flags: [UInt8])? {
+        let options = options ?? (emptyIsMissing ? Int32(MSH_CSV_EMPTY_IS_MISSING | MSH_CSV_NA_IS_MISSING) : 0)
         let filler = numeric.map { _ in "7" }.joined(separator: ",") + "\n"
         let bytes = Array((record + String(repeating: filler, count: 2000)).utf8)
         let columns = numeric.count
@@ -39,7 +40,7 @@ final class CSVRecordRunsTests: XCTestCase {
         var flags = [UInt8](repeating: 0, count: columns)
         var rows = 0
         let end = CSVRecordRuns.withPowersOfFive { five in
-            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, emptyIsMissing ? 1 : 0, five, 1,
+            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, options, five, 1,
                             &values, &spans, &flags, &rows)
         }
         if rows == 0 {
@@ -135,6 +136,58 @@ final class CSVRecordRunsTests: XCTestCase {
             ]
             for record in refused {
                 XCTAssertNil(firstRecord(record), "\(variant): \(record.debugDescription)")
+            }
+        }
+    }
+
+    /// Quoted numbers (their quotes first and last, nothing but the number between) read as the
+    /// tokenizer and parser read them, where the kernel looks for quotes: always in mixed records,
+    /// in records of numbers alone once told; `NA` is missing where it is a marker.
+    func testQuotedNumbersAndNA() throws {
+        inEveryVariant { variant in
+            let mixed: [UInt8] = [1, 1, 0]
+            let taken: [(String, [Double])] = [
+                ("\"1.5\",\"-2\",x\n", [1.5, -2]), ("\"0.30000000000000004\",7,x\n", [0.30000000000000004, 7]),
+                ("NA,\"NA\",x\n", [.nan, .nan]), ("\"\",3,x\n", [.nan, 3]),
+            ]
+            for (record, expected) in taken {
+                let read = kernel(record, numeric: mixed)
+                XCTAssertEqual(read?.values.prefix(2).map { $0.isNaN ? -1 : $0 }, expected.map { $0.isNaN ? -1 : $0 }, "\(variant): \(record.debugDescription)")
+            }
+            for record in ["\"1,5\",2,x\n", "\"1\n5\",2,x\n", "\"1\"\"5\",2,x\n", "\" 1\",2,x\n", "\"1.5,2,x\n", "1.5\",2,x\n"] {
+                XCTAssertNil(kernel(record, numeric: mixed), "\(variant): \(record.debugDescription)")
+            }
+            XCTAssertNil(kernel("NA,2,x\n", numeric: mixed, options: Int32(MSH_CSV_EMPTY_IS_MISSING)), "NA not a marker: \(variant)")
+            XCTAssertNil(kernel("\"1\",2\n", numeric: [1, 1]), "numbers alone, not told of quotes: \(variant)")
+            XCTAssertEqual(kernel("\"1\",2\n", numeric: [1, 1], options: Int32(MSH_CSV_EMPTY_IS_MISSING | MSH_CSV_QUOTED_NUMBERS))?.values, [1, 2], variant)
+        }
+    }
+
+    /// A file of quoted numbers alone (as some exporters write every field), with `NA` and `""`,
+    /// reads the same with the kernel as without it.
+    func testQuotedNumberFilesReadTheSameWithAndWithoutTheKernel() throws {
+        var random = Xoshiro256StarStar(seed: 5)
+        var lines = ["\"a\",\"b\",\"c\""]
+        for row in 0..<20_000 {
+            let fields = (0..<3).map { column -> String in
+                let draw = random.nextUInt64() % 100
+                if draw < 2 { return column == 0 ? "\"NA\"" : "NA" }
+                if draw < 3 { return "\"\"" }
+                let value = String(Double(Int64(random.nextUInt64() % 2_000_000) - 1_000_000) / 1000)
+                return row % 500 == 7 || column == 2 ? value : "\"" + value + "\""
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let reference = try CSVReader.read(bytes: bytes, sourceName: "q.csv", options: CSVOptions(), plan: CSVReadingPlan(readsRecordRuns: false))
+        XCTAssertEqual(reference.column(named: "a")?.type, .numeric)
+        try inEveryVariant { variant in
+            let data = try CSVReader.read(bytes: bytes, sourceName: "q.csv", options: CSVOptions(), plan: CSVReadingPlan())
+            for name in ["a", "b", "c"] {
+                let got = try XCTUnwrap(data.column(named: name)), expected = try XCTUnwrap(reference.column(named: name))
+                XCTAssertEqual(got.type, expected.type, "\(variant): \(name)")
+                XCTAssertEqual(got.missing, expected.missing, "\(variant): \(name)")
+                XCTAssertEqual(got.numbers?.map(\.bitPattern), expected.numbers?.map(\.bitPattern), "\(variant): \(name)")
             }
         }
     }
@@ -250,6 +303,17 @@ final class CSVRecordRunsTests: XCTestCase {
             XCTAssertEqual(tokenizer.line, 2 + read)
             XCTAssertEqual(builders.map(\.rowCount), [read, read])
             XCTAssertEqual(builders.map(\.kind), [.integer, .numeric])
+        }
+        // Quoted numbers alone: the first call finds the quote it stopped at and reads them all.
+        let quoted = Array(("\"x\",\"y\"\n" + String(repeating: "\"1\",\"2.5\"\n", count: 3000)).utf8)
+        var quotedRecords = try XCTUnwrap(CSVRecordRuns(columns: 2, format: format))
+        var quotedBuilders = [ColumnBuilder(), ColumnBuilder()]
+        try quoted.withUnsafeBufferPointer { bytes in
+            var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: 8, line: 2)
+            XCTAssertTrue(tokenizer.startRecord())
+            let read = try quotedBuilders.withUnsafeMutableBufferPointer { try quotedRecords.read(&tokenizer, into: $0, limit: bytes.count) }
+            XCTAssertGreaterThan(read, 1000)
+            XCTAssertEqual(quotedBuilders.map(\.kind), [.integer, .numeric])
         }
         let without = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["-99"]), numberMarks: NumberMarks(),
                                 atFileStart: true)

@@ -52,6 +52,9 @@ double msh_binomial_rows(const double *eta, const double *y, double *mu, double 
 
 /// What `msh_csv_records` met in a number column's fields (bits of flags[j]).
 enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
+/// How `msh_csv_records` reads number columns (bits of its options): an empty field, or `NA`, as
+/// missing; numbers that may be quoted.
+enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_NUMBERS = 4 };
 
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
 /// before `limit`, takes one line (LF or CRLF) and holds `columns` fields split by `separator`,
@@ -60,7 +63,8 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// with one '.' of which at most 19 are significant, at most 24 bytes), read correctly rounded
 /// into values[j * capacity + r] for the r-th record (the longer ones as DecimalParser rounds
 /// them, with `powers_of_five` holding 5^-23 … 5^0 as 128-bit significands, high word first),
-/// or empty when `empty_is_missing` (NaN there);
+/// or empty or `NA` where `options` make it missing (NaN there); with MSH_CSV_QUOTED_NUMBERS it
+/// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
 /// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
 /// quote) or quoted (without "" or a line break inside), is delimited: the offset and length of
@@ -70,7 +74,7 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// stopped, the records read in *rows_read. The separator is none of '0'-'9', '.', '-', '"', LF
 /// and CR.
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
-                     const unsigned char *numeric, int empty_is_missing, const uint64_t *powers_of_five, long capacity,
+                     const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
                      double *values, long *spans, unsigned char *flags, long *rows_read);
 
 /// 1 when the FMA and AVX2 variants run.
