@@ -286,35 +286,36 @@ final class CSVRecordRunsTests: XCTestCase {
         XCTAssertEqual(end, 606)
     }
 
-    /// The driver reads a run through the kernel and leaves the tokenizer at the next record.
-    func testDriverReadsARunAndMovesTheTokenizer() throws {
-        let text = "x,y\n" + String(repeating: "1,2.5\n", count: 3000) + "oops,3\n"
+    /// The driver on `text` from its second line: the records read, where it left the tokenizer
+    /// (position and line) and the builders' kinds and rows.
+    private func driverRun(_ text: String, format: CSVFormat) throws
+        -> (read: Int, position: Int, line: Int, kinds: [ColumnBuilder.Kind], rows: [Int]) {
         let bytes = Array(text.utf8)
-        let format = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["", "NA"]), numberMarks: NumberMarks(),
-                               atFileStart: true)
+        let headerEnd = try XCTUnwrap(bytes.firstIndex(of: UInt8(ascii: "\n"))) + 1
         var records = try XCTUnwrap(CSVRecordRuns(columns: 2, format: format))
         var builders = [ColumnBuilder(), ColumnBuilder()]
-        try bytes.withUnsafeBufferPointer { bytes in
-            var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: 4, line: 2)
+        return try bytes.withUnsafeBufferPointer { bytes in
+            var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: headerEnd, line: 2)
             XCTAssertTrue(tokenizer.startRecord())
             let read = try builders.withUnsafeMutableBufferPointer { try records.read(&tokenizer, into: $0, limit: bytes.count) }
-            XCTAssertGreaterThan(read, 1000)
-            XCTAssertEqual(tokenizer.position, 4 + read * 6)
-            XCTAssertEqual(tokenizer.line, 2 + read)
-            XCTAssertEqual(builders.map(\.rowCount), [read, read])
-            XCTAssertEqual(builders.map(\.kind), [.integer, .numeric])
+            return (read, tokenizer.position, tokenizer.line, builders.map(\.kind), builders.map(\.rowCount))
         }
+    }
+
+    /// The driver reads a run through the kernel and leaves the tokenizer at the next record.
+    func testDriverReadsARunAndMovesTheTokenizer() throws {
+        let format = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["", "NA"]), numberMarks: NumberMarks(),
+                               atFileStart: true)
+        let run = try driverRun("x,y\n" + String(repeating: "1,2.5\n", count: 3000) + "oops,3\n", format: format)
+        XCTAssertGreaterThan(run.read, 1000)
+        XCTAssertEqual(run.position, 4 + run.read * 6)
+        XCTAssertEqual(run.line, 2 + run.read)
+        XCTAssertEqual(run.rows, [run.read, run.read])
+        XCTAssertEqual(run.kinds, [.integer, .numeric])
         // Quoted numbers alone: the first call finds the quote it stopped at and reads them all.
-        let quoted = Array(("\"x\",\"y\"\n" + String(repeating: "\"1\",\"2.5\"\n", count: 3000)).utf8)
-        var quotedRecords = try XCTUnwrap(CSVRecordRuns(columns: 2, format: format))
-        var quotedBuilders = [ColumnBuilder(), ColumnBuilder()]
-        try quoted.withUnsafeBufferPointer { bytes in
-            var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: 8, line: 2)
-            XCTAssertTrue(tokenizer.startRecord())
-            let read = try quotedBuilders.withUnsafeMutableBufferPointer { try quotedRecords.read(&tokenizer, into: $0, limit: bytes.count) }
-            XCTAssertGreaterThan(read, 1000)
-            XCTAssertEqual(quotedBuilders.map(\.kind), [.integer, .numeric])
-        }
+        let quoted = try driverRun("\"x\",\"y\"\n" + String(repeating: "\"1\",\"2.5\"\n", count: 3000), format: format)
+        XCTAssertGreaterThan(quoted.read, 1000)
+        XCTAssertEqual(quoted.kinds, [.integer, .numeric])
         let without = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["-99"]), numberMarks: NumberMarks(),
                                 atFileStart: true)
         XCTAssertNil(CSVRecordRuns(columns: 2, format: without), "a number as a missing marker is for the field-by-field path")
