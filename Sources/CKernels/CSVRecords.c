@@ -173,7 +173,8 @@ static inline uint64_t mantissa_by_words(const unsigned char *p, long digits, lo
 // The value of the first n (≤ 19) digits at p (which has 24 bytes to read).
 static inline uint64_t digits_value(const unsigned char *p, long n) {
     if (n <= 16) return words_digits(load_word(p), load_word(p + 8), n);
-    return words_digits(load_word(p), load_word(p + 8), 16) * powers_of_ten[n - 16] + leading_digits(load_word(p + 16), n - 16);
+    return words_digits(load_word(p), load_word(p + 8), 16) * powers_of_ten[n - 16]
+           + leading_digits(load_word(p + 16), n - 16);
 }
 
 // w × 10^q correctly rounded into *value, for an exact mantissa w > 0 and LEAST_EXPONENT ≤ q ≤ 0,
@@ -218,7 +219,10 @@ static inline int eisel_lemire(uint64_t w, long q, const uint64_t *five, double 
 static inline long leading_zeros(const unsigned char *p, long n) {
     for (long zeros = 0; zeros < n; zeros += 8) {
         uint64_t others = load_word(p + zeros) ^ 0x3030303030303030ULL;
-        if (others) return zeros + (__builtin_ctzll(others) >> 3) < n ? zeros + (__builtin_ctzll(others) >> 3) : n;
+        if (others) {
+            long found = zeros + (__builtin_ctzll(others) >> 3);
+            return found < n ? found : n;
+        }
     }
     return n;
 }
@@ -421,12 +425,12 @@ long msh_csv_records(const unsigned char *bytes, long count, long start, long li
         static int vector_class = -1;  // a benign race: every thread computes the same answer
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
-            return records_avx512(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
-                                  spans, flags, rows_read);
-        return records_avx2(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values, spans,
-                            flags, rows_read);
+            return records_avx512(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity,
+                                  values, spans, flags, rows_read);
+        return records_avx2(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
+                            spans, flags, rows_read);
     }
 #endif
-    return records_generic(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values, spans,
-                           flags, rows_read);
+    return records_generic(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
+                           spans, flags, rows_read);
 }

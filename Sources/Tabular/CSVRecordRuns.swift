@@ -7,7 +7,8 @@ import CKernels
 /// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
-/// digits or a decimal of at most 19 significant ones, a quoted field with `""` or a line break, a field of more than 255 bytes, a lone CR, the
+/// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
+/// `NA`; a quoted field with `""` or a line break; a field of more than 255 bytes; a lone CR; the
 /// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
 /// stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
@@ -77,14 +78,14 @@ struct CSVRecordRuns {
         let (capacity, columns) = (capacity, columns)
         var end: Int
         while true {
-            let options = options | (quotedNumbers ? Int32(MSH_CSV_QUOTED_NUMBERS) : 0)
+            let callOptions = options | (quotedNumbers ? Int32(MSH_CSV_QUOTED_NUMBERS) : 0)
             end = values.withUnsafeMutableBufferPointer { values in
                 spans.withUnsafeMutableBufferPointer { spans in
                     flags.withUnsafeMutableBufferPointer { flags in
                         flags.update(repeating: 0)
                         return Self.withPowersOfFive { five in
                             msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
-                                            numeric, options, five, capacity, values.baseAddress, spans.baseAddress,
+                                            numeric, callOptions, five, capacity, values.baseAddress, spans.baseAddress,
                                             flags.baseAddress, &rows)
                         }
                     }
