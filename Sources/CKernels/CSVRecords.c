@@ -27,7 +27,7 @@ typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 // the first field that starts later the window is classified anew from it.
 enum {
     WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, CLASSIFIED_BYTES = WINDOW_BYTES + 64,
-    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, EXACT_DIGITS = 15, SIGNIFICANT_DIGITS = 19, LEAST_EXPONENT = -23,
+    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, EXACT_DIGITS = 15, SIGNIFICANT_DIGITS = 19,
     NUMBER_RESERVE = 192, TEXT_RESERVE = LONGEST_TEXT + 1
 };
 
@@ -177,17 +177,20 @@ static inline uint64_t digits_value(const unsigned char *p, long n) {
            + leading_digits(load_word(p + 16), n - 16);
 }
 
-// w × 10^q correctly rounded into *value, for an exact mantissa w > 0 and LEAST_EXPONENT ≤ q ≤ 0,
-// by the Eisel-Lemire algorithm exactly as DecimalParser.eiselLemire computes it (w times a
-// 128-bit approximation of 5^q gives the significand's bits and enough below them to round);
-// five holds 5^LEAST_EXPONENT … 5^0 as (high, low) words. 0 where the product cannot settle
-// the rounding.
+// w × 10^q correctly rounded into *value, for an exact mantissa w > 0, by the Eisel-Lemire
+// algorithm (Lemire 2021, as fast_float computes it): w times a 128-bit approximation of 5^q
+// gives the significand's bits and enough bits below them to round. `five` points at 5^0's
+// entry of a table of 5^q as (high, low) words that covers q. 0 where the product cannot settle
+// the rounding (the conservative check of the original algorithm) and for subnormal results;
+// infinity above the largest double. The one implementation, for the kernel and (through
+// msh_eisel_lemire) for DecimalParser.
 static inline int eisel_lemire(uint64_t w, long q, const uint64_t *five, double *value) {
     int leading_zeros = __builtin_clzll(w);
     uint64_t normalised = w << leading_zeros;
-    const uint64_t *power = five + 2 * (q - LEAST_EXPONENT);
+    const uint64_t *power = five + 2 * q;
     __uint128_t product = (__uint128_t)normalised * power[0];
     uint64_t high = (uint64_t)(product >> 64), low = (uint64_t)product;
+    // 55 bits are needed (52 + 3); when the bits below them are all ones, the next word counts.
     const uint64_t below_precision = ~0ULL >> 55;
     if ((high & below_precision) == below_precision) {
         uint64_t second = (uint64_t)(((__uint128_t)normalised * power[1]) >> 64);
@@ -199,8 +202,10 @@ static inline int eisel_lemire(uint64_t w, long q, const uint64_t *five, double 
     int upper_bit = (int)(high >> 63);
     int shift = upper_bit + 9;
     uint64_t significand = high >> shift;
+    // floor(log2(10^q)) + 63, and the exponent's bias.
     long power2 = (((152170L + 65536L) * q) >> 16) + 63 + upper_bit - leading_zeros + 1023;
     if (power2 <= 0) return 0;
+    // Exactly halfway between two doubles (possible only for these q): round to even.
     if (low <= 1 && q >= -4 && q <= 23 && (significand & 3) == 1 && (significand << shift) == high) significand &= ~1ULL;
     significand += significand & 1;
     significand >>= 1;
@@ -209,11 +214,16 @@ static inline int eisel_lemire(uint64_t w, long q, const uint64_t *five, double 
         power2++;
     }
     significand &= ~(1ULL << 52);
-    if (power2 >= 0x7FF) return 0;
+    if (power2 >= 0x7FF) {
+        *value = __builtin_inf();
+        return 1;
+    }
     uint64_t bits = significand | ((uint64_t)power2 << 52);
     memcpy(value, &bits, sizeof bits);
     return 1;
 }
+
+int msh_eisel_lemire(uint64_t w, long q, const uint64_t *five, double *value) { return eisel_lemire(w, q, five, value); }
 
 // How many of the first n (≤ 24) bytes at p are '0's before any other.
 static inline long leading_zeros(const unsigned char *p, long n) {

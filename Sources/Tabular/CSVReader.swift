@@ -664,10 +664,9 @@ struct CSVReading {
     /// Appends the rows of pieces read to the columns, then throws the problem met after them if
     /// any; their builders are kept for the next block's pieces.
     private mutating func append(_ read: PiecesRead) throws {
-        let rows = read.pieces.reduce(0) { $0 + $1.rows }
         // Copying large pieces is mostly first writes to fresh pages of the columns: the
         // columns are independent, so they take it on every core.
-        let threads = rows * builders.count >= 1 << 16 ? everyCore : 1
+        let threads = read.rows * builders.count >= 1 << 16 ? everyCore : 1
         let problems = try builders.withUnsafeMutableBufferPointer { columns in
             nonisolated(unsafe) let columns = columns
             let pieces = read.pieces

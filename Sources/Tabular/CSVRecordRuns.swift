@@ -57,12 +57,6 @@ struct CSVRecordRuns {
         return false
     }
 
-    /// `body` with the kernel's powers of five: 5^-23 … 5^0 from `PowersOfFive`, the table
-    /// `DecimalParser` rounds long numbers with.
-    static func withPowersOfFive<R>(_ body: (UnsafePointer<UInt64>) -> R) -> R {
-        PowersOfFive.significands.withUnsafeBufferPointer { table in body(table.baseAddress! + 2 * (-23 - PowersOfFive.smallestExponent)) }
-    }
-
     /// Reads one-line records from the tokenizer's current record on (not past `limit`) into
     /// `builders`, leaving the tokenizer after them with no record started; returns how many it
     /// read. Throws what a field cannot be stored as (`UnstorableValue`) at its line.
@@ -83,7 +77,7 @@ struct CSVRecordRuns {
                 spans.withUnsafeMutableBufferPointer { spans in
                     flags.withUnsafeMutableBufferPointer { flags in
                         flags.update(repeating: 0)
-                        return Self.withPowersOfFive { five in
+                        return DecimalParser.withPowersOfFive { five in
                             msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
                                             numeric, callOptions, five, capacity, values.baseAddress, spans.baseAddress,
                                             flags.baseAddress, &rows)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Reads decimal numbers from bytes, correctly rounded, as fast as the common case allows.
 ///
 /// Syntax: optional sign, digits with an optional `.` and fraction (`5.`, `.5` and `5.0` are all
@@ -224,45 +226,20 @@ enum DecimalParser {
     }
 
     /// w × 10^q correctly rounded, for an exact mantissa w (at most 19 digits), by the
-    /// Eisel-Lemire algorithm (Lemire 2021, as fast_float computes it): w times a 128-bit
-    /// approximation of 5^q (`PowersOfFive`) gives the significand's bits and enough bits below
-    /// them to round. Nil, for the exact slow path, where the product cannot settle the rounding
-    /// (the conservative check of the original algorithm) and for subnormal results.
+    /// Eisel-Lemire algorithm (Lemire 2021, as fast_float computes it; `msh_eisel_lemire`, the
+    /// implementation the CSV kernel rounds with too): w times a 128-bit approximation of 5^q
+    /// (`PowersOfFive`) gives the significand's bits and enough bits below them to round. Nil, for
+    /// the exact slow path, where the product cannot settle the rounding and for subnormal results.
     static func eiselLemire(_ w: UInt64, _ q: Int) -> Double? {
         if w == 0 || q < PowersOfFive.smallestExponent { return 0 }
         if q > PowersOfFive.largestExponent { return .infinity }
-        let leadingZeros = w.leadingZeroBitCount
-        let normalised = w << UInt64(leadingZeros)
-        let index = 2 * (q - PowersOfFive.smallestExponent)
-        var (high, low) = normalised.multipliedFullWidth(by: PowersOfFive.significands[index])
-        // 55 bits are needed (52 + 3); when the bits below them are all ones, the next word counts.
-        let belowPrecision: UInt64 = .max >> 55
-        if high & belowPrecision == belowPrecision {
-            let second = normalised.multipliedFullWidth(by: PowersOfFive.significands[index + 1]).high
-            let (sum, carry) = low.addingReportingOverflow(second)
-            low = sum
-            if carry { high &+= 1 }
-        }
-        if low == .max, q < -27 || q > 55 { return nil }
-        let upperBit = Int(high >> 63)
-        let shift = UInt64(upperBit + 9)
-        var significand = high >> shift
-        // floor(log2(10^q)) + 63, and the exponent's bias.
-        var power2 = ((152_170 + 65_536) * q) >> 16 + 63 + upperBit - leadingZeros + 1023
-        if power2 <= 0 { return nil }
-        // Exactly halfway between two doubles (possible only for these q): round to even.
-        if low <= 1, q >= -4, q <= 23, significand & 3 == 1, significand << shift == high {
-            significand &= ~1
-        }
-        significand += significand & 1
-        significand >>= 1
-        if significand >= 2 << 52 {
-            significand = 1 << 52
-            power2 += 1
-        }
-        significand &= ~(1 << 52)
-        if power2 >= 0x7FF { return .infinity }
-        return Double(bitPattern: significand | UInt64(power2) << 52)
+        var value = 0.0
+        return withPowersOfFive { msh_eisel_lemire(w, q, $0, &value) } != 0 ? value : nil
+    }
+
+    /// `body` with `PowersOfFive`'s table from 5^0's entry, as the C kernels index it (by q).
+    static func withPowersOfFive<R>(_ body: (UnsafePointer<UInt64>) -> R) -> R {
+        PowersOfFive.significands.withUnsafeBufferPointer { table in body(table.baseAddress! - 2 * PowersOfFive.smallestExponent) }
     }
 
     private static let infinitySpellings: [[UInt8]] = ["Inf", "inf", "INF", "Infinity", "infinity"].map { Array($0.utf8) }

@@ -39,7 +39,7 @@ final class CSVRecordRunsTests: XCTestCase {
         var spans = [Int](repeating: -1, count: 2 * columns)
         var flags = [UInt8](repeating: 0, count: columns)
         var rows = 0
-        let end = CSVRecordRuns.withPowersOfFive { five in
+        let end = DecimalParser.withPowersOfFive { five in
             msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, options, five, 1,
                             &values, &spans, &flags, &rows)
         }
@@ -112,7 +112,7 @@ final class CSVRecordRunsTests: XCTestCase {
             var flags: [UInt8] = [0, 0]
             var read = 0
             let numeric: [UInt8] = [1, 1]
-            _ = CSVRecordRuns.withPowersOfFive { five in
+            _ = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, &read)
             }
             XCTAssertEqual(read, rows, variant)
@@ -248,14 +248,14 @@ final class CSVRecordRunsTests: XCTestCase {
             var flags = [UInt8](repeating: 0, count: columns)
             var rows = 0
             let numeric: [UInt8] = [0, 1]
-            var end = CSVRecordRuns.withPowersOfFive { five in
+            var end = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
                                 &values, &spans, &flags, &rows)
             }
             XCTAssertEqual(rows, 987, variant)
             XCTAssertEqual(end, 3950, "\(variant): stops before the two-line record")
             // From the record itself, its field is measured whole: a line break inside quotes.
-            end = CSVRecordRuns.withPowersOfFive { five in
+            end = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(bytes, bytes.count, 3950, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
                                 &values, &spans, &flags, &rows)
             }
@@ -273,13 +273,13 @@ final class CSVRecordRunsTests: XCTestCase {
         var flags = [UInt8](repeating: 0, count: 2)
         var rows = 0
         let numeric: [UInt8] = [1, 1]
-        var end = CSVRecordRuns.withPowersOfFive { five in
+        var end = DecimalParser.withPowersOfFive { five in
             msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
         }
         XCTAssertGreaterThan(rows, 500)
         XCTAssertLessThan(end, bytes.count, "leaves the last records, within a window of the end")
         XCTAssertEqual(end, rows * 6)
-        end = CSVRecordRuns.withPowersOfFive { five in
+        end = DecimalParser.withPowersOfFive { five in
             msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
         }
         XCTAssertEqual(rows, 101, "records starting at 0, 6, …, 600")

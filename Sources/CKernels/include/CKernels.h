@@ -50,6 +50,12 @@ double msh_centre(const double *values, long count, double *out);
 double msh_binomial_rows(const double *eta, const double *y, double *mu, double *derivative, double *weights, double *residuals,
                          long count);
 
+/// w × 10^q correctly rounded into *value, for a mantissa w > 0 exact in 64 bits, by the
+/// Eisel-Lemire algorithm; `five` points at 5^0's entry of a table of 5^q as 128-bit
+/// significands (high word first) that covers q. Returns 0 where the algorithm cannot settle the
+/// rounding, and for subnormal results; gives infinity above the largest double.
+int msh_eisel_lemire(uint64_t w, long q, const uint64_t *five, double *value);
+
 /// What `msh_csv_records` met in a number column's fields (bits of flags[j]).
 enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
 /// How `msh_csv_records` reads number columns (bits of its options): an empty field, or `NA`, as
@@ -62,7 +68,8 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// decimal number (an optional '-', at most 15 digits with at most one '.' among them, or more
 /// with one '.' of which at most 19 are significant, at most 24 bytes), read correctly rounded
 /// into values[j * capacity + r] for the r-th record (the longer ones as DecimalParser rounds
-/// them, with `powers_of_five` holding 5^-23 … 5^0 as 128-bit significands, high word first),
+/// them: `powers_of_five` points at 5^0's entry of DecimalParser's table of 5^q as 128-bit
+/// significands, high word first, which must reach down to 5^-23),
 /// or empty or `NA` where `options` make it missing (NaN there); with MSH_CSV_QUOTED_NUMBERS it
 /// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
