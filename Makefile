@@ -10,8 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: build
 	cd sessions && ../.build/release/modelsh $(ARGS)
 
+# The Swift runtime and Foundation linked in (--static-swift-stdlib): the shell starts and exits
+# without resolving their symbols, 16 → 10 ms for `modelsh -c quit` (and a 1 M-row load timed as a
+# whole process 0.31 → 0.28 s), and runs without the toolchain's libraries installed.
 build: deps
-	swift build -c release --product modelsh
+	swift build -c release --product modelsh --static-swift-stdlib
 
 test: deps
 	scripts/test.sh
