@@ -111,13 +111,11 @@ struct CSVRecordRuns {
                                                        anyMissing: met & MSH_CSV_MISSING != 0)
                         continue
                     }
-                    for row in 0..<rows {
-                        let start = spans[2 * (first + row)], count = spans[2 * (first + row) + 1]
-                        do throws(UnstorableValue) {
-                            try builders[column].append(UnsafeBufferPointer(rebasing: bytes[start ..< start + count]), missingMarkers: missingMarkers)
-                        } catch {
-                            throw .unstorable(error, line: tokenizer.recordLine + row, column: column)
-                        }
+                    do throws(UnstorableField) {
+                        try builders[column].appendFields(UnsafeBufferPointer(rebasing: spans[2 * first ..< 2 * (first + rows)]), of: bytes,
+                                                          missingMarkers: missingMarkers)
+                    } catch {
+                        throw .unstorable(error.problem, line: tokenizer.recordLine + error.index, column: column)
                     }
                 }
             }

@@ -14,19 +14,39 @@ struct MissingMarkers {
     /// Whether a marker reads as a number (`-999`, say), so a field that parses as a number may
     /// still be missing and every field must be compared with the markers.
     let includeNumbers: Bool
+    /// Bit n set when a marker is n bytes long (bit 63: 63 or more), so most fields are seen not
+    /// to be one by their length alone.
+    private let lengths: UInt64
 
     init(_ markers: [String]) {
         self.markers = markers.map { Array($0.utf8) }
         includeNumbers = self.markers.contains { marker in
             marker.withUnsafeBufferPointer { DecimalParser.parse($0).map { !$0.value.isNaN } ?? false }
         }
+        lengths = self.markers.reduce(0) { $0 | 1 << min($1.count, 63) }
     }
 
     @inline(__always)
     func matches(_ trimmed: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lengths & 1 << min(trimmed.count, 63) != 0 else { return false }
         for marker in markers where marker.count == trimmed.count && marker.elementsEqual(trimmed) { return true }
         return false
     }
+
+    /// Whether `field` is a marker once its blanks are trimmed; quick for a field of a length no
+    /// marker has and no blank at either end.
+    @inline(__always)
+    func matchesTrimmed(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if lengths & 1 << min(field.count, 63) == 0, let first = field.first, let last = field.last,
+           first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return false }
+        return matches(ColumnBuilder.trimmingBlanks(field))
+    }
+}
+
+/// A field that cannot be stored, and its place among the fields appended together.
+struct UnstorableField: Error {
+    let problem: UnstorableValue
+    let index: Int
 }
 
 /// Collects one column's values while the file is read, and decides its type (the rules are
@@ -55,9 +75,6 @@ struct ColumnBuilder {
     private var levels = LevelTable()
     /// The rows before this one were read before the column turned to text and must be read again.
     private(set) var rowsToBackfill = 0
-
-    private static let trueSpellings: [[UInt8]] = ["true", "True", "TRUE"].map { Array($0.utf8) }
-    private static let falseSpellings: [[UInt8]] = ["false", "False", "FALSE"].map { Array($0.utf8) }
 
     /// A builder that infers its column's type; `.text` makes one that keeps every value as text
     /// (for reading rows again), `.ignored` one that keeps nothing.
@@ -129,6 +146,58 @@ struct ColumnBuilder {
         codes.append(try levels.code(for: field))
     }
 
+    /// Appends the fields at `spans`, (offset, count) pairs into `bytes`, each as `append` would.
+    /// Text is looked up in batches: the hashes of a few fields ahead are computed and their
+    /// slots asked for, so a column of many distinct texts waits for its table once a batch.
+    mutating func appendFields(_ spans: UnsafeBufferPointer<Int>, of bytes: UnsafeBufferPointer<UInt8>,
+                               missingMarkers: MissingMarkers) throws(UnstorableField) {
+        let count = spans.count / 2
+        @inline(__always) func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[spans[2 * index] ..< spans[2 * index] + spans[2 * index + 1]])
+        }
+        var index = 0
+        // Field by field until the column is text (most often none: its kind is known from the first block).
+        while index < count, kind != .text {
+            do throws(UnstorableValue) {
+                try append(field(index), missingMarkers: missingMarkers)
+            } catch {
+                throw UnstorableField(problem: error, index: index)
+            }
+            index += 1
+        }
+        guard index < count else { return }
+        // Field i is hashed (and its slot asked for) at step i, looked up at step i + lookAhead;
+        // its hash is kept in hashes[i % lookAhead] in between, nil where the field is missing.
+        let lookAhead = LevelTable.lookAhead
+        let hashes = UnsafeMutablePointer<UInt64?>.allocate(capacity: lookAhead)
+        defer { hashes.deallocate() }
+        let first = index
+        for step in first ..< count + lookAhead {
+            let looked = step - lookAhead
+            if looked >= first {
+                if let hash = hashes[looked % lookAhead] {
+                    do throws(UnstorableValue) {
+                        codes.append(try levels.code(for: field(looked), hash: hash))
+                    } catch {
+                        throw UnstorableField(problem: error, index: looked)
+                    }
+                } else {
+                    codes.append(-1)
+                }
+            }
+            if step < count {
+                let text = field(step)
+                if missingMarkers.matchesTrimmed(text) {
+                    hashes[step % lookAhead] = nil
+                } else {
+                    let hash = LevelTable.hash(text)
+                    levels.prefetchSlot(of: hash)
+                    hashes[step % lookAhead] = hash
+                }
+            }
+        }
+    }
+
     /// Appends a number to a column that `takesNumbers`.
     @inline(__always)
     mutating func appendNumber(_ number: DecimalParser.Number) {
@@ -173,9 +242,7 @@ struct ColumnBuilder {
             rowsToBackfill = rowsBefore + piece.rowCount
             return
         }
-        var pieceCodes: [Int32] = []
-        pieceCodes.reserveCapacity(piece.levels.count)
-        for level in 0..<piece.levels.count { pieceCodes.append(try levels.code(forLevel: level, of: piece.levels)) }
+        let pieceCodes = try levels.codes(ofLevelsOf: piece.levels)
         Self.allocatePages(of: &codes, forNext: piece.codes.count)
         codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
         if piece.rowsToBackfill > 0 { rowsToBackfill = rowsBefore + piece.rowsToBackfill }
@@ -211,9 +278,7 @@ struct ColumnBuilder {
     /// Takes the text of the first `rowsToBackfill` rows from `reread`, a text builder that read
     /// at least those rows again.
     mutating func backfill(from reread: ColumnBuilder) throws(UnstorableValue) {
-        var rereadCodes: [Int32] = []
-        rereadCodes.reserveCapacity(reread.levels.count)
-        for level in 0..<reread.levels.count { rereadCodes.append(try levels.code(forLevel: level, of: reread.levels)) }
+        let rereadCodes = try levels.codes(ofLevelsOf: reread.levels)
         for row in 0..<rowsToBackfill {
             let code = reread.codes[row]
             codes[row] = code < 0 ? -1 : rereadCodes[Int(code)]
@@ -311,14 +376,22 @@ struct ColumnBuilder {
         kind = .text
     }
 
+    /// true, True, TRUE, false, False or FALSE: the first four bytes compared as one word with
+    /// each spelling's (comparing with arrays of the spellings cost a twentieth of loading a file
+    /// of text columns).
+    @inline(__always)
     private static func boolean(_ trimmed: UnsafeBufferPointer<UInt8>) -> Bool? {
-        if trueSpellings.contains(where: { $0.elementsEqual(trimmed) }) { return true }
-        if falseSpellings.contains(where: { $0.elementsEqual(trimmed) }) { return false }
-        return nil
+        guard trimmed.count == 4 || trimmed.count == 5, let base = trimmed.baseAddress else { return nil }
+        let first = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self))
+        // "true", "True", "TRUE"; "fals", "Fals", "FALS" (little-endian)
+        if trimmed.count == 4 { return first == 0x6575_7274 || first == 0x6575_7254 || first == 0x4555_5254 ? true : nil }
+        let last = base[4]
+        if (first == 0x736C_6166 || first == 0x736C_6146) && last == UInt8(ascii: "e") { return false }
+        return first == 0x534C_4146 && last == UInt8(ascii: "E") ? false : nil
     }
 
     @inline(__always)
-    private static func trimmingBlanks(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    static func trimmingBlanks(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var start = 0, end = field.count
         while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 
 /// The distinct texts of a column as it is read, numbered in first-seen order and looked up by
 /// their bytes, so a field becomes a code without becoming a `String` first (hashing a `String`
@@ -13,8 +14,11 @@ struct LevelTable {
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
-    /// Open addressing: a level's number, or -1 for an empty slot; the count is a power of two.
-    private var slots: [Int32] = []
+    /// Open addressing: a level's hash's upper half (`tag`) with its number plus one in the lower
+    /// half, or 0 for an empty slot; the count is a power of two. A probe compares the tags in
+    /// the slots it reads before it reads any level's bytes, so looking up a text that is not
+    /// a level reads only the slots (in a large table, one cache miss rather than two).
+    private var slots: [UInt64] = []
 
     var count: Int { ends.count }
 
@@ -25,17 +29,67 @@ struct LevelTable {
         try code(for: text, hash: Self.hash(text))
     }
 
-    /// The code here of `other`'s level `index`.
-    mutating func code(forLevel index: Int, of other: LevelTable) throws(UnstorableValue) -> Int32 {
-        try other.withLevel(index) { (text) throws(UnstorableValue) in try code(for: text, hash: other.hashes[index]) }
+    /// The code of `text` whose `hash` is known (`hash(_:)`).
+    @inline(__always)
+    mutating func code(for text: UnsafeBufferPointer<UInt8>, hash: UInt64) throws(UnstorableValue) -> Int32 {
+        if slots.isEmpty { slots = [UInt64](repeating: 0, count: 64) }
+        let mask = slots.count - 1
+        let tag = Self.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if Self.tag(entry) == tag {
+                let code = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if equals(code, text) { return Int32(truncatingIfNeeded: code) }
+            }
+            slot = (slot + 1) & mask
+        }
+        guard let code = Int32(exactly: count) else { throw .tooManyDistinctValues }
+        guard Self.isStorable(text) else { throw Self.isValidUTF8(text) ? .nulByte : .invalidUTF8 }
+        bytes.append(contentsOf: text)
+        ends.append(bytes.count)
+        hashes.append(hash)
+        slots[slot] = tag | (UInt64(code) + 1)
+        // At most half full, so probes stay short.
+        if count * 2 > slots.count { grow() }
+        return code
     }
+
+    /// Has the slot where a lookup of `hash` starts brought into the cache: a table of many
+    /// levels lies mostly outside it, and a batch of lookups that asks for its slots a few
+    /// lookups ahead waits for them once rather than at each lookup.
+    @inline(__always)
+    func prefetchSlot(of hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            guard let base = slots.baseAddress else { return }
+            msh_prefetch(base + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
+        }
+    }
+
+    /// The codes here of all of `other`'s levels, in its code order (adding those that are new).
+    mutating func codes(ofLevelsOf other: LevelTable) throws(UnstorableValue) -> [Int32] {
+        var codes: [Int32] = []
+        codes.reserveCapacity(other.count)
+        try other.bytes.withUnsafeBufferPointer { (all) throws(UnstorableValue) in
+            for index in 0..<other.count {
+                if index + Self.lookAhead < other.count { prefetchSlot(of: other.hashes[index + Self.lookAhead]) }
+                let text = UnsafeBufferPointer(rebasing: all[other.start(of: index)..<other.ends[index]])
+                codes.append(try code(for: text, hash: other.hashes[index]))
+            }
+        }
+        return codes
+    }
+
+    /// How many lookups ahead a batch asks for a slot: enough for its line to arrive.
+    static let lookAhead = 16
 
     /// Empties the table, keeping its memory.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
-        for i in slots.indices { slots[i] = -1 }
+        for i in slots.indices { slots[i] = 0 }
     }
 
     /// The levels as strings, in code order.
@@ -56,35 +110,12 @@ struct LevelTable {
 
     private func start(of index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
 
-    private func withLevel<R, E: Error>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
-        let result: Result<R, E> = bytes.withUnsafeBufferPointer { all in
-            Result { () throws(E) in try body(UnsafeBufferPointer(rebasing: all[start(of: index)..<ends[index]])) }
-        }
-        return try result.get()
+    private func withLevel<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[start(of: index)..<ends[index]])) }
     }
 
     @inline(__always)
-    private mutating func code(for text: UnsafeBufferPointer<UInt8>, hash: UInt64) throws(UnstorableValue) -> Int32 {
-        if slots.isEmpty { slots = [Int32](repeating: -1, count: 64) }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let code = slots[slot]
-            if code < 0 { break }
-            if hashes[Int(code)] == hash, equals(Int(code), text) { return code }
-            slot = (slot + 1) & mask
-        }
-        guard let code = Int32(exactly: count) else { throw .tooManyDistinctValues }
-        guard Self.isValidUTF8(text) else { throw .invalidUTF8 }
-        guard !text.contains(0) else { throw .nulByte }
-        bytes.append(contentsOf: text)
-        ends.append(bytes.count)
-        hashes.append(hash)
-        slots[slot] = code
-        // At most half full, so probes stay short.
-        if count * 2 > slots.count { grow() }
-        return code
-    }
+    private static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
     private func equals(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = start(of: index)
@@ -112,19 +143,42 @@ struct LevelTable {
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for code in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(code)
+            let hash = hashes[code]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Self.tag(hash) | (UInt64(code) + 1)
         }
     }
 
+    /// Whether a new level may hold `text`: valid UTF-8 without a NUL byte. ASCII without a NUL,
+    /// the common case, is seen eight bytes at a time, without building a string.
+    @inline(__always)
+    private static func isStorable(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0, highBits: UInt64 = 0, zeroBytes: UInt64 = 0
+        while offset + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            highBits |= word
+            // A byte of the word is 0 when this is not 0 (its high bit set in that byte's place).
+            zeroBytes |= (word &- 0x0101_0101_0101_0101) & ~word
+            offset += 8
+        }
+        while offset < text.count {
+            let byte = UInt64(base[offset])
+            highBits |= byte
+            zeroBytes |= (byte &- 1) & ~byte
+            offset += 1
+        }
+        if (highBits | zeroBytes) & 0x8080_8080_8080_8080 == 0 { return true }
+        return !text.contains(0) && isValidUTF8(text)
+    }
+
     private static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        // ASCII, the common case, is valid without building a string.
-        if !text.contains(where: { $0 >= 0x80 }) { return true }
-        return String(validating: text, as: UTF8.self) != nil
+        String(validating: text, as: UTF8.self) != nil
     }
 
     /// Chosen at random once per process, so a file cannot be made of texts that collide (and

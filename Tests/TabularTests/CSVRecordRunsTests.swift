@@ -349,14 +349,18 @@ final class CSVRecordRunsTests: XCTestCase {
             return ["\"say \"\"hi\"\"\"", "\"two\nlines\"", "5'11\"", String(repeating: "long ", count: draw(60)),
                     "\"" + String(repeating: "quoted, long ", count: draw(30)) + "\"", plain][draw(6)]
         }
-        let names = ["a", "b", "c", "d", "e", "city", "flag", "grade"]
+        // Many distinct names (a level table that grows, looked up in batches), some missing with
+        // blanks around the marker; and booleans that turn to text within a run.
+        func name() -> String { draw(50) == 0 ? " NA " : "\"Smith\(draw(5000)), J.\"" }
+        func flip(_ row: Int) -> String { row < 12_345 ? ["true", "false"][draw(2)] : ["true", "maybe"][draw(2)] }
+        let names = ["a", "b", "c", "d", "e", "city", "flag", "grade", "name", "flip"]
         var lines = [names.joined(separator: ",")]
         var fields: [[String]] = []
         for row in 0..<20_000 {
             let burst = row % 1000 >= 900
             var record = (0..<5).map { number($0, row, burst: burst) }
             if row == 19_000 { record[3] = "late text" }
-            record += [text(row, burst: burst), ["true", "false", "TRUE", ""][draw(4)], ["A", "B", "NA", "\"C\""][draw(4)]]
+            record += [text(row, burst: burst), ["true", "false", "TRUE", ""][draw(4)], ["A", "B", "NA", "\"C\""][draw(4)], name(), flip(row)]
             fields.append(record)
             lines.append(record.joined(separator: ",") + (row % 97 == 0 ? "\r" : ""))
             if row % 4999 == 0 { lines.append("") }
@@ -383,6 +387,11 @@ final class CSVRecordRunsTests: XCTestCase {
         XCTAssertEqual(reference.column(named: "d")?.text(at: 7), fields[7][3], "a backfilled number keeps its text")
         XCTAssertEqual(reference.column(named: "flag")?.type, .boolean)
         XCTAssertEqual(reference.column(named: "grade")?.levels, ["A", "B", "C"])
+        XCTAssertEqual(reference.column(named: "name")?.type, .text)
+        let quoted = try XCTUnwrap(fields.firstIndex { $0[8].hasPrefix("\"") }), blank = try XCTUnwrap(fields.firstIndex { $0[8] == " NA " })
+        XCTAssertEqual(reference.column(named: "name")?.text(at: quoted), String(fields[quoted][8].dropFirst().dropLast()))
+        XCTAssertEqual(reference.column(named: "name")?.missing[blank], true)
+        XCTAssertEqual(reference.column(named: "flip")?.levels, ["false", "maybe", "true"])
         var wrong = 0
         for (row, record) in fields.enumerated() {
             for (index, name) in ["a", "c", "e"].enumerated() {

@@ -29,4 +29,52 @@ final class LevelTableTests: XCTestCase {
         XCTAssertEqual(table.strings(), ["Oslo", "New York, NY", "", "a much longer level than thirty-two bytes, compared by memcmp",
                                          "a much longer level than thirty-two bytes, compared by memcmP"])
     }
+
+    /// A new level is checked eight bytes at a time for bytes above 0x7F and NUL: either, at any
+    /// place in texts of any length, must still be found (and told apart).
+    func testNewLevelsMustBeUTF8WithoutNUL() {
+        for count in 1...20 {
+            for position in 0..<count {
+                var table = LevelTable()
+                var text = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                text[position] = 0
+                XCTAssertThrowsError(try text.withUnsafeBufferPointer { try table.code(for: $0) }, "NUL at \(position) of \(count)") {
+                    XCTAssertEqual("\($0)", "\(UnstorableValue.nulByte)")
+                }
+                text[position] = 0xFF
+                XCTAssertThrowsError(try text.withUnsafeBufferPointer { try table.code(for: $0) }, "0xFF at \(position) of \(count)") {
+                    XCTAssertEqual("\($0)", "\(UnstorableValue.invalidUTF8)")
+                }
+                text[position] = 0x7F
+                XCTAssertEqual(try text.withUnsafeBufferPointer { try table.code(for: $0) }, 0)
+            }
+        }
+        var table = LevelTable()
+        XCTAssertEqual(try Array("Zürich, 東京".utf8).withUnsafeBufferPointer { try table.code(for: $0) }, 0)
+    }
+
+    /// Codes stay first-seen as the table grows, and a second table's levels map onto them
+    /// (the merge of a piece's levels, looked up a batch at a time).
+    func testManyLevelsKeepTheirCodesAndMapFromAnotherTable() throws {
+        var table = LevelTable(), piece = LevelTable()
+        func code(_ text: String, in table: inout LevelTable) throws -> Int32 {
+            try Array(text.utf8).withUnsafeBufferPointer { try table.code(for: $0) }
+        }
+        for number in 0..<100_000 { XCTAssertEqual(try code("name \(number)", in: &table), Int32(number)) }
+        for number in stride(from: 99_999, through: 0, by: -7) { XCTAssertEqual(try code("name \(number)", in: &table), Int32(number)) }
+        let pieceTexts = (0..<5_000).map { "name \($0 * 37 % 120_000)" }
+        for (index, text) in pieceTexts.enumerated() { XCTAssertEqual(try code(text, in: &piece), Int32(index)) }
+        let mapped = try table.codes(ofLevelsOf: piece)
+        var next: Int32 = 100_000
+        for (index, text) in pieceTexts.enumerated() {
+            let number = Int(text.dropFirst(5))!
+            if number < 100_000 {
+                XCTAssertEqual(mapped[index], Int32(number), text)
+            } else {
+                XCTAssertEqual(mapped[index], next, text)
+                next += 1
+            }
+        }
+        XCTAssertEqual(table.count, Int(next))
+    }
 }

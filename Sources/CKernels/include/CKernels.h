@@ -96,4 +96,8 @@ void msh_kernels_prefer_baseline(int yes);
 /// FMA, 0 for less or another architecture.
 int msh_cpu_vector_class(void);
 
+/// Asks for the cache line at `address` ahead of its use (Swift has no prefetch of its own); a
+/// hint only, so any address may be given. Inline, so it costs one instruction.
+static inline void msh_prefetch(const void *address) { __builtin_prefetch(address); }
+
 #endif
