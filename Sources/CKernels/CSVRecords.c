@@ -327,22 +327,22 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
     TARGET static void classify_numbers_window_##NAME(const unsigned char *bytes, char separator, Classes *c) {   \
         classify_##NAME(bytes, 0, separator, c, 0);                                                               \
     }                                                                                                             \
-    TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
-                                      unsigned char separator, long columns, const unsigned char *numeric,        \
-                                      int options, const uint64_t *five, long capacity, double *values,          \
-                                      long *spans, unsigned char *flags, long *rows_read) {                      \
+    /* NUMBERS_ONLY (a constant) 1 when every column is a number column. */                                      \
+    TARGET __attribute__((always_inline)) static inline long records_body_##NAME(                                 \
+        int numbers_only, const unsigned char *bytes, long count, long start, long limit, unsigned char separator, \
+        long columns, const unsigned char *numeric, int options, const uint64_t *five, long capacity,             \
+        double *values, long *spans, unsigned char *flags, long *rows_read) {                                     \
         Classes classes;                                                                                          \
-        int all_numeric = 1;                                                                                      \
-        for (long column = 0; column < columns; column++) all_numeric &= numeric[column] != 0;                    \
         /* Records of numbers alone are classified without quotes, unless numbers may be quoted. */               \
-        int quote_masks = !all_numeric || (options & MSH_CSV_QUOTED_NUMBERS);                                     \
+        int quote_masks = !numbers_only || (options & MSH_CSV_QUOTED_NUMBERS);                                    \
         long window = -1; /* the window's first byte; none yet */                                                 \
         long position = start, rows = 0;                                                                          \
         while (rows < capacity && position < limit) {                                                             \
             long record = position;                                                                               \
             for (long column = 0; column < columns; column++) {                                                   \
                 long s = position - window;                                                                       \
-                if (window < 0 || s >= CLASSIFIED_BYTES - (numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE)) {              \
+                long reserve = numbers_only || numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE;                  \
+                if (window < 0 || s >= CLASSIFIED_BYTES - reserve) {                                              \
                     window = position & ~63L;                                                                     \
                     if (window + CLASSIFIED_BYTES > count) goto stop;                                                \
                     if (!quote_masks) classify_numbers_window_##NAME(bytes + window, (char)separator, &classes);  \
@@ -350,7 +350,7 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                     s = position - window;                                                                        \
                 }                                                                                                 \
                 long slot = column * capacity + rows, length;                                                     \
-                if (numeric[column]) {                                                                            \
+                if (numbers_only || numeric[column]) {                                                            \
                     uint64_t ahead = range_bits(classes.ends, s, LONGEST_NUMBER + 1);                             \
                     if (!ahead) goto stop;                                                                        \
                     length = __builtin_ctzll(ahead);                                                              \
@@ -424,6 +424,20 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
         }                                                                                                         \
         *rows_read = rows;                                                                                        \
         return position;                                                                                          \
+    }                                                                                                             \
+    /* The body twice: once for records of numbers alone, where no field asks which kind its column is \
+       (7% faster over the numeric file in a paired comparison), once for the rest. */                   \
+    TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
+                                      unsigned char separator, long columns, const unsigned char *numeric,        \
+                                      int options, const uint64_t *five, long capacity, double *values,          \
+                                      long *spans, unsigned char *flags, long *rows_read) {                      \
+        int numbers_only = 1;                                                                                     \
+        for (long column = 0; column < columns; column++) numbers_only &= numeric[column] != 0;                   \
+        if (numbers_only)                                                                                         \
+            return records_body_##NAME(1, bytes, count, start, limit, separator, columns, numeric, options, five, \
+                                       capacity, values, spans, flags, rows_read);                                \
+        return records_body_##NAME(0, bytes, count, start, limit, separator, columns, numeric, options, five,     \
+                                   capacity, values, spans, flags, rows_read);                                    \
     }
 
 DEFINE_RECORDS(generic, , value_by_words)
