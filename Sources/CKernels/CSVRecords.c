@@ -96,8 +96,9 @@ static inline int bit_at(const uint64_t *mask, long p) { return (int)((mask[p >>
 // The shape of the text field at bit s of a window: its length in *length, and 0 when it is
 // unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between, no line
 // break), -1 for anything else (or no end within LONGEST_TEXT bytes). Short fields, the common
-// case, are read from one load of each mask.
-static inline int text_field(const Classes *c, long s, long *length) {
+// case, are read from one load of each mask. Inlined always (the compiler left it a call: 15% of
+// the kernel's time over a file of text columns, 4% over the mixed file, in paired comparisons).
+__attribute__((always_inline)) static inline int text_field(const Classes *c, long s, long *length) {
     uint64_t ahead = range_bits(c->ends, s, 57);
     if (ahead) {
         long n = __builtin_ctzll(ahead);

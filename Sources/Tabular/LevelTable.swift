@@ -126,20 +126,32 @@ struct LevelTable {
     }
 
     /// Whether `count` bytes at `a` and `b` are the same: a word at a time for the short texts
-    /// most levels are (a call to memcmp cost more than the comparison), memcmp for long ones.
+    /// most levels are (a call to memcmp cost more than the comparison), the last part as one
+    /// word ending at the last byte (overlapping bytes already compared), memcmp for long ones.
     @inline(__always)
     static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         guard count <= 32 else { return memcmp(a, b, count) == 0 }
+        guard count >= 8 else { return shortWord(a, count: count) == shortWord(b, count: count) }
         var offset = 0
         while offset + 8 <= count {
             guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
             offset += 8
         }
-        while offset < count {
-            guard a.load(fromByteOffset: offset, as: UInt8.self) == b.load(fromByteOffset: offset, as: UInt8.self) else { return false }
-            offset += 1
+        return offset == count
+            || a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
+    /// The `count` (< 8) bytes at `p` as one word, read without a byte beyond them: two
+    /// overlapping halves from 4 bytes on, else the first, middle and last bytes (which are all
+    /// of them). Equal for equal bytes; for bytes of equal count, different for different ones.
+    @inline(__always)
+    private static func shortWord(_ p: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 4 {
+            return UInt64(p.loadUnaligned(as: UInt32.self)) << 32 | UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
         }
-        return true
+        guard count > 0 else { return 0 }
+        let bytes = p.assumingMemoryBound(to: UInt8.self)
+        return UInt64(bytes[0]) << 16 | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1])
     }
 
     private mutating func grow() {
@@ -185,7 +197,8 @@ struct LevelTable {
     /// read slowly); the codes do not depend on it.
     private static let seed = UInt64.random(in: .min ... .max)
 
-    /// A 64-bit hash of the bytes, eight at a time.
+    /// A 64-bit hash of the bytes, eight at a time, the last part as one word (ending at the last
+    /// byte, or `shortWord`'s for fewer than eight bytes).
     @inline(__always)
     static func hash(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = seed ^ UInt64(text.count)
@@ -197,13 +210,8 @@ struct LevelTable {
             hash ^= hash >> 29
             offset += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < text.count {
-            tail |= UInt64(base[offset]) << shift
-            shift += 8
-            offset += 1
-        }
+        let tail = text.count < 8 ? shortWord(raw, count: text.count)
+            : offset == text.count ? 0 : raw.loadUnaligned(fromByteOffset: text.count - 8, as: UInt64.self)
         hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         hash ^= hash >> 32
         return hash
