@@ -325,6 +325,26 @@ final class CSVRecordRunsTests: XCTestCase {
     /// quoted and unquoted text (with separators, escaped quotes, line breaks, long fields),
     /// booleans, blank lines, CRLF and a column that turns to text late, reads the same with the
     /// kernel as without it, and every number equals Swift's correctly rounded `Double(String)`.
+    /// Deep in a large file, where the kernel delimits the fields and a text column takes a run
+    /// of them at once, a bad field still names its own line, in every variant of the kernel.
+    func testBadTextInLongRunsNamesItsLine() throws {
+        func file(badRow: Int, bad: [UInt8]) -> [UInt8] {
+            var bytes = Array("id,city,name\n".utf8)
+            for row in 0..<20_000 {
+                bytes += Array("\(row),\(["Oslo", "\"Paris, FR\"", "Lima"][row % 3]),".utf8)
+                bytes += row == badRow ? bad : Array("name \(row % 7_000)".utf8)
+                bytes += Array("\n".utf8)
+            }
+            return bytes
+        }
+        try inEveryVariant { _ in
+            assertError(try CSVReader.read(bytes: file(badRow: 15_000, bad: [0x43, 0x61, 0x66, 0xE9]), sourceName: "t.csv"), .data,
+                        "t.csv:15002: invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
+            assertError(try CSVReader.read(bytes: file(badRow: 12_345, bad: [0x61, 0x00, 0x62]), sourceName: "t.csv"), .data,
+                        "t.csv:12347: a NUL byte in column 'name' (is it a binary file, or text in UTF-16?)")
+        }
+    }
+
     func testFilesReadTheSameWithAndWithoutTheKernel() throws {
         var random = Xoshiro256StarStar(seed: 2026)
         func draw(_ count: Int) -> Int { Int(random.nextUInt64() % UInt64(count)) }
