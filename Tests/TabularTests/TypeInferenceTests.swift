@@ -29,6 +29,18 @@ final class TypeInferenceTests: XCTestCase {
         XCTAssertEqual(data.columns[0].numbers, [1, 0])
     }
 
+    /// The missing mask is made 64 rows at a time: rows missing at either end of a word, in the
+    /// first and last words, and in a column's partial last word are each marked, and no other.
+    func testMissingRowsAtEveryPlaceOfTheMaskWordsAreMarked() throws {
+        let missingRows: Set<Int> = [3, 63, 64, 127, 128, 1000, 1023, 1024, 1150, 1152, 1160]
+        let lines = (0..<1161).map { row in missingRows.contains(row) ? ",NA" : "\(row).5,\(["a", "b"][row % 2])" }
+        let data = try readCSV("x,t\n" + lines.joined(separator: "\n") + "\n")
+        for name in ["x", "t"] {
+            let column = try XCTUnwrap(data.column(named: name))
+            XCTAssertEqual(Set((0..<column.count).filter { column.missing[$0] }), missingRows, name)
+        }
+    }
+
     func testAPointMakesANumberNumeric() throws {
         XCTAssertEqual(try readCSV("x\n1\n2.0\n")["x"].type, .numeric)
         XCTAssertEqual(try readCSV("x\n5.\n")["x"].numbers, [5])
