@@ -11,8 +11,8 @@ run: build
 	cd sessions && ../.build/release/modelsh $(ARGS)
 
 # The Swift runtime and Foundation linked in (--static-swift-stdlib): the shell starts and exits
-# without resolving their symbols, 16 → 10 ms for `modelsh -c quit` (and a 1 M-row load timed as a
-# whole process 0.31 → 0.28 s), and runs without the toolchain's libraries installed.
+# without resolving their symbols, 19 → 13 ms for `modelsh -c quit` (medians of 60; and a 1 M-row
+# load timed as a whole process 0.31 → 0.28 s), and runs without the toolchain's libraries installed.
 build: deps
 	swift build -c release --product modelsh --static-swift-stdlib
 
