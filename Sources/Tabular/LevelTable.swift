@@ -74,8 +74,7 @@ struct LevelTable {
         try other.bytes.withUnsafeBufferPointer { (all) throws(UnstorableValue) in
             for index in 0..<other.count {
                 if index + Self.lookAhead < other.count { prefetchSlot(of: other.hashes[index + Self.lookAhead]) }
-                let text = UnsafeBufferPointer(rebasing: all[other.start(of: index)..<other.ends[index]])
-                codes.append(try code(for: text, hash: other.hashes[index]))
+                codes.append(try code(for: other.level(index, in: all), hash: other.hashes[index]))
             }
         }
         return codes
@@ -94,29 +93,27 @@ struct LevelTable {
 
     /// The levels as strings, in code order.
     func strings() -> [String] {
-        (0..<count).map { index in withLevel(index) { String(decoding: $0, as: UTF8.self) } }
+        bytes.withUnsafeBufferPointer { all in (0..<count).map { String(decoding: level($0, in: all), as: UTF8.self) } }
     }
 
     /// The codes in the order of their levels' UTF-8 bytes.
     func codesInByteOrder() -> [Int] {
         bytes.withUnsafeBufferPointer { all in
-            (0..<count).sorted { a, b in
-                let first = UnsafeBufferPointer(rebasing: all[start(of: a)..<ends[a]])
-                let second = UnsafeBufferPointer(rebasing: all[start(of: b)..<ends[b]])
-                return first.lexicographicallyPrecedes(second)
-            }
+            (0..<count).sorted { level($0, in: all).lexicographicallyPrecedes(level($1, in: all)) }
         }
     }
 
     private func start(of index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
 
-    private func withLevel<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[start(of: index)..<ends[index]])) }
+    /// Level `index`'s bytes within `all`, the table's `bytes`.
+    private func level(_ index: Int, in all: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: all[start(of: index)..<ends[index]])
     }
 
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
+    @inline(__always)
     private func equals(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = start(of: index)
         guard ends[index] - start == text.count else { return false }
