@@ -348,7 +348,7 @@ struct CSVReading {
             for (index, column) in zip(indices, made) { columns[index] = column }
         }
         // Partitioned before finishing, which leaves each builder taken (of no kind).
-        let text = taken.indices.filter { taken[$0].kind == .text }, others = taken.indices.filter { taken[$0].kind != .text }
+        let text = taken.indices.filter { taken[$0].isText }, others = taken.indices.filter { !taken[$0].isText }
         try finish(text)
         FreedMemory.returnToSystem()
         try finish(others)
@@ -395,6 +395,9 @@ struct CSVReading {
             try block.refill(from: &source, keepingFrom: read.reached, grow: read.reached == 0)
             start = 0
         }
+        // The last appends make the columns whole, which is when memory peaks: no piece is read
+        // after them, so the spare pieces' memory goes first.
+        spareBuilders = []
         if let pending { try append(pending) }
     }
 
@@ -561,8 +564,8 @@ struct CSVReading {
     private mutating func readPieces(_ block: CSVBlock, from start: Int, to end: Int, appending earlier: PiecesRead? = nil) throws -> PiecesRead {
         let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
                                atFileStart: block.atFileStart, readsRecordRuns: plan.readsRecordRuns)
-        // Columns already known to be text stay text in every piece; the rest infer afresh.
-        let template = builders.map { ColumnBuilder(kind: $0.kind == .text ? .text : .undetermined) }
+        // Columns already known to be text stay text (of the same kind) in every piece; the rest infer afresh.
+        let template = builders.map { ColumnBuilder(kind: $0.isText ? $0.kind : .undetermined) }
         return try block.buffer.withUnsafeBufferPointer { whole in
             let bytes = UnsafeBufferPointer(rebasing: whole[0..<end])
             let length = end - start

@@ -60,6 +60,11 @@ struct UnstorableField: Error {
 struct ColumnBuilder {
     enum Kind {
         case undetermined, integer, numeric, boolean, text
+        /// Text kept row by row as strings rather than as codes of levels: a column with more
+        /// distinct texts than a categorical column of the rows expected may have (a name or an
+        /// identifier), whose lookups would find few repeats to share; its pieces make their
+        /// strings on every core, and the rows are not looked up twice (in a piece, then in the column).
+        case strings
         /// Takes no values: a column the reader does not need in this pass.
         case ignored
     }
@@ -73,6 +78,17 @@ struct ColumnBuilder {
     /// Text rows as codes into `levels` (first-seen order); -1 is missing.
     private var codes: [Int32] = []
     private var levels = LevelTable()
+    /// `.strings` rows, missing ones empty, and which rows are missing, ascending.
+    private var strings: [String] = []
+    private var missingRows: [Int] = []
+    /// How many distinct texts the `.strings` rows hold at least: those of the column when it
+    /// turned to strings. More than a categorical column may have, unless the column turned on
+    /// a short estimate of its rows.
+    private var distinctTextsAtLeast = 0
+    /// The rows the reader expects the column to have (`reserveCapacity`), 0 when unknown: a
+    /// text column turns to strings once it has more levels than a categorical column of that
+    /// many rows may have.
+    private var expectedRows = 0
     /// The rows before this one were read before the column turned to text and must be read again.
     private(set) var rowsToBackfill = 0
 
@@ -89,19 +105,35 @@ struct ColumnBuilder {
         mayHoldNonFinite = false
         codes.removeAll(keepingCapacity: true)
         levels.removeAll()
+        strings.removeAll(keepingCapacity: true)
+        missingRows.removeAll(keepingCapacity: true)
+        distinctTextsAtLeast = 0
+        expectedRows = 0
         rowsToBackfill = 0
     }
 
-    var rowCount: Int { kind == .text ? codes.count : numbers.count }
+    var rowCount: Int {
+        switch kind {
+        case .text: codes.count
+        case .strings: strings.count
+        default: numbers.count
+        }
+    }
+
+    /// Whether the column is text, as codes of levels or as strings.
+    var isText: Bool { kind == .text || kind == .strings }
 
     /// Whether a plain number (`CSVTokenizer.plainNumber`) can go straight to `appendNumber`.
     var takesNumbers: Bool { kind == .undetermined || kind == .integer || kind == .numeric }
 
     /// Makes room for `rows` rows in the storage of the builder's kind, so the column is not
-    /// copied as it grows (each copy left the old buffer in the allocator's memory).
+    /// copied as it grows (each copy left the old buffer in the allocator's memory), and expects
+    /// that many rows (`expectedRows`).
     mutating func reserveCapacity(_ rows: Int) {
+        expectedRows = rows
         switch kind {
         case .text: codes.reserveCapacity(rows)
+        case .strings: strings.reserveCapacity(rows)
         case .ignored: break
         default: numbers.reserveCapacity(rows)
         }
@@ -113,6 +145,7 @@ struct ColumnBuilder {
         if missingMarkers.matches(trimmed) {
             switch kind {
             case .text: codes.append(-1)
+            case .strings: appendMissingString()
             case .ignored: break
             default:
                 numbers.append(.nan)
@@ -139,6 +172,9 @@ struct ColumnBuilder {
         case .text:
             codes.append(try levels.code(for: field))
             return
+        case .strings:
+            try appendString(field)
+            return
         case .ignored:
             return
         }
@@ -157,7 +193,7 @@ struct ColumnBuilder {
         }
         var index = 0
         // Field by field until the column is text (most often none: its kind is known from the first block).
-        while index < count, kind != .text {
+        while index < count, !isText {
             do throws(UnstorableValue) {
                 try append(field(index), missingMarkers: missingMarkers)
             } catch {
@@ -166,6 +202,21 @@ struct ColumnBuilder {
             index += 1
         }
         guard index < count else { return }
+        if kind == .strings {
+            for position in index ..< count {
+                let text = field(position)
+                if missingMarkers.matchesTrimmed(text) {
+                    appendMissingString()
+                    continue
+                }
+                do throws(UnstorableValue) {
+                    try appendString(text)
+                } catch {
+                    throw UnstorableField(problem: error, index: position)
+                }
+            }
+            return
+        }
         // Field i is hashed (and its slot asked for) at step i, looked up at step i + lookAhead;
         // its hash is kept in hashes[i % lookAhead] in between, nil where the field is missing.
         let lookAhead = LevelTable.lookAhead
@@ -196,6 +247,18 @@ struct ColumnBuilder {
                 }
             }
         }
+    }
+
+    @inline(__always)
+    private mutating func appendString(_ text: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) {
+        try LevelTable.checkStorable(text)
+        strings.append(String(decoding: text, as: UTF8.self))
+    }
+
+    @inline(__always)
+    private mutating func appendMissingString() {
+        missingRows.append(strings.count)
+        strings.append("")
     }
 
     /// Appends a number to a column that `takesNumbers`.
@@ -236,16 +299,62 @@ struct ColumnBuilder {
             mayHoldNonFinite = mayHoldNonFinite || piece.mayHoldNonFinite
             return
         }
-        if kind != .text { turnToText() }
-        guard piece.kind == .text else {
-            codes.append(contentsOf: repeatElement(-1, count: piece.rowCount))
+        if !isText { turnToText() }
+        guard piece.isText else {
+            // Rows to read again, their text yet unknown.
+            if kind == .strings {
+                strings.append(contentsOf: repeatElement("", count: piece.rowCount))
+            } else {
+                codes.append(contentsOf: repeatElement(-1, count: piece.rowCount))
+            }
             rowsToBackfill = rowsBefore + piece.rowCount
             return
         }
-        let pieceCodes = try levels.codes(ofLevelsOf: piece.levels)
-        Self.allocatePages(of: &codes, forNext: piece.codes.count)
-        codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
+        if piece.kind == .strings, kind == .text { turnToStrings() }
+        if kind == .strings {
+            Self.allocatePages(of: &strings, forNext: piece.rowCount)
+            if piece.kind == .strings {
+                strings.append(contentsOf: piece.strings)
+                missingRows.append(contentsOf: piece.missingRows.lazy.map { $0 + rowsBefore })
+            } else {
+                appendStrings(codes: piece.codes, levels: piece.levels)
+            }
+        } else {
+            let pieceCodes = try levels.codes(ofLevelsOf: piece.levels)
+            Self.allocatePages(of: &codes, forNext: piece.codes.count)
+            codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
+            if expectedRows > 0, levels.count > Self.maximumLevelCount(valueCount: max(expectedRows, codes.count)) { turnToStrings() }
+        }
         if piece.rowsToBackfill > 0 { rowsToBackfill = rowsBefore + piece.rowsToBackfill }
+    }
+
+    /// Keeps the column's text as strings from here on (`Kind.strings`).
+    private mutating func turnToStrings() {
+        do {
+            var (oldCodes, oldLevels) = ([Int32](), LevelTable())
+            swap(&oldCodes, &codes)
+            swap(&oldLevels, &levels)
+            kind = .strings
+            distinctTextsAtLeast = oldLevels.count
+            strings.reserveCapacity(max(expectedRows, oldCodes.count))
+            appendStrings(codes: oldCodes, levels: oldLevels)
+        }
+        // The codes and levels, freed, go back to the system: the strings are the column's whole
+        // size while the load goes on, and would otherwise stay resident beside them at its peak
+        // (the mixed 1M-row file's peak 157 → 151 MB).
+        FreedMemory.returnToSystem()
+    }
+
+    /// Appends the rows of `codes` (-1 missing) of `levels` as strings.
+    private mutating func appendStrings(codes: [Int32], levels: LevelTable) {
+        let texts = levels.strings()
+        for code in codes {
+            if code < 0 {
+                appendMissingString()
+            } else {
+                strings.append(texts[Int(code)])
+            }
+        }
     }
 
     /// Has the system allocate, in one call, the pages of the next `count` elements of `array`
@@ -265,7 +374,7 @@ struct ColumnBuilder {
     /// still keep numbers; nil when it must become text.
     private static func numberKind(_ first: Kind, _ second: Kind) -> Kind? {
         switch (first, second) {
-        case (.text, _), (_, .text), (.ignored, _), (_, .ignored): return nil
+        case (.text, _), (_, .text), (.strings, _), (_, .strings), (.ignored, _), (_, .ignored): return nil
         case (.undetermined, _): return second
         case (_, .undetermined): return first
         case (.boolean, .boolean): return .boolean
@@ -278,6 +387,14 @@ struct ColumnBuilder {
     /// Takes the text of the first `rowsToBackfill` rows from `reread`, a text builder that read
     /// at least those rows again.
     mutating func backfill(from reread: ColumnBuilder) throws(UnstorableValue) {
+        if kind == .strings {
+            var rows = ColumnBuilder(kind: .strings)
+            try rows.append(contentsOf: reread)
+            strings.replaceSubrange(0 ..< rowsToBackfill, with: rows.strings[0 ..< rowsToBackfill])
+            missingRows = rows.missingRows.prefix { $0 < rowsToBackfill } + missingRows.drop { $0 < rowsToBackfill }
+            rowsToBackfill = 0
+            return
+        }
         let rereadCodes = try levels.codes(ofLevelsOf: reread.levels)
         for row in 0..<rowsToBackfill {
             let code = reread.codes[row]
@@ -298,6 +415,11 @@ struct ColumnBuilder {
     consuming func column(named name: String, noneMissing: MissingMask? = nil) -> (column: Column, numbersAreFinite: Bool) {
         if kind == .undetermined, numbers.isEmpty {
             return (Column(name: name, type: .text, storage: .strings([]), missing: MissingMask(count: 0)), false)
+        }
+        if kind == .strings, !turnStringsToCodesIfFew() {
+            var mask = MissingMask(count: strings.count)
+            for row in missingRows { mask[row] = true }
+            return (Column(name: name, type: .text, storage: .strings(strings), missing: missingRows.isEmpty ? noneMissing ?? mask : mask), false)
         }
         guard kind == .text else {
             let type: ColumnType = switch kind {
@@ -332,6 +454,28 @@ struct ColumnBuilder {
         }
         let storage = ColumnStorage.categories(codes: codes, levels: sortedCodes.map { texts[$0] })
         return (Column(name: name, type: .categorical, storage: storage, missing: mask), false)
+    }
+
+    /// Turns `.strings` rows back to codes of levels when they are few enough for a categorical
+    /// column (the column turned to strings on a short estimate of its rows); says whether it did.
+    private mutating func turnStringsToCodesIfFew() -> Bool {
+        let most = Self.maximumLevelCount(valueCount: strings.count - missingRows.count)
+        guard distinctTextsAtLeast <= most else { return false }
+        var table = LevelTable()
+        var rowCodes = [Int32](repeating: -1, count: strings.count)
+        var missing = missingRows[...]
+        for row in strings.indices {
+            if missing.first == row {
+                missing.removeFirst()
+                continue
+            }
+            var text = strings[row]
+            // The strings were checked as they were read: a lookup can fail only past `most`.
+            guard let code = text.withUTF8({ try? table.code(for: $0) }), table.count <= most else { return false }
+            rowCodes[row] = code
+        }
+        (codes, levels, strings, missingRows, kind) = (rowCodes, table, [], [], .text)
+        return true
     }
 
     /// The rows of `values` where `isMissing` holds, none before `start`; `noneMissing` (when

@@ -46,7 +46,7 @@ struct LevelTable {
             slot = (slot + 1) & mask
         }
         guard let code = Int32(exactly: count) else { throw .tooManyDistinctValues }
-        guard Self.isStorable(text) else { throw Self.isValidUTF8(text) ? .nulByte : .invalidUTF8 }
+        try Self.checkStorable(text)
         bytes.append(contentsOf: text)
         ends.append(bytes.count)
         hashes.append(hash)
@@ -162,8 +162,14 @@ struct LevelTable {
         }
     }
 
-    /// Whether a new level may hold `text`: valid UTF-8 without a NUL byte. ASCII without a NUL,
-    /// the common case, is seen eight bytes at a time, without building a string.
+    /// Throws unless a level (or any text of a column) may hold `text`: valid UTF-8 without a NUL byte.
+    @inline(__always)
+    static func checkStorable(_ text: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) {
+        guard isStorable(text) else { throw isValidUTF8(text) ? .nulByte : .invalidUTF8 }
+    }
+
+    /// Whether `text` is valid UTF-8 without a NUL byte. ASCII without a NUL, the common case, is
+    /// seen eight bytes at a time, without building a string.
     @inline(__always)
     private static func isStorable(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = text.baseAddress else { return true }

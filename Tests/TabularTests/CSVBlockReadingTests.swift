@@ -46,6 +46,34 @@ final class CSVBlockReadingTests: XCTestCase {
         assertSameWhateverTheBoundaries(Array(text.utf8))
     }
 
+    /// A column of more distinct texts than a categorical column may have turns to strings after
+    /// the first block (read whole, it stays codes of levels to the end): the same values and
+    /// missing rows either way, and the same first problem.
+    func testColumnsOfManyDistinctTextsTurnToStrings() {
+        var text = "id,name,x\n"
+        for i in 0..<60 { text += "\(i),\(i % 9 == 0 ? " NA " : i % 11 == 0 ? "" : "\"n\(i), J.\""),\(i % 3)\n" }
+        assertSameWhateverTheBoundaries(Array(text.utf8))
+        // Numbers at first: the rows before the column turned to text are read again.
+        text = "id,name\n" + (0..<30).map { "\($0),\($0 * 7)\n" }.joined() + (30..<70).map { "\($0),n\($0)\n" }.joined()
+        assertSameWhateverTheBoundaries(Array(text.utf8))
+        assertSameWhateverTheBoundaries(Array((text + "70,").utf8) + [0xC3, 0x28] + Array("\n71,x\n".utf8))
+    }
+
+    /// Rows that get shorter after the first block make the reader expect too few rows: the
+    /// column turns to strings early, and is categorical again when its levels are few enough for
+    /// all its rows.
+    func testColumnsTurnedToStringsOnAShortEstimateEndCategorical() throws {
+        let long = (0..<30).map { "\($0),long name number \($0) \(String(repeating: "x", count: 60))\n" }.joined()
+        let short = (0..<1000).map { "\($0),s\($0 % 5)\n" }.joined()
+        let text = Array(("id,name\n" + long + short).utf8)
+        let data = try CSVReader.read(bytes: text, sourceName: "t.csv", options: CSVOptions(), plan: CSVReadingPlan(blockSize: 200, pieces: 2, minimumPieceSize: 1))
+        XCTAssertEqual(data["name"].type, .categorical)
+        XCTAssertEqual(data["name"].levels?.count, 35)
+        XCTAssertEqual(data["name"].text(at: 29), "long name number 29 \(String(repeating: "x", count: 60))")
+        XCTAssertEqual(data["name"].text(at: 1029), "s4")
+        assertSameWhateverTheBoundaries(text)
+    }
+
     func testErrorsAreTheFirstInTheFile() {
         assertSameWhateverTheBoundaries(Array("a,b\n1,2\n3,\"open\n4,5\n6,7\n".utf8))
         assertSameWhateverTheBoundaries(Array("a,b\n1,2\n\n\n3\n4,5,6\n".utf8))

@@ -337,11 +337,15 @@ final class CSVRecordRunsTests: XCTestCase {
             }
             return bytes
         }
-        try inEveryVariant { _ in
-            assertError(try CSVReader.read(bytes: file(badRow: 15_000, bad: [0x43, 0x61, 0x66, 0xE9]), sourceName: "t.csv"), .data,
-                        "t.csv:15002: invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
-            assertError(try CSVReader.read(bytes: file(badRow: 12_345, bad: [0x61, 0x00, 0x62]), sourceName: "t.csv"), .data,
-                        "t.csv:12347: a NUL byte in column 'name' (is it a binary file, or text in UTF-16?)")
+        // In one block the names are codes of levels; in blocks of 16 KiB the column turns to
+        // strings (7,000 names, more than a categorical column of 20,000 rows may have).
+        for plan in [CSVReadingPlan(), CSVReadingPlan(blockSize: 16 << 10, minimumPieceSize: 4 << 10)] {
+            try inEveryVariant { _ in
+                assertError(try CSVReader.read(bytes: file(badRow: 15_000, bad: [0x43, 0x61, 0x66, 0xE9]), sourceName: "t.csv", options: CSVOptions(), plan: plan), .data,
+                            "t.csv:15002: invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
+                assertError(try CSVReader.read(bytes: file(badRow: 12_345, bad: [0x61, 0x00, 0x62]), sourceName: "t.csv", options: CSVOptions(), plan: plan), .data,
+                            "t.csv:12347: a NUL byte in column 'name' (is it a binary file, or text in UTF-16?)")
+            }
         }
     }
 
@@ -386,17 +390,24 @@ final class CSVRecordRunsTests: XCTestCase {
             if row % 4999 == 0 { lines.append("") }
         }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let plain = CSVReadingPlan(readsRecordRuns: false)
-        let reference = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: plain)
+        // Field by field in one block, where the names stay codes of levels; in blocks, where
+        // they turn to strings (5,000 names in 20,000 rows), field by field and by the kernel.
+        let reference = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(),
+                                           plan: CSVReadingPlan(blockSize: bytes.count + 1, readsRecordRuns: false))
+        let blocks = CSVReadingPlan(blockSize: 256 << 10, minimumPieceSize: 64 << 10)
+        XCTAssertLessThan(blocks.blockSize * 4, bytes.count)
         try inEveryVariant { variant in
-            let data = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: CSVReadingPlan())
-            for name in reference.columnNames {
-                let got = try XCTUnwrap(data.column(named: name)), expected = try XCTUnwrap(reference.column(named: name))
-                XCTAssertEqual(got.type, expected.type, "\(variant): \(name)")
-                XCTAssertEqual(got.missing, expected.missing, "\(variant): \(name)")
-                XCTAssertEqual(got.numbers?.map(\.bitPattern), expected.numbers?.map(\.bitPattern), "\(variant): \(name)")
-                XCTAssertEqual(got.levels, expected.levels, "\(variant): \(name)")
-                XCTAssertEqual((0..<got.count).map { got.text(at: $0) }, (0..<expected.count).map { expected.text(at: $0) }, "\(variant): \(name)")
+            for plan in [blocks, CSVReadingPlan(blockSize: blocks.blockSize, minimumPieceSize: blocks.minimumPieceSize, readsRecordRuns: false)] {
+                let data = try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: plan)
+                for name in reference.columnNames {
+                    let got = try XCTUnwrap(data.column(named: name)), expected = try XCTUnwrap(reference.column(named: name))
+                    let context = "\(variant), kernel \(plan.readsRecordRuns): \(name)"
+                    XCTAssertEqual(got.type, expected.type, context)
+                    XCTAssertEqual(got.missing, expected.missing, context)
+                    XCTAssertEqual(got.numbers?.map(\.bitPattern), expected.numbers?.map(\.bitPattern), context)
+                    XCTAssertEqual(got.levels, expected.levels, context)
+                    XCTAssertEqual((0..<got.count).map { got.text(at: $0) }, (0..<expected.count).map { expected.text(at: $0) }, context)
+                }
             }
         }
         XCTAssertEqual(reference.columnNames, names)
