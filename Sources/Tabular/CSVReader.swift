@@ -386,7 +386,7 @@ struct CSVReading {
             }
             if rows == 0, let fileSize, read.rows > 0 {
                 let estimate = Double(read.rows) * Double(fileSize) / Double(read.reached - start) * 1.05
-                for index in builders.indices { builders[index].reserveCapacity(Int(estimate)) }
+                for index in builders.indices { builders[index].expectRows(Int(estimate)) }
             }
             rows += read.rows
             bytesRead += read.reached - start

@@ -85,7 +85,7 @@ struct ColumnBuilder {
     /// turned to strings. More than a categorical column may have, unless the column turned on
     /// a short estimate of its rows.
     private var distinctTextsAtLeast = 0
-    /// The rows the reader expects the column to have (`reserveCapacity`), 0 when unknown: a
+    /// The rows the reader expects the column to have (`expectRows`), 0 when unknown: a
     /// text column turns to strings once it has more levels than a categorical column of that
     /// many rows may have.
     private var expectedRows = 0
@@ -126,11 +126,12 @@ struct ColumnBuilder {
     /// Whether a plain number (`CSVTokenizer.plainNumber`) can go straight to `appendNumber`.
     var takesNumbers: Bool { kind == .undetermined || kind == .integer || kind == .numeric }
 
-    /// Makes room for `rows` rows in the storage of the builder's kind, so the column is not
-    /// copied as it grows (each copy left the old buffer in the allocator's memory), and expects
-    /// that many rows (`expectedRows`).
-    mutating func reserveCapacity(_ rows: Int) {
+    /// Expects `rows` rows (`expectedRows`), which may turn a text column to strings at once, and
+    /// makes room for them in the storage of the builder's kind, so the column is not copied as
+    /// it grows (each copy left the old buffer in the allocator's memory).
+    mutating func expectRows(_ rows: Int) {
         expectedRows = rows
+        if kind == .text, hasTooManyLevelsForCategories { turnToStrings() }
         switch kind {
         case .text: codes.reserveCapacity(rows)
         case .strings: strings.reserveCapacity(rows)
@@ -323,9 +324,14 @@ struct ColumnBuilder {
             let pieceCodes = try levels.codes(ofLevelsOf: piece.levels)
             Self.allocatePages(of: &codes, forNext: piece.codes.count)
             codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
-            if expectedRows > 0, levels.count > Self.maximumLevelCount(valueCount: max(expectedRows, codes.count)) { turnToStrings() }
+            if hasTooManyLevelsForCategories { turnToStrings() }
         }
         if piece.rowsToBackfill > 0 { rowsToBackfill = rowsBefore + piece.rowsToBackfill }
+    }
+
+    /// Whether a text column has more levels than a categorical column of the rows expected may have.
+    private var hasTooManyLevelsForCategories: Bool {
+        expectedRows > 0 && levels.count > Self.maximumLevelCount(valueCount: max(expectedRows, codes.count))
     }
 
     /// Keeps the column's text as strings from here on (`Kind.strings`).
