@@ -95,6 +95,7 @@ static inline int bit_at(const uint64_t *mask, long p) { return (int)((mask[p >>
 
 // The shape of the text field at bit s of a window: its length in *length, and 0 when it is
 // unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between, no line
+// break), 2 when it is quoted with doubled quotes inside (of at most 56 bytes, without a line
 // break), -1 for anything else (or no end within LONGEST_TEXT bytes). Short fields, the common
 // case, are read from one load of each mask. Inlined always (the compiler left it a call: 15% of
 // the kernel's time over a file of text columns, 4% over the mixed file, in paired comparisons).
@@ -105,7 +106,12 @@ __attribute__((always_inline)) static inline int text_field(const Classes *c, lo
         uint64_t quotes = range_bits(c->quotes, s, n);
         *length = n;
         if (!quotes) return 0;
-        return n >= 2 && quotes == (1ULL | 1ULL << (n - 1)) && !range_bits(c->breaks, s, n) ? 1 : -1;
+        if (n < 2 || !(quotes & 1) || range_bits(c->breaks, s, n)) return -1;
+        if (quotes == (1ULL | 1ULL << (n - 1))) return 1;
+        // Opened at its first byte, the field is well formed when every byte but a quote lies inside
+        // the quotes (an odd count of quotes up to it): so its quotes inside are doubled, and its last
+        // byte is the closing quote (the field ends outside quotes).
+        return ~quotes & ~prefix_xor(quotes) & ((1ULL << n) - 1) ? -1 : 2;
     }
     long n = first_bit(c->ends, s, LONGEST_TEXT + 1);
     if (n < 0) return -1;
@@ -396,10 +402,12 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                     if (shape == 0) {                                                                             \
                         spans[2 * slot] = position;                                                               \
                         spans[2 * slot + 1] = length;                                                             \
-                    } else if (shape == 1) {                                                                      \
-                        /* Quoted, without "" or a line break inside: its contents. */                            \
+                    } else if (shape > 0) {                                                                       \
+                        /* Quoted, without a line break inside: its contents, their length as ~length where \
+                           they hold doubled quotes. */                                                             \
                         spans[2 * slot] = position + 1;                                                           \
-                        spans[2 * slot + 1] = length - 2;                                                         \
+                        spans[2 * slot + 1] = shape == 1 ? length - 2 : ~(length - 2);                            \
+                        if (shape == 2) flags[column] |= MSH_CSV_DOUBLED_QUOTES;                                  \
                     } else {                                                                                      \
                         goto stop;                                                                                \
                     }                                                                                             \

@@ -8,7 +8,8 @@ import CKernels
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
 /// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
-/// `NA`; a quoted field with `""` or a line break; a field of more than 255 bytes; a lone CR; the
+/// `NA`; a quoted field with a line break, or with `""` and more than 56 bytes; a field of more
+/// than 255 bytes; a lone CR; the
 /// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
 /// stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
@@ -20,6 +21,8 @@ struct CSVRecordRuns {
     private var spans: [Int]
     private var flags: [UInt8]
     private var numeric: [UInt8]
+    /// A column's fields with their doubled quotes read as one, one after another, and their spans.
+    private var unquoted: [UInt8] = [], unquotedSpans: [Int] = []
     /// How the kernel reads number columns: which of an empty field and `NA` are missing.
     private let options: Int32
     /// Whether a record has held a quote where the kernel stopped: from then on its number
@@ -46,6 +49,25 @@ struct CSVRecordRuns {
         let na = Array("NA".utf8)
         options = (format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0)) ? Int32(MSH_CSV_EMPTY_IS_MISSING) : 0)
             | (na.withUnsafeBufferPointer { format.missingMarkers.matches($0) } ? Int32(MSH_CSV_NA_IS_MISSING) : 0)
+    }
+
+    /// The fields at `spans` (offset and length pairs into `bytes`) copied one after another into
+    /// `contents`, with their spans there in `spans`: a field whose length the kernel gave as
+    /// ~length with each of its doubled quotes read as one, as the tokenizer reads it.
+    private static func readDoubledQuotes(_ fieldSpans: UnsafeBufferPointer<Int>, of bytes: UnsafeBufferPointer<UInt8>,
+                                          into contents: inout [UInt8], spans: inout [Int]) {
+        contents.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        for field in 0 ..< fieldSpans.count / 2 {
+            let (start, length) = (fieldSpans[2 * field], fieldSpans[2 * field + 1])
+            spans.append(contents.count)
+            if length >= 0 {
+                contents.append(contentsOf: bytes[start ..< start + length])
+            } else {
+                CSVTokenizer.append(UnsafeBufferPointer(rebasing: bytes[start ..< start + ~length]), readingDoubledQuotes: &contents)
+            }
+            spans.append(contents.count - spans.last!)
+        }
     }
 
     /// Whether the line from `start` holds a quote (looked for in its first kilobyte).
@@ -112,8 +134,17 @@ struct CSVRecordRuns {
                         continue
                     }
                     do throws(UnstorableField) {
-                        try builders[column].appendFields(UnsafeBufferPointer(rebasing: spans[2 * first ..< 2 * (first + rows)]), of: bytes,
-                                                          missingMarkers: missingMarkers)
+                        let columnSpans = UnsafeBufferPointer(rebasing: spans[2 * first ..< 2 * (first + rows)])
+                        if flags[column] & UInt8(MSH_CSV_DOUBLED_QUOTES) != 0 {
+                            Self.readDoubledQuotes(columnSpans, of: bytes, into: &unquoted, spans: &unquotedSpans)
+                            try unquoted.withUnsafeBufferPointer { (unquoted) throws(UnstorableField) in
+                                try unquotedSpans.withUnsafeBufferPointer { (spans) throws(UnstorableField) in
+                                    try builders[column].appendFields(spans, of: unquoted, missingMarkers: missingMarkers)
+                                }
+                            }
+                        } else {
+                            try builders[column].appendFields(columnSpans, of: bytes, missingMarkers: missingMarkers)
+                        }
                     } catch {
                         throw .unstorable(error.problem, line: tokenizer.recordLine + error.index, column: column)
                     }

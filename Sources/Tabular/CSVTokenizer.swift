@@ -147,14 +147,19 @@ struct CSVTokenizer {
             return try body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
         }
         scratch.removeAll(keepingCapacity: true)
-        var i = field.start
-        while i < field.end {
-            scratch.append(bytes[i])
-            i += bytes[i] == Self.quote ? 2 : 1
-        }
+        Self.append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), readingDoubledQuotes: &scratch)
         // withUnsafeBufferPointer rethrows untyped errors; a Result carries the typed one through.
         let result: Result<R, E> = scratch.withUnsafeBufferPointer { buffer in Result { () throws(E) in try body(buffer) } }
         return try result.get()
+    }
+
+    /// Appends a quoted field's `contents` to `text`, each doubled quote as one.
+    static func append(_ contents: UnsafeBufferPointer<UInt8>, readingDoubledQuotes text: inout [UInt8]) {
+        var i = 0
+        while i < contents.count {
+            text.append(contents[i])
+            i += contents[i] == quote ? 2 : 1
+        }
     }
 
     /// How many bytes the line end at `index` takes (2 for CRLF, 1 for LF or a lone CR); nil if

@@ -49,8 +49,13 @@ final class CSVRecordRunsTests: XCTestCase {
         }
         XCTAssertEqual(rows, 1)
         XCTAssertEqual(end, record.utf8.count, "the position after \(record.debugDescription)")
-        let texts = (0..<columns).map { column in
-            numeric[column] != 0 ? nil : String(decoding: bytes[spans[2 * column] ..< spans[2 * column] + spans[2 * column + 1]], as: UTF8.self)
+        let texts = (0..<columns).map { column -> String? in
+            guard numeric[column] == 0 else { return nil }
+            let (start, length) = (spans[2 * column], spans[2 * column + 1])
+            XCTAssertEqual(length < 0, flags[column] & UInt8(MSH_CSV_DOUBLED_QUOTES) != 0, "doubled quotes flagged")
+            // A length given as ~length: the contents hold doubled quotes, each read as one.
+            let contents = String(decoding: bytes[start ..< start + (length < 0 ? ~length : length)], as: UTF8.self)
+            return length < 0 ? contents.replacingOccurrences(of: "\"\"", with: "\"") : contents
         }
         return (values, texts, flags)
     }
@@ -210,6 +215,9 @@ final class CSVRecordRunsTests: XCTestCase {
                 ("  padded ,1\n", "  padded "), ("é ü,1\n", "é ü"), ("NA,1\n", "NA"), ("\"a\tb\",1\r\n", "a\tb"),
                 (String(repeating: "x", count: 255) + ",1\n", String(repeating: "x", count: 255)),
                 ("\"" + String(repeating: "a, b; ", count: 42) + "c\",1\n", String(repeating: "a, b; ", count: 42) + "c"),
+                // Doubled quotes, in fields of up to 56 bytes.
+                ("\"say \"\"hi\"\"\",1\n", "say \"hi\""), ("\"\"\"\",1\n", "\""), ("\"a\"\"\",1\n", "a\""), ("\"\"\"a, b\"\"\",1\n", "\"a, b\""),
+                ("\"" + String(repeating: "x", count: 52) + "\"\"\",1\n", String(repeating: "x", count: 52) + "\""),
             ]
             for (record, text) in taken {
                 let read = kernel(record, numeric: [0, 1])
@@ -217,7 +225,7 @@ final class CSVRecordRunsTests: XCTestCase {
                 XCTAssertEqual(read?.values.last, 1, "\(variant): \(record.debugDescription)")
             }
             let refused = [
-                "\"say \"\"hi\"\"\",1\n", "\"two\nlines\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
+                "\"a\"b\"c\",1\n", "\"a\"\"\"b\",1\n", "\"x\"\"\ny\",1\n", "\"" + String(repeating: "x", count: 53) + "\"\"\",1\n", "\"two\nlines\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
                 String(repeating: "x", count: 256) + ",1\n", "\"" + String(repeating: "x", count: 254) + "\",1\n",
                 "\"" + String(repeating: "x", count: 100) + "\"\"" + String(repeating: "y", count: 100) + "\",1\n",
             ]

@@ -56,8 +56,9 @@ double msh_binomial_rows(const double *eta, const double *y, double *mu, double 
 /// rounding, and for subnormal results; gives infinity above the largest double.
 int msh_eisel_lemire(uint64_t w, long q, const uint64_t *five, double *value);
 
-/// What `msh_csv_records` met in a number column's fields (bits of flags[j]).
-enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4 };
+/// What `msh_csv_records` met in a column's fields (bits of flags[j]): in a number column's,
+/// numbers, one with a point, missing ones; in another column's, a quoted field with doubled quotes.
+enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4, MSH_CSV_DOUBLED_QUOTES = 8 };
 /// How `msh_csv_records` reads number columns (bits of its options): an empty field, or `NA`, as
 /// missing; numbers that may be quoted.
 enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_NUMBERS = 4 };
@@ -74,8 +75,10 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
 /// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
-/// quote) or quoted (without "" or a line break inside), is delimited: the offset and length of
-/// its contents, quotes excluded, in spans[2 (j * capacity + r)] and the entry after. Stops
+/// quote) or quoted (without a line break inside; with "" inside, at most 56 bytes), is delimited:
+/// the offset and length of its contents, quotes excluded, in spans[2 (j * capacity + r)] and the
+/// entry after — the length as ~length (negative) where the contents hold doubled quotes, each
+/// to be read as one quote, and flags[j] then gets MSH_CSV_DOUBLED_QUOTES. Stops
 /// before the first record that is not such; reads no byte at or past `count`, and so leaves the
 /// records of the last few kilobytes (a window of 4160 bytes) to the caller. Returns where it
 /// stopped, the records read in *rows_read. The separator is none of '0'-'9', '.', '-', '"', LF
