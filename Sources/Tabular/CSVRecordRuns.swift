@@ -9,9 +9,8 @@ import CKernels
 /// it does not take whole (a number column's field that is not a plain number of at most 15
 /// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
 /// `NA`; a quoted field with a line break, or with `""` and more than 56 bytes; a field of more
-/// than 255 bytes; a lone CR; the
-/// last few kilobytes of the bytes), which the field-by-field path then reads; where it keeps
-/// stopping early it rests, so a file it does not suit costs it little.
+/// than 255 bytes; a lone CR; the last few kilobytes of the bytes), which the field-by-field path
+/// then reads; where it keeps stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
     private let columns: Int
     /// Records per call: a batch's values and spans (column after column) stay in the core's cache.

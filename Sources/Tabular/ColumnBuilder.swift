@@ -55,8 +55,10 @@ struct UnstorableField: Error {
 /// While every value reads as a number (or every value as a boolean) they go straight into a
 /// `[Double]`. At the first value that does not, the column becomes text from that row on, and
 /// the rows before it are left for the reader to read again as text (`rowsToBackfill`) — so the
-/// common all-numeric column never keeps its text. The reader fills one builder per piece of the
-/// file, in parallel, and appends them in file order.
+/// common all-numeric column never keeps its text. Text is kept as codes of levels, or, once a
+/// column has more distinct texts than a categorical column of its expected rows may have, as
+/// the strings themselves (`Kind.strings`). The reader fills one builder per piece of the file,
+/// in parallel, and appends them in file order.
 struct ColumnBuilder {
     enum Kind {
         case undetermined, integer, numeric, boolean, text
