@@ -21,6 +21,8 @@ struct LevelTable {
     private var slots: [UInt64] = []
 
     var count: Int { ends.count }
+    /// The bytes of all the levels.
+    var byteCount: Int { bytes.count }
 
     /// The code of `text`, adding it as a new level if it is not one yet. A new level must be
     /// valid UTF-8 (an old one was checked when it was added).

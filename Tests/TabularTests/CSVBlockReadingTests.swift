@@ -74,6 +74,24 @@ final class CSVBlockReadingTests: XCTestCase {
         assertSameWhateverTheBoundaries(text)
     }
 
+    /// Which text columns are kept as strings: more levels than a categorical column of the
+    /// expected rows may have, and texts short enough to sit inside a string (so strings cost no
+    /// more than codes) or mostly distinct (so codes would share few of them).
+    func testTextColumnsKeptAsStringsAreShortOrMostlyDistinct() throws {
+        func kind(of texts: [String]) throws -> ColumnBuilder.Kind {
+            var piece = ColumnBuilder(kind: .text), column = ColumnBuilder()
+            for text in texts { try Array(text.utf8).withUnsafeBufferPointer { try piece.append($0, missingMarkers: MissingMarkers(["NA"])) } }
+            column.expectRows(1000)  // a categorical column of 1,000 rows has at most 50 levels
+            try column.append(contentsOf: piece)
+            return column.kind
+        }
+        let long = "https://example.com/products/item-"
+        XCTAssertEqual(try kind(of: (0..<200).map { "n\($0)" }), .strings)
+        XCTAssertEqual(try kind(of: (0..<300).map { "\(long)\($0 % 120)" }), .text, "long texts, each repeated")
+        XCTAssertEqual(try kind(of: (0..<200).map { "\(long)\($0 % 180)" }), .strings, "long texts, mostly distinct")
+        XCTAssertEqual(try kind(of: (0..<200).map { "n\($0 % 40)" }), .text, "few levels")
+    }
+
     func testErrorsAreTheFirstInTheFile() {
         assertSameWhateverTheBoundaries(Array("a,b\n1,2\n3,\"open\n4,5\n6,7\n".utf8))
         assertSameWhateverTheBoundaries(Array("a,b\n1,2\n\n\n3\n4,5,6\n".utf8))
