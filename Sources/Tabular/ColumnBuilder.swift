@@ -90,8 +90,8 @@ struct ColumnBuilder {
     /// a short estimate of its rows.
     private var distinctTextsAtLeast = 0
     /// The rows the reader expects the column to have (`expectRows`), 0 when unknown: a
-    /// text column turns to strings once it has more levels than a categorical column of that
-    /// many rows may have.
+    /// text column may turn to strings once it has more levels than a categorical column of that
+    /// many rows may have (`isBetterKeptAsStrings`).
     private var expectedRows = 0
     /// The rows before this one were read before the column turned to text and must be read again.
     private(set) var rowsToBackfill = 0
