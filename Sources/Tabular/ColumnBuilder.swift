@@ -197,8 +197,9 @@ struct ColumnBuilder {
             UnsafeBufferPointer(rebasing: bytes[spans[2 * index] ..< spans[2 * index] + spans[2 * index + 1]])
         }
         var index = 0
-        // Field by field until the column is text (most often none: its kind is known from the first block).
-        while index < count, !isText {
+        // Field by field until the column is codes of levels (most often none: its kind is known
+        // from the first block), and all the way for strings, which no lookup waits on.
+        while index < count, kind != .text {
             do throws(UnstorableValue) {
                 try append(field(index), missingMarkers: missingMarkers)
             } catch {
@@ -207,21 +208,6 @@ struct ColumnBuilder {
             index += 1
         }
         guard index < count else { return }
-        if kind == .strings {
-            for position in index ..< count {
-                let text = field(position)
-                if missingMarkers.matchesTrimmed(text) {
-                    appendMissingString()
-                    continue
-                }
-                do throws(UnstorableValue) {
-                    try appendString(text)
-                } catch {
-                    throw UnstorableField(problem: error, index: position)
-                }
-            }
-            return
-        }
         // Field i is hashed (and its slot asked for) at step i, looked up at step i + lookAhead;
         // its hash is kept in hashes[i % lookAhead] in between, nil where the field is missing.
         let lookAhead = LevelTable.lookAhead
