@@ -1,4 +1,4 @@
-// The CSV reader's fast path for runs of one-line records: the bytes of a window are classified
+// The CSV reader's fast path for runs of records: the bytes of a window are classified
 // 64 at a time by vector compares (field ends outside quotes, quotes, line breaks, points, minus
 // signs, anything else but a digit), so each field's length and shape come from bit masks and
 // every byte is checked without a branch per byte. A field of a number column is converted (its
@@ -94,19 +94,21 @@ static inline long bit_count(const uint64_t *mask, long s, long length) {
 static inline int bit_at(const uint64_t *mask, long p) { return (int)((mask[p >> 6] >> (p & 63)) & 1); }
 
 // The shape of the text field at bit s of a window: its length in *length, and 0 when it is
-// unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between, no line
-// break), 2 when it is quoted with doubled quotes inside (of at most 56 bytes, without a line
-// break), -1 for anything else (or no end within LONGEST_TEXT bytes). Short fields, the common
-// case, are read from one load of each mask. Inlined always (the compiler left it a call: 15% of
-// the kernel's time over a file of text columns, 4% over the mixed file, in paired comparisons).
-__attribute__((always_inline)) static inline int text_field(const Classes *c, long s, long *length) {
+// unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between), 2 when it
+// is quoted with doubled quotes inside (of at most 56 bytes), -1 for anything else (or no end
+// within LONGEST_TEXT bytes); *has_breaks set where a quoted one holds a line break. Short fields,
+// the common case, are read from one load of each mask. Inlined always (the compiler left it a
+// call: 15% of the kernel's time over a file of text columns, 4% over the mixed file, in paired
+// comparisons).
+__attribute__((always_inline)) static inline int text_field(const Classes *c, long s, long *length, int *has_breaks) {
     uint64_t ahead = range_bits(c->ends, s, 57);
     if (ahead) {
         long n = __builtin_ctzll(ahead);
         uint64_t quotes = range_bits(c->quotes, s, n);
         *length = n;
         if (!quotes) return 0;
-        if (n < 2 || !(quotes & 1) || range_bits(c->breaks, s, n)) return -1;
+        if (n < 2 || !(quotes & 1)) return -1;
+        *has_breaks = range_bits(c->breaks, s, n) != 0;
         if (quotes == (1ULL | 1ULL << (n - 1))) return 1;
         // Opened at its first byte, the field is well formed when every byte but a quote lies inside
         // the quotes (an odd count of quotes up to it): so its quotes inside are doubled, and its last
@@ -118,7 +120,17 @@ __attribute__((always_inline)) static inline int text_field(const Classes *c, lo
     *length = n;
     long quotes = bit_count(c->quotes, s, n);
     if (!quotes) return 0;
-    return quotes == 2 && bit_at(c->quotes, s) && bit_at(c->quotes, s + n - 1) && !bit_count(c->breaks, s, n) ? 1 : -1;
+    if (quotes != 2 || !bit_at(c->quotes, s) || !bit_at(c->quotes, s + n - 1)) return -1;
+    *has_breaks = bit_count(c->breaks, s, n) != 0;
+    return 1;
+}
+
+// The line breaks in the n bytes at p, counted as the tokenizer counts them: CRLF, LF or a lone
+// CR each one (a rare field's, so byte by byte, where the masks would cost every window a pass).
+static long count_line_breaks(const unsigned char *p, long n) {
+    long count = 0;
+    for (long i = 0; i < n; i++) count += p[i] == '\n' || (p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n'));
+    return count;
 }
 
 static const uint64_t powers_of_ten[SIGNIFICANT_DIGITS + 1] = {
@@ -338,14 +350,14 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
     TARGET __attribute__((always_inline)) static inline long records_body_##NAME(                                 \
         int numbers_only, const unsigned char *bytes, long count, long start, long limit, unsigned char separator, \
         long columns, const unsigned char *numeric, int options, const uint64_t *five, long capacity,             \
-        double *values, long *spans, unsigned char *flags, long *rows_read) {                                     \
+        double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read) {                   \
         Classes classes;                                                                                          \
         /* Records of numbers alone are classified without quotes, unless numbers may be quoted. */               \
         int quote_masks = !numbers_only || (options & MSH_CSV_QUOTED_NUMBERS);                                    \
         long window = -1; /* the window's first byte; none yet */                                                 \
-        long position = start, rows = 0;                                                                          \
+        long position = start, rows = 0, line_breaks = 0;                                                         \
         while (rows < capacity && position < limit) {                                                             \
-            long record = position;                                                                               \
+            long record = position, record_breaks = 0;                                                            \
             for (long column = 0; column < columns; column++) {                                                   \
                 long s = position - window;                                                                       \
                 long reserve = numbers_only || numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE;                  \
@@ -398,13 +410,14 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                         flags[column] |= points ? MSH_CSV_NUMBER | MSH_CSV_POINT : MSH_CSV_NUMBER;                \
                     }                                                                                             \
                 } else {                                                                                          \
-                    int shape = text_field(&classes, s, &length);                                                 \
+                    int has_breaks = 0;                                                                           \
+                    int shape = text_field(&classes, s, &length, &has_breaks);                                    \
+                    if (has_breaks) record_breaks += count_line_breaks(bytes + position, length);                 \
                     if (shape == 0) {                                                                             \
                         spans[2 * slot] = position;                                                               \
                         spans[2 * slot + 1] = length;                                                             \
                     } else if (shape > 0) {                                                                       \
-                        /* Quoted, without a line break inside: its contents, their length as ~length where \
-                           they hold doubled quotes. */                                                             \
+                        /* Quoted: its contents, their length as ~length where they hold doubled quotes. */       \
                         spans[2 * slot] = position + 1;                                                           \
                         spans[2 * slot + 1] = shape == 1 ? length - 2 : ~(length - 2);                            \
                         if (shape == 2) flags[column] |= MSH_CSV_DOUBLED_QUOTES;                                  \
@@ -426,12 +439,14 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                 }                                                                                                 \
             }                                                                                                     \
             rows++;                                                                                               \
+            line_breaks += record_breaks;                                                                         \
             continue;                                                                                             \
         stop:                                                                                                     \
             position = record;                                                                                    \
             break;                                                                                                \
         }                                                                                                         \
         *rows_read = rows;                                                                                        \
+        *lines_read = rows + line_breaks;                                                                         \
         return position;                                                                                          \
     }                                                                                                             \
     /* The body twice: once for records of numbers alone, where no field asks which kind its column is \
@@ -439,14 +454,14 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
     TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
                                       unsigned char separator, long columns, const unsigned char *numeric,        \
                                       int options, const uint64_t *five, long capacity, double *values,          \
-                                      long *spans, unsigned char *flags, long *rows_read) {                      \
+                                      long *spans, unsigned char *flags, long *rows_read, long *lines_read) {    \
         int numbers_only = 1;                                                                                     \
         for (long column = 0; column < columns; column++) numbers_only &= numeric[column] != 0;                   \
         if (numbers_only)                                                                                         \
             return records_body_##NAME(1, bytes, count, start, limit, separator, columns, numeric, options, five, \
-                                       capacity, values, spans, flags, rows_read);                                \
+                                       capacity, values, spans, flags, rows_read, lines_read);                    \
         return records_body_##NAME(0, bytes, count, start, limit, separator, columns, numeric, options, five,     \
-                                   capacity, values, spans, flags, rows_read);                                    \
+                                   capacity, values, spans, flags, rows_read, lines_read);                        \
     }
 
 DEFINE_RECORDS(generic, , value_by_words)
@@ -457,7 +472,7 @@ DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3,popc
 
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
                      const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
-                     double *values, long *spans, unsigned char *flags, long *rows_read) {
+                     double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read) {
 #if defined(__x86_64__)
     // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
     // makes tests run the word variant on any machine).
@@ -466,11 +481,11 @@ long msh_csv_records(const unsigned char *bytes, long count, long start, long li
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
             return records_avx512(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity,
-                                  values, spans, flags, rows_read);
+                                  values, spans, flags, rows_read, lines_read);
         return records_avx2(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
-                            spans, flags, rows_read);
+                            spans, flags, rows_read, lines_read);
     }
 #endif
     return records_generic(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
-                           spans, flags, rows_read);
+                           spans, flags, rows_read, lines_read);
 }

@@ -55,7 +55,7 @@ struct CSVPiece {
         var piece = CSVPiece(readFrom: from, start: from, end: from, builders: [])
         var columns = consume builders  // the last reference, so the builders grow in their own memory
         var scratch: [UInt8] = []
-        // The fast paths: runs of one-line records, or one plain number at a time.
+        // The fast paths: runs of records, or one plain number at a time.
         let plainNumbers = format.numbersArePlain
         var recordRuns = CSVRecordRuns(columns: columnCount, format: format)
         var hasRecord = tokenizer.startRecord()
@@ -129,7 +129,7 @@ struct CSVFormat: Sendable {
     /// Whether the bytes a piece reads from offset 0 are the file's first (where a byte order
     /// mark may stand).
     var atFileStart: Bool
-    /// Whether runs of one-line records may be read by `CSVRecordRuns`.
+    /// Whether runs of records may be read by `CSVRecordRuns`.
     var readsRecordRuns = true
 
     /// Whether a number is written plainly, with a point and no grouping, and none is a missing

@@ -56,7 +56,7 @@ public struct CSVOptions: Sendable, Equatable {
 /// The file is read in blocks (so memory holds the columns and one block, not the file), and
 /// each block in pieces on all cores, each piece into builders of its own that are then appended
 /// in file order; plain numbers are parsed in the same pass that finds their end, and runs of
-/// one-line records go to a vector kernel (`CSVRecordRuns`).
+/// records go to a vector kernel (`CSVRecordRuns`).
 public enum CSVReader {
     /// Reads the regular file at `path` (symlinks followed). Missing or unreadable files,
     /// directories, devices and FIFOs throw `.noInput`; bad content `.data`. `progress` hears
@@ -99,7 +99,7 @@ struct CSVReadingPlan {
     var pieces = everyCore
     /// A block smaller than this many bytes per piece is read in fewer pieces.
     var minimumPieceSize = 256 << 10
-    /// Whether runs of one-line records go to the vector kernel (`CSVRecordRuns`);
+    /// Whether runs of records go to the vector kernel (`CSVRecordRuns`);
     /// tests turn it off to check the kernel against the field-by-field path.
     var readsRecordRuns = true
 }

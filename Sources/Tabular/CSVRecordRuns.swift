@@ -1,6 +1,6 @@
 import CKernels
 
-/// The reader's fast path for runs of one-line records, the bulk of most data files: a C kernel
+/// The reader's fast path for runs of records, the bulk of most data files: a C kernel
 /// (`msh_csv_records`) classifies the bytes 64 at a time by vector compares, converts the fields
 /// of number columns (their digits together) and delimits the others, which are then taken a
 /// column at a time (one column's levels in cache at a time). It reads the same values as the
@@ -8,8 +8,8 @@ import CKernels
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
 /// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
-/// `NA`; a quoted field with a line break, or with `""` and more than 56 bytes; a field of more
-/// than 255 bytes; a lone CR; the last few kilobytes of the bytes), which the field-by-field path
+/// `NA`; a quoted field with `""` and more than 56 bytes; a field of more than 255 bytes; a lone
+/// CR ending a record; the last few kilobytes of the bytes), which the field-by-field path
 /// then reads; where it keeps stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
     private let columns: Int
@@ -78,9 +78,22 @@ struct CSVRecordRuns {
         return false
     }
 
-    /// Reads one-line records from the tokenizer's current record on (not past `limit`) into
-    /// `builders`, leaving the tokenizer after them with no record started; returns how many it
-    /// read. Throws what a field cannot be stored as (`UnstorableValue`) at its line.
+    /// The line on which record `index` of a run read from `run` (a tokenizer at the run's first
+    /// record) starts: `index` lines on where each record took one line, else where a tokenizer
+    /// reading the records finds it (only for a message: quoted line breaks are rare).
+    private static func line(ofRecord index: Int, from run: CSVTokenizer, oneLineEach: Bool) -> Int {
+        guard !oneLineEach else { return run.recordLine + index }
+        var tokenizer = run
+        for _ in 0..<index {
+            _ = try? tokenizer.skipRestOfRecord()
+            _ = tokenizer.startRecord()
+        }
+        return tokenizer.recordLine
+    }
+
+    /// Reads records from the tokenizer's current record on (not past `limit`) into `builders`,
+    /// leaving the tokenizer after them with no record started; returns how many it read. Throws
+    /// what a field cannot be stored as (`UnstorableValue`) at its line.
     mutating func read(_ tokenizer: inout CSVTokenizer, into builders: UnsafeMutableBufferPointer<ColumnBuilder>,
                        limit: Int) throws(CSVProblem) -> Int {
         if rest > 0 {
@@ -88,7 +101,7 @@ struct CSVRecordRuns {
             return 0
         }
         for column in 0..<columns { numeric[column] = builders[column].takesNumbers ? 1 : 0 }
-        var rows = 0
+        var (rows, lines) = (0, 0)
         let bytes = tokenizer.bytes
         let (capacity, columns) = (capacity, columns)
         var end: Int
@@ -101,7 +114,7 @@ struct CSVRecordRuns {
                         return DecimalParser.withPowersOfFive { five in
                             msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
                                             numeric, callOptions, five, capacity, values.baseAddress, spans.baseAddress,
-                                            flags.baseAddress, &rows)
+                                            flags.baseAddress, &rows, &lines)
                         }
                     }
                 }
@@ -145,12 +158,13 @@ struct CSVRecordRuns {
                             try builders[column].appendFields(columnSpans, of: bytes, missingMarkers: missingMarkers)
                         }
                     } catch {
-                        throw .unstorable(error.problem, line: tokenizer.recordLine + error.index, column: column)
+                        throw .unstorable(error.problem, line: Self.line(ofRecord: error.index, from: tokenizer, oneLineEach: lines == rows),
+                                          column: column)
                     }
                 }
             }
         }
-        tokenizer.skipOneLineRecords(to: end, count: rows)
+        tokenizer.skipRecords(to: end, lines: lines)
         return rows
     }
 }

@@ -72,11 +72,11 @@ struct CSVTokenizer {
         return position < bytes.count
     }
 
-    /// Moves past `count` records that each took one line and end at `end` (read by
-    /// `CSVRecordRuns`); a record is to be started next.
-    mutating func skipOneLineRecords(to end: Int, count: Int) {
+    /// Moves past records read elsewhere (by `CSVRecordRuns`) that end at `end` and take `lines`
+    /// lines; a record is to be started next.
+    mutating func skipRecords(to end: Int, lines: Int) {
         position = end
-        line += count
+        line += lines
     }
 
     /// Reads one field, quoted or not, leaving `position` at what follows it.

@@ -30,7 +30,7 @@ final class CSVRecordRunsTests: XCTestCase {
 
     /// The kernel on `record` (of as many fields as `numeric` has columns) and the records after it.
     private func kernel(_ record: String, numeric: [UInt8], emptyIsMissing: Bool = true, options: Int32? = nil)
-        -> (values: [Double], texts: [String?], flags: [UInt8])? {
+        -> (values: [Double], texts: [String?], flags: [UInt8], lines: Int)? {
         let options = options ?? (emptyIsMissing ? Int32(MSH_CSV_EMPTY_IS_MISSING | MSH_CSV_NA_IS_MISSING) : 0)
         let filler = numeric.map { _ in "7" }.joined(separator: ",") + "\n"
         let bytes = Array((record + String(repeating: filler, count: 2000)).utf8)
@@ -38,10 +38,10 @@ final class CSVRecordRunsTests: XCTestCase {
         var values = [Double](repeating: 0, count: columns)
         var spans = [Int](repeating: -1, count: 2 * columns)
         var flags = [UInt8](repeating: 0, count: columns)
-        var rows = 0
+        var (rows, lines) = (0, 0)
         let end = DecimalParser.withPowersOfFive { five in
             msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, options, five, 1,
-                            &values, &spans, &flags, &rows)
+                            &values, &spans, &flags, &rows, &lines)
         }
         if rows == 0 {
             XCTAssertEqual(end, 0, "a stop leaves the position at the record: \(record.debugDescription)")
@@ -57,7 +57,7 @@ final class CSVRecordRunsTests: XCTestCase {
             let contents = String(decoding: bytes[start ..< start + (length < 0 ? ~length : length)], as: UTF8.self)
             return length < 0 ? contents.replacingOccurrences(of: "\"\"", with: "\"") : contents
         }
-        return (values, texts, flags)
+        return (values, texts, flags, lines)
     }
 
     func testTakesPlainNumbersExactlyAsWritten() {
@@ -115,10 +115,10 @@ final class CSVRecordRunsTests: XCTestCase {
             var values = [Double](repeating: 0, count: 2 * rows)
             var spans = [Int](repeating: 0, count: 4 * rows)
             var flags: [UInt8] = [0, 0]
-            var read = 0
+            var (read, lines) = (0, 0)
             let numeric: [UInt8] = [1, 1]
             _ = DecimalParser.withPowersOfFive { five in
-                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, &read)
+                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, &read, &lines)
             }
             XCTAssertEqual(read, rows, variant)
             var wrong: [String] = []
@@ -218,14 +218,20 @@ final class CSVRecordRunsTests: XCTestCase {
                 // Doubled quotes, in fields of up to 56 bytes.
                 ("\"say \"\"hi\"\"\",1\n", "say \"hi\""), ("\"\"\"\",1\n", "\""), ("\"a\"\"\",1\n", "a\""), ("\"\"\"a, b\"\"\",1\n", "\"a, b\""),
                 ("\"" + String(repeating: "x", count: 52) + "\"\"\",1\n", String(repeating: "x", count: 52) + "\""),
+                // Line breaks inside quotes, counted as the tokenizer counts them (CRLF once, a lone CR too).
+                ("\"two\nlines\",1\n", "two\nlines"), ("\"x\"\"\ny\",1\n", "x\"\ny"), ("\"a\r\nb\rc\n\nd\",1\r\n", "a\r\nb\rc\n\nd"),
+                ("\"" + String(repeating: "line\n", count: 40) + "\",1\n", String(repeating: "line\n", count: 40)),
             ]
             for (record, text) in taken {
                 let read = kernel(record, numeric: [0, 1])
                 XCTAssertEqual(read?.texts.first ?? nil, text, "\(variant): \(record.debugDescription)")
                 XCTAssertEqual(read?.values.last, 1, "\(variant): \(record.debugDescription)")
+                let breaks = text.utf8.filter { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.count - text.components(separatedBy: "\r\n").count + 1
+                XCTAssertEqual(read?.lines, 1 + breaks, "\(variant): lines of \(record.debugDescription)")
             }
             let refused = [
-                "\"a\"b\"c\",1\n", "\"a\"\"\"b\",1\n", "\"x\"\"\ny\",1\n", "\"" + String(repeating: "x", count: 53) + "\"\"\",1\n", "\"two\nlines\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
+                "\"a\"b\"c\",1\n", "\"a\"\"\"b\",1\n", "\"" + String(repeating: "x", count: 53) + "\"\"\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
+                "a,\"1\n2\"\n", "\"two\nlines\",1\r7,8\n",
                 String(repeating: "x", count: 256) + ",1\n", "\"" + String(repeating: "x", count: 254) + "\",1\n",
                 "\"" + String(repeating: "x", count: 100) + "\"\"" + String(repeating: "y", count: 100) + "\",1\n",
             ]
@@ -242,7 +248,8 @@ final class CSVRecordRunsTests: XCTestCase {
     /// the bytes classified: here a quoted field starting at 3950 (window 0, 4160 bytes
     /// classified) holds a separator at 4164 and a line break after it, and beyond the window
     /// the masks must not be read (the quote and line break at 4 and 3, in the window's first
-    /// word, once made the field look closed at 4164 and its record `…,7` taken whole).
+    /// word, once made the field look closed at 4164 and its record `…,7` taken whole): the
+    /// field is measured from a window of its own, whole, its line break counted.
     func testMeasuresLongFieldsOnlyWithinTheClassifiedWindow() {
         inEveryVariant { variant in
             var text = "a,1\n\"q\",1\n" + String(repeating: "b,1\n", count: 985)
@@ -254,21 +261,19 @@ final class CSVRecordRunsTests: XCTestCase {
             var values = [Double](repeating: 0, count: columns * capacity)
             var spans = [Int](repeating: 0, count: 2 * columns * capacity)
             var flags = [UInt8](repeating: 0, count: columns)
-            var rows = 0
+            var (rows, lines) = (0, 0)
             let numeric: [UInt8] = [0, 1]
-            var end = DecimalParser.withPowersOfFive { five in
+            let end = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
-                                &values, &spans, &flags, &rows)
+                                &values, &spans, &flags, &rows, &lines)
             }
-            XCTAssertEqual(rows, 987, variant)
-            XCTAssertEqual(end, 3950, "\(variant): stops before the two-line record")
-            // From the record itself, its field is measured whole: a line break inside quotes.
-            end = DecimalParser.withPowersOfFive { five in
-                msh_csv_records(bytes, bytes.count, 3950, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
-                                &values, &spans, &flags, &rows)
-            }
-            XCTAssertEqual(rows, 0, variant)
-            XCTAssertEqual(end, 3950, variant)
+            XCTAssertGreaterThan(rows, 1000, variant)
+            XCTAssertEqual(lines, rows + 1, "\(variant): the two-line record")
+            XCTAssertEqual(end, 3950 + 228 + 3 + 4 * (rows - 988), variant)
+            let (start, length) = (spans[2 * 987], spans[2 * 987 + 1])
+            XCTAssertEqual(String(decoding: bytes[start ..< start + length], as: UTF8.self),
+                           String(repeating: "x", count: 213) + ",7\n" + String(repeating: "y", count: 10), variant)
+            XCTAssertEqual(values[capacity + 987], 2, variant)
         }
     }
 
@@ -279,29 +284,35 @@ final class CSVRecordRunsTests: XCTestCase {
         var values = [Double](repeating: 0, count: 2 * 2000)
         var spans = [Int](repeating: 0, count: 2 * 2 * 2000)
         var flags = [UInt8](repeating: 0, count: 2)
-        var rows = 0
+        var (rows, lines) = (0, 0)
         let numeric: [UInt8] = [1, 1]
         var end = DecimalParser.withPowersOfFive { five in
-            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
+            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows, &lines)
         }
         XCTAssertGreaterThan(rows, 500)
         XCTAssertLessThan(end, bytes.count, "leaves the last records, within a window of the end")
         XCTAssertEqual(end, rows * 6)
         end = DecimalParser.withPowersOfFive { five in
-            msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows)
+            msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows, &lines)
         }
         XCTAssertEqual(rows, 101, "records starting at 0, 6, …, 600")
+        XCTAssertEqual(lines, rows)
         XCTAssertEqual(end, 606)
     }
 
     /// The driver on `text` from its second line: the records read, where it left the tokenizer
-    /// (position and line) and the builders' kinds and rows.
-    private func driverRun(_ text: String, format: CSVFormat) throws
+    /// (position and line) and the builders' kinds and rows. The columns in `textColumns` have
+    /// been given a text already (as the field-by-field path does at a file's start), so the
+    /// kernel delimits their fields.
+    private func driverRun(_ text: String, format: CSVFormat, textColumns: [Int] = []) throws
         -> (read: Int, position: Int, line: Int, kinds: [ColumnBuilder.Kind], rows: [Int]) {
         let bytes = Array(text.utf8)
         let headerEnd = try XCTUnwrap(bytes.firstIndex(of: UInt8(ascii: "\n"))) + 1
         var records = try XCTUnwrap(CSVRecordRuns(columns: 2, format: format))
         var builders = [ColumnBuilder(), ColumnBuilder()]
+        for column in textColumns {
+            try Array("t".utf8).withUnsafeBufferPointer { try builders[column].append($0, missingMarkers: format.missingMarkers) }
+        }
         return try bytes.withUnsafeBufferPointer { bytes in
             var tokenizer = CSVTokenizer(bytes: bytes, separator: UInt8(ascii: ","), start: headerEnd, line: 2)
             XCTAssertTrue(tokenizer.startRecord())
@@ -324,6 +335,12 @@ final class CSVRecordRunsTests: XCTestCase {
         let quoted = try driverRun("\"x\",\"y\"\n" + String(repeating: "\"1\",\"2.5\"\n", count: 3000), format: format)
         XCTAssertGreaterThan(quoted.read, 1000)
         XCTAssertEqual(quoted.kinds, [.integer, .numeric])
+        // Quoted line breaks: the tokenizer's line counts them.
+        let broken = try driverRun("t,y\n" + String(repeating: "\"a\nb\",1\n", count: 3000), format: format, textColumns: [0])
+        XCTAssertGreaterThan(broken.read, 1000)
+        XCTAssertEqual(broken.position, 4 + broken.read * 8)
+        XCTAssertEqual(broken.line, 2 + 2 * broken.read)
+        XCTAssertEqual(broken.rows, [broken.read + 1, broken.read])
         let without = CSVFormat(separator: UInt8(ascii: ","), missingMarkers: MissingMarkers(["-99"]), numberMarks: NumberMarks(),
                                 atFileStart: true)
         XCTAssertNil(CSVRecordRuns(columns: 2, format: without), "a number as a missing marker is for the field-by-field path")
@@ -353,6 +370,36 @@ final class CSVRecordRunsTests: XCTestCase {
                             "t.csv:15002: invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
                 assertError(try CSVReader.read(bytes: file(badRow: 12_345, bad: [0x61, 0x00, 0x62]), sourceName: "t.csv", options: CSVOptions(), plan: plan), .data,
                             "t.csv:12347: a NUL byte in column 'name' (is it a binary file, or text in UTF-16?)")
+            }
+        }
+    }
+
+    /// Records with line breaks inside quotes (LF, CRLF, a lone CR) are read by the kernel, and the
+    /// lines after them counted as the field-by-field path counts them: a bad field within a run,
+    /// and a ragged record after runs, are named at the same line with the kernel as without it.
+    func testLinesAfterQuotedLineBreaksAreCountedAsTheTokenizerCounts() throws {
+        func file(badRow: Int, raggedRow: Int) -> [UInt8] {
+            var bytes = Array("id,note,name\n".utf8)
+            for row in 0..<20_000 {
+                let note = ["plain", "\"two\nlines\"", "\"crlf\r\ninside\"", "\"lone\rcr\"", "\"a, b\"", "\"\n\n\""][row % 6]
+                bytes += Array("\(row),\(note),".utf8)
+                bytes += row == badRow ? [0x43, 0x61, 0x66, 0xE9] : Array("name \(row % 7_000)".utf8)
+                bytes += Array((row == raggedRow ? ",extra\n" : "\n").utf8)
+            }
+            return bytes
+        }
+        let lines = { (row: Int) in 2 + row + (0..<row).map { [0, 1, 1, 1, 0, 2][$0 % 6] }.reduce(0, +) }
+        for plan in [CSVReadingPlan(), CSVReadingPlan(blockSize: 16 << 10, minimumPieceSize: 4 << 10)] {
+            let byField = CSVReadingPlan(blockSize: plan.blockSize, minimumPieceSize: plan.minimumPieceSize, readsRecordRuns: false)
+            for reading in [plan, byField] {
+                try inEveryVariant { _ in
+                    assertError(try CSVReader.read(bytes: file(badRow: 15_001, raggedRow: -1), sourceName: "t.csv", options: CSVOptions(), plan: reading), .data,
+                                "t.csv:\(lines(15_001)): invalid UTF-8 in column 'name' (is the file in another encoding, such as Excel's Windows-1252? load … encoding=cp1252 reads it)")
+                    assertError(try CSVReader.read(bytes: file(badRow: -1, raggedRow: 17_003), sourceName: "t.csv", options: CSVOptions(), plan: reading), .data,
+                                "t.csv:\(lines(17_003)): row has 4 fields, expected 3 (header has 3 columns)")
+                    let data = try CSVReader.read(bytes: file(badRow: -1, raggedRow: -1), sourceName: "t.csv", options: CSVOptions(), plan: reading)
+                    XCTAssertEqual(data.column(named: "note")?.text(at: 2), "crlf\r\ninside")
+                }
             }
         }
     }

@@ -64,7 +64,7 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4, MSH_CSV_DOUBL
 enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_NUMBERS = 4 };
 
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
-/// before `limit`, takes one line (LF or CRLF) and holds `columns` fields split by `separator`,
+/// before `limit`, ends at LF or CRLF and holds `columns` fields split by `separator`,
 /// at most `capacity` of them. A field of a column j with numeric[j] != 0 must be a plain
 /// decimal number (an optional '-', at most 15 digits with at most one '.' among them, or more
 /// with one '.' of which at most 19 are significant, at most 24 bytes), read correctly rounded
@@ -75,17 +75,18 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
 /// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
-/// quote) or quoted (without a line break inside; with "" inside, at most 56 bytes), is delimited:
+/// quote) or quoted (line breaks inside it allowed; with "" inside, at most 56 bytes), is delimited:
 /// the offset and length of its contents, quotes excluded, in spans[2 (j * capacity + r)] and the
 /// entry after — the length as ~length (negative) where the contents hold doubled quotes, each
 /// to be read as one quote, and flags[j] then gets MSH_CSV_DOUBLED_QUOTES. Stops
 /// before the first record that is not such; reads no byte at or past `count`, and so leaves the
 /// records of the last few kilobytes (a window of 4160 bytes) to the caller. Returns where it
-/// stopped, the records read in *rows_read. The separator is none of '0'-'9', '.', '-', '"', LF
-/// and CR.
+/// stopped, the records read in *rows_read and the lines they take in *lines_read (more than the
+/// records where quoted fields hold line breaks, counted as the tokenizer counts them: CRLF, LF or
+/// a lone CR each one). The separator is none of '0'-'9', '.', '-', '"', LF and CR.
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
                      const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
-                     double *values, long *spans, unsigned char *flags, long *rows_read);
+                     double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
