@@ -16,13 +16,22 @@ public enum PandasMissingTexts {
     /// not all numbers.
     public static func warnings(for data: Dataset) -> [String] {
         data.columns.compactMap { column in
-            var found = Set<String>(), hasText = false
-            func look(_ value: String) {
-                if value.utf8.count <= longest, texts.contains(value) { found.insert(value) } else if !hasText, !NumberLikeColumns.isNumber(value) { hasText = true }
-            }
+            // The texts among the values, then (only where there are some, which is rare) whether
+            // any value is not a number: a column of strings is a million values, each looked at
+            // by its length alone in the first pass.
+            var found = Set<String>()
+            let hasText: Bool
             switch column.storage {
-            case .categories(_, let levels): levels.forEach(look)
-            case .strings(let values): for (row, value) in values.enumerated() where !column.isMissing(row) { look(value) }
+            case .categories(_, let levels):
+                for level in levels where level.utf8.count <= longest && texts.contains(level) { found.insert(level) }
+                hasText = !found.isEmpty && levels.contains { !texts.contains($0) && !NumberLikeColumns.isNumber($0) }
+            case .strings(let values):
+                for row in values.indices where values[row].utf8.count <= longest && texts.contains(values[row]) && !column.isMissing(row) {
+                    found.insert(values[row])
+                }
+                hasText = !found.isEmpty && values.indices.contains { row in
+                    !column.isMissing(row) && !texts.contains(values[row]) && !NumberLikeColumns.isNumber(values[row])
+                }
             case .numbers: return nil
             }
             guard !found.isEmpty, hasText else { return nil }
