@@ -46,6 +46,40 @@ final class CSVBlockReadingTests: XCTestCase {
         assertSameWhateverTheBoundaries(Array(text.utf8))
     }
 
+    /// Missing values before a column's first text are missing as text too: they are not read
+    /// again (which cost a whole block's reading for one empty first value), at every boundary,
+    /// in columns of codes and of strings; a number or a boolean before the text still is, and
+    /// `NaN`, a number, keeps its text.
+    func testMissingValuesBeforeTheFirstTextAreNotReadAgain() throws {
+        var text = "id,note,name\n" + (0..<6).map { "\($0),\($0 % 2 == 0 ? "" : "NA"),\($0 % 3 == 0 ? "" : " NA ")\n" }.joined()
+        text += (6..<70).map { "\($0),\(["ok", "", "fine"][$0 % 3]),\"n\($0), J.\"\n" }.joined()
+        assertSameWhateverTheBoundaries(Array(text.utf8))
+        let data = try CSVReader.read(bytes: Array(text.utf8), sourceName: "t.csv", options: CSVOptions(), plan: CSVReadingPlan(blockSize: 30, pieces: 2, minimumPieceSize: 1))
+        XCTAssertEqual((0..<8).map { data["note"].text(at: $0) }, [nil, nil, nil, nil, nil, nil, "ok", nil])
+        XCTAssertEqual(data["name"].missingCount, 6)
+        assertSameWhateverTheBoundaries(Array("a,b\n,1\nNaN,2\n,3\nx,4\n".utf8))
+        assertSameWhateverTheBoundaries(Array("a,b\n,1\ntrue,2\n,3\nx,4\n".utf8))
+
+        func rowsToBackfill(_ fields: [String]) throws -> Int {
+            var builder = ColumnBuilder()
+            for field in fields { try Array(field.utf8).withUnsafeBufferPointer { try builder.append($0, missingMarkers: MissingMarkers(["", "NA"])) } }
+            return builder.rowsToBackfill
+        }
+        XCTAssertEqual(try rowsToBackfill(["", "NA", "x"]), 0)
+        XCTAssertEqual(try rowsToBackfill(["", "1", "", "x"]), 3)
+        XCTAssertEqual(try rowsToBackfill(["NaN", "x"]), 1)
+        XCTAssertEqual(try rowsToBackfill(["", "true", "x"]), 2)
+        // A piece of missing values appended to a column of text, of codes or of strings.
+        for kind in [ColumnBuilder.Kind.text, .strings] {
+            var column = ColumnBuilder(kind: kind), piece = ColumnBuilder()
+            try Array("x".utf8).withUnsafeBufferPointer { try column.append($0, missingMarkers: MissingMarkers([""])) }
+            try [UInt8]().withUnsafeBufferPointer { try piece.append($0, missingMarkers: MissingMarkers([""])) }
+            try column.append(contentsOf: piece)
+            XCTAssertEqual(column.rowsToBackfill, 0, "\(kind)")
+            XCTAssertEqual(column.column(named: "c").column.missingCount, 1, "\(kind)")
+        }
+    }
+
     /// A column of more distinct texts than a categorical column may have turns to strings after
     /// the first block (read whole, it stays codes of levels to the end): the same values and
     /// missing rows either way, and the same first problem.
