@@ -47,9 +47,14 @@ public enum NumberLikeColumns {
         guard column.type == .categorical || column.type == .text, present > 0 else { return nil }
         var strays: [(text: String, row: Int)] = [], strayCount = 0
         if case .categories(let codes, let levels) = column.storage {
-            // A level at a time: its text is parsed once, its rows counted by code.
-            let strayLevels = levels.indices.filter { !isNumber(levels[$0]) }
-            guard !strayLevels.isEmpty, strayLevels.count <= maximumStrayTexts else { return nil }
+            // A level at a time: its text is parsed once, its rows counted by code; the levels of a
+            // column of text are given up on at its fourth that is not a number.
+            var strayLevels: [Int] = []
+            for level in levels.indices where !isNumber(levels[level]) {
+                strayLevels.append(level)
+                if strayLevels.count > maximumStrayTexts { return nil }
+            }
+            guard !strayLevels.isEmpty else { return nil }
             var counts = [Int](repeating: 0, count: levels.count), firstRows = [Int?](repeating: nil, count: levels.count)
             for (row, code) in codes.enumerated() where levels.indices.contains(Int(code)) && !column.isMissing(row) {
                 counts[Int(code)] += 1

@@ -52,8 +52,15 @@ public struct NumberMarks: Sendable, Equatable {
         guard column.count > column.missingCount else { return false }
         switch column.storage {
         case .categories(let codes, let levels):
-            let readable = levels.map { number($0) != nil }
-            return codes.indices.allSatisfy { column.isMissing($0) || readable[Int(codes[$0])] }
+            // Each level parsed when a row first needs it, so a column of text (a code of 10,000
+            // levels, say) is told by its first value rather than by all its levels.
+            var readable = [Bool?](repeating: nil, count: levels.count)
+            return codes.indices.allSatisfy { row in
+                guard !column.isMissing(row) else { return true }
+                let code = Int(codes[row])
+                if readable[code] == nil { readable[code] = number(levels[code]) != nil }
+                return readable[code]!
+            }
         case .strings(let texts):
             return texts.indices.allSatisfy { column.isMissing($0) || number(texts[$0]) != nil }
         case .numbers:
