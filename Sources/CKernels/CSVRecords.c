@@ -20,15 +20,15 @@ typedef _Bool BlockBits __attribute__((ext_vector_type(64)));
 // A window is 64 words of 64 bytes, classified at once, and the word after them. Number fields
 // longer than LONGEST_NUMBER bytes, with more than SIGNIFICANT_DIGITS significant digits, or
 // integers of more than EXACT_DIGITS digits are left to the reader's own parse, as are other
-// fields longer than LONGEST_TEXT bytes (quotes included). A
-// field is measured in a window only when the end of its longest allowed length lies among the
+// fields longer than LONGEST_TEXT bytes (quotes included). A field is measured only among the
 // bytes classified (beyond them the masks hold nothing of these bytes): a number field that
-// starts before the last NUMBER_RESERVE bytes, another field before the last TEXT_RESERVE; at
-// the first field that starts later the window is classified anew from it.
+// starts within the last NUMBER_RESERVE bytes, or another within the last TEXT_RESERVE (which
+// most texts are shorter than), has the window classified anew from it first; a longer text
+// whose end lies beyond the window, when its record is read again (`TEXT_BEYOND_WINDOW`).
 enum {
     WINDOW_WORDS = 64, WINDOW_BYTES = 64 * WINDOW_WORDS, CLASSIFIED_BYTES = WINDOW_BYTES + 64,
-    LONGEST_NUMBER = 24, LONGEST_TEXT = 255, EXACT_DIGITS = 15, SIGNIFICANT_DIGITS = 19,
-    NUMBER_RESERVE = 192, TEXT_RESERVE = LONGEST_TEXT + 1
+    LONGEST_NUMBER = 24, LONGEST_TEXT = 4000, EXACT_DIGITS = 15, SIGNIFICANT_DIGITS = 19,
+    NUMBER_RESERVE = 192, TEXT_RESERVE = 256, TEXT_BEYOND_WINDOW = -2
 };
 
 // The classes of a window's bytes, a bit per byte.
@@ -39,6 +39,7 @@ typedef struct {
     uint64_t points[WINDOW_WORDS + 1];  // '.'
     uint64_t minus[WINDOW_WORDS + 1];   // '-'
     uint64_t other[WINDOW_WORDS + 1];   // anything else that is not a digit
+    uint64_t unquoted[WINDOW_WORDS + 1]; // outside quotes and not a quote (with quotes classified)
 } Classes;
 
 // The bits from each odd quote up to the next, as simdjson finds what lies inside quotes.
@@ -95,11 +96,11 @@ static inline int bit_at(const uint64_t *mask, long p) { return (int)((mask[p >>
 
 // The shape of the text field at bit s of a window: its length in *length, and 0 when it is
 // unquoted (holds no quote), 1 when it is quoted (a quote first and last, none between), 2 when it
-// is quoted with doubled quotes inside (of at most 56 bytes), -1 for anything else (or no end
-// within LONGEST_TEXT bytes); *has_breaks set where a quoted one holds a line break. Short fields,
-// the common case, are read from one load of each mask. Inlined always (the compiler left it a
-// call: 15% of the kernel's time over a file of text columns, 4% over the mixed file, in paired
-// comparisons).
+// is quoted with doubled quotes inside, -1 for anything else (or no end within LONGEST_TEXT
+// bytes), TEXT_BEYOND_WINDOW when its end may lie beyond the bytes classified; *has_breaks set
+// where a quoted one holds a line break. Short fields, the common case, are read from one load of
+// each mask. Inlined always (the compiler left it a call: 15% of the kernel's time over a file of
+// text columns, 4% over the mixed file, in paired comparisons).
 __attribute__((always_inline)) static inline int text_field(const Classes *c, long s, long *length, int *has_breaks) {
     uint64_t ahead = range_bits(c->ends, s, 57);
     if (ahead) {
@@ -115,14 +116,17 @@ __attribute__((always_inline)) static inline int text_field(const Classes *c, lo
         // byte is the closing quote (the field ends outside quotes).
         return ~quotes & ~prefix_xor(quotes) & ((1ULL << n) - 1) ? -1 : 2;
     }
-    long n = first_bit(c->ends, s, LONGEST_TEXT + 1);
-    if (n < 0) return -1;
+    long classified = CLASSIFIED_BYTES - s;
+    long n = first_bit(c->ends, s, classified < LONGEST_TEXT + 1 ? classified : LONGEST_TEXT + 1);
+    if (n < 0) return classified < LONGEST_TEXT + 1 ? TEXT_BEYOND_WINDOW : -1;
     *length = n;
     long quotes = bit_count(c->quotes, s, n);
     if (!quotes) return 0;
-    if (quotes != 2 || !bit_at(c->quotes, s) || !bit_at(c->quotes, s + n - 1)) return -1;
+    if (!bit_at(c->quotes, s) || !bit_at(c->quotes, s + n - 1)) return -1;
     *has_breaks = bit_count(c->breaks, s, n) != 0;
-    return 1;
+    if (quotes == 2) return 1;
+    // As above, by the window's quote state: no byte but a quote outside the quotes.
+    return bit_count(c->unquoted, s, n) ? -1 : 2;
 }
 
 // The line breaks in the n bytes at p, counted as the tokenizer counts them: CRLF, LF or a lone
@@ -332,6 +336,7 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                 inside = (uint64_t)((int64_t)quoted >> 63);                                                       \
                 ends &= ~quoted;                                                                                  \
                 c->quotes[word] = quotes;                                                                         \
+                c->unquoted[word] = ~(quoted | quotes);                                                           \
                 c->breaks[word] = bits_of(__builtin_convertvector(line, BlockBits));                              \
             }                                                                                                     \
             c->ends[word] = ends;                                                                                 \
@@ -412,6 +417,13 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                 } else {                                                                                          \
                     int has_breaks = 0;                                                                           \
                     int shape = text_field(&classes, s, &length, &has_breaks);                                    \
+                    if (shape == TEXT_BEYOND_WINDOW && s >= 64) {                                                 \
+                        /* Classified anew from the field (a window that starts there holds its end, or \
+                           it is too long), and read again. */                                                    \
+                        window = -1;                                                                              \
+                        column--;                                                                                 \
+                        continue;                                                                                 \
+                    }                                                                                             \
                     if (has_breaks) record_breaks += count_line_breaks(bytes + position, length);                 \
                     if (shape == 0) {                                                                             \
                         spans[2 * slot] = position;                                                               \

@@ -8,8 +8,8 @@ import CKernels
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
 /// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
-/// `NA`; a quoted field with `""` and more than 56 bytes; a field of more than 255 bytes; a lone
-/// CR ending a record; the last few kilobytes of the bytes), which the field-by-field path
+/// `NA`; a field of more than 4,000 bytes; a lone CR ending a record; the last few kilobytes of
+/// the bytes), which the field-by-field path
 /// then reads; where it keeps stopping early it rests, so a file it does not suit costs it little.
 struct CSVRecordRuns {
     private let columns: Int

@@ -221,6 +221,14 @@ final class CSVRecordRunsTests: XCTestCase {
                 // Line breaks inside quotes, counted as the tokenizer counts them (CRLF once, a lone CR too).
                 ("\"two\nlines\",1\n", "two\nlines"), ("\"x\"\"\ny\",1\n", "x\"\ny"), ("\"a\r\nb\rc\n\nd\",1\r\n", "a\r\nb\rc\n\nd"),
                 ("\"" + String(repeating: "line\n", count: 40) + "\",1\n", String(repeating: "line\n", count: 40)),
+                // Long fields, up to 4,000 bytes, with doubled quotes and line breaks in them too.
+                (String(repeating: "x", count: 256) + ",1\n", String(repeating: "x", count: 256)),
+                ("\"" + String(repeating: "x", count: 254) + "\",1\n", String(repeating: "x", count: 254)),
+                ("\"" + String(repeating: "x", count: 100) + "\"\"" + String(repeating: "y", count: 100) + "\",1\n",
+                 String(repeating: "x", count: 100) + "\"" + String(repeating: "y", count: 100)),
+                ("\"" + String(repeating: "a \"\"b\"\",\nc ", count: 300) + "\",1\n", String(repeating: "a \"b\",\nc ", count: 300)),
+                (String(repeating: "z", count: 4000) + ",1\n", String(repeating: "z", count: 4000)),
+                ("\"" + String(repeating: "x", count: 53) + "\"\"\",1\n", String(repeating: "x", count: 53) + "\""),
             ]
             for (record, text) in taken {
                 let read = kernel(record, numeric: [0, 1])
@@ -230,10 +238,11 @@ final class CSVRecordRunsTests: XCTestCase {
                 XCTAssertEqual(read?.lines, 1 + breaks, "\(variant): lines of \(record.debugDescription)")
             }
             let refused = [
-                "\"a\"b\"c\",1\n", "\"a\"\"\"b\",1\n", "\"" + String(repeating: "x", count: 53) + "\"\"\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
+                "\"a\"b\"c\",1\n", "\"a\"\"\"b\",1\n", "5'11\",1\n", "\"a\"b,1\n", "\"open,1\n", "ab\"c\",1\n",
                 "a,\"1\n2\"\n", "\"two\nlines\",1\r7,8\n",
-                String(repeating: "x", count: 256) + ",1\n", "\"" + String(repeating: "x", count: 254) + "\",1\n",
-                "\"" + String(repeating: "x", count: 100) + "\"\"" + String(repeating: "y", count: 100) + "\",1\n",
+                String(repeating: "x", count: 4001) + ",1\n", "\"" + String(repeating: "x", count: 3999) + "\",1\n",
+                "\"" + String(repeating: "x", count: 100) + "\"y\"" + String(repeating: "y", count: 100) + "\",1\n",
+                "\"" + String(repeating: "x", count: 100) + "\"\"\"" + String(repeating: "y", count: 100) + "\",1\n",
             ]
             for record in refused {
                 XCTAssertNil(kernel(record, numeric: [0, 1]), "\(variant): \(record.debugDescription)")
@@ -249,7 +258,8 @@ final class CSVRecordRunsTests: XCTestCase {
     /// classified) holds a separator at 4164 and a line break after it, and beyond the window
     /// the masks must not be read (the quote and line break at 4 and 3, in the window's first
     /// word, once made the field look closed at 4164 and its record `…,7` taken whole): the
-    /// field is measured from a window of its own, whole, its line break counted.
+    /// field is measured from a window of its own, whole, its line break counted; so is a long
+    /// field that starts well before the window's end and ends beyond it.
     func testMeasuresLongFieldsOnlyWithinTheClassifiedWindow() {
         inEveryVariant { variant in
             var text = "a,1\n\"q\",1\n" + String(repeating: "b,1\n", count: 985)
@@ -274,6 +284,17 @@ final class CSVRecordRunsTests: XCTestCase {
             XCTAssertEqual(String(decoding: bytes[start ..< start + length], as: UTF8.self),
                            String(repeating: "x", count: 213) + ",7\n" + String(repeating: "y", count: 10), variant)
             XCTAssertEqual(values[capacity + 987], 2, variant)
+            // A field whose end lies beyond its window (2,000 bytes from 3,000): the window is
+            // classified anew from it, and the field read whole.
+            let late = Array((String(repeating: "a,1\n", count: 750) + "\"" + String(repeating: "w", count: 2000) + "\",5\n"
+                + String(repeating: "c,3\n", count: 2000)).utf8)
+            _ = DecimalParser.withPowersOfFive { five in
+                msh_csv_records(late, late.count, 0, late.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
+                                &values, &spans, &flags, &rows, &lines)
+            }
+            XCTAssertGreaterThan(rows, 751, variant)
+            XCTAssertEqual(spans[2 * 750 + 1], 2000, variant)
+            XCTAssertEqual(values[capacity + 750], 5, variant)
         }
     }
 
@@ -426,7 +447,9 @@ final class CSVRecordRunsTests: XCTestCase {
             let plain = ["Oslo", "\"New York, NY\"", "\"Paris, FR\"", "", "\"\"", "Lima", "  Cairo "][draw(7)]
             guard burst else { return plain }
             return ["\"say \"\"hi\"\"\"", "\"two\nlines\"", "5'11\"", String(repeating: "long ", count: draw(60)),
-                    "\"" + String(repeating: "quoted, long ", count: draw(30)) + "\"", plain][draw(6)]
+                    "\"" + String(repeating: "quoted, long ", count: draw(30)) + "\"",
+                    "\"" + String(repeating: "a \"\"review\"\",\n", count: draw(300)) + "\"", String(repeating: "very long ", count: 380 + draw(40)),
+                    plain][draw(8)]
         }
         // Many distinct names (a level table that grows, looked up in batches), some missing with
         // blanks around the marker; and booleans that turn to text within a run.

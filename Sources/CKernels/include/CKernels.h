@@ -74,8 +74,8 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// or empty or `NA` where `options` make it missing (NaN there); with MSH_CSV_QUOTED_NUMBERS it
 /// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
-/// and MSH_CSV_MISSING as met. A field of another column, at most 255 bytes, unquoted (without a
-/// quote) or quoted (line breaks inside it allowed; with "" inside, at most 56 bytes), is delimited:
+/// and MSH_CSV_MISSING as met. A field of another column, at most 4,000 bytes, unquoted (without a
+/// quote) or quoted (with line breaks and "" inside it allowed), is delimited:
 /// the offset and length of its contents, quotes excluded, in spans[2 (j * capacity + r)] and the
 /// entry after — the length as ~length (negative) where the contents hold doubled quotes, each
 /// to be read as one quote, and flags[j] then gets MSH_CSV_DOUBLED_QUOTES. Stops
