@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where one field of a record lies in the tokenizer's bytes. A quoted field's range excludes the
 /// quotes; `hasEscapedQuotes` says it still holds `""` pairs to collapse.
 struct CSVField {
@@ -153,12 +159,20 @@ struct CSVTokenizer {
         return try result.get()
     }
 
-    /// Appends a quoted field's `contents` to `text`, each doubled quote as one.
+    /// Appends a quoted field's `contents` to `text`, each doubled quote as one: the bytes up to
+    /// and with each quote at once (memchr finds it), the quote after it skipped (byte by byte,
+    /// a column of reviews with quotes in them spent a tenth of its load here).
     static func append(_ contents: UnsafeBufferPointer<UInt8>, readingDoubledQuotes text: inout [UInt8]) {
-        var i = 0
-        while i < contents.count {
-            text.append(contents[i])
-            i += contents[i] == quote ? 2 : 1
+        guard let base = contents.baseAddress else { return }
+        var start = 0
+        while start < contents.count {
+            guard let found = memchr(base + start, Int32(quote), contents.count - start) else {
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: contents[start...]))
+                return
+            }
+            let quoteAt = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: contents[start ... quoteAt]))
+            start = quoteAt + 2
         }
     }
 

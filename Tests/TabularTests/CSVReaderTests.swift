@@ -10,6 +10,10 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(data.rowCount, 4)
         XCTAssertEqual(data["note"].texts, ["a, b", "say \"hi\"", "two\nlines", "plain"])
         XCTAssertEqual(data["id"].type, .integer)
+        // Doubled quotes anywhere in a field: first, last, together, and in a long one.
+        let long = String(repeating: "a \"\"b\"\" c", count: 500)
+        let quotes = try readCSV("q\n\"\"\"x\"\n\"x\"\"\"\n\"\"\"\"\"\"\"\"\n\"\"\n\"" + long + "\"\n")
+        XCTAssertEqual(quotes["q"].texts, ["\"x", "x\"", "\"\"\"", nil, long.replacingOccurrences(of: "\"\"", with: "\"")])
     }
 
     func testCRLFAndLFGiveTheSameDataset() throws {
