@@ -9,8 +9,9 @@ import CKernels
 /// it does not take whole (a number column's field that is not a plain number of at most 15
 /// digits or a decimal of at most 19 significant ones, perhaps quoted, or missing as empty or
 /// `NA`; a field of more than 4,000 bytes; a lone CR ending a record; the last few kilobytes of
-/// the bytes), which the field-by-field path
-/// then reads; where it keeps stopping early it rests, so a file it does not suit costs it little.
+/// the bytes), which the field-by-field path then reads; where it keeps stopping early it rests,
+/// so a file it does not suit costs it little. Quoted fields may hold line breaks: the kernel
+/// counts the lines its records take, for the tokenizer's line and the lines of errors.
 struct CSVRecordRuns {
     private let columns: Int
     /// Records per call: a batch's values and spans (column after column) stay in the core's cache.
