@@ -1,9 +1,10 @@
 """CSV ingest side by side: modelsh's `load` against pandas.read_csv, polars.read_csv and
 data.table::fread on the same generated files, runs interleaved, with medians, min-max, ratios and
-peak memory; a whole script (load, split, fit linear, evaluate, save the model) as one modelsh
-process against the same steps in one pandas + scikit-learn process; then a check that every
-number modelsh read equals the correctly rounded parse of its text (Python's float(), as strtod)
-over the whole numeric file.
+peak memory; the same for three shapes of public data (text written by pandas with quotes and
+line breaks, long reviews, timestamps); a whole script (load, split, fit linear, evaluate, save
+the model) as one modelsh process against the same steps in one pandas + scikit-learn process;
+then a check that every number modelsh read equals the correctly rounded parse of its text
+(Python's float(), as strtod) over the whole numeric file.
 
     python bench_ingest.py MODELSH ROWS RUNS WORKDIR
 
@@ -71,6 +72,72 @@ def mixed_file(rows):
     return path
 
 
+def written_by_pandas(path, header, rows):
+    """`rows` (lists of fields) written as pandas' to_csv writes them (Python's csv module, quoting
+    only the fields that need it: separators, quotes doubled, line breaks)."""
+    with open(path + ".tmp", "w", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.rename(path + ".tmp", path)
+
+
+def text_file(rows):
+    """A customer table: identifiers and e-mail addresses (2 % missing, the first among them),
+    codes of 10,000 and 16,000 levels, a comment with a doubled quote in one row of seven and a
+    line break in another, an amount."""
+    path = os.path.join(WORK, f"shape-text-{rows}.csv")
+    if not os.path.exists(path):
+        rng = np.random.default_rng(11)
+        comments = ["ok", "say \"hi\", then go", "line\nbreak", "très bien", "naïve café", "", "ok"]
+        users, zips, borders = rng.integers(0, 300_000, rows), rng.integers(0, 10_000, rows), rng.integers(0, 16_000, rows)
+        missing, kinds, amounts = rng.random(rows) < 0.02, rng.integers(0, 7, rows), rng.gamma(4, 25, rows)
+        missing[0] = True
+        written_by_pandas(path, ["user_id", "email", "zip", "border", "comment", "amount"],
+                          ([f"u{users[i]:07d}", "" if missing[i] else f"person{users[i]}@example.com", f"Z{zips[i]:05d}",
+                            f"b{borders[i]}", comments[kinds[i]], f"{amounts[i]:.2f}"] for i in range(rows)))
+    return path
+
+
+def reviews_file(rows):
+    """Reviews of 400 bytes on average (half of them longer than 255), with quoted words in one
+    of seven and a line break in one of fifteen; a rating, a count and a flag."""
+    path = os.path.join(WORK, f"shape-reviews-{rows}.csv")
+    if not os.path.exists(path):
+        rng = np.random.default_rng(12)
+        words = np.array("the quick brown fox jumps over lazy dog great product would buy again terrible quality fast shipping love it".split())
+        def review(i):
+            text = " ".join(words[rng.integers(0, len(words), 3 + int(rng.exponential(70)))])
+            if i % 7 == 3:
+                text += ' she said "wow"'
+            if i % 15 == 4:
+                text = text[:len(text) // 2] + "\n" + text[len(text) // 2:]
+            return text
+        written_by_pandas(path, ["id", "rating", "helpful", "review", "verified"],
+                          ([i, int(rng.integers(1, 6)), int(rng.integers(0, 300)), review(i), bool(rng.random() < 0.8)] for i in range(rows)))
+    return path
+
+
+def timestamps_file(rows):
+    """Trips with their start and end as timestamps (text to every reader here, mostly distinct),
+    counts, codes and amounts, as taxi records are published."""
+    path = os.path.join(WORK, f"shape-timestamps-{rows}.csv")
+    if not os.path.exists(path):
+        rng = np.random.default_rng(13)
+        start = np.datetime64("2019-01-01T00:00:00") + rng.integers(0, 31 * 86400, rows).astype("timedelta64[s]")
+        end = start + rng.integers(60, 3600, rows).astype("timedelta64[s]")
+        fares = np.round(rng.uniform(2.5, 60, rows), 2)
+        tips = np.round(fares * rng.choice([0, 0.1, 0.15, 0.2], rows), 2)
+        with open(path + ".tmp", "w") as out:
+            out.write("vendor,pickup,dropoff,passengers,distance,flag,pickup_zone,dropoff_zone,fare,tip,total\n")
+            for i in range(rows):
+                out.write(f"{rng.integers(1, 3)},{str(start[i]).replace('T', ' ')},{str(end[i]).replace('T', ' ')},{rng.integers(1, 7)},"
+                          f"{rng.uniform(0.1, 20):.2f},{'Y' if rng.random() < 0.1 else 'N'},{rng.integers(1, 266)},{rng.integers(1, 266)},"
+                          f"{fares[i]},{tips[i]},{fares[i] + tips[i] + 1.3:.2f}\n")
+        os.rename(path + ".tmp", path)
+    return path
+
+
 PEERS = {
     "pandas": ["python3", "-c", "import sys, time, pandas; t = time.perf_counter(); pandas.read_csv(sys.argv[1]); print(time.perf_counter() - t)"],
     "polars": ["python3", "-c", "import sys, time, polars; t = time.perf_counter(); polars.read_csv(sys.argv[1]); print(time.perf_counter() - t)"],
@@ -113,10 +180,12 @@ def run(path):
 WHOLE = "modelsh, whole process"
 
 
-def report(name, path, loaded_mb):
+def report(name, path, loaded_mb=None, rows=ROWS):
+    """The tools' figures on one file, and modelsh's ratio to the fastest peer: against the issue's
+    targets given the loaded columns' size, else (a shape of public data) as it is."""
     seconds, memory = run(path)
     size = os.path.getsize(path) / 1e6
-    print(f"\n{name}: {os.path.basename(path)}, {size:.0f} MB, {ROWS} rows; loaded columns ≈ {loaded_mb:.0f} MB")
+    print(f"\n{name}: {os.path.basename(path)}, {size:.0f} MB, {rows} rows" + (f"; loaded columns ≈ {loaded_mb:.0f} MB" if loaded_mb else ""))
     print(f"{'tool':<24} {'median s':>9} {'min-max s':>14} {'peak RSS MB':>12}")
     for tool in seconds:
         s = seconds[tool]
@@ -124,6 +193,9 @@ def report(name, path, loaded_mb):
         print(f"{tool:<24} {statistics.median(s):9.3f} {min(s):6.3f}-{max(s):<7.3f} {rss}")
     fastest = min((statistics.median(seconds[t]), t) for t in PEERS)
     ours, whole = statistics.median(seconds["modelsh"]), statistics.median(seconds[WHOLE])
+    if loaded_mb is None:
+        print(f"modelsh / fastest peer ({fastest[1]}), each loading call timed inside its process: {ours / fastest[0]:.2f}")
+        return
     print(f"modelsh / fastest peer ({fastest[1]}), each loading call timed inside its process: {ours / fastest[0]:.2f} "
           f"(target ≤ 0.5); modelsh's whole process (start-up and exit too) / the peer's call: {whole / fastest[0]:.2f}; "
           f"modelsh peak RSS / loaded columns: {statistics.median(memory['modelsh']) / loaded_mb:.2f} (target ≤ 1.3)")
@@ -204,6 +276,10 @@ def main():
     report("numeric", numeric, ROWS * 21 * 8 / 2**20)
     # 9 Float64 + 2 integer + boolean columns, 2 Int32 code columns, and the names (about 14 bytes each plus a String)
     report("mixed", mixed, ROWS * (12 * 8 + 2 * 4 + 16) / 2**20)
+    print("\nshapes of public data (no target; where modelsh stands beside the peers)")
+    for name, generate, rows in [("text written by pandas", text_file, ROWS * 3 // 10), ("reviews", reviews_file, ROWS // 5),
+                                 ("timestamps", timestamps_file, ROWS)]:
+        report(name, generate(rows), rows=rows)
     whole_script(numeric)
     sys.exit(1 if check_correct_rounding(numeric) else 0)
 
