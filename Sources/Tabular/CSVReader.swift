@@ -572,7 +572,9 @@ struct CSVReading {
             let pieceCount = max(1, min(plan.pieces, length / max(plan.minimumPieceSize, 1)))
             var starts = [start]
             for k in 1..<max(pieceCount, 1) {
-                if let guess = CSVTokenizer.positionAfterLineEnd(in: bytes, from: start + k * length / pieceCount), guess < end, guess > starts.last! {
+                if let guess = CSVTokenizer.likelyRecordStart(in: bytes, from: start + k * length / pieceCount, fields: names.count,
+                                                              separator: options.separator),
+                   guess < end, guess > starts.last! {
                     starts.append(guess)
                 }
             }

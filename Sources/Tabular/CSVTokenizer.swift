@@ -200,6 +200,34 @@ struct CSVTokenizer {
         return nil
     }
 
+    /// Where the first line end at or after `index` ends, when the few records read from there
+    /// are whole records of `fields` fields; else where the next such line end ends (a few are
+    /// tried), or where the first one ends. A line end inside a quoted field (a comment with a
+    /// line break) starts no record: a piece of a block started there is read again, on one
+    /// core, from where the piece before it ended.
+    static func likelyRecordStart(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, fields: Int, separator: UInt8) -> Int? {
+        guard let first = positionAfterLineEnd(in: bytes, from: index) else { return nil }
+        var candidate = first
+        for _ in 0..<8 {
+            var tokenizer = CSVTokenizer(bytes: bytes, separator: separator, start: candidate, skipsByteOrderMark: false)
+            var record: [CSVField] = []
+            var (read, whole) = (0, true)
+            while whole, read < 3 {
+                guard let more = try? tokenizer.nextRecord(into: &record) else {
+                    whole = false
+                    break
+                }
+                guard more else { break }
+                whole = record.count == fields
+                read += 1
+            }
+            if whole, read > 0 { return candidate }
+            guard let next = positionAfterLineEnd(in: bytes, from: candidate) else { break }
+            candidate = next
+        }
+        return first
+    }
+
     /// Where the last complete line end in `bytes` ends, or nil if there is none. A CR as the
     /// very last byte does not count: the LF of a CRLF may follow in the bytes not read yet.
     static func positionAfterLastLineEnd(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {

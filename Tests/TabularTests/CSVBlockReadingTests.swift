@@ -33,6 +33,20 @@ final class CSVBlockReadingTests: XCTestCase {
         assertSameWhateverTheBoundaries(Array("id,note,x\n1,\"a\nb\",2.5\n2,\"\"\"q\"\"\r\nz\",3\n\n3,plain,NA\r4,\"x,y\",-1e3\r\n".utf8))
     }
 
+    /// A piece's start is guessed at a line end that the next records read from as whole records:
+    /// one inside a quoted field (a comment with a line break) is passed over, so the piece need
+    /// not be read again on one core; where no line end looks so, the first is taken.
+    func testPieceStartsSkipLineBreaksInsideQuotes() {
+        let text = Array("a,b\n1,\"x\ny\"\n2,z\n3,w\n4,v\n".utf8)
+        text.withUnsafeBufferPointer { bytes in
+            let comma = UInt8(ascii: ",")
+            XCTAssertEqual(CSVTokenizer.likelyRecordStart(in: bytes, from: 7, fields: 2, separator: comma), 12, "after the quoted line break, at 2,z")
+            XCTAssertEqual(CSVTokenizer.likelyRecordStart(in: bytes, from: 1, fields: 2, separator: comma), 4, "a record boundary is kept")
+            XCTAssertEqual(CSVTokenizer.likelyRecordStart(in: bytes, from: 7, fields: 3, separator: comma), 9, "no line end looks so: the first")
+            XCTAssertNil(CSVTokenizer.likelyRecordStart(in: bytes, from: bytes.count, fields: 2, separator: comma))
+        }
+    }
+
     /// Excel's separator line and lines of only spaces read the same at every boundary.
     func testSeparatorLineAndBlankLinesAcrossBoundaries() {
         assertSameWhateverTheBoundaries(Array("sep=;\r\na;b\r\n1;2\r\n   \r\n3;x\r\n \t\n4;5\n  ".utf8))
