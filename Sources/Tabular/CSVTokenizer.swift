@@ -209,23 +209,24 @@ struct CSVTokenizer {
         guard let first = positionAfterLineEnd(in: bytes, from: index) else { return nil }
         var candidate = first
         for _ in 0..<8 {
-            var tokenizer = CSVTokenizer(bytes: bytes, separator: separator, start: candidate, skipsByteOrderMark: false)
-            var record: [CSVField] = []
-            var (read, whole) = (0, true)
-            while whole, read < 3 {
-                guard let more = try? tokenizer.nextRecord(into: &record) else {
-                    whole = false
-                    break
-                }
-                guard more else { break }
-                whole = record.count == fields
-                read += 1
-            }
-            if whole, read > 0 { return candidate }
+            if startsWholeRecords(in: bytes, at: candidate, fields: fields, separator: separator) { return candidate }
             guard let next = positionAfterLineEnd(in: bytes, from: candidate) else { break }
             candidate = next
         }
         return first
+    }
+
+    /// Whether the records read from `start` (up to three, at least one) are whole records of
+    /// `fields` fields.
+    private static func startsWholeRecords(in bytes: UnsafeBufferPointer<UInt8>, at start: Int, fields: Int, separator: UInt8) -> Bool {
+        var tokenizer = CSVTokenizer(bytes: bytes, separator: separator, start: start, skipsByteOrderMark: false)
+        var record: [CSVField] = []
+        for read in 0..<3 {
+            guard let more = try? tokenizer.nextRecord(into: &record) else { return false }
+            guard more else { return read > 0 }
+            guard record.count == fields else { return false }
+        }
+        return true
     }
 
     /// Where the last complete line end in `bytes` ends, or nil if there is none. A CR as the
