@@ -67,9 +67,7 @@ struct UndoHistory: Sendable {
         for name in state.variables.datasetNames {
             guard let data = state.variables.dataset(name) else { continue }
             let kept = other.variables.dataset(name)
-            // Equal columns are almost always the same storage, which `==` sees at once.
-            if kept == data { continue }
-            for column in data.columns where kept?.column(named: column.name) != column {
+            for column in data.columns where kept?.column(named: column.name)?.sharesStorage(with: column) != true {
                 total += (try? Dataset(columns: [column]))?.approximateByteCount ?? 0
             }
         }

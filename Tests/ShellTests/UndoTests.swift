@@ -77,6 +77,10 @@ final class UndoTests: ShellTestCase {
         XCTAssertEqual(history.undoCount, 1)
         XCTAssertLessThanOrEqual(history.undoBytes, 1_000_000)
         XCTAssertEqual(UndoHistory.uniqueBytes(of: states[2], beside: states[3]), big.approximateByteCount, "d1 is shared, d is not")
+        // Equal values loaded apart take memory twice: counted by their buffers, not their values.
+        var reloaded = states[3]
+        try reloaded.variables.set("d1", try Dataset(columns: [Column.numeric("x", Array(repeating: 1.5, count: 100_000))]))
+        XCTAssertEqual(UndoHistory.uniqueBytes(of: states[3], beside: reloaded), big.approximateByteCount, "d1 was made again")
         history.record(states[3], changedBy: "again", into: states[3], budget: 0)
         XCTAssertEqual(history.undoCount, 0)
     }
