@@ -216,17 +216,18 @@ struct ColumnBuilder {
         }
         guard index < count else { return }
         // Field i is hashed (and its slot asked for) at step i, looked up at step i + lookAhead;
-        // its hash is kept in hashes[i % lookAhead] in between, nil where the field is missing.
+        // its hash and key are kept in lookups[i % lookAhead] in between, nil where it is missing.
         let lookAhead = LevelTable.lookAhead
-        let hashes = UnsafeMutablePointer<UInt64?>.allocate(capacity: lookAhead)
-        defer { hashes.deallocate() }
+        let lookups = UnsafeMutablePointer<(hash: UInt64, key: LevelTable.ShortKey?)?>.allocate(capacity: lookAhead)
+        defer { lookups.deallocate() }
+        codes.reserveCapacity(codes.count + count - index)
         let first = index
         for step in first ..< count + lookAhead {
             let looked = step - lookAhead
             if looked >= first {
-                if let hash = hashes[looked % lookAhead] {
+                if let (hash, key) = lookups[looked % lookAhead] {
                     do throws(UnstorableValue) {
-                        codes.append(try levels.code(for: field(looked), hash: hash))
+                        codes.append(try levels.code(for: field(looked), hash: hash, key: key))
                     } catch {
                         throw UnstorableField(problem: error, index: looked)
                     }
@@ -237,11 +238,20 @@ struct ColumnBuilder {
             if step < count {
                 let text = field(step)
                 if missingMarkers.matchesTrimmed(text) {
-                    hashes[step % lookAhead] = nil
+                    lookups[step % lookAhead] = nil
                 } else {
-                    let hash = LevelTable.hash(text)
+                    // A short text's key from two loads where 16 bytes may be read.
+                    let key: LevelTable.ShortKey?
+                    if text.count > LevelTable.shortLength {
+                        key = nil
+                    } else if let base = text.baseAddress, spans[2 * step] + 16 <= bytes.count {
+                        key = LevelTable.shortKey(readingSixteen: base, count: text.count)
+                    } else {
+                        key = LevelTable.shortKey(text)
+                    }
+                    let hash = levels.hash(text, key: key)
                     levels.prefetchSlot(of: hash)
-                    hashes[step % lookAhead] = hash
+                    lookups[step % lookAhead] = (hash, key)
                 }
             }
         }
@@ -275,9 +285,10 @@ struct ColumnBuilder {
         }
     }
 
-    /// Appends numbers (NaN for a missing value) to a column that `takesNumbers`: `anyNumber`
-    /// when one of them is not missing, `anyHasPoint` when one was written with a point (so the
-    /// column is not one of integers), `anyMissing` when one is missing.
+    /// Appends numbers (NaN for a missing value) to a column that `takesNumbers`, or booleans as
+    /// 1 and 0 to a boolean one: `anyNumber` when one of them is not missing, `anyHasPoint` when
+    /// one was written with a point (so the column is not one of integers), `anyMissing` when
+    /// one is missing.
     mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, anyNumber: Bool, anyHasPoint: Bool, anyMissing: Bool) {
         numbers.append(contentsOf: values)
         if anyMissing { mayHoldNonFinite = true }

@@ -14,6 +14,10 @@ struct LevelTable {
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
+    /// Each level's `ShortKey`, or zeros for a longer one (which no short text's key equals).
+    private var shortKeys: [ShortKey] = []
+    /// The process's `seed`, held here so a hash does not ask each time whether it is made yet.
+    private let seed = LevelTable.processSeed
     /// Open addressing: a level's hash's upper half (`tag`) with its number plus one in the lower
     /// half, or 0 for an empty slot; the count is a power of two. A probe compares the tags in
     /// the slots it reads before it reads any level's bytes, so looking up a text that is not
@@ -28,12 +32,13 @@ struct LevelTable {
     /// valid UTF-8 (an old one was checked when it was added).
     @inline(__always)
     mutating func code(for text: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) -> Int32 {
-        try code(for: text, hash: Self.hash(text))
+        let key = Self.shortKey(text)
+        return try code(for: text, hash: hash(text, key: key), key: key)
     }
 
-    /// The code of `text` whose `hash` is known (`hash(_:)`).
+    /// The code of `text` whose `hash` (`hash(_:)`) and `ShortKey` (nil for a longer text) are known.
     @inline(__always)
-    mutating func code(for text: UnsafeBufferPointer<UInt8>, hash: UInt64) throws(UnstorableValue) -> Int32 {
+    mutating func code(for text: UnsafeBufferPointer<UInt8>, hash: UInt64, key: ShortKey?) throws(UnstorableValue) -> Int32 {
         if slots.isEmpty { slots = [UInt64](repeating: 0, count: 64) }
         let mask = slots.count - 1
         let tag = Self.tag(hash)
@@ -43,7 +48,11 @@ struct LevelTable {
             if entry == 0 { break }
             if Self.tag(entry) == tag {
                 let code = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if equals(code, text) { return Int32(truncatingIfNeeded: code) }
+                if let key {
+                    if shortKeys[code] == key { return Int32(truncatingIfNeeded: code) }
+                } else if equals(code, text) {
+                    return Int32(truncatingIfNeeded: code)
+                }
             }
             slot = (slot + 1) & mask
         }
@@ -52,6 +61,7 @@ struct LevelTable {
         bytes.append(contentsOf: text)
         ends.append(bytes.count)
         hashes.append(hash)
+        shortKeys.append(key ?? ShortKey(low: 0, high: 0))
         slots[slot] = tag | (UInt64(code) + 1)
         // At most half full, so probes stay short.
         if count * 2 > slots.count { grow() }
@@ -76,7 +86,8 @@ struct LevelTable {
         try other.bytes.withUnsafeBufferPointer { (all) throws(UnstorableValue) in
             for index in 0..<other.count {
                 if index + Self.lookAhead < other.count { prefetchSlot(of: other.hashes[index + Self.lookAhead]) }
-                codes.append(try code(for: other.level(index, in: all), hash: other.hashes[index]))
+                let key = other.shortKeys[index]
+                codes.append(try code(for: other.level(index, in: all), hash: other.hashes[index], key: key.high == 0 ? nil : key))
             }
         }
         return codes
@@ -90,6 +101,7 @@ struct LevelTable {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
+        shortKeys.removeAll(keepingCapacity: true)
         for i in slots.indices { slots[i] = 0 }
     }
 
@@ -115,22 +127,22 @@ struct LevelTable {
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
+    /// Whether level `index` is `text`, a text longer than `shortLength`.
     @inline(__always)
     private func equals(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = start(of: index)
         guard ends[index] - start == text.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
-            text.isEmpty || Self.sameBytes(UnsafeRawPointer(all.baseAddress! + start), UnsafeRawPointer(text.baseAddress!), count: text.count)
+            Self.sameBytes(UnsafeRawPointer(all.baseAddress! + start), UnsafeRawPointer(text.baseAddress!), count: text.count)
         }
     }
 
-    /// Whether `count` bytes at `a` and `b` are the same: a word at a time for the short texts
-    /// most levels are (a call to memcmp cost more than the comparison), the last part as one
-    /// word ending at the last byte (overlapping bytes already compared), memcmp for long ones.
+    /// Whether `count` (≥ 8) bytes at `a` and `b` are the same: a word at a time up to 32 (a call
+    /// to memcmp cost more than the comparison), the last part as one word ending at the last
+    /// byte (overlapping bytes already compared), memcmp for longer ones.
     @inline(__always)
     static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         guard count <= 32 else { return memcmp(a, b, count) == 0 }
-        guard count >= 8 else { return shortWord(a, count: count) == shortWord(b, count: count) }
         var offset = 0
         while offset + 8 <= count {
             guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
@@ -138,19 +150,6 @@ struct LevelTable {
         }
         return offset == count
             || a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-    }
-
-    /// The `count` (< 8) bytes at `p` as one word, read without a byte beyond them: two
-    /// overlapping halves from 4 bytes on, else the first, middle and last bytes (which are all
-    /// of them). Equal for equal bytes; for bytes of equal count, different for different ones.
-    @inline(__always)
-    private static func shortWord(_ p: UnsafeRawPointer, count: Int) -> UInt64 {
-        if count >= 4 {
-            return UInt64(p.loadUnaligned(as: UInt32.self)) << 32 | UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
-        }
-        guard count > 0 else { return 0 }
-        let bytes = p.assumingMemoryBound(to: UInt8.self)
-        return UInt64(bytes[0]) << 16 | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1])
     }
 
     private mutating func grow() {
@@ -200,23 +199,84 @@ struct LevelTable {
 
     /// Chosen at random once per process, so a file cannot be made of texts that collide (and
     /// read slowly); the codes do not depend on it.
-    private static let seed = UInt64.random(in: .min ... .max)
+    private static let processSeed = UInt64.random(in: .min ... .max)
 
-    /// A 64-bit hash of the bytes, eight at a time, the last part as one word (ending at the last
-    /// byte, or `shortWord`'s for fewer than eight bytes).
+    /// A text of at most `shortLength` bytes as two words: its bytes from the low byte of `low`
+    /// on, zeros after them, and its length plus one in the top byte of `high`. Two such texts
+    /// are the same when their keys are, which is compared, and hashed, without a loop or a
+    /// branch on their lengths (which vary from field to field of a categorical column, and
+    /// were mispredicted: a fifth of a load of two such columns was their lookups).
+    struct ShortKey: Equatable {
+        var low: UInt64
+        var high: UInt64
+    }
+
+    static let shortLength = 15
+
+    /// The key of `text`, or nil when it is longer than `shortLength`; reads no byte beyond it.
     @inline(__always)
-    static func hash(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = seed ^ UInt64(text.count)
-        guard let base = text.baseAddress else { return hash }
+    static func shortKey(_ text: UnsafeBufferPointer<UInt8>) -> ShortKey? {
+        let count = text.count
+        guard count <= shortLength else { return nil }
+        guard let base = text.baseAddress, count > 0 else { return ShortKey(low: 0, high: 1 << 56) }
         let raw = UnsafeRawPointer(base)
+        var (low, high): (UInt64, UInt64) = (0, 0)
+        if count >= 8 {
+            // The last eight bytes, moved so those past the first eight land in `high`'s place.
+            low = raw.loadUnaligned(as: UInt64.self)
+            high = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> (8 * (16 - count))
+        } else if count >= 4 {
+            // Two overlapping halves: the bytes they share are the same in both.
+            low = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << (8 * (count - 4))
+        } else {
+            low = UInt64(base[0]) | UInt64(base[count / 2]) << (8 * (count / 2)) | UInt64(base[count - 1]) << (8 * (count - 1))
+        }
+        return ShortKey(low: low, high: high | UInt64(count + 1) << 56)
+    }
+
+    /// The key of the `count` (≤ `shortLength`) bytes at `bytes`, where 16 bytes may be read:
+    /// two loads, masked.
+    @inline(__always)
+    static func shortKey(readingSixteen bytes: UnsafeRawPointer, count: Int) -> ShortKey {
+        let low = bytes.loadUnaligned(as: UInt64.self), high = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        let lowMask: UInt64 = ~(~0 << (8 * min(count, 8))), highMask: UInt64 = ~(~0 << (8 * max(count - 8, 0)))
+        return ShortKey(low: low & lowMask, high: high & highMask | UInt64(count + 1) << 56)
+    }
+
+    /// The hash of a text, from its key when it has one.
+    @inline(__always)
+    func hash(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 { hash(text, key: Self.shortKey(text)) }
+
+    /// The hash of `text` whose key (`shortKey`) is `key`. (Not `key.map(hash)`: a method taken
+    /// as a closure copies the table into it, an allocation per field.)
+    @inline(__always)
+    func hash(_ text: UnsafeBufferPointer<UInt8>, key: ShortKey?) -> UInt64 {
+        if let key { hash(key) } else { hash(longText: text) }
+    }
+
+    /// The hash of a short text by its key: each word mixed in by a multiplication.
+    @inline(__always)
+    func hash(_ key: ShortKey) -> UInt64 {
+        var hash = (seed ^ key.low) &* 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 29
+        hash = (hash ^ key.high) &* 0xC4CE_B9FE_1A85_EC53
+        hash ^= hash >> 32
+        return hash
+    }
+
+    /// A 64-bit hash of a text longer than `shortLength`, eight bytes at a time, the last part
+    /// as one word ending at the last byte.
+    @inline(__always)
+    private func hash(longText text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = seed ^ UInt64(text.count)
+        let raw = UnsafeRawPointer(text.baseAddress!)
         var offset = 0
         while offset + 8 <= text.count {
             hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
             hash ^= hash >> 29
             offset += 8
         }
-        let tail = text.count < 8 ? shortWord(raw, count: text.count)
-            : offset == text.count ? 0 : raw.loadUnaligned(fromByteOffset: text.count - 8, as: UInt64.self)
+        let tail = offset == text.count ? 0 : raw.loadUnaligned(fromByteOffset: text.count - 8, as: UInt64.self)
         hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         hash ^= hash >> 32
         return hash

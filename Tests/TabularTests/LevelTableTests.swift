@@ -4,19 +4,31 @@ import XCTest
 /// `LevelTable` numbers a column's distinct texts by their bytes; its byte comparison, reached
 /// only when two hashes are equal, must tell apart texts that differ anywhere.
 final class LevelTableTests: XCTestCase {
-    func testSameBytesTellsApartTextsDifferingInAnyOneByte() {
+    /// Texts of up to `shortLength` bytes are compared by their `ShortKey`s, longer ones by
+    /// `sameBytes`: either must tell apart texts that differ in any one byte, or in length only
+    /// (a text and the same with a NUL after it); and a key read with 16 bytes at hand (those
+    /// after the text masked) must be the key read without them.
+    func testTextsDifferingInAnyOneByteOrInLengthAreToldApart() {
+        func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+            guard a.count > LevelTable.shortLength || b.count > LevelTable.shortLength else {
+                return a.withUnsafeBufferPointer { LevelTable.shortKey($0) } == b.withUnsafeBufferPointer { LevelTable.shortKey($0) }
+            }
+            return a.count == b.count
+                && a.withUnsafeBytes { a in b.withUnsafeBytes { b in LevelTable.sameBytes(a.baseAddress!, b.baseAddress!, count: a.count) } }
+        }
         for count in 0...48 {
             let text = (0..<count).map { UInt8(truncatingIfNeeded: 97 + $0 % 26) }
             for position in 0..<count {
                 var other = text
                 other[position] ^= 0x01
-                let same = text.withUnsafeBytes { a in other.withUnsafeBytes { b in LevelTable.sameBytes(a.baseAddress!, b.baseAddress!, count: count) } }
-                XCTAssertFalse(same, "length \(count), byte \(position)")
+                XCTAssertFalse(same(text, other), "length \(count), byte \(position)")
             }
-            guard count > 0 else { continue }
-            let copy = Array(text)
-            XCTAssertTrue(text.withUnsafeBytes { a in copy.withUnsafeBytes { b in LevelTable.sameBytes(a.baseAddress!, b.baseAddress!, count: count) } },
-                          "length \(count)")
+            XCTAssertTrue(same(text, Array(text)), "length \(count)")
+            XCTAssertFalse(same(text, text + [0]), "length \(count) and a NUL")
+            guard count <= LevelTable.shortLength else { continue }
+            let padded = text + [UInt8](repeating: 0xEE, count: 16)
+            XCTAssertEqual(padded.withUnsafeBytes { LevelTable.shortKey(readingSixteen: $0.baseAddress!, count: count) },
+                           text.withUnsafeBufferPointer { LevelTable.shortKey($0) }, "length \(count)")
         }
     }
 
