@@ -284,4 +284,6 @@ def main():
     sys.exit(1 if check_correct_rounding(numeric) else 0)
 
 
-main()
+# Guarded, so one table can be measured alone by importing this file.
+if __name__ == "__main__":
+    main()

@@ -292,6 +292,21 @@ static inline int long_decimal(const unsigned char *p, long digits, long point, 
     return eisel_lemire(m, -fraction, five, value);
 }
 
+// 1 for the n bytes at p reading `true`, `True` or `TRUE`, 0 for `false`, `False` or `FALSE`,
+// else -1: the booleans the reader's field-by-field path takes (p has 8 bytes to read).
+static inline int boolean_value(const unsigned char *p, long n) {
+    uint64_t word = load_word(p);
+    if (n == 4) {
+        uint32_t four = (uint32_t)word;
+        // Little-endian words of the texts.
+        if (four == 0x65757274u || four == 0x65757254u || four == 0x45555254u) return 1;
+    } else if (n == 5) {
+        uint64_t five = word & 0xFFFFFFFFFFULL;
+        if (five == 0x65736c6166ULL || five == 0x65736c6146ULL || five == 0x45534c4146ULL) return 0;
+    }
+    return -1;
+}
+
 #if defined(__x86_64__)
 // The same in vector registers: one shuffle moves the digits right-aligned into 16 lanes (lanes
 // before them zero, the point skipped), then pairs, fours and eights are summed by multiply-adds,
@@ -393,6 +408,11 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                         if (!(options & (n == 0 ? MSH_CSV_EMPTY_IS_MISSING : MSH_CSV_NA_IS_MISSING))) goto stop;  \
                         values[slot] = __builtin_nan("");                                                         \
                         flags[column] |= MSH_CSV_MISSING;                                                         \
+                    } else if (!numbers_only && numeric[column] == MSH_CSV_BOOLEAN_COLUMN) {                      \
+                        int truth = boolean_value(number, n);                                                     \
+                        if (truth < 0) goto stop;                                                                 \
+                        values[slot] = truth;                                                                     \
+                        flags[column] |= MSH_CSV_NUMBER;                                                          \
                     } else {                                                                                      \
                         if (range_bits(classes.other, first, n)) goto stop;                                       \
                         uint64_t minus = range_bits(classes.minus, first, n);                                     \
@@ -468,7 +488,7 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                                       int options, const uint64_t *five, long capacity, double *values,          \
                                       long *spans, unsigned char *flags, long *rows_read, long *lines_read) {    \
         int numbers_only = 1;                                                                                     \
-        for (long column = 0; column < columns; column++) numbers_only &= numeric[column] != 0;                   \
+        for (long column = 0; column < columns; column++) numbers_only &= numeric[column] == MSH_CSV_NUMBER_COLUMN;  \
         if (numbers_only)                                                                                         \
             return records_body_##NAME(1, bytes, count, start, limit, separator, columns, numeric, options, five, \
                                        capacity, values, spans, flags, rows_read, lines_read);                    \

@@ -2,7 +2,7 @@ import CKernels
 
 /// The reader's fast path for runs of records, the bulk of most data files: a C kernel
 /// (`msh_csv_records`) classifies the bytes 64 at a time by vector compares, converts the fields
-/// of number columns (their digits together) and delimits the others, which are then taken a
+/// of number columns (their digits together) and of boolean ones, and delimits the others, which are then taken a
 /// column at a time (one column's levels in cache at a time). It reads the same values as the
 /// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
@@ -101,7 +101,10 @@ struct CSVRecordRuns {
             rest -= 1
             return 0
         }
-        for column in 0..<columns { numeric[column] = builders[column].takesNumbers ? 1 : 0 }
+        for column in 0..<columns {
+            numeric[column] = UInt8(builders[column].kind == .boolean ? MSH_CSV_BOOLEAN_COLUMN
+                                    : builders[column].takesNumbers ? MSH_CSV_NUMBER_COLUMN : 0)
+        }
         var (rows, lines) = (0, 0)
         let bytes = tokenizer.bytes
         let (capacity, columns) = (capacity, columns)

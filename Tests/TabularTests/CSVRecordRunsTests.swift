@@ -168,6 +168,25 @@ final class CSVRecordRunsTests: XCTestCase {
         }
     }
 
+    /// A boolean column's field is read by the kernel as 1 or 0 when the field-by-field path
+    /// would read it as a boolean (true, True, TRUE, false, False, FALSE, quoted or not), missing
+    /// as a number is; anything else stops the record.
+    func testBooleanColumnsTakeTheBooleansOfTheFieldByFieldPath() {
+        inEveryVariant { variant in
+            let columns: [UInt8] = [UInt8(MSH_CSV_BOOLEAN_COLUMN), UInt8(MSH_CSV_NUMBER_COLUMN), 0]
+            let taken: [(String, Double)] = [("true", 1), ("True", 1), ("TRUE", 1), ("false", 0), ("False", 0), ("FALSE", 0),
+                                             ("\"true\"", 1), ("NA", .nan), ("", .nan), ("\"\"", .nan)]
+            for (field, expected) in taken {
+                let read = kernel(field + ",2,x\n", numeric: columns)
+                XCTAssertEqual(read?.values.first.map { $0.isNaN ? -1 : $0 }, expected.isNaN ? -1 : expected, "\(variant): \(field)")
+                XCTAssertEqual(read.map { $0.flags[0] & UInt8(MSH_CSV_NUMBER) != 0 }, !expected.isNaN, "\(variant): \(field)")
+            }
+            for field in ["tRue", "yes", "1", " true", "true ", "truex", "fals", "\"false", "T"] {
+                XCTAssertNil(kernel(field + ",2,x\n", numeric: columns), "\(variant): \(field.debugDescription)")
+            }
+        }
+    }
+
     /// A file of quoted numbers alone (as some exporters write every field), with `NA` and `""`,
     /// reads the same with the kernel as without it.
     func testQuotedNumberFilesReadTheSameWithAndWithoutTheKernel() throws {
@@ -462,7 +481,7 @@ final class CSVRecordRunsTests: XCTestCase {
             let burst = row % 1000 >= 900
             var record = (0..<5).map { number($0, row, burst: burst) }
             if row == 19_000 { record[3] = "late text" }
-            record += [text(row, burst: burst), ["true", "false", "TRUE", ""][draw(4)], ["A", "B", "NA", "\"C\""][draw(4)], name(), flip(row)]
+            record += [text(row, burst: burst), ["true", "false", "TRUE", "", "False", "\"true\""][draw(6)], ["A", "B", "NA", "\"C\""][draw(4)], name(), flip(row)]
             fields.append(record)
             lines.append(record.joined(separator: ",") + (row % 97 == 0 ? "\r" : ""))
             if row % 4999 == 0 { lines.append("") }

@@ -62,6 +62,8 @@ enum { MSH_CSV_NUMBER = 1, MSH_CSV_POINT = 2, MSH_CSV_MISSING = 4, MSH_CSV_DOUBL
 /// How `msh_csv_records` reads number columns (bits of its options): an empty field, or `NA`, as
 /// missing; numbers that may be quoted.
 enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_NUMBERS = 4 };
+/// numeric[j] of a column of numbers, and of one of booleans, for `msh_csv_records`.
+enum { MSH_CSV_NUMBER_COLUMN = 1, MSH_CSV_BOOLEAN_COLUMN = 2 };
 
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
 /// before `limit`, ends at LF or CRLF and holds `columns` fields split by `separator`,
@@ -74,7 +76,9 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// or empty or `NA` where `options` make it missing (NaN there); with MSH_CSV_QUOTED_NUMBERS it
 /// may be quoted (its quotes first and last), else a quote stops a record of numbers alone;
 /// flags[j] gets MSH_CSV_NUMBER, MSH_CSV_POINT (one had a point)
-/// and MSH_CSV_MISSING as met. A field of another column, at most 4,000 bytes, unquoted (without a
+/// and MSH_CSV_MISSING as met. Where numeric[j] == MSH_CSV_BOOLEAN_COLUMN the field must instead
+/// be `true`, `True` or `TRUE` (read as 1) or `false`, `False` or `FALSE` (0), quoted and missing
+/// as a number may be (MSH_CSV_NUMBER for one that is not missing). A field of another column, at most 4,000 bytes, unquoted (without a
 /// quote) or quoted (with line breaks and "" inside it allowed), is delimited:
 /// the offset and length of its contents, quotes excluded, in spans[2 (j * capacity + r)] and the
 /// entry after — the length as ~length (negative) where the contents hold doubled quotes, each
