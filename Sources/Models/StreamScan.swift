@@ -204,7 +204,7 @@ fileprivate struct ColumnTally {
             let sorted = Self.byteOrder(usedLevels)
             return Column.categorical(name, codes: Array(sorted.indices), levels: sorted)
         case .text:
-            return Column(name: name, type: .text, storage: .strings(Array(usedLevels)), missing: MissingMask(count: usedLevels.count))
+            return Column(name: name, type: .text, storage: .strings(TextColumn(usedLevels)), missing: MissingMask(count: usedLevels.count))
         default:
             return Column.numeric(name, usedNumbers.keys.sorted(), type: type)
         }

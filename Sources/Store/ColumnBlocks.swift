@@ -80,9 +80,7 @@ struct ColumnBlocks {
             try Self.checkCodes(&codes, levelCount: levels.count, mask: mask)
             storage = .categories(codes: codes, levels: levels)
         case .text:
-            var values = try decodeStrings(rowCount: rowCount)
-            for row in values.indices where mask[row] { values[row] = "" }
-            storage = .strings(values)
+            storage = .strings(try decodeStrings(rowCount: rowCount, mask: mask))
         }
         if columnType != .categorical && levels != nil {
             throw Problem(reason: "a \(type) column has levels")
@@ -98,15 +96,15 @@ struct ColumnBlocks {
         return String(decoding: try encoder.encode(levels), as: UTF8.self)
     }
 
-    private static func encodeStrings(_ values: [String]) throws -> [UInt8] {
+    private static func encodeStrings(_ values: TextColumn) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.reduce(0) { $0 + 4 + $1.utf8.count })
-        for value in values {
-            guard let length = UInt32(exactly: value.utf8.count) else {
+        bytes.reserveCapacity(values.indices.reduce(0) { $0 + 4 + values.byteCount(at: $1) })
+        for row in values.indices {
+            guard let length = UInt32(exactly: values.byteCount(at: row)) else {
                 throw Problem(reason: "a text value is longer than 4 GiB")
             }
             withUnsafeBytes(of: length.littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: value.utf8)
+            values.withUTF8(at: row) { bytes.append(contentsOf: $0) }
         }
         return bytes
     }
@@ -186,8 +184,9 @@ struct ColumnBlocks {
         }
     }
 
-    private func decodeStrings(rowCount: Int) throws -> [String] {
-        var values: [String] = []
+    /// The texts of `rowCount` rows, empty where `mask` marks a row missing.
+    private func decodeStrings(rowCount: Int, mask: MissingMask) throws -> TextColumn {
+        var values = TextColumn()
         // Each value takes at least its 4-byte length, so a damaged row count cannot make
         // this reservation huge.
         values.reserveCapacity(min(rowCount, data.count / 4))
@@ -201,7 +200,7 @@ struct ColumnBlocks {
             guard let value = String(validating: utf8, as: UTF8.self) else {
                 throw Problem(reason: "text in row \(values.count + 1) is not valid UTF-8")
             }
-            values.append(value)
+            if mask[values.count] { values.appendEmpty() } else { values.append(value) }
             offset += length
         }
         guard offset == data.count else {

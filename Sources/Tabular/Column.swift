@@ -16,7 +16,7 @@ public enum ColumnStorage: Sendable, Equatable {
     /// Codes into `levels` (in first-seen order unless sorted); a missing slot holds -1.
     case categories(codes: [Int32], levels: [String])
     /// Free text; a missing slot holds "".
-    case strings([String])
+    case strings(TextColumn)
 }
 
 /// One named, typed column with a missing-value mask that is the authority on missingness.
@@ -88,7 +88,7 @@ public struct Column: Sendable, Equatable {
         case let (.numbers(first), .numbers(second)): return same(first, second)
         case let (.categories(firstCodes, firstLevels), .categories(secondCodes, secondLevels)):
             return same(firstCodes, secondCodes) && same(firstLevels, secondLevels)
-        case let (.strings(first), .strings(second)): return same(first, second)
+        case let (.strings(first), .strings(second)): return first.sharesStorage(with: second)
         default: return false
         }
     }
@@ -154,7 +154,7 @@ public struct Column: Sendable, Equatable {
         case .categories(let codes, let levels):
             return Column(name: name, type: type, storage: .categories(codes: rows.map { codes[$0] }, levels: levels), missing: mask)
         case .strings(let values):
-            return Column(name: name, type: type, storage: .strings(rows.map { values[$0] }), missing: mask)
+            return Column(name: name, type: type, storage: .strings(values.selecting(rows: rows)), missing: mask)
         }
     }
 
@@ -179,10 +179,7 @@ public struct Column: Sendable, Equatable {
             let parts = Self.partition(codes, by: inSecond, counts: counts)
             storages = (.categories(codes: parts.0, levels: levels), .categories(codes: parts.1, levels: levels))
         case .strings(let values):
-            var parts: ([String], [String]) = ([], [])
-            parts.0.reserveCapacity(counts.0)
-            parts.1.reserveCapacity(counts.1)
-            for (value, flag) in zip(values, inSecond) { if flag { parts.1.append(value) } else { parts.0.append(value) } }
+            let parts = values.partitioned(by: inSecond, secondCount: secondCount)
             storages = (.strings(parts.0), .strings(parts.1))
         }
         return (Column(name: name, type: type, storage: storages.0, missing: masks.0),

@@ -62,12 +62,12 @@ struct UnstorableField: Error {
 struct ColumnBuilder {
     enum Kind {
         case undetermined, integer, numeric, boolean, text
-        /// Text kept row by row as strings rather than as codes of levels: a column with more
+        /// Text kept row by row (`TextColumn`) rather than as codes of levels: a column with more
         /// distinct texts than a categorical column of the rows expected may have (a name or an
-        /// identifier), whose lookups would find few repeats to share; its pieces make their
-        /// strings on every core, and the rows are not looked up twice (in a piece, then in the
-        /// column). Only short texts, or texts mostly distinct: a string of more than 15 bytes
-        /// is allocated on its own, where the codes' strings share one per level.
+        /// identifier), whose lookups would find few repeats to share; its pieces copy their
+        /// texts on every core, and the rows are not looked up twice (in a piece, then in the
+        /// column). Only short texts, or texts mostly distinct: a text of more than 15 bytes is
+        /// held once a row, where the codes share one a level.
         case strings
         /// Takes no values: a column the reader does not need in this pass.
         case ignored
@@ -87,7 +87,7 @@ struct ColumnBuilder {
     private var codes: [Int32] = []
     private var levels = LevelTable()
     /// `.strings` rows, missing ones empty, and which rows are missing, ascending.
-    private var strings: [String] = []
+    private var strings = TextColumn()
     private var missingRows: [Int] = []
     /// How many distinct texts the `.strings` rows hold at least: those of the column when it
     /// turned to strings. More than a categorical column may have, unless the column turned on
@@ -203,9 +203,31 @@ struct ColumnBuilder {
         @inline(__always) func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[spans[2 * index] ..< spans[2 * index] + spans[2 * index + 1]])
         }
+        if kind == .strings {
+            // Each field's bytes copied into the column: a short one's as its key, from two loads
+            // where 16 bytes may be read.
+            for index in 0..<count {
+                let text = field(index)
+                if missingMarkers.matchesTrimmed(text) {
+                    appendMissingString()
+                    continue
+                }
+                do throws(UnstorableValue) {
+                    try LevelTable.checkStorable(text)
+                } catch {
+                    throw UnstorableField(problem: error, index: index)
+                }
+                if text.count <= LevelTable.shortLength, let base = text.baseAddress, spans[2 * index] + 16 <= bytes.count {
+                    strings.append(LevelTable.shortKey(readingSixteen: base, count: text.count))
+                } else {
+                    strings.append(text)
+                }
+            }
+            return
+        }
         var index = 0
         // Field by field until the column is codes of levels (most often none: its kind is known
-        // from the first block), and all the way for strings, which no lookup waits on.
+        // from the first block).
         while index < count, kind != .text {
             do throws(UnstorableValue) {
                 try append(field(index), missingMarkers: missingMarkers)
@@ -220,7 +242,6 @@ struct ColumnBuilder {
         let lookAhead = LevelTable.lookAhead
         let lookups = UnsafeMutablePointer<(hash: UInt64, key: LevelTable.ShortKey?)?>.allocate(capacity: lookAhead)
         defer { lookups.deallocate() }
-        codes.reserveCapacity(codes.count + count - index)
         let first = index
         for step in first ..< count + lookAhead {
             let looked = step - lookAhead
@@ -260,13 +281,13 @@ struct ColumnBuilder {
     @inline(__always)
     private mutating func appendString(_ text: UnsafeBufferPointer<UInt8>) throws(UnstorableValue) {
         try LevelTable.checkStorable(text)
-        strings.append(String(decoding: text, as: UTF8.self))
+        strings.append(text)
     }
 
     @inline(__always)
     private mutating func appendMissingString() {
         missingRows.append(strings.count)
-        strings.append("")
+        strings.appendEmpty()
     }
 
     /// Appends a number to a column that `takesNumbers`.
@@ -305,7 +326,7 @@ struct ColumnBuilder {
         let rowsBefore = rowCount
         if let both = Self.numberKind(kind, piece.kind) {
             kind = both
-            Self.allocatePages(of: &numbers, forNext: piece.numbers.count)
+            numbers.populatePages(forNext: piece.numbers.count)
             numbers.append(contentsOf: piece.numbers)
             mayHoldNonFinite = mayHoldNonFinite || piece.mayHoldNonFinite
             holdsValues = holdsValues || piece.holdsValues
@@ -316,7 +337,7 @@ struct ColumnBuilder {
             // Rows to read again, their text yet unknown; or missing, where the piece held nothing else.
             if kind == .strings {
                 if !piece.holdsValues { missingRows.append(contentsOf: rowsBefore ..< rowsBefore + piece.rowCount) }
-                strings.append(contentsOf: repeatElement("", count: piece.rowCount))
+                strings.appendEmpty(count: piece.rowCount)
             } else {
                 codes.append(contentsOf: repeatElement(-1, count: piece.rowCount))
             }
@@ -325,7 +346,6 @@ struct ColumnBuilder {
         }
         if piece.kind == .strings, kind == .text { turnToStrings() }
         if kind == .strings {
-            Self.allocatePages(of: &strings, forNext: piece.rowCount)
             if piece.kind == .strings {
                 strings.append(contentsOf: piece.strings)
                 missingRows.append(contentsOf: piece.missingRows.lazy.map { $0 + rowsBefore })
@@ -334,7 +354,7 @@ struct ColumnBuilder {
             }
         } else {
             let pieceCodes = try levels.codes(ofLevelsOf: piece.levels)
-            Self.allocatePages(of: &codes, forNext: piece.codes.count)
+            codes.populatePages(forNext: piece.codes.count)
             codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : pieceCodes[Int($0)] })
             if isBetterKeptAsStrings { turnToStrings() }
         }
@@ -371,27 +391,9 @@ struct ColumnBuilder {
 
     /// Appends the rows of `codes` (-1 missing) of `levels` as strings.
     private mutating func appendStrings(codes: [Int32], levels: LevelTable) {
-        let texts = levels.strings()
-        for code in codes {
-            if code < 0 {
-                appendMissingString()
-            } else {
-                strings.append(texts[Int(code)])
-            }
-        }
-    }
-
-    /// Has the system allocate, in one call, the pages of the next `count` elements of `array`
-    /// when its capacity holds them (`FreedMemory.populate`): a column is first written as
-    /// pieces are appended, and a fault on each fresh page cost about a fifth of a numeric
-    /// file's load here.
-    private static func allocatePages<Element>(of array: inout [Element], forNext count: Int) {
-        let (start, end) = (array.count, array.count + count)
-        guard count > 0, end <= array.capacity else { return }
-        array.withUnsafeMutableBufferPointer { elements in
-            guard let base = elements.baseAddress else { return }
-            FreedMemory.populate(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(start: base + start, count: end - start)))
-        }
+        let rowsBefore = strings.count
+        missingRows.append(contentsOf: codes.indices.lazy.filter { codes[$0] < 0 }.map { $0 + rowsBefore })
+        strings.append(codes: codes, of: TextColumn(levels.strings()))
     }
 
     /// The kind of a column whose rows are of kind `first` then `second`, when that column can
@@ -414,7 +416,11 @@ struct ColumnBuilder {
         if kind == .strings {
             var rows = ColumnBuilder(kind: .strings)
             try rows.append(contentsOf: reread)
-            strings.replaceSubrange(0 ..< rowsToBackfill, with: rows.strings[0 ..< rowsToBackfill])
+            var backfilled = TextColumn()
+            backfilled.reserveCapacity(strings.count)
+            backfilled.append(rows: 0 ..< rowsToBackfill, of: rows.strings)
+            backfilled.append(rows: rowsToBackfill ..< strings.count, of: strings)
+            strings = backfilled
             missingRows = rows.missingRows.prefix { $0 < rowsToBackfill } + missingRows.drop { $0 < rowsToBackfill }
             rowsToBackfill = 0
             return
@@ -438,7 +444,7 @@ struct ColumnBuilder {
     /// every value is finite (so none is missing), which the scan for missing values sees.
     consuming func column(named name: String, noneMissing: MissingMask? = nil) -> (column: Column, numbersAreFinite: Bool) {
         if kind == .undetermined, numbers.isEmpty {
-            return (Column(name: name, type: .text, storage: .strings([]), missing: MissingMask(count: 0)), false)
+            return (Column(name: name, type: .text, storage: .strings(TextColumn()), missing: MissingMask(count: 0)), false)
         }
         if kind == .strings, !turnStringsToCodesIfFew() {
             var mask = MissingMask(count: strings.count)
@@ -464,7 +470,7 @@ struct ColumnBuilder {
         var codes: [Int32] = []
         swap(&codes, &self.codes)
         guard levels.count <= Self.maximumLevelCount(valueCount: valueCount) else {
-            let texts = levels.strings()
+            let texts = TextColumn(levels.strings())
             levels = LevelTable()
             return (Column(name: name, type: .text, storage: .strings(Self.strings(consuming: &codes, texts: texts)), missing: mask), false)
         }
@@ -493,12 +499,11 @@ struct ColumnBuilder {
                 missing.removeFirst()
                 continue
             }
-            var text = strings[row]
-            // The strings were checked as they were read: a lookup can fail only past `most`.
-            guard let code = text.withUTF8({ try? table.code(for: $0) }), table.count <= most else { return false }
+            // The texts were checked as they were read: a lookup can fail only past `most`.
+            guard let code = strings.withUTF8(at: row, { try? table.code(for: $0) }), table.count <= most else { return false }
             rowCodes[row] = code
         }
-        (codes, levels, strings, missingRows, kind) = (rowCodes, table, [], [], .text)
+        (codes, levels, strings, missingRows, kind) = (rowCodes, table, TextColumn(), [], .text)
         return true
     }
 
@@ -514,15 +519,16 @@ struct ColumnBuilder {
     /// The text of every row (missing ones empty). The strings are four times the codes' size, and
     /// allocated when the column's memory peaks: the codes' pages go back to the system as soon as
     /// they are read, and so does the memory freed before.
-    private static func strings(consuming codes: inout [Int32], texts: [String]) -> [String] {
+    private static func strings(consuming codes: inout [Int32], texts: TextColumn) -> TextColumn {
         FreedMemory.returnToSystem()
-        var strings: [String] = []
+        var strings = TextColumn()
         strings.reserveCapacity(codes.count)
+        let levelSlots = strings.adoptingTexts(of: texts)
         codes.withUnsafeMutableBufferPointer { codes in
             let stretch = 1 << 16
             for start in stride(from: 0, to: codes.count, by: stretch) {
                 let end = min(start + stretch, codes.count)
-                for code in codes[start..<end] { strings.append(code < 0 ? "" : texts[Int(code)]) }
+                strings.append(codes: codes[start..<end], levelSlots: levelSlots)
                 // From the previous stretch's first row, so that a page split between the two goes
                 // back too (each call covers two stretches, not every row read so far).
                 let from = max(0, start - stretch)

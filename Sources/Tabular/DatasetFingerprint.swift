@@ -37,7 +37,7 @@ extension Dataset {
                     hasher.add(UInt64(bitPattern: Int64(code)))
                 }
             case .strings(let strings):
-                for (row, string) in strings.enumerated() where noneMissing || !column.missing[row] { hasher.add(string) }
+                for row in strings.indices where noneMissing || !column.missing[row] { strings.withUTF8(at: row) { hasher.add(utf8: $0) } }
             }
         }
         let hex = String(hasher.value, radix: 16)
@@ -54,8 +54,7 @@ extension Dataset {
             case .categories(let codes, let levels):
                 total += codes.count * 4 + levels.reduce(0) { $0 + $1.utf8.count + 16 }
             case .strings(let strings):
-                // Strings of up to 15 UTF-8 bytes are stored inline in their 16 bytes.
-                total += strings.reduce(0) { $0 + 16 + ($1.utf8.count > 15 ? $1.utf8.count : 0) }
+                total += strings.approximateByteCount
             }
         }
         return total
@@ -86,10 +85,13 @@ struct ContentHash {
         value = (value ^ z) &* 0x0000_0100_0000_01B3
     }
 
-    mutating func add(_ string: String) {
-        add(UInt64(string.utf8.count))
+    mutating func add(_ string: String) { add(utf8: string.utf8) }
+
+    /// A text by its UTF-8 bytes: their count, then eight at a time.
+    mutating func add(utf8: some Collection<UInt8>) {
+        add(UInt64(utf8.count))
         var word: UInt64 = 0, filled: UInt64 = 0
-        for byte in string.utf8 {
+        for byte in utf8 {
             word |= UInt64(byte) << (8 * filled)
             filled += 1
             if filled == 8 {

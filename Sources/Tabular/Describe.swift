@@ -63,9 +63,15 @@ public enum Describe {
                     .map { "\(ColumnListing.shortened(levels[$0])) \(frequencies[$0])" }
                     .joined(separator: ", ")
             case .strings(let strings):
-                var seen = Set<String>()
-                for (row, string) in strings.enumerated() where !column.missing[row] { seen.insert(string) }
-                distinct = seen.count
+                // Told apart by their bytes, as `load` tells levels apart, without a string made
+                // a row; a text no level may hold (a NUL, from a workspace) as a string.
+                var seen = LevelTable(), refused = Set<String>()
+                for row in strings.indices where !column.missing[row] {
+                    strings.withUTF8(at: row) { text in
+                        if (try? seen.code(for: text)) == nil { refused.insert(String(decoding: text, as: UTF8.self)) }
+                    }
+                }
+                distinct = seen.count + refused.count
             case .numbers:
                 continue
             }

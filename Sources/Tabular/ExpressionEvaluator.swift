@@ -146,7 +146,7 @@ struct ExpressionEvaluator {
         case .categories(let codes, let levels):
             return .labels(codes: codes, levels: levels)
         case .strings(let strings):
-            return Self.relabel([Int32](0..<Int32(strings.count)), strings, missing: column.missing)
+            return Self.relabel([Int32](0..<Int32(strings.count)), Array(strings), missing: column.missing)
         }
     }
 

@@ -90,3 +90,17 @@ public enum FreedMemory {
     private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
     #endif
 }
+
+extension Array {
+    /// Has the system allocate, in one call, the pages of the next `count` elements when the
+    /// capacity holds them (`FreedMemory.populate`): a column is first written as pieces are
+    /// appended, and a fault on each fresh page cost about a fifth of a numeric file's load here.
+    mutating func populatePages(forNext count: Int) {
+        let (start, end) = (self.count, self.count + count)
+        guard count > 0, end <= capacity else { return }
+        withUnsafeMutableBufferPointer { elements in
+            guard let base = elements.baseAddress else { return }
+            FreedMemory.populate(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(start: base + start, count: end - start)))
+        }
+    }
+}

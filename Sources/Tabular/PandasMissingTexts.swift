@@ -26,7 +26,7 @@ public enum PandasMissingTexts {
                 for level in levels where level.utf8.count <= longest && texts.contains(level) { found.insert(level) }
                 hasText = !found.isEmpty && levels.contains { !texts.contains($0) && !NumberLikeColumns.isNumber($0) }
             case .strings(let values):
-                for row in values.indices where values[row].utf8.count <= longest && texts.contains(values[row]) && !column.isMissing(row) {
+                for row in values.indices where values.byteCount(at: row) <= longest && !column.isMissing(row) && texts.contains(values[row]) {
                     found.insert(values[row])
                 }
                 hasText = !found.isEmpty && values.indices.contains { row in

@@ -33,7 +33,7 @@ extension Dataset {
             let rankOfLevel = textRanks(levels)
             return (0..<column.count).map { column.isMissing($0) ? .nan : rankOfLevel[Int(codes[$0])] }
         case .strings(let texts):
-            let rank = textRanks(texts)
+            let rank = textRanks(Array(texts))
             return (0..<column.count).map { column.isMissing($0) ? .nan : rank[$0] }
         }
     }

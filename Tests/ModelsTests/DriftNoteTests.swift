@@ -9,7 +9,7 @@ final class DriftNoteTests: XCTestCase {
     /// of a full reference read "no values in the reference").
     func testFreeTextInTheReferenceIsNotCalledEmpty() {
         let names = (0 ..< 150).map { "passenger \($0)" }
-        let text = Column(name: "name", type: .text, storage: .strings(names), missing: MissingMask(count: names.count))
+        let text = Column(name: "name", type: .text, storage: .strings(TextColumn(names)), missing: MissingMask(count: names.count))
         let drift = ColumnDrift(name: "name", role: "feature", reference: ColumnProfile(text), current: text, thresholds: .standard)
         XCTAssertEqual(drift.verdict, .notCompared)
         XCTAssertEqual(drift.note, "too many distinct values in the reference")

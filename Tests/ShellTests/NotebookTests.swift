@@ -121,7 +121,7 @@ final class WriteLoadRoundTripTests: ShellTestCase {
             Column.numeric("x, \"odd\" name", numbers),
             Column.numeric("flag", (0..<n).map { $0 == 9 ? .nan : Double($0 % 2) }, type: .boolean),
             Column.categorical("group", codes: (0..<n).map { $0 == 10 ? -1 : $0 % 3 }, levels: ["a b", "c,d", "e\"f"]),
-            Column(name: "note", type: .text, storage: .strings(texts.map { $0 ?? "" }),
+            Column(name: "note", type: .text, storage: .strings(TextColumn(texts.map { $0 ?? "" })),
                    missing: { var mask = MissingMask(count: n); mask[3] = true; return mask }()),
         ])
     }

@@ -113,7 +113,7 @@ final class ExpressionEvaluationTests: XCTestCase {
         let when = ["2024-03-01", "2024-02-29 23:59", "2024-03-01T00:00:00.000", "03/01/2024", "", "2024-03-01 00:00:01Z"]
         var mask = MissingMask(count: when.count)
         mask[4] = true
-        let dates = try Dataset(columns: [Column(name: "when", type: .text, storage: .strings(when), missing: mask),
+        let dates = try Dataset(columns: [Column(name: "when", type: .text, storage: .strings(TextColumn(when)), missing: mask),
                                           .categorical("day", ["2024-01-02", nil, "2023-12-31", "2024-01-01", "soon", "2024-01-01"])])
         func truth(_ op: ComparisonOperator, _ left: ColumnExpression, _ right: ColumnExpression) throws -> [Double?] {
             let column = try ColumnExpression.comparing(op, left, right).evaluate(on: dates, name: "r").column

@@ -154,7 +154,7 @@ extension SplitTests {
         for row in stride(from: 0, to: n, by: 7) { holes[row] = true }
         let numbers = Column(name: "x", type: .numeric, storage: .numbers((0 ..< n).map { $0 % 7 == 0 ? 0 : Double($0) / 3 }), missing: holes)
         let categories = Column.categorical("c", (0 ..< n).map { $0 % 11 == 0 ? nil : ["a", "b", "c"][$0 % 3] })
-        let strings = Column(name: "s", type: .text, storage: .strings((0 ..< n).map { "row \($0)" }), missing: MissingMask(count: n))
+        let strings = Column(name: "s", type: .text, storage: .strings(TextColumn((0 ..< n).map { "row \($0)" })), missing: MissingMask(count: n))
         let data = try Dataset(columns: [numbers, categories, strings])
         let (first, second) = data.partitioned(by: flags)
         XCTAssertEqual(first, data.selecting(rows: (0 ..< n).filter { !flags[$0] }))
