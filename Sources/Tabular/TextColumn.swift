@@ -6,9 +6,10 @@
 /// piece by piece, which cost a column of names as much as six columns of numbers. Here a row is
 /// written once, as two words (`LevelTable.ShortKey`'s, for a short text) or as bytes appended
 /// to the heap, pieces are joined by copying memory, and a `String` is made only when a row is
-/// read. Rows of the same long text may share its bytes (a column made of a table's levels, or
-/// rows selected from another column, whose heap they share). Rows hold text as read: valid
-/// UTF-8 (the reader refuses NUL too; a workspace may hold it).
+/// read. Rows of the same long text may share its bytes (a column made of a table's levels);
+/// rows selected from another column copy theirs, so a few rows kept from a large column do not
+/// keep its whole heap. Rows hold text as read: valid UTF-8 (the reader refuses NUL too; a
+/// workspace may hold it).
 public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     /// A short text: its bytes from the low byte of `low` on, zeros after, and its length plus
     /// one in the top byte of `high`. A long one: its offset into `heap` in `low` and its length
@@ -133,22 +134,22 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
         heap.removeAll(keepingCapacity: keepingCapacity)
     }
 
-    /// The rows at `rows`, in that order, sharing this column's heap.
+    /// The rows at `rows`, in that order.
     public func selecting(rows: [Int]) -> TextColumn {
         var selected = TextColumn()
-        selected.slots = rows.map { slots[$0] }
-        selected.heap = heap
+        selected.reserveCapacity(rows.count)
+        selected.append(rows: rows, of: self)
         return selected
     }
 
-    /// The rows where `inSecond` is false, and those where it is true, each in row order and
-    /// sharing this column's heap.
+    /// The rows where `inSecond` is false, and those where it is true, each in row order.
     func partitioned(by inSecond: [Bool], secondCount: Int) -> (TextColumn, TextColumn) {
         var parts = (TextColumn(), TextColumn())
-        parts.0.slots.reserveCapacity(count - secondCount)
-        parts.1.slots.reserveCapacity(secondCount)
-        for (slot, flag) in zip(slots, inSecond) { if flag { parts.1.slots.append(slot) } else { parts.0.slots.append(slot) } }
-        (parts.0.heap, parts.1.heap) = (heap, heap)
+        parts.0.reserveCapacity(count - secondCount)
+        parts.1.reserveCapacity(secondCount)
+        for (row, flag) in inSecond.enumerated() {
+            if flag { parts.1.append(rows: CollectionOfOne(row), of: self) } else { parts.0.append(rows: CollectionOfOne(row), of: self) }
+        }
         return parts
     }
 

@@ -38,11 +38,13 @@ final class TextColumnTests: XCTestCase {
         XCTAssertEqual(column.heap.count, levels.heap.count, "each long level's bytes once")
     }
 
-    /// Selected and partitioned rows share the heap; equality is by rows, not by layout.
-    func testSelectedRowsShareTheHeapAndCompareByTheirTexts() {
+    /// Selected and partitioned rows keep only their own texts; equality is by rows, not by layout.
+    func testSelectedRowsKeepTheirTextsAndCompareByThem() {
         let column = TextColumn(texts)
         let selected = column.selecting(rows: [40, 0, 40, 5])
         XCTAssertEqual(Array(selected), [texts[40], texts[0], texts[40], texts[5]])
+        XCTAssertEqual(selected.heap.count, 80, "the two copies of the long text, not the whole heap")
+        XCTAssertEqual(column.selecting(rows: []).approximateByteCount, 0)
         XCTAssertEqual(selected, TextColumn([texts[40], texts[0], texts[40], texts[5]]), "the same texts, another heap")
         XCTAssertNotEqual(selected, TextColumn([texts[40], texts[0], texts[39], texts[5]]))
         let flags = texts.indices.map { $0 % 3 == 0 }
