@@ -85,12 +85,20 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     }
 
     /// Appends the rows of `other`: its slots copied, the places of its long texts moved past this
-    /// column's heap.
-    mutating func append(contentsOf other: TextColumn) {
+    /// column's heap. Where the heap must grow, `expectedRows` (the rows the column is expected
+    /// to reach, 0 when unknown) sizes it at once by the bytes a row has taken so far: doubling
+    /// it copied the texts each time and held them twice (200,000 reviews: 132 → 202 MB at the
+    /// load's peak).
+    mutating func append(contentsOf other: TextColumn, expectingRows expectedRows: Int = 0) {
         let (firstNew, base) = (slots.count, UInt64(heap.count))
         slots.populatePages(forNext: other.count)
         slots.append(contentsOf: other.slots)
         guard !other.heap.isEmpty else { return }
+        let bytes = heap.count + other.heap.count
+        if bytes > heap.capacity, expectedRows > slots.count {
+            heap.reserveCapacity(Swift.max(bytes, Int(Double(bytes) / Double(slots.count) * Double(expectedRows))))
+        }
+        heap.populatePages(forNext: other.heap.count)
         heap.append(contentsOf: other.heap)
         slots.withUnsafeMutableBufferPointer { slots in
             for row in firstNew ..< slots.count where !slots[row].isShort { slots[row].low += base }
