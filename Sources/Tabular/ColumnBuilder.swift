@@ -347,7 +347,7 @@ struct ColumnBuilder {
         if piece.kind == .strings, kind == .text { turnToStrings() }
         if kind == .strings {
             if piece.kind == .strings {
-                strings.append(contentsOf: piece.strings, expectingRows: expectedRows)
+                strings.append(contentsOf: piece.strings)
                 missingRows.append(contentsOf: piece.missingRows.lazy.map { $0 + rowsBefore })
             } else {
                 appendStrings(codes: piece.codes, levels: piece.levels)

@@ -1,29 +1,40 @@
 /// The values of a text column, 16 bytes a row: a text of up to 15 bytes of UTF-8 is held in its
-/// row's slot (as a Swift string holds one inline), a longer one in `heap`, its place in the slot.
+/// row's slot (as a Swift string holds one inline), a longer one in a chunk of `heaps`, its place
+/// in the slot.
 ///
 /// Why not `[String]`: a text of more than 15 bytes is a string allocated on its own (48 to 64
 /// bytes for a 19-byte timestamp), and the reader made, copied and released every row's string
 /// piece by piece, which cost a column of names as much as six columns of numbers. Here a row is
 /// written once, as two words (`LevelTable.ShortKey`'s, for a short text) or as bytes appended
-/// to the heap, pieces are joined by copying memory, and a `String` is made only when a row is
-/// read. Rows of the same long text may share its bytes (a column made of a table's levels);
+/// to a chunk, pieces are joined by copying their slots and taking their chunks as they are
+/// (so a piece's texts are copied on the core that read them, not again where the pieces are
+/// joined, one column on one core), and a `String` is made only when a row is read. Rows of the same long text may share its bytes (a column made of a table's levels);
 /// rows selected from another column copy theirs, so a few rows kept from a large column do not
-/// keep its whole heap. Rows hold text as read: valid UTF-8 (the reader refuses NUL too; a
+/// keep all its chunks. Rows hold text as read: valid UTF-8 (the reader refuses NUL too; a
 /// workspace may hold it).
 public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     /// A short text: its bytes from the low byte of `low` on, zeros after, and its length plus
-    /// one in the top byte of `high`. A long one: its offset into `heap` in `low` and its length
-    /// in `high`, whose top byte is then 0.
+    /// one in the top byte of `high`. A long one: its chunk (upper half) and its offset there
+    /// (lower half) in `low`, and its length in `high`, whose top byte is then 0.
     struct Slot: BitwiseCopyable, Equatable {
         var low: UInt64
         var high: UInt64
 
         var isShort: Bool { high >> 56 != 0 }
         var count: Int { isShort ? Int(high >> 56) - 1 : Int(high) }
+        var chunk: Int { Int(low >> 32) }
+        var offset: Int { Int(low & 0xFFFF_FFFF) }
+
+        /// The same long text, its chunk `chunks` further on.
+        func movingChunk(by chunks: Int) -> Slot { isShort ? self : Slot(low: low + UInt64(chunks) << 32, high: high) }
     }
 
+    /// The bytes a chunk is made to hold: a text that does not fit in the last chunk starts a new
+    /// one, so none is copied to grow.
+    static let chunkBytes = 1 << 18
+
     private(set) var slots: [Slot] = []
-    private(set) var heap: [UInt8] = []
+    private(set) var heaps: [[UInt8]] = []
 
     public init() {}
 
@@ -43,8 +54,8 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     public func withUTF8<Result>(at row: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         let slot = slots[row]
         guard slot.isShort else {
-            return try heap.withUnsafeBufferPointer { heap in
-                try body(UnsafeBufferPointer(rebasing: heap[Int(slot.low) ..< Int(slot.low) + slot.count]))
+            return try heaps[slot.chunk].withUnsafeBufferPointer { chunk in
+                try body(UnsafeBufferPointer(rebasing: chunk[slot.offset ..< slot.offset + slot.count]))
             }
         }
         return try withUnsafeBytes(of: slot) { bytes in
@@ -56,7 +67,7 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     public func byteCount(at row: Int) -> Int { slots[row].count }
 
     /// Roughly the memory the column takes.
-    public var approximateByteCount: Int { slots.count * MemoryLayout<Slot>.stride + heap.count }
+    public var approximateByteCount: Int { slots.count * MemoryLayout<Slot>.stride + heaps.reduce(0) { $0 + $1.count } }
 
     public mutating func append(_ text: String) {
         var text = text
@@ -67,10 +78,16 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     mutating func append(_ text: UnsafeBufferPointer<UInt8>) {
         if let key = LevelTable.shortKey(text) {
             append(key)
-        } else {
-            slots.append(Slot(low: UInt64(heap.count), high: UInt64(text.count)))
-            heap.append(contentsOf: text)
+            return
         }
+        if heaps.isEmpty || heaps[heaps.count - 1].count + text.count > heaps[heaps.count - 1].capacity {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(Swift.max(Self.chunkBytes, text.count))
+            heaps.append(chunk)
+        }
+        let chunk = heaps.count - 1
+        slots.append(Slot(low: UInt64(chunk) << 32 | UInt64(heaps[chunk].count), high: UInt64(text.count)))
+        heaps[chunk].append(contentsOf: text)
     }
 
     /// Appends a short text by its key (`LevelTable.shortKey`), which is its slot.
@@ -84,24 +101,16 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
         slots.append(contentsOf: repeatElement(Slot(low: 0, high: 1 << 56), count: count))
     }
 
-    /// Appends the rows of `other`: its slots copied, the places of its long texts moved past this
-    /// column's heap. Where the heap must grow, `expectedRows` (the rows the column is expected
-    /// to reach, 0 when unknown) sizes it at once by the bytes a row has taken so far: doubling
-    /// it copied the texts each time and held them twice (200,000 reviews: 132 → 202 MB at the
-    /// load's peak).
-    mutating func append(contentsOf other: TextColumn, expectingRows expectedRows: Int = 0) {
-        let (firstNew, base) = (slots.count, UInt64(heap.count))
+    /// Appends the rows of `other`: its slots copied (its long texts' chunks numbered after this
+    /// column's), its chunks taken as they are.
+    mutating func append(contentsOf other: TextColumn) {
+        let (firstNew, chunksBefore) = (slots.count, heaps.count)
         slots.populatePages(forNext: other.count)
         slots.append(contentsOf: other.slots)
-        guard !other.heap.isEmpty else { return }
-        let bytes = heap.count + other.heap.count
-        if bytes > heap.capacity, expectedRows > slots.count {
-            heap.reserveCapacity(Swift.max(bytes, Int(Double(bytes) / Double(slots.count) * Double(expectedRows))))
-        }
-        heap.populatePages(forNext: other.heap.count)
-        heap.append(contentsOf: other.heap)
+        guard !other.heaps.isEmpty else { return }
+        heaps.append(contentsOf: other.heaps)
         slots.withUnsafeMutableBufferPointer { slots in
-            for row in firstNew ..< slots.count where !slots[row].isShort { slots[row].low += base }
+            for row in firstNew ..< slots.count { slots[row] = slots[row].movingChunk(by: chunksBefore) }
         }
     }
 
@@ -120,12 +129,12 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
         append(codes: codes, levelSlots: adoptingTexts(of: levels))
     }
 
-    /// Copies the long texts of `levels` into the heap, once, and returns the slot of each of
-    /// its rows here, for `append(codes:levelSlots:)`.
+    /// Takes the chunks of `levels`' long texts and returns the slot of each of its rows here,
+    /// for `append(codes:levelSlots:)`.
     mutating func adoptingTexts(of levels: TextColumn) -> [Slot] {
-        let base = UInt64(heap.count)
-        heap.append(contentsOf: levels.heap)
-        return levels.slots.map { $0.isShort ? $0 : Slot(low: $0.low + base, high: $0.high) }
+        let chunksBefore = heaps.count
+        heaps.append(contentsOf: levels.heaps)
+        return levels.slots.map { $0.movingChunk(by: chunksBefore) }
     }
 
     /// Appends a row for each of `codes`: the slot `levelSlots` holds for it, or an empty text
@@ -137,9 +146,10 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
 
     public mutating func reserveCapacity(_ rows: Int) { slots.reserveCapacity(rows) }
 
+    /// Empties the column; its chunks go (a column they were appended to keeps them).
     mutating func removeAll(keepingCapacity: Bool) {
         slots.removeAll(keepingCapacity: keepingCapacity)
-        heap.removeAll(keepingCapacity: keepingCapacity)
+        heaps.removeAll(keepingCapacity: keepingCapacity)
     }
 
     /// The rows at `rows`, in that order.
@@ -164,13 +174,13 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     /// Whether both hold their texts in the same buffers (one a copy of the other).
     func sharesStorage(with other: TextColumn) -> Bool {
         slots.withUnsafeBufferPointer { a in other.slots.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
-            && heap.withUnsafeBufferPointer { a in other.heap.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+            && heaps.withUnsafeBufferPointer { a in other.heaps.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
     }
 
-    /// Equal rows, byte for byte (however their long texts are laid out in the heap).
+    /// Equal rows, byte for byte (however their long texts are laid out in chunks).
     public static func == (first: TextColumn, second: TextColumn) -> Bool {
         guard first.count == second.count else { return false }
-        if first.heap.isEmpty && second.heap.isEmpty { return first.slots == second.slots }
+        if first.heaps.isEmpty && second.heaps.isEmpty { return first.slots == second.slots }
         return first.indices.allSatisfy { row in
             first.slots[row].isShort == second.slots[row].isShort && (first.slots[row].isShort
                 ? first.slots[row] == second.slots[row]

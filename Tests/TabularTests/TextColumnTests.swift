@@ -29,13 +29,29 @@ final class TextColumnTests: XCTestCase {
         XCTAssertEqual(Array(rows), [texts[3], texts[40], texts[3], texts[20]])
     }
 
+    /// Long texts fill chunk after chunk (one longer than a chunk gets its own); joined columns
+    /// and rows taken from them read back across every chunk.
+    func testTextsAcrossChunks() {
+        let many = (0..<20_000).map { "text number \($0) of a column longer than one chunk" }
+            + [String(repeating: "a text longer than a chunk ", count: TextColumn.chunkBytes / 20)] + ["after it, in a chunk of its own"]
+        let column = TextColumn(many)
+        XCTAssertGreaterThan(column.heaps.count, 3)
+        XCTAssertEqual(Array(column), many)
+        var joined = TextColumn(["first"])
+        joined.append(contentsOf: column)
+        joined.append(contentsOf: column)
+        joined.append("and one more after both")
+        XCTAssertEqual(Array(joined), ["first"] + many + many + ["and one more after both"])
+        XCTAssertEqual(Array(joined.selecting(rows: [20_002, 1, 40_003])), [many[20_001], many[0], many[20_000]])
+    }
+
     /// Rows made from levels share each long level's bytes; a negative code is an empty row.
     func testRowsOfLevelsShareTheirBytes() {
         let levels = TextColumn(["short", "a level longer than fifteen bytes", "another long level, shared"])
         var column = TextColumn(["first"])
         column.append(codes: [1, 0, -1, 2, 1, 1, 2], of: levels)
         XCTAssertEqual(Array(column), ["first", levels[1], "short", "", levels[2], levels[1], levels[1], levels[2]])
-        XCTAssertEqual(column.heap.count, levels.heap.count, "each long level's bytes once")
+        XCTAssertEqual(column.approximateByteCount, 8 * 16 + levels.heaps.reduce(0) { $0 + $1.count }, "each long level's bytes once")
     }
 
     /// Selected and partitioned rows keep only their own texts; equality is by rows, not by layout.
@@ -43,7 +59,7 @@ final class TextColumnTests: XCTestCase {
         let column = TextColumn(texts)
         let selected = column.selecting(rows: [40, 0, 40, 5])
         XCTAssertEqual(Array(selected), [texts[40], texts[0], texts[40], texts[5]])
-        XCTAssertEqual(selected.heap.count, 80, "the two copies of the long text, not the whole heap")
+        XCTAssertEqual(selected.approximateByteCount, 4 * 16 + 80, "the two copies of the long text, not every chunk")
         XCTAssertEqual(column.selecting(rows: []).approximateByteCount, 0)
         XCTAssertEqual(selected, TextColumn([texts[40], texts[0], texts[40], texts[5]]), "the same texts, another heap")
         XCTAssertNotEqual(selected, TextColumn([texts[40], texts[0], texts[39], texts[5]]))
