@@ -5,13 +5,14 @@
 /// Why not `[String]`: a text of more than 15 bytes is a string allocated on its own (48 to 64
 /// bytes for a 19-byte timestamp), and the reader made, copied and released every row's string
 /// piece by piece, which cost a column of names as much as six columns of numbers. Here a row is
-/// written once, as two words (`LevelTable.ShortKey`'s, for a short text) or as bytes appended
-/// to a chunk, pieces are joined by copying their slots and taking their chunks as they are
-/// (so a piece's texts are copied on the core that read them, not again where the pieces are
-/// joined, one column on one core), and a `String` is made only when a row is read. Rows of the same long text may share its bytes (a column made of a table's levels);
-/// rows selected from another column copy theirs, so a few rows kept from a large column do not
-/// keep all its chunks. Rows hold text as read: valid UTF-8 (the reader refuses NUL too; a
-/// workspace may hold it).
+/// written once, as two words (`LevelTable.ShortKey`'s, for a short text; the slot's bytes are
+/// its text's in order on a little-endian machine) or as bytes appended to a chunk; pieces are
+/// joined by copying their slots and taking their chunks as they are (so a piece's texts are
+/// copied on the core that read them, not again where the pieces are joined, one column on one
+/// core); and a `String` is made only when a row is read. Rows of the same long text may share
+/// its bytes (a column made of a table's levels); rows selected from another column copy theirs,
+/// so a few rows kept from a large column do not keep all its chunks. Rows hold text as read:
+/// valid UTF-8 (the reader refuses NUL too; a workspace may hold it).
 public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     /// A short text: its bytes from the low byte of `low` on, zeros after, and its length plus
     /// one in the top byte of `high`. A long one: its chunk (upper half) and its offset there
@@ -123,8 +124,8 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
     }
 
     /// Appends a row for each of `codes`: the text of that row of `levels`, or an empty one for a
-    /// negative code (a missing value). The levels' long texts are copied once, and shared by
-    /// the rows that hold them.
+    /// negative code (a missing value). The levels' chunks are taken once, and their long texts
+    /// shared by the rows that hold them.
     mutating func append(codes: some Sequence<Int32>, of levels: TextColumn) {
         append(codes: codes, levelSlots: adoptingTexts(of: levels))
     }
