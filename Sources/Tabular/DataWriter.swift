@@ -21,17 +21,32 @@ public enum DataWriter {
         case columns
     }
 
-    public static func csv(_ data: Dataset) -> String {
-        var lines = [data.columns.map { CSVText.field($0.name) }.joined(separator: ",")]
-        lines.reserveCapacity(data.rowCount + 1)
+    public static func csv(_ data: Dataset) -> String { String(decoding: csvBytes(data), as: UTF8.self) }
+
+    /// The CSV's bytes, each field appended to one buffer as it is formatted (a string a line,
+    /// then joined, took five times the file's size: 720 MB to write the 129 MB mixed file).
+    public static func csvBytes(_ data: Dataset) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        func endLine(_ fields: some Sequence<String>) {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(field)
+            }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        endLine(data.columns.lazy.map { CSVText.field($0.name) })
         for row in 0..<data.rowCount {
-            lines.append(data.columns.map { column in
+            endLine(data.columns.lazy.map { column in
                 guard let value = value(of: column, at: row) else { return "NA" }
                 if column.type == .boolean, let logical = ["true": "TRUE", "false": "FALSE"][value.text] { return logical }
                 return value.isText ? CSVText.field(value.text) : value.text
-            }.joined(separator: ","))
+            })
         }
-        return lines.joined(separator: "\n") + "\n"
+        return bytes
     }
 
     public static func json(_ data: Dataset, layout: JSONLayout = .records) -> String {

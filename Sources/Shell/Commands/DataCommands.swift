@@ -95,10 +95,10 @@ enum DataCommands {
         ]) { invocation, context in
             let data = invocation.dataset("DATA")
             let path = invocation.text("PATH")!
-            let text: String
+            var bytes: [UInt8]
             switch path.split(separator: ".").last?.lowercased() {
             case "csv" where !invocation.has("layout"):
-                text = DataWriter.csv(data)
+                bytes = DataWriter.csvBytes(data)
             case "csv":
                 throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
             case "json":
@@ -108,11 +108,17 @@ enum DataCommands {
                     throw ModelshError.usage("'\(invocation.name("DATA")!)' has no rows, so as records (`[]`) it would keep no column names; write it with layout=columns",
                                              at: invocation.location(invocation.has("layout") ? "layout" : "PATH"))
                 }
-                text = DataWriter.json(data, layout: layout)
+                bytes = Array(DataWriter.json(data, layout: layout).utf8)
             default:
                 throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
-            try invocation.at("PATH") { try AtomicFile.write(Data(text.utf8), to: path) }
+            try invocation.at("PATH") {
+                try bytes.withUnsafeMutableBytes { buffer in
+                    // Written from the buffer as it is, not copied into a Data first.
+                    let contents = buffer.baseAddress.map { Data(bytesNoCopy: $0, count: buffer.count, deallocator: .none) } ?? Data()
+                    try AtomicFile.write(contents, to: path)
+                }
+            }
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
