@@ -50,23 +50,55 @@ public enum DataWriter {
     }
 
     public static func json(_ data: Dataset, layout: JSONLayout = .records) -> String {
+        String(decoding: jsonBytes(data, layout: layout), as: UTF8.self)
+    }
+
+    /// The JSON's bytes, appended to one buffer as they are formatted (as `csvBytes`: a string a
+    /// record, then joined, took 930 MB and 7 s for the 1M-row mixed dataset).
+    public static func jsonBytes(_ data: Dataset, layout: JSONLayout = .records) -> [UInt8] {
         let keys = data.columns.map { JSONText.string($0.name) }
-        func json(_ column: Column, _ row: Int) -> String {
-            guard let value = value(of: column, at: row) else { return "null" }
-            return value.isText || !JSONText.isNumber(value.text) && column.type != .boolean ? JSONText.string(value.text) : value.text
+        var bytes: [UInt8] = []
+        func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        func appendValue(_ column: Column, _ row: Int) {
+            guard let value = value(of: column, at: row) else { return append("null") }
+            append(value.isText || !JSONText.isNumber(value.text) && column.type != .boolean ? JSONText.string(value.text) : value.text)
         }
         switch layout {
         case .records:
-            let records = (0..<data.rowCount).map { row in
-                "  {" + zip(keys, data.columns).map { "\($0): \(json($1, row))" }.joined(separator: ", ") + "}"
+            guard data.rowCount > 0 else {
+                append("[]\n")
+                return bytes
             }
-            return (records.isEmpty ? "[]" : "[\n" + records.joined(separator: ",\n") + "\n]") + "\n"
+            append("[\n")
+            for row in 0..<data.rowCount {
+                append(row == 0 ? "  {" : ",\n  {")
+                for (index, (key, column)) in zip(keys, data.columns).enumerated() {
+                    append(index == 0 ? key + ": " : ", " + key + ": ")
+                    appendValue(column, row)
+                }
+                append("}")
+            }
+            append("\n]\n")
         case .columns:
-            let arrays = zip(keys, data.columns).map { key, column in
-                "  \(key): [" + (0..<data.rowCount).map { json(column, $0) }.joined(separator: ", ") + "]"
+            guard !keys.isEmpty else {
+                append("{}\n")
+                return bytes
             }
-            return (arrays.isEmpty ? "{}" : "{\n" + arrays.joined(separator: ",\n") + "\n}") + "\n"
+            append("{\n")
+            for (index, (key, column)) in zip(keys, data.columns).enumerated() {
+                append((index == 0 ? "  " : ",\n  ") + key + ": [")
+                for row in 0..<data.rowCount {
+                    if row > 0 { append(", ") }
+                    appendValue(column, row)
+                }
+                append("]")
+            }
+            append("\n}\n")
         }
+        return bytes
     }
 
     /// The value at `row` as written, and whether it is text (to quote), or nil if missing.

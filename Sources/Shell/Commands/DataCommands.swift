@@ -108,7 +108,7 @@ enum DataCommands {
                     throw ModelshError.usage("'\(invocation.name("DATA")!)' has no rows, so as records (`[]`) it would keep no column names; write it with layout=columns",
                                              at: invocation.location(invocation.has("layout") ? "layout" : "PATH"))
                 }
-                bytes = Array(DataWriter.json(data, layout: layout).utf8)
+                bytes = DataWriter.jsonBytes(data, layout: layout)
             default:
                 throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
