@@ -30,6 +30,15 @@ public enum AtomicFile {
         }
     }
 
+    /// Replaces the file at `path` with `bytes`, written from the array as it is (a large file's
+    /// bytes are not copied into a `Data` first).
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        var bytes = bytes
+        try bytes.withUnsafeMutableBytes { buffer in
+            try write(buffer.baseAddress.map { Data(bytesNoCopy: $0, count: buffer.count, deallocator: .none) } ?? Data(), to: path)
+        }
+    }
+
     /// Replaces `path` with a file that `fill` writes: it gets the path of a new, empty file
     /// beside the target. When `fill` throws, the new file is removed and `path` is untouched.
     static func replace(_ path: String, fill: (_ temporaryPath: String) throws -> Void) throws {

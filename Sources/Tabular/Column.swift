@@ -81,13 +81,10 @@ public struct Column: Sendable, Equatable {
     /// read: telling two equal loads of a million rows apart by their values took longer than
     /// loading them.
     public func sharesStorage(with other: Column) -> Bool {
-        func same<Element>(_ first: [Element], _ second: [Element]) -> Bool {
-            first.withUnsafeBufferPointer { a in second.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
-        }
         switch (storage, other.storage) {
-        case let (.numbers(first), .numbers(second)): return same(first, second)
+        case let (.numbers(first), .numbers(second)): return first.sharesBuffer(with: second)
         case let (.categories(firstCodes, firstLevels), .categories(secondCodes, secondLevels)):
-            return same(firstCodes, secondCodes) && same(firstLevels, secondLevels)
+            return firstCodes.sharesBuffer(with: secondCodes) && firstLevels.sharesBuffer(with: secondLevels)
         case let (.strings(first), .strings(second)): return first.sharesStorage(with: second)
         default: return false
         }
@@ -233,5 +230,13 @@ extension Column {
     /// library call per row); every double of magnitude 2^53 or more is whole.
     public static func isWholeNumber(_ value: Double) -> Bool {
         abs(value) < 0x1p53 ? Double(Int64(value)) == value : value.isFinite
+    }
+}
+
+extension Array {
+    /// Whether both arrays are the same buffer (one a copy of the other), found without
+    /// reading an element.
+    func sharesBuffer(with other: [Element]) -> Bool {
+        withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
     }
 }

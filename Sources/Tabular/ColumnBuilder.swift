@@ -203,9 +203,14 @@ struct ColumnBuilder {
         @inline(__always) func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[spans[2 * index] ..< spans[2 * index] + spans[2 * index + 1]])
         }
+        /// A short field's key (nil for a longer one), from two loads where 16 bytes may be read.
+        @inline(__always) func shortKey(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> LevelTable.ShortKey? {
+            guard text.count <= LevelTable.shortLength else { return nil }
+            guard let base = text.baseAddress, spans[2 * index] + 16 <= bytes.count else { return LevelTable.shortKey(text) }
+            return LevelTable.shortKey(readingSixteen: base, count: text.count)
+        }
         if kind == .strings {
-            // Each field's bytes copied into the column: a short one's as its key, from two loads
-            // where 16 bytes may be read.
+            // Each field's bytes copied into the column, a short one's as its key.
             for index in 0..<count {
                 let text = field(index)
                 if missingMarkers.matchesTrimmed(text) {
@@ -217,11 +222,7 @@ struct ColumnBuilder {
                 } catch {
                     throw UnstorableField(problem: error, index: index)
                 }
-                if text.count <= LevelTable.shortLength, let base = text.baseAddress, spans[2 * index] + 16 <= bytes.count {
-                    strings.append(LevelTable.shortKey(readingSixteen: base, count: text.count))
-                } else {
-                    strings.append(text)
-                }
+                if let key = shortKey(index, text) { strings.append(key) } else { strings.append(text) }
             }
             return
         }
@@ -261,15 +262,7 @@ struct ColumnBuilder {
                 if missingMarkers.matchesTrimmed(text) {
                     lookups[step % lookAhead] = nil
                 } else {
-                    // A short text's key from two loads where 16 bytes may be read.
-                    let key: LevelTable.ShortKey?
-                    if text.count > LevelTable.shortLength {
-                        key = nil
-                    } else if let base = text.baseAddress, spans[2 * step] + 16 <= bytes.count {
-                        key = LevelTable.shortKey(readingSixteen: base, count: text.count)
-                    } else {
-                        key = LevelTable.shortKey(text)
-                    }
+                    let key = shortKey(step, text)
                     let hash = levels.hash(text, key: key)
                     levels.prefetchSlot(of: hash)
                     lookups[step % lookAhead] = (hash, key)
@@ -393,7 +386,7 @@ struct ColumnBuilder {
     private mutating func appendStrings(codes: [Int32], levels: LevelTable) {
         let rowsBefore = strings.count
         missingRows.append(contentsOf: codes.indices.lazy.filter { codes[$0] < 0 }.map { $0 + rowsBefore })
-        strings.append(codes: codes, of: TextColumn(levels.strings()))
+        strings.append(codes: codes, of: levels.texts())
     }
 
     /// The kind of a column whose rows are of kind `first` then `second`, when that column can
@@ -470,7 +463,7 @@ struct ColumnBuilder {
         var codes: [Int32] = []
         swap(&codes, &self.codes)
         guard levels.count <= Self.maximumLevelCount(valueCount: valueCount) else {
-            let texts = TextColumn(levels.strings())
+            let texts = levels.texts()
             levels = LevelTable()
             return (Column(name: name, type: .text, storage: .strings(Self.strings(consuming: &codes, texts: texts)), missing: mask), false)
         }

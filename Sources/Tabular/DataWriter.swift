@@ -21,20 +21,14 @@ public enum DataWriter {
         case columns
     }
 
-    public static func csv(_ data: Dataset) -> String { String(decoding: csvBytes(data), as: UTF8.self) }
-
-    /// The CSV's bytes, each field appended to one buffer as it is formatted (a string a line,
-    /// then joined, took five times the file's size: 720 MB to write the 129 MB mixed file).
-    public static func csvBytes(_ data: Dataset) -> [UInt8] {
+    /// The CSV file's bytes, each field appended to one buffer as it is formatted (a string a
+    /// line, then joined, took five times the file's size: 720 MB to write the 129 MB mixed file).
+    public static func csv(_ data: Dataset) -> [UInt8] {
         var bytes: [UInt8] = []
-        func append(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-        }
         func endLine(_ fields: some Sequence<String>) {
             for (index, field) in fields.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(field)
+                bytes.appendUTF8(field)
             }
             bytes.append(UInt8(ascii: "\n"))
         }
@@ -49,54 +43,46 @@ public enum DataWriter {
         return bytes
     }
 
-    public static func json(_ data: Dataset, layout: JSONLayout = .records) -> String {
-        String(decoding: jsonBytes(data, layout: layout), as: UTF8.self)
-    }
-
-    /// The JSON's bytes, appended to one buffer as they are formatted (as `csvBytes`: a string a
+    /// The JSON file's bytes, appended to one buffer as they are formatted (as `csv`: a string a
     /// record, then joined, took 930 MB and 7 s for the 1M-row mixed dataset).
-    public static func jsonBytes(_ data: Dataset, layout: JSONLayout = .records) -> [UInt8] {
+    public static func json(_ data: Dataset, layout: JSONLayout = .records) -> [UInt8] {
         let keys = data.columns.map { JSONText.string($0.name) }
         var bytes: [UInt8] = []
-        func append(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-        }
         func appendValue(_ column: Column, _ row: Int) {
-            guard let value = value(of: column, at: row) else { return append("null") }
-            append(value.isText || !JSONText.isNumber(value.text) && column.type != .boolean ? JSONText.string(value.text) : value.text)
+            guard let value = value(of: column, at: row) else { return bytes.appendUTF8("null") }
+            bytes.appendUTF8(value.isText || !JSONText.isNumber(value.text) && column.type != .boolean ? JSONText.string(value.text) : value.text)
         }
         switch layout {
         case .records:
             guard data.rowCount > 0 else {
-                append("[]\n")
+                bytes.appendUTF8("[]\n")
                 return bytes
             }
-            append("[\n")
+            bytes.appendUTF8("[\n")
             for row in 0..<data.rowCount {
-                append(row == 0 ? "  {" : ",\n  {")
+                bytes.appendUTF8(row == 0 ? "  {" : ",\n  {")
                 for (index, (key, column)) in zip(keys, data.columns).enumerated() {
-                    append(index == 0 ? key + ": " : ", " + key + ": ")
+                    bytes.appendUTF8(index == 0 ? key + ": " : ", " + key + ": ")
                     appendValue(column, row)
                 }
-                append("}")
+                bytes.appendUTF8("}")
             }
-            append("\n]\n")
+            bytes.appendUTF8("\n]\n")
         case .columns:
             guard !keys.isEmpty else {
-                append("{}\n")
+                bytes.appendUTF8("{}\n")
                 return bytes
             }
-            append("{\n")
+            bytes.appendUTF8("{\n")
             for (index, (key, column)) in zip(keys, data.columns).enumerated() {
-                append((index == 0 ? "  " : ",\n  ") + key + ": [")
+                bytes.appendUTF8((index == 0 ? "  " : ",\n  ") + key + ": [")
                 for row in 0..<data.rowCount {
-                    if row > 0 { append(", ") }
+                    if row > 0 { bytes.appendUTF8(", ") }
                     appendValue(column, row)
                 }
-                append("]")
+                bytes.appendUTF8("]")
             }
-            append("\n}\n")
+            bytes.appendUTF8("\n}\n")
         }
         return bytes
     }
@@ -113,5 +99,13 @@ public enum DataWriter {
             return (value.description, false)
         case .integer, .boolean: return (text, false)
         }
+    }
+}
+
+extension [UInt8] {
+    /// Appends `text`'s UTF-8 bytes.
+    mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
     }
 }

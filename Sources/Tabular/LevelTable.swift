@@ -110,6 +110,14 @@ struct LevelTable {
         bytes.withUnsafeBufferPointer { all in (0..<count).map { String(decoding: level($0, in: all), as: UTF8.self) } }
     }
 
+    /// The levels as a text column, in code order (their bytes copied, no string made).
+    func texts() -> TextColumn {
+        var texts = TextColumn()
+        texts.reserveCapacity(count)
+        bytes.withUnsafeBufferPointer { all in for index in 0..<count { texts.append(level(index, in: all)) } }
+        return texts
+    }
+
     /// The codes in the order of their levels' UTF-8 bytes.
     func codesInByteOrder() -> [Int] {
         bytes.withUnsafeBufferPointer { all in

@@ -174,8 +174,7 @@ public struct TextColumn: RandomAccessCollection, Sendable, Equatable {
 
     /// Whether both hold their texts in the same buffers (one a copy of the other).
     func sharesStorage(with other: TextColumn) -> Bool {
-        slots.withUnsafeBufferPointer { a in other.slots.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
-            && heaps.withUnsafeBufferPointer { a in other.heaps.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+        slots.sharesBuffer(with: other.slots) && heaps.sharesBuffer(with: other.heaps)
     }
 
     /// Equal rows, byte for byte (however their long texts are laid out in chunks).

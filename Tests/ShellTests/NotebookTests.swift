@@ -129,7 +129,7 @@ final class WriteLoadRoundTripTests: ShellTestCase {
     func testWriteThenLoadKeepsTypesValuesAndMissingValues() throws {
         let original = try awkwardDataset()
         let source = temporaryPath("source.csv")
-        let csv = DataWriter.csv(original)
+        let csv = String(decoding: DataWriter.csv(original), as: UTF8.self)
         XCTAssertTrue(csv.contains(",FALSE,") && csv.contains(",TRUE,") && !csv.contains("true"), "R's read.csv reads only TRUE/FALSE as logical")
         try csv.write(toFile: source, atomically: true, encoding: .utf8)
         run("load \"\(source)\" as d")

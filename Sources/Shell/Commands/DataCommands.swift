@@ -95,10 +95,10 @@ enum DataCommands {
         ]) { invocation, context in
             let data = invocation.dataset("DATA")
             let path = invocation.text("PATH")!
-            var bytes: [UInt8]
+            let bytes: [UInt8]
             switch path.split(separator: ".").last?.lowercased() {
             case "csv" where !invocation.has("layout"):
-                bytes = DataWriter.csvBytes(data)
+                bytes = DataWriter.csv(data)
             case "csv":
                 throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
             case "json":
@@ -108,17 +108,11 @@ enum DataCommands {
                     throw ModelshError.usage("'\(invocation.name("DATA")!)' has no rows, so as records (`[]`) it would keep no column names; write it with layout=columns",
                                              at: invocation.location(invocation.has("layout") ? "layout" : "PATH"))
                 }
-                bytes = DataWriter.jsonBytes(data, layout: layout)
+                bytes = DataWriter.json(data, layout: layout)
             default:
                 throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
-            try invocation.at("PATH") {
-                try bytes.withUnsafeMutableBytes { buffer in
-                    // Written from the buffer as it is, not copied into a Data first.
-                    let contents = buffer.baseAddress.map { Data(bytesNoCopy: $0, count: buffer.count, deallocator: .none) } ?? Data()
-                    try AtomicFile.write(contents, to: path)
-                }
-            }
+            try invocation.at("PATH") { try AtomicFile.write(bytes, to: path) }
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
