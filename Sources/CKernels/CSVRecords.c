@@ -5,8 +5,9 @@
 // digits together: 16 at a time in vector registers where the CPU has SSE4.1, as simdjson
 // converts, else eight at a time in a word, as Lemire's fast_float) and divided once by an exact
 // power of ten (at most EXACT_DIGITS digits), or, longer and with a point, rounded as the
-// reader's DecimalParser does (Eisel-Lemire above 2^53); a field of any other column is only
-// delimited, for the reader to take a column at a time.
+// reader's DecimalParser does (Eisel-Lemire above 2^53); a field of any other column is
+// delimited, for the reader to take a column at a time, and looked up in its column's levels
+// where the reader gives the kernel their table.
 #include "CKernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -307,6 +308,29 @@ static inline int boolean_value(const unsigned char *p, long n) {
     return -1;
 }
 
+// The code of the n bytes at p (16 of which may be read) in `table`, or -1 where they are not
+// one of its levels of at most 15 bytes: the key, hash and probe of Swift's LevelTable, which
+// the table's arrays are.
+static inline int32_t level_code(const MSHLevelLookup *table, const unsigned char *p, long n) {
+    if (n > 15) return -1;
+    uint64_t low = load_word(p) & (n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1);
+    uint64_t high = n > 8 ? load_word(p + 8) & ((1ULL << (8 * (n - 8))) - 1) : 0;
+    high |= (uint64_t)(n + 1) << 56;
+    uint64_t hash = (table->seed ^ low) * 0xFF51AFD7ED558CCDULL;
+    hash ^= hash >> 29;
+    hash = (hash ^ high) * 0xC4CEB9FE1A85EC53ULL;
+    hash ^= hash >> 32;
+    uint64_t tag = hash & 0xFFFFFFFF00000000ULL, mask = (uint64_t)table->slot_count - 1;
+    for (uint64_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        uint64_t entry = table->slots[slot];
+        if (!entry) return -1;
+        if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+            uint64_t code = (entry & 0xFFFFFFFFULL) - 1;
+            if (table->keys[2 * code] == low && table->keys[2 * code + 1] == high) return (int32_t)code;
+        }
+    }
+}
+
 #if defined(__x86_64__)
 // The same in vector registers: one shuffle moves the digits right-aligned into 16 lanes (lanes
 // before them zero, the point skipped), then pairs, fours and eights are summed by multiply-adds,
@@ -370,7 +394,8 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
     TARGET __attribute__((always_inline)) static inline long records_body_##NAME(                                 \
         int numbers_only, const unsigned char *bytes, long count, long start, long limit, unsigned char separator, \
         long columns, const unsigned char *numeric, int options, const uint64_t *five, long capacity,             \
-        double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read) {                   \
+        double *values, long *spans, unsigned char *flags, const MSHLevelLookup *levels, int32_t *codes,          \
+        long *rows_read, long *lines_read) {                                                                      \
         Classes classes;                                                                                          \
         /* Records of numbers alone are classified without quotes, unless numbers may be quoted. */               \
         int quote_masks = !numbers_only || (options & MSH_CSV_QUOTED_NUMBERS);                                    \
@@ -445,17 +470,15 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
                         continue;                                                                                 \
                     }                                                                                             \
                     if (has_breaks) record_breaks += count_line_breaks(bytes + position, length);                 \
-                    if (shape == 0) {                                                                             \
-                        spans[2 * slot] = position;                                                               \
-                        spans[2 * slot + 1] = length;                                                             \
-                    } else if (shape > 0) {                                                                       \
-                        /* Quoted: its contents, their length as ~length where they hold doubled quotes. */       \
-                        spans[2 * slot] = position + 1;                                                           \
-                        spans[2 * slot + 1] = shape == 1 ? length - 2 : ~(length - 2);                            \
-                        if (shape == 2) flags[column] |= MSH_CSV_DOUBLED_QUOTES;                                  \
-                    } else {                                                                                      \
-                        goto stop;                                                                                \
-                    }                                                                                             \
+                    if (shape < 0) goto stop;                                                                     \
+                    /* Its contents: a quoted one's without its quotes. */                                        \
+                    long contents = shape == 0 ? position : position + 1, n = shape == 0 ? length : length - 2;   \
+                    spans[2 * slot] = contents;                                                                   \
+                    /* Their length as ~length where they hold doubled quotes. */                                 \
+                    spans[2 * slot + 1] = shape == 2 ? ~n : n;                                                    \
+                    if (shape == 2) flags[column] |= MSH_CSV_DOUBLED_QUOTES;                                      \
+                    if (levels && levels[column].slot_count)                                                      \
+                        codes[slot] = shape == 2 ? -1 : level_code(&levels[column], bytes + contents, n);         \
                 }                                                                                                 \
                 long end = position + length;                                                                     \
                 unsigned char next = bytes[end];                                                                  \
@@ -486,14 +509,15 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
     TARGET static long records_##NAME(const unsigned char *bytes, long count, long start, long limit,            \
                                       unsigned char separator, long columns, const unsigned char *numeric,        \
                                       int options, const uint64_t *five, long capacity, double *values,          \
-                                      long *spans, unsigned char *flags, long *rows_read, long *lines_read) {    \
+                                      long *spans, unsigned char *flags, const MSHLevelLookup *levels,           \
+                                      int32_t *codes, long *rows_read, long *lines_read) {                       \
         int numbers_only = 1;                                                                                     \
         for (long column = 0; column < columns; column++) numbers_only &= numeric[column] == MSH_CSV_NUMBER_COLUMN;  \
         if (numbers_only)                                                                                         \
             return records_body_##NAME(1, bytes, count, start, limit, separator, columns, numeric, options, five, \
-                                       capacity, values, spans, flags, rows_read, lines_read);                    \
+                                       capacity, values, spans, flags, levels, codes, rows_read, lines_read);     \
         return records_body_##NAME(0, bytes, count, start, limit, separator, columns, numeric, options, five,     \
-                                   capacity, values, spans, flags, rows_read, lines_read);                        \
+                                   capacity, values, spans, flags, levels, codes, rows_read, lines_read);         \
     }
 
 DEFINE_RECORDS(generic, , value_by_words)
@@ -504,7 +528,8 @@ DEFINE_RECORDS(avx512, __attribute__((target("avx512bw,avx512f,sse4.1,ssse3,popc
 
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
                      const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
-                     double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read) {
+                     double *values, long *spans, unsigned char *flags, const MSHLevelLookup *levels, int32_t *codes,
+                     long *rows_read, long *lines_read) {
 #if defined(__x86_64__)
     // The vector variants run where the other kernels' AVX2 variants do (msh_kernels_prefer_baseline
     // makes tests run the word variant on any machine).
@@ -513,11 +538,11 @@ long msh_csv_records(const unsigned char *bytes, long count, long start, long li
         if (vector_class < 0) vector_class = msh_cpu_vector_class();
         if (vector_class == 2)
             return records_avx512(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity,
-                                  values, spans, flags, rows_read, lines_read);
+                                  values, spans, flags, levels, codes, rows_read, lines_read);
         return records_avx2(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
-                            spans, flags, rows_read, lines_read);
+                            spans, flags, levels, codes, rows_read, lines_read);
     }
 #endif
     return records_generic(bytes, count, start, limit, separator, columns, numeric, options, powers_of_five, capacity, values,
-                           spans, flags, rows_read, lines_read);
+                           spans, flags, levels, codes, rows_read, lines_read);
 }

@@ -3,7 +3,9 @@ import CKernels
 /// The reader's fast path for runs of records, the bulk of most data files: a C kernel
 /// (`msh_csv_records`) classifies the bytes 64 at a time by vector compares, converts the fields
 /// of number columns (their digits together) and of boolean ones, and delimits the others, which are then taken a
-/// column at a time (one column's levels in cache at a time). It reads the same values as the
+/// column at a time (one column's levels in cache at a time); a text column kept as codes has its
+/// short fields looked up by the kernel too, in its level table while that is small, so only
+/// new texts, missing ones and long ones are looked up here. It reads the same values as the
 /// field-by-field path (`CSVTokenizer`, `ColumnBuilder.append`): numbers correctly rounded, as
 /// `DecimalParser`, and every other field through the same `append`. It stops before any record
 /// it does not take whole (a number column's field that is not a plain number of at most 15
@@ -21,6 +23,9 @@ struct CSVRecordRuns {
     private var spans: [Int]
     private var flags: [UInt8]
     private var numeric: [UInt8]
+    /// The kernel's lookups in the level tables of text columns kept as codes (none in other
+    /// columns), and the codes it found, column after column as the values.
+    private var levelLookups: [MSHLevelLookup], levelCodes: [Int32] = []
     /// A column's fields with their doubled quotes read as one, one after another, and their spans.
     private var unquoted: [UInt8] = [], unquotedSpans: [Int] = []
     /// How the kernel reads number columns: which of an empty field and `NA` are missing.
@@ -45,6 +50,7 @@ struct CSVRecordRuns {
         spans = [Int](repeating: 0, count: 2 * columns * capacity)
         flags = [UInt8](repeating: 0, count: columns)
         numeric = [UInt8](repeating: 0, count: columns)
+        levelLookups = [MSHLevelLookup](repeating: MSHLevelLookup(), count: columns)
         missingMarkers = format.missingMarkers
         let na = Array("NA".utf8)
         options = (format.missingMarkers.matches(UnsafeBufferPointer(start: nil, count: 0)) ? Int32(MSH_CSV_EMPTY_IS_MISSING) : 0)
@@ -67,6 +73,20 @@ struct CSVRecordRuns {
                 CSVTokenizer.append(UnsafeBufferPointer(rebasing: bytes[start ..< start + ~length]), readingDoubledQuotes: &contents)
             }
             spans.append(contents.count - spans.last!)
+        }
+    }
+
+    /// The most columns whose fields the kernel looks up in their levels in one call.
+    private static let mostLevelLookups = 32
+
+    /// Runs `body` with `lookups[c]` the kernel's lookup in the levels of each column c of
+    /// `levelColumns` (`ColumnBuilder.withKernelLookup`), their tables borrowed for the call.
+    private static func withLevelLookups<Result>(of builders: UnsafeMutableBufferPointer<ColumnBuilder>, _ levelColumns: ArraySlice<Int>,
+                                                 in lookups: UnsafeMutableBufferPointer<MSHLevelLookup>, _ body: () -> Result) -> Result {
+        guard let column = levelColumns.first else { return body() }
+        return builders[column].withKernelLookup { lookup in
+            lookups[column] = lookup
+            return withLevelLookups(of: builders, levelColumns.dropFirst(), in: lookups, body)
         }
     }
 
@@ -105,6 +125,9 @@ struct CSVRecordRuns {
             numeric[column] = UInt8(builders[column].kind == .boolean ? MSH_CSV_BOOLEAN_COLUMN
                                     : builders[column].takesNumbers ? MSH_CSV_NUMBER_COLUMN : 0)
         }
+        // Each table is borrowed by a call of its own around the kernel's: a few dozen nest.
+        let levelColumns = (0..<columns).filter { builders[$0].kind == .text }.prefix(Self.mostLevelLookups)
+        if !levelColumns.isEmpty, levelCodes.isEmpty { levelCodes = [Int32](repeating: -1, count: columns * capacity) }
         var (rows, lines) = (0, 0)
         let bytes = tokenizer.bytes
         let (capacity, columns) = (capacity, columns)
@@ -114,11 +137,19 @@ struct CSVRecordRuns {
             end = values.withUnsafeMutableBufferPointer { values in
                 spans.withUnsafeMutableBufferPointer { spans in
                     flags.withUnsafeMutableBufferPointer { flags in
-                        flags.update(repeating: 0)
-                        return DecimalParser.withPowersOfFive { five in
-                            msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator, columns,
-                                            numeric, callOptions, five, capacity, values.baseAddress, spans.baseAddress,
-                                            flags.baseAddress, &rows, &lines)
+                        levelLookups.withUnsafeMutableBufferPointer { lookups in
+                            levelCodes.withUnsafeMutableBufferPointer { codes in
+                                flags.update(repeating: 0)
+                                lookups.update(repeating: MSHLevelLookup())
+                                return Self.withLevelLookups(of: builders, levelColumns, in: lookups) {
+                                    DecimalParser.withPowersOfFive { five in
+                                        msh_csv_records(bytes.baseAddress, bytes.count, tokenizer.recordStart, limit, tokenizer.separator,
+                                                        columns, numeric, callOptions, five, capacity, values.baseAddress,
+                                                        spans.baseAddress, flags.baseAddress, levelColumns.isEmpty ? nil : lookups.baseAddress,
+                                                        codes.baseAddress, &rows, &lines)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -157,6 +188,11 @@ struct CSVRecordRuns {
                                 try unquotedSpans.withUnsafeBufferPointer { (spans) throws(UnstorableField) in
                                     try builders[column].appendFields(spans, of: unquoted, missingMarkers: missingMarkers)
                                 }
+                            }
+                        } else if levelLookups[column].slot_count != 0 {
+                            try levelCodes.withUnsafeBufferPointer { (codes) throws(UnstorableField) in
+                                try builders[column].appendFields(columnSpans, of: bytes, kernelCodes: UnsafeBufferPointer(rebasing: codes[first ..< first + rows]),
+                                                                  missingMarkers: missingMarkers)
                             }
                         } else {
                             try builders[column].appendFields(columnSpans, of: bytes, missingMarkers: missingMarkers)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Why a field cannot be stored; the reader adds the file, line and column.
 enum UnstorableValue: Error {
     /// The field's bytes are not valid UTF-8.
@@ -194,14 +196,38 @@ struct ColumnBuilder {
         codes.append(try levels.code(for: field))
     }
 
+    /// Calls `body` with the lookup the CSV kernel may do of this column's fields: in its levels
+    /// while it is a column of codes (`LevelTable.withKernelLookup`), else none.
+    func withKernelLookup<Result>(_ body: (MSHLevelLookup) -> Result) -> Result {
+        kind == .text ? levels.withKernelLookup(body) : body(MSHLevelLookup())
+    }
+
     /// Appends the fields at `spans`, (offset, count) pairs into `bytes`, each as `append` would.
-    /// Text is looked up in batches: the hashes of a few fields ahead are computed and their
-    /// slots asked for, so a column of many distinct texts waits for its table once a batch.
+    /// `kernelCodes`, where the kernel looked the fields up in this column's levels
+    /// (`withKernelLookup`), hold each field's code, or -1 for one to look up here. Text is
+    /// looked up in batches: the hashes of a few fields ahead are computed and their slots asked
+    /// for, so a column of many distinct texts waits for its table once a batch.
     mutating func appendFields(_ spans: UnsafeBufferPointer<Int>, of bytes: UnsafeBufferPointer<UInt8>,
-                               missingMarkers: MissingMarkers) throws(UnstorableField) {
+                               kernelCodes: UnsafeBufferPointer<Int32>? = nil, missingMarkers: MissingMarkers) throws(UnstorableField) {
         let count = spans.count / 2
         @inline(__always) func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[spans[2 * index] ..< spans[2 * index] + spans[2 * index + 1]])
+        }
+        if let kernelCodes, kind == .text {
+            // The codes as the kernel found them, then those it did not find (new texts, missing
+            // ones, long ones) looked up one by one, in row order so new levels keep their order.
+            let first = codes.count
+            codes.append(contentsOf: kernelCodes)
+            for index in 0..<count where kernelCodes[index] < 0 {
+                let text = field(index)
+                if missingMarkers.matchesTrimmed(text) { continue }
+                do throws(UnstorableValue) {
+                    codes[first + index] = try levels.code(for: text)
+                } catch {
+                    throw UnstorableField(problem: error, index: index)
+                }
+            }
+            return
         }
         /// A short field's key (nil for a longer one), from two loads where 16 bytes may be read.
         @inline(__always) func shortKey(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> LevelTable.ShortKey? {

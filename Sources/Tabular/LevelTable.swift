@@ -96,6 +96,24 @@ struct LevelTable {
     /// How many lookups ahead a batch asks for a slot: enough for its line to arrive.
     static let lookAhead = 16
 
+    /// The most slots a table may have for the CSV kernel to look fields up in it: it probes
+    /// without asking for slots ahead, so its table must stay in the core's cache (2,048 levels:
+    /// 32 KiB of slots and 32 KiB of keys); a larger one's fields are looked up in batches here.
+    static let kernelLookupSlots = 4096
+
+    /// Calls `body` with the table as the CSV kernel looks fields up in it (`MSHLevelLookup`), its
+    /// arrays borrowed for the call: one that does no lookups (a slot count of 0) when the table
+    /// has more than `kernelLookupSlots` slots or none yet.
+    func withKernelLookup<Result>(_ body: (MSHLevelLookup) -> Result) -> Result {
+        guard !slots.isEmpty, slots.count <= Self.kernelLookupSlots else { return body(MSHLevelLookup()) }
+        return shortKeys.withUnsafeBytes { keys in
+            slots.withUnsafeBufferPointer { slots in
+                body(MSHLevelLookup(keys: keys.baseAddress?.assumingMemoryBound(to: UInt64.self), slots: slots.baseAddress,
+                                    slot_count: slots.count, seed: seed))
+            }
+        }
+    }
+
     /// Empties the table, keeping its memory.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

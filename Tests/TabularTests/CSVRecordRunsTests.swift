@@ -41,7 +41,7 @@ final class CSVRecordRunsTests: XCTestCase {
         var (rows, lines) = (0, 0)
         let end = DecimalParser.withPowersOfFive { five in
             msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, options, five, 1,
-                            &values, &spans, &flags, &rows, &lines)
+                            &values, &spans, &flags, nil, nil, &rows, &lines)
         }
         if rows == 0 {
             XCTAssertEqual(end, 0, "a stop leaves the position at the record: \(record.debugDescription)")
@@ -118,7 +118,7 @@ final class CSVRecordRunsTests: XCTestCase {
             var (read, lines) = (0, 0)
             let numeric: [UInt8] = [1, 1]
             _ = DecimalParser.withPowersOfFive { five in
-                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, &read, &lines)
+                msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, rows, &values, &spans, &flags, nil, nil, &read, &lines)
             }
             XCTAssertEqual(read, rows, variant)
             var wrong: [String] = []
@@ -272,6 +272,44 @@ final class CSVRecordRunsTests: XCTestCase {
         }
     }
 
+    /// A text field of a column whose levels the kernel is given is looked up in them as the
+    /// reader's LevelTable would look it up: a level's code for its exact bytes of up to 15
+    /// (quoted or not), -1 for any other text (one byte more or less, a level of 16 bytes or
+    /// more, contents with doubled quotes), for the reader to look up itself.
+    func testLooksUpShortTextsInTheLevelsGiven() throws {
+        var levels = LevelTable()
+        let known = ["Oslo", "New York, NY", "", "A", "exactly 8", "fifteen bytes!!", "a\"b", "sixteen bytes!!!", "é ü"]
+        for level in known { _ = try Array(level.utf8).withUnsafeBufferPointer { try levels.code(for: $0) } }
+        let fields: [(String, Int32)] = [
+            ("Oslo", 0), ("\"New York, NY\"", 1), ("", 2), ("\"\"", 2), ("A", 3), ("\"A\"", 3), ("exactly 8", 4),
+            ("fifteen bytes!!", 5), ("é ü", 8),
+            ("Osl", -1), ("Oslo ", -1), (" Oslo", -1), ("B", -1), ("exactly 9", -1), ("fifteen bytes!?", -1),
+            ("\"a\"\"b\"", -1), ("sixteen bytes!!!", -1), ("NA", -1),
+        ]
+        inEveryVariant { variant in
+            let bytes = Array((fields.map { $0.0 + ",1\n" }.joined() + String(repeating: "x,7\n", count: 2000)).utf8)
+            let capacity = fields.count
+            var values = [Double](repeating: 0, count: 2 * capacity), spans = [Int](repeating: 0, count: 4 * capacity)
+            var flags: [UInt8] = [0, 0], codes = [Int32](repeating: 99, count: 2 * capacity), (rows, lines) = (0, 0)
+            levels.withKernelLookup { lookup in
+                XCTAssertEqual(lookup.slot_count, 64)
+                let lookups = [lookup, MSHLevelLookup()], numeric: [UInt8] = [0, 1]
+                _ = DecimalParser.withPowersOfFive { five in
+                    msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, capacity,
+                                    &values, &spans, &flags, lookups, &codes, &rows, &lines)
+                }
+            }
+            XCTAssertEqual(rows, capacity, variant)
+            for (index, (field, code)) in fields.enumerated() {
+                XCTAssertEqual(codes[index], code, "\(variant): \(field.debugDescription)")
+            }
+            XCTAssertEqual(codes[capacity], 99, "\(variant): no code written for a column not looked up")
+        }
+        // A table too large to probe without prefetching is not given to the kernel.
+        for index in 0..<3000 { _ = try Array("level \(index)".utf8).withUnsafeBufferPointer { try levels.code(for: $0) } }
+        XCTAssertEqual(levels.withKernelLookup { $0.slot_count }, 0)
+    }
+
     /// A long text field that starts near the end of a classified window is measured only within
     /// the bytes classified: here a quoted field starting at 3950 (window 0, 4160 bytes
     /// classified) holds a separator at 4164 and a line break after it, and beyond the window
@@ -294,7 +332,7 @@ final class CSVRecordRunsTests: XCTestCase {
             let numeric: [UInt8] = [0, 1]
             let end = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
-                                &values, &spans, &flags, &rows, &lines)
+                                &values, &spans, &flags, nil, nil, &rows, &lines)
             }
             XCTAssertGreaterThan(rows, 1000, variant)
             XCTAssertEqual(lines, rows + 1, "\(variant): the two-line record")
@@ -309,7 +347,7 @@ final class CSVRecordRunsTests: XCTestCase {
                 + String(repeating: "c,3\n", count: 2000)).utf8)
             _ = DecimalParser.withPowersOfFive { five in
                 msh_csv_records(late, late.count, 0, late.count, UInt8(ascii: ","), columns, numeric, 1, five, capacity,
-                                &values, &spans, &flags, &rows, &lines)
+                                &values, &spans, &flags, nil, nil, &rows, &lines)
             }
             XCTAssertGreaterThan(rows, 751, variant)
             XCTAssertEqual(spans[2 * 750 + 1], 2000, variant)
@@ -327,13 +365,13 @@ final class CSVRecordRunsTests: XCTestCase {
         var (rows, lines) = (0, 0)
         let numeric: [UInt8] = [1, 1]
         var end = DecimalParser.withPowersOfFive { five in
-            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows, &lines)
+            msh_csv_records(bytes, bytes.count, 0, bytes.count, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, nil, nil, &rows, &lines)
         }
         XCTAssertGreaterThan(rows, 500)
         XCTAssertLessThan(end, bytes.count, "leaves the last records, within a window of the end")
         XCTAssertEqual(end, rows * 6)
         end = DecimalParser.withPowersOfFive { five in
-            msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, &rows, &lines)
+            msh_csv_records(bytes, bytes.count, 0, 601, UInt8(ascii: ","), 2, numeric, 1, five, 2000, &values, &spans, &flags, nil, nil, &rows, &lines)
         }
         XCTAssertEqual(rows, 101, "records starting at 0, 6, …, 600")
         XCTAssertEqual(lines, rows)

@@ -65,6 +65,20 @@ enum { MSH_CSV_EMPTY_IS_MISSING = 1, MSH_CSV_NA_IS_MISSING = 2, MSH_CSV_QUOTED_N
 /// numeric[j] of a column of numbers, and of one of booleans, for `msh_csv_records`.
 enum { MSH_CSV_NUMBER_COLUMN = 1, MSH_CSV_BOOLEAN_COLUMN = 2 };
 
+/// A text column's table of levels as `msh_csv_records` looks fields up in it (the arrays of
+/// the reader's LevelTable, read only): level c's key, a text of at most 15 bytes as two words
+/// (its bytes from the low byte of the first on, zeros after them, its length + 1 in the top
+/// byte of the second), at keys[2c] and keys[2c + 1] (zeros for a longer level); `slot_count`
+/// (a power of two, or 0 for no lookups in this column) slots of open addressing, each the
+/// upper half of a level's hash and its code + 1 in the lower half, or 0 where empty; the
+/// hash's seed.
+typedef struct {
+    const uint64_t *keys;
+    const uint64_t *slots;
+    long slot_count;
+    uint64_t seed;
+} MSHLevelLookup;
+
 /// The CSV reader's fast path: reads records from `start` (a record boundary) while each starts
 /// before `limit`, ends at LF or CRLF and holds `columns` fields split by `separator`,
 /// at most `capacity` of them. A field of a column j with numeric[j] != 0 must be a plain
@@ -88,9 +102,14 @@ enum { MSH_CSV_NUMBER_COLUMN = 1, MSH_CSV_BOOLEAN_COLUMN = 2 };
 /// stopped, the records read in *rows_read and the lines they take in *lines_read (more than the
 /// records where quoted fields hold line breaks, counted as the tokenizer counts them: CRLF, LF or
 /// a lone CR each one). The separator is none of '0'-'9', '.', '-', '"', LF and CR.
+/// Where `levels` is not NULL and levels[j].slot_count is not 0, a text field of column j is also
+/// looked up in that table: codes[j * capacity + r] gets its level's code, or -1 where it is not
+/// one of the table's short levels (a new text, a longer one, one with doubled quotes), for the
+/// reader to look up itself.
 long msh_csv_records(const unsigned char *bytes, long count, long start, long limit, unsigned char separator, long columns,
                      const unsigned char *numeric, int options, const uint64_t *powers_of_five, long capacity,
-                     double *values, long *spans, unsigned char *flags, long *rows_read, long *lines_read);
+                     double *values, long *spans, unsigned char *flags, const MSHLevelLookup *levels, int32_t *codes,
+                     long *rows_read, long *lines_read);
 
 /// 1 when the FMA and AVX2 variants run.
 int msh_kernels_use_fma(void);
