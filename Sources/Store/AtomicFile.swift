@@ -19,24 +19,55 @@ import Foundation
 /// - a target that is not a regular file (a device such as /dev/null, a FIFO, a directory, a
 ///   socket), or that the user may not write, is refused rather than replaced.
 public enum AtomicFile {
-    /// Replaces the file at `path` with `data`; on failure the old file is untouched.
-    public static func write(_ data: Data, to path: String) throws {
+    /// Replaces the file at `path` with the bytes `produce` hands, in order, to the writer it is
+    /// given: a block at a time, so a large file need not be held whole (the disk writes of each
+    /// 8 MB are started as the next are made, `Writeback`). When `produce` or a write throws, the
+    /// new file is removed and the old one is untouched.
+    public static func write(to path: String, producing produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         try replace(path) { temporaryPath in
-            do {
-                try data.write(to: URL(fileURLWithPath: temporaryPath))
-            } catch {
-                throw ModelshError.io("\(path): cannot write (\(error.localizedDescription))")
+            let descriptor = open(temporaryPath, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw cannotWrite(path, errno) }
+            defer { close(descriptor) }
+            let writeback = Writeback(path: temporaryPath)
+            var unstarted = 0
+            try produce { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    guard written >= 0 else {
+                        if errno == EINTR { continue }
+                        throw cannotWrite(path, errno)
+                    }
+                    offset += written
+                }
+                unstarted += bytes.count
+                if unstarted >= writebackBytes {
+                    writeback.start()
+                    unstarted = 0
+                }
             }
         }
     }
 
-    /// Replaces the file at `path` with `bytes`, written from the array as it is (a large file's
-    /// bytes are not copied into a `Data` first).
+    /// Replaces the file at `path` with `data`; on failure the old file is untouched.
+    public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { write in try data.withUnsafeBytes(write) }
+    }
+
+    /// Replaces the file at `path` with `bytes`; on failure the old file is untouched.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        var bytes = bytes
-        try bytes.withUnsafeMutableBytes { buffer in
-            try write(buffer.baseAddress.map { Data(bytesNoCopy: $0, count: buffer.count, deallocator: .none) } ?? Data(), to: path)
-        }
+        try write(to: path) { write in try bytes.withUnsafeBytes(write) }
+    }
+
+    /// How many bytes are written between starts of their disk writes.
+    static let writebackBytes = 8 << 20
+
+    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(descriptor, bytes, count)
+        #else
+        Darwin.write(descriptor, bytes, count)
+        #endif
     }
 
     /// Replaces `path` with a file that `fill` writes: it gets the path of a new, empty file

@@ -5,11 +5,22 @@ public enum CSVText {
     /// `text` as a field: quoted, with quotes doubled, when it holds the separator, a quote, a
     /// line break, or space or tab at either end (which a reader might trim); else as it is.
     public static func field(_ text: String, separator: UInt8 = UInt8(ascii: ",")) -> String {
-        let bytes = text.utf8
-        let needsQuotes = bytes.contains { $0 == separator || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-            || bytes.first.map(isBlank) == true || bytes.last.map(isBlank) == true
-        guard needsQuotes else { return text }
-        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        var field: [UInt8] = []
+        Array(text.utf8).withUnsafeBufferPointer { append($0, separator: separator, to: &field) }
+        return String(decoding: field, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 `text` as a field (as `field`) to `bytes`.
+    static func append(_ text: UnsafeBufferPointer<UInt8>, separator: UInt8 = UInt8(ascii: ","), to bytes: inout [UInt8]) {
+        let needsQuotes = text.contains { $0 == separator || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            || text.first.map(isBlank) == true || text.last.map(isBlank) == true
+        guard needsQuotes else { return bytes.append(contentsOf: text) }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }

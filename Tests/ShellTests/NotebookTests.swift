@@ -1,7 +1,7 @@
 import Diagnostics
 @testable import Shell
 import Store
-import Tabular
+@testable import Tabular
 import XCTest
 
 /// Cells: `history`, `out`, `rerun`.
@@ -141,6 +141,54 @@ final class WriteLoadRoundTripTests: ShellTestCase {
             run("load \"\(path)\" as back")
             assertSame(try XCTUnwrap(session.state.variables.dataset("back")), original, file + option)
         }
+    }
+
+    /// A dataset of more rows than a block (and not a whole number of blocks) reaches the sink
+    /// in blocks, in row order, and reads back the same in every format.
+    func testLargeDatasetsAreWrittenInBlocksAndReadBack() throws {
+        let rows = DataWriter.rowsPerBlock * 2 + 1_234
+        let original = try Dataset(columns: [
+            Column.numeric("id", (0..<rows).map(Double.init), type: .integer),
+            Column.numeric("x", (0..<rows).map { $0 % 97 == 0 ? .nan : Double($0) / 7 }),
+            Column.categorical("g", codes: (0..<rows).map { $0 % 89 == 0 ? -1 : $0 % 3 }, levels: [" d", "a, b", "c"]),
+            Column(name: "t", type: .text, storage: .strings(TextColumn((0..<rows).map { "text \($0) \"quoted\"" })),
+                   missing: MissingMask(count: rows)),
+        ])
+        var blocks: [Int] = [], streamed: [UInt8] = []
+        try DataWriter.csv(original) { block in
+            blocks.append(block.count)
+            streamed.append(contentsOf: block)
+        }
+        XCTAssertGreaterThan(blocks.count, 3, "a header, then blocks of rows")
+        XCTAssertLessThan(blocks.max() ?? 0, streamed.count / 2, "no block holds most of the file")
+        let lines = String(decoding: streamed, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.count, rows + 1)
+        XCTAssertEqual(lines[rows], "\(rows - 1),\((Double(rows - 1) / 7).description),c,\"text \(rows - 1) \"\"quoted\"\"\"")
+        let source = temporaryPath("streamed.csv")
+        try Data(streamed).write(to: URL(fileURLWithPath: source))
+        run("load \"\(source)\" as big")
+        assertSame(try XCTUnwrap(session.state.variables.dataset("big")), original, "the streamed CSV")
+        for (file, option) in [("big.csv", ""), ("big.json", ""), ("big-columns.json", " layout=columns")] {
+            let path = temporaryPath(file)
+            run("write big to \"\(path)\"\(option)")
+            run("load \"\(path)\" as back")
+            assertSame(try XCTUnwrap(session.state.variables.dataset("back")), original, file + option)
+        }
+    }
+
+    /// Ctrl-C during a write stops it between blocks: the old file stays as it was and no
+    /// temporary file is left beside it.
+    func testAnInterruptedWriteLeavesTheOldFile() throws {
+        let path = temporaryPath("kept.csv")
+        try "old\n".write(toFile: path, atomically: true, encoding: .utf8)
+        run("load \"data/iris.csv\" as iris")
+        Interruption.installHandler()
+        raise(SIGINT)
+        XCTAssertEqual(fail("write iris to \"\(path)\"").error?.category, .interrupted)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old\n")
+        let directory = (path as NSString).deletingLastPathComponent
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["kept.csv"])
+        XCTAssertFalse(Interruption.isRequested)
     }
 
     func testWriteRefusesOtherExtensionsAndCSVLayouts() {

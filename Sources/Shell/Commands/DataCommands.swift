@@ -85,8 +85,8 @@ enum DataCommands {
         (layout=records: an array with one object per row, the default; layout=columns: an
         object with one array per column; missing values as null). Numeric columns keep a point
         (2.0) so `load` reads every column back with its type. A dataset with no rows is written
-        as columns only (records would be `[]`, with no names). The file is replaced atomically:
-        a failure leaves the old one as it was.
+        as columns only (records would be `[]`, with no names). The file is written a block of
+        rows at a time and replaced atomically: a failure, or Ctrl-C, leaves the old one as it was.
         """,
         example: "write iris to \"iris.csv\"\nwrite iris to \"iris.json\" layout=columns",
         changesState: false,
@@ -95,10 +95,10 @@ enum DataCommands {
         ]) { invocation, context in
             let data = invocation.dataset("DATA")
             let path = invocation.text("PATH")!
-            let bytes: [UInt8]
+            let text: (DataWriter.Sink) throws -> Void
             switch path.split(separator: ".").last?.lowercased() {
             case "csv" where !invocation.has("layout"):
-                bytes = DataWriter.csv(data)
+                text = { try DataWriter.csv(data, to: $0) }
             case "csv":
                 throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
             case "json":
@@ -108,11 +108,19 @@ enum DataCommands {
                     throw ModelshError.usage("'\(invocation.name("DATA")!)' has no rows, so as records (`[]`) it would keep no column names; write it with layout=columns",
                                              at: invocation.location(invocation.has("layout") ? "layout" : "PATH"))
                 }
-                bytes = DataWriter.json(data, layout: layout)
+                text = { try DataWriter.json(data, layout: layout, to: $0) }
             default:
                 throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
-            try invocation.at("PATH") { try AtomicFile.write(bytes, to: path) }
+            // Written a block at a time; Ctrl-C between blocks leaves the old file as it was.
+            try invocation.at("PATH") {
+                try AtomicFile.write(to: path) { write in
+                    try text { block in
+                        try Interruption.check()
+                        try write(UnsafeRawBufferPointer(block))
+                    }
+                }
+            }
             context.emit("wrote \(invocation.name("DATA")!) to \"\(path)\": \(DatasetDescription.rows(data.rowCount)) × \(data.columnCount) column\(data.columnCount == 1 ? "" : "s")")
         }])
 
