@@ -203,24 +203,28 @@ private struct ValueFormat: Sendable {
         if type == .boolean, value == 0 || value == 1 {
             return bytes.appendUTF8(format == .csv ? (value == 1 ? "TRUE" : "FALSE") : (value == 1 ? "true" : "false"))
         }
-        let text: String
+        // In JSON a number that is not one in its grammar (an infinity) is written as a string.
+        let text: String, isJSONNumber: Bool
         if type == .numeric {
-            // Swift's description is the shortest round-trip form and keeps `.0` on whole numbers.
+            // Swift's description is the shortest round-trip form and keeps `.0` on whole numbers;
+            // a finite double's is always a JSON number (a test checks it), so it is not parsed.
             text = value.isInfinite ? (value < 0 ? "-Inf" : "Inf") : value.description
+            isJSONNumber = value.isFinite
         } else if type == .integer, let integer = Int64(exactly: value) {
-            text = String(integer)
+            (text, isJSONNumber) = (String(integer), true)
         } else {
             // Values from a hand-edited workspace need not fit the type; they print as numbers.
             text = NumberFormat.shortest(value)
+            isJSONNumber = type == .boolean || JSONText.isNumber(text)
         }
-        bytes.appendUTF8(format == .json && type != .boolean && !JSONText.isNumber(text) ? JSONText.string(text) : text)
+        bytes.appendUTF8(format == .json && !isJSONNumber ? JSONText.string(text) : text)
     }
 
     /// A text value: quoted in CSV where it needs it (`CSVText`), a JSON string in JSON.
     private static func appendText(_ text: UnsafeBufferPointer<UInt8>, as format: Format, to bytes: inout [UInt8]) {
         switch format {
         case .csv: CSVText.append(text, to: &bytes)
-        case .json: bytes.appendUTF8(JSONText.string(String(decoding: text, as: UTF8.self)))
+        case .json: JSONText.append(text, to: &bytes)
         }
     }
 }

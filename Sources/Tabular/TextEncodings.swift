@@ -50,6 +50,17 @@ public enum JSONText {
         return result + "\""
     }
 
+    /// Appends the UTF-8 `text` as a JSON string (as `string`) to `bytes`: printable ASCII
+    /// without a quote or backslash, most text, as it is between quotes, without a `String`.
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        guard text.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+            return bytes.appendUTF8(string(String(decoding: text, as: UTF8.self)))
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Whether `text` is a number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     public static func isNumber(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
