@@ -85,14 +85,25 @@ public final class Session {
         public var quitAt: Int?
     }
 
-    /// Runs `script`'s statements as cells, in order, stopping at `quit` or, with `bail on`, at
-    /// the first failure: what `modelsh FILE`, `-c`, `record` and `check` share. `line` gives
+    /// Runs `script`'s statements as cells, in order, stopping at `quit`, at Ctrl-C (an
+    /// interrupted statement, or one pressed while a statement that does not watch for it ran,
+    /// seen before the next), or, with `bail on`, at the first failure: what `modelsh FILE`,
+    /// `-c`, `record` and `check` share. `line` gives
     /// each entry's first line (`record` numbers them as the file it writes will); `afterEach`
     /// sees each entry that ran, by index, once it has run.
     public func run(_ script: Script, named file: String, line: ((Int) -> Int)? = nil,
                     afterEach: (Int) -> Void = { _ in }) -> ScriptOutcome {
         var outcome = ScriptOutcome()
         for (index, entry) in script.entries.enumerated() {
+            if Interruption.isRequested {
+                Interruption.clear()
+                let error = ModelshError(.interrupted, "interrupted before this statement",
+                                         at: SourceLocation(file: file, line: line?(index) ?? entry.line, column: 1))
+                printError(render(error))
+                outcome.failed = true
+                outcome.stoppedBy = error
+                break
+            }
             let status = execute(entry.source, file: file, firstLine: line?(index) ?? entry.line)
             afterEach(index)
             if status == .quit {
@@ -101,7 +112,7 @@ public final class Session {
             }
             if case .failed(let error) = status {
                 outcome.failed = true
-                if state.settings.bail {
+                if state.settings.bail || error.category == .interrupted {
                     outcome.stoppedBy = error
                     break
                 }
@@ -149,7 +160,7 @@ public final class Session {
             if status == .quit { return .quit }
             if asCells, !status.isFailure { rememberForUndo(before, changedBy: statement.source, into: state) }
             if asCells, !status.isFailure { status = runScheduledCells(state: &state) }
-            if status.isFailure, file == nil || state.settings.bail { return status }
+            if status.isFailure, file == nil || state.settings.bail || status.isInterruption { return status }
             if status.isFailure, firstFailure == nil { firstFailure = status }
         }
         return firstFailure ?? .ok
@@ -374,6 +385,12 @@ struct NestedScriptFailure: Error {
 extension Session.Status {
     var isFailure: Bool {
         if case .failed = self { return true }
+        return false
+    }
+
+    /// Whether Ctrl-C stopped the statement: a script stops there whatever `bail` says.
+    var isInterruption: Bool {
+        if case .failed(let error) = self { return error.category == .interrupted }
         return false
     }
 }

@@ -14,9 +14,14 @@ enum ScriptRunner {
 
     /// Runs `script` statement by statement (so a syntax error on one line does not keep the
     /// lines before it from running), as `modelsh FILE` and `modelsh -c` both do; exits 65 if any
-    /// statement failed.
+    /// statement failed, 130 if Ctrl-C stopped it. Ctrl-C stops the running command as in the
+    /// shell (a file being written is removed, the old one kept), then the script; a second one
+    /// ends the process at once.
     static func run(_ script: Script, named name: String, in session: Session) throws {
-        if session.run(script, named: name).failed { throw failedScriptExitCode }
+        Interruption.installHandler()
+        let outcome = session.run(script, named: name)
+        if outcome.stoppedBy?.category == .interrupted { throw ExitCode(ModelshError.Category.interrupted.exitCode) }
+        if outcome.failed { throw failedScriptExitCode }
     }
 
     /// The script at `path`, or exit 66 (missing) / 65 (not text) with the reason.

@@ -40,6 +40,29 @@ final class SessionTests: ShellTestCase {
         XCTAssertFalse(Interruption.isRequested)
     }
 
+    /// Ctrl-C stops a script, not only its statement, whatever `bail` says: pressed while a
+    /// statement runs (the statement fails, the ones after it do not run), or while one that
+    /// does not watch for it ran (seen before the next statement, which does not run).
+    func testCtrlCStopsAScriptWhateverBailSays() throws {
+        let path = temporaryPath("rows.csv")
+        try ("x,y\n" + (0 ..< 10_000).map { "\($0),\($0 % 5)" }.joined(separator: "\n")).write(toFile: path, atomically: true, encoding: .utf8)
+        run("load \"data/iris.csv\" as iris")
+        run("set bail off")
+        Interruption.installHandler()
+        raise(SIGINT)
+        let status = session.execute("load \"\(path)\" as rows; show iris", file: "s.msh")
+        guard case .failed(let error) = status else { return XCTFail("expected the interruption, got \(status)") }
+        XCTAssertEqual(error.category, .interrupted)
+        XCTAssertFalse(sink.take().joined().contains("Sepal"), "the statement after the interrupted one did not run")
+        XCTAssertNil(session.state.variables.dataset("rows"))
+
+        let outcome = session.run(Script.parse("vars\nshow iris\n"), named: "t.msh", afterEach: { if $0 == 0 { raise(SIGINT) } })
+        XCTAssertEqual(outcome.stoppedBy?.category, .interrupted)
+        XCTAssertEqual(outcome.stoppedBy?.location?.line, 2)
+        XCTAssertEqual(sink.take().last, "t.msh:2:1: error: interrupted before this statement")
+        XCTAssertFalse(Interruption.isRequested)
+    }
+
     func testWithBailOffAFailureIsStillReported() {
         let status = session.execute("set bail off\nshow nothing\nvars", file: "s.msh")
         guard case .failed(let error) = status else { return XCTFail("expected the failure, got \(status)") }
