@@ -141,9 +141,8 @@ public enum DataWriter {
 
 /// How one column's values are written in a format, row by row into a buffer: a categorical
 /// column's levels formatted once, a text column's bytes quoted only where they need it, numbers
-/// without a string made for the column's own text first. The column's arrays are held apart
-/// (not matched out of its storage at each row, which retained and released them: a third of a
-/// write's time).
+/// without a string made for the column's own text first. The column's arrays are held apart,
+/// so a value is read without matching the column's storage.
 private struct ValueFormat: Sendable {
     enum Format { case csv, json }
 

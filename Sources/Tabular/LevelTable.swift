@@ -280,7 +280,9 @@ struct LevelTable {
         if let key { hash(key) } else { hash(longText: text) }
     }
 
-    /// The hash of a short text by its key: each word mixed in by a multiplication.
+    /// The hash of a short text by its key: each word mixed in by a multiplication. The CSV
+    /// kernel's `level_code` (CSVRecords.c) computes it, and probes `slots`, the same way: a
+    /// change here is a change there (`testLooksUpShortTextsInTheLevelsGiven` fails otherwise).
     @inline(__always)
     func hash(_ key: ShortKey) -> UInt64 {
         var hash = (seed ^ key.low) &* 0xFF51_AFD7_ED55_8CCD
