@@ -169,8 +169,11 @@ struct CSVRecordRuns {
             lastRest = 0
         }
         guard rows > 0 else { return 0 }
-        try values.withUnsafeBufferPointer { (values) throws(CSVProblem) in
-            try spans.withUnsafeBufferPointer { (spans) throws(CSVProblem) in
+        // The run's columns are appended one after another, but a file's first bad field is the
+        // one to name, as the field-by-field path names it: the earliest record's, the leftmost.
+        var firstBad: (field: UnstorableField, column: Int)?
+        values.withUnsafeBufferPointer { values in
+            spans.withUnsafeBufferPointer { spans in
                 for column in 0..<columns {
                     let first = column * capacity
                     if numeric[column] != 0 {
@@ -198,11 +201,13 @@ struct CSVRecordRuns {
                             try builders[column].appendFields(columnSpans, of: bytes, missingMarkers: missingMarkers)
                         }
                     } catch {
-                        throw .unstorable(error.problem, line: Self.line(ofRecord: error.index, from: tokenizer, oneLineEach: lines == rows),
-                                          column: column)
+                        if firstBad.map({ error.index < $0.field.index }) ?? true { firstBad = (error, column) }
                     }
                 }
             }
+        }
+        if let (field, column) = firstBad {
+            throw .unstorable(field.problem, line: Self.line(ofRecord: field.index, from: tokenizer, oneLineEach: lines == rows), column: column)
         }
         tokenizer.skipRecords(to: end, lines: lines)
         return rows

@@ -452,6 +452,23 @@ final class CSVRecordRunsTests: XCTestCase {
         }
     }
 
+    /// Of two bad fields in one run, the one named is the file's first, as the field-by-field path
+    /// names it, though the run's columns are appended one after another (found by the CSV fuzz
+    /// target: the kernel named a later row's field of an earlier column).
+    func testTheFirstBadFieldOfARunIsNamed() throws {
+        var bytes = Array("x,y\n".utf8)
+        for row in 0..<2_000 {
+            bytes += Array("a\(row % 5),".utf8) + (row == 700 ? [0x62, 0x00] : Array("b\(row % 3)".utf8)) + Array("\n".utf8)
+            if row == 900 { bytes += [0x61, 0xE9, 0x2C, 0x62, 0x0A] }
+        }
+        try inEveryVariant { _ in
+            for kernel in [true, false] {
+                assertError(try CSVReader.read(bytes: bytes, sourceName: "t.csv", options: CSVOptions(), plan: CSVReadingPlan(readsRecordRuns: kernel)),
+                            .data, "t.csv:702: a NUL byte in column 'y' (is it a binary file, or text in UTF-16?)")
+            }
+        }
+    }
+
     /// Records with line breaks inside quotes (LF, CRLF, a lone CR) are read by the kernel, and the
     /// lines after them counted as the field-by-field path counts them: a bad field within a run,
     /// and a ragged record after runs, are named at the same line with the kernel as without it.
@@ -478,6 +495,23 @@ final class CSVRecordRunsTests: XCTestCase {
                     let data = try CSVReader.read(bytes: file(badRow: -1, raggedRow: -1), sourceName: "t.csv", options: CSVOptions(), plan: reading)
                     XCTAssertEqual(data.column(named: "note")?.text(at: 2), "crlf\r\ninside")
                 }
+            }
+        }
+    }
+
+    /// A blank line is skipped, as the tokenizer skips it, also in a file of one column, where
+    /// it would read as a record of one empty field (found by the CSV fuzz target, which compares
+    /// the two paths: the kernel read each as a missing value).
+    func testBlankLinesAreSkippedInFilesOfOneColumn() throws {
+        for (body, type) in [("2g", ColumnType.categorical), ("2.5", .numeric)] {
+            let bytes = Array(("x\n" + String(repeating: String(repeating: "\n", count: 17) + body + "\n" + "\r\n", count: 1000)).utf8)
+            let reference = try CSVReader.read(bytes: bytes, sourceName: "b.csv", options: CSVOptions(), plan: CSVReadingPlan(readsRecordRuns: false))
+            XCTAssertEqual(reference.rowCount, 1000)
+            try inEveryVariant { variant in
+                let data = try CSVReader.read(bytes: bytes, sourceName: "b.csv", options: CSVOptions(), plan: CSVReadingPlan())
+                XCTAssertEqual(data.rowCount, 1000, "\(variant): \(body)")
+                XCTAssertEqual(data.columns.first?.type, type, "\(variant): \(body)")
+                XCTAssertEqual(data.columns.first?.missing.setCount, 0, "\(variant): \(body)")
             }
         }
     }
