@@ -403,9 +403,11 @@ __attribute__((target("sse4.1,ssse3"))) static inline double value_by_vector(con
         long position = start, rows = 0, line_breaks = 0;                                                         \
         while (rows < capacity && position < limit) {                                                             \
             long record = position, record_breaks = 0;                                                            \
-            /* A blank line, which the tokenizer skips (in a file of one column it would read as a \
-               record of one empty field). */                                                          \
-            if (bytes[position] == '\n' || bytes[position] == '\r') goto stop;                                    \
+            /* A blank line (nothing but spaces and tabs, unless one of them separates fields), which \
+               the tokenizer skips: in a file of one column it would read as a record of one field. */ \
+            long blank = position;                                                                            \
+            while (blank < count && (bytes[blank] == ' ' || bytes[blank] == '\t') && bytes[blank] != separator) blank++; \
+            if (blank == count || bytes[blank] == '\n' || bytes[blank] == '\r') goto stop;                          \
             for (long column = 0; column < columns; column++) {                                                   \
                 long s = position - window;                                                                       \
                 long reserve = numbers_only || numeric[column] ? NUMBER_RESERVE : TEXT_RESERVE;                  \

@@ -97,7 +97,8 @@ typedef struct {
 /// the offset and length of its contents, quotes excluded, in spans[2 (j * capacity + r)] and the
 /// entry after — the length as ~length (negative) where the contents hold doubled quotes, each
 /// to be read as one quote, and flags[j] then gets MSH_CSV_DOUBLED_QUOTES. Stops
-/// before the first record that is not such, and before a blank line (which the tokenizer skips); reads no byte at or past `count`, and so leaves the
+/// before the first record that is not such, and before a blank line (only spaces and tabs
+/// that do not separate fields; the tokenizer skips it); reads no byte at or past `count`, and so leaves the
 /// records of the last few kilobytes (a window of 4160 bytes) to the caller. Returns where it
 /// stopped, the records read in *rows_read and the lines they take in *lines_read (more than the
 /// records where quoted fields hold line breaks, counted as the tokenizer counts them: CRLF, LF or
