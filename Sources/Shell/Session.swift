@@ -112,7 +112,7 @@ public final class Session {
             }
             if case .failed(let error) = status {
                 outcome.failed = true
-                if state.settings.bail || error.category == .interrupted {
+                if status.stopsAScript(bail: state.settings.bail) {
                     outcome.stoppedBy = error
                     break
                 }
@@ -160,7 +160,7 @@ public final class Session {
             if status == .quit { return .quit }
             if asCells, !status.isFailure { rememberForUndo(before, changedBy: statement.source, into: state) }
             if asCells, !status.isFailure { status = runScheduledCells(state: &state) }
-            if status.isFailure, file == nil || state.settings.bail || status.isInterruption { return status }
+            if status.isFailure, file == nil || status.stopsAScript(bail: state.settings.bail) { return status }
             if status.isFailure, firstFailure == nil { firstFailure = status }
         }
         return firstFailure ?? .ok
@@ -388,9 +388,10 @@ extension Session.Status {
         return false
     }
 
-    /// Whether Ctrl-C stopped the statement: a script stops there whatever `bail` says.
-    var isInterruption: Bool {
-        if case .failed(let error) = self { return error.category == .interrupted }
-        return false
+    /// Whether a script stops at this statement's status: at a failure with `bail` on, and at
+    /// Ctrl-C whatever `bail` says.
+    func stopsAScript(bail: Bool) -> Bool {
+        guard case .failed(let error) = self else { return false }
+        return bail || error.category == .interrupted
     }
 }
