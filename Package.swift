@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
+        // Files read through a mapping of their pages, guarded against their being cut shorter meanwhile.
+        .target(name: "CMappedFile", path: "Sources/CMappedFile"),
         // Hot loops of the extended-precision least-squares refinement, with an FMA variant
         // chosen at run time (Swift code is built for a baseline CPU).
         // libmvec: glibc's vector exp and log (part of libc6-dev), for the IRLS rows.
@@ -27,7 +29,7 @@ let package = Package(
 
         .target(name: "Diagnostics", dependencies: ["CInterrupt"]),
         .target(name: "Numerics", dependencies: ["CLapack", "CKernels", "Diagnostics"]),
-        .target(name: "Tabular", dependencies: ["Numerics", "CKernels", "Diagnostics"]),
+        .target(name: "Tabular", dependencies: ["Numerics", "CKernels", "CMappedFile", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         // ONNX's messages, generated from onnx-ml.proto: a target of its own, so the large
         // generated file is compiled once, not with every change to Store.

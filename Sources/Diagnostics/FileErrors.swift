@@ -18,8 +18,13 @@ extension ModelshError {
     }
 
     /// A file that opened but failed while it was read.
+    public static func cannotRead(_ path: String, reason: String) -> ModelshError {
+        .noInput("\(path): cannot read (\(reason))")
+    }
+
+    /// With the system's reason for `code` (an errno).
     public static func cannotRead(_ path: String, errno code: Int32) -> ModelshError {
-        .noInput("\(path): cannot read (\(String(cString: strerror(code))))")
+        cannotRead(path, reason: String(cString: strerror(code)))
     }
 }
 

@@ -62,9 +62,14 @@ public enum CSVReader {
     /// directories, devices and FIFOs throw `.noInput`; bad content `.data`. `progress` hears
     /// after each block how many of the file's bytes are read.
     public static func read(path: String, options: CSVOptions = CSVOptions(), progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
+        try read(path: path, options: options, plan: CSVReadingPlan(), progress: progress)
+    }
+
+    /// Reads the file at `path` in blocks and pieces of the sizes `plan` gives.
+    static func read(path: String, options: CSVOptions, plan: CSVReadingPlan, progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
         var source = try FileByteSource(path: path)
         defer { source.close() }
-        var reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan())
+        var reading = CSVReading(sourceName: path, options: options, plan: plan)
         reading.progress = progress
         return try reading.dataset(from: &source)
     }
@@ -112,6 +117,13 @@ protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// Starts again from the first byte, for reading rows a second time.
     mutating func rewind() throws
+    /// All the bytes, mapped, for a block to read in place rather than copy; nil where they are
+    /// only read.
+    func mapped() -> MappedFile?
+}
+
+extension ByteSource {
+    func mapped() -> MappedFile? { nil }
 }
 
 /// A regular file (following symlinks). Anything else is refused before it is read: a device
@@ -202,6 +214,8 @@ struct FileByteSource: ByteSource {
 
     mutating func rewind() throws { offset = 0 }
 
+    func mapped() -> MappedFile? { size.flatMap { MappedFile(descriptor: descriptor, length: $0) } }
+
     private static func requireRegularFile(_ status: stat, path: String) throws {
         if let problem = ReadableFile.problem(mode: status.st_mode) { throw ModelshError.cannotOpen(path, reason: problem) }
     }
@@ -235,30 +249,66 @@ struct MemoryByteSource: ByteSource {
     mutating func rewind() throws { offset = 0 }
 }
 
-/// The bytes of the file from a record boundary on, as many as one block holds.
+/// The bytes of the file from a record boundary on, as many as one block holds: copied into a
+/// buffer of its own, or, where the source is mapped, a window on the mapping.
 struct CSVBlock {
-    private(set) var buffer: [UInt8]
-    /// How many bytes of `buffer` hold the file.
+    /// The bytes copied, when the source is not mapped.
+    private var buffer: [UInt8]
+    /// The whole file, when it is mapped.
+    private let mapping: MappedFile?
+    /// How many bytes the block holds at most.
+    private(set) var size: Int
+    /// How many bytes of the block hold the file.
     private(set) var count = 0
     /// Whether the file ends at `count`.
     private(set) var reachedEnd = false
-    /// Whether `buffer` begins at the file's first byte.
+    /// Whether the block begins at the file's first byte.
     private(set) var atFileStart = true
-    /// Where in the file `buffer` begins.
+    /// Where in the file the block begins.
     private(set) var fileOffset = 0
 
-    init(size: Int) { buffer = [UInt8](repeating: 0, count: max(size, 1)) }
+    /// A block of `size` bytes; a window on `mapping` when given, else a buffer to copy into.
+    init(size: Int, mapping: MappedFile? = nil) {
+        self.size = max(size, 1)
+        self.mapping = mapping
+        buffer = mapping == nil ? [UInt8](repeating: 0, count: self.size) : []
+    }
+
+    /// Calls `body` with the block's `count` bytes.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let mapping { return try body(UnsafeBufferPointer(rebasing: mapping.bytes[fileOffset ..< fileOffset + count])) }
+        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// Drops the mapped pages wholly within the block's bytes `range` from the process's memory:
+    /// each piece's, once read, on the core that read it.
+    func release(_ range: Range<Int>) { mapping?.release(fileOffset + range.lowerBound ..< fileOffset + range.upperBound) }
+
+    /// Whether the mapped file was cut shorter while it was read: what was read is not the file.
+    var fileWasCut: Bool { mapping?.wasCut ?? false }
 
     /// Drops the bytes before `keepingFrom` and reads more after the rest; `grow` doubles the
     /// block first, for a record longer than the block.
     mutating func refill(from source: inout some ByteSource, keepingFrom: Int = 0, grow: Bool = false) throws {
         if keepingFrom > 0 {
-            buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + keepingFrom, byteCount: count - keepingFrom) }
+            if mapping == nil {
+                buffer.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + keepingFrom, byteCount: count - keepingFrom) }
+            }
             count -= keepingFrom
             fileOffset += keepingFrom
             atFileStart = false
         }
-        if grow { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        if grow {
+            size *= 2
+            if mapping == nil { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        }
+        if let mapping {
+            // The pages before the block are read: they leave the process's memory.
+            mapping.release(0 ..< fileOffset)
+            count = min(size, mapping.bytes.count - fileOffset)
+            reachedEnd = fileOffset + count == mapping.bytes.count
+            return
+        }
         while count < buffer.count, !reachedEnd {
             let read = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
             if read == 0 { reachedEnd = true }
@@ -304,12 +354,16 @@ struct CSVReading {
     private mutating func readDataset(from source: inout some ByteSource) throws -> Dataset {
         do {
             // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
-            var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1))
-            try block.refill(from: &source)
-            let start = try readNames(&block, from: &source)
-            builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
-            try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
-            try backfill(&block, from: &source)
+            var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1), mapping: source.mapped())
+            let outcome = Result {
+                try block.refill(from: &source)
+                let start = try readNames(&block, from: &source)
+                builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
+                try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
+                try backfill(&block, from: &source)
+            }
+            try requireWhole(block)
+            try outcome.get()
         }
         // The block and the pieces' builders go before the columns are finished, which is when
         // memory peaks.
@@ -371,7 +425,7 @@ struct CSVReading {
             let end: Int
             if block.reachedEnd {
                 end = block.count
-            } else if let lineEnd = block.buffer.withUnsafeBufferPointer({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[start..<block.count])) }) {
+            } else if let lineEnd = block.withBytes({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[start...])) }) {
                 end = start + lineEnd
             } else {
                 try block.refill(from: &source, keepingFrom: start, grow: start == 0)
@@ -401,6 +455,13 @@ struct CSVReading {
         if let pending { try append(pending) }
     }
 
+    /// Fails when the file `block` reads was cut shorter while it was read: what was read past its
+    /// new end (zeros) is not the file, whether or not reading it failed. Checked before any
+    /// error of the reading is thrown.
+    private func requireWhole(_ block: CSVBlock) throws {
+        if block.fileWasCut { throw ModelshError.cannotRead(sourceName, reason: "it was cut shorter while it was read") }
+    }
+
     // MARK: - Streaming (CSVStream)
 
     /// The column names, once the header is read.
@@ -408,7 +469,9 @@ struct CSVReading {
 
     /// Reads the header for a streamed reading and returns where the records start.
     mutating func startStreaming(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
-        try readNames(&block, from: &source)
+        let outcome = Result { try readNames(&block, from: &source) }
+        try requireWhole(block)
+        return try outcome.get()
     }
 
     /// The records of the next block as a dataset of their own, each column's type inferred from
@@ -418,13 +481,20 @@ struct CSVReading {
     /// first record and whether every record of the block took one line.
     mutating func nextBlock(_ block: inout CSVBlock, from source: inout some ByteSource, start: inout Int?) throws
         -> (data: Dataset, firstLine: Int, oneLinePerRecord: Bool)? {
+        let outcome = Result { try readNextBlock(&block, from: &source, start: &start) }
+        try requireWhole(block)
+        return try outcome.get()
+    }
+
+    private mutating func readNextBlock(_ block: inout CSVBlock, from source: inout some ByteSource, start: inout Int?) throws
+        -> (data: Dataset, firstLine: Int, oneLinePerRecord: Bool)? {
         while let position = start {
             builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
             let firstLine = line
             let end: Int
             if block.reachedEnd {
                 end = block.count
-            } else if let lineEnd = block.buffer.withUnsafeBufferPointer({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[position..<block.count])) }) {
+            } else if let lineEnd = block.withBytes({ CSVTokenizer.positionAfterLastLineEnd(in: UnsafeBufferPointer(rebasing: $0[position...])) }) {
                 end = position + lineEnd
             } else {
                 try block.refill(from: &source, keepingFrom: position, grow: position == 0)
@@ -454,7 +524,7 @@ struct CSVReading {
         let format = CSVFormat(separator: options.separator, missingMarkers: missingMarkers, numberMarks: options.numberMarks,
                                atFileStart: block.atFileStart)
         let template = needed.map { ColumnBuilder(kind: $0 ? .text : .ignored) }
-        let piece = try block.buffer.withUnsafeBufferPointer {
+        let piece = try block.withBytes {
             try CSVPiece.read(UnsafeBufferPointer(rebasing: $0[0..<end]), from: start, limit: end, format: format, builders: template)
         }
         for index in builders.indices where needed[index] {
@@ -472,12 +542,12 @@ struct CSVReading {
         while true {
             // Excel writes "CSV" in some locales with a first line `sep=;` that names the
             // separator: it sets the separator (unless the user named one) and is no record.
-            let declared = block.buffer.withUnsafeBufferPointer { Self.declaredSeparator(in: UnsafeBufferPointer(rebasing: $0[0..<block.count]), complete: block.reachedEnd) }
+            let declared = block.withBytes { Self.declaredSeparator(in: $0, complete: block.reachedEnd) }
             if let declared, !options.separatorIsGiven { options.separator = declared.separator }
             let firstLine = declared == nil ? 1 : 2, start = declared?.end ?? 0
             let separator = options.separator
-            let outcome = try block.buffer.withUnsafeBufferPointer { buffer -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in
-                var tokenizer = CSVTokenizer(bytes: UnsafeBufferPointer(rebasing: buffer[0..<block.count]), separator: separator, start: start, line: firstLine)
+            let outcome = try block.withBytes { bytes -> (fields: [String?], end: Int, recordLine: Int, line: Int)? in
+                var tokenizer = CSVTokenizer(bytes: bytes, separator: separator, start: start, line: firstLine)
                 var fields: [CSVField] = []
                 var scratch: [UInt8] = []
                 let hasRecord: Bool
@@ -566,7 +636,7 @@ struct CSVReading {
                                atFileStart: block.atFileStart, readsRecordRuns: plan.readsRecordRuns)
         // Columns already known to be text stay text (of the same kind) in every piece; the rest infer afresh.
         let template = builders.map { ColumnBuilder(kind: $0.isText ? $0.kind : .undetermined) }
-        return try block.buffer.withUnsafeBufferPointer { whole in
+        return try block.withBytes { whole in
             let bytes = UnsafeBufferPointer(rebasing: whole[0..<end])
             let length = end - start
             let pieceCount = max(1, min(plan.pieces, length / max(plan.minimumPieceSize, 1)))
@@ -599,7 +669,9 @@ struct CSVReading {
                         swap(&builders, &slot[task])
                         // Consumed, not copied: a second reference would make the piece copy every
                         // builder's memory on its first append, fresh pages at each block.
-                        return .read(try CSVPiece.read(shared, from: guesses[task], limit: limits[task], format: format, builders: consume builders))
+                        let piece = try CSVPiece.read(shared, from: guesses[task], limit: limits[task], format: format, builders: consume builders)
+                        block.release(guesses[task] ..< limits[task])
+                        return .read(piece)
                     }
                 }
             }
@@ -774,3 +846,4 @@ struct CSVReading {
         }
     }
 }
+

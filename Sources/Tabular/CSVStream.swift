@@ -51,7 +51,7 @@ public final class CSVStream {
         self.options = options
         fileSize = source.size ?? 0
         reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: blockSize))
-        block = CSVBlock(size: min(max(blockSize, 1), fileSize + 1))
+        block = CSVBlock(size: min(max(blockSize, 1), fileSize + 1), mapping: source.mapped())
         do {
             try block.refill(from: &source)
             start = try reading.startStreaming(&block, from: &source)
@@ -107,7 +107,7 @@ public final class CSVStream {
         if case .failure(let error as ModelshError)? = ahead?.wait(), error.category == .interrupted { throw error }
         ahead = nil
         try block.rewind(&source)
-        reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.buffer.count))
+        reading = CSVReading(sourceName: path, options: options, plan: CSVReadingPlan(blockSize: block.size))
         start = try reading.startStreaming(&block, from: &source)
         (rowsRead, rowsParsed, bytesRead) = (0, 0, 0)
         passes += 1

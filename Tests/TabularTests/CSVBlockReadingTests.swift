@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 @testable import Tabular
 import XCTest
 
@@ -7,23 +8,31 @@ import XCTest
 /// piece reading the whole file gives: these tests put block and piece boundaries at every byte.
 final class CSVBlockReadingTests: XCTestCase {
     /// Reads `text` whole in one piece, then with blocks of every size from 1 byte up and 1 to 3
-    /// pieces per block, and checks each reading gives the same dataset or the same message.
+    /// pieces per block, from memory (blocks copied) and from a file (blocks as windows on its
+    /// mapping), and checks each reading gives the same dataset or the same message.
     private func assertSameWhateverTheBoundaries(_ text: [UInt8], options: CSVOptions = CSVOptions(),
                                                  file: StaticString = #filePath, line: UInt = #line) {
+        let path = NSTemporaryDirectory() + "blocks-\(UUID().uuidString).csv"
+        XCTAssertNoThrow(try Data(text).write(to: URL(fileURLWithPath: path)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let whole = CSVReadingPlan(blockSize: text.count + 1, pieces: 1, minimumPieceSize: 1)
-        let expected = Result { try CSVReader.read(bytes: text, sourceName: "t.csv", options: options, plan: whole) }
+        // Messages name their source: the same path for both.
+        let expected = Result { try CSVReader.read(bytes: text, sourceName: path, options: options, plan: whole) }
         for blockSize in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, text.count / 2, text.count] where blockSize >= 1 {
             for pieces in 1...3 {
                 let plan = CSVReadingPlan(blockSize: blockSize, pieces: pieces, minimumPieceSize: 1)
-                let result = Result { try CSVReader.read(bytes: text, sourceName: "t.csv", options: options, plan: plan) }
-                switch (expected, result) {
-                case (.success(let a), .success(let b)):
-                    // Described, since a missing number is NaN, which equals nothing.
-                    XCTAssertEqual("\(a)", "\(b)", "block \(blockSize), \(pieces) pieces", file: file, line: line)
-                case (.failure(let a), .failure(let b)):
-                    XCTAssertEqual("\(a)", "\(b)", "block \(blockSize), \(pieces) pieces", file: file, line: line)
-                default:
-                    XCTFail("block \(blockSize), \(pieces) pieces: \(result) instead of \(expected)", file: file, line: line)
+                for (source, result) in [("memory", Result { try CSVReader.read(bytes: text, sourceName: path, options: options, plan: plan) }),
+                                         ("mapped file", Result { try CSVReader.read(path: path, options: options, plan: plan) })] {
+                    let context = "\(source), block \(blockSize), \(pieces) pieces"
+                    switch (expected, result) {
+                    case (.success(let a), .success(let b)):
+                        // Described, since a missing number is NaN, which equals nothing.
+                        XCTAssertEqual("\(a)", "\(b)", context, file: file, line: line)
+                    case (.failure(let a), .failure(let b)):
+                        XCTAssertEqual("\(a)", "\(b)", context, file: file, line: line)
+                    default:
+                        XCTFail("\(context): \(result) instead of \(expected)", file: file, line: line)
+                    }
                 }
             }
         }
@@ -183,6 +192,41 @@ final class CSVBlockReadingTests: XCTestCase {
         XCTAssertEqual(data["name"].texts, expectedNames)
         XCTAssertEqual(data["n"].texts, (0..<240).map { String($0) })
         XCTAssertEqual(data.columns.map(\.missingCount), [expectedGroups.filter { $0 == nil }.count, expectedNames.filter { $0 == nil }.count, 0])
+    }
+
+    /// A file is read through a mapping of its pages. Cut shorter while it is read (another
+    /// program rewriting it), its pages past the new end would end the process with SIGBUS: the
+    /// reading fails instead, naming the file, whether the zeros read there parse or not, and a
+    /// reading after it is whole again.
+    func testAFileCutShorterWhileReadFailsWithoutEndingTheProcess() throws {
+        let path = NSTemporaryDirectory() + "cut-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var text = "id,x,name\n"
+        for row in 0..<40_000 { text += "\(row),\(Double(row) / 8),\"n\(row % 300)\"\n" }
+        let bytes = Array(text.utf8)
+        let plan = CSVReadingPlan(blockSize: 64 << 10, pieces: 2, minimumPieceSize: 1 << 10)
+        for cutTo in [0, 4096, bytes.count / 2 + 11] {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            var cut = false
+            XCTAssertThrowsError(try CSVReader.read(path: path, options: CSVOptions(), plan: plan) { done, _ in
+                guard !cut, done > 100_000 else { return }
+                cut = true
+                XCTAssertEqual(truncate(path, off_t(cutTo)), 0)
+            }, "cut to \(cutTo) bytes") { error in
+                XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (it was cut shorter while it was read)")
+            }
+            XCTAssertTrue(cut)
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try CSVReader.read(path: path, options: CSVOptions(), plan: plan).rowCount, 40_000)
+
+        // A stream of blocks too (a fit on a file larger than memory).
+        let stream = try CSVStream(path: path, blockSize: 64 << 10)
+        XCTAssertNotNil(try stream.next())
+        XCTAssertEqual(truncate(path, 1000), 0)
+        XCTAssertThrowsError(try { while try stream.next() != nil {} }()) { error in
+            XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (it was cut shorter while it was read)")
+        }
     }
 
     /// Random files with every kind of column, quoting, line end and blank line.

@@ -1,0 +1,30 @@
+import CMappedFile
+
+/// A regular file's bytes through a read-only mapping of its pages (CMappedFile), which a load
+/// reads in place: copying each block out of the system's file cache was a tenth of a load's
+/// time, on the one core that then waited for it. Pages are dropped from the process's memory
+/// once read (`release`), so a load holds no more of the file than a copied block would. A file
+/// cut shorter while mapped reads as zeros past its new end and says so (`wasCut`), where it
+/// would otherwise end the process with SIGBUS.
+final class MappedFile: @unchecked Sendable {
+    private var file: MSHMappedFile
+
+    /// The `length` bytes of the open file `descriptor`, or nil where they cannot be mapped (an
+    /// empty file, a file system without mappings), for the reader to copy instead.
+    init?(descriptor: Int32, length: Int) {
+        var file = MSHMappedFile()
+        guard length > 0, msh_map_file(descriptor, length, &file) == 0 else { return nil }
+        self.file = file
+    }
+
+    deinit { msh_unmap_file(&file) }
+
+    /// The file's bytes as they were long when it was mapped.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: file.bytes, count: file.length) }
+
+    /// Whether a page past the file's end was read: the file was cut shorter while it was read.
+    var wasCut: Bool { msh_mapped_file_was_cut(&file) != 0 }
+
+    /// Drops the pages wholly within `range` from the process's memory (not from the file cache).
+    func release(_ range: Range<Int>) { msh_mapped_file_release(&file, range.lowerBound, range.upperBound) }
+}
