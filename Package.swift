@@ -46,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "CKernels"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CKernels", "Diagnostics"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CKernels", "Numerics", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular", "ONNXFormat"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),

@@ -1,5 +1,8 @@
 #include "CKernels.h"
 #include <math.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 // Every multiplication and addition is rounded on its own, as written: a fused multiply-add
 // formed by the compiler would change the low bits and differ between the two variants.
@@ -286,4 +289,46 @@ double msh_centre(const double *values, long count, double *out) {
     double mean = count > 0 ? sum / (double)count : 0;
     for (i = 0; i < count; i++) out[i] = values[i] - mean;
     return mean;
+}
+
+// Bits into a mask at any bit offset: the low part into bit's word, the rest into the next (only
+// when there is some, so the next word need exist only when a bit falls in it).
+static inline void put_bits(uint64_t *words, long bit, uint64_t bits) {
+    long shift = bit & 63;
+    words[bit >> 6] |= bits << shift;
+    if (shift != 0 && (bits >> (64 - shift)) != 0) words[(bit >> 6) + 1] |= bits >> (64 - shift);
+}
+
+long msh_nan_bits(const double *values, long count, uint64_t *words, long offset, int *infinite) {
+    long found = 0, i = 0;
+    int any_infinite = 0;
+#if defined(__x86_64__)
+    // Two values a compare (SSE2, which every x86-64 has), 64 into a word.
+    const __m128d magnitude = _mm_castsi128_pd(_mm_set1_epi64x(0x7FFFFFFFFFFFFFFFLL)), infinity = _mm_set1_pd(INFINITY);
+    for (; i + 64 <= count; i += 64) {
+        uint64_t bits = 0;
+        int infinities = 0;
+        for (int k = 0; k < 64; k += 2) {
+            __m128d v = _mm_loadu_pd(values + i + k);
+            bits |= (uint64_t)_mm_movemask_pd(_mm_cmpunord_pd(v, v)) << k;
+            infinities |= _mm_movemask_pd(_mm_cmpeq_pd(_mm_and_pd(v, magnitude), infinity));
+        }
+        any_infinite |= infinities != 0;
+        if (bits) {
+            put_bits(words, offset + i, bits);
+            found += __builtin_popcountll(bits);
+        }
+    }
+#endif
+    for (; i < count; i++) {
+        double v = values[i];
+        if (v != v) {
+            put_bits(words, offset + i, 1);
+            found++;
+        } else if (v == INFINITY || v == -INFINITY) {
+            any_infinite = 1;
+        }
+    }
+    if (any_infinite) *infinite = 1;
+    return found;
 }

@@ -81,6 +81,8 @@ struct ColumnBuilder {
     /// Whether a value that is not finite (NaN, a missing value, or an infinity) may be among
     /// `numbers`: without one, the finished column need not scan them for missing values.
     private var mayHoldNonFinite = false
+    /// The missing values among `numbers`, found as pieces are appended to the column.
+    private var appendedMissing = AppendedMissingBits()
     /// Whether `numbers` hold any value but a missing one: rows that were all missing are missing
     /// as text too, so a column that turns to text after them need not read them again (an empty
     /// first value in a column of text cost a 300,000-row load a tenth of its time so).
@@ -113,6 +115,7 @@ struct ColumnBuilder {
         self.kind = kind
         numbers.removeAll(keepingCapacity: true)
         mayHoldNonFinite = false
+        appendedMissing = AppendedMissingBits()
         holdsValues = false
         codes.removeAll(keepingCapacity: true)
         levels.removeAll()
@@ -346,6 +349,7 @@ struct ColumnBuilder {
         if let both = Self.numberKind(kind, piece.kind) {
             kind = both
             numbers.populatePages(forNext: piece.numbers.count)
+            if appendedMissing.rows == numbers.count { appendedMissing.append(piece.numbers, mayHoldNonFinite: piece.mayHoldNonFinite) }
             numbers.append(contentsOf: piece.numbers)
             mayHoldNonFinite = mayHoldNonFinite || piece.mayHoldNonFinite
             holdsValues = holdsValues || piece.holdsValues
@@ -476,10 +480,15 @@ struct ColumnBuilder {
             case .boolean: .boolean
             default: .numeric
             }
+            let noneMissing = noneMissing ?? MissingMask(count: numbers.count)
+            if mayHoldNonFinite, appendedMissing.rows == numbers.count {
+                let finite = appendedMissing.missingCount == 0 && !appendedMissing.holdsInfinity
+                return (Column(name: name, type: type, storage: .numbers(numbers), missing: appendedMissing.missingCount == 0 ? noneMissing : appendedMissing.mask), finite)
+            }
             // NaN is missing; a scan for any value that is not finite finds it as soon, and
             // when there is none, a fit need not look for infinities again.
             guard mayHoldNonFinite, let first = numbers.firstIndex(where: { !$0.isFinite }) else {
-                return (Column(name: name, type: type, storage: .numbers(numbers), missing: noneMissing ?? MissingMask(count: numbers.count)), true)
+                return (Column(name: name, type: type, storage: .numbers(numbers), missing: noneMissing), true)
             }
             let mask = Self.missingMask(numbers, from: first, noneMissing: noneMissing) { $0.isNaN }
             return (Column(name: name, type: type, storage: .numbers(numbers), missing: mask), false)
@@ -566,6 +575,7 @@ struct ColumnBuilder {
         rowsToBackfill = holdsValues ? numbers.count : 0
         codes = [Int32](repeating: -1, count: numbers.count)
         numbers = []
+        appendedMissing = AppendedMissingBits()
         kind = .text
     }
 
@@ -589,5 +599,41 @@ struct ColumnBuilder {
         while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
         return UnsafeBufferPointer(rebasing: field[start..<end])
+    }
+}
+
+/// The missing values (NaN) among a column's numbers, a bit a row, found as each piece is
+/// appended, its values still in the cache, by a vector compare (`msh_nan_bits`): finishing the
+/// column read every column of numbers with a missing value whole again (its own twentieth of a
+/// load of the mixed file). Covers the column only while every row came from a piece
+/// (`rows == numbers.count`); the finished column scans its values otherwise.
+struct AppendedMissingBits {
+    /// The mask's words so far; fewer than the rows need while the rows after them hold no
+    /// missing value.
+    private var words: [UInt64] = []
+    /// The rows the bits are of.
+    private(set) var rows = 0
+    private(set) var missingCount = 0
+    private(set) var holdsInfinity = false
+
+    /// The bits of `values`, the next rows; `mayHoldNonFinite` false says there are none to find.
+    mutating func append(_ values: [Double], mayHoldNonFinite: Bool) {
+        defer { rows += values.count }
+        guard mayHoldNonFinite, !values.isEmpty else { return }
+        let wordsNeeded = (rows + values.count + 63) / 64
+        if words.count < wordsNeeded { words.append(contentsOf: repeatElement(0, count: wordsNeeded - words.count)) }
+        var infinite: Int32 = 0
+        let first = rows
+        missingCount += values.withUnsafeBufferPointer { values in
+            words.withUnsafeMutableBufferPointer { msh_nan_bits(values.baseAddress, values.count, $0.baseAddress, first, &infinite) }
+        }
+        if infinite != 0 { holdsInfinity = true }
+    }
+
+    /// The mask of the rows so far.
+    var mask: MissingMask {
+        var all = words
+        all.append(contentsOf: repeatElement(0, count: (rows + 63) / 64 - words.count))
+        return MissingMask(count: rows, words: all)
     }
 }

@@ -37,6 +37,12 @@ void msh_add_products(const double *const *columns, const double *coefficients, 
 /// are not NaN; exact, so the same in both variants.
 void msh_count_above(const double *values, long count, const double *edges, long edgeCount, long *above, long *present);
 
+/// Sets bit offset + i of `words` (little-endian bit order, 64 a word) for each NaN values[i],
+/// i < count: a column's missing numbers as its mask, found while its values are in the cache.
+/// The words must reach bit offset + count - 1 and hold no other set bits from offset on.
+/// Returns how many NaNs there were; *infinite becomes 1 where any value is ±infinity.
+long msh_nan_bits(const double *values, long count, uint64_t *words, long offset, int *infinite);
+
 /// out[i] = values[i] − mean for i < count, where mean is their sum (taken in eight lanes: a
 /// single running sum waits on each addition) over count; returns the mean (0 for no values).
 double msh_centre(const double *values, long count, double *out);
