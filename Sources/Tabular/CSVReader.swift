@@ -174,9 +174,9 @@ struct FileByteSource: ByteSource {
         return bytes
     }
 
-    /// Copying a block out of the system's file cache is the one step of a load that would run
-    /// on a single core (a tenth of a numeric file's load), so a large read is split in two
-    /// halves copied at once.
+    /// Copying a block out of the system's file cache (where the file is not mapped: `mapped()`)
+    /// would run on a single core (a tenth of a numeric file's load), so a large read is split
+    /// in two halves copied at once.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let (descriptor, path, offset) = (descriptor, path, offset)
         let count: Int
