@@ -95,11 +95,7 @@ public final class Session {
                     afterEach: (Int) -> Void = { _ in }) -> ScriptOutcome {
         var outcome = ScriptOutcome()
         for (index, entry) in script.entries.enumerated() {
-            if Interruption.isRequested {
-                Interruption.clear()
-                let error = ModelshError(.interrupted, "interrupted before this statement",
-                                         at: SourceLocation(file: file, line: line?(index) ?? entry.line, column: 1))
-                printError(render(error))
+            if let error = interruptionBeforeStatement(file: file, line: line?(index) ?? entry.line) {
                 outcome.failed = true
                 outcome.stoppedBy = error
                 break
@@ -119,6 +115,17 @@ public final class Session {
             }
         }
         return outcome
+    }
+
+    /// The error, printed, that stops a script at the statement at `file`:`line` when Ctrl-C was
+    /// pressed since the statement before it ran (while one that does not watch for it ran, or
+    /// while input was awaited); nil when it was not.
+    public func interruptionBeforeStatement(file: String, line: Int) -> ModelshError? {
+        guard Interruption.isRequested else { return nil }
+        Interruption.clear()
+        let error = ModelshError(.interrupted, "interrupted before this statement", at: SourceLocation(file: file, line: line, column: 1))
+        printError(render(error))
+        return error
     }
 
     /// The statement-running loop shared by top-level input and nested `run`; nested
@@ -390,7 +397,7 @@ extension Session.Status {
 
     /// Whether a script stops at this statement's status: at a failure with `bail` on, and at
     /// Ctrl-C whatever `bail` says.
-    func stopsAScript(bail: Bool) -> Bool {
+    public func stopsAScript(bail: Bool) -> Bool {
         guard case .failed(let error) = self else { return false }
         return bail || error.category == .interrupted
     }

@@ -185,6 +185,8 @@ struct Reference: ParsableCommand {
 /// A script, `-c` commands or piped input whose command failed: EX_DATAERR, whatever the
 /// command's error was (its message already said what and where).
 let failedScriptExitCode = ExitCode(ModelshError.Category.data.exitCode)
+/// A script, or piped input, that Ctrl-C stopped.
+let interruptedExitCode = ExitCode(ModelshError.Category.interrupted.exitCode)
 
 /// Through the same unbuffered handle as the session's output, so lines keep their order.
 func standardOutput(_ text: String) {

@@ -9,7 +9,8 @@ import Tabular
 /// The interactive loop: prompt with the cell number, continuation lines until a statement is
 /// complete, one history entry per statement, Ctrl-C to abandon a line, Ctrl-D to leave.
 /// When standard input is not a terminal, lines are read plainly and run as a script named
-/// `<stdin>` (errors stop it unless `set bail off`).
+/// `<stdin>` (errors stop it unless `set bail off`; Ctrl-C stops the running command, as in the
+/// shell, then the script, exit status 130).
 struct REPL {
     let session: Session
     let sink: TerminalSink
@@ -43,6 +44,7 @@ struct REPL {
             }
         } else {
             reader = PlainLineReader()
+            Interruption.installHandler()
         }
         // Typed or piped input is written down nowhere else; a clean end leaves no journal.
         session.journal = JournalRecovery.stateDirectory.map(SessionJournal.init(stateDirectory:))
@@ -62,6 +64,8 @@ struct REPL {
             FreedMemory.returnToSystem()
             switch reader.readLine(prompt: prompt) {
             case .interrupted:
+                // Piped input stops, at the statement it was reading.
+                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: linesRead + 1) != nil { throw interruptedExitCode }
                 statement = ""  // the reader has already cleared the interrupt request
             case .endOfInput:
                 if !statement.isEmpty {
@@ -84,12 +88,15 @@ struct REPL {
                 }
                 if interactive { reader.addToHistory(statement) }
                 // No clearing here: a Ctrl-C pressed since the line was read belongs to this
-                // command (the reader clears requests made at the prompt itself).
+                // command (the reader clears requests made at the prompt itself). Piped input,
+                // a script, stops at one pressed while a command that does not watch for it ran.
+                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: statementLine) != nil { throw interruptedExitCode }
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
-                if case .failed = status, !interactive {
+                if case .failed(let error) = status, !interactive {
                     failed = true
-                    if session.state.settings.bail { break reading }
+                    if error.category == .interrupted { throw interruptedExitCode }
+                    if status.stopsAScript(bail: session.state.settings.bail) { break reading }
                 }
                 if status == .quit {
                     if interactive, warnAboutUnsavedChanges(&warnedAboutUnsaved) { continue }

@@ -20,7 +20,7 @@ enum ScriptRunner {
     static func run(_ script: Script, named name: String, in session: Session) throws {
         Interruption.installHandler()
         let outcome = session.run(script, named: name)
-        if outcome.stoppedBy?.category == .interrupted { throw ExitCode(ModelshError.Category.interrupted.exitCode) }
+        if outcome.stoppedBy?.category == .interrupted { throw interruptedExitCode }
         if outcome.failed { throw failedScriptExitCode }
     }
 

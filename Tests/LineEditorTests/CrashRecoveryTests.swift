@@ -60,6 +60,19 @@ final class CrashRecoveryTests: XCTestCase {
         XCTAssertEqual(try journals(), [], "a clean quit left its journal")
     }
 
+    /// Input piped to `modelsh` is a script: Ctrl-C while it waits for the next line stops it
+    /// there, with exit status 130 and the line named, rather than ending the process at once.
+    func testCtrlCStopsPipedInputWithStatus130() throws {
+        let shell = try start([])
+        shell.send(#"load "data/iris.csv" as iris"# + "\nvars\n")
+        try shell.waitFor("iris  dataset")
+        kill(shell.process.processIdentifier, SIGINT)
+        let output = try shell.readToEnd()
+        XCTAssertEqual(shell.process.terminationReason, .exit, output)
+        XCTAssertEqual(shell.process.terminationStatus, 130, output)
+        XCTAssertTrue(output.contains("<stdin>:3:1: error: interrupted before this statement"), output)
+    }
+
     /// scripts/kill-save.sh kills modelsh at random moments while it saves a workspace over
     /// itself and opens the file after each kill: the old file or the complete new one, always.
     func testKillingASaveLeavesTheOldWorkspaceOrTheNewOne() throws {
