@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Numerics"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Store", "Language", "Plotting", "Diagnostics"]),
-        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "Diagnostics"]),
     ]
 )
 

@@ -1,4 +1,9 @@
 import CInterrupt
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Ctrl-C as a request to stop the running command. The interactive shell installs the handler;
 /// long-running work (reading a file, a factorisation, a nested script) calls `check()` every so
@@ -20,6 +25,26 @@ public enum Interruption {
     /// it must stop too.
     public static func request() {
         msh_request_interrupt()
+    }
+
+    /// Waits until `descriptor` can be read (or is at its end) and returns true, or returns false
+    /// at Ctrl-C. A blocked read would not see Ctrl-C when another thread took the signal, so
+    /// the handler's pipe is waited for beside the descriptor (as the terminal reader does).
+    public static func waitForInput(on descriptor: Int32) -> Bool {
+        while true {
+            if isRequested { return false }
+            var waits = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+                         pollfd(fd: msh_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
+            if poll(&waits, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return true  // the read says what is wrong
+            }
+            if waits[1].revents & Int16(POLLIN) != 0 {
+                if !isRequested { msh_drain_interrupt_fd() }  // left from a cleared request
+                continue
+            }
+            return true
+        }
     }
 
     /// Throws `ModelshError` (`.interrupted`) when Ctrl-C was pressed, clearing the request.
