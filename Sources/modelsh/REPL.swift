@@ -68,6 +68,8 @@ struct REPL {
                 if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: linesRead + 1) != nil { throw interruptedExitCode }
                 statement = ""  // the reader has already cleared the interrupt request
             case .endOfInput:
+                // Ctrl-C as the input ended.
+                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: linesRead + 1) != nil { throw interruptedExitCode }
                 if !statement.isEmpty {
                     // The input ended inside a statement: let the parser say what is open.
                     let status = session.execute(statement, file: file, firstLine: statementLine)

@@ -67,6 +67,10 @@ final class CrashRecoveryTests: XCTestCase {
         shell.send(#"load "data/iris.csv" as iris"# + "\nvars\n")
         try shell.waitFor("iris  dataset")
         kill(shell.process.processIdentifier, SIGINT)
+        // It ends by itself, its input still open.
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while shell.process.isRunning, Date() < deadline { _ = shell.settle(after: 0.05) }
+        XCTAssertFalse(shell.process.isRunning, "Ctrl-C while input was awaited did not stop it")
         let output = try shell.readToEnd()
         XCTAssertEqual(shell.process.terminationReason, .exit, output)
         XCTAssertEqual(shell.process.terminationStatus, 130, output)
