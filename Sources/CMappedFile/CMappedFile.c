@@ -22,9 +22,9 @@ static uintptr_t page_size;
 static pthread_once_t guard_installed = PTHREAD_ONCE_INIT;
 static int guard_error;
 
-// A read of a guarded page past the file's end: the page is replaced by one of zeros (a mapping
-// over it; mmap is a plain system call, safe here), the file marked as cut, and the read
-// resumed. Any other SIGBUS goes to the handler that was there before (the Swift runtime's
+// A read of a guarded page that cannot be read (past the file's end, or its disk read failed):
+// the page is replaced by one of zeros (a mapping over it; mmap is a plain system call, safe
+// here), the file marked, and the read resumed. Any other SIGBUS goes to the handler that was there before (the Swift runtime's
 // crash report, or the default ending): restored, it meets the faulting instruction run again,
 // or, for a signal another process sent, the signal raised again.
 static void on_bus_error(int signal_number, siginfo_t *info, void *context) {

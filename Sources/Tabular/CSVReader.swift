@@ -284,7 +284,7 @@ struct CSVBlock {
     /// each piece's, once read, on the core that read it.
     func release(_ range: Range<Int>) { mapping?.release(fileOffset + range.lowerBound ..< fileOffset + range.upperBound) }
 
-    /// Whether the mapped file was cut shorter while it was read: what was read is not the file.
+    /// Whether a page of the mapped file could not be read (cut shorter, or a disk read failed).
     var fileWasCut: Bool { mapping?.wasCut ?? false }
 
     /// Drops the bytes before `keepingFrom` and reads more after the rest; `grow` doubles the
@@ -455,11 +455,12 @@ struct CSVReading {
         if let pending { try append(pending) }
     }
 
-    /// Fails when the file `block` reads was cut shorter while it was read: what was read past its
-    /// new end (zeros) is not the file, whether or not reading it failed. Checked before any
+    /// Fails when a page of the file `block` reads could not be read while it was (the file cut
+    /// shorter, or a disk read failed): what was read there (zeros) is not the file, whether or
+    /// not reading it failed. Checked before any
     /// error of the reading is thrown.
     private func requireWhole(_ block: CSVBlock) throws {
-        if block.fileWasCut { throw ModelshError.cannotRead(sourceName, reason: "it was cut shorter while it was read") }
+        if block.fileWasCut { throw ModelshError.cannotRead(sourceName, reason: "part of it was lost while loading: the file was cut shorter, or a disk read failed") }
     }
 
     // MARK: - Streaming (CSVStream)

@@ -3,9 +3,9 @@ import CMappedFile
 /// A regular file's bytes through a read-only mapping of its pages (CMappedFile), which a load
 /// reads in place: copying each block out of the system's file cache was a tenth of a load's
 /// time, on the one core that then waited for it. Pages are dropped from the process's memory
-/// once read (`release`), so a load holds no more of the file than a copied block would. A file
-/// cut shorter while mapped reads as zeros past its new end and says so (`wasCut`), where it
-/// would otherwise end the process with SIGBUS.
+/// once read (`release`), so a load holds no more of the file than a copied block would. A page
+/// that cannot be read (past the end of a file cut shorter while mapped, or a failed disk read)
+/// reads as zeros and says so (`wasCut`), where it would otherwise end the process with SIGBUS.
 final class MappedFile: @unchecked Sendable {
     private var file: MSHMappedFile
 
@@ -22,7 +22,8 @@ final class MappedFile: @unchecked Sendable {
     /// The file's bytes as they were long when it was mapped.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: file.bytes, count: file.length) }
 
-    /// Whether a page past the file's end was read: the file was cut shorter while it was read.
+    /// Whether a page could not be read (past the end of a file cut shorter meanwhile, or a disk
+    /// read that failed): it read as zeros.
     var wasCut: Bool { msh_mapped_file_was_cut(&file) != 0 }
 
     /// Drops the pages wholly within `range` from the process's memory (not from the file cache).

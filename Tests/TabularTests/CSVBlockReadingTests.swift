@@ -213,7 +213,7 @@ final class CSVBlockReadingTests: XCTestCase {
                 cut = true
                 XCTAssertEqual(truncate(path, off_t(cutTo)), 0)
             }, "cut to \(cutTo) bytes") { error in
-                XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (it was cut shorter while it was read)")
+                XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (part of it was lost while loading: the file was cut shorter, or a disk read failed)")
             }
             XCTAssertTrue(cut)
         }
@@ -225,7 +225,7 @@ final class CSVBlockReadingTests: XCTestCase {
         XCTAssertNotNil(try stream.next())
         XCTAssertEqual(truncate(path, 1000), 0)
         XCTAssertThrowsError(try { while try stream.next() != nil {} }()) { error in
-            XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (it was cut shorter while it was read)")
+            XCTAssertEqual((error as? ModelshError)?.message, "\(path): cannot read (part of it was lost while loading: the file was cut shorter, or a disk read failed)")
         }
     }
 

@@ -1,7 +1,8 @@
 // A file read through a read-only mapping of its pages rather than copied out of the system's
-// file cache (a tenth of a load's time was that copy), guarded against the one way such a read
-// can fail where a copy would not: the file cut shorter while it is mapped, whose pages past
-// its new end raise SIGBUS. Plain C because the guard is a signal handler.
+// file cache (a tenth of a load's time was that copy), guarded against the ways such a read
+// fails where a copy would return an error: the file cut shorter while it is mapped, whose pages
+// past its new end raise SIGBUS, as does a page whose disk read fails. Plain C because the guard
+// is a signal handler.
 #ifndef CMAPPEDFILE_H
 #define CMAPPEDFILE_H
 
@@ -21,8 +22,8 @@ int msh_map_file(int descriptor, long length, MSHMappedFile *file);
 /// Unmaps the file and frees its guard entry.
 void msh_unmap_file(MSHMappedFile *file);
 
-/// 1 when a page past the file's end was read since it was mapped (it read as zeros): the file
-/// was cut shorter meanwhile, and what was read from it cannot be trusted.
+/// 1 when a page could not be read since the file was mapped (past the end of a file cut shorter
+/// meanwhile, or a disk read that failed; it read as zeros): what was read cannot be trusted.
 int msh_mapped_file_was_cut(const MSHMappedFile *file);
 
 /// Drops the pages that lie wholly within bytes [from, to) from the process's memory (they stay
