@@ -1,12 +1,14 @@
 #include "CMappedFile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 // The mappings being guarded: a fixed table, since the handler may take no lock and allocate
@@ -56,11 +58,18 @@ int msh_map_file(int descriptor, long length, MSHMappedFile *file) {
     file->bytes = NULL;
     file->length = 0;
     file->guard = -1;
+    file->descriptor = -1;
     if (length <= 0) return EINVAL;
     pthread_once(&guard_installed, install_guard);
     if (guard_error) return guard_error;
     void *bytes = mmap(NULL, (size_t)length, PROT_READ, MAP_PRIVATE, descriptor, 0);
     if (bytes == MAP_FAILED) return errno;
+    int own = fcntl(descriptor, F_DUPFD_CLOEXEC, 0);
+    if (own < 0) {
+        int error = errno;
+        munmap(bytes, (size_t)length);
+        return error;
+    }
     uintptr_t base = (uintptr_t)bytes;
     for (int k = 0; k < GUARD_ENTRIES; k++) {
         uintptr_t free_entry = 0;
@@ -71,9 +80,11 @@ int msh_map_file(int descriptor, long length, MSHMappedFile *file) {
             file->bytes = bytes;
             file->length = length;
             file->guard = k;
+            file->descriptor = own;
             return 0;
         }
     }
+    close(own);
     munmap(bytes, (size_t)length);
     return EMFILE;
 }
@@ -83,10 +94,16 @@ void msh_unmap_file(MSHMappedFile *file) {
     // Unguarded first: the addresses may be mapped again, by anything, once unmapped.
     atomic_store(&guarded_base[file->guard], 0);
     munmap((void *)file->bytes, (size_t)file->length);
+    close(file->descriptor);
     file->bytes = NULL;
 }
 
-int msh_mapped_file_was_cut(const MSHMappedFile *file) { return file->bytes != NULL && guarded_cut[file->guard]; }
+int msh_mapped_file_was_cut(const MSHMappedFile *file) {
+    if (file->bytes == NULL) return 0;
+    if (guarded_cut[file->guard]) return 1;
+    struct stat status;
+    return fstat(file->descriptor, &status) == 0 && status.st_size < file->length;
+}
 
 void msh_mapped_file_release(const MSHMappedFile *file, long from, long to) {
     if (file->bytes == NULL) return;

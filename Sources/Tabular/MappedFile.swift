@@ -23,7 +23,8 @@ final class MappedFile: @unchecked Sendable {
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: file.bytes, count: file.length) }
 
     /// Whether a page could not be read (past the end of a file cut shorter meanwhile, or a disk
-    /// read that failed): it read as zeros.
+    /// read that failed: it read as zeros), or the file is now shorter than when it was mapped
+    /// (its last page reads as zeros past the new end, with no fault).
     var wasCut: Bool { msh_mapped_file_was_cut(&file) != 0 }
 
     /// Drops the pages wholly within `range` from the process's memory (not from the file cache).

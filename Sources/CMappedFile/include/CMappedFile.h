@@ -13,6 +13,8 @@ typedef struct {
     long length;
     /// Its entry in the guard's table.
     int guard;
+    /// A descriptor of its own on the file, to see its size now.
+    int descriptor;
 } MSHMappedFile;
 
 /// Maps the `length` bytes of the open file `descriptor` (length > 0) and guards them.
@@ -23,7 +25,9 @@ int msh_map_file(int descriptor, long length, MSHMappedFile *file);
 void msh_unmap_file(MSHMappedFile *file);
 
 /// 1 when a page could not be read since the file was mapped (past the end of a file cut shorter
-/// meanwhile, or a disk read that failed; it read as zeros): what was read cannot be trusted.
+/// meanwhile, or a disk read that failed; it read as zeros), or the file is now shorter than it
+/// was (its last page's bytes past the new end read as zeros, with no fault): what was read
+/// cannot be trusted.
 int msh_mapped_file_was_cut(const MSHMappedFile *file);
 
 /// Drops the pages that lie wholly within bytes [from, to) from the process's memory (they stay
