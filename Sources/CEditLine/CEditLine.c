@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -86,26 +85,16 @@ int cel_history_enter(History *entries, const char *entry) {
 // MARK: - Reading keys
 
 /// Replaces libedit's reader, which loses a SIGINT that arrives while it is not blocked in
-/// read() (it then waits for another key): this one waits in poll() on the terminal and the
-/// interrupt pipe, and reports an interrupt as libedit expects, -1 with errno EINTR.
+/// read() (it then waits for another key): this one waits for the terminal or Ctrl-C
+/// (`msh_wait_for_input`), and reports an interrupt as libedit expects, -1 with errno EINTR.
 static int read_character(EditLine *editor, wchar_t *character) {
     (void)editor;
     char bytes[MB_LEN_MAX];
     size_t count = 0;
     for (;;) {
-        if (msh_interrupt_requested()) {
-            errno = EINTR;
-            return -1;
-        }
-        struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {msh_interrupt_fd(), POLLIN, 0}};
-        if (poll(waits, 2, -1) < 0) {
-            if (errno == EINTR) continue;  // SIGWINCH, SIGCONT: libedit's handlers did the work
-            return -1;
-        }
-        if (waits[1].revents & POLLIN) {
-            if (!msh_interrupt_requested()) msh_drain_interrupt_fd();  // left from a cleared request
-            continue;
-        }
+        int ready = msh_wait_for_input(STDIN_FILENO);
+        if (ready == 0) errno = EINTR;
+        if (ready <= 0) return -1;
         ssize_t got = read(STDIN_FILENO, &bytes[count], 1);
         if (got == 0) return 0;
         if (got < 0) {

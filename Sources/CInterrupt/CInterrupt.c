@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +26,8 @@ static void record_interrupt(int signal_number) {
     errno = saved_errno;
 }
 
-void msh_drain_interrupt_fd(void) {
+/// Empties the pipe of bytes left from requests already cleared.
+static void drain_interrupt_fd(void) {
     if (interrupt_pipe[0] < 0) return;
     char bytes[16];
     while (read(interrupt_pipe[0], bytes, sizeof bytes) > 0) {}
@@ -51,7 +53,7 @@ int msh_interrupt_requested(void) { return interrupt_requested; }
 
 void msh_clear_interrupt(void) {
     interrupt_requested = 0;
-    msh_drain_interrupt_fd();
+    drain_interrupt_fd();
 }
 
 void msh_request_interrupt(void) {
@@ -61,4 +63,18 @@ void msh_request_interrupt(void) {
     }
 }
 
-int msh_interrupt_fd(void) { return interrupt_pipe[0]; }
+int msh_wait_for_input(int descriptor) {
+    for (;;) {
+        if (interrupt_requested) return 0;
+        struct pollfd waits[2] = {{descriptor, POLLIN, 0}, {interrupt_pipe[0], POLLIN, 0}};
+        if (poll(waits, 2, -1) < 0) {
+            if (errno == EINTR) continue;  // SIGWINCH, SIGCONT: their handlers did the work
+            return -1;
+        }
+        if (waits[1].revents & POLLIN) {
+            if (!interrupt_requested) drain_interrupt_fd();  // left from a cleared request
+            continue;
+        }
+        return 1;
+    }
+}

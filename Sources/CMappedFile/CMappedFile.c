@@ -98,7 +98,7 @@ void msh_unmap_file(MSHMappedFile *file) {
     file->bytes = NULL;
 }
 
-int msh_mapped_file_was_cut(const MSHMappedFile *file) {
+int msh_mapped_file_lost_part(const MSHMappedFile *file) {
     if (file->bytes == NULL) return 0;
     if (guarded_cut[file->guard]) return 1;
     struct stat status;

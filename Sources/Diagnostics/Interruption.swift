@@ -1,9 +1,4 @@
 import CInterrupt
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Ctrl-C as a request to stop the running command. The interactive shell installs the handler;
 /// long-running work (reading a file, a factorisation, a nested script) calls `check()` every so
@@ -27,24 +22,10 @@ public enum Interruption {
         msh_request_interrupt()
     }
 
-    /// Waits until `descriptor` can be read (or is at its end) and returns true, or returns false
-    /// at Ctrl-C. A blocked read would not see Ctrl-C when another thread took the signal, so
-    /// the handler's pipe is waited for beside the descriptor (as the terminal reader does).
+    /// Waits until `descriptor` can be read (or is at its end, or the wait fails, which the read
+    /// then reports) and returns true, or returns false at Ctrl-C (`msh_wait_for_input`).
     public static func waitForInput(on descriptor: Int32) -> Bool {
-        while true {
-            if isRequested { return false }
-            var waits = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
-                         pollfd(fd: msh_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
-            if poll(&waits, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                return true  // the read says what is wrong
-            }
-            if waits[1].revents & Int16(POLLIN) != 0 {
-                if !isRequested { msh_drain_interrupt_fd() }  // left from a cleared request
-                continue
-            }
-            return true
-        }
+        msh_wait_for_input(descriptor) != 0
     }
 
     /// Throws `ModelshError` (`.interrupted`) when Ctrl-C was pressed, clearing the request.

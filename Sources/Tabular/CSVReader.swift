@@ -284,8 +284,8 @@ struct CSVBlock {
     /// each piece's, once read, on the core that read it.
     func release(_ range: Range<Int>) { mapping?.release(fileOffset + range.lowerBound ..< fileOffset + range.upperBound) }
 
-    /// Whether a page of the mapped file could not be read (cut shorter, or a disk read failed).
-    var fileWasCut: Bool { mapping?.wasCut ?? false }
+    /// Whether part of the mapped file was lost while it was read (cut shorter, or a disk read failed).
+    var lostPartOfFile: Bool { mapping?.lostPart ?? false }
 
     /// Drops the bytes before `keepingFrom` and reads more after the rest; `grow` doubles the
     /// block first, for a record longer than the block.
@@ -355,15 +355,13 @@ struct CSVReading {
         do {
             // A small file gets a block its size (and a byte to see its end), not a whole block of zeros.
             var block = CSVBlock(size: min(plan.blockSize, (source.size ?? plan.blockSize) + 1), mapping: source.mapped())
-            let outcome = Result {
+            try requireWhole(block, after: Result {
                 try block.refill(from: &source)
                 let start = try readNames(&block, from: &source)
                 builders = [ColumnBuilder](repeating: ColumnBuilder(), count: names.count)
                 try readBlocks(&block, from: &source, start: start, estimatingRows: source.size)
                 try backfill(&block, from: &source)
-            }
-            try requireWhole(block)
-            try outcome.get()
+            })
         }
         // The block and the pieces' builders go before the columns are finished, which is when
         // memory peaks.
@@ -455,12 +453,12 @@ struct CSVReading {
         if let pending { try append(pending) }
     }
 
-    /// Fails when a page of the file `block` reads could not be read while it was (the file cut
-    /// shorter, or a disk read failed): what was read there (zeros) is not the file, whether or
-    /// not reading it failed. Checked before any
-    /// error of the reading is thrown.
-    private func requireWhole(_ block: CSVBlock) throws {
-        if block.fileWasCut { throw ModelshError.cannotRead(sourceName, reason: "part of it was lost while loading: the file was cut shorter, or a disk read failed") }
+    /// The outcome of reading `block`, unless part of its file was lost meanwhile (cut shorter,
+    /// or a disk read failed): what was read there (zeros) is not the file, whether or not
+    /// reading it failed, so that is the error, before any of the reading's own.
+    private func requireWhole<T>(_ block: CSVBlock, after outcome: Result<T, any Error>) throws -> T {
+        if block.lostPartOfFile { throw ModelshError.cannotRead(sourceName, reason: "part of it was lost while loading: the file was cut shorter, or a disk read failed") }
+        return try outcome.get()
     }
 
     // MARK: - Streaming (CSVStream)
@@ -470,9 +468,7 @@ struct CSVReading {
 
     /// Reads the header for a streamed reading and returns where the records start.
     mutating func startStreaming(_ block: inout CSVBlock, from source: inout some ByteSource) throws -> Int {
-        let outcome = Result { try readNames(&block, from: &source) }
-        try requireWhole(block)
-        return try outcome.get()
+        try requireWhole(block, after: Result { try readNames(&block, from: &source) })
     }
 
     /// The records of the next block as a dataset of their own, each column's type inferred from
@@ -482,9 +478,7 @@ struct CSVReading {
     /// first record and whether every record of the block took one line.
     mutating func nextBlock(_ block: inout CSVBlock, from source: inout some ByteSource, start: inout Int?) throws
         -> (data: Dataset, firstLine: Int, oneLinePerRecord: Bool)? {
-        let outcome = Result { try readNextBlock(&block, from: &source, start: &start) }
-        try requireWhole(block)
-        return try outcome.get()
+        try requireWhole(block, after: Result { try readNextBlock(&block, from: &source, start: &start) })
     }
 
     private mutating func readNextBlock(_ block: inout CSVBlock, from source: inout some ByteSource, start: inout Int?) throws

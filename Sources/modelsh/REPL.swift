@@ -51,6 +51,11 @@ struct REPL {
         defer { session.journal?.discard() }
         if let recovering { JournalRecovery.recover(recovering, into: session) }
         let file = interactive ? nil : "<stdin>"
+        /// Piped input is a script: Ctrl-C pressed since its last statement ran (or while the
+        /// next line was awaited, or as the input ended) stops it before the statement at `line`.
+        func stopIfInterrupted(beforeLine line: Int) throws {
+            if let file, session.interruptionBeforeStatement(file: file, line: line) != nil { throw interruptedExitCode }
+        }
         var statement = ""
         var statementLine = 1
         var linesRead = 0
@@ -64,12 +69,10 @@ struct REPL {
             FreedMemory.returnToSystem()
             switch reader.readLine(prompt: prompt) {
             case .interrupted:
-                // Piped input stops, at the statement it was reading.
-                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: linesRead + 1) != nil { throw interruptedExitCode }
+                try stopIfInterrupted(beforeLine: linesRead + 1)
                 statement = ""  // the reader has already cleared the interrupt request
             case .endOfInput:
-                // Ctrl-C as the input ended.
-                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: linesRead + 1) != nil { throw interruptedExitCode }
+                try stopIfInterrupted(beforeLine: linesRead + 1)
                 if !statement.isEmpty {
                     // The input ended inside a statement: let the parser say what is open.
                     let status = session.execute(statement, file: file, firstLine: statementLine)
@@ -90,9 +93,8 @@ struct REPL {
                 }
                 if interactive { reader.addToHistory(statement) }
                 // No clearing here: a Ctrl-C pressed since the line was read belongs to this
-                // command (the reader clears requests made at the prompt itself). Piped input,
-                // a script, stops at one pressed while a command that does not watch for it ran.
-                if !interactive, session.interruptionBeforeStatement(file: "<stdin>", line: statementLine) != nil { throw interruptedExitCode }
+                // command (the reader clears requests made at the prompt itself).
+                try stopIfInterrupted(beforeLine: statementLine)
                 let status = session.execute(statement, file: file, firstLine: statementLine)
                 statement = ""
                 if case .failed(let error) = status, !interactive {

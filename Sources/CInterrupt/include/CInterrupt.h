@@ -18,11 +18,11 @@ void msh_clear_interrupt(void);
 /// beside it still has to see it).
 void msh_request_interrupt(void);
 
-/// Becomes readable when an interrupt is requested (the self-pipe trick); -1 before the
-/// handler is installed.
-int msh_interrupt_fd(void);
-
-/// Empties the pipe of bytes left from requests already cleared.
-void msh_drain_interrupt_fd(void);
+/// Waits until `descriptor` can be read (or is at its end): 1; or until Ctrl-C is pressed, seen
+/// through the handler's pipe as well as the flag (a blocked read would not see a signal that
+/// another thread took): 0; -1 (errno set) when the wait itself fails. Other signals that
+/// interrupt the wait (SIGWINCH, SIGCONT) do not end it. The terminal reader and the reader of
+/// piped input both wait so.
+int msh_wait_for_input(int descriptor);
 
 #endif

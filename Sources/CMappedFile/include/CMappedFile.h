@@ -28,7 +28,7 @@ void msh_unmap_file(MSHMappedFile *file);
 /// meanwhile, or a disk read that failed; it read as zeros), or the file is now shorter than it
 /// was (its last page's bytes past the new end read as zeros, with no fault): what was read
 /// cannot be trusted.
-int msh_mapped_file_was_cut(const MSHMappedFile *file);
+int msh_mapped_file_lost_part(const MSHMappedFile *file);
 
 /// Drops the pages that lie wholly within bytes [from, to) from the process's memory (they stay
 /// in the file cache and are mapped again if read again), so a file read front to back holds
