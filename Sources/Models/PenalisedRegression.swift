@@ -44,7 +44,12 @@ public struct PenalisedLinearState: LearnedState {
         report.add("Training fit: residual sum of squares \(NumberFormat.significant(residualSumOfSquares)), R-squared \(NumberFormat.significant(r2))")
         if let iterations, let gap = dualityGap, let tolerance = gapTolerance {
             let ending = converged ? "converged" : "did NOT converge (raise max_iter= or tol=)"
-            report.add("Coordinate descent: \(ending) after \(iterations) sweeps; duality gap \(NumberFormat.significant(gap, digits: 3)) (tolerance \(NumberFormat.significant(tolerance, digits: 3)))")
+            // The gap is a difference of sums of squares the size of ‖y − ȳ‖²: below a few
+            // rounding units of that, its value (and sign) is the BLAS kernel's rounding.
+            let roundingLevel = 64 * Double.ulpOfOne * totalSumOfSquares / Double(max(observations, 1))
+            let shownGap = abs(gap) <= roundingLevel
+                ? "below rounding error (≤ \(NumberFormat.significant(roundingLevel, digits: 2)))" : NumberFormat.significant(gap, digits: 3)
+            report.add("Coordinate descent: \(ending) after \(iterations) sweeps; duality gap \(shownGap) (tolerance \(NumberFormat.significant(tolerance, digits: 3)))")
         }
         return report
     }

@@ -123,13 +123,11 @@ struct CentredCrossProducts {
     }
 }
 
-/// The mean of each column of X (Xᵀ1/n).
+/// The mean of each column of X (Xᵀ1/n), summed in a fixed order (`FixedOrder`).
 func columnMeans(_ x: Matrix) -> [Double] {
-    let ones = [Double](repeating: 1, count: x.rows)
-    var means = [Double](repeating: 0, count: x.columns)
-    cblas_dgemv(CblasColMajor, CblasTrans, Int32(x.rows), Int32(x.columns), 1 / Double(x.rows), x.values, Int32(x.rows),
-                ones, 1, 0, &means, 1)
-    return means
+    x.values.withUnsafeBufferPointer { values in
+        (0 ..< x.columns).map { FixedOrder.sum(values.baseAddress! + $0 * x.rows, count: x.rows) / Double(x.rows) }
+    }
 }
 
 /// X − 1μᵀ, column-major: for the solvers that need the centred columns themselves.

@@ -1,4 +1,3 @@
-import CLapack
 import Diagnostics
 import Foundation
 
@@ -126,7 +125,7 @@ public struct GradientDescent: Sendable {
         if let start, start.coefficients.count == p {
             // The centred problem's intercept is the model's plus μᵀw.
             w = start.coefficients
-            b = fitIntercept ? start.intercept + cblas_ddot(Int32(p), problem.means, 1, w, 1) : 0
+            b = fitIntercept ? start.intercept + FixedOrder.dot(problem.means, w) : 0
         }
         var current = problem.evaluate(w, b, gradient: batch == n)
         var objectives = [current.objective]
@@ -140,7 +139,7 @@ public struct GradientDescent: Sendable {
             updates += 1
             let eta: Double
             if case .invscaling(let power) = schedule { eta = rate / pow(Double(updates), power) } else { eta = rate }
-            cblas_daxpy(Int32(p), -eta, gradient.coefficients, 1, &w, 1)
+            FixedOrder.addScaled(-eta, gradient.coefficients, to: &w)
             if fitIntercept { b -= eta * gradient.intercept }
         }
 
@@ -174,7 +173,7 @@ public struct GradientDescent: Sendable {
                 break
             }
         }
-        let intercept = fitIntercept ? b - cblas_ddot(Int32(p), problem.means, 1, w, 1) : 0
+        let intercept = fitIntercept ? b - FixedOrder.dot(problem.means, w) : 0
         return GradientDescentFit(coefficients: w, intercept: intercept, epochs: objectives.count - 1,
                                   objective: current.objective, converged: converged, objectivePerEpoch: objectives,
                                   initialLearningRate: initialRate, finalLearningRate: rate)
@@ -245,7 +244,9 @@ private struct CentredProblem {
     func lossAndGradient(_ block: UnsafePointer<Double>, leading: Int, targets: UnsafePointer<Double>, count m: Int,
                          _ w: [Double], _ b: Double, gradient wanted: Bool) -> (objective: Double, gradient: Gradient?) {
         var derivatives = [Double](repeating: b, count: m)  // z, then dℓ/dz
-        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(columns), 1, block, Int32(leading), w, 1, 1, &derivatives, 1)
+        w.withUnsafeBufferPointer { w in
+            FixedOrder.addProduct(block, rows: m, columns: columns, leading: leading, w.baseAddress!, to: &derivatives)
+        }
         var total = 0.0
         for i in 0 ..< m {
             let z = derivatives[i], target = targets[i]
@@ -260,13 +261,12 @@ private struct CentredProblem {
                 derivatives[i] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - target
             }
         }
-        let penalty = 0.5 * alpha * cblas_ddot(Int32(columns), w, 1, w, 1)
+        let penalty = 0.5 * alpha * FixedOrder.dot(w, w)
         let objective = total / Double(m) + penalty
         guard wanted else { return (objective, nil) }
         var coefficients = w
-        cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(columns), 1 / Double(m), block, Int32(leading),
-                    derivatives, 1, alpha, &coefficients, 1)
-        let intercept = centred ? derivatives.reduce(0, +) / Double(m) : 0
+        FixedOrder.transposedProduct(1 / Double(m), block, rows: m, columns: columns, leading: leading, derivatives, alpha, &coefficients)
+        let intercept = centred ? FixedOrder.sum(derivatives, count: m) / Double(m) : 0
         return (objective, Gradient(coefficients: coefficients, intercept: intercept))
     }
 
@@ -295,13 +295,14 @@ private struct CentredProblem {
         var estimate = 0.0
         for _ in 0 ..< 100 {
             try Interruption.check()
-            let norm = cblas_dnrm2(Int32(columns), v, 1)
+            let norm = FixedOrder.dot(v, v).squareRoot()
             guard norm > 0 else { return 0 }
-            cblas_dscal(Int32(columns), 1 / norm, &v, 1)
-            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), 1, design, Int32(rows), v, 1, 0, &image, 1)
-            cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows), Int32(columns), 1, design, Int32(rows), image, 1, 0, &v, 1)
+            v = v.map { $0 / norm }
+            image = [Double](repeating: 0, count: rows)
+            FixedOrder.addProduct(design, rows: rows, columns: columns, leading: rows, v, to: &image)
+            FixedOrder.transposedProduct(1, design, rows: rows, columns: columns, leading: rows, image, 0, &v)
             let previous = estimate
-            estimate = cblas_ddot(Int32(rows), image, 1, image, 1)  // vᵀDᵀDv for unit v
+            estimate = FixedOrder.dot(image, image)  // vᵀDᵀDv for unit v
             if abs(estimate - previous) <= 1e-3 * estimate { break }
         }
         return estimate

@@ -46,13 +46,13 @@ public enum NumberFormat {
         return significant(p, digits: digits)
     }
 
-    /// A byte count for people: "812 B", "7.3 KiB", "1.5 MiB", "2.0 GiB" (powers of 1024).
     /// A duration in seconds with millisecond resolution, e.g. "0.123 s".
     public static func seconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         return fixed(Double(seconds) + Double(attoseconds) * 1e-18, decimals: 3) + " s"
     }
 
+    /// A byte count for people: "812 B", "7.3 KiB", "1.5 MiB", "2.0 GiB" (powers of 1024).
     public static func bytes(_ count: Int) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count), unit = 0

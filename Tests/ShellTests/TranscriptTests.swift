@@ -46,6 +46,17 @@ final class OutputComparisonTests: XCTestCase {
         XCTAssertTrue(OutputComparison.linesMatch("t = -1.5e-3", "t = -0.0015", tolerance: 1e-12))
     }
 
+    func testByteSizesMatchWithinOneUnitOfTheirLastDigit() {
+        XCTAssertTrue(OutputComparison.linesMatch("aliased  model  8.5 KiB  linear model", "aliased  model  8.4 KiB  linear model", tolerance: 1e-9))
+        XCTAssertTrue(OutputComparison.linesMatch("file 196.9 KiB → 99.4 KiB", "file 197.0 KiB → 99.4 KiB", tolerance: 1e-9))
+        XCTAssertTrue(OutputComparison.linesMatch("812 B", "813 B", tolerance: 1e-9))
+        XCTAssertFalse(OutputComparison.linesMatch("aliased  model  8.5 KiB", "aliased  model  8.3 KiB", tolerance: 1e-9))
+        XCTAssertFalse(OutputComparison.linesMatch("812 B", "814 B", tolerance: 1e-9))
+        // Other numbers keep the relative tolerance: a count, or a number before a word that is not a unit.
+        XCTAssertFalse(OutputComparison.linesMatch("fitted on collinear (6 rows)", "fitted on collinear (7 rows)", tolerance: 1e-9))
+        XCTAssertFalse(OutputComparison.linesMatch("8.5 Bq", "8.4 Bq", tolerance: 1e-9))
+    }
+
     func testPaddingAndRuleLengthsAreIgnored() {
         XCTAssertTrue(OutputComparison.linesMatch("a  b", "a  b  ", tolerance: 0))
         XCTAssertTrue(OutputComparison.linesMatch("rmse     0.4721821", "rmse      0.472182", tolerance: 1e-6))
