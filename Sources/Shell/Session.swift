@@ -95,12 +95,14 @@ public final class Session {
                     afterEach: (Int) -> Void = { _ in }) -> ScriptOutcome {
         var outcome = ScriptOutcome()
         for (index, entry) in script.entries.enumerated() {
-            if let error = interruptionBeforeStatement(file: file, line: line?(index) ?? entry.line) {
+            // Asked once: `record`'s numbering counts the lines above as it is asked.
+            let firstLine = line?(index) ?? entry.line
+            if let error = interruptionBeforeStatement(file: file, line: firstLine) {
                 outcome.failed = true
                 outcome.stoppedBy = error
                 break
             }
-            let status = execute(entry.source, file: file, firstLine: line?(index) ?? entry.line)
+            let status = execute(entry.source, file: file, firstLine: firstLine)
             afterEach(index)
             if status == .quit {
                 outcome.quitAt = entry.line

@@ -91,7 +91,9 @@ final class TranscriptTests: ShellTestCase {
     }
 
     func testRecordNumbersErrorsByTheLinesOfTheFileItWrites() {
-        let script = Script.parse("set bail off\nhelp drop\ndescribe nothing\n")
+        // Comments and blank lines above statements count once (they were counted twice, once
+        // for the check for Ctrl-C before a statement).
+        let script = Script.parse("# errors\n\nset bail off\nhelp drop\n# the next fails\n\ndescribe nothing\n")
         let (text, _) = Transcript.record(script, file: "t.msh")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let describeLine = lines.firstIndex(of: "describe nothing")! + 1

@@ -14,6 +14,7 @@ enum DataCommands {
         details: """
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM,
         Excel's first line sep=; (which sets the separator unless sep= gives one); blank lines are skipped.
+        A .tsv or .tab file's fields are separated by tabs unless sep= says otherwise.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
         fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
         ragged row or an unreadable value is an error naming the line. A file whose name ends
@@ -33,10 +34,7 @@ enum DataCommands {
                 let id = try context.defineModel(model, of: invocation)
                 context.emit("\(id): \(ModelDescription.line(for: model)) (from \"\(path)\")")
             },
-            CommandForm([.value(name: "PATH", kind: .path)], options: [
-                OptionSpec("sep", .text, "field separator, one character (default ,)"),
-                OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
-                OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
+            CommandForm([.value(name: "PATH", kind: .path)], options: csvReadingOptions + [
                 OptionSpec("decimal", .choice([".", ","]), "the decimal mark, . (default) or , as European spreadsheets write numbers (1,5) in ;-separated files"),
                 OptionSpec("thousands", .choice([",", ".", " ", "'", "_"]), "the separator between groups of three digits, as in \"1,234.5\" (default none)"),
                 OptionSpec("encoding", .choice(["utf-8"] + SingleByteEncoding.allCases.map(\.rawValue)),
@@ -159,6 +157,18 @@ enum DataCommands {
         }
     }
 
+    /// The options of every command that reads a CSV file (`csvOptions` reads them).
+    static let csvReadingOptions = [
+        OptionSpec("sep", .text, "field separator, one character (default , or, for a .tsv or .tab file, a tab)"),
+        OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
+        OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
+    ]
+
+    /// Files whose name says their fields are separated by tabs, unless sep= says otherwise.
+    static let tabSeparatedExtensions = [".tsv", ".tab"]
+
+    /// The CSV options of a command that reads the file at PATH: those given, the separator of
+    /// a .tsv or .tab file a tab.
     static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
         var options = CSVOptions()
         if let separator = invocation.text("sep") {
@@ -170,6 +180,8 @@ enum DataCommands {
             }
             options.separator = bytes[0]
             options.separatorIsGiven = true
+        } else if let path = invocation.text("PATH"), tabSeparatedExtensions.contains(where: path.lowercased().hasSuffix) {
+            options.separator = UInt8(ascii: "\t")
         }
         if let header = invocation.text("header") { options.header = Switch.value(header)! }
         options.missingMarkers += invocation.words("na") ?? []

@@ -54,10 +54,7 @@ enum ModelCommands {
             OptionSpec("features", .terms(of: "PATH"), "the columns to predict from (default: all others but free text)"),
             OptionSpec("stream", .switch, "fit from the file in chunks, in constant memory (default yes: linear, ridge, logistic); no loads it first"),
             OptionSpec("chunk_rows", .integer(minimum: 1, maximum: Int(Int32.max)), "rows of the file folded at a time when streaming (default: a 16 MiB block of it)"),
-            OptionSpec("sep", .text, "field separator, one character (default ,)"),
-            OptionSpec("header", .switch, "whether the first line names the columns (default yes)"),
-            OptionSpec("na", .list(.text), "extra texts that mark a missing value, na=\"-\" or na=\"-\",\"?\" (empty fields and NA always do)"),
-        ], outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
+        ] + DataCommands.csvReadingOptions, outputs: .model("MODEL"), modelKindOptionsFrom: "KIND") { invocation, context in
             let path = invocation.text("PATH")!, kind = invocation.text("KIND")!
             let csv = try DataCommands.csvOptions(invocation)
             let streams = invocation.text("stream").map { Switch.value($0)! } ?? true
