@@ -75,14 +75,18 @@ public struct CommandSyntax: Sendable, Equatable {
     public let arguments: [Argument]
     /// The names after `as`, in order.
     public let outputs: [LocatedValue]
+    /// Where a name after `as` followed the one before without a comma (`as train test`), if one did.
+    public let outputsWithoutCommas: SourceLocation?
     /// The statement's source text, for caret lines and the cell log.
     public let source: String
 
-    public init(verb: String, verbLocation: SourceLocation, arguments: [Argument], outputs: [LocatedValue], source: String) {
+    public init(verb: String, verbLocation: SourceLocation, arguments: [Argument], outputs: [LocatedValue],
+                outputsWithoutCommas: SourceLocation? = nil, source: String) {
         self.verb = verb
         self.verbLocation = verbLocation
         self.arguments = arguments
         self.outputs = outputs
+        self.outputsWithoutCommas = outputsWithoutCommas
         self.source = source
     }
 }

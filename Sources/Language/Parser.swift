@@ -60,6 +60,7 @@ public struct Parser {
         position += 1
         var arguments: [Argument] = []
         var outputs: [LocatedValue] = []
+        var outputsWithoutCommas: SourceLocation?
         while !isAtStatementEnd {
             if current.isWord("as") {
                 let asToken = current
@@ -69,6 +70,13 @@ public struct Parser {
                 }
                 guard let names = try parseValueOrList() else { return nil }
                 outputs = try outputNames(names, after: asToken)
+                // `split d as train test`: more names without their commas, kept for the binder,
+                // which knows whether the command makes that many.
+                while case .word(let name) = current.kind, !next.isSymbol("=") {
+                    outputsWithoutCommas = outputsWithoutCommas ?? current.location
+                    outputs.append(LocatedValue(.word(name), at: current.location))
+                    position += 1
+                }
                 guard isAtStatementEnd else {
                     // `predict m on t as p probabilities=yes`: an option written last, as in pandas' keyword arguments.
                     if case .word(let key) = current.kind, next.isSymbol("=") {
@@ -94,7 +102,7 @@ public struct Parser {
         let lastToken = tokens[max(position - 1, 0)]
         let text = String(source[verbToken.range.lowerBound..<lastToken.range.upperBound])
         return CommandSyntax(verb: verb, verbLocation: verbToken.location, arguments: arguments,
-                             outputs: outputs, source: text)
+                             outputs: outputs, outputsWithoutCommas: outputsWithoutCommas, source: text)
     }
 
     private func outputNames(_ names: LocatedValue, after asToken: Token) throws -> [LocatedValue] {

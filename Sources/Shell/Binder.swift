@@ -78,7 +78,23 @@ struct Binder {
             }
             usages = zip(spec.forms, usages).filter { $0.0.slots.first?.accepts(given) ?? false }.map(\.1)
         }
+        if let hint = listWithoutCommas(spec, positionals) { return ModelshError.usage(hint, at: location) }
         return ModelshError.usage("\(spec.name) is written \(usages.map { "'\($0)'" }.joined(separator: " or "))", at: location)
+    }
+
+    /// `compare a b on t`: names meant as a form's first list, written without its commas; the
+    /// hint that writes them with commas.
+    private func listWithoutCommas(_ spec: CommandSpec, _ positionals: [LocatedValue]) -> String? {
+        for form in spec.forms {
+            guard case .value(let name, .list, _)? = form.slots.first, form.slots.count > 1, case .keyword(let keyword) = form.slots[1],
+                  let keywordIndex = positionals.firstIndex(where: { Invocation.text(of: $0.value) == keyword }), keywordIndex > 1,
+                  positionals[..<keywordIndex].allSatisfy({ if case .word = $0.value { true } else if case .versioned = $0.value { true } else { false } })
+            else { continue }
+            let names = positionals[..<keywordIndex].map { Invocation.text(of: $0.value) }.joined(separator: ", ")
+            let rest = positionals[keywordIndex...].map { Invocation.text(of: $0.value) }.joined(separator: " ")
+            return "\(spec.name) takes its \(name) separated by commas: \(spec.name) \(names) \(rest)"
+        }
+        return nil
     }
 
     // MARK: - Positional slots
@@ -190,6 +206,10 @@ struct Binder {
             let wanted = outputs.names.joined(separator: ", ")
             let location = syntax.outputs.first?.location ?? endLocation(of: syntax)
             throw ModelshError.usage("\(spec.name) needs 'as \(wanted)' (\(outputs.names.count) name\(outputs.names.count == 1 ? "" : "s"))", at: location)
+        }
+        if let location = syntax.outputsWithoutCommas {
+            let names = syntax.outputs.map { Invocation.text(of: $0.value) }.joined(separator: ", ")
+            throw ModelshError.usage("the names after 'as' are separated by commas: as \(names)", at: location)
         }
         var seen = Set<String>()
         for output in syntax.outputs {

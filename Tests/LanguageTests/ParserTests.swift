@@ -71,13 +71,20 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(Parser.needsMoreInput("show $"), "syntax errors are shown at once")
     }
 
+    func testNamesAfterAsWithoutCommasAreKeptForTheBinder() throws {
+        let command = try XCTUnwrap(statements("split iris as train test").first)
+        XCTAssertEqual(command.outputs.map(\.value), [.word("train"), .word("test")])
+        XCTAssertEqual(command.outputsWithoutCommas?.column, 21)
+        XCTAssertNil(try XCTUnwrap(statements("split iris as train, test").first).outputsWithoutCommas)
+    }
+
     func testErrorsPointAtTheOffendingToken() {
         XCTAssertEqual(parseError("= iris")?.message, "expected a command name, found '='")
         let missing = parseError("show iris rows=")
         XCTAssertEqual(missing?.message, "missing value after 'rows='")
         XCTAssertEqual(missing?.location?.column, 11)
         XCTAssertEqual(parseError("load \"x\" as 3")?.message, "expected a name after 'as', found a number")
-        XCTAssertEqual(parseError("load \"x\" as a b")?.message, "unexpected 'b' after the names following 'as'")
+        XCTAssertEqual(parseError("load \"x\" as a 3")?.message, "unexpected '3' after the names following 'as'")
         XCTAssertEqual(parseError("predict m on t as p probabilities=yes")?.message,
                        "option probabilities= after the names following 'as': options go before 'as'")
         // An unquoted path reads as a division; the binder says a path is quoted (TransformCommandTests).
