@@ -45,6 +45,13 @@ public struct Script: Sendable, Equatable {
         var pending: [String] = []
         var statement: (lines: [String], start: Int)?
         for (index, line) in lines.enumerated() {
+            if let open = statement, line.hasPrefix(outputPrefix) {
+                // Recorded output ends a statement left open (a string never closed): its lines
+                // are the output's, not more of the statement.
+                entries.append(Entry(leading: pending, source: open.lines.joined(separator: "\n"), line: open.start, expected: []))
+                pending = []
+                statement = nil
+            }
             if var open = statement {
                 open.lines.append(line)
                 statement = open

@@ -32,6 +32,14 @@ final class ScriptTests: XCTestCase {
         XCTAssertEqual(script.entries[0].expected, ["out"])
     }
 
+    func testRecordedOutputEndsAStatementLeftOpen() {
+        // A string never closed takes the lines after it, up to the output recorded for it.
+        let script = Script.parse("load \"x.csv as d\nvars\n#> error: incomplete command\n#>     load \"x.csv as d\n")
+        XCTAssertEqual(script.entries.count, 1)
+        XCTAssertEqual(script.entries[0].source, "load \"x.csv as d\nvars")
+        XCTAssertEqual(script.entries[0].expected, ["error: incomplete command", "    load \"x.csv as d"])
+    }
+
     func testRenderingWritesOutputsUnderTheirStatements() {
         let script = Script.parse("# c\nvars\n#> old\nhistory\n")
         XCTAssertEqual(script.rendered(outputs: [["new", ""], nil]), "# c\nvars\n#> new\n#>\nhistory\n")
