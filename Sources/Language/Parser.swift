@@ -128,6 +128,11 @@ public struct Parser {
         var items = [first]
         while current.isSymbol(",") {
             position += 1
+            // `derive d a = x, b = y`: options (and derivations) follow one another with spaces.
+            if case .word(let key) = current.kind, next.isSymbol("=") {
+                throw ModelshError.usage("options are separated by spaces, not commas: drop the comma before '\(key)='",
+                                         at: current.location)
+            }
             guard let item = try parseValue() else { return nil }
             items.append(item)
         }

@@ -85,6 +85,10 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(missing?.location?.column, 11)
         XCTAssertEqual(parseError("load \"x\" as 3")?.message, "expected a name after 'as', found a number")
         XCTAssertEqual(parseError("load \"x\" as a 3")?.message, "unexpected '3' after the names following 'as'")
+        let comma = parseError("derive d a = x + 1, b = y as e")
+        XCTAssertEqual(comma?.message, "options are separated by spaces, not commas: drop the comma before 'b='")
+        XCTAssertEqual(comma?.location?.column, 21)
+        XCTAssertNil(parseError("fit linear d target=y features=a, b scale=standard as m"), "a list's items may follow its commas after spaces")
         XCTAssertEqual(parseError("predict m on t as p probabilities=yes")?.message,
                        "option probabilities= after the names following 'as': options go before 'as'")
         // An unquoted path reads as a division; the binder says a path is quoted (TransformCommandTests).
