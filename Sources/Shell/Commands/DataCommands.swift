@@ -198,12 +198,15 @@ enum DataCommands {
         forms: [CommandForm([.value(name: "DATA", kind: .dataset)],
                             options: [OptionSpec("rows", .integer(minimum: 0), "how many rows to print (default 10)"),
                                       OptionSpec("columns", .columns(of: "DATA"), "the columns to print (default: all)")]) { invocation, context in
-            var data = invocation.dataset("DATA")
-            if let names = invocation.words("columns") {
-                data = try Dataset(columns: names.map { try data.requireColumn($0) })
-            }
-            context.emit(Preview.report(of: data, rows: invocation.integer("rows") ?? 10, named: invocation.name("DATA")))
+            context.emit(Preview.report(of: try chosenColumns(invocation), rows: invocation.integer("rows") ?? 10, named: invocation.name("DATA")))
         }])
+
+    /// DATA's columns named by columns=, in that order, or all of them.
+    static func chosenColumns(_ invocation: Invocation) throws -> Dataset {
+        let data = invocation.dataset("DATA")
+        guard let names = invocation.words("columns") else { return data }
+        return try Dataset(columns: names.map { try data.requireColumn($0) })
+    }
 
     static let columns = CommandSpec(
         "columns", category: .data,
@@ -221,11 +224,13 @@ enum DataCommands {
         details: """
         For numbers: count, missing, mean, standard deviation, minimum, quartiles (R's type 7)
         and maximum. For categories: the levels with their counts. For text: distinct values.
+        Every column, or those columns= names (numbers in one table, categories and text in another).
         """,
-        example: "describe iris",
+        example: "describe iris\ndescribe iris columns=Species,Petal.Width",
         changesState: false,
-        forms: [CommandForm([.value(name: "DATA", kind: .dataset)]) { invocation, context in
-            context.emit(Describe.report(of: invocation.dataset("DATA")))
+        forms: [CommandForm([.value(name: "DATA", kind: .dataset)],
+                            options: [OptionSpec("columns", .columns(of: "DATA"), "the columns to describe (default: all)")]) { invocation, context in
+            context.emit(Describe.report(of: try chosenColumns(invocation)))
         }])
 
     static let split = CommandSpec(
