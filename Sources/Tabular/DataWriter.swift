@@ -33,19 +33,19 @@ public enum DataWriter {
     /// Rows formatted together, by one core: a block of the mixed file's rows is about 2 MB.
     static let rowsPerBlock = 16_384
 
-    /// Writes `data` as CSV to `sink`.
-    public static func csv(_ data: Dataset, to sink: Sink) throws {
-        let formats = data.columns.map { ValueFormat($0, as: .csv) }
+    /// Writes `data` as CSV to `sink`, its fields separated by `separator` (a tab for TSV).
+    public static func csv(_ data: Dataset, separator: UInt8 = UInt8(ascii: ","), to sink: Sink) throws {
+        let formats = data.columns.map { ValueFormat($0, as: .csv(separator: separator)) }
         var header: [UInt8] = []
         for (index, column) in data.columns.enumerated() {
-            if index > 0 { header.append(UInt8(ascii: ",")) }
-            header.appendUTF8(CSVText.field(column.name))
+            if index > 0 { header.append(separator) }
+            header.appendUTF8(CSVText.field(column.name, separator: separator))
         }
         header.append(UInt8(ascii: "\n"))
         try header.withUnsafeBufferPointer(sink)
         try inBlocks(data.rowCount, to: sink) { rows, bytes in
             appendRecords(rows, of: formats, to: &bytes, startingRow: { _, _ in },
-                          beforeValue: { index, bytes in if index > 0 { bytes.append(UInt8(ascii: ",")) } },
+                          beforeValue: { index, bytes in if index > 0 { bytes.append(separator) } },
                           endingRow: { $0.append(UInt8(ascii: "\n")) })
         }
     }
@@ -144,7 +144,7 @@ public enum DataWriter {
 /// without a string made for the column's own text first. The column's arrays are held apart,
 /// so a value is read without matching the column's storage.
 private struct ValueFormat: Sendable {
-    enum Format { case csv, json }
+    enum Format: Equatable { case csv(separator: UInt8), json }
 
     private let format: Format
     private let type: ColumnType
@@ -187,7 +187,7 @@ private struct ValueFormat: Sendable {
 
     @inline(__always)
     private func append(_ row: Int, to bytes: inout [UInt8]) {
-        guard !missing[row] else { return bytes.appendUTF8(format == .csv ? "NA" : "null") }
+        guard !missing[row] else { return bytes.appendUTF8(format == .json ? "null" : "NA") }
         switch values {
         case .codes:
             levels.append(Int(codes[row]), to: &bytes)
@@ -200,7 +200,7 @@ private struct ValueFormat: Sendable {
 
     private func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
         if type == .boolean, value == 0 || value == 1 {
-            return bytes.appendUTF8(format == .csv ? (value == 1 ? "TRUE" : "FALSE") : (value == 1 ? "true" : "false"))
+            return bytes.appendUTF8(format == .json ? (value == 1 ? "true" : "false") : (value == 1 ? "TRUE" : "FALSE"))
         }
         // In JSON a number that is not one in its grammar (an infinity) is written as a string.
         let text: String, isJSONNumber: Bool
@@ -222,7 +222,7 @@ private struct ValueFormat: Sendable {
     /// A text value: quoted in CSV where it needs it (`CSVText`), a JSON string in JSON.
     private static func appendText(_ text: UnsafeBufferPointer<UInt8>, as format: Format, to bytes: inout [UInt8]) {
         switch format {
-        case .csv: CSVText.append(text, to: &bytes)
+        case .csv(let separator): CSVText.append(text, separator: separator, to: &bytes)
         case .json: JSONText.append(text, to: &bytes)
         }
     }

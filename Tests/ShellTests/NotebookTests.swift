@@ -101,7 +101,7 @@ final class HelpTopicTests: ShellTestCase {
     }
 }
 
-/// `write` then `load` gives back the same dataset, in CSV and both JSON layouts.
+/// `write` then `load` gives back the same dataset, in CSV, TSV and both JSON layouts.
 final class WriteLoadRoundTripTests: ShellTestCase {
     /// Every column type, a missing value in each, and text that CSV must quote.
     private func awkwardDataset() throws -> Dataset {
@@ -135,7 +135,8 @@ final class WriteLoadRoundTripTests: ShellTestCase {
         run("load \"\(source)\" as d")
         assertSame(try XCTUnwrap(session.state.variables.dataset("d")), original, "the CSV writer's file")
 
-        for (file, option) in [("out.csv", ""), ("out.json", ""), ("records.json", " layout=records"), ("columns.json", " layout=columns")] {
+        for (file, option) in [("out.csv", ""), ("out.tsv", ""), ("out.tab", ""), ("out.json", ""), ("records.json", " layout=records"),
+                               ("columns.json", " layout=columns")] {
             let path = temporaryPath(file)
             XCTAssertEqual(run("write d to \"\(path)\"\(option)"), "wrote d to \"\(path)\": 25 rows × 5 columns")
             run("load \"\(path)\" as back")
@@ -168,7 +169,7 @@ final class WriteLoadRoundTripTests: ShellTestCase {
         try Data(streamed).write(to: URL(fileURLWithPath: source))
         run("load \"\(source)\" as big")
         assertSame(try XCTUnwrap(session.state.variables.dataset("big")), original, "the streamed CSV")
-        for (file, option) in [("big.csv", ""), ("big.json", ""), ("big-columns.json", " layout=columns")] {
+        for (file, option) in [("big.csv", ""), ("big.tsv", ""), ("big.json", ""), ("big-columns.json", " layout=columns")] {
             let path = temporaryPath(file)
             run("write big to \"\(path)\"\(option)")
             run("load \"\(path)\" as back")
@@ -193,8 +194,9 @@ final class WriteLoadRoundTripTests: ShellTestCase {
 
     func testWriteRefusesOtherExtensionsAndCSVLayouts() {
         run("load \"data/iris.csv\" as iris")
-        XCTAssertEqual(fail("write iris to \"x.txt\"").error?.message, "write picks the format from the file's extension, .csv or .json; found \"x.txt\"")
+        XCTAssertEqual(fail("write iris to \"x.txt\"").error?.message, "write picks the format from the file's extension, .csv, .tsv or .json; found \"x.txt\"")
         XCTAssertEqual(fail("write iris to \"x.csv\" layout=columns").error?.message, "layout= is for .json files")
+        XCTAssertEqual(fail("write iris to \"x.tsv\" layout=columns").error?.message, "layout= is for .json files")
         XCTAssertEqual(fail("load \"x.json\" sep=\";\" as x").error?.message, "sep= is for CSV files; a .json file is read as JSON")
     }
 

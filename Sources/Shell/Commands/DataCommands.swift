@@ -77,10 +77,10 @@ enum DataCommands {
 
     static let write = CommandSpec(
         "write", category: .data,
-        summary: "Write a dataset to a CSV or JSON file",
+        summary: "Write a dataset to a CSV, TSV or JSON file",
         details: """
-        The file's extension picks the format: .csv (RFC 4180, missing values as NA) or .json
-        (layout=records: an array with one object per row, the default; layout=columns: an
+        The file's extension picks the format: .csv (RFC 4180, missing values as NA), .tsv or
+        .tab (the same with tabs between fields) or .json (layout=records: an array with one object per row, the default; layout=columns: an
         object with one array per column; missing values as null). Numeric columns keep a point
         (2.0) so `load` reads every column back with its type. A dataset with no rows is written
         as columns only (records would be `[]`, with no names). The file is written a block of
@@ -97,7 +97,9 @@ enum DataCommands {
             switch path.split(separator: ".").last?.lowercased() {
             case "csv" where !invocation.has("layout"):
                 text = { try DataWriter.csv(data, to: $0) }
-            case "csv":
+            case "tsv" where !invocation.has("layout"), "tab" where !invocation.has("layout"):
+                text = { try DataWriter.csv(data, separator: UInt8(ascii: "\t"), to: $0) }
+            case "csv", "tsv", "tab":
                 throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
             case "json":
                 let layout = invocation.text("layout").flatMap(DataWriter.JSONLayout.init) ?? .records
@@ -108,7 +110,7 @@ enum DataCommands {
                 }
                 text = { try DataWriter.json(data, layout: layout, to: $0) }
             default:
-                throw ModelshError.usage("write picks the format from the file's extension, .csv or .json; found \"\(path)\"", at: invocation.location("PATH"))
+                throw ModelshError.usage("write picks the format from the file's extension, .csv, .tsv or .json; found \"\(path)\"", at: invocation.location("PATH"))
             }
             // Written a block at a time; Ctrl-C between blocks leaves the old file as it was.
             try invocation.at("PATH") {
