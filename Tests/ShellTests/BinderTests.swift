@@ -49,7 +49,8 @@ final class BinderTests: ShellTestCase {
 
     func testOptionsAreChecked() {
         XCTAssertEqual(message("split iris sed=3 as a, b"), "unknown option 'sed' for split; did you mean 'seed'?")
-        XCTAssertEqual(message("describe iris rows=3"), "unknown option 'rows' for describe (describe takes no options)")
+        XCTAssertEqual(message("columns iris rows=3"), "unknown option 'rows' for columns (columns takes no options)")
+        XCTAssertEqual(message("describe iris rows=3"), "unknown option 'rows' for describe (options: columns)")
         XCTAssertEqual(message("split iris seed=1 seed=2 as a, b"), "option 'seed' is given twice")
         XCTAssertEqual(message("show iris rows=2.5"), "rows must be a whole number ≥ 0, found a number '2.5'")
         XCTAssertEqual(message("split iris seed=1e300 as a, b"), "seed must be a whole number at most 9007199254740992, found a number '1e300'")
