@@ -26,7 +26,7 @@ struct ExpressionBinding {
     }
 
     /// Functions beyond NumericFunction, with their argument counts.
-    private static let otherFunctions: [String: ClosedRange<Int>] = ["if": 3...3, "ifelse": 3...3, "lower": 1...1, "upper": 1...1]
+    private static let otherFunctions: [String: ClosedRange<Int>] = ["if": 3...3, "ifelse": 3...3, "lower": 1...1, "upper": 1...1, "number": 1...1]
     static var functionNames: [String] { (NumericFunction.allCases.map(\.rawValue) + otherFunctions.keys).sorted() }
 
     /// A condition: an expression of true/false values.
@@ -151,6 +151,7 @@ struct ExpressionBinding {
             switch name {
             case "if", "ifelse": return try .choice(operands[0], operands[1], operands[2])
             case "lower", "upper": return try .changingCase(upper: name == "upper", operands[0])
+            case "number": return try .readingNumber(operands[0])
             default: return try .call(function!, operands)
             }
         }

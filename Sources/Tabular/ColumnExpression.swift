@@ -73,6 +73,8 @@ public indirect enum ColumnExpression: Sendable {
     case function(NumericFunction, [ColumnExpression])
     case choose(ColumnExpression, ColumnExpression, ColumnExpression)
     case letterCase(upper: Bool, ColumnExpression)
+    /// `number(x)`: the number each text holds (`DecoratedNumber`).
+    case readNumber(ColumnExpression)
 
     public var type: ExpressionType {
         switch self {
@@ -80,6 +82,7 @@ public indirect enum ColumnExpression: Sendable {
         case .number(let value): return value == value.rounded() && Swift.abs(value) <= 0x1p53 ? .integer : .numeric
         case .text, .letterCase: return .text
         case .boolean, .comparison, .and, .or, .not, .isMissing, .numberIn, .textIn: return .boolean
+        case .readNumber: return .numeric
         case .arithmetic(let op, let left, let right):
             return op.keepsIntegers && left.type.isWhole && right.type.isWhole ? .integer : .numeric
         case .negate(let operand): return operand.type.isWhole ? .integer : .numeric
@@ -169,6 +172,11 @@ public indirect enum ColumnExpression: Sendable {
     public static func changingCase(upper: Bool, _ operand: Self) throws(ExpressionTypeError) -> Self {
         try require([operand], { $0 == .text }, "\(upper ? "upper" : "lower")() needs text")
         return .letterCase(upper: upper, operand)
+    }
+
+    public static func readingNumber(_ operand: Self) throws(ExpressionTypeError) -> Self {
+        try require([operand], { $0 == .text }, "number() reads numbers from text")
+        return .readNumber(operand)
     }
 
     private static func require(_ operands: [Self], _ accepts: (ExpressionType) -> Bool, _ requirement: String) throws(ExpressionTypeError) {

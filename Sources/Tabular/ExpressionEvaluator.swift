@@ -6,6 +6,8 @@ import Foundation
 public struct ExpressionResult: Sendable {
     public let column: Column
     public let undefinedCount: Int
+    /// Rows whose text `number()` found no number in (missing in the result).
+    public let noNumberCount: Int
 }
 
 /// The rows a condition keeps, and why the others went.
@@ -49,7 +51,7 @@ extension ColumnExpression {
         if let flags = evaluator.undefined {
             for i in 0..<column.count where flags[i] && column.isMissing(i) { undefined += 1 }
         }
-        return ExpressionResult(column: column, undefinedCount: undefined)
+        return ExpressionResult(column: column, undefinedCount: undefined, noNumberCount: evaluator.noNumberCount)
     }
 }
 
@@ -80,6 +82,8 @@ struct ExpressionEvaluator {
     let data: Dataset
     /// Rows where some arithmetic had finite inputs but no finite result; nil until one does.
     private(set) var undefined: MissingMask?
+    /// Rows of text in which `number()` found no number.
+    private(set) var noNumberCount = 0
 
     init(data: Dataset) {
         self.data = data
@@ -134,6 +138,15 @@ struct ExpressionEvaluator {
         case .letterCase(let upper, let operand):
             let (codes, levels) = labels(operand)
             return Self.relabel(codes, levels.map { upper ? $0.uppercased() : $0.lowercased() })
+        case .readNumber(let operand):
+            // A level at a time: each text is read once.
+            let (codes, levels) = labels(operand)
+            let read = levels.map { DecoratedNumber.parse($0) ?? .nan }
+            return .numbers(codes.map { code in
+                guard code >= 0 else { return .nan }
+                if read[Int(code)].isNaN { noNumberCount += 1 }
+                return read[Int(code)]
+            })
         }
     }
 

@@ -71,7 +71,8 @@ enum DataCommands {
                 }
                 if !isJSON, options.header, let warning = RowIndexColumn.warning(for: data) { context.emit("warning: \(warning)") }
                 let others = try Dataset(columns: data.columns.filter { !claimed.contains($0.name) })
-                for warning in NumberLikeColumns.warnings(for: others) + PandasMissingTexts.warnings(for: others) { context.emit("warning: \(warning)") }
+                for warning in NumberLikeColumns.warnings(for: others) + PandasMissingTexts.warnings(for: others)
+                    + DecoratedNumber.warnings(for: others, named: invocation.output(0).name) { context.emit("warning: \(warning)") }
             },
         ])
 

@@ -9,7 +9,9 @@ enum TransformCommands {
     Expressions: numbers, "text", true, false, column names (`my col` in backquotes for one
     that is no name); + - * / % (floored) ^; == != < <= > >=; and, or, not; x in [1, 2],
     x not in ["a"]; x is missing, x is not missing; functions log log2 log10 exp sqrt abs
-    floor ceil round(x[, digits]) min(a, b) max(a, b) if(condition, yes, no) lower upper.
+    floor ceil round(x[, digits]) min(a, b) max(a, b) if(condition, yes, no) lower upper;
+    number(text) reads the number in text written with a currency sign, unit or commas
+    ("$1,234.50" 1234.5, "12%" 12, "(42)" -42; missing, and counted, where there is none).
     A missing value makes arithmetic and comparisons missing (false and missing is false,
     true or missing is true); x/0, log(0), sqrt(-1) and overflow are missing too, and counted.
     < <= > >= compare numbers, or dates written as ISO 8601 text ("2024-03-01",
@@ -62,6 +64,9 @@ enum TransformCommands {
                 var line = "\(verb) \(column.name) (\(column.type.rawValue), \(column.missingCount) missing"
                 if result.undefinedCount > 0 {
                     line += ", \(result.undefinedCount) from undefined arithmetic: x/0, log(0), sqrt(-1), overflow"
+                }
+                if result.noNumberCount > 0 {
+                    line += ", \(result.noNumberCount) of text with no number in it"
                 }
                 lines.append(line + ")")
             }
