@@ -82,9 +82,18 @@ extension DecoratedNumber {
                 texts = Array(Set(texts)).sorted()
             case .numbers: return nil
             }
-            let amounts = texts.filter(isAmount), others = texts.filter { !isAmount($0) }
-            guard !amounts.isEmpty, others.count <= NumberLikeColumns.maximumStrayTexts, 2 * others.count <= amounts.count,
-                  others.allSatisfy({ !$0.unicodeScalars.contains { ("0"..."9").contains($0) } }) else { return nil }
+            // Given up on at the first text with a digit that is no amount, or the fourth without one.
+            var amounts: [String] = [], others: [String] = []
+            for text in texts {
+                if isAmount(text) {
+                    amounts.append(text)
+                } else {
+                    others.append(text)
+                    guard others.count <= NumberLikeColumns.maximumStrayTexts, !text.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
+                    else { return nil }
+                }
+            }
+            guard !amounts.isEmpty, 2 * others.count <= amounts.count else { return nil }
             let shown = amounts.prefix(2).map(cell).joined(separator: ", ")
             let name = Identifier.written(column.name)
             let missing = others.isEmpty ? "" : ", \(others.map(cell).joined(separator: ", ")) as missing"
