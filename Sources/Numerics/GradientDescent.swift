@@ -298,7 +298,7 @@ private struct CentredProblem {
             let norm = FixedOrder.dot(v, v).squareRoot()
             guard norm > 0 else { return 0 }
             v = v.map { $0 / norm }
-            image = [Double](repeating: 0, count: rows)
+            image.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             FixedOrder.addProduct(design, rows: rows, columns: columns, leading: rows, v, to: &image)
             FixedOrder.transposedProduct(1, design, rows: rows, columns: columns, leading: rows, image, 0, &v)
             let previous = estimate

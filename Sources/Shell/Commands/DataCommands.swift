@@ -81,8 +81,9 @@ enum DataCommands {
         summary: "Write a dataset to a CSV, TSV or JSON file",
         details: """
         The file's extension picks the format: .csv (RFC 4180, missing values as NA), .tsv or
-        .tab (the same with tabs between fields) or .json (layout=records: an array with one object per row, the default; layout=columns: an
-        object with one array per column; missing values as null). Numeric columns keep a point
+        .tab (the same with tabs between fields) or .json (layout=records: an array with one
+        object per row, the default; layout=columns: an object with one array per column;
+        missing values as null). Numeric columns keep a point
         (2.0) so `load` reads every column back with its type. A dataset with no rows is written
         as columns only (records would be `[]`, with no names). The file is written a block of
         rows at a time and replaced atomically: a failure, or Ctrl-C, leaves the old one as it was.
@@ -95,14 +96,13 @@ enum DataCommands {
             let data = invocation.dataset("DATA")
             let path = invocation.text("PATH")!
             let text: (DataWriter.Sink) throws -> Void
-            switch path.split(separator: ".").last?.lowercased() {
-            case "csv" where !invocation.has("layout"):
-                text = { try DataWriter.csv(data, to: $0) }
-            case "tsv" where !invocation.has("layout"), "tab" where !invocation.has("layout"):
-                text = { try DataWriter.csv(data, separator: UInt8(ascii: "\t"), to: $0) }
-            case "csv", "tsv", "tab":
-                throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout"))
-            case "json":
+            let format = path.split(separator: ".").last.map { "." + $0.lowercased() }
+            switch format {
+            case let name? where name == ".csv" || tabSeparatedExtensions.contains(name):
+                guard !invocation.has("layout") else { throw ModelshError.usage("layout= is for .json files", at: invocation.location("layout")) }
+                let separator = name == ".csv" ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+                text = { try DataWriter.csv(data, separator: separator, to: $0) }
+            case ".json"?:
                 let layout = invocation.text("layout").flatMap(DataWriter.JSONLayout.init) ?? .records
                 // Records of no rows are `[]`, which load could not read back: the names would be lost.
                 if layout == .records, data.rowCount == 0, data.columnCount > 0 {
