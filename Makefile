@@ -2,7 +2,7 @@
 # Both first install the Debian packages the build links against (and sqlite3, which a test uses
 # to query a saved workspace, and python3-venv, for the onnxruntime check), when they are missing.
 
-PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev sqlite3 python3-venv
+PACKAGES := libedit-dev libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev sqlite3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps clean fuzz bench

@@ -18,6 +18,8 @@ let package = Package(
         // C shims: system libraries, and fixed-argument wrappers for libedit's variadic API.
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // zlib (zlib1g-dev), for CSV and JSON files compressed with gzip.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CInterrupt", path: "Sources/CInterrupt"),
         // Files read through a mapping of their pages, guarded against their being cut shorter meanwhile.
         .target(name: "CMappedFile", path: "Sources/CMappedFile"),
@@ -29,7 +31,7 @@ let package = Package(
 
         .target(name: "Diagnostics", dependencies: ["CInterrupt"]),
         .target(name: "Numerics", dependencies: ["CLapack", "CKernels", "Diagnostics"]),
-        .target(name: "Tabular", dependencies: ["Numerics", "CKernels", "CMappedFile", "Diagnostics"]),
+        .target(name: "Tabular", dependencies: ["Numerics", "CKernels", "CMappedFile", "CZlib", "Diagnostics"]),
         .target(name: "Models", dependencies: ["Tabular", "Numerics", "Diagnostics"]),
         // ONNX's messages, generated from onnx-ml.proto: a target of its own, so the large
         // generated file is compiled once, not with every change to Store.
@@ -46,7 +48,7 @@ let package = Package(
 
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "CKernels"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CKernels", "Numerics", "Diagnostics"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "CKernels", "CZlib", "Numerics", "Diagnostics"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tabular"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Models", "Tabular", "ONNXFormat"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),

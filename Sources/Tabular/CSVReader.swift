@@ -127,13 +127,18 @@ extension ByteSource {
 }
 
 /// A regular file (following symlinks). Anything else is refused before it is read: a device
-/// such as /dev/zero never ends, and opening a FIFO waits for a writer.
+/// such as /dev/zero never ends, and opening a FIFO waits for a writer. A file compressed with
+/// gzip (its first bytes 1f 8b, whatever its name) reads as its decompressed bytes.
 struct FileByteSource: ByteSource {
     let path: String
     private let descriptor: Int32
+    /// Of a gzip file, its decompressed size as its last member records it (modulo 2^32), or
+    /// its own size if larger: an estimate, for sizing the columns.
     let size: Int?
     /// Where the next read starts: reads are positioned, so a large one can be split.
     private var offset = 0
+    /// Decompresses a gzip file's bytes as they are read; `offset` is then into the compressed file.
+    private let inflater: GzipInflater?
 
     init(path: String) throws {
         self.path = path
@@ -148,8 +153,20 @@ struct FileByteSource: ByteSource {
             closeDescriptor(descriptor)
             throw ModelshError.cannotRead(path, errno: code)
         }
-        size = Int(status.st_size)
-        do { try Self.requireRegularFile(status, path: path) } catch {
+        do {
+            try Self.requireRegularFile(status, path: path)
+            var head: (UInt8, UInt8) = (0, 0)
+            if status.st_size >= 18, try Self.read(descriptor, path: path, into: UnsafeMutableRawBufferPointer(start: &head, count: 2), at: 0) == 2,
+               GzipInflater.isGzip(head) {
+                var recorded: UInt32 = 0
+                _ = try Self.read(descriptor, path: path, into: UnsafeMutableRawBufferPointer(start: &recorded, count: 4), at: Int(status.st_size) - 4)
+                size = max(Int(UInt32(littleEndian: recorded)), Int(status.st_size))
+                inflater = try GzipInflater(path: path)
+            } else {
+                size = Int(status.st_size)
+                inflater = nil
+            }
+        } catch {
             closeDescriptor(descriptor)
             throw error
         }
@@ -179,6 +196,15 @@ struct FileByteSource: ByteSource {
     /// in two halves copied at once.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let (descriptor, path, offset) = (descriptor, path, offset)
+        if let inflater {
+            var compressedOffset = offset
+            defer { self.offset = compressedOffset }
+            return try inflater.read(into: buffer) { input in
+                let count = try Self.read(descriptor, path: path, into: input, at: compressedOffset)
+                compressedOffset += count
+                return count
+            }
+        }
         let count: Int
         if buffer.count >= 1 << 20, everyCore > 1 {
             let half = buffer.count / 2
@@ -212,9 +238,13 @@ struct FileByteSource: ByteSource {
         return count
     }
 
-    mutating func rewind() throws { offset = 0 }
+    mutating func rewind() throws {
+        offset = 0
+        inflater?.rewind()
+    }
 
-    func mapped() -> MappedFile? { size.flatMap { MappedFile(descriptor: descriptor, length: $0) } }
+    /// Nil for a gzip file, whose bytes are only read.
+    func mapped() -> MappedFile? { inflater == nil ? size.flatMap { MappedFile(descriptor: descriptor, length: $0) } : nil }
 
     private static func requireRegularFile(_ status: stat, path: String) throws {
         if let problem = ReadableFile.problem(mode: status.st_mode) { throw ModelshError.cannotOpen(path, reason: problem) }

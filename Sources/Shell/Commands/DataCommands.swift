@@ -14,7 +14,8 @@ enum DataCommands {
         details: """
         Reads RFC 4180 CSV: quoted fields, escaped quotes, embedded newlines, CRLF, a UTF-8 BOM,
         Excel's first line sep=; (which sets the separator unless sep= gives one); blank lines are skipped.
-        A .tsv or .tab file's fields are separated by tabs unless sep= says otherwise.
+        A .tsv or .tab file's fields are separated by tabs unless sep= says otherwise. A file
+        compressed with gzip (data.csv.gz) is read as it is decompressed.
         Each column's type is inferred (integer, numeric, boolean, categorical, text); empty
         fields and NA are missing, and so are the texts na= lists (na="-" or na="-","?"). A
         ragged row or an unreadable value is an error naming the line. A file whose name ends
@@ -42,7 +43,7 @@ enum DataCommands {
             ], outputs: .dataset("NAME")) { invocation, context in
                 let options = try csvOptions(invocation)
                 let path = invocation.text("PATH")!
-                let isJSON = path.lowercased().hasSuffix(".json")
+                let isJSON = readName(path).hasSuffix(".json")
                 if isJSON, let option = ["sep", "header", "decimal", "thousands", "encoding"].first(where: invocation.has) {
                     throw ModelshError.usage("\(option)= is for CSV files; a .json file is read as JSON", at: invocation.location(option))
                 }
@@ -170,6 +171,13 @@ enum DataCommands {
     /// Files whose name says their fields are separated by tabs, unless sep= says otherwise.
     static let tabSeparatedExtensions = [".tsv", ".tab"]
 
+    /// The name by which a file read is judged CSV, TSV or JSON: lowercased, without the `.gz`
+    /// of a compressed one (which the reader decompresses by its first bytes, whatever its name).
+    static func readName(_ path: String) -> String {
+        let name = path.lowercased()
+        return name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+    }
+
     /// The CSV options of a command that reads the file at PATH: those given, the separator of
     /// a .tsv or .tab file a tab.
     static func csvOptions(_ invocation: Invocation) throws -> CSVOptions {
@@ -183,7 +191,7 @@ enum DataCommands {
             }
             options.separator = bytes[0]
             options.separatorIsGiven = true
-        } else if let path = invocation.text("PATH"), tabSeparatedExtensions.contains(where: path.lowercased().hasSuffix) {
+        } else if let path = invocation.text("PATH"), tabSeparatedExtensions.contains(where: readName(path).hasSuffix) {
             options.separator = UInt8(ascii: "\t")
         }
         if let header = invocation.text("header") { options.header = Switch.value(header)! }
