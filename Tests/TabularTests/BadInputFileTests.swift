@@ -5,18 +5,7 @@ import XCTest
 
 /// Bad files a session transcript cannot make (sessions/bad-files.msh has the rest): no read
 /// permission, a 100 MB single line; and bytes found by fuzzing (Fuzz/).
-final class BadInputFileTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelsh-bad-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class BadInputFileTests: FileTestCase {
     func testUnreadableFileIsNoInput() throws {
         // root reads any file, whatever its mode.
         try XCTSkipIf(geteuid() == 0, "running as root, which may read a file of mode 000")

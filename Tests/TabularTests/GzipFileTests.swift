@@ -6,18 +6,7 @@ import XCTest
 
 /// Files compressed with gzip read as their decompressed bytes, by the loader and the stream,
 /// in blocks smaller than the file; damaged and cut files fail with one line.
-final class GzipFileTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelsh-gzip-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class GzipFileTests: FileTestCase {
     /// `bytes` as one gzip member, by zlib.
     private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         var stream = z_stream()

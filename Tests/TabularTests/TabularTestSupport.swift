@@ -22,6 +22,20 @@ func temporaryFolder() throws -> String {
     return path
 }
 
+/// A test case whose tests write files into a folder of their own (`directory`), made before
+/// each test and removed after it.
+class FileTestCase: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = URL(fileURLWithPath: try temporaryFolder())
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
 /// Asserts that `body` throws a `ModelshError` of `category` whose message is exactly `message`.
 func assertError<T>(
     _ body: @autoclosure () throws -> T, _ category: ModelshError.Category, _ message: String,
