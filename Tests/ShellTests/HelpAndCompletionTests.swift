@@ -132,7 +132,8 @@ final class CompletionTests: ShellTestCase {
 
     func testPathsInsideQuotes() {
         XCTAssertEqual(complete("load \"da"), Completion(replacing: 2, candidates: ["data/"]))
-        XCTAssertEqual(complete("load \"data/ir"), Completion(replacing: 7, candidates: ["data/iris.csv\""]))
+        XCTAssertEqual(complete("load \"data/fil"), Completion(replacing: 8, candidates: ["data/filip.csv\""]))
+        XCTAssertEqual(complete("load \"data/ir").candidates, ["data/iris.csv\"", "data/iris.csv.gz\""])
         XCTAssertTrue(complete("load \"data/").candidates.contains("data/bad/"))
     }
 }
