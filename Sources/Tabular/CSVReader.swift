@@ -193,7 +193,7 @@ struct FileByteSource: ByteSource {
 
     /// Copying a block out of the system's file cache (where the file is not mapped: `mapped()`)
     /// would run on a single core (a tenth of a numeric file's load), so a large read is split
-    /// in two halves copied at once.
+    /// in two halves copied at once. A gzip file's bytes are decompressed instead.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let (descriptor, path, offset) = (descriptor, path, offset)
         if let inflater {
