@@ -18,26 +18,26 @@ public enum DecoratedNumber {
             characters = characters.dropFirst().dropLast()
         }
         let scalars = Array(characters.unicodeScalars)
-        func isDigit(_ index: Int) -> Bool { index < scalars.count && ("0"..."9").contains(scalars[index]) }
+        func digitAt(_ index: Int) -> Bool { index < scalars.count && isDigit(scalars[index]) }
         // The number starts at its first digit, or at a point just before one.
-        guard let start = scalars.indices.first(where: { isDigit($0) || (scalars[$0] == "." && isDigit($0 + 1)) }) else { return nil }
+        guard let start = scalars.indices.first(where: { digitAt($0) || (scalars[$0] == "." && digitAt($0 + 1)) }) else { return nil }
         if scalars[..<start].contains(where: { $0 == "-" || $0 == "\u{2212}" }) { negative.toggle() }
         var digits = ""
         var index = start
         while index < scalars.count {
-            if isDigit(index) {
+            if digitAt(index) {
                 digits.unicodeScalars.append(scalars[index])
-            } else if scalars[index] == ",", !digits.isEmpty, isDigit(index + 1) {
+            } else if scalars[index] == ",", !digits.isEmpty, digitAt(index + 1) {
                 // A grouping comma: between digits, before any point.
             } else {
                 break
             }
             index += 1
         }
-        if index < scalars.count, scalars[index] == ".", isDigit(index + 1) || !digits.isEmpty {
+        if index < scalars.count, scalars[index] == ".", digitAt(index + 1) || !digits.isEmpty {
             digits += "."
             index += 1
-            while isDigit(index) {
+            while digitAt(index) {
                 digits.unicodeScalars.append(scalars[index])
                 index += 1
             }
@@ -46,18 +46,18 @@ public enum DecoratedNumber {
         if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
             var end = index + 1
             if end < scalars.count, scalars[end] == "+" || scalars[end] == "-" { end += 1 }
-            if isDigit(end) {
-                digits += "e" + String(String.UnicodeScalarView(scalars[(index + 1) ..< end]))
-                index = end
-                while isDigit(index) {
+            if digitAt(end) {
+                while index < end || digitAt(index) {
                     digits.unicodeScalars.append(scalars[index])
                     index += 1
                 }
             }
         }
-        guard !scalars[index...].contains(where: { ("0"..."9").contains($0) }), let value = Double(digits), value.isFinite else { return nil }
+        guard !scalars[index...].contains(where: isDigit), let value = Double(digits), value.isFinite else { return nil }
         return negative ? -value : value
     }
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
 }
 
 extension DecoratedNumber {
@@ -89,7 +89,7 @@ extension DecoratedNumber {
                     amounts.append(text)
                 } else {
                     others.append(text)
-                    guard others.count <= NumberLikeColumns.maximumStrayTexts, !text.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
+                    guard others.count <= NumberLikeColumns.maximumStrayTexts, !text.unicodeScalars.contains(where: isDigit)
                     else { return nil }
                 }
             }
@@ -108,8 +108,8 @@ extension DecoratedNumber {
 
     /// Whether `text` is a number with decoration (not a plain one, which `load` reads itself).
     private static func isAmount(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || decoration.contains($0) }
-            && text.unicodeScalars.contains { !("0"..."9").contains($0) && $0 != "." && $0 != "-" }
+        text.unicodeScalars.allSatisfy { isDigit($0) || decoration.contains($0) }
+            && text.unicodeScalars.contains { !isDigit($0) && $0 != "." && $0 != "-" }
             && parse(text) != nil
     }
 }
